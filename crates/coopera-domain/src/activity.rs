@@ -1,0 +1,664 @@
+//! The activity (iniciativa de cooperación): the unit of the national registry.
+
+use rust_decimal::Decimal;
+use time::Date;
+
+use crate::code::{
+    ActivityStatusCode, AidTypeCode, CollaborationTypeCode, CountryCode, CurrencyCode, FinanceTypeCode,
+    FlowTypeCode, MxMunicipalityCode, MxStateCode, PolicyMarkerCode, RegionCode, SdgGoalCode, SdgTargetCode,
+    SectorCategoryCode, SectorCode, TransactionTypeCode,
+};
+use crate::ids::{ActivityKey, OrgKey};
+use crate::kinds::{
+    Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Modality, Role, WorkflowState,
+};
+use crate::organisation::Organisation;
+use crate::problem::{Problems, Rule};
+use crate::share::{Percent, check_sums};
+use crate::text::Text;
+
+/// An amount of money in a currency. Decimal, never floating point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Money {
+    pub amount: Decimal,
+    pub currency: CurrencyCode,
+}
+
+/// An organisation taking part, with its role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub org: OrgKey,
+    pub role: Role,
+}
+
+/// A sector in one of the vocabularies Coopera checks, or any other vocabulary kept as given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SectorRef {
+    /// OECD DAC 5-digit purpose code (IATI vocabulary 1).
+    Dac(SectorCode),
+    /// OECD DAC 3-digit category (IATI vocabulary 2).
+    DacCategory(SectorCategoryCode),
+    /// SDG goal (IATI vocabulary 7).
+    SdgGoal(SdgGoalCode),
+    /// SDG target (IATI vocabulary 8).
+    SdgTarget(SdgTargetCode),
+    /// Another IATI sector vocabulary, unchecked.
+    Other { vocabulary: String, code: String },
+}
+
+impl SectorRef {
+    /// The IATI SectorVocabulary code.
+    pub fn vocabulary(&self) -> &str {
+        match self {
+            SectorRef::Dac(_) => "1",
+            SectorRef::DacCategory(_) => "2",
+            SectorRef::SdgGoal(_) => "7",
+            SectorRef::SdgTarget(_) => "8",
+            SectorRef::Other { vocabulary, .. } => vocabulary,
+        }
+    }
+
+    pub fn code(&self) -> &str {
+        match self {
+            SectorRef::Dac(c) => c.as_str(),
+            SectorRef::DacCategory(c) => c.as_str(),
+            SectorRef::SdgGoal(c) => c.as_str(),
+            SectorRef::SdgTarget(c) => c.as_str(),
+            SectorRef::Other { code, .. } => code,
+        }
+    }
+
+    /// The thematic area (DAC group) of a DAC code or category.
+    pub fn thematic_area(&self) -> Option<crate::code::ThematicAreaCode> {
+        match self {
+            SectorRef::Dac(c) => c.thematic_area(),
+            SectorRef::DacCategory(c) => c.thematic_area(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectorShare {
+    pub sector: SectorRef,
+    pub percent: Percent,
+}
+
+/// A sustainable development goal or one of its targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sdg {
+    Goal(SdgGoalCode),
+    Target(SdgTargetCode),
+}
+
+/// A policy marker and how significant the policy is to the activity (IATI PolicySignificance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyMarkerEntry {
+    pub marker: PolicyMarkerCode,
+    /// 0 not targeted, 1 significant, 2 principal, 3 principal and in most projects, 4 explicit.
+    pub significance: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryShare {
+    pub country: CountryCode,
+    pub percent: Percent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegionShare {
+    pub region: RegionCode,
+    pub percent: Percent,
+}
+
+/// A Mexican state, and optionally one of its municipalities, where the activity happens or
+/// which takes part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MxPlace {
+    pub state: MxStateCode,
+    pub municipality: Option<MxMunicipalityCode>,
+}
+
+/// A named point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub name: Text,
+    pub latitude: Decimal,
+    pub longitude: Decimal,
+}
+
+/// Cross-border cooperation: the border and the dimensions of the agenda it serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrossBorder {
+    pub border: Border,
+    pub dimensions: Vec<CrossBorderDimension>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActivityDates {
+    pub planned_start: Option<Date>,
+    pub planned_end: Option<Date>,
+    pub actual_start: Option<Date>,
+    pub actual_end: Option<Date>,
+}
+
+impl ActivityDates {
+    /// The best known start: actual, else planned.
+    pub fn start(&self) -> Option<Date> {
+        self.actual_start.or(self.planned_start)
+    }
+
+    pub fn end(&self) -> Option<Date> {
+        self.actual_end.or(self.planned_end)
+    }
+}
+
+/// Orthogonal flags typed by the user. Decentralised and cross-border are derived instead.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Schemes {
+    pub south_south: bool,
+    pub north_south: bool,
+}
+
+/// A budget for a period: original (IATI BudgetType 1) or revised (2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Budget {
+    pub revised: bool,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub value: Money,
+    pub value_date: Option<Date>,
+}
+
+/// The organisation on one side of a transaction: in the registry, or only named.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TransactionParty {
+    pub org: Option<OrgKey>,
+    pub iati_ref: Option<String>,
+    pub name: Option<String>,
+    /// The IATI identifier of the activity on that side (provider-activity-id…).
+    pub activity: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transaction {
+    pub kind: TransactionTypeCode,
+    pub date: Date,
+    pub value: Money,
+    pub value_date: Option<Date>,
+    pub description: Text,
+    pub provider: Option<TransactionParty>,
+    pub receiver: Option<TransactionParty>,
+}
+
+/// An in-kind contribution (cuantificación): units of expert time, courses, travel or
+/// materials, and what one unit is worth where a rate is known.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InKind {
+    pub unit: InKindUnit,
+    pub quantity: Decimal,
+    pub unit_value: Option<Money>,
+    pub description: Text,
+}
+
+impl InKind {
+    /// Quantity × unit value, when the unit value is known.
+    pub fn value(&self) -> Option<Money> {
+        self.unit_value.map(|u| Money { amount: u.amount * self.quantity, currency: u.currency })
+    }
+}
+
+/// The level of a result in the logical framework (IATI ResultType).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResultLevel {
+    Output,
+    Outcome,
+    Impact,
+    Other,
+}
+
+impl ResultLevel {
+    pub fn iati_code(self) -> &'static str {
+        match self {
+            ResultLevel::Output => "1",
+            ResultLevel::Outcome => "2",
+            ResultLevel::Impact => "3",
+            ResultLevel::Other => "9",
+        }
+    }
+
+    pub fn from_iati_code(code: &str) -> Option<ResultLevel> {
+        Some(match code {
+            "1" => ResultLevel::Output,
+            "2" => ResultLevel::Outcome,
+            "3" => ResultLevel::Impact,
+            "9" => ResultLevel::Other,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    pub year: i32,
+    pub value: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorPeriod {
+    pub start: Date,
+    pub end: Date,
+    pub target: Option<Decimal>,
+    pub actual: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub title: Text,
+    /// Higher is better (IATI `ascending`).
+    pub ascending: bool,
+    pub baseline: Option<Baseline>,
+    pub periods: Vec<IndicatorPeriod>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultEntry {
+    pub level: ResultLevel,
+    pub title: Text,
+    pub description: Text,
+    pub indicators: Vec<Indicator>,
+}
+
+/// Everything an activity is made of; [`Activity::new`] checks it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityParts {
+    pub key: ActivityKey,
+    /// The agency's own folio number.
+    pub folio: Option<String>,
+    /// The organisation that reports and owns the record.
+    pub reporting_org: OrgKey,
+    pub title: Text,
+    pub description: Text,
+    pub objectives: Text,
+    pub instrument: Instrument,
+    pub cooperation_type: CooperationType,
+    pub modality: Modality,
+    pub schemes: Schemes,
+    pub collaboration_type: Option<CollaborationTypeCode>,
+    pub default_currency: Option<CurrencyCode>,
+    pub flow_type: Option<FlowTypeCode>,
+    pub finance_type: Option<FinanceTypeCode>,
+    pub aid_type: Option<AidTypeCode>,
+    pub participants: Vec<Participant>,
+    pub sectors: Vec<SectorShare>,
+    pub sdgs: Vec<Sdg>,
+    pub policy_markers: Vec<PolicyMarkerEntry>,
+    pub countries: Vec<CountryShare>,
+    pub regions: Vec<RegionShare>,
+    pub mx_places: Vec<MxPlace>,
+    pub points: Vec<Point>,
+    pub cross_border: Option<CrossBorder>,
+    pub dates: ActivityDates,
+    pub status: ActivityStatusCode,
+    pub budgets: Vec<Budget>,
+    pub transactions: Vec<Transaction>,
+    pub in_kind: Vec<InKind>,
+    pub results: Vec<ResultEntry>,
+    /// The good-practice narrative; present means the activity is flagged as good practice.
+    pub good_practice: Option<Text>,
+    pub workflow: WorkflowState,
+}
+
+/// A checked activity. Invariants (each with a test below):
+/// - it has a title and at least one participant, no participant twice in one role;
+/// - sector percentages add up to 100 (±0.01) per vocabulary, country and region
+///   percentages together add up to 100, every percentage is 0–100 (by [`Percent`]);
+/// - every code exists in its codelist (by the code types);
+/// - end dates are not before start dates (activity, budgets, indicator periods);
+/// - a triangular activity has a first provider, a second provider and a recipient, and those
+///   two provider roles appear only in triangular activities;
+/// - a municipality lies in the state given with it; in-kind quantities are not negative.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity(ActivityParts);
+
+impl Activity {
+    pub fn new(parts: ActivityParts) -> Result<Activity, Problems> {
+        let mut problems = Problems::new();
+        if parts.title.is_empty() {
+            problems.add("title", None, Rule::Required);
+        }
+        check_participants(&parts, &mut problems);
+        check_shares(&parts, &mut problems);
+        check_date_order("dates.planned_end", parts.dates.planned_start, parts.dates.planned_end, &mut problems);
+        check_date_order("dates.actual_end", parts.dates.actual_start, parts.dates.actual_end, &mut problems);
+        for (i, place) in parts.mx_places.iter().enumerate() {
+            if let Some(m) = place.municipality
+                && m.state() != place.state
+            {
+                problems.add(
+                    format!("mx_places[{i}].municipality"),
+                    Some(m.as_str()),
+                    Rule::MunicipalityOutsideState { state: place.state.as_str().to_owned() },
+                );
+            }
+        }
+        for (i, b) in parts.budgets.iter().enumerate() {
+            check_date_order(&format!("budgets[{i}].period_end"), Some(b.period_start), Some(b.period_end), &mut problems);
+        }
+        for (i, k) in parts.in_kind.iter().enumerate() {
+            if k.quantity < Decimal::ZERO {
+                problems.add(format!("in_kind[{i}].quantity"), Some(&k.quantity.to_string()), Rule::Negative);
+            }
+        }
+        for (r, result) in parts.results.iter().enumerate() {
+            if result.title.is_empty() {
+                problems.add(format!("results[{r}].title"), None, Rule::Required);
+            }
+            for (n, ind) in result.indicators.iter().enumerate() {
+                for (p, period) in ind.periods.iter().enumerate() {
+                    check_date_order(
+                        &format!("results[{r}].indicators[{n}].periods[{p}].end"),
+                        Some(period.start),
+                        Some(period.end),
+                        &mut problems,
+                    );
+                }
+            }
+        }
+        problems.finish(|| Activity(parts))
+    }
+
+    pub fn parts(&self) -> &ActivityParts {
+        &self.0
+    }
+
+    pub fn into_parts(self) -> ActivityParts {
+        self.0
+    }
+
+    pub fn key(&self) -> &ActivityKey {
+        &self.0.key
+    }
+
+    /// What is derived from the participants and places, never typed: direction relative to
+    /// `home`, whether it is decentralised (a state or municipal actor takes part) and
+    /// cross-border. `org` looks up the participants' organisations.
+    pub fn derive<'a>(&self, home: CountryCode, org: impl Fn(&OrgKey) -> Option<&'a Organisation>) -> Derived {
+        let mut gives = false;
+        let mut receives = self.0.countries.iter().any(|c| c.country == home);
+        let mut decentralised = false;
+        for p in &self.0.participants {
+            let Some(o) = org(&p.org) else { continue };
+            let at_home = o.country() == Some(home);
+            gives |= at_home && p.role.gives();
+            receives |= at_home && p.role == Role::Recipient;
+            decentralised |= o.level().is_subnational();
+        }
+        let direction = match (gives, receives) {
+            (true, true) => Some(Direction::Both),
+            (true, false) => Some(Direction::Given),
+            (false, true) => Some(Direction::Received),
+            (false, false) => None,
+        };
+        Derived { direction, decentralised, cross_border: self.0.cross_border.is_some() }
+    }
+}
+
+/// Facts derived from an activity and the organisations it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Derived {
+    pub direction: Option<Direction>,
+    pub decentralised: bool,
+    pub cross_border: bool,
+}
+
+fn check_participants(parts: &ActivityParts, problems: &mut Problems) {
+    if parts.participants.is_empty() {
+        problems.add("participants", None, Rule::TooFew { min: 1 });
+    }
+    for (i, p) in parts.participants.iter().enumerate() {
+        if parts.participants[..i].contains(p) {
+            problems.add(format!("participants[{i}]"), Some(p.org.as_str()), Rule::Duplicate);
+        }
+    }
+    let has = |role: Role| parts.participants.iter().any(|p| p.role == role);
+    if parts.modality == Modality::Triangular {
+        for (role, name) in [
+            (Role::FirstProvider, "first-provider"),
+            (Role::SecondProvider, "second-provider"),
+            (Role::Recipient, "recipient"),
+        ] {
+            if !has(role) {
+                problems.add("participants", None, Rule::TriangularRoleMissing { role: name });
+            }
+        }
+    } else {
+        for (i, p) in parts.participants.iter().enumerate() {
+            if matches!(p.role, Role::FirstProvider | Role::SecondProvider) {
+                problems.add(format!("participants[{i}].role"), Some(p.role.code()), Rule::TriangularRoleOutside);
+            }
+        }
+    }
+}
+
+fn check_shares(parts: &ActivityParts, problems: &mut Problems) {
+    if let Err(e) = check_sums("sectors", parts.sectors.iter().map(|s| (s.sector.vocabulary(), s.percent))) {
+        problems.nest("", e);
+    }
+    for (i, s) in parts.sectors.iter().enumerate() {
+        let dup = parts.sectors[..i]
+            .iter()
+            .any(|o| o.sector.vocabulary() == s.sector.vocabulary() && o.sector.code() == s.sector.code());
+        if dup {
+            problems.add(format!("sectors[{i}].code"), Some(s.sector.code()), Rule::Duplicate);
+        }
+    }
+    let places = parts
+        .countries
+        .iter()
+        .map(|c| ("countries+regions", c.percent))
+        .chain(parts.regions.iter().map(|r| ("countries+regions", r.percent)));
+    if let Err(e) = check_sums("countries", places) {
+        problems.nest("", e);
+    }
+    for (i, c) in parts.countries.iter().enumerate() {
+        if parts.countries[..i].iter().any(|o| o.country == c.country) {
+            problems.add(format!("countries[{i}].code"), Some(c.country.as_str()), Rule::Duplicate);
+        }
+    }
+}
+
+fn check_date_order(path: &str, start: Option<Date>, end: Option<Date>, problems: &mut Problems) {
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        problems.add(path, Some(&e.to_string()), Rule::EndBeforeStart { start: s.to_string() });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+    use crate::code::OrganisationTypeCode;
+    use crate::kinds::Level;
+    use crate::organisation::OrganisationParts;
+
+    fn org(key: &str) -> OrgKey {
+        OrgKey::parse(key).unwrap()
+    }
+
+    fn pct(s: &str) -> Percent {
+        s.parse().unwrap()
+    }
+
+    fn minimal() -> ActivityParts {
+        ActivityParts {
+            key: ActivityKey::parse("MX-TEST-1").unwrap(),
+            folio: None,
+            reporting_org: org("amexcid"),
+            title: Text::es_en("Curso", "Course"),
+            description: Text::new(),
+            objectives: Text::new(),
+            instrument: Instrument::Project,
+            cooperation_type: CooperationType::TechnicalScientific,
+            modality: Modality::Bilateral,
+            schemes: Schemes::default(),
+            collaboration_type: None,
+            default_currency: None,
+            flow_type: None,
+            finance_type: None,
+            aid_type: None,
+            participants: vec![
+                Participant { org: org("amexcid"), role: Role::Provider },
+                Participant { org: org("gob-gt"), role: Role::Recipient },
+            ],
+            sectors: vec![SectorShare { sector: SectorRef::Dac(SectorCode::parse("41010").unwrap()), percent: Percent::HUNDRED }],
+            sdgs: vec![],
+            policy_markers: vec![],
+            countries: vec![CountryShare { country: CountryCode::parse("GT").unwrap(), percent: Percent::HUNDRED }],
+            regions: vec![],
+            mx_places: vec![],
+            points: vec![],
+            cross_border: None,
+            dates: ActivityDates::default(),
+            status: ActivityStatusCode::parse("2").unwrap(),
+            budgets: vec![],
+            transactions: vec![],
+            in_kind: vec![],
+            results: vec![],
+            good_practice: None,
+            workflow: WorkflowState::Draft,
+        }
+    }
+
+    fn rules(parts: ActivityParts) -> Vec<(String, Rule)> {
+        Activity::new(parts).unwrap_err().0.into_iter().map(|p| (p.path, p.rule)).collect()
+    }
+
+    #[test]
+    fn minimal_activity_is_valid() {
+        assert!(Activity::new(minimal()).is_ok());
+    }
+
+    #[test]
+    fn sector_percentages_sum_per_vocabulary() {
+        let mut a = minimal();
+        a.sectors = vec![
+            SectorShare { sector: SectorRef::Dac(SectorCode::parse("41010").unwrap()), percent: pct("60") },
+            SectorShare { sector: SectorRef::Dac(SectorCode::parse("15110").unwrap()), percent: pct("30") },
+            SectorShare { sector: SectorRef::SdgGoal(SdgGoalCode::parse("13").unwrap()), percent: pct("100") },
+        ];
+        assert_eq!(
+            rules(a.clone()),
+            vec![("sectors".into(), Rule::PercentSum { group: "1".into(), sum: Decimal::from(90) })]
+        );
+        a.sectors[1].percent = pct("40");
+        assert!(Activity::new(a).is_ok());
+    }
+
+    #[test]
+    fn countries_and_regions_sum_together() {
+        let mut a = minimal();
+        a.countries[0].percent = pct("50");
+        a.regions = vec![RegionShare { region: RegionCode::parse("489").unwrap(), percent: pct("50") }];
+        assert!(Activity::new(a.clone()).is_ok());
+        a.regions[0].percent = pct("40");
+        assert_eq!(rules(a)[0].0, "countries");
+    }
+
+    #[test]
+    fn end_not_before_start() {
+        let mut a = minimal();
+        a.dates.planned_start = Some(date!(2012 - 03 - 01));
+        a.dates.planned_end = Some(date!(2012 - 02 - 28));
+        assert_eq!(
+            rules(a),
+            vec![("dates.planned_end".into(), Rule::EndBeforeStart { start: "2012-03-01".into() })]
+        );
+    }
+
+    #[test]
+    fn triangular_needs_three_roles() {
+        let mut a = minimal();
+        a.modality = Modality::Triangular;
+        let found = rules(a.clone());
+        assert_eq!(
+            found,
+            vec![
+                ("participants".into(), Rule::TriangularRoleMissing { role: "first-provider" }),
+                ("participants".into(), Rule::TriangularRoleMissing { role: "second-provider" }),
+            ]
+        );
+        a.participants = vec![
+            Participant { org: org("amexcid"), role: Role::FirstProvider },
+            Participant { org: org("giz"), role: Role::SecondProvider },
+            Participant { org: org("gob-gt"), role: Role::Recipient },
+        ];
+        assert!(Activity::new(a.clone()).is_ok());
+        a.modality = Modality::Bilateral;
+        assert_eq!(rules(a).len(), 2, "provider roles outside triangular are refused");
+    }
+
+    #[test]
+    fn municipality_in_its_state_and_no_negative_in_kind() {
+        let mut a = minimal();
+        a.mx_places = vec![MxPlace {
+            state: MxStateCode::parse("20").unwrap(),
+            municipality: Some(MxMunicipalityCode::parse("07101").unwrap()),
+        }];
+        a.in_kind = vec![InKind { unit: InKindUnit::ExpertDays, quantity: Decimal::from(-1), unit_value: None, description: Text::new() }];
+        let found = rules(a);
+        assert_eq!(found[0].0, "mx_places[0].municipality");
+        assert_eq!(found[1], ("in_kind[0].quantity".into(), Rule::Negative));
+    }
+
+    #[test]
+    fn duplicates_and_empty_participants_are_refused() {
+        let mut a = minimal();
+        a.participants.push(a.participants[0].clone());
+        assert_eq!(rules(a.clone()), vec![("participants[2]".into(), Rule::Duplicate)]);
+        a.participants.clear();
+        assert_eq!(rules(a), vec![("participants".into(), Rule::TooFew { min: 1 })]);
+    }
+
+    #[test]
+    fn direction_is_derived_from_participants_and_places() {
+        let mx = CountryCode::parse("MX").unwrap();
+        let make = |key: &str, country: &str, level: Level, state: Option<&str>| {
+            Organisation::new(OrganisationParts {
+                key: org(key),
+                iati_ref: None,
+                name: Text::es_en(key, key),
+                acronym: None,
+                kind: OrganisationTypeCode::parse("10").unwrap(),
+                level,
+                country: Some(CountryCode::parse(country).unwrap()),
+                mx_state: state.map(|s| MxStateCode::parse(s).unwrap()),
+                mx_municipality: None,
+                parent: None,
+            })
+            .unwrap()
+        };
+        let orgs = [
+            make("amexcid", "MX", Level::Federal, None),
+            make("gob-gt", "GT", Level::ForeignGovernment, None),
+            make("gob-chiapas", "MX", Level::State, Some("07")),
+        ];
+        let lookup = |k: &OrgKey| orgs.iter().find(|o| o.key() == k);
+        let given = Activity::new(minimal()).unwrap();
+        let d = given.derive(mx, lookup);
+        assert_eq!(d, Derived { direction: Some(Direction::Given), decentralised: false, cross_border: false });
+
+        let mut received = minimal();
+        received.participants = vec![
+            Participant { org: org("gob-gt"), role: Role::Provider },
+            Participant { org: org("gob-chiapas"), role: Role::Recipient },
+        ];
+        received.countries = vec![CountryShare { country: mx, percent: Percent::HUNDRED }];
+        let d = Activity::new(received).unwrap().derive(mx, lookup);
+        assert_eq!(d.direction, Some(Direction::Received));
+        assert!(d.decentralised);
+    }
+}

@@ -1,0 +1,141 @@
+//! The catalog of national capacities (Catálogo de Capacidades) and partners' demands.
+
+use time::Date;
+
+use crate::activity::SectorShare;
+use crate::code::{CountryCode, LanguageCode, MxStateCode};
+use crate::ids::{ActivityKey, OrgKey, RecordKey};
+use crate::kinds::CapacityForm;
+use crate::problem::{Problems, Rule};
+use crate::share::check_sums;
+use crate::text::Text;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapacityParts {
+    pub key: RecordKey,
+    pub title: Text,
+    pub description: Text,
+    /// The national institution that offers it.
+    pub institution: OrgKey,
+    pub sectors: Vec<SectorShare>,
+    pub forms: Vec<CapacityForm>,
+    pub languages: Vec<LanguageCode>,
+    pub contact: Contact,
+    /// Past activities that prove the capacity.
+    pub evidence: Vec<ActivityKey>,
+}
+
+/// What a national institution can offer. Invariants: a title, at least one sector with
+/// percentages adding up to 100 per vocabulary, at least one form.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Capacity(CapacityParts);
+
+impl Capacity {
+    pub fn new(parts: CapacityParts) -> Result<Capacity, Problems> {
+        let mut problems = Problems::new();
+        if parts.title.is_empty() {
+            problems.add("title", None, Rule::Required);
+        }
+        check_sectors(&parts.sectors, &mut problems);
+        if parts.forms.is_empty() {
+            problems.add("forms", None, Rule::TooFew { min: 1 });
+        }
+        if let Some(email) = &parts.contact.email
+            && !email.contains('@')
+        {
+            problems.add("contact.email", Some(email), Rule::Format { expected: "an e-mail address" });
+        }
+        problems.finish(|| Capacity(parts))
+    }
+
+    pub fn parts(&self) -> &CapacityParts {
+        &self.0
+    }
+
+    pub fn into_parts(self) -> CapacityParts {
+        self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemandParts {
+    pub key: RecordKey,
+    pub title: Text,
+    pub description: Text,
+    /// The partner or Mexican state that asks.
+    pub requester: OrgKey,
+    pub sectors: Vec<SectorShare>,
+    pub forms: Vec<CapacityForm>,
+    pub country: Option<CountryCode>,
+    pub mx_state: Option<MxStateCode>,
+    pub received: Option<Date>,
+}
+
+/// A request (solicitud) for cooperation, matched against the catalog. Invariants: a title and
+/// at least one sector with percentages adding up to 100 per vocabulary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demand(DemandParts);
+
+impl Demand {
+    pub fn new(parts: DemandParts) -> Result<Demand, Problems> {
+        let mut problems = Problems::new();
+        if parts.title.is_empty() {
+            problems.add("title", None, Rule::Required);
+        }
+        check_sectors(&parts.sectors, &mut problems);
+        problems.finish(|| Demand(parts))
+    }
+
+    pub fn parts(&self) -> &DemandParts {
+        &self.0
+    }
+
+    pub fn into_parts(self) -> DemandParts {
+        self.0
+    }
+}
+
+fn check_sectors(sectors: &[SectorShare], problems: &mut Problems) {
+    if sectors.is_empty() {
+        problems.add("sectors", None, Rule::TooFew { min: 1 });
+    }
+    if let Err(e) = check_sums("sectors", sectors.iter().map(|s| (s.sector.vocabulary(), s.percent))) {
+        problems.nest("", e);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::activity::SectorRef;
+    use crate::code::SectorCode;
+
+    fn capacity(percent: &str, forms: Vec<CapacityForm>) -> CapacityParts {
+        CapacityParts {
+            key: RecordKey::parse("cap-1").unwrap(),
+            title: Text::es_en("Manejo de cuencas", "Watershed management"),
+            description: Text::new(),
+            institution: OrgKey::parse("conagua").unwrap(),
+            sectors: vec![SectorShare { sector: SectorRef::Dac(SectorCode::parse("41010").unwrap()), percent: percent.parse().unwrap() }],
+            forms,
+            languages: vec![],
+            contact: Contact::default(),
+            evidence: vec![],
+        }
+    }
+
+    #[test]
+    fn capacity_needs_full_sectors_and_a_form() {
+        assert!(Capacity::new(capacity("100", vec![CapacityForm::Course])).is_ok());
+        let err = Capacity::new(capacity("80", vec![])).unwrap_err();
+        let rules: Vec<_> = err.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(rules, ["sectors", "forms"]);
+    }
+}

@@ -1,0 +1,1353 @@
+//! The document form of every record: what users write in TOML or JSON files, what
+//! `coopera activity show` prints, and what the change history stores as before/after.
+//!
+//! Documents hold plain strings and numbers; `into_domain` checks them into domain types,
+//! collecting every problem with the path of its field (`sectors[1].code`), and `from_domain`
+//! turns a record back into a document, so a shown record can be edited and added again.
+//! Field names here are the paths the domain's problems use.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::activity::*;
+use crate::catalog::*;
+use crate::code::*;
+use crate::ids::{ActivityKey, OrgKey, RecordKey};
+use crate::kinds::*;
+use crate::organisation::{Organisation, OrganisationParts};
+use crate::problem::{Problem, Problems, Rule};
+use crate::share::Percent;
+use crate::subnational::*;
+use crate::text::Text;
+
+/// A file of records of every kind, as `coopera demo` loads and `activity add` accepts.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatasetDoc {
+    /// A note on where the data comes from (the demo says it is illustrative).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, rename = "organisation", skip_serializing_if = "Vec::is_empty")]
+    pub organisations: Vec<OrganisationDoc>,
+    #[serde(default, rename = "activity", skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<ActivityDoc>,
+    #[serde(default, rename = "capacity", skip_serializing_if = "Vec::is_empty")]
+    pub capacities: Vec<CapacityDoc>,
+    #[serde(default, rename = "demand", skip_serializing_if = "Vec::is_empty")]
+    pub demands: Vec<DemandDoc>,
+    #[serde(default, rename = "action", skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<ActionDoc>,
+    #[serde(default, rename = "agreement", skip_serializing_if = "Vec::is_empty")]
+    pub agreements: Vec<AgreementDoc>,
+    #[serde(default, rename = "membership", skip_serializing_if = "Vec::is_empty")]
+    pub memberships: Vec<MembershipDoc>,
+}
+
+impl DatasetDoc {
+    /// The array names of a dataset file, as they appear in paths (`activity[3].title`).
+    pub const SECTIONS: [&'static str; 7] =
+        ["organisation", "activity", "capacity", "demand", "action", "agreement", "membership"];
+}
+
+/// Text as `"…"` (Spanish) or as `{ es = "…", en = "…" }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum TextDoc {
+    Plain(String),
+    Langs(BTreeMap<String, String>),
+}
+
+impl TextDoc {
+    fn into_text(self) -> Text {
+        let mut t = Text::new();
+        match self {
+            TextDoc::Plain(s) => t.set("es", &s),
+            TextDoc::Langs(m) => m.iter().for_each(|(k, v)| t.set(k, v)),
+        }
+        t
+    }
+
+    fn from_text(t: &Text) -> Option<TextDoc> {
+        if t.is_empty() {
+            return None;
+        }
+        Some(TextDoc::Langs(t.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect()))
+    }
+}
+
+fn text(t: Option<TextDoc>) -> Text {
+    t.map(TextDoc::into_text).unwrap_or_default()
+}
+
+/// A number as written: integer, decimal or string. Kept exact through a decimal string.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum NumberDoc {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl NumberDoc {
+    fn to_decimal(&self) -> Result<Decimal, Problem> {
+        let s = match self {
+            NumberDoc::Int(i) => return Ok(Decimal::from(*i)),
+            NumberDoc::Float(f) => f.to_string(),
+            NumberDoc::Text(s) => s.trim().to_owned(),
+        };
+        Decimal::from_str(&s)
+            .or_else(|_| Decimal::from_scientific(&s))
+            .map(|d| d.normalize())
+            .map_err(|_| Problem::new("", Some(&s), Rule::Format { expected: "a number" }))
+    }
+
+    fn from_decimal(d: Decimal) -> NumberDoc {
+        NumberDoc::Text(d.normalize().to_string())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small checked conversions. Each records its problem at `path` and gives `None`.
+
+struct Checker {
+    problems: Problems,
+}
+
+impl Checker {
+    fn new() -> Checker {
+        Checker { problems: Problems::new() }
+    }
+
+    fn one<T>(&mut self, path: &str, r: Result<T, Problem>) -> Option<T> {
+        self.problems.take_one(path, r)
+    }
+
+    fn opt<T>(&mut self, path: &str, value: Option<&str>, parse: impl Fn(&str) -> Result<T, Problem>) -> Option<Option<T>> {
+        match value {
+            None => Some(None),
+            Some(v) if v.trim().is_empty() => Some(None),
+            Some(v) => self.one(path, parse(v)).map(Some),
+        }
+    }
+
+    fn date(&mut self, path: &str, value: &str) -> Option<Date> {
+        self.one(path, parse_date(value))
+    }
+
+    fn opt_date(&mut self, path: &str, value: Option<&str>) -> Option<Option<Date>> {
+        self.opt(path, value, parse_date)
+    }
+
+    fn number(&mut self, path: &str, n: &NumberDoc) -> Option<Decimal> {
+        self.one(path, n.to_decimal())
+    }
+
+    fn percent(&mut self, path: &str, n: Option<&NumberDoc>, default_hundred: bool) -> Option<Percent> {
+        match n {
+            None if default_hundred => Some(Percent::HUNDRED),
+            None => self.one(path, Err(Problem::new("", None, Rule::Required))),
+            Some(n) => {
+                let d = self.number(path, n)?;
+                self.one(path, Percent::new(d))
+            }
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD`, ignoring a time part (`2012-01-01T00:00:00Z`).
+pub fn parse_date(value: &str) -> Result<Date, Problem> {
+    let v = value.trim();
+    let day = v.split(['T', ' ']).next().unwrap_or(v);
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(day, &format).map_err(|_| Problem::new("", Some(value), Rule::Format { expected: "a date YYYY-MM-DD" }))
+}
+
+fn date_text(d: Date) -> String {
+    d.to_string()
+}
+
+fn list<T, D>(items: &[T], f: impl Fn(&T) -> D) -> Vec<D> {
+    items.iter().map(f).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Organisation
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationDoc {
+    pub key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iati_ref: Option<String>,
+    pub name: TextDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acronym: Option<String>,
+    /// IATI OrganisationType code.
+    pub kind: String,
+    pub level: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mx_state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mx_municipality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+}
+
+impl OrganisationDoc {
+    pub fn into_domain(self) -> Result<Organisation, Problems> {
+        let mut c = Checker::new();
+        let key = c.one("key", OrgKey::parse(&self.key));
+        let kind = c.one("kind", OrganisationTypeCode::parse(&self.kind));
+        let level = c.one("level", Level::parse(&self.level));
+        let country = c.opt("country", self.country.as_deref(), CountryCode::parse);
+        let mx_state = c.opt("mx_state", self.mx_state.as_deref(), MxStateCode::parse_any);
+        let mx_municipality = c.opt("mx_municipality", self.mx_municipality.as_deref(), MxMunicipalityCode::parse);
+        let parent = c.opt("parent", self.parent.as_deref(), OrgKey::parse);
+        let (Some(key), Some(kind), Some(level), Some(country), Some(mx_state), Some(mx_municipality), Some(parent)) =
+            (key, kind, level, country, mx_state, mx_municipality, parent)
+        else {
+            return Err(c.problems);
+        };
+        let parts = OrganisationParts {
+            key,
+            iati_ref: self.iati_ref.filter(|s| !s.trim().is_empty()),
+            name: self.name.into_text(),
+            acronym: self.acronym.filter(|s| !s.trim().is_empty()),
+            kind,
+            level,
+            country,
+            mx_state,
+            mx_municipality,
+            parent,
+        };
+        c.problems.finish(|| ())?;
+        Organisation::new(parts)
+    }
+
+    pub fn from_domain(o: &Organisation) -> OrganisationDoc {
+        let p = o.parts();
+        OrganisationDoc {
+            key: p.key.to_string(),
+            iati_ref: p.iati_ref.clone(),
+            name: TextDoc::from_text(&p.name).unwrap_or(TextDoc::Plain(String::new())),
+            acronym: p.acronym.clone(),
+            kind: p.kind.to_string(),
+            level: p.level.code().to_owned(),
+            country: p.country.map(|c| c.to_string()),
+            mx_state: p.mx_state.map(|c| c.to_string()),
+            mx_municipality: p.mx_municipality.map(|c| c.to_string()),
+            parent: p.parent.as_ref().map(|k| k.to_string()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activity
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantDoc {
+    pub org: String,
+    pub role: String,
+}
+
+/// A sector: DAC 5-digit code by default; `vocabulary` 2 (DAC category), 7 (SDG goal),
+/// 8 (SDG target) or any other IATI SectorVocabulary. `percentage` defaults to 100.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectorDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vocabulary: Option<String>,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<NumberDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareDoc {
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentage: Option<NumberDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyMarkerDoc {
+    pub code: String,
+    pub significance: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MxPlaceDoc {
+    pub state: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<TextDoc>,
+    pub latitude: NumberDoc,
+    pub longitude: NumberDoc,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrossBorderDoc {
+    pub border: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dimensions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatesDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_end: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_start: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_end: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetDoc {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revised: bool,
+    pub period_start: String,
+    pub period_end: String,
+    pub amount: NumberDoc,
+    /// Defaults to the activity's `default_currency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartyDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iati_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransactionDoc {
+    /// IATI TransactionType code: 2 commitment, 3 disbursement, 4 expenditure, 1 incoming funds…
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub date: String,
+    pub amount: NumberDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<TextDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<PartyDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver: Option<PartyDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InKindDoc {
+    pub unit: String,
+    pub quantity: NumberDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_value: Option<NumberDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<TextDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodDoc {
+    pub start: String,
+    pub end: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<NumberDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<NumberDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorDoc {
+    pub title: TextDoc,
+    #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
+    pub ascending: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<NumberDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub periods: Vec<PeriodDoc>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultDoc {
+    /// output, outcome, impact or other.
+    pub level: String,
+    pub title: TextDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<TextDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<IndicatorDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityDoc {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub folio: Option<String>,
+    pub reporting_org: String,
+    pub title: TextDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<TextDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objectives: Option<TextDoc>,
+    pub instrument: String,
+    pub cooperation_type: String,
+    pub modality: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub south_south: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub north_south: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collaboration_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finance_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aid_type: Option<String>,
+    /// IATI ActivityStatus code: 1 pipeline, 2 implementation, 3 finalisation, 4 closed…
+    pub status: String,
+    /// draft, submitted, validated or published; defaults to draft.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
+    #[serde(default)]
+    pub participants: Vec<ParticipantDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<SectorDoc>,
+    /// SDG goals (`"5"`) and targets (`"5.2"`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sdgs: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policy_markers: Vec<PolicyMarkerDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<ShareDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<ShareDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mx_places: Vec<MxPlaceDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub points: Vec<PointDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_border: Option<CrossBorderDoc>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub dates: DatesDoc,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub budgets: Vec<BudgetDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transactions: Vec<TransactionDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_kind: Vec<InKindDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub results: Vec<ResultDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub good_practice: Option<TextDoc>,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+fn sector_ref(c: &mut Checker, path: &str, vocabulary: Option<&str>, code: &str) -> Option<SectorRef> {
+    let path = format!("{path}.code");
+    match vocabulary.map(str::trim).unwrap_or("1") {
+        "1" | "" => c.one(&path, SectorCode::parse(code)).map(SectorRef::Dac),
+        "2" => c.one(&path, SectorCategoryCode::parse(code)).map(SectorRef::DacCategory),
+        "7" => c.one(&path, SdgGoalCode::parse(code)).map(SectorRef::SdgGoal),
+        "8" => c.one(&path, SdgTargetCode::parse(code)).map(SectorRef::SdgTarget),
+        other => Some(SectorRef::Other { vocabulary: other.to_owned(), code: code.trim().to_owned() }),
+    }
+}
+
+fn sectors(c: &mut Checker, docs: Vec<SectorDoc>) -> Vec<SectorShare> {
+    let single = docs.len() == 1;
+    docs.into_iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let path = format!("sectors[{i}]");
+            let sector = sector_ref(c, &path, s.vocabulary.as_deref(), &s.code);
+            let percent = c.percent(&format!("{path}.percentage"), s.percentage.as_ref(), single);
+            Some(SectorShare { sector: sector?, percent: percent? })
+        })
+        .collect()
+}
+
+fn sector_docs(shares: &[SectorShare]) -> Vec<SectorDoc> {
+    list(shares, |s| SectorDoc {
+        vocabulary: (s.sector.vocabulary() != "1").then(|| s.sector.vocabulary().to_owned()),
+        code: s.sector.code().to_owned(),
+        percentage: Some(NumberDoc::from_decimal(s.percent.value())),
+    })
+}
+
+fn money(c: &mut Checker, path: &str, amount: &NumberDoc, currency: Option<&str>, default: Option<CurrencyCode>) -> Option<Money> {
+    let amount = c.number(&format!("{path}.amount"), amount);
+    let currency = match currency {
+        Some(cur) if !cur.trim().is_empty() => c.one(&format!("{path}.currency"), CurrencyCode::parse(cur)),
+        _ => default.or_else(|| c.one(&format!("{path}.currency"), Err(Problem::new("", None, Rule::Required)))),
+    };
+    Some(Money { amount: amount?, currency: currency? })
+}
+
+fn party(c: &mut Checker, path: &str, p: Option<PartyDoc>) -> Option<Option<TransactionParty>> {
+    let Some(p) = p else { return Some(None) };
+    let org = c.opt(&format!("{path}.org"), p.org.as_deref(), OrgKey::parse)?;
+    Some(Some(TransactionParty { org, iati_ref: p.iati_ref, name: p.name, activity: p.activity }))
+}
+
+fn party_doc(p: &TransactionParty) -> PartyDoc {
+    PartyDoc {
+        org: p.org.as_ref().map(|k| k.to_string()),
+        iati_ref: p.iati_ref.clone(),
+        name: p.name.clone(),
+        activity: p.activity.clone(),
+    }
+}
+
+fn result_level(value: &str) -> Result<ResultLevel, Problem> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "output" | "1" => Ok(ResultLevel::Output),
+        "outcome" | "2" => Ok(ResultLevel::Outcome),
+        "impact" | "3" => Ok(ResultLevel::Impact),
+        "other" | "9" => Ok(ResultLevel::Other),
+        _ => Err(Problem::new(
+            "",
+            Some(value),
+            Rule::UnknownCode { list: "ResultLevel", suggestions: vec!["output".into(), "outcome".into(), "impact".into()] },
+        )),
+    }
+}
+
+fn result_level_code(level: ResultLevel) -> &'static str {
+    match level {
+        ResultLevel::Output => "output",
+        ResultLevel::Outcome => "outcome",
+        ResultLevel::Impact => "impact",
+        ResultLevel::Other => "other",
+    }
+}
+
+fn sdg(value: &str) -> Result<Sdg, Problem> {
+    if value.contains('.') {
+        SdgTargetCode::parse(value).map(Sdg::Target)
+    } else {
+        SdgGoalCode::parse(value).map(Sdg::Goal)
+    }
+}
+
+impl ActivityDoc {
+    pub fn into_domain(self) -> Result<Activity, Problems> {
+        let mut c = Checker::new();
+        let key = c.one("id", ActivityKey::parse(&self.id));
+        let reporting_org = c.one("reporting_org", OrgKey::parse(&self.reporting_org));
+        let instrument = c.one("instrument", Instrument::parse(&self.instrument));
+        let cooperation_type = c.one("cooperation_type", CooperationType::parse(&self.cooperation_type));
+        let modality = c.one("modality", Modality::parse(&self.modality));
+        let collaboration_type = c.opt("collaboration_type", self.collaboration_type.as_deref(), CollaborationTypeCode::parse);
+        let default_currency = c.opt("default_currency", self.default_currency.as_deref(), CurrencyCode::parse);
+        let flow_type = c.opt("flow_type", self.flow_type.as_deref(), FlowTypeCode::parse);
+        let finance_type = c.opt("finance_type", self.finance_type.as_deref(), FinanceTypeCode::parse);
+        let aid_type = c.opt("aid_type", self.aid_type.as_deref(), AidTypeCode::parse);
+        let status = c.one("status", ActivityStatusCode::parse(&self.status));
+        let workflow = c.opt("workflow", self.workflow.as_deref(), WorkflowState::parse);
+        let default_cur = default_currency.flatten();
+
+        let participants: Vec<_> = self
+            .participants
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let org = c.one(&format!("participants[{i}].org"), OrgKey::parse(&p.org));
+                let role = c.one(&format!("participants[{i}].role"), Role::parse(&p.role));
+                Some(Participant { org: org?, role: role? })
+            })
+            .collect();
+        let sectors = sectors(&mut c, self.sectors);
+        let sdgs: Vec<_> = self.sdgs.iter().enumerate().filter_map(|(i, s)| c.one(&format!("sdgs[{i}]"), sdg(s))).collect();
+        let policy_markers: Vec<_> = self
+            .policy_markers
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| {
+                let marker = c.one(&format!("policy_markers[{i}].code"), PolicyMarkerCode::parse(&m.code));
+                if m.significance > 4 {
+                    let v = m.significance.to_string();
+                    c.one::<()>(&format!("policy_markers[{i}].significance"), Err(Problem::new("", Some(&v), Rule::Format { expected: "0-4" })));
+                    return None;
+                }
+                Some(PolicyMarkerEntry { marker: marker?, significance: m.significance })
+            })
+            .collect();
+        let single_place = self.countries.len() + self.regions.len() == 1;
+        let countries: Vec<_> = self
+            .countries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let country = c.one(&format!("countries[{i}].code"), CountryCode::parse(&s.code));
+                let percent = c.percent(&format!("countries[{i}].percentage"), s.percentage.as_ref(), single_place);
+                Some(CountryShare { country: country?, percent: percent? })
+            })
+            .collect();
+        let regions: Vec<_> = self
+            .regions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let region = c.one(&format!("regions[{i}].code"), RegionCode::parse(&s.code));
+                let percent = c.percent(&format!("regions[{i}].percentage"), s.percentage.as_ref(), single_place);
+                Some(RegionShare { region: region?, percent: percent? })
+            })
+            .collect();
+        let mx_places: Vec<_> = self
+            .mx_places
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let state = c.one(&format!("mx_places[{i}].state"), MxStateCode::parse_any(&p.state));
+                let municipality = c.opt(&format!("mx_places[{i}].municipality"), p.municipality.as_deref(), MxMunicipalityCode::parse);
+                Some(MxPlace { state: state?, municipality: municipality? })
+            })
+            .collect();
+        let points: Vec<_> = self
+            .points
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let latitude = c.number(&format!("points[{i}].latitude"), &p.latitude);
+                let longitude = c.number(&format!("points[{i}].longitude"), &p.longitude);
+                Some(Point { name: text(p.name), latitude: latitude?, longitude: longitude? })
+            })
+            .collect();
+        let cross_border = match self.cross_border {
+            None => Some(None),
+            Some(cb) => {
+                let border = c.one("cross_border.border", Border::parse(&cb.border));
+                let dims: Vec<_> = cb
+                    .dimensions
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, d)| c.one(&format!("cross_border.dimensions[{i}]"), CrossBorderDimension::parse(d)))
+                    .collect();
+                border.map(|border| Some(CrossBorder { border, dimensions: dims }))
+            }
+        };
+        let dates = ActivityDates {
+            planned_start: c.opt_date("dates.planned_start", self.dates.planned_start.as_deref()).flatten(),
+            planned_end: c.opt_date("dates.planned_end", self.dates.planned_end.as_deref()).flatten(),
+            actual_start: c.opt_date("dates.actual_start", self.dates.actual_start.as_deref()).flatten(),
+            actual_end: c.opt_date("dates.actual_end", self.dates.actual_end.as_deref()).flatten(),
+        };
+        let budgets: Vec<_> = self
+            .budgets
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| {
+                let path = format!("budgets[{i}]");
+                let period_start = c.date(&format!("{path}.period_start"), &b.period_start);
+                let period_end = c.date(&format!("{path}.period_end"), &b.period_end);
+                let value = money(&mut c, &path, &b.amount, b.currency.as_deref(), default_cur);
+                let value_date = c.opt_date(&format!("{path}.value_date"), b.value_date.as_deref());
+                Some(Budget { revised: b.revised, period_start: period_start?, period_end: period_end?, value: value?, value_date: value_date? })
+            })
+            .collect();
+        let transactions: Vec<_> = self
+            .transactions
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let path = format!("transactions[{i}]");
+                let kind = c.one(&format!("{path}.type"), TransactionTypeCode::parse(&t.kind));
+                let date = c.date(&format!("{path}.date"), &t.date);
+                let value = money(&mut c, &path, &t.amount, t.currency.as_deref(), default_cur);
+                let value_date = c.opt_date(&format!("{path}.value_date"), t.value_date.as_deref());
+                let provider = party(&mut c, &format!("{path}.provider"), t.provider);
+                let receiver = party(&mut c, &format!("{path}.receiver"), t.receiver);
+                Some(Transaction {
+                    kind: kind?,
+                    date: date?,
+                    value: value?,
+                    value_date: value_date?,
+                    description: text(t.description),
+                    provider: provider?,
+                    receiver: receiver?,
+                })
+            })
+            .collect();
+        let in_kind: Vec<_> = self
+            .in_kind
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, k)| {
+                let path = format!("in_kind[{i}]");
+                let unit = c.one(&format!("{path}.unit"), InKindUnit::parse(&k.unit));
+                let quantity = c.number(&format!("{path}.quantity"), &k.quantity);
+                let unit_value = match &k.unit_value {
+                    None => Some(None),
+                    Some(v) => {
+                        let amount = c.number(&format!("{path}.unit_value"), v);
+                        let currency = match k.currency.as_deref() {
+                            Some(cur) => c.one(&format!("{path}.currency"), CurrencyCode::parse(cur)),
+                            None => default_cur.or_else(|| c.one(&format!("{path}.currency"), Err(Problem::new("", None, Rule::Required)))),
+                        };
+                        amount.zip(currency).map(|(amount, currency)| Some(Money { amount, currency }))
+                    }
+                };
+                Some(InKind { unit: unit?, quantity: quantity?, unit_value: unit_value?, description: text(k.description) })
+            })
+            .collect();
+        let results: Vec<_> = self
+            .results
+            .into_iter()
+            .enumerate()
+            .filter_map(|(r, res)| {
+                let path = format!("results[{r}]");
+                let level = c.one(&format!("{path}.level"), result_level(&res.level));
+                let indicators: Vec<_> = res
+                    .indicators
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(n, ind)| {
+                        let ipath = format!("{path}.indicators[{n}]");
+                        let baseline = match (&ind.baseline, ind.baseline_year) {
+                            (Some(v), Some(year)) => Some(c.number(&format!("{ipath}.baseline"), v).map(|value| Baseline { year, value })),
+                            (Some(_), None) => {
+                                c.one::<()>(&format!("{ipath}.baseline_year"), Err(Problem::new("", None, Rule::Required)));
+                                None
+                            }
+                            _ => Some(None),
+                        };
+                        let periods: Vec<_> = ind
+                            .periods
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(p, per)| {
+                                let ppath = format!("{ipath}.periods[{p}]");
+                                let start = c.date(&format!("{ppath}.start"), &per.start);
+                                let end = c.date(&format!("{ppath}.end"), &per.end);
+                                let target = per.target.as_ref().map(|t| c.number(&format!("{ppath}.target"), t));
+                                let actual = per.actual.as_ref().map(|a| c.number(&format!("{ppath}.actual"), a));
+                                Some(IndicatorPeriod {
+                                    start: start?,
+                                    end: end?,
+                                    target: target.map_or(Some(None), |t| t.map(Some))?,
+                                    actual: actual.map_or(Some(None), |a| a.map(Some))?,
+                                })
+                            })
+                            .collect();
+                        Some(Indicator { title: ind.title.into_text(), ascending: ind.ascending, baseline: baseline?, periods })
+                    })
+                    .collect();
+                Some(ResultEntry { level: level?, title: res.title.into_text(), description: text(res.description), indicators })
+            })
+            .collect();
+
+        let (
+            Some(key),
+            Some(reporting_org),
+            Some(instrument),
+            Some(cooperation_type),
+            Some(modality),
+            Some(collaboration_type),
+            Some(default_currency),
+            Some(flow_type),
+            Some(finance_type),
+            Some(aid_type),
+            Some(status),
+            Some(workflow),
+            Some(cross_border),
+        ) = (
+            key,
+            reporting_org,
+            instrument,
+            cooperation_type,
+            modality,
+            collaboration_type,
+            default_currency,
+            flow_type,
+            finance_type,
+            aid_type,
+            status,
+            workflow,
+            cross_border,
+        )
+        else {
+            return Err(c.problems);
+        };
+        if !c.problems.is_empty() {
+            return Err(c.problems);
+        }
+        Activity::new(ActivityParts {
+            key,
+            folio: self.folio.filter(|f| !f.trim().is_empty()),
+            reporting_org,
+            title: self.title.into_text(),
+            description: text(self.description),
+            objectives: text(self.objectives),
+            instrument,
+            cooperation_type,
+            modality,
+            schemes: Schemes { south_south: self.south_south, north_south: self.north_south },
+            collaboration_type,
+            default_currency,
+            flow_type,
+            finance_type,
+            aid_type,
+            participants,
+            sectors,
+            sdgs,
+            policy_markers,
+            countries,
+            regions,
+            mx_places,
+            points,
+            cross_border,
+            dates,
+            status,
+            budgets,
+            transactions,
+            in_kind,
+            results,
+            good_practice: self.good_practice.map(TextDoc::into_text),
+            workflow: workflow.unwrap_or(WorkflowState::Draft),
+        })
+    }
+
+    pub fn from_domain(a: &Activity) -> ActivityDoc {
+        let p = a.parts();
+        let opt_date = |d: Option<Date>| d.map(date_text);
+        let amount = |m: &Money| (NumberDoc::from_decimal(m.amount), Some(m.currency.to_string()));
+        ActivityDoc {
+            id: p.key.to_string(),
+            folio: p.folio.clone(),
+            reporting_org: p.reporting_org.to_string(),
+            title: TextDoc::from_text(&p.title).unwrap_or(TextDoc::Plain(String::new())),
+            description: TextDoc::from_text(&p.description),
+            objectives: TextDoc::from_text(&p.objectives),
+            instrument: p.instrument.code().to_owned(),
+            cooperation_type: p.cooperation_type.code().to_owned(),
+            modality: p.modality.code().to_owned(),
+            south_south: p.schemes.south_south,
+            north_south: p.schemes.north_south,
+            collaboration_type: p.collaboration_type.map(|c| c.to_string()),
+            default_currency: p.default_currency.map(|c| c.to_string()),
+            flow_type: p.flow_type.map(|c| c.to_string()),
+            finance_type: p.finance_type.map(|c| c.to_string()),
+            aid_type: p.aid_type.map(|c| c.to_string()),
+            status: p.status.to_string(),
+            workflow: Some(p.workflow.code().to_owned()),
+            participants: list(&p.participants, |x| ParticipantDoc { org: x.org.to_string(), role: x.role.code().to_owned() }),
+            sectors: sector_docs(&p.sectors),
+            sdgs: list(&p.sdgs, |s| match s {
+                Sdg::Goal(g) => g.to_string(),
+                Sdg::Target(t) => t.to_string(),
+            }),
+            policy_markers: list(&p.policy_markers, |m| PolicyMarkerDoc { code: m.marker.to_string(), significance: m.significance }),
+            countries: list(&p.countries, |s| ShareDoc { code: s.country.to_string(), percentage: Some(NumberDoc::from_decimal(s.percent.value())) }),
+            regions: list(&p.regions, |s| ShareDoc { code: s.region.to_string(), percentage: Some(NumberDoc::from_decimal(s.percent.value())) }),
+            mx_places: list(&p.mx_places, |m| MxPlaceDoc { state: m.state.to_string(), municipality: m.municipality.map(|x| x.to_string()) }),
+            points: list(&p.points, |pt| PointDoc {
+                name: TextDoc::from_text(&pt.name),
+                latitude: NumberDoc::from_decimal(pt.latitude),
+                longitude: NumberDoc::from_decimal(pt.longitude),
+            }),
+            cross_border: p.cross_border.as_ref().map(|cb| CrossBorderDoc {
+                border: cb.border.code().to_owned(),
+                dimensions: list(&cb.dimensions, |d| d.code().to_owned()),
+            }),
+            dates: DatesDoc {
+                planned_start: opt_date(p.dates.planned_start),
+                planned_end: opt_date(p.dates.planned_end),
+                actual_start: opt_date(p.dates.actual_start),
+                actual_end: opt_date(p.dates.actual_end),
+            },
+            budgets: list(&p.budgets, |b| {
+                let (amount, currency) = amount(&b.value);
+                BudgetDoc {
+                    revised: b.revised,
+                    period_start: date_text(b.period_start),
+                    period_end: date_text(b.period_end),
+                    amount,
+                    currency,
+                    value_date: opt_date(b.value_date),
+                }
+            }),
+            transactions: list(&p.transactions, |t| {
+                let (amount, currency) = amount(&t.value);
+                TransactionDoc {
+                    kind: t.kind.to_string(),
+                    date: date_text(t.date),
+                    amount,
+                    currency,
+                    value_date: opt_date(t.value_date),
+                    description: TextDoc::from_text(&t.description),
+                    provider: t.provider.as_ref().map(party_doc),
+                    receiver: t.receiver.as_ref().map(party_doc),
+                }
+            }),
+            in_kind: list(&p.in_kind, |k| InKindDoc {
+                unit: k.unit.code().to_owned(),
+                quantity: NumberDoc::from_decimal(k.quantity),
+                unit_value: k.unit_value.map(|u| NumberDoc::from_decimal(u.amount)),
+                currency: k.unit_value.map(|u| u.currency.to_string()),
+                description: TextDoc::from_text(&k.description),
+            }),
+            results: list(&p.results, |r| ResultDoc {
+                level: result_level_code(r.level).to_owned(),
+                title: TextDoc::from_text(&r.title).unwrap_or(TextDoc::Plain(String::new())),
+                description: TextDoc::from_text(&r.description),
+                indicators: list(&r.indicators, |i| IndicatorDoc {
+                    title: TextDoc::from_text(&i.title).unwrap_or(TextDoc::Plain(String::new())),
+                    ascending: i.ascending,
+                    baseline_year: i.baseline.as_ref().map(|b| b.year),
+                    baseline: i.baseline.as_ref().map(|b| NumberDoc::from_decimal(b.value)),
+                    periods: list(&i.periods, |per| PeriodDoc {
+                        start: date_text(per.start),
+                        end: date_text(per.end),
+                        target: per.target.map(NumberDoc::from_decimal),
+                        actual: per.actual.map(NumberDoc::from_decimal),
+                    }),
+                }),
+            }),
+            good_practice: p.good_practice.as_ref().and_then(TextDoc::from_text),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalog
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapacityDoc {
+    pub key: String,
+    pub title: TextDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<TextDoc>,
+    pub institution: String,
+    pub sectors: Vec<SectorDoc>,
+    pub forms: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub contact: ContactDoc,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+}
+
+fn forms(c: &mut Checker, docs: &[String]) -> Vec<CapacityForm> {
+    docs.iter().enumerate().filter_map(|(i, f)| c.one(&format!("forms[{i}]"), CapacityForm::parse(f))).collect()
+}
+
+fn activity_keys(c: &mut Checker, field: &str, docs: &[String]) -> Vec<ActivityKey> {
+    docs.iter().enumerate().filter_map(|(i, k)| c.one(&format!("{field}[{i}]"), ActivityKey::parse(k))).collect()
+}
+
+impl CapacityDoc {
+    pub fn into_domain(self) -> Result<Capacity, Problems> {
+        let mut c = Checker::new();
+        let key = c.one("key", RecordKey::parse(&self.key));
+        let institution = c.one("institution", OrgKey::parse(&self.institution));
+        let sectors = sectors(&mut c, self.sectors);
+        let forms = forms(&mut c, &self.forms);
+        let languages = self.languages.iter().enumerate().filter_map(|(i, l)| c.one(&format!("languages[{i}]"), LanguageCode::parse(l))).collect();
+        let evidence = activity_keys(&mut c, "evidence", &self.evidence);
+        let (Some(key), Some(institution)) = (key, institution) else { return Err(c.problems) };
+        c.problems.finish(|| ())?;
+        Capacity::new(CapacityParts {
+            key,
+            title: self.title.into_text(),
+            description: text(self.description),
+            institution,
+            sectors,
+            forms,
+            languages,
+            contact: Contact { name: self.contact.name, email: self.contact.email, phone: self.contact.phone },
+            evidence,
+        })
+    }
+
+    pub fn from_domain(cap: &Capacity) -> CapacityDoc {
+        let p = cap.parts();
+        CapacityDoc {
+            key: p.key.to_string(),
+            title: TextDoc::from_text(&p.title).unwrap_or(TextDoc::Plain(String::new())),
+            description: TextDoc::from_text(&p.description),
+            institution: p.institution.to_string(),
+            sectors: sector_docs(&p.sectors),
+            forms: list(&p.forms, |f| f.code().to_owned()),
+            languages: list(&p.languages, |l| l.to_string()),
+            contact: ContactDoc { name: p.contact.name.clone(), email: p.contact.email.clone(), phone: p.contact.phone.clone() },
+            evidence: list(&p.evidence, |k| k.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemandDoc {
+    pub key: String,
+    pub title: TextDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<TextDoc>,
+    pub requester: String,
+    pub sectors: Vec<SectorDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mx_state: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<String>,
+}
+
+impl DemandDoc {
+    pub fn into_domain(self) -> Result<Demand, Problems> {
+        let mut c = Checker::new();
+        let key = c.one("key", RecordKey::parse(&self.key));
+        let requester = c.one("requester", OrgKey::parse(&self.requester));
+        let sectors = sectors(&mut c, self.sectors);
+        let forms = forms(&mut c, &self.forms);
+        let country = c.opt("country", self.country.as_deref(), CountryCode::parse);
+        let mx_state = c.opt("mx_state", self.mx_state.as_deref(), MxStateCode::parse_any);
+        let received = c.opt_date("received", self.received.as_deref());
+        let (Some(key), Some(requester), Some(country), Some(mx_state), Some(received)) = (key, requester, country, mx_state, received) else {
+            return Err(c.problems);
+        };
+        c.problems.finish(|| ())?;
+        Demand::new(DemandParts {
+            key,
+            title: self.title.into_text(),
+            description: text(self.description),
+            requester,
+            sectors,
+            forms,
+            country,
+            mx_state,
+            received,
+        })
+    }
+
+    pub fn from_domain(d: &Demand) -> DemandDoc {
+        let p = d.parts();
+        DemandDoc {
+            key: p.key.to_string(),
+            title: TextDoc::from_text(&p.title).unwrap_or(TextDoc::Plain(String::new())),
+            description: TextDoc::from_text(&p.description),
+            requester: p.requester.to_string(),
+            sectors: sector_docs(&p.sectors),
+            forms: list(&p.forms, |f| f.code().to_owned()),
+            country: p.country.map(|c| c.to_string()),
+            mx_state: p.mx_state.map(|c| c.to_string()),
+            received: p.received.map(date_text),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subnational international action
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActionDoc {
+    pub key: String,
+    pub actor: String,
+    pub kind: String,
+    pub date: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterpart: Option<String>,
+    pub purpose: TextDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<TextDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<String>,
+}
+
+impl ActionDoc {
+    pub fn into_domain(self) -> Result<SubnationalAction, Problems> {
+        let mut c = Checker::new();
+        let key = c.one("key", RecordKey::parse(&self.key));
+        let actor = c.one("actor", OrgKey::parse(&self.actor));
+        let kind = c.one("kind", ActionKind::parse(&self.kind));
+        let date = c.date("date", &self.date);
+        let end_date = c.opt_date("end_date", self.end_date.as_deref());
+        let country = c.opt("country", self.country.as_deref(), CountryCode::parse);
+        let activities = activity_keys(&mut c, "activities", &self.activities);
+        let (Some(key), Some(actor), Some(kind), Some(date), Some(end_date), Some(country)) = (key, actor, kind, date, end_date, country) else {
+            return Err(c.problems);
+        };
+        c.problems.finish(|| ())?;
+        SubnationalAction::new(SubnationalActionParts {
+            key,
+            actor,
+            kind,
+            date,
+            end_date,
+            country,
+            city: self.city,
+            counterpart: self.counterpart,
+            purpose: self.purpose.into_text(),
+            outcome: text(self.outcome),
+            activities,
+        })
+    }
+
+    pub fn from_domain(a: &SubnationalAction) -> ActionDoc {
+        let p = a.parts();
+        ActionDoc {
+            key: p.key.to_string(),
+            actor: p.actor.to_string(),
+            kind: p.kind.code().to_owned(),
+            date: date_text(p.date),
+            end_date: p.end_date.map(date_text),
+            country: p.country.map(|c| c.to_string()),
+            city: p.city.clone(),
+            counterpart: p.counterpart.clone(),
+            purpose: TextDoc::from_text(&p.purpose).unwrap_or(TextDoc::Plain(String::new())),
+            outcome: TextDoc::from_text(&p.outcome),
+            activities: list(&p.activities, |k| k.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgreementDoc {
+    pub key: String,
+    pub title: TextDoc,
+    pub parties: Vec<String>,
+    pub signed: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<TextDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<String>,
+}
+
+impl AgreementDoc {
+    pub fn into_domain(self) -> Result<Agreement, Problems> {
+        let mut c = Checker::new();
+        let key = c.one("key", RecordKey::parse(&self.key));
+        let parties = self.parties.iter().enumerate().filter_map(|(i, k)| c.one(&format!("parties[{i}]"), OrgKey::parse(k))).collect();
+        let signed = c.date("signed", &self.signed);
+        let valid_until = c.opt_date("valid_until", self.valid_until.as_deref());
+        let activities = activity_keys(&mut c, "activities", &self.activities);
+        let (Some(key), Some(signed), Some(valid_until)) = (key, signed, valid_until) else { return Err(c.problems) };
+        c.problems.finish(|| ())?;
+        Agreement::new(AgreementParts {
+            key,
+            title: self.title.into_text(),
+            parties,
+            signed,
+            valid_until,
+            scope: text(self.scope),
+            registration_number: self.registration_number,
+            activities,
+        })
+    }
+
+    pub fn from_domain(a: &Agreement) -> AgreementDoc {
+        let p = a.parts();
+        AgreementDoc {
+            key: p.key.to_string(),
+            title: TextDoc::from_text(&p.title).unwrap_or(TextDoc::Plain(String::new())),
+            parties: list(&p.parties, |k| k.to_string()),
+            signed: date_text(p.signed),
+            valid_until: p.valid_until.map(date_text),
+            scope: TextDoc::from_text(&p.scope),
+            registration_number: p.registration_number.clone(),
+            activities: list(&p.activities, |k| k.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipDoc {
+    pub key: String,
+    pub network: String,
+    pub member: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+impl MembershipDoc {
+    pub fn into_domain(self) -> Result<NetworkMembership, Problems> {
+        let mut c = Checker::new();
+        let key = c.one("key", RecordKey::parse(&self.key));
+        let network = c.one("network", OrgKey::parse(&self.network));
+        let member = c.one("member", OrgKey::parse(&self.member));
+        let since = c.opt_date("since", self.since.as_deref());
+        let until = c.opt_date("until", self.until.as_deref());
+        let (Some(key), Some(network), Some(member), Some(since), Some(until)) = (key, network, member, since, until) else {
+            return Err(c.problems);
+        };
+        NetworkMembership::new(NetworkMembershipParts { key, network, member, since, until, role: self.role })
+    }
+
+    pub fn from_domain(m: &NetworkMembership) -> MembershipDoc {
+        let p = m.parts();
+        MembershipDoc {
+            key: p.key.to_string(),
+            network: p.network.to_string(),
+            member: p.member.to_string(),
+            since: p.since.map(date_text),
+            until: p.until.map(date_text),
+            role: p.role.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FULL: &str = r#"{
+        "id": "MX-AMEXCID-2012-0001",
+        "folio": "F-1",
+        "reporting_org": "amexcid",
+        "title": {"es": "Curso de manejo de cuencas", "en": "Watershed management course"},
+        "description": "Descripción en español",
+        "instrument": "project",
+        "cooperation_type": "technical-scientific",
+        "modality": "triangular",
+        "south_south": true,
+        "collaboration_type": "8",
+        "default_currency": "USD",
+        "status": "2",
+        "workflow": "validated",
+        "participants": [
+            {"org": "amexcid", "role": "first-provider"},
+            {"org": "giz", "role": "second-provider"},
+            {"org": "segeplan", "role": "recipient"}
+        ],
+        "sectors": [{"code": "41010", "percentage": 60}, {"code": "15110", "percentage": "40"},
+                    {"vocabulary": "7", "code": "13", "percentage": 100}],
+        "sdgs": ["13", "13.2"],
+        "policy_markers": [{"code": "5", "significance": 2}],
+        "countries": [{"code": "GT", "percentage": 70}],
+        "regions": [{"code": "489", "percentage": 30}],
+        "mx_places": [{"state": "MX-CHP", "municipality": "07101"}],
+        "points": [{"name": "Tapachula", "latitude": 14.9, "longitude": -92.26}],
+        "cross_border": {"border": "south", "dimensions": ["migration", "regional-public-goods"]},
+        "dates": {"planned_start": "2012-01-15", "planned_end": "2013-06-30"},
+        "budgets": [{"period_start": "2012-01-01", "period_end": "2012-12-31", "amount": 120000.50}],
+        "transactions": [{"type": "2", "date": "2012-02-01", "amount": 100000, "currency": "MXN",
+                          "provider": {"org": "amexcid"}, "receiver": {"name": "SEGEPLAN", "activity": "GT-1"}}],
+        "in_kind": [{"unit": "expert-days", "quantity": 40, "unit_value": 350, "currency": "USD"}],
+        "results": [{"level": "outcome", "title": "Capacidades", "indicators": [
+            {"title": "Técnicos formados", "baseline_year": 2011, "baseline": 0,
+             "periods": [{"start": "2012-01-01", "end": "2012-12-31", "target": 30, "actual": 28}]}]}],
+        "good_practice": {"es": "Modelo replicable", "en": "Replicable model"}
+    }"#;
+
+    #[test]
+    fn a_full_document_round_trips() {
+        let doc: ActivityDoc = serde_json::from_str(FULL).unwrap();
+        let activity = doc.into_domain().unwrap();
+        let p = activity.parts();
+        assert_eq!(p.sectors.len(), 3);
+        assert_eq!(p.mx_places[0].state.as_str(), "07");
+        assert_eq!(p.budgets[0].value.currency.as_str(), "USD", "default currency applies");
+        assert_eq!(p.in_kind[0].value().map(|m| m.amount), Some(Decimal::from(14000)));
+        let again = ActivityDoc::from_domain(&activity);
+        let twice = again.clone().into_domain().unwrap();
+        assert_eq!(activity, twice);
+        let json = serde_json::to_string(&again).unwrap();
+        let back: ActivityDoc = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, again);
+    }
+
+    #[test]
+    fn every_problem_has_its_path() {
+        let mut doc: ActivityDoc = serde_json::from_str(FULL).unwrap();
+        doc.sectors[0].code = "99999".into();
+        doc.sectors[1].percentage = Some(NumberDoc::Int(30));
+        doc.dates.planned_end = Some("2011-13-01".into());
+        doc.transactions[0].currency = Some("XYZ".into());
+        let problems = doc.into_domain().unwrap_err();
+        let paths: Vec<_> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["sectors[0].code", "dates.planned_end", "transactions[0].currency"]);
+    }
+
+    #[test]
+    fn percentage_error_after_codes_are_right() {
+        let mut doc: ActivityDoc = serde_json::from_str(FULL).unwrap();
+        doc.sectors[1].percentage = Some(NumberDoc::Int(30));
+        let problems = doc.into_domain().unwrap_err();
+        assert_eq!(problems.0[0].path, "sectors");
+        assert_eq!(problems.0[0].rule, Rule::PercentSum { group: "1".into(), sum: Decimal::from(90) });
+    }
+}

@@ -1,0 +1,23 @@
+//! Coopera's domain: the entities of international development cooperation, the codelists
+//! they are classified by, and the rules that keep them valid.
+//!
+//! This crate does no I/O: no files, no database, no network, no async. Every type that
+//! holds a code holds a checked one, and every record is built through a constructor that
+//! returns all its [`Problems`] at once.
+
+pub mod activity;
+pub mod catalog;
+pub mod code;
+pub mod codelists;
+pub mod doc;
+pub mod ids;
+pub mod kinds;
+mod lang;
+pub mod organisation;
+pub mod problem;
+pub mod share;
+pub mod subnational;
+pub mod text;
+
+pub use lang::{Lang, UnknownLang};
+pub use problem::{Problem, Problems, Rule};

@@ -1,0 +1,316 @@
+//! What is wrong with a record, where, and which rule it breaks — in Spanish or English.
+//!
+//! Constructors return [`Problems`] instead of stopping at the first mistake, so a user sees
+//! every problem of a file at once. Paths are relative (`sectors[1].percentage`); callers that
+//! nest records prefix them with [`Problems::nest`].
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+
+use crate::Lang;
+
+/// The rule a value breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// The field must be present and not empty.
+    Required,
+    /// The code is not in the named codelist; the closest valid codes follow.
+    UnknownCode { list: &'static str, suggestions: Vec<String> },
+    /// The text does not have the expected shape (a date, a number, an identifier…).
+    Format { expected: &'static str },
+    /// A percentage outside 0–100.
+    PercentRange,
+    /// Percentages of one vocabulary do not add up to 100 (±0.01).
+    PercentSum { group: String, sum: Decimal },
+    /// An end date before its start date.
+    EndBeforeStart { start: String },
+    /// A triangular activity lacks one of its three roles.
+    TriangularRoleMissing { role: &'static str },
+    /// A first or second provider on an activity that is not triangular.
+    TriangularRoleOutside,
+    /// A municipality that does not belong to the state given with it.
+    MunicipalityOutsideState { state: String },
+    /// A subnational (state or municipal) actor needs its INEGI state code, and Mexico as country.
+    SubnationalNeedsState,
+    /// A municipal actor needs its INEGI municipality code.
+    MunicipalNeedsMunicipality,
+    /// INEGI codes on an organisation of another country.
+    StateOutsideMexico,
+    /// The same value appears twice where it must be unique.
+    Duplicate,
+    /// A reference to a record that does not exist.
+    UnknownReference { kind: &'static str },
+    /// A value that must not be negative.
+    Negative,
+    /// A value that must be a subnational government (state or municipality).
+    NotSubnational,
+    /// A workflow step that is not allowed from the current state.
+    WorkflowStep { from: String },
+    /// At least `min` entries are needed.
+    TooFew { min: usize },
+}
+
+/// One problem: where, with which value, breaking which rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Field path inside the record, e.g. `sectors[1].code`. Empty for the record itself.
+    pub path: String,
+    /// The offending value as the user wrote it, when there is one.
+    pub value: Option<String>,
+    pub rule: Rule,
+}
+
+impl Problem {
+    pub fn new(path: impl Into<String>, value: Option<&str>, rule: Rule) -> Problem {
+        Problem { path: path.into(), value: value.map(str::to_owned), rule }
+    }
+
+    /// The rule in plain words, without the path.
+    pub fn rule_message(&self, lang: Lang) -> String {
+        use Rule::*;
+        let es = lang == Lang::Es;
+        match &self.rule {
+            Required => lang.pick("campo obligatorio", "required field").to_owned(),
+            UnknownCode { list, suggestions } => {
+                let mut m = if es {
+                    format!("código desconocido en la lista {list}")
+                } else {
+                    format!("unknown code in the {list} codelist")
+                };
+                if !suggestions.is_empty() {
+                    m.push_str(lang.pick("; ¿quiso decir ", "; did you mean "));
+                    m.push_str(&suggestions.join(", "));
+                    m.push('?');
+                }
+                m
+            }
+            Format { expected } => {
+                if es {
+                    format!("formato inválido, se esperaba {expected}")
+                } else {
+                    format!("invalid format, expected {expected}")
+                }
+            }
+            PercentRange => {
+                lang.pick("el porcentaje debe estar entre 0 y 100", "a percentage must be between 0 and 100").to_owned()
+            }
+            PercentSum { group, sum } => {
+                if es {
+                    format!("los porcentajes de {group} suman {sum}, deben sumar 100 (±0,01)")
+                } else {
+                    format!("the {group} percentages add up to {sum}, they must add up to 100 (±0.01)")
+                }
+            }
+            EndBeforeStart { start } => {
+                if es {
+                    format!("la fecha final es anterior a la inicial ({start})")
+                } else {
+                    format!("the end date is before the start date ({start})")
+                }
+            }
+            TriangularRoleMissing { role } => {
+                if es {
+                    format!("una cooperación triangular necesita un participante con el rol {role}")
+                } else {
+                    format!("a triangular activity needs a participant with the role {role}")
+                }
+            }
+            TriangularRoleOutside => lang
+                .pick(
+                    "los roles primer y segundo oferente solo existen en la cooperación triangular",
+                    "first and second provider roles exist only in triangular cooperation",
+                )
+                .to_owned(),
+            MunicipalityOutsideState { state } => {
+                if es {
+                    format!("el municipio no pertenece a la entidad federativa {state}")
+                } else {
+                    format!("the municipality does not belong to the federal entity {state}")
+                }
+            }
+            SubnationalNeedsState => lang
+                .pick(
+                    "un actor estatal o municipal necesita país MX y la clave INEGI de su entidad",
+                    "a state or municipal actor needs country MX and the INEGI code of its state",
+                )
+                .to_owned(),
+            MunicipalNeedsMunicipality => lang
+                .pick("un actor municipal necesita la clave INEGI de su municipio", "a municipal actor needs the INEGI code of its municipality")
+                .to_owned(),
+            StateOutsideMexico => lang
+                .pick("las claves INEGI solo aplican a organizaciones de México (MX)", "INEGI codes apply only to organisations of Mexico (MX)")
+                .to_owned(),
+            Duplicate => lang.pick("valor repetido", "duplicated value").to_owned(),
+            UnknownReference { kind } => {
+                if es {
+                    format!("no existe {kind} con esa clave")
+                } else {
+                    format!("there is no {kind} with that key")
+                }
+            }
+            Negative => lang.pick("no puede ser negativo", "must not be negative").to_owned(),
+            NotSubnational => lang
+                .pick("debe ser un gobierno estatal o municipal", "must be a state or municipal government")
+                .to_owned(),
+            WorkflowStep { from } => {
+                if es {
+                    format!("paso de flujo no permitido desde el estado {from}")
+                } else {
+                    format!("workflow step not allowed from state {from}")
+                }
+            }
+            TooFew { min } => {
+                if es {
+                    format!("se necesitan al menos {min}")
+                } else {
+                    format!("at least {min} needed")
+                }
+            }
+        }
+    }
+
+    /// `path: value: rule`, in the given language.
+    pub fn message(&self, lang: Lang) -> String {
+        let mut m = String::new();
+        if !self.path.is_empty() {
+            m.push_str(&self.path);
+            m.push_str(": ");
+        }
+        if let Some(v) = &self.value {
+            m.push('`');
+            m.push_str(v);
+            m.push_str("`: ");
+        }
+        m.push_str(&self.rule_message(lang));
+        m
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message(Lang::En))
+    }
+}
+
+/// All the problems found in one record. Never empty when returned as an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    pub fn new() -> Problems {
+        Problems(Vec::new())
+    }
+
+    pub fn push(&mut self, p: Problem) {
+        self.0.push(p);
+    }
+
+    pub fn add(&mut self, path: impl Into<String>, value: Option<&str>, rule: Rule) {
+        self.0.push(Problem::new(path, value, rule));
+    }
+
+    /// Takes the problems of a nested record, prefixing their paths with `prefix`.
+    pub fn nest(&mut self, prefix: &str, inner: Problems) {
+        for mut p in inner.0 {
+            p.path = join_path(prefix, &p.path);
+            self.0.push(p);
+        }
+    }
+
+    /// Keeps the value of `r`, or records its problems under `prefix` and gives `None`.
+    pub fn take<T>(&mut self, prefix: &str, r: Result<T, Problems>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.nest(prefix, e);
+                None
+            }
+        }
+    }
+
+    /// Like [`Problems::take`] for a single problem.
+    pub fn take_one<T>(&mut self, prefix: &str, r: Result<T, Problem>) -> Option<T> {
+        self.take(prefix, r.map_err(Problems::from))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Problem> {
+        self.0.iter()
+    }
+
+    /// `Ok(value)` when nothing was found, the problems otherwise.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Problems> {
+        if self.0.is_empty() { Ok(value()) } else { Err(self) }
+    }
+}
+
+impl From<Problem> for Problems {
+    fn from(p: Problem) -> Problems {
+        Problems(vec![p])
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Problems {}
+
+/// Joins two field paths: `sectors[1]` + `code` = `sectors[1].code`; an index needs no dot.
+pub fn join_path(prefix: &str, path: &str) -> String {
+    match (prefix.is_empty(), path.is_empty()) {
+        (true, _) => path.to_owned(),
+        (_, true) => prefix.to_owned(),
+        _ if path.starts_with('[') => format!("{prefix}{path}"),
+        _ => format!("{prefix}.{path}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nests_paths() {
+        let mut outer = Problems::new();
+        let inner = Problems::from(Problem::new("code", Some("99999"), Rule::Required));
+        outer.nest("sectors[1]", inner);
+        outer.nest("", Problems::from(Problem::new("[0]", None, Rule::Duplicate)));
+        assert_eq!(outer.0[0].path, "sectors[1].code");
+        assert_eq!(outer.0[1].path, "[0]");
+    }
+
+    #[test]
+    fn speaks_both_languages() {
+        let p = Problem::new(
+            "sectors[0].code",
+            Some("99999"),
+            Rule::UnknownCode { list: "Sector", suggestions: vec!["99810".into()] },
+        );
+        assert_eq!(
+            p.message(Lang::Es),
+            "sectors[0].code: `99999`: código desconocido en la lista Sector; ¿quiso decir 99810?"
+        );
+        assert_eq!(
+            p.message(Lang::En),
+            "sectors[0].code: `99999`: unknown code in the Sector codelist; did you mean 99810?"
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! The international action of states and municipalities: actions abroad, inter-institutional
+//! agreements and memberships of networks such as AMAIE or CONAGO's commission.
+
+use time::Date;
+
+use crate::code::CountryCode;
+use crate::ids::{ActivityKey, OrgKey, RecordKey};
+use crate::kinds::ActionKind;
+use crate::problem::{Problems, Rule};
+use crate::text::Text;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubnationalActionParts {
+    pub key: RecordKey,
+    /// The state or municipal government that acts. That it is subnational is checked where
+    /// the organisations are known (the store).
+    pub actor: OrgKey,
+    pub kind: ActionKind,
+    pub date: Date,
+    pub end_date: Option<Date>,
+    pub country: Option<CountryCode>,
+    pub city: Option<String>,
+    pub counterpart: Option<String>,
+    pub purpose: Text,
+    pub outcome: Text,
+    pub activities: Vec<ActivityKey>,
+}
+
+/// One international action of a subnational government. Invariants: a purpose; an end date,
+/// if any, not before the date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubnationalAction(SubnationalActionParts);
+
+impl SubnationalAction {
+    pub fn new(parts: SubnationalActionParts) -> Result<SubnationalAction, Problems> {
+        let mut problems = Problems::new();
+        if parts.purpose.is_empty() {
+            problems.add("purpose", None, Rule::Required);
+        }
+        if let Some(end) = parts.end_date
+            && end < parts.date
+        {
+            problems.add("end_date", Some(&end.to_string()), Rule::EndBeforeStart { start: parts.date.to_string() });
+        }
+        problems.finish(|| SubnationalAction(parts))
+    }
+
+    pub fn parts(&self) -> &SubnationalActionParts {
+        &self.0
+    }
+
+    pub fn into_parts(self) -> SubnationalActionParts {
+        self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgreementParts {
+    pub key: RecordKey,
+    pub title: Text,
+    pub parties: Vec<OrgKey>,
+    pub signed: Date,
+    pub valid_until: Option<Date>,
+    pub scope: Text,
+    /// The registration number given by the foreign ministry's registry of agreements.
+    pub registration_number: Option<String>,
+    pub activities: Vec<ActivityKey>,
+}
+
+/// An inter-institutional agreement (acuerdo interinstitucional). Invariants: a title, at least
+/// two distinct parties, validity not ending before signature.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement(AgreementParts);
+
+impl Agreement {
+    pub fn new(parts: AgreementParts) -> Result<Agreement, Problems> {
+        let mut problems = Problems::new();
+        if parts.title.is_empty() {
+            problems.add("title", None, Rule::Required);
+        }
+        if parts.parties.len() < 2 {
+            problems.add("parties", None, Rule::TooFew { min: 2 });
+        }
+        for (i, p) in parts.parties.iter().enumerate() {
+            if parts.parties[..i].contains(p) {
+                problems.add(format!("parties[{i}]"), Some(p.as_str()), Rule::Duplicate);
+            }
+        }
+        if let Some(end) = parts.valid_until
+            && end < parts.signed
+        {
+            problems.add("valid_until", Some(&end.to_string()), Rule::EndBeforeStart { start: parts.signed.to_string() });
+        }
+        problems.finish(|| Agreement(parts))
+    }
+
+    pub fn parts(&self) -> &AgreementParts {
+        &self.0
+    }
+
+    pub fn into_parts(self) -> AgreementParts {
+        self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkMembershipParts {
+    pub key: RecordKey,
+    /// The network, itself an organisation (AMAIE, CONAGO's international affairs commission…).
+    pub network: OrgKey,
+    pub member: OrgKey,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+    /// The member's role in the network (coordinator, member…), free text.
+    pub role: Option<String>,
+}
+
+/// Membership of a network. Invariants: an organisation is not a member of itself; the end,
+/// if any, is not before the start.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetworkMembership(NetworkMembershipParts);
+
+impl NetworkMembership {
+    pub fn new(parts: NetworkMembershipParts) -> Result<NetworkMembership, Problems> {
+        let mut problems = Problems::new();
+        if parts.network == parts.member {
+            problems.add("member", Some(parts.member.as_str()), Rule::Duplicate);
+        }
+        if let (Some(s), Some(e)) = (parts.since, parts.until)
+            && e < s
+        {
+            problems.add("until", Some(&e.to_string()), Rule::EndBeforeStart { start: s.to_string() });
+        }
+        problems.finish(|| NetworkMembership(parts))
+    }
+
+    pub fn parts(&self) -> &NetworkMembershipParts {
+        &self.0
+    }
+
+    pub fn into_parts(self) -> NetworkMembershipParts {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    fn key(s: &str) -> OrgKey {
+        OrgKey::parse(s).unwrap()
+    }
+
+    #[test]
+    fn agreement_needs_two_parties_and_ordered_dates() {
+        let parts = AgreementParts {
+            key: RecordKey::parse("acuerdo-1").unwrap(),
+            title: Text::es_en("Acuerdo", "Agreement"),
+            parties: vec![key("gob-chiapas")],
+            signed: date!(2012 - 05 - 01),
+            valid_until: Some(date!(2011 - 01 - 01)),
+            scope: Text::new(),
+            registration_number: None,
+            activities: vec![],
+        };
+        let err = Agreement::new(parts.clone()).unwrap_err();
+        assert_eq!(err.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), ["parties", "valid_until"]);
+        let ok = AgreementParts { parties: vec![key("gob-chiapas"), key("gob-guatemala")], valid_until: None, ..parts };
+        assert!(Agreement::new(ok).is_ok());
+    }
+
+    #[test]
+    fn action_dates_ordered_and_membership_not_self() {
+        let action = SubnationalActionParts {
+            key: RecordKey::parse("mision-1").unwrap(),
+            actor: key("gob-chiapas"),
+            kind: ActionKind::TradeMission,
+            date: date!(2012 - 05 - 10),
+            end_date: Some(date!(2012 - 05 - 01)),
+            country: None,
+            city: None,
+            counterpart: None,
+            purpose: Text::es_en("Promoción", "Promotion"),
+            outcome: Text::new(),
+            activities: vec![],
+        };
+        assert_eq!(SubnationalAction::new(action).unwrap_err().0[0].path, "end_date");
+        let m = NetworkMembershipParts {
+            key: RecordKey::parse("m-1").unwrap(),
+            network: key("amaie"),
+            member: key("amaie"),
+            since: None,
+            until: None,
+            role: None,
+        };
+        assert_eq!(NetworkMembership::new(m).unwrap_err().0[0].rule, Rule::Duplicate);
+    }
+}

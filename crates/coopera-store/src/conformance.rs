@@ -1,0 +1,277 @@
+//! The conformance suite: the behaviour every [`Store`] backend must show, written once
+//! against the trait. A backend runs all of it with one line in its tests:
+//!
+//! ```text
+//! coopera_store::conformance_tests!(SqliteStore::open_in_memory(Default::default()).unwrap());
+//! ```
+//!
+//! The cases panic on failure, like tests; they are public so other crates can run them.
+
+use coopera_domain::doc::{ActionDoc, ActivityDoc, CapacityDoc, MembershipDoc, OrganisationDoc};
+use coopera_domain::kinds::{Direction, Modality};
+use coopera_domain::problem::Rule;
+use rust_decimal::Decimal;
+
+use crate::{ActivityFilter, ChangeAction, HistoryFilter, Outcome, Record, RecordKind, Store, StoreError};
+
+/// Expands to one `#[test]` per conformance case, each on a fresh store made by `$make`.
+#[macro_export]
+macro_rules! conformance_tests {
+    ($make:expr) => {
+        $crate::conformance_tests!(@cases $make;
+            creates_and_reads_back,
+            identical_rewrite_changes_nothing,
+            update_keeps_before_and_after,
+            bad_reference_writes_nothing,
+            duplicate_key_in_batch_is_refused,
+            direction_is_derived_and_follows_organisations,
+            actor_of_action_must_be_subnational,
+            filters_and_pagination,
+            facts_for_reports,
+            catalog_and_subnational_round_trip
+        );
+    };
+    (@cases $make:expr; $($case:ident),+) => {
+        $(
+            #[test]
+            fn $case() {
+                let mut store = $make;
+                $crate::conformance::$case(&mut store);
+            }
+        )+
+    };
+}
+
+fn org(json: &str) -> Record {
+    let doc: OrganisationDoc = serde_json::from_str(json).unwrap_or_else(|e| panic!("fixture: {e}: {json}"));
+    Record::Organisation(doc.into_domain().unwrap_or_else(|p| panic!("fixture: {p}")))
+}
+
+fn activity(json: &str) -> Record {
+    let doc: ActivityDoc = serde_json::from_str(json).unwrap_or_else(|e| panic!("fixture: {e}: {json}"));
+    Record::Activity(doc.into_domain().unwrap_or_else(|p| panic!("fixture: {p}")))
+}
+
+/// Three organisations: a Mexican federal agency, a Guatemalan ministry, a Mexican state.
+fn orgs() -> Vec<Record> {
+    vec![
+        org(r#"{"key":"amexcid","name":{"es":"Agencia Mexicana de Cooperación","en":"Mexican Agency"},"kind":"10","level":"federal","country":"MX"}"#),
+        org(r#"{"key":"segeplan","name":"Secretaría de Planificación","kind":"10","level":"foreign-government","country":"GT"}"#),
+        org(r#"{"key":"gob-chiapas","name":"Gobierno de Chiapas","kind":"10","level":"state","country":"MX","mx_state":"07"}"#),
+    ]
+}
+
+/// `n`: a given bilateral activity from AMEXCID to Guatemala, starting in `year`.
+fn given(n: u32, year: i32) -> Record {
+    activity(&format!(
+        r#"{{"id":"MX-T-{n}","reporting_org":"amexcid","title":{{"es":"Curso {n}","en":"Course {n}"}},
+        "instrument":"project","cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
+        "participants":[{{"org":"amexcid","role":"provider"}},{{"org":"segeplan","role":"recipient"}}],
+        "sectors":[{{"code":"41010","percentage":60}},{{"code":"15110","percentage":40}}],
+        "countries":[{{"code":"GT"}}],
+        "dates":{{"planned_start":"{year}-02-01","planned_end":"{year}-11-30"}},
+        "budgets":[{{"period_start":"{year}-01-01","period_end":"{year}-12-31","amount":1000,"currency":"USD"}}],
+        "in_kind":[{{"unit":"expert-days","quantity":10,"unit_value":"250.5","currency":"USD"}}]}}"#
+    ))
+}
+
+/// A received activity: Guatemala provides, Chiapas receives (decentralised).
+fn received() -> Record {
+    activity(
+        r#"{"id":"GT-R-1","reporting_org":"segeplan","title":"Intercambio fronterizo","instrument":"action",
+        "cooperation_type":"technical-scientific","modality":"bilateral","status":"3",
+        "participants":[{"org":"segeplan","role":"provider"},{"org":"gob-chiapas","role":"recipient"}],
+        "sectors":[{"code":"15110"}],"countries":[{"code":"MX"}],
+        "cross_border":{"border":"south","dimensions":["migration"]},
+        "dates":{"actual_start":"2013-03-01"},
+        "transactions":[{"type":"2","date":"2013-03-01","amount":"5000.25","currency":"MXN"},
+                        {"type":"3","date":"2013-04-01","amount":"100","currency":"MXN"}]}"#,
+    )
+}
+
+fn history_len(store: &mut dyn Store) -> u64 {
+    store.count_history().expect("count history")
+}
+
+pub fn creates_and_reads_back(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    let expected = batch.clone();
+    let summary = store.record("tester", batch).expect("write");
+    assert_eq!(summary.count(Outcome::Created), 4);
+    assert_eq!(history_len(store), 4, "one history row per record written");
+    let Record::Activity(a) = &expected[3] else { unreachable!() };
+    let stored = store.activity("MX-T-1").expect("read").expect("exists");
+    assert_eq!(&stored.activity, a);
+    let Record::Organisation(o) = &expected[2] else { unreachable!() };
+    assert_eq!(store.organisation("gob-chiapas").expect("read").as_ref(), Some(o));
+    assert_eq!(store.organisations().expect("list").len(), 3);
+    assert!(store.activity("nope").expect("read").is_none());
+}
+
+pub fn identical_rewrite_changes_nothing(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    store.record("tester", batch.clone()).expect("first write");
+    let before = history_len(store);
+    let summary = store.record("tester", batch).expect("second write");
+    assert_eq!(summary.count(Outcome::Unchanged), 4);
+    assert_eq!(history_len(store), before);
+}
+
+pub fn update_keeps_before_and_after(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    store.record("ana", batch).expect("write");
+    let Record::Activity(a) = given(1, 2012) else { unreachable!() };
+    let mut doc = ActivityDoc::from_domain(&a);
+    doc.title = coopera_domain::doc::TextDoc::Plain("Curso corregido".into());
+    let changed = Record::Activity(doc.into_domain().expect("valid"));
+    let summary = store.record("luis", vec![changed]).expect("update");
+    assert_eq!(summary.outcomes, vec![Outcome::Updated]);
+    let history = store
+        .history(&HistoryFilter { kind: Some(RecordKind::Activity), key: Some("MX-T-1".into()), limit: None })
+        .expect("history");
+    assert_eq!(history.len(), 2);
+    let newest = &history[0];
+    assert_eq!((newest.action, newest.author.as_str()), (ChangeAction::Update, "luis"));
+    assert!(newest.before.as_deref().is_some_and(|b| b.contains("Curso 1")));
+    assert!(newest.after.as_deref().is_some_and(|a| a.contains("Curso corregido")));
+    assert_eq!(history[1].action, ChangeAction::Create);
+    assert!(history[1].before.is_none());
+    assert_eq!(history[0].at.len(), 20, "RFC 3339 UTC timestamp: {}", history[0].at);
+}
+
+pub fn bad_reference_writes_nothing(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.remove(1); // segeplan, a participant of the activity
+    batch.push(given(1, 2012));
+    let err = store.record("tester", batch).expect_err("unknown participant");
+    let StoreError::Invalid(refused) = err else { panic!("expected Invalid, got {err:?}") };
+    assert_eq!(refused.len(), 1);
+    assert_eq!((refused[0].index, refused[0].kind), (2, RecordKind::Activity));
+    let p = &refused[0].problems.0[0];
+    assert_eq!(p.path, "participants[1].org");
+    assert_eq!(p.value.as_deref(), Some("segeplan"));
+    assert_eq!(p.rule, Rule::UnknownReference { kind: "organisation" });
+    assert!(store.organisations().expect("list").is_empty(), "the valid records were not written either");
+    assert_eq!(history_len(store), 0);
+}
+
+pub fn duplicate_key_in_batch_is_refused(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    batch.push(given(1, 2013));
+    let err = store.record("tester", batch).expect_err("duplicate");
+    let StoreError::Invalid(refused) = err else { panic!("expected Invalid, got {err:?}") };
+    assert_eq!(refused[0].index, 4);
+    assert_eq!(refused[0].problems.0[0].path, "id");
+    assert_eq!(refused[0].problems.0[0].rule, Rule::Duplicate);
+    assert_eq!(store.count_activities(&ActivityFilter::default()).expect("count"), 0);
+}
+
+pub fn direction_is_derived_and_follows_organisations(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    batch.push(received());
+    store.record("tester", batch).expect("write");
+    let g = store.activity("MX-T-1").expect("read").expect("exists");
+    assert_eq!(g.derived.direction, Some(Direction::Given));
+    assert!(!g.derived.decentralised);
+    let r = store.activity("GT-R-1").expect("read").expect("exists");
+    assert_eq!(r.derived.direction, Some(Direction::Received));
+    assert!(r.derived.decentralised && r.derived.cross_border);
+    let given_only = ActivityFilter { direction: Some(Direction::Given), ..Default::default() };
+    assert_eq!(store.count_activities(&given_only).expect("count"), 1);
+
+    // Segeplan turns out to be Mexican: the first activity now flows both ways. The activity
+    // itself did not change, so it gets no history row, but its derived direction follows.
+    let moved = org(r#"{"key":"segeplan","name":"Secretaría de Planificación","kind":"10","level":"federal","country":"MX"}"#);
+    let before = history_len(store);
+    store.record("tester", vec![moved]).expect("update org");
+    assert_eq!(history_len(store), before + 1);
+    let g = store.activity("MX-T-1").expect("read").expect("exists");
+    assert_eq!(g.derived.direction, Some(Direction::Both));
+}
+
+pub fn actor_of_action_must_be_subnational(store: &mut dyn Store) {
+    store.record("tester", orgs()).expect("orgs");
+    let action = |actor: &str| {
+        let json = format!(
+            r#"{{"key":"mision-1","actor":"{actor}","kind":"trade-mission","date":"2012-05-10","country":"GT","purpose":"Promoción"}}"#
+        );
+        let doc: ActionDoc = serde_json::from_str(&json).expect("fixture");
+        Record::Action(doc.into_domain().expect("fixture"))
+    };
+    let err = store.record("tester", vec![action("amexcid")]).expect_err("federal actor");
+    let StoreError::Invalid(refused) = err else { panic!("expected Invalid, got {err:?}") };
+    assert_eq!(refused[0].problems.0[0].rule, Rule::NotSubnational);
+    store.record("tester", vec![action("gob-chiapas")]).expect("state actor");
+    assert_eq!(store.actions().expect("list").len(), 1);
+}
+
+pub fn filters_and_pagination(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.extend((1..=5).map(|n| given(n, 2010 + n as i32)));
+    batch.push(received());
+    store.record("tester", batch).expect("write");
+    let all = store.activities(&ActivityFilter::default()).expect("list");
+    assert_eq!(all.len(), 6);
+    let page = store.activities(&ActivityFilter { limit: Some(2), offset: 1, ..Default::default() }).expect("page");
+    assert_eq!(page.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(), [all[1].key.as_str(), all[2].key.as_str()]);
+    let y2013 = store.activities(&ActivityFilter { year: Some(2013), ..Default::default() }).expect("year");
+    assert_eq!(y2013.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(), ["GT-R-1", "MX-T-3"]);
+    let text = ActivityFilter { text: Some("FRONTERIZO".into()), ..Default::default() };
+    assert_eq!(store.count_activities(&text).expect("count"), 1);
+    let tri = ActivityFilter { modality: Some(Modality::Triangular), ..Default::default() };
+    assert_eq!(store.count_activities(&tri).expect("count"), 0);
+    assert_eq!(all[0].title(coopera_domain::Lang::En), "Intercambio fronterizo", "falls back to Spanish");
+}
+
+pub fn facts_for_reports(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    batch.push(received());
+    store.record("tester", batch).expect("write");
+    let facts = store.activity_facts(&ActivityFilter::default()).expect("facts");
+    let g = facts.iter().find(|f| f.key == "MX-T-1").expect("given");
+    assert_eq!(g.start_year, Some(2012));
+    assert_eq!(
+        g.sectors,
+        vec![("1".into(), "41010".into(), Decimal::from(60)), ("1".into(), "15110".into(), Decimal::from(40))]
+    );
+    assert_eq!(g.committed, vec![("USD".into(), Decimal::from(1000))], "budgets when no commitment");
+    assert_eq!(g.in_kind, vec![("USD".into(), Decimal::new(2505, 0))]);
+    let r = facts.iter().find(|f| f.key == "GT-R-1").expect("received");
+    assert_eq!(r.committed, vec![("MXN".into(), Decimal::new(500025, 2))], "commitments only, not disbursements");
+    let given_only = ActivityFilter { direction: Some(Direction::Given), ..Default::default() };
+    assert_eq!(store.activity_facts(&given_only).expect("facts").len(), 1);
+}
+
+pub fn catalog_and_subnational_round_trip(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.push(org(r#"{"key":"amaie","name":"AMAIE","kind":"80","level":"non-governmental","country":"MX"}"#));
+    batch.push(given(1, 2012));
+    let cap: CapacityDoc = serde_json::from_str(
+        r#"{"key":"cap-cuencas","title":"Manejo de cuencas","institution":"amexcid","sectors":[{"code":"41010"}],
+            "forms":["course"],"evidence":["MX-T-1"]}"#,
+    )
+    .expect("fixture");
+    let capacity = cap.into_domain().expect("fixture");
+    batch.push(Record::Capacity(capacity.clone()));
+    let m: MembershipDoc =
+        serde_json::from_str(r#"{"key":"amaie-chiapas","network":"amaie","member":"gob-chiapas","since":"2008-01-01"}"#)
+            .expect("fixture");
+    batch.push(Record::Membership(m.into_domain().expect("fixture")));
+    store.record("tester", batch).expect("write");
+    assert_eq!(store.capacities().expect("list"), vec![capacity]);
+    assert_eq!(store.memberships().expect("list").len(), 1);
+
+    let bad: CapacityDoc = serde_json::from_str(
+        r#"{"key":"cap-2","title":"X","institution":"amexcid","sectors":[{"code":"41010"}],"forms":["course"],"evidence":["NOPE"]}"#,
+    )
+    .expect("fixture");
+    let err = store.record("tester", vec![Record::Capacity(bad.into_domain().expect("fixture"))]).expect_err("unknown evidence");
+    let StoreError::Invalid(refused) = err else { panic!("expected Invalid, got {err:?}") };
+    assert_eq!(refused[0].problems.0[0].path, "evidence[0]");
+}

@@ -1,0 +1,260 @@
+//! Coopera's storage: one trait, [`Store`], whose methods say what the registry does ("record
+//! these records", "list activities given in 2012"), one implementation per database, and a
+//! conformance suite ([`conformance`]) that every implementation runs unchanged.
+//!
+//! Every write is one transaction: either every record of a batch is stored, with one row of
+//! change history per record created or updated, or nothing is.
+
+use std::fmt;
+
+use coopera_domain::activity::{Activity, Derived};
+use coopera_domain::catalog::{Capacity, Demand};
+use coopera_domain::code::CountryCode;
+use coopera_domain::kinds::{Direction, Modality};
+use coopera_domain::organisation::Organisation;
+use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
+use coopera_domain::{Lang, Problems};
+use rust_decimal::Decimal;
+
+pub mod conformance;
+mod record;
+pub mod sqlite;
+
+pub use record::{Record, RecordKind};
+pub use sqlite::SqliteStore;
+
+/// Settings every backend honours.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreOptions {
+    /// The reporting country: cooperation is "given" when one of its organisations provides
+    /// and "received" when it or one of its organisations receives. Default: Mexico.
+    pub home_country: CountryCode,
+}
+
+impl Default for StoreOptions {
+    fn default() -> StoreOptions {
+        // MX is in the generated ISO 3166-1 list; a failure here is a build defect, caught by tests.
+        let mx = CountryCode::parse("MX").unwrap_or_else(|p| panic!("codelist lacks MX: {p}"));
+        StoreOptions { home_country: mx }
+    }
+}
+
+/// What happened to one record of a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Created,
+    Updated,
+    /// The stored record was already identical: nothing written, no history row.
+    Unchanged,
+}
+
+/// The outcome of a write, per record in the order given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteSummary {
+    pub outcomes: Vec<Outcome>,
+}
+
+impl WriteSummary {
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.outcomes.iter().filter(|o| **o == outcome).count()
+    }
+}
+
+/// The problems of one record of a refused write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordProblems {
+    /// Position of the record in the batch.
+    pub index: usize,
+    pub kind: RecordKind,
+    pub key: String,
+    pub problems: Problems,
+}
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The user's mistake: records that break a rule needing the database (a reference to an
+    /// organisation that does not exist, a key given twice). Nothing was written.
+    #[error("{} record(s) refused, nothing written", .0.len())]
+    Invalid(Vec<RecordProblems>),
+    /// The database file was written by a newer Coopera.
+    #[error("the database is at schema version {found}, newer than this program's {supported}; upgrade Coopera")]
+    TooNew { found: i64, supported: i64 },
+    /// A stored record no longer reads back (edited by hand, or a defect).
+    #[error("stored {kind} `{key}` cannot be read: {reason}")]
+    Corrupt { kind: RecordKind, key: String, reason: String },
+    /// The database itself failed (disk, locks, permissions).
+    #[error("database error: {0}")]
+    Backend(#[from] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl StoreError {
+    pub(crate) fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+        StoreError::Backend(Box::new(e))
+    }
+
+    /// A message for the user in `lang`; internal failures keep their technical text.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StoreError::Invalid(records) => {
+                let mut m = lang
+                    .pick(
+                        "registros rechazados, no se escribió nada:",
+                        "records refused, nothing written:",
+                    )
+                    .to_owned();
+                for r in records {
+                    for p in r.problems.iter() {
+                        m.push_str(&format!("\n  {} `{}`: {}", r.kind.label(lang), r.key, p.message(lang)));
+                    }
+                }
+                m
+            }
+            StoreError::TooNew { found, supported } => match lang {
+                Lang::Es => format!(
+                    "la base de datos tiene el esquema {found}, más nuevo que el {supported} de este programa; actualice Coopera"
+                ),
+                Lang::En => self.to_string(),
+            },
+            StoreError::Corrupt { kind, key, reason } => match lang {
+                Lang::Es => format!("no se puede leer {} `{key}` guardado: {reason}", kind.label(lang)),
+                Lang::En => self.to_string(),
+            },
+            StoreError::Backend(e) => match lang {
+                Lang::Es => format!("error de la base de datos: {e}"),
+                Lang::En => self.to_string(),
+            },
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An activity as stored, with what was derived when it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredActivity {
+    pub activity: Activity,
+    pub derived: Derived,
+}
+
+/// Which activities to list. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityFilter {
+    pub direction: Option<Direction>,
+    pub modality: Option<Modality>,
+    /// Activities running during this year (start year ≤ year ≤ end year).
+    pub year: Option<i32>,
+    pub reporting_org: Option<String>,
+    /// Case-insensitive substring of the identifier or the title.
+    pub text: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: u32,
+}
+
+/// One line of an activity list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivitySummary {
+    pub key: String,
+    pub title_es: String,
+    pub title_en: String,
+    pub reporting_org: String,
+    pub modality: Modality,
+    pub direction: Option<Direction>,
+    pub status: String,
+    pub start_year: Option<i32>,
+}
+
+impl ActivitySummary {
+    pub fn title(&self, lang: Lang) -> &str {
+        let t = lang.pick(&self.title_es, &self.title_en);
+        if t.is_empty() { if self.title_es.is_empty() { &self.title_en } else { &self.title_es } } else { t }
+    }
+}
+
+/// What the reports need of an activity, read from the index tables without decoding it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityFacts {
+    pub key: String,
+    pub direction: Option<Direction>,
+    pub modality: Modality,
+    pub start_year: Option<i32>,
+    /// (vocabulary, code, percentage)
+    pub sectors: Vec<(String, String, Decimal)>,
+    /// Committed money by currency: commitments, else the sum of budgets.
+    pub committed: Vec<(String, Decimal)>,
+    /// In-kind value by currency, where a unit value was given.
+    pub in_kind: Vec<(String, Decimal)>,
+}
+
+/// Created, updated (or deleted, later) — what a history row records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeAction {
+    Create,
+    Update,
+}
+
+impl ChangeAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeAction::Create => "create",
+            ChangeAction::Update => "update",
+        }
+    }
+}
+
+impl fmt::Display for ChangeAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One row of the change history: who changed which record when, and its document before and
+/// after (JSON, the same shape `coopera activity show --format json` prints).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub id: i64,
+    /// UTC, RFC 3339.
+    pub at: String,
+    pub author: String,
+    pub kind: RecordKind,
+    pub key: String,
+    pub action: ChangeAction,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Which history rows to read, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryFilter {
+    pub kind: Option<RecordKind>,
+    pub key: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// The registry's storage. Backends: [`SqliteStore`] (embedded default); PostgreSQL later,
+/// passing the same [`conformance`] suite.
+pub trait Store {
+    /// Records a batch of records of any kind in one transaction. Each is created, updated or
+    /// left unchanged (if identical); created and updated ones get a history row by `author`.
+    /// References between records may point inside the batch. If any record breaks a rule
+    /// that needs the database, nothing is written and every problem is returned.
+    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary>;
+
+    fn organisation(&self, key: &str) -> Result<Option<Organisation>>;
+    fn organisations(&self) -> Result<Vec<Organisation>>;
+
+    fn activity(&self, key: &str) -> Result<Option<StoredActivity>>;
+    fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivitySummary>>;
+    fn count_activities(&self, filter: &ActivityFilter) -> Result<u64>;
+    /// Report inputs for the activities matching `filter` (limit and offset ignored).
+    fn activity_facts(&self, filter: &ActivityFilter) -> Result<Vec<ActivityFacts>>;
+
+    fn capacities(&self) -> Result<Vec<Capacity>>;
+    fn demands(&self) -> Result<Vec<Demand>>;
+    fn actions(&self) -> Result<Vec<SubnationalAction>>;
+    fn agreements(&self) -> Result<Vec<Agreement>>;
+    fn memberships(&self) -> Result<Vec<NetworkMembership>>;
+
+    fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>>;
+    fn count_history(&self) -> Result<u64>;
+}

@@ -1,0 +1,815 @@
+//! The embedded SQLite backend: one file (WAL journal), versioned migrations, one transaction
+//! per write.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::str::FromStr;
+
+use coopera_domain::activity::{Activity, Derived};
+use coopera_domain::ids::OrgKey;
+use coopera_domain::kinds::{Direction, Modality};
+use coopera_domain::organisation::Organisation;
+use coopera_domain::problem::{Problems, Rule};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
+use rust_decimal::Decimal;
+
+use crate::record::{Record, RecordKind};
+use crate::{
+    ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, HistoryFilter, Outcome, RecordProblems,
+    Result, Store, StoreError, StoreOptions, StoredActivity, WriteSummary,
+};
+
+/// Migrations in order; the database's `user_version` counts how many ran.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_registry.sql")];
+
+/// The embedded store.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+    options: StoreOptions,
+}
+
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::backend(e)
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path, options: StoreOptions) -> Result<SqliteStore> {
+        let conn = Connection::open(path).map_err(db)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(db)?;
+        SqliteStore::init(conn, options)
+    }
+
+    /// A private database in memory, for tests.
+    pub fn open_in_memory(options: StoreOptions) -> Result<SqliteStore> {
+        SqliteStore::init(Connection::open_in_memory().map_err(db)?, options)
+    }
+
+    fn init(mut conn: Connection, options: StoreOptions) -> Result<SqliteStore> {
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db)?;
+        migrate(&mut conn)?;
+        Ok(SqliteStore { conn, options })
+    }
+
+    /// How many migrations the database has run.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db)
+    }
+
+    /// The latest schema version this program knows.
+    pub fn supported_schema_version() -> i64 {
+        MIGRATIONS.len() as i64
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db)?;
+    let supported = MIGRATIONS.len() as i64;
+    if current > supported {
+        return Err(StoreError::TooNew { found: current, supported });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction().map_err(db)?;
+        tx.execute_batch(sql).map_err(db)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(db)?;
+        tx.commit().map_err(db)?;
+    }
+    Ok(())
+}
+
+fn now() -> String {
+    let format = time::format_description::well_known::Rfc3339;
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(0).unwrap_or(now).format(&format).unwrap_or_default()
+}
+
+fn table(kind: RecordKind) -> &'static str {
+    match kind {
+        RecordKind::Organisation => "organisation",
+        RecordKind::Activity => "activity",
+        RecordKind::Capacity => "capacity",
+        RecordKind::Demand => "demand",
+        RecordKind::Action => "subnational_action",
+        RecordKind::Agreement => "agreement",
+        RecordKind::Membership => "network_membership",
+    }
+}
+
+/// The path of a record's key field, as the document names it.
+fn key_path(kind: RecordKind) -> &'static str {
+    if kind == RecordKind::Activity { "id" } else { "key" }
+}
+
+/// Looks records up inside the batch first, then in the database, caching decoded organisations.
+struct Lookup<'a> {
+    tx: &'a Transaction<'a>,
+    batch_orgs: HashMap<String, &'a Organisation>,
+    batch_activities: HashSet<String>,
+    loaded: HashMap<String, Option<Organisation>>,
+}
+
+impl<'a> Lookup<'a> {
+    fn org(&mut self, key: &str) -> Result<Option<Organisation>> {
+        if let Some(o) = self.batch_orgs.get(key) {
+            return Ok(Some((*o).clone()));
+        }
+        if let Some(o) = self.loaded.get(key) {
+            return Ok(o.clone());
+        }
+        let found = load(self.tx, RecordKind::Organisation, key)?.and_then(|r| match r {
+            Record::Organisation(o) => Some(o),
+            _ => None,
+        });
+        self.loaded.insert(key.to_owned(), found.clone());
+        Ok(found)
+    }
+
+    fn activity_exists(&self, key: &str) -> Result<bool> {
+        if self.batch_activities.contains(key) {
+            return Ok(true);
+        }
+        exists(self.tx, RecordKind::Activity, key)
+    }
+}
+
+fn exists(conn: &Connection, kind: RecordKind, key: &str) -> Result<bool> {
+    let sql = format!("SELECT 1 FROM {} WHERE key = ?1", table(kind));
+    conn.query_row(&sql, [key], |_| Ok(())).optional().map(|o| o.is_some()).map_err(db)
+}
+
+fn load(conn: &Connection, kind: RecordKind, key: &str) -> Result<Option<Record>> {
+    let sql = format!("SELECT doc FROM {} WHERE key = ?1", table(kind));
+    let doc: Option<String> = conn.query_row(&sql, [key], |r| r.get(0)).optional().map_err(db)?;
+    doc.map(|d| decode(kind, key, &d)).transpose()
+}
+
+fn decode(kind: RecordKind, key: &str, doc: &str) -> Result<Record> {
+    Record::from_json(kind, doc).map_err(|reason| StoreError::Corrupt { kind, key: key.to_owned(), reason })
+}
+
+fn load_all(conn: &Connection, kind: RecordKind) -> Result<Vec<Record>> {
+    let sql = format!("SELECT key, doc FROM {} ORDER BY key", table(kind));
+    let mut stmt = conn.prepare(&sql).map_err(db)?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .map_err(db)?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(db)?;
+    rows.iter().map(|(k, d)| decode(kind, k, d)).collect()
+}
+
+/// The rules that need the database: references exist, keys are unique in the batch, an
+/// international action's actor is a state or municipality.
+fn check_references(records: &[Record], lookup: &mut Lookup<'_>) -> Result<Vec<RecordProblems>> {
+    let mut refused = Vec::new();
+    let mut seen: HashSet<(RecordKind, String)> = HashSet::new();
+    for (index, record) in records.iter().enumerate() {
+        let kind = record.kind();
+        let key = record.key();
+        let mut problems = Problems::new();
+        if !seen.insert((kind, key.clone())) {
+            problems.add(key_path(kind), Some(&key), Rule::Duplicate);
+        }
+        let mut org = |path: String, k: &OrgKey, problems: &mut Problems| -> Result<Option<Organisation>> {
+            let found = lookup.org(k.as_str())?;
+            if found.is_none() {
+                problems.add(path, Some(k.as_str()), Rule::UnknownReference { kind: "organisation" });
+            }
+            Ok(found)
+        };
+        match record {
+            Record::Organisation(o) => {
+                if let Some(parent) = &o.parts().parent {
+                    org("parent".into(), parent, &mut problems)?;
+                }
+            }
+            Record::Activity(a) => {
+                let p = a.parts();
+                org("reporting_org".into(), &p.reporting_org, &mut problems)?;
+                for (i, part) in p.participants.iter().enumerate() {
+                    org(format!("participants[{i}].org"), &part.org, &mut problems)?;
+                }
+                for (i, t) in p.transactions.iter().enumerate() {
+                    for (side, party) in [("provider", &t.provider), ("receiver", &t.receiver)] {
+                        if let Some(k) = party.as_ref().and_then(|p| p.org.as_ref()) {
+                            org(format!("transactions[{i}].{side}.org"), k, &mut problems)?;
+                        }
+                    }
+                }
+            }
+            Record::Capacity(c) => {
+                org("institution".into(), &c.parts().institution, &mut problems)?;
+                for (i, k) in c.parts().evidence.iter().enumerate() {
+                    if !lookup.activity_exists(k.as_str())? {
+                        problems.add(format!("evidence[{i}]"), Some(k.as_str()), Rule::UnknownReference { kind: "activity" });
+                    }
+                }
+            }
+            Record::Demand(d) => {
+                org("requester".into(), &d.parts().requester, &mut problems)?;
+            }
+            Record::Action(a) => {
+                if let Some(actor) = org("actor".into(), &a.parts().actor, &mut problems)?
+                    && !actor.level().is_subnational()
+                {
+                    problems.add("actor", Some(a.parts().actor.as_str()), Rule::NotSubnational);
+                }
+                for (i, k) in a.parts().activities.iter().enumerate() {
+                    if !lookup.activity_exists(k.as_str())? {
+                        problems.add(format!("activities[{i}]"), Some(k.as_str()), Rule::UnknownReference { kind: "activity" });
+                    }
+                }
+            }
+            Record::Agreement(a) => {
+                for (i, k) in a.parts().parties.iter().enumerate() {
+                    org(format!("parties[{i}]"), k, &mut problems)?;
+                }
+                for (i, k) in a.parts().activities.iter().enumerate() {
+                    if !lookup.activity_exists(k.as_str())? {
+                        problems.add(format!("activities[{i}]"), Some(k.as_str()), Rule::UnknownReference { kind: "activity" });
+                    }
+                }
+            }
+            Record::Membership(m) => {
+                org("network".into(), &m.parts().network, &mut problems)?;
+                org("member".into(), &m.parts().member, &mut problems)?;
+            }
+        }
+        if !problems.is_empty() {
+            refused.push(RecordProblems { index, kind, key, problems });
+        }
+    }
+    Ok(refused)
+}
+
+fn derive(activity: &Activity, lookup: &mut Lookup<'_>, options: StoreOptions) -> Result<Derived> {
+    let mut orgs = BTreeMap::new();
+    for p in &activity.parts().participants {
+        if let Some(o) = lookup.org(p.org.as_str())? {
+            orgs.insert(p.org.clone(), o);
+        }
+    }
+    Ok(activity.derive(options.home_country, |k| orgs.get(k)))
+}
+
+fn write_activity_row(tx: &Transaction<'_>, id: Option<i64>, a: &Activity, derived: Derived, doc: &str) -> Result<i64> {
+    let p = a.parts();
+    let title_es = p.title.get("es").unwrap_or("");
+    let title_en = p.title.get("en").unwrap_or("");
+    let values: [Value; 17] = [
+        p.key.to_string().into(),
+        p.reporting_org.to_string().into(),
+        title_es.to_owned().into(),
+        title_en.to_owned().into(),
+        p.instrument.code().to_owned().into(),
+        p.cooperation_type.code().to_owned().into(),
+        p.modality.code().to_owned().into(),
+        p.status.to_string().into(),
+        p.workflow.code().to_owned().into(),
+        i64::from(p.schemes.south_south).into(),
+        i64::from(p.schemes.north_south).into(),
+        derived.direction.map(|d| d.code().to_owned()).into(),
+        i64::from(derived.decentralised).into(),
+        i64::from(derived.cross_border).into(),
+        p.dates.start().map(|d| i64::from(d.year())).into(),
+        p.dates.end().map(|d| i64::from(d.year())).into(),
+        doc.to_owned().into(),
+    ];
+    const COLUMNS: &str = "key, reporting_org, title_es, title_en, instrument, cooperation_type, modality, status, \
+        workflow, south_south, north_south, direction, decentralised, cross_border, start_year, end_year, doc";
+    let id = match id {
+        Some(id) => {
+            let sets: Vec<String> = COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
+            let sql = format!("UPDATE activity SET {} WHERE id = ?18", sets.join(", "));
+            let mut all: Vec<Value> = values.to_vec();
+            all.push(id.into());
+            tx.execute(&sql, params_from_iter(all)).map_err(db)?;
+            for child in ["activity_participant", "activity_sector", "activity_place", "activity_money"] {
+                tx.execute(&format!("DELETE FROM {child} WHERE activity_id = ?1"), [id]).map_err(db)?;
+            }
+            id
+        }
+        None => {
+            let marks: Vec<String> = (1..=17).map(|i| format!("?{i}")).collect();
+            let sql = format!("INSERT INTO activity ({COLUMNS}) VALUES ({})", marks.join(", "));
+            tx.execute(&sql, params_from_iter(values)).map_err(db)?;
+            tx.last_insert_rowid()
+        }
+    };
+    let mut participant = tx.prepare_cached("INSERT INTO activity_participant VALUES (?1, ?2, ?3)").map_err(db)?;
+    for x in &p.participants {
+        participant.execute(params![id, x.org.as_str(), x.role.code()]).map_err(db)?;
+    }
+    let mut sector = tx.prepare_cached("INSERT INTO activity_sector VALUES (?1, ?2, ?3, ?4)").map_err(db)?;
+    for s in &p.sectors {
+        sector.execute(params![id, s.sector.vocabulary(), s.sector.code(), s.percent.to_string()]).map_err(db)?;
+    }
+    let mut place = tx.prepare_cached("INSERT INTO activity_place VALUES (?1, ?2, ?3, ?4)").map_err(db)?;
+    for c in &p.countries {
+        place.execute(params![id, "country", c.country.as_str(), c.percent.to_string()]).map_err(db)?;
+    }
+    for r in &p.regions {
+        place.execute(params![id, "region", r.region.as_str(), r.percent.to_string()]).map_err(db)?;
+    }
+    for m in &p.mx_places {
+        place.execute(params![id, "mx_state", m.state.as_str(), Option::<String>::None]).map_err(db)?;
+    }
+    let mut money = tx.prepare_cached("INSERT INTO activity_money VALUES (?1, ?2, ?3, ?4, ?5)").map_err(db)?;
+    for b in &p.budgets {
+        money.execute(params![id, "budget", b.period_start.to_string(), b.value.amount.to_string(), b.value.currency.as_str()]).map_err(db)?;
+    }
+    for t in &p.transactions {
+        let kind = format!("transaction:{}", t.kind);
+        money.execute(params![id, kind, t.date.to_string(), t.value.amount.to_string(), t.value.currency.as_str()]).map_err(db)?;
+    }
+    for k in &p.in_kind {
+        if let Some(v) = k.value() {
+            money.execute(params![id, "in_kind", Option::<String>::None, v.amount.to_string(), v.currency.as_str()]).map_err(db)?;
+        }
+    }
+    Ok(id)
+}
+
+fn write_sectors(tx: &Transaction<'_>, id: i64, sectors: &[coopera_domain::activity::SectorShare]) -> Result<()> {
+    tx.execute("DELETE FROM capacity_sector WHERE capacity_id = ?1", [id]).map_err(db)?;
+    let mut stmt = tx.prepare_cached("INSERT INTO capacity_sector VALUES (?1, ?2, ?3, ?4)").map_err(db)?;
+    for s in sectors {
+        stmt.execute(params![id, s.sector.vocabulary(), s.sector.code(), s.percent.to_string()]).map_err(db)?;
+    }
+    Ok(())
+}
+
+/// Inserts or updates the main row of a record that is not an activity; returns its id.
+fn write_row(tx: &Transaction<'_>, id: Option<i64>, record: &Record, doc: &str) -> Result<i64> {
+    let key = record.key();
+    let (columns, values): (&[&str], Vec<Value>) = match record {
+        Record::Organisation(o) => {
+            let p = o.parts();
+            (
+                &["name_es", "name_en", "acronym", "kind", "level", "country", "mx_state"],
+                vec![
+                    p.name.get("es").unwrap_or(p.name.best(coopera_domain::Lang::Es)).to_owned().into(),
+                    p.name.get("en").unwrap_or(p.name.best(coopera_domain::Lang::En)).to_owned().into(),
+                    p.acronym.clone().into(),
+                    p.kind.to_string().into(),
+                    p.level.code().to_owned().into(),
+                    p.country.map(|c| c.to_string()).into(),
+                    o.mx_state().map(|c| c.to_string()).into(),
+                ],
+            )
+        }
+        Record::Capacity(c) => (&["institution"], vec![c.parts().institution.to_string().into()]),
+        Record::Demand(d) => (&["requester"], vec![d.parts().requester.to_string().into()]),
+        Record::Action(a) => {
+            let p = a.parts();
+            (
+                &["actor", "kind", "date", "country"],
+                vec![
+                    p.actor.to_string().into(),
+                    p.kind.code().to_owned().into(),
+                    p.date.to_string().into(),
+                    p.country.map(|c| c.to_string()).into(),
+                ],
+            )
+        }
+        Record::Agreement(a) => (&["signed"], vec![a.parts().signed.to_string().into()]),
+        Record::Membership(m) => {
+            (&["network", "member"], vec![m.parts().network.to_string().into(), m.parts().member.to_string().into()])
+        }
+        Record::Activity(_) => unreachable!("activities are written by write_activity_row"),
+    };
+    let table = table(record.kind());
+    let mut all: Vec<Value> = values;
+    all.push(doc.to_owned().into());
+    all.push(key.into());
+    let n = all.len();
+    let id = match id {
+        Some(id) => {
+            let sets: Vec<String> =
+                columns.iter().chain(["doc"].iter()).enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+            all.push(id.into());
+            let sql = format!("UPDATE {table} SET {}, key = ?{n} WHERE id = ?{}", sets.join(", "), n + 1);
+            tx.execute(&sql, params_from_iter(all)).map_err(db)?;
+            id
+        }
+        None => {
+            let names: Vec<&str> = columns.iter().copied().chain(["doc", "key"]).collect();
+            let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+            let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), marks.join(", "));
+            tx.execute(&sql, params_from_iter(all)).map_err(db)?;
+            tx.last_insert_rowid()
+        }
+    };
+    if let Record::Capacity(c) = record {
+        write_sectors(tx, id, &c.parts().sectors)?;
+    }
+    Ok(id)
+}
+
+/// Activities whose derived columns depend on one of `orgs` and that the batch did not rewrite.
+fn rederive(tx: &Transaction<'_>, orgs: &HashSet<String>, skip: &HashSet<String>, options: StoreOptions) -> Result<()> {
+    if orgs.is_empty() {
+        return Ok(());
+    }
+    let marks: Vec<String> = (1..=orgs.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "SELECT DISTINCT a.id, a.key, a.doc FROM activity a JOIN activity_participant p ON p.activity_id = a.id \
+         WHERE p.org_key IN ({})",
+        marks.join(", ")
+    );
+    let rows: Vec<(i64, String, String)> = {
+        let mut stmt = tx.prepare(&sql).map_err(db)?;
+        stmt.query_map(params_from_iter(orgs.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(db)?
+            .collect::<Result<_, _>>()
+            .map_err(db)?
+    };
+    let mut lookup = Lookup { tx, batch_orgs: HashMap::new(), batch_activities: HashSet::new(), loaded: HashMap::new() };
+    for (id, key, doc) in rows {
+        if skip.contains(&key) {
+            continue;
+        }
+        let Record::Activity(a) = decode(RecordKind::Activity, &key, &doc)? else { continue };
+        let d = derive(&a, &mut lookup, options)?;
+        tx.execute(
+            "UPDATE activity SET direction = ?1, decentralised = ?2, cross_border = ?3 WHERE id = ?4",
+            params![d.direction.map(|x| x.code()), d.decentralised, d.cross_border, id],
+        )
+        .map_err(db)?;
+    }
+    Ok(())
+}
+
+/// The WHERE clause and parameters of an activity filter, on table alias `a`.
+fn filter_sql(filter: &ActivityFilter) -> (String, Vec<Value>) {
+    let mut clauses = vec!["1 = 1".to_owned()];
+    let mut values: Vec<Value> = Vec::new();
+    let mut push = |clause: &str, v: Vec<Value>, clauses: &mut Vec<String>| {
+        // Number each `?` after the parameters already bound.
+        let mut c = String::new();
+        let mut params = v.into_iter();
+        for (i, part) in clause.split('?').enumerate() {
+            if i > 0
+                && let Some(v) = params.next()
+            {
+                values.push(v);
+                c.push_str(&format!("?{}", values.len()));
+            }
+            c.push_str(part);
+        }
+        clauses.push(c);
+    };
+    if let Some(d) = filter.direction {
+        push("a.direction = ?", vec![d.code().to_owned().into()], &mut clauses);
+    }
+    if let Some(m) = filter.modality {
+        push("a.modality = ?", vec![m.code().to_owned().into()], &mut clauses);
+    }
+    if let Some(y) = filter.year {
+        push(
+            "a.start_year <= ? AND COALESCE(a.end_year, a.start_year) >= ?",
+            vec![i64::from(y).into(), i64::from(y).into()],
+            &mut clauses,
+        );
+    }
+    if let Some(o) = &filter.reporting_org {
+        push("a.reporting_org = ?", vec![o.clone().into()], &mut clauses);
+    }
+    if let Some(t) = &filter.text {
+        let like = format!("%{}%", t.to_lowercase());
+        push(
+            "(lower(a.key) LIKE ? OR lower(a.title_es) LIKE ? OR lower(a.title_en) LIKE ?)",
+            vec![like.clone().into(), like.clone().into(), like.into()],
+            &mut clauses,
+        );
+    }
+    (clauses.join(" AND "), values)
+}
+
+fn parse_direction(s: Option<String>) -> Option<Direction> {
+    s.and_then(|s| Direction::parse(&s).ok())
+}
+
+fn parse_modality(key: &str, s: &str) -> Result<Modality> {
+    Modality::parse(s).map_err(|p| StoreError::Corrupt { kind: RecordKind::Activity, key: key.to_owned(), reason: p.to_string() })
+}
+
+fn decimal(key: &str, s: &str) -> Result<Decimal> {
+    Decimal::from_str(s).map_err(|e| StoreError::Corrupt { kind: RecordKind::Activity, key: key.to_owned(), reason: e.to_string() })
+}
+
+impl Store for SqliteStore {
+    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary> {
+        let options = self.options;
+        let tx = self.conn.transaction().map_err(db)?;
+        let mut summary = WriteSummary::default();
+        {
+            let batch_orgs = records
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Organisation(o) => Some((o.key().to_string(), o)),
+                    _ => None,
+                })
+                .collect();
+            let batch_activities = records
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Activity(a) => Some(a.key().to_string()),
+                    _ => None,
+                })
+                .collect();
+            let mut lookup = Lookup { tx: &tx, batch_orgs, batch_activities, loaded: HashMap::new() };
+            let refused = check_references(&records, &mut lookup)?;
+            if !refused.is_empty() {
+                return Err(StoreError::Invalid(refused));
+            }
+            let at = now();
+            let mut changed_orgs = HashSet::new();
+            let mut written_activities = HashSet::new();
+            for record in &records {
+                let kind = record.kind();
+                let key = record.key();
+                let doc = record.to_json();
+                let sql = format!("SELECT id, doc FROM {} WHERE key = ?1", table(kind));
+                let existing: Option<(i64, String)> =
+                    tx.query_row(&sql, [&key], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(db)?;
+                if existing.as_ref().is_some_and(|(_, before)| *before == doc) {
+                    summary.outcomes.push(Outcome::Unchanged);
+                    continue;
+                }
+                match record {
+                    Record::Activity(a) => {
+                        let derived = derive(a, &mut lookup, options)?;
+                        write_activity_row(&tx, existing.as_ref().map(|e| e.0), a, derived, &doc)?;
+                        written_activities.insert(key.clone());
+                    }
+                    other => {
+                        write_row(&tx, existing.as_ref().map(|e| e.0), other, &doc)?;
+                        if kind == RecordKind::Organisation && existing.is_some() {
+                            changed_orgs.insert(key.clone());
+                        }
+                    }
+                }
+                let (action, before) = match existing {
+                    Some((_, before)) => (ChangeAction::Update, Some(before)),
+                    None => (ChangeAction::Create, None),
+                };
+                tx.execute(
+                    "INSERT INTO change_history (at, author, record_kind, record_key, action, before, after) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![at, author, kind.as_str(), key, action.as_str(), before, doc],
+                )
+                .map_err(db)?;
+                summary.outcomes.push(match action {
+                    ChangeAction::Create => Outcome::Created,
+                    ChangeAction::Update => Outcome::Updated,
+                });
+            }
+            rederive(&tx, &changed_orgs, &written_activities, options)?;
+        }
+        tx.commit().map_err(db)?;
+        Ok(summary)
+    }
+
+    fn organisation(&self, key: &str) -> Result<Option<Organisation>> {
+        Ok(load(&self.conn, RecordKind::Organisation, key)?.and_then(|r| match r {
+            Record::Organisation(o) => Some(o),
+            _ => None,
+        }))
+    }
+
+    fn organisations(&self) -> Result<Vec<Organisation>> {
+        Ok(load_all(&self.conn, RecordKind::Organisation)?
+            .into_iter()
+            .filter_map(|r| match r {
+                Record::Organisation(o) => Some(o),
+                _ => None,
+            })
+            .collect())
+    }
+
+    fn activity(&self, key: &str) -> Result<Option<StoredActivity>> {
+        let row: Option<(String, Option<String>, bool, bool)> = self
+            .conn
+            .query_row("SELECT doc, direction, decentralised, cross_border FROM activity WHERE key = ?1", [key], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()
+            .map_err(db)?;
+        let Some((doc, direction, decentralised, cross_border)) = row else { return Ok(None) };
+        let Record::Activity(activity) = decode(RecordKind::Activity, key, &doc)? else { return Ok(None) };
+        Ok(Some(StoredActivity { activity, derived: Derived { direction: parse_direction(direction), decentralised, cross_border } }))
+    }
+
+    fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivitySummary>> {
+        let (clause, mut values) = filter_sql(filter);
+        values.push(filter.limit.map_or(-1, i64::from).into());
+        values.push(i64::from(filter.offset).into());
+        let n = values.len();
+        let sql = format!(
+            "SELECT a.key, a.title_es, a.title_en, a.reporting_org, a.modality, a.direction, a.status, a.start_year \
+             FROM activity a WHERE {clause} ORDER BY a.key LIMIT ?{} OFFSET ?{n}",
+            n - 1
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+        let rows = stmt
+            .query_map(params_from_iter(values), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get::<_, Option<i32>>(7)?,
+                ))
+            })
+            .map_err(db)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db)?;
+        rows.into_iter()
+            .map(|(key, title_es, title_en, reporting_org, modality, direction, status, start_year)| {
+                Ok(ActivitySummary {
+                    modality: parse_modality(&key, &modality)?,
+                    key,
+                    title_es,
+                    title_en,
+                    reporting_org,
+                    direction: parse_direction(direction),
+                    status,
+                    start_year,
+                })
+            })
+            .collect()
+    }
+
+    fn count_activities(&self, filter: &ActivityFilter) -> Result<u64> {
+        let (clause, values) = filter_sql(filter);
+        let sql = format!("SELECT COUNT(*) FROM activity a WHERE {clause}");
+        self.conn.query_row(&sql, params_from_iter(values), |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(db)
+    }
+
+    fn activity_facts(&self, filter: &ActivityFilter) -> Result<Vec<ActivityFacts>> {
+        let (clause, values) = filter_sql(filter);
+        let sql = format!("SELECT a.id, a.key, a.direction, a.modality, a.start_year FROM activity a WHERE {clause} ORDER BY a.id");
+        let mut facts: Vec<ActivityFacts> = Vec::new();
+        let mut index: HashMap<i64, usize> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+            let rows = stmt
+                .query_map(params_from_iter(values.clone()), |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<i32>>(4)?))
+                })
+                .map_err(db)?;
+            for row in rows {
+                let (id, key, direction, modality, start_year) = row.map_err(db)?;
+                index.insert(id, facts.len());
+                facts.push(ActivityFacts {
+                    modality: parse_modality(&key, &modality)?,
+                    key,
+                    direction: parse_direction(direction),
+                    start_year,
+                    sectors: Vec::new(),
+                    committed: Vec::new(),
+                    in_kind: Vec::new(),
+                });
+            }
+        }
+        let sql = format!(
+            "SELECT s.activity_id, s.vocabulary, s.code, s.percentage FROM activity_sector s \
+             JOIN activity a ON a.id = s.activity_id WHERE {clause}"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+        let rows = stmt
+            .query_map(params_from_iter(values.clone()), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+            .map_err(db)?;
+        for row in rows {
+            let (id, vocabulary, code, pct) = row.map_err(db)?;
+            if let Some(&i) = index.get(&id) {
+                let pct = decimal(&facts[i].key, &pct)?;
+                facts[i].sectors.push((vocabulary, code, pct));
+            }
+        }
+        let sql = format!(
+            "SELECT m.activity_id, m.kind, m.amount, m.currency FROM activity_money m \
+             JOIN activity a ON a.id = m.activity_id WHERE {clause}"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+        let rows = stmt
+            .query_map(params_from_iter(values), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+            .map_err(db)?;
+        // Per activity: commitments by currency, budgets by currency, in kind by currency.
+        let mut money: HashMap<usize, [BTreeMap<String, Decimal>; 3]> = HashMap::new();
+        for row in rows {
+            let (id, kind, amount, currency) = row.map_err(db)?;
+            let Some(&i) = index.get(&id) else { continue };
+            let slot = match kind.as_str() {
+                "transaction:2" => 0,
+                "budget" => 1,
+                "in_kind" => 2,
+                _ => continue,
+            };
+            let amount = decimal(&facts[i].key, &amount)?;
+            *money.entry(i).or_default()[slot].entry(currency).or_default() += amount;
+        }
+        for (i, [commitments, budgets, in_kind]) in money {
+            let committed = if commitments.is_empty() { budgets } else { commitments };
+            facts[i].committed = committed.into_iter().collect();
+            facts[i].in_kind = in_kind.into_iter().collect();
+        }
+        Ok(facts)
+    }
+
+    fn capacities(&self) -> Result<Vec<coopera_domain::catalog::Capacity>> {
+        Ok(load_all(&self.conn, RecordKind::Capacity)?
+            .into_iter()
+            .filter_map(|r| if let Record::Capacity(c) = r { Some(c) } else { None })
+            .collect())
+    }
+
+    fn demands(&self) -> Result<Vec<coopera_domain::catalog::Demand>> {
+        Ok(load_all(&self.conn, RecordKind::Demand)?
+            .into_iter()
+            .filter_map(|r| if let Record::Demand(d) = r { Some(d) } else { None })
+            .collect())
+    }
+
+    fn actions(&self) -> Result<Vec<coopera_domain::subnational::SubnationalAction>> {
+        Ok(load_all(&self.conn, RecordKind::Action)?
+            .into_iter()
+            .filter_map(|r| if let Record::Action(a) = r { Some(a) } else { None })
+            .collect())
+    }
+
+    fn agreements(&self) -> Result<Vec<coopera_domain::subnational::Agreement>> {
+        Ok(load_all(&self.conn, RecordKind::Agreement)?
+            .into_iter()
+            .filter_map(|r| if let Record::Agreement(a) = r { Some(a) } else { None })
+            .collect())
+    }
+
+    fn memberships(&self) -> Result<Vec<coopera_domain::subnational::NetworkMembership>> {
+        Ok(load_all(&self.conn, RecordKind::Membership)?
+            .into_iter()
+            .filter_map(|r| if let Record::Membership(m) = r { Some(m) } else { None })
+            .collect())
+    }
+
+    fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>> {
+        let mut clauses = vec!["1 = 1".to_owned()];
+        let mut values: Vec<Value> = Vec::new();
+        if let Some(k) = filter.kind {
+            values.push(k.as_str().to_owned().into());
+            clauses.push(format!("record_kind = ?{}", values.len()));
+        }
+        if let Some(key) = &filter.key {
+            values.push(key.clone().into());
+            clauses.push(format!("record_key = ?{}", values.len()));
+        }
+        values.push(filter.limit.map_or(-1, i64::from).into());
+        let sql = format!(
+            "SELECT id, at, author, record_kind, record_key, action, before, after FROM change_history \
+             WHERE {} ORDER BY id DESC LIMIT ?{}",
+            clauses.join(" AND "),
+            values.len()
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+        let rows = stmt
+            .query_map(params_from_iter(values), |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            })
+            .map_err(db)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db)?;
+        rows.into_iter()
+            .map(|(id, at, author, kind, key, action, before, after)| {
+                let corrupt = |reason: String| StoreError::Corrupt { kind: RecordKind::Activity, key: key.clone(), reason };
+                let kind = RecordKind::parse(&kind).ok_or_else(|| corrupt(format!("unknown record kind {kind}")))?;
+                let action = match action.as_str() {
+                    "create" => ChangeAction::Create,
+                    "update" => ChangeAction::Update,
+                    other => return Err(corrupt(format!("unknown change action {other}"))),
+                };
+                Ok(Change { id, at, author, kind, key, action, before, after })
+            })
+            .collect()
+    }
+
+    fn count_history(&self) -> Result<u64> {
+        self.conn.query_row("SELECT COUNT(*) FROM change_history", [], |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(db)
+    }
+}
