@@ -4,9 +4,9 @@ use rust_decimal::Decimal;
 use time::Date;
 
 use crate::code::{
-    ActivityStatusCode, AidTypeCode, CollaborationTypeCode, CountryCode, CurrencyCode, FinanceTypeCode,
-    FlowTypeCode, MxMunicipalityCode, MxStateCode, PolicyMarkerCode, RegionCode, SdgGoalCode, SdgTargetCode,
-    SectorCategoryCode, SectorCode, TransactionTypeCode,
+    ActivityStatusCode, AidTypeCode, CollaborationTypeCode, CountryCode, CurrencyCode, FinanceTypeCode, FlowTypeCode,
+    MxMunicipalityCode, MxStateCode, PolicyMarkerCode, RegionCode, SdgGoalCode, SdgTargetCode, SectorCategoryCode,
+    SectorCode, TransactionTypeCode,
 };
 use crate::ids::{ActivityKey, OrgKey};
 use crate::kinds::{
@@ -343,7 +343,12 @@ impl Activity {
             }
         }
         for (i, b) in parts.budgets.iter().enumerate() {
-            check_date_order(&format!("budgets[{i}].period_end"), Some(b.period_start), Some(b.period_end), &mut problems);
+            check_date_order(
+                &format!("budgets[{i}].period_end"),
+                Some(b.period_start),
+                Some(b.period_end),
+                &mut problems,
+            );
         }
         for (i, k) in parts.in_kind.iter().enumerate() {
             if k.quantity < Decimal::ZERO {
@@ -514,7 +519,10 @@ mod tests {
                 Participant { org: org("amexcid"), role: Role::Provider },
                 Participant { org: org("gob-gt"), role: Role::Recipient },
             ],
-            sectors: vec![SectorShare { sector: SectorRef::Dac(SectorCode::parse("41010").unwrap()), percent: Percent::HUNDRED }],
+            sectors: vec![SectorShare {
+                sector: SectorRef::Dac(SectorCode::parse("41010").unwrap()),
+                percent: Percent::HUNDRED,
+            }],
             sdgs: vec![],
             policy_markers: vec![],
             countries: vec![CountryShare { country: CountryCode::parse("GT").unwrap(), percent: Percent::HUNDRED }],
@@ -573,10 +581,7 @@ mod tests {
         let mut a = minimal();
         a.dates.planned_start = Some(date!(2012 - 03 - 01));
         a.dates.planned_end = Some(date!(2012 - 02 - 28));
-        assert_eq!(
-            rules(a),
-            vec![("dates.planned_end".into(), Rule::EndBeforeStart { start: "2012-03-01".into() })]
-        );
+        assert_eq!(rules(a), vec![("dates.planned_end".into(), Rule::EndBeforeStart { start: "2012-03-01".into() })]);
     }
 
     #[test]
@@ -608,7 +613,12 @@ mod tests {
             state: MxStateCode::parse("20").unwrap(),
             municipality: Some(MxMunicipalityCode::parse("07101").unwrap()),
         }];
-        a.in_kind = vec![InKind { unit: InKindUnit::ExpertDays, quantity: Decimal::from(-1), unit_value: None, description: Text::new() }];
+        a.in_kind = vec![InKind {
+            unit: InKindUnit::ExpertDays,
+            quantity: Decimal::from(-1),
+            unit_value: None,
+            description: Text::new(),
+        }];
         let found = rules(a);
         assert_eq!(found[0].0, "mx_places[0].municipality");
         assert_eq!(found[1], ("in_kind[0].quantity".into(), Rule::Negative));

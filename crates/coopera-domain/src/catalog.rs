@@ -123,7 +123,10 @@ mod tests {
             title: Text::es_en("Manejo de cuencas", "Watershed management"),
             description: Text::new(),
             institution: OrgKey::parse("conagua").unwrap(),
-            sectors: vec![SectorShare { sector: SectorRef::Dac(SectorCode::parse("41010").unwrap()), percent: percent.parse().unwrap() }],
+            sectors: vec![SectorShare {
+                sector: SectorRef::Dac(SectorCode::parse("41010").unwrap()),
+                percent: percent.parse().unwrap(),
+            }],
             forms,
             languages: vec![],
             contact: Contact::default(),

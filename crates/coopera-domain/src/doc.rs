@@ -126,7 +126,12 @@ impl Checker {
         self.problems.take_one(path, r)
     }
 
-    fn opt<T>(&mut self, path: &str, value: Option<&str>, parse: impl Fn(&str) -> Result<T, Problem>) -> Option<Option<T>> {
+    fn opt<T>(
+        &mut self,
+        path: &str,
+        value: Option<&str>,
+        parse: impl Fn(&str) -> Result<T, Problem>,
+    ) -> Option<Option<T>> {
         match value {
             None => Some(None),
             Some(v) if v.trim().is_empty() => Some(None),
@@ -527,7 +532,13 @@ fn sector_docs(shares: &[SectorShare]) -> Vec<SectorDoc> {
     })
 }
 
-fn money(c: &mut Checker, path: &str, amount: &NumberDoc, currency: Option<&str>, default: Option<CurrencyCode>) -> Option<Money> {
+fn money(
+    c: &mut Checker,
+    path: &str,
+    amount: &NumberDoc,
+    currency: Option<&str>,
+    default: Option<CurrencyCode>,
+) -> Option<Money> {
     let amount = c.number(&format!("{path}.amount"), amount);
     let currency = match currency {
         Some(cur) if !cur.trim().is_empty() => c.one(&format!("{path}.currency"), CurrencyCode::parse(cur)),
@@ -560,7 +571,10 @@ fn result_level(value: &str) -> Result<ResultLevel, Problem> {
         _ => Err(Problem::new(
             "",
             Some(value),
-            Rule::UnknownCode { list: "ResultLevel", suggestions: vec!["output".into(), "outcome".into(), "impact".into()] },
+            Rule::UnknownCode {
+                list: "ResultLevel",
+                suggestions: vec!["output".into(), "outcome".into(), "impact".into()],
+            },
         )),
     }
 }
@@ -590,7 +604,8 @@ impl ActivityDoc {
         let instrument = c.one("instrument", Instrument::parse(&self.instrument));
         let cooperation_type = c.one("cooperation_type", CooperationType::parse(&self.cooperation_type));
         let modality = c.one("modality", Modality::parse(&self.modality));
-        let collaboration_type = c.opt("collaboration_type", self.collaboration_type.as_deref(), CollaborationTypeCode::parse);
+        let collaboration_type =
+            c.opt("collaboration_type", self.collaboration_type.as_deref(), CollaborationTypeCode::parse);
         let default_currency = c.opt("default_currency", self.default_currency.as_deref(), CurrencyCode::parse);
         let flow_type = c.opt("flow_type", self.flow_type.as_deref(), FlowTypeCode::parse);
         let finance_type = c.opt("finance_type", self.finance_type.as_deref(), FinanceTypeCode::parse);
@@ -610,7 +625,8 @@ impl ActivityDoc {
             })
             .collect();
         let sectors = sectors(&mut c, self.sectors);
-        let sdgs: Vec<_> = self.sdgs.iter().enumerate().filter_map(|(i, s)| c.one(&format!("sdgs[{i}]"), sdg(s))).collect();
+        let sdgs: Vec<_> =
+            self.sdgs.iter().enumerate().filter_map(|(i, s)| c.one(&format!("sdgs[{i}]"), sdg(s))).collect();
         let policy_markers: Vec<_> = self
             .policy_markers
             .iter()
@@ -619,7 +635,10 @@ impl ActivityDoc {
                 let marker = c.one(&format!("policy_markers[{i}].code"), PolicyMarkerCode::parse(&m.code));
                 if m.significance > 4 {
                     let v = m.significance.to_string();
-                    c.one::<()>(&format!("policy_markers[{i}].significance"), Err(Problem::new("", Some(&v), Rule::Format { expected: "0-4" })));
+                    c.one::<()>(
+                        &format!("policy_markers[{i}].significance"),
+                        Err(Problem::new("", Some(&v), Rule::Format { expected: "0-4" })),
+                    );
                     return None;
                 }
                 Some(PolicyMarkerEntry { marker: marker?, significance: m.significance })
@@ -652,7 +671,11 @@ impl ActivityDoc {
             .enumerate()
             .filter_map(|(i, p)| {
                 let state = c.one(&format!("mx_places[{i}].state"), MxStateCode::parse_any(&p.state));
-                let municipality = c.opt(&format!("mx_places[{i}].municipality"), p.municipality.as_deref(), MxMunicipalityCode::parse);
+                let municipality = c.opt(
+                    &format!("mx_places[{i}].municipality"),
+                    p.municipality.as_deref(),
+                    MxMunicipalityCode::parse,
+                );
                 Some(MxPlace { state: state?, municipality: municipality? })
             })
             .collect();
@@ -674,7 +697,9 @@ impl ActivityDoc {
                     .dimensions
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, d)| c.one(&format!("cross_border.dimensions[{i}]"), CrossBorderDimension::parse(d)))
+                    .filter_map(|(i, d)| {
+                        c.one(&format!("cross_border.dimensions[{i}]"), CrossBorderDimension::parse(d))
+                    })
                     .collect();
                 border.map(|border| Some(CrossBorder { border, dimensions: dims }))
             }
@@ -695,7 +720,13 @@ impl ActivityDoc {
                 let period_end = c.date(&format!("{path}.period_end"), &b.period_end);
                 let value = money(&mut c, &path, &b.amount, b.currency.as_deref(), default_cur);
                 let value_date = c.opt_date(&format!("{path}.value_date"), b.value_date.as_deref());
-                Some(Budget { revised: b.revised, period_start: period_start?, period_end: period_end?, value: value?, value_date: value_date? })
+                Some(Budget {
+                    revised: b.revised,
+                    period_start: period_start?,
+                    period_end: period_end?,
+                    value: value?,
+                    value_date: value_date?,
+                })
             })
             .collect();
         let transactions: Vec<_> = self
@@ -735,12 +766,19 @@ impl ActivityDoc {
                         let amount = c.number(&format!("{path}.unit_value"), v);
                         let currency = match k.currency.as_deref() {
                             Some(cur) => c.one(&format!("{path}.currency"), CurrencyCode::parse(cur)),
-                            None => default_cur.or_else(|| c.one(&format!("{path}.currency"), Err(Problem::new("", None, Rule::Required)))),
+                            None => default_cur.or_else(|| {
+                                c.one(&format!("{path}.currency"), Err(Problem::new("", None, Rule::Required)))
+                            }),
                         };
                         amount.zip(currency).map(|(amount, currency)| Some(Money { amount, currency }))
                     }
                 };
-                Some(InKind { unit: unit?, quantity: quantity?, unit_value: unit_value?, description: text(k.description) })
+                Some(InKind {
+                    unit: unit?,
+                    quantity: quantity?,
+                    unit_value: unit_value?,
+                    description: text(k.description),
+                })
             })
             .collect();
         let results: Vec<_> = self
@@ -757,9 +795,14 @@ impl ActivityDoc {
                     .filter_map(|(n, ind)| {
                         let ipath = format!("{path}.indicators[{n}]");
                         let baseline = match (&ind.baseline, ind.baseline_year) {
-                            (Some(v), Some(year)) => Some(c.number(&format!("{ipath}.baseline"), v).map(|value| Baseline { year, value })),
+                            (Some(v), Some(year)) => {
+                                Some(c.number(&format!("{ipath}.baseline"), v).map(|value| Baseline { year, value }))
+                            }
                             (Some(_), None) => {
-                                c.one::<()>(&format!("{ipath}.baseline_year"), Err(Problem::new("", None, Rule::Required)));
+                                c.one::<()>(
+                                    &format!("{ipath}.baseline_year"),
+                                    Err(Problem::new("", None, Rule::Required)),
+                                );
                                 None
                             }
                             _ => Some(None),
@@ -782,10 +825,20 @@ impl ActivityDoc {
                                 })
                             })
                             .collect();
-                        Some(Indicator { title: ind.title.into_text(), ascending: ind.ascending, baseline: baseline?, periods })
+                        Some(Indicator {
+                            title: ind.title.into_text(),
+                            ascending: ind.ascending,
+                            baseline: baseline?,
+                            periods,
+                        })
                     })
                     .collect();
-                Some(ResultEntry { level: level?, title: res.title.into_text(), description: text(res.description), indicators })
+                Some(ResultEntry {
+                    level: level?,
+                    title: res.title.into_text(),
+                    description: text(res.description),
+                    indicators,
+                })
             })
             .collect();
 
@@ -883,16 +936,31 @@ impl ActivityDoc {
             aid_type: p.aid_type.map(|c| c.to_string()),
             status: p.status.to_string(),
             workflow: Some(p.workflow.code().to_owned()),
-            participants: list(&p.participants, |x| ParticipantDoc { org: x.org.to_string(), role: x.role.code().to_owned() }),
+            participants: list(&p.participants, |x| ParticipantDoc {
+                org: x.org.to_string(),
+                role: x.role.code().to_owned(),
+            }),
             sectors: sector_docs(&p.sectors),
             sdgs: list(&p.sdgs, |s| match s {
                 Sdg::Goal(g) => g.to_string(),
                 Sdg::Target(t) => t.to_string(),
             }),
-            policy_markers: list(&p.policy_markers, |m| PolicyMarkerDoc { code: m.marker.to_string(), significance: m.significance }),
-            countries: list(&p.countries, |s| ShareDoc { code: s.country.to_string(), percentage: Some(NumberDoc::from_decimal(s.percent.value())) }),
-            regions: list(&p.regions, |s| ShareDoc { code: s.region.to_string(), percentage: Some(NumberDoc::from_decimal(s.percent.value())) }),
-            mx_places: list(&p.mx_places, |m| MxPlaceDoc { state: m.state.to_string(), municipality: m.municipality.map(|x| x.to_string()) }),
+            policy_markers: list(&p.policy_markers, |m| PolicyMarkerDoc {
+                code: m.marker.to_string(),
+                significance: m.significance,
+            }),
+            countries: list(&p.countries, |s| ShareDoc {
+                code: s.country.to_string(),
+                percentage: Some(NumberDoc::from_decimal(s.percent.value())),
+            }),
+            regions: list(&p.regions, |s| ShareDoc {
+                code: s.region.to_string(),
+                percentage: Some(NumberDoc::from_decimal(s.percent.value())),
+            }),
+            mx_places: list(&p.mx_places, |m| MxPlaceDoc {
+                state: m.state.to_string(),
+                municipality: m.municipality.map(|x| x.to_string()),
+            }),
             points: list(&p.points, |pt| PointDoc {
                 name: TextDoc::from_text(&pt.name),
                 latitude: NumberDoc::from_decimal(pt.latitude),
@@ -1008,7 +1076,12 @@ impl CapacityDoc {
         let institution = c.one("institution", OrgKey::parse(&self.institution));
         let sectors = sectors(&mut c, self.sectors);
         let forms = forms(&mut c, &self.forms);
-        let languages = self.languages.iter().enumerate().filter_map(|(i, l)| c.one(&format!("languages[{i}]"), LanguageCode::parse(l))).collect();
+        let languages = self
+            .languages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| c.one(&format!("languages[{i}]"), LanguageCode::parse(l)))
+            .collect();
         let evidence = activity_keys(&mut c, "evidence", &self.evidence);
         let (Some(key), Some(institution)) = (key, institution) else { return Err(c.problems) };
         c.problems.finish(|| ())?;
@@ -1035,7 +1108,11 @@ impl CapacityDoc {
             sectors: sector_docs(&p.sectors),
             forms: list(&p.forms, |f| f.code().to_owned()),
             languages: list(&p.languages, |l| l.to_string()),
-            contact: ContactDoc { name: p.contact.name.clone(), email: p.contact.email.clone(), phone: p.contact.phone.clone() },
+            contact: ContactDoc {
+                name: p.contact.name.clone(),
+                email: p.contact.email.clone(),
+                phone: p.contact.phone.clone(),
+            },
             evidence: list(&p.evidence, |k| k.to_string()),
         }
     }
@@ -1070,7 +1147,9 @@ impl DemandDoc {
         let country = c.opt("country", self.country.as_deref(), CountryCode::parse);
         let mx_state = c.opt("mx_state", self.mx_state.as_deref(), MxStateCode::parse_any);
         let received = c.opt_date("received", self.received.as_deref());
-        let (Some(key), Some(requester), Some(country), Some(mx_state), Some(received)) = (key, requester, country, mx_state, received) else {
+        let (Some(key), Some(requester), Some(country), Some(mx_state), Some(received)) =
+            (key, requester, country, mx_state, received)
+        else {
             return Err(c.problems);
         };
         c.problems.finish(|| ())?;
@@ -1138,7 +1217,9 @@ impl ActionDoc {
         let end_date = c.opt_date("end_date", self.end_date.as_deref());
         let country = c.opt("country", self.country.as_deref(), CountryCode::parse);
         let activities = activity_keys(&mut c, "activities", &self.activities);
-        let (Some(key), Some(actor), Some(kind), Some(date), Some(end_date), Some(country)) = (key, actor, kind, date, end_date, country) else {
+        let (Some(key), Some(actor), Some(kind), Some(date), Some(end_date), Some(country)) =
+            (key, actor, kind, date, end_date, country)
+        else {
             return Err(c.problems);
         };
         c.problems.finish(|| ())?;
@@ -1196,7 +1277,12 @@ impl AgreementDoc {
     pub fn into_domain(self) -> Result<Agreement, Problems> {
         let mut c = Checker::new();
         let key = c.one("key", RecordKey::parse(&self.key));
-        let parties = self.parties.iter().enumerate().filter_map(|(i, k)| c.one(&format!("parties[{i}]"), OrgKey::parse(k))).collect();
+        let parties = self
+            .parties
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| c.one(&format!("parties[{i}]"), OrgKey::parse(k)))
+            .collect();
         let signed = c.date("signed", &self.signed);
         let valid_until = c.opt_date("valid_until", self.valid_until.as_deref());
         let activities = activity_keys(&mut c, "activities", &self.activities);
@@ -1251,7 +1337,8 @@ impl MembershipDoc {
         let member = c.one("member", OrgKey::parse(&self.member));
         let since = c.opt_date("since", self.since.as_deref());
         let until = c.opt_date("until", self.until.as_deref());
-        let (Some(key), Some(network), Some(member), Some(since), Some(until)) = (key, network, member, since, until) else {
+        let (Some(key), Some(network), Some(member), Some(since), Some(until)) = (key, network, member, since, until)
+        else {
             return Err(c.problems);
         };
         NetworkMembership::new(NetworkMembershipParts { key, network, member, since, until, role: self.role })

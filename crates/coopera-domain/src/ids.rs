@@ -48,7 +48,8 @@ fn is_slug(s: &str) -> bool {
 
 /// An IATI-style identifier: printable, no spaces, up to 200 characters.
 fn is_identifier(s: &str) -> bool {
-    s.len() <= 200 && s.chars().all(|c| !c.is_whitespace() && !c.is_control() && c != '/' && c != '\\' && c != '?' && c != '#')
+    s.len() <= 200
+        && s.chars().all(|c| !c.is_whitespace() && !c.is_control() && c != '/' && c != '\\' && c != '?' && c != '#')
 }
 
 key_type!(

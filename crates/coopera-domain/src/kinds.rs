@@ -212,7 +212,10 @@ impl WorkflowState {
         use WorkflowState::*;
         matches!(
             (self, to),
-            (Draft, Submitted) | (Submitted, Validated) | (Validated, Published) | (Submitted | Validated | Published, Draft)
+            (Draft, Submitted)
+                | (Submitted, Validated)
+                | (Validated, Published)
+                | (Submitted | Validated | Published, Draft)
         )
     }
 

@@ -52,6 +52,14 @@ pub enum Rule {
     TooFew { min: usize },
 }
 
+/// The name of an IATI sector vocabulary, for messages.
+fn vocabulary_name(code: &str, lang: Lang) -> &'static str {
+    match crate::codelists::SECTOR_VOCABULARY.get(code) {
+        Some(c) => c.name(lang),
+        None => lang.pick("vocabulario propio", "own vocabulary"),
+    }
+}
+
 /// One problem: where, with which value, breaking which rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -97,10 +105,20 @@ impl Problem {
                 lang.pick("el porcentaje debe estar entre 0 y 100", "a percentage must be between 0 and 100").to_owned()
             }
             PercentSum { group, sum } => {
+                let what = match (group.as_str(), es) {
+                    ("countries+regions", true) => "de países y regiones".to_owned(),
+                    ("countries+regions", false) => "of countries and regions".to_owned(),
+                    (vocabulary, true) => {
+                        format!("de sectores del vocabulario {vocabulary} ({})", vocabulary_name(vocabulary, lang))
+                    }
+                    (vocabulary, false) => {
+                        format!("of sectors in vocabulary {vocabulary} ({})", vocabulary_name(vocabulary, lang))
+                    }
+                };
                 if es {
-                    format!("los porcentajes de {group} suman {sum}, deben sumar 100 (±0,01)")
+                    format!("los porcentajes {what} suman {sum}, deben sumar 100 (±0.01)")
                 } else {
-                    format!("the {group} percentages add up to {sum}, they must add up to 100 (±0.01)")
+                    format!("the percentages {what} add up to {sum}, they must add up to 100 (±0.01)")
                 }
             }
             EndBeforeStart { start } => {
@@ -137,10 +155,16 @@ impl Problem {
                 )
                 .to_owned(),
             MunicipalNeedsMunicipality => lang
-                .pick("un actor municipal necesita la clave INEGI de su municipio", "a municipal actor needs the INEGI code of its municipality")
+                .pick(
+                    "un actor municipal necesita la clave INEGI de su municipio",
+                    "a municipal actor needs the INEGI code of its municipality",
+                )
                 .to_owned(),
             StateOutsideMexico => lang
-                .pick("las claves INEGI solo aplican a organizaciones de México (MX)", "INEGI codes apply only to organisations of Mexico (MX)")
+                .pick(
+                    "las claves INEGI solo aplican a organizaciones de México (MX)",
+                    "INEGI codes apply only to organisations of Mexico (MX)",
+                )
                 .to_owned(),
             Duplicate => lang.pick("valor repetido", "duplicated value").to_owned(),
             UnknownReference { kind } => {

@@ -38,8 +38,8 @@ impl FromStr for Percent {
     type Err = Problem;
 
     fn from_str(s: &str) -> Result<Percent, Problem> {
-        let d = Decimal::from_str(s.trim())
-            .map_err(|_| Problem::new("", Some(s), Rule::Format { expected: "0-100" }))?;
+        let d =
+            Decimal::from_str(s.trim()).map_err(|_| Problem::new("", Some(s), Rule::Format { expected: "0-100" }))?;
         Percent::new(d)
     }
 }
@@ -54,10 +54,7 @@ impl fmt::Display for Percent {
 ///
 /// `items` yields `(group, percent)`; the group is a vocabulary (DAC, SDG…) or one name for a
 /// whole list. The problem names the group and the sum found, at `path`.
-pub fn check_sums<'a>(
-    path: &str,
-    items: impl IntoIterator<Item = (&'a str, Percent)>,
-) -> Result<(), Problems> {
+pub fn check_sums<'a>(path: &str, items: impl IntoIterator<Item = (&'a str, Percent)>) -> Result<(), Problems> {
     let mut sums: Vec<(&str, Decimal)> = Vec::new();
     for (group, p) in items {
         match sums.iter_mut().find(|(g, _)| *g == group) {

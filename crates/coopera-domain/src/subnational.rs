@@ -89,7 +89,11 @@ impl Agreement {
         if let Some(end) = parts.valid_until
             && end < parts.signed
         {
-            problems.add("valid_until", Some(&end.to_string()), Rule::EndBeforeStart { start: parts.signed.to_string() });
+            problems.add(
+                "valid_until",
+                Some(&end.to_string()),
+                Rule::EndBeforeStart { start: parts.signed.to_string() },
+            );
         }
         problems.finish(|| Agreement(parts))
     }

@@ -49,15 +49,21 @@ fn org(json: &str) -> Record {
 
 fn activity(json: &str) -> Record {
     let doc: ActivityDoc = serde_json::from_str(json).unwrap_or_else(|e| panic!("fixture: {e}: {json}"));
-    Record::Activity(doc.into_domain().unwrap_or_else(|p| panic!("fixture: {p}")))
+    Record::Activity(Box::new(doc.into_domain().unwrap_or_else(|p| panic!("fixture: {p}"))))
 }
 
 /// Three organisations: a Mexican federal agency, a Guatemalan ministry, a Mexican state.
 fn orgs() -> Vec<Record> {
     vec![
-        org(r#"{"key":"amexcid","name":{"es":"Agencia Mexicana de Cooperación","en":"Mexican Agency"},"kind":"10","level":"federal","country":"MX"}"#),
-        org(r#"{"key":"segeplan","name":"Secretaría de Planificación","kind":"10","level":"foreign-government","country":"GT"}"#),
-        org(r#"{"key":"gob-chiapas","name":"Gobierno de Chiapas","kind":"10","level":"state","country":"MX","mx_state":"07"}"#),
+        org(
+            r#"{"key":"amexcid","name":{"es":"Agencia Mexicana de Cooperación","en":"Mexican Agency"},"kind":"10","level":"federal","country":"MX"}"#,
+        ),
+        org(
+            r#"{"key":"segeplan","name":"Secretaría de Planificación","kind":"10","level":"foreign-government","country":"GT"}"#,
+        ),
+        org(
+            r#"{"key":"gob-chiapas","name":"Gobierno de Chiapas","kind":"10","level":"state","country":"MX","mx_state":"07"}"#,
+        ),
     ]
 }
 
@@ -102,7 +108,7 @@ pub fn creates_and_reads_back(store: &mut dyn Store) {
     assert_eq!(history_len(store), 4, "one history row per record written");
     let Record::Activity(a) = &expected[3] else { unreachable!() };
     let stored = store.activity("MX-T-1").expect("read").expect("exists");
-    assert_eq!(&stored.activity, a);
+    assert_eq!(&stored.activity, a.as_ref());
     let Record::Organisation(o) = &expected[2] else { unreachable!() };
     assert_eq!(store.organisation("gob-chiapas").expect("read").as_ref(), Some(o));
     assert_eq!(store.organisations().expect("list").len(), 3);
@@ -126,7 +132,7 @@ pub fn update_keeps_before_and_after(store: &mut dyn Store) {
     let Record::Activity(a) = given(1, 2012) else { unreachable!() };
     let mut doc = ActivityDoc::from_domain(&a);
     doc.title = coopera_domain::doc::TextDoc::Plain("Curso corregido".into());
-    let changed = Record::Activity(doc.into_domain().expect("valid"));
+    let changed = Record::Activity(Box::new(doc.into_domain().expect("valid")));
     let summary = store.record("luis", vec![changed]).expect("update");
     assert_eq!(summary.outcomes, vec![Outcome::Updated]);
     let history = store
@@ -186,7 +192,8 @@ pub fn direction_is_derived_and_follows_organisations(store: &mut dyn Store) {
 
     // Segeplan turns out to be Mexican: the first activity now flows both ways. The activity
     // itself did not change, so it gets no history row, but its derived direction follows.
-    let moved = org(r#"{"key":"segeplan","name":"Secretaría de Planificación","kind":"10","level":"federal","country":"MX"}"#);
+    let moved =
+        org(r#"{"key":"segeplan","name":"Secretaría de Planificación","kind":"10","level":"federal","country":"MX"}"#);
     let before = history_len(store);
     store.record("tester", vec![moved]).expect("update org");
     assert_eq!(history_len(store), before + 1);
@@ -259,9 +266,10 @@ pub fn catalog_and_subnational_round_trip(store: &mut dyn Store) {
     .expect("fixture");
     let capacity = cap.into_domain().expect("fixture");
     batch.push(Record::Capacity(capacity.clone()));
-    let m: MembershipDoc =
-        serde_json::from_str(r#"{"key":"amaie-chiapas","network":"amaie","member":"gob-chiapas","since":"2008-01-01"}"#)
-            .expect("fixture");
+    let m: MembershipDoc = serde_json::from_str(
+        r#"{"key":"amaie-chiapas","network":"amaie","member":"gob-chiapas","since":"2008-01-01"}"#,
+    )
+    .expect("fixture");
     batch.push(Record::Membership(m.into_domain().expect("fixture")));
     store.record("tester", batch).expect("write");
     assert_eq!(store.capacities().expect("list"), vec![capacity]);
@@ -271,7 +279,9 @@ pub fn catalog_and_subnational_round_trip(store: &mut dyn Store) {
         r#"{"key":"cap-2","title":"X","institution":"amexcid","sectors":[{"code":"41010"}],"forms":["course"],"evidence":["NOPE"]}"#,
     )
     .expect("fixture");
-    let err = store.record("tester", vec![Record::Capacity(bad.into_domain().expect("fixture"))]).expect_err("unknown evidence");
+    let err = store
+        .record("tester", vec![Record::Capacity(bad.into_domain().expect("fixture"))])
+        .expect_err("unknown evidence");
     let StoreError::Invalid(refused) = err else { panic!("expected Invalid, got {err:?}") };
     assert_eq!(refused[0].problems.0[0].path, "evidence[0]");
 }

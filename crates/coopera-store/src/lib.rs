@@ -98,10 +98,7 @@ impl StoreError {
         match self {
             StoreError::Invalid(records) => {
                 let mut m = lang
-                    .pick(
-                        "registros rechazados, no se escribió nada:",
-                        "records refused, nothing written:",
-                    )
+                    .pick("registros rechazados, no se escribió nada:", "records refused, nothing written:")
                     .to_owned();
                 for r in records {
                     for p in r.problems.iter() {

@@ -5,7 +5,9 @@ use std::fmt;
 use coopera_domain::Lang;
 use coopera_domain::activity::Activity;
 use coopera_domain::catalog::{Capacity, Demand};
-use coopera_domain::doc::{ActionDoc, ActivityDoc, AgreementDoc, CapacityDoc, DemandDoc, MembershipDoc, OrganisationDoc};
+use coopera_domain::doc::{
+    ActionDoc, ActivityDoc, AgreementDoc, CapacityDoc, DemandDoc, MembershipDoc, OrganisationDoc,
+};
 use coopera_domain::organisation::Organisation;
 use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
 
@@ -72,7 +74,8 @@ impl fmt::Display for RecordKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
     Organisation(Organisation),
-    Activity(Activity),
+    /// Boxed: an activity is many times larger than the other records.
+    Activity(Box<Activity>),
     Capacity(Capacity),
     Demand(Demand),
     Action(SubnationalAction),
@@ -128,13 +131,19 @@ impl Record {
         }
         let problems = |p: coopera_domain::Problems| p.to_string();
         Ok(match kind {
-            RecordKind::Organisation => Record::Organisation(parse::<OrganisationDoc>(json)?.into_domain().map_err(problems)?),
-            RecordKind::Activity => Record::Activity(parse::<ActivityDoc>(json)?.into_domain().map_err(problems)?),
+            RecordKind::Organisation => {
+                Record::Organisation(parse::<OrganisationDoc>(json)?.into_domain().map_err(problems)?)
+            }
+            RecordKind::Activity => {
+                Record::Activity(Box::new(parse::<ActivityDoc>(json)?.into_domain().map_err(problems)?))
+            }
             RecordKind::Capacity => Record::Capacity(parse::<CapacityDoc>(json)?.into_domain().map_err(problems)?),
             RecordKind::Demand => Record::Demand(parse::<DemandDoc>(json)?.into_domain().map_err(problems)?),
             RecordKind::Action => Record::Action(parse::<ActionDoc>(json)?.into_domain().map_err(problems)?),
             RecordKind::Agreement => Record::Agreement(parse::<AgreementDoc>(json)?.into_domain().map_err(problems)?),
-            RecordKind::Membership => Record::Membership(parse::<MembershipDoc>(json)?.into_domain().map_err(problems)?),
+            RecordKind::Membership => {
+                Record::Membership(parse::<MembershipDoc>(json)?.into_domain().map_err(problems)?)
+            }
         })
     }
 }

@@ -45,10 +45,7 @@ pub struct Codelist {
 
 impl fmt::Debug for Codelist {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Codelist")
-            .field("name", &self.name)
-            .field("len", &self.codes.len())
-            .finish()
+        f.debug_struct("Codelist").field("name", &self.name).field("len", &self.codes.len()).finish()
     }
 }
 

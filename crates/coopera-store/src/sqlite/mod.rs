@@ -205,7 +205,11 @@ fn check_references(records: &[Record], lookup: &mut Lookup<'_>) -> Result<Vec<R
                 org("institution".into(), &c.parts().institution, &mut problems)?;
                 for (i, k) in c.parts().evidence.iter().enumerate() {
                     if !lookup.activity_exists(k.as_str())? {
-                        problems.add(format!("evidence[{i}]"), Some(k.as_str()), Rule::UnknownReference { kind: "activity" });
+                        problems.add(
+                            format!("evidence[{i}]"),
+                            Some(k.as_str()),
+                            Rule::UnknownReference { kind: "activity" },
+                        );
                     }
                 }
             }
@@ -220,7 +224,11 @@ fn check_references(records: &[Record], lookup: &mut Lookup<'_>) -> Result<Vec<R
                 }
                 for (i, k) in a.parts().activities.iter().enumerate() {
                     if !lookup.activity_exists(k.as_str())? {
-                        problems.add(format!("activities[{i}]"), Some(k.as_str()), Rule::UnknownReference { kind: "activity" });
+                        problems.add(
+                            format!("activities[{i}]"),
+                            Some(k.as_str()),
+                            Rule::UnknownReference { kind: "activity" },
+                        );
                     }
                 }
             }
@@ -230,7 +238,11 @@ fn check_references(records: &[Record], lookup: &mut Lookup<'_>) -> Result<Vec<R
                 }
                 for (i, k) in a.parts().activities.iter().enumerate() {
                     if !lookup.activity_exists(k.as_str())? {
-                        problems.add(format!("activities[{i}]"), Some(k.as_str()), Rule::UnknownReference { kind: "activity" });
+                        problems.add(
+                            format!("activities[{i}]"),
+                            Some(k.as_str()),
+                            Rule::UnknownReference { kind: "activity" },
+                        );
                     }
                 }
             }
@@ -283,7 +295,8 @@ fn write_activity_row(tx: &Transaction<'_>, id: Option<i64>, a: &Activity, deriv
         workflow, south_south, north_south, direction, decentralised, cross_border, start_year, end_year, doc";
     let id = match id {
         Some(id) => {
-            let sets: Vec<String> = COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
+            let sets: Vec<String> =
+                COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
             let sql = format!("UPDATE activity SET {} WHERE id = ?18", sets.join(", "));
             let mut all: Vec<Value> = values.to_vec();
             all.push(id.into());
@@ -320,15 +333,27 @@ fn write_activity_row(tx: &Transaction<'_>, id: Option<i64>, a: &Activity, deriv
     }
     let mut money = tx.prepare_cached("INSERT INTO activity_money VALUES (?1, ?2, ?3, ?4, ?5)").map_err(db)?;
     for b in &p.budgets {
-        money.execute(params![id, "budget", b.period_start.to_string(), b.value.amount.to_string(), b.value.currency.as_str()]).map_err(db)?;
+        money
+            .execute(params![
+                id,
+                "budget",
+                b.period_start.to_string(),
+                b.value.amount.to_string(),
+                b.value.currency.as_str()
+            ])
+            .map_err(db)?;
     }
     for t in &p.transactions {
         let kind = format!("transaction:{}", t.kind);
-        money.execute(params![id, kind, t.date.to_string(), t.value.amount.to_string(), t.value.currency.as_str()]).map_err(db)?;
+        money
+            .execute(params![id, kind, t.date.to_string(), t.value.amount.to_string(), t.value.currency.as_str()])
+            .map_err(db)?;
     }
     for k in &p.in_kind {
         if let Some(v) = k.value() {
-            money.execute(params![id, "in_kind", Option::<String>::None, v.amount.to_string(), v.currency.as_str()]).map_err(db)?;
+            money
+                .execute(params![id, "in_kind", Option::<String>::None, v.amount.to_string(), v.currency.as_str()])
+                .map_err(db)?;
         }
     }
     Ok(id)
@@ -428,7 +453,8 @@ fn rederive(tx: &Transaction<'_>, orgs: &HashSet<String>, skip: &HashSet<String>
             .collect::<Result<_, _>>()
             .map_err(db)?
     };
-    let mut lookup = Lookup { tx, batch_orgs: HashMap::new(), batch_activities: HashSet::new(), loaded: HashMap::new() };
+    let mut lookup =
+        Lookup { tx, batch_orgs: HashMap::new(), batch_activities: HashSet::new(), loaded: HashMap::new() };
     for (id, key, doc) in rows {
         if skip.contains(&key) {
             continue;
@@ -495,11 +521,19 @@ fn parse_direction(s: Option<String>) -> Option<Direction> {
 }
 
 fn parse_modality(key: &str, s: &str) -> Result<Modality> {
-    Modality::parse(s).map_err(|p| StoreError::Corrupt { kind: RecordKind::Activity, key: key.to_owned(), reason: p.to_string() })
+    Modality::parse(s).map_err(|p| StoreError::Corrupt {
+        kind: RecordKind::Activity,
+        key: key.to_owned(),
+        reason: p.to_string(),
+    })
 }
 
 fn decimal(key: &str, s: &str) -> Result<Decimal> {
-    Decimal::from_str(s).map_err(|e| StoreError::Corrupt { kind: RecordKind::Activity, key: key.to_owned(), reason: e.to_string() })
+    Decimal::from_str(s).map_err(|e| StoreError::Corrupt {
+        kind: RecordKind::Activity,
+        key: key.to_owned(),
+        reason: e.to_string(),
+    })
 }
 
 impl Store for SqliteStore {
@@ -602,7 +636,10 @@ impl Store for SqliteStore {
             .map_err(db)?;
         let Some((doc, direction, decentralised, cross_border)) = row else { return Ok(None) };
         let Record::Activity(activity) = decode(RecordKind::Activity, key, &doc)? else { return Ok(None) };
-        Ok(Some(StoredActivity { activity, derived: Derived { direction: parse_direction(direction), decentralised, cross_border } }))
+        Ok(Some(StoredActivity {
+            activity: *activity,
+            derived: Derived { direction: parse_direction(direction), decentralised, cross_border },
+        }))
     }
 
     fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivitySummary>> {
@@ -656,14 +693,22 @@ impl Store for SqliteStore {
 
     fn activity_facts(&self, filter: &ActivityFilter) -> Result<Vec<ActivityFacts>> {
         let (clause, values) = filter_sql(filter);
-        let sql = format!("SELECT a.id, a.key, a.direction, a.modality, a.start_year FROM activity a WHERE {clause} ORDER BY a.id");
+        let sql = format!(
+            "SELECT a.id, a.key, a.direction, a.modality, a.start_year FROM activity a WHERE {clause} ORDER BY a.id"
+        );
         let mut facts: Vec<ActivityFacts> = Vec::new();
         let mut index: HashMap<i64, usize> = HashMap::new();
         {
             let mut stmt = self.conn.prepare(&sql).map_err(db)?;
             let rows = stmt
                 .query_map(params_from_iter(values.clone()), |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?, r.get::<_, Option<i32>>(4)?))
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<i32>>(4)?,
+                    ))
                 })
                 .map_err(db)?;
             for row in rows {
@@ -686,7 +731,9 @@ impl Store for SqliteStore {
         );
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
         let rows = stmt
-            .query_map(params_from_iter(values.clone()), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+            .query_map(params_from_iter(values.clone()), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })
             .map_err(db)?;
         for row in rows {
             let (id, vocabulary, code, pct) = row.map_err(db)?;
@@ -701,7 +748,9 @@ impl Store for SqliteStore {
         );
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
         let rows = stmt
-            .query_map(params_from_iter(values), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))
+            .query_map(params_from_iter(values), |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            })
             .map_err(db)?;
         // Per activity: commitments by currency, budgets by currency, in kind by currency.
         let mut money: HashMap<usize, [BTreeMap<String, Decimal>; 3]> = HashMap::new();
@@ -797,7 +846,8 @@ impl Store for SqliteStore {
             .map_err(db)?;
         rows.into_iter()
             .map(|(id, at, author, kind, key, action, before, after)| {
-                let corrupt = |reason: String| StoreError::Corrupt { kind: RecordKind::Activity, key: key.clone(), reason };
+                let corrupt =
+                    |reason: String| StoreError::Corrupt { kind: RecordKind::Activity, key: key.clone(), reason };
                 let kind = RecordKind::parse(&kind).ok_or_else(|| corrupt(format!("unknown record kind {kind}")))?;
                 let action = match action.as_str() {
                     "create" => ChangeAction::Create,
@@ -810,6 +860,9 @@ impl Store for SqliteStore {
     }
 
     fn count_history(&self) -> Result<u64> {
-        self.conn.query_row("SELECT COUNT(*) FROM change_history", [], |r| r.get::<_, i64>(0)).map(|n| n as u64).map_err(db)
+        self.conn
+            .query_row("SELECT COUNT(*) FROM change_history", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(db)
     }
 }

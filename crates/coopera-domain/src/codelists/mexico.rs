@@ -1,0 +1,31 @@
+//! Mexico's federal entities under their ISO 3166-2 codes, which IATI data and maps use,
+//! next to the INEGI codes that Mexican sources use.
+
+use super::{Code, MX_STATE, MX_STATE_ISO};
+
+/// The ISO 3166-2 code (`MX-CHP`) of a federal entity given by its INEGI code (`07`).
+pub fn mx_state_iso(inegi: &str) -> Option<&'static str> {
+    MX_STATE_ISO.iter().find(|(code, _)| *code == inegi).map(|(_, iso)| *iso)
+}
+
+/// The federal entity with the given ISO 3166-2 code (`MX-CHP`, case-insensitive).
+pub fn mx_state_by_iso(iso: &str) -> Option<&'static Code> {
+    let (inegi, _) = MX_STATE_ISO.iter().find(|(_, code)| code.eq_ignore_ascii_case(iso.trim()))?;
+    MX_STATE.get(inegi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_codes_round_trip() {
+        for state in MX_STATE.codes {
+            let iso = mx_state_iso(state.code).unwrap_or_else(|| panic!("{} has no ISO code", state.code));
+            assert_eq!(mx_state_by_iso(iso).map(|c| c.code), Some(state.code));
+        }
+        assert_eq!(mx_state_by_iso("mx-cmx").map(|c| c.name_en), Some("Mexico City"));
+        assert_eq!(mx_state_by_iso("MX-XXX"), None);
+        assert_eq!(mx_state_iso("33"), None);
+    }
+}

@@ -1,0 +1,290 @@
+//! `coopera activity list|show|add`
+
+use coopera_domain::Lang;
+use coopera_domain::activity::{Sdg, SectorRef};
+use coopera_domain::doc::ActivityDoc;
+use coopera_domain::kinds::{Direction, Modality};
+use coopera_store::{ActivityFilter, Store, StoredActivity};
+
+use super::{Ctx, Failure, print, print_table, store_batch, summary_line};
+use crate::cli::{ActivityCommand, ActivityListArgs, DirectionArg, DocFormat};
+use crate::input::{Batch, Source};
+use crate::output::Table;
+
+pub fn run(ctx: &Ctx, cmd: ActivityCommand) -> Result<(), Failure> {
+    match cmd {
+        ActivityCommand::List(args) => list(ctx, args),
+        ActivityCommand::Show { id, format } => show(ctx, &id, format),
+        ActivityCommand::Add { file } => {
+            let source = Source::read(&file, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
+            let batch = Batch::parse(vec![source], ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
+            let mut store = ctx.open()?;
+            let summary = store_batch(ctx, &mut store, batch)?;
+            print(&format!("{}: {}", file.display(), summary_line(&summary, ctx.lang)));
+            Ok(())
+        }
+    }
+}
+
+fn list(ctx: &Ctx, args: ActivityListArgs) -> Result<(), Failure> {
+    let modality = match args.modality.as_deref() {
+        None => None,
+        Some(m) => Some(Modality::parse(m).map_err(|mut p| {
+            p.path = "--modality".into();
+            Failure::one(p.message(ctx.lang))
+        })?),
+    };
+    let filter = ActivityFilter {
+        direction: args.direction.map(|d| match d {
+            DirectionArg::Given => Direction::Given,
+            DirectionArg::Received => Direction::Received,
+            DirectionArg::Both => Direction::Both,
+        }),
+        modality,
+        year: args.year,
+        reporting_org: None,
+        text: args.search,
+        limit: args.limit,
+        offset: args.offset,
+    };
+    let store = ctx.open()?;
+    let activities = store.activities(&filter).map_err(|e| Failure::store(e, ctx.lang))?;
+    let mut t = Table::new(&[
+        ("id", "ID", false),
+        ("title", ctx.pick("Título", "Title"), false),
+        ("modality", ctx.pick("Modalidad", "Modality"), false),
+        ("direction", ctx.pick("Dirección", "Direction"), false),
+        ("start_year", ctx.pick("Inicio", "Start"), true),
+        ("status", ctx.pick("Estado", "Status"), false),
+    ]);
+    for a in &activities {
+        let status =
+            coopera_domain::codelists::ACTIVITY_STATUS.get(&a.status).map(|c| c.name(ctx.lang)).unwrap_or(&a.status);
+        t.push(vec![
+            a.key.clone().into(),
+            a.title(ctx.lang).into(),
+            a.modality.label(ctx.lang).into(),
+            a.direction.map(|d| d.label(ctx.lang)).unwrap_or("").into(),
+            a.start_year.into(),
+            status.into(),
+        ]);
+    }
+    print_table(&t, args.format);
+    Ok(())
+}
+
+fn show(ctx: &Ctx, id: &str, format: DocFormat) -> Result<(), Failure> {
+    let store = ctx.open()?;
+    let stored = store.activity(id).map_err(|e| Failure::store(e, ctx.lang))?.ok_or_else(|| {
+        Failure::one(match ctx.lang {
+            Lang::Es => format!("no existe la actividad `{id}` (`coopera activity list --search …` la busca)"),
+            Lang::En => format!("there is no activity `{id}` (`coopera activity list --search …` finds it)"),
+        })
+    })?;
+    let doc = ActivityDoc::from_domain(&stored.activity);
+    match format {
+        DocFormat::Json => print(&serde_json::to_string_pretty(&doc).unwrap_or_default()),
+        DocFormat::Toml => print(&toml::to_string_pretty(&doc).unwrap_or_default()),
+        DocFormat::Text => print(&describe(ctx, &store, &stored)),
+    }
+    Ok(())
+}
+
+/// Every facet of an activity, in the user's language.
+fn describe(ctx: &Ctx, store: &dyn Store, stored: &StoredActivity) -> String {
+    let lang = ctx.lang;
+    let p = stored.activity.parts();
+    let org_name = |key: &str| {
+        store
+            .organisation(key)
+            .ok()
+            .flatten()
+            .map(|o| o.parts().name.best(lang).to_owned())
+            .unwrap_or_else(|| key.to_owned())
+    };
+    let mut out = vec![format!("{} — {}", p.key, p.title.best(lang))];
+    field(&mut out, ctx.pick("Folio", "Folio"), p.folio.clone().unwrap_or_default());
+    field(&mut out, ctx.pick("Reporta", "Reported by"), org_name(p.reporting_org.as_str()));
+    field(&mut out, ctx.pick("Instrumento", "Instrument"), p.instrument.label(lang).to_owned());
+    field(&mut out, ctx.pick("Tipo de cooperación", "Type of cooperation"), p.cooperation_type.label(lang).to_owned());
+    field(&mut out, ctx.pick("Modalidad", "Modality"), p.modality.label(lang).to_owned());
+    let mut schemes = Vec::new();
+    if p.schemes.south_south {
+        schemes.push(ctx.pick("Sur-Sur", "South-South"));
+    }
+    if p.schemes.north_south {
+        schemes.push(ctx.pick("Norte-Sur", "North-South"));
+    }
+    if stored.derived.decentralised {
+        schemes.push(ctx.pick("descentralizada", "decentralised"));
+    }
+    if stored.derived.cross_border {
+        schemes.push(ctx.pick("transfronteriza", "cross-border"));
+    }
+    field(&mut out, ctx.pick("Esquemas", "Schemes"), schemes.join(", "));
+    field(
+        &mut out,
+        ctx.pick("Dirección", "Direction"),
+        stored.derived.direction.map(|d| d.label(lang).to_owned()).unwrap_or_default(),
+    );
+    field(&mut out, ctx.pick("Estado", "Status"), p.status.entry().name(lang).to_owned());
+    field(&mut out, ctx.pick("Flujo de validación", "Workflow"), p.workflow.label(lang).to_owned());
+    let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
+    field(
+        &mut out,
+        ctx.pick("Fechas", "Dates"),
+        format!(
+            "{} {} → {} · {} {} → {}",
+            ctx.pick("previstas", "planned"),
+            date(p.dates.planned_start),
+            date(p.dates.planned_end),
+            ctx.pick("reales", "actual"),
+            date(p.dates.actual_start),
+            date(p.dates.actual_end)
+        ),
+    );
+    field(&mut out, ctx.pick("Descripción", "Description"), p.description.best(lang).to_owned());
+    field(&mut out, ctx.pick("Objetivos", "Objectives"), p.objectives.best(lang).to_owned());
+    out.push(format!("  {}:", ctx.pick("Participantes", "Participants")));
+    for x in &p.participants {
+        out.push(format!("    - {} — {}", org_name(x.org.as_str()), x.role.label(lang)));
+    }
+    if !p.sectors.is_empty() {
+        out.push(format!("  {}:", ctx.pick("Sectores", "Sectors")));
+        for s in &p.sectors {
+            let name = match &s.sector {
+                SectorRef::Dac(c) => c.entry().name(lang).to_owned(),
+                SectorRef::DacCategory(c) => c.entry().name(lang).to_owned(),
+                SectorRef::SdgGoal(c) => c.entry().name(lang).to_owned(),
+                SectorRef::SdgTarget(c) => c.entry().name(lang).to_owned(),
+                SectorRef::Other { vocabulary, .. } => {
+                    format!("{} {vocabulary}", ctx.pick("vocabulario", "vocabulary"))
+                }
+            };
+            let area = s.sector.thematic_area().map(|a| format!(" [{}]", a.entry().name(lang))).unwrap_or_default();
+            out.push(format!("    - {} {} {}%{area}", s.sector.code(), name, s.percent));
+        }
+    }
+    let sdgs: Vec<String> = p
+        .sdgs
+        .iter()
+        .map(|s| match s {
+            Sdg::Goal(g) => format!("{} {}", g, g.entry().name(lang)),
+            Sdg::Target(t) => t.to_string(),
+        })
+        .collect();
+    field(&mut out, ctx.pick("ODS", "SDGs"), sdgs.join("; "));
+    field(
+        &mut out,
+        ctx.pick("Marcadores de política", "Policy markers"),
+        p.policy_markers
+            .iter()
+            .map(|m| format!("{} ({})", m.marker.entry().name(lang), m.significance))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    field(
+        &mut out,
+        ctx.pick("Países", "Countries"),
+        p.countries
+            .iter()
+            .map(|c| format!("{} {}%", c.country.entry().name(lang), c.percent))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    field(
+        &mut out,
+        ctx.pick("Regiones", "Regions"),
+        p.regions
+            .iter()
+            .map(|r| format!("{} {}%", r.region.entry().name(lang), r.percent))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    field(
+        &mut out,
+        ctx.pick("Entidades y municipios", "States and municipalities"),
+        p.mx_places
+            .iter()
+            .map(|m| match m.municipality {
+                Some(mun) => format!("{} ({})", mun.entry().name(lang), m.state.entry().name(lang)),
+                None => m.state.entry().name(lang).to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    if let Some(cb) = &p.cross_border {
+        let dims: Vec<&str> = cb.dimensions.iter().map(|d| d.label(lang)).collect();
+        field(
+            &mut out,
+            ctx.pick("Transfronteriza", "Cross-border"),
+            format!("{} — {}", cb.border.label(lang), dims.join(", ")),
+        );
+    }
+    field(
+        &mut out,
+        ctx.pick("Presupuestos", "Budgets"),
+        p.budgets
+            .iter()
+            .map(|b| format!("{} → {}: {} {}", b.period_start, b.period_end, b.value.amount, b.value.currency))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    field(
+        &mut out,
+        ctx.pick("Transacciones", "Transactions"),
+        p.transactions
+            .iter()
+            .map(|t| format!("{} {}: {} {}", t.date, t.kind.entry().name(lang), t.value.amount, t.value.currency))
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    field(
+        &mut out,
+        ctx.pick("En especie", "In kind"),
+        p.in_kind
+            .iter()
+            .map(|k| match k.value() {
+                Some(v) => format!("{} {} = {} {}", k.quantity, k.unit.label(lang), v.amount, v.currency),
+                None => format!("{} {}", k.quantity, k.unit.label(lang)),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    );
+    for r in &p.results {
+        field(&mut out, ctx.pick("Resultado", "Result"), r.title.best(lang).to_owned());
+        for i in &r.indicators {
+            let periods: Vec<String> = i
+                .periods
+                .iter()
+                .map(|per| {
+                    let v = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                    format!(
+                        "{}: {} {} / {} {}",
+                        per.end.year(),
+                        ctx.pick("meta", "target"),
+                        v(per.target),
+                        ctx.pick("logro", "actual"),
+                        v(per.actual)
+                    )
+                })
+                .collect();
+            let baseline = i
+                .baseline
+                .as_ref()
+                .map(|b| format!("{} {} ({})", ctx.pick("línea base", "baseline"), b.value, b.year))
+                .unwrap_or_default();
+            out.push(format!("    · {} — {baseline} {}", i.title.best(lang), periods.join("; ")));
+        }
+    }
+    if let Some(g) = &p.good_practice {
+        out.push(format!("  {}: {}", ctx.pick("Buena práctica", "Good practice"), g.best(lang)));
+    }
+    out.join("\n")
+}
+
+fn field(out: &mut Vec<String>, label: &str, value: String) {
+    if !value.is_empty() {
+        out.push(format!("  {label}: {value}"));
+    }
+}

@@ -1,0 +1,130 @@
+//! The commands. Each takes typed arguments and a [`Ctx`], prints its result to standard
+//! output and returns a [`Failure`] with messages in the user's language.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use coopera_domain::Lang;
+use coopera_store::{SqliteStore, StoreError, StoreOptions, WriteSummary};
+
+use crate::cli::{Cli, Command, TableFormat};
+use crate::input::{Batch, InputError};
+use crate::output::Table;
+
+mod activity;
+mod codelist;
+mod demo;
+mod history;
+mod org;
+mod report;
+
+/// What every command needs: language, database file, the user who writes.
+#[derive(Debug)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub db: PathBuf,
+    pub user: String,
+}
+
+impl Ctx {
+    pub fn open(&self) -> Result<SqliteStore, Failure> {
+        SqliteStore::open(&self.db, StoreOptions::default()).map_err(|e| {
+            let what = match self.lang {
+                Lang::Es => format!("no se puede abrir la base de datos {}", self.db.display()),
+                Lang::En => format!("cannot open the database {}", self.db.display()),
+            };
+            Failure::one(format!("{what}: {}", e.message(self.lang)))
+        })
+    }
+
+    pub fn pick<'a>(&self, es: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(es, en)
+    }
+}
+
+/// Why a command failed: one or more messages, and an optional closing line.
+#[derive(Debug)]
+pub struct Failure {
+    pub lines: Vec<String>,
+    pub summary: Option<String>,
+}
+
+impl Failure {
+    pub fn one(message: impl Into<String>) -> Failure {
+        Failure { lines: vec![message.into()], summary: None }
+    }
+
+    /// Problems in input files; nothing was written.
+    pub fn input(err: InputError, lang: Lang) -> Failure {
+        let n = err.0.len();
+        let summary = match lang {
+            Lang::Es => format!("{n} problema(s); no se escribió nada en la base de datos"),
+            Lang::En => format!("{n} problem(s); nothing was written to the database"),
+        };
+        Failure { lines: err.0.iter().map(|l| l.render()).collect(), summary: Some(summary) }
+    }
+
+    pub fn store(err: StoreError, lang: Lang) -> Failure {
+        Failure::one(err.message(lang))
+    }
+}
+
+/// Writes to standard output, ignoring a closed pipe (`coopera … | head`).
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    if !text.ends_with('\n') {
+        let _ = out.write_all(b"\n");
+    }
+}
+
+/// Prints a table in the chosen format.
+pub fn print_table(table: &Table, format: TableFormat) {
+    match format {
+        TableFormat::Table => print(&table.to_text()),
+        TableFormat::Csv => print(&table.to_csv()),
+        TableFormat::Json => print(&serde_json::to_string_pretty(&table.to_json()).unwrap_or_default()),
+    }
+}
+
+/// Stores a parsed batch in one transaction, placing refused records in their files.
+pub fn store_batch(ctx: &Ctx, store: &mut SqliteStore, batch: Batch) -> Result<WriteSummary, Failure> {
+    use coopera_store::Store as _;
+    let records = batch.records.clone();
+    match store.record(&ctx.user, records) {
+        Ok(summary) => Ok(summary),
+        Err(StoreError::Invalid(refused)) => Err(Failure::input(batch.locate_refused(&refused, ctx.lang), ctx.lang)),
+        Err(e) => Err(Failure::store(e, ctx.lang)),
+    }
+}
+
+/// "3 creados, 1 actualizado, 0 sin cambios"
+pub fn summary_line(summary: &WriteSummary, lang: Lang) -> String {
+    use coopera_store::Outcome::*;
+    let (c, u, n) = (summary.count(Created), summary.count(Updated), summary.count(Unchanged));
+    match lang {
+        Lang::Es => format!("{c} creado(s), {u} actualizado(s), {n} sin cambios"),
+        Lang::En => format!("{c} created, {u} updated, {n} unchanged"),
+    }
+}
+
+pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
+    let ctx = Ctx { lang, db: cli.db, user: cli.user };
+    match cli.command {
+        Command::Init => {
+            let store = ctx.open()?;
+            let version = store.schema_version().map_err(|e| Failure::store(e, lang))?;
+            print(&match lang {
+                Lang::Es => format!("base de datos lista: {} (esquema v{version})", ctx.db.display()),
+                Lang::En => format!("database ready: {} (schema v{version})", ctx.db.display()),
+            });
+            Ok(())
+        }
+        Command::Demo => demo::run(&ctx),
+        Command::Activity(cmd) => activity::run(&ctx, cmd),
+        Command::Org(cmd) => org::run(&ctx, cmd),
+        Command::Codelist(cmd) => codelist::run(&ctx, cmd),
+        Command::Report(cmd) => report::run(&ctx, cmd),
+        Command::History(args) => history::run(&ctx, args),
+    }
+}

@@ -1,0 +1,36 @@
+//! `coopera`: the command-line entry point. Parses arguments, runs one command, prints what
+//! went wrong in the user's language and exits non-zero when something did.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use coopera_domain::Lang;
+
+mod cli;
+mod commands;
+mod input;
+mod locate;
+mod output;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let lang = match cli.lang.parse::<Lang>() {
+        Ok(lang) => lang,
+        Err(_) => {
+            eprintln!("error: idioma desconocido `{0}`: use es o en / unknown language `{0}`: use es or en", cli.lang);
+            return ExitCode::from(2);
+        }
+    };
+    match commands::run(cli, lang) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            for line in &failure.lines {
+                eprintln!("error: {line}");
+            }
+            if let Some(summary) = &failure.summary {
+                eprintln!("{summary}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

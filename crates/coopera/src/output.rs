@@ -1,0 +1,116 @@
+//! Tables for the terminal, CSV and JSON: how every listing and report is printed.
+
+use serde_json::{Map, Value};
+
+/// A table with machine keys (CSV header, JSON fields) and localized headings (terminal).
+#[derive(Debug, Default)]
+pub struct Table {
+    keys: Vec<&'static str>,
+    headings: Vec<String>,
+    numeric: Vec<bool>,
+    rows: Vec<Vec<Value>>,
+}
+
+impl Table {
+    /// `columns`: (key, heading, numeric).
+    pub fn new(columns: &[(&'static str, &str, bool)]) -> Table {
+        Table {
+            keys: columns.iter().map(|c| c.0).collect(),
+            headings: columns.iter().map(|c| c.1.to_owned()).collect(),
+            numeric: columns.iter().map(|c| c.2).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Value>) {
+        debug_assert_eq!(row.len(), self.keys.len());
+        self.rows.push(row);
+    }
+
+    /// Aligned columns: text to the left, numbers to the right.
+    pub fn to_text(&self) -> String {
+        let cells: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(plain).collect()).collect();
+        let width = |i: usize| {
+            cells.iter().map(|r| r[i].chars().count()).chain([self.headings[i].chars().count()]).max().unwrap_or(0)
+        };
+        let widths: Vec<usize> = (0..self.keys.len()).map(width).collect();
+        let line = |values: &[String]| {
+            let parts: Vec<String> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let pad = widths[i].saturating_sub(v.chars().count());
+                    if self.numeric[i] { format!("{}{v}", " ".repeat(pad)) } else { format!("{v}{}", " ".repeat(pad)) }
+                })
+                .collect();
+            parts.join("  ").trim_end().to_owned()
+        };
+        let mut out = line(&self.headings);
+        out.push('\n');
+        out.push_str(&line(&widths.iter().map(|w| "─".repeat(*w)).collect::<Vec<_>>()));
+        out.push('\n');
+        for r in &cells {
+            out.push_str(&line(r));
+            out.push('\n');
+        }
+        out
+    }
+
+    pub fn to_csv(&self) -> String {
+        let mut out = self.keys.join(",");
+        out.push('\n');
+        for r in &self.rows {
+            let cells: Vec<String> = r.iter().map(|v| csv_cell(&plain(v))).collect();
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// An array of objects keyed by the machine keys.
+    pub fn to_json(&self) -> Value {
+        Value::Array(
+            self.rows
+                .iter()
+                .map(|r| {
+                    let map: Map<String, Value> =
+                        self.keys.iter().map(|k| k.to_string()).zip(r.iter().cloned()).collect();
+                    Value::Object(map)
+                })
+                .collect(),
+        )
+    }
+}
+
+fn plain(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
+}
+
+/// A decimal as a JSON number, exact as written.
+pub fn number(d: rust_decimal::Decimal) -> Value {
+    let s = d.normalize().to_string();
+    s.parse::<serde_json::Number>().map(Value::Number).unwrap_or(Value::String(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_all_three_ways() {
+        let mut t = Table::new(&[("key", "Clave", false), ("value", "Valor", true)]);
+        t.push(vec!["a,b".into(), number(rust_decimal::Decimal::new(125, 1))]);
+        t.push(vec!["ñ".into(), Value::from(3)]);
+        assert_eq!(t.to_text(), "Clave  Valor\n─────  ─────\na,b     12.5\nñ          3\n");
+        assert_eq!(t.to_csv(), "key,value\n\"a,b\",12.5\nñ,3\n");
+        assert_eq!(t.to_json()[0]["value"], serde_json::json!(12.5));
+    }
+}

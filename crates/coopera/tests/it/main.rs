@@ -1,0 +1,107 @@
+//! End-to-end tests of the `coopera` binary: each runs the real program on a fresh database in
+//! a temporary folder, as a user would, and checks what it prints and what it stored.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use coopera_store::{ActivityFilter, SqliteStore, Store, StoreOptions};
+use serde_json::Value;
+
+mod demo;
+mod files;
+
+/// A fresh database and a way to run `coopera` against it.
+struct Coopera {
+    dir: tempfile::TempDir,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    fn failed(self) -> Run {
+        assert_ne!(self.code, 0, "expected failure\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+impl Coopera {
+    fn new() -> Coopera {
+        Coopera { dir: tempfile::tempdir().expect("temp dir") }
+    }
+
+    fn db(&self) -> PathBuf {
+        self.dir.path().join("coopera.db")
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_coopera"));
+        cmd.args(args).env("COOPERA_DB", self.db()).env_remove("COOPERA_LANG").env_remove("COOPERA_USER");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run coopera");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn store(&self) -> SqliteStore {
+        SqliteStore::open(&self.db(), StoreOptions::default()).expect("open store")
+    }
+
+    fn history_rows(&self) -> u64 {
+        self.store().count_history().expect("history")
+    }
+
+    fn activities(&self) -> u64 {
+        self.store().count_activities(&ActivityFilter::default()).expect("count")
+    }
+}
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures").join(name).display().to_string()
+}
+
+#[test]
+fn codelist_show_speaks_both_languages() {
+    let c = Coopera::new();
+    let es = c.run(&["codelist", "show", "Sector", "41010", "--lang", "es"]).ok();
+    assert!(es.stdout.starts_with("41010  Política medioambiental y gestión administrativa"), "{}", es.stdout);
+    let en = c.run_env(&["codelist", "show", "Sector", "41010"], &[("COOPERA_LANG", "en")]).ok();
+    assert!(en.stdout.starts_with("41010  Environmental policy and administrative management"), "{}", en.stdout);
+    let states = c.run(&["codelist", "show", "MxState", "--format", "json"]).ok().json();
+    assert_eq!(states.as_array().map(Vec::len), Some(32));
+    let unknown = c.run(&["codelist", "show", "Sector", "41011"]).failed();
+    assert!(
+        unknown.stderr.contains("¿quiso decir") && unknown.stderr.contains("41010 (Política medioambiental"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn unknown_language_is_refused() {
+    let c = Coopera::new();
+    let r = c.run(&["--lang", "fr", "init"]).failed();
+    assert!(r.stderr.contains("idioma desconocido `fr`"), "{}", r.stderr);
+    assert!(!c.db().exists(), "nothing created");
+}

@@ -1,0 +1,70 @@
+//! Project tasks, run as `cargo xtask <task>`.
+//!
+//! - `codelists [--data DIR] [--check]`: regenerates
+//!   `crates/coopera-domain/src/codelists/generated.rs` from the reference data (by default
+//!   `../shared/data` next to the workspace) and the hand-written supplements in
+//!   `crates/coopera-domain/codelists/`. With `--check` nothing is written; the task fails if
+//!   the committed file differs from what would be generated.
+
+mod codelists;
+mod xml;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  codelists [--data DIR] [--check]
+      Regenerate crates/coopera-domain/src/codelists/generated.rs from the reference data
+      in DIR (default: ../shared/data relative to the workspace root). With --check, write
+      nothing and fail if the committed file is out of date.";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("codelists") => {
+            let mut data = None;
+            let mut check = false;
+            while let Some(arg) = args.next() {
+                match arg.as_str() {
+                    "--check" => check = true,
+                    "--data" => data = Some(PathBuf::from(args.next().context("--data needs a directory")?)),
+                    s if s.starts_with("--data=") => data = Some(PathBuf::from(&s["--data=".len()..])),
+                    "-h" | "--help" => {
+                        println!("{USAGE}");
+                        return Ok(());
+                    }
+                    other => bail!("unknown argument `{other}`\n\n{USAGE}"),
+                }
+            }
+            let root = workspace_root();
+            let data = data.unwrap_or_else(|| root.join("../shared/data"));
+            codelists::run(&root, &data, check)
+        }
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown task `{other}`\n\n{USAGE}"),
+    }
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
