@@ -394,7 +394,8 @@ impl Activity {
         let mut decentralised = false;
         for p in &self.0.participants {
             let Some(o) = org(&p.org) else { continue };
-            let at_home = o.country() == Some(home);
+            // An international organisation's office in the country does not make it national.
+            let at_home = o.country() == Some(home) && o.level() != crate::kinds::Level::International;
             gives |= at_home && p.role.gives();
             receives |= at_home && p.role == Role::Recipient;
             decentralised |= o.level().is_subnational();
@@ -670,5 +671,12 @@ mod tests {
         let d = Activity::new(received).unwrap().derive(mx, lookup);
         assert_eq!(d.direction, Some(Direction::Received));
         assert!(d.decentralised);
+
+        // A UN agency's office in Mexico providing to Guatemala is not Mexico giving.
+        let office = make("pnud-mx", "MX", Level::International, None);
+        let lookup = |k: &OrgKey| if *k == org("pnud-mx") { Some(&office) } else { orgs.iter().find(|o| o.key() == k) };
+        let mut by_office = minimal();
+        by_office.participants[0].org = org("pnud-mx");
+        assert_eq!(Activity::new(by_office).unwrap().derive(mx, lookup).direction, None);
     }
 }

@@ -511,14 +511,21 @@ fn sector_ref(c: &mut Checker, path: &str, vocabulary: Option<&str>, code: &str)
     }
 }
 
+/// The vocabulary a sector document is in (DAC 5-digit by default).
+fn vocabulary_of(s: &SectorDoc) -> &str {
+    s.vocabulary.as_deref().map(str::trim).filter(|v| !v.is_empty()).unwrap_or("1")
+}
+
 fn sectors(c: &mut Checker, docs: Vec<SectorDoc>) -> Vec<SectorShare> {
-    let single = docs.len() == 1;
+    // A percentage may be left out when the sector is the only one of its vocabulary.
+    let alone: Vec<bool> =
+        docs.iter().map(|s| docs.iter().filter(|o| vocabulary_of(o) == vocabulary_of(s)).count() == 1).collect();
     docs.into_iter()
         .enumerate()
         .filter_map(|(i, s)| {
             let path = format!("sectors[{i}]");
             let sector = sector_ref(c, &path, s.vocabulary.as_deref(), &s.code);
-            let percent = c.percent(&format!("{path}.percentage"), s.percentage.as_ref(), single);
+            let percent = c.percent(&format!("{path}.percentage"), s.percentage.as_ref(), alone[i]);
             Some(SectorShare { sector: sector?, percent: percent? })
         })
         .collect()
@@ -1341,6 +1348,7 @@ impl MembershipDoc {
         else {
             return Err(c.problems);
         };
+        c.problems.finish(|| ())?;
         NetworkMembership::new(NetworkMembershipParts { key, network, member, since, until, role: self.role })
     }
 

@@ -73,6 +73,8 @@ labelled_enum! {
         Federal = ("federal", "Federal", "Federal"),
         State = ("state", "Estatal", "State"),
         Municipal = ("municipal", "Municipal", "Municipal"),
+        /// Bodies of several states: CONAGO, regional trusts such as FIDESUR.
+        InterState = ("inter-state", "Interestatal", "Inter-state"),
         ForeignGovernment = ("foreign-government", "Gobierno extranjero", "Foreign government"),
         International = ("international", "Organismo internacional", "International organisation"),
         NonGovernmental = ("non-governmental", "No gubernamental", "Non-governmental"),

@@ -1,0 +1,856 @@
+//! Maps one `<iati-activity>` element (versions 1.0x to 2.03) onto Coopera's activity document,
+//! keeping what is valid and turning every problem into a warning with its line — an activity
+//! is never dropped silently, and one bad sector does not cost the whole activity.
+//!
+//! What IATI does not say, Coopera infers and documents here:
+//! - modality from the collaboration type: 1, 3, 7 bilateral; 2, 4 multilateral; 8 triangular
+//!   when first and second providers can be told apart, else bilateral with the code kept;
+//!   none: bilateral;
+//! - instrument from the aid type: A budget support → financial cooperation; B contributions →
+//!   contribution; D technical assistance, G administrative, H other → action; E scholarships →
+//!   scholarship; humanitarian flag → humanitarian aid; else project;
+//! - type of cooperation: humanitarian when flagged, financial for loans and budget support,
+//!   educational for scholarships, technical-scientific for technical assistance, else economic.
+
+use std::collections::BTreeMap;
+
+use coopera_domain::Lang;
+use coopera_domain::code::{
+    ActivityStatusCode, AidTypeCode, CollaborationTypeCode, CountryCode, CurrencyCode, FinanceTypeCode, FlowTypeCode,
+    OrganisationTypeCode, PolicyMarkerCode, RegionCode, SdgGoalCode, SdgTargetCode, SectorCategoryCode, SectorCode,
+    TransactionTypeCode,
+};
+use coopera_domain::doc::*;
+use coopera_domain::problem::Problem;
+use rust_decimal::Decimal;
+
+use super::xml::Element;
+
+/// Something in an activity that could not be taken as published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub line: u32,
+    pub column: u32,
+    /// The element path inside the activity, e.g. `sector[2]/@code`.
+    pub path: String,
+    pub issue: Issue,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Issue {
+    /// A code not in its codelist: the element was left out.
+    UnknownCode { list: &'static str, code: String },
+    /// Percentages not adding up to 100: rescaled so that they do.
+    PercentSum { what: &'static str, sum: String },
+    /// The same code twice: merged, percentages added.
+    Duplicate { code: String },
+    /// A date that is not a date: left out.
+    BadDate { value: String },
+    /// A number that is not a number: the element was left out.
+    BadNumber { value: String },
+    /// A value without a currency, and no default currency: left out.
+    NoCurrency,
+    /// A required element is missing; the activity cannot be imported.
+    Missing { element: &'static str },
+    /// A triangular activity whose providers cannot be told apart: kept as bilateral, with
+    /// collaboration type 8.
+    TriangularRoles,
+    /// An end date before its start date: the end was left out.
+    EndBeforeStart,
+}
+
+impl Warning {
+    pub fn message(&self, lang: Lang) -> String {
+        let es = lang == Lang::Es;
+        let what = match &self.issue {
+            Issue::UnknownCode { list, code } => {
+                if es {
+                    format!("código `{code}` desconocido en la lista {list}; se omitió")
+                } else {
+                    format!("unknown code `{code}` in the {list} codelist; left out")
+                }
+            }
+            Issue::PercentSum { what, sum } => {
+                if es {
+                    format!("los porcentajes de {what} suman {sum}, no 100; se reescalaron")
+                } else {
+                    format!("the {what} percentages add up to {sum}, not 100; rescaled")
+                }
+            }
+            Issue::Duplicate { code } => {
+                if es {
+                    format!("el código `{code}` aparece dos veces; se sumaron sus porcentajes")
+                } else {
+                    format!("code `{code}` appears twice; its percentages were added")
+                }
+            }
+            Issue::BadDate { value } => {
+                if es {
+                    format!("`{value}` no es una fecha AAAA-MM-DD; se omitió")
+                } else {
+                    format!("`{value}` is not a date YYYY-MM-DD; left out")
+                }
+            }
+            Issue::BadNumber { value } => {
+                if es {
+                    format!("`{value}` no es un número; se omitió")
+                } else {
+                    format!("`{value}` is not a number; left out")
+                }
+            }
+            Issue::NoCurrency => lang
+                .pick(
+                    "valor sin moneda y sin default-currency en la actividad; se omitió",
+                    "value without currency and no default-currency on the activity; left out",
+                )
+                .to_owned(),
+            Issue::Missing { element } => {
+                if es {
+                    format!("falta <{element}>; la actividad no se puede importar")
+                } else {
+                    format!("<{element}> is missing; the activity cannot be imported")
+                }
+            }
+            Issue::TriangularRoles => lang
+                .pick(
+                    "collaboration-type 8 (triangular) sin primer y segundo oferente distinguibles; se registró como bilateral con el tipo de colaboración 8",
+                    "collaboration-type 8 (triangular) without distinguishable first and second providers; recorded as bilateral with collaboration type 8",
+                )
+                .to_owned(),
+            Issue::EndBeforeStart => lang
+                .pick("fecha final anterior a la inicial; se omitió la final", "end date before the start date; the end was left out")
+                .to_owned(),
+        };
+        format!("{}: {what}", self.path)
+    }
+}
+
+/// An activity as mapped: its document, the organisations it names, and the warnings.
+#[derive(Debug, Clone)]
+pub struct Mapped {
+    pub activity: ActivityDoc,
+    pub organisations: Vec<OrganisationDoc>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Settings of a mapping.
+#[derive(Debug, Clone)]
+pub struct MapOptions {
+    /// The reporting country (ISO 3166-1): its organisations are federal, others foreign.
+    pub home_country: String,
+}
+
+impl Default for MapOptions {
+    fn default() -> MapOptions {
+        MapOptions { home_country: "MX".into() }
+    }
+}
+
+/// A key for an organisation from its IATI identifier, or its name when it has none.
+pub fn org_key(iati_ref: Option<&str>, name: &str) -> String {
+    let source = iati_ref.filter(|r| !r.trim().is_empty()).unwrap_or(name);
+    let mut key = String::new();
+    for c in source.trim().chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'á' | 'à' | 'ä' | 'â' => 'a',
+            'é' | 'è' | 'ë' | 'ê' => 'e',
+            'í' | 'ì' | 'ï' | 'î' => 'i',
+            'ó' | 'ò' | 'ö' | 'ô' => 'o',
+            'ú' | 'ù' | 'ü' | 'û' => 'u',
+            'ñ' => 'n',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        };
+        if c == '-' && (key.is_empty() || key.ends_with('-')) {
+            continue;
+        }
+        key.push(c);
+    }
+    let key = key.trim_end_matches('-');
+    let prefix = if iati_ref.is_some_and(|r| !r.trim().is_empty()) { "" } else { "n-" };
+    let mut key = format!("{prefix}{key}");
+    if key.len() > 64 {
+        // Long names: keep a readable start and a hash of the whole for uniqueness.
+        let hash = source.bytes().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100000001b3));
+        key.truncate(47);
+        key = format!("{}-{hash:016x}", key.trim_end_matches('-'));
+    }
+    if key.is_empty() || key == "n-" { "n-unnamed".into() } else { key }
+}
+
+struct Mapper<'a> {
+    warnings: Vec<Warning>,
+    orgs: BTreeMap<String, OrganisationDoc>,
+    options: &'a MapOptions,
+    /// The activity's `xml:lang`: the language of narratives that do not say theirs.
+    lang: String,
+    v1: bool,
+}
+
+impl Mapper<'_> {
+    fn warn(&mut self, el: &Element, path: String, issue: Issue) {
+        self.warnings.push(Warning { line: el.line, column: el.column, path, issue });
+    }
+
+    /// Text of an element: its narratives by language (2.0x), or its own text (1.0x).
+    fn text(&self, el: &Element) -> Option<TextDoc> {
+        let mut langs = BTreeMap::new();
+        for n in el.children_named("narrative") {
+            let lang = n.attr_trim("xml:lang").unwrap_or(&self.lang).to_ascii_lowercase();
+            let t = n.text.trim();
+            if !t.is_empty() {
+                langs.entry(lang).or_insert_with(|| t.to_owned());
+            }
+        }
+        if langs.is_empty() {
+            let t = el.text.trim();
+            if !t.is_empty() {
+                let lang = el.attr_trim("xml:lang").unwrap_or(&self.lang).to_ascii_lowercase();
+                langs.insert(lang, t.to_owned());
+            }
+        }
+        (!langs.is_empty()).then_some(TextDoc::Langs(langs))
+    }
+
+    /// A code checked against its list; unknown codes become a warning and `None`.
+    fn code<T>(
+        &mut self,
+        el: &Element,
+        path: String,
+        value: Option<&str>,
+        parse: fn(&str) -> Result<T, Problem>,
+    ) -> Option<String>
+    where
+        T: std::fmt::Display,
+    {
+        let value = value?.trim();
+        if value.is_empty() {
+            return None;
+        }
+        match parse(value) {
+            Ok(code) => Some(code.to_string()),
+            Err(p) => {
+                let list = match p.rule {
+                    coopera_domain::Rule::UnknownCode { list, .. } => list,
+                    _ => "?",
+                };
+                self.warn(el, path, Issue::UnknownCode { list, code: value.to_owned() });
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, el: &Element, path: String, value: Option<&str>) -> Option<String> {
+        let value = value?.trim();
+        if value.is_empty() {
+            return None;
+        }
+        match parse_date(value) {
+            Ok(d) => Some(d.to_string()),
+            Err(_) => {
+                self.warn(el, path, Issue::BadDate { value: value.to_owned() });
+                None
+            }
+        }
+    }
+
+    fn number(&mut self, el: &Element, path: String, value: &str) -> Option<Decimal> {
+        let v = value.trim().replace(',', "");
+        match v.parse::<Decimal>().or_else(|_| Decimal::from_scientific(&v)) {
+            Ok(d) => Some(d.normalize()),
+            Err(_) => {
+                self.warn(el, path, Issue::BadNumber { value: value.trim().to_owned() });
+                None
+            }
+        }
+    }
+
+    /// Registers an organisation named in the activity; returns its key.
+    fn org(&mut self, el: &Element) -> Option<String> {
+        let iati_ref = el.attr_trim("ref").map(str::to_owned);
+        let name = self.text(el);
+        let name_text = match &name {
+            Some(TextDoc::Langs(m)) => m.values().next().cloned().unwrap_or_default(),
+            Some(TextDoc::Plain(s)) => s.clone(),
+            None => String::new(),
+        };
+        if iati_ref.is_none() && name_text.is_empty() {
+            return None;
+        }
+        let key = org_key(iati_ref.as_deref(), &name_text);
+        let kind = el.attr_trim("type").filter(|t| OrganisationTypeCode::parse(t).is_ok()).unwrap_or("90").to_owned();
+        let country = iati_ref
+            .as_deref()
+            .and_then(|r| r.get(..2))
+            .filter(|prefix| *prefix != "XM" && *prefix != "XI")
+            .and_then(|prefix| CountryCode::parse(prefix).ok())
+            .map(|c| c.to_string());
+        let level = match (kind.as_str(), country.as_deref()) {
+            ("10" | "11" | "15", Some(c)) if c == self.options.home_country => "federal",
+            ("10" | "11" | "15", Some(_)) => "foreign-government",
+            ("40", _) => "international",
+            (_, None) if iati_ref.as_deref().is_some_and(|r| r.starts_with("XM") || r.starts_with("XI")) => {
+                "international"
+            }
+            _ => "non-governmental",
+        };
+        let entry = self.orgs.entry(key.clone()).or_insert_with(|| OrganisationDoc {
+            key: key.clone(),
+            iati_ref: iati_ref.clone(),
+            name: name.clone().unwrap_or_else(|| TextDoc::Plain(iati_ref.clone().unwrap_or_default())),
+            acronym: None,
+            kind,
+            level: level.to_owned(),
+            country,
+            mx_state: None,
+            mx_municipality: None,
+            parent: None,
+        });
+        if matches!(&entry.name, TextDoc::Plain(s) if Some(s) == iati_ref.as_ref())
+            && let Some(n) = name
+        {
+            entry.name = n;
+        }
+        Some(key)
+    }
+}
+
+/// Maps version 1 codes to their 2.0x equivalents.
+fn v1_transaction_type(code: &str) -> &str {
+    match code {
+        "IF" => "1",
+        "C" => "2",
+        "D" => "3",
+        "E" => "4",
+        "IR" => "5",
+        "LR" => "6",
+        "R" => "7",
+        "QP" => "8",
+        "QS" => "9",
+        "CG" => "10",
+        other => other,
+    }
+}
+
+fn v1_role(role: &str) -> &str {
+    match role.to_ascii_lowercase().as_str() {
+        "funding" => "1",
+        "accountable" => "2",
+        "extending" => "3",
+        "implementing" => "4",
+        _ => role,
+    }
+}
+
+fn v1_date_type(kind: &str) -> &str {
+    match kind {
+        "start-planned" => "1",
+        "start-actual" => "2",
+        "end-planned" => "3",
+        "end-actual" => "4",
+        other => other,
+    }
+}
+
+fn v1_sector_vocabulary(vocabulary: &str) -> &str {
+    match vocabulary {
+        "DAC" => "1",
+        "DAC-3" => "2",
+        "RO" | "RO2" => "99",
+        other => other,
+    }
+}
+
+/// Rescales percentages that do not add up to 100, warning once.
+fn rescale(mapper: &mut Mapper<'_>, el: &Element, what: &'static str, path: &str, shares: &mut [(String, Decimal)]) {
+    let sum: Decimal = shares.iter().map(|s| s.1).sum();
+    if shares.is_empty() || (sum - Decimal::ONE_HUNDRED).abs() <= Decimal::new(1, 2) {
+        return;
+    }
+    mapper.warn(el, path.to_owned(), Issue::PercentSum { what, sum: sum.normalize().to_string() });
+    if sum.is_zero() {
+        let equal = Decimal::ONE_HUNDRED / Decimal::from(shares.len() as u64);
+        shares.iter_mut().for_each(|s| s.1 = equal);
+    } else {
+        shares.iter_mut().for_each(|s| s.1 = s.1 * Decimal::ONE_HUNDRED / sum);
+    }
+    // Round to 4 decimals and put the rounding remainder on the largest share.
+    shares.iter_mut().for_each(|s| s.1 = s.1.round_dp(4));
+    let total: Decimal = shares.iter().map(|s| s.1).sum();
+    if let Some(max) = shares.iter_mut().max_by(|a, b| a.1.cmp(&b.1)) {
+        max.1 += Decimal::ONE_HUNDRED - total;
+    }
+}
+
+/// Maps one activity. `Err` carries the reason it cannot be imported at all (no identifier).
+pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result<Mapped, Warning> {
+    let mut m = Mapper {
+        warnings: Vec::new(),
+        orgs: BTreeMap::new(),
+        options,
+        lang: el.attr_trim("xml:lang").unwrap_or("en").to_ascii_lowercase(),
+        v1: version.starts_with('1'),
+    };
+    let id_el = el.child("iati-identifier");
+    let id = id_el.map(|i| i.text.trim().to_owned()).filter(|i| !i.is_empty());
+    let Some(id) = id else {
+        return Err(Warning {
+            line: el.line,
+            column: el.column,
+            path: "iati-identifier".into(),
+            issue: Issue::Missing { element: "iati-identifier" },
+        });
+    };
+    let id = id.split_whitespace().collect::<Vec<_>>().join("-");
+
+    let default_currency = m.code(el, "@default-currency".into(), el.attr("default-currency"), CurrencyCode::parse);
+    let humanitarian = matches!(el.attr_trim("humanitarian"), Some("1" | "true"));
+
+    let reporting_org = el.child("reporting-org").and_then(|r| m.org(r));
+    let reporting_org = match reporting_org {
+        Some(k) => k,
+        None => {
+            // IATI requires it; without one the activity is attributed to its identifier's prefix.
+            let prefix: String = id.split('-').take(2).collect::<Vec<_>>().join("-");
+            let key = org_key(Some(&prefix), &prefix);
+            m.orgs.entry(key.clone()).or_insert_with(|| OrganisationDoc {
+                key: key.clone(),
+                iati_ref: Some(prefix.clone()),
+                name: TextDoc::Plain(prefix.clone()),
+                acronym: None,
+                kind: "90".into(),
+                level: "non-governmental".into(),
+                country: None,
+                mx_state: None,
+                mx_municipality: None,
+                parent: None,
+            });
+            key
+        }
+    };
+
+    let mut title = el.child("title").and_then(|t| m.text(t));
+    if title.is_none() {
+        m.warn(el, "title".into(), Issue::Missing { element: "title" });
+        title = Some(TextDoc::Plain(id.clone()));
+    }
+    let mut description = None;
+    let mut objectives = None;
+    for (i, d) in el.children_named("description").enumerate() {
+        match d.attr_trim("type").unwrap_or("1") {
+            "3" => objectives = objectives.or_else(|| m.text(d)),
+            _ => description = description.or_else(|| m.text(d)),
+        }
+        let _ = i;
+    }
+
+    // Participants, with IATI's roles kept.
+    let mut participants: Vec<ParticipantDoc> = Vec::new();
+    for (i, p) in el.children_named("participating-org").enumerate() {
+        let role_code = p.attr_trim("role").map(|r| if m.v1 { v1_role(r) } else { r }).unwrap_or("");
+        let role = match role_code {
+            "1" => "funding",
+            "2" => "accountable",
+            "3" => "extending",
+            "4" => "implementing",
+            other => {
+                m.warn(
+                    p,
+                    format!("participating-org[{}]/@role", i + 1),
+                    Issue::UnknownCode { list: "OrganisationRole", code: other.to_owned() },
+                );
+                continue;
+            }
+        };
+        let Some(org) = m.org(p) else { continue };
+        let doc = ParticipantDoc { org, role: role.to_owned() };
+        if !participants.contains(&doc) {
+            participants.push(doc);
+        }
+    }
+    if participants.is_empty() {
+        participants.push(ParticipantDoc { org: reporting_org.clone(), role: "accountable".into() });
+    }
+
+    let status = match el.child("activity-status") {
+        Some(s) => m.code(s, "activity-status/@code".into(), s.attr("code"), ActivityStatusCode::parse),
+        None => None,
+    };
+    let collaboration_type = el
+        .child("collaboration-type")
+        .and_then(|c| m.code(c, "collaboration-type/@code".into(), c.attr("code"), CollaborationTypeCode::parse));
+    let flow_type = el
+        .child("default-flow-type")
+        .and_then(|c| m.code(c, "default-flow-type/@code".into(), c.attr("code"), FlowTypeCode::parse));
+    let finance_type = el
+        .child("default-finance-type")
+        .and_then(|c| m.code(c, "default-finance-type/@code".into(), c.attr("code"), FinanceTypeCode::parse));
+    let aid_type = el
+        .children_named("default-aid-type")
+        .find(|a| matches!(a.attr_trim("vocabulary"), None | Some("1")))
+        .and_then(|c| m.code(c, "default-aid-type/@code".into(), c.attr("code"), AidTypeCode::parse));
+
+    let modality = match collaboration_type.as_deref() {
+        Some("2" | "4") => "multilateral",
+        Some("8") => {
+            m.warn(el.child("collaboration-type").unwrap_or(el), "collaboration-type".into(), Issue::TriangularRoles);
+            "bilateral"
+        }
+        _ => "bilateral",
+    };
+    let aid = aid_type.as_deref().unwrap_or("");
+    let instrument = if humanitarian {
+        "humanitarian-aid"
+    } else if aid.starts_with('A') {
+        "financial-cooperation"
+    } else if aid.starts_with('B') {
+        "contribution"
+    } else if aid.starts_with('E') {
+        "scholarship"
+    } else if aid.starts_with('D') || aid.starts_with('G') || aid.starts_with('H') {
+        "action"
+    } else {
+        "project"
+    };
+    let finance = finance_type.as_deref().unwrap_or("");
+    let cooperation_type = if humanitarian {
+        "humanitarian"
+    } else if finance.starts_with('4') || finance.starts_with('5') || aid.starts_with('A') {
+        "financial"
+    } else if aid.starts_with('E') {
+        "educational-cultural"
+    } else if aid.starts_with('D') {
+        "technical-scientific"
+    } else {
+        "economic"
+    };
+
+    // Sectors: merge duplicates, rescale per vocabulary.
+    let mut by_vocabulary: BTreeMap<String, Vec<(String, Decimal)>> = BTreeMap::new();
+    let sector_count = el.children_named("sector").count();
+    for (i, s) in el.children_named("sector").enumerate() {
+        let path = format!("sector[{}]", i + 1);
+        let vocabulary =
+            s.attr_trim("vocabulary").map(|v| if m.v1 { v1_sector_vocabulary(v) } else { v }).unwrap_or("1").to_owned();
+        let Some(raw) = s.attr_trim("code") else { continue };
+        let code = match vocabulary.as_str() {
+            "1" => m.code(s, format!("{path}/@code"), Some(raw), SectorCode::parse),
+            "2" => m.code(s, format!("{path}/@code"), Some(raw), SectorCategoryCode::parse),
+            "7" => m.code(s, format!("{path}/@code"), Some(raw), SdgGoalCode::parse),
+            "8" => m.code(s, format!("{path}/@code"), Some(raw), SdgTargetCode::parse),
+            _ => Some(raw.to_owned()),
+        };
+        let Some(code) = code else { continue };
+        let pct = match s.attr_trim("percentage") {
+            Some(p) => match m.number(s, format!("{path}/@percentage"), p) {
+                Some(p) => p,
+                None => continue,
+            },
+            None if sector_count == 1 => Decimal::ONE_HUNDRED,
+            None => Decimal::ZERO,
+        };
+        let list = by_vocabulary.entry(vocabulary).or_default();
+        match list.iter_mut().find(|(c, _)| *c == code) {
+            Some(existing) => {
+                existing.1 += pct;
+                m.warn(s, format!("{path}/@code"), Issue::Duplicate { code });
+            }
+            None => list.push((code, pct)),
+        }
+    }
+    let mut sectors = Vec::new();
+    for (vocabulary, mut list) in by_vocabulary {
+        rescale(&mut m, el, "sector", "sector/@percentage", &mut list);
+        for (code, pct) in list {
+            sectors.push(SectorDoc {
+                vocabulary: (vocabulary != "1").then(|| vocabulary.clone()),
+                code,
+                percentage: Some(NumberDoc::Text(pct.normalize().to_string())),
+            });
+        }
+    }
+
+    // Places: countries and regions share one 100%.
+    let mut places: Vec<(String, Decimal)> = Vec::new();
+    let mut kinds: Vec<bool> = Vec::new(); // true = country
+    let place_count = el.children_named("recipient-country").count()
+        + el.children_named("recipient-region")
+            .filter(|r| matches!(r.attr_trim("vocabulary"), None | Some("1")))
+            .count();
+    for (i, c) in el.children_named("recipient-country").enumerate() {
+        let path = format!("recipient-country[{}]", i + 1);
+        let Some(code) = m.code(c, format!("{path}/@code"), c.attr("code"), CountryCode::parse) else { continue };
+        let pct = c.attr_trim("percentage").and_then(|p| m.number(c, format!("{path}/@percentage"), p));
+        let pct = pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO });
+        if let Some(existing) = places.iter_mut().zip(&kinds).find(|((k, _), country)| **country && *k == code) {
+            existing.0.1 += pct;
+            m.warn(c, format!("{path}/@code"), Issue::Duplicate { code });
+            continue;
+        }
+        places.push((code, pct));
+        kinds.push(true);
+    }
+    for (i, r) in el.children_named("recipient-region").enumerate() {
+        if !matches!(r.attr_trim("vocabulary"), None | Some("1")) {
+            continue;
+        }
+        let path = format!("recipient-region[{}]", i + 1);
+        let Some(code) = m.code(r, format!("{path}/@code"), r.attr("code"), RegionCode::parse) else { continue };
+        let pct = r.attr_trim("percentage").and_then(|p| m.number(r, format!("{path}/@percentage"), p));
+        places.push((code, pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO })));
+        kinds.push(false);
+    }
+    rescale(&mut m, el, "recipient-country/region", "recipient-country/@percentage", &mut places);
+    let (mut countries, mut regions) = (Vec::new(), Vec::new());
+    for ((code, pct), is_country) in places.into_iter().zip(kinds) {
+        let share = ShareDoc { code, percentage: Some(NumberDoc::Text(pct.normalize().to_string())) };
+        if is_country { countries.push(share) } else { regions.push(share) }
+    }
+
+    // Dates.
+    let mut dates = DatesDoc::default();
+    for (i, d) in el.children_named("activity-date").enumerate() {
+        let kind = d.attr_trim("type").map(|t| if m.v1 { v1_date_type(t) } else { t }).unwrap_or("");
+        let value = m.date(d, format!("activity-date[{}]/@iso-date", i + 1), d.attr("iso-date"));
+        let slot = match kind {
+            "1" => &mut dates.planned_start,
+            "2" => &mut dates.actual_start,
+            "3" => &mut dates.planned_end,
+            "4" => &mut dates.actual_end,
+            _ => continue,
+        };
+        if slot.is_none() {
+            *slot = value;
+        }
+    }
+    for (start, end) in [(&dates.planned_start, &mut dates.planned_end), (&dates.actual_start, &mut dates.actual_end)] {
+        if let (Some(s), Some(e)) = (start, end.as_ref())
+            && e < s
+        {
+            m.warnings.push(Warning {
+                line: el.line,
+                column: el.column,
+                path: "activity-date".into(),
+                issue: Issue::EndBeforeStart,
+            });
+            *end = None;
+        }
+    }
+
+    // Policy markers (OECD DAC vocabulary only).
+    let mut policy_markers = Vec::new();
+    for (i, p) in el.children_named("policy-marker").enumerate() {
+        if !matches!(p.attr_trim("vocabulary"), None | Some("1")) {
+            continue;
+        }
+        let Some(code) = m.code(p, format!("policy-marker[{}]/@code", i + 1), p.attr("code"), PolicyMarkerCode::parse)
+        else {
+            continue;
+        };
+        let significance =
+            p.attr_trim("significance").and_then(|s| s.parse::<u8>().ok()).filter(|s| *s <= 4).unwrap_or(0);
+        if !policy_markers.iter().any(|x: &PolicyMarkerDoc| x.code == code) {
+            policy_markers.push(PolicyMarkerDoc { code, significance });
+        }
+    }
+
+    // SDGs from tags (vocabulary 2 goals, 3 targets).
+    let mut sdgs = Vec::new();
+    for (i, t) in el.children_named("tag").enumerate() {
+        let code = match t.attr_trim("vocabulary") {
+            Some("2") => m.code(t, format!("tag[{}]/@code", i + 1), t.attr("code"), SdgGoalCode::parse),
+            Some("3") => m.code(t, format!("tag[{}]/@code", i + 1), t.attr("code"), SdgTargetCode::parse),
+            _ => None,
+        };
+        if let Some(code) = code
+            && !sdgs.contains(&code)
+        {
+            sdgs.push(code);
+        }
+    }
+
+    // Money.
+    let mut budgets = Vec::new();
+    for (i, b) in el.children_named("budget").enumerate() {
+        let path = format!("budget[{}]", i + 1);
+        let Some(value) = b.child("value") else { continue };
+        let Some(amount) = m.number(value, format!("{path}/value"), &value.text) else { continue };
+        let currency = money_currency(&mut m, value, &path, default_currency.as_deref());
+        let start = b
+            .child("period-start")
+            .and_then(|p| m.date(p, format!("{path}/period-start/@iso-date"), p.attr("iso-date")));
+        let end =
+            b.child("period-end").and_then(|p| m.date(p, format!("{path}/period-end/@iso-date"), p.attr("iso-date")));
+        let (Some(currency), Some(start), Some(end)) = (currency, start, end) else { continue };
+        if end < start {
+            m.warn(b, format!("{path}/period-end"), Issue::EndBeforeStart);
+            continue;
+        }
+        budgets.push(BudgetDoc {
+            revised: b.attr_trim("type") == Some("2"),
+            period_start: start,
+            period_end: end,
+            amount: NumberDoc::Text(amount.to_string()),
+            currency: Some(currency),
+            value_date: m.date(value, format!("{path}/value/@value-date"), value.attr("value-date")),
+        });
+    }
+    let mut transactions = Vec::new();
+    for (i, t) in el.children_named("transaction").enumerate() {
+        let path = format!("transaction[{}]", i + 1);
+        let Some(kind_el) = t.child("transaction-type") else { continue };
+        let kind = kind_el.attr_trim("code").map(|k| if m.v1 { v1_transaction_type(k) } else { k });
+        let Some(kind) = m.code(kind_el, format!("{path}/transaction-type/@code"), kind, TransactionTypeCode::parse)
+        else {
+            continue;
+        };
+        let Some(value) = t.child("value") else { continue };
+        let Some(amount) = m.number(value, format!("{path}/value"), &value.text) else { continue };
+        let Some(currency) = money_currency(&mut m, value, &path, default_currency.as_deref()) else { continue };
+        let value_date = m.date(value, format!("{path}/value/@value-date"), value.attr("value-date"));
+        let date = t
+            .child("transaction-date")
+            .and_then(|d| m.date(d, format!("{path}/transaction-date/@iso-date"), d.attr("iso-date")))
+            .or_else(|| value_date.clone());
+        let Some(date) = date else {
+            m.warn(t, format!("{path}/transaction-date"), Issue::Missing { element: "transaction-date" });
+            continue;
+        };
+        let party = |m: &mut Mapper<'_>, name: &str, activity_attr: &str| {
+            t.child(name).map(|p| {
+                let org_name = m.text(p).map(|t| match t {
+                    TextDoc::Langs(l) => l.into_values().next().unwrap_or_default(),
+                    TextDoc::Plain(s) => s,
+                });
+                PartyDoc {
+                    org: None,
+                    iati_ref: p.attr_trim("ref").map(str::to_owned),
+                    name: org_name,
+                    activity: p.attr_trim(activity_attr).map(str::to_owned),
+                }
+            })
+        };
+        let provider = party(&mut m, "provider-org", "provider-activity-id");
+        let receiver = party(&mut m, "receiver-org", "receiver-activity-id");
+        transactions.push(TransactionDoc {
+            kind,
+            date,
+            amount: NumberDoc::Text(amount.to_string()),
+            currency: Some(currency),
+            value_date,
+            description: t.child("description").and_then(|d| m.text(d)),
+            provider,
+            receiver,
+        });
+    }
+
+    // Results.
+    let mut results = Vec::new();
+    for (r, res) in el.children_named("result").enumerate() {
+        let level = match res.attr_trim("type") {
+            Some("1") => "output",
+            Some("2") => "outcome",
+            Some("3") => "impact",
+            _ => "other",
+        };
+        let Some(title) = res.child("title").and_then(|t| m.text(t)) else { continue };
+        let mut indicators = Vec::new();
+        for (n, ind) in res.children_named("indicator").enumerate() {
+            let Some(ind_title) = ind.child("title").and_then(|t| m.text(t)) else { continue };
+            let path = format!("result[{}]/indicator[{}]", r + 1, n + 1);
+            let baseline_el = ind.child("baseline");
+            let baseline_year = baseline_el.and_then(|b| b.attr_trim("year")).and_then(|y| y.parse::<i32>().ok());
+            let baseline = baseline_el
+                .and_then(|b| b.attr_trim("value"))
+                .and_then(|v| v.parse::<Decimal>().ok())
+                .filter(|_| baseline_year.is_some());
+            let mut periods = Vec::new();
+            for (p, per) in ind.children_named("period").enumerate() {
+                let ppath = format!("{path}/period[{}]", p + 1);
+                let start = per
+                    .child("period-start")
+                    .and_then(|d| m.date(d, format!("{ppath}/period-start"), d.attr("iso-date")));
+                let end =
+                    per.child("period-end").and_then(|d| m.date(d, format!("{ppath}/period-end"), d.attr("iso-date")));
+                let (Some(start), Some(end)) = (start, end) else { continue };
+                if end < start {
+                    m.warn(per, ppath, Issue::EndBeforeStart);
+                    continue;
+                }
+                let value = |name: &str| {
+                    per.child(name)
+                        .and_then(|t| t.attr_trim("value"))
+                        .and_then(|v| v.parse::<Decimal>().ok())
+                        .map(|d| NumberDoc::Text(d.to_string()))
+                };
+                periods.push(PeriodDoc { start, end, target: value("target"), actual: value("actual") });
+            }
+            indicators.push(IndicatorDoc {
+                title: ind_title,
+                ascending: !matches!(ind.attr_trim("ascending"), Some("0" | "false")),
+                baseline_year: baseline.map(|_| baseline_year.unwrap_or_default()),
+                baseline: baseline.map(|b| NumberDoc::Text(b.to_string())),
+                periods,
+            });
+        }
+        results.push(ResultDoc {
+            level: level.to_owned(),
+            title,
+            description: res.child("description").and_then(|d| m.text(d)),
+            indicators,
+        });
+    }
+
+    let status = status.unwrap_or_else(|| {
+        m.warn(el, "activity-status".into(), Issue::Missing { element: "activity-status" });
+        "2".to_owned()
+    });
+    let activity = ActivityDoc {
+        id,
+        folio: None,
+        reporting_org,
+        title: title.unwrap_or(TextDoc::Plain(String::new())),
+        description,
+        objectives,
+        instrument: instrument.into(),
+        cooperation_type: cooperation_type.into(),
+        modality: modality.into(),
+        south_south: false,
+        north_south: false,
+        collaboration_type,
+        default_currency,
+        flow_type,
+        finance_type,
+        aid_type,
+        status,
+        workflow: Some("published".into()),
+        participants,
+        sectors,
+        sdgs,
+        policy_markers,
+        countries,
+        regions,
+        mx_places: Vec::new(),
+        points: Vec::new(),
+        cross_border: None,
+        dates,
+        budgets,
+        transactions,
+        in_kind: Vec::new(),
+        results,
+        good_practice: None,
+    };
+    Ok(Mapped { activity, organisations: m.orgs.into_values().collect(), warnings: m.warnings })
+}
+
+fn money_currency(m: &mut Mapper<'_>, value: &Element, path: &str, default: Option<&str>) -> Option<String> {
+    match value.attr_trim("currency") {
+        Some(c) => m.code(value, format!("{path}/value/@currency"), Some(c), CurrencyCode::parse),
+        None => {
+            if default.is_none() {
+                m.warn(value, format!("{path}/value"), Issue::NoCurrency);
+            }
+            default.map(str::to_owned)
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Reading IATI activity files.
+
+pub mod map;
+pub mod xml;

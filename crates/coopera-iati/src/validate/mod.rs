@@ -1,0 +1,1 @@
+//! Validation of IATI activity files against the 2.03 schema.
