@@ -355,7 +355,9 @@ impl<R: BufRead> ActivityStream<R> {
                             Event::Text(t) if t.as_ref().trim().is_empty() => {}
                             Event::Comment(_) | Event::PI(_) => {}
                             _ => {
-                                return Err(self.error(XmlErrorKind::Malformed("content after the root element".into())));
+                                return Err(
+                                    self.error(XmlErrorKind::Malformed("content after the root element".into()))
+                                );
                             }
                         }
                     }
