@@ -21,3 +21,17 @@ pub mod text;
 
 pub use lang::{Lang, UnknownLang};
 pub use problem::{Problem, Problems, Rule};
+
+#[cfg(test)]
+mod layering {
+    /// The domain stays pure: none of its dependencies does I/O, async or a file format.
+    #[test]
+    fn depends_on_no_io_crate() {
+        let manifest = include_str!("../Cargo.toml");
+        let deps = manifest.split("[dependencies]").nth(1).and_then(|s| s.split("\n[").next()).unwrap_or("");
+        assert!(deps.contains("rust_decimal"), "the section was found: {deps}");
+        for forbidden in ["rusqlite", "sqlx", "tokio", "axum", "quick-xml", "clap", "serde_json", "toml", "reqwest"] {
+            assert!(!deps.contains(forbidden), "coopera-domain must not depend on {forbidden}");
+        }
+    }
+}
