@@ -50,7 +50,7 @@ impl Capacity {
         if let Some(email) = &parts.contact.email
             && !email.contains('@')
         {
-            problems.add("contact.email", Some(email), Rule::Format { expected: "an e-mail address" });
+            problems.add("contact.email", Some(email), Rule::Format { expected: crate::problem::Expected::Email });
         }
         problems.finish(|| Capacity(parts))
     }

@@ -19,7 +19,7 @@ use crate::code::*;
 use crate::ids::{ActivityKey, OrgKey, RecordKey};
 use crate::kinds::*;
 use crate::organisation::{Organisation, OrganisationParts};
-use crate::problem::{Problem, Problems, Rule};
+use crate::problem::{Expected, Problem, Problems, Rule};
 use crate::share::Percent;
 use crate::subnational::*;
 use crate::text::Text;
@@ -102,7 +102,7 @@ impl NumberDoc {
         Decimal::from_str(&s)
             .or_else(|_| Decimal::from_scientific(&s))
             .map(|d| d.normalize())
-            .map_err(|_| Problem::new("", Some(&s), Rule::Format { expected: "a number" }))
+            .map_err(|_| Problem::new("", Some(&s), Rule::Format { expected: Expected::Number }))
     }
 
     fn from_decimal(d: Decimal) -> NumberDoc {
@@ -168,7 +168,7 @@ pub fn parse_date(value: &str) -> Result<Date, Problem> {
     let v = value.trim();
     let day = v.split(['T', ' ']).next().unwrap_or(v);
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(day, &format).map_err(|_| Problem::new("", Some(value), Rule::Format { expected: "a date YYYY-MM-DD" }))
+    Date::parse(day, &format).map_err(|_| Problem::new("", Some(value), Rule::Format { expected: Expected::Date }))
 }
 
 fn date_text(d: Date) -> String {
@@ -644,7 +644,7 @@ impl ActivityDoc {
                     let v = m.significance.to_string();
                     c.one::<()>(
                         &format!("policy_markers[{i}].significance"),
-                        Err(Problem::new("", Some(&v), Rule::Format { expected: "0-4" })),
+                        Err(Problem::new("", Some(&v), Rule::Format { expected: Expected::Significance })),
                     );
                     return None;
                 }

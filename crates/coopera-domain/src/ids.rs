@@ -2,10 +2,10 @@
 
 use std::fmt;
 
-use crate::problem::{Problem, Rule};
+use crate::problem::{Expected, Problem, Rule};
 
 macro_rules! key_type {
-    ($(#[$doc:meta])* $name:ident, $check:ident, $expected:literal) => {
+    ($(#[$doc:meta])* $name:ident, $check:ident, $expected:expr) => {
         $(#[$doc])*
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
@@ -46,23 +46,23 @@ fn is_slug(s: &str) -> bool {
     s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-/// An IATI-style identifier: printable, no spaces, up to 200 characters.
+/// An IATI identifier: printable, no whitespace, up to 400 bytes. Publishers use `/`, `.`,
+/// `:` and more, so anything printable is accepted; the web layer escapes it in URLs.
 fn is_identifier(s: &str) -> bool {
-    s.len() <= 200
-        && s.chars().all(|c| !c.is_whitespace() && !c.is_control() && c != '/' && c != '\\' && c != '?' && c != '#')
+    s.len() <= 400 && s.chars().all(|c| !c.is_whitespace() && !c.is_control())
 }
 
 key_type!(
     /// The key of an organisation, a lowercase slug such as `amexcid` or `gob-chiapas`.
-    OrgKey, is_slug, "a lowercase key of letters, digits and dashes (e.g. gob-chiapas)"
+    OrgKey, is_slug, Expected::Slug
 );
 key_type!(
     /// The identifier of an activity: its IATI identifier (reporting organisation + own code).
-    ActivityKey, is_identifier, "an identifier without spaces (e.g. MX-AMEXCID-2012-001)"
+    ActivityKey, is_identifier, Expected::Identifier
 );
 key_type!(
     /// The key of a catalog record, action, agreement or membership: a lowercase slug.
-    RecordKey, is_slug, "a lowercase key of letters, digits and dashes"
+    RecordKey, is_slug, Expected::Slug
 );
 
 #[cfg(test)]
@@ -76,5 +76,6 @@ mod tests {
         assert!(OrgKey::parse("  ").is_err());
         assert!(ActivityKey::parse("XM-DAC-41114-00123").is_ok());
         assert!(ActivityKey::parse("MX 2012").is_err());
+        assert!(ActivityKey::parse("XI-IATI-EC_NEAR-2021/423-526").is_ok());
     }
 }

@@ -20,7 +20,7 @@ pub mod subnational;
 pub mod text;
 
 pub use lang::{Lang, UnknownLang};
-pub use problem::{Problem, Problems, Rule};
+pub use problem::{Expected, Problem, Problems, Rule};
 
 #[cfg(test)]
 mod layering {

@@ -19,7 +19,7 @@ pub enum Rule {
     /// The code is not in the named codelist; the closest valid codes follow.
     UnknownCode { list: &'static str, suggestions: Vec<String> },
     /// The text does not have the expected shape (a date, a number, an identifier…).
-    Format { expected: &'static str },
+    Format { expected: Expected },
     /// A percentage outside 0–100.
     PercentRange,
     /// Percentages of one vocabulary do not add up to 100 (±0.01).
@@ -60,6 +60,38 @@ fn vocabulary_name(code: &str, lang: Lang) -> &'static str {
     }
 }
 
+/// The shapes a value can be expected to have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Number,
+    Date,
+    Percent,
+    Significance,
+    Email,
+    Slug,
+    Identifier,
+}
+
+impl Expected {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Expected::Number => lang.pick("un número", "a number"),
+            Expected::Date => lang.pick("una fecha AAAA-MM-DD", "a date YYYY-MM-DD"),
+            Expected::Percent => lang.pick("un porcentaje de 0 a 100", "a percentage from 0 to 100"),
+            Expected::Significance => lang.pick("un nivel de 0 a 4", "a level from 0 to 4"),
+            Expected::Email => lang.pick("una dirección de correo", "an e-mail address"),
+            Expected::Slug => lang.pick(
+                "una clave en minúsculas con letras, dígitos y guiones (p. ej. gob-chiapas)",
+                "a lowercase key of letters, digits and dashes (e.g. gob-chiapas)",
+            ),
+            Expected::Identifier => lang.pick(
+                "un identificador sin espacios (p. ej. MX-AMEXCID-2012-0001)",
+                "an identifier without spaces (e.g. MX-AMEXCID-2012-0001)",
+            ),
+        }
+    }
+}
+
 /// One problem: where, with which value, breaking which rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -96,9 +128,9 @@ impl Problem {
             }
             Format { expected } => {
                 if es {
-                    format!("formato inválido, se esperaba {expected}")
+                    format!("formato inválido, se esperaba {}", expected.label(lang))
                 } else {
-                    format!("invalid format, expected {expected}")
+                    format!("invalid format, expected {}", expected.label(lang))
                 }
             }
             PercentRange => {

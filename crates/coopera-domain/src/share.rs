@@ -38,8 +38,8 @@ impl FromStr for Percent {
     type Err = Problem;
 
     fn from_str(s: &str) -> Result<Percent, Problem> {
-        let d =
-            Decimal::from_str(s.trim()).map_err(|_| Problem::new("", Some(s), Rule::Format { expected: "0-100" }))?;
+        let d = Decimal::from_str(s.trim())
+            .map_err(|_| Problem::new("", Some(s), Rule::Format { expected: crate::problem::Expected::Percent }))?;
         Percent::new(d)
     }
 }

@@ -14,6 +14,10 @@ pub struct Cli {
     /// Language of messages and labels: es (default) or en.
     #[arg(long, global = true, env = "COOPERA_LANG", default_value = "es")]
     pub lang: String,
+    /// The reporting country (ISO 3166-1 alpha-2): cooperation is given when one of its
+    /// organisations provides, received when it or one of its organisations receives.
+    #[arg(long, global = true, env = "COOPERA_HOME_COUNTRY", default_value = "MX")]
+    pub home_country: String,
     /// Who is writing, recorded in the change history.
     #[arg(long, global = true, env = "COOPERA_USER", default_value = "cli")]
     pub user: String,
@@ -39,6 +43,9 @@ pub enum Command {
     /// Reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Import data published by others.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// The change history, newest first.
     History(HistoryArgs),
 }
@@ -112,6 +119,32 @@ pub enum CodelistCommand {
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// IATI activity files (.xml, .xml.gz; versions 1.0x to 2.03), or folders of them. One
+    /// transaction per file: a file that cannot be read to its end is not imported at all.
+    Iati(ImportIatiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportIatiArgs {
+    /// Files or folders.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// `text` prints a summary and the errors; `json` the whole summary with every warning.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
+    /// Print every warning, not only their number.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SummaryFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

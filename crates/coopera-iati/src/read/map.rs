@@ -57,6 +57,8 @@ pub enum Issue {
     TriangularRoles,
     /// An end date before its start date: the end was left out.
     EndBeforeStart,
+    /// Countries already add up to 100%: the regions (which add `sum` more) were left out.
+    RegionsOverCountries { sum: String },
 }
 
 impl Warning {
@@ -117,6 +119,13 @@ impl Warning {
                     "collaboration-type 8 (triangular) without distinguishable first and second providers; recorded as bilateral with collaboration type 8",
                 )
                 .to_owned(),
+            Issue::RegionsOverCountries { sum } => {
+                if es {
+                    format!("los países ya suman 100 % y las regiones otro {sum} %; se omitieron las regiones")
+                } else {
+                    format!("the countries already add up to 100% and the regions another {sum}%; the regions were left out")
+                }
+            }
             Issue::EndBeforeStart => lang
                 .pick("fecha final anterior a la inicial; se omitió la final", "end date before the start date; the end was left out")
                 .to_owned(),
@@ -447,7 +456,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     // Participants, with IATI's roles kept.
     let mut participants: Vec<ParticipantDoc> = Vec::new();
     for (i, p) in el.children_named("participating-org").enumerate() {
-        let role_code = p.attr_trim("role").map(|r| if m.v1 { v1_role(r) } else { r }).unwrap_or("");
+        let role_code = p.attr_trim("role").map(v1_role).unwrap_or("");
         let role = match role_code {
             "1" => "funding",
             "2" => "accountable",
@@ -537,7 +546,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
             "1" => m.code(s, format!("{path}/@code"), Some(raw), SectorCode::parse),
             "2" => m.code(s, format!("{path}/@code"), Some(raw), SectorCategoryCode::parse),
             "7" => m.code(s, format!("{path}/@code"), Some(raw), SdgGoalCode::parse),
-            "8" => m.code(s, format!("{path}/@code"), Some(raw), SdgTargetCode::parse),
+            "8" => m.code(s, format!("{path}/@code"), Some(&raw.to_lowercase()), SdgTargetCode::parse),
             _ => Some(raw.to_owned()),
         };
         let Some(code) = code else { continue };
@@ -600,6 +609,16 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         places.push((code, pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO })));
         kinds.push(false);
     }
+    // Publishers often give countries 100% and their region 100% too, the region only naming
+    // where the countries are: the countries are kept and the regions left out, with a warning.
+    let country_sum: Decimal = places.iter().zip(&kinds).filter(|(_, c)| **c).map(|(p, _)| p.1).sum();
+    let region_sum: Decimal = places.iter().zip(&kinds).filter(|(_, c)| !**c).map(|(p, _)| p.1).sum();
+    if (country_sum - Decimal::ONE_HUNDRED).abs() <= Decimal::new(1, 2) && !region_sum.is_zero() {
+        m.warn(el, "recipient-region".into(), Issue::RegionsOverCountries { sum: region_sum.normalize().to_string() });
+        let keep: Vec<bool> = kinds.clone();
+        places = places.into_iter().zip(&keep).filter(|(_, c)| **c).map(|(p, _)| p).collect();
+        kinds.retain(|c| *c);
+    }
     rescale(&mut m, el, "recipient-country/region", "recipient-country/@percentage", &mut places);
     let (mut countries, mut regions) = (Vec::new(), Vec::new());
     for ((code, pct), is_country) in places.into_iter().zip(kinds) {
@@ -610,7 +629,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     // Dates.
     let mut dates = DatesDoc::default();
     for (i, d) in el.children_named("activity-date").enumerate() {
-        let kind = d.attr_trim("type").map(|t| if m.v1 { v1_date_type(t) } else { t }).unwrap_or("");
+        let kind = d.attr_trim("type").map(v1_date_type).unwrap_or("");
         let value = m.date(d, format!("activity-date[{}]/@iso-date", i + 1), d.attr("iso-date"));
         let slot = match kind {
             "1" => &mut dates.planned_start,
@@ -659,7 +678,11 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     for (i, t) in el.children_named("tag").enumerate() {
         let code = match t.attr_trim("vocabulary") {
             Some("2") => m.code(t, format!("tag[{}]/@code", i + 1), t.attr("code"), SdgGoalCode::parse),
-            Some("3") => m.code(t, format!("tag[{}]/@code", i + 1), t.attr("code"), SdgTargetCode::parse),
+            // Targets are published as `5.a` and `5.A` alike.
+            Some("3") => {
+                let code = t.attr("code").map(str::to_lowercase);
+                m.code(t, format!("tag[{}]/@code", i + 1), code.as_deref(), SdgTargetCode::parse)
+            }
             _ => None,
         };
         if let Some(code) = code
@@ -699,7 +722,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     for (i, t) in el.children_named("transaction").enumerate() {
         let path = format!("transaction[{}]", i + 1);
         let Some(kind_el) = t.child("transaction-type") else { continue };
-        let kind = kind_el.attr_trim("code").map(|k| if m.v1 { v1_transaction_type(k) } else { k });
+        let kind = kind_el.attr_trim("code").map(v1_transaction_type);
         let Some(kind) = m.code(kind_el, format!("{path}/transaction-type/@code"), kind, TransactionTypeCode::parse)
         else {
             continue;

@@ -14,7 +14,7 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
     // The demo files are checked by their own tests; a failure here is a defect, reported
     // with its file and line all the same.
     let batch = Batch::parse(sources, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
-    let demo_ctx = Ctx { lang: ctx.lang, db: ctx.db.clone(), user: "demo".to_owned() };
+    let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), ..*ctx };
     let summary = store_batch(&demo_ctx, &mut store, batch)?;
     print(&match ctx.lang {
         coopera_domain::Lang::Es => format!(

@@ -5,6 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use coopera_domain::Lang;
+use coopera_domain::code::CountryCode;
 use coopera_store::{SqliteStore, StoreError, StoreOptions, WriteSummary};
 
 use crate::cli::{Cli, Command, TableFormat};
@@ -15,6 +16,7 @@ mod activity;
 mod codelist;
 mod demo;
 mod history;
+mod import;
 mod org;
 mod report;
 
@@ -24,11 +26,12 @@ pub struct Ctx {
     pub lang: Lang,
     pub db: PathBuf,
     pub user: String,
+    pub home_country: CountryCode,
 }
 
 impl Ctx {
     pub fn open(&self) -> Result<SqliteStore, Failure> {
-        SqliteStore::open(&self.db, StoreOptions::default()).map_err(|e| {
+        SqliteStore::open(&self.db, StoreOptions { home_country: self.home_country }).map_err(|e| {
             let what = match self.lang {
                 Lang::Es => format!("no se puede abrir la base de datos {}", self.db.display()),
                 Lang::En => format!("cannot open the database {}", self.db.display()),
@@ -109,7 +112,11 @@ pub fn summary_line(summary: &WriteSummary, lang: Lang) -> String {
 }
 
 pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
-    let ctx = Ctx { lang, db: cli.db, user: cli.user };
+    let home_country = CountryCode::parse(&cli.home_country).map_err(|mut p| {
+        p.path = "--home-country".into();
+        Failure::one(p.message(lang))
+    })?;
+    let ctx = Ctx { lang, db: cli.db, user: cli.user, home_country };
     match cli.command {
         Command::Init => {
             let store = ctx.open()?;
@@ -126,5 +133,6 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Codelist(cmd) => codelist::run(&ctx, cmd),
         Command::Report(cmd) => report::run(&ctx, cmd),
         Command::History(args) => history::run(&ctx, args),
+        Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),
     }
 }

@@ -1,0 +1,386 @@
+//! `coopera import iati PATH…`: reads IATI files into the registry, one transaction per file,
+//! and says what it did: activities new, updated and unchanged, every warning and error with
+//! its file, line and column.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+
+use coopera_domain::Lang;
+use coopera_domain::doc::OrganisationDoc;
+use coopera_iati::read::map::MapOptions;
+use coopera_iati::read::{FileReader, Item, ReadError, ReadOptions};
+use coopera_store::{Outcome, Record, RecordKind, SqliteStore, Store, StoreError};
+use serde_json::{Value, json};
+
+use super::{Ctx, Failure, print};
+use crate::cli::{ImportIatiArgs, SummaryFormat};
+
+/// A problem at a place in a file.
+#[derive(Debug, Clone)]
+struct Note {
+    file: String,
+    line: u32,
+    column: u32,
+    activity: Option<String>,
+    message: String,
+}
+
+impl Note {
+    fn render(&self) -> String {
+        let activity = self.activity.as_ref().map(|a| format!("{a}: ")).unwrap_or_default();
+        format!("{}:{}:{}: {activity}{}", self.file, self.line, self.column, self.message)
+    }
+
+    fn json(&self) -> Value {
+        json!({"file": self.file, "line": self.line, "column": self.column, "activity": self.activity, "message": self.message})
+    }
+}
+
+#[derive(Debug, Default)]
+struct Summary {
+    files: usize,
+    files_imported: usize,
+    activities: [usize; 3],
+    organisations_new: usize,
+    warnings: Vec<Note>,
+    errors: Vec<Note>,
+    duplicates: Vec<Note>,
+}
+
+fn outcome_index(o: Outcome) -> usize {
+    match o {
+        Outcome::Created => 0,
+        Outcome::Updated => 1,
+        Outcome::Unchanged => 2,
+    }
+}
+
+/// The files named, folders expanded to their `.xml` and `.xml.gz` files, sorted.
+fn expand(paths: &[PathBuf], lang: Lang) -> Result<Vec<PathBuf>, Failure> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| Failure::one(format!("{}: {e}", path.display())))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    let name = p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+                    p.is_file() && (name.ends_with(".xml") || name.ends_with(".xml.gz"))
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            return Err(Failure::one(match lang {
+                Lang::Es => format!("{}: no existe el archivo o la carpeta", path.display()),
+                Lang::En => format!("{}: no such file or folder", path.display()),
+            }));
+        }
+    }
+    Ok(files)
+}
+
+/// A one-line progress display on standard error, only when it is a terminal.
+struct Progress {
+    enabled: bool,
+    total: usize,
+}
+
+impl Progress {
+    fn show(&self, done: usize, file: &Path, activities: usize, lang: Lang) {
+        if !self.enabled {
+            return;
+        }
+        let width = 30;
+        let filled = (done * width).checked_div(self.total).unwrap_or(width);
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name: String = name.chars().take(40).collect();
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r\x1b[2K[{}{}] {done}/{} {name} · {activities} {}",
+            "#".repeat(filled),
+            " ".repeat(width - filled),
+            self.total,
+            lang.pick("actividades", "activities")
+        );
+        let _ = err.flush();
+    }
+
+    fn finish(&self) {
+        if self.enabled {
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    }
+}
+
+pub fn run(ctx: &Ctx, args: ImportIatiArgs) -> Result<(), Failure> {
+    let files = expand(&args.paths, ctx.lang)?;
+    let mut store = ctx.open()?;
+    let options = ReadOptions { map: MapOptions { home_country: ctx.home_country.to_string() }, ..Default::default() };
+    let progress =
+        Progress { enabled: args.format == SummaryFormat::Text && std::io::stderr().is_terminal(), total: files.len() };
+    let mut summary = Summary { files: files.len(), ..Default::default() };
+    let mut seen: HashMap<String, (String, u32)> = HashMap::new();
+    for (i, file) in files.iter().enumerate() {
+        progress.show(i, file, summary.activities.iter().sum(), ctx.lang);
+        import_file(ctx, &mut store, file, &options, &mut seen, &mut summary)?;
+    }
+    progress.show(
+        files.len(),
+        files.last().map_or(Path::new(""), |p| p.as_path()),
+        summary.activities.iter().sum(),
+        ctx.lang,
+    );
+    progress.finish();
+    match args.format {
+        SummaryFormat::Json => print(&serde_json::to_string_pretty(&summary_json(&summary)).unwrap_or_default()),
+        SummaryFormat::Text => print_text(ctx, &summary, args.verbose),
+    }
+    if summary.errors.is_empty() {
+        Ok(())
+    } else {
+        let n = summary.errors.len();
+        Err(Failure {
+            lines: Vec::new(),
+            summary: Some(match ctx.lang {
+                Lang::Es => format!("{n} error(es); los archivos con error de lectura no se importaron"),
+                Lang::En => format!("{n} error(s); files with read errors were not imported"),
+            }),
+        })
+    }
+}
+
+fn read_error_note(file: &str, e: &ReadError, lang: Lang) -> Note {
+    let (line, column) = match e {
+        ReadError::Xml(x) => (x.line, x.column),
+        _ => (0, 0),
+    };
+    let prefix = lang.pick("no se importó el archivo", "file not imported");
+    Note { file: file.to_owned(), line, column, activity: None, message: format!("{prefix}: {e}") }
+}
+
+fn import_file(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    path: &Path,
+    options: &ReadOptions,
+    seen: &mut HashMap<String, (String, u32)>,
+    summary: &mut Summary,
+) -> Result<(), Failure> {
+    let file = path.display().to_string();
+    let lang = ctx.lang;
+    let reader = match FileReader::open(path, options) {
+        Ok(r) => r,
+        Err(e) => {
+            summary.errors.push(read_error_note(&file, &e, lang));
+            return Ok(());
+        }
+    };
+    let mut orgs: BTreeMap<String, OrganisationDoc> = BTreeMap::new();
+    let mut activities = Vec::new();
+    let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    let mut duplicates = Vec::new();
+    let mut in_file: HashMap<String, u32> = HashMap::new();
+    for item in reader {
+        let item = match item {
+            Ok(item) => item,
+            Err(e) => {
+                // A file that breaks off is not imported at all.
+                summary.errors.push(read_error_note(&file, &e, lang));
+                return Ok(());
+            }
+        };
+        match item {
+            Item::Refused(w) => errors.push(Note {
+                file: file.clone(),
+                line: w.line,
+                column: w.column,
+                activity: None,
+                message: w.message(lang),
+            }),
+            Item::Activity { line, mapped } => {
+                let id = mapped.activity.id.clone();
+                for w in &mapped.warnings {
+                    warnings.push(Note {
+                        file: file.clone(),
+                        line: w.line,
+                        column: w.column,
+                        activity: Some(id.clone()),
+                        message: w.message(lang),
+                    });
+                }
+                if let Some(first) = in_file.get(&id) {
+                    duplicates.push(Note {
+                        file: file.clone(),
+                        line,
+                        column: 1,
+                        activity: Some(id.clone()),
+                        message: match lang {
+                            Lang::Es => format!("identificador repetido en el mismo archivo (primero en la línea {first}); se omitió este"),
+                            Lang::En => format!("identifier repeated in the same file (first at line {first}); this one left out"),
+                        },
+                    });
+                    continue;
+                }
+                in_file.insert(id.clone(), line);
+                if let Some((other, other_line)) = seen.get(&id)
+                    && *other != file
+                {
+                    duplicates.push(Note {
+                        file: file.clone(),
+                        line,
+                        column: 1,
+                        activity: Some(id.clone()),
+                        message: match lang {
+                            Lang::Es => {
+                                format!("el identificador ya estaba en {other}:{other_line}; esta versión lo actualiza")
+                            }
+                            Lang::En => format!("identifier already in {other}:{other_line}; this version updates it"),
+                        },
+                    });
+                }
+                seen.insert(id, (file.clone(), line));
+                for o in mapped.organisations {
+                    orgs.entry(o.key.clone()).or_insert(o);
+                }
+                activities.push((line, mapped.activity));
+            }
+        }
+    }
+
+    // Organisations already in the registry are kept as they are: the registry's record
+    // (curated by its users) wins over a publisher's label.
+    let mut records = Vec::new();
+    let mut lines = Vec::new();
+    for (key, doc) in orgs {
+        let exists = store.organisation(&key).map_err(|e| Failure::store(e, lang))?.is_some();
+        if exists {
+            continue;
+        }
+        match doc.into_domain() {
+            Ok(o) => {
+                records.push(Record::Organisation(o));
+                lines.push((0, None));
+            }
+            Err(p) => errors.push(Note {
+                file: file.clone(),
+                line: 0,
+                column: 0,
+                activity: None,
+                message: format!("{key}: {p}"),
+            }),
+        }
+    }
+    for (line, doc) in activities {
+        let id = doc.id.clone();
+        match doc.into_domain() {
+            Ok(a) => {
+                records.push(Record::Activity(Box::new(a)));
+                lines.push((line, Some(id)));
+            }
+            Err(problems) => {
+                for p in problems.iter() {
+                    errors.push(Note {
+                        file: file.clone(),
+                        line,
+                        column: 1,
+                        activity: Some(id.clone()),
+                        message: p.message(lang),
+                    });
+                }
+            }
+        }
+    }
+    let result = match store.record(&ctx.user, records.clone()) {
+        Err(StoreError::Invalid(refused)) => {
+            // Leave out what the store refused, say why, and store the rest.
+            let mut drop = vec![false; records.len()];
+            for r in &refused {
+                drop[r.index] = true;
+                let (line, activity) = lines[r.index].clone();
+                for p in r.problems.iter() {
+                    errors.push(Note {
+                        file: file.clone(),
+                        line,
+                        column: 1,
+                        activity: activity.clone(),
+                        message: p.message(lang),
+                    });
+                }
+            }
+            let kept: Vec<Record> = records.into_iter().zip(drop).filter(|(_, d)| !d).map(|(r, _)| r).collect();
+            records = kept;
+            store.record(&ctx.user, records.clone())
+        }
+        other => other,
+    };
+    let written = result.map_err(|e| Failure::store(e, lang))?;
+    for (record, outcome) in records.iter().zip(&written.outcomes) {
+        match record.kind() {
+            RecordKind::Activity => summary.activities[outcome_index(*outcome)] += 1,
+            RecordKind::Organisation if *outcome == Outcome::Created => summary.organisations_new += 1,
+            _ => {}
+        }
+    }
+    summary.files_imported += 1;
+    summary.warnings.extend(warnings);
+    summary.errors.extend(errors);
+    summary.duplicates.extend(duplicates);
+    Ok(())
+}
+
+fn summary_json(s: &Summary) -> Value {
+    json!({
+        "files": s.files,
+        "files_imported": s.files_imported,
+        "activities": {"new": s.activities[0], "updated": s.activities[1], "unchanged": s.activities[2]},
+        "organisations_new": s.organisations_new,
+        "warnings": s.warnings.iter().map(Note::json).collect::<Vec<_>>(),
+        "duplicates": s.duplicates.iter().map(Note::json).collect::<Vec<_>>(),
+        "errors": s.errors.iter().map(Note::json).collect::<Vec<_>>(),
+    })
+}
+
+fn print_text(ctx: &Ctx, s: &Summary, verbose: bool) {
+    let [new, updated, unchanged] = s.activities;
+    print(&match ctx.lang {
+        Lang::Es => format!(
+            "{} de {} archivo(s) importado(s): {new} actividades nuevas, {updated} actualizadas, {unchanged} sin cambios; \
+             {} organizaciones nuevas; {} advertencias, {} identificadores repetidos, {} errores",
+            s.files_imported,
+            s.files,
+            s.organisations_new,
+            s.warnings.len(),
+            s.duplicates.len(),
+            s.errors.len()
+        ),
+        Lang::En => format!(
+            "{} of {} file(s) imported: {new} activities new, {updated} updated, {unchanged} unchanged; \
+             {} new organisations; {} warnings, {} repeated identifiers, {} errors",
+            s.files_imported,
+            s.files,
+            s.organisations_new,
+            s.warnings.len(),
+            s.duplicates.len(),
+            s.errors.len()
+        ),
+    });
+    if verbose {
+        for n in s.warnings.iter().chain(&s.duplicates) {
+            print(&format!("{}: {}", ctx.pick("advertencia", "warning"), n.render()));
+        }
+    } else if !s.warnings.is_empty() {
+        print(ctx.pick(
+            "(--verbose muestra cada advertencia con su línea)",
+            "(--verbose shows every warning with its line)",
+        ));
+    }
+    for n in &s.errors {
+        eprintln!("error: {}", n.render());
+    }
+}
