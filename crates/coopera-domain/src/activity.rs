@@ -8,6 +8,7 @@ use crate::code::{
     MxMunicipalityCode, MxStateCode, PolicyMarkerCode, RegionCode, SdgGoalCode, SdgTargetCode, SectorCategoryCode,
     SectorCode, TransactionTypeCode,
 };
+use crate::code::{DocumentCategoryCode, RelatedActivityTypeCode, TiedStatusCode};
 use crate::ids::{ActivityKey, OrgKey};
 use crate::kinds::{
     Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Modality, Role, WorkflowState,
@@ -119,12 +120,56 @@ pub struct MxPlace {
     pub municipality: Option<MxMunicipalityCode>,
 }
 
-/// A named point.
+/// A location: a named place, with its coordinates (WGS 84) where known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
+    /// The publisher's own reference for the location (IATI `location/@ref`).
+    pub reference: Option<String>,
     pub name: Text,
-    pub latitude: Decimal,
-    pub longitude: Decimal,
+    pub description: Text,
+    pub latitude: Option<Decimal>,
+    pub longitude: Option<Decimal>,
+}
+
+/// A label from a tag vocabulary other than the SDGs (which are kept as [`Sdg`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub vocabulary: String,
+    pub code: String,
+    pub name: Text,
+}
+
+/// Another activity this one is linked to: its parent, a child, a sibling, a co-funded one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelatedActivity {
+    pub kind: RelatedActivityTypeCode,
+    /// The IATI identifier of the other activity (it need not be in the registry).
+    pub identifier: String,
+}
+
+/// A document published about the activity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentLink {
+    pub url: String,
+    /// IANA media type, e.g. `application/pdf`.
+    pub format: Option<String>,
+    pub title: Text,
+    pub categories: Vec<DocumentCategoryCode>,
+    pub languages: Vec<String>,
+    pub date: Option<Date>,
+}
+
+/// Money expected to flow in a period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedDisbursement {
+    /// Revised (IATI BudgetType 2) rather than original.
+    pub revised: bool,
+    pub period_start: Date,
+    pub period_end: Option<Date>,
+    pub value: Money,
+    pub value_date: Option<Date>,
+    pub provider: Option<TransactionParty>,
+    pub receiver: Option<TransactionParty>,
 }
 
 /// Cross-border cooperation: the border and the dimensions of the agenda it serves.
@@ -182,6 +227,9 @@ pub struct TransactionParty {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transaction {
+    /// The publisher's reference for the transaction.
+    pub reference: Option<String>,
+    pub humanitarian: Option<bool>,
     pub kind: TransactionTypeCode,
     pub date: Date,
     pub value: Money,
@@ -189,6 +237,14 @@ pub struct Transaction {
     pub description: Text,
     pub provider: Option<TransactionParty>,
     pub receiver: Option<TransactionParty>,
+    /// Sectors of this transaction alone (IATI allows them instead of activity sectors).
+    pub sectors: Vec<SectorRef>,
+    pub country: Option<CountryCode>,
+    pub region: Option<RegionCode>,
+    pub flow_type: Option<FlowTypeCode>,
+    pub finance_type: Option<FinanceTypeCode>,
+    pub aid_type: Option<AidTypeCode>,
+    pub tied_status: Option<TiedStatusCode>,
 }
 
 /// An in-kind contribution (cuantificación): units of expert time, courses, travel or
@@ -289,10 +345,14 @@ pub struct ActivityParts {
     pub flow_type: Option<FlowTypeCode>,
     pub finance_type: Option<FinanceTypeCode>,
     pub aid_type: Option<AidTypeCode>,
+    pub tied_status: Option<TiedStatusCode>,
+    /// Humanitarian activity (IATI `@humanitarian`).
+    pub humanitarian: bool,
     pub participants: Vec<Participant>,
     pub sectors: Vec<SectorShare>,
     pub sdgs: Vec<Sdg>,
     pub policy_markers: Vec<PolicyMarkerEntry>,
+    pub tags: Vec<Tag>,
     pub countries: Vec<CountryShare>,
     pub regions: Vec<RegionShare>,
     pub mx_places: Vec<MxPlace>,
@@ -301,9 +361,12 @@ pub struct ActivityParts {
     pub dates: ActivityDates,
     pub status: ActivityStatusCode,
     pub budgets: Vec<Budget>,
+    pub planned_disbursements: Vec<PlannedDisbursement>,
     pub transactions: Vec<Transaction>,
     pub in_kind: Vec<InKind>,
     pub results: Vec<ResultEntry>,
+    pub related_activities: Vec<RelatedActivity>,
+    pub document_links: Vec<DocumentLink>,
     /// The good-practice narrative; present means the activity is flagged as good practice.
     pub good_practice: Option<Text>,
     pub workflow: WorkflowState,
@@ -347,6 +410,14 @@ impl Activity {
                 &format!("budgets[{i}].period_end"),
                 Some(b.period_start),
                 Some(b.period_end),
+                &mut problems,
+            );
+        }
+        for (i, d) in parts.planned_disbursements.iter().enumerate() {
+            check_date_order(
+                &format!("planned_disbursements[{i}].period_end"),
+                Some(d.period_start),
+                d.period_end,
                 &mut problems,
             );
         }
@@ -516,6 +587,8 @@ mod tests {
             flow_type: None,
             finance_type: None,
             aid_type: None,
+            tied_status: None,
+            humanitarian: false,
             participants: vec![
                 Participant { org: org("amexcid"), role: Role::Provider },
                 Participant { org: org("gob-gt"), role: Role::Recipient },
@@ -526,6 +599,7 @@ mod tests {
             }],
             sdgs: vec![],
             policy_markers: vec![],
+            tags: vec![],
             countries: vec![CountryShare { country: CountryCode::parse("GT").unwrap(), percent: Percent::HUNDRED }],
             regions: vec![],
             mx_places: vec![],
@@ -534,9 +608,12 @@ mod tests {
             dates: ActivityDates::default(),
             status: ActivityStatusCode::parse("2").unwrap(),
             budgets: vec![],
+            planned_disbursements: vec![],
             transactions: vec![],
             in_kind: vec![],
             results: vec![],
+            related_activities: vec![],
+            document_links: vec![],
             good_practice: None,
             workflow: WorkflowState::Draft,
         }

@@ -149,6 +149,18 @@ checked_code!(
     LanguageCode => codelists::LANGUAGE
 );
 checked_code!(
+    /// An IATI tied status (tied, partially tied, untied).
+    TiedStatusCode => codelists::TIED_STATUS
+);
+checked_code!(
+    /// An IATI related-activity type (parent, child, sibling, co-funded, third party).
+    RelatedActivityTypeCode => codelists::RELATED_ACTIVITY_TYPE
+);
+checked_code!(
+    /// An IATI document category (A01 pre- and post-project impact appraisal…).
+    DocumentCategoryCode => codelists::DOCUMENT_CATEGORY
+);
+checked_code!(
     /// An INEGI federal entity code, 01–32.
     MxStateCode => codelists::MX_STATE
 );

@@ -301,9 +301,69 @@ pub struct MxPlaceDoc {
 #[serde(deny_unknown_fields)]
 pub struct PointDoc {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<TextDoc>,
-    pub latitude: NumberDoc,
-    pub longitude: NumberDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<TextDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<NumberDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<NumberDoc>,
+}
+
+/// A tag of a vocabulary other than the SDGs (those go in `sdgs`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagDoc {
+    pub vocabulary: String,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<TextDoc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelatedDoc {
+    /// IATI RelatedActivityType: 1 parent, 2 child, 3 sibling, 4 co-funded, 5 third party.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentLinkDoc {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<TextDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlannedDisbursementDoc {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub revised: bool,
+    pub period_start: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<String>,
+    pub amount: NumberDoc,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<PartyDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver: Option<PartyDoc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -358,6 +418,10 @@ pub struct PartyDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransactionDoc {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub humanitarian: Option<bool>,
     /// IATI TransactionType code: 2 commitment, 3 disbursement, 4 expenditure, 1 incoming funds…
     #[serde(rename = "type")]
     pub kind: String,
@@ -373,6 +437,21 @@ pub struct TransactionDoc {
     pub provider: Option<PartyDoc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver: Option<PartyDoc>,
+    /// Sectors of this transaction (percentages are not given at this level).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sectors: Vec<SectorDoc>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finance_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aid_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tied_status: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -458,6 +537,10 @@ pub struct ActivityDoc {
     pub finance_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tied_status: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub humanitarian: bool,
     /// IATI ActivityStatus code: 1 pipeline, 2 implementation, 3 finalisation, 4 closed…
     pub status: String,
     /// draft, submitted, validated or published; defaults to draft.
@@ -473,6 +556,8 @@ pub struct ActivityDoc {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policy_markers: Vec<PolicyMarkerDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<TagDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<ShareDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<ShareDoc>,
@@ -487,11 +572,17 @@ pub struct ActivityDoc {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub budgets: Vec<BudgetDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub planned_disbursements: Vec<PlannedDisbursementDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transactions: Vec<TransactionDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_kind: Vec<InKindDoc>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<ResultDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related_activities: Vec<RelatedDoc>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub document_links: Vec<DocumentLinkDoc>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub good_practice: Option<TextDoc>,
 }
@@ -691,9 +782,15 @@ impl ActivityDoc {
             .into_iter()
             .enumerate()
             .filter_map(|(i, p)| {
-                let latitude = c.number(&format!("points[{i}].latitude"), &p.latitude);
-                let longitude = c.number(&format!("points[{i}].longitude"), &p.longitude);
-                Some(Point { name: text(p.name), latitude: latitude?, longitude: longitude? })
+                let latitude = p.latitude.as_ref().map(|l| c.number(&format!("points[{i}].latitude"), l));
+                let longitude = p.longitude.as_ref().map(|l| c.number(&format!("points[{i}].longitude"), l));
+                Some(Point {
+                    reference: p.reference,
+                    name: text(p.name),
+                    description: text(p.description),
+                    latitude: latitude.map_or(Some(None), |l| l.map(Some))?,
+                    longitude: longitude.map_or(Some(None), |l| l.map(Some))?,
+                })
             })
             .collect();
         let cross_border = match self.cross_border {
@@ -748,7 +845,32 @@ impl ActivityDoc {
                 let value_date = c.opt_date(&format!("{path}.value_date"), t.value_date.as_deref());
                 let provider = party(&mut c, &format!("{path}.provider"), t.provider);
                 let receiver = party(&mut c, &format!("{path}.receiver"), t.receiver);
+                let sectors: Vec<_> = t
+                    .sectors
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, s)| {
+                        sector_ref(&mut c, &format!("{path}.sectors[{j}]"), s.vocabulary.as_deref(), &s.code)
+                    })
+                    .collect();
+                let country = c.opt(&format!("{path}.country"), t.country.as_deref(), CountryCode::parse);
+                let region = c.opt(&format!("{path}.region"), t.region.as_deref(), RegionCode::parse);
+                let flow_type = c.opt(&format!("{path}.flow_type"), t.flow_type.as_deref(), FlowTypeCode::parse);
+                let finance_type =
+                    c.opt(&format!("{path}.finance_type"), t.finance_type.as_deref(), FinanceTypeCode::parse);
+                let aid_type = c.opt(&format!("{path}.aid_type"), t.aid_type.as_deref(), AidTypeCode::parse);
+                let tied_status =
+                    c.opt(&format!("{path}.tied_status"), t.tied_status.as_deref(), TiedStatusCode::parse);
                 Some(Transaction {
+                    reference: t.reference,
+                    humanitarian: t.humanitarian,
+                    sectors,
+                    country: country?,
+                    region: region?,
+                    flow_type: flow_type?,
+                    finance_type: finance_type?,
+                    aid_type: aid_type?,
+                    tied_status: tied_status?,
                     kind: kind?,
                     date: date?,
                     value: value?,
@@ -759,6 +881,76 @@ impl ActivityDoc {
                 })
             })
             .collect();
+        let planned_disbursements: Vec<_> = self
+            .planned_disbursements
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, d)| {
+                let path = format!("planned_disbursements[{i}]");
+                let period_start = c.date(&format!("{path}.period_start"), &d.period_start);
+                let period_end = c.opt_date(&format!("{path}.period_end"), d.period_end.as_deref());
+                let value = money(&mut c, &path, &d.amount, d.currency.as_deref(), default_cur);
+                let value_date = c.opt_date(&format!("{path}.value_date"), d.value_date.as_deref());
+                let provider = party(&mut c, &format!("{path}.provider"), d.provider);
+                let receiver = party(&mut c, &format!("{path}.receiver"), d.receiver);
+                Some(PlannedDisbursement {
+                    revised: d.revised,
+                    period_start: period_start?,
+                    period_end: period_end?,
+                    value: value?,
+                    value_date: value_date?,
+                    provider: provider?,
+                    receiver: receiver?,
+                })
+            })
+            .collect();
+        let tags: Vec<_> = self
+            .tags
+            .into_iter()
+            .map(|t| Tag {
+                vocabulary: t.vocabulary.trim().to_owned(),
+                code: t.code.trim().to_owned(),
+                name: text(t.name),
+            })
+            .collect();
+        let related_activities: Vec<_> = self
+            .related_activities
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let kind = c.one(&format!("related_activities[{i}].type"), RelatedActivityTypeCode::parse(&r.kind));
+                let identifier = c.one(&format!("related_activities[{i}].id"), ActivityKey::parse(&r.id));
+                Some(RelatedActivity { kind: kind?, identifier: identifier?.to_string() })
+            })
+            .collect();
+        let document_links: Vec<_> = self
+            .document_links
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, d)| {
+                let path = format!("document_links[{i}]");
+                if d.url.trim().is_empty() {
+                    c.one::<()>(&format!("{path}.url"), Err(Problem::new("", None, Rule::Required)));
+                    return None;
+                }
+                let categories: Vec<_> = d
+                    .categories
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, k)| c.one(&format!("{path}.categories[{j}]"), DocumentCategoryCode::parse(k)))
+                    .collect();
+                let date = c.opt_date(&format!("{path}.date"), d.date.as_deref());
+                Some(DocumentLink {
+                    url: d.url.trim().to_owned(),
+                    format: d.format.filter(|f| !f.trim().is_empty()),
+                    title: text(d.title),
+                    categories,
+                    languages: d.languages,
+                    date: date?,
+                })
+            })
+            .collect();
+        let tied_status = c.opt("tied_status", self.tied_status.as_deref(), TiedStatusCode::parse);
         let in_kind: Vec<_> = self
             .in_kind
             .into_iter()
@@ -863,6 +1055,7 @@ impl ActivityDoc {
             Some(status),
             Some(workflow),
             Some(cross_border),
+            Some(tied_status),
         ) = (
             key,
             reporting_org,
@@ -877,6 +1070,7 @@ impl ActivityDoc {
             status,
             workflow,
             cross_border,
+            tied_status,
         )
         else {
             return Err(c.problems);
@@ -900,10 +1094,13 @@ impl ActivityDoc {
             flow_type,
             finance_type,
             aid_type,
+            tied_status,
+            humanitarian: self.humanitarian,
             participants,
             sectors,
             sdgs,
             policy_markers,
+            tags,
             countries,
             regions,
             mx_places,
@@ -912,9 +1109,12 @@ impl ActivityDoc {
             dates,
             status,
             budgets,
+            planned_disbursements,
             transactions,
             in_kind,
             results,
+            related_activities,
+            document_links,
             good_practice: self.good_practice.map(TextDoc::into_text),
             workflow: workflow.unwrap_or(WorkflowState::Draft),
         })
@@ -941,6 +1141,8 @@ impl ActivityDoc {
             flow_type: p.flow_type.map(|c| c.to_string()),
             finance_type: p.finance_type.map(|c| c.to_string()),
             aid_type: p.aid_type.map(|c| c.to_string()),
+            tied_status: p.tied_status.map(|c| c.to_string()),
+            humanitarian: p.humanitarian,
             status: p.status.to_string(),
             workflow: Some(p.workflow.code().to_owned()),
             participants: list(&p.participants, |x| ParticipantDoc {
@@ -956,6 +1158,11 @@ impl ActivityDoc {
                 code: m.marker.to_string(),
                 significance: m.significance,
             }),
+            tags: list(&p.tags, |t| TagDoc {
+                vocabulary: t.vocabulary.clone(),
+                code: t.code.clone(),
+                name: TextDoc::from_text(&t.name),
+            }),
             countries: list(&p.countries, |s| ShareDoc {
                 code: s.country.to_string(),
                 percentage: Some(NumberDoc::from_decimal(s.percent.value())),
@@ -969,9 +1176,11 @@ impl ActivityDoc {
                 municipality: m.municipality.map(|x| x.to_string()),
             }),
             points: list(&p.points, |pt| PointDoc {
+                reference: pt.reference.clone(),
                 name: TextDoc::from_text(&pt.name),
-                latitude: NumberDoc::from_decimal(pt.latitude),
-                longitude: NumberDoc::from_decimal(pt.longitude),
+                description: TextDoc::from_text(&pt.description),
+                latitude: pt.latitude.map(NumberDoc::from_decimal),
+                longitude: pt.longitude.map(NumberDoc::from_decimal),
             }),
             cross_border: p.cross_border.as_ref().map(|cb| CrossBorderDoc {
                 border: cb.border.code().to_owned(),
@@ -997,6 +1206,19 @@ impl ActivityDoc {
             transactions: list(&p.transactions, |t| {
                 let (amount, currency) = amount(&t.value);
                 TransactionDoc {
+                    reference: t.reference.clone(),
+                    humanitarian: t.humanitarian,
+                    sectors: list(&t.sectors, |s| SectorDoc {
+                        vocabulary: (s.vocabulary() != "1").then(|| s.vocabulary().to_owned()),
+                        code: s.code().to_owned(),
+                        percentage: None,
+                    }),
+                    country: t.country.map(|c| c.to_string()),
+                    region: t.region.map(|c| c.to_string()),
+                    flow_type: t.flow_type.map(|c| c.to_string()),
+                    finance_type: t.finance_type.map(|c| c.to_string()),
+                    aid_type: t.aid_type.map(|c| c.to_string()),
+                    tied_status: t.tied_status.map(|c| c.to_string()),
                     kind: t.kind.to_string(),
                     date: date_text(t.date),
                     amount,
@@ -1006,6 +1228,31 @@ impl ActivityDoc {
                     provider: t.provider.as_ref().map(party_doc),
                     receiver: t.receiver.as_ref().map(party_doc),
                 }
+            }),
+            planned_disbursements: list(&p.planned_disbursements, |d| {
+                let (amount, currency) = amount(&d.value);
+                PlannedDisbursementDoc {
+                    revised: d.revised,
+                    period_start: date_text(d.period_start),
+                    period_end: opt_date(d.period_end),
+                    amount,
+                    currency,
+                    value_date: opt_date(d.value_date),
+                    provider: d.provider.as_ref().map(party_doc),
+                    receiver: d.receiver.as_ref().map(party_doc),
+                }
+            }),
+            related_activities: list(&p.related_activities, |r| RelatedDoc {
+                kind: r.kind.to_string(),
+                id: r.identifier.clone(),
+            }),
+            document_links: list(&p.document_links, |d| DocumentLinkDoc {
+                url: d.url.clone(),
+                format: d.format.clone(),
+                title: TextDoc::from_text(&d.title),
+                categories: list(&d.categories, |c| c.to_string()),
+                languages: d.languages.clone(),
+                date: opt_date(d.date),
             }),
             in_kind: list(&p.in_kind, |k| InKindDoc {
                 unit: k.unit.code().to_owned(),

@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 
 use coopera_domain::Lang;
 use coopera_domain::code::{
-    ActivityStatusCode, AidTypeCode, CollaborationTypeCode, CountryCode, CurrencyCode, FinanceTypeCode, FlowTypeCode,
-    OrganisationTypeCode, PolicyMarkerCode, RegionCode, SdgGoalCode, SdgTargetCode, SectorCategoryCode, SectorCode,
-    TransactionTypeCode,
+    ActivityStatusCode, AidTypeCode, CollaborationTypeCode, CountryCode, CurrencyCode, DocumentCategoryCode,
+    FinanceTypeCode, FlowTypeCode, OrganisationTypeCode, PolicyMarkerCode, RegionCode, RelatedActivityTypeCode,
+    SdgGoalCode, SdgTargetCode, SectorCategoryCode, SectorCode, TiedStatusCode, TransactionTypeCode,
 };
 use coopera_domain::doc::*;
 use coopera_domain::problem::Problem;
@@ -541,15 +541,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         let path = format!("sector[{}]", i + 1);
         let vocabulary =
             s.attr_trim("vocabulary").map(|v| if m.v1 { v1_sector_vocabulary(v) } else { v }).unwrap_or("1").to_owned();
-        let Some(raw) = s.attr_trim("code") else { continue };
-        let code = match vocabulary.as_str() {
-            "1" => m.code(s, format!("{path}/@code"), Some(raw), SectorCode::parse),
-            "2" => m.code(s, format!("{path}/@code"), Some(raw), SectorCategoryCode::parse),
-            "7" => m.code(s, format!("{path}/@code"), Some(raw), SdgGoalCode::parse),
-            "8" => m.code(s, format!("{path}/@code"), Some(&raw.to_lowercase()), SdgTargetCode::parse),
-            _ => Some(raw.to_owned()),
-        };
-        let Some(code) = code else { continue };
+        let Some(code) = sector_code(&mut m, s, format!("{path}/@code"), &vocabulary) else { continue };
         let pct = match s.attr_trim("percentage") {
             Some(p) => match m.number(s, format!("{path}/@percentage"), p) {
                 Some(p) => p,
@@ -675,7 +667,14 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
 
     // SDGs from tags (vocabulary 2 goals, 3 targets).
     let mut sdgs = Vec::new();
+    let mut tags = Vec::new();
     for (i, t) in el.children_named("tag").enumerate() {
+        if !matches!(t.attr_trim("vocabulary"), Some("2" | "3")) {
+            if let (Some(vocabulary), Some(code)) = (t.attr_trim("vocabulary"), t.attr_trim("code")) {
+                tags.push(TagDoc { vocabulary: vocabulary.to_owned(), code: code.to_owned(), name: m.text(t) });
+            }
+            continue;
+        }
         let code = match t.attr_trim("vocabulary") {
             Some("2") => m.code(t, format!("tag[{}]/@code", i + 1), t.attr("code"), SdgGoalCode::parse),
             // Targets are published as `5.a` and `5.A` alike.
@@ -755,7 +754,47 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         };
         let provider = party(&mut m, "provider-org", "provider-activity-id");
         let receiver = party(&mut m, "receiver-org", "receiver-activity-id");
+        let mut sectors = Vec::new();
+        for (j, sec) in t.children_named("sector").enumerate() {
+            let vocabulary = sec.attr_trim("vocabulary").map(v1_sector_vocabulary).unwrap_or("1");
+            if let Some(code) = sector_code(&mut m, sec, format!("{path}/sector[{}]/@code", j + 1), vocabulary) {
+                sectors.push(SectorDoc {
+                    vocabulary: (vocabulary != "1").then(|| vocabulary.to_owned()),
+                    code,
+                    percentage: None,
+                });
+            }
+        }
+        let country = t
+            .child("recipient-country")
+            .and_then(|c| m.code(c, format!("{path}/recipient-country/@code"), c.attr("code"), CountryCode::parse));
+        let region = t
+            .child("recipient-region")
+            .filter(|r| matches!(r.attr_trim("vocabulary"), None | Some("1")))
+            .and_then(|r| m.code(r, format!("{path}/recipient-region/@code"), r.attr("code"), RegionCode::parse));
+        let flow_type = t
+            .child("flow-type")
+            .and_then(|c| m.code(c, format!("{path}/flow-type/@code"), c.attr("code"), FlowTypeCode::parse));
+        let finance_type = t
+            .child("finance-type")
+            .and_then(|c| m.code(c, format!("{path}/finance-type/@code"), c.attr("code"), FinanceTypeCode::parse));
+        let aid_type = t
+            .children_named("aid-type")
+            .find(|a| matches!(a.attr_trim("vocabulary"), None | Some("1")))
+            .and_then(|c| m.code(c, format!("{path}/aid-type/@code"), c.attr("code"), AidTypeCode::parse));
+        let tied_status = t
+            .child("tied-status")
+            .and_then(|c| m.code(c, format!("{path}/tied-status/@code"), c.attr("code"), TiedStatusCode::parse));
         transactions.push(TransactionDoc {
+            reference: t.attr_trim("ref").map(str::to_owned),
+            humanitarian: t.attr_trim("humanitarian").map(|h| matches!(h, "1" | "true")),
+            sectors,
+            country,
+            region,
+            flow_type,
+            finance_type,
+            aid_type,
+            tied_status,
             kind,
             date,
             amount: NumberDoc::Text(amount.to_string()),
@@ -766,6 +805,110 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
             receiver,
         });
     }
+
+    // Locations.
+    let mut points = Vec::new();
+    for (i, l) in el.children_named("location").enumerate() {
+        let path = format!("location[{}]", i + 1);
+        let (mut latitude, mut longitude) = (None, None);
+        if let Some(pos) = l.child("point").and_then(|p| p.child("pos")) {
+            let mut parts = pos.text.split_whitespace();
+            match (parts.next(), parts.next()) {
+                (Some(lat), Some(lon)) => {
+                    latitude = m.number(pos, format!("{path}/point/pos"), lat);
+                    longitude = m.number(pos, format!("{path}/point/pos"), lon);
+                }
+                _ => m.warn(pos, format!("{path}/point/pos"), Issue::BadNumber { value: pos.text.trim().to_owned() }),
+            }
+        }
+        let name = l.child("name").and_then(|n| m.text(n));
+        let description = l.child("description").and_then(|d| m.text(d));
+        let reference = l.attr_trim("ref").map(str::to_owned);
+        if name.is_none() && latitude.is_none() && reference.is_none() {
+            continue;
+        }
+        points.push(PointDoc {
+            reference,
+            name,
+            description,
+            latitude: latitude.map(|d| NumberDoc::Text(d.to_string())),
+            longitude: longitude.map(|d| NumberDoc::Text(d.to_string())),
+        });
+    }
+
+    let mut planned_disbursements = Vec::new();
+    for (i, d) in el.children_named("planned-disbursement").enumerate() {
+        let path = format!("planned-disbursement[{}]", i + 1);
+        let Some(value) = d.child("value") else { continue };
+        let Some(amount) = m.number(value, format!("{path}/value"), &value.text) else { continue };
+        let Some(currency) = money_currency(&mut m, value, &path, default_currency.as_deref()) else { continue };
+        let start = d
+            .child("period-start")
+            .and_then(|p| m.date(p, format!("{path}/period-start/@iso-date"), p.attr("iso-date")));
+        let Some(start) = start else { continue };
+        let mut end =
+            d.child("period-end").and_then(|p| m.date(p, format!("{path}/period-end/@iso-date"), p.attr("iso-date")));
+        if end.as_ref().is_some_and(|e| *e < start) {
+            m.warn(d, format!("{path}/period-end"), Issue::EndBeforeStart);
+            end = None;
+        }
+        let party = |name: &str, activity_attr: &str| {
+            d.child(name).map(|p| PartyDoc {
+                org: None,
+                iati_ref: p.attr_trim("ref").map(str::to_owned),
+                name: p.child("narrative").map(|n| n.text.trim().to_owned()).filter(|n| !n.is_empty()),
+                activity: p.attr_trim(activity_attr).map(str::to_owned),
+            })
+        };
+        planned_disbursements.push(PlannedDisbursementDoc {
+            revised: d.attr_trim("type") == Some("2"),
+            period_start: start,
+            period_end: end,
+            amount: NumberDoc::Text(amount.to_string()),
+            currency: Some(currency),
+            value_date: m.date(value, format!("{path}/value/@value-date"), value.attr("value-date")),
+            provider: party("provider-org", "provider-activity-id"),
+            receiver: party("receiver-org", "receiver-activity-id"),
+        });
+    }
+
+    let mut related_activities = Vec::new();
+    for (i, r) in el.children_named("related-activity").enumerate() {
+        let path = format!("related-activity[{}]/@type", i + 1);
+        let Some(kind) = m.code(r, path, r.attr("type"), RelatedActivityTypeCode::parse) else { continue };
+        let Some(id) = r.attr_trim("ref") else { continue };
+        let id = id.split_whitespace().collect::<Vec<_>>().join("-");
+        related_activities.push(RelatedDoc { kind, id });
+    }
+
+    let mut document_links = Vec::new();
+    for (i, d) in el.children_named("document-link").enumerate() {
+        let path = format!("document-link[{}]", i + 1);
+        let Some(url) = d.attr_trim("url") else { continue };
+        let categories = d
+            .children_named("category")
+            .enumerate()
+            .filter_map(|(j, c)| {
+                m.code(c, format!("{path}/category[{}]/@code", j + 1), c.attr("code"), DocumentCategoryCode::parse)
+            })
+            .collect();
+        let languages =
+            d.children_named("language").filter_map(|l| l.attr_trim("code")).map(str::to_ascii_lowercase).collect();
+        document_links.push(DocumentLinkDoc {
+            url: url.to_owned(),
+            format: d.attr_trim("format").map(str::to_owned),
+            title: d.child("title").and_then(|t| m.text(t)),
+            categories,
+            languages,
+            date: d
+                .child("document-date")
+                .and_then(|t| m.date(t, format!("{path}/document-date/@iso-date"), t.attr("iso-date"))),
+        });
+    }
+
+    let tied_status = el
+        .child("default-tied-status")
+        .and_then(|c| m.code(c, "default-tied-status/@code".into(), c.attr("code"), TiedStatusCode::parse));
 
     // Results.
     let mut results = Vec::new();
@@ -845,25 +988,44 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         flow_type,
         finance_type,
         aid_type,
+        tied_status,
+        humanitarian,
         status,
         workflow: Some("published".into()),
         participants,
         sectors,
         sdgs,
         policy_markers,
+        tags,
         countries,
         regions,
         mx_places: Vec::new(),
-        points: Vec::new(),
+        points,
         cross_border: None,
         dates,
         budgets,
+        planned_disbursements,
         transactions,
         in_kind: Vec::new(),
         results,
+        related_activities,
+        document_links,
         good_practice: None,
     };
     Ok(Mapped { activity, organisations: m.orgs.into_values().collect(), warnings: m.warnings })
+}
+
+/// A sector code checked in the vocabularies Coopera knows; others are kept as published.
+fn sector_code(m: &mut Mapper<'_>, el: &Element, path: String, vocabulary: &str) -> Option<String> {
+    let raw = el.attr_trim("code")?;
+    match vocabulary {
+        "1" => m.code(el, path, Some(raw), SectorCode::parse),
+        "2" => m.code(el, path, Some(raw), SectorCategoryCode::parse),
+        "7" => m.code(el, path, Some(raw), SdgGoalCode::parse),
+        // Targets are published as `5.a` and `5.A` alike.
+        "8" => m.code(el, path, Some(&raw.to_lowercase()), SdgTargetCode::parse),
+        _ => Some(raw.to_owned()),
+    }
 }
 
 fn money_currency(m: &mut Mapper<'_>, value: &Element, path: &str, default: Option<&str>) -> Option<String> {
