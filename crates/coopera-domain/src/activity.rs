@@ -147,12 +147,13 @@ pub struct RelatedActivity {
     pub identifier: String,
 }
 
-/// A document published about the activity.
+/// A document published about the activity. As in IATI, it has a title, a media type and at
+/// least one category.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocumentLink {
     pub url: String,
     /// IANA media type, e.g. `application/pdf`.
-    pub format: Option<String>,
+    pub format: String,
     pub title: Text,
     pub categories: Vec<DocumentCategoryCode>,
     pub languages: Vec<String>,
@@ -412,6 +413,17 @@ impl Activity {
                 Some(b.period_end),
                 &mut problems,
             );
+        }
+        for (i, l) in parts.document_links.iter().enumerate() {
+            if l.title.is_empty() {
+                problems.add(format!("document_links[{i}].title"), None, Rule::Required);
+            }
+            if l.format.trim().is_empty() {
+                problems.add(format!("document_links[{i}].format"), None, Rule::Required);
+            }
+            if l.categories.is_empty() {
+                problems.add(format!("document_links[{i}].categories"), None, Rule::TooFew { min: 1 });
+            }
         }
         for (i, d) in parts.planned_disbursements.iter().enumerate() {
             check_date_order(

@@ -942,7 +942,7 @@ impl ActivityDoc {
                 let date = c.opt_date(&format!("{path}.date"), d.date.as_deref());
                 Some(DocumentLink {
                     url: d.url.trim().to_owned(),
-                    format: d.format.filter(|f| !f.trim().is_empty()),
+                    format: d.format.map(|f| f.trim().to_owned()).unwrap_or_default(),
                     title: text(d.title),
                     categories,
                     languages: d.languages,
@@ -1248,7 +1248,7 @@ impl ActivityDoc {
             }),
             document_links: list(&p.document_links, |d| DocumentLinkDoc {
                 url: d.url.clone(),
-                format: d.format.clone(),
+                format: Some(d.format.clone()),
                 title: TextDoc::from_text(&d.title),
                 categories: list(&d.categories, |c| c.to_string()),
                 languages: d.languages.clone(),

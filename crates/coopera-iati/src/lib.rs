@@ -2,4 +2,8 @@
 //! official schema accepts, and validating files against the schema and the IATI rules.
 
 pub mod read;
+pub mod write;
+
+#[cfg(test)]
+mod roundtrip_tests;
 pub mod validate;

@@ -46,6 +46,9 @@ pub enum Command {
     /// Import data published by others.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Publish the registry in an international standard.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// The change history, newest first.
     History(HistoryArgs),
 }
@@ -119,6 +122,33 @@ pub enum CodelistCommand {
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// IATI 2.03 activity XML (the official schema accepts it; Coopera's own facts travel in
+    /// its namespace, so importing the file gives the same activities back).
+    Iati(ExportIatiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportIatiArgs {
+    /// Output file; standard output when not given.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum)]
+    pub direction: Option<DirectionArg>,
+    #[arg(long)]
+    pub modality: Option<String>,
+    /// Activities running during this year.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Only activities reported by this organisation (its key).
+    #[arg(long)]
+    pub reporting_org: Option<String>,
+    /// Text in the identifier or the title.
+    #[arg(long)]
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -283,10 +283,14 @@ impl Mapper<'_> {
             Some(TextDoc::Plain(s)) => s.clone(),
             None => String::new(),
         };
-        if iati_ref.is_none() && name_text.is_empty() {
+        if iati_ref.is_none() && name_text.is_empty() && el.attr_trim("coopera:org").is_none() {
             return None;
         }
-        let key = org_key(iati_ref.as_deref(), &name_text);
+        // A file written by Coopera names the organisation's key; its `ref` is then the
+        // organisation's IATI identifier, or the key itself when it has none.
+        let coopera_key = el.attr_trim("coopera:org").map(str::to_owned);
+        let iati_ref = iati_ref.filter(|r| Some(r) != coopera_key.as_ref());
+        let key = coopera_key.unwrap_or_else(|| org_key(iati_ref.as_deref(), &name_text));
         let kind = el.attr_trim("type").filter(|t| OrganisationTypeCode::parse(t).is_ok()).unwrap_or("90").to_owned();
         let country = iati_ref
             .as_deref()
@@ -446,8 +450,11 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     let mut description = None;
     let mut objectives = None;
     for (i, d) in el.children_named("description").enumerate() {
+        if d.attr_trim("coopera:generated") == Some("true") {
+            continue;
+        }
         match d.attr_trim("type").unwrap_or("1") {
-            "3" => objectives = objectives.or_else(|| m.text(d)),
+            "2" => objectives = objectives.or_else(|| m.text(d)),
             _ => description = description.or_else(|| m.text(d)),
         }
         let _ = i;
@@ -457,7 +464,9 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     let mut participants: Vec<ParticipantDoc> = Vec::new();
     for (i, p) in el.children_named("participating-org").enumerate() {
         let role_code = p.attr_trim("role").map(v1_role).unwrap_or("");
+        let coopera_role = p.attr_trim("coopera:role").and_then(|r| coopera_domain::kinds::Role::parse(r).ok());
         let role = match role_code {
+            _ if coopera_role.is_some() => coopera_role.map_or("", |r| r.code()),
             "1" => "funding",
             "2" => "accountable",
             "3" => "extending",
@@ -499,7 +508,10 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         .find(|a| matches!(a.attr_trim("vocabulary"), None | Some("1")))
         .and_then(|c| m.code(c, "default-aid-type/@code".into(), c.attr("code"), AidTypeCode::parse));
 
+    // A file written by Coopera carries its own classification.
+    let ext = el.child("coopera:activity");
     let modality = match collaboration_type.as_deref() {
+        _ if ext.is_some_and(|e| e.attr_trim("modality").is_some()) => "",
         Some("2" | "4") => "multilateral",
         Some("8") => {
             m.warn(el.child("collaboration-type").unwrap_or(el), "collaboration-type".into(), Issue::TriangularRoles);
@@ -621,6 +633,9 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     // Dates.
     let mut dates = DatesDoc::default();
     for (i, d) in el.children_named("activity-date").enumerate() {
+        if d.attr_trim("coopera:generated") == Some("true") {
+            continue;
+        }
         let kind = d.attr_trim("type").map(v1_date_type).unwrap_or("");
         let value = m.date(d, format!("activity-date[{}]/@iso-date", i + 1), d.attr("iso-date"));
         let slot = match kind {
@@ -710,11 +725,13 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         }
         budgets.push(BudgetDoc {
             revised: b.attr_trim("type") == Some("2"),
+            value_date: m
+                .date(value, format!("{path}/value/@value-date"), value.attr("value-date"))
+                .filter(|d| *d != start),
             period_start: start,
             period_end: end,
             amount: NumberDoc::Text(amount.to_string()),
             currency: Some(currency),
-            value_date: m.date(value, format!("{path}/value/@value-date"), value.attr("value-date")),
         });
     }
     let mut transactions = Vec::new();
@@ -745,8 +762,11 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
                     TextDoc::Plain(s) => s,
                 });
                 PartyDoc {
-                    org: None,
-                    iati_ref: p.attr_trim("ref").map(str::to_owned),
+                    org: p.attr_trim("coopera:org").map(str::to_owned),
+                    iati_ref: p
+                        .attr_trim("ref")
+                        .filter(|_| p.attr_trim("coopera:ref") != Some("org"))
+                        .map(str::to_owned),
                     name: org_name,
                     activity: p.attr_trim(activity_attr).map(str::to_owned),
                 }
@@ -796,10 +816,10 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
             aid_type,
             tied_status,
             kind,
-            date,
             amount: NumberDoc::Text(amount.to_string()),
             currency: Some(currency),
-            value_date,
+            value_date: value_date.filter(|d| *d != date),
+            date,
             description: t.child("description").and_then(|d| m.text(d)),
             provider,
             receiver,
@@ -854,19 +874,21 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         }
         let party = |name: &str, activity_attr: &str| {
             d.child(name).map(|p| PartyDoc {
-                org: None,
-                iati_ref: p.attr_trim("ref").map(str::to_owned),
+                org: p.attr_trim("coopera:org").map(str::to_owned),
+                iati_ref: p.attr_trim("ref").filter(|_| p.attr_trim("coopera:ref") != Some("org")).map(str::to_owned),
                 name: p.child("narrative").map(|n| n.text.trim().to_owned()).filter(|n| !n.is_empty()),
                 activity: p.attr_trim(activity_attr).map(str::to_owned),
             })
         };
         planned_disbursements.push(PlannedDisbursementDoc {
             revised: d.attr_trim("type") == Some("2"),
+            value_date: m
+                .date(value, format!("{path}/value/@value-date"), value.attr("value-date"))
+                .filter(|d| *d != start),
             period_start: start,
             period_end: end,
             amount: NumberDoc::Text(amount.to_string()),
             currency: Some(currency),
-            value_date: m.date(value, format!("{path}/value/@value-date"), value.attr("value-date")),
             provider: party("provider-org", "provider-activity-id"),
             receiver: party("receiver-org", "receiver-activity-id"),
         });
@@ -885,19 +907,32 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     for (i, d) in el.children_named("document-link").enumerate() {
         let path = format!("document-link[{}]", i + 1);
         let Some(url) = d.attr_trim("url") else { continue };
-        let categories = d
+        let title = d.child("title").and_then(|t| m.text(t));
+        let Some(format) = d.attr_trim("format") else {
+            m.warn(d, format!("{path}/@format"), Issue::Missing { element: "document-link/@format" });
+            continue;
+        };
+        let Some(title) = title else {
+            m.warn(d, format!("{path}/title"), Issue::Missing { element: "document-link/title" });
+            continue;
+        };
+        let categories: Vec<String> = d
             .children_named("category")
             .enumerate()
             .filter_map(|(j, c)| {
                 m.code(c, format!("{path}/category[{}]/@code", j + 1), c.attr("code"), DocumentCategoryCode::parse)
             })
             .collect();
+        if categories.is_empty() {
+            m.warn(d, format!("{path}/category"), Issue::Missing { element: "document-link/category" });
+            continue;
+        }
         let languages =
             d.children_named("language").filter_map(|l| l.attr_trim("code")).map(str::to_ascii_lowercase).collect();
         document_links.push(DocumentLinkDoc {
             url: url.to_owned(),
-            format: d.attr_trim("format").map(str::to_owned),
-            title: d.child("title").and_then(|t| m.text(t)),
+            format: Some(format.to_owned()),
+            title: Some(title),
             categories,
             languages,
             date: d
@@ -967,22 +1002,77 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         });
     }
 
+    let ext_attr = |name: &str| ext.and_then(|e| e.attr_trim(name)).map(str::to_owned);
+    let instrument = ext_attr("instrument").unwrap_or_else(|| instrument.to_owned());
+    let cooperation_type = ext_attr("cooperation-type").unwrap_or_else(|| cooperation_type.to_owned());
+    let modality = ext_attr("modality").unwrap_or_else(|| modality.to_owned());
+    let south_south = ext_attr("south-south").is_some_and(|v| v == "true");
+    let north_south = ext_attr("north-south").is_some_and(|v| v == "true");
+    let workflow = ext_attr("workflow").unwrap_or_else(|| "published".to_owned());
+    let folio = ext_attr("folio");
+
+    let mx_places = el
+        .children_named("coopera:mx-place")
+        .filter_map(|p| {
+            Some(MxPlaceDoc {
+                state: p.attr_trim("state")?.to_owned(),
+                municipality: p.attr_trim("municipality").map(str::to_owned),
+            })
+        })
+        .collect();
+    let cross_border = el.child("coopera:cross-border").and_then(|c| {
+        Some(CrossBorderDoc {
+            border: c.attr_trim("border")?.to_owned(),
+            dimensions: c
+                .children_named("coopera:dimension")
+                .filter_map(|d| d.attr_trim("code"))
+                .map(str::to_owned)
+                .collect(),
+        })
+    });
+    let in_kind = el
+        .children_named("coopera:in-kind")
+        .filter_map(|k| {
+            Some(InKindDoc {
+                unit: k.attr_trim("unit")?.to_owned(),
+                quantity: NumberDoc::Text(k.attr_trim("quantity")?.to_owned()),
+                unit_value: k.attr_trim("unit-value").map(|v| NumberDoc::Text(v.to_owned())),
+                currency: k.attr_trim("currency").map(str::to_owned),
+                description: m.text(k),
+            })
+        })
+        .collect();
+    // Results without indicators (which IATI cannot hold) come back at their place.
+    for r in el.children_named("coopera:result") {
+        let level = match r.attr_trim("type") {
+            Some("1") => "output",
+            Some("2") => "outcome",
+            Some("3") => "impact",
+            _ => "other",
+        };
+        let Some(title) = r.child("coopera:title").and_then(|t| m.text(t)) else { continue };
+        let description = r.child("coopera:description").and_then(|d| m.text(d));
+        let at = r.attr_trim("index").and_then(|i| i.parse::<usize>().ok()).unwrap_or(results.len()).min(results.len());
+        results.insert(at, ResultDoc { level: level.to_owned(), title, description, indicators: Vec::new() });
+    }
+    let good_practice = el.child("coopera:good-practice").and_then(|g| m.text(g));
+
     let status = status.unwrap_or_else(|| {
         m.warn(el, "activity-status".into(), Issue::Missing { element: "activity-status" });
         "2".to_owned()
     });
     let activity = ActivityDoc {
         id,
-        folio: None,
+        folio,
         reporting_org,
         title: title.unwrap_or(TextDoc::Plain(String::new())),
         description,
         objectives,
-        instrument: instrument.into(),
-        cooperation_type: cooperation_type.into(),
-        modality: modality.into(),
-        south_south: false,
-        north_south: false,
+        instrument,
+        cooperation_type,
+        modality,
+        south_south,
+        north_south,
         collaboration_type,
         default_currency,
         flow_type,
@@ -991,7 +1081,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         tied_status,
         humanitarian,
         status,
-        workflow: Some("published".into()),
+        workflow: Some(workflow),
         participants,
         sectors,
         sdgs,
@@ -999,18 +1089,18 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         tags,
         countries,
         regions,
-        mx_places: Vec::new(),
+        mx_places,
         points,
-        cross_border: None,
+        cross_border,
         dates,
         budgets,
         planned_disbursements,
         transactions,
-        in_kind: Vec::new(),
+        in_kind,
         results,
         related_activities,
         document_links,
-        good_practice: None,
+        good_practice,
     };
     Ok(Mapped { activity, organisations: m.orgs.into_values().collect(), warnings: m.warnings })
 }

@@ -15,6 +15,7 @@ use crate::output::Table;
 mod activity;
 mod codelist;
 mod demo;
+mod export;
 mod history;
 mod import;
 mod org;
@@ -134,5 +135,6 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Report(cmd) => report::run(&ctx, cmd),
         Command::History(args) => history::run(&ctx, args),
         Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),
+        Command::Export(crate::cli::ExportCommand::Iati(args)) => export::run(&ctx, args),
     }
 }

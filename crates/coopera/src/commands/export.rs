@@ -1,0 +1,83 @@
+//! `coopera export iati`: the registry (or a filtered part of it) as IATI 2.03 XML.
+
+use std::collections::HashMap;
+use std::io::{BufWriter, Write};
+
+use coopera_domain::Lang;
+use coopera_domain::kinds::{Direction, Modality};
+use coopera_iati::write::{WriteOptions, write_activity, write_footer, write_header};
+use coopera_store::{ActivityFilter, Store};
+
+use super::{Ctx, Failure};
+use crate::cli::{DirectionArg, ExportIatiArgs};
+
+pub fn run(ctx: &Ctx, args: ExportIatiArgs) -> Result<(), Failure> {
+    let lang = ctx.lang;
+    let modality = match args.modality.as_deref() {
+        None => None,
+        Some(m) => Some(Modality::parse(m).map_err(|mut p| {
+            p.path = "--modality".into();
+            Failure::one(p.message(lang))
+        })?),
+    };
+    let filter = ActivityFilter {
+        direction: args.direction.map(|d| match d {
+            DirectionArg::Given => Direction::Given,
+            DirectionArg::Received => Direction::Received,
+            DirectionArg::Both => Direction::Both,
+        }),
+        modality,
+        year: args.year,
+        reporting_org: args.reporting_org,
+        text: args.search,
+        limit: None,
+        offset: 0,
+    };
+    let store = ctx.open()?;
+    let orgs: HashMap<String, _> = store
+        .organisations()
+        .map_err(|e| Failure::store(e, lang))?
+        .into_iter()
+        .map(|o| (o.key().to_string(), o))
+        .collect();
+    let lookup = |key: &str| orgs.get(key).cloned();
+    let now = time::OffsetDateTime::now_utc();
+    let options = WriteOptions {
+        generated: now
+            .replace_nanosecond(0)
+            .unwrap_or(now)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        today: now.date(),
+    };
+    let keys = store.activities(&filter).map_err(|e| Failure::store(e, lang))?;
+    let io_error = |e: std::io::Error| {
+        Failure::one(match lang {
+            Lang::Es => format!("no se pudo escribir la exportación: {e}"),
+            Lang::En => format!("cannot write the export: {e}"),
+        })
+    };
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(path) => Box::new(BufWriter::new(
+            std::fs::File::create(path).map_err(|e| Failure::one(format!("{}: {e}", path.display())))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    write_header(&mut out, &options).map_err(io_error)?;
+    for summary in &keys {
+        let Some(stored) = store.activity(&summary.key).map_err(|e| Failure::store(e, lang))? else { continue };
+        write_activity(&mut out, &stored.activity, &lookup, &options).map_err(io_error)?;
+    }
+    write_footer(&mut out).map_err(io_error)?;
+    out.flush().map_err(io_error)?;
+    if let Some(path) = &args.out {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Es => format!("{} actividades exportadas a {}", keys.len(), path.display()),
+                Lang::En => format!("{} activities exported to {}", keys.len(), path.display()),
+            }
+        );
+    }
+    Ok(())
+}
