@@ -5,8 +5,12 @@
 //!   `../shared/data` next to the workspace) and the hand-written supplements in
 //!   `crates/coopera-domain/codelists/`. With `--check` nothing is written; the task fails if
 //!   the committed file differs from what would be generated.
+//! - `iati-schema [--data DIR] [--check]`: regenerates
+//!   `crates/coopera-iati/src/validate/schema_generated.rs` from the IATI 2.03 XML schemas in
+//!   `DIR/iati/schema-2.03`, with the same `--check`.
 
 mod codelists;
+mod iati_schema;
 mod xml;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +25,10 @@ tasks:
   codelists [--data DIR] [--check]
       Regenerate crates/coopera-domain/src/codelists/generated.rs from the reference data
       in DIR (default: ../shared/data relative to the workspace root). With --check, write
-      nothing and fail if the committed file is out of date.";
+      nothing and fail if the committed file is out of date.
+  iati-schema [--data DIR] [--check]
+      Regenerate crates/coopera-iati/src/validate/schema_generated.rs (the schema validator's
+      tables) from the IATI 2.03 XSDs in DIR/iati/schema-2.03; --check as above.";
 
 fn main() -> ExitCode {
     match run() {
@@ -55,6 +62,7 @@ fn run() -> Result<()> {
             let data = data.unwrap_or_else(|| root.join("../shared/data"));
             codelists::run(&root, &data, check)
         }
+        Some("iati-schema") => iati_schema::cli(args, &workspace_root()),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -2,6 +2,7 @@
 //! official schema accepts, and validating files against the schema and the IATI rules.
 
 pub mod read;
+pub mod rules;
 pub mod write;
 
 #[cfg(test)]

@@ -49,6 +49,8 @@ pub enum Command {
     /// Publish the registry in an international standard.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Check an IATI activity file against the 2.03 schema and the main IATI rules.
+    Validate(ValidateArgs),
     /// The change history, newest first.
     History(HistoryArgs),
 }
@@ -122,6 +124,14 @@ pub enum CodelistCommand {
         #[arg(long, value_enum, default_value_t = TableFormat::Table)]
         format: TableFormat,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The file (.xml or .xml.gz).
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
 }
 
 #[derive(Debug, Subcommand)]

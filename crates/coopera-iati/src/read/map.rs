@@ -50,21 +50,31 @@ pub enum Issue {
     BadNumber { value: String },
     /// A value without a currency, and no default currency: left out.
     NoCurrency,
-    /// A required element is missing; the activity cannot be imported.
+    /// A required element is missing: without `iati-identifier` the activity cannot be
+    /// imported; a missing title is replaced by the identifier, a missing status by 2
+    /// (implementation); other elements that lack a required part are left out.
     Missing { element: &'static str },
     /// A triangular activity whose providers cannot be told apart: kept as bilateral, with
     /// collaboration type 8.
     TriangularRoles,
     /// An end date before its start date: the end was left out.
     EndBeforeStart,
+    /// An identifier with spaces: they were replaced by dashes to make a key.
+    IdentifierSpaces { id: String, kept: String },
     /// Countries already add up to 100%: the regions (which add `sum` more) were left out.
     RegionsOverCountries { sum: String },
 }
 
 impl Warning {
+    /// `path: what is wrong and what was done`.
     pub fn message(&self, lang: Lang) -> String {
+        format!("{}: {}", self.path, self.issue_message(lang))
+    }
+
+    /// What is wrong and what was done, without the path.
+    pub fn issue_message(&self, lang: Lang) -> String {
         let es = lang == Lang::Es;
-        let what = match &self.issue {
+        match &self.issue {
             Issue::UnknownCode { list, code } => {
                 if es {
                     format!("código `{code}` desconocido en la lista {list}; se omitió")
@@ -107,11 +117,24 @@ impl Warning {
                 )
                 .to_owned(),
             Issue::Missing { element } => {
-                if es {
-                    format!("falta <{element}>; la actividad no se puede importar")
-                } else {
-                    format!("<{element}> is missing; the activity cannot be imported")
-                }
+                // What was done depends on what is missing: only an activity without an
+                // identifier is refused; other gaps are filled or their element left out.
+                let done = match *element {
+                    "iati-identifier" => {
+                        lang.pick("la actividad no se puede importar", "the activity cannot be imported")
+                    }
+                    "title" => lang.pick("se usó el identificador como título", "the identifier was used as title"),
+                    "activity-status" => lang.pick(
+                        "se registró en ejecución (2)",
+                        "recorded as implementation (2)",
+                    ),
+                    "transaction-date" => lang.pick("se omitió la transacción", "the transaction was left out"),
+                    e if e.starts_with("document-link") => {
+                        lang.pick("se omitió el enlace al documento", "the document link was left out")
+                    }
+                    _ => lang.pick("se omitió el elemento", "the element was left out"),
+                };
+                if es { format!("falta <{element}>; {done}") } else { format!("<{element}> is missing; {done}") }
             }
             Issue::TriangularRoles => lang
                 .pick(
@@ -119,6 +142,13 @@ impl Warning {
                     "collaboration-type 8 (triangular) without distinguishable first and second providers; recorded as bilateral with collaboration type 8",
                 )
                 .to_owned(),
+            Issue::IdentifierSpaces { id, kept } => {
+                if es {
+                    format!("el identificador `{id}` contiene espacios; se registró como `{kept}`")
+                } else {
+                    format!("the identifier `{id}` contains spaces; recorded as `{kept}`")
+                }
+            }
             Issue::RegionsOverCountries { sum } => {
                 if es {
                     format!("los países ya suman 100 % y las regiones otro {sum} %; se omitieron las regiones")
@@ -129,8 +159,7 @@ impl Warning {
             Issue::EndBeforeStart => lang
                 .pick("fecha final anterior a la inicial; se omitió la final", "end date before the start date; the end was left out")
                 .to_owned(),
-        };
-        format!("{}: {what}", self.path)
+        }
     }
 }
 
@@ -204,8 +233,11 @@ impl Mapper<'_> {
     /// Text of an element: its narratives by language (2.0x), or its own text (1.0x).
     fn text(&self, el: &Element) -> Option<TextDoc> {
         let mut langs = BTreeMap::new();
+        // `xml:lang` is inherited: a narrative without one is in its parent's language, if the
+        // parent says, else in the activity's.
+        let inherited = el.attr_trim("xml:lang").unwrap_or(&self.lang);
         for n in el.children_named("narrative") {
-            let lang = n.attr_trim("xml:lang").unwrap_or(&self.lang).to_ascii_lowercase();
+            let lang = n.attr_trim("xml:lang").unwrap_or(inherited).to_ascii_lowercase();
             let t = n.text.trim();
             if !t.is_empty() {
                 langs.entry(lang).or_insert_with(|| t.to_owned());
@@ -214,8 +246,7 @@ impl Mapper<'_> {
         if langs.is_empty() {
             let t = el.text.trim();
             if !t.is_empty() {
-                let lang = el.attr_trim("xml:lang").unwrap_or(&self.lang).to_ascii_lowercase();
-                langs.insert(lang, t.to_owned());
+                langs.insert(inherited.to_ascii_lowercase(), t.to_owned());
             }
         }
         (!langs.is_empty()).then_some(TextDoc::Langs(langs))
@@ -264,8 +295,9 @@ impl Mapper<'_> {
     }
 
     fn number(&mut self, el: &Element, path: String, value: &str) -> Option<Decimal> {
-        let v = value.trim().replace(',', "");
-        match v.parse::<Decimal>().or_else(|_| Decimal::from_scientific(&v)) {
+        // No thousands separators: `1,5` could be 1.5 or 15, so a comma is an error.
+        let v = value.trim();
+        match v.parse::<Decimal>().or_else(|_| Decimal::from_scientific(v)) {
             Ok(d) => Some(d.normalize()),
             Err(_) => {
                 self.warn(el, path, Issue::BadNumber { value: value.trim().to_owned() });
@@ -296,6 +328,9 @@ impl Mapper<'_> {
             .as_deref()
             .and_then(|r| r.get(..2))
             .filter(|prefix| *prefix != "XM" && *prefix != "XI")
+            // Most prefixes are not countries (`41`, `DA`…): a lookup, not a parse that would
+            // compute suggestions for an error nobody reads.
+            .filter(|prefix| coopera_domain::codelists::COUNTRY.contains(prefix))
             .and_then(|prefix| CountryCode::parse(prefix).ok())
             .map(|c| c.to_string());
         let level = match (kind.as_str(), country.as_deref()) {
@@ -414,7 +449,15 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
             issue: Issue::Missing { element: "iati-identifier" },
         });
     };
-    let id = id.split_whitespace().collect::<Vec<_>>().join("-");
+    let joined = id.split_whitespace().collect::<Vec<_>>().join("-");
+    if joined != id {
+        m.warn(
+            id_el.unwrap_or(el),
+            "iati-identifier".into(),
+            Issue::IdentifierSpaces { id: id.clone(), kept: joined.clone() },
+        );
+    }
+    let id = joined;
 
     let default_currency = m.code(el, "@default-currency".into(), el.attr("default-currency"), CurrencyCode::parse);
     let humanitarian = matches!(el.attr_trim("humanitarian"), Some("1" | "true"));

@@ -3,21 +3,27 @@
 //!
 //! Hostile input is refused: no DTD (a `<!DOCTYPE` stops the file), no entities but the five
 //! predefined ones and character references, bounded nesting depth and text and attribute
-//! sizes. Every element keeps the line and column where it starts.
+//! sizes. Sizes are bounded as the bytes arrive, not after: one event (a text node, a tag with
+//! its attributes, a comment) that grows past the limit stops the file before it is buffered
+//! whole, so a file of gigabytes of whitespace or one endless comment cannot exhaust memory.
+//! Every element keeps the line and column where it starts.
 
-use std::io::BufRead;
+use std::io::{self, BufRead, Read};
 
+use coopera_domain::Lang;
 use quick_xml::Reader;
+use quick_xml::errors::SyntaxError;
 use quick_xml::events::{BytesStart, Event};
 
 /// Limits that keep a hostile or broken file from exhausting memory.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// Maximum element nesting depth.
+    /// Maximum element nesting depth, counting `<iati-activities>` as depth 1 (default 64).
     pub max_depth: usize,
-    /// Maximum size in bytes of one text node or attribute value.
+    /// Maximum size in bytes of one text node or attribute value (default 4 MiB). A single
+    /// tag or comment may take up to 64 KiB more than this.
     pub max_text: usize,
-    /// Maximum number of elements in one activity.
+    /// Maximum number of elements in one activity (default 200,000).
     pub max_elements: usize,
 }
 
@@ -77,7 +83,7 @@ pub enum XmlErrorKind {
     Entity(String),
     #[error("elements nested deeper than {0} levels")]
     TooDeep(usize),
-    #[error("a text or attribute value larger than {0} bytes")]
+    #[error("a text, tag, comment or attribute value larger than {0} bytes")]
     TooLarge(usize),
     #[error("an activity with more than {0} elements")]
     TooManyElements(usize),
@@ -85,25 +91,188 @@ pub enum XmlErrorKind {
     Truncated,
     #[error("the root element is <{0}>, not <iati-activities>")]
     NotActivities(String),
+    /// The bytes could not be read (a disk error, a corrupt or oversized compressed stream).
+    #[error("cannot read the file: {0}")]
+    Io(String),
+}
+
+impl XmlErrorKind {
+    /// The problem in the user's language, without its position (callers place it).
+    pub fn message(&self, lang: Lang) -> String {
+        let en = self.to_string();
+        if lang == Lang::En {
+            return en;
+        }
+        match self {
+            XmlErrorKind::Malformed(detail) => format!("XML mal formado: {detail}"),
+            XmlErrorKind::Doctype => {
+                "el archivo declara una DTD (<!DOCTYPE>); las DTD se rechazan por seguridad".to_owned()
+            }
+            XmlErrorKind::Entity(name) => format!(
+                "entidad desconocida `&{name};`; solo se admiten &lt; &gt; &amp; &apos; &quot; y referencias de carácter"
+            ),
+            XmlErrorKind::TooDeep(n) => format!("elementos anidados a más de {n} niveles"),
+            XmlErrorKind::TooLarge(n) => format!("un texto, etiqueta, comentario o atributo de más de {n} bytes"),
+            XmlErrorKind::TooManyElements(n) => format!("una actividad con más de {n} elementos"),
+            XmlErrorKind::Truncated => "el archivo termina antes de cerrar sus elementos (¿está truncado?)".to_owned(),
+            XmlErrorKind::NotActivities(root) => format!("el elemento raíz es <{root}>, no <iati-activities>"),
+            XmlErrorKind::Io(detail) => format!("no se puede leer el archivo: {detail}"),
+        }
+    }
+}
+
+/// Extra bytes one tag or comment may take beyond `Limits::max_text`.
+const TAG_SLACK: usize = 64 << 10;
+
+/// A reader that lets one XML event consume at most `max` bytes: the parser buffers a whole
+/// event before handing it over, so the bound has to apply while the bytes come in.
+struct EventBudget<R> {
+    inner: R,
+    left: usize,
+    max: usize,
+    exceeded: bool,
+}
+
+impl<R: BufRead> EventBudget<R> {
+    fn reset(&mut self) {
+        self.left = self.max;
+    }
+}
+
+impl<R: BufRead> Read for EventBudget<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for EventBudget<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let available = self.inner.fill_buf()?;
+        if available.is_empty() {
+            return Ok(available);
+        }
+        if self.left == 0 {
+            self.exceeded = true;
+            return Err(io::Error::other(format!("one XML event is larger than {} bytes", self.max)));
+        }
+        let n = available.len().min(self.left);
+        Ok(&available[..n])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.left = self.left.saturating_sub(n);
+        self.inner.consume(n);
+    }
+}
+
+/// Line bookkeeping: the current line and the byte offset where it starts.
+#[derive(Debug, Clone, Copy)]
+struct Lines {
+    line: u32,
+    line_start: u64,
+}
+
+impl Lines {
+    /// Counts the newlines of an event's raw bytes, which start at byte `base`.
+    fn advance(&mut self, raw: &[u8], base: u64) {
+        let newlines = raw.iter().filter(|b| **b == b'\n').count();
+        if newlines > 0 {
+            self.line = self.line.saturating_add(newlines as u32);
+            let last = raw.iter().rposition(|b| *b == b'\n').unwrap_or_default();
+            self.line_start = base + last as u64 + 1;
+        }
+    }
+
+    /// Line and column (1-based, in bytes) of the byte at `offset` on the current line.
+    fn at(&self, offset: u64) -> Pos {
+        Pos { line: self.line, column: (offset.saturating_sub(self.line_start) + 1).min(u64::from(u32::MAX)) as u32 }
+    }
+}
+
+/// Where something starts in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pos {
+    line: u32,
+    column: u32,
+}
+
+impl Pos {
+    fn error(self, kind: XmlErrorKind) -> XmlError {
+        XmlError { line: self.line, column: self.column, kind }
+    }
+}
+
+/// The tokenizer with its line count: separate from the tree building so that an event can
+/// borrow the buffer while the rest of the stream is updated.
+struct Parser<R> {
+    reader: Reader<EventBudget<R>>,
+    buf: Vec<u8>,
+    lines: Lines,
+    max_text: usize,
+}
+
+impl<R: BufRead> Parser<R> {
+    /// Reads one event and where it starts; refuses DTDs. The event borrows the buffer.
+    fn next(&mut self) -> Result<(Event<'_>, Pos), XmlError> {
+        self.buf.clear();
+        self.reader.get_mut().reset();
+        let start = self.reader.buffer_position();
+        let pos = self.lines.at(start);
+        let event = match self.reader.read_event_into(&mut self.buf) {
+            Ok(e) => e,
+            Err(err) => {
+                let kind = match err {
+                    _ if self.reader.get_ref().exceeded => XmlErrorKind::TooLarge(self.max_text),
+                    quick_xml::Error::Io(e) => XmlErrorKind::Io(e.to_string()),
+                    // The input ended inside a tag, comment, CDATA section or declaration.
+                    quick_xml::Error::Syntax(
+                        SyntaxError::UnclosedTag
+                        | SyntaxError::UnclosedComment
+                        | SyntaxError::UnclosedCData
+                        | SyntaxError::UnclosedPI
+                        | SyntaxError::UnclosedXmlDecl
+                        | SyntaxError::UnclosedDoctype
+                        | SyntaxError::UnclosedSingleQuotedAttributeValue
+                        | SyntaxError::UnclosedDoubleQuotedAttributeValue,
+                    ) => XmlErrorKind::Truncated,
+                    other => XmlErrorKind::Malformed(other.to_string()),
+                };
+                return Err(pos.error(kind));
+            }
+        };
+        // Offsets of the raw bytes relative to `start`, by the markup that precedes them.
+        let (raw, skip): (&[u8], u64) = match &event {
+            Event::Start(e) | Event::Empty(e) => (e.as_ref().as_bytes(), 1),
+            Event::End(e) => (e.as_ref().as_bytes(), 2),
+            Event::Text(e) => (e.as_ref().as_bytes(), 0),
+            Event::CData(e) => (e.as_ref().as_bytes(), 9),
+            Event::Comment(e) => (e.as_ref().as_bytes(), 4),
+            Event::PI(e) => (e.as_ref().as_bytes(), 2),
+            Event::Decl(e) => (e.as_ref().as_bytes(), 2),
+            Event::DocType(_) => return Err(pos.error(XmlErrorKind::Doctype)),
+            Event::GeneralRef(_) | Event::Eof => (&[], 0),
+        };
+        self.lines.advance(raw, start + skip);
+        Ok((event, pos))
+    }
 }
 
 /// Reads `<iati-activities>` and yields its `<iati-activity>` children one at a time.
 pub struct ActivityStream<R: BufRead> {
-    reader: Reader<R>,
-    buf: Vec<u8>,
+    parser: Parser<R>,
     limits: Limits,
     /// Attributes of the root `<iati-activities>` element (version, generated-datetime…).
     pub root: Element,
-    line: u32,
-    /// Byte offset where the current line starts.
-    line_start: u64,
     done: bool,
-    started: bool,
 }
 
 impl<R: BufRead> std::fmt::Debug for ActivityStream<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ActivityStream").field("line", &self.line).finish()
+        f.debug_struct("ActivityStream").field("line", &self.parser.lines.line).finish()
     }
 }
 
@@ -144,142 +313,85 @@ fn resolve_ref(name: &str, out: &mut String) -> Result<(), XmlErrorKind> {
     Ok(())
 }
 
+/// An element with its attributes unescaped, without children yet. Errors point at the tag.
+fn element_from(e: &BytesStart<'_>, limits: &Limits, pos: Pos) -> Result<Element, XmlError> {
+    let name = e.name().as_ref().to_owned();
+    let mut attrs = Vec::new();
+    for a in e.attributes() {
+        let a = a.map_err(|err| pos.error(XmlErrorKind::Malformed(err.to_string())))?;
+        if a.value.len() > limits.max_text {
+            return Err(pos.error(XmlErrorKind::TooLarge(limits.max_text)));
+        }
+        let key = a.key.as_ref().to_owned();
+        let raw: &str = &a.value;
+        let mut value = String::with_capacity(raw.len());
+        unescape_into(raw, &mut value).map_err(|k| pos.error(k))?;
+        attrs.push((key, value));
+    }
+    Ok(Element { name, attrs, text: String::new(), children: Vec::new(), line: pos.line, column: pos.column })
+}
+
 impl<R: BufRead> ActivityStream<R> {
     /// Reads up to the root element. Fails if the file does not start as IATI activities.
     pub fn new(input: R, limits: Limits) -> Result<ActivityStream<R>, XmlError> {
-        let mut reader = Reader::from_reader(input);
+        let max = limits.max_text.saturating_add(TAG_SLACK);
+        let mut reader = Reader::from_reader(EventBudget { inner: input, left: max, max, exceeded: false });
         let config = reader.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
-        let mut stream = ActivityStream {
+        let parser = Parser {
             reader,
-            buf: Vec::new(),
-            limits,
-            root: Element::default(),
-            line: 1,
-            line_start: 0,
-            done: false,
-            started: false,
+            buf: Vec::with_capacity(4096),
+            lines: Lines { line: 1, line_start: 0 },
+            max_text: limits.max_text,
         };
+        let mut stream = ActivityStream { parser, limits, root: Element::default(), done: false };
         stream.read_root()?;
         Ok(stream)
     }
 
-    fn error(&self, kind: XmlErrorKind) -> XmlError {
-        let pos = self.reader.buffer_position();
-        XmlError { line: self.line, column: (pos.saturating_sub(self.line_start) + 1) as u32, kind }
-    }
-
-    /// Counts the newlines of an event's raw bytes, which start at byte `base`.
-    fn advance(&mut self, raw: &[u8], base: u64) {
-        for (i, b) in raw.iter().enumerate() {
-            if *b == b'\n' {
-                self.line += 1;
-                self.line_start = base + i as u64 + 1;
-            }
-        }
-    }
-
-    fn position_of(&self, start: u64) -> (u32, u32) {
-        (self.line, (start.saturating_sub(self.line_start) + 1) as u32)
-    }
-
-    fn element_from(&self, e: &BytesStart<'_>, line: u32, column: u32) -> Result<Element, XmlError> {
-        let name = e.name().as_ref().to_owned();
-        let mut attrs = Vec::new();
-        for a in e.attributes() {
-            let a = a.map_err(|err| self.error(XmlErrorKind::Malformed(err.to_string())))?;
-            if a.value.len() > self.limits.max_text {
-                return Err(self.error(XmlErrorKind::TooLarge(self.limits.max_text)));
-            }
-            let key = a.key.as_ref().to_owned();
-            let raw: &str = &a.value;
-            let mut value = String::with_capacity(raw.len());
-            unescape_into(raw, &mut value).map_err(|k| self.error(k))?;
-            attrs.push((key, value));
-        }
-        Ok(Element { name, attrs, text: String::new(), children: Vec::new(), line, column })
-    }
-
-    /// Reads one event, keeping line numbers; refuses DTDs. Returns an owned event.
-    fn next_event(&mut self) -> Result<(Event<'static>, u64), XmlError> {
-        self.buf.clear();
-        let start = self.reader.buffer_position();
-        let event = match self.reader.read_event_into(&mut self.buf) {
-            Ok(e) => e.into_owned(),
-            Err(err) => {
-                let kind = match &err {
-                    quick_xml::Error::Syntax(_) | quick_xml::Error::IllFormed(_)
-                        if self.reader.buffer_position() > 0 =>
-                    {
-                        XmlErrorKind::Malformed(err.to_string())
-                    }
-                    _ => XmlErrorKind::Malformed(err.to_string()),
-                };
-                return Err(self.error(kind));
-            }
-        };
-        // Offsets of the raw bytes relative to `start`, by the markup that precedes them.
-        let (raw, skip): (&[u8], u64) = match &event {
-            Event::Start(e) | Event::Empty(e) => (e.as_ref().as_bytes(), 1),
-            Event::End(e) => (e.as_ref().as_bytes(), 2),
-            Event::Text(e) => (e.as_ref().as_bytes(), 0),
-            Event::CData(e) => (e.as_ref().as_bytes(), 9),
-            Event::Comment(e) => (e.as_ref().as_bytes(), 4),
-            Event::PI(e) => (e.as_ref().as_bytes(), 2),
-            Event::Decl(e) => (e.as_ref().as_bytes(), 2),
-            Event::DocType(_) => return Err(self.error(XmlErrorKind::Doctype)),
-            Event::GeneralRef(_) | Event::Eof => (&[], 0),
-        };
-        let raw = raw.to_vec();
-        self.advance(&raw, start + skip);
-        Ok((event, start))
-    }
-
     fn read_root(&mut self) -> Result<(), XmlError> {
         loop {
-            let (event, start) = self.next_event()?;
+            let (event, pos) = self.parser.next()?;
             match event {
                 Event::Start(e) | Event::Empty(e) => {
-                    let (line, column) = self.position_of(start);
-                    let root = self.element_from(&e, line, column)?;
+                    let root = element_from(&e, &self.limits, pos)?;
                     if root.name != "iati-activities" {
-                        return Err(XmlError { line, column, kind: XmlErrorKind::NotActivities(root.name) });
+                        return Err(pos.error(XmlErrorKind::NotActivities(root.name)));
                     }
                     self.root = root;
-                    self.started = true;
                     return Ok(());
                 }
-                Event::Eof => return Err(self.error(XmlErrorKind::Malformed("no root element".into()))),
+                Event::Eof => return Err(pos.error(XmlErrorKind::Malformed("no root element".into()))),
                 Event::Text(t) if t.as_ref().trim().is_empty() => {}
                 Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) => {
-                    return Err(self.error(XmlErrorKind::Malformed("text before the root element".into())));
+                    return Err(pos.error(XmlErrorKind::Malformed("text before the root element".into())));
                 }
                 _ => {}
             }
         }
     }
 
-    /// Reads the element that `start` opened, with its whole subtree.
+    /// Reads the element that `start` opened, with its whole subtree. `root` is at depth 2.
     fn read_subtree(&mut self, mut root: Element) -> Result<Element, XmlError> {
+        let limits = self.limits;
         let mut stack: Vec<Element> = Vec::new();
         let mut count = 1usize;
         loop {
-            let (event, start) = self.next_event()?;
-            let depth = stack.len() + 2;
+            let (event, pos) = self.parser.next()?;
+            // The depth an element opened now would have.
+            let depth = stack.len() + 3;
             match event {
-                Event::Start(_) | Event::Empty(_) if depth > self.limits.max_depth => {
-                    return Err(self.error(XmlErrorKind::TooDeep(self.limits.max_depth)));
+                Event::Start(_) | Event::Empty(_) if depth > limits.max_depth => {
+                    return Err(pos.error(XmlErrorKind::TooDeep(limits.max_depth)));
                 }
                 Event::Start(e) => {
                     count += 1;
-                    let (line, column) = self.position_of(start);
-                    stack.push(self.element_from(&e, line, column)?);
+                    stack.push(element_from(&e, &limits, pos)?);
                 }
                 Event::Empty(e) => {
                     count += 1;
-                    let (line, column) = self.position_of(start);
-                    let child = self.element_from(&e, line, column)?;
+                    let child = element_from(&e, &limits, pos)?;
                     stack.last_mut().unwrap_or(&mut root).children.push(child);
                 }
                 Event::End(_) => match stack.pop() {
@@ -288,30 +400,30 @@ impl<R: BufRead> ActivityStream<R> {
                 },
                 Event::Text(t) => {
                     let current = stack.last_mut().unwrap_or(&mut root);
-                    let result = unescape_into(t.as_ref(), &mut current.text);
-                    let too_large = current.text.len() > self.limits.max_text;
-                    result.map_err(|k| self.error(k))?;
-                    if too_large {
-                        return Err(self.error(XmlErrorKind::TooLarge(self.limits.max_text)));
+                    unescape_into(t.as_ref(), &mut current.text).map_err(|k| pos.error(k))?;
+                    if current.text.len() > limits.max_text {
+                        return Err(pos.error(XmlErrorKind::TooLarge(limits.max_text)));
                     }
                 }
                 Event::CData(t) => {
                     let current = stack.last_mut().unwrap_or(&mut root);
                     current.text.push_str(t.as_ref());
-                    if current.text.len() > self.limits.max_text {
-                        return Err(self.error(XmlErrorKind::TooLarge(self.limits.max_text)));
+                    if current.text.len() > limits.max_text {
+                        return Err(pos.error(XmlErrorKind::TooLarge(limits.max_text)));
                     }
                 }
                 Event::GeneralRef(r) => {
                     let current = stack.last_mut().unwrap_or(&mut root);
-                    let result = resolve_ref(r.as_ref(), &mut current.text);
-                    result.map_err(|k| self.error(k))?;
+                    resolve_ref(r.as_ref(), &mut current.text).map_err(|k| pos.error(k))?;
+                    if current.text.len() > limits.max_text {
+                        return Err(pos.error(XmlErrorKind::TooLarge(limits.max_text)));
+                    }
                 }
-                Event::Eof => return Err(self.error(XmlErrorKind::Truncated)),
+                Event::Eof => return Err(pos.error(XmlErrorKind::Truncated)),
                 Event::Comment(_) | Event::PI(_) | Event::Decl(_) | Event::DocType(_) => {}
             }
-            if count > self.limits.max_elements {
-                return Err(self.error(XmlErrorKind::TooManyElements(self.limits.max_elements)));
+            if count > limits.max_elements {
+                return Err(pos.error(XmlErrorKind::TooManyElements(limits.max_elements)));
             }
         }
     }
@@ -330,19 +442,17 @@ impl<R: BufRead> ActivityStream<R> {
 
     fn next_activity_inner(&mut self) -> Result<Option<Element>, XmlError> {
         loop {
-            let (event, start) = self.next_event()?;
+            let (event, pos) = self.parser.next()?;
             match event {
                 Event::Start(e) => {
-                    let (line, column) = self.position_of(start);
-                    let element = self.element_from(&e, line, column)?;
+                    let element = element_from(&e, &self.limits, pos)?;
                     let subtree = self.read_subtree(element)?;
                     if subtree.name == "iati-activity" {
                         return Ok(Some(subtree));
                     }
                 }
                 Event::Empty(e) => {
-                    let (line, column) = self.position_of(start);
-                    let element = self.element_from(&e, line, column)?;
+                    let element = element_from(&e, &self.limits, pos)?;
                     if element.name == "iati-activity" {
                         return Ok(Some(element));
                     }
@@ -350,19 +460,18 @@ impl<R: BufRead> ActivityStream<R> {
                 Event::End(_) => {
                     // The root closed: only whitespace, comments or PIs may follow.
                     loop {
-                        match self.next_event()?.0 {
+                        let (event, pos) = self.parser.next()?;
+                        match event {
                             Event::Eof => return Ok(None),
                             Event::Text(t) if t.as_ref().trim().is_empty() => {}
                             Event::Comment(_) | Event::PI(_) => {}
                             _ => {
-                                return Err(
-                                    self.error(XmlErrorKind::Malformed("content after the root element".into()))
-                                );
+                                return Err(pos.error(XmlErrorKind::Malformed("content after the root element".into())));
                             }
                         }
                     }
                 }
-                Event::Eof => return Err(self.error(XmlErrorKind::Truncated)),
+                Event::Eof => return Err(pos.error(XmlErrorKind::Truncated)),
                 _ => {}
             }
         }

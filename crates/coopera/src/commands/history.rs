@@ -3,7 +3,7 @@
 use coopera_store::{HistoryFilter, RecordKind, Store};
 
 use super::{Ctx, Failure, print_table};
-use crate::cli::HistoryArgs;
+use crate::cli::{HistoryArgs, TableFormat};
 use crate::output::Table;
 
 pub fn run(ctx: &Ctx, args: HistoryArgs) -> Result<(), Failure> {
@@ -33,6 +33,21 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> Result<(), Failure> {
         ("key", ctx.pick("Registro", "Record"), false),
         ("action", ctx.pick("Cambio", "Change"), false),
     ]);
+    if args.format == TableFormat::Json {
+        // JSON carries the documents before and after each change; the table only says which.
+        let parse = |d: &Option<String>| d.as_deref().and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok());
+        let rows: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id, "at": c.at, "author": c.author, "kind": c.kind.as_str(), "key": c.key,
+                    "action": c.action.as_str(), "before": parse(&c.before), "after": parse(&c.after),
+                })
+            })
+            .collect();
+        super::print(&serde_json::to_string_pretty(&rows).unwrap_or_default());
+        return Ok(());
+    }
     for c in changes {
         t.push(vec![
             c.id.into(),

@@ -2,11 +2,12 @@
 //! and says what it did: activities new, updated and unchanged, every warning and error with
 //! its file, line and column.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
 use coopera_domain::Lang;
+use coopera_domain::activity::Activity;
 use coopera_domain::doc::OrganisationDoc;
 use coopera_iati::read::map::MapOptions;
 use coopera_iati::read::{FileReader, Item, ReadError, ReadOptions};
@@ -125,10 +126,26 @@ pub fn run(ctx: &Ctx, args: ImportIatiArgs) -> Result<(), Failure> {
         Progress { enabled: args.format == SummaryFormat::Text && std::io::stderr().is_terminal(), total: files.len() };
     let mut summary = Summary { files: files.len(), ..Default::default() };
     let mut seen: HashMap<String, (String, u32)> = HashMap::new();
-    for (i, file) in files.iter().enumerate() {
-        progress.show(i, file, summary.activities.iter().sum(), ctx.lang);
-        import_file(ctx, &mut store, file, &options, &mut seen, &mut summary)?;
-    }
+    // Reading (parsing, mapping, checking) runs on its own thread, one file ahead of the
+    // writing, which keeps the database's order of files. The channel holds one file, so at
+    // most three files are in memory at a time.
+    let lang = ctx.lang;
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<ReadFile>(1);
+        let (files, options) = (&files, &options);
+        scope.spawn(move || {
+            for path in files {
+                if sender.send(read_file(path, options, lang)).is_err() {
+                    break; // the writer stopped
+                }
+            }
+        });
+        for (i, read) in receiver.iter().enumerate() {
+            progress.show(i, &files[i], summary.activities.iter().sum(), lang);
+            store_file(ctx, &mut store, read, options, &mut seen, &mut summary)?;
+        }
+        Ok::<(), Failure>(())
+    })?;
     progress.show(
         files.len(),
         files.last().map_or(Path::new(""), |p| p.as_path()),
@@ -160,43 +177,51 @@ fn read_error_note(file: &str, e: &ReadError, lang: Lang) -> Note {
         _ => (0, 0),
     };
     let prefix = lang.pick("no se importó el archivo", "file not imported");
-    Note { file: file.to_owned(), line, column, activity: None, message: format!("{prefix}: {e}") }
+    Note { file: file.to_owned(), line, column, activity: None, message: format!("{prefix}: {}", e.message(lang)) }
 }
 
-fn import_file(
-    ctx: &Ctx,
-    store: &mut SqliteStore,
-    path: &Path,
-    options: &ReadOptions,
-    seen: &mut HashMap<String, (String, u32)>,
-    summary: &mut Summary,
-) -> Result<(), Failure> {
+/// One file as read, mapped and checked, before anything is stored.
+#[derive(Debug, Default)]
+struct ReadFile {
+    path: PathBuf,
+    file: String,
+    /// The error that stopped the file: nothing of it is stored.
+    failed: Option<Note>,
+    organisations: BTreeMap<String, OrganisationDoc>,
+    /// Activities that passed the domain's checks: line, identifier, record.
+    activities: Vec<(u32, String, Activity)>,
+    warnings: Vec<Note>,
+    /// Activities that could not be read (no identifier).
+    refused: Vec<Note>,
+    /// Activities that failed the domain's checks.
+    invalid: Vec<Note>,
+    /// Identifiers repeated within the file.
+    duplicates: Vec<Note>,
+}
+
+/// Reads a whole file: pure work, no database, so that it can run beside the writing.
+fn read_file(path: &Path, options: &ReadOptions, lang: Lang) -> ReadFile {
     let file = path.display().to_string();
-    let lang = ctx.lang;
+    let mut out = ReadFile { path: path.to_owned(), file: file.clone(), ..Default::default() };
     let reader = match FileReader::open(path, options) {
         Ok(r) => r,
         Err(e) => {
-            summary.errors.push(read_error_note(&file, &e, lang));
-            return Ok(());
+            out.failed = Some(read_error_note(&file, &e, lang));
+            return out;
         }
     };
-    let mut orgs: BTreeMap<String, OrganisationDoc> = BTreeMap::new();
-    let mut activities = Vec::new();
-    let mut warnings = Vec::new();
-    let mut errors = Vec::new();
-    let mut duplicates = Vec::new();
     let mut in_file: HashMap<String, u32> = HashMap::new();
     for item in reader {
         let item = match item {
             Ok(item) => item,
             Err(e) => {
-                // A file that breaks off is not imported at all.
-                summary.errors.push(read_error_note(&file, &e, lang));
-                return Ok(());
+                // A file that breaks off is not imported at all: what was read of it goes.
+                let failed = Some(read_error_note(&file, &e, lang));
+                return ReadFile { path: out.path, file: out.file, failed, ..Default::default() };
             }
         };
         match item {
-            Item::Refused(w) => errors.push(Note {
+            Item::Refused(w) => out.refused.push(Note {
                 file: file.clone(),
                 line: w.line,
                 column: w.column,
@@ -204,9 +229,10 @@ fn import_file(
                 message: w.message(lang),
             }),
             Item::Activity { line, mapped } => {
+                let mapped = *mapped;
                 let id = mapped.activity.id.clone();
                 for w in &mapped.warnings {
-                    warnings.push(Note {
+                    out.warnings.push(Note {
                         file: file.clone(),
                         line: w.line,
                         column: w.column,
@@ -215,7 +241,7 @@ fn import_file(
                     });
                 }
                 if let Some(first) = in_file.get(&id) {
-                    duplicates.push(Note {
+                    out.duplicates.push(Note {
                         file: file.clone(),
                         line,
                         column: 1,
@@ -228,36 +254,135 @@ fn import_file(
                     continue;
                 }
                 in_file.insert(id.clone(), line);
-                if let Some((other, other_line)) = seen.get(&id)
-                    && *other != file
-                {
-                    duplicates.push(Note {
-                        file: file.clone(),
-                        line,
-                        column: 1,
-                        activity: Some(id.clone()),
-                        message: match lang {
-                            Lang::Es => {
-                                format!("el identificador ya estaba en {other}:{other_line}; esta versión lo actualiza")
-                            }
-                            Lang::En => format!("identifier already in {other}:{other_line}; this version updates it"),
-                        },
-                    });
-                }
-                seen.insert(id, (file.clone(), line));
                 for o in mapped.organisations {
-                    orgs.entry(o.key.clone()).or_insert(o);
+                    out.organisations.entry(o.key.clone()).or_insert(o);
                 }
-                activities.push((line, mapped.activity));
+                match mapped.activity.into_domain() {
+                    Ok(a) => out.activities.push((line, id, a)),
+                    Err(problems) => {
+                        for p in problems.iter() {
+                            out.invalid.push(Note {
+                                file: file.clone(),
+                                line,
+                                column: 1,
+                                activity: Some(id.clone()),
+                                message: p.message(lang),
+                            });
+                        }
+                    }
+                }
             }
         }
     }
+    out
+}
 
-    // Organisations already in the registry are kept as they are: the registry's record
-    // (curated by its users) wins over a publisher's label.
-    let mut records = Vec::new();
-    let mut lines = Vec::new();
-    for (key, doc) in orgs {
+/// Stores what was read of one file in one transaction, and accounts for it.
+fn store_file(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    read: ReadFile,
+    options: &ReadOptions,
+    seen: &mut HashMap<String, (String, u32)>,
+    summary: &mut Summary,
+) -> Result<(), Failure> {
+    let lang = ctx.lang;
+    let file = read.file;
+    if let Some(failed) = read.failed {
+        summary.errors.push(failed);
+        return Ok(());
+    }
+    let path = read.path.as_path();
+    let mut errors = read.refused;
+    let mut duplicates = read.duplicates;
+    for (line, id, _) in &read.activities {
+        if let Some((other, other_line)) = seen.get(id)
+            && *other != file
+        {
+            duplicates.push(Note {
+                file: file.clone(),
+                line: *line,
+                column: 1,
+                activity: Some(id.clone()),
+                message: match lang {
+                    Lang::Es => {
+                        format!("el identificador ya estaba en {other}:{other_line}; esta versión lo actualiza")
+                    }
+                    Lang::En => format!("identifier already in {other}:{other_line}; this version updates it"),
+                },
+            });
+        }
+        seen.insert(id.clone(), (file.clone(), *line));
+    }
+    duplicates.sort_by_key(|d| d.line);
+
+    let (mut records, mut lines) = records_of(store, read.organisations, read.activities, &file, lang, &mut errors)?;
+    errors.extend(read.invalid);
+    // Leave out what the store refused, say why, and store the rest. Refusals are rare (an
+    // organisation the domain refused, named by an activity), so the batch is not copied in
+    // case of one: the file is read again. Each round leaves out at least one more record.
+    let mut left_out: HashSet<(RecordKind, String)> = HashSet::new();
+    let result = loop {
+        let kinds: Vec<RecordKind> = records.iter().map(Record::kind).collect();
+        match store.record(&ctx.user, records) {
+            Err(StoreError::Invalid(refused))
+                if refused.iter().any(|r| !left_out.contains(&(r.kind, r.key.clone()))) =>
+            {
+                for r in &refused {
+                    let (line, activity) = lines.get(r.index).cloned().unwrap_or_default();
+                    for p in r.problems.iter() {
+                        errors.push(Note {
+                            file: file.clone(),
+                            line,
+                            column: 1,
+                            activity: activity.clone(),
+                            message: p.message(lang),
+                        });
+                    }
+                    left_out.insert((r.kind, r.key.clone()));
+                }
+                let again = read_file(path, options, lang);
+                let mut ignored = Vec::new();
+                (records, lines) = records_of(store, again.organisations, again.activities, &file, lang, &mut ignored)?;
+                let keep: Vec<bool> = records.iter().map(|r| !left_out.contains(&(r.kind(), r.key()))).collect();
+                let mut k = keep.iter();
+                records.retain(|_| k.next().copied().unwrap_or(false));
+                let mut k = keep.iter();
+                lines.retain(|_| k.next().copied().unwrap_or(false));
+            }
+            other => break other.map(|written| (written, kinds)),
+        }
+    };
+    let (written, kinds) = result.map_err(|e| Failure::store(e, lang))?;
+    for (kind, outcome) in kinds.iter().zip(&written.outcomes) {
+        match kind {
+            RecordKind::Activity => summary.activities[outcome_index(*outcome)] += 1,
+            RecordKind::Organisation if *outcome == Outcome::Created => summary.organisations_new += 1,
+            _ => {}
+        }
+    }
+    summary.files_imported += 1;
+    summary.warnings.extend(read.warnings);
+    summary.errors.extend(errors);
+    summary.duplicates.extend(duplicates);
+    Ok(())
+}
+
+/// The records to write for a file, organisations first (those not yet in the registry: the
+/// registry's record, curated by its users, wins over a publisher's label), each with its line
+/// and identifier. Organisations the domain refuses become errors.
+#[allow(clippy::type_complexity)]
+fn records_of(
+    store: &SqliteStore,
+    organisations: BTreeMap<String, OrganisationDoc>,
+    activities: Vec<(u32, String, Activity)>,
+    file: &str,
+    lang: Lang,
+    errors: &mut Vec<Note>,
+) -> Result<(Vec<Record>, Vec<(u32, Option<String>)>), Failure> {
+    let mut records = Vec::with_capacity(organisations.len() + activities.len());
+    let mut lines = Vec::with_capacity(records.capacity());
+    for (key, doc) in organisations {
         let exists = store.organisation(&key).map_err(|e| Failure::store(e, lang))?.is_some();
         if exists {
             continue;
@@ -268,7 +393,7 @@ fn import_file(
                 lines.push((0, None));
             }
             Err(p) => errors.push(Note {
-                file: file.clone(),
+                file: file.to_owned(),
                 line: 0,
                 column: 0,
                 activity: None,
@@ -276,62 +401,11 @@ fn import_file(
             }),
         }
     }
-    for (line, doc) in activities {
-        let id = doc.id.clone();
-        match doc.into_domain() {
-            Ok(a) => {
-                records.push(Record::Activity(Box::new(a)));
-                lines.push((line, Some(id)));
-            }
-            Err(problems) => {
-                for p in problems.iter() {
-                    errors.push(Note {
-                        file: file.clone(),
-                        line,
-                        column: 1,
-                        activity: Some(id.clone()),
-                        message: p.message(lang),
-                    });
-                }
-            }
-        }
+    for (line, id, activity) in activities {
+        records.push(Record::Activity(Box::new(activity)));
+        lines.push((line, Some(id)));
     }
-    let result = match store.record(&ctx.user, records.clone()) {
-        Err(StoreError::Invalid(refused)) => {
-            // Leave out what the store refused, say why, and store the rest.
-            let mut drop = vec![false; records.len()];
-            for r in &refused {
-                drop[r.index] = true;
-                let (line, activity) = lines[r.index].clone();
-                for p in r.problems.iter() {
-                    errors.push(Note {
-                        file: file.clone(),
-                        line,
-                        column: 1,
-                        activity: activity.clone(),
-                        message: p.message(lang),
-                    });
-                }
-            }
-            let kept: Vec<Record> = records.into_iter().zip(drop).filter(|(_, d)| !d).map(|(r, _)| r).collect();
-            records = kept;
-            store.record(&ctx.user, records.clone())
-        }
-        other => other,
-    };
-    let written = result.map_err(|e| Failure::store(e, lang))?;
-    for (record, outcome) in records.iter().zip(&written.outcomes) {
-        match record.kind() {
-            RecordKind::Activity => summary.activities[outcome_index(*outcome)] += 1,
-            RecordKind::Organisation if *outcome == Outcome::Created => summary.organisations_new += 1,
-            _ => {}
-        }
-    }
-    summary.files_imported += 1;
-    summary.warnings.extend(warnings);
-    summary.errors.extend(errors);
-    summary.duplicates.extend(duplicates);
-    Ok(())
+    Ok((records, lines))
 }
 
 fn summary_json(s: &Summary) -> Value {

@@ -20,6 +20,7 @@ mod history;
 mod import;
 mod org;
 mod report;
+mod validate;
 
 /// What every command needs: language, database file, the user who writes.
 #[derive(Debug)]
@@ -136,5 +137,6 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::History(args) => history::run(&ctx, args),
         Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),
         Command::Export(crate::cli::ExportCommand::Iati(args)) => export::run(&ctx, args),
+        Command::Validate(args) => validate::run(&ctx, args),
     }
 }

@@ -9,6 +9,8 @@ use serde_json::Value;
 
 mod demo;
 mod files;
+mod import;
+mod validate_export;
 
 /// A fresh database and a way to run `coopera` against it.
 struct Coopera {
