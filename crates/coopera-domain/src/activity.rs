@@ -414,6 +414,12 @@ impl Activity {
                 &mut problems,
             );
         }
+        for (i, pt) in parts.points.iter().enumerate() {
+            if pt.latitude.is_some() != pt.longitude.is_some() {
+                let missing = if pt.latitude.is_none() { "latitude" } else { "longitude" };
+                problems.add(format!("points[{i}].{missing}"), None, Rule::Required);
+            }
+        }
         for (i, l) in parts.document_links.iter().enumerate() {
             if l.title.is_empty() {
                 problems.add(format!("document_links[{i}].title"), None, Rule::Required);
@@ -473,7 +479,10 @@ impl Activity {
     /// cross-border. `org` looks up the participants' organisations.
     pub fn derive<'a>(&self, home: CountryCode, org: impl Fn(&OrgKey) -> Option<&'a Organisation>) -> Derived {
         let mut gives = false;
-        let mut receives = self.0.countries.iter().any(|c| c.country == home);
+        // The home country receives when it is a recipient country of the activity or, for
+        // publishers that give countries per transaction, of one of its transactions.
+        let mut receives = self.0.countries.iter().any(|c| c.country == home)
+            || self.0.transactions.iter().any(|t| t.country == Some(home));
         let mut decentralised = false;
         for p in &self.0.participants {
             let Some(o) = org(&p.org) else { continue };
@@ -712,6 +721,20 @@ mod tests {
         let found = rules(a);
         assert_eq!(found[0].0, "mx_places[0].municipality");
         assert_eq!(found[1], ("in_kind[0].quantity".into(), Rule::Negative));
+    }
+
+    #[test]
+    fn coordinates_come_in_pairs() {
+        let mut a = minimal();
+        let point = |lat: Option<i64>, lon: Option<i64>| Point {
+            reference: None,
+            name: Text::es_en("Tapachula", "Tapachula"),
+            description: Text::new(),
+            latitude: lat.map(Decimal::from),
+            longitude: lon.map(Decimal::from),
+        };
+        a.points = vec![point(Some(14), Some(-92)), point(None, None), point(None, Some(-58))];
+        assert_eq!(rules(a), vec![("points[2].latitude".into(), Rule::Required)]);
     }
 
     #[test]

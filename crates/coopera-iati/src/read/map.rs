@@ -878,8 +878,14 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
             let mut parts = pos.text.split_whitespace();
             match (parts.next(), parts.next()) {
                 (Some(lat), Some(lon)) => {
-                    latitude = m.number(pos, format!("{path}/point/pos"), lat);
-                    longitude = m.number(pos, format!("{path}/point/pos"), lon);
+                    // Coordinates come in pairs: if one does not read, neither is kept.
+                    let pair = (
+                        m.number(pos, format!("{path}/point/pos"), lat),
+                        m.number(pos, format!("{path}/point/pos"), lon),
+                    );
+                    if let (Some(a), Some(b)) = pair {
+                        (latitude, longitude) = (Some(a), Some(b));
+                    }
                 }
                 _ => m.warn(pos, format!("{path}/point/pos"), Issue::BadNumber { value: pos.text.trim().to_owned() }),
             }
