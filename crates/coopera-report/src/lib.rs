@@ -1,67 +1,90 @@
-//! Reports over the registry and the catalog: figures rolled up by thematic area, with shares
-//! and concentration.
+//! Reports over the registry and the catalog: figures grouped by a dimension (thematic area,
+//! country, region, partner, modality, year…), with shares and concentration, in counts and in
+//! money converted at dated rates.
 //!
-//! **Splitting rule.** An activity or capacity counts once in total. Its weight is spread over
-//! the thematic areas of its DAC sectors (vocabulary 1, 5-digit, or 2, 3-digit) by their
-//! percentages, so rows are fractions that add up to the total. One with no DAC sector goes to
-//! the row "unclassified" whole. Values are split the same way.
+//! Reports run over a [`Snapshot`]: the registry read once into compact columns
+//! ([`Snapshot::load`]), which a command-line run loads and a server keeps in memory. A
+//! [`Query`] names the dimension, the measure, the currency and the filters; [`run`] returns a
+//! [`Report`].
 //!
-//! **Money.** Values are decimal, never floating point. Until dated exchange rates are loaded,
-//! a value report adds only amounts already in the report currency and lists the amounts in
-//! other currencies apart, as not converted — never as zero.
-
-use std::collections::BTreeMap;
+//! # The rules
+//!
+//! **An activity counts once.** Its weight (1 for a count, its value for money) is spread over
+//! the rows of the dimension and the parts add up to the whole, so the total of a report is
+//! the sum of its rows and no activity is counted twice:
+//! - by the percentages of its DAC sectors (vocabularies 1 and 2, divided by their actual sum;
+//!   a record with both lists counts each half) for thematic area, DAC category and DAC code;
+//!   by the percentages of its SDG sectors (vocabularies 7 and 8), else in equal parts of its
+//!   SDG list, for SDG goals;
+//! - by the percentages of its recipient countries and regions, taken together, for country,
+//!   region and DAC region (a share given to a region goes to that region's row of the
+//!   country report, and to its grouping and DAC region: see [`geo`]);
+//! - in equal parts where a dimension has several values and no percentages: partners
+//!   (participating organisations that are not of the home country), actor levels and Mexican
+//!   states (of the home country's participants, and the states where it takes place), schemes
+//!   (South-South, North-South, decentralised, cross-border) and cross-border agenda dimensions.
+//!
+//! An activity without a value goes whole to the row "unclassified" (thematic areas) or
+//! "none"; only border and agenda reports leave out the activities that are not cross-border.
+//! Parts are kept in millionths with largest-remainder rounding, so the parts of an activity
+//! add up to exactly one.
+//!
+//! **Filters.** Single-valued filters (direction, modality, instrument, type, status, border)
+//! keep or drop an activity. A filter on a dimension that splits an activity keeps only the
+//! part in the chosen rows: a report filtered to Guatemala counts the Guatemalan part of an
+//! activity shared with Honduras, so it matches the Guatemala row of the country report.
+//! Several such filters multiply. A year range keeps the activities running at some time in
+//! it (start ≤ last year and end ≥ first year; an activity without dates is left out) and,
+//! for money, only the flows dated in it.
+//!
+//! **Measures.** Count; committed: commitments (IATI transaction type 2), else incoming
+//! commitments (11), else the sum of budgets; disbursed: disbursements (3), else incoming
+//! funds (1); spent: expenditure (4); in kind: units × their own unit value, else × the
+//! published rate of the unit ([`InKindRates`]); total: committed plus in kind. A flow counts
+//! in the year of its date (budgets: period start; in kind: the activity's start).
+//!
+//! **Money.** Values are decimal, never floating point: amounts are converted with decimal
+//! arithmetic and kept as integers of 1/10 000 of a unit. Each flow is converted to US
+//! dollars and to Mexican pesos at the rate of its value date — the shortest stored period
+//! that contains it, else the nearest earlier rate (`data/README.md`). A value without a rate
+//! is never counted as zero: it is listed, in its own currency, as not converted. In-kind
+//! units with neither a unit value nor a published rate are listed as not valued.
+//!
+//! **Flows reported twice.** When an incoming flow (funds or commitment) of one activity names
+//! its provider activity (IATI provider-activity-id; or, naming only the provider organisation,
+//! a related activity reported by that organisation) and that activity is in the registry and
+//! reports the matching outgoing flow (a disbursement or commitment to this activity, or to
+//! no activity in particular), the two records describe one flow. When both activities are in
+//! a report, the incoming side is dropped and the report says how many flows it merged.
+//!
+//! **Concentration.** The share of the top k rows and the Herfindahl–Hirschman index, the sum
+//! of the squared percentage shares of all rows (0–10 000), computed from exact shares.
 
 use coopera_domain::Lang;
 use coopera_domain::activity::SectorShare;
 use coopera_domain::code::{CurrencyCode, SectorCategoryCode, SectorCode};
-use coopera_domain::codelists::{self, Code};
-use coopera_domain::kinds::Direction;
-use coopera_store::{ActivityFilter, Store, StoreError};
+use coopera_domain::kinds::InKindUnit;
+use coopera_store::{Store, StoreError};
 use rust_decimal::Decimal;
+
+mod dimension;
+pub mod export;
+pub mod geo;
+mod query;
+pub mod rates;
+mod snapshot;
+pub mod synthetic;
+pub mod xlsx;
+
+pub use dimension::{Currency, Dimension, Measure};
+pub use query::{Filters, Query, YearRange, keys, run};
+pub use rates::{InKindRates, RateTable};
+pub use snapshot::{LoadOptions, LoadStats, Snapshot};
 
 /// The key of the row for records without a DAC sector.
 pub const UNCLASSIFIED: &str = "unclassified";
 
-/// What a thematic-area report counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Source {
-    /// Activities of the registry.
-    Activities,
-    /// Capacities of the catalog.
-    Catalog,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Measure {
-    /// Number of activities or capacities.
-    Count,
-    /// Money committed (commitments, else budgets) plus in-kind value.
-    Value,
-}
-
-impl Measure {
-    pub fn code(self) -> &'static str {
-        match self {
-            Measure::Count => "count",
-            Measure::Value => "value",
-        }
-    }
-}
-
-/// A thematic-area report request.
-#[derive(Debug, Clone)]
-pub struct ThemeQuery {
-    pub source: Source,
-    /// `None`: given and received alike.
-    pub direction: Option<Direction>,
-    pub year: Option<i32>,
-    pub measure: Measure,
-    /// The currency of a value report.
-    pub currency: CurrencyCode,
-}
-
-/// One row: a thematic area, its value and its share of the total (percent).
+/// One row: its key, labels, value and share of the total (percent).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub key: String,
@@ -69,6 +92,8 @@ pub struct Row {
     pub label_en: String,
     pub value: Decimal,
     pub share: Decimal,
+    /// For the total value: its money and in-kind parts.
+    pub split: Option<ValueSplit>,
 }
 
 impl Row {
@@ -77,27 +102,87 @@ impl Row {
     }
 }
 
-/// How concentrated the rows are: the share of the top row and the Herfindahl–Hirschman index
-/// (sum of squared percentage shares, 0–10 000).
+/// A value in money and in kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ValueSplit {
+    pub money: Decimal,
+    pub in_kind: Decimal,
+}
+
+/// How concentrated the rows are: the share of the top `k` rows and the Herfindahl–Hirschman
+/// index (sum of squared percentage shares, 0–10 000).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Concentration {
+    pub k: usize,
     pub top_share: Decimal,
     pub hhi: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
-    /// `themes`.
-    pub name: &'static str,
+    pub dimension: Dimension,
     pub measure: Measure,
     /// The currency of a value report.
-    pub currency: Option<CurrencyCode>,
-    /// Rows by value, largest first.
+    pub currency: Option<Currency>,
+    /// Rows by value, largest first (ties by key).
     pub rows: Vec<Row>,
+    /// The sum of the rows.
     pub total: Decimal,
+    /// For the total value: the sum of the rows' money and in-kind parts.
+    pub split: Option<ValueSplit>,
     pub concentration: Concentration,
-    /// Amounts left out of a value report because they are in another currency.
-    pub not_converted: Vec<(String, Decimal)>,
+    /// Activities in the report (with any part in it).
+    pub activities: u64,
+    /// The same, counting only the parts kept by filters on split dimensions.
+    pub activities_weighted: Decimal,
+    /// Values left out because no rate converts them, in their own currency.
+    pub not_converted: Vec<(CurrencyCode, Decimal)>,
+    /// In-kind units that neither a unit value nor a rate values.
+    pub in_kind_not_valued: Vec<(InKindUnit, Decimal)>,
+    /// Incoming flows dropped because their provider activity's own flow is in the report.
+    pub merged_flows: u64,
+}
+
+impl Report {
+    /// A report of `rows` (values set, shares not yet): sorts them and computes the total,
+    /// shares and concentration.
+    pub(crate) fn from_rows(dimension: Dimension, measure: Measure, mut rows: Vec<Row>, top: usize) -> Report {
+        let total: Decimal = rows.iter().map(|r| r.value).sum();
+        let split = (measure == Measure::Total).then(|| ValueSplit {
+            money: rows.iter().filter_map(|r| r.split).map(|s| s.money).sum(),
+            in_kind: rows.iter().filter_map(|r| r.split).map(|s| s.in_kind).sum(),
+        });
+        rows.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.key.cmp(&b.key)));
+        let exact: Vec<Decimal> = rows
+            .iter()
+            .map(|r| if total.is_zero() { Decimal::ZERO } else { r.value * Decimal::ONE_HUNDRED / total })
+            .collect();
+        for (r, s) in rows.iter_mut().zip(&exact) {
+            r.share = s.round_dp(4).normalize();
+        }
+        Report {
+            dimension,
+            measure,
+            currency: None,
+            concentration: concentration(&exact, top),
+            rows,
+            total: total.normalize(),
+            split,
+            activities: 0,
+            activities_weighted: Decimal::ZERO,
+            not_converted: Vec::new(),
+            in_kind_not_valued: Vec::new(),
+            merged_flows: 0,
+        }
+    }
+}
+
+/// Top-`k` share and Herfindahl–Hirschman index of percentage shares sorted largest first.
+pub fn concentration(shares: &[Decimal], k: usize) -> Concentration {
+    let k = k.max(1);
+    let top: Decimal = shares.iter().take(k).sum();
+    let hhi: Decimal = shares.iter().map(|s| s * s).sum();
+    Concentration { k, top_share: top.round_dp(4).normalize(), hhi: hhi.round_dp(2).normalize() }
 }
 
 /// Why a report could not be made.
@@ -106,6 +191,13 @@ pub enum ReportError {
     /// The catalog has no money: only counts make sense.
     #[error("the catalog can only be counted, not valued")]
     CatalogHasNoValue,
+    /// A filter names a row the dimension does not have.
+    #[error("{}: unknown value `{value}`", .dimension.code())]
+    UnknownValue { dimension: Dimension, value: String, suggestions: Vec<String> },
+    #[error("the year range starts ({from}) after it ends ({to})")]
+    YearRange { from: i32, to: i32 },
+    #[error("years are filtered with a year range, not as a dimension value")]
+    YearAsFilter,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -119,187 +211,94 @@ impl ReportError {
                     "the capacities catalog can only be counted (--measure count), it has no money value",
                 )
                 .to_owned(),
+            ReportError::UnknownValue { dimension, value, suggestions } => {
+                let mut m = match lang {
+                    Lang::Es => format!("{}: valor desconocido `{value}`", dimension.code()),
+                    Lang::En => format!("{}: unknown value `{value}`", dimension.code()),
+                };
+                if !suggestions.is_empty() {
+                    m.push_str(&match lang {
+                        Lang::Es => format!("; ¿quiso decir {}?", suggestions.join(", ")),
+                        Lang::En => format!("; did you mean {}?", suggestions.join(", ")),
+                    });
+                }
+                m
+            }
+            ReportError::YearRange { from, to } => match lang {
+                Lang::Es => format!("--from {from} es posterior a --to {to}: el periodo empieza después de terminar"),
+                Lang::En => format!("--from {from} is after --to {to}: the period starts after it ends"),
+            },
+            ReportError::YearAsFilter => lang
+                .pick("los años se filtran con --year o --from/--to", "years are filtered with --year or --from/--to")
+                .to_owned(),
             ReportError::Store(e) => e.message(lang),
         }
     }
 }
 
 /// The thematic area (DAC sector group) of a sector, if it is a DAC code or category.
-fn area_of(vocabulary: &str, code: &str) -> Option<&'static Code> {
+fn area_of(vocabulary: &str, code: &str) -> Option<&'static str> {
     match vocabulary {
-        "1" => SectorCode::parse(code).ok()?.thematic_area().map(|a| a.entry()),
-        "2" => SectorCategoryCode::parse(code).ok()?.thematic_area().map(|a| a.entry()),
+        "1" => SectorCode::parse(code).ok()?.thematic_area().map(|a| a.entry().code),
+        "2" => SectorCategoryCode::parse(code).ok()?.thematic_area().map(|a| a.entry().code),
         _ => None,
     }
 }
 
-/// Spreads `weight` over the thematic areas of `sectors` (vocabulary, code, percentage).
-fn split<'a>(
-    sectors: impl Iterator<Item = (&'a str, &'a str, Decimal)>,
-    weight: Decimal,
-    into: &mut BTreeMap<&'static str, Decimal>,
-) {
-    let mut dac: Vec<(&'static str, Decimal)> = Vec::new();
-    let mut dac_sum = Decimal::ZERO;
-    let mut has_dac = false;
-    for (vocabulary, code, pct) in sectors {
-        if !matches!(vocabulary, "1" | "2") {
-            continue;
-        }
-        has_dac = true;
-        if let Some(area) = area_of(vocabulary, code) {
-            dac.push((area.code, pct));
-            dac_sum += pct;
-        }
-    }
-    if !has_dac || dac_sum.is_zero() {
-        *into.entry(UNCLASSIFIED).or_default() += weight;
+/// Spreads one record over the thematic areas of its `sectors` by percentage (the rule of
+/// activities, in exact decimals: the catalog is small).
+fn split_catalog(sectors: &[SectorShare], into: &mut std::collections::BTreeMap<&'static str, Decimal>) {
+    let dac: Vec<(&'static str, Decimal)> = sectors
+        .iter()
+        .filter_map(|s| area_of(s.sector.vocabulary(), s.sector.code()).map(|a| (a, s.percent.value())))
+        .collect();
+    let sum: Decimal = dac.iter().map(|d| d.1).sum();
+    if sum.is_zero() {
+        *into.entry(UNCLASSIFIED).or_default() += Decimal::ONE;
         return;
     }
-    // Percentages of one vocabulary add up to 100 (±0.01) — divide by their actual sum so
-    // the parts always add up to the whole weight. DAC 5-digit and 3-digit lists on the same
-    // record are both complete descriptions; dividing by the sum of both counts each half.
     for (area, pct) in dac {
-        *into.entry(area).or_default() += weight * pct / dac_sum;
+        *into.entry(area).or_default() += pct / sum;
     }
 }
 
-fn shares_sector(s: &SectorShare) -> (&str, &str, Decimal) {
-    (s.sector.vocabulary(), s.sector.code(), s.percent.value())
-}
-
-/// The thematic-area report: count or value by DAC sector group.
-pub fn themes(store: &dyn Store, query: &ThemeQuery) -> Result<Report, ReportError> {
-    let mut areas: BTreeMap<&'static str, Decimal> = BTreeMap::new();
-    let mut not_converted: BTreeMap<String, Decimal> = BTreeMap::new();
-    match query.source {
-        Source::Catalog => {
-            if query.measure == Measure::Value {
-                return Err(ReportError::CatalogHasNoValue);
-            }
-            for capacity in store.capacities()? {
-                split(capacity.parts().sectors.iter().map(shares_sector), Decimal::ONE, &mut areas);
-            }
-        }
-        Source::Activities => {
-            let filter = ActivityFilter { direction: query.direction, year: query.year, ..Default::default() };
-            for facts in store.activity_facts(&filter)? {
-                let sectors = facts.sectors.iter().map(|(v, c, p)| (v.as_str(), c.as_str(), *p));
-                let weight = match query.measure {
-                    Measure::Count => Decimal::ONE,
-                    Measure::Value => {
-                        let mut in_currency = Decimal::ZERO;
-                        for (currency, amount) in facts.committed.iter().chain(&facts.in_kind) {
-                            if currency == query.currency.as_str() {
-                                in_currency += amount;
-                            } else {
-                                *not_converted.entry(currency.clone()).or_default() += amount;
-                            }
-                        }
-                        in_currency
-                    }
-                };
-                if !weight.is_zero() {
-                    split(sectors, weight, &mut areas);
-                }
-            }
-        }
+/// The capacities catalog by thematic area (counts only: capacities have no money).
+pub fn catalog_themes(store: &dyn Store, top: usize) -> Result<Report, ReportError> {
+    let mut areas = std::collections::BTreeMap::new();
+    let mut n = 0u64;
+    for capacity in store.capacities()? {
+        split_catalog(&capacity.parts().sectors, &mut areas);
+        n += 1;
     }
-    Ok(build("themes", query, areas, not_converted))
-}
-
-fn label(key: &str) -> (String, String) {
-    match codelists::THEMATIC_AREA.get(key) {
-        Some(c) => (c.name_es.to_owned(), c.name_en.to_owned()),
-        None => ("Sin clasificar".to_owned(), "Unclassified".to_owned()),
-    }
-}
-
-fn build(
-    name: &'static str,
-    query: &ThemeQuery,
-    values: BTreeMap<&'static str, Decimal>,
-    not_converted: BTreeMap<String, Decimal>,
-) -> Report {
-    let total: Decimal = values.values().sum();
-    let mut rows: Vec<Row> = values
+    let rows = areas
         .into_iter()
         .map(|(key, value)| {
-            let (label_es, label_en) = label(key);
-            let share = if total.is_zero() { Decimal::ZERO } else { value * Decimal::ONE_HUNDRED / total };
-            Row {
-                key: key.to_owned(),
-                label_es,
-                label_en,
-                value: value.normalize(),
-                share: share.round_dp(4).normalize(),
-            }
+            let (label_es, label_en) = match coopera_domain::codelists::THEMATIC_AREA.get(key) {
+                Some(c) => (c.name_es.to_owned(), c.name_en.to_owned()),
+                None => ("Sin clasificar".to_owned(), "Unclassified".to_owned()),
+            };
+            Row { key: key.to_owned(), label_es, label_en, value: value.normalize(), share: Decimal::ZERO, split: None }
         })
         .collect();
-    rows.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.key.cmp(&b.key)));
-    Report {
-        name,
-        measure: query.measure,
-        currency: (query.measure == Measure::Value).then_some(query.currency),
-        concentration: concentration(&rows),
-        rows,
-        total: total.normalize(),
-        not_converted: not_converted.into_iter().collect(),
-    }
-}
-
-/// Top-row share and Herfindahl–Hirschman index of rows whose shares are percentages.
-pub fn concentration(rows: &[Row]) -> Concentration {
-    let top_share = rows.iter().map(|r| r.share).max().unwrap_or_default();
-    let hhi: Decimal = rows.iter().map(|r| r.share * r.share).sum();
-    Concentration { top_share, hhi: hhi.round_dp(2).normalize() }
+    let mut report = Report::from_rows(Dimension::ThematicArea, Measure::Count, rows, top);
+    report.activities = n;
+    report.activities_weighted = Decimal::from(n);
+    Ok(report)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn row(share: i64) -> Row {
-        Row {
-            key: String::new(),
-            label_es: String::new(),
-            label_en: String::new(),
-            value: Decimal::from(share),
-            share: Decimal::from(share),
-        }
-    }
-
     #[test]
     fn hhi_by_hand() {
-        // 50² + 30² + 20² = 2500 + 900 + 400 = 3800
-        let c = concentration(&[row(50), row(30), row(20)]);
+        // 50² + 30² + 20² = 2500 + 900 + 400 = 3800; top 2 = 50 + 30 = 80
+        let shares = [Decimal::from(50), Decimal::from(30), Decimal::from(20)];
+        let c = concentration(&shares, 1);
         assert_eq!(c.top_share, Decimal::from(50));
         assert_eq!(c.hhi, Decimal::from(3800));
+        assert_eq!(concentration(&shares, 2).top_share, Decimal::from(80));
         // one row only: complete concentration
-        assert_eq!(concentration(&[row(100)]).hhi, Decimal::from(10000));
-    }
-
-    #[test]
-    fn split_follows_percentages_and_keeps_the_whole() {
-        let mut areas = BTreeMap::new();
-        // 60 % environment, 40 % government; a second record with no DAC sector.
-        split(
-            [("1", "41010", Decimal::from(60)), ("1", "15110", Decimal::from(40))].into_iter(),
-            Decimal::ONE,
-            &mut areas,
-        );
-        split([("99", "X", Decimal::from(100))].into_iter(), Decimal::ONE, &mut areas);
-        // 33.33 × 3 = 99.99: the parts still add up to exactly one.
-        let third = Decimal::new(3333, 2);
-        split(
-            [("1", "11110", third), ("1", "31110", third), ("1", "12110", third)].into_iter(),
-            Decimal::ONE,
-            &mut areas,
-        );
-        assert_eq!(areas["410"], Decimal::new(6, 1));
-        assert_eq!(areas["150"], Decimal::new(4, 1));
-        assert_eq!(areas[UNCLASSIFIED], Decimal::ONE);
-        let sum: Decimal = areas.values().sum();
-        assert_eq!(sum.round_dp(20), Decimal::from(3));
+        assert_eq!(concentration(&[Decimal::ONE_HUNDRED], 1).hhi, Decimal::from(10000));
     }
 }

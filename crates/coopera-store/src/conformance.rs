@@ -12,7 +12,10 @@ use coopera_domain::kinds::{Direction, Modality};
 use coopera_domain::problem::Rule;
 use rust_decimal::Decimal;
 
-use crate::{ActivityFilter, ChangeAction, HistoryFilter, Outcome, Record, RecordKind, Store, StoreError};
+use crate::{
+    ActivityFilter, ChangeAction, ExchangeRate, FactBudget, FactInKind, FactSchemes, FactTransaction, HistoryFilter,
+    Outcome, RatesSummary, Record, RecordKind, ReportFacts, Store, StoreError,
+};
 
 /// Expands to one `#[test]` per conformance case, each on a fresh store made by `$make`.
 #[macro_export]
@@ -28,6 +31,9 @@ macro_rules! conformance_tests {
             actor_of_action_must_be_subnational,
             filters_and_pagination,
             facts_for_reports,
+            report_facts_carry_every_dimension,
+            report_facts_follow_updates,
+            exchange_rates_replace_by_period,
             catalog_and_subnational_round_trip
         );
     };
@@ -253,6 +259,209 @@ pub fn facts_for_reports(store: &mut dyn Store) {
     assert_eq!(r.committed, vec![("MXN".into(), Decimal::new(500025, 2))], "commitments only, not disbursements");
     let given_only = ActivityFilter { direction: Some(Direction::Given), ..Default::default() };
     assert_eq!(store.activity_facts(&given_only).expect("facts").len(), 1);
+}
+
+/// A triangular activity with every fact the reports read: SDGs, regions, Mexican states,
+/// dated transactions naming the activities on both sides, in kind with and without unit
+/// value, related activities and a cross-border agenda.
+fn rich() -> Record {
+    activity(
+        r#"{"id":"MX-RICH-1","reporting_org":"amexcid","title":"Triangular","instrument":"programme",
+        "cooperation_type":"educational-cultural","modality":"triangular","south_south":true,"status":"2",
+        "participants":[{"org":"amexcid","role":"first-provider"},{"org":"gob-chiapas","role":"second-provider"},
+                        {"org":"segeplan","role":"recipient"}],
+        "sectors":[{"code":"11110","percentage":75},{"code":"41030","percentage":25},
+                   {"vocabulary":"2","code":"410"},{"vocabulary":"7","code":"4"}],
+        "sdgs":["4","13.1"],
+        "countries":[{"code":"GT","percentage":60}],"regions":[{"code":"1032","percentage":40}],
+        "mx_places":[{"state":"07"},{"state":"27","municipality":"27004"}],
+        "cross_border":{"border":"south","dimensions":["migration","labour-markets"]},
+        "dates":{"planned_start":"2014-01-15","actual_start":"2014-02-01","planned_end":"2016-12-31"},
+        "budgets":[{"period_start":"2014-01-01","period_end":"2014-12-31","amount":"900.5","currency":"EUR",
+                    "value_date":"2014-01-01"}],
+        "transactions":[
+          {"type":"1","date":"2014-03-01","amount":"400","currency":"USD","value_date":"2014-02-27",
+           "provider":{"org":"segeplan","activity":"GT-R-1"}},
+          {"type":"3","date":"2014-04-01","amount":"250","currency":"MXN",
+           "receiver":{"name":"Escuela","activity":"GT-SCHOOL-9"}}],
+        "in_kind":[{"unit":"expert-days","quantity":12,"unit_value":"3500","currency":"MXN"},
+                   {"unit":"trips","quantity":"2.5"}],
+        "related_activities":[{"type":"1","id":"MX-T-1"}]}"#,
+    )
+}
+
+fn all_facts(store: &dyn Store) -> Vec<ReportFacts> {
+    let mut all = Vec::new();
+    store.report_facts(&mut |f| all.push(f.clone())).expect("report facts");
+    all
+}
+
+fn date(s: &str) -> time::Date {
+    time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).expect("date")
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+pub fn report_facts_carry_every_dimension(store: &mut dyn Store) {
+    use coopera_domain::code::{CountryCode, CurrencyCode, RegionCode};
+    use coopera_domain::kinds::{Border, CooperationType, CrossBorderDimension, InKindUnit, Instrument, Role};
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    batch.push(rich());
+    batch.push(received());
+    store.record("tester", batch).expect("write");
+    let facts = all_facts(store);
+    assert_eq!(facts.len(), 3, "every activity, once");
+    let keys: Vec<&str> = facts.iter().map(|f| f.key.as_str()).collect();
+    assert_eq!(keys.iter().filter(|k| **k == "MX-RICH-1").count(), 1);
+
+    let r = facts.iter().find(|f| f.key == "MX-RICH-1").expect("rich");
+    let usd = CurrencyCode::parse("USD").expect("USD");
+    let mxn = CurrencyCode::parse("MXN").expect("MXN");
+    let eur = CurrencyCode::parse("EUR").expect("EUR");
+    assert_eq!(r.reporting_org, "amexcid");
+    assert_eq!(r.direction, Some(Direction::Given));
+    assert_eq!(
+        (r.modality, r.instrument, r.cooperation_type, r.status.as_str()),
+        (Modality::Triangular, Instrument::Programme, CooperationType::EducationalCultural, "2")
+    );
+    assert_eq!(
+        r.schemes,
+        FactSchemes { south_south: true, north_south: false, decentralised: true, cross_border: true }
+    );
+    assert_eq!((r.start, r.end), (Some(date("2014-02-01")), Some(date("2016-12-31"))), "actual start, else planned");
+    assert_eq!(r.border, Some(Border::South));
+    assert_eq!(r.agenda, vec![CrossBorderDimension::Migration, CrossBorderDimension::LabourMarkets]);
+    assert_eq!(
+        r.sectors,
+        vec![
+            ("1".into(), "11110".into(), Decimal::from(75)),
+            ("1".into(), "41030".into(), Decimal::from(25)),
+            ("2".into(), "410".into(), Decimal::from(100)),
+            ("7".into(), "4".into(), Decimal::from(100)),
+        ]
+    );
+    assert_eq!(r.sdgs, vec!["4".to_owned(), "13.1".to_owned()]);
+    assert_eq!(r.countries, vec![(CountryCode::parse("GT").expect("GT"), Decimal::from(60))]);
+    assert_eq!(r.regions, vec![(RegionCode::parse("1032").expect("1032"), Decimal::from(40))]);
+    assert_eq!(r.mx_states, vec!["07".to_owned(), "27".to_owned()]);
+    assert_eq!(
+        r.participants,
+        vec![
+            ("amexcid".to_owned(), Role::FirstProvider),
+            ("gob-chiapas".to_owned(), Role::SecondProvider),
+            ("segeplan".to_owned(), Role::Recipient)
+        ]
+    );
+    assert_eq!(
+        r.budgets,
+        vec![FactBudget {
+            period_start: date("2014-01-01"),
+            value_date: Some(date("2014-01-01")),
+            amount: dec("900.5"),
+            currency: eur
+        }]
+    );
+    assert_eq!(
+        r.transactions,
+        vec![
+            FactTransaction {
+                kind: "1".into(),
+                date: date("2014-03-01"),
+                value_date: Some(date("2014-02-27")),
+                amount: Decimal::from(400),
+                currency: usd,
+                provider_org: Some("segeplan".into()),
+                provider_activity: Some("GT-R-1".into()),
+                receiver_activity: None,
+            },
+            FactTransaction {
+                kind: "3".into(),
+                date: date("2014-04-01"),
+                value_date: None,
+                amount: Decimal::from(250),
+                currency: mxn,
+                provider_org: None,
+                provider_activity: None,
+                receiver_activity: Some("GT-SCHOOL-9".into()),
+            },
+        ]
+    );
+    assert_eq!(
+        r.in_kind,
+        vec![
+            FactInKind {
+                unit: InKindUnit::ExpertDays,
+                quantity: Decimal::from(12),
+                unit_value: Some((dec("3500"), mxn))
+            },
+            FactInKind { unit: InKindUnit::Trips, quantity: dec("2.5"), unit_value: None },
+        ],
+        "in kind without a unit value is kept, to be valued by a rate table"
+    );
+    assert_eq!(r.related, vec![("1".to_owned(), "MX-T-1".to_owned())]);
+
+    let g = facts.iter().find(|f| f.key == "MX-T-1").expect("given");
+    assert!(g.agenda.is_empty() && g.border.is_none() && g.related.is_empty() && g.sdgs.is_empty());
+    assert_eq!(g.schemes, FactSchemes::default());
+    assert_eq!(g.start, Some(date("2012-02-01")));
+    let rec = facts.iter().find(|f| f.key == "GT-R-1").expect("received");
+    assert_eq!(rec.direction, Some(Direction::Received));
+    assert_eq!(rec.transactions.iter().map(|t| t.kind.as_str()).collect::<Vec<_>>(), ["2", "3"]);
+    assert_eq!(rec.transactions[0].value_date, None);
+}
+
+pub fn report_facts_follow_updates(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    batch.push(given(2, 2013));
+    store.record("tester", batch).expect("write");
+    let Record::Activity(a) = given(1, 2012) else { unreachable!() };
+    let mut doc = ActivityDoc::from_domain(&a);
+    doc.sectors.truncate(1);
+    doc.sectors[0].percentage = None;
+    doc.countries.clear();
+    doc.budgets.clear();
+    store.record("tester", vec![Record::Activity(Box::new(doc.into_domain().expect("valid")))]).expect("update");
+    let facts = all_facts(store);
+    assert_eq!(facts.len(), 2);
+    let f = facts.iter().find(|f| f.key == "MX-T-1").expect("updated");
+    assert_eq!(f.sectors, vec![("1".into(), "41010".into(), Decimal::from(100))], "old rows replaced, not added");
+    assert!(f.countries.is_empty() && f.budgets.is_empty());
+    assert_eq!(f.in_kind.len(), 1);
+    let other = facts.iter().find(|f| f.key == "MX-T-2").expect("other");
+    assert_eq!(other.sectors.len(), 2, "the other activity keeps its rows");
+}
+
+pub fn exchange_rates_replace_by_period(store: &mut dyn Store) {
+    use coopera_domain::code::CurrencyCode;
+    let rate = |currency: &str, start: &str, end: &str, value: &str| ExchangeRate {
+        currency: CurrencyCode::parse(currency).expect("currency"),
+        start: date(start),
+        end: date(end),
+        units_per_usd: dec(value),
+        source: "test".into(),
+    };
+    assert!(store.exchange_rates().expect("rates").is_empty());
+    let first = [
+        rate("MXN", "2012-01-01", "2012-12-31", "13.17"),
+        rate("MXN", "2013-03-04", "2013-03-04", "12.6"),
+        rate("EUR", "2012-01-01", "2012-12-31", "0.778"),
+    ];
+    let summary = store.record_rates(&first).expect("load");
+    assert_eq!(summary, RatesSummary { created: 3, updated: 0, unchanged: 0 });
+    let again = store.record_rates(&first).expect("load again");
+    assert_eq!(again, RatesSummary { created: 0, updated: 0, unchanged: 3 });
+    let corrected = store.record_rates(&[rate("MXN", "2012-01-01", "2012-12-31", "13.1695")]).expect("correct");
+    assert_eq!(corrected, RatesSummary { created: 0, updated: 1, unchanged: 0 });
+    let stored = store.exchange_rates().expect("rates");
+    assert_eq!(stored.len(), 3, "the same currency and period is replaced, not added");
+    assert_eq!(stored[0].currency.as_str(), "EUR");
+    let mxn_2012 = stored.iter().find(|r| r.currency.as_str() == "MXN" && r.start == date("2012-01-01")).expect("2012");
+    assert_eq!(mxn_2012.units_per_usd, dec("13.1695"));
+    assert_eq!(history_len(store), 0, "rates are reference data, without change history");
 }
 
 pub fn catalog_and_subnational_round_trip(store: &mut dyn Store) {

@@ -9,8 +9,10 @@ use std::fmt;
 
 use coopera_domain::activity::{Activity, Derived};
 use coopera_domain::catalog::{Capacity, Demand};
-use coopera_domain::code::CountryCode;
-use coopera_domain::kinds::{Direction, Modality};
+use coopera_domain::code::{CountryCode, CurrencyCode, RegionCode};
+use coopera_domain::kinds::{
+    Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Modality, Role,
+};
 use coopera_domain::organisation::Organisation;
 use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
 use coopera_domain::{Lang, Problems};
@@ -183,6 +185,104 @@ pub struct ActivityFacts {
     pub in_kind: Vec<(String, Decimal)>,
 }
 
+/// Everything the report engine reads of one activity, from the index tables, without decoding
+/// its document. [`Store::report_facts`] streams these one at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportFacts {
+    pub key: String,
+    pub reporting_org: String,
+    pub direction: Option<Direction>,
+    pub modality: Modality,
+    pub instrument: Instrument,
+    pub cooperation_type: CooperationType,
+    /// IATI ActivityStatus code.
+    pub status: String,
+    pub schemes: FactSchemes,
+    /// Best known start and end (actual, else planned).
+    pub start: Option<time::Date>,
+    pub end: Option<time::Date>,
+    /// The border of a cross-border activity and the dimensions of the agenda it serves.
+    pub border: Option<Border>,
+    pub agenda: Vec<CrossBorderDimension>,
+    /// (vocabulary, code, percentage)
+    pub sectors: Vec<(String, String, Decimal)>,
+    /// SDG goals (`5`) and targets (`5.2`) of the activity's SDG list.
+    pub sdgs: Vec<String>,
+    pub countries: Vec<(CountryCode, Decimal)>,
+    pub regions: Vec<(RegionCode, Decimal)>,
+    /// INEGI codes of the Mexican states where the activity takes place, as listed.
+    pub mx_states: Vec<String>,
+    /// (organisation key, role)
+    pub participants: Vec<(String, Role)>,
+    pub transactions: Vec<FactTransaction>,
+    pub budgets: Vec<FactBudget>,
+    pub in_kind: Vec<FactInKind>,
+    /// (IATI RelatedActivityType, identifier of the other activity)
+    pub related: Vec<(String, String)>,
+}
+
+/// Typed flags and derived schemes of an activity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FactSchemes {
+    pub south_south: bool,
+    pub north_south: bool,
+    /// Derived: a state or municipal actor takes part.
+    pub decentralised: bool,
+    /// Derived: the activity has a cross-border agenda.
+    pub cross_border: bool,
+}
+
+/// A transaction as the reports see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactTransaction {
+    /// IATI TransactionType code: 1 incoming funds, 2 commitment, 3 disbursement, 4 expenditure…
+    pub kind: String,
+    pub date: time::Date,
+    pub value_date: Option<time::Date>,
+    pub amount: Decimal,
+    pub currency: CurrencyCode,
+    /// The provider organisation's key, when it is in the registry.
+    pub provider_org: Option<String>,
+    /// IATI provider-activity-id and receiver-activity-id.
+    pub provider_activity: Option<String>,
+    pub receiver_activity: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactBudget {
+    pub period_start: time::Date,
+    pub value_date: Option<time::Date>,
+    pub amount: Decimal,
+    pub currency: CurrencyCode,
+}
+
+/// An in-kind contribution: units, and their own unit value where one was given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactInKind {
+    pub unit: InKindUnit,
+    pub quantity: Decimal,
+    pub unit_value: Option<(Decimal, CurrencyCode)>,
+}
+
+/// Units of a currency per US dollar for a day (`start == end`) or a period (a month, a year).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExchangeRate {
+    pub currency: CurrencyCode,
+    pub start: time::Date,
+    pub end: time::Date,
+    pub units_per_usd: Decimal,
+    /// Where the rate comes from (publisher and series).
+    pub source: String,
+}
+
+/// What a load of exchange rates did, by rate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RatesSummary {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
 /// Created, updated (or deleted, later) — what a history row records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeAction {
@@ -245,6 +345,15 @@ pub trait Store {
     fn count_activities(&self, filter: &ActivityFilter) -> Result<u64>;
     /// Report inputs for the activities matching `filter` (limit and offset ignored).
     fn activity_facts(&self, filter: &ActivityFilter) -> Result<Vec<ActivityFacts>>;
+    /// Streams what the report engine needs of every activity, in a stable order, one at a
+    /// time (memory stays bounded however large the registry is).
+    fn report_facts(&self, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()>;
+
+    /// Stores exchange rates in one transaction: a rate for the same currency and period
+    /// replaces the one stored. Rates are reference data: they have no change history.
+    fn record_rates(&mut self, rates: &[ExchangeRate]) -> Result<RatesSummary>;
+    /// Every stored exchange rate, by currency and period.
+    fn exchange_rates(&self) -> Result<Vec<ExchangeRate>>;
 
     fn capacities(&self) -> Result<Vec<Capacity>>;
     fn demands(&self) -> Result<Vec<Demand>>;

@@ -29,8 +29,9 @@ pub struct Cli {
 pub enum Command {
     /// Create the database (or bring its schema up to date).
     Init,
-    /// Load the illustrative demo data (idempotent) and print the thematic-area report.
-    Demo,
+    /// Load the illustrative demo data (idempotent) and the sample exchange rates, and print
+    /// the thematic-area report; or generate a large synthetic registry (--synthetic N).
+    Demo(DemoArgs),
     /// Activities of the registry.
     #[command(subcommand)]
     Activity(ActivityCommand),
@@ -40,9 +41,12 @@ pub enum Command {
     /// Codelists: IATI lists, Mexican states and municipalities, Coopera's classifications.
     #[command(subcommand)]
     Codelist(CodelistCommand),
-    /// Reports.
+    /// Reports: figures by theme, place, actor, year… in counts, money and in kind.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Exchange rates used to convert money in reports.
+    #[command(subcommand)]
+    Rates(RatesCommand),
     /// Import data published by others.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -187,27 +191,152 @@ pub enum SummaryFormat {
     Json,
 }
 
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Instead of the demo data, generate this many synthetic activities (for benchmarks).
+    #[arg(long, value_name = "N")]
+    pub synthetic: Option<usize>,
+    /// Seed of the synthetic data: the same seed gives the same registry.
+    #[arg(long, default_value_t = 2012, requires = "synthetic")]
+    pub seed: u64,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// Share by thematic area (DAC sector group) of activities or of the capacities catalog.
+    /// By thematic area (DAC sector group), of activities or of the capacities catalog.
     Themes(ThemesArgs),
+    /// By DAC 3-digit category.
+    Categories(ReportArgs),
+    /// By DAC 5-digit sector code.
+    Sectors(ReportArgs),
+    /// By Sustainable Development Goal.
+    Sdgs(ReportArgs),
+    /// By recipient country (regional shares in their own rows).
+    Countries(ReportArgs),
+    /// By region: Centroamérica, Caribe, Sudamérica, Norteamérica, Europa, Asia-Pacífico, África, Medio Oriente.
+    Regions(ReportArgs),
+    /// By OECD DAC region.
+    DacRegions(ReportArgs),
+    /// By partner organisation (participants that are not of the home country).
+    Partners(ReportArgs),
+    /// By modality: bilateral, triangular, regional, multilateral.
+    Modalities(ReportArgs),
+    /// By scheme: South-South, North-South, decentralised, cross-border.
+    Schemes(ReportArgs),
+    /// By instrument: programme, project, action, scholarship…
+    Instruments(ReportArgs),
+    /// By type of cooperation.
+    Types(ReportArgs),
+    /// By direction: given, received, both ways.
+    Directions(ReportArgs),
+    /// By level of the home country's actors: federal, state, municipal…
+    Levels(ReportArgs),
+    /// By Mexican state.
+    States(ReportArgs),
+    /// Cross-border cooperation by border.
+    Crossborder(ReportArgs),
+    /// Cross-border cooperation by dimension of the agenda.
+    Agenda(ReportArgs),
+    /// By year (start year for counts, the flow's year for money).
+    Years(ReportArgs),
+    /// By IATI activity status.
+    Statuses(ReportArgs),
+    /// Total value of cooperation (money and in kind) by type of cooperation.
+    Value(ReportArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ThemesArgs {
     #[arg(long, value_enum, default_value_t = SourceArg::Activities)]
     pub source: SourceArg,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
     #[arg(long, value_enum, default_value_t = DirectionFilter::All)]
     pub direction: DirectionFilter,
-    #[arg(long)]
+    /// Activities running during this year (money: flows dated in it).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
     pub year: Option<i32>,
-    #[arg(long, value_enum, default_value_t = MeasureArg::Count)]
-    pub measure: MeasureArg,
-    /// Currency of a value report (ISO 4217).
+    /// First year of a range (with --to).
+    #[arg(long)]
+    pub from: Option<i32>,
+    /// Last year of a range.
+    #[arg(long)]
+    pub to: Option<i32>,
+    /// bilateral, triangular, regional or multilateral.
+    #[arg(long)]
+    pub modality: Option<String>,
+    /// Thematic area (DAC sector group code, e.g. 410, or its name).
+    #[arg(long)]
+    pub sector_group: Option<String>,
+    /// Recipient country (ISO 3166-1 alpha-2).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Mexican state (INEGI code, ISO 3166-2 code or name).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Any other filter, DIMENSION=VALUE[,VALUE…]: region=centroamerica, scheme=south-south,
+    /// partner=giz, level=state, instrument=project, status=2… (repeatable).
+    #[arg(long = "filter", value_name = "DIMENSION=VALUE")]
+    pub filters: Vec<String>,
+    /// What to add up (default: count; total for the value report).
+    #[arg(long, value_enum)]
+    pub measure: Option<MeasureArg>,
+    /// Currency of a value report: USD or MXN (converted at dated rates).
     #[arg(long, default_value = "USD")]
     pub currency: String,
-    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
-    pub format: TableFormat,
+    /// Add up only the amounts recorded in --currency, as recorded (any ISO 4217 currency),
+    /// instead of converting every amount.
+    #[arg(long)]
+    pub native: bool,
+    /// How many top rows the concentration's top share adds up.
+    #[arg(long, default_value_t = 1)]
+    pub top: usize,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Write to this file instead of standard output (required for xlsx).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The table that values in-kind units without their own unit value (CSV:
+    /// unit,from,unit_value,currency,source); default: the illustrative table shipped.
+    #[arg(long, value_name = "FILE.csv")]
+    pub in_kind_rates: Option<PathBuf>,
+    /// Print how long loading the registry and running the report took (standard error).
+    #[arg(long)]
+    pub timing: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Table,
+    Csv,
+    Json,
+    Xlsx,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RatesCommand {
+    /// Load exchange rates from a CSV file (period,currency,units_per_usd[,source]); a rate of
+    /// the same currency and period replaces the stored one. All or nothing.
+    Load {
+        /// The CSV file.
+        #[arg(required_unless_present = "sample", conflicts_with = "sample")]
+        file: Option<PathBuf>,
+        /// Load the sample table shipped with Coopera instead (not official figures).
+        #[arg(long)]
+        sample: bool,
+    },
+    /// The stored exchange rates.
+    List {
+        /// Only this currency.
+        #[arg(long)]
+        currency: Option<String>,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -249,6 +378,7 @@ pub enum DirectionArg {
 pub enum DirectionFilter {
     Given,
     Received,
+    Both,
     All,
 }
 
@@ -260,6 +390,17 @@ pub enum SourceArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MeasureArg {
+    /// Number of activities.
     Count,
-    Value,
+    /// Commitments, else budgets.
+    Committed,
+    /// Disbursements, else incoming funds.
+    Disbursed,
+    /// Expenditure.
+    Spent,
+    /// Value of in-kind contributions.
+    InKind,
+    /// Money committed plus in kind.
+    #[value(alias = "value")]
+    Total,
 }

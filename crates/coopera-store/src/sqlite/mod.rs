@@ -16,12 +16,23 @@ use rust_decimal::Decimal;
 
 use crate::record::{Record, RecordKind};
 use crate::{
-    ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, HistoryFilter, Outcome, RecordProblems,
-    Result, Store, StoreError, StoreOptions, StoredActivity, WriteSummary,
+    ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, ExchangeRate, HistoryFilter, Outcome,
+    RatesSummary, RecordProblems, ReportFacts, Result, Store, StoreError, StoreOptions, StoredActivity, WriteSummary,
 };
 
+mod facts;
+
+/// One schema change: a script, and whether the activities must be re-indexed after it.
+struct Migration {
+    sql: &'static str,
+    reindex_activities: bool,
+}
+
 /// Migrations in order; the database's `user_version` counts how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_registry.sql")];
+const MIGRATIONS: &[Migration] = &[
+    Migration { sql: include_str!("migrations/0001_registry.sql"), reindex_activities: false },
+    Migration { sql: include_str!("migrations/0002_reports.sql"), reindex_activities: true },
+];
 
 /// The embedded store.
 #[derive(Debug)]
@@ -72,9 +83,12 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     if current > supported {
         return Err(StoreError::TooNew { found: current, supported });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (i, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.transaction().map_err(db)?;
-        tx.execute_batch(sql).map_err(db)?;
+        tx.execute_batch(migration.sql).map_err(db)?;
+        if migration.reindex_activities {
+            reindex_activities(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(db)?;
         tx.commit().map_err(db)?;
     }
@@ -268,11 +282,35 @@ fn derive(activity: &Activity, lookup: &mut Lookup<'_>, options: StoreOptions) -
     Ok(activity.derive(options.home_country, |k| orgs.get(k)))
 }
 
-fn write_activity_row(tx: &Transaction<'_>, id: Option<i64>, a: &Activity, derived: Derived, doc: &str) -> Result<i64> {
+/// The columns of the activity row, in the order [`activity_values`] gives them.
+const ACTIVITY_COLUMNS: &[&str] = &[
+    "key",
+    "reporting_org",
+    "title_es",
+    "title_en",
+    "instrument",
+    "cooperation_type",
+    "modality",
+    "status",
+    "workflow",
+    "south_south",
+    "north_south",
+    "direction",
+    "decentralised",
+    "cross_border",
+    "start_year",
+    "end_year",
+    "start_date",
+    "end_date",
+    "border",
+    "doc",
+];
+
+fn activity_values(a: &Activity, derived: Derived, doc: &str) -> Vec<Value> {
     let p = a.parts();
     let title_es = p.title.get("es").unwrap_or("");
     let title_en = p.title.get("en").unwrap_or("");
-    let values: [Value; 17] = [
+    vec![
         p.key.to_string().into(),
         p.reporting_org.to_string().into(),
         title_es.to_owned().into(),
@@ -289,30 +327,69 @@ fn write_activity_row(tx: &Transaction<'_>, id: Option<i64>, a: &Activity, deriv
         i64::from(derived.cross_border).into(),
         p.dates.start().map(|d| i64::from(d.year())).into(),
         p.dates.end().map(|d| i64::from(d.year())).into(),
+        p.dates.start().map(|d| d.to_string()).into(),
+        p.dates.end().map(|d| d.to_string()).into(),
+        p.cross_border.as_ref().map(|c| c.border.code().to_owned()).into(),
         doc.to_owned().into(),
-    ];
-    const COLUMNS: &str = "key, reporting_org, title_es, title_en, instrument, cooperation_type, modality, status, \
-        workflow, south_south, north_south, direction, decentralised, cross_border, start_year, end_year, doc";
+    ]
+}
+
+fn write_activity_row(tx: &Transaction<'_>, id: Option<i64>, a: &Activity, derived: Derived, doc: &str) -> Result<i64> {
+    let mut values = activity_values(a, derived, doc);
+    let is_update = id.is_some();
     let id = match id {
         Some(id) => {
             let sets: Vec<String> =
-                COLUMNS.split(", ").enumerate().map(|(i, c)| format!("{} = ?{}", c.trim(), i + 1)).collect();
-            let sql = format!("UPDATE activity SET {} WHERE id = ?18", sets.join(", "));
-            let mut all: Vec<Value> = values.to_vec();
-            all.push(id.into());
-            tx.execute(&sql, params_from_iter(all)).map_err(db)?;
-            for child in ["activity_participant", "activity_sector", "activity_place", "activity_money"] {
-                tx.execute(&format!("DELETE FROM {child} WHERE activity_id = ?1"), [id]).map_err(db)?;
-            }
+                ACTIVITY_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+            let sql = format!("UPDATE activity SET {} WHERE id = ?{}", sets.join(", "), ACTIVITY_COLUMNS.len() + 1);
+            values.push(id.into());
+            tx.prepare_cached(&sql).and_then(|mut s| s.execute(params_from_iter(values))).map_err(db)?;
             id
         }
         None => {
-            let marks: Vec<String> = (1..=17).map(|i| format!("?{i}")).collect();
-            let sql = format!("INSERT INTO activity ({COLUMNS}) VALUES ({})", marks.join(", "));
-            tx.execute(&sql, params_from_iter(values)).map_err(db)?;
+            let marks: Vec<String> = (1..=ACTIVITY_COLUMNS.len()).map(|i| format!("?{i}")).collect();
+            let sql = format!("INSERT INTO activity ({}) VALUES ({})", ACTIVITY_COLUMNS.join(", "), marks.join(", "));
+            tx.prepare_cached(&sql).and_then(|mut s| s.execute(params_from_iter(values))).map_err(db)?;
             tx.last_insert_rowid()
         }
     };
+    let rows = if is_update { ChildRows::Replace } else { ChildRows::New };
+    write_activity_children(tx, id, a, rows)?;
+    Ok(id)
+}
+
+/// Whether an activity's child rows may already exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChildRows {
+    /// A new activity: there is nothing to delete.
+    New,
+    /// An update or a re-index: delete the old rows first.
+    Replace,
+}
+
+/// The child tables of an activity, deleted and rewritten whenever it changes.
+const ACTIVITY_CHILDREN: &[&str] = &[
+    "activity_participant",
+    "activity_sector",
+    "activity_place",
+    "activity_money",
+    "activity_in_kind",
+    "activity_related",
+    "activity_sdg",
+    "activity_agenda",
+];
+
+/// Writes the index rows reports and filters read: participants, sectors, places, money,
+/// in-kind units, related activities, SDGs and the cross-border agenda.
+fn write_activity_children(tx: &Transaction<'_>, id: i64, a: &Activity, rows: ChildRows) -> Result<()> {
+    let p = a.parts();
+    if rows == ChildRows::Replace {
+        for child in ACTIVITY_CHILDREN {
+            tx.prepare_cached(&format!("DELETE FROM {child} WHERE activity_id = ?1"))
+                .and_then(|mut s| s.execute([id]))
+                .map_err(db)?;
+        }
+    }
     let mut participant = tx.prepare_cached("INSERT INTO activity_participant VALUES (?1, ?2, ?3)").map_err(db)?;
     for x in &p.participants {
         participant.execute(params![id, x.org.as_str(), x.role.code()]).map_err(db)?;
@@ -331,32 +408,122 @@ fn write_activity_row(tx: &Transaction<'_>, id: Option<i64>, a: &Activity, deriv
     for m in &p.mx_places {
         place.execute(params![id, "mx_state", m.state.as_str(), Option::<String>::None]).map_err(db)?;
     }
-    let mut money = tx.prepare_cached("INSERT INTO activity_money VALUES (?1, ?2, ?3, ?4, ?5)").map_err(db)?;
+    let mut money = tx
+        .prepare_cached(
+            "INSERT INTO activity_money (activity_id, kind, date, amount, currency, value_date, provider_org, \
+             provider_activity, receiver_activity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )
+        .map_err(db)?;
+    let none = Option::<String>::None;
     for b in &p.budgets {
+        let value_date = b.value_date.map(|d| d.to_string());
         money
             .execute(params![
                 id,
                 "budget",
                 b.period_start.to_string(),
                 b.value.amount.to_string(),
-                b.value.currency.as_str()
+                b.value.currency.as_str(),
+                value_date,
+                none,
+                none,
+                none
             ])
             .map_err(db)?;
     }
     for t in &p.transactions {
         let kind = format!("transaction:{}", t.kind);
+        let provider = t.provider.as_ref();
         money
-            .execute(params![id, kind, t.date.to_string(), t.value.amount.to_string(), t.value.currency.as_str()])
+            .execute(params![
+                id,
+                kind,
+                t.date.to_string(),
+                t.value.amount.to_string(),
+                t.value.currency.as_str(),
+                t.value_date.map(|d| d.to_string()),
+                provider.and_then(|x| x.org.as_ref()).map(|o| o.as_str()),
+                provider.and_then(|x| x.activity.as_deref()),
+                t.receiver.as_ref().and_then(|x| x.activity.as_deref()),
+            ])
             .map_err(db)?;
     }
     for k in &p.in_kind {
         if let Some(v) = k.value() {
             money
-                .execute(params![id, "in_kind", Option::<String>::None, v.amount.to_string(), v.currency.as_str()])
+                .execute(params![
+                    id,
+                    "in_kind",
+                    none,
+                    v.amount.to_string(),
+                    v.currency.as_str(),
+                    none,
+                    none,
+                    none,
+                    none
+                ])
                 .map_err(db)?;
         }
     }
-    Ok(id)
+    let mut in_kind = tx.prepare_cached("INSERT INTO activity_in_kind VALUES (?1, ?2, ?3, ?4, ?5)").map_err(db)?;
+    for k in &p.in_kind {
+        in_kind
+            .execute(params![
+                id,
+                k.unit.code(),
+                k.quantity.to_string(),
+                k.unit_value.map(|u| u.amount.to_string()),
+                k.unit_value.map(|u| u.currency.as_str()),
+            ])
+            .map_err(db)?;
+    }
+    let mut related = tx.prepare_cached("INSERT INTO activity_related VALUES (?1, ?2, ?3)").map_err(db)?;
+    for r in &p.related_activities {
+        related.execute(params![id, r.kind.as_str(), r.identifier]).map_err(db)?;
+    }
+    let mut sdg = tx.prepare_cached("INSERT INTO activity_sdg VALUES (?1, ?2)").map_err(db)?;
+    for g in &p.sdgs {
+        let code = match g {
+            coopera_domain::activity::Sdg::Goal(c) => c.as_str(),
+            coopera_domain::activity::Sdg::Target(c) => c.as_str(),
+        };
+        sdg.execute(params![id, code]).map_err(db)?;
+    }
+    if let Some(cb) = &p.cross_border {
+        let mut agenda = tx.prepare_cached("INSERT INTO activity_agenda VALUES (?1, ?2)").map_err(db)?;
+        for d in &cb.dimensions {
+            agenda.execute(params![id, d.code()]).map_err(db)?;
+        }
+    }
+    Ok(())
+}
+
+/// Rewrites the index of every stored activity from its document: run once by the migration
+/// that added columns and tables, so activities written before it are reported like new ones.
+fn reindex_activities(tx: &Transaction<'_>) -> Result<()> {
+    let rows: Vec<(i64, String, String)> = {
+        let mut stmt = tx.prepare("SELECT id, key, doc FROM activity ORDER BY id").map_err(db)?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .map_err(db)?
+            .collect::<Result<_, _>>()
+            .map_err(db)?
+    };
+    for (id, key, doc) in rows {
+        let Record::Activity(a) = decode(RecordKind::Activity, &key, &doc)? else { continue };
+        let p = a.parts();
+        tx.execute(
+            "UPDATE activity SET start_date = ?1, end_date = ?2, border = ?3 WHERE id = ?4",
+            params![
+                p.dates.start().map(|d| d.to_string()),
+                p.dates.end().map(|d| d.to_string()),
+                p.cross_border.as_ref().map(|c| c.border.code()),
+                id
+            ],
+        )
+        .map_err(db)?;
+        write_activity_children(tx, id, &a, ChildRows::Replace)?;
+    }
+    Ok(())
 }
 
 fn write_sectors(tx: &Transaction<'_>, id: i64, sectors: &[coopera_domain::activity::SectorShare]) -> Result<()> {
@@ -569,8 +736,10 @@ impl Store for SqliteStore {
                 let key = record.key();
                 let doc = record.to_json();
                 let sql = format!("SELECT id, doc FROM {} WHERE key = ?1", table(kind));
-                let existing: Option<(i64, String)> =
-                    tx.query_row(&sql, [&key], |r| Ok((r.get(0)?, r.get(1)?))).optional().map_err(db)?;
+                let existing: Option<(i64, String)> = tx
+                    .prepare_cached(&sql)
+                    .and_then(|mut s| s.query_row([&key], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+                    .map_err(db)?;
                 if existing.as_ref().is_some_and(|(_, before)| *before == doc) {
                     summary.outcomes.push(Outcome::Unchanged);
                     continue;
@@ -592,11 +761,11 @@ impl Store for SqliteStore {
                     Some((_, before)) => (ChangeAction::Update, Some(before)),
                     None => (ChangeAction::Create, None),
                 };
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO change_history (at, author, record_kind, record_key, action, before, after) \
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![at, author, kind.as_str(), key, action.as_str(), before, doc],
                 )
+                .and_then(|mut s| s.execute(params![at, author, kind.as_str(), key, action.as_str(), before, doc]))
                 .map_err(db)?;
                 summary.outcomes.push(match action {
                     ChangeAction::Create => Outcome::Created,
@@ -772,6 +941,85 @@ impl Store for SqliteStore {
             facts[i].in_kind = in_kind.into_iter().collect();
         }
         Ok(facts)
+    }
+
+    fn report_facts(&self, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()> {
+        facts::report_facts(&self.conn, visit)
+    }
+
+    fn record_rates(&mut self, rates: &[ExchangeRate]) -> Result<RatesSummary> {
+        let tx = self.conn.transaction().map_err(db)?;
+        let mut summary = RatesSummary::default();
+        {
+            let mut find = tx
+                .prepare(
+                    "SELECT units_per_usd, source FROM exchange_rate \
+                     WHERE currency = ?1 AND period_start = ?2 AND period_end = ?3",
+                )
+                .map_err(db)?;
+            let mut put = tx
+                .prepare(
+                    "INSERT OR REPLACE INTO exchange_rate (currency, period_start, period_end, units_per_usd, source) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(db)?;
+            for r in rates {
+                let (currency, start, end) = (r.currency.as_str(), r.start.to_string(), r.end.to_string());
+                let found: Option<(String, String)> = find
+                    .query_row(params![currency, start, end], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()
+                    .map_err(db)?;
+                let value = r.units_per_usd.normalize().to_string();
+                match found {
+                    Some((v, source)) if v == value && source == r.source => {
+                        summary.unchanged += 1;
+                        continue;
+                    }
+                    Some(_) => summary.updated += 1,
+                    None => summary.created += 1,
+                }
+                put.execute(params![currency, start, end, value, r.source]).map_err(db)?;
+            }
+        }
+        tx.commit().map_err(db)?;
+        Ok(summary)
+    }
+
+    fn exchange_rates(&self) -> Result<Vec<ExchangeRate>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT currency, period_start, period_end, units_per_usd, source FROM exchange_rate \
+                 ORDER BY currency, period_start, period_end",
+            )
+            .map_err(db)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .map_err(db)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db)?;
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        rows.into_iter()
+            .map(|(currency, start, end, value, source)| {
+                let bad =
+                    |reason: String| StoreError::Backend(format!("exchange rate {currency} {start}: {reason}").into());
+                Ok(ExchangeRate {
+                    currency: coopera_domain::code::CurrencyCode::parse(&currency).map_err(|p| bad(p.to_string()))?,
+                    start: time::Date::parse(&start, &format).map_err(|e| bad(e.to_string()))?,
+                    end: time::Date::parse(&end, &format).map_err(|e| bad(e.to_string()))?,
+                    units_per_usd: Decimal::from_str(&value).map_err(|e| bad(e.to_string()))?,
+                    source,
+                })
+            })
+            .collect()
     }
 
     fn capacities(&self) -> Result<Vec<coopera_domain::catalog::Capacity>> {

@@ -24,6 +24,65 @@ fn file_store_migrates_once_and_reopens() {
 }
 
 #[test]
+fn version_1_database_is_reindexed_for_reports() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("v1.db");
+    use coopera_domain::doc::{ActivityDoc, OrganisationDoc};
+    use coopera_store::Record;
+    let org = |json: &str| {
+        Record::Organisation(serde_json::from_str::<OrganisationDoc>(json).expect("fixture").into_domain().expect("ok"))
+    };
+    let activity = r#"{"id":"MX-1","reporting_org":"amexcid","title":"Curso","instrument":"project",
+          "cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
+          "participants":[{"org":"amexcid","role":"provider"},{"org":"segeplan","role":"recipient"}],
+          "sdgs":["13"],"cross_border":{"border":"south","dimensions":["migration"]},
+          "dates":{"actual_start":"2012-05-01"},
+          "transactions":[{"type":"3","date":"2012-06-01","value_date":"2012-05-30","amount":10,"currency":"USD",
+            "provider":{"org":"amexcid","activity":"MX-0"}}],
+          "in_kind":[{"unit":"trips","quantity":2}]}"#;
+    let batch = vec![
+        org(r#"{"key":"amexcid","name":"AMEXCID","kind":"10","level":"federal","country":"MX"}"#),
+        org(r#"{"key":"segeplan","name":"Segeplan","kind":"10","level":"foreign-government","country":"GT"}"#),
+        Record::Activity(Box::new(
+            serde_json::from_str::<ActivityDoc>(activity).expect("fixture").into_domain().expect("valid"),
+        )),
+    ];
+    {
+        let mut store = SqliteStore::open(&path, StoreOptions::default()).expect("create");
+        store.record("tester", batch).expect("write");
+    }
+    // Take the database back to what version 1 wrote: no new tables, no new columns.
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(
+            "DROP TABLE activity_in_kind; DROP TABLE activity_related; DROP TABLE activity_sdg;
+             DROP TABLE activity_agenda; DROP TABLE exchange_rate;
+             ALTER TABLE activity DROP COLUMN start_date; ALTER TABLE activity DROP COLUMN end_date;
+             ALTER TABLE activity DROP COLUMN border; ALTER TABLE activity_money DROP COLUMN value_date;
+             ALTER TABLE activity_money DROP COLUMN provider_org;
+             ALTER TABLE activity_money DROP COLUMN provider_activity;
+             ALTER TABLE activity_money DROP COLUMN receiver_activity;
+             PRAGMA user_version = 1;",
+        )
+        .expect("downgrade");
+    }
+    let store = SqliteStore::open(&path, StoreOptions::default()).expect("migrate");
+    assert_eq!(store.schema_version().expect("version"), 2);
+    let mut facts = Vec::new();
+    store.report_facts(&mut |f| facts.push(f.clone())).expect("facts");
+    assert_eq!(facts.len(), 1);
+    let f = &facts[0];
+    assert_eq!(f.sdgs, ["13"]);
+    assert_eq!(f.border.map(|b| b.code()), Some("south"));
+    assert_eq!(f.agenda.len(), 1);
+    assert_eq!(f.start.map(|d| d.to_string()).as_deref(), Some("2012-05-01"));
+    assert_eq!(f.in_kind.len(), 1);
+    assert_eq!(f.transactions.len(), 1, "money rows rewritten once, not duplicated");
+    assert_eq!(f.transactions[0].value_date.map(|d| d.to_string()).as_deref(), Some("2012-05-30"));
+    assert_eq!(f.transactions[0].provider_activity.as_deref(), Some("MX-0"));
+}
+
+#[test]
 fn newer_schema_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("future.db");

@@ -1,14 +1,21 @@
-//! `coopera demo`: loads the illustrative demo data and prints the seed's table.
+//! `coopera demo`: loads the illustrative demo data and the sample exchange rates and prints
+//! the seed's table; `--synthetic N` generates a large synthetic registry instead.
 
-use coopera_domain::code::CurrencyCode;
-use coopera_domain::kinds::Direction;
-use coopera_report::{Measure, Source, ThemeQuery};
+use std::time::Instant;
+
+use coopera_domain::Lang;
+use coopera_report::synthetic::Synthetic;
+use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot};
+use coopera_store::{SqliteStore, Store};
 
 use super::{Ctx, Failure, print, store_batch, summary_line};
-use crate::cli::TableFormat;
+use crate::cli::DemoArgs;
 use crate::input::{Batch, Source as InputSource};
 
-pub fn run(ctx: &Ctx) -> Result<(), Failure> {
+pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), Failure> {
+    if let Some(n) = args.synthetic {
+        return synthetic(ctx, n, args.seed);
+    }
     let mut store = ctx.open()?;
     let sources = coopera_demo::FILES.iter().map(|(name, text)| InputSource::embedded(name, text)).collect();
     // The demo files are checked by their own tests; a failure here is a defect, reported
@@ -17,23 +24,22 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
     let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), ..*ctx };
     let summary = store_batch(&demo_ctx, &mut store, batch)?;
     print(&match ctx.lang {
-        coopera_domain::Lang::Es => format!(
+        Lang::Es => format!(
             "datos de demostración (ilustrativos) en {}: {}",
             ctx.db.display(),
             summary_line(&summary, ctx.lang)
         ),
-        coopera_domain::Lang::En => {
+        Lang::En => {
             format!("demo data (illustrative) in {}: {}", ctx.db.display(), summary_line(&summary, ctx.lang))
         }
     });
+    sample_rates(ctx, &mut store)?;
     print("");
     print(
         ctx.pick("Catálogo de Capacidades: oferta por área temática", "Capabilities catalog: offer by thematic area"),
     );
-    let usd = CurrencyCode::parse("USD").map_err(|p| Failure::one(p.message(ctx.lang)))?;
-    let query =
-        ThemeQuery { source: Source::Catalog, direction: None, year: None, measure: Measure::Count, currency: usd };
-    super::report::print_themes(ctx, &store, &query, TableFormat::Table)?;
+    let catalog = coopera_report::catalog_themes(&store, 1).map_err(|e| Failure::one(e.message(ctx.lang)))?;
+    super::report::print_report(ctx, &catalog);
     print("");
     print(
         ctx.pick(
@@ -41,6 +47,78 @@ pub fn run(ctx: &Ctx) -> Result<(), Failure> {
             "Cooperation given: activities by thematic area",
         ),
     );
-    let query = ThemeQuery { source: Source::Activities, direction: Some(Direction::Given), ..query };
-    super::report::print_themes(ctx, &store, &query, TableFormat::Table)
+    let options = LoadOptions { home_country: ctx.home_country, ..LoadOptions::default() };
+    let snapshot = Snapshot::load(&store, &options).map_err(|e| Failure::one(e.message(ctx.lang)))?;
+    let query = Query {
+        dimension: Dimension::ThematicArea,
+        measure: Measure::Count,
+        currency: Currency::Usd,
+        filters: Filters { years: None, values: vec![(Dimension::Direction, vec!["given".into()])] },
+        top: 1,
+    };
+    let given = coopera_report::run(&snapshot, &query).map_err(|e| Failure::one(e.message(ctx.lang)))?;
+    super::report::print_report(ctx, &given);
+    Ok(())
+}
+
+/// Stores the sample exchange-rate table shipped with Coopera (illustrative, not official).
+fn sample_rates(ctx: &Ctx, store: &mut SqliteStore) -> Result<(), Failure> {
+    let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
+        .map_err(|e| Failure { lines: e.lines(ctx.lang), summary: None })?;
+    let summary = store.record_rates(&rates).map_err(|e| Failure::store(e, ctx.lang))?;
+    print(&match ctx.lang {
+        Lang::Es => format!(
+            "tipos de cambio de muestra (no oficiales): {} nuevos, {} actualizados, {} sin cambios",
+            summary.created, summary.updated, summary.unchanged
+        ),
+        Lang::En => format!(
+            "sample exchange rates (not official): {} new, {} updated, {} unchanged",
+            summary.created, summary.updated, summary.unchanged
+        ),
+    });
+    Ok(())
+}
+
+/// Activities stored per transaction by `--synthetic`.
+const BATCH: usize = 20_000;
+
+/// Generates and stores `n` synthetic activities, in large transactions.
+fn synthetic(ctx: &Ctx, n: usize, seed: u64) -> Result<(), Failure> {
+    let generator_error = |e: coopera_report::synthetic::SyntheticError| Failure::one(e.to_string());
+    let generator = Synthetic::new(n, seed).map_err(generator_error)?;
+    let mut store = ctx.open()?;
+    let started = Instant::now();
+    let author = "synthetic";
+    store
+        .record(author, generator.organisations().map_err(generator_error)?)
+        .map_err(|e| Failure::store(e, ctx.lang))?;
+    sample_rates(ctx, &mut store)?;
+    let mut written = 0usize;
+    for from in (0..n).step_by(BATCH) {
+        let records = generator.activities(from..from + BATCH).map_err(generator_error)?;
+        written += records.len();
+        store.record(author, records).map_err(|e| Failure::store(e, ctx.lang))?;
+        if n > BATCH {
+            let secs = started.elapsed().as_secs_f64();
+            eprint!("\r{written}/{n} ({secs:.0} s)");
+        }
+    }
+    if n > BATCH {
+        eprintln!();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let rate = if secs > 0.0 { written as f64 / secs } else { 0.0 };
+    print(&match ctx.lang {
+        Lang::Es => format!(
+            "{written} actividades sintéticas (semilla {seed}) en {}: {secs:.1} s, {rate:.0} por segundo",
+            ctx.db.display()
+        ),
+        Lang::En => {
+            format!(
+                "{written} synthetic activities (seed {seed}) in {}: {secs:.1} s, {rate:.0} per second",
+                ctx.db.display()
+            )
+        }
+    });
+    Ok(())
 }

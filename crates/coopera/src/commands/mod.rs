@@ -19,6 +19,7 @@ mod export;
 mod history;
 mod import;
 mod org;
+mod rates;
 mod report;
 mod validate;
 
@@ -129,11 +130,12 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
             });
             Ok(())
         }
-        Command::Demo => demo::run(&ctx),
+        Command::Demo(args) => demo::run(&ctx, args),
         Command::Activity(cmd) => activity::run(&ctx, cmd),
         Command::Org(cmd) => org::run(&ctx, cmd),
         Command::Codelist(cmd) => codelist::run(&ctx, cmd),
         Command::Report(cmd) => report::run(&ctx, cmd),
+        Command::Rates(cmd) => rates::run(&ctx, cmd),
         Command::History(args) => history::run(&ctx, args),
         Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),
         Command::Export(crate::cli::ExportCommand::Iati(args)) => export::run(&ctx, args),

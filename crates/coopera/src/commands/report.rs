@@ -1,119 +1,496 @@
-//! `coopera report …`
+//! `coopera report …`: checks the arguments into a typed request, loads the registry's
+//! snapshot, runs the report and prints it as a table, CSV, JSON or an Excel workbook.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use coopera_domain::Lang;
 use coopera_domain::code::CurrencyCode;
-use coopera_domain::kinds::Direction;
-use coopera_report::{Measure, Report, Source, ThemeQuery};
+use coopera_report::{
+    Currency, Dimension, Filters, InKindRates, LoadOptions, Measure, Query, Report, Snapshot, YearRange,
+};
 use coopera_store::Store;
 use serde_json::{Value, json};
 
 use super::{Ctx, Failure, print};
-use crate::cli::{DirectionFilter, MeasureArg, ReportCommand, SourceArg, TableFormat};
+use crate::cli::{DirectionFilter, MeasureArg, ReportArgs, ReportCommand, ReportFormat, SourceArg};
 use crate::output::{Table, number};
 
+/// A checked report request.
+#[derive(Debug)]
+pub struct Request {
+    /// The report's name in JSON (`themes`, `countries`, `value`…).
+    pub name: &'static str,
+    pub query: Query,
+    pub catalog: bool,
+    pub format: ReportFormat,
+    pub out: Option<PathBuf>,
+    pub in_kind_rates: Option<PathBuf>,
+    pub timing: bool,
+    /// The filters as given, for JSON and the workbook.
+    pub filters_json: Value,
+}
+
+fn fail(ctx: &Ctx, es: String, en: String) -> Failure {
+    Failure::one(match ctx.lang {
+        Lang::Es => es,
+        Lang::En => en,
+    })
+}
+
 pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<(), Failure> {
-    match cmd {
-        ReportCommand::Themes(args) => {
-            let currency = CurrencyCode::parse(&args.currency).map_err(|mut p| {
-                p.path = "--currency".into();
-                Failure::one(p.message(ctx.lang))
+    use Dimension as D;
+    let activities = SourceArg::Activities;
+    let (name, dimension, args, source) = match cmd {
+        ReportCommand::Themes(a) => ("themes", D::ThematicArea, a.report, a.source),
+        ReportCommand::Categories(a) => ("categories", D::DacCategory, a, activities),
+        ReportCommand::Sectors(a) => ("sectors", D::DacCode, a, activities),
+        ReportCommand::Sdgs(a) => ("sdgs", D::SdgGoal, a, activities),
+        ReportCommand::Countries(a) => ("countries", D::Country, a, activities),
+        ReportCommand::Regions(a) => ("regions", D::Region, a, activities),
+        ReportCommand::DacRegions(a) => ("dac-regions", D::DacRegion, a, activities),
+        ReportCommand::Partners(a) => ("partners", D::Partner, a, activities),
+        ReportCommand::Modalities(a) => ("modalities", D::Modality, a, activities),
+        ReportCommand::Schemes(a) => ("schemes", D::Scheme, a, activities),
+        ReportCommand::Instruments(a) => ("instruments", D::Instrument, a, activities),
+        ReportCommand::Types(a) => ("types", D::CooperationType, a, activities),
+        ReportCommand::Directions(a) => ("directions", D::Direction, a, activities),
+        ReportCommand::Levels(a) => ("levels", D::ActorLevel, a, activities),
+        ReportCommand::States(a) => ("states", D::MxState, a, activities),
+        ReportCommand::Crossborder(a) => ("crossborder", D::Border, a, activities),
+        ReportCommand::Agenda(a) => ("agenda", D::Agenda, a, activities),
+        ReportCommand::Years(a) => ("years", D::Year, a, activities),
+        ReportCommand::Statuses(a) => ("statuses", D::Status, a, activities),
+        ReportCommand::Value(a) => ("value", D::CooperationType, a, activities),
+    };
+    let default_measure = if name == "value" { Measure::Total } else { Measure::Count };
+    let mut request = request(ctx, dimension, &args, source, default_measure)?;
+    request.name = name;
+    let store = ctx.open()?;
+    let report = make(ctx, &store, &request)?;
+    output(ctx, &request, &report)
+}
+
+/// Checks the arguments; nothing is opened or read before they are right.
+pub fn request(
+    ctx: &Ctx,
+    dimension: Dimension,
+    args: &ReportArgs,
+    source: SourceArg,
+    default_measure: Measure,
+) -> Result<Request, Failure> {
+    let measure = match args.measure {
+        None => default_measure,
+        Some(m) => match m {
+            MeasureArg::Count => Measure::Count,
+            MeasureArg::Committed => Measure::Committed,
+            MeasureArg::Disbursed => Measure::Disbursed,
+            MeasureArg::Spent => Measure::Spent,
+            MeasureArg::InKind => Measure::InKind,
+            MeasureArg::Total => Measure::Total,
+        },
+    };
+    let code = CurrencyCode::parse(&args.currency.to_uppercase()).map_err(|mut p| {
+        p.path = "--currency".into();
+        Failure::one(p.message(ctx.lang))
+    })?;
+    let currency = match (args.native, code.as_str()) {
+        (true, _) => Currency::Native(code),
+        (false, "USD") => Currency::Usd,
+        (false, "MXN") => Currency::Mxn,
+        (false, other) => {
+            return Err(fail(
+                ctx,
+                format!(
+                    "--currency: los informes convierten a USD o MXN; para sumar solo los montos registrados en {other}, sin convertir, añada --native"
+                ),
+                format!(
+                    "--currency: reports convert to USD or MXN; to add up only the amounts recorded in {other}, unconverted, add --native"
+                ),
+            ));
+        }
+    };
+    let years = match (args.year, args.from, args.to) {
+        (Some(y), _, _) => Some(YearRange { from: y, to: y }),
+        (None, None, None) => None,
+        (None, from, to) => Some(YearRange { from: from.unwrap_or(i32::from(i16::MIN) + 1), to: to.unwrap_or(9999) }),
+    };
+    if let Some(YearRange { from, to }) = years
+        && from > to
+    {
+        return Err(Failure::one(coopera_report::ReportError::YearRange { from, to }.message(ctx.lang)));
+    }
+    if args.format == ReportFormat::Xlsx && args.out.is_none() {
+        return Err(fail(
+            ctx,
+            "--format xlsx escribe un archivo: indique dónde con --out ARCHIVO.xlsx".into(),
+            "--format xlsx writes a file: say where with --out FILE.xlsx".into(),
+        ));
+    }
+    if args.top == 0 {
+        return Err(fail(ctx, "--top: debe ser al menos 1".into(), "--top: must be at least 1".into()));
+    }
+    let mut values: Vec<(Dimension, Vec<String>)> = Vec::new();
+    let split = |v: &str| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    match args.direction {
+        DirectionFilter::All => {}
+        DirectionFilter::Given => values.push((Dimension::Direction, vec!["given".into()])),
+        DirectionFilter::Received => values.push((Dimension::Direction, vec!["received".into()])),
+        DirectionFilter::Both => values.push((Dimension::Direction, vec!["both".into()])),
+    }
+    for (dim, value) in [
+        (Dimension::Modality, &args.modality),
+        (Dimension::ThematicArea, &args.sector_group),
+        (Dimension::Country, &args.country),
+        (Dimension::MxState, &args.state),
+    ] {
+        if let Some(v) = value {
+            values.push((dim, split(v)));
+        }
+    }
+    let mut other = serde_json::Map::new();
+    for f in &args.filters {
+        let Some((name, value)) = f.split_once('=') else {
+            return Err(fail(
+                ctx,
+                format!("--filter: `{f}`: se espera DIMENSIÓN=VALOR, p. ej. region=centroamerica"),
+                format!("--filter: `{f}`: expected DIMENSION=VALUE, e.g. region=centroamerica"),
+            ));
+        };
+        let Some(dim) = Dimension::parse(name) else {
+            let known: Vec<&str> = Dimension::ALL.iter().filter(|d| **d != Dimension::Year).map(|d| d.code()).collect();
+            return Err(fail(
+                ctx,
+                format!("--filter: dimensión desconocida `{name}`; use una de: {}", known.join(", ")),
+                format!("--filter: unknown dimension `{name}`; use one of: {}", known.join(", ")),
+            ));
+        };
+        other.insert(dim.code().to_owned(), json!(split(value)));
+        values.push((dim, split(value)));
+    }
+    let catalog = source == SourceArg::Catalog;
+    if catalog && measure != Measure::Count {
+        return Err(Failure::one(coopera_report::ReportError::CatalogHasNoValue.message(ctx.lang)));
+    }
+    if catalog && (!values.is_empty() || years.is_some()) {
+        return Err(fail(
+            ctx,
+            "--source catalog: el catálogo de capacidades no se filtra por dirección, años ni otras dimensiones".into(),
+            "--source catalog: the capacities catalog is not filtered by direction, years or other dimensions".into(),
+        ));
+    }
+    let filters_json = json!({
+        "source": if catalog { "catalog" } else { "activities" },
+        "direction": match args.direction {
+            DirectionFilter::All => "all",
+            DirectionFilter::Given => "given",
+            DirectionFilter::Received => "received",
+            DirectionFilter::Both => "both",
+        },
+        "year": args.year,
+        "from": years.map(|y| y.from).filter(|_| args.from.is_some()),
+        "to": years.map(|y| y.to).filter(|_| args.to.is_some()),
+        "modality": args.modality,
+        "sector_group": args.sector_group,
+        "country": args.country,
+        "state": args.state,
+        "other": other,
+    });
+    Ok(Request {
+        name: dimension.report_name(),
+        query: Query { dimension, measure, currency, filters: Filters { years, values }, top: args.top },
+        catalog,
+        format: args.format,
+        out: args.out.clone(),
+        in_kind_rates: args.in_kind_rates.clone(),
+        timing: args.timing,
+        filters_json,
+    })
+}
+
+/// Loads what the report needs and runs it.
+pub fn make(ctx: &Ctx, store: &dyn Store, request: &Request) -> Result<Report, Failure> {
+    let report_error = |e: coopera_report::ReportError| Failure::one(e.message(ctx.lang));
+    if request.catalog {
+        return coopera_report::catalog_themes(store, request.query.top).map_err(report_error);
+    }
+    let in_kind_rates = match &request.in_kind_rates {
+        None => InKindRates::sample(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                fail(
+                    ctx,
+                    format!("no se puede leer {}: {e}", path.display()),
+                    format!("cannot read {}: {e}", path.display()),
+                )
             })?;
-            let query = ThemeQuery {
-                source: match args.source {
-                    SourceArg::Activities => Source::Activities,
-                    SourceArg::Catalog => Source::Catalog,
-                },
-                direction: match args.direction {
-                    DirectionFilter::Given => Some(Direction::Given),
-                    DirectionFilter::Received => Some(Direction::Received),
-                    DirectionFilter::All => None,
-                },
-                year: args.year,
-                measure: match args.measure {
-                    MeasureArg::Count => Measure::Count,
-                    MeasureArg::Value => Measure::Value,
-                },
-                currency,
+            let rates = coopera_report::rates::parse_in_kind_csv(&text, &path.display().to_string())
+                .map_err(|e| Failure { lines: e.lines(ctx.lang), summary: None })?;
+            InKindRates::new(rates)
+        }
+    };
+    let options = LoadOptions { home_country: ctx.home_country, in_kind_rates };
+    let started = Instant::now();
+    let snapshot = Snapshot::load(store, &options).map_err(report_error)?;
+    let loaded = started.elapsed();
+    let started = Instant::now();
+    let report = coopera_report::run(&snapshot, &request.query).map_err(report_error)?;
+    let ran = started.elapsed();
+    if request.timing {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        eprintln!(
+            "{}",
+            match ctx.lang {
+                Lang::Es => format!(
+                    "tiempo: carga del registro {:.1} ms ({} actividades) · informe {:.3} ms",
+                    ms(loaded),
+                    snapshot.len(),
+                    ms(ran)
+                ),
+                Lang::En => format!(
+                    "timing: registry load {:.1} ms ({} activities) · report {:.3} ms",
+                    ms(loaded),
+                    snapshot.len(),
+                    ms(ran)
+                ),
+            }
+        );
+    }
+    Ok(report)
+}
+
+/// "Número de actividades por área temática"
+pub fn title(name: &str, report: &Report, lang: Lang) -> String {
+    if name == "value" {
+        return lang.pick("Valor total de la cooperación por tipo", "Total value of cooperation by type").to_owned();
+    }
+    let by = report.dimension.label(lang).to_lowercase();
+    match lang {
+        Lang::Es => format!("{} por {by}", report.measure.label(lang)),
+        Lang::En => format!("{} by {by}", report.measure.label(lang)),
+    }
+}
+
+fn output(ctx: &Ctx, request: &Request, report: &Report) -> Result<(), Failure> {
+    let write = |bytes: &[u8]| -> Result<(), Failure> {
+        match &request.out {
+            None => {
+                print(&String::from_utf8_lossy(bytes));
+                Ok(())
+            }
+            Some(path) => std::fs::write(path, bytes).map_err(|e| {
+                fail(
+                    ctx,
+                    format!("no se puede escribir {}: {e}", path.display()),
+                    format!("cannot write {}: {e}", path.display()),
+                )
+            }),
+        }
+    };
+    match request.format {
+        ReportFormat::Json => {
+            let text = serde_json::to_string_pretty(&report_json(report, request, ctx.lang)).unwrap_or_default();
+            write(format!("{text}\n").as_bytes())
+        }
+        ReportFormat::Csv => write(table(report, ctx).to_csv().as_bytes()),
+        ReportFormat::Table => {
+            let mut text = table(report, ctx).to_text();
+            for line in summary_lines(report, ctx.lang) {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            write(text.as_bytes())
+        }
+        ReportFormat::Xlsx => {
+            let sheet = coopera_report::xlsx::Sheet {
+                report,
+                title: title(request.name, report, ctx.lang),
+                notes: notes(report, request, ctx.lang),
             };
-            let store = ctx.open()?;
-            print_themes(ctx, &store, &query, args.format)
+            let bytes = coopera_report::xlsx::workbook(&[sheet], ctx.lang).map_err(|e| Failure::one(e.to_string()))?;
+            write(&bytes)?;
+            if let Some(path) = &request.out {
+                print(&match ctx.lang {
+                    Lang::Es => format!("informe escrito en {} ({} filas)", path.display(), report.rows.len()),
+                    Lang::En => format!("report written to {} ({} rows)", path.display(), report.rows.len()),
+                });
+            }
+            Ok(())
         }
     }
 }
 
-pub fn print_themes(ctx: &Ctx, store: &dyn Store, query: &ThemeQuery, format: TableFormat) -> Result<(), Failure> {
-    let report = coopera_report::themes(store, query).map_err(|e| Failure::one(e.message(ctx.lang)))?;
-    match format {
-        TableFormat::Json => {
-            print(&serde_json::to_string_pretty(&report_json(&report, query, ctx.lang)).unwrap_or_default())
-        }
-        TableFormat::Csv => print(&table(&report, ctx).to_csv()),
-        TableFormat::Table => {
-            let t = table(&report, ctx);
-            print(&t.to_text());
-            let total = report.total.round_dp(2).normalize();
-            let top = report.concentration.top_share.round_dp(2).normalize();
-            let hhi = report.concentration.hhi.round_dp(0).normalize();
-            print(&match ctx.lang {
-                Lang::Es => format!("Total: {total} · participación del área principal: {top} % · IHH: {hhi}"),
-                Lang::En => format!("Total: {total} · top area share: {top} % · HHI: {hhi}"),
-            });
-            for (currency, amount) in &report.not_converted {
-                print(&match ctx.lang {
-                    Lang::Es => format!("No convertido (sin tipo de cambio): {} {currency}", amount.normalize()),
-                    Lang::En => format!("Not converted (no exchange rate): {} {currency}", amount.normalize()),
-                });
-            }
+/// What the workbook says under its title: the filters and the currency.
+fn notes(report: &Report, request: &Request, lang: Lang) -> Vec<String> {
+    let mut notes = Vec::new();
+    let f = &request.filters_json;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(d) = f["direction"].as_str().filter(|d| *d != "all") {
+        parts.push(format!("{} = {d}", lang.pick("dirección", "direction")));
+    }
+    if let Some(y) = request.query.filters.years {
+        parts.push(format!("{} {}–{}", lang.pick("años", "years"), y.from.max(0), y.to));
+    }
+    for (dim, values) in &request.query.filters.values {
+        if *dim != Dimension::Direction {
+            parts.push(format!("{} = {}", dim.code(), values.join(", ")));
         }
     }
-    Ok(())
+    notes.push(format!(
+        "{}: {}",
+        lang.pick("Filtros", "Filters"),
+        if parts.is_empty() { lang.pick("ninguno", "none").to_owned() } else { parts.join("; ") }
+    ));
+    if let Some(c) = report.currency {
+        notes.push(match (lang, c.is_native()) {
+            (Lang::Es, false) => {
+                format!("Moneda: {}, convertida al tipo de cambio de la fecha valor de cada flujo", c.code())
+            }
+            (Lang::En, false) => format!("Currency: {}, converted at the rate of each flow's value date", c.code()),
+            (Lang::Es, true) => format!("Moneda: solo montos registrados en {}, sin conversión", c.code()),
+            (Lang::En, true) => format!("Currency: only amounts recorded in {}, unconverted", c.code()),
+        });
+    }
+    notes.push(lang.pick("Fuente: registro Coopera", "Source: Coopera registry").to_owned());
+    notes
+}
+
+/// Prints a report as a table with its summary lines.
+pub fn print_report(ctx: &Ctx, report: &Report) {
+    print(&table(report, ctx).to_text());
+    for line in summary_lines(report, ctx.lang) {
+        print(&line);
+    }
+}
+
+/// Total, concentration and what was left out, as lines under the table.
+pub fn summary_lines(report: &Report, lang: Lang) -> Vec<String> {
+    let mut lines = Vec::new();
+    let total = report.total.round_dp(2).normalize();
+    let currency = report.currency.map(|c| format!(" {}", c.code())).unwrap_or_default();
+    let c = report.concentration;
+    let top = c.top_share.round_dp(2).normalize();
+    let hhi = c.hhi.round_dp(0).normalize();
+    let top_label = match (lang, c.k) {
+        (Lang::Es, 1) => "participación de la fila principal".to_owned(),
+        (Lang::En, 1) => "top row share".to_owned(),
+        (Lang::Es, k) => format!("participación de las {k} filas principales"),
+        (Lang::En, k) => format!("share of the top {k} rows"),
+    };
+    lines.push(match lang {
+        Lang::Es => format!("Total: {total}{currency} · {top_label}: {top} % · IHH: {hhi}"),
+        Lang::En => format!("Total: {total}{currency} · {top_label}: {top} % · HHI: {hhi}"),
+    });
+    if let Some(s) = report.split {
+        let (money, in_kind) = (s.money.round_dp(2).normalize(), s.in_kind.round_dp(2).normalize());
+        lines.push(match lang {
+            Lang::Es => format!("Dinero: {money}{currency} · en especie: {in_kind}{currency}"),
+            Lang::En => format!("Money: {money}{currency} · in kind: {in_kind}{currency}"),
+        });
+    }
+    for (c, amount) in &report.not_converted {
+        let amount = amount.round_dp(2).normalize();
+        lines.push(match lang {
+            Lang::Es => format!("No convertido (sin tipo de cambio): {amount} {c}"),
+            Lang::En => format!("Not converted (no exchange rate): {amount} {c}"),
+        });
+    }
+    for (unit, quantity) in &report.in_kind_not_valued {
+        let q = quantity.round_dp(2).normalize();
+        lines.push(match lang {
+            Lang::Es => format!("En especie sin valorar (sin valor unitario ni tarifa): {q} {}", unit.label(lang)),
+            Lang::En => format!("In kind not valued (no unit value or rate): {q} {}", unit.label(lang)),
+        });
+    }
+    if report.merged_flows > 0 {
+        let n = report.merged_flows;
+        lines.push(match lang {
+            Lang::Es => format!("Flujos reportados por ambas partes, contados una vez: {n}"),
+            Lang::En => format!("Flows reported by both sides, counted once: {n}"),
+        });
+    }
+    lines
 }
 
 fn table(report: &Report, ctx: &Ctx) -> Table {
-    let value_heading = match (report.measure, ctx.lang) {
-        (Measure::Count, Lang::Es) => "Número".to_owned(),
-        (Measure::Count, Lang::En) => "Count".to_owned(),
-        (Measure::Value, _) => {
-            format!("{} ({})", ctx.pick("Valor", "Value"), report.currency.map(|c| c.as_str()).unwrap_or(""))
-        }
+    let value_heading = match report.currency {
+        Some(c) => format!("{} ({})", report.measure.label(ctx.lang), c.code()),
+        None => report.measure.label(ctx.lang).to_owned(),
     };
-    let mut t = Table::new(&[
+    let mut columns = vec![
         ("key", ctx.pick("Clave", "Key"), false),
-        ("label", ctx.pick("Área temática", "Thematic area"), false),
-        ("value", &value_heading, true),
+        ("label", report.dimension.label(ctx.lang), false),
+        ("value", value_heading.as_str(), true),
         ("share", ctx.pick("Participación %", "Share %"), true),
-    ]);
+    ];
+    let split = report.split.is_some();
+    if split {
+        columns.push(("money", ctx.pick("Dinero", "Money"), true));
+        columns.push(("in_kind", ctx.pick("En especie", "In kind"), true));
+    }
+    let mut t = Table::new(&columns);
     for r in &report.rows {
-        t.push(vec![
+        let mut row = vec![
             r.key.clone().into(),
             r.label(ctx.lang).into(),
             number(r.value.round_dp(2)),
             number(r.share.round_dp(2)),
-        ]);
+        ];
+        if let Some(s) = r.split {
+            row.push(number(s.money.round_dp(2)));
+            row.push(number(s.in_kind.round_dp(2)));
+        } else if split {
+            row.extend([Value::Null, Value::Null]);
+        }
+        t.push(row);
     }
     t
 }
 
 /// `{report, filters, measure, currency, rows:[{key,label,value,share}], total,
-/// concentration:{top_share,hhi}, not_converted}`
-fn report_json(report: &Report, query: &ThemeQuery, lang: Lang) -> Value {
+/// concentration:{top_share,hhi}, not_converted, merged_flows}` and, for the total value,
+/// the money and in-kind split.
+fn report_json(report: &Report, request: &Request, lang: Lang) -> Value {
     let rows: Vec<Value> = report
         .rows
         .iter()
-        .map(|r| json!({"key": r.key, "label": r.label(lang), "value": number(r.value), "share": number(r.share)}))
+        .map(|r| {
+            let mut row =
+                json!({"key": r.key, "label": r.label(lang), "value": number(r.value), "share": number(r.share)});
+            if let Some(s) = r.split {
+                row["money"] = number(s.money);
+                row["in_kind"] = number(s.in_kind);
+            }
+            row
+        })
         .collect();
-    json!({
-        "report": report.name,
-        "filters": {
-            "source": match query.source { Source::Activities => "activities", Source::Catalog => "catalog" },
-            "direction": query.direction.map(|d| d.code()).unwrap_or("all"),
-            "year": query.year,
-        },
+    let mut out = json!({
+        "report": request.name,
+        "dimension": report.dimension.code(),
+        "filters": request.filters_json,
         "measure": report.measure.code(),
-        "currency": report.currency.map(|c| c.as_str()),
+        "currency": report.currency.map(|c| c.code()),
         "rows": rows,
         "total": number(report.total),
-        "concentration": {"top_share": number(report.concentration.top_share), "hhi": number(report.concentration.hhi)},
-        "not_converted": report.not_converted.iter().map(|(c, a)| json!({"currency": c, "amount": number(*a)})).collect::<Vec<_>>(),
-    })
+        "concentration": {
+            "k": report.concentration.k,
+            "top_share": number(report.concentration.top_share),
+            "hhi": number(report.concentration.hhi),
+        },
+        "activities": report.activities,
+        "not_converted": report.not_converted.iter().map(|(c, a)| json!({"currency": c.as_str(), "amount": number(*a)})).collect::<Vec<_>>(),
+        "merged_flows": report.merged_flows,
+    });
+    if let Some(s) = report.split {
+        out["split"] = json!({"money": number(s.money), "in_kind": number(s.in_kind)});
+    }
+    if report.measure.is_money() {
+        out["in_kind_not_valued"] = report
+            .in_kind_not_valued
+            .iter()
+            .map(|(u, q)| json!({"unit": u.code(), "quantity": number(*q)}))
+            .collect::<Vec<_>>()
+            .into();
+    }
+    out
 }

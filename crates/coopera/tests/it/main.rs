@@ -10,6 +10,7 @@ use serde_json::Value;
 mod demo;
 mod files;
 mod import;
+mod reports;
 mod validate_export;
 
 /// A fresh database and a way to run `coopera` against it.

@@ -1,0 +1,525 @@
+//! Running a report over a [`Snapshot`]: select and weigh activities by the filters, add up
+//! the measure, spread it over the rows of the dimension, and compute shares and
+//! concentration. Only integer arithmetic runs per activity; decimals are made at the end.
+
+use std::collections::BTreeMap;
+
+use coopera_domain::code::{CurrencyCode, MxStateCode};
+use coopera_domain::codelists::{
+    ACTIVITY_STATUS, COUNTRY, CURRENCY, MX_STATE, REGION, SECTOR, SECTOR_CATEGORY, THEMATIC_AREA, UNSDG_GOALS,
+};
+use coopera_domain::kinds::{
+    Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Level, Modality,
+};
+use rust_decimal::Decimal;
+
+use crate::dimension::{Currency, Dimension, Measure};
+use crate::snapshot::{FlowKind, MONEY_SCALE, NO_YEAR, NONE, NOT_CONVERTED, PPM, Shares, Snapshot, lists};
+use crate::{Report, ReportError, Row, UNCLASSIFIED, ValueSplit};
+
+/// Which activities a report covers. Empty fields do not filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Activities running at some time in these years (inclusive); value measures then count
+    /// only the flows dated in them.
+    pub years: Option<YearRange>,
+    /// For each dimension, the row keys to keep (any of them). On a dimension that splits an
+    /// activity (sectors, places, actors), only the part in those rows counts.
+    pub values: Vec<(Dimension, Vec<String>)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearRange {
+    pub from: i32,
+    pub to: i32,
+}
+
+/// A report request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    pub dimension: Dimension,
+    pub measure: Measure,
+    pub currency: Currency,
+    pub filters: Filters,
+    /// How many rows the concentration's top share adds up (at least 1).
+    pub top: usize,
+}
+
+/// Where an activity's parts for a dimension come from.
+pub(crate) enum Parts<'a> {
+    /// One row per activity: `column[i] - offset` (values below `offset` and `u8::MAX`: none).
+    Single { column: &'a [u8], offset: u8 },
+    /// Several rows with shares, each row mapped through `map` when given.
+    Shares { shares: &'a Shares, map: Option<&'a [u32]> },
+    /// Flags, in equal parts.
+    Bits { column: &'a [u8] },
+    /// The start year.
+    StartYear,
+}
+
+pub(crate) fn parts(snap: &Snapshot, dim: Dimension) -> Parts<'_> {
+    let l = lists();
+    match dim {
+        Dimension::ThematicArea => Parts::Shares { shares: &snap.sectors, map: Some(&l.code_area) },
+        Dimension::DacCategory => Parts::Shares { shares: &snap.sectors, map: Some(&l.code_category) },
+        Dimension::DacCode => Parts::Shares { shares: &snap.sectors, map: None },
+        Dimension::SdgGoal => Parts::Shares { shares: &snap.sdgs, map: None },
+        Dimension::Country => Parts::Shares { shares: &snap.places, map: None },
+        Dimension::Region => Parts::Shares { shares: &snap.places, map: Some(&l.place_grouping) },
+        Dimension::DacRegion => Parts::Shares { shares: &snap.places, map: Some(&l.place_dac_region) },
+        Dimension::Partner => Parts::Shares { shares: &snap.partners, map: None },
+        Dimension::ActorLevel => Parts::Shares { shares: &snap.levels, map: None },
+        Dimension::MxState => Parts::Shares { shares: &snap.states, map: None },
+        Dimension::Modality => Parts::Single { column: &snap.modality, offset: 0 },
+        Dimension::Instrument => Parts::Single { column: &snap.instrument, offset: 0 },
+        Dimension::CooperationType => Parts::Single { column: &snap.cooperation_type, offset: 0 },
+        Dimension::Status => Parts::Single { column: &snap.status, offset: 0 },
+        Dimension::Direction => Parts::Single { column: &snap.direction, offset: 1 },
+        Dimension::Border => Parts::Single { column: &snap.border, offset: 1 },
+        Dimension::Scheme => Parts::Bits { column: &snap.schemes },
+        Dimension::Agenda => Parts::Bits { column: &snap.agenda },
+        Dimension::Year => Parts::StartYear,
+    }
+}
+
+impl Parts<'_> {
+    /// Calls `f(row, ppm)` for each part of activity `i`; `none` is the row of "no value".
+    #[inline(always)]
+    pub(crate) fn each(&self, snap: &Snapshot, i: usize, none: usize, mut f: impl FnMut(usize, u32)) {
+        match self {
+            Parts::Single { column, offset } => {
+                let v = column[i];
+                let row = if v < *offset || v == u8::MAX { none } else { usize::from(v - offset) };
+                f(row, PPM);
+            }
+            Parts::Shares { shares, map } => {
+                let range = shares.range(i);
+                if range.is_empty() {
+                    f(none, PPM);
+                    return;
+                }
+                for e in range {
+                    let id = shares.ids[e];
+                    let row = match map {
+                        Some(m) => m[id as usize],
+                        None => id,
+                    };
+                    f(if row == NONE { none } else { row as usize }, shares.ppm[e]);
+                }
+            }
+            Parts::Bits { column } => {
+                let bits = column[i];
+                let n = bits.count_ones();
+                if n == 0 {
+                    f(none, PPM);
+                    return;
+                }
+                let each = PPM / n;
+                let mut left = PPM - each * n;
+                for k in 0..8 {
+                    if bits & (1 << k) != 0 {
+                        let extra = u32::from(left > 0);
+                        left -= extra;
+                        f(k, each + extra);
+                    }
+                }
+            }
+            Parts::StartYear => {
+                let y = snap.start_year[i];
+                f(if y == NO_YEAR { none } else { (y - snap.year_min) as usize }, PPM);
+            }
+        }
+    }
+}
+
+/// The number of rows of a dimension, not counting the row of "no value" (which comes last).
+pub(crate) fn universe_len(snap: &Snapshot, dim: Dimension) -> usize {
+    match dim {
+        Dimension::ThematicArea => THEMATIC_AREA.codes.len(),
+        Dimension::DacCategory => SECTOR_CATEGORY.codes.len(),
+        Dimension::DacCode => SECTOR.codes.len() + SECTOR_CATEGORY.codes.len(),
+        Dimension::SdgGoal => UNSDG_GOALS.codes.len(),
+        Dimension::Country => COUNTRY.codes.len() + REGION.codes.len(),
+        Dimension::Region => crate::geo::GROUPINGS.len(),
+        Dimension::DacRegion => REGION.codes.len(),
+        Dimension::Partner => snap.orgs.len(),
+        Dimension::ActorLevel => Level::ALL.len(),
+        Dimension::MxState => MX_STATE.codes.len(),
+        Dimension::Modality => Modality::ALL.len(),
+        Dimension::Instrument => Instrument::ALL.len(),
+        Dimension::CooperationType => CooperationType::ALL.len(),
+        Dimension::Status => ACTIVITY_STATUS.codes.len(),
+        Dimension::Direction => Direction::ALL.len(),
+        Dimension::Border => Border::ALL.len(),
+        Dimension::Scheme => SCHEMES.len(),
+        Dimension::Agenda => CrossBorderDimension::ALL.len(),
+        Dimension::Year => {
+            if snap.year_min == NO_YEAR {
+                0
+            } else {
+                (snap.year_max - snap.year_min) as usize + 1
+            }
+        }
+    }
+}
+
+/// The schemes, in the order of the snapshot's bits.
+const SCHEMES: &[(&str, &str, &str)] = &[
+    ("south-south", "Sur-Sur", "South-South"),
+    ("north-south", "Norte-Sur", "North-South"),
+    ("decentralised", "Descentralizada", "Decentralised"),
+    ("cross-border", "Transfronteriza", "Cross-border"),
+];
+
+/// (key, Spanish label, English label) of a row.
+pub(crate) fn row_info(snap: &Snapshot, dim: Dimension, row: usize) -> (String, String, String) {
+    if row >= universe_len(snap, dim) {
+        return if dim == Dimension::ThematicArea {
+            (UNCLASSIFIED.to_owned(), "Sin clasificar".to_owned(), "Unclassified".to_owned())
+        } else {
+            ("none".to_owned(), "Sin especificar".to_owned(), "Not specified".to_owned())
+        };
+    }
+    let code = |c: &coopera_domain::codelists::Code| (c.code.to_owned(), c.name_es.to_owned(), c.name_en.to_owned());
+    let kind = |code: &str, es: &str, en: &str| (code.to_owned(), es.to_owned(), en.to_owned());
+    use coopera_domain::Lang::{En, Es};
+    match dim {
+        Dimension::ThematicArea => code(&THEMATIC_AREA.codes[row]),
+        Dimension::DacCategory => code(&SECTOR_CATEGORY.codes[row]),
+        Dimension::DacCode => {
+            code(SECTOR.codes.get(row).unwrap_or_else(|| &SECTOR_CATEGORY.codes[row - SECTOR.codes.len()]))
+        }
+        Dimension::SdgGoal => code(&UNSDG_GOALS.codes[row]),
+        Dimension::Country => code(COUNTRY.codes.get(row).unwrap_or_else(|| &REGION.codes[row - COUNTRY.codes.len()])),
+        Dimension::Region => {
+            let g = &crate::geo::GROUPINGS[row];
+            kind(g.key, g.name_es, g.name_en)
+        }
+        Dimension::DacRegion => code(&REGION.codes[row]),
+        Dimension::Partner => {
+            let o = &snap.orgs[row];
+            (o.key.clone(), o.name_es.clone(), o.name_en.clone())
+        }
+        Dimension::ActorLevel => {
+            let l = Level::ALL[row];
+            kind(l.code(), l.label(Es), l.label(En))
+        }
+        Dimension::MxState => code(&MX_STATE.codes[row]),
+        Dimension::Modality => {
+            let m = Modality::ALL[row];
+            kind(m.code(), m.label(Es), m.label(En))
+        }
+        Dimension::Instrument => {
+            let m = Instrument::ALL[row];
+            kind(m.code(), m.label(Es), m.label(En))
+        }
+        Dimension::CooperationType => {
+            let m = CooperationType::ALL[row];
+            kind(m.code(), m.label(Es), m.label(En))
+        }
+        Dimension::Status => code(&ACTIVITY_STATUS.codes[row]),
+        Dimension::Direction => {
+            let m = Direction::ALL[row];
+            kind(m.code(), m.label(Es), m.label(En))
+        }
+        Dimension::Border => {
+            let m = Border::ALL[row];
+            kind(m.code(), m.label(Es), m.label(En))
+        }
+        Dimension::Scheme => {
+            let (k, es, en) = SCHEMES[row];
+            kind(k, es, en)
+        }
+        Dimension::Agenda => {
+            let m = CrossBorderDimension::ALL[row];
+            kind(m.code(), m.label(Es), m.label(En))
+        }
+        Dimension::Year => {
+            let y = (i32::from(snap.year_min) + row as i32).to_string();
+            (y.clone(), y.clone(), y)
+        }
+    }
+}
+
+/// The rows a filter value names: a key (case-insensitive), a label, or for Mexican states
+/// also an ISO 3166-2 code or a number without its leading zero.
+fn resolve(snap: &Snapshot, dim: Dimension, value: &str) -> Result<usize, ReportError> {
+    let wanted = value.trim().to_lowercase();
+    let len = universe_len(snap, dim);
+    let by_key = |key: &str| -> Option<usize> {
+        if dim == Dimension::Partner {
+            return snap.orgs.iter().position(|o| o.key == key);
+        }
+        (0..=len).find(|&r| row_info(snap, dim, r).0.to_lowercase() == key)
+    };
+    if let Some(r) = by_key(&wanted) {
+        return Ok(r);
+    }
+    if dim == Dimension::MxState
+        && let Ok(s) = MxStateCode::parse_any(value)
+        && let Some(r) = lists().state.get(s.as_str())
+    {
+        return Ok(r as usize);
+    }
+    if let Some(r) = (0..=len).find(|&r| {
+        let (_, es, en) = row_info(snap, dim, r);
+        es.to_lowercase() == wanted || en.to_lowercase() == wanted
+    }) {
+        return Ok(r);
+    }
+    let mut near: Vec<(usize, String)> = (0..len)
+        .map(|r| {
+            let (key, es, _) = row_info(snap, dim, r);
+            let d =
+                strsim::levenshtein(&wanted, &key.to_lowercase()).min(strsim::levenshtein(&wanted, &es.to_lowercase()));
+            (d, key)
+        })
+        .filter(|(d, _)| *d <= 3.max(wanted.chars().count() / 3))
+        .collect();
+    near.sort();
+    Err(ReportError::UnknownValue {
+        dimension: dim,
+        value: value.to_owned(),
+        suggestions: near.into_iter().take(5).map(|(_, k)| k).collect(),
+    })
+}
+
+/// Decimal of a fixed-point integer, dropping digits of the scale while the number is too
+/// large for a decimal (never happens below 10^16 currency units).
+fn to_decimal(mut value: i128, mut scale: u32) -> Decimal {
+    loop {
+        if let Ok(d) = Decimal::try_from_i128_with_scale(value, scale) {
+            return d.normalize();
+        }
+        if scale == 0 {
+            return if value > 0 { Decimal::MAX } else { Decimal::MIN };
+        }
+        let rest = value % 10;
+        value /= 10;
+        if rest.abs() >= 5 {
+            value += rest.signum();
+        }
+        scale -= 1;
+    }
+}
+
+/// Runs `query` over `snap`.
+pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
+    let dim = query.dimension;
+    if let Some(YearRange { from, to }) = query.filters.years
+        && from > to
+    {
+        return Err(ReportError::YearRange { from, to });
+    }
+    // Filters: for each, the rows it keeps (the last row is "no value").
+    let mut filters: Vec<(Parts<'_>, usize, Vec<bool>)> = Vec::new();
+    for (d, values) in &query.filters.values {
+        if *d == Dimension::Year {
+            return Err(ReportError::YearAsFilter);
+        }
+        let len = universe_len(snap, *d);
+        let mut keep = vec![false; len + 1];
+        for v in values {
+            keep[resolve(snap, *d, v)?] = true;
+        }
+        filters.push((parts(snap, *d), len, keep));
+    }
+    let years = query.filters.years.map(|r| {
+        let clamp = |y: i32| y.clamp(i32::from(i16::MIN) + 1, i32::from(i16::MAX)) as i16;
+        (clamp(r.from), clamp(r.to))
+    });
+
+    // The weight of activity `i` in the report, in parts per million (0: left out).
+    let weight = |i: usize| -> u32 {
+        if dim.only_cross_border() && snap.border[i] == 0 {
+            return 0;
+        }
+        if let Some((from, to)) = years {
+            let (start, end) = (snap.start_year[i], snap.end_year[i]);
+            if start == NO_YEAR || start > to || end < from {
+                return 0;
+            }
+        }
+        let mut w = u64::from(PPM);
+        for (p, len, keep) in &filters {
+            let mut part = 0u64;
+            p.each(snap, i, *len, |row, ppm| {
+                if keep[row] {
+                    part += u64::from(ppm);
+                }
+            });
+            w = w * part / u64::from(PPM);
+            if w == 0 {
+                return 0;
+            }
+        }
+        w as u32
+    };
+    let n = snap.len;
+    let len = universe_len(snap, dim);
+    let dim_parts = parts(snap, dim);
+    let mut acc = vec![0i128; len + 1];
+    let mut activities = 0u64;
+    let mut count_weight: i128 = 0;
+    // Counts need one pass. Money needs every weight first: a flow is merged when its
+    // provider activity, anywhere in the registry, is in the report.
+    let mut weights: Vec<u32> = Vec::new();
+    if query.measure == Measure::Count {
+        // An activity adds at most 10^12 (its weight × its parts, both in millionths): 64-bit
+        // sums are exact below 9 million activities, and faster.
+        let mut small = vec![0i64; len + 1];
+        let fits = n < 9_000_000;
+        for i in 0..n {
+            let w = weight(i);
+            if w > 0 {
+                activities += 1;
+                count_weight += i128::from(w);
+                if fits {
+                    let w = i64::from(w);
+                    dim_parts.each(snap, i, len, |row, ppm| small[row] += w * i64::from(ppm));
+                } else {
+                    let w = i128::from(w);
+                    dim_parts.each(snap, i, len, |row, ppm| acc[row] += w * i128::from(ppm));
+                }
+            }
+        }
+        for (a, s) in acc.iter_mut().zip(small) {
+            *a += i128::from(s);
+        }
+    } else {
+        weights = (0..n).map(weight).collect();
+        for &w in &weights {
+            if w > 0 {
+                activities += 1;
+                count_weight += i128::from(w);
+            }
+        }
+    }
+
+    // Money: add up each activity's flows and spread the sum over the rows.
+    let mut acc_in_kind = vec![0i128; if query.measure == Measure::Total { len + 1 } else { 0 }];
+    let mut not_converted: BTreeMap<u16, i128> = BTreeMap::new();
+    let mut not_valued: BTreeMap<InKindUnit, Decimal> = BTreeMap::new();
+    let mut merged_flows = 0u64;
+    let money_scale = if query.measure == Measure::Count { 0 } else { MONEY_SCALE };
+    // The flow tables the measure adds up, and the accumulator each goes to (0 money, 1 in kind).
+    let tables: &[(FlowKind, usize)] = match query.measure {
+        Measure::Count => &[],
+        Measure::Committed => &[(FlowKind::Committed, 0)],
+        Measure::Disbursed => &[(FlowKind::Disbursed, 0)],
+        Measure::Spent => &[(FlowKind::Spent, 0)],
+        Measure::InKind => &[(FlowKind::InKind, 0)],
+        Measure::Total => &[(FlowKind::Committed, 0), (FlowKind::InKind, 1)],
+    };
+    let native_currency = match query.currency {
+        Currency::Native(c) => lists().currency.get(c.as_str()).map(|x| x as u16),
+        _ => None,
+    };
+    for (i, &w) in weights.iter().enumerate() {
+        if w == 0 {
+            continue;
+        }
+        let w = i128::from(w);
+        let mut sums = [0i128; 2];
+        for &(kind, slot) in tables {
+            let flows = &snap.flows[kind as usize];
+            let target: &[i64] = match query.currency {
+                Currency::Usd => &flows.usd,
+                Currency::Mxn => &flows.mxn,
+                Currency::Native(_) => &flows.native,
+            };
+            for f in flows.range(i) {
+                let year = flows.year[f];
+                if let Some((from, to)) = years
+                    && (year == NO_YEAR || year < from || year > to)
+                {
+                    continue;
+                }
+                let provider = flows.provider[f];
+                if provider != NONE && weights[provider as usize] > 0 {
+                    merged_flows += 1;
+                    continue;
+                }
+                let value = target[f];
+                if value == NOT_CONVERTED || native_currency.is_some_and(|c| c != flows.currency[f]) {
+                    if flows.native[f] != NOT_CONVERTED {
+                        *not_converted.entry(flows.currency[f]).or_default() += i128::from(flows.native[f]) * w;
+                    }
+                    continue;
+                }
+                if dim == Dimension::Year {
+                    let row = if year == NO_YEAR { len } else { (year - snap.year_min) as usize };
+                    let into = if slot == 0 { &mut acc } else { &mut acc_in_kind };
+                    into[row] += i128::from(value) * w * i128::from(PPM);
+                } else {
+                    sums[slot] += i128::from(value);
+                }
+            }
+        }
+        if dim != Dimension::Year {
+            for (slot, sum) in sums.into_iter().enumerate() {
+                if sum != 0 {
+                    let into = if slot == 0 { &mut acc } else { &mut acc_in_kind };
+                    dim_parts.each(snap, i, len, |row, ppm| into[row] += sum * w * i128::from(ppm));
+                }
+            }
+        }
+    }
+    if matches!(query.measure, Measure::InKind | Measure::Total) {
+        for (i, unit, quantity) in &snap.in_kind_not_valued {
+            let w = weights[*i as usize];
+            if w > 0 {
+                *not_valued.entry(*unit).or_default() += *quantity * Decimal::from(w) / Decimal::from(PPM);
+            }
+        }
+    }
+
+    let scale = money_scale + 12;
+    let mut rows = Vec::new();
+    for (row, &money) in acc.iter().enumerate() {
+        let in_kind = acc_in_kind.get(row).copied().unwrap_or(0);
+        if money == 0 && in_kind == 0 {
+            continue;
+        }
+        let (key, label_es, label_en) = row_info(snap, dim, row);
+        let split = (query.measure == Measure::Total)
+            .then(|| ValueSplit { money: to_decimal(money, scale), in_kind: to_decimal(in_kind, scale) });
+        let value = split.map_or_else(|| to_decimal(money, scale), |s| s.money + s.in_kind);
+        rows.push(Row { key, label_es, label_en, value, share: Decimal::ZERO, split });
+    }
+    let not_converted = not_converted
+        .into_iter()
+        .filter(|(_, v)| *v != 0)
+        .filter_map(|(c, v)| {
+            let code = CURRENCY.codes.get(usize::from(c))?;
+            Some((CurrencyCode::parse(code.code).ok()?, to_decimal(v, MONEY_SCALE + 6)))
+        })
+        .collect();
+    let mut report = Report::from_rows(dim, query.measure, rows, query.top);
+    report.currency = query.measure.is_money().then_some(query.currency);
+    report.activities = activities;
+    report.activities_weighted = to_decimal(count_weight, 6);
+    report.not_converted = not_converted;
+    report.in_kind_not_valued = not_valued.into_iter().map(|(u, q)| (u, q.normalize())).collect();
+    report.merged_flows = merged_flows;
+    Ok(report)
+}
+
+/// Keys of every row a dimension can have, for help and suggestions.
+pub fn keys(snap: &Snapshot, dim: Dimension) -> Vec<String> {
+    (0..universe_len(snap, dim)).map(|r| row_info(snap, dim, r).0).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_point_to_decimal() {
+        assert_eq!(to_decimal(1_500_000, 6), Decimal::new(15, 1));
+        assert_eq!(to_decimal(-25, 1), Decimal::new(-25, 1));
+        // Too many digits for a decimal: the last ones are rounded away.
+        let big = 10i128.pow(30) + 6;
+        assert_eq!(to_decimal(big, 16), Decimal::from(100_000_000_000_000u64));
+    }
+}

@@ -1,0 +1,782 @@
+//! The in-memory columnar snapshot reports run over: every activity's dimensions and money,
+//! read once from the store, dictionary-encoded and pre-split into compact vectors.
+//!
+//! Loading reads the registry once (`Store::report_facts`), converts every flow to US dollars
+//! and Mexican pesos at its dated rate, values in-kind units, splits sectors, places and
+//! actors into parts per million and resolves the links between activities that describe the
+//! same flow. A report then only adds integers: see `query.rs`.
+
+use std::collections::{HashMap, HashSet};
+
+use coopera_domain::code::{CountryCode, CurrencyCode};
+use coopera_domain::codelists::{
+    self, ACTIVITY_STATUS, COUNTRY, CURRENCY, MX_STATE, REGION, SECTOR, SECTOR_CATEGORY, THEMATIC_AREA, UNSDG_GOALS,
+};
+use coopera_domain::kinds::{
+    Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Level, Modality,
+};
+use coopera_store::{ReportFacts, Store};
+use rust_decimal::{Decimal, RoundingStrategy};
+use time::Date;
+
+use crate::ReportError;
+use crate::geo;
+use crate::rates::{InKindRates, RateTable};
+
+/// One part in a million: the resolution of every split.
+pub(crate) const PPM: u32 = 1_000_000;
+/// Money is kept as integers of 1/10 000 of a currency unit.
+pub(crate) const MONEY_SCALE: u32 = 4;
+/// A value that has no rate into the report currency.
+pub(crate) const NOT_CONVERTED: i64 = i64::MIN;
+/// No value (an empty year, no organisation, no provider activity).
+pub(crate) const NONE: u32 = u32::MAX;
+pub(crate) const NO_YEAR: i16 = i16::MIN;
+
+/// What a flow of money counts as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum FlowKind {
+    Committed = 0,
+    Disbursed = 1,
+    Spent = 2,
+    InKind = 3,
+}
+
+/// A multi-valued column: for activity `i`, entries `offsets[i]..offsets[i + 1]` of `ids`
+/// (a row of the dimension's universe) and `ppm` (its share, in parts per million; the shares
+/// of one activity add up to exactly one million).
+#[derive(Debug, Default)]
+pub(crate) struct Shares {
+    pub offsets: Vec<u32>,
+    pub ids: Vec<u32>,
+    pub ppm: Vec<u32>,
+}
+
+impl Shares {
+    fn new() -> Shares {
+        Shares { offsets: vec![0], ids: Vec::new(), ppm: Vec::new() }
+    }
+
+    /// Closes activity's entries: `parts` are (id, weight) with weights as decimals.
+    fn push_weighted(&mut self, parts: &[(u32, Decimal)]) {
+        let total: Decimal = parts.iter().map(|p| p.1).sum();
+        if total > Decimal::ZERO {
+            let ppm = split_ppm(parts.iter().map(|p| p.1), total);
+            for (&(id, _), share) in parts.iter().zip(ppm) {
+                self.ids.push(id);
+                self.ppm.push(share);
+            }
+        }
+        self.close();
+    }
+
+    /// Closes the activity's entries, each of `ids` with an equal share.
+    fn push_equal(&mut self, ids: &[u32]) {
+        let n = ids.len() as u32;
+        if let Some(each) = PPM.checked_div(n) {
+            let mut left = PPM - each * n;
+            for &id in ids {
+                let extra = u32::from(left > 0);
+                left -= extra;
+                self.ids.push(id);
+                self.ppm.push(each + extra);
+            }
+        }
+        self.close();
+    }
+
+    fn close(&mut self) {
+        self.offsets.push(self.ids.len() as u32);
+    }
+
+    #[inline]
+    pub fn range(&self, i: usize) -> std::ops::Range<usize> {
+        self.offsets[i] as usize..self.offsets[i + 1] as usize
+    }
+}
+
+/// Splits one million in proportion to `weights` (summing to `total` > 0), largest remainder
+/// first, so the parts add up to exactly one million.
+fn split_ppm(weights: impl Iterator<Item = Decimal>, total: Decimal) -> Vec<u32> {
+    let million = Decimal::from(PPM);
+    let mut parts: Vec<(u32, Decimal)> = weights
+        .map(|w| {
+            let exact = (w.max(Decimal::ZERO) * million) / total;
+            let floor = exact.floor();
+            (u32::try_from(floor.mantissa() / 10i128.pow(floor.scale())).unwrap_or(0), exact - floor)
+        })
+        .collect();
+    let given: u32 = parts.iter().map(|p| p.0).sum();
+    let left = PPM.saturating_sub(given);
+    if left > 0 {
+        let mut order: Vec<usize> = (0..parts.len()).collect();
+        order.sort_by(|&a, &b| parts[b].1.cmp(&parts[a].1).then(a.cmp(&b)));
+        for &i in order.iter().cycle().take(left as usize) {
+            parts[i].0 += 1;
+        }
+    }
+    parts.into_iter().map(|p| p.0).collect()
+}
+
+/// Dated flows of money of one kind, for every activity (one table per [`FlowKind`], so a
+/// report reads only the flows it adds up).
+#[derive(Debug, Default)]
+pub(crate) struct Flows {
+    pub offsets: Vec<u32>,
+    /// The year the flow counts in (transaction date, budget period start, activity start for
+    /// in kind); `NO_YEAR` when unknown.
+    pub year: Vec<i16>,
+    /// In 1/10 000 units; `NOT_CONVERTED` without a rate.
+    pub usd: Vec<i64>,
+    pub mxn: Vec<i64>,
+    /// As recorded, in 1/10 000 of `currency`; `NOT_CONVERTED` beyond ±922 trillion.
+    pub native: Vec<i64>,
+    /// Index in the ISO 4217 list.
+    pub currency: Vec<u16>,
+    /// The activity whose own flow this one duplicates (`NONE` if none): dropped when both
+    /// are in a report.
+    pub provider: Vec<u32>,
+}
+
+impl Flows {
+    #[inline]
+    pub fn range(&self, i: usize) -> std::ops::Range<usize> {
+        self.offsets[i] as usize..self.offsets[i + 1] as usize
+    }
+
+    pub fn len(&self) -> usize {
+        self.year.len()
+    }
+}
+
+/// An organisation as reports show it.
+#[derive(Debug, Clone)]
+pub(crate) struct OrgInfo {
+    pub key: String,
+    pub name_es: String,
+    pub name_en: String,
+}
+
+/// How the snapshot is built.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// The reporting country: its organisations are actors, the others partners.
+    pub home_country: CountryCode,
+    /// The table that values in-kind units recorded without their own unit value.
+    pub in_kind_rates: InKindRates,
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            home_country: coopera_store::StoreOptions::default().home_country,
+            in_kind_rates: InKindRates::sample(),
+        }
+    }
+}
+
+/// Counts of what a load found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadStats {
+    pub activities: usize,
+    pub flows: usize,
+    /// Flows without a rate into US dollars.
+    pub flows_not_converted_usd: usize,
+    /// Incoming flows that duplicate a provider activity's own flow in the registry.
+    pub linked_flows: usize,
+    /// In-kind contributions without a unit value or a rate.
+    pub in_kind_not_valued: usize,
+}
+
+/// The registry, columnar and in memory, ready to answer any report.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub(crate) len: usize,
+    /// 0 none, then 1 + index in `Direction::ALL`.
+    pub(crate) direction: Vec<u8>,
+    /// Index in `Modality::ALL`, `Instrument::ALL`, `CooperationType::ALL`.
+    pub(crate) modality: Vec<u8>,
+    pub(crate) instrument: Vec<u8>,
+    pub(crate) cooperation_type: Vec<u8>,
+    /// Index in the ActivityStatus list; `u8::MAX` for a code it does not hold.
+    pub(crate) status: Vec<u8>,
+    /// 0 not cross-border, then 1 + index in `Border::ALL`.
+    pub(crate) border: Vec<u8>,
+    /// Bits: south-south, north-south, decentralised, cross-border.
+    pub(crate) schemes: Vec<u8>,
+    /// Bit `k`: `CrossBorderDimension::ALL[k]`.
+    pub(crate) agenda: Vec<u8>,
+    pub(crate) start_year: Vec<i16>,
+    pub(crate) end_year: Vec<i16>,
+    /// Rows of the DAC-code universe (sector codes, then categories).
+    pub(crate) sectors: Shares,
+    /// Index in the SDG goals list.
+    pub(crate) sdgs: Shares,
+    /// Rows of the place universe (countries, then regions).
+    pub(crate) places: Shares,
+    /// Index in `orgs`.
+    pub(crate) partners: Shares,
+    /// Index in `Level::ALL`.
+    pub(crate) levels: Shares,
+    /// Index in the INEGI states list.
+    pub(crate) states: Shares,
+    /// By `FlowKind`: committed, disbursed, spent, in kind.
+    pub(crate) flows: [Flows; 4],
+    /// (activity, unit, quantity) of in-kind contributions that could not be valued.
+    pub(crate) in_kind_not_valued: Vec<(u32, InKindUnit, Decimal)>,
+    pub(crate) orgs: Vec<OrgInfo>,
+    pub(crate) year_min: i16,
+    pub(crate) year_max: i16,
+    pub(crate) has_links: bool,
+    stats: LoadStats,
+}
+
+/// Index of a code in a codelist, by its position.
+pub(crate) struct Positions(HashMap<&'static str, u32>);
+
+impl Positions {
+    fn of(codes: &'static [codelists::Code]) -> Positions {
+        Positions(codes.iter().enumerate().map(|(i, c)| (c.code, i as u32)).collect())
+    }
+
+    pub fn get(&self, code: &str) -> Option<u32> {
+        self.0.get(code).copied()
+    }
+}
+
+/// The positions of the codelists reports use, built once.
+pub(crate) struct Lists {
+    pub sector: Positions,
+    pub category: Positions,
+    pub country: Positions,
+    pub region: Positions,
+    pub sdg: Positions,
+    pub state: Positions,
+    pub status: Positions,
+    pub currency: Positions,
+    /// For each row of the DAC-code universe: its category and thematic area (`NONE` if none).
+    pub code_category: Vec<u32>,
+    pub code_area: Vec<u32>,
+    /// For each row of the place universe: its grouping and DAC region (rows of the place
+    /// universe: regions come after countries).
+    pub place_grouping: Vec<u32>,
+    pub place_dac_region: Vec<u32>,
+}
+
+pub(crate) fn lists() -> &'static Lists {
+    static LISTS: std::sync::OnceLock<Lists> = std::sync::OnceLock::new();
+    LISTS.get_or_init(|| {
+        let sector = Positions::of(SECTOR.codes);
+        let category = Positions::of(SECTOR_CATEGORY.codes);
+        let area = Positions::of(THEMATIC_AREA.codes);
+        let country = Positions::of(COUNTRY.codes);
+        let region = Positions::of(REGION.codes);
+        let category_of = |code: &str| -> (u32, u32) {
+            let cat = category.get(code).unwrap_or(NONE);
+            let area = codelists::thematic_area_of_category(code).and_then(|a| area.get(a.code)).unwrap_or(NONE);
+            (cat, area)
+        };
+        let (mut code_category, mut code_area) = (Vec::new(), Vec::new());
+        for c in SECTOR.codes.iter().chain(SECTOR_CATEGORY.codes) {
+            // A 5-digit code's category is its parent; a category row is its own category.
+            let (cat, area) = category_of(c.category.filter(|_| c.code.len() == 5).unwrap_or(c.code));
+            code_category.push(cat);
+            code_area.push(area);
+        }
+        let grouping = |g: Option<&str>| g.and_then(geo::grouping_index).map_or(NONE, |i| i as u32);
+        let (mut place_grouping, mut place_dac_region) = (Vec::new(), Vec::new());
+        for c in COUNTRY.codes {
+            place_grouping.push(grouping(geo::grouping_of_country(c.code)));
+            place_dac_region.push(geo::dac_region_of_country(c.code).and_then(|r| region.get(r)).unwrap_or(NONE));
+        }
+        for r in REGION.codes {
+            place_grouping.push(grouping(geo::grouping_of_region(r.code)));
+            place_dac_region.push(geo::dac_region_of_region(r.code).and_then(|d| region.get(d)).unwrap_or(NONE));
+        }
+        Lists {
+            sector,
+            category,
+            country,
+            region,
+            sdg: Positions::of(UNSDG_GOALS.codes),
+            state: Positions::of(MX_STATE.codes),
+            status: Positions::of(ACTIVITY_STATUS.codes),
+            currency: Positions::of(CURRENCY.codes),
+            code_category,
+            code_area,
+            place_grouping,
+            place_dac_region,
+        }
+    })
+}
+
+fn index_of<T: PartialEq>(all: &[T], v: &T) -> u8 {
+    all.iter().position(|x| x == v).map_or(u8::MAX, |i| i as u8)
+}
+
+fn year_of(d: Option<Date>) -> i16 {
+    d.and_then(|d| i16::try_from(d.year()).ok()).unwrap_or(NO_YEAR)
+}
+
+/// `d` as an integer of 1/10 000, if it fits.
+fn fixed(d: Decimal) -> Option<i64> {
+    let r = d.round_dp_with_strategy(MONEY_SCALE, RoundingStrategy::MidpointNearestEven);
+    let m = r.mantissa() * 10i128.pow(MONEY_SCALE - r.scale());
+    i64::try_from(m).ok().filter(|v| *v != NOT_CONVERTED)
+}
+
+/// An incoming flow that may duplicate a provider activity's own flow, resolved after the
+/// whole registry is read.
+struct PendingLink {
+    flow: u32,
+    receiver: u32,
+    /// The kind the incoming flow counts as, which is also the kind of the provider's own
+    /// flow it duplicates (disbursements for incoming funds, commitments for incoming
+    /// commitments); `flow` indexes that kind's table.
+    kind: FlowKind,
+    target: LinkTarget,
+}
+
+enum LinkTarget {
+    /// The transaction names the provider activity (IATI provider-activity-id).
+    Activity(String),
+    /// It names only the provider organisation: the activity's related activities reported
+    /// by that organisation are the candidates.
+    Related { provider_org: String, related: Vec<String> },
+}
+
+/// The state of a load.
+struct Builder<'a> {
+    options: &'a LoadOptions,
+    rates: RateTable,
+    usd: CurrencyCode,
+    mxn: CurrencyCode,
+    org_index: HashMap<String, u32>,
+    org_home: Vec<bool>,
+    org_level: Vec<u8>,
+    org_state: Vec<u32>,
+    snap: Snapshot,
+    keys: HashMap<String, u32>,
+    reporting_org: Vec<u32>,
+    pending: Vec<PendingLink>,
+    /// (activity, kind) of outgoing flows naming no receiver activity, and (activity, kind,
+    /// receiver identifier) of those naming one.
+    outgoing_unnamed: HashSet<(u32, u8)>,
+    outgoing_named: Vec<(u32, u8, String)>,
+    /// Conversion cache: (currency, date) → (USD, MXN) per unit, as rates.
+    rate_cache: HashMap<(CurrencyCode, Date), (Option<Decimal>, Option<Decimal>)>,
+    scratch: Vec<(u32, Decimal)>,
+    scratch_ids: Vec<u32>,
+}
+
+impl Snapshot {
+    /// Reads the whole registry from `store` into memory.
+    pub fn load(store: &dyn Store, options: &LoadOptions) -> Result<Snapshot, ReportError> {
+        let rates = RateTable::new(&store.exchange_rates()?);
+        let orgs = store.organisations()?;
+        let mut org_index = HashMap::new();
+        let (mut org_home, mut org_level, mut org_state, mut infos) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let lists = lists();
+        for (i, o) in orgs.iter().enumerate() {
+            org_index.insert(o.key().to_string(), i as u32);
+            org_home.push(o.country() == Some(options.home_country) && o.level() != Level::International);
+            org_level.push(index_of(Level::ALL, &o.level()));
+            org_state.push(
+                o.mx_state()
+                    .filter(|_| o.level().is_subnational())
+                    .and_then(|s| lists.state.get(s.as_str()))
+                    .unwrap_or(NONE),
+            );
+            let name = &o.parts().name;
+            infos.push(OrgInfo {
+                key: o.key().to_string(),
+                name_es: name.best(coopera_domain::Lang::Es).to_owned(),
+                name_en: name.best(coopera_domain::Lang::En).to_owned(),
+            });
+        }
+        let mut b = Builder {
+            options,
+            rates,
+            usd: currency_code("USD"),
+            mxn: currency_code("MXN"),
+            org_index,
+            org_home,
+            org_level,
+            org_state,
+            snap: Snapshot::empty(infos),
+            keys: HashMap::new(),
+            reporting_org: Vec::new(),
+            pending: Vec::new(),
+            outgoing_unnamed: HashSet::new(),
+            outgoing_named: Vec::new(),
+            rate_cache: HashMap::new(),
+            scratch: Vec::new(),
+            scratch_ids: Vec::new(),
+        };
+        store.report_facts(&mut |f| b.add(f))?;
+        Ok(b.finish())
+    }
+
+    fn empty(orgs: Vec<OrgInfo>) -> Snapshot {
+        Snapshot {
+            len: 0,
+            direction: Vec::new(),
+            modality: Vec::new(),
+            instrument: Vec::new(),
+            cooperation_type: Vec::new(),
+            status: Vec::new(),
+            border: Vec::new(),
+            schemes: Vec::new(),
+            agenda: Vec::new(),
+            start_year: Vec::new(),
+            end_year: Vec::new(),
+            sectors: Shares::new(),
+            sdgs: Shares::new(),
+            places: Shares::new(),
+            partners: Shares::new(),
+            levels: Shares::new(),
+            states: Shares::new(),
+            flows: std::array::from_fn(|_| Flows { offsets: vec![0], ..Flows::default() }),
+            in_kind_not_valued: Vec::new(),
+            orgs,
+            year_min: NO_YEAR,
+            year_max: NO_YEAR,
+            has_links: false,
+            stats: LoadStats::default(),
+        }
+    }
+
+    /// Number of activities.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn stats(&self) -> LoadStats {
+        self.stats
+    }
+}
+
+fn currency_code(code: &str) -> CurrencyCode {
+    // USD and MXN are in the generated ISO 4217 list; a failure is a build defect.
+    CurrencyCode::parse(code).unwrap_or_else(|p| panic!("currency list lacks {code}: {p}"))
+}
+
+impl Builder<'_> {
+    fn add(&mut self, f: &ReportFacts) {
+        let lists = lists();
+        let i = self.snap.len as u32;
+        self.snap.len += 1;
+        self.keys.insert(f.key.clone(), i);
+        self.reporting_org.push(self.org_index.get(&f.reporting_org).copied().unwrap_or(NONE));
+        let s = &mut self.snap;
+        s.direction.push(f.direction.map_or(0, |d| 1 + index_of(Direction::ALL, &d)));
+        s.modality.push(index_of(Modality::ALL, &f.modality));
+        s.instrument.push(index_of(Instrument::ALL, &f.instrument));
+        s.cooperation_type.push(index_of(CooperationType::ALL, &f.cooperation_type));
+        s.status.push(lists.status.get(&f.status).map_or(u8::MAX, |x| x as u8));
+        s.border.push(f.border.map_or(0, |b| 1 + index_of(Border::ALL, &b)));
+        let flags = [f.schemes.south_south, f.schemes.north_south, f.schemes.decentralised, f.schemes.cross_border];
+        s.schemes.push(flags.iter().enumerate().fold(0u8, |bits, (k, on)| bits | (u8::from(*on) << k)));
+        let agenda = if f.schemes.cross_border || f.border.is_some() {
+            f.agenda.iter().fold(0u8, |bits, d| bits | (1 << index_of(CrossBorderDimension::ALL, d)))
+        } else {
+            0
+        };
+        s.agenda.push(agenda);
+        let (start, end) = (year_of(f.start), year_of(f.end.or(f.start)));
+        s.start_year.push(start);
+        s.end_year.push(end);
+        for y in [start, end] {
+            if y != NO_YEAR {
+                s.year_min = if s.year_min == NO_YEAR { y } else { s.year_min.min(y) };
+                s.year_max = s.year_max.max(y);
+            }
+        }
+
+        // Sectors: DAC codes (vocabulary 1) and categories (2), by percentage. Unknown codes
+        // take no part; without any known one the activity is unclassified.
+        self.scratch.clear();
+        for (vocabulary, code, pct) in &f.sectors {
+            let row = match vocabulary.as_str() {
+                "1" => lists.sector.get(code),
+                "2" => lists.category.get(code).map(|c| SECTOR.codes.len() as u32 + c),
+                _ => None,
+            };
+            if let Some(row) = row {
+                self.scratch.push((row, *pct));
+            }
+        }
+        self.snap.sectors.push_weighted(&self.scratch);
+
+        // SDGs: sector vocabularies 7 and 8 by percentage, else the SDG list in equal parts.
+        self.scratch.clear();
+        for (vocabulary, code, pct) in &f.sectors {
+            if matches!(vocabulary.as_str(), "7" | "8")
+                && let Some(g) = lists.sdg.get(code.split('.').next().unwrap_or(""))
+            {
+                self.scratch.push((g, *pct));
+            }
+        }
+        if self.scratch.is_empty() {
+            self.scratch_ids.clear();
+            for code in &f.sdgs {
+                if let Some(g) = lists.sdg.get(code.split('.').next().unwrap_or(""))
+                    && !self.scratch_ids.contains(&g)
+                {
+                    self.scratch_ids.push(g);
+                }
+            }
+            self.snap.sdgs.push_equal(&self.scratch_ids);
+        } else {
+            self.snap.sdgs.push_weighted(&self.scratch);
+        }
+
+        // Places: countries and regions together, by percentage.
+        self.scratch.clear();
+        for (c, pct) in &f.countries {
+            if let Some(row) = lists.country.get(c.as_str()) {
+                self.scratch.push((row, *pct));
+            }
+        }
+        for (r, pct) in &f.regions {
+            if let Some(row) = lists.region.get(r.as_str()) {
+                self.scratch.push((COUNTRY.codes.len() as u32 + row, *pct));
+            }
+        }
+        self.snap.places.push_weighted(&self.scratch);
+
+        // Partners (organisations not of the home country), levels and states of the home
+        // country's actors: each in equal parts.
+        self.scratch_ids.clear();
+        let mut levels: Vec<u32> = Vec::new();
+        let mut states: Vec<u32> = Vec::new();
+        for (org, _role) in &f.participants {
+            let Some(&o) = self.org_index.get(org) else { continue };
+            let o = o as usize;
+            if self.org_home[o] {
+                let level = u32::from(self.org_level[o]);
+                if !levels.contains(&level) {
+                    levels.push(level);
+                }
+                let state = self.org_state[o];
+                if state != NONE && !states.contains(&state) {
+                    states.push(state);
+                }
+            } else if !self.scratch_ids.contains(&(o as u32)) {
+                self.scratch_ids.push(o as u32);
+            }
+        }
+        for code in &f.mx_states {
+            if let Some(state) = lists.state.get(code)
+                && !states.contains(&state)
+            {
+                states.push(state);
+            }
+        }
+        self.snap.partners.push_equal(&self.scratch_ids);
+        self.snap.levels.push_equal(&levels);
+        self.snap.states.push_equal(&states);
+
+        self.add_flows(i, f);
+    }
+
+    /// The activity's flows: commitments (else incoming commitments, else budgets),
+    /// disbursements (else incoming funds), expenditure and in-kind value.
+    fn add_flows(&mut self, i: u32, f: &ReportFacts) {
+        let has = |kind: &str| f.transactions.iter().any(|t| t.kind == kind);
+        let committed = if has("2") {
+            Some("2")
+        } else if has("11") {
+            Some("11")
+        } else {
+            None
+        };
+        let disbursed = if has("3") { "3" } else { "1" };
+        for t in &f.transactions {
+            let kind = match t.kind.as_str() {
+                k if Some(k) == committed => FlowKind::Committed,
+                k if k == disbursed => FlowKind::Disbursed,
+                "4" => FlowKind::Spent,
+                _ => continue,
+            };
+            let flow =
+                self.push_flow(kind, year_of(Some(t.date)), t.amount, t.currency, Some(t.value_date.unwrap_or(t.date)));
+            // Outgoing flows: remember whom they name, to confirm links from receivers.
+            if matches!(t.kind.as_str(), "2" | "3") {
+                let k = kind as u8;
+                match &t.receiver_activity {
+                    Some(r) => self.outgoing_named.push((i, k, r.clone())),
+                    None => {
+                        self.outgoing_unnamed.insert((i, k));
+                    }
+                }
+            }
+            // Incoming flows: they may duplicate the provider activity's own flow.
+            if matches!(t.kind.as_str(), "1" | "11") {
+                let target = match (&t.provider_activity, &t.provider_org) {
+                    (Some(a), _) => Some(LinkTarget::Activity(a.clone())),
+                    (None, Some(org)) if !f.related.is_empty() => Some(LinkTarget::Related {
+                        provider_org: org.clone(),
+                        related: f.related.iter().map(|r| r.1.clone()).collect(),
+                    }),
+                    _ => None,
+                };
+                if let Some(target) = target {
+                    self.pending.push(PendingLink { flow, receiver: i, kind, target });
+                }
+            }
+        }
+        if committed.is_none() {
+            for b in &f.budgets {
+                self.push_flow(
+                    FlowKind::Committed,
+                    year_of(Some(b.period_start)),
+                    b.amount,
+                    b.currency,
+                    Some(b.value_date.unwrap_or(b.period_start)),
+                );
+            }
+        }
+        let dated = f.start.or(f.end);
+        for k in &f.in_kind {
+            let unit_value = k.unit_value.or_else(|| self.options.in_kind_rates.unit_value(k.unit, dated));
+            match unit_value {
+                Some((value, currency)) => match k.quantity.checked_mul(value) {
+                    Some(amount) => {
+                        self.push_flow(FlowKind::InKind, year_of(dated), amount, currency, dated);
+                    }
+                    None => self.snap.in_kind_not_valued.push((i, k.unit, k.quantity)),
+                },
+                None => self.snap.in_kind_not_valued.push((i, k.unit, k.quantity)),
+            }
+        }
+        for table in &mut self.snap.flows {
+            table.offsets.push(table.len() as u32);
+        }
+    }
+
+    /// Adds a flow converted at the rate of `on`; returns its index.
+    fn push_flow(
+        &mut self,
+        kind: FlowKind,
+        year: i16,
+        amount: Decimal,
+        currency: CurrencyCode,
+        on: Option<Date>,
+    ) -> u32 {
+        let (usd, mxn) = self.convert(amount, currency, on);
+        let flows = &mut self.snap.flows[kind as usize];
+        let index = flows.len() as u32;
+        flows.year.push(year);
+        flows.usd.push(usd);
+        flows.mxn.push(mxn);
+        flows.native.push(fixed(amount).unwrap_or(NOT_CONVERTED));
+        flows.currency.push(lists().currency.get(currency.as_str()).map_or(u16::MAX, |c| c as u16));
+        flows.provider.push(NONE);
+        if year != NO_YEAR {
+            let s = &mut self.snap;
+            s.year_min = if s.year_min == NO_YEAR { year } else { s.year_min.min(year) };
+            s.year_max = s.year_max.max(year);
+        }
+        index
+    }
+
+    /// (USD, MXN) as fixed-point integers, `NOT_CONVERTED` where there is no rate.
+    fn convert(&mut self, amount: Decimal, currency: CurrencyCode, on: Option<Date>) -> (i64, i64) {
+        let direct = |target: CurrencyCode| (currency == target).then(|| fixed(amount).unwrap_or(NOT_CONVERTED));
+        let (usd_direct, mxn_direct) = (direct(self.usd), direct(self.mxn));
+        if let (Some(u), Some(m)) = (usd_direct, mxn_direct) {
+            return (u, m);
+        }
+        let Some(on) = on else {
+            return (usd_direct.unwrap_or(NOT_CONVERTED), mxn_direct.unwrap_or(NOT_CONVERTED));
+        };
+        let (usd, mxn) = (self.usd, self.mxn);
+        let rates = &self.rates;
+        let (from_rate, mxn_rate) = *self
+            .rate_cache
+            .entry((currency, on))
+            .or_insert_with(|| (rates.units_per_usd(currency, on), rates.units_per_usd(mxn, on)));
+        let in_usd = || -> Option<Decimal> { amount.checked_div(from_rate?) };
+        let to_usd = usd_direct.unwrap_or_else(|| in_usd().and_then(fixed).unwrap_or(NOT_CONVERTED));
+        let to_mxn = mxn_direct.unwrap_or_else(|| {
+            if currency == usd {
+                return mxn_rate.and_then(|m| amount.checked_mul(m)).and_then(fixed).unwrap_or(NOT_CONVERTED);
+            }
+            (|| amount.checked_mul(mxn_rate?)?.checked_div(from_rate?))().and_then(fixed).unwrap_or(NOT_CONVERTED)
+        });
+        (to_usd, to_mxn)
+    }
+
+    fn finish(mut self) -> Snapshot {
+        // Links: an incoming flow duplicates its provider activity's flow when that activity
+        // is in the registry and reports the matching outgoing flow to this activity (or to
+        // no activity in particular).
+        let named: HashSet<(u32, u8, u32)> =
+            self.outgoing_named.iter().filter_map(|(a, k, r)| self.keys.get(r).map(|&b| (*a, *k, b))).collect();
+        let confirms = |provider: u32, kind: FlowKind, receiver: u32| {
+            let k = kind as u8;
+            provider != receiver
+                && (self.outgoing_unnamed.contains(&(provider, k)) || named.contains(&(provider, k, receiver)))
+        };
+        let mut links = 0;
+        for link in &self.pending {
+            let provider = match &link.target {
+                LinkTarget::Activity(id) => self.keys.get(id).copied(),
+                LinkTarget::Related { provider_org, related } => {
+                    let org = self.org_index.get(provider_org).copied();
+                    related
+                        .iter()
+                        .filter_map(|r| self.keys.get(r).copied())
+                        .find(|&a| org.is_some() && self.reporting_org.get(a as usize).copied() == org)
+                }
+            };
+            if let Some(provider) = provider
+                && confirms(provider, link.kind, link.receiver)
+            {
+                self.snap.flows[link.kind as usize].provider[link.flow as usize] = provider;
+                links += 1;
+            }
+        }
+        let flows = &self.snap.flows;
+        self.snap.has_links = links > 0;
+        self.snap.stats = LoadStats {
+            activities: self.snap.len,
+            flows: flows.iter().map(Flows::len).sum(),
+            flows_not_converted_usd: flows.iter().flat_map(|f| &f.usd).filter(|v| **v == NOT_CONVERTED).count(),
+            linked_flows: links,
+            in_kind_not_valued: self.snap.in_kind_not_valued.len(),
+        };
+        self.snap
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_add_up_to_exactly_one_million() {
+        let third = Decimal::new(3333, 2);
+        let parts = split_ppm([third, third, third].into_iter(), third * Decimal::from(3));
+        assert_eq!(parts, vec![333334, 333333, 333333]);
+        let parts = split_ppm([Decimal::from(60), Decimal::from(40)].into_iter(), Decimal::from(100));
+        assert_eq!(parts, vec![600000, 400000]);
+        let mut equal = Shares::new();
+        equal.push_equal(&[7, 8, 9]);
+        assert_eq!(equal.ppm, vec![333334, 333333, 333333]);
+        assert_eq!(equal.offsets, vec![0, 3]);
+    }
+
+    #[test]
+    fn fixed_point_money() {
+        assert_eq!(fixed(Decimal::new(12345678, 5)), Some(1234568), "123.45678 → 123.4568");
+        assert_eq!(fixed(Decimal::from(-2)), Some(-20000));
+        assert_eq!(fixed(Decimal::from(i64::MAX)), None);
+    }
+}

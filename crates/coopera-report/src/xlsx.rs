@@ -1,0 +1,218 @@
+//! Reports as an Excel workbook: one formatted sheet per report (title, filters, a table with
+//! its totals row, concentration and what was left out) and a native bar chart of its rows.
+//!
+//! Cells hold numbers as spreadsheets do (binary floating point); every figure is computed in
+//! decimal before it is written.
+
+use coopera_domain::Lang;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rust_xlsxwriter::{Chart, ChartType, Color, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet};
+
+use crate::{Measure, Report};
+
+/// One sheet: a report, its title and lines describing it (filters, currency, source).
+#[derive(Debug, Clone)]
+pub struct Sheet<'a> {
+    pub report: &'a Report,
+    pub title: String,
+    pub notes: Vec<String>,
+}
+
+/// The workbook could not be written (a defect: the input is always valid).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the spreadsheet: {0}")]
+pub struct XlsxError(String);
+
+impl From<rust_xlsxwriter::XlsxError> for XlsxError {
+    fn from(e: rust_xlsxwriter::XlsxError) -> XlsxError {
+        XlsxError(e.to_string())
+    }
+}
+
+/// How many rows the chart shows at most (the largest).
+const CHART_ROWS: usize = 15;
+
+fn number(d: Decimal) -> f64 {
+    d.to_f64().unwrap_or(0.0)
+}
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`, unique.
+fn sheet_name(title: &str, taken: &[String]) -> String {
+    let clean: String = title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
+    let clean = if clean.trim().is_empty() { "Reporte".to_owned() } else { clean.trim().to_owned() };
+    let mut name = clean.clone();
+    let mut n = 2;
+    while taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+        name = format!("{clean} {n}");
+        n += 1;
+    }
+    name
+}
+
+/// The workbook, as the bytes of an `.xlsx` file.
+pub fn workbook(sheets: &[Sheet<'_>], lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let mut names: Vec<String> = Vec::new();
+    for sheet in sheets {
+        let name = sheet_name(sheet.report.dimension.label(lang), &names);
+        let ws = book.add_worksheet();
+        ws.set_name(&name)?;
+        write_sheet(ws, &name, sheet, lang)?;
+        names.push(name);
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) -> Result<(), XlsxError> {
+    let report = sheet.report;
+    let title = Format::new().set_bold().set_font_size(14);
+    let note = Format::new().set_italic().set_font_color(Color::RGB(0x595959));
+    let header = Format::new()
+        .set_bold()
+        .set_font_color(Color::White)
+        .set_background_color(Color::RGB(0x1F4E79))
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::Center)
+        .set_text_wrap();
+    let money_format = if report.measure == Measure::Count { "#,##0.##" } else { "#,##0.00" };
+    let value = Format::new().set_num_format(money_format).set_border(FormatBorder::Thin);
+    let share = Format::new().set_num_format("0.00").set_border(FormatBorder::Thin);
+    let text = Format::new().set_border(FormatBorder::Thin);
+    let total_text = Format::new().set_bold().set_border_top(FormatBorder::Double);
+    let total_value = total_text.clone().set_num_format(money_format);
+    let total_share = total_text.clone().set_num_format("0.00");
+
+    ws.write_string_with_format(0, 0, &sheet.title, &title)?;
+    for (i, line) in sheet.notes.iter().enumerate() {
+        ws.write_string_with_format(1 + i as u32, 0, line, &note)?;
+    }
+    let head = 2 + sheet.notes.len() as u32;
+    let value_heading = match report.currency {
+        Some(c) => format!("{} ({})", report.measure.label(lang), c.code()),
+        None => report.measure.label(lang).to_owned(),
+    };
+    let mut headings = vec![
+        lang.pick("Clave", "Key").to_owned(),
+        report.dimension.label(lang).to_owned(),
+        value_heading,
+        lang.pick("Participación (%)", "Share (%)").to_owned(),
+    ];
+    let split = report.split.is_some();
+    if split {
+        headings.push(lang.pick("Dinero", "Money").to_owned());
+        headings.push(lang.pick("En especie", "In kind").to_owned());
+    }
+    for (c, h) in headings.iter().enumerate() {
+        ws.write_string_with_format(head, c as u16, h, &header)?;
+    }
+    let first = head + 1;
+    for (i, r) in report.rows.iter().enumerate() {
+        let row = first + i as u32;
+        ws.write_string_with_format(row, 0, &r.key, &text)?;
+        ws.write_string_with_format(row, 1, r.label(lang), &text)?;
+        ws.write_number_with_format(row, 2, number(r.value), &value)?;
+        ws.write_number_with_format(row, 3, number(r.share), &share)?;
+        if let Some(s) = r.split {
+            ws.write_number_with_format(row, 4, number(s.money), &value)?;
+            ws.write_number_with_format(row, 5, number(s.in_kind), &value)?;
+        }
+    }
+    let n = report.rows.len() as u32;
+    let total_row = first + n;
+    let sum = |col: char, result: Decimal| {
+        let formula = if n == 0 { "=0".to_owned() } else { format!("=SUM({col}{}:{col}{})", first + 1, first + n) };
+        Formula::new(formula).set_result(result.to_string())
+    };
+    ws.write_string_with_format(total_row, 0, "", &total_text)?;
+    ws.write_string_with_format(total_row, 1, "Total", &total_text)?;
+    ws.write_formula_with_format(total_row, 2, sum('C', report.total), &total_value)?;
+    let hundred = if report.rows.is_empty() { Decimal::ZERO } else { Decimal::ONE_HUNDRED };
+    ws.write_number_with_format(total_row, 3, number(hundred), &total_share)?;
+    if let Some(s) = report.split {
+        ws.write_formula_with_format(total_row, 4, sum('E', s.money), &total_value)?;
+        ws.write_formula_with_format(total_row, 5, sum('F', s.in_kind), &total_value)?;
+    }
+
+    let mut row = total_row + 2;
+    let c = report.concentration;
+    let mut line = |label: String, v: Decimal, format: &Format| -> Result<(), XlsxError> {
+        ws.write_string(row, 1, label)?;
+        ws.write_number_with_format(row, 2, number(v), format)?;
+        row += 1;
+        Ok(())
+    };
+    let plain = Format::new().set_num_format("#,##0.00");
+    line(
+        match lang {
+            Lang::Es => format!("Participación de las {} filas principales (%)", c.k),
+            Lang::En => format!("Share of the top {} rows (%)", c.k),
+        },
+        c.top_share,
+        &plain,
+    )?;
+    line(
+        lang.pick("Índice Herfindahl-Hirschman (0-10 000)", "Herfindahl-Hirschman index (0-10,000)").into(),
+        c.hhi,
+        &plain,
+    )?;
+    line(lang.pick("Actividades", "Activities").into(), Decimal::from(report.activities), &plain)?;
+    if report.merged_flows > 0 {
+        line(
+            lang.pick("Flujos reportados dos veces, contados una", "Flows reported twice, counted once").into(),
+            Decimal::from(report.merged_flows),
+            &plain,
+        )?;
+    }
+    for (currency, amount) in &report.not_converted {
+        let label = match lang {
+            Lang::Es => format!("No convertido (sin tipo de cambio), {currency}"),
+            Lang::En => format!("Not converted (no exchange rate), {currency}"),
+        };
+        line(label, *amount, &plain)?;
+    }
+    for (unit, quantity) in &report.in_kind_not_valued {
+        let label = match lang {
+            Lang::Es => format!("En especie sin valorar: {}", unit.label(lang)),
+            Lang::En => format!("In kind not valued: {}", unit.label(lang)),
+        };
+        line(label, *quantity, &plain)?;
+    }
+
+    ws.set_column_width(0, 16)?;
+    ws.set_column_width(1, 48)?;
+    for col in 2..if split { 6 } else { 4 } {
+        ws.set_column_width(col, 18)?;
+    }
+    ws.set_freeze_panes(first, 0)?;
+
+    if n > 0 {
+        let shown = n.min(CHART_ROWS as u32);
+        let mut chart = Chart::new(ChartType::Bar);
+        chart
+            .add_series()
+            .set_name(headings[2].as_str())
+            .set_categories((name, first, 1, first + shown - 1, 1))
+            .set_values((name, first, 2, first + shown - 1, 2));
+        chart.title().set_name(sheet.title.as_str());
+        chart.legend().set_hidden();
+        // Largest at the top, as in the table.
+        chart.y_axis().set_reverse();
+        chart.set_width(640).set_height(24 * shown + 120);
+        ws.insert_chart(head, if split { 7 } else { 5 }, &chart)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_valid_and_unique() {
+        let taken = vec!["Países".to_owned()];
+        assert_eq!(sheet_name("Países", &taken), "Países 2");
+        assert_eq!(sheet_name("a/b:c", &[]), "abc");
+        assert!(sheet_name("Dimensión de la agenda transfronteriza", &[]).chars().count() <= 31);
+    }
+}

@@ -1,0 +1,410 @@
+//! The report engine on hand-built fixtures, stored in an in-memory SQLite registry. Every
+//! expected figure is worked out by hand in the comments next to it, from the fixture below.
+//!
+//! The fixture (rates: MXN 13.00 per USD for the year 2012 and 12.50 on 2013-03-05 only;
+//! EUR 0.80 per USD for 2012; no JPY rate; in-kind rate table: a trip is worth 650 MXN):
+//!
+//! | id        | direction | sectors (%)          | places (%)    | money                                           |
+//! |-----------|-----------|----------------------|---------------|-------------------------------------------------|
+//! | MX-A1     | given     | 41010 60, 15110 40   | GT 75, HN 25  | commit 1300 MXN 2012-03-01; disb 650 MXN; in kind: 10 expert-days × 130 MXN, 2 trips, 1 other |
+//! | MX-A2     | given (triangular, GIZ second provider) | 11110 100 | HN 100 | commit 100 EUR 2013-01-05 (value date 2013-01-02); commit 10 JPY |
+//! | GT-R1     | received by Chiapas, cross-border south (migration, labour markets) | 15110 100 | MX | disb 250 MXN 2013-03-05 |
+//! | DE-GIZ-1  | received  | 31110 50, 41010 50   | MX            | commit 800 EUR 2012-05-01; disb 400 EUR 2012-06-01 to MX-A5 |
+//! | MX-A5     | received  | 31110 100            | MX            | incoming funds 400 EUR from DE-GIZ-1; expenditure 160 EUR |
+//! | MX-A6     | given (regional) | none of the DAC | region 1032 (Central America) 100 | none |
+
+use coopera_domain::code::CurrencyCode;
+use coopera_domain::doc::{ActivityDoc, OrganisationDoc};
+use coopera_domain::kinds::InKindUnit;
+use coopera_report::rates::{InKindRates, parse_in_kind_csv, parse_rates_csv};
+use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Report, Snapshot, YearRange};
+use coopera_store::{Record, SqliteStore, Store, StoreOptions};
+use rust_decimal::Decimal;
+
+mod synthetic;
+mod xlsx;
+
+fn org(json: &str) -> Record {
+    let doc: OrganisationDoc = serde_json::from_str(json).expect("organisation fixture");
+    Record::Organisation(doc.into_domain().expect("valid organisation"))
+}
+
+fn activity(json: &str) -> Record {
+    let doc: ActivityDoc = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    Record::Activity(Box::new(doc.into_domain().unwrap_or_else(|p| panic!("{p}: {json}"))))
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+fn fixture_store() -> SqliteStore {
+    let mut store = SqliteStore::open_in_memory(StoreOptions::default()).expect("store");
+    let records = vec![
+        org(r#"{"key":"amexcid","name":"AMEXCID","kind":"10","level":"federal","country":"MX"}"#),
+        org(
+            r#"{"key":"chiapas","name":"Gobierno de Chiapas","kind":"10","level":"state","country":"MX","mx_state":"07"}"#,
+        ),
+        org(
+            r#"{"key":"gt-gov","name":"Gobierno de Guatemala","kind":"10","level":"foreign-government","country":"GT"}"#,
+        ),
+        org(
+            r#"{"key":"hn-gov","name":"Gobierno de Honduras","kind":"10","level":"foreign-government","country":"HN"}"#,
+        ),
+        org(r#"{"key":"giz","name":"GIZ","kind":"10","level":"foreign-government","country":"DE"}"#),
+        activity(
+            r#"{"id":"MX-A1","reporting_org":"amexcid","title":"A1","instrument":"project",
+            "cooperation_type":"technical-scientific","modality":"bilateral","south_south":true,"status":"2",
+            "participants":[{"org":"amexcid","role":"provider"},{"org":"gt-gov","role":"recipient"},
+                            {"org":"hn-gov","role":"recipient"}],
+            "sectors":[{"code":"41010","percentage":60},{"code":"15110","percentage":40}],
+            "countries":[{"code":"GT","percentage":75},{"code":"HN","percentage":25}],
+            "dates":{"actual_start":"2012-02-01","actual_end":"2012-11-30"},
+            "transactions":[{"type":"2","date":"2012-03-01","amount":1300,"currency":"MXN"},
+                            {"type":"3","date":"2012-06-01","amount":650,"currency":"MXN"}],
+            "in_kind":[{"unit":"expert-days","quantity":10,"unit_value":130,"currency":"MXN"},
+                       {"unit":"trips","quantity":2},{"unit":"other","quantity":1}]}"#,
+        ),
+        activity(
+            r#"{"id":"MX-A2","reporting_org":"amexcid","title":"A2","instrument":"programme",
+            "cooperation_type":"educational-cultural","modality":"triangular","south_south":true,"status":"2",
+            "participants":[{"org":"amexcid","role":"first-provider"},{"org":"giz","role":"second-provider"},
+                            {"org":"hn-gov","role":"recipient"}],
+            "sectors":[{"code":"11110"}],"countries":[{"code":"HN"}],
+            "dates":{"actual_start":"2013-01-10","planned_end":"2013-12-31"},
+            "transactions":[{"type":"2","date":"2013-01-05","value_date":"2013-01-02","amount":100,"currency":"EUR"},
+                            {"type":"2","date":"2013-01-05","amount":10,"currency":"JPY"}]}"#,
+        ),
+        activity(
+            r#"{"id":"GT-R1","reporting_org":"gt-gov","title":"R1","instrument":"action",
+            "cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
+            "participants":[{"org":"gt-gov","role":"provider"},{"org":"chiapas","role":"recipient"}],
+            "sectors":[{"code":"15110"}],"countries":[{"code":"MX"}],
+            "cross_border":{"border":"south","dimensions":["migration","labour-markets"]},
+            "dates":{"actual_start":"2013-03-01"},
+            "transactions":[{"type":"3","date":"2013-03-05","amount":250,"currency":"MXN"}]}"#,
+        ),
+        activity(
+            r#"{"id":"DE-GIZ-1","reporting_org":"giz","title":"GIZ","instrument":"project",
+            "cooperation_type":"technical-scientific","modality":"bilateral","north_south":true,"status":"4",
+            "participants":[{"org":"giz","role":"provider"},{"org":"amexcid","role":"recipient"}],
+            "sectors":[{"code":"31110","percentage":50},{"code":"41010","percentage":50}],"countries":[{"code":"MX"}],
+            "dates":{"actual_start":"2012-05-01"},
+            "transactions":[{"type":"2","date":"2012-05-01","amount":800,"currency":"EUR"},
+                            {"type":"3","date":"2012-06-01","amount":400,"currency":"EUR",
+                             "receiver":{"org":"amexcid","activity":"MX-A5"}}]}"#,
+        ),
+        activity(
+            r#"{"id":"MX-A5","reporting_org":"amexcid","title":"A5","instrument":"project",
+            "cooperation_type":"technical-scientific","modality":"bilateral","status":"3",
+            "participants":[{"org":"giz","role":"funding"},{"org":"amexcid","role":"recipient"}],
+            "sectors":[{"code":"31110"}],"countries":[{"code":"MX"}],
+            "dates":{"actual_start":"2012-06-01"},
+            "transactions":[{"type":"1","date":"2012-06-02","amount":400,"currency":"EUR",
+                             "provider":{"org":"giz","activity":"DE-GIZ-1"}},
+                            {"type":"4","date":"2012-09-01","amount":160,"currency":"EUR"}]}"#,
+        ),
+        activity(
+            r#"{"id":"MX-A6","reporting_org":"amexcid","title":"A6","instrument":"action",
+            "cooperation_type":"technical-scientific","modality":"regional","status":"1",
+            "participants":[{"org":"amexcid","role":"provider"},{"org":"gt-gov","role":"recipient"}],
+            "sectors":[{"vocabulary":"99","code":"X"}],"regions":[{"code":"1032"}],
+            "dates":{"planned_start":"2014-01-01"}}"#,
+        ),
+    ];
+    store.record("test", records).expect("fixture stored");
+    let rates = parse_rates_csv(
+        "period,currency,units_per_usd\n2012,MXN,13.00\n2013-03-05,MXN,12.50\n2012,EUR,0.80\n",
+        "fixture.csv",
+    )
+    .expect("rates fixture");
+    store.record_rates(&rates).expect("rates stored");
+    store
+}
+
+fn snapshot() -> Snapshot {
+    let in_kind =
+        parse_in_kind_csv("unit,from,unit_value,currency\ntrips,2008-01-01,650,MXN\n", "t.csv").expect("in-kind rates");
+    let options = LoadOptions { in_kind_rates: InKindRates::new(in_kind), ..LoadOptions::default() };
+    Snapshot::load(&fixture_store(), &options).expect("snapshot")
+}
+
+fn query(dimension: Dimension, measure: Measure) -> Query {
+    Query { dimension, measure, currency: Currency::Usd, filters: Filters::default(), top: 1 }
+}
+
+fn with(mut q: Query, dimension: Dimension, values: &[&str]) -> Query {
+    q.filters.values.push((dimension, values.iter().map(|v| v.to_string()).collect()));
+    q
+}
+
+/// (key, value) of every row, in the report's order.
+fn rows(r: &Report) -> Vec<(&str, Decimal)> {
+    r.rows.iter().map(|r| (r.key.as_str(), r.value)).collect()
+}
+
+fn share(r: &Report, key: &str) -> Decimal {
+    r.rows.iter().find(|r| r.key == key).map(|r| r.share).unwrap_or_else(|| panic!("no row {key}"))
+}
+
+fn assert_total_is_sum(r: &Report) {
+    let sum: Decimal = r.rows.iter().map(|r| r.value).sum();
+    assert_eq!(r.total, sum, "the total is the sum of the rows");
+}
+
+#[test]
+fn themes_by_count_split_by_sector_percentages() {
+    let r = coopera_report::run(&snapshot(), &query(Dimension::ThematicArea, Measure::Count)).unwrap();
+    // A1: 410 0.6, 150 0.4 · A2: 110 1 · R1: 150 1 · GIZ: 310 0.5, 410 0.5 · A5: 310 1 · A6: unclassified 1
+    // → 310 1.5, 150 1.4, 410 1.1, 110 1, unclassified 1 (ties by key); total 6 activities.
+    assert_eq!(
+        rows(&r),
+        [("310", d("1.5")), ("150", d("1.4")), ("410", d("1.1")), ("110", d("1")), ("unclassified", d("1"))]
+    );
+    assert_eq!(r.total, d("6"));
+    assert_eq!(r.activities, 6);
+    // Shares: 1.5/6 = 25 %, 1.4/6 = 23.3333 %, 1.1/6 = 18.3333 %, 1/6 = 16.6667 %.
+    assert_eq!(share(&r, "310"), d("25"));
+    assert_eq!(share(&r, "150"), d("23.3333"));
+    assert_eq!(share(&r, "110"), d("16.6667"));
+    // HHI = 25² + (70/3)² + (55/3)² + 2 × (50/3)² = 625 + 12925/9 = 2061.11; top share 25.
+    assert_eq!(r.concentration.hhi, d("2061.11"));
+    assert_eq!(r.concentration.top_share, d("25"));
+    // Top 2: 25 + 23.3333… = 48.3333
+    let mut q = query(Dimension::ThematicArea, Measure::Count);
+    q.top = 2;
+    assert_eq!(coopera_report::run(&snapshot(), &q).unwrap().concentration.top_share, d("48.3333"));
+    assert_total_is_sum(&r);
+}
+
+#[test]
+fn countries_and_regions_split_by_place_percentages() {
+    let s = snapshot();
+    let given = |dim| with(query(dim, Measure::Count), Dimension::Direction, &["given"]);
+    let r = coopera_report::run(&s, &given(Dimension::Country)).unwrap();
+    // Given: A1 GT 0.75, HN 0.25 · A2 HN 1 · A6 region 1032 1 → HN 1.25, 1032 1, GT 0.75; total 3.
+    assert_eq!(rows(&r), [("HN", d("1.25")), ("1032", d("1")), ("GT", d("0.75"))]);
+    // Shares 41.6667, 33.3333, 25; HHI = (125/3)² + (100/3)² + 25² = 25625/9 + 625 = 3472.22.
+    assert_eq!(r.concentration.top_share, d("41.6667"));
+    assert_eq!(r.concentration.hhi, d("3472.22"));
+    // All three are in Central America (1032 is "Central America, regional"): HHI 10 000.
+    let r = coopera_report::run(&s, &given(Dimension::Region)).unwrap();
+    assert_eq!(rows(&r), [("centroamerica", d("3"))]);
+    assert_eq!((r.concentration.top_share, r.concentration.hhi), (d("100"), d("10000")));
+    // DAC regions: GT, HN and 1032 roll up to 389 (North & Central America).
+    let r = coopera_report::run(&s, &given(Dimension::DacRegion)).unwrap();
+    assert_eq!(rows(&r), [("389", d("3"))]);
+}
+
+#[test]
+fn a_split_filter_keeps_only_its_part() {
+    let s = snapshot();
+    // Only A1 has Guatemala, for 75 %: its 60/40 sector split applies to that 0.75.
+    // 410: 0.75 × 0.6 = 0.45; 150: 0.75 × 0.4 = 0.3; total 0.75 = the GT row of the country report.
+    let r = coopera_report::run(&s, &with(query(Dimension::ThematicArea, Measure::Count), Dimension::Country, &["gt"]))
+        .unwrap();
+    assert_eq!(rows(&r), [("410", d("0.45")), ("150", d("0.3"))]);
+    assert_eq!(r.total, d("0.75"));
+    assert_eq!(r.activities, 1);
+    // A single-valued filter keeps or drops: status 3 is A5 alone.
+    let r =
+        coopera_report::run(&s, &with(query(Dimension::Country, Measure::Count), Dimension::Status, &["3"])).unwrap();
+    assert_eq!(rows(&r), [("MX", d("1"))]);
+}
+
+#[test]
+fn money_is_converted_at_the_rate_of_its_date() {
+    let s = snapshot();
+    let r = coopera_report::run(&s, &query(Dimension::ThematicArea, Measure::Committed)).unwrap();
+    // A1: 1300 MXN ÷ 13.00 (2012) = 100 USD → 410 60, 150 40.
+    // A2: 100 EUR on value date 2013-01-02: no 2013 EUR rate, nearest earlier is 2012's 0.80
+    //     → 125 USD → 110; the 10 JPY have no rate → not converted.
+    // DE-GIZ-1: 800 EUR ÷ 0.80 = 1000 USD → 310 500, 410 500. R1, A5, A6 commit nothing.
+    // → 410 560, 310 500, 110 125, 150 40; total 1225.
+    assert_eq!(rows(&r), [("410", d("560")), ("310", d("500")), ("110", d("125")), ("150", d("40"))]);
+    assert_eq!(r.total, d("1225"));
+    let jpy = CurrencyCode::parse("JPY").unwrap();
+    assert_eq!(r.not_converted, vec![(jpy, d("10"))], "never zero: listed apart");
+    assert_total_is_sum(&r);
+
+    // In pesos: 1300 + 100 × 13 ÷ 0.80 (= 1625) + 800 × 13 ÷ 0.80 (= 13000) = 15925.
+    let mut q = query(Dimension::Direction, Measure::Committed);
+    q.currency = Currency::Mxn;
+    let r = coopera_report::run(&s, &q).unwrap();
+    // given: 1300 + 1625 = 2925; received: 13000.
+    assert_eq!(rows(&r), [("received", d("13000")), ("given", d("2925"))]);
+    assert_eq!(r.total, d("15925"));
+
+    // A daily rate beats the nearest earlier one: R1's 250 MXN on 2013-03-05 at 12.50 = 20 USD.
+    let r =
+        coopera_report::run(&s, &with(query(Dimension::Country, Measure::Disbursed), Dimension::Partner, &["gt-gov"]))
+            .unwrap();
+    // Partner gt-gov: A1 (half of its partners are gt-gov: 650 MXN ÷ 13 = 50 USD × 0.5 = 25, split
+    // GT 75 % = 18.75, HN 25 % = 6.25), R1 (20 USD, MX), A6 (no money).
+    assert_eq!(rows(&r), [("MX", d("20")), ("GT", d("18.75")), ("HN", d("6.25"))]);
+}
+
+#[test]
+fn native_currency_adds_only_what_was_recorded_in_it() {
+    let mut q = query(Dimension::Direction, Measure::Committed);
+    q.currency = Currency::Native(CurrencyCode::parse("EUR").unwrap());
+    let r = coopera_report::run(&snapshot(), &q).unwrap();
+    // EUR commitments: A2 100 (given), DE-GIZ-1 800 (received); other currencies listed apart:
+    // 1300 MXN (A1) and 10 JPY (A2).
+    assert_eq!(rows(&r), [("received", d("800")), ("given", d("100"))]);
+    let listed: Vec<(&str, Decimal)> = r.not_converted.iter().map(|(c, a)| (c.as_str(), *a)).collect();
+    assert_eq!(listed, [("JPY", d("10")), ("MXN", d("1300"))]);
+}
+
+#[test]
+fn a_flow_reported_by_both_publishers_counts_once() {
+    let s = snapshot();
+    assert_eq!(s.stats().linked_flows, 1);
+    let r = coopera_report::run(&s, &query(Dimension::Direction, Measure::Disbursed)).unwrap();
+    // Disbursed: A1 650 MXN = 50 USD (given); R1 20 USD; DE-GIZ-1 400 EUR = 500 USD; A5's incoming
+    // 400 EUR from DE-GIZ-1 is the same flow, and DE-GIZ-1 is in the report: dropped.
+    // → received 520, given 50; total 570, one flow merged.
+    assert_eq!(rows(&r), [("received", d("520")), ("given", d("50"))]);
+    assert_eq!(r.merged_flows, 1);
+    // Without DE-GIZ-1 in the report (status 3 is A5 alone), A5's incoming funds are its
+    // disbursed money: 500 USD, nothing merged.
+    let r = coopera_report::run(&s, &with(query(Dimension::Direction, Measure::Disbursed), Dimension::Status, &["3"]))
+        .unwrap();
+    assert_eq!(rows(&r), [("received", d("500"))]);
+    assert_eq!(r.merged_flows, 0);
+}
+
+#[test]
+fn value_of_cooperation_given_in_money_and_in_kind() {
+    let s = snapshot();
+    let q = with(query(Dimension::CooperationType, Measure::Total), Dimension::Direction, &["given"]);
+    let r = coopera_report::run(&s, &q).unwrap();
+    // A1 (technical-scientific): money = commitments 100 USD; in kind = 10 × 130 MXN (own unit
+    // value) + 2 trips × 650 MXN (rate table) = 2600 MXN at A1's start (2012: 13.00) = 200 USD;
+    // the "other" unit has no value or rate → not valued. Total 300.
+    // A2 (educational-cultural): money 125 USD, no in kind; its 10 JPY are not converted.
+    // A6: no money. → 300 + 125 = 425: money 225, in kind 200.
+    assert_eq!(rows(&r), [("technical-scientific", d("300")), ("educational-cultural", d("125"))]);
+    let split = r.split.unwrap();
+    assert_eq!((split.money, split.in_kind), (d("225"), d("200")));
+    assert_eq!(r.rows[0].split.map(|s| (s.money, s.in_kind)), Some((d("100"), d("200"))));
+    assert_eq!(r.in_kind_not_valued, vec![(InKindUnit::Other, d("1"))]);
+    assert_eq!(r.not_converted.len(), 1);
+    assert_total_is_sum(&r);
+    // In kind alone, by year: all of it in 2012 (A1's start).
+    let r = coopera_report::run(&s, &query(Dimension::Year, Measure::InKind)).unwrap();
+    assert_eq!(rows(&r), [("2012", d("200"))]);
+}
+
+#[test]
+fn a_year_range_selects_activities_and_dates_flows() {
+    let s = snapshot();
+    let mut q = query(Dimension::ThematicArea, Measure::Count);
+    q.filters.years = Some(YearRange { from: 2013, to: 2013 });
+    let r = coopera_report::run(&s, &q).unwrap();
+    // Running in 2013: A2 (2013) and R1 (2013); A1 ended in 2012, DE-GIZ-1 and A5 have only
+    // a 2012 start, A6 starts in 2014. → 110 1, 150 1.
+    assert_eq!(rows(&r), [("110", d("1")), ("150", d("1"))]);
+    q.measure = Measure::Committed;
+    q.dimension = Dimension::Year;
+    q.filters.years = Some(YearRange { from: 2012, to: 2013 });
+    let r = coopera_report::run(&s, &q).unwrap();
+    // Commitments by the year of their date: 2012: A1 100 + DE-GIZ-1 1000 = 1100; 2013: A2 125.
+    assert_eq!(rows(&r), [("2012", d("1100")), ("2013", d("125"))]);
+    q.filters.years = Some(YearRange { from: 2014, to: 2012 });
+    let e = coopera_report::run(&s, &q).unwrap_err();
+    assert!(e.message(coopera_domain::Lang::Es).contains("--from 2014 es posterior a --to 2012"), "{e}");
+}
+
+#[test]
+fn actors_schemes_and_the_border() {
+    let s = snapshot();
+    let run = |dim| coopera_report::run(&s, &query(dim, Measure::Count)).unwrap();
+    // Home-country actors: AMEXCID (federal) in A1, A2, DE-GIZ-1, A5, A6; Chiapas (state) in R1.
+    assert_eq!(rows(&run(Dimension::ActorLevel)), [("federal", d("5")), ("state", d("1"))]);
+    // Mexican states: Chiapas in R1; the rest have none.
+    assert_eq!(rows(&run(Dimension::MxState)), [("none", d("5")), ("07", d("1"))]);
+    // Only cross-border activities: R1, south, two agenda dimensions in equal parts.
+    assert_eq!(rows(&run(Dimension::Border)), [("south", d("1"))]);
+    assert_eq!(rows(&run(Dimension::Agenda)), [("labour-markets", d("0.5")), ("migration", d("0.5"))]);
+    // Schemes: A1, A2 south-south; DE-GIZ-1 north-south; R1 decentralised and cross-border
+    // (derived) in halves; A5 and A6 none (ties by key).
+    assert_eq!(
+        rows(&run(Dimension::Scheme)),
+        [
+            ("none", d("2")),
+            ("south-south", d("2")),
+            ("north-south", d("1")),
+            ("cross-border", d("0.5")),
+            ("decentralised", d("0.5"))
+        ]
+    );
+    // Partners of cooperation given: A1 gt-gov and hn-gov halves; A2 giz and hn-gov halves;
+    // A6 gt-gov → gt-gov 1.5, hn-gov 1, giz 0.5.
+    let given = with(query(Dimension::Partner, Measure::Count), Dimension::Direction, &["given"]);
+    let r = coopera_report::run(&s, &given).unwrap();
+    assert_eq!(rows(&r), [("gt-gov", d("1.5")), ("hn-gov", d("1")), ("giz", d("0.5"))]);
+    assert_eq!(r.rows[0].label_es, "Gobierno de Guatemala");
+}
+
+#[test]
+fn every_dimension_counts_each_activity_once() {
+    let s = snapshot();
+    for dim in Dimension::ALL {
+        let r = coopera_report::run(&s, &query(*dim, Measure::Count)).unwrap();
+        let expected = if matches!(dim, Dimension::Border | Dimension::Agenda) { d("1") } else { d("6") };
+        assert_eq!(r.total, expected, "{dim:?}");
+        assert_total_is_sum(&r);
+    }
+}
+
+#[test]
+fn unknown_filter_values_are_refused_with_suggestions() {
+    let s = snapshot();
+    // A key or a label, in any case. In Central America: A1 (GT, HN), A2 (HN), A6 (1032).
+    for v in ["centroamerica", "Centroamérica", "CENTRAL AMERICA"] {
+        let q = with(query(Dimension::Country, Measure::Count), Dimension::Region, &[v]);
+        assert_eq!(coopera_report::run(&s, &q).unwrap().total, d("3"), "{v}");
+    }
+    let e = coopera_report::run(
+        &s,
+        &with(query(Dimension::Country, Measure::Count), Dimension::Region, &["centroamerika"]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.message(coopera_domain::Lang::En),
+        "region: unknown value `centroamerika`; did you mean centroamerica?"
+    );
+    let e = coopera_report::run(&s, &with(query(Dimension::Country, Measure::Count), Dimension::MxState, &["Chiapaz"]))
+        .unwrap_err();
+    assert!(e.message(coopera_domain::Lang::Es).starts_with("state: valor desconocido `Chiapaz`"), "{e}");
+    // States by INEGI code, ISO code or name.
+    for v in ["07", "MX-CHP", "Chiapas"] {
+        let r = coopera_report::run(&s, &with(query(Dimension::Country, Measure::Count), Dimension::MxState, &[v]))
+            .unwrap();
+        assert_eq!(rows(&r), [("MX", d("1"))], "{v}");
+    }
+}
+
+#[test]
+fn the_catalog_is_counted_by_theme() {
+    let mut store = fixture_store();
+    let cap = |key: &str, sectors: &str| {
+        let doc: coopera_domain::doc::CapacityDoc = serde_json::from_str(&format!(
+            r#"{{"key":"{key}","title":"C","institution":"amexcid","sectors":{sectors},"forms":["course"]}}"#
+        ))
+        .unwrap();
+        Record::Capacity(doc.into_domain().unwrap())
+    };
+    // 33.33 % three ways: the parts still add up to exactly one capacity.
+    let third = r#"[{"code":"11110","percentage":33.33},{"code":"31110","percentage":33.33},{"code":"12110","percentage":33.34}]"#;
+    store
+        .record(
+            "t",
+            vec![cap("c1", r#"[{"code":"41010","percentage":60},{"code":"15110","percentage":40}]"#), cap("c2", third)],
+        )
+        .unwrap();
+    let r = coopera_report::catalog_themes(&store, 1).unwrap();
+    assert_eq!(r.total, d("2"));
+    assert_eq!(r.rows.iter().find(|r| r.key == "410").map(|r| r.value), Some(d("0.6")));
+}
