@@ -111,17 +111,29 @@ impl Record {
     /// The canonical JSON document: stored with the record, compared to detect changes, and
     /// kept before/after in the history.
     pub fn to_json(&self) -> String {
-        let value = match self {
-            Record::Organisation(o) => serde_json::to_value(OrganisationDoc::from_domain(o)),
-            Record::Activity(a) => serde_json::to_value(ActivityDoc::from_domain(a)),
-            Record::Capacity(c) => serde_json::to_value(CapacityDoc::from_domain(c)),
-            Record::Demand(d) => serde_json::to_value(DemandDoc::from_domain(d)),
-            Record::Action(a) => serde_json::to_value(ActionDoc::from_domain(a)),
-            Record::Agreement(a) => serde_json::to_value(AgreementDoc::from_domain(a)),
-            Record::Membership(m) => serde_json::to_value(MembershipDoc::from_domain(m)),
+        let json = match self {
+            Record::Organisation(o) => serde_json::to_string(&OrganisationDoc::from_domain(o)),
+            Record::Activity(a) => serde_json::to_string(&ActivityDoc::from_domain(a)),
+            Record::Capacity(c) => serde_json::to_string(&CapacityDoc::from_domain(c)),
+            Record::Demand(d) => serde_json::to_string(&DemandDoc::from_domain(d)),
+            Record::Action(a) => serde_json::to_string(&ActionDoc::from_domain(a)),
+            Record::Agreement(a) => serde_json::to_string(&AgreementDoc::from_domain(a)),
+            Record::Membership(m) => serde_json::to_string(&MembershipDoc::from_domain(m)),
         };
         // Documents are plain strings, numbers and maps with string keys: they always serialise.
-        value.map(|v| v.to_string()).unwrap_or_default()
+        json.unwrap_or_default()
+    }
+
+    /// Whether two stored documents say the same, whatever their key order or spacing (an
+    /// older version of Coopera wrote keys sorted).
+    pub fn same_document(a: &str, b: &str) -> bool {
+        if a == b {
+            return true;
+        }
+        match (serde_json::from_str::<serde_json::Value>(a), serde_json::from_str::<serde_json::Value>(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
     }
 
     /// Reads a stored document back into a checked record.
@@ -145,5 +157,17 @@ impl Record {
                 Record::Membership(parse::<MembershipDoc>(json)?.into_domain().map_err(problems)?)
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_compare_by_content_not_key_order() {
+        assert!(Record::same_document(r#"{"a":1,"b":[1,2]}"#, r#"{"b":[1,2],"a":1}"#));
+        assert!(!Record::same_document(r#"{"a":1,"b":[1,2]}"#, r#"{"a":1,"b":[2,1]}"#));
+        assert!(!Record::same_document("not json", "not json either"));
     }
 }

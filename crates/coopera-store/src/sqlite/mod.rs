@@ -585,14 +585,14 @@ fn write_row(tx: &Transaction<'_>, id: Option<i64>, record: &Record, doc: &str) 
                 columns.iter().chain(["doc"].iter()).enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
             all.push(id.into());
             let sql = format!("UPDATE {table} SET {}, key = ?{n} WHERE id = ?{}", sets.join(", "), n + 1);
-            tx.execute(&sql, params_from_iter(all)).map_err(db)?;
+            tx.prepare_cached(&sql).and_then(|mut st| st.execute(params_from_iter(all))).map_err(db)?;
             id
         }
         None => {
             let names: Vec<&str> = columns.iter().copied().chain(["doc", "key"]).collect();
             let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
             let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), marks.join(", "));
-            tx.execute(&sql, params_from_iter(all)).map_err(db)?;
+            tx.prepare_cached(&sql).and_then(|mut st| st.execute(params_from_iter(all))).map_err(db)?;
             tx.last_insert_rowid()
         }
     };
@@ -740,7 +740,7 @@ impl Store for SqliteStore {
                     .prepare_cached(&sql)
                     .and_then(|mut s| s.query_row([&key], |r| Ok((r.get(0)?, r.get(1)?))).optional())
                     .map_err(db)?;
-                if existing.as_ref().is_some_and(|(_, before)| *before == doc) {
+                if existing.as_ref().is_some_and(|(_, before)| Record::same_document(before, &doc)) {
                     summary.outcomes.push(Outcome::Unchanged);
                     continue;
                 }
