@@ -8,8 +8,11 @@
 //! - `iati-schema [--data DIR] [--check]`: regenerates
 //!   `crates/coopera-iati/src/validate/schema_generated.rs` from the IATI 2.03 XML schemas in
 //!   `DIR/iati/schema-2.03`, with the same `--check`.
+//! - `geo [--data DIR] [--check]`: regenerates the web application's map geometry,
+//!   `crates/coopera-web/assets/maps/{world,mexico}.tsv`, with the same `--check`.
 
 mod codelists;
+mod geo;
 mod iati_schema;
 mod xml;
 
@@ -28,7 +31,10 @@ tasks:
       nothing and fail if the committed file is out of date.
   iati-schema [--data DIR] [--check]
       Regenerate crates/coopera-iati/src/validate/schema_generated.rs (the schema validator's
-      tables) from the IATI 2.03 XSDs in DIR/iati/schema-2.03; --check as above.";
+      tables) from the IATI 2.03 XSDs in DIR/iati/schema-2.03; --check as above.
+  geo [--data DIR] [--check]
+      Regenerate crates/coopera-web/assets/maps/{world,mexico}.tsv (SVG paths of the world's
+      countries and Mexico's states) from DIR/geo and DIR/mexico; --check as above.";
 
 fn main() -> ExitCode {
     match run() {
@@ -63,6 +69,7 @@ fn run() -> Result<()> {
             codelists::run(&root, &data, check)
         }
         Some("iati-schema") => iati_schema::cli(args, &workspace_root()),
+        Some("geo") => geo::cli(args, &workspace_root()),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())

@@ -57,6 +57,21 @@ pub enum Command {
     Validate(ValidateArgs),
     /// The change history, newest first.
     History(HistoryArgs),
+    /// Serve the web application: dashboard, registry, forms and the JSON API.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Load the illustrative demo data first when the database is empty.
+    #[arg(long)]
+    pub demo: bool,
+    /// Do not log each request on standard error.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Subcommand)]

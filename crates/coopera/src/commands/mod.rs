@@ -21,6 +21,7 @@ mod import;
 mod org;
 mod rates;
 mod report;
+mod serve;
 mod validate;
 
 /// What every command needs: language, database file, the user who writes.
@@ -140,5 +141,6 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),
         Command::Export(crate::cli::ExportCommand::Iati(args)) => export::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),
+        Command::Serve(args) => serve::run(&ctx, args),
     }
 }

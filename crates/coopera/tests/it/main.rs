@@ -12,6 +12,7 @@ mod files;
 mod import;
 mod reports;
 mod validate_export;
+mod web;
 
 /// A fresh database and a way to run `coopera` against it.
 struct Coopera {

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Web benchmark: requests per second and latency percentiles of the dashboard (`/`) and of
+# `/api/v1/reports/themes`, with wrk on loopback, over the demo data and over a synthetic
+# registry of N activities (default 100,000). Each URL is measured twice: repeated (the
+# server's per-view report cache answers) and with a random selection per request (the
+# reports are computed). Also timed: the start (views built) and saving an edit through the
+# form (the write and the views rebuilt).
+#
+#   bench/web/run.sh                  # N=100000 DURATION=15s CONNECTIONS=16 THREADS=2
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+N=${N:-100000}
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-16}
+THREADS=${THREADS:-2}
+
+command -v wrk >/dev/null || (apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; })
+cargo build --release --locked -p coopera --quiet
+bin=target/release/coopera
+tmp=$(mktemp -d)
+pid=""
+stop() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=""; fi; }
+trap 'stop; rm -rf "$tmp"' EXIT
+
+start() {
+  local db=$1; shift
+  local t0; t0=$(date +%s%N)
+  "$bin" --db "$db" serve --addr 127.0.0.1:0 --quiet "$@" > "$tmp/out.log" 2> "$tmp/err.log" &
+  pid=$!
+  url=""
+  for _ in $(seq 1 600); do
+    url=$(grep -o 'http://127.0.0.1:[0-9]*' "$tmp/out.log" | head -n1 || true)
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { cat "$tmp/err.log"; exit 1; }
+  echo "started in $(( ($(date +%s%N) - t0) / 1000000 )) ms (views built): $url"
+}
+
+measure() {
+  for path in "/" "/api/v1/reports/themes"; do
+    echo "--- $path (repeated)"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url$path" | grep -E "Requests/sec|Latency  |50%|90%|99%"
+    echo "--- $path (a random selection per request)"
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/web/random.lua "$url$path" | grep -E "Requests/sec|Latency  |50%|90%|99%"
+  done
+  local bytes; bytes=$(curl -s "$url/" | wc -c)
+  echo "dashboard page: $bytes bytes, $(curl -s -H 'Accept-Encoding: gzip' "$url/" | wc -c) gzipped"
+}
+
+save_edit() {
+  local id=$1
+  local t0; t0=$(date +%s%N)
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "title.es=$2" \
+    --data "reporting_org=$3&instrument=project&cooperation_type=technical-scientific&modality=bilateral&status=2&participants[0].org=$3&participants[0].role=provider&save=1" \
+    "$url/activities/$id/edit")
+  echo "save through the form: HTTP $code in $(( ($(date +%s%N) - t0) / 1000000 )) ms (write, then views rebuilt)"
+}
+
+echo "== demo data"
+start "$tmp/demo.db" --demo
+measure
+save_edit MX-AMEXCID-2010-0001 "Prevención de incendios forestales en Guatemala" conafor
+stop
+
+echo "== synthetic registry of $N activities"
+"$bin" --db "$tmp/synthetic.db" demo --synthetic "$N" | tail -n1
+start "$tmp/synthetic.db"
+echo "resident memory after start: $(ps -o rss= -p "$pid" | awk '{printf "%.0f MB", $1/1024}')"
+measure
+first=$(curl -s "$url/api/v1/activities?per_page=1&sort=id" | grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)
+org=$(curl -s "$url/api/v1/activities/$first" | grep -o '"reporting_org":"[^"]*"' | head -n1 | cut -d'"' -f4)
+save_edit "$first" "Actividad editada en la prueba de carga" "$org"
+echo "resident memory at the end: $(ps -o rss= -p "$pid" | awk '{printf "%.0f MB", $1/1024}')"

@@ -1,0 +1,195 @@
+//! The web application's one error type, and the layer that renders every error response —
+//! as JSON `{"error": {"code", "message"}}` under `/api/`, as a page elsewhere — in the
+//! user's language, with a stable code and without internal details.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use coopera_domain::Lang;
+use coopera_report::ReportError;
+use coopera_store::StoreError;
+
+/// Why a request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// No record (or page) with that key.
+    #[error("{kind} `{key}` not found")]
+    NotFound { kind: &'static str, key: String },
+    /// A query parameter with a value that is not allowed.
+    #[error("parameter `{name}`: `{value}`: {reason_en}")]
+    InvalidParameter { name: String, value: String, reason_es: String, reason_en: String },
+    #[error(transparent)]
+    Report(ReportError),
+    #[error(transparent)]
+    Store(StoreError),
+    /// A failure of the server itself; the text is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl WebError {
+    pub fn internal(detail: impl Into<String>) -> WebError {
+        WebError::Internal(detail.into())
+    }
+
+    pub fn not_found(kind: &'static str, key: &str) -> WebError {
+        WebError::NotFound { kind, key: key.to_owned() }
+    }
+
+    pub fn invalid(name: &str, value: &str, reason_es: impl Into<String>, reason_en: impl Into<String>) -> WebError {
+        WebError::InvalidParameter {
+            name: name.to_owned(),
+            value: value.to_owned(),
+            reason_es: reason_es.into(),
+            reason_en: reason_en.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound { .. } => StatusCode::NOT_FOUND,
+            WebError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            WebError::Report(ReportError::Store(_)) | WebError::Store(_) | WebError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            WebError::Report(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The stable code clients can rely on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::NotFound { .. } => "not_found",
+            WebError::InvalidParameter { .. } => "invalid_parameter",
+            WebError::Report(ReportError::UnknownValue { .. }) => "unknown_value",
+            WebError::Report(ReportError::YearRange { .. } | ReportError::YearAsFilter) => "invalid_parameter",
+            WebError::Report(ReportError::CatalogHasNoValue) => "invalid_parameter",
+            WebError::Report(ReportError::Store(_)) | WebError::Store(_) | WebError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// What the user reads. Internal failures say only that something failed.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            WebError::NotFound { kind, key } => {
+                let what = kind_label(kind, lang);
+                match lang {
+                    Lang::Es => format!("no existe {what} `{key}`"),
+                    Lang::En => format!("there is no {what} `{key}`"),
+                }
+            }
+            WebError::InvalidParameter { name, value, reason_es, reason_en } => match lang {
+                Lang::Es => format!("parámetro `{name}`: `{value}`: {reason_es}"),
+                Lang::En => format!("parameter `{name}`: `{value}`: {reason_en}"),
+            },
+            WebError::Report(e @ (ReportError::UnknownValue { .. } | ReportError::YearRange { .. })) => e.message(lang),
+            WebError::Report(ReportError::YearAsFilter | ReportError::CatalogHasNoValue) => {
+                lang.pick("filtro no válido para este informe", "filter not valid for this report").to_owned()
+            }
+            WebError::Report(ReportError::Store(_)) | WebError::Store(_) | WebError::Internal(_) => lang
+                .pick(
+                    "error interno del servidor; el problema quedó registrado",
+                    "internal server error; the problem was logged",
+                )
+                .to_owned(),
+        }
+    }
+}
+
+fn kind_label(kind: &str, lang: Lang) -> &'static str {
+    match kind {
+        "activity" => lang.pick("la actividad", "activity"),
+        "organisation" => lang.pick("la organización", "organisation"),
+        "codelist" => lang.pick("la lista de códigos", "codelist"),
+        "report" => lang.pick("el informe", "report"),
+        _ => lang.pick("la página", "page"),
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> WebError {
+        WebError::Store(e)
+    }
+}
+
+impl From<ReportError> for WebError {
+    fn from(e: ReportError) -> WebError {
+        WebError::Report(e)
+    }
+}
+
+/// An error waiting to be rendered by [`render`], which knows the path and the language.
+#[derive(Debug, Clone)]
+pub(crate) struct Pending {
+    pub code: &'static str,
+    pub message_es: String,
+    pub message_en: String,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            eprintln!("error: {self}");
+        }
+        let pending =
+            Pending { code: self.code(), message_es: self.message(Lang::Es), message_en: self.message(Lang::En) };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(pending);
+        response
+    }
+}
+
+/// The stable code and the message of an error response that did not come from a
+/// [`WebError`] (an unknown route, a method not allowed, a body too large, a malformed query
+/// or form, a timeout).
+fn by_status(status: StatusCode) -> Pending {
+    let (code, es, en) = match status {
+        StatusCode::NOT_FOUND => ("not_found", "no existe esa página", "there is no such page"),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "método HTTP no permitido aquí", "HTTP method not allowed here")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ("payload_too_large", "la solicitud es demasiado grande", "the request is too large")
+        }
+        StatusCode::REQUEST_TIMEOUT => ("timeout", "la solicitud tardó demasiado", "the request took too long"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupported_media_type", "tipo de contenido no admitido", "content type not supported")
+        }
+        s if s.is_server_error() => ("internal_error", "error interno del servidor", "internal server error"),
+        _ => ("bad_request", "solicitud mal formada", "malformed request"),
+    };
+    Pending { code, message_es: es.to_owned(), message_en: en.to_owned() }
+}
+
+/// Renders error responses: those of [`WebError`], and the plain-text ones axum and the
+/// layers produce. Complete pages (a form shown again with its problems) pass untouched.
+pub(crate) async fn render(req: Request, next: Next) -> Response {
+    let lang = req.extensions().get::<Lang>().copied().unwrap_or_default();
+    let path = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    let status = response.status();
+    let pending = response.extensions().get::<Pending>().cloned();
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_none_or(|v| v.to_str().is_ok_and(|t| t.starts_with("text/plain")));
+    let pending = match pending {
+        Some(p) => p,
+        None if status.as_u16() >= 400 && plain => by_status(status),
+        None => return response,
+    };
+    let message = lang.pick(&pending.message_es, &pending.message_en).to_owned();
+    let mut out = if path == "/api" || path.starts_with("/api/") {
+        let body = serde_json::json!({ "error": { "code": pending.code, "message": message } });
+        (status, axum::Json(body)).into_response()
+    } else {
+        (status, axum::response::Html(crate::views::error_page(lang, &path, status, &message))).into_response()
+    };
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out
+}

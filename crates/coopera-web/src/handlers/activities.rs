@@ -1,0 +1,776 @@
+//! Activities: the list (filters, search, order, pages), the page of one activity with every
+//! facet and its history, the downloads of a selection (CSV, XLSX, IATI XML) and the API.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use coopera_domain::Lang;
+use coopera_domain::activity::{ResultLevel, Sdg, SectorRef};
+use coopera_domain::doc::ActivityDoc;
+use coopera_store::{Change, HistoryFilter, RecordKind, Store, StoredActivity};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{BarExtras, activity_url, area_name, filter_bar, org_url, state_name, status_name};
+use crate::downloads::{self, csv_line};
+use crate::error::WebError;
+use crate::locale::{self, Ctx};
+use crate::registry::ActivityRow;
+use crate::selection::{Paging, Params, Selection, parse_sort, with_query};
+use crate::state::{AppState, Views};
+use crate::views::{ActivitiesPage, Cell, Chrome, Pager, RecordPage, Section, TableView, html};
+
+const PER_PAGE: usize = 25;
+
+fn years(r: &ActivityRow) -> String {
+    match (r.start.map(|d| d.year()), r.end.map(|d| d.year())) {
+        (Some(s), Some(e)) if s != e => format!("{s}–{e}"),
+        (Some(s), _) => s.to_string(),
+        (None, Some(e)) => format!("–{e}"),
+        (None, None) => "—".to_owned(),
+    }
+}
+
+fn count_text(n: usize, lang: Lang) -> String {
+    let num = locale::number(Decimal::from(n as u64), 0);
+    match (lang, n) {
+        (Lang::Es, 1) => "1 actividad".to_owned(),
+        (Lang::Es, _) => format!("{num} actividades"),
+        (Lang::En, 1) => "1 activity".to_owned(),
+        (Lang::En, _) => format!("{num} activities"),
+    }
+}
+
+/// `GET /activities`
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<Params>,
+) -> Result<Html<String>, WebError> {
+    let sel = Selection::parse(&params)?;
+    let sort = parse_sort(&params)?;
+    let paging = Paging::parse(&params, PER_PAGE)?;
+    let st = state.clone();
+    state
+        .compute(move |views| {
+            let lang = ctx.lang;
+            let found = views.registry.find(sel.keep(), sort, lang);
+            let total = found.len();
+            let mut pairs = sel.pairs();
+            if sort != crate::registry::Sort::default() {
+                pairs.push(("sort", sort.code().to_owned()));
+            }
+            let mut table = TableView::new(&[
+                (lang.pick("Identificador", "Identifier"), false),
+                (lang.pick("Título", "Title"), false),
+                (lang.pick("Reporta", "Reported by"), false),
+                (lang.pick("Modalidad", "Modality"), false),
+                (lang.pick("Dirección", "Direction"), false),
+                (lang.pick("Años", "Years"), false),
+                (lang.pick("Estado", "Status"), false),
+            ]);
+            for r in &found[paging.range(total)] {
+                let url = activity_url(&r.key);
+                table.rows.push(vec![
+                    Cell::link(&r.key, &url),
+                    Cell::link(r.title(lang), &url),
+                    Cell::link(views.registry.org_short(&r.reporting_org, lang), org_url(&r.reporting_org)),
+                    Cell::text(r.modality.label(lang)),
+                    Cell::text(r.direction.map(|d| d.label(lang)).unwrap_or("—")),
+                    Cell::text(years(r)),
+                    Cell::text(status_name(&r.status, lang)),
+                ]);
+            }
+            let pages = paging.pages(total);
+            let page_url = |page: usize| {
+                let mut p = pairs.clone();
+                if page > 1 {
+                    p.push(("page", page.to_string()));
+                }
+                with_query("/activities", &p)
+            };
+            let pager = Pager {
+                pages,
+                text: match lang {
+                    Lang::Es => format!("Página {} de {pages}", paging.page),
+                    Lang::En => format!("Page {} of {pages}", paging.page),
+                },
+                prev: (paging.page > 1).then(|| page_url(paging.page.min(pages + 1) - 1)),
+                next: (paging.page < pages).then(|| page_url(paging.page + 1)),
+            };
+            let mut count = count_text(total, lang);
+            if pages > 1 {
+                count.push_str(&format!(" · {}", pager.text.to_lowercase()));
+            }
+            let page = ActivitiesPage {
+                c: Chrome::new(&ctx, &st, lang.pick("Actividades", "Activities"), "activities"),
+                f: filter_bar(lang, views, &sel, "/activities", BarExtras::List { sort }),
+                count_text: count,
+                csv: with_query("/activities.csv", &pairs),
+                xlsx: with_query("/activities.xlsx", &pairs),
+                iati: with_query("/activities.xml", &pairs),
+                json: with_query("/api/v1/activities", &pairs),
+                table,
+                pager,
+            };
+            html(&page)
+        })
+        .await
+}
+
+fn csv_row(r: &ActivityRow, views: &Views, lang: Lang) -> String {
+    let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    let list = |v: Vec<String>| v.join(" ");
+    csv_line(&[
+        &r.key,
+        r.title(lang),
+        &r.reporting_org,
+        views.registry.org_name(&r.reporting_org, lang),
+        r.modality.code(),
+        r.direction.map(|d| d.code()).unwrap_or(""),
+        &r.status,
+        &date(r.start),
+        &date(r.end),
+        &list(r.areas.iter().map(|s| (*s).to_owned()).collect()),
+        &list(r.countries.iter().map(|c| c.as_str().to_owned()).collect()),
+        &list(r.states.iter().map(|s| (*s).to_owned()).collect()),
+    ])
+}
+
+const CSV_HEADER: [&str; 12] = [
+    "id",
+    "title",
+    "reporting_org",
+    "reporting_org_name",
+    "modality",
+    "direction",
+    "status",
+    "start",
+    "end",
+    "sector_groups",
+    "countries",
+    "mx_states",
+];
+
+/// `GET /activities.csv`: the selection, one line per activity.
+pub(crate) async fn download_csv(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<Params>,
+) -> Result<Response, WebError> {
+    let sel = Selection::parse(&params)?;
+    let sort = parse_sort(&params)?;
+    let views = state.views();
+    Ok(downloads::streamed(downloads::CSV, "coopera-actividades.csv", move |out: &mut dyn Write| {
+        out.write_all(csv_line(&CSV_HEADER).as_bytes())?;
+        for r in views.registry.find(sel.keep(), sort, ctx.lang) {
+            out.write_all(csv_row(r, &views, ctx.lang).as_bytes())?;
+        }
+        Ok(())
+    }))
+}
+
+/// `GET /activities.xlsx`
+pub(crate) async fn download_xlsx(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<Params>,
+) -> Result<Response, WebError> {
+    let sel = Selection::parse(&params)?;
+    let sort = parse_sort(&params)?;
+    state
+        .compute(move |views| {
+            let lang = ctx.lang;
+            let rows = views.registry.find(sel.keep(), sort, lang);
+            let bytes = activities_xlsx(&rows, views, lang).map_err(|e| WebError::internal(e.to_string()))?;
+            Ok(downloads::attachment(bytes, downloads::XLSX, "coopera-actividades.xlsx"))
+        })
+        .await
+}
+
+fn activities_xlsx(rows: &[&ActivityRow], views: &Views, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    ws.set_name(lang.pick("Actividades", "Activities"))?;
+    let bold = Format::new().set_bold();
+    let headings = [
+        lang.pick("Identificador", "Identifier"),
+        lang.pick("Título", "Title"),
+        lang.pick("Reporta", "Reported by"),
+        lang.pick("Modalidad", "Modality"),
+        lang.pick("Dirección", "Direction"),
+        lang.pick("Estado", "Status"),
+        lang.pick("Inicio", "Start"),
+        lang.pick("Fin", "End"),
+        lang.pick("Áreas temáticas", "Thematic areas"),
+        lang.pick("Países", "Countries"),
+        lang.pick("Entidades", "Mexican states"),
+    ];
+    for (c, h) in headings.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = (i + 1) as u32;
+        let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+        let cells = [
+            r.key.clone(),
+            r.title(lang).to_owned(),
+            views.registry.org_name(&r.reporting_org, lang).to_owned(),
+            r.modality.label(lang).to_owned(),
+            r.direction.map(|d| d.label(lang)).unwrap_or("").to_owned(),
+            status_name(&r.status, lang),
+            date(r.start),
+            date(r.end),
+            r.areas.iter().map(|a| area_name(a, lang)).collect::<Vec<_>>().join("; "),
+            r.countries.iter().map(|c| c.as_str()).collect::<Vec<_>>().join(" "),
+            r.states.iter().map(|s| state_name(s)).collect::<Vec<_>>().join("; "),
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            ws.write_string(row, c as u16, v)?;
+        }
+    }
+    ws.set_column_width(0, 24)?;
+    ws.set_column_width(1, 60)?;
+    ws.set_column_width(2, 30)?;
+    ws.autofilter(0, 0, rows.len() as u32, (headings.len() - 1) as u16)?;
+    ws.set_freeze_panes(1, 0)?;
+    book.save_to_buffer()
+}
+
+/// `GET /activities.xml`: the selection as IATI 2.03, written while it is sent.
+pub(crate) async fn download_iati(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<Params>,
+) -> Result<Response, WebError> {
+    use coopera_iati::write::{WriteOptions, write_activity, write_footer, write_header};
+    let sel = Selection::parse(&params)?;
+    let sort = parse_sort(&params)?;
+    Ok(downloads::streamed(downloads::XML, "coopera-iati.xml", move |mut out: &mut dyn Write| {
+        state.blocking_read(|store, views| {
+            let failed = |e: coopera_store::StoreError| std::io::Error::other(e.to_string());
+            let orgs: HashMap<String, _> =
+                store.organisations().map_err(failed)?.into_iter().map(|o| (o.key().to_string(), o)).collect();
+            let lookup = |key: &str| orgs.get(key).cloned();
+            let now = time::OffsetDateTime::now_utc();
+            let options = WriteOptions {
+                generated: now
+                    .replace_nanosecond(0)
+                    .unwrap_or(now)
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default(),
+                today: now.date(),
+            };
+            write_header(&mut out, &options)?;
+            for r in views.registry.find(sel.keep(), sort, ctx.lang) {
+                if let Some(stored) = store.activity(&r.key).map_err(failed)? {
+                    write_activity(&mut out, &stored.activity, &lookup, &options)?;
+                }
+            }
+            write_footer(&mut out)
+        })
+    }))
+}
+
+/// `GET /api/v1/activities`
+pub(crate) async fn api_list(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<Params>,
+) -> Result<Json<Value>, WebError> {
+    let sel = Selection::parse(&params)?;
+    let sort = parse_sort(&params)?;
+    let paging = Paging::parse(&params, PER_PAGE)?;
+    state
+        .compute(move |views| {
+            let lang = ctx.lang;
+            let found = views.registry.find(sel.keep(), sort, lang);
+            let total = found.len();
+            let items: Vec<Value> = found[paging.range(total)]
+                .iter()
+                .map(|r| {
+                    json!({
+                        "id": r.key,
+                        "title": r.title(lang),
+                        "reporting_org": r.reporting_org,
+                        "modality": r.modality.code(),
+                        "direction": r.direction.map(|d| d.code()),
+                        "status": r.status,
+                        "start": r.start.map(|d| d.to_string()),
+                        "end": r.end.map(|d| d.to_string()),
+                        "sector_groups": r.areas,
+                        "countries": r.countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+                        "mx_states": r.states,
+                        "href": format!("/api/v1{}", activity_url(&r.key)),
+                    })
+                })
+                .collect();
+            Ok(Json(json!({
+                "total": total,
+                "page": paging.page,
+                "per_page": paging.per_page,
+                "pages": paging.pages(total),
+                "items": items,
+            })))
+        })
+        .await
+}
+
+/// `GET /api/v1/activities/{id}`: the activity's document and what was derived from it.
+pub(crate) async fn api_show(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, WebError> {
+    state
+        .read(move |store, _views| {
+            let stored = store.activity(&id)?.ok_or_else(|| WebError::not_found("activity", &id))?;
+            let doc = ActivityDoc::from_domain(&stored.activity);
+            let document = serde_json::to_value(&doc).map_err(|e| WebError::internal(e.to_string()))?;
+            Ok(Json(json!({
+                "id": id,
+                "derived": {
+                    "direction": stored.derived.direction.map(|d| d.code()),
+                    "decentralised": stored.derived.decentralised,
+                    "cross_border": stored.derived.cross_border,
+                },
+                "document": document,
+                "links": { "html": activity_url(&id) },
+            })))
+        })
+        .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ShowParams {
+    pub saved: Option<String>,
+}
+
+/// `GET /activities/{id}`
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(flash): Query<ShowParams>,
+) -> Result<Html<String>, WebError> {
+    let st = state.clone();
+    state
+        .read(move |store, views| {
+            let stored = store.activity(&id)?.ok_or_else(|| WebError::not_found("activity", &id))?;
+            let history = store.history(&HistoryFilter {
+                kind: Some(RecordKind::Activity),
+                key: Some(id.clone()),
+                limit: Some(100),
+            })?;
+            let lang = ctx.lang;
+            let p = stored.activity.parts();
+            let mut chrome = Chrome::new(&ctx, &st, p.title.best(lang), "activities");
+            if flash.saved.is_some() {
+                chrome.notice = Some(lang.pick("Actividad guardada.", "Activity saved.").to_owned());
+            }
+            let mut badges = vec![p.workflow.label(lang).to_owned(), p.modality.label(lang).to_owned()];
+            if let Some(d) = stored.derived.direction {
+                badges.insert(0, d.label(lang).to_owned());
+            }
+            if p.good_practice.is_some() {
+                badges.push(lang.pick("Buena práctica", "Good practice").to_owned());
+            }
+            let page = RecordPage {
+                c: chrome,
+                back_url: "/activities".to_owned(),
+                back_label: lang.pick("← Actividades", "← Activities").to_owned(),
+                heading: p.title.best(lang).to_owned(),
+                edit_url: format!("{}/edit", activity_url(&id)),
+                badges,
+                links: vec![("JSON (API)".to_owned(), format!("/api/v1{}", activity_url(&id)))],
+                sections: describe(&stored, &history, views, lang),
+            };
+            html(&page)
+        })
+        .await
+}
+
+fn text_cell(t: &coopera_domain::text::Text, lang: Lang) -> String {
+    t.best(lang).to_owned()
+}
+
+fn pct(d: Decimal, lang: Lang) -> String {
+    locale::percent(d, lang)
+}
+
+fn money(m: &coopera_domain::activity::Money, lang: Lang) -> String {
+    locale::money(m.amount, m.currency.as_str(), lang)
+}
+
+fn opt_num(d: Option<Decimal>) -> String {
+    d.map(|d| locale::number(d, 4)).unwrap_or_else(|| "—".to_owned())
+}
+
+/// Every facet of an activity, in sections.
+fn describe(stored: &StoredActivity, history: &[Change], views: &Views, lang: Lang) -> Vec<Section> {
+    let p = stored.activity.parts();
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let org = |key: &str| views.registry.org_name(key, lang).to_owned();
+    let mut sections = Vec::new();
+
+    let mut s = Section::new("summary", l("Resumen", "Summary"));
+    s.fact(l("Identificador", "Identifier"), p.key.as_str());
+    s.fact(l("Folio", "Folio"), p.folio.clone().unwrap_or_default());
+    s.fact_link(l("Reporta", "Reported by"), org(p.reporting_org.as_str()), org_url(p.reporting_org.as_str()));
+    s.fact(l("Instrumento", "Instrument"), p.instrument.label(lang));
+    s.fact(l("Tipo de cooperación", "Type of cooperation"), p.cooperation_type.label(lang));
+    s.fact(l("Modalidad", "Modality"), p.modality.label(lang));
+    let mut schemes = Vec::new();
+    if p.schemes.south_south {
+        schemes.push(l("Sur-Sur", "South-South"));
+    }
+    if p.schemes.north_south {
+        schemes.push(l("Norte-Sur", "North-South"));
+    }
+    if stored.derived.decentralised {
+        schemes.push(l("descentralizada", "decentralised"));
+    }
+    if stored.derived.cross_border {
+        schemes.push(l("transfronteriza", "cross-border"));
+    }
+    s.fact(l("Esquemas", "Schemes"), schemes.join(", "));
+    s.fact(
+        l("Dirección (derivada)", "Direction (derived)"),
+        stored.derived.direction.map(|d| d.label(lang)).unwrap_or("—"),
+    );
+    s.fact(l("Estado", "Status"), p.status.entry().name(lang));
+    s.fact(l("Flujo de validación", "Workflow"), p.workflow.label(lang));
+    let dates = |a: Option<time::Date>, b: Option<time::Date>| {
+        if a.is_none() && b.is_none() {
+            String::new()
+        } else {
+            format!("{} → {}", locale::opt_date(a, lang), locale::opt_date(b, lang))
+        }
+    };
+    s.fact(l("Fechas previstas", "Planned dates"), dates(p.dates.planned_start, p.dates.planned_end));
+    s.fact(l("Fechas reales", "Actual dates"), dates(p.dates.actual_start, p.dates.actual_end));
+    s.fact(
+        l("Tipo de colaboración (IATI)", "Collaboration type (IATI)"),
+        p.collaboration_type.map(|c| c.entry().name(lang)).unwrap_or(""),
+    );
+    s.fact(l("Moneda por defecto", "Default currency"), p.default_currency.map(|c| c.as_str()).unwrap_or(""));
+    s.fact(l("Tipo de flujo", "Flow type"), p.flow_type.map(|c| c.entry().name(lang)).unwrap_or(""));
+    s.fact(l("Tipo de financiamiento", "Finance type"), p.finance_type.map(|c| c.entry().name(lang)).unwrap_or(""));
+    s.fact(l("Tipo de ayuda", "Aid type"), p.aid_type.map(|c| c.entry().name(lang)).unwrap_or(""));
+    if p.humanitarian {
+        s.fact(l("Humanitaria", "Humanitarian"), l("sí", "yes"));
+    }
+    if !p.description.is_empty() {
+        s.paragraph(&format!("{}: {}", l("Descripción", "Description"), p.description.best(lang)));
+    }
+    if !p.objectives.is_empty() {
+        s.paragraph(&format!("{}: {}", l("Objetivos", "Objectives"), p.objectives.best(lang)));
+    }
+    sections.push(s);
+
+    let mut s = Section::new("participants", l("Participantes y roles", "Participants and roles"));
+    let mut t = TableView::new(&[
+        (l("Organización", "Organisation"), false),
+        (l("Rol", "Role"), false),
+        (l("Rol IATI", "IATI role"), false),
+    ]);
+    for x in &p.participants {
+        let iati = coopera_domain::codelists::ORGANISATION_ROLE
+            .get(x.role.iati_code())
+            .map(|c| format!("{} {}", c.code, c.name(lang)))
+            .unwrap_or_default();
+        t.rows.push(vec![
+            Cell::link(org(x.org.as_str()), org_url(x.org.as_str())),
+            Cell::text(x.role.label(lang)),
+            Cell::text(iati),
+        ]);
+    }
+    s.table(t);
+    sections.push(s);
+
+    let mut s = Section::new("sectors", l("Sectores y temas", "Sectors and themes"));
+    let mut t = TableView::new(&[
+        (l("Código", "Code"), false),
+        (l("Sector", "Sector"), false),
+        (l("Vocabulario", "Vocabulary"), false),
+        (l("Porcentaje", "Percentage"), true),
+        (l("Área temática", "Thematic area"), false),
+    ]);
+    for x in &p.sectors {
+        let name = match &x.sector {
+            SectorRef::Dac(c) => c.entry().name(lang).to_owned(),
+            SectorRef::DacCategory(c) => c.entry().name(lang).to_owned(),
+            SectorRef::SdgGoal(c) => c.entry().name(lang).to_owned(),
+            SectorRef::SdgTarget(c) => c.entry().name(lang).to_owned(),
+            SectorRef::Other { .. } => String::new(),
+        };
+        let vocabulary = coopera_domain::codelists::SECTOR_VOCABULARY
+            .get(x.sector.vocabulary())
+            .map(|c| c.name(lang).to_owned())
+            .unwrap_or_else(|| x.sector.vocabulary().to_owned());
+        let area = x.sector.thematic_area().map(|a| a.entry().name(lang).to_owned()).unwrap_or_default();
+        t.rows.push(vec![
+            Cell::text(x.sector.code()),
+            Cell::text(name),
+            Cell::text(vocabulary),
+            Cell::num(pct(x.percent.value(), lang)),
+            Cell::text(area),
+        ]);
+    }
+    s.table(t);
+    let sdgs: Vec<String> = p
+        .sdgs
+        .iter()
+        .map(|x| match x {
+            Sdg::Goal(g) => format!("{} {}", g, g.entry().name(lang)),
+            Sdg::Target(t) => format!("{} {}", t, t.entry().name(lang)),
+        })
+        .collect();
+    s.fact(l("Objetivos de Desarrollo Sostenible", "Sustainable Development Goals"), sdgs.join("; "));
+    let mut t = TableView::new(&[
+        (l("Marcador de política", "Policy marker"), false),
+        (l("Importancia", "Significance"), true),
+    ]);
+    for m in &p.policy_markers {
+        t.rows.push(vec![Cell::text(m.marker.entry().name(lang)), Cell::num(m.significance.to_string())]);
+    }
+    s.table(t);
+    if !p.tags.is_empty() {
+        let tags: Vec<String> = p.tags.iter().map(|t| format!("{} ({})", t.code, t.vocabulary)).collect();
+        s.fact(l("Etiquetas", "Tags"), tags.join(", "));
+    }
+    sections.push(s);
+
+    let mut s = Section::new("places", l("Lugares", "Places"));
+    let mut t =
+        TableView::new(&[(l("País o región", "Country or region"), false), (l("Porcentaje", "Percentage"), true)]);
+    for c in &p.countries {
+        t.rows.push(vec![
+            Cell::link(
+                c.country.entry().name(lang),
+                with_query("/activities", &[("country", c.country.as_str().to_owned())]),
+            ),
+            Cell::num(pct(c.percent.value(), lang)),
+        ]);
+    }
+    for r in &p.regions {
+        t.rows.push(vec![Cell::text(r.region.entry().name(lang)), Cell::num(pct(r.percent.value(), lang))]);
+    }
+    s.table(t);
+    let mut t =
+        TableView::new(&[(l("Entidad federativa", "Mexican state"), false), (l("Municipio", "Municipality"), false)]);
+    for m in &p.mx_places {
+        t.rows.push(vec![
+            Cell::link(
+                m.state.entry().name(lang),
+                with_query("/activities", &[("state", m.state.as_str().to_owned())]),
+            ),
+            Cell::text(m.municipality.map(|x| x.entry().name(lang)).unwrap_or("")),
+        ]);
+    }
+    s.table(t);
+    let mut t = TableView::new(&[
+        (l("Lugar", "Location"), false),
+        (l("Latitud", "Latitude"), true),
+        (l("Longitud", "Longitude"), true),
+    ]);
+    for pt in &p.points {
+        t.rows.push(vec![
+            Cell::text(text_cell(&pt.name, lang)),
+            Cell::num(opt_num(pt.latitude)),
+            Cell::num(opt_num(pt.longitude)),
+        ]);
+    }
+    s.table(t);
+    if let Some(cb) = &p.cross_border {
+        let dims: Vec<&str> = cb.dimensions.iter().map(|d| d.label(lang)).collect();
+        s.fact(l("Frontera", "Border"), cb.border.label(lang));
+        s.fact(l("Agenda transfronteriza", "Cross-border agenda"), dims.join(", "));
+    }
+    sections.push(s);
+
+    let mut s = Section::new("money", l("Dinero", "Money"));
+    let mut t =
+        TableView::new(&[(l("Periodo", "Period"), false), (l("Tipo", "Type"), false), (l("Monto", "Amount"), true)]);
+    t.caption = Some(l("Presupuestos", "Budgets").to_owned());
+    for b in &p.budgets {
+        t.rows.push(vec![
+            Cell::text(format!("{} → {}", locale::date(b.period_start, lang), locale::date(b.period_end, lang))),
+            Cell::text(if b.revised { l("revisado", "revised") } else { l("original", "original") }),
+            Cell::num(money(&b.value, lang)),
+        ]);
+    }
+    s.table(t);
+    let mut t = TableView::new(&[
+        (l("Fecha", "Date"), false),
+        (l("Tipo", "Type"), false),
+        (l("Monto", "Amount"), true),
+        (l("De", "From"), false),
+        (l("A", "To"), false),
+    ]);
+    t.caption = Some(l("Transacciones", "Transactions").to_owned());
+    let party = |x: &Option<coopera_domain::activity::TransactionParty>| -> String {
+        let Some(x) = x else { return String::new() };
+        match (&x.org, &x.name) {
+            (Some(k), _) => org(k.as_str()),
+            (None, Some(n)) => n.clone(),
+            (None, None) => x.iati_ref.clone().unwrap_or_default(),
+        }
+    };
+    for tx in &p.transactions {
+        t.rows.push(vec![
+            Cell::text(locale::date(tx.date, lang)),
+            Cell::text(tx.kind.entry().name(lang)),
+            Cell::num(money(&tx.value, lang)),
+            Cell::text(party(&tx.provider)),
+            Cell::text(party(&tx.receiver)),
+        ]);
+    }
+    s.table(t);
+    let mut t = TableView::new(&[(l("Periodo", "Period"), false), (l("Monto", "Amount"), true)]);
+    t.caption = Some(l("Desembolsos previstos", "Planned disbursements").to_owned());
+    for d in &p.planned_disbursements {
+        t.rows.push(vec![
+            Cell::text(format!("{} → {}", locale::date(d.period_start, lang), locale::opt_date(d.period_end, lang))),
+            Cell::num(money(&d.value, lang)),
+        ]);
+    }
+    s.table(t);
+    sections.push(s);
+
+    let mut s = Section::new("in-kind", l("En especie", "In kind"));
+    let mut t = TableView::new(&[
+        (l("Unidad", "Unit"), false),
+        (l("Cantidad", "Quantity"), true),
+        (l("Valor unitario", "Unit value"), true),
+        (l("Valor", "Value"), true),
+        (l("Descripción", "Description"), false),
+    ]);
+    for k in &p.in_kind {
+        t.rows.push(vec![
+            Cell::text(k.unit.label(lang)),
+            Cell::num(locale::number(k.quantity, 2)),
+            Cell::num(k.unit_value.map(|u| money(&u, lang)).unwrap_or_else(|| "—".into())),
+            Cell::num(k.value().map(|v| money(&v, lang)).unwrap_or_else(|| "—".into())),
+            Cell::text(text_cell(&k.description, lang)),
+        ]);
+    }
+    s.table(t);
+    sections.push(s);
+
+    let mut s = Section::new("results", l("Resultados", "Results"));
+    for r in &p.results {
+        let level = match r.level {
+            ResultLevel::Output => l("Producto", "Output"),
+            ResultLevel::Outcome => l("Efecto", "Outcome"),
+            ResultLevel::Impact => l("Impacto", "Impact"),
+            ResultLevel::Other => l("Otro", "Other"),
+        };
+        let mut t = TableView::new(&[
+            (l("Indicador", "Indicator"), false),
+            (l("Línea base", "Baseline"), true),
+            (l("Periodo", "Period"), false),
+            (l("Meta", "Target"), true),
+            (l("Logro", "Actual"), true),
+        ]);
+        t.caption = Some(format!("{level}: {}", r.title.best(lang)));
+        for ind in &r.indicators {
+            let baseline = ind
+                .baseline
+                .as_ref()
+                .map(|b| format!("{} ({})", locale::number(b.value, 4), b.year))
+                .unwrap_or_else(|| "—".into());
+            if ind.periods.is_empty() {
+                t.rows.push(vec![
+                    Cell::text(ind.title.best(lang)),
+                    Cell::num(baseline.clone()),
+                    Cell::text("—"),
+                    Cell::num("—"),
+                    Cell::num("—"),
+                ]);
+            }
+            for per in &ind.periods {
+                t.rows.push(vec![
+                    Cell::text(ind.title.best(lang)),
+                    Cell::num(baseline.clone()),
+                    Cell::text(format!("{} → {}", locale::date(per.start, lang), locale::date(per.end, lang))),
+                    Cell::num(opt_num(per.target)),
+                    Cell::num(opt_num(per.actual)),
+                ]);
+            }
+        }
+        if t.rows.is_empty() {
+            s.paragraph(&format!("{level}: {}", r.title.best(lang)));
+        }
+        s.table(t);
+    }
+    sections.push(s);
+
+    let mut s =
+        Section::new("documents", l("Documentos y actividades relacionadas", "Documents and related activities"));
+    let mut t = TableView::new(&[(l("Documento", "Document"), false), (l("Formato", "Format"), false)]);
+    for d in &p.document_links {
+        let title = if d.title.is_empty() { d.url.clone() } else { d.title.best(lang).to_owned() };
+        let safe = d.url.starts_with("https://") || d.url.starts_with("http://");
+        let mut cell = if safe { Cell::link(title, &d.url) } else { Cell::text(title) };
+        cell.external = safe;
+        t.rows.push(vec![cell, Cell::text(&d.format)]);
+    }
+    s.table(t);
+    let mut t = TableView::new(&[(l("Actividad", "Activity"), false), (l("Relación", "Relation"), false)]);
+    for r in &p.related_activities {
+        let cell = if views.registry.activity(&r.identifier).is_some() {
+            Cell::link(&r.identifier, activity_url(&r.identifier))
+        } else {
+            Cell::text(&r.identifier)
+        };
+        t.rows.push(vec![cell, Cell::text(r.kind.entry().name(lang))]);
+    }
+    s.table(t);
+    sections.push(s);
+
+    if let Some(g) = &p.good_practice {
+        let mut s = Section::new("good-practice", l("Buena práctica", "Good practice"));
+        s.paragraph(g.best(lang));
+        sections.push(s);
+    }
+
+    let mut s = Section::new("history", l("Historial de cambios", "Change history"));
+    let mut t = TableView::new(&[
+        (l("Cuándo", "When"), false),
+        (l("Quién", "Who"), false),
+        (l("Acción", "Action"), false),
+        (l("Campos cambiados", "Fields changed"), false),
+    ]);
+    for c in history {
+        let action = match c.action {
+            coopera_store::ChangeAction::Create => l("creación", "created"),
+            coopera_store::ChangeAction::Update => l("actualización", "updated"),
+        };
+        t.rows.push(vec![
+            Cell::text(locale::timestamp(&c.at, lang)),
+            Cell::text(&c.author),
+            Cell::text(action),
+            Cell::text(changed_fields(c, lang)),
+        ]);
+    }
+    s.table(t);
+    sections.push(s);
+    sections.retain(|s| !s.is_empty() || s.id == "participants");
+    sections
+}
+
+/// The top-level fields whose value differs between a change's before and after.
+fn changed_fields(c: &Change, lang: Lang) -> String {
+    let parse = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str::<Value>(s).ok());
+    let (before, after) = (parse(&c.before), parse(&c.after));
+    let (Some(Value::Object(b)), Some(Value::Object(a))) = (before, after) else {
+        return lang.pick("registro completo", "whole record").to_owned();
+    };
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let changed: Vec<&str> = keys.into_iter().filter(|k| b.get(*k) != a.get(*k)).map(|k| k.as_str()).collect();
+    if changed.is_empty() { "—".to_owned() } else { changed.join(", ") }
+}

@@ -1,0 +1,325 @@
+//! Reports: the dashboard's tables as CSV and XLSX downloads, and as JSON under
+//! `/api/v1/reports` (any dimension of the report engine, with the same filters).
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use coopera_domain::Lang;
+use coopera_report::{Dimension, Measure, Report};
+use serde_json::{Value, json};
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use super::dashboard::{PANELS, query, title};
+use crate::downloads::{self, csv_line};
+use crate::error::WebError;
+use crate::locale::Ctx;
+use crate::selection::{MeasureChoice, Params, Selection};
+use crate::state::{AppState, Views};
+
+/// Where a report's figures come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// A dimension of the report engine.
+    Engine(Dimension),
+    /// The partner report rolled up to the countries of the partner organisations.
+    PartnerCountries,
+}
+
+const PARTNER_COUNTRIES: &str = "partner-countries";
+
+impl Source {
+    /// A report by its name (`themes`, `countries`, `partner-countries`…) or dimension code.
+    pub fn parse(name: &str) -> Result<Source, WebError> {
+        if name == PARTNER_COUNTRIES {
+            return Ok(Source::PartnerCountries);
+        }
+        Dimension::parse(name).map(Source::Engine).ok_or_else(|| WebError::not_found("report", name))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Engine(d) => d.report_name(),
+            Source::PartnerCountries => PARTNER_COUNTRIES,
+        }
+    }
+
+    pub fn title(self, measure: Measure, currency: coopera_report::Currency, lang: Lang) -> String {
+        match self {
+            Source::Engine(d) => title(d, measure, currency, lang),
+            Source::PartnerCountries => {
+                let t = title(Dimension::Country, measure, currency, lang);
+                let country = lang.pick("por país", "by country");
+                t.replace(country, lang.pick("por país socio", "by partner country"))
+            }
+        }
+    }
+}
+
+/// Runs (or finds already run) the report of `source` for a selection.
+pub(crate) fn make(
+    views: &Views,
+    source: Source,
+    sel: &Selection,
+    choice: MeasureChoice,
+    top: usize,
+) -> Result<Arc<Report>, WebError> {
+    let dimension = match source {
+        Source::Engine(d) => d,
+        Source::PartnerCountries => Dimension::Partner,
+    };
+    let mut q = query(dimension, sel, choice);
+    q.top = top;
+    let report = views.report(&q)?;
+    Ok(match source {
+        Source::Engine(_) => report,
+        Source::PartnerCountries => Arc::new(partner_countries(&report, views, top)),
+    })
+}
+
+/// The partner report by the countries of the partner organisations. An activity's parts
+/// stay as the engine split them; partners without a country (international organisations)
+/// and activities without a partner are left out of the rows and the total.
+fn partner_countries(partners: &Report, views: &Views, top: usize) -> Report {
+    use coopera_report::{Row, ValueSplit};
+    let mut by_country: std::collections::BTreeMap<&'static str, (Decimal, Option<ValueSplit>)> = Default::default();
+    for r in &partners.rows {
+        let Some(country) = views.registry.organisation(&r.key).and_then(|o| o.country) else { continue };
+        let entry = by_country.entry(country.entry().code).or_default();
+        entry.0 += r.value;
+        if let Some(s) = r.split {
+            let e = entry.1.get_or_insert_with(ValueSplit::default);
+            e.money += s.money;
+            e.in_kind += s.in_kind;
+        }
+    }
+    let total: Decimal = by_country.values().map(|v| v.0).sum();
+    let mut rows: Vec<Row> = by_country
+        .into_iter()
+        .map(|(code, (value, split))| {
+            let c = coopera_domain::codelists::COUNTRY.get(code);
+            let share = if total.is_zero() { Decimal::ZERO } else { value * Decimal::ONE_HUNDRED / total };
+            Row {
+                key: code.to_owned(),
+                label_es: c.map_or(code, |c| c.name_es).to_owned(),
+                label_en: c.map_or(code, |c| c.name_en).to_owned(),
+                value: value.normalize(),
+                share: share.round_dp(4).normalize(),
+                split,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.key.cmp(&b.key)));
+    let exact: Vec<Decimal> = rows
+        .iter()
+        .map(|r| if total.is_zero() { Decimal::ZERO } else { r.value * Decimal::ONE_HUNDRED / total })
+        .collect();
+    let split = partners.split.map(|_| ValueSplit {
+        money: rows.iter().filter_map(|r| r.split).map(|s| s.money).sum(),
+        in_kind: rows.iter().filter_map(|r| r.split).map(|s| s.in_kind).sum(),
+    });
+    Report {
+        dimension: Dimension::Country,
+        measure: partners.measure,
+        currency: partners.currency,
+        rows,
+        total: total.normalize(),
+        split,
+        concentration: coopera_report::concentration(&exact, top),
+        activities: partners.activities,
+        activities_weighted: partners.activities_weighted,
+        not_converted: partners.not_converted.clone(),
+        in_kind_not_valued: partners.in_kind_not_valued.clone(),
+        merged_flows: partners.merged_flows,
+    }
+}
+
+fn top(params: &Params) -> Result<usize, WebError> {
+    match params.top.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(1),
+        Some(t) => t.parse::<usize>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| {
+            WebError::invalid("top", t, "se espera un número de 1 a 100", "expected a number from 1 to 100")
+        }),
+    }
+}
+
+/// The filters as the notes of a workbook say them.
+fn notes(sel: &Selection, report: &Report, lang: Lang) -> Vec<String> {
+    let pairs = sel.pairs();
+    let filters = if pairs.is_empty() {
+        lang.pick("ninguno", "none").to_owned()
+    } else {
+        pairs.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join("; ")
+    };
+    let mut notes = vec![format!("{}: {filters}", lang.pick("Filtros", "Filters"))];
+    if let Some(c) = report.currency {
+        notes.push(match lang {
+            Lang::Es => format!("Moneda: {}, convertida al tipo de cambio de la fecha valor de cada flujo", c.code()),
+            Lang::En => format!("Currency: {}, converted at the rate of each flow's value date", c.code()),
+        });
+    }
+    notes.push(lang.pick("Fuente: registro Coopera", "Source: Coopera registry").to_owned());
+    notes
+}
+
+fn report_csv(report: &Report, lang: Lang) -> String {
+    let split = report.split.is_some();
+    let mut out = if split {
+        csv_line(&["key", "label", "value", "share", "money", "in_kind"])
+    } else {
+        csv_line(&["key", "label", "value", "share"])
+    };
+    for r in &report.rows {
+        let mut cells =
+            vec![r.key.clone(), r.label(lang).to_owned(), r.value.normalize().to_string(), r.share.to_string()];
+        if let Some(s) = r.split {
+            cells.push(s.money.normalize().to_string());
+            cells.push(s.in_kind.normalize().to_string());
+        } else if split {
+            cells.extend([String::new(), String::new()]);
+        }
+        out.push_str(&csv_line(&cells.iter().map(String::as_str).collect::<Vec<_>>()));
+    }
+    out
+}
+
+/// `/reports/{name}.csv`, `/reports/{name}.xlsx`, and `/reports/dashboard.xlsx` (every panel).
+pub(crate) async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(file): Path<String>,
+    Query(params): Query<Params>,
+) -> Result<Response, WebError> {
+    let (name, format) = file.rsplit_once('.').ok_or_else(|| WebError::not_found("page", &file))?;
+    let sel = Selection::parse(&params)?;
+    let choice = MeasureChoice::parse(&params)?;
+    let top = top(&params)?;
+    let lang = ctx.lang;
+    let sources: Vec<Source> = match (name, format) {
+        ("dashboard", "xlsx") => PANELS.iter().map(|p| p.1).collect(),
+        (_, "csv" | "xlsx") => vec![Source::parse(name)?],
+        _ => return Err(WebError::not_found("page", &format!("/reports/{file}"))),
+    };
+    let name = name.to_owned();
+    let format = format.to_owned();
+    state
+        .compute(move |views| {
+            let mut reports = Vec::new();
+            for source in &sources {
+                reports.push((*source, make(views, *source, &sel, choice, top)?));
+            }
+            if format == "csv" {
+                let body = report_csv(&reports[0].1, lang);
+                return Ok(downloads::attachment(body.into_bytes(), downloads::CSV, &format!("coopera-{name}.csv")));
+            }
+            let sheets: Vec<coopera_report::xlsx::Sheet<'_>> = reports
+                .iter()
+                .map(|(source, r)| coopera_report::xlsx::Sheet {
+                    report: r,
+                    title: source.title(r.measure, choice.currency, lang),
+                    notes: notes(&sel, r, lang),
+                })
+                .collect();
+            let bytes = coopera_report::xlsx::workbook(&sheets, lang).map_err(|e| WebError::internal(e.to_string()))?;
+            Ok(downloads::attachment(bytes, downloads::XLSX, &format!("coopera-{name}.xlsx")))
+        })
+        .await
+}
+
+fn number(d: rust_decimal::Decimal) -> Value {
+    let s = d.normalize().to_string();
+    s.parse::<serde_json::Number>().map(Value::Number).unwrap_or(Value::String(s))
+}
+
+/// `{report, dimension, filters, measure, currency, rows:[{key,label,value,share}], total,
+/// concentration:{k,top_share,hhi}, activities, not_converted, merged_flows}` — the shape of
+/// `coopera report --format json` — and, for the total value, `split`.
+pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: Lang) -> Value {
+    let rows: Vec<Value> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let mut row =
+                json!({"key": r.key, "label": r.label(lang), "value": number(r.value), "share": number(r.share)});
+            if let Some(s) = r.split {
+                row["money"] = number(s.money);
+                row["in_kind"] = number(s.in_kind);
+            }
+            row
+        })
+        .collect();
+    let mut out = json!({
+        "report": name,
+        "dimension": report.dimension.code(),
+        "lang": lang.code(),
+        "filters": {
+            "year": sel.year,
+            "direction": sel.direction.map(|d| d.code()),
+            "modality": sel.modality.map(|m| m.code()),
+            "sector_group": sel.sector_group.map(|g| g.as_str()),
+            "state": sel.state.map(|s| s.as_str()),
+            "country": sel.country.map(|c| c.as_str()),
+        },
+        "measure": report.measure.code(),
+        "currency": report.currency.map(|c| c.code()),
+        "rows": rows,
+        "total": number(report.total),
+        "concentration": {
+            "k": report.concentration.k,
+            "top_share": number(report.concentration.top_share),
+            "hhi": number(report.concentration.hhi),
+        },
+        "activities": report.activities,
+        "not_converted": report.not_converted.iter().map(|(c, a)| json!({"currency": c.as_str(), "amount": number(*a)})).collect::<Vec<_>>(),
+        "merged_flows": report.merged_flows,
+    });
+    if let Some(s) = report.split {
+        out["split"] = json!({"money": number(s.money), "in_kind": number(s.in_kind)});
+    }
+    out
+}
+
+/// `GET /api/v1/reports/{name}`
+pub(crate) async fn api_show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(name): Path<String>,
+    Query(params): Query<Params>,
+) -> Result<Json<Value>, WebError> {
+    let source = Source::parse(&name)?;
+    let sel = Selection::parse(&params)?;
+    let choice = MeasureChoice::parse(&params)?;
+    let top = top(&params)?;
+    let lang = ctx.lang;
+    state
+        .compute(move |views| {
+            let report = make(views, source, &sel, choice, top)?;
+            Ok(Json(report_json(source.name(), &report, &sel, lang)))
+        })
+        .await
+}
+
+/// `GET /api/v1/reports`: the reports there are.
+pub(crate) async fn api_list(ctx: Ctx) -> Json<Value> {
+    let mut reports: Vec<Value> = Dimension::ALL
+        .iter()
+        .map(|d| {
+            json!({
+                "name": d.report_name(),
+                "dimension": d.code(),
+                "label": d.label(ctx.lang),
+                "href": format!("/api/v1/reports/{}", d.report_name()),
+            })
+        })
+        .collect();
+    reports.push(json!({
+        "name": PARTNER_COUNTRIES,
+        "dimension": Dimension::Country.code(),
+        "label": ctx.lang.pick("País socio", "Partner country"),
+        "href": format!("/api/v1/reports/{PARTNER_COUNTRIES}"),
+    }));
+    let measures: Vec<&str> = Measure::ALL.iter().map(|m| m.code()).collect();
+    Json(json!({ "reports": reports, "measures": measures, "currencies": ["USD", "MXN"] }))
+}

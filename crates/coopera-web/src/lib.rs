@@ -1,0 +1,166 @@
+//! Coopera's web application: the dashboard of figures with charts and maps, the registry's
+//! pages, the forms that create and correct records, and the JSON API under `/api/v1` — in
+//! Spanish and English, rendered on the server and usable without JavaScript.
+//!
+//! This is the only crate that knows HTTP, HTML and JSON shapes. [`app`] builds the whole
+//! application as one [`axum::Router`] (tests call it in-process); [`serve`] runs it on a
+//! socket until Ctrl-C or SIGTERM. Everything it serves — templates, styles, the script, the
+//! icon and the map geometry — is compiled into the binary.
+//!
+//! The store is synchronous: handlers call it from blocking tasks ([`AppState::read`],
+//! [`AppState::write`]). Figures and lists are answered from an in-memory view of the
+//! registry (the report engine's [`coopera_report::Snapshot`] and this crate's
+//! [`registry::Registry`]), rebuilt after every write.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+mod assets;
+mod charts;
+mod downloads;
+mod error;
+mod handlers;
+mod http;
+mod locale;
+mod maps;
+pub mod registry;
+mod selection;
+mod state;
+mod views;
+
+pub use error::WebError;
+pub use state::{AppState, Banner, Options, RequestLog, StartError};
+
+/// The largest request body accepted (forms are a few kilobytes).
+const BODY_LIMIT: usize = 1024 * 1024;
+/// How long a request may take before it is answered with 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The whole application: one route table, with the layers every response goes through
+/// (language, errors in HTML or JSON, request log, compression, timeouts, body limit,
+/// security headers).
+pub fn app(state: AppState) -> Router {
+    use handlers::*;
+    let routes = Router::new()
+        .route("/", get(dashboard::page))
+        .route("/health", get(health::check))
+        .route("/assets/{file}", get(assets::serve))
+        .route("/reports/{file}", get(reports::download))
+        .route("/activities", get(activities::list))
+        .route("/activities.csv", get(activities::download_csv))
+        .route("/activities.xlsx", get(activities::download_xlsx))
+        .route("/activities.xml", get(activities::download_iati))
+        .route("/activities/new", get(activity_form::new_form).post(activity_form::create))
+        .route("/activities/{id}", get(activities::show))
+        .route("/activities/{id}/edit", get(activity_form::edit_form).post(activity_form::update))
+        .route("/organisations", get(organisations::list))
+        .route("/organisations/new", get(organisations::new_form).post(organisations::create))
+        .route("/organisations/{key}", get(organisations::show))
+        .route("/organisations/{key}/edit", get(organisations::edit_form).post(organisations::update))
+        .route("/api/v1", get(api::index))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/api/v1/activities", get(activities::api_list))
+        .route("/api/v1/activities/{id}", get(activities::api_show))
+        .route("/api/v1/organisations", get(organisations::api_list))
+        .route("/api/v1/organisations/{key}", get(organisations::api_show))
+        .route("/api/v1/codelists", get(codelists::api_list))
+        .route("/api/v1/codelists/{name}", get(codelists::api_show))
+        .route("/api/v1/reports", get(reports::api_list))
+        .route("/api/v1/reports/{name}", get(reports::api_show))
+        .fallback(api::fallback)
+        .with_state(state.clone());
+    routes
+        .layer(axum::middleware::from_fn(error::render))
+        .layer(axum::middleware::from_fn(locale::negotiate))
+        .layer(axum::middleware::from_fn_with_state(state, http::log))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                 frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+}
+
+/// Where and how to listen.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+}
+
+/// Why the server could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("the server stopped: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl ServeError {
+    pub fn message(&self, lang: coopera_domain::Lang) -> String {
+        match (self, lang) {
+            (ServeError::Bind { addr, source }, coopera_domain::Lang::Es) => {
+                format!("no se puede escuchar en {addr}: {source}")
+            }
+            (ServeError::Io(e), coopera_domain::Lang::Es) => format!("el servidor se detuvo: {e}"),
+            (e, coopera_domain::Lang::En) => e.to_string(),
+        }
+    }
+}
+
+/// Runs the application on `options.addr` until Ctrl-C or SIGTERM, then finishes the requests
+/// in flight. `ready` is called with the address actually bound (port 0 picks a free one).
+pub fn serve(options: &ServeOptions, state: AppState, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(options.addr)
+            .await
+            .map_err(|source| ServeError::Bind { addr: options.addr, source })?;
+        ready(listener.local_addr()?);
+        axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+        Ok(())
+    })
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed, only SIGTERM stops the server.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

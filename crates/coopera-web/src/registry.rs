@@ -1,0 +1,399 @@
+//! The list index: one compact row per activity and per organisation, read once from the
+//! store (and again after each write), that the list pages filter, search, sort and page
+//! through in memory.
+//!
+//! Search is a normalized substring match: the query and the indexed text (identifier,
+//! titles in every language, and the names and acronyms of the organisations taking part)
+//! are lowercased and stripped of accents, and every word of the query must appear. SQLite's
+//! FTS5 has no Spanish stemmer either; a stemming index (tantivy, or PostgreSQL's `spanish`
+//! configuration) can replace this behind [`Registry::find`].
+
+use std::collections::HashMap;
+
+use coopera_domain::Lang;
+use coopera_domain::code::{CountryCode, SectorCategoryCode, SectorCode};
+use coopera_domain::kinds::{Direction, Level, Modality, Role};
+use coopera_domain::organisation::Organisation;
+use coopera_store::{ActivityFilter, Store, StoreError};
+use time::Date;
+
+/// One activity as lists show and filter it.
+#[derive(Debug, Clone)]
+pub struct ActivityRow {
+    pub key: String,
+    pub title_es: String,
+    pub title_en: String,
+    pub reporting_org: String,
+    pub modality: Modality,
+    pub direction: Option<Direction>,
+    /// IATI ActivityStatus code.
+    pub status: String,
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    /// Thematic areas (DAC sector groups) of its DAC sectors.
+    pub areas: Vec<&'static str>,
+    /// INEGI codes of the Mexican states where it happens or whose governments take part.
+    pub states: Vec<&'static str>,
+    pub countries: Vec<CountryCode>,
+    /// Countries of the participating organisations that are not of the home country.
+    pub partner_countries: Vec<CountryCode>,
+    pub participants: Vec<(String, Role)>,
+    search: String,
+}
+
+impl ActivityRow {
+    pub fn title(&self, lang: Lang) -> &str {
+        let t = lang.pick(&self.title_es, &self.title_en);
+        if !t.is_empty() {
+            return t;
+        }
+        if self.title_es.is_empty() { &self.title_en } else { &self.title_es }
+    }
+
+    /// Whether the activity runs at some time in `year` (start ≤ year ≤ end; without an end,
+    /// in its start year), as reports count it.
+    pub fn runs_in(&self, year: i32) -> bool {
+        match (self.start, self.end.or(self.start)) {
+            (Some(s), Some(e)) => s.year() <= year && e.year() >= year,
+            _ => false,
+        }
+    }
+
+    /// Whether every word of a folded query appears in the indexed text.
+    pub fn matches_words(&self, words: &[String]) -> bool {
+        words.iter().all(|w| self.search.contains(w.as_str()))
+    }
+
+    /// Whether `org` reports or takes part in the activity.
+    pub fn involves(&self, org: &str) -> bool {
+        self.reporting_org == org || self.participants.iter().any(|(o, _)| o == org)
+    }
+}
+
+/// One organisation as lists show it.
+#[derive(Debug, Clone)]
+pub struct OrgRow {
+    pub key: String,
+    pub name_es: String,
+    pub name_en: String,
+    pub acronym: Option<String>,
+    pub level: Level,
+    pub country: Option<CountryCode>,
+    pub mx_state: Option<&'static str>,
+    /// Activities it reports or takes part in.
+    pub activities: usize,
+    search: String,
+}
+
+impl OrgRow {
+    pub fn name(&self, lang: Lang) -> &str {
+        lang.pick(&self.name_es, &self.name_en)
+    }
+
+    pub fn matches_words(&self, words: &[String]) -> bool {
+        words.iter().all(|w| self.search.contains(w.as_str()))
+    }
+}
+
+/// How a list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Latest start first (the default), undated last.
+    #[default]
+    Recent,
+    Oldest,
+    Title,
+    Id,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Recent, Sort::Oldest, Sort::Title, Sort::Id];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Recent => "recent",
+            Sort::Oldest => "oldest",
+            Sort::Title => "title",
+            Sort::Id => "id",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.code() == s)
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Sort::Recent => lang.pick("Más recientes", "Most recent"),
+            Sort::Oldest => lang.pick("Más antiguas", "Oldest"),
+            Sort::Title => lang.pick("Título", "Title"),
+            Sort::Id => lang.pick("Identificador", "Identifier"),
+        }
+    }
+}
+
+/// The registry's rows, in memory.
+#[derive(Debug, Default)]
+pub struct Registry {
+    /// The first and last year any activity runs in.
+    years: Option<(i32, i32)>,
+    activities: Vec<ActivityRow>,
+    by_key: HashMap<String, usize>,
+    orgs: Vec<OrgRow>,
+    org_by_key: HashMap<String, usize>,
+}
+
+/// Lowercase, without accents, punctuation collapsed to single spaces.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = true;
+    for c in s.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            c => c,
+        };
+        if c.is_alphanumeric() {
+            out.push(c);
+            space = false;
+        } else if !space {
+            out.push(' ');
+            space = true;
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// The words of a search, folded.
+pub fn words(q: &str) -> Vec<String> {
+    fold(q).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
+fn area_of(vocabulary: &str, code: &str) -> Option<&'static str> {
+    let area = match vocabulary {
+        "1" => SectorCode::parse(code).ok()?.thematic_area(),
+        "2" => SectorCategoryCode::parse(code).ok()?.thematic_area(),
+        _ => None,
+    };
+    area.map(|a| a.entry().code)
+}
+
+fn state_code(code: &str) -> Option<&'static str> {
+    coopera_domain::codelists::MX_STATE.get(code).map(|c| c.code)
+}
+
+impl Registry {
+    /// Reads every activity and organisation of `store`.
+    pub fn load(store: &dyn Store, home: CountryCode) -> Result<Registry, StoreError> {
+        let orgs: Vec<Organisation> = store.organisations()?;
+        let org_by_key: HashMap<String, usize> =
+            orgs.iter().enumerate().map(|(i, o)| (o.key().to_string(), i)).collect();
+        let org_words = |key: &str| -> String {
+            match org_by_key.get(key).map(|&i| orgs[i].parts()) {
+                Some(p) => {
+                    let names: Vec<&str> = p.name.iter().map(|(_, t)| t).collect();
+                    format!("{key} {} {}", names.join(" "), p.acronym.as_deref().unwrap_or(""))
+                }
+                None => key.to_owned(),
+            }
+        };
+        let mut activities = Vec::new();
+        let mut by_key = HashMap::new();
+        for s in store.activities(&ActivityFilter::default())? {
+            by_key.insert(s.key.clone(), activities.len());
+            activities.push(ActivityRow {
+                search: String::new(),
+                key: s.key,
+                title_es: s.title_es,
+                title_en: s.title_en,
+                reporting_org: s.reporting_org,
+                modality: s.modality,
+                direction: s.direction,
+                status: s.status,
+                start: None,
+                end: None,
+                areas: Vec::new(),
+                states: Vec::new(),
+                countries: Vec::new(),
+                partner_countries: Vec::new(),
+                participants: Vec::new(),
+            });
+        }
+        let home_state = |key: &str| -> Option<&'static str> {
+            let o = &orgs[*org_by_key.get(key)?];
+            let at_home = o.country() == Some(home) && o.level() != Level::International;
+            if !(at_home && o.level().is_subnational()) {
+                return None;
+            }
+            o.mx_state().and_then(|s| state_code(s.as_str()))
+        };
+        store.report_facts(&mut |f| {
+            let Some(&i) = by_key.get(&f.key) else { return };
+            let row = &mut activities[i];
+            row.start = f.start;
+            row.end = f.end;
+            for (vocabulary, code, _) in &f.sectors {
+                if let Some(a) = area_of(vocabulary, code)
+                    && !row.areas.contains(&a)
+                {
+                    row.areas.push(a);
+                }
+            }
+            for s in f
+                .mx_states
+                .iter()
+                .filter_map(|s| state_code(s))
+                .chain(f.participants.iter().filter_map(|p| home_state(&p.0)))
+            {
+                if !row.states.contains(&s) {
+                    row.states.push(s);
+                }
+            }
+            row.countries = f.countries.iter().map(|c| c.0).collect();
+            row.participants = f.participants.clone();
+            for (key, _) in &f.participants {
+                let Some(o) = org_by_key.get(key).map(|&i| &orgs[i]) else { continue };
+                let at_home = o.country() == Some(home) && o.level() != Level::International;
+                if let Some(c) = o.country().filter(|_| !at_home)
+                    && !row.partner_countries.contains(&c)
+                {
+                    row.partner_countries.push(c);
+                }
+            }
+        })?;
+        let mut involved: HashMap<&str, usize> = HashMap::new();
+        for row in &mut activities {
+            let mut text = format!("{} {} {} {}", row.key, row.title_es, row.title_en, org_words(&row.reporting_org));
+            for (org, _) in &row.participants {
+                if *org != row.reporting_org {
+                    text.push(' ');
+                    text.push_str(&org_words(org));
+                }
+            }
+            row.search = fold(&text);
+        }
+        for row in &activities {
+            *involved.entry(row.reporting_org.as_str()).or_default() += 1;
+            let mut seen: Vec<&str> = vec![row.reporting_org.as_str()];
+            for (org, _) in &row.participants {
+                if !seen.contains(&org.as_str()) {
+                    seen.push(org);
+                    *involved.entry(org.as_str()).or_default() += 1;
+                }
+            }
+        }
+        let org_rows: Vec<OrgRow> = orgs
+            .iter()
+            .map(|o| {
+                let p = o.parts();
+                let key = p.key.to_string();
+                OrgRow {
+                    activities: involved.get(key.as_str()).copied().unwrap_or(0),
+                    search: fold(&org_words(&key)),
+                    name_es: p.name.best(Lang::Es).to_owned(),
+                    name_en: p.name.best(Lang::En).to_owned(),
+                    acronym: p.acronym.clone(),
+                    level: p.level,
+                    country: p.country,
+                    mx_state: o.mx_state().and_then(|s| state_code(s.as_str())),
+                    key,
+                }
+            })
+            .collect();
+        let org_by_key = org_rows.iter().enumerate().map(|(i, o)| (o.key.clone(), i)).collect();
+        let years = activities
+            .iter()
+            .flat_map(|r| [r.start, r.end])
+            .flatten()
+            .map(|d| d.year())
+            .fold(None, |acc: Option<(i32, i32)>, y| Some(acc.map_or((y, y), |(lo, hi)| (lo.min(y), hi.max(y)))));
+        Ok(Registry { years, activities, by_key, orgs: org_rows, org_by_key })
+    }
+
+    pub fn len(&self) -> usize {
+        self.activities.len()
+    }
+
+    /// The first and last year any activity runs in.
+    pub fn years(&self) -> Option<(i32, i32)> {
+        self.years
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.activities.is_empty()
+    }
+
+    pub fn activity(&self, key: &str) -> Option<&ActivityRow> {
+        self.by_key.get(key).map(|&i| &self.activities[i])
+    }
+
+    pub fn activities(&self) -> &[ActivityRow] {
+        &self.activities
+    }
+
+    pub fn organisation(&self, key: &str) -> Option<&OrgRow> {
+        self.org_by_key.get(key).map(|&i| &self.orgs[i])
+    }
+
+    /// Organisations, by key.
+    pub fn organisations(&self) -> &[OrgRow] {
+        &self.orgs
+    }
+
+    /// The name of an organisation in `lang`, or its key when it is not in the registry.
+    pub fn org_name<'a>(&'a self, key: &'a str, lang: Lang) -> &'a str {
+        self.organisation(key).map(|o| o.name(lang)).filter(|n| !n.is_empty()).unwrap_or(key)
+    }
+
+    /// The acronym of an organisation when it has one (lists are narrow), else its name.
+    pub fn org_short<'a>(&'a self, key: &'a str, lang: Lang) -> &'a str {
+        match self.organisation(key) {
+            Some(o) => o.acronym.as_deref().filter(|a| !a.is_empty()).unwrap_or_else(|| o.name(lang)),
+            None => key,
+        }
+    }
+
+    /// The activities `keep` accepts, ordered by `sort`.
+    pub fn find(&self, keep: impl Fn(&ActivityRow) -> bool, sort: Sort, lang: Lang) -> Vec<&ActivityRow> {
+        let mut found: Vec<&ActivityRow> = self.activities.iter().filter(|r| keep(r)).collect();
+        match sort {
+            Sort::Recent => found.sort_by(|a, b| match (a.start, b.start) {
+                (Some(x), Some(y)) => y.cmp(&x).then_with(|| a.key.cmp(&b.key)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => a.key.cmp(&b.key),
+            }),
+            Sort::Oldest => found.sort_by(|a, b| match (a.start, b.start) {
+                (Some(x), Some(y)) => x.cmp(&y).then_with(|| a.key.cmp(&b.key)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => a.key.cmp(&b.key),
+            }),
+            Sort::Title => {
+                found.sort_by_cached_key(|r| (fold(r.title(lang)), r.key.clone()));
+            }
+            Sort::Id => found.sort_by(|a, b| a.key.cmp(&b.key)),
+        }
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_ignores_case_accents_and_punctuation() {
+        assert_eq!(fold("Capacitación en Gestión — Niñez, ¡ya!"), "capacitacion en gestion ninez ya");
+        assert_eq!(words("  CAPACITACIÓN   riesgo "), vec!["capacitacion".to_owned(), "riesgo".to_owned()]);
+    }
+}

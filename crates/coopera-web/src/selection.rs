@@ -1,0 +1,321 @@
+//! The filters of the dashboard, the lists and the API, as they live in the URL
+//! (`?year=2012&direction=given&sector_group=410&state=07`), checked into a typed
+//! [`Selection`] that turns into report filters and into the list's predicate — so a chart
+//! and the list under it always count the same activities.
+
+use coopera_domain::code::{CountryCode, MxStateCode, ThematicAreaCode};
+use coopera_domain::kinds::{Direction, Modality};
+use coopera_report::{Currency, Dimension, Filters, Measure, YearRange};
+use serde::Deserialize;
+
+use crate::error::WebError;
+use crate::registry::{ActivityRow, Sort, words};
+
+/// The query string, as sent. Empty values (an "all" option of a form) do not filter.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct Params {
+    pub year: Option<String>,
+    pub direction: Option<String>,
+    pub modality: Option<String>,
+    pub sector_group: Option<String>,
+    pub state: Option<String>,
+    pub country: Option<String>,
+    pub partner_country: Option<String>,
+    pub org: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+    pub measure: Option<String>,
+    pub currency: Option<String>,
+    /// The dashboard's single select for both: `count`, `total:USD`, `committed:MXN`…
+    pub show: Option<String>,
+    pub top: Option<String>,
+}
+
+fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Which activities: every field that is set must hold.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Selection {
+    pub year: Option<i32>,
+    pub direction: Option<Direction>,
+    pub modality: Option<Modality>,
+    pub sector_group: Option<ThematicAreaCode>,
+    pub state: Option<MxStateCode>,
+    pub country: Option<CountryCode>,
+    /// A country of the partner organisations (lists only: the dashboard's world map).
+    pub partner_country: Option<CountryCode>,
+    /// An organisation that reports or takes part (lists only).
+    pub org: Option<String>,
+    /// Words to search (lists only).
+    pub q: Option<String>,
+}
+
+/// What the figures add up, and in which currency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct MeasureChoice {
+    pub measure: Measure,
+    pub currency: Currency,
+}
+
+impl Default for MeasureChoice {
+    fn default() -> MeasureChoice {
+        MeasureChoice { measure: Measure::Count, currency: Currency::Usd }
+    }
+}
+
+fn problem_reason(p: &coopera_domain::Problem) -> (String, String) {
+    (p.rule_message(coopera_domain::Lang::Es), p.rule_message(coopera_domain::Lang::En))
+}
+
+impl Selection {
+    pub fn parse(p: &Params) -> Result<Selection, WebError> {
+        let mut s = Selection::default();
+        if let Some(y) = given(&p.year) {
+            let year = y.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y)).ok_or_else(|| {
+                WebError::invalid("year", y, "se espera un año, p. ej. 2012", "expected a year, e.g. 2012")
+            })?;
+            s.year = Some(year);
+        }
+        if let Some(d) = given(&p.direction) {
+            s.direction = Some(Direction::parse(d).map_err(|e| {
+                let (es, en) = problem_reason(&e);
+                WebError::invalid("direction", d, es, en)
+            })?);
+        }
+        if let Some(m) = given(&p.modality) {
+            s.modality = Some(Modality::parse(m).map_err(|e| {
+                let (es, en) = problem_reason(&e);
+                WebError::invalid("modality", m, es, en)
+            })?);
+        }
+        if let Some(g) = given(&p.sector_group) {
+            s.sector_group = Some(ThematicAreaCode::parse(g).map_err(|e| {
+                let (es, en) = problem_reason(&e);
+                WebError::invalid("sector_group", g, es, en)
+            })?);
+        }
+        if let Some(st) = given(&p.state) {
+            s.state = Some(MxStateCode::parse_any(st).map_err(|e| {
+                let (es, en) = problem_reason(&e);
+                WebError::invalid("state", st, es, en)
+            })?);
+        }
+        if let Some(c) = given(&p.country) {
+            s.country = Some(CountryCode::parse(&c.to_ascii_uppercase()).map_err(|e| {
+                let (es, en) = problem_reason(&e);
+                WebError::invalid("country", c, es, en)
+            })?);
+        }
+        if let Some(c) = given(&p.partner_country) {
+            s.partner_country = Some(CountryCode::parse(&c.to_ascii_uppercase()).map_err(|e| {
+                let (es, en) = problem_reason(&e);
+                WebError::invalid("partner_country", c, es, en)
+            })?);
+        }
+        s.org = given(&p.org).map(str::to_owned);
+        s.q = given(&p.q).map(str::to_owned);
+        Ok(s)
+    }
+
+    /// The report engine's filters for the same selection (`partner_country`, `org` and `q`
+    /// are list-only).
+    pub fn filters(&self) -> Filters {
+        let mut values: Vec<(Dimension, Vec<String>)> = Vec::new();
+        if let Some(d) = self.direction {
+            values.push((Dimension::Direction, vec![d.code().to_owned()]));
+        }
+        if let Some(m) = self.modality {
+            values.push((Dimension::Modality, vec![m.code().to_owned()]));
+        }
+        if let Some(g) = self.sector_group {
+            values.push((Dimension::ThematicArea, vec![g.as_str().to_owned()]));
+        }
+        if let Some(s) = self.state {
+            values.push((Dimension::MxState, vec![s.as_str().to_owned()]));
+        }
+        if let Some(c) = self.country {
+            values.push((Dimension::Country, vec![c.as_str().to_owned()]));
+        }
+        Filters { years: self.year.map(|y| YearRange { from: y, to: y }), values }
+    }
+
+    /// The list's predicate: the activities a report with [`Selection::filters`] counts.
+    pub fn keep(&self) -> impl Fn(&ActivityRow) -> bool + '_ {
+        let words = self.q.as_deref().map(words).unwrap_or_default();
+        move |r: &ActivityRow| {
+            self.year.is_none_or(|y| r.runs_in(y))
+                && self.direction.is_none_or(|d| r.direction == Some(d))
+                && self.modality.is_none_or(|m| r.modality == m)
+                && self.sector_group.is_none_or(|g| r.areas.contains(&g.as_str()))
+                && self.state.is_none_or(|s| r.states.contains(&s.as_str()))
+                && self.country.is_none_or(|c| r.countries.contains(&c))
+                && self.partner_country.is_none_or(|c| r.partner_countries.contains(&c))
+                && self.org.as_deref().is_none_or(|o| r.involves(o))
+                && r.matches_words(&words)
+        }
+    }
+
+    /// The selection as query-string pairs, in a fixed order (links, downloads, pages).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if let Some(y) = self.year {
+            out.push(("year", y.to_string()));
+        }
+        if let Some(d) = self.direction {
+            out.push(("direction", d.code().to_owned()));
+        }
+        if let Some(m) = self.modality {
+            out.push(("modality", m.code().to_owned()));
+        }
+        if let Some(g) = self.sector_group {
+            out.push(("sector_group", g.as_str().to_owned()));
+        }
+        if let Some(s) = self.state {
+            out.push(("state", s.as_str().to_owned()));
+        }
+        if let Some(c) = self.country {
+            out.push(("country", c.as_str().to_owned()));
+        }
+        if let Some(c) = self.partner_country {
+            out.push(("partner_country", c.as_str().to_owned()));
+        }
+        if let Some(o) = &self.org {
+            out.push(("org", o.clone()));
+        }
+        if let Some(q) = &self.q {
+            out.push(("q", q.clone()));
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        *self == Selection::default()
+    }
+}
+
+impl MeasureChoice {
+    pub fn parse(p: &Params) -> Result<MeasureChoice, WebError> {
+        if let Some(show) = given(&p.show) {
+            let (measure, currency) = show.split_once(':').unwrap_or((show, "USD"));
+            let both =
+                Params { measure: Some(measure.to_owned()), currency: Some(currency.to_owned()), ..Params::default() };
+            return MeasureChoice::parse(&both);
+        }
+        let mut choice = MeasureChoice::default();
+        if let Some(m) = given(&p.measure) {
+            choice.measure = Measure::ALL.iter().copied().find(|x| x.code() == m).ok_or_else(|| {
+                let all: Vec<&str> = Measure::ALL.iter().map(|x| x.code()).collect();
+                WebError::invalid(
+                    "measure",
+                    m,
+                    format!("use una de: {}", all.join(", ")),
+                    format!("use one of: {}", all.join(", ")),
+                )
+            })?;
+        }
+        if let Some(c) = given(&p.currency) {
+            choice.currency = match c.to_ascii_uppercase().as_str() {
+                "USD" => Currency::Usd,
+                "MXN" => Currency::Mxn,
+                _ => {
+                    return Err(WebError::invalid(
+                        "currency",
+                        c,
+                        "los informes convierten a USD o MXN",
+                        "reports convert to USD or MXN",
+                    ));
+                }
+            };
+        }
+        Ok(choice)
+    }
+
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if self.measure != Measure::Count {
+            out.push(("measure", self.measure.code().to_owned()));
+            if self.currency != Currency::Usd {
+                out.push(("currency", self.currency.code().to_owned()));
+            }
+        }
+        out
+    }
+}
+
+/// Page number and size of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Paging {
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl Paging {
+    pub const MAX_PER_PAGE: usize = 200;
+
+    pub fn parse(p: &Params, default_per_page: usize) -> Result<Paging, WebError> {
+        let page = match given(&p.page) {
+            None => 1,
+            Some(v) => v.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                WebError::invalid("page", v, "se espera un número desde 1", "expected a number from 1")
+            })?,
+        };
+        let per_page = match given(&p.per_page) {
+            None => default_per_page,
+            Some(v) => v.parse::<usize>().ok().filter(|n| (1..=Paging::MAX_PER_PAGE).contains(n)).ok_or_else(|| {
+                WebError::invalid("per_page", v, "se espera un número de 1 a 200", "expected a number from 1 to 200")
+            })?,
+        };
+        Ok(Paging { page, per_page })
+    }
+
+    pub fn pages(&self, total: usize) -> usize {
+        total.div_ceil(self.per_page).max(1)
+    }
+
+    pub fn range(&self, total: usize) -> std::ops::Range<usize> {
+        let start = (self.page - 1).saturating_mul(self.per_page).min(total);
+        start..(start + self.per_page).min(total)
+    }
+}
+
+pub(crate) fn parse_sort(p: &Params) -> Result<Sort, WebError> {
+    match given(&p.sort) {
+        None => Ok(Sort::default()),
+        Some(s) => Sort::parse(s).ok_or_else(|| {
+            let all: Vec<&str> = Sort::ALL.iter().map(|x| x.code()).collect();
+            WebError::invalid(
+                "sort",
+                s,
+                format!("use uno de: {}", all.join(", ")),
+                format!("use one of: {}", all.join(", ")),
+            )
+        }),
+    }
+}
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved characters pass).
+pub(crate) fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `a=1&b=2`, values encoded.
+pub(crate) fn query_string(pairs: &[(&str, String)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+}
+
+/// `path` followed by `?query` when there is one.
+pub(crate) fn with_query(path: &str, pairs: &[(&str, String)]) -> String {
+    if pairs.is_empty() { path.to_owned() } else { format!("{path}?{}", query_string(pairs)) }
+}

@@ -1,0 +1,247 @@
+//! What every handler shares: the store's connections, the in-memory views of the registry
+//! and the settings. The store is synchronous, so it is only touched from blocking tasks.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+
+use coopera_domain::Lang;
+use coopera_domain::code::CountryCode;
+use coopera_report::{InKindRates, LoadOptions, Query, Report, ReportError, Snapshot};
+use coopera_store::{SqliteStore, StoreError, StoreOptions};
+
+use crate::error::WebError;
+use crate::registry::Registry;
+
+/// Whether each request is logged to standard error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequestLog {
+    #[default]
+    Off,
+    /// `GET /activities 200 1.2 ms`, one line per request.
+    Stderr,
+}
+
+/// A note every page shows under the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Banner {
+    #[default]
+    None,
+    /// The registry holds the illustrative demo data.
+    Demo,
+}
+
+/// The server's settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The reporting country (default Mexico): decides what is given and received.
+    pub home_country: CountryCode,
+    /// The table that values in-kind units without their own unit value (default: the
+    /// illustrative table shipped with Coopera).
+    pub in_kind_rates: InKindRates,
+    /// Request log (default: off).
+    pub log: RequestLog,
+    /// Database connections used for reading besides the one that writes (default 3; only
+    /// for file databases — a database in memory has a single connection).
+    pub readers: usize,
+    pub banner: Banner,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            home_country: StoreOptions::default().home_country,
+            in_kind_rates: InKindRates::sample(),
+            log: RequestLog::Off,
+            readers: 3,
+            banner: Banner::None,
+        }
+    }
+}
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+impl StartError {
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            StartError::Store(e) => e.message(lang),
+            StartError::Report(e) => e.message(lang),
+        }
+    }
+}
+
+/// The registry as the pages read it, rebuilt after each write: the report engine's snapshot,
+/// the list index, and the reports already computed over them.
+#[derive(Debug)]
+pub(crate) struct Views {
+    pub snapshot: Snapshot,
+    pub registry: Registry,
+    reports: Mutex<HashMap<String, Arc<Report>>>,
+}
+
+/// How many reports are kept per view before the cache starts over.
+const REPORT_CACHE: usize = 1024;
+
+impl Views {
+    fn load(store: &SqliteStore, options: &Options) -> Result<Views, StartError> {
+        let load = LoadOptions { home_country: options.home_country, in_kind_rates: options.in_kind_rates.clone() };
+        let snapshot = Snapshot::load(store, &load)?;
+        let registry = Registry::load(store, options.home_country)?;
+        Ok(Views { snapshot, registry, reports: Mutex::new(HashMap::new()) })
+    }
+
+    /// Runs a report, or gives the one already run with the same query: the snapshot does not
+    /// change until the next write, which makes new views.
+    pub fn report(&self, query: &Query) -> Result<Arc<Report>, ReportError> {
+        let key = format!("{query:?}");
+        if let Some(r) = self.reports.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(Arc::clone(r));
+        }
+        let report = Arc::new(coopera_report::run(&self.snapshot, query)?);
+        let mut cache = self.reports.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= REPORT_CACHE {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&report));
+        Ok(report)
+    }
+}
+
+/// Connections to the database; the first one also writes.
+#[derive(Debug)]
+struct Pool {
+    conns: Vec<Mutex<SqliteStore>>,
+    next: AtomicUsize,
+}
+
+fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a connection leaves it usable: SQLite rolled back what was open.
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Pool {
+    fn reader(&self) -> MutexGuard<'_, SqliteStore> {
+        let n = self.conns.len();
+        let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
+        for i in 0..n {
+            if let Ok(c) = self.conns[(start + i) % n].try_lock() {
+                return c;
+            }
+        }
+        guard(&self.conns[start])
+    }
+
+    fn writer(&self) -> MutexGuard<'_, SqliteStore> {
+        guard(&self.conns[0])
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    pool: Pool,
+    views: RwLock<Arc<Views>>,
+    options: Options,
+}
+
+/// The application's shared state. Cloning it is cheap.
+#[derive(Debug, Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl AppState {
+    /// Opens the database file (creating it and bringing its schema up to date) with a
+    /// writer and `options.readers` reading connections, and builds the views.
+    pub fn open(path: &Path, options: Options) -> Result<AppState, StartError> {
+        let store_options = StoreOptions { home_country: options.home_country };
+        let mut conns = vec![SqliteStore::open(path, store_options)?];
+        for _ in 0..options.readers {
+            conns.push(SqliteStore::open(path, store_options)?);
+        }
+        AppState::with(conns, options)
+    }
+
+    /// The application over one store (a database in memory, in tests).
+    pub fn from_store(store: SqliteStore, options: Options) -> Result<AppState, StartError> {
+        AppState::with(vec![store], options)
+    }
+
+    fn with(conns: Vec<SqliteStore>, options: Options) -> Result<AppState, StartError> {
+        let views = Views::load(&conns[0], &options)?;
+        let pool = Pool { conns: conns.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) };
+        Ok(AppState(Arc::new(Inner { pool, views: RwLock::new(Arc::new(views)), options })))
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.0.options
+    }
+
+    /// The current views of the registry.
+    pub(crate) fn views(&self) -> Arc<Views> {
+        Arc::clone(&self.0.views.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Runs `f` on a blocking thread with a reading connection and the current views.
+    pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&SqliteStore, &Views) -> Result<T, WebError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let views = state.views();
+            let store = state.0.pool.reader();
+            f(&store, &views)
+        })
+        .await
+        .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
+    }
+
+    /// Runs `f` here, with a reading connection and the current views: only from a thread
+    /// that may block (a blocking task that streams a download).
+    pub(crate) fn blocking_read<T>(&self, f: impl FnOnce(&SqliteStore, &Views) -> T) -> T {
+        let views = self.views();
+        let store = self.0.pool.reader();
+        f(&store, &views)
+    }
+
+    /// Runs `f` on a blocking thread over the current views only (no database).
+    pub(crate) async fn compute<T, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Views) -> Result<T, WebError> + Send + 'static,
+    {
+        let views = self.views();
+        tokio::task::spawn_blocking(move || f(&views))
+            .await
+            .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
+    }
+
+    /// Runs `f` on a blocking thread with the writing connection; when it succeeds, the views
+    /// are rebuilt before the connection is released, so the next page shows the change.
+    pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, WebError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut SqliteStore) -> Result<T, WebError> + Send + 'static,
+    {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut store = state.0.pool.writer();
+            let out = f(&mut store)?;
+            let views = Views::load(&store, &state.0.options).map_err(|e| match e {
+                StartError::Store(e) => WebError::Store(e),
+                StartError::Report(e) => WebError::Report(e),
+            })?;
+            *state.0.views.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(views);
+            Ok(out)
+        })
+        .await
+        .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
+    }
+}

@@ -1,0 +1,100 @@
+//! The JSON API: resources, reports and errors with stable codes.
+
+use super::*;
+
+#[tokio::test]
+async fn activities_list_and_detail() {
+    let app = app();
+    let list = get(&app, "/api/v1/activities?direction=given&per_page=5").await.ok();
+    assert!(list.header(header::CONTENT_TYPE).starts_with("application/json"));
+    let list = list.json();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(5));
+    assert!(list["items"].as_array().unwrap().iter().all(|i| i["direction"] == "given"));
+    let one = get(&app, "/api/v1/activities/MX-AMEXCID-2011-0018").await.ok().json();
+    assert_eq!(one["derived"]["direction"], "received");
+    assert_eq!(one["document"]["id"], "MX-AMEXCID-2011-0018");
+    assert_eq!(one["document"]["transactions"].as_array().map(Vec::len), Some(4));
+    assert_eq!(one["links"]["html"], "/activities/MX-AMEXCID-2011-0018");
+}
+
+#[tokio::test]
+async fn organisations_and_codelists() {
+    let app = app();
+    let orgs = get(&app, "/api/v1/organisations").await.ok().json();
+    let amexcid = orgs["items"].as_array().unwrap().iter().find(|o| o["key"] == "amexcid").expect("amexcid");
+    assert!(amexcid["activities"].as_u64().unwrap() > 50);
+    let chiapas = get(&app, "/api/v1/organisations/gob-chiapas").await.ok().json();
+    assert_eq!(chiapas["document"]["mx_state"], "07");
+    let states = get(&app, "/api/v1/codelists/MxState?lang=en").await.ok().json();
+    assert_eq!(states["total"], 32);
+    assert_eq!(states["codes"][19]["code"], "20");
+    let chiapas_municipalities = get(&app, "/api/v1/codelists/mx-municipality?category=07").await.ok().json();
+    assert_eq!(chiapas_municipalities["total"], 124, "Chiapas has 124 municipalities");
+    let roles = get(&app, "/api/v1/codelists/Role").await.ok().json();
+    assert!(
+        roles["codes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "first-provider" && c["name"] == "Primer oferente")
+    );
+    let lists = get(&app, "/api/v1/codelists").await.ok().json();
+    assert!(lists["total"].as_u64().unwrap() > 60);
+}
+
+#[tokio::test]
+async fn reports_have_the_cli_shape_and_the_seed_figures() {
+    let app = app();
+    let r = get(&app, "/api/v1/reports/regions?direction=given").await.ok().json();
+    for field in
+        ["report", "filters", "measure", "currency", "rows", "total", "concentration", "not_converted", "merged_flows"]
+    {
+        assert!(r.get(field).is_some(), "{field} missing");
+    }
+    assert_eq!(r["report"], "regions");
+    assert_eq!(r["filters"]["direction"], "given");
+    assert_eq!(r["rows"][0]["key"], "centroamerica", "cooperation given concentrates in Central America");
+    let hhi: f64 = r["rows"].as_array().unwrap().iter().map(|x| x["share"].as_f64().unwrap().powi(2)).sum();
+    assert!((r["concentration"]["hhi"].as_f64().unwrap() - hhi).abs() < 0.1);
+    let value = get(&app, "/api/v1/reports/types?measure=total&currency=MXN&direction=given").await.ok().json();
+    assert_eq!(value["currency"], "MXN");
+    assert!(value["split"]["in_kind"].as_f64().unwrap() > 0.0, "in-kind value is counted");
+    let partners = get(&app, "/api/v1/reports/partner-countries?direction=received").await.ok().json();
+    let keys: Vec<&str> = partners["rows"].as_array().unwrap().iter().map(|r| r["key"].as_str().unwrap()).collect();
+    assert!(keys.contains(&"DE") && keys.contains(&"JP"), "received from Germany and Japan: {keys:?}");
+    assert!(!keys.contains(&"MX"), "Mexico is not its own partner");
+    let en = get(&app, "/api/v1/reports/themes?lang=en").await.ok().json();
+    assert_eq!(en["lang"], "en");
+    let list = get(&app, "/api/v1/reports").await.ok().json();
+    assert!(list["reports"].as_array().unwrap().len() >= 20);
+}
+
+#[tokio::test]
+async fn errors_are_json_with_a_stable_code() {
+    let app = app();
+    let cases = [
+        ("/api/v1/activities?year=someday", StatusCode::BAD_REQUEST, "invalid_parameter"),
+        ("/api/v1/activities?direction=sideways", StatusCode::BAD_REQUEST, "invalid_parameter"),
+        ("/api/v1/activities?per_page=1000", StatusCode::BAD_REQUEST, "invalid_parameter"),
+        ("/api/v1/activities/NO-SUCH-1", StatusCode::NOT_FOUND, "not_found"),
+        ("/api/v1/reports/nothing", StatusCode::NOT_FOUND, "not_found"),
+        ("/api/v1/reports/themes?measure=weight", StatusCode::BAD_REQUEST, "invalid_parameter"),
+        ("/api/v1/reports/themes?currency=EUR", StatusCode::BAD_REQUEST, "invalid_parameter"),
+        ("/api/v1/nowhere", StatusCode::NOT_FOUND, "not_found"),
+    ];
+    for (uri, status, code) in cases {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, status, "{uri}");
+        let body = r.json();
+        assert_eq!(body["error"]["code"], code, "{uri}: {body}");
+        assert!(!body["error"]["message"].as_str().unwrap_or("").is_empty());
+    }
+    let en = get(&app, "/api/v1/activities?year=x&lang=en").await.json();
+    assert_eq!(en["error"]["message"], "parameter `year`: `x`: expected a year, e.g. 2012");
+    let post = send(&app, Request::post("/api/v1/activities").body(Body::empty()).unwrap()).await;
+    assert_eq!(post.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(post.json()["error"]["code"], "method_not_allowed");
+    let big = "x".repeat(2 * 1024 * 1024);
+    let too_large = post_form(&app, "/organisations/new", &[("key", &big)]).await;
+    assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
+}

@@ -1,0 +1,66 @@
+//! `coopera serve`: the web application — dashboard, registry pages, forms and the JSON API —
+//! on one address, until Ctrl-C or SIGTERM. With `--demo`, an empty database first receives
+//! the illustrative demo data and the sample exchange rates, as `coopera demo` loads them.
+
+use std::io::Write as _;
+
+use coopera_domain::Lang;
+use coopera_store::{ActivityFilter, SqliteStore, Store};
+use coopera_web::{AppState, Options, RequestLog, ServeOptions};
+
+use super::{Ctx, Failure, store_batch, summary_line};
+use crate::cli::ServeArgs;
+use crate::input::{Batch, Source};
+
+pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
+    if args.demo {
+        let mut store = ctx.open()?;
+        let empty = store.count_activities(&ActivityFilter::default()).map_err(|e| Failure::store(e, ctx.lang))? == 0
+            && store.organisations().map_err(|e| Failure::store(e, ctx.lang))?.is_empty();
+        if empty {
+            load_demo(ctx, &mut store)?;
+        }
+    }
+    let options = Options {
+        home_country: ctx.home_country,
+        log: if args.quiet { RequestLog::Off } else { RequestLog::Stderr },
+        banner: if args.demo { coopera_web::Banner::Demo } else { coopera_web::Banner::None },
+        ..Options::default()
+    };
+    let state = AppState::open(&ctx.db, options).map_err(|e| {
+        Failure::one(match ctx.lang {
+            Lang::Es => format!("no se puede abrir la base de datos {}: {}", ctx.db.display(), e.message(ctx.lang)),
+            Lang::En => format!("cannot open the database {}: {}", ctx.db.display(), e.message(ctx.lang)),
+        })
+    })?;
+    let lang = ctx.lang;
+    coopera_web::serve(&ServeOptions { addr: args.addr }, state, |bound| {
+        let line = match lang {
+            Lang::Es => format!("Coopera en http://{bound}/ (Ctrl-C para detener)"),
+            Lang::En => format!("Coopera at http://{bound}/ (Ctrl-C to stop)"),
+        };
+        // Flushed at once: scripts and tests wait for this line to know the port.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{line}");
+        let _ = out.flush();
+    })
+    .map_err(|e| Failure::one(e.message(lang)))?;
+    super::print(ctx.pick("servidor detenido", "server stopped"));
+    Ok(())
+}
+
+/// Loads the demo files and the sample exchange rates, as `coopera demo` does.
+fn load_demo(ctx: &Ctx, store: &mut SqliteStore) -> Result<(), Failure> {
+    let sources = coopera_demo::FILES.iter().map(|(name, text)| Source::embedded(name, text)).collect();
+    let batch = Batch::parse(sources, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
+    let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), ..*ctx };
+    let summary = store_batch(&demo_ctx, store, batch)?;
+    let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
+        .map_err(|e| Failure { lines: e.lines(ctx.lang), summary: None })?;
+    store.record_rates(&rates).map_err(|e| Failure::store(e, ctx.lang))?;
+    super::print(&match ctx.lang {
+        Lang::Es => format!("datos de demostración (ilustrativos) cargados: {}", summary_line(&summary, ctx.lang)),
+        Lang::En => format!("demo data (illustrative) loaded: {}", summary_line(&summary, ctx.lang)),
+    });
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! `coopera serve`: the real binary on a free loopback port, answering and stopping cleanly.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use super::*;
+
+/// A running server; killed if the test fails before stopping it.
+struct Server {
+    child: Child,
+    addr: String,
+    stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(c: &Coopera, extra: &[&str]) -> Server {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_coopera"));
+    cmd.args(["serve", "--addr", "127.0.0.1:0"]).args(extra);
+    cmd.env("COOPERA_DB", c.db()).env_remove("COOPERA_LANG").stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("start coopera serve");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut addr = String::new();
+    for _ in 0..5 {
+        let mut line = String::new();
+        if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if let Some(rest) = line.split("http://").nth(1) {
+            addr = rest.split('/').next().unwrap_or("").to_owned();
+            break;
+        }
+    }
+    assert!(!addr.is_empty(), "the server printed no address");
+    Server { child, addr, stdout }
+}
+
+/// A plain HTTP/1.1 GET: (status line, body).
+fn http_get(addr: &str, path: &str) -> (String, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("read");
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    (head.lines().next().unwrap_or("").to_owned(), body.to_owned())
+}
+
+#[test]
+fn serve_demo_answers_and_stops_on_sigterm() {
+    let c = Coopera::new();
+    let mut server = serve(&c, &["--demo", "--quiet"]);
+    let (status, body) = http_get(&server.addr, "/health");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(body.contains("\"status\":\"ok\""), "{body}");
+    assert!(!body.contains("\"activities\":0"), "the demo data was loaded: {body}");
+    let (status, page) = http_get(&server.addr, "/");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    assert!(page.contains("<svg class=\"map\""), "the dashboard draws its maps");
+    assert!(page.contains("Datos de demostración"), "and says the data is illustrative");
+    let (status, _) = http_get(&server.addr, "/api/v1/reports/themes");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+
+    let pid = server.child.id().to_string();
+    let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(killed.success());
+    let status = server.child.wait().expect("wait");
+    assert!(status.success(), "a clean stop: {status:?}");
+    let mut rest = String::new();
+    server.stdout.read_to_string(&mut rest).expect("stdout");
+    assert!(rest.contains("servidor detenido"), "{rest}");
+    // A second start finds the data and does not load it again.
+    let written = c.history_rows();
+    let again = serve(&c, &["--demo", "--quiet"]);
+    let (_, body) = http_get(&again.addr, "/health");
+    assert!(body.contains("\"status\":\"ok\""));
+    assert_eq!(c.history_rows(), written, "nothing written the second time");
+}
+
+#[test]
+fn serve_refuses_an_address_in_use() {
+    let c = Coopera::new();
+    let first = serve(&c, &["--quiet"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_coopera"))
+        .args(["serve", "--quiet", "--addr", &first.addr])
+        .env("COOPERA_DB", c.db())
+        .env_remove("COOPERA_LANG")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("no se puede escuchar en {}", first.addr)), "{stderr}");
+}
