@@ -4,6 +4,7 @@
 //! labels.
 
 use crate::Lang;
+use crate::codelists::Code;
 use crate::problem::{Problem, Rule};
 
 macro_rules! labelled_enum {
@@ -21,6 +22,8 @@ macro_rules! labelled_enum {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The classification as a codelist (codes with Spanish and English names).
+            pub const CODES: &'static [Code] = &[$(Code { code: $code, name_es: $es, name_en: $en, category: None, withdrawn: false }),+];
             /// The name of this classification in messages and in `coopera codelist`.
             pub const LIST: &'static str = $list;
 

@@ -108,6 +108,57 @@ pub fn by_name(name: &str) -> Option<&'static Codelist> {
     ALL.iter().copied().find(|l| norm(l.name) == wanted)
 }
 
+/// A list a user can browse: an IATI or INEGI codelist, or one of Coopera's classifications.
+#[derive(Debug, Clone, Copy)]
+pub struct ListInfo {
+    pub name: &'static str,
+    /// Where the codes come from: `IATI`, `INEGI`, `Coopera / OECD DAC` or `Coopera`.
+    pub source: &'static str,
+    pub codes: &'static [Code],
+}
+
+/// Every list: the compiled codelists, then Coopera's own classifications.
+pub fn every_list() -> Vec<ListInfo> {
+    use crate::kinds::*;
+    let mut all: Vec<ListInfo> = ALL
+        .iter()
+        .map(|l| ListInfo {
+            name: l.name,
+            source: if l.name.starts_with("Mx") {
+                "INEGI"
+            } else if l.name == "ThematicArea" {
+                "Coopera / OECD DAC"
+            } else {
+                "IATI"
+            },
+            codes: l.codes,
+        })
+        .collect();
+    let own: [(&'static str, &'static [Code]); 12] = [
+        (Level::LIST, Level::CODES),
+        (Instrument::LIST, Instrument::CODES),
+        (CooperationType::LIST, CooperationType::CODES),
+        (Modality::LIST, Modality::CODES),
+        (Role::LIST, Role::CODES),
+        (Direction::LIST, Direction::CODES),
+        (Border::LIST, Border::CODES),
+        (CrossBorderDimension::LIST, CrossBorderDimension::CODES),
+        (InKindUnit::LIST, InKindUnit::CODES),
+        (WorkflowState::LIST, WorkflowState::CODES),
+        (CapacityForm::LIST, CapacityForm::CODES),
+        (ActionKind::LIST, ActionKind::CODES),
+    ];
+    all.extend(own.into_iter().map(|(name, codes)| ListInfo { name, source: "Coopera", codes }));
+    all
+}
+
+/// The list called `name`, ignoring case and punctuation (`mxstate`, `UNSDG-Goals`).
+pub fn find_list(name: &str) -> Option<ListInfo> {
+    let norm = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+    let wanted = norm(name);
+    every_list().into_iter().find(|l| norm(l.name) == wanted)
+}
+
 /// The DAC sector group (thematic area) of a 5-digit DAC purpose code.
 pub fn thematic_area_of_sector(sector: &str) -> Option<&'static Code> {
     let category = SECTOR.get(sector)?.category?;
@@ -170,6 +221,18 @@ mod tests {
                 assert!(!c.name_es.is_empty() && !c.name_en.is_empty(), "{} {}", list.name, c.code);
             }
         }
+    }
+
+    #[test]
+    fn coopera_classifications_are_lists_too() {
+        let modality = find_list("modality").expect("Modality is listed");
+        assert_eq!(modality.source, "Coopera");
+        assert_eq!(
+            modality.codes.iter().map(|c| c.code).collect::<Vec<_>>(),
+            ["bilateral", "triangular", "regional", "multilateral"]
+        );
+        assert_eq!(find_list("mx-state").map(|l| l.codes.len()), Some(32));
+        assert_eq!(every_list().len(), ALL.len() + 12);
     }
 
     #[test]

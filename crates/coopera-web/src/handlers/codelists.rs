@@ -3,74 +3,16 @@
 
 use axum::Json;
 use axum::extract::{Path, Query};
-use coopera_domain::Lang;
-use coopera_domain::codelists::{self, Code};
-use coopera_domain::kinds::*;
+use coopera_domain::codelists;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::WebError;
 use crate::locale::Ctx;
 
-/// A list: its name, where it comes from and its codes.
-struct List {
-    name: &'static str,
-    source: &'static str,
-    codes: Vec<Code>,
-}
-
-macro_rules! own {
-    ($($kind:ty),+ $(,)?) => {
-        vec![$(List {
-            name: <$kind>::LIST,
-            source: "Coopera",
-            codes: <$kind>::ALL
-                .iter()
-                .map(|k| Code { code: k.code(), name_es: k.label(Lang::Es), name_en: k.label(Lang::En), category: None, withdrawn: false })
-                .collect(),
-        }),+]
-    };
-}
-
-fn lists() -> Vec<List> {
-    let mut all: Vec<List> = codelists::ALL
-        .iter()
-        .map(|l| List {
-            name: l.name,
-            source: if l.name.starts_with("Mx") {
-                "INEGI"
-            } else if l.name == "ThematicArea" {
-                "Coopera / OECD DAC"
-            } else {
-                "IATI"
-            },
-            codes: l.codes.to_vec(),
-        })
-        .collect();
-    all.extend(own!(
-        Level,
-        Instrument,
-        CooperationType,
-        Modality,
-        Role,
-        Direction,
-        Border,
-        CrossBorderDimension,
-        InKindUnit,
-        WorkflowState,
-        CapacityForm,
-        ActionKind,
-    ));
-    all
-}
-
-fn normalize(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase()
-}
-
 /// `GET /api/v1/codelists`
 pub(crate) async fn api_list() -> Json<Value> {
-    let items: Vec<Value> = lists()
+    let items: Vec<Value> = codelists::every_list()
         .iter()
         .map(|l| json!({"name": l.name, "source": l.source, "codes": l.codes.len(), "href": format!("/api/v1/codelists/{}", l.name)}))
         .collect();
@@ -89,10 +31,7 @@ pub(crate) async fn api_show(
     Path(name): Path<String>,
     Query(params): Query<CodesParams>,
 ) -> Result<Json<Value>, WebError> {
-    let wanted = normalize(&name);
-    let all = lists();
-    let list =
-        all.iter().find(|l| normalize(l.name) == wanted).ok_or_else(|| WebError::not_found("codelist", &name))?;
+    let list = codelists::find_list(&name).ok_or_else(|| WebError::not_found("codelist", &name))?;
     let category = params.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
     let codes: Vec<Value> = list
         .codes

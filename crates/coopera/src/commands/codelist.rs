@@ -1,71 +1,18 @@
 //! `coopera codelist list|show`: the codelists compiled into Coopera.
 
 use coopera_domain::Lang;
-use coopera_domain::codelists::{self, Code};
-use coopera_domain::kinds::*;
+use coopera_domain::codelists::{self, Code, ListInfo};
 
 use super::{Ctx, Failure, print, print_table};
 use crate::cli::{CodelistCommand, TableFormat};
 use crate::output::Table;
-
-/// A list to show: an IATI/INEGI codelist or one of Coopera's own classifications.
-struct List {
-    name: &'static str,
-    source: &'static str,
-    codes: Vec<Code>,
-}
-
-macro_rules! own {
-    ($($kind:ty),+ $(,)?) => {
-        vec![$(List {
-            name: <$kind>::LIST,
-            source: "Coopera",
-            codes: <$kind>::ALL
-                .iter()
-                .map(|k| Code { code: k.code(), name_es: k.label(Lang::Es), name_en: k.label(Lang::En), category: None, withdrawn: false })
-                .collect(),
-        }),+]
-    };
-}
-
-fn lists() -> Vec<List> {
-    let mut all: Vec<List> = codelists::ALL
-        .iter()
-        .map(|l| List {
-            name: l.name,
-            source: if l.name.starts_with("Mx") {
-                "INEGI"
-            } else if l.name == "ThematicArea" {
-                "Coopera / OECD DAC"
-            } else {
-                "IATI"
-            },
-            codes: l.codes.to_vec(),
-        })
-        .collect();
-    all.extend(own!(
-        Level,
-        Instrument,
-        CooperationType,
-        Modality,
-        Role,
-        Direction,
-        Border,
-        CrossBorderDimension,
-        InKindUnit,
-        WorkflowState,
-        CapacityForm,
-        ActionKind,
-    ));
-    all
-}
 
 fn normalize(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase()
 }
 
 pub fn run(ctx: &Ctx, cmd: CodelistCommand) -> Result<(), Failure> {
-    let lists = lists();
+    let lists = codelists::every_list();
     match cmd {
         CodelistCommand::List { format } => {
             let mut t = Table::new(&[
@@ -80,8 +27,8 @@ pub fn run(ctx: &Ctx, cmd: CodelistCommand) -> Result<(), Failure> {
             Ok(())
         }
         CodelistCommand::Show { list, code, format } => {
-            let wanted = normalize(&list);
-            let Some(found) = lists.iter().find(|l| normalize(l.name) == wanted) else {
+            let Some(found) = codelists::find_list(&list) else {
+                let wanted = normalize(&list);
                 let mut near: Vec<(usize, &str)> =
                     lists.iter().map(|l| (strsim_distance(&wanted, &normalize(l.name)), l.name)).collect();
                 near.sort();
@@ -98,7 +45,7 @@ pub fn run(ctx: &Ctx, cmd: CodelistCommand) -> Result<(), Failure> {
                 }));
             };
             match code {
-                Some(code) => show_code(ctx, found, &code, format),
+                Some(code) => show_code(ctx, &found, &code, format),
                 None => {
                     print_table(&codes_table(ctx, found.codes.iter()), format);
                     Ok(())
@@ -127,7 +74,7 @@ fn codes_table<'a>(ctx: &Ctx, codes: impl Iterator<Item = &'a Code>) -> Table {
     t
 }
 
-fn show_code(ctx: &Ctx, list: &List, code: &str, format: TableFormat) -> Result<(), Failure> {
+fn show_code(ctx: &Ctx, list: &ListInfo, code: &str, format: TableFormat) -> Result<(), Failure> {
     let found = list.codes.iter().find(|c| c.code == code.trim()).or_else(|| {
         // Coopera's own codes and INEGI state codes are forgiving about case and padding.
         list.codes
