@@ -51,6 +51,9 @@ impl SqliteStore {
         let conn = Connection::open(path).map_err(db)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db)?;
+        // 64 MiB of page cache (the default is 2 MiB): a large import touches the activity
+        // table and a dozen index tables at once, and re-reading their pages dominated writes.
+        conn.pragma_update(None, "cache_size", -65536).map_err(db)?;
         SqliteStore::init(conn, options)
     }
 
