@@ -138,7 +138,7 @@ pub fn update_keeps_before_and_after(store: &mut dyn Store) {
     let Record::Activity(a) = given(1, 2012) else { unreachable!() };
     let mut doc = ActivityDoc::from_domain(&a);
     doc.title = coopera_domain::doc::TextDoc::Plain("Curso corregido".into());
-    let changed = Record::Activity(Box::new(doc.into_domain().expect("valid")));
+    let changed = Record::Activity(Box::new(doc.clone().into_domain().expect("valid")));
     let summary = store.record("luis", vec![changed]).expect("update");
     assert_eq!(summary.outcomes, vec![Outcome::Updated]);
     let history = store
@@ -151,7 +151,26 @@ pub fn update_keeps_before_and_after(store: &mut dyn Store) {
     assert!(newest.after.as_deref().is_some_and(|a| a.contains("Curso corregido")));
     assert_eq!(history[1].action, ChangeAction::Create);
     assert!(history[1].before.is_none());
+    assert_eq!(history[1].after, history[0].before, "a change's after is the next change's before");
     assert_eq!(history[0].at.len(), 20, "RFC 3339 UTC timestamp: {}", history[0].at);
+
+    // A third version: each row keeps its own before and after, whatever came later.
+    doc.title = coopera_domain::doc::TextDoc::Plain("Curso corregido otra vez".into());
+    store.record("ana", vec![Record::Activity(Box::new(doc.into_domain().expect("valid")))]).expect("update");
+    let history = store
+        .history(&HistoryFilter { kind: Some(RecordKind::Activity), key: Some("MX-T-1".into()), limit: None })
+        .expect("history");
+    assert_eq!(history.len(), 3);
+    let stored = store.activity("MX-T-1").expect("read").expect("stored");
+    assert_eq!(history[0].after.as_deref(), Some(Record::Activity(Box::new(stored.activity)).to_json().as_str()));
+    assert!(history[0].before.as_deref().is_some_and(|b| b.contains("Curso corregido") && !b.contains("otra vez")));
+    assert!(history[1].after.as_deref().is_some_and(|a| a.contains("Curso corregido") && !a.contains("otra vez")));
+    assert!(history[1].before.as_deref().is_some_and(|b| b.contains("Curso 1")));
+    assert_eq!(history[2].after, history[1].before);
+    // Each row alone (as `--limit 1` reads it) says the same.
+    let newest =
+        store.history(&HistoryFilter { kind: Some(RecordKind::Activity), key: None, limit: Some(1) }).expect("history");
+    assert_eq!(newest, history[..1]);
 }
 
 pub fn bad_reference_writes_nothing(store: &mut dyn Store) {

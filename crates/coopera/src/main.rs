@@ -12,6 +12,12 @@ mod input;
 mod locate;
 mod output;
 
+/// An import allocates on one thread (the reader's trees and documents) and frees on another
+/// (the writer): glibc's allocator serialises that on its arena locks, mimalloc does not
+/// (BENCHMARKS.md, IATI import).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let lang = match cli.lang.parse::<Lang>() {

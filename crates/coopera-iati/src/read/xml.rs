@@ -7,8 +7,14 @@
 //! its attributes, a comment) that grows past the limit stops the file before it is buffered
 //! whole, so a file of gigabytes of whitespace or one endless comment cannot exhaust memory.
 //! Every element keeps the line and column where it starts.
+//!
+//! Element and attribute names are shared (one allocation per distinct name and file, not per
+//! element): a file repeats a few dozen names hundreds of thousands of times.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufRead, Read};
+use std::rc::Rc;
 
 use coopera_domain::Lang;
 use quick_xml::Reader;
@@ -33,12 +39,16 @@ impl Default for Limits {
     }
 }
 
+/// An element or attribute name, shared by every element that has it.
+pub type Name = Rc<str>;
+
 /// One XML element with its attributes, text and children.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Element {
-    pub name: String,
-    pub attrs: Vec<(String, String)>,
-    /// The element's own text (concatenated, unescaped, untrimmed).
+    pub name: Name,
+    pub attrs: Vec<(Name, String)>,
+    /// The element's own text (concatenated, unescaped), without the blank text that comes
+    /// before its first non-blank piece: the indentation of an element that holds others.
     pub text: String,
     pub children: Vec<Element>,
     pub line: u32,
@@ -47,7 +57,7 @@ pub struct Element {
 
 impl Element {
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| **k == *name).map(|(_, v)| v.as_str())
     }
 
     /// A non-blank attribute, trimmed.
@@ -56,11 +66,11 @@ impl Element {
     }
 
     pub fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name == name)
+        self.children.iter().find(|c| *c.name == *name)
     }
 
     pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
+        self.children.iter().filter(move |c| *c.name == *name)
     }
 }
 
@@ -179,10 +189,9 @@ struct Lines {
 impl Lines {
     /// Counts the newlines of an event's raw bytes, which start at byte `base`.
     fn advance(&mut self, raw: &[u8], base: u64) {
-        let newlines = raw.iter().filter(|b| **b == b'\n').count();
-        if newlines > 0 {
+        if let Some(last) = memchr::memrchr(b'\n', raw) {
+            let newlines = memchr::memchr_iter(b'\n', raw).count();
             self.line = self.line.saturating_add(newlines as u32);
-            let last = raw.iter().rposition(|b| *b == b'\n').unwrap_or_default();
             self.line_start = base + last as u64 + 1;
         }
     }
@@ -267,6 +276,7 @@ pub struct ActivityStream<R: BufRead> {
     limits: Limits,
     /// Attributes of the root `<iati-activities>` element (version, generated-datetime…).
     pub root: Element,
+    names: Names,
     done: bool,
 }
 
@@ -313,16 +323,82 @@ fn resolve_ref(name: &str, out: &mut String) -> Result<(), XmlErrorKind> {
     Ok(())
 }
 
+/// FNV-1a: names are short and come from the file, which cannot choose them to collide
+/// past the interner's bound.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// The names met in one file. A file of endlessly new names stops being interned past
+/// `MAX_NAMES`, so memory stays bounded by the activity, not the file. A small table keyed by
+/// a name's length and three of its bytes answers most lookups without hashing the name.
+struct Names {
+    recent: [Option<Name>; RECENT],
+    all: HashMap<Box<[u8]>, Name, BuildHasherDefault<Fnv>>,
+}
+
+const MAX_NAMES: usize = 4096;
+const RECENT: usize = 128;
+
+impl Default for Names {
+    fn default() -> Names {
+        Names { recent: std::array::from_fn(|_| None), all: HashMap::default() }
+    }
+}
+
+impl Names {
+    fn get(&mut self, raw: &str) -> Name {
+        let bytes = raw.as_bytes();
+        let slot = match bytes {
+            [] => 0,
+            [first, ..] => {
+                let (mid, last) = (bytes[bytes.len() / 2], bytes[bytes.len() - 1]);
+                (bytes.len() ^ usize::from(*first) << 1 ^ usize::from(mid) << 2 ^ usize::from(last) << 3) % RECENT
+            }
+        };
+        if let Some(name) = &self.recent[slot]
+            && name.as_bytes() == bytes
+        {
+            return name.clone();
+        }
+        let name = match self.all.get(bytes) {
+            Some(name) => name.clone(),
+            None => {
+                let name: Name = Rc::from(raw);
+                if self.all.len() < MAX_NAMES {
+                    self.all.insert(bytes.into(), name.clone());
+                }
+                name
+            }
+        };
+        self.recent[slot] = Some(name.clone());
+        name
+    }
+}
+
 /// An element with its attributes unescaped, without children yet. Errors point at the tag.
-fn element_from(e: &BytesStart<'_>, limits: &Limits, pos: Pos) -> Result<Element, XmlError> {
-    let name = e.name().as_ref().to_owned();
+fn element_from(e: &BytesStart<'_>, names: &mut Names, limits: &Limits, pos: Pos) -> Result<Element, XmlError> {
+    let name = names.get(e.name().as_ref());
     let mut attrs = Vec::new();
     for a in e.attributes() {
         let a = a.map_err(|err| pos.error(XmlErrorKind::Malformed(err.to_string())))?;
         if a.value.len() > limits.max_text {
             return Err(pos.error(XmlErrorKind::TooLarge(limits.max_text)));
         }
-        let key = a.key.as_ref().to_owned();
+        let key = names.get(a.key.as_ref());
         let raw: &str = &a.value;
         let mut value = String::with_capacity(raw.len());
         unescape_into(raw, &mut value).map_err(|k| pos.error(k))?;
@@ -345,7 +421,8 @@ impl<R: BufRead> ActivityStream<R> {
             lines: Lines { line: 1, line_start: 0 },
             max_text: limits.max_text,
         };
-        let mut stream = ActivityStream { parser, limits, root: Element::default(), done: false };
+        let mut stream =
+            ActivityStream { parser, limits, root: Element::default(), names: Names::default(), done: false };
         stream.read_root()?;
         Ok(stream)
     }
@@ -355,9 +432,9 @@ impl<R: BufRead> ActivityStream<R> {
             let (event, pos) = self.parser.next()?;
             match event {
                 Event::Start(e) | Event::Empty(e) => {
-                    let root = element_from(&e, &self.limits, pos)?;
-                    if root.name != "iati-activities" {
-                        return Err(pos.error(XmlErrorKind::NotActivities(root.name)));
+                    let root = element_from(&e, &mut self.names, &self.limits, pos)?;
+                    if &*root.name != "iati-activities" {
+                        return Err(pos.error(XmlErrorKind::NotActivities(root.name.to_string())));
                     }
                     self.root = root;
                     return Ok(());
@@ -387,11 +464,11 @@ impl<R: BufRead> ActivityStream<R> {
                 }
                 Event::Start(e) => {
                     count += 1;
-                    stack.push(element_from(&e, &limits, pos)?);
+                    stack.push(element_from(&e, &mut self.names, &limits, pos)?);
                 }
                 Event::Empty(e) => {
                     count += 1;
-                    let child = element_from(&e, &limits, pos)?;
+                    let child = element_from(&e, &mut self.names, &limits, pos)?;
                     stack.last_mut().unwrap_or(&mut root).children.push(child);
                 }
                 Event::End(_) => match stack.pop() {
@@ -400,6 +477,9 @@ impl<R: BufRead> ActivityStream<R> {
                 },
                 Event::Text(t) => {
                     let current = stack.last_mut().unwrap_or(&mut root);
+                    if current.text.is_empty() && t.as_ref().trim_ascii().is_empty() {
+                        continue; // indentation, or blanks before the text begins
+                    }
                     unescape_into(t.as_ref(), &mut current.text).map_err(|k| pos.error(k))?;
                     if current.text.len() > limits.max_text {
                         return Err(pos.error(XmlErrorKind::TooLarge(limits.max_text)));
@@ -445,15 +525,15 @@ impl<R: BufRead> ActivityStream<R> {
             let (event, pos) = self.parser.next()?;
             match event {
                 Event::Start(e) => {
-                    let element = element_from(&e, &self.limits, pos)?;
+                    let element = element_from(&e, &mut self.names, &self.limits, pos)?;
                     let subtree = self.read_subtree(element)?;
-                    if subtree.name == "iati-activity" {
+                    if &*subtree.name == "iati-activity" {
                         return Ok(Some(subtree));
                     }
                 }
                 Event::Empty(e) => {
-                    let element = element_from(&e, &self.limits, pos)?;
-                    if element.name == "iati-activity" {
+                    let element = element_from(&e, &mut self.names, &self.limits, pos)?;
+                    if &*element.name == "iati-activity" {
                         return Ok(Some(element));
                     }
                 }

@@ -764,11 +764,13 @@ impl Store for SqliteStore {
                     Some((_, before)) => (ChangeAction::Update, Some(before)),
                     None => (ChangeAction::Create, None),
                 };
+                // `after` stays NULL: it is the next change's `before`, or the record as it is
+                // now (see `history`), so each document is stored once.
                 tx.prepare_cached(
-                    "INSERT INTO change_history (at, author, record_kind, record_key, action, before, after) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    "INSERT INTO change_history (at, author, record_kind, record_key, action, before) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
-                .and_then(|mut s| s.execute(params![at, author, kind.as_str(), key, action.as_str(), before, doc]))
+                .and_then(|mut s| s.execute(params![at, author, kind.as_str(), key, action.as_str(), before]))
                 .map_err(db)?;
                 summary.outcomes.push(match action {
                     ChangeAction::Create => Outcome::Created,
@@ -1065,16 +1067,28 @@ impl Store for SqliteStore {
         let mut values: Vec<Value> = Vec::new();
         if let Some(k) = filter.kind {
             values.push(k.as_str().to_owned().into());
-            clauses.push(format!("record_kind = ?{}", values.len()));
+            clauses.push(format!("h.record_kind = ?{}", values.len()));
         }
         if let Some(key) = &filter.key {
             values.push(key.clone().into());
-            clauses.push(format!("record_key = ?{}", values.len()));
+            clauses.push(format!("h.record_key = ?{}", values.len()));
         }
         values.push(filter.limit.map_or(-1, i64::from).into());
+        // A row's document after the change is the next change's document before it or, for the
+        // newest change, the record as stored now. Rows written before that rule carry their own.
+        let current = RecordKind::ALL
+            .into_iter()
+            .map(|k| format!("WHEN '{}' THEN (SELECT doc FROM {} WHERE key = h.record_key)", k.as_str(), table(k)))
+            .collect::<Vec<_>>()
+            .join(" ");
         let sql = format!(
-            "SELECT id, at, author, record_kind, record_key, action, before, after FROM change_history \
-             WHERE {} ORDER BY id DESC LIMIT ?{}",
+            "SELECT h.id, h.at, h.author, h.record_kind, h.record_key, h.action, h.before, \
+             COALESCE(h.after, \
+                (SELECT n.before FROM change_history n \
+                 WHERE n.record_kind = h.record_kind AND n.record_key = h.record_key AND n.id > h.id \
+                 ORDER BY n.id LIMIT 1), \
+                CASE h.record_kind {current} END) \
+             FROM change_history h WHERE {} ORDER BY h.id DESC LIMIT ?{}",
             clauses.join(" AND "),
             values.len()
         );
