@@ -94,11 +94,7 @@ fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
-/// A decimal as a JSON number, exact as written.
-pub fn number(d: rust_decimal::Decimal) -> Value {
-    let s = d.normalize().to_string();
-    s.parse::<serde_json::Number>().map(Value::Number).unwrap_or(Value::String(s))
-}
+pub use coopera_report::json::number;
 
 #[cfg(test)]
 mod tests {

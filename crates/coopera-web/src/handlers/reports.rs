@@ -228,57 +228,17 @@ pub(crate) async fn download(
         .await
 }
 
-fn number(d: rust_decimal::Decimal) -> Value {
-    let s = d.normalize().to_string();
-    s.parse::<serde_json::Number>().map(Value::Number).unwrap_or(Value::String(s))
-}
-
-/// `{report, dimension, filters, measure, currency, rows:[{key,label,value,share}], total,
-/// concentration:{k,top_share,hhi}, activities, not_converted, merged_flows}` — the shape of
-/// `coopera report --format json` — and, for the total value, `split`.
+/// The report as JSON (the shape of `coopera report --format json`), with the web's filters.
 pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: Lang) -> Value {
-    let rows: Vec<Value> = report
-        .rows
-        .iter()
-        .map(|r| {
-            let mut row =
-                json!({"key": r.key, "label": r.label(lang), "value": number(r.value), "share": number(r.share)});
-            if let Some(s) = r.split {
-                row["money"] = number(s.money);
-                row["in_kind"] = number(s.in_kind);
-            }
-            row
-        })
-        .collect();
-    let mut out = json!({
-        "report": name,
-        "dimension": report.dimension.code(),
-        "lang": lang.code(),
-        "filters": {
-            "year": sel.year,
-            "direction": sel.direction.map(|d| d.code()),
-            "modality": sel.modality.map(|m| m.code()),
-            "sector_group": sel.sector_group.map(|g| g.as_str()),
-            "state": sel.state.map(|s| s.as_str()),
-            "country": sel.country.map(|c| c.as_str()),
-        },
-        "measure": report.measure.code(),
-        "currency": report.currency.map(|c| c.code()),
-        "rows": rows,
-        "total": number(report.total),
-        "concentration": {
-            "k": report.concentration.k,
-            "top_share": number(report.concentration.top_share),
-            "hhi": number(report.concentration.hhi),
-        },
-        "activities": report.activities,
-        "not_converted": report.not_converted.iter().map(|(c, a)| json!({"currency": c.as_str(), "amount": number(*a)})).collect::<Vec<_>>(),
-        "merged_flows": report.merged_flows,
+    let filters = json!({
+        "year": sel.year,
+        "direction": sel.direction.map(|d| d.code()),
+        "modality": sel.modality.map(|m| m.code()),
+        "sector_group": sel.sector_group.map(|g| g.as_str()),
+        "state": sel.state.map(|s| s.as_str()),
+        "country": sel.country.map(|c| c.as_str()),
     });
-    if let Some(s) = report.split {
-        out["split"] = json!({"money": number(s.money), "in_kind": number(s.in_kind)});
-    }
-    out
+    report.to_json(name, filters, lang)
 }
 
 /// `GET /api/v1/reports/{name}`

@@ -289,7 +289,9 @@ fn output(ctx: &Ctx, request: &Request, report: &Report) -> Result<(), Failure> 
     };
     match request.format {
         ReportFormat::Json => {
-            let text = serde_json::to_string_pretty(&report_json(report, request, ctx.lang)).unwrap_or_default();
+            let text =
+                serde_json::to_string_pretty(&report.to_json(request.name, request.filters_json.clone(), ctx.lang))
+                    .unwrap_or_default();
             write(format!("{text}\n").as_bytes())
         }
         ReportFormat::Csv => write(table(report, ctx).to_csv().as_bytes()),
@@ -445,52 +447,4 @@ fn table(report: &Report, ctx: &Ctx) -> Table {
         t.push(row);
     }
     t
-}
-
-/// `{report, filters, measure, currency, rows:[{key,label,value,share}], total,
-/// concentration:{top_share,hhi}, not_converted, merged_flows}` and, for the total value,
-/// the money and in-kind split.
-fn report_json(report: &Report, request: &Request, lang: Lang) -> Value {
-    let rows: Vec<Value> = report
-        .rows
-        .iter()
-        .map(|r| {
-            let mut row =
-                json!({"key": r.key, "label": r.label(lang), "value": number(r.value), "share": number(r.share)});
-            if let Some(s) = r.split {
-                row["money"] = number(s.money);
-                row["in_kind"] = number(s.in_kind);
-            }
-            row
-        })
-        .collect();
-    let mut out = json!({
-        "report": request.name,
-        "dimension": report.dimension.code(),
-        "filters": request.filters_json,
-        "measure": report.measure.code(),
-        "currency": report.currency.map(|c| c.code()),
-        "rows": rows,
-        "total": number(report.total),
-        "concentration": {
-            "k": report.concentration.k,
-            "top_share": number(report.concentration.top_share),
-            "hhi": number(report.concentration.hhi),
-        },
-        "activities": report.activities,
-        "not_converted": report.not_converted.iter().map(|(c, a)| json!({"currency": c.as_str(), "amount": number(*a)})).collect::<Vec<_>>(),
-        "merged_flows": report.merged_flows,
-    });
-    if let Some(s) = report.split {
-        out["split"] = json!({"money": number(s.money), "in_kind": number(s.in_kind)});
-    }
-    if report.measure.is_money() {
-        out["in_kind_not_valued"] = report
-            .in_kind_not_valued
-            .iter()
-            .map(|(u, q)| json!({"unit": u.code(), "quantity": number(*q)}))
-            .collect::<Vec<_>>()
-            .into();
-    }
-    out
 }
