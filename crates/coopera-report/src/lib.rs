@@ -178,6 +178,49 @@ impl Report {
     }
 }
 
+impl Report {
+    /// The rows merged into groups, as a report by `dimension`: `group` names a row's group
+    /// (key, Spanish and English labels), or leaves the row out of the rows and the total with
+    /// `None`. Values and money/in-kind parts add up; shares and concentration are computed
+    /// again; what the report says of its activities, of money not converted and of merged
+    /// flows stays. The parts of each activity stay as the first report split them.
+    pub fn regroup(
+        &self,
+        dimension: Dimension,
+        top: usize,
+        mut group: impl FnMut(&Row) -> Option<(String, String, String)>,
+    ) -> Report {
+        let mut groups: std::collections::BTreeMap<String, Row> = Default::default();
+        for row in &self.rows {
+            let Some((key, label_es, label_en)) = group(row) else { continue };
+            let g = groups.entry(key.clone()).or_insert_with(|| Row {
+                key,
+                label_es,
+                label_en,
+                value: Decimal::ZERO,
+                share: Decimal::ZERO,
+                split: None,
+            });
+            g.value += row.value;
+            if let Some(s) = row.split {
+                let total = g.split.get_or_insert_with(ValueSplit::default);
+                total.money += s.money;
+                total.in_kind += s.in_kind;
+            }
+        }
+        let rows = groups.into_values().map(|r| Row { value: r.value.normalize(), ..r }).collect();
+        Report {
+            currency: self.currency,
+            activities: self.activities,
+            activities_weighted: self.activities_weighted,
+            not_converted: self.not_converted.clone(),
+            in_kind_not_valued: self.in_kind_not_valued.clone(),
+            merged_flows: self.merged_flows,
+            ..Report::from_rows(dimension, self.measure, rows, top)
+        }
+    }
+}
+
 /// Top-`k` share and Herfindahl–Hirschman index of percentage shares sorted largest first.
 pub fn concentration(shares: &[Decimal], k: usize) -> Concentration {
     let k = k.max(1);
@@ -301,5 +344,38 @@ mod tests {
         assert_eq!(concentration(&shares, 2).top_share, Decimal::from(80));
         // one row only: complete concentration
         assert_eq!(concentration(&[Decimal::ONE_HUNDRED], 1).hhi, Decimal::from(10000));
+    }
+
+    #[test]
+    fn regroup_adds_rows_up_and_leaves_out_the_ungrouped() {
+        let row = |key: &str, value: i64, money: i64| Row {
+            key: key.into(),
+            label_es: key.into(),
+            label_en: key.into(),
+            value: Decimal::from(value),
+            share: Decimal::ZERO,
+            split: Some(ValueSplit { money: Decimal::from(money), in_kind: Decimal::from(value - money) }),
+        };
+        // Three organisations: two Spanish, one without a country.
+        let mut partners = Report::from_rows(
+            Dimension::Partner,
+            Measure::Total,
+            vec![row("aecid", 30, 20), row("fiiapp", 10, 10), row("undp", 60, 60)],
+            1,
+        );
+        partners.activities = 7;
+        partners.merged_flows = 2;
+        let by_country = partners.regroup(Dimension::Country, 1, |r| {
+            (r.key != "undp").then(|| ("ES".to_owned(), "España".to_owned(), "Spain".to_owned()))
+        });
+        assert_eq!(by_country.rows.len(), 1);
+        let es = &by_country.rows[0];
+        assert_eq!((es.key.as_str(), es.label(Lang::Es), es.value, es.share), ("ES", "España", 40.into(), 100.into()));
+        assert_eq!(es.split, Some(ValueSplit { money: 30.into(), in_kind: 10.into() }));
+        assert_eq!(by_country.total, Decimal::from(40));
+        assert_eq!(by_country.split, es.split);
+        assert_eq!(by_country.concentration.hhi, Decimal::from(10000));
+        assert_eq!((by_country.activities, by_country.merged_flows), (7, 2));
+        assert_eq!(by_country.dimension, Dimension::Country);
     }
 }

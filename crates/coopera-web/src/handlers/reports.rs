@@ -10,8 +10,6 @@ use serde_json::{Value, json};
 
 use std::sync::Arc;
 
-use rust_decimal::Decimal;
-
 use super::dashboard::{PANELS, query, title};
 use crate::downloads::{self, csv_line};
 use crate::error::WebError;
@@ -83,57 +81,11 @@ pub(crate) fn make(
 /// stay as the engine split them; partners without a country (international organisations)
 /// and activities without a partner are left out of the rows and the total.
 fn partner_countries(partners: &Report, views: &Views, top: usize) -> Report {
-    use coopera_report::{Row, ValueSplit};
-    let mut by_country: std::collections::BTreeMap<&'static str, (Decimal, Option<ValueSplit>)> = Default::default();
-    for r in &partners.rows {
-        let Some(country) = views.registry.organisation(&r.key).and_then(|o| o.country) else { continue };
-        let entry = by_country.entry(country.entry().code).or_default();
-        entry.0 += r.value;
-        if let Some(s) = r.split {
-            let e = entry.1.get_or_insert_with(ValueSplit::default);
-            e.money += s.money;
-            e.in_kind += s.in_kind;
-        }
-    }
-    let total: Decimal = by_country.values().map(|v| v.0).sum();
-    let mut rows: Vec<Row> = by_country
-        .into_iter()
-        .map(|(code, (value, split))| {
-            let c = coopera_domain::codelists::COUNTRY.get(code);
-            let share = if total.is_zero() { Decimal::ZERO } else { value * Decimal::ONE_HUNDRED / total };
-            Row {
-                key: code.to_owned(),
-                label_es: c.map_or(code, |c| c.name_es).to_owned(),
-                label_en: c.map_or(code, |c| c.name_en).to_owned(),
-                value: value.normalize(),
-                share: share.round_dp(4).normalize(),
-                split,
-            }
-        })
-        .collect();
-    rows.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.key.cmp(&b.key)));
-    let exact: Vec<Decimal> = rows
-        .iter()
-        .map(|r| if total.is_zero() { Decimal::ZERO } else { r.value * Decimal::ONE_HUNDRED / total })
-        .collect();
-    let split = partners.split.map(|_| ValueSplit {
-        money: rows.iter().filter_map(|r| r.split).map(|s| s.money).sum(),
-        in_kind: rows.iter().filter_map(|r| r.split).map(|s| s.in_kind).sum(),
-    });
-    Report {
-        dimension: Dimension::Country,
-        measure: partners.measure,
-        currency: partners.currency,
-        rows,
-        total: total.normalize(),
-        split,
-        concentration: coopera_report::concentration(&exact, top),
-        activities: partners.activities,
-        activities_weighted: partners.activities_weighted,
-        not_converted: partners.not_converted.clone(),
-        in_kind_not_valued: partners.in_kind_not_valued.clone(),
-        merged_flows: partners.merged_flows,
-    }
+    partners.regroup(Dimension::Country, top, |r| {
+        let country = views.registry.organisation(&r.key)?.country?;
+        let entry = country.entry();
+        Some((entry.code.to_owned(), entry.name_es.to_owned(), entry.name_en.to_owned()))
+    })
 }
 
 fn top(params: &Params) -> Result<usize, WebError> {
