@@ -126,12 +126,13 @@ pub fn run(ctx: &Ctx, args: ImportIatiArgs) -> Result<(), Failure> {
         Progress { enabled: args.format == SummaryFormat::Text && std::io::stderr().is_terminal(), total: files.len() };
     let mut summary = Summary { files: files.len(), ..Default::default() };
     let mut seen: HashMap<String, (String, u32)> = HashMap::new();
-    // Reading (parsing, mapping, checking) runs on its own thread, one file ahead of the
-    // writing, which keeps the database's order of files. The channel holds one file, so at
-    // most three files are in memory at a time.
+    // Reading (parsing, mapping, checking) runs on its own thread, up to four files ahead of
+    // the writing, which keeps the database's order of files: files differ in size, and the
+    // slack lets one side go on while the other is on a large one. At most six files are in
+    // memory at a time.
     let lang = ctx.lang;
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel::<ReadFile>(1);
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<ReadFile>(4);
         let (files, options) = (&files, &options);
         scope.spawn(move || {
             for path in files {
