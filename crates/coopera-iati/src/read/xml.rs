@@ -11,8 +11,7 @@
 //! Element and attribute names are shared (one allocation per distinct name and file, not per
 //! element): a file repeats a few dozen names hundreds of thousands of times.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashSet;
 use std::io::{self, BufRead, Read};
 use std::rc::Rc;
 
@@ -323,39 +322,24 @@ fn resolve_ref(name: &str, out: &mut String) -> Result<(), XmlErrorKind> {
     Ok(())
 }
 
-/// FNV-1a: names are short and come from the file, which cannot choose them to collide
-/// past the interner's bound.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for b in bytes {
-            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-/// The names met in one file. A file of endlessly new names stops being interned past
-/// `MAX_NAMES`, so memory stays bounded by the activity, not the file. A small table keyed by
-/// a name's length and three of its bytes answers most lookups without hashing the name.
+/// The names met in one file, shared by the elements that use them. Only short names are
+/// shared, and at most `MAX_NAMES` of them, so what the table holds is bounded whatever the
+/// file (IATI's longest name has under 40 bytes); any other name is the element's own, freed
+/// with it. The set hashes with std's keyed hasher, so a file cannot choose names that
+/// collide. A small table keyed by a name's length and three of its bytes answers most
+/// lookups without hashing the name.
 struct Names {
     recent: [Option<Name>; RECENT],
-    all: HashMap<Box<[u8]>, Name, BuildHasherDefault<Fnv>>,
+    all: HashSet<Name>,
 }
 
-const MAX_NAMES: usize = 4096;
+const MAX_NAMES: usize = 512;
+const MAX_NAME_LEN: usize = 64;
 const RECENT: usize = 128;
 
 impl Default for Names {
     fn default() -> Names {
-        Names { recent: std::array::from_fn(|_| None), all: HashMap::default() }
+        Names { recent: std::array::from_fn(|_| None), all: HashSet::new() }
     }
 }
 
@@ -364,6 +348,7 @@ impl Names {
         let bytes = raw.as_bytes();
         let slot = match bytes {
             [] => 0,
+            _ if bytes.len() > MAX_NAME_LEN => return Rc::from(raw),
             [first, ..] => {
                 let (mid, last) = (bytes[bytes.len() / 2], bytes[bytes.len() - 1]);
                 (bytes.len() ^ usize::from(*first) << 1 ^ usize::from(mid) << 2 ^ usize::from(last) << 3) % RECENT
@@ -374,12 +359,12 @@ impl Names {
         {
             return name.clone();
         }
-        let name = match self.all.get(bytes) {
+        let name = match self.all.get(raw) {
             Some(name) => name.clone(),
             None => {
                 let name: Name = Rc::from(raw);
                 if self.all.len() < MAX_NAMES {
-                    self.all.insert(bytes.into(), name.clone());
+                    self.all.insert(name.clone());
                 }
                 name
             }
@@ -587,6 +572,38 @@ mod tests {
         assert_eq!(narrative.attr("xml:lang"), Some("es"));
         assert_eq!(narrative.line, 5);
         assert_eq!(acts[1].line, 7);
+    }
+
+    #[test]
+    fn text_leaves_out_only_the_blanks_before_it_begins() {
+        let cases = [
+            ("<n>Agua</n>", "Agua"),
+            ("<n>  Agua potable </n>", "  Agua potable "),
+            ("<n>&lt; &gt;</n>", "< >"),
+            ("<n> &lt;x</n>", "<x"),
+            ("<n>a&#x20;&#10;b</n>", "a \nb"),
+            ("<n><![CDATA[ ]]></n>", " "),
+            ("<n>\n  <c/>\n  texto <c/> fin\n</n>", "\n  texto  fin\n"),
+            ("<n>\n  <c/>\n</n>", ""),
+        ];
+        for (inner, text) in cases {
+            let xml = format!("<iati-activities><iati-activity>{inner}</iati-activity></iati-activities>");
+            let acts = read(&xml).unwrap();
+            assert_eq!(acts[0].child("n").unwrap().text, text, "{inner}");
+        }
+    }
+
+    #[test]
+    fn names_are_shared_within_bounds() {
+        let mut names = Names::default();
+        assert!(Rc::ptr_eq(&names.get("transaction"), &names.get("transaction")));
+        let long = "x".repeat(MAX_NAME_LEN + 1);
+        assert!(!Rc::ptr_eq(&names.get(&long), &names.get(&long)), "long names are not kept");
+        for i in 0..2 * MAX_NAMES {
+            assert_eq!(&*names.get(&format!("e{i}")), format!("e{i}"));
+        }
+        assert_eq!(names.all.len(), MAX_NAMES);
+        assert!(names.all.iter().all(|n| n.len() <= MAX_NAME_LEN));
     }
 
     #[test]
