@@ -70,7 +70,6 @@ use rust_decimal::Decimal;
 mod dimension;
 pub mod export;
 pub mod geo;
-pub mod json;
 mod query;
 pub mod rates;
 mod snapshot;

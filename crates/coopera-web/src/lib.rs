@@ -29,6 +29,7 @@ mod downloads;
 mod error;
 mod handlers;
 mod http;
+pub mod json;
 mod locale;
 mod maps;
 pub mod registry;

@@ -94,7 +94,7 @@ fn csv_cell(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
 }
 
-pub use coopera_report::json::number;
+pub use coopera_web::json::number;
 
 #[cfg(test)]
 mod tests {

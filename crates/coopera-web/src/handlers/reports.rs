@@ -190,7 +190,7 @@ pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: La
         "state": sel.state.map(|s| s.as_str()),
         "country": sel.country.map(|c| c.as_str()),
     });
-    report.to_json(name, filters, lang)
+    crate::json::report(report, name, filters, lang)
 }
 
 /// `GET /api/v1/reports/{name}`

@@ -289,9 +289,13 @@ fn output(ctx: &Ctx, request: &Request, report: &Report) -> Result<(), Failure> 
     };
     match request.format {
         ReportFormat::Json => {
-            let text =
-                serde_json::to_string_pretty(&report.to_json(request.name, request.filters_json.clone(), ctx.lang))
-                    .unwrap_or_default();
+            let text = serde_json::to_string_pretty(&coopera_web::json::report(
+                report,
+                request.name,
+                request.filters_json.clone(),
+                ctx.lang,
+            ))
+            .unwrap_or_default();
             write(format!("{text}\n").as_bytes())
         }
         ReportFormat::Csv => write(table(report, ctx).to_csv().as_bytes()),
