@@ -15,22 +15,18 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
 
+use crate::generate::{Options, rustfmt, write_or_check};
 use crate::xml;
 
 /// The generated file, relative to the workspace root.
 const OUTPUT: &str = "crates/coopera-domain/src/codelists/generated.rs";
 /// The hand-written supplements, relative to the workspace root.
 const SUPPLEMENTS: &str = "crates/coopera-domain/codelists";
-/// Edition used to format the output (the workspace's edition).
-const EDITION: &str = "2024";
-
 /// The IATI lists compiled in, as (IATI name, Rust static name). Left out on purpose:
 /// lists of organisations or registries (OrganisationIdentifier, OrganisationRegistrationAgency,
 /// IATIOrganisationIdentifier, CRSChannelCode, PublisherType), the BudgetIdentifier family
@@ -133,7 +129,8 @@ impl Notes {
     }
 }
 
-pub fn run(root: &Path, data: &Path, check: bool) -> Result<()> {
+pub fn run(root: &Path, options: &Options) -> Result<()> {
+    let (data, check) = (options.data.as_path(), options.check);
     ensure!(
         data.join("iati/codelists/xml").is_dir(),
         "no IATI codelists under {} (use --data DIR to point at the reference data)",
@@ -147,24 +144,8 @@ pub fn run(root: &Path, data: &Path, check: bool) -> Result<()> {
     for n in &notes.0 {
         eprintln!("note: {n}");
     }
-    let out = root.join(OUTPUT);
     let codes: usize = lists.iter().map(|l| l.entries.len()).sum();
-    if check {
-        let current = std::fs::read_to_string(&out).with_context(|| format!("reading {}", out.display()))?;
-        if current != formatted {
-            let line = current
-                .lines()
-                .zip(formatted.lines())
-                .position(|(a, b)| a != b)
-                .map_or_else(|| current.lines().count().min(formatted.lines().count()) + 1, |i| i + 1);
-            bail!("{OUTPUT} is out of date (first difference at line {line}); run `cargo xtask codelists`");
-        }
-        eprintln!("{OUTPUT} is up to date ({} lists, {codes} codes)", lists.len());
-    } else {
-        std::fs::write(&out, &formatted).with_context(|| format!("writing {}", out.display()))?;
-        eprintln!("wrote {OUTPUT}: {} lists, {codes} codes, {} bytes", lists.len(), formatted.len());
-    }
-    Ok(())
+    write_or_check(&root.join(OUTPUT), &formatted, check, "codelists", &format!("{} lists, {codes} codes", lists.len()))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -847,26 +828,6 @@ fn lit(s: &str) -> String {
 }
 
 /// Formats `source` with rustfmt, as `cargo fmt` would format the file at `path`.
-fn rustfmt(source: &str, path: &Path) -> Result<String> {
-    let rustfmt = std::env::var_os("RUSTFMT").map_or_else(|| PathBuf::from("rustfmt"), PathBuf::from);
-    let dir = path.parent().context("output has no directory")?;
-    let mut child = Command::new(&rustfmt)
-        .args(["--edition", EDITION, "--emit", "stdout", "--quiet"])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("running {} (install it with `rustup component add rustfmt`)", rustfmt.display()))?;
-    let mut stdin = child.stdin.take().context("rustfmt stdin")?;
-    let input = source.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().context("waiting for rustfmt")?;
-    writer.join().map_err(|_| anyhow::anyhow!("rustfmt writer panicked"))?.context("writing to rustfmt")?;
-    ensure!(output.status.success(), "rustfmt failed: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).context("rustfmt output is not UTF-8")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,10 +15,12 @@
 //! deterministic; `--check` fails when the committed files differ from what would be made.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
+
+use crate::generate::{Options, write_or_check};
 
 const OUT_DIR: &str = "crates/coopera-web/assets/maps";
 const WORLD_WIDTH: f64 = 960.0;
@@ -28,13 +30,6 @@ const WORLD_TOLERANCE: f64 = 0.35;
 const WORLD_MIN_AREA: f64 = 1.5;
 const MEXICO_TOLERANCE: f64 = 0.45;
 const MEXICO_MIN_AREA: f64 = 2.0;
-
-const USAGE: &str = "\
-usage: cargo xtask geo [--data DIR] [--check]
-
-Regenerates crates/coopera-web/assets/maps/{world,mexico}.tsv from DIR/geo/countries-110m.json
-and DIR/mexico/00ent_mexico.geojson (default DIR: ../shared/data). With --check, write
-nothing and fail if the committed files are out of date.";
 
 /// ISO 3166-1 numeric → alpha-2 for every country world-atlas 110m names. Antarctica (010) is
 /// left out of the map; shapes without a code (Kosovo, Northern Cyprus, Somaliland) are
@@ -228,40 +223,16 @@ fn unnumbered(name: &str) -> Option<&'static str> {
     }
 }
 
-pub fn cli(mut args: impl Iterator<Item = String>, root: &Path) -> Result<()> {
-    let mut data = None;
-    let mut check = false;
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--check" => check = true,
-            "--data" => data = Some(PathBuf::from(args.next().context("--data needs a directory")?)),
-            s if s.starts_with("--data=") => data = Some(PathBuf::from(&s["--data=".len()..])),
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other => bail!("unknown argument `{other}`\n\n{USAGE}"),
-        }
-    }
-    let data = data.unwrap_or_else(|| root.join("../shared/data"));
+/// Regenerates the map geometry (or, with `--check`, checks it).
+pub fn run(root: &Path, options: &Options) -> Result<()> {
+    let data = &options.data;
     let countries = std::fs::read_to_string(data.join("iati/codelists/xml/Country.xml"))
         .with_context(|| format!("reading {}", data.join("iati/codelists/xml/Country.xml").display()))?;
     let world = world(&data.join("geo/countries-110m.json"), &countries)?;
     let mexico = mexico(&data.join("mexico/00ent_mexico.geojson"))?;
     let dir = root.join(OUT_DIR);
     for (name, text) in [("world.tsv", world), ("mexico.tsv", mexico)] {
-        let path = dir.join(name);
-        if check {
-            let current = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-            if current != text {
-                bail!("{} is out of date; run `cargo xtask geo`", path.display());
-            }
-            println!("{} is up to date", path.display());
-        } else {
-            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-            std::fs::write(&path, &text).with_context(|| format!("writing {}", path.display()))?;
-            println!("wrote {} ({} bytes)", path.display(), text.len());
-        }
+        write_or_check(&dir.join(name), &text, options.check, "geo", "map geometry")?;
     }
     Ok(())
 }

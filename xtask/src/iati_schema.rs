@@ -12,12 +12,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, bail};
 
+use crate::generate::{Options, rustfmt, write_or_check};
 use crate::xml::{self, Element, Node};
 
 const XSD: &str = "http://www.w3.org/2001/XMLSchema";
@@ -31,29 +30,9 @@ const MAX_UNROLL: u32 = 64;
 /// Largest `xs:all` group (its automaton has one state per subset of children).
 const MAX_ALL: usize = 10;
 
-const USAGE: &str = "usage: cargo xtask iati-schema [--data DIR] [--check]";
-
-/// Parses the task's arguments (`--data DIR`, default `../shared/data` beside the workspace;
-/// `--check`) and runs it.
-pub fn cli(mut args: impl Iterator<Item = String>, root: &Path) -> Result<()> {
-    let mut data = None;
-    let mut check = false;
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--check" => check = true,
-            "--data" => data = Some(PathBuf::from(args.next().context("--data needs a directory")?)),
-            s if s.starts_with("--data=") => data = Some(PathBuf::from(&s["--data=".len()..])),
-            "-h" | "--help" => {
-                println!("{USAGE}");
-                return Ok(());
-            }
-            other => bail!("unknown argument `{other}`\n\n{USAGE}"),
-        }
-    }
-    run(root, &data.unwrap_or_else(|| root.join("../shared/data")), check)
-}
-
-fn run(root: &Path, data: &Path, check: bool) -> Result<()> {
+/// Regenerates the schema tables from `DATA/iati/schema-2.03` (or, with `--check`, checks them).
+pub fn run(root: &Path, options: &Options) -> Result<()> {
+    let (data, check) = (options.data.as_path(), options.check);
     let dir = data.join("iati/schema-2.03");
     let mut out = String::new();
     out.push_str(
@@ -69,17 +48,7 @@ fn run(root: &Path, data: &Path, check: bool) -> Result<()> {
     }
     let path = root.join(OUTPUT);
     let out = rustfmt(&out, &path)?;
-    if check {
-        let current = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-        if current != out {
-            bail!("{} is out of date; run `cargo xtask iati-schema`", path.display());
-        }
-        println!("{} is up to date", path.display());
-    } else {
-        std::fs::write(&path, &out).with_context(|| format!("writing {}", path.display()))?;
-        println!("wrote {}", path.display());
-    }
-    Ok(())
+    write_or_check(&path, &out, check, "iati-schema", "IATI 2.03 schema tables")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1449,26 +1418,6 @@ fn wildcard_rs(w: &Wildcard) -> String {
 }
 
 /// Formats `source` with rustfmt, as `cargo fmt` would format the file at `path`.
-fn rustfmt(source: &str, path: &Path) -> Result<String> {
-    let rustfmt = std::env::var_os("RUSTFMT").map_or_else(|| PathBuf::from("rustfmt"), PathBuf::from);
-    let dir = path.parent().context("output has no directory")?;
-    let mut child = Command::new(&rustfmt)
-        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("running {} (install it with `rustup component add rustfmt`)", rustfmt.display()))?;
-    let mut stdin = child.stdin.take().context("rustfmt stdin")?;
-    let input = source.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().context("waiting for rustfmt")?;
-    writer.join().map_err(|_| anyhow::anyhow!("rustfmt writer panicked"))?.context("writing to rustfmt")?;
-    ensure!(output.status.success(), "rustfmt failed: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout).context("rustfmt output is not UTF-8")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

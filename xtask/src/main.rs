@@ -12,6 +12,7 @@
 //!   `crates/coopera-web/assets/maps/{world,mexico}.tsv`, with the same `--check`.
 
 mod codelists;
+mod generate;
 mod geo;
 mod iati_schema;
 mod xml;
@@ -19,7 +20,9 @@ mod xml;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
+
+use generate::Options;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -49,27 +52,18 @@ fn main() -> ExitCode {
 fn run() -> Result<()> {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
-        Some("codelists") => {
-            let mut data = None;
-            let mut check = false;
-            while let Some(arg) = args.next() {
-                match arg.as_str() {
-                    "--check" => check = true,
-                    "--data" => data = Some(PathBuf::from(args.next().context("--data needs a directory")?)),
-                    s if s.starts_with("--data=") => data = Some(PathBuf::from(&s["--data=".len()..])),
-                    "-h" | "--help" => {
-                        println!("{USAGE}");
-                        return Ok(());
-                    }
-                    other => bail!("unknown argument `{other}`\n\n{USAGE}"),
-                }
-            }
+        Some(task @ ("codelists" | "iati-schema" | "geo")) => {
             let root = workspace_root();
-            let data = data.unwrap_or_else(|| root.join("../shared/data"));
-            codelists::run(&root, &data, check)
+            let Some(options) = Options::parse(args, &root).map_err(|e| anyhow::anyhow!("{e}\n\n{USAGE}"))? else {
+                println!("{USAGE}");
+                return Ok(());
+            };
+            match task {
+                "codelists" => codelists::run(&root, &options),
+                "iati-schema" => iati_schema::run(&root, &options),
+                _ => geo::run(&root, &options),
+            }
         }
-        Some("iati-schema") => iati_schema::cli(args, &workspace_root()),
-        Some("geo") => geo::cli(args, &workspace_root()),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             Ok(())
