@@ -30,6 +30,21 @@ pub struct WriteOptions {
     pub today: Date,
 }
 
+impl WriteOptions {
+    /// An export made now: `generated-datetime` to the second, in UTC.
+    pub fn now() -> WriteOptions {
+        let now = time::OffsetDateTime::now_utc();
+        WriteOptions {
+            generated: now
+                .replace_nanosecond(0)
+                .unwrap_or(now)
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap_or_default(),
+            today: now.date(),
+        }
+    }
+}
+
 /// Escapes text for an XML attribute or element.
 fn escape(s: &str, out: &mut String) {
     for c in s.chars() {

@@ -257,15 +257,7 @@ pub(crate) async fn download_iati(
             let orgs: HashMap<String, _> =
                 store.organisations().map_err(failed)?.into_iter().map(|o| (o.key().to_string(), o)).collect();
             let lookup = |key: &str| orgs.get(key).cloned();
-            let now = time::OffsetDateTime::now_utc();
-            let options = WriteOptions {
-                generated: now
-                    .replace_nanosecond(0)
-                    .unwrap_or(now)
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default(),
-                today: now.date(),
-            };
+            let options = WriteOptions::now();
             write_header(&mut out, &options)?;
             for r in views.registry.find(sel.keep(), sort, ctx.lang) {
                 if let Some(stored) = store.activity(&r.key).map_err(failed)? {

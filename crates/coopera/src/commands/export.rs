@@ -41,15 +41,7 @@ pub fn run(ctx: &Ctx, args: ExportIatiArgs) -> Result<(), Failure> {
         .map(|o| (o.key().to_string(), o))
         .collect();
     let lookup = |key: &str| orgs.get(key).cloned();
-    let now = time::OffsetDateTime::now_utc();
-    let options = WriteOptions {
-        generated: now
-            .replace_nanosecond(0)
-            .unwrap_or(now)
-            .format(&time::format_description::well_known::Rfc3339)
-            .unwrap_or_default(),
-        today: now.date(),
-    };
+    let options = WriteOptions::now();
     let keys = store.activities(&filter).map_err(|e| Failure::store(e, lang))?;
     let io_error = |e: std::io::Error| {
         Failure::one(match lang {
