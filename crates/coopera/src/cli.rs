@@ -93,18 +93,29 @@ pub enum ActivityCommand {
     },
 }
 
+/// Which activities a list or an export takes.
 #[derive(Debug, Args)]
-pub struct ActivityListArgs {
+pub struct ActivitySelection {
     #[arg(long, value_enum)]
     pub direction: Option<DirectionArg>,
+    /// bilateral, triangular, regional or multilateral.
     #[arg(long)]
     pub modality: Option<String>,
     /// Activities running during this year.
     #[arg(long)]
     pub year: Option<i32>,
+    /// Only activities reported by this organisation (its key).
+    #[arg(long)]
+    pub reporting_org: Option<String>,
     /// Text in the identifier or the title.
     #[arg(long)]
     pub search: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ActivityListArgs {
+    #[command(flatten)]
+    pub selection: ActivitySelection,
     #[arg(long)]
     pub limit: Option<u32>,
     #[arg(long, default_value_t = 0)]
@@ -165,19 +176,8 @@ pub struct ExportIatiArgs {
     /// Output file; standard output when not given.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    #[arg(long, value_enum)]
-    pub direction: Option<DirectionArg>,
-    #[arg(long)]
-    pub modality: Option<String>,
-    /// Activities running during this year.
-    #[arg(long)]
-    pub year: Option<i32>,
-    /// Only activities reported by this organisation (its key).
-    #[arg(long)]
-    pub reporting_org: Option<String>,
-    /// Text in the identifier or the title.
-    #[arg(long)]
-    pub search: Option<String>,
+    #[command(flatten)]
+    pub selection: ActivitySelection,
 }
 
 #[derive(Debug, Subcommand)]

@@ -3,11 +3,10 @@
 use coopera_domain::Lang;
 use coopera_domain::activity::{Sdg, SectorRef};
 use coopera_domain::doc::ActivityDoc;
-use coopera_domain::kinds::{Direction, Modality};
 use coopera_store::{ActivityFilter, Store, StoredActivity};
 
 use super::{Ctx, Failure, print, print_table, store_batch, summary_line};
-use crate::cli::{ActivityCommand, ActivityListArgs, DirectionArg, DocFormat};
+use crate::cli::{ActivityCommand, ActivityListArgs, DocFormat};
 use crate::input::{Batch, Source};
 use crate::output::Table;
 
@@ -27,26 +26,7 @@ pub fn run(ctx: &Ctx, cmd: ActivityCommand) -> Result<(), Failure> {
 }
 
 fn list(ctx: &Ctx, args: ActivityListArgs) -> Result<(), Failure> {
-    let modality = match args.modality.as_deref() {
-        None => None,
-        Some(m) => Some(Modality::parse(m).map_err(|mut p| {
-            p.path = "--modality".into();
-            Failure::one(p.message(ctx.lang))
-        })?),
-    };
-    let filter = ActivityFilter {
-        direction: args.direction.map(|d| match d {
-            DirectionArg::Given => Direction::Given,
-            DirectionArg::Received => Direction::Received,
-            DirectionArg::Both => Direction::Both,
-        }),
-        modality,
-        year: args.year,
-        reporting_org: None,
-        text: args.search,
-        limit: args.limit,
-        offset: args.offset,
-    };
+    let filter = ActivityFilter { limit: args.limit, offset: args.offset, ..args.selection.filter(ctx.lang)? };
     let store = ctx.open()?;
     let activities = store.activities(&filter).map_err(|e| Failure::store(e, ctx.lang))?;
     let mut t = Table::new(&[

@@ -4,35 +4,15 @@ use std::collections::HashMap;
 use std::io::{BufWriter, Write};
 
 use coopera_domain::Lang;
-use coopera_domain::kinds::{Direction, Modality};
 use coopera_iati::write::{WriteOptions, write_activity, write_footer, write_header};
-use coopera_store::{ActivityFilter, Store};
+use coopera_store::Store;
 
 use super::{Ctx, Failure};
-use crate::cli::{DirectionArg, ExportIatiArgs};
+use crate::cli::ExportIatiArgs;
 
 pub fn run(ctx: &Ctx, args: ExportIatiArgs) -> Result<(), Failure> {
     let lang = ctx.lang;
-    let modality = match args.modality.as_deref() {
-        None => None,
-        Some(m) => Some(Modality::parse(m).map_err(|mut p| {
-            p.path = "--modality".into();
-            Failure::one(p.message(lang))
-        })?),
-    };
-    let filter = ActivityFilter {
-        direction: args.direction.map(|d| match d {
-            DirectionArg::Given => Direction::Given,
-            DirectionArg::Received => Direction::Received,
-            DirectionArg::Both => Direction::Both,
-        }),
-        modality,
-        year: args.year,
-        reporting_org: args.reporting_org,
-        text: args.search,
-        limit: None,
-        offset: 0,
-    };
+    let filter = args.selection.filter(lang)?;
     let store = ctx.open()?;
     let orgs: HashMap<String, _> = store
         .organisations()

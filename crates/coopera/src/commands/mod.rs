@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 use coopera_domain::Lang;
 use coopera_domain::code::CountryCode;
-use coopera_store::{SqliteStore, StoreError, StoreOptions, WriteSummary};
+use coopera_domain::kinds::{Direction, Modality};
+use coopera_store::{ActivityFilter, SqliteStore, StoreError, StoreOptions, WriteSummary};
 
-use crate::cli::{Cli, Command, TableFormat};
+use crate::cli::{ActivitySelection, Cli, Command, DirectionArg, TableFormat};
 use crate::input::{Batch, InputError};
 use crate::output::Table;
 
@@ -102,6 +103,32 @@ pub fn store_batch(ctx: &Ctx, store: &mut SqliteStore, batch: Batch) -> Result<W
         Ok(summary) => Ok(summary),
         Err(StoreError::Invalid(refused)) => Err(Failure::input(batch.locate_refused(&refused, ctx.lang), ctx.lang)),
         Err(e) => Err(Failure::store(e, ctx.lang)),
+    }
+}
+
+impl ActivitySelection {
+    /// The store's filter for these arguments; an unknown modality is refused, in `lang`.
+    pub fn filter(self, lang: Lang) -> Result<ActivityFilter, Failure> {
+        let modality = match self.modality.as_deref() {
+            None => None,
+            Some(m) => Some(Modality::parse(m).map_err(|mut p| {
+                p.path = "--modality".into();
+                Failure::one(p.message(lang))
+            })?),
+        };
+        Ok(ActivityFilter {
+            direction: self.direction.map(|d| match d {
+                DirectionArg::Given => Direction::Given,
+                DirectionArg::Received => Direction::Received,
+                DirectionArg::Both => Direction::Both,
+            }),
+            modality,
+            year: self.year,
+            reporting_org: self.reporting_org,
+            text: self.search,
+            limit: None,
+            offset: 0,
+        })
     }
 }
 
