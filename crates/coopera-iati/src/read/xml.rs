@@ -20,6 +20,8 @@ use quick_xml::Reader;
 use quick_xml::errors::SyntaxError;
 use quick_xml::events::{BytesStart, Event};
 
+use crate::validate::{RefError, resolve_reference};
+
 /// Limits that keep a hostile or broken file from exhausting memory.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -299,27 +301,17 @@ fn unescape_into(raw: &str, out: &mut String) -> Result<(), XmlErrorKind> {
     Ok(())
 }
 
+/// Appends the character `&name;` stands for: one of XML's five entities or a character
+/// reference to a character XML allows (the validator's rule, so both refuse the same).
 fn resolve_ref(name: &str, out: &mut String) -> Result<(), XmlErrorKind> {
-    let c = match name {
-        "lt" => '<',
-        "gt" => '>',
-        "amp" => '&',
-        "apos" => '\'',
-        "quot" => '"',
-        _ => {
-            let code = if let Some(hex) = name.strip_prefix("#x") {
-                u32::from_str_radix(hex, 16).ok()
-            } else if let Some(dec) = name.strip_prefix('#') {
-                dec.parse().ok()
-            } else {
-                return Err(XmlErrorKind::Entity(name.to_owned()));
-            };
-            code.and_then(char::from_u32)
-                .ok_or_else(|| XmlErrorKind::Malformed(format!("bad character reference &{name};")))?
+    match resolve_reference(name) {
+        Ok(c) => {
+            out.push(c);
+            Ok(())
         }
-    };
-    out.push(c);
-    Ok(())
+        Err(RefError::Unknown(name)) => Err(XmlErrorKind::Entity(name)),
+        Err(RefError::Bad(message)) => Err(XmlErrorKind::Malformed(message)),
+    }
 }
 
 /// The names met in one file, shared by the elements that use them. Only short names are
@@ -613,6 +605,11 @@ mod tests {
         assert_eq!((err.kind, err.line), (XmlErrorKind::Doctype, 2));
         let entity = "<iati-activities><iati-activity>&lol;</iati-activity></iati-activities>";
         assert_eq!(read(entity).unwrap_err().kind, XmlErrorKind::Entity("lol".into()));
+        // Character references to what XML does not allow are refused, as the validator does.
+        for bad in ["&#0;", "&#x1B;", "&#xD800;", "&#x;", "&#+65;"] {
+            let xml = format!("<iati-activities><iati-activity><n>{bad}</n></iati-activity></iati-activities>");
+            assert!(matches!(read(&xml).unwrap_err().kind, XmlErrorKind::Malformed(_)), "{bad}");
+        }
     }
 
     #[test]

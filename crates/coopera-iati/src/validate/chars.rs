@@ -392,3 +392,38 @@ const NAME_EXTRAS: &[(u32, u32)] = &[
     (0x309D, 0x309E),
     (0x30FC, 0x30FE),
 ];
+
+/// Why a reference (`&name;`) does not stand for a character.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RefError {
+    /// An entity that is not one of XML's five: no DTD declares any.
+    Unknown(String),
+    /// A character reference to no character, or to one XML does not allow.
+    Bad(String),
+}
+
+/// The character an entity or character reference stands for.
+pub fn resolve_reference(name: &str) -> Result<char, RefError> {
+    let c = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => {
+            let Some(number) = name.strip_prefix('#') else { return Err(RefError::Unknown(name.to_owned())) };
+            let code = match number.strip_prefix('x') {
+                Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    u32::from_str_radix(hex, 16).ok()
+                }
+                None if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => number.parse().ok(),
+                _ => None,
+            };
+            match code.and_then(char::from_u32).filter(|c| is_xml_char(*c)) {
+                Some(c) => c,
+                None => return Err(RefError::Bad(format!("`&{name};` is not a valid character reference"))),
+            }
+        }
+    };
+    Ok(c)
+}

@@ -12,7 +12,7 @@ use std::io::BufRead;
 use quick_xml::Reader;
 use quick_xml::events::{BytesPI, BytesRef, BytesStart, Event};
 
-use super::chars::{invalid_xml_char, is_name, is_xml_char};
+use super::chars::{RefError, invalid_xml_char, is_name, resolve_reference};
 use super::input::{Input, InputError, Position};
 use super::lexical::{self, is_blank, is_blank_str};
 use super::schema::{
@@ -1214,37 +1214,6 @@ fn is_qname(name: &str) -> bool {
         None => true,
         Some((prefix, local)) => !prefix.is_empty() && !local.is_empty() && !local.contains(':'),
     }
-}
-
-enum RefError {
-    Unknown(String),
-    Bad(String),
-}
-
-/// The character an entity or character reference stands for.
-fn resolve_reference(name: &str) -> Result<char, RefError> {
-    let c = match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => {
-            let Some(number) = name.strip_prefix('#') else { return Err(RefError::Unknown(name.to_owned())) };
-            let code = match number.strip_prefix('x') {
-                Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                    u32::from_str_radix(hex, 16).ok()
-                }
-                None if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) => number.parse().ok(),
-                _ => None,
-            };
-            match code.and_then(char::from_u32).filter(|c| is_xml_char(*c)) {
-                Some(c) => c,
-                None => return Err(RefError::Bad(format!("`&{name};` is not a valid character reference"))),
-            }
-        }
-    };
-    Ok(c)
 }
 
 /// Attribute-value normalisation: references expanded, tabs and line ends made spaces.

@@ -440,21 +440,7 @@ mod tests {
             out.push_str(&rest[..i]);
             let end = rest[i..].find(';').expect("entity end") + i;
             let entity = &rest[i + 1..end];
-            out.push(match entity {
-                "amp" => '&',
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" => '\'',
-                _ => {
-                    let code = if let Some(hex) = entity.strip_prefix("#x") {
-                        u32::from_str_radix(hex, 16).expect("hex")
-                    } else {
-                        entity[1..].parse().expect("decimal")
-                    };
-                    char::from_u32(code).expect("char")
-                }
-            });
+            out.push(crate::validate::resolve_reference(entity).expect("a reference to a character"));
             rest = &rest[end + 1..];
         }
         out.push_str(rest);

@@ -33,6 +33,8 @@ mod uri;
 
 use std::io::BufRead;
 
+pub(crate) use chars::{RefError, resolve_reference};
+
 use coopera_domain::Lang;
 
 /// One way the file breaks the schema.
