@@ -66,11 +66,7 @@ fn bundled_fixtures() {
 
 #[test]
 fn all_official_fixtures_when_the_reference_data_is_present() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/iati/schema-tests");
-    if !root.is_dir() {
-        println!("{} is missing: only the bundled fixtures ran", root.display());
-        return;
-    }
+    let Some(root) = super::shared_data("iati/schema-tests") else { return };
     let (count, wrong) = run(&root);
     println!("ran {count} official schema fixtures from {}", root.display());
     assert!(count >= 280, "only {count} fixtures found in {}", root.display());
@@ -79,11 +75,7 @@ fn all_official_fixtures_when_the_reference_data_is_present() {
 
 #[test]
 fn examples_and_real_files_when_the_reference_data_is_present() {
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/iati");
-    if !data.is_dir() {
-        println!("{} is missing: skipped", data.display());
-        return;
-    }
+    let Some(data) = super::shared_data("iati") else { return };
     let problems = |file: &str| {
         let path = data.join(file);
         let reader = BufReader::new(File::open(&path).unwrap_or_else(|e| panic!("opening {}: {e}", path.display())));

@@ -249,12 +249,6 @@ fn activities_with_mexico_as_recipient_are_received() {
 // ---------------------------------------------------------------------------------------------
 // The whole real corpus
 
-/// The shared corpus beside the repository, when present.
-fn corpus() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/iati/real/dportal-covid-2021");
-    dir.is_dir().then_some(dir)
-}
-
 /// Per activity, transactions summed by currency — read straight from the element trees,
 /// bypassing the mapper: `value` text and `@currency`, else the activity's
 /// `@default-currency`. `commitments` is the same for transaction type 2 only.
@@ -304,10 +298,7 @@ fn add_to(totals: &mut BTreeMap<String, Decimal>, sums: &BTreeMap<String, Decima
 
 #[test]
 fn whole_real_corpus_is_imported_with_its_money_intact() {
-    let Some(dir) = corpus() else {
-        eprintln!("skipped: the shared corpus is not beside the repository");
-        return;
-    };
+    let Some(dir) = shared_data("iati/real/dportal-covid-2021") else { return };
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("corpus")
         .filter_map(|e| e.ok().map(|e| e.path()))
