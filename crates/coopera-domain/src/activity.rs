@@ -259,9 +259,12 @@ pub struct InKind {
 }
 
 impl InKind {
-    /// Quantity × unit value, when the unit value is known.
+    /// Quantity × unit value, when the unit value is known. [`Activity::new`] keeps the
+    /// product within the bounds of [`crate::limits`]; an unchecked value that overflows a
+    /// decimal has no value rather than a wrong one.
     pub fn value(&self) -> Option<Money> {
-        self.unit_value.map(|u| Money { amount: u.amount * self.quantity, currency: u.currency })
+        let u = self.unit_value?;
+        Some(Money { amount: u.amount.checked_mul(self.quantity)?, currency: u.currency })
     }
 }
 
@@ -381,7 +384,9 @@ pub struct ActivityParts {
 /// - end dates are not before start dates (activity, budgets, indicator periods);
 /// - a triangular activity has a first provider, a second provider and a recipient, and those
 ///   two provider roles appear only in triangular activities;
-/// - a municipality lies in the state given with it; in-kind quantities are not negative.
+/// - a municipality lies in the state given with it; in-kind quantities are not negative;
+/// - every number, and every in-kind value (quantity × unit value), lies within ±10^15
+///   ([`crate::limits`]; numbers are checked where documents are read).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Activity(ActivityParts);
 
@@ -442,6 +447,12 @@ impl Activity {
         for (i, k) in parts.in_kind.iter().enumerate() {
             if k.quantity < Decimal::ZERO {
                 problems.add(format!("in_kind[{i}].quantity"), Some(&k.quantity.to_string()), Rule::Negative);
+            }
+            // The value (quantity × unit value) keeps the bound of every number.
+            if k.unit_value.is_some()
+                && k.value().is_none_or(|v| crate::limits::check_number(v.amount).is_err())
+            {
+                problems.add(format!("in_kind[{i}].quantity"), Some(&k.quantity.to_string()), crate::limits::out_of_bounds());
             }
         }
         for (r, result) in parts.results.iter().enumerate() {

@@ -118,8 +118,10 @@ struct Checker {
 }
 
 impl Checker {
-    fn new() -> Checker {
-        Checker { problems: Problems::new() }
+    /// A checker for `doc` that has already looked at every text in it: a character XML
+    /// cannot carry is refused wherever it is, whatever door the document came in by.
+    fn of(doc: &impl Serialize) -> Checker {
+        Checker { problems: crate::limits::check_characters(doc) }
     }
 
     fn one<T>(&mut self, path: &str, r: Result<T, Problem>) -> Option<T> {
@@ -147,8 +149,9 @@ impl Checker {
         self.opt(path, value, parse_date)
     }
 
+    /// A number within the bounds every number keeps ([`crate::limits`]).
     fn number(&mut self, path: &str, n: &NumberDoc) -> Option<Decimal> {
-        self.one(path, n.to_decimal())
+        self.one(path, n.to_decimal().and_then(crate::limits::check_number))
     }
 
     fn percent(&mut self, path: &str, n: Option<&NumberDoc>, default_hundred: bool) -> Option<Percent> {
@@ -206,7 +209,7 @@ pub struct OrganisationDoc {
 
 impl OrganisationDoc {
     pub fn into_domain(self) -> Result<Organisation, Problems> {
-        let mut c = Checker::new();
+        let mut c = Checker::of(&self);
         let key = c.one("key", OrgKey::parse(&self.key));
         let kind = c.one("kind", OrganisationTypeCode::parse(&self.kind));
         let level = c.one("level", Level::parse(&self.level));
@@ -696,7 +699,7 @@ fn sdg(value: &str) -> Result<Sdg, Problem> {
 
 impl ActivityDoc {
     pub fn into_domain(self) -> Result<Activity, Problems> {
-        let mut c = Checker::new();
+        let mut c = Checker::of(&self);
         let key = c.one("id", ActivityKey::parse(&self.id));
         let reporting_org = c.one("reporting_org", OrgKey::parse(&self.reporting_org));
         let instrument = c.one("instrument", Instrument::parse(&self.instrument));
@@ -742,7 +745,7 @@ impl ActivityDoc {
                 Some(PolicyMarkerEntry { marker: marker?, significance: m.significance })
             })
             .collect();
-        let single_place = self.countries.len() + self.regions.len() == 1;
+        let single_place = self.countries.len().saturating_add(self.regions.len()) == 1;
         let countries: Vec<_> = self
             .countries
             .iter()
@@ -1325,7 +1328,7 @@ fn activity_keys(c: &mut Checker, field: &str, docs: &[String]) -> Vec<ActivityK
 
 impl CapacityDoc {
     pub fn into_domain(self) -> Result<Capacity, Problems> {
-        let mut c = Checker::new();
+        let mut c = Checker::of(&self);
         let key = c.one("key", RecordKey::parse(&self.key));
         let institution = c.one("institution", OrgKey::parse(&self.institution));
         let sectors = sectors(&mut c, self.sectors);
@@ -1393,7 +1396,7 @@ pub struct DemandDoc {
 
 impl DemandDoc {
     pub fn into_domain(self) -> Result<Demand, Problems> {
-        let mut c = Checker::new();
+        let mut c = Checker::of(&self);
         let key = c.one("key", RecordKey::parse(&self.key));
         let requester = c.one("requester", OrgKey::parse(&self.requester));
         let sectors = sectors(&mut c, self.sectors);
@@ -1463,7 +1466,7 @@ pub struct ActionDoc {
 
 impl ActionDoc {
     pub fn into_domain(self) -> Result<SubnationalAction, Problems> {
-        let mut c = Checker::new();
+        let mut c = Checker::of(&self);
         let key = c.one("key", RecordKey::parse(&self.key));
         let actor = c.one("actor", OrgKey::parse(&self.actor));
         let kind = c.one("kind", ActionKind::parse(&self.kind));
@@ -1529,7 +1532,7 @@ pub struct AgreementDoc {
 
 impl AgreementDoc {
     pub fn into_domain(self) -> Result<Agreement, Problems> {
-        let mut c = Checker::new();
+        let mut c = Checker::of(&self);
         let key = c.one("key", RecordKey::parse(&self.key));
         let parties = self
             .parties
@@ -1585,7 +1588,7 @@ pub struct MembershipDoc {
 
 impl MembershipDoc {
     pub fn into_domain(self) -> Result<NetworkMembership, Problems> {
-        let mut c = Checker::new();
+        let mut c = Checker::of(&self);
         let key = c.one("key", RecordKey::parse(&self.key));
         let network = c.one("network", OrgKey::parse(&self.network));
         let member = c.one("member", OrgKey::parse(&self.member));
@@ -1691,5 +1694,47 @@ mod tests {
         let problems = doc.into_domain().unwrap_err();
         assert_eq!(problems.0[0].path, "sectors");
         assert_eq!(problems.0[0].rule, Rule::PercentSum { group: "1".into(), sum: Decimal::from(90) });
+    }
+
+    /// Values an attacker or a typing slip can send through any door: refused, each at its
+    /// place, before anything could overflow or make the record unpublishable.
+    #[test]
+    fn values_beyond_the_bounds_and_characters_xml_cannot_carry_are_refused() {
+        let check = |edit: &dyn Fn(&mut ActivityDoc), expected: &[(&str, Rule)]| {
+            let mut doc: ActivityDoc = serde_json::from_str(FULL).unwrap();
+            edit(&mut doc);
+            let problems = doc.into_domain().unwrap_err();
+            let found: Vec<(&str, Rule)> = problems.iter().map(|p| (p.path.as_str(), p.rule.clone())).collect();
+            assert_eq!(found, expected);
+        };
+        let bounds = crate::limits::out_of_bounds();
+        check(&|d| d.in_kind[0].quantity = NumberDoc::Text("1e26".into()), &[("in_kind[0].quantity", bounds.clone())]);
+        check(&|d| d.transactions[0].amount = NumberDoc::Text("-1000000000000000.01".into()), &[(
+            "transactions[0].amount",
+            bounds.clone(),
+        )]);
+        // Each factor within the bound, the product beyond it.
+        check(
+            &|d| {
+                d.in_kind[0].quantity = NumberDoc::Int(1_000_000_000);
+                d.in_kind[0].unit_value = Some(NumberDoc::Int(10_000_000));
+            },
+            &[("in_kind[0].quantity", bounds.clone())],
+        );
+        check(&|d| d.title = TextDoc::Plain("Curso\u{FFFE}".into()), &[(
+            "title",
+            Rule::ForbiddenCharacter { code_point: 0xFFFE, position: 6 },
+        )]);
+        check(
+            &|d| {
+                d.title = TextDoc::Langs([("en".to_owned(), "\u{FFFF}".to_owned())].into());
+                d.participants[1].org = "giz\u{7}".into();
+            },
+            &[
+                ("title.en", Rule::ForbiddenCharacter { code_point: 0xFFFF, position: 1 }),
+                ("participants[1].org", Rule::ForbiddenCharacter { code_point: 7, position: 4 }),
+                ("participants[1].org", Rule::Format { expected: crate::problem::Expected::Slug }),
+            ],
+        );
     }
 }

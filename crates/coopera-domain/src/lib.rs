@@ -5,6 +5,8 @@
 //! holds a code holds a checked one, and every record is built through a constructor that
 //! returns all its [`Problems`] at once.
 
+#![warn(clippy::arithmetic_side_effects)]
+
 pub mod activity;
 pub mod catalog;
 pub mod code;
@@ -13,6 +15,7 @@ pub mod doc;
 pub mod ids;
 pub mod kinds;
 mod lang;
+pub mod limits;
 pub mod organisation;
 pub mod problem;
 pub mod share;

@@ -50,6 +50,11 @@ pub enum Rule {
     WorkflowStep { from: String },
     /// At least `min` entries are needed.
     TooFew { min: usize },
+    /// A number beyond the bounds a value of its kind may take ([`crate::limits`]).
+    OutOfBounds { min: String, max: String },
+    /// A text holding a character that XML cannot carry (a control character, U+FFFE or
+    /// U+FFFF): the record could not be published as IATI. `position` counts characters from 1.
+    ForbiddenCharacter { code_point: u32, position: usize },
 }
 
 /// The name of an IATI sector vocabulary, for messages.
@@ -222,6 +227,24 @@ impl Problem {
                     format!("se necesitan al menos {min}")
                 } else {
                     format!("at least {min} needed")
+                }
+            }
+            OutOfBounds { min, max } => {
+                if es {
+                    format!("el valor debe estar entre {min} y {max}")
+                } else {
+                    format!("the value must lie between {min} and {max}")
+                }
+            }
+            ForbiddenCharacter { code_point, position } => {
+                if es {
+                    format!(
+                        "el texto contiene el carácter U+{code_point:04X} (posición {position}), que no se puede publicar en XML; quítelo"
+                    )
+                } else {
+                    format!(
+                        "the text holds the character U+{code_point:04X} (position {position}), which XML cannot carry; remove it"
+                    )
                 }
             }
         }

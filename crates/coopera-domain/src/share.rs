@@ -30,7 +30,8 @@ impl Percent {
 
     /// The share as a fraction, 0–1.
     pub fn fraction(self) -> Decimal {
-        self.0 / Decimal::ONE_HUNDRED
+        // 0–100 divided by a nonzero constant: exact, cannot fail.
+        self.0.checked_div(Decimal::ONE_HUNDRED).unwrap_or(Decimal::ZERO)
     }
 }
 
@@ -58,13 +59,13 @@ pub fn check_sums<'a>(path: &str, items: impl IntoIterator<Item = (&'a str, Perc
     let mut sums: Vec<(&str, Decimal)> = Vec::new();
     for (group, p) in items {
         match sums.iter_mut().find(|(g, _)| *g == group) {
-            Some((_, s)) => *s += p.value(),
+            Some((_, s)) => *s = s.saturating_add(p.value()),
             None => sums.push((group, p.value())),
         }
     }
     let mut problems = Problems::new();
     for (group, sum) in sums {
-        if (sum - Decimal::ONE_HUNDRED).abs() > SUM_TOLERANCE {
+        if sum.saturating_sub(Decimal::ONE_HUNDRED).abs() > SUM_TOLERANCE {
             problems.add(path, None, Rule::PercentSum { group: group.to_owned(), sum: sum.normalize() });
         }
     }

@@ -45,7 +45,9 @@ impl WriteOptions {
     }
 }
 
-/// Escapes text for an XML attribute or element.
+/// Escapes text for an XML attribute or element. Characters XML cannot carry are left out:
+/// records refuse them at every door (`coopera_domain::limits`), but one stored before that
+/// rule existed must not make a whole export unreadable.
 fn escape(s: &str, out: &mut String) {
     for c in s.chars() {
         match c {
@@ -54,7 +56,7 @@ fn escape(s: &str, out: &mut String) {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c if !coopera_domain::limits::is_xml_char(c) => {}
             c => out.push(c),
         }
     }
@@ -549,7 +551,7 @@ mod tests {
     #[test]
     fn escapes_markup_and_drops_control_characters() {
         let mut s = String::new();
-        escape("a<b & \"c\"\u{1}", &mut s);
-        assert_eq!(s, "a&lt;b &amp; &quot;c&quot;");
+        escape("a<b & \"c\"\u{1}\u{FFFE}d\u{FFFF}\u{B}", &mut s);
+        assert_eq!(s, "a&lt;b &amp; &quot;c&quot;d");
     }
 }

@@ -60,6 +60,8 @@
 //! **Concentration.** The share of the top k rows and the Herfindahl–Hirschman index, the sum
 //! of the squared percentage shares of all rows (0–10 000), computed from exact shares.
 
+#![warn(clippy::arithmetic_side_effects)]
+
 use coopera_domain::Lang;
 use coopera_domain::activity::SectorShare;
 use coopera_domain::code::{CurrencyCode, SectorCategoryCode, SectorCode};
@@ -67,6 +69,7 @@ use coopera_domain::kinds::InKindUnit;
 use coopera_store::{Store, StoreError};
 use rust_decimal::Decimal;
 
+pub mod csv;
 mod dimension;
 pub mod export;
 pub mod geo;
@@ -147,15 +150,15 @@ impl Report {
     /// A report of `rows` (values set, shares not yet): sorts them and computes the total,
     /// shares and concentration.
     pub(crate) fn from_rows(dimension: Dimension, measure: Measure, mut rows: Vec<Row>, top: usize) -> Report {
-        let total: Decimal = rows.iter().map(|r| r.value).sum();
+        let total = sum(rows.iter().map(|r| r.value));
         let split = (measure == Measure::Total).then(|| ValueSplit {
-            money: rows.iter().filter_map(|r| r.split).map(|s| s.money).sum(),
-            in_kind: rows.iter().filter_map(|r| r.split).map(|s| s.in_kind).sum(),
+            money: sum(rows.iter().filter_map(|r| r.split).map(|s| s.money)),
+            in_kind: sum(rows.iter().filter_map(|r| r.split).map(|s| s.in_kind)),
         });
         rows.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.key.cmp(&b.key)));
         let exact: Vec<Decimal> = rows
             .iter()
-            .map(|r| if total.is_zero() { Decimal::ZERO } else { r.value * Decimal::ONE_HUNDRED / total })
+            .map(|r| share(r.value, total))
             .collect();
         for (r, s) in rows.iter_mut().zip(&exact) {
             r.share = s.round_dp(4).normalize();
@@ -200,11 +203,11 @@ impl Report {
                 share: Decimal::ZERO,
                 split: None,
             });
-            g.value += row.value;
+            g.value = g.value.saturating_add(row.value);
             if let Some(s) = row.split {
                 let total = g.split.get_or_insert_with(ValueSplit::default);
-                total.money += s.money;
-                total.in_kind += s.in_kind;
+                total.money = total.money.saturating_add(s.money);
+                total.in_kind = total.in_kind.saturating_add(s.in_kind);
             }
         }
         let rows = groups.into_values().map(|r| Row { value: r.value.normalize(), ..r }).collect();
@@ -223,9 +226,21 @@ impl Report {
 /// Top-`k` share and Herfindahl–Hirschman index of percentage shares sorted largest first.
 pub fn concentration(shares: &[Decimal], k: usize) -> Concentration {
     let k = k.max(1);
-    let top: Decimal = shares.iter().take(k).sum();
-    let hhi: Decimal = shares.iter().map(|s| s * s).sum();
+    let top = sum(shares.iter().take(k).copied());
+    let hhi = sum(shares.iter().map(|s| s.saturating_mul(*s)));
     Concentration { k, top_share: top.round_dp(4).normalize(), hhi: hhi.round_dp(2).normalize() }
+}
+
+/// The sum of `values`, saturating at the largest decimal instead of stopping: a report is
+/// made of bounded values, and a sum beyond a decimal's 7.9 × 10^28 can only come from data
+/// stored before the bounds existed — it must not take a page down.
+pub fn sum(values: impl Iterator<Item = Decimal>) -> Decimal {
+    values.fold(Decimal::ZERO, Decimal::saturating_add)
+}
+
+/// `value` as a percentage of `total` (0 when the total is 0), never failing.
+pub fn share(value: Decimal, total: Decimal) -> Decimal {
+    value.saturating_mul(Decimal::ONE_HUNDRED).checked_div(total).unwrap_or(Decimal::ZERO)
 }
 
 /// Why a report could not be made.
@@ -295,13 +310,15 @@ fn split_catalog(sectors: &[SectorShare], into: &mut std::collections::BTreeMap<
         .iter()
         .filter_map(|s| area_of(s.sector.vocabulary(), s.sector.code()).map(|a| (a, s.percent.value())))
         .collect();
-    let sum: Decimal = dac.iter().map(|d| d.1).sum();
-    if sum.is_zero() {
-        *into.entry(UNCLASSIFIED).or_default() += Decimal::ONE;
+    let total = sum(dac.iter().map(|d| d.1));
+    if total.is_zero() {
+        let n = into.entry(UNCLASSIFIED).or_default();
+        *n = n.saturating_add(Decimal::ONE);
         return;
     }
     for (area, pct) in dac {
-        *into.entry(area).or_default() += pct / sum;
+        let n = into.entry(area).or_default();
+        *n = n.saturating_add(pct.checked_div(total).unwrap_or(Decimal::ZERO));
     }
 }
 
@@ -311,7 +328,7 @@ pub fn catalog_themes(store: &dyn Store, top: usize) -> Result<Report, ReportErr
     let mut n = 0u64;
     for capacity in store.capacities()? {
         split_catalog(&capacity.parts().sectors, &mut areas);
-        n += 1;
+        n = n.saturating_add(1);
     }
     let rows = areas
         .into_iter()

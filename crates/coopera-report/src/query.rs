@@ -89,7 +89,10 @@ impl Parts<'_> {
         match self {
             Parts::Single { column, offset } => {
                 let v = column[i];
-                let row = if v < *offset || v == u8::MAX { none } else { usize::from(v - offset) };
+                let row = match v.checked_sub(*offset) {
+                    Some(r) if v != u8::MAX => usize::from(r),
+                    _ => none,
+                };
                 f(row, PPM);
             }
             Parts::Shares { shares, map } => {
@@ -114,19 +117,20 @@ impl Parts<'_> {
                     f(none, PPM);
                     return;
                 }
-                let each = PPM / n;
-                let mut left = PPM - each * n;
+                // n is 1–8: a million in n parts, the remainder spread one by one.
+                let each = PPM.checked_div(n).unwrap_or(PPM);
+                let mut left = PPM.saturating_sub(each.saturating_mul(n));
                 for k in 0..8 {
                     if bits & (1 << k) != 0 {
                         let extra = u32::from(left > 0);
-                        left -= extra;
-                        f(k, each + extra);
+                        left = left.saturating_sub(extra);
+                        f(k, each.saturating_add(extra));
                     }
                 }
             }
             Parts::StartYear => {
                 let y = snap.start_year[i];
-                f(if y == NO_YEAR { none } else { (y - snap.year_min) as usize }, PPM);
+                f(if y == NO_YEAR { none } else { year_row(snap, y) }, PPM);
             }
         }
     }
@@ -137,9 +141,9 @@ pub(crate) fn universe_len(snap: &Snapshot, dim: Dimension) -> usize {
     match dim {
         Dimension::ThematicArea => THEMATIC_AREA.codes.len(),
         Dimension::DacCategory => SECTOR_CATEGORY.codes.len(),
-        Dimension::DacCode => SECTOR.codes.len() + SECTOR_CATEGORY.codes.len(),
+        Dimension::DacCode => SECTOR.codes.len().saturating_add(SECTOR_CATEGORY.codes.len()),
         Dimension::SdgGoal => UNSDG_GOALS.codes.len(),
-        Dimension::Country => COUNTRY.codes.len() + REGION.codes.len(),
+        Dimension::Country => COUNTRY.codes.len().saturating_add(REGION.codes.len()),
         Dimension::Region => crate::geo::GROUPINGS.len(),
         Dimension::DacRegion => REGION.codes.len(),
         Dimension::Partner => snap.orgs.len(),
@@ -154,11 +158,7 @@ pub(crate) fn universe_len(snap: &Snapshot, dim: Dimension) -> usize {
         Dimension::Scheme => SCHEMES.len(),
         Dimension::Agenda => CrossBorderDimension::ALL.len(),
         Dimension::Year => {
-            if snap.year_min == NO_YEAR {
-                0
-            } else {
-                (snap.year_max - snap.year_min) as usize + 1
-            }
+            if snap.year_min == NO_YEAR { 0 } else { year_row(snap, snap.year_max).saturating_add(1) }
         }
     }
 }
@@ -187,10 +187,12 @@ pub(crate) fn row_info(snap: &Snapshot, dim: Dimension, row: usize) -> (String, 
         Dimension::ThematicArea => code(&THEMATIC_AREA.codes[row]),
         Dimension::DacCategory => code(&SECTOR_CATEGORY.codes[row]),
         Dimension::DacCode => {
-            code(SECTOR.codes.get(row).unwrap_or_else(|| &SECTOR_CATEGORY.codes[row - SECTOR.codes.len()]))
+            code(SECTOR.codes.get(row).unwrap_or_else(|| &SECTOR_CATEGORY.codes[row.saturating_sub(SECTOR.codes.len())]))
         }
         Dimension::SdgGoal => code(&UNSDG_GOALS.codes[row]),
-        Dimension::Country => code(COUNTRY.codes.get(row).unwrap_or_else(|| &REGION.codes[row - COUNTRY.codes.len()])),
+        Dimension::Country => {
+            code(COUNTRY.codes.get(row).unwrap_or_else(|| &REGION.codes[row.saturating_sub(COUNTRY.codes.len())]))
+        }
         Dimension::Region => {
             let g = &crate::geo::GROUPINGS[row];
             kind(g.key, g.name_es, g.name_en)
@@ -235,7 +237,7 @@ pub(crate) fn row_info(snap: &Snapshot, dim: Dimension, row: usize) -> (String, 
             kind(m.code(), m.label(Es), m.label(En))
         }
         Dimension::Year => {
-            let y = (i32::from(snap.year_min) + row as i32).to_string();
+            let y = i64::from(snap.year_min).saturating_add(row as i64).to_string();
             (y.clone(), y.clone(), y)
         }
     }
@@ -294,13 +296,27 @@ fn to_decimal(mut value: i128, mut scale: u32) -> Decimal {
         if scale == 0 {
             return if value > 0 { Decimal::MAX } else { Decimal::MIN };
         }
-        let rest = value % 10;
-        value /= 10;
-        if rest.abs() >= 5 {
-            value += rest.signum();
+        // value is nonzero here (zero always fits): drop its last digit, rounding half away.
+        let rest = value.checked_rem(10).unwrap_or(0);
+        value = value.checked_div(10).unwrap_or(0);
+        if rest.unsigned_abs() >= 5 {
+            value = value.saturating_add(rest.signum());
         }
-        scale -= 1;
+        scale = scale.saturating_sub(1);
     }
+}
+
+/// The row of a start year in the year dimension.
+fn year_row(snap: &Snapshot, year: i16) -> usize {
+    usize::try_from(i32::from(year).saturating_sub(i32::from(snap.year_min))).unwrap_or(0)
+}
+
+/// An amount spread to a row: amount × weight × part, both in millionths. Amounts are at most
+/// 2^63 and the factors at most 10^6 each, so one product is below 10^31; sums of them
+/// saturate rather than wrap (a sum near i128's 10^38 would need 10^7 maximal flows).
+#[inline(always)]
+fn spread(amount: i128, weight: i128, ppm: u32) -> i128 {
+    amount.saturating_mul(weight).saturating_mul(i128::from(ppm))
 }
 
 /// Runs `query` over `snap`.
@@ -318,14 +334,14 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
             return Err(ReportError::YearAsFilter);
         }
         let len = universe_len(snap, *d);
-        let mut keep = vec![false; len + 1];
+        let mut keep = vec![false; len.saturating_add(1)];
         for v in values {
             keep[resolve(snap, *d, v)?] = true;
         }
         filters.push((parts(snap, *d), len, keep));
     }
     let years = query.filters.years.map(|r| {
-        let clamp = |y: i32| y.clamp(i32::from(i16::MIN) + 1, i32::from(i16::MAX)) as i16;
+        let clamp = |y: i32| i16::try_from(y).unwrap_or(if y < 0 { -i16::MAX } else { i16::MAX }).max(-i16::MAX);
         (clamp(r.from), clamp(r.to))
     });
 
@@ -345,10 +361,11 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
             let mut part = 0u64;
             p.each(snap, i, *len, |row, ppm| {
                 if keep[row] {
-                    part += u64::from(ppm);
+                    part = part.saturating_add(u64::from(ppm));
                 }
             });
-            w = w * part / u64::from(PPM);
+            // Both are at most a million (parts of one activity add up to a million).
+            w = w.saturating_mul(part).checked_div(u64::from(PPM)).unwrap_or(0);
             if w == 0 {
                 return 0;
             }
@@ -358,7 +375,8 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
     let n = snap.len;
     let len = universe_len(snap, dim);
     let dim_parts = parts(snap, dim);
-    let mut acc = vec![0i128; len + 1];
+    let rows = len.saturating_add(1);
+    let mut acc = vec![0i128; rows];
     let mut activities = 0u64;
     let mut count_weight: i128 = 0;
     // Counts need one pass. Money needs every weight first: a flow is merged when its
@@ -367,37 +385,41 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
     if query.measure == Measure::Count {
         // An activity adds at most 10^12 (its weight × its parts, both in millionths): 64-bit
         // sums are exact below 9 million activities, and faster.
-        let mut small = vec![0i64; len + 1];
+        let mut small = vec![0i64; rows];
         let fits = n < 9_000_000;
         for i in 0..n {
             let w = weight(i);
             if w > 0 {
-                activities += 1;
-                count_weight += i128::from(w);
+                activities = activities.saturating_add(1);
+                count_weight = count_weight.saturating_add(i128::from(w));
                 if fits {
                     let w = i64::from(w);
-                    dim_parts.each(snap, i, len, |row, ppm| small[row] += w * i64::from(ppm));
+                    dim_parts.each(snap, i, len, |row, ppm| {
+                        small[row] = small[row].saturating_add(w.saturating_mul(i64::from(ppm)));
+                    });
                 } else {
                     let w = i128::from(w);
-                    dim_parts.each(snap, i, len, |row, ppm| acc[row] += w * i128::from(ppm));
+                    dim_parts.each(snap, i, len, |row, ppm| {
+                        acc[row] = acc[row].saturating_add(w.saturating_mul(i128::from(ppm)));
+                    });
                 }
             }
         }
         for (a, s) in acc.iter_mut().zip(small) {
-            *a += i128::from(s);
+            *a = a.saturating_add(i128::from(s));
         }
     } else {
         weights = (0..n).map(weight).collect();
         for &w in &weights {
             if w > 0 {
-                activities += 1;
-                count_weight += i128::from(w);
+                activities = activities.saturating_add(1);
+                count_weight = count_weight.saturating_add(i128::from(w));
             }
         }
     }
 
     // Money: add up each activity's flows and spread the sum over the rows.
-    let mut acc_in_kind = vec![0i128; if query.measure == Measure::Total { len + 1 } else { 0 }];
+    let mut acc_in_kind = vec![0i128; if query.measure == Measure::Total { rows } else { 0 }];
     let mut not_converted: BTreeMap<u16, i128> = BTreeMap::new();
     let mut not_valued: BTreeMap<InKindUnit, Decimal> = BTreeMap::new();
     let mut merged_flows = 0u64;
@@ -437,22 +459,23 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
                 }
                 let provider = flows.provider[f];
                 if provider != NONE && weights[provider as usize] > 0 {
-                    merged_flows += 1;
+                    merged_flows = merged_flows.saturating_add(1);
                     continue;
                 }
                 let value = target[f];
                 if value == NOT_CONVERTED || native_currency.is_some_and(|c| c != flows.currency[f]) {
                     if flows.native[f] != NOT_CONVERTED {
-                        *not_converted.entry(flows.currency[f]).or_default() += i128::from(flows.native[f]) * w;
+                        let sum = not_converted.entry(flows.currency[f]).or_default();
+                        *sum = sum.saturating_add(i128::from(flows.native[f]).saturating_mul(w));
                     }
                     continue;
                 }
                 if dim == Dimension::Year {
-                    let row = if year == NO_YEAR { len } else { (year - snap.year_min) as usize };
+                    let row = if year == NO_YEAR { len } else { year_row(snap, year) };
                     let into = if slot == 0 { &mut acc } else { &mut acc_in_kind };
-                    into[row] += i128::from(value) * w * i128::from(PPM);
+                    into[row] = into[row].saturating_add(spread(i128::from(value), w, PPM));
                 } else {
-                    sums[slot] += i128::from(value);
+                    sums[slot] = sums[slot].saturating_add(i128::from(value));
                 }
             }
         }
@@ -460,7 +483,7 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
             for (slot, sum) in sums.into_iter().enumerate() {
                 if sum != 0 {
                     let into = if slot == 0 { &mut acc } else { &mut acc_in_kind };
-                    dim_parts.each(snap, i, len, |row, ppm| into[row] += sum * w * i128::from(ppm));
+                    dim_parts.each(snap, i, len, |row, ppm| into[row] = into[row].saturating_add(spread(sum, w, ppm)));
                 }
             }
         }
@@ -469,12 +492,19 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
         for (i, unit, quantity) in &snap.in_kind_not_valued {
             let w = weights[*i as usize];
             if w > 0 {
-                *not_valued.entry(*unit).or_default() += *quantity * Decimal::from(w) / Decimal::from(PPM);
+                // Quantities are bounded where records are written; one stored before the bound
+                // existed saturates instead of stopping the report.
+                let part = quantity
+                    .checked_mul(Decimal::from(w))
+                    .and_then(|q| q.checked_div(Decimal::from(PPM)))
+                    .unwrap_or(Decimal::MAX);
+                let sum = not_valued.entry(*unit).or_default();
+                *sum = sum.checked_add(part).unwrap_or(Decimal::MAX);
             }
         }
     }
 
-    let scale = money_scale + 12;
+    let scale = money_scale.saturating_add(12);
     let mut rows = Vec::new();
     for (row, &money) in acc.iter().enumerate() {
         let in_kind = acc_in_kind.get(row).copied().unwrap_or(0);
@@ -484,7 +514,8 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
         let (key, label_es, label_en) = row_info(snap, dim, row);
         let split = (query.measure == Measure::Total)
             .then(|| ValueSplit { money: to_decimal(money, scale), in_kind: to_decimal(in_kind, scale) });
-        let value = split.map_or_else(|| to_decimal(money, scale), |s| s.money + s.in_kind);
+        let value =
+            split.map_or_else(|| to_decimal(money, scale), |s| s.money.checked_add(s.in_kind).unwrap_or(Decimal::MAX));
         rows.push(Row { key, label_es, label_en, value, share: Decimal::ZERO, split });
     }
     let not_converted = not_converted
@@ -492,7 +523,7 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
         .filter(|(_, v)| *v != 0)
         .filter_map(|(c, v)| {
             let code = CURRENCY.codes.get(usize::from(c))?;
-            Some((CurrencyCode::parse(code.code).ok()?, to_decimal(v, MONEY_SCALE + 6)))
+            Some((CurrencyCode::parse(code.code).ok()?, to_decimal(v, MONEY_SCALE.saturating_add(6))))
         })
         .collect();
     let mut report = Report::from_rows(dim, query.measure, rows, query.top);

@@ -67,7 +67,8 @@ impl RateTable {
             }
             if p.end >= on {
                 let shorter = containing.is_none_or(|c| {
-                    let (len, best) = (p.end - p.start, c.end - c.start);
+                    let days = |q: &Period| i64::from(q.end.to_julian_day()).saturating_sub(i64::from(q.start.to_julian_day()));
+                    let (len, best) = (days(p), days(c));
                     len < best || (len == best && p.start > c.start)
                 });
                 if shorter {
@@ -185,7 +186,7 @@ fn records(text: &str) -> impl Iterator<Item = (usize, Vec<String>)> + '_ {
             }
         }
         fields.push(field.trim().to_owned());
-        Some((i + 1, fields))
+        Some((i.saturating_add(1), fields))
     })
 }
 
@@ -280,9 +281,20 @@ fn currency(value: &str, line: usize, problems: &mut Vec<LineProblem>) -> Option
     }
 }
 
+/// A positive number within the bound every number keeps (`coopera_domain::limits`): a rate
+/// or unit value beyond it is a slip that would overflow the conversions.
 fn positive(column: &str, value: &str, line: usize, problems: &mut Vec<LineProblem>) -> Option<Decimal> {
     match Decimal::from_str(value) {
-        Ok(d) if d > Decimal::ZERO => Some(d),
+        Ok(d) if d > Decimal::ZERO && d <= coopera_domain::limits::MAX_ABS_NUMBER => Some(d),
+        Ok(d) if d > Decimal::ZERO => {
+            let max = coopera_domain::limits::MAX_ABS_NUMBER;
+            problems.push(LineProblem {
+                line,
+                es: format!("{column}: `{value}` pasa del máximo, {max}"),
+                en: format!("{column}: `{value}` is beyond the largest value allowed, {max}"),
+            });
+            None
+        }
         _ => {
             problems.push(LineProblem {
                 line,

@@ -60,7 +60,7 @@ impl Shares {
 
     /// Closes activity's entries: `parts` are (id, weight) with weights as decimals.
     fn push_weighted(&mut self, parts: &[(u32, Decimal)]) {
-        let total: Decimal = parts.iter().map(|p| p.1).sum();
+        let total = crate::sum(parts.iter().map(|p| p.1));
         if total > Decimal::ZERO {
             let ppm = split_ppm(parts.iter().map(|p| p.1), total);
             for (&(id, _), share) in parts.iter().zip(ppm) {
@@ -75,12 +75,12 @@ impl Shares {
     fn push_equal(&mut self, ids: &[u32]) {
         let n = ids.len() as u32;
         if let Some(each) = PPM.checked_div(n) {
-            let mut left = PPM - each * n;
+            let mut left = PPM.saturating_sub(each.saturating_mul(n));
             for &id in ids {
                 let extra = u32::from(left > 0);
-                left -= extra;
+                left = left.saturating_sub(extra);
                 self.ids.push(id);
-                self.ppm.push(each + extra);
+                self.ppm.push(each.saturating_add(extra));
             }
         }
         self.close();
@@ -92,8 +92,16 @@ impl Shares {
 
     #[inline]
     pub fn range(&self, i: usize) -> std::ops::Range<usize> {
-        self.offsets[i] as usize..self.offsets[i + 1] as usize
+        offsets_range(&self.offsets, i)
     }
+}
+
+/// The entries of activity `i` in a table whose `offsets` has one more element than there
+/// are activities (the last closes the table).
+#[inline]
+fn offsets_range(offsets: &[u32], i: usize) -> std::ops::Range<usize> {
+    let start = offsets[i] as usize;
+    start..offsets.get(i.saturating_add(1)).map_or(start, |&end| end as usize)
 }
 
 /// Splits one million in proportion to `weights` (summing to `total` > 0), largest remainder
@@ -102,18 +110,24 @@ fn split_ppm(weights: impl Iterator<Item = Decimal>, total: Decimal) -> Vec<u32>
     let million = Decimal::from(PPM);
     let mut parts: Vec<(u32, Decimal)> = weights
         .map(|w| {
-            let exact = (w.max(Decimal::ZERO) * million) / total;
+            // Weights are percentages or other bounded shares; a product that does not fit
+            // counts as nothing rather than stopping the load.
+            let exact = w
+                .max(Decimal::ZERO)
+                .checked_mul(million)
+                .and_then(|x| x.checked_div(total))
+                .unwrap_or(Decimal::ZERO);
             let floor = exact.floor();
-            (u32::try_from(floor.mantissa() / 10i128.pow(floor.scale())).unwrap_or(0), exact - floor)
+            (rust_decimal::prelude::ToPrimitive::to_u32(&floor).unwrap_or(0), exact.checked_sub(floor).unwrap_or(Decimal::ZERO))
         })
         .collect();
-    let given: u32 = parts.iter().map(|p| p.0).sum();
+    let given = parts.iter().fold(0u32, |sum, p| sum.saturating_add(p.0));
     let left = PPM.saturating_sub(given);
     if left > 0 {
         let mut order: Vec<usize> = (0..parts.len()).collect();
         order.sort_by(|&a, &b| parts[b].1.cmp(&parts[a].1).then(a.cmp(&b)));
         for &i in order.iter().cycle().take(left as usize) {
-            parts[i].0 += 1;
+            parts[i].0 = parts[i].0.saturating_add(1);
         }
     }
     parts.into_iter().map(|p| p.0).collect()
@@ -142,7 +156,7 @@ pub(crate) struct Flows {
 impl Flows {
     #[inline]
     pub fn range(&self, i: usize) -> std::ops::Range<usize> {
-        self.offsets[i] as usize..self.offsets[i + 1] as usize
+        offsets_range(&self.offsets, i)
     }
 
     pub fn len(&self) -> usize {
@@ -322,7 +336,7 @@ fn year_of(d: Option<Date>) -> i16 {
 /// `d` as an integer of 1/10 000, if it fits.
 fn fixed(d: Decimal) -> Option<i64> {
     let r = d.round_dp_with_strategy(MONEY_SCALE, RoundingStrategy::MidpointNearestEven);
-    let m = r.mantissa() * 10i128.pow(MONEY_SCALE - r.scale());
+    let m = r.mantissa().checked_mul(10i128.checked_pow(MONEY_SCALE.checked_sub(r.scale())?)?)?;
     i64::try_from(m).ok().filter(|v| *v != NOT_CONVERTED)
 }
 
@@ -470,16 +484,16 @@ impl Builder<'_> {
     fn add(&mut self, f: &ReportFacts) {
         let lists = lists();
         let i = self.snap.len as u32;
-        self.snap.len += 1;
+        self.snap.len = self.snap.len.saturating_add(1);
         self.keys.insert(f.key.clone(), i);
         self.reporting_org.push(self.org_index.get(&f.reporting_org).copied().unwrap_or(NONE));
         let s = &mut self.snap;
-        s.direction.push(f.direction.map_or(0, |d| 1 + index_of(Direction::ALL, &d)));
+        s.direction.push(f.direction.map_or(0, |d| index_of(Direction::ALL, &d).saturating_add(1)));
         s.modality.push(index_of(Modality::ALL, &f.modality));
         s.instrument.push(index_of(Instrument::ALL, &f.instrument));
         s.cooperation_type.push(index_of(CooperationType::ALL, &f.cooperation_type));
         s.status.push(lists.status.get(&f.status).map_or(u8::MAX, |x| x as u8));
-        s.border.push(f.border.map_or(0, |b| 1 + index_of(Border::ALL, &b)));
+        s.border.push(f.border.map_or(0, |b| index_of(Border::ALL, &b).saturating_add(1)));
         let flags = [f.schemes.south_south, f.schemes.north_south, f.schemes.decentralised, f.schemes.cross_border];
         s.schemes.push(flags.iter().enumerate().fold(0u8, |bits, (k, on)| bits | (u8::from(*on) << k)));
         let agenda = if f.schemes.cross_border || f.border.is_some() {
@@ -504,7 +518,7 @@ impl Builder<'_> {
         for (vocabulary, code, pct) in &f.sectors {
             let row = match vocabulary.as_str() {
                 "1" => lists.sector.get(code),
-                "2" => lists.category.get(code).map(|c| SECTOR.codes.len() as u32 + c),
+                "2" => lists.category.get(code).map(|c| (SECTOR.codes.len() as u32).saturating_add(c)),
                 _ => None,
             };
             if let Some(row) = row {
@@ -545,7 +559,7 @@ impl Builder<'_> {
         }
         for (r, pct) in &f.regions {
             if let Some(row) = lists.region.get(r.as_str()) {
-                self.scratch.push((COUNTRY.codes.len() as u32 + row, *pct));
+                self.scratch.push(((COUNTRY.codes.len() as u32).saturating_add(row), *pct));
             }
         }
         self.snap.places.push_weighted(&self.scratch);
@@ -724,7 +738,7 @@ impl Builder<'_> {
             provider != receiver
                 && (self.outgoing_unnamed.contains(&(provider, k)) || named.contains(&(provider, k, receiver)))
         };
-        let mut links = 0;
+        let mut links = 0usize;
         for link in &self.pending {
             let provider = match &link.target {
                 LinkTarget::Activity(id) => self.keys.get(id).copied(),
@@ -740,7 +754,7 @@ impl Builder<'_> {
                 && confirms(provider, link.kind, link.receiver)
             {
                 self.snap.flows[link.kind as usize].provider[link.flow as usize] = provider;
-                links += 1;
+                links = links.saturating_add(1);
             }
         }
         let flows = &self.snap.flows;

@@ -42,10 +42,10 @@ fn sheet_name(title: &str, taken: &[String]) -> String {
     let clean: String = title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(28).collect();
     let clean = if clean.trim().is_empty() { "Reporte".to_owned() } else { clean.trim().to_owned() };
     let mut name = clean.clone();
-    let mut n = 2;
+    let mut n = 2u32;
     while taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
         name = format!("{clean} {n}");
-        n += 1;
+        n = n.saturating_add(1);
     }
     name
 }
@@ -85,9 +85,9 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
 
     ws.write_string_with_format(0, 0, &sheet.title, &title)?;
     for (i, line) in sheet.notes.iter().enumerate() {
-        ws.write_string_with_format(1 + i as u32, 0, line, &note)?;
+        ws.write_string_with_format((i as u32).saturating_add(1), 0, line, &note)?;
     }
-    let head = 2 + sheet.notes.len() as u32;
+    let head = (sheet.notes.len() as u32).saturating_add(2);
     let value_heading = match report.currency {
         Some(c) => format!("{} ({})", report.measure.label(lang), c.code()),
         None => report.measure.label(lang).to_owned(),
@@ -106,9 +106,9 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
     for (c, h) in headings.iter().enumerate() {
         ws.write_string_with_format(head, c as u16, h, &header)?;
     }
-    let first = head + 1;
+    let first = head.saturating_add(1);
     for (i, r) in report.rows.iter().enumerate() {
-        let row = first + i as u32;
+        let row = first.saturating_add(i as u32);
         ws.write_string_with_format(row, 0, &r.key, &text)?;
         ws.write_string_with_format(row, 1, r.label(lang), &text)?;
         ws.write_number_with_format(row, 2, number(r.value), &value)?;
@@ -119,9 +119,9 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
         }
     }
     let n = report.rows.len() as u32;
-    let total_row = first + n;
+    let total_row = first.saturating_add(n);
     let sum = |col: char, result: Decimal| {
-        let formula = if n == 0 { "=0".to_owned() } else { format!("=SUM({col}{}:{col}{})", first + 1, first + n) };
+        let formula = if n == 0 { "=0".to_owned() } else { format!("=SUM({col}{}:{col}{})", first.saturating_add(1), first.saturating_add(n)) };
         Formula::new(formula).set_result(result.to_string())
     };
     ws.write_string_with_format(total_row, 0, "", &total_text)?;
@@ -134,12 +134,12 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
         ws.write_formula_with_format(total_row, 5, sum('F', s.in_kind), &total_value)?;
     }
 
-    let mut row = total_row + 2;
+    let mut row = total_row.saturating_add(2);
     let c = report.concentration;
     let mut line = |label: String, v: Decimal, format: &Format| -> Result<(), XlsxError> {
         ws.write_string(row, 1, label)?;
         ws.write_number_with_format(row, 2, number(v), format)?;
-        row += 1;
+        row = row.saturating_add(1);
         Ok(())
     };
     let plain = Format::new().set_num_format("#,##0.00");
@@ -188,17 +188,18 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
 
     if n > 0 {
         let shown = n.min(CHART_ROWS as u32);
+        let last = first.saturating_add(shown).saturating_sub(1);
         let mut chart = Chart::new(ChartType::Bar);
         chart
             .add_series()
             .set_name(headings[2].as_str())
-            .set_categories((name, first, 1, first + shown - 1, 1))
-            .set_values((name, first, 2, first + shown - 1, 2));
+            .set_categories((name, first, 1, last, 1))
+            .set_values((name, first, 2, last, 2));
         chart.title().set_name(sheet.title.as_str());
         chart.legend().set_hidden();
         // Largest at the top, as in the table.
         chart.y_axis().set_reverse();
-        chart.set_width(640).set_height(24 * shown + 120);
+        chart.set_width(640).set_height(shown.saturating_mul(24).saturating_add(120));
         ws.insert_chart(head, if split { 7 } else { 5 }, &chart)?;
     }
     Ok(())

@@ -221,7 +221,7 @@ pub fn direction_is_derived_and_follows_organisations(store: &mut dyn Store) {
         org(r#"{"key":"segeplan","name":"Secretaría de Planificación","kind":"10","level":"federal","country":"MX"}"#);
     let before = history_len(store);
     store.record("tester", vec![moved]).expect("update org");
-    assert_eq!(history_len(store), before + 1);
+    assert_eq!(history_len(store), before.saturating_add(1));
     let g = store.activity("MX-T-1").expect("read").expect("exists");
     assert_eq!(g.derived.direction, Some(Direction::Both));
 }
@@ -244,7 +244,7 @@ pub fn actor_of_action_must_be_subnational(store: &mut dyn Store) {
 
 pub fn filters_and_pagination(store: &mut dyn Store) {
     let mut batch = orgs();
-    batch.extend((1..=5).map(|n| given(n, 2010 + n as i32)));
+    batch.extend((1..=5).map(|n| given(n, 2010i32.saturating_add(n as i32))));
     batch.push(received());
     store.record("tester", batch).expect("write");
     let all = store.activities(&ActivityFilter::default()).expect("list");

@@ -5,6 +5,8 @@
 //! Every write is one transaction: either every record of a batch is stored, with one row of
 //! change history per record created or updated, or nothing is.
 
+#![warn(clippy::arithmetic_side_effects)]
+
 use std::fmt;
 
 use coopera_domain::activity::{Activity, Derived};

@@ -72,7 +72,7 @@ fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_owned();
     }
-    let mut t: String = s.chars().take(max - 1).collect();
+    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
     t.push('…');
     t
 }
@@ -155,7 +155,7 @@ pub(crate) fn render(chart: &Chart<'_>) -> String {
                 let h = scale(b.value, plot_h).max(if b.value > Decimal::ZERO { 1.5 } else { 0.0 });
                 let y = top + plot_h - h;
                 let cx = x + bar_w / 2.0;
-                let show = i % every == 0;
+                let show = i.checked_rem(every) == Some(0);
                 let mut g = format!(
                     "<g><title>{}: {}</title><rect {} x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"/>",
                     esc(&b.label),

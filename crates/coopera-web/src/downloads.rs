@@ -27,23 +27,10 @@ pub(crate) fn attachment(body: impl Into<Body>, content_type: &'static str, file
     response
 }
 
-/// One CSV line (RFC 4180): fields with a comma, quote or line break are quoted.
+/// One CSV line: RFC 4180, with cells a spreadsheet would run as a formula made inert
+/// ([`coopera_report::csv`], which the command line writes with too).
 pub(crate) fn csv_line(fields: &[&str]) -> String {
-    let mut line = String::new();
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            line.push(',');
-        }
-        if f.contains([',', '"', '\n', '\r']) {
-            line.push('"');
-            line.push_str(&f.replace('"', "\"\""));
-            line.push('"');
-        } else {
-            line.push_str(f);
-        }
-    }
-    line.push_str("\r\n");
-    line
+    coopera_report::csv::line(fields)
 }
 
 /// The body side of a streamed download.
@@ -102,14 +89,4 @@ pub(crate) fn streamed(
         }
     });
     attachment(Body::new(Channel(rx)), content_type, filename)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_quotes_what_needs_it() {
-        assert_eq!(csv_line(&["a", "b,c", "say \"hi\""]), "a,\"b,c\",\"say \"\"hi\"\"\"\r\n");
-    }
 }

@@ -12,6 +12,8 @@
 //! registry (the report engine's [`coopera_report::Snapshot`] and this crate's
 //! [`registry::Registry`]), rebuilt after every write.
 
+#![warn(clippy::arithmetic_side_effects)]
+
 use std::net::SocketAddr;
 use std::time::Duration;
 

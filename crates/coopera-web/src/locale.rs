@@ -102,9 +102,9 @@ pub(crate) fn switch_url(uri: &Uri, to: Lang) -> String {
 /// Groups the integer digits by thousands with commas.
 fn group(int: &str) -> String {
     let digits: Vec<char> = int.chars().collect();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    let mut out = String::with_capacity(digits.len().saturating_mul(2));
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+        if i > 0 && digits.len().saturating_sub(i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(*c);
@@ -173,7 +173,7 @@ pub(crate) fn date(d: Date, lang: Lang) -> String {
     let month = u8::from(d.month());
     match lang {
         Lang::Es => format!("{:02}/{:02}/{}", d.day(), month, d.year()),
-        Lang::En => format!("{} {} {}", d.day(), MONTHS_EN[usize::from(month - 1)], d.year()),
+        Lang::En => format!("{} {} {}", d.day(), MONTHS_EN[usize::from(month.saturating_sub(1))], d.year()),
     }
 }
 

@@ -78,7 +78,9 @@ fn breaks(values: &[Decimal]) -> Vec<Decimal> {
         return Vec::new();
     }
     let k = v.len().min(CLASSES.len());
-    let mut out: Vec<Decimal> = (1..=k).map(|i| v[(i * v.len()).div_ceil(k) - 1]).collect();
+    // k is 1 to the number of values: every index lies in 0..v.len().
+    let at = |i: usize| i.saturating_mul(v.len()).div_ceil(k).saturating_sub(1);
+    let mut out: Vec<Decimal> = (1..=k).map(|i| v[at(i)]).collect();
     out.dedup();
     out
 }

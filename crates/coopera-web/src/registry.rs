@@ -282,12 +282,14 @@ impl Registry {
             row.search = fold(&text);
         }
         for row in &activities {
-            *involved.entry(row.reporting_org.as_str()).or_default() += 1;
+            let n = involved.entry(row.reporting_org.as_str()).or_default();
+            *n = n.saturating_add(1);
             let mut seen: Vec<&str> = vec![row.reporting_org.as_str()];
             for (org, _) in &row.participants {
                 if !seen.contains(&org.as_str()) {
                     seen.push(org);
-                    *involved.entry(org.as_str()).or_default() += 1;
+                    let n = involved.entry(org.as_str()).or_default();
+                    *n = n.saturating_add(1);
                 }
             }
         }

@@ -277,8 +277,8 @@ impl Paging {
     }
 
     pub fn range(&self, total: usize) -> std::ops::Range<usize> {
-        let start = (self.page - 1).saturating_mul(self.per_page).min(total);
-        start..(start + self.per_page).min(total)
+        let start = self.page.saturating_sub(1).saturating_mul(self.per_page).min(total);
+        start..start.saturating_add(self.per_page).min(total)
     }
 }
 

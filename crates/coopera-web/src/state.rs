@@ -9,7 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use coopera_domain::Lang;
 use coopera_domain::code::CountryCode;
 use coopera_report::{InKindRates, LoadOptions, Query, Report, ReportError, Snapshot};
-use coopera_store::{SqliteStore, StoreError, StoreOptions};
+use coopera_domain::Problem;
+use coopera_store::{Outcome, SqliteStore, StoreError, StoreOptions, WriteSummary};
 
 use crate::error::WebError;
 use crate::registry::Registry;
@@ -115,6 +116,37 @@ impl Views {
     }
 }
 
+/// What a write gave, and whether it changed the registry (the views are rebuilt only then).
+#[derive(Debug)]
+pub(crate) struct Written<T> {
+    pub value: T,
+    changed: bool,
+}
+
+impl<T> Written<T> {
+    /// Nothing was stored: the write was refused before reaching the store.
+    pub fn unchanged(value: T) -> Written<T> {
+        Written { value, changed: false }
+    }
+}
+
+impl Written<Result<String, Vec<Problem>>> {
+    /// The outcome of storing the record `key`: saved (changed unless it was identical), or
+    /// refused with its problems; other store failures are the server's.
+    pub fn of(result: Result<WriteSummary, StoreError>, key: String) -> Result<Self, WebError> {
+        match result {
+            Ok(summary) => {
+                let changed = summary.outcomes.iter().any(|o| *o != Outcome::Unchanged);
+                Ok(Written { value: Ok(key), changed })
+            }
+            Err(StoreError::Invalid(refused)) => {
+                Ok(Written::unchanged(Err(refused.into_iter().flat_map(|r| r.problems.0).collect())))
+            }
+            Err(e) => Err(WebError::Store(e)),
+        }
+    }
+}
+
 /// Connections to the database; the first one also writes.
 #[derive(Debug)]
 struct Pool {
@@ -130,9 +162,9 @@ fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Pool {
     fn reader(&self) -> MutexGuard<'_, SqliteStore> {
         let n = self.conns.len();
-        let start = self.next.fetch_add(1, Ordering::Relaxed) % n;
+        let start = self.next.fetch_add(1, Ordering::Relaxed).checked_rem(n).unwrap_or(0);
         for i in 0..n {
-            if let Ok(c) = self.conns[(start + i) % n].try_lock() {
+            if let Ok(c) = self.conns[start.saturating_add(i).checked_rem(n).unwrap_or(0)].try_lock() {
                 return c;
             }
         }
@@ -223,23 +255,26 @@ impl AppState {
             .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
     }
 
-    /// Runs `f` on a blocking thread with the writing connection; when it succeeds, the views
-    /// are rebuilt before the connection is released, so the next page shows the change.
+    /// Runs `f` on a blocking thread with the writing connection; when it changed the
+    /// registry, the views are rebuilt before the connection is released, so the next page
+    /// shows the change. A refused or identical write costs no rebuild.
     pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, WebError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut SqliteStore) -> Result<T, WebError> + Send + 'static,
+        F: FnOnce(&mut SqliteStore) -> Result<Written<T>, WebError> + Send + 'static,
     {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let mut store = state.0.pool.writer();
             let out = f(&mut store)?;
-            let views = Views::load(&store, &state.0.options).map_err(|e| match e {
-                StartError::Store(e) => WebError::Store(e),
-                StartError::Report(e) => WebError::Report(e),
-            })?;
-            *state.0.views.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(views);
-            Ok(out)
+            if out.changed {
+                let views = Views::load(&store, &state.0.options).map_err(|e| match e {
+                    StartError::Store(e) => WebError::Store(e),
+                    StartError::Report(e) => WebError::Report(e),
+                })?;
+                *state.0.views.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(views);
+            }
+            Ok(out.value)
         })
         .await
         .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?

@@ -56,13 +56,11 @@ impl Table {
         out
     }
 
+    /// CSV (RFC 4180, CRLF), with text cells a spreadsheet would run as a formula made inert.
     pub fn to_csv(&self) -> String {
-        let mut out = self.keys.join(",");
-        out.push('\n');
+        let mut out = coopera_report::csv::line(&self.keys);
         for r in &self.rows {
-            let cells: Vec<String> = r.iter().map(|v| csv_cell(&plain(v))).collect();
-            out.push_str(&cells.join(","));
-            out.push('\n');
+            out.push_str(&coopera_report::csv::line(&r.iter().map(plain).collect::<Vec<_>>()));
         }
         out
     }
@@ -90,10 +88,6 @@ fn plain(v: &Value) -> String {
     }
 }
 
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_owned() }
-}
-
 pub use coopera_web::json::number;
 
 #[cfg(test)]
@@ -106,7 +100,7 @@ mod tests {
         t.push(vec!["a,b".into(), number(rust_decimal::Decimal::new(125, 1))]);
         t.push(vec!["ñ".into(), Value::from(3)]);
         assert_eq!(t.to_text(), "Clave  Valor\n─────  ─────\na,b     12.5\nñ          3\n");
-        assert_eq!(t.to_csv(), "key,value\n\"a,b\",12.5\nñ,3\n");
+        assert_eq!(t.to_csv(), "key,value\r\n\"a,b\",12.5\r\nñ,3\r\n");
         assert_eq!(t.to_json()[0]["value"], serde_json::json!(12.5));
     }
 }

@@ -90,7 +90,7 @@ fn decimal(s: &str) -> std::result::Result<Decimal, String> {
 fn date(s: &str) -> std::result::Result<Date, String> {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+        b.get(r)?.iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n.saturating_mul(10).saturating_add(u32::from(d.saturating_sub(b'0')))))
     };
     let parsed = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
         .then(|| {
@@ -191,6 +191,11 @@ fn parse<T>(key: &str, s: &str, f: fn(&str) -> std::result::Result<T, coopera_do
 }
 
 pub(super) fn report_facts(conn: &Connection, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()> {
+    // One read transaction: the scans below step side by side, and each would otherwise see
+    // the database as it was at its own first step — a write committed by another process in
+    // between would give an activity without its children, or children without it.
+    let read = conn.unchecked_transaction().map_err(db)?;
+    let conn: &Connection = &read;
     let children =
         |table: &str, columns: &str| format!("SELECT activity_id, {columns} FROM {table} ORDER BY activity_id, rowid");
     let mut main = conn

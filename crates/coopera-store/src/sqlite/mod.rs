@@ -64,7 +64,7 @@ impl SqliteStore {
 
     fn init(mut conn: Connection, options: StoreOptions) -> Result<SqliteStore> {
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
         migrate(&mut conn)?;
         Ok(SqliteStore { conn, options })
     }
@@ -87,15 +87,30 @@ fn migrate(conn: &mut Connection) -> Result<()> {
         return Err(StoreError::TooNew { found: current, supported });
     }
     for (i, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        let tx = conn.transaction().map_err(db)?;
+        let tx = write_transaction(conn)?;
         tx.execute_batch(migration.sql).map_err(db)?;
         if migration.reindex_activities {
             reindex_activities(&tx)?;
         }
-        tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(db)?;
+        tx.pragma_update(None, "user_version", (i as i64).saturating_add(1)).map_err(db)?;
         tx.commit().map_err(db)?;
     }
     Ok(())
+}
+
+/// How long a writer waits for another process's write to finish before giving up. A write
+/// holds the lock for one batch (a form, a file of an import), which takes milliseconds to a
+/// few seconds; waiting longer than a request's timeout would serve no one.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(25);
+
+/// Starts a transaction that takes the database's write lock at once (`BEGIN IMMEDIATE`).
+///
+/// A deferred transaction reads first and asks for the lock at its first write; in WAL mode
+/// SQLite cannot wait there (another writer may have changed what was read), so it fails at
+/// once with "database is locked" and the busy timeout never applies. Taking the lock first
+/// makes concurrent writers — the server and a CLI import, say — wait their turn instead.
+fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
+    conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)
 }
 
 fn now() -> String {
@@ -343,8 +358,8 @@ fn write_activity_row(tx: &Transaction<'_>, id: Option<i64>, a: &Activity, deriv
     let id = match id {
         Some(id) => {
             let sets: Vec<String> =
-                ACTIVITY_COLUMNS.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
-            let sql = format!("UPDATE activity SET {} WHERE id = ?{}", sets.join(", "), ACTIVITY_COLUMNS.len() + 1);
+                ACTIVITY_COLUMNS.iter().zip(1..).map(|(c, i): (_, usize)| format!("{c} = ?{i}")).collect();
+            let sql = format!("UPDATE activity SET {} WHERE id = ?{}", sets.join(", "), ACTIVITY_COLUMNS.len().saturating_add(1));
             values.push(id.into());
             tx.prepare_cached(&sql).and_then(|mut s| s.execute(params_from_iter(values))).map_err(db)?;
             id
@@ -585,9 +600,9 @@ fn write_row(tx: &Transaction<'_>, id: Option<i64>, record: &Record, doc: &str) 
     let id = match id {
         Some(id) => {
             let sets: Vec<String> =
-                columns.iter().chain(["doc"].iter()).enumerate().map(|(i, c)| format!("{c} = ?{}", i + 1)).collect();
+                columns.iter().chain(["doc"].iter()).zip(1..).map(|(c, i): (_, usize)| format!("{c} = ?{i}")).collect();
             all.push(id.into());
-            let sql = format!("UPDATE {table} SET {}, key = ?{n} WHERE id = ?{}", sets.join(", "), n + 1);
+            let sql = format!("UPDATE {table} SET {}, key = ?{n} WHERE id = ?{}", sets.join(", "), n.saturating_add(1));
             tx.prepare_cached(&sql).and_then(|mut st| st.execute(params_from_iter(all))).map_err(db)?;
             id
         }
@@ -709,7 +724,7 @@ fn decimal(key: &str, s: &str) -> Result<Decimal> {
 impl Store for SqliteStore {
     fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary> {
         let options = self.options;
-        let tx = self.conn.transaction().map_err(db)?;
+        let tx = write_transaction(&mut self.conn)?;
         let mut summary = WriteSummary::default();
         {
             let batch_orgs = records
@@ -824,7 +839,7 @@ impl Store for SqliteStore {
         let sql = format!(
             "SELECT a.key, a.title_es, a.title_en, a.reporting_org, a.modality, a.direction, a.status, a.start_year \
              FROM activity a WHERE {clause} ORDER BY a.key LIMIT ?{} OFFSET ?{n}",
-            n - 1
+            n.saturating_sub(1)
         );
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
         let rows = stmt
@@ -938,7 +953,8 @@ impl Store for SqliteStore {
                 _ => continue,
             };
             let amount = decimal(&facts[i].key, &amount)?;
-            *money.entry(i).or_default()[slot].entry(currency).or_default() += amount;
+            let sum = money.entry(i).or_default()[slot].entry(currency).or_default();
+            *sum = sum.saturating_add(amount);
         }
         for (i, [commitments, budgets, in_kind]) in money {
             let committed = if commitments.is_empty() { budgets } else { commitments };
@@ -953,7 +969,7 @@ impl Store for SqliteStore {
     }
 
     fn record_rates(&mut self, rates: &[ExchangeRate]) -> Result<RatesSummary> {
-        let tx = self.conn.transaction().map_err(db)?;
+        let tx = write_transaction(&mut self.conn)?;
         let mut summary = RatesSummary::default();
         {
             let mut find = tx
@@ -977,11 +993,11 @@ impl Store for SqliteStore {
                 let value = r.units_per_usd.normalize().to_string();
                 match found {
                     Some((v, source)) if v == value && source == r.source => {
-                        summary.unchanged += 1;
+                        summary.unchanged = summary.unchanged.saturating_add(1);
                         continue;
                     }
-                    Some(_) => summary.updated += 1,
-                    None => summary.created += 1,
+                    Some(_) => summary.updated = summary.updated.saturating_add(1),
+                    None => summary.created = summary.created.saturating_add(1),
                 }
                 put.execute(params![currency, start, end, value, r.source]).map_err(db)?;
             }

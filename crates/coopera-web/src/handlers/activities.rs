@@ -99,8 +99,8 @@ pub(crate) async fn list(
                     Lang::Es => format!("Página {} de {pages}", paging.page),
                     Lang::En => format!("Page {} of {pages}", paging.page),
                 },
-                prev: (paging.page > 1).then(|| page_url(paging.page.min(pages + 1) - 1)),
-                next: (paging.page < pages).then(|| page_url(paging.page + 1)),
+                prev: (paging.page > 1).then(|| page_url(paging.page.min(pages.saturating_add(1)).saturating_sub(1))),
+                next: (paging.page < pages).then(|| page_url(paging.page.saturating_add(1))),
             };
             let mut count = count_text(total, lang);
             if pages > 1 {
@@ -215,7 +215,7 @@ fn activities_xlsx(rows: &[&ActivityRow], views: &Views, lang: Lang) -> Result<V
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
     }
     for (i, r) in rows.iter().enumerate() {
-        let row = (i + 1) as u32;
+        let row = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1);
         let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
         let cells = [
             r.key.clone(),
@@ -237,7 +237,7 @@ fn activities_xlsx(rows: &[&ActivityRow], views: &Views, lang: Lang) -> Result<V
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, 60)?;
     ws.set_column_width(2, 30)?;
-    ws.autofilter(0, 0, rows.len() as u32, (headings.len() - 1) as u16)?;
+    ws.autofilter(0, 0, rows.len() as u32, headings.len().saturating_sub(1) as u16)?;
     ws.set_freeze_panes(1, 0)?;
     book.save_to_buffer()
 }

@@ -20,12 +20,12 @@ use coopera_domain::doc::{
 };
 use coopera_domain::kinds::{CooperationType, InKindUnit, Instrument, Modality, Role, WorkflowState};
 use coopera_domain::{Lang, Problem};
-use coopera_store::{Record, Store, StoreError};
+use coopera_store::{Record, Store};
 
 use super::activity_url;
 use crate::error::WebError;
 use crate::locale::Ctx;
-use crate::state::{AppState, Views};
+use crate::state::{AppState, Views, Written};
 use crate::views::{Chrome, Field, Opt, SelectField, field_id, html};
 
 /// Who the change history names for writes from the browser (until users sign in).
@@ -522,7 +522,7 @@ const PCT: &str = "inputmode=\"decimal\" data-pct";
 
 /// One more empty row than there are values in each list, and another where one was asked.
 fn blank_rows(n: usize, list: &str, add: Option<&str>) -> usize {
-    n + 1 + usize::from(add == Some(list))
+    n.saturating_add(1).saturating_add(usize::from(add == Some(list)))
 }
 
 fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str>) -> FormView {
@@ -604,7 +604,7 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
             let v = values.participants.get(i).cloned().unwrap_or_default();
             let mut org =
                 b.select(&format!("participants[{i}].org"), l("Organización", "Organisation"), &v[0], orgs.clone());
-            org.field.label = format!("{} {}", l("Organización", "Organisation"), i + 1);
+            org.field.label = format!("{} {}", l("Organización", "Organisation"), i.saturating_add(1));
             let mut role = b.select(&format!("participants[{i}].role"), l("Rol", "Role"), &v[1], roles.clone());
             role.field.extra = Some("data-role");
             ParticipantRow { org, role }
@@ -617,7 +617,7 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
         .map(|i| {
             let v = values.sectors.get(i).cloned().unwrap_or_default();
             let mut code =
-                b.field(&format!("sectors[{i}].code"), &format!("{} {}", l("Sector CAD", "DAC sector"), i + 1), &v[0]);
+                b.field(&format!("sectors[{i}].code"), &format!("{} {}", l("Sector CAD", "DAC sector"), i.saturating_add(1)), &v[0]);
             code.list = Some("dl-sector");
             let mut percentage = b.field(&format!("sectors[{i}].percentage"), l("Porcentaje", "Percentage"), &v[1]);
             percentage.extra = Some(PCT);
@@ -631,7 +631,7 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
         .map(|i| {
             let v = values.countries.get(i).cloned().unwrap_or_default();
             let mut code =
-                b.field(&format!("countries[{i}].code"), &format!("{} {}", l("País", "Country"), i + 1), &v[0]);
+                b.field(&format!("countries[{i}].code"), &format!("{} {}", l("País", "Country"), i.saturating_add(1)), &v[0]);
             code.list = Some("dl-country");
             let mut percentage = b.field(&format!("countries[{i}].percentage"), l("Porcentaje", "Percentage"), &v[1]);
             percentage.extra = Some(PCT);
@@ -644,13 +644,17 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
         .filter(|c| !c.withdrawn)
         .map(|c| (c.code.to_owned(), format!("{} — {}", c.code, c.name(lang))))
         .collect();
-    let n = values.regions.len() + usize::from(add == Some("regions")) + usize::from(values.regions.is_empty());
+    let n = values
+        .regions
+        .len()
+        .saturating_add(usize::from(add == Some("regions")))
+        .saturating_add(usize::from(values.regions.is_empty()));
     let regions = (0..n)
         .map(|i| {
             let v = values.regions.get(i).cloned().unwrap_or_default();
             let code = b.select(
                 &format!("regions[{i}].code"),
-                &format!("{} {}", l("Región", "Region"), i + 1),
+                &format!("{} {}", l("Región", "Region"), i.saturating_add(1)),
                 &v[0],
                 region_options.clone(),
             );
@@ -668,7 +672,7 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
             let v = values.mx_places.get(i).cloned().unwrap_or_default();
             let state = b.select(
                 &format!("mx_places[{i}].state"),
-                &format!("{} {}", l("Entidad", "State"), i + 1),
+                &format!("{} {}", l("Entidad", "State"), i.saturating_add(1)),
                 &v[0],
                 state_options.clone(),
             );
@@ -697,7 +701,7 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
             let v = values.in_kind.get(i).cloned().unwrap_or_default();
             let unit = b.select(
                 &format!("in_kind[{i}].unit"),
-                &format!("{} {}", l("Unidad", "Unit"), i + 1),
+                &format!("{} {}", l("Unidad", "Unit"), i.saturating_add(1)),
                 &v[0],
                 units.clone(),
             );
@@ -879,18 +883,14 @@ async fn submit(state: AppState, ctx: Ctx, fields: Vec<(String, String)>, mode: 
             let doc = saving.to_doc(base);
             let activity = match doc.into_domain() {
                 Ok(a) => a,
-                Err(problems) => return Ok(Err(problems.0)),
+                Err(problems) => return Ok(Written::unchanged(Err(problems.0))),
             };
             if save_mode == Mode::Create && store.activity(activity.key().as_str())?.is_some() {
                 let p = Problem::new("id", Some(activity.key().as_str()), coopera_domain::Rule::Duplicate);
-                return Ok(Err(vec![p]));
+                return Ok(Written::unchanged(Err(vec![p])));
             }
             let key = activity.key().to_string();
-            match store.record(AUTHOR, vec![Record::Activity(Box::new(activity))]) {
-                Ok(_) => Ok(Ok(key)),
-                Err(StoreError::Invalid(refused)) => Ok(Err(refused.into_iter().flat_map(|r| r.problems.0).collect())),
-                Err(e) => Err(WebError::Store(e)),
-            }
+            Written::of(store.record(AUTHOR, vec![Record::Activity(Box::new(activity))]), key)
         })
         .await?;
     match outcome {

@@ -89,13 +89,10 @@ fn in_sentence(label: &str) -> String {
 /// A report without its row of activities that have no value for the dimension ("not
 /// specified"): what a map can draw. Shares and concentration are those of the rows kept.
 fn mapped_only(report: &Report) -> (Report, Decimal) {
-    let left_out: Decimal = report.rows.iter().filter(|r| r.key == "none").map(|r| r.value).sum();
+    let left_out = coopera_report::sum(report.rows.iter().filter(|r| r.key == "none").map(|r| r.value));
     let rows: Vec<coopera_report::Row> = report.rows.iter().filter(|r| r.key != "none").cloned().collect();
-    let total: Decimal = rows.iter().map(|r| r.value).sum();
-    let exact: Vec<Decimal> = rows
-        .iter()
-        .map(|r| if total.is_zero() { Decimal::ZERO } else { r.value * Decimal::ONE_HUNDRED / total })
-        .collect();
+    let total = coopera_report::sum(rows.iter().map(|r| r.value));
+    let exact: Vec<Decimal> = rows.iter().map(|r| coopera_report::share(r.value, total)).collect();
     let rows = rows
         .into_iter()
         .zip(&exact)
@@ -221,8 +218,8 @@ fn bars(report: &Report, sel: &Selection, lang: Lang) -> Vec<Bar> {
     }
     let mut out: Vec<Bar> = report.rows.iter().take(MAX_BARS).map(bar).collect();
     if report.rows.len() > MAX_BARS {
-        let rest: Decimal = report.rows[MAX_BARS..].iter().map(|r| r.value).sum();
-        let n = report.rows.len() - MAX_BARS;
+        let rest = coopera_report::sum(report.rows[MAX_BARS..].iter().map(|r| r.value));
+        let n = report.rows.len().saturating_sub(MAX_BARS);
         out.push(Bar {
             label: match lang {
                 Lang::Es => format!("Otras ({n})"),

@@ -65,7 +65,7 @@ pub(crate) fn filter_bar(
     let mut selects = Vec::new();
     let mut years = vec![any(lang, "Todos los años", "All years")];
     if let Some((from, to)) = views.registry.years() {
-        let (from, to) = (from.max(to - 60), to);
+        let (from, to) = (from.max(to.saturating_sub(60)), to);
         years.extend((from..=to).rev().map(|y| Opt::new(y.to_string(), y.to_string(), sel.year == Some(y))));
     }
     if let Some(y) = sel.year

@@ -13,7 +13,7 @@ use coopera_domain::codelists::{COUNTRY, MX_STATE, ORGANISATION_TYPE};
 use coopera_domain::doc::{OrganisationDoc, TextDoc};
 use coopera_domain::kinds::Level;
 use coopera_domain::{Lang, Problem};
-use coopera_store::{Record, Store, StoreError};
+use coopera_store::{Record, Store};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -25,7 +25,7 @@ use crate::error::WebError;
 use crate::locale::{self, Ctx};
 use crate::registry::{Sort, words};
 use crate::selection::with_query;
-use crate::state::{AppState, Views};
+use crate::state::{AppState, Views, Written};
 use crate::views::{
     Cell, Chrome, Field, Opt, OrganisationsPage, RecordPage, Section, SelectField, TableView, field_id, html,
 };
@@ -539,17 +539,14 @@ async fn submit(state: AppState, ctx: Ctx, values: Values, mode: Mode) -> Result
             }
             let org = match doc.into_domain() {
                 Ok(o) => o,
-                Err(p) => return Ok(Err(p.0)),
+                Err(p) => return Ok(Written::unchanged(Err(p.0))),
             };
             if save_mode == Mode::Create && store.organisation(org.key().as_str())?.is_some() {
-                return Ok(Err(vec![Problem::new("key", Some(org.key().as_str()), coopera_domain::Rule::Duplicate)]));
+                let p = Problem::new("key", Some(org.key().as_str()), coopera_domain::Rule::Duplicate);
+                return Ok(Written::unchanged(Err(vec![p])));
             }
             let key = org.key().to_string();
-            match store.record(AUTHOR, vec![Record::Organisation(org)]) {
-                Ok(_) => Ok(Ok(key)),
-                Err(StoreError::Invalid(refused)) => Ok(Err(refused.into_iter().flat_map(|r| r.problems.0).collect())),
-                Err(e) => Err(WebError::Store(e)),
-            }
+            Written::of(store.record(AUTHOR, vec![Record::Organisation(org)]), key)
         })
         .await?;
     match outcome {

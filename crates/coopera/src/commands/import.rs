@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use coopera_domain::Lang;
 use coopera_domain::activity::Activity;
@@ -42,6 +44,12 @@ impl Note {
 struct Summary {
     files: usize,
     files_imported: usize,
+    /// The files whose transaction committed, in order.
+    stored: Vec<String>,
+    /// The files of which nothing was stored: unreadable, refused, or not reached.
+    not_stored: Vec<String>,
+    /// Why the import stopped before its last file (Ctrl-C, a database error).
+    stopped: Option<String>,
     activities: [usize; 3],
     organisations_new: usize,
     warnings: Vec<Note>,
@@ -131,22 +139,38 @@ pub fn run(ctx: &Ctx, args: ImportIatiArgs) -> Result<(), Failure> {
     // slack lets one side go on while the other is on a large one. At most six files are in
     // memory at a time.
     let lang = ctx.lang;
+    let interrupted = interrupt_flag();
     std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel::<ReadFile>(4);
-        let (files, options) = (&files, &options);
+        let (files, options, interrupted) = (&files, &options, &interrupted);
         scope.spawn(move || {
             for path in files {
-                if sender.send(read_file(path, options, lang)).is_err() {
+                if interrupted.load(Ordering::Relaxed) || sender.send(read_file(path, options, lang)).is_err() {
                     break; // the writer stopped
                 }
             }
         });
         for (i, read) in receiver.iter().enumerate() {
+            if interrupted.load(Ordering::Relaxed) {
+                summary.stopped = Some(ctx.pick("interrumpida (Ctrl-C)", "interrupted (Ctrl-C)").to_owned());
+                break;
+            }
             progress.show(i, &files[i], summary.activities.iter().sum(), lang);
-            store_file(ctx, &mut store, read, options, &mut seen, &mut summary)?;
+            let file = read.file.clone();
+            match store_file(ctx, &mut store, read, options, &mut seen, &mut summary) {
+                Ok(Stored::Yes) => summary.stored.push(file),
+                Ok(Stored::No) => summary.not_stored.push(file),
+                Err(failure) => {
+                    summary.not_stored.push(file);
+                    summary.stopped = Some(failure.lines.join("; "));
+                    break;
+                }
+            }
         }
-        Ok::<(), Failure>(())
-    })?;
+    });
+    // Files never reached, when the import stopped early.
+    let reached = summary.stored.len() + summary.not_stored.len();
+    summary.not_stored.extend(files.iter().skip(reached).map(|p| p.display().to_string()));
     progress.show(
         files.len(),
         files.last().map_or(Path::new(""), |p| p.as_path()),
@@ -157,6 +181,23 @@ pub fn run(ctx: &Ctx, args: ImportIatiArgs) -> Result<(), Failure> {
     match args.format {
         SummaryFormat::Json => print(&serde_json::to_string_pretty(&summary_json(&summary)).unwrap_or_default()),
         SummaryFormat::Text => print_text(ctx, &summary, args.verbose),
+    }
+    if let Some(reason) = &summary.stopped {
+        let (stored, total) = (summary.stored.len(), summary.files);
+        return Err(Failure {
+            lines: vec![match ctx.lang {
+                Lang::Es => format!("la importación se detuvo: {reason}"),
+                Lang::En => format!("the import stopped: {reason}"),
+            }],
+            summary: Some(match ctx.lang {
+                Lang::Es => format!(
+                    "{stored} de {total} archivo(s) guardado(s) completos; de los demás no se guardó nada (listados arriba)"
+                ),
+                Lang::En => format!(
+                    "{stored} of {total} file(s) stored whole; nothing of the others was stored (listed above)"
+                ),
+            }),
+        });
     }
     if summary.errors.is_empty() {
         Ok(())
@@ -278,6 +319,27 @@ fn read_file(path: &Path, options: &ReadOptions, lang: Lang) -> ReadFile {
     out
 }
 
+/// Whether a file's transaction committed.
+enum Stored {
+    Yes,
+    No,
+}
+
+/// A flag raised by the first Ctrl-C (or SIGTERM): the import finishes the file it is storing,
+/// then stops and says which files were stored. A second signal ends the program at once —
+/// still safely: each file is one transaction.
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // If a handler cannot be installed, the signal keeps its default: the program ends,
+        // and the file being stored is rolled back by the database.
+        let _ = signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&flag));
+        let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
+    }
+    flag
+}
+
 /// Stores what was read of one file in one transaction, and accounts for it.
 fn store_file(
     ctx: &Ctx,
@@ -286,12 +348,12 @@ fn store_file(
     options: &ReadOptions,
     seen: &mut HashMap<String, (String, u32)>,
     summary: &mut Summary,
-) -> Result<(), Failure> {
+) -> Result<Stored, Failure> {
     let lang = ctx.lang;
     let file = read.file;
     if let Some(failed) = read.failed {
         summary.errors.push(failed);
-        return Ok(());
+        return Ok(Stored::No);
     }
     let path = read.path.as_path();
     let mut errors = read.refused;
@@ -366,7 +428,7 @@ fn store_file(
     summary.warnings.extend(read.warnings);
     summary.errors.extend(errors);
     summary.duplicates.extend(duplicates);
-    Ok(())
+    Ok(Stored::Yes)
 }
 
 /// The records to write for a file, organisations first (those not yet in the registry: the
@@ -415,6 +477,9 @@ fn summary_json(s: &Summary) -> Value {
         "files_imported": s.files_imported,
         "activities": {"new": s.activities[0], "updated": s.activities[1], "unchanged": s.activities[2]},
         "organisations_new": s.organisations_new,
+        "files_stored": s.stored,
+        "files_not_stored": s.not_stored,
+        "stopped": s.stopped,
         "warnings": s.warnings.iter().map(Note::json).collect::<Vec<_>>(),
         "duplicates": s.duplicates.iter().map(Note::json).collect::<Vec<_>>(),
         "errors": s.errors.iter().map(Note::json).collect::<Vec<_>>(),
@@ -457,5 +522,15 @@ fn print_text(ctx: &Ctx, s: &Summary, verbose: bool) {
     }
     for n in &s.errors {
         eprintln!("error: {}", n.render());
+    }
+    if s.stopped.is_some() {
+        print(ctx.pick("Archivos guardados:", "Files stored:"));
+        for f in &s.stored {
+            print(&format!("  {f}"));
+        }
+        print(ctx.pick("Archivos de los que no se guardó nada:", "Files of which nothing was stored:"));
+        for f in &s.not_stored {
+            print(&format!("  {f}"));
+        }
     }
 }
