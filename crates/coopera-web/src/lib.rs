@@ -36,10 +36,12 @@ mod locale;
 mod maps;
 pub mod registry;
 mod selection;
+mod server;
 mod state;
 mod views;
 
 pub use error::WebError;
+pub use server::Limits;
 pub use state::{AppState, Banner, Options, RequestLog, StartError};
 
 /// The largest request body accepted (forms are a few kilobytes).
@@ -106,6 +108,8 @@ pub fn app(state: AppState) -> Router {
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub addr: SocketAddr,
+    /// Bounds on connections (default: [`Limits::default`]).
+    pub limits: Limits,
 }
 
 /// Why the server could not run.
@@ -138,7 +142,7 @@ pub fn serve(options: &ServeOptions, state: AppState, ready: impl FnOnce(SocketA
             .await
             .map_err(|source| ServeError::Bind { addr: options.addr, source })?;
         ready(listener.local_addr()?);
-        axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+        server::run(listener, app(state), options.limits, shutdown_signal()).await;
         Ok(())
     })
 }

@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         })
     })?;
     let lang = ctx.lang;
-    coopera_web::serve(&ServeOptions { addr: args.addr }, state, |bound| {
+    coopera_web::serve(&ServeOptions { addr: args.addr, limits: Default::default() }, state, |bound| {
         let line = match lang {
             Lang::Es => format!("Coopera en http://{bound}/ (Ctrl-C para detener)"),
             Lang::En => format!("Coopera at http://{bound}/ (Ctrl-C to stop)"),
