@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
+use bytes::Bytes;
 use coopera_domain::Lang;
 use coopera_domain::code::CountryCode;
 use coopera_report::{InKindRates, LoadOptions, Query, Report, ReportError, Snapshot};
@@ -86,17 +87,54 @@ pub(crate) struct Views {
     pub snapshot: Snapshot,
     pub registry: Registry,
     reports: Mutex<HashMap<String, Arc<Report>>>,
+    pages: Mutex<Pages>,
 }
 
 /// How many reports are kept per view before the cache starts over.
 const REPORT_CACHE: usize = 1024;
+/// How many bytes of drawn pages are kept per view before that cache starts over.
+const PAGE_CACHE_BYTES: usize = 64 << 20;
+
+/// A page drawn once over a view, as HTML and gzip-compressed.
+#[derive(Debug)]
+pub(crate) struct Page {
+    pub html: Bytes,
+    pub gzip: Bytes,
+}
+
+#[derive(Debug, Default)]
+struct Pages {
+    by_key: HashMap<String, Arc<Page>>,
+    bytes: usize,
+}
 
 impl Views {
     fn load(store: &SqliteStore, options: &Options) -> Result<Views, StartError> {
         let load = LoadOptions { home_country: options.home_country, in_kind_rates: options.in_kind_rates.clone() };
         let snapshot = Snapshot::load(store, &load)?;
         let registry = Registry::load(store, options.home_country)?;
-        Ok(Views { snapshot, registry, reports: Mutex::new(HashMap::new()) })
+        Ok(Views { snapshot, registry, reports: Mutex::new(HashMap::new()), pages: Mutex::default() })
+    }
+
+    /// The page `key` names (its language and address), drawn by `draw` the first time it is
+    /// asked for over these views: between two writes, the same address in the same language
+    /// is the same page, so under load a page costs a lookup instead of a dozen reports, the
+    /// charts and the compression.
+    pub fn page(&self, key: &str, draw: impl FnOnce() -> Result<String, WebError>) -> Result<Arc<Page>, WebError> {
+        if let Some(p) = self.pages.lock().unwrap_or_else(PoisonError::into_inner).by_key.get(key) {
+            return Ok(Arc::clone(p));
+        }
+        let html = draw()?;
+        let gzip = gzip(html.as_bytes()).map_err(|e| WebError::internal(format!("gzip: {e}")))?;
+        let page = Arc::new(Page { html: Bytes::from(html), gzip: Bytes::from(gzip) });
+        let size = page.html.len().saturating_add(page.gzip.len()).saturating_add(key.len());
+        let mut pages = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
+        if pages.bytes.saturating_add(size) > PAGE_CACHE_BYTES {
+            *pages = Pages::default();
+        }
+        pages.bytes = pages.bytes.saturating_add(size);
+        pages.by_key.insert(key.to_owned(), Arc::clone(&page));
+        Ok(page)
     }
 
     /// Runs a report, or gives the one already run with the same query: the snapshot does not
@@ -114,6 +152,13 @@ impl Views {
         cache.insert(key, Arc::clone(&report));
         Ok(report)
     }
+}
+
+fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes)?;
+    encoder.finish()
 }
 
 /// What a write gave, and whether it changed the registry (the views are rebuilt only then).
@@ -278,5 +323,79 @@ impl AppState {
         })
         .await
         .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
+    }
+}
+
+/// How a client takes a response body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    Identity,
+    Gzip,
+}
+
+impl Encoding {
+    /// Gzip when the request's `Accept-Encoding` lists it without refusing it (`gzip;q=0`).
+    pub fn accepted(headers: &axum::http::HeaderMap) -> Encoding {
+        let gzip = headers.get_all(axum::http::header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(
+            |v| {
+                v.split(',').any(|item| {
+                    let mut parts = item.split(';').map(str::trim);
+                    let name = parts.next().unwrap_or("");
+                    let refused = parts.any(|p| {
+                        let q = p.split_once('=').filter(|(k, _)| k.trim().eq_ignore_ascii_case("q"));
+                        q.and_then(|(_, v)| v.trim().parse::<f32>().ok()) == Some(0.0)
+                    });
+                    (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+                })
+            },
+        );
+        if gzip { Encoding::Gzip } else { Encoding::Identity }
+    }
+}
+
+impl Page {
+    /// The page as an HTML response in `encoding` (already compressed, so the compression
+    /// layer leaves it as it is).
+    pub fn response(&self, encoding: Encoding) -> axum::response::Response {
+        use axum::http::{HeaderValue, header};
+        use axum::response::IntoResponse as _;
+        let body = match encoding {
+            Encoding::Gzip => self.gzip.clone(),
+            Encoding::Identity => self.html.clone(),
+        };
+        let mut response = body.into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        headers.append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        if encoding == Encoding::Gzip {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_taken_unless_refused() {
+        let check = |accept: Option<&str>, expected: Encoding| {
+            let mut headers = axum::http::HeaderMap::new();
+            if let Some(a) = accept {
+                headers.insert(axum::http::header::ACCEPT_ENCODING, a.parse().expect("header"));
+            }
+            assert_eq!(Encoding::accepted(&headers), expected, "{accept:?}");
+        };
+        check(None, Encoding::Identity);
+        check(Some("gzip, deflate, br"), Encoding::Gzip);
+        check(Some("br;q=1.0, GZIP;q=0.5"), Encoding::Gzip);
+        check(Some("gzip;q=0"), Encoding::Identity);
+        check(Some("gzip; q=0.0"), Encoding::Identity);
+        check(Some("gzip;q=0.000"), Encoding::Identity);
+        check(Some("gzip;q=0.001"), Encoding::Gzip);
+        check(Some("*"), Encoding::Gzip);
+        check(Some("deflate"), Encoding::Identity);
+        check(Some("identity"), Encoding::Identity);
     }
 }

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use coopera_domain::Lang;
 use coopera_domain::code::{CountryCode, MxStateCode, ThematicAreaCode};
 use coopera_domain::kinds::{Direction, Modality};
@@ -19,7 +20,7 @@ use crate::error::WebError;
 use crate::locale::{self, Ctx};
 use crate::maps::{self, Choropleth};
 use crate::selection::{MeasureChoice, Params, Selection, with_query};
-use crate::state::{AppState, Views};
+use crate::state::{AppState, Encoding, Views};
 use crate::views::{Card, Cell, ChartBlock, Chrome, DashboardPage, TableView, html};
 
 /// How a panel draws its report.
@@ -47,12 +48,20 @@ const MAX_BARS: usize = 12;
 pub(crate) async fn page(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: HeaderMap,
     Query(params): Query<Params>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let sel = Selection::parse(&params)?;
     let choice = MeasureChoice::parse(&params)?;
     let st = state.clone();
-    state.compute(move |views| html(&build(&st, &ctx, views, &sel, choice)?)).await
+    let encoding = Encoding::accepted(&headers);
+    state
+        .compute(move |views| {
+            let key = format!("dashboard {} {}", ctx.lang.code(), ctx.uri);
+            let page = views.page(&key, || Ok(html(&build(&st, &ctx, views, &sel, choice)?)?.0))?;
+            Ok(page.response(encoding))
+        })
+        .await
 }
 
 /// The query of a panel's report.
