@@ -20,8 +20,10 @@ fn shared_data(relative: &str) -> Option<PathBuf> {
     None
 }
 
+mod crash;
 mod demo;
 mod files;
+mod generated;
 mod import;
 mod reports;
 mod validate_export;
