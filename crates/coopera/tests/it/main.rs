@@ -20,6 +20,7 @@ fn shared_data(relative: &str) -> Option<PathBuf> {
     None
 }
 
+mod concurrent;
 mod crash;
 mod demo;
 mod files;
