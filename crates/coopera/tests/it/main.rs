@@ -25,6 +25,7 @@ mod crash;
 mod demo;
 mod files;
 mod generated;
+mod hostile;
 mod import;
 mod reports;
 mod validate_export;
