@@ -16,6 +16,7 @@ use tower::ServiceExt;
 mod api;
 mod downloads;
 mod forms;
+mod hostile;
 mod openapi;
 mod pages;
 

@@ -20,8 +20,12 @@ fn shared_data(relative: &str) -> Option<PathBuf> {
     None
 }
 
+mod concurrent;
+mod crash;
 mod demo;
 mod files;
+mod generated;
+mod hostile;
 mod import;
 mod reports;
 mod validate_export;

@@ -8,9 +8,9 @@ use std::time::Duration;
 use super::*;
 
 /// A running server; killed if the test fails before stopping it.
-struct Server {
-    child: Child,
-    addr: String,
+pub(super) struct Server {
+    pub(super) child: Child,
+    pub(super) addr: String,
     stdout: BufReader<std::process::ChildStdout>,
 }
 
@@ -21,7 +21,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(c: &Coopera, extra: &[&str]) -> Server {
+pub(super) fn serve(c: &Coopera, extra: &[&str]) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_coopera"));
     cmd.args(["serve", "--addr", "127.0.0.1:0"]).args(extra);
     cmd.env("COOPERA_DB", c.db()).env_remove("COOPERA_LANG").stdout(Stdio::piped()).stderr(Stdio::piped());
