@@ -23,6 +23,9 @@ pub enum WebError {
     Report(ReportError),
     #[error(transparent)]
     Store(StoreError),
+    /// A query string longer than any address the application makes.
+    #[error("the query string is {length} bytes long; at most {max} are accepted")]
+    QueryTooLong { length: usize, max: usize },
     /// A failure of the server itself; the text is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -50,6 +53,7 @@ impl WebError {
         match self {
             WebError::NotFound { .. } => StatusCode::NOT_FOUND,
             WebError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
+            WebError::QueryTooLong { .. } => StatusCode::URI_TOO_LONG,
             WebError::Report(ReportError::Store(_)) | WebError::Store(_) | WebError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -62,6 +66,7 @@ impl WebError {
         match self {
             WebError::NotFound { .. } => "not_found",
             WebError::InvalidParameter { .. } => "invalid_parameter",
+            WebError::QueryTooLong { .. } => "uri_too_long",
             WebError::Report(ReportError::UnknownValue { .. }) => "unknown_value",
             WebError::Report(ReportError::YearRange { .. } | ReportError::YearAsFilter) => "invalid_parameter",
             WebError::Report(ReportError::CatalogHasNoValue) => "invalid_parameter",
@@ -82,6 +87,10 @@ impl WebError {
             WebError::InvalidParameter { name, value, reason_es, reason_en } => match lang {
                 Lang::Es => format!("parámetro `{name}`: `{value}`: {reason_es}"),
                 Lang::En => format!("parameter `{name}`: `{value}`: {reason_en}"),
+            },
+            WebError::QueryTooLong { length, max } => match lang {
+                Lang::Es => format!("la dirección lleva {length} bytes de parámetros; se aceptan como máximo {max}"),
+                Lang::En => format!("the address carries {length} bytes of parameters; at most {max} are accepted"),
             },
             WebError::Report(e @ (ReportError::UnknownValue { .. } | ReportError::YearRange { .. })) => e.message(lang),
             WebError::Report(ReportError::YearAsFilter | ReportError::CatalogHasNoValue) => {
@@ -154,6 +163,7 @@ fn by_status(status: StatusCode) -> Pending {
             ("payload_too_large", "la solicitud es demasiado grande", "the request is too large")
         }
         StatusCode::REQUEST_TIMEOUT => ("timeout", "la solicitud tardó demasiado", "the request took too long"),
+        StatusCode::URI_TOO_LONG => ("uri_too_long", "la dirección es demasiado larga", "the address is too long"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             ("unsupported_media_type", "tipo de contenido no admitido", "content type not supported")
         }

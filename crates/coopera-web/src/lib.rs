@@ -83,6 +83,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(api::fallback)
         .with_state(state.clone());
     routes
+        .layer(axum::middleware::from_fn(http::check_query))
         .layer(axum::middleware::from_fn(error::render))
         .layer(axum::middleware::from_fn(locale::negotiate))
         .layer(axum::middleware::from_fn_with_state(state, http::log))
