@@ -229,6 +229,10 @@ struct Inner {
     pool: Pool,
     views: RwLock<Arc<Views>>,
     options: Options,
+    /// One permit per processor for the work of reading pages: fifty connections asking at
+    /// once queue here as cheap tasks instead of becoming fifty threads that share two
+    /// cores — and memory — while each takes fifty times longer.
+    workers: tokio::sync::Semaphore,
 }
 
 /// The application's shared state. Cloning it is cheap.
@@ -255,7 +259,9 @@ impl AppState {
     fn with(conns: Vec<SqliteStore>, options: Options) -> Result<AppState, StartError> {
         let views = Views::load(&conns[0], &options)?;
         let pool = Pool { conns: conns.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) };
-        Ok(AppState(Arc::new(Inner { pool, views: RwLock::new(Arc::new(views)), options })))
+        let workers = std::thread::available_parallelism().map_or(2, usize::from);
+        let workers = tokio::sync::Semaphore::new(workers);
+        Ok(AppState(Arc::new(Inner { pool, views: RwLock::new(Arc::new(views)), options, workers })))
     }
 
     pub fn options(&self) -> &Options {
@@ -273,6 +279,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&SqliteStore, &Views) -> Result<T, WebError> + Send + 'static,
     {
+        let _turn = self.turn().await?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let views = state.views();
@@ -281,6 +288,11 @@ impl AppState {
         })
         .await
         .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
+    }
+
+    /// Waits for a worker to be free (see `Inner::workers`).
+    async fn turn(&self) -> Result<tokio::sync::SemaphorePermit<'_>, WebError> {
+        self.0.workers.acquire().await.map_err(|e| WebError::internal(format!("workers closed: {e}")))
     }
 
     /// Runs `f` here, with a reading connection and the current views: only from a thread
@@ -297,6 +309,7 @@ impl AppState {
         T: Send + 'static,
         F: FnOnce(&Views) -> Result<T, WebError> + Send + 'static,
     {
+        let _turn = self.turn().await?;
         let views = self.views();
         tokio::task::spawn_blocking(move || f(&views))
             .await
