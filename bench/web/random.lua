@@ -1,6 +1,14 @@
 -- wrk script: every request asks for a different selection (year, direction, modality,
--- state), so the server's report cache rarely helps: the cost of computing a page.
-math.randomseed(os.time())
+-- state), so the server's caches rarely help: the cost of computing a page. Each wrk thread
+-- draws its own sequence (seeded by its number), so threads do not ask for the same pages.
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + (id or 0))
+end
 local directions = { "", "given", "received", "both" }
 local modalities = { "", "bilateral", "triangular", "regional", "multilateral" }
 request = function()

@@ -494,10 +494,8 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
             if w > 0 {
                 // Quantities are bounded where records are written; one stored before the bound
                 // existed saturates instead of stopping the report.
-                let part = quantity
-                    .checked_mul(Decimal::from(w))
-                    .and_then(|q| q.checked_div(Decimal::from(PPM)))
-                    .unwrap_or(Decimal::MAX);
+                // The weight in millionths is exactly w × 10^-6, at most one.
+                let part = quantity.checked_mul(Decimal::new(i64::from(w), 6)).unwrap_or(Decimal::MAX);
                 let sum = not_valued.entry(*unit).or_default();
                 *sum = sum.checked_add(part).unwrap_or(Decimal::MAX);
             }

@@ -1,0 +1,111 @@
+//! Values beyond every bound, as a database written before the bounds existed (or edited by
+//! hand) may hold: every report over them is made, none panics. The registry refuses such
+//! values today, so they are injected between the store and the snapshot.
+
+use coopera_domain::activity::Activity;
+use coopera_domain::catalog::{Capacity, Demand};
+use coopera_domain::organisation::Organisation;
+use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
+use coopera_store::{
+    ActivityFacts, ActivityFilter, ActivitySummary, Change, ExchangeRate, HistoryFilter, RatesSummary, Record,
+    ReportFacts, Result, Store, StoredActivity, WriteSummary,
+};
+
+use super::*;
+
+/// The fixture registry, whose facts come out with every amount and quantity at a decimal's
+/// largest value (or its negative).
+struct Extreme(SqliteStore);
+
+impl Store for Extreme {
+    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary> {
+        self.0.record(author, records)
+    }
+    fn organisation(&self, key: &str) -> Result<Option<Organisation>> {
+        self.0.organisation(key)
+    }
+    fn organisations(&self) -> Result<Vec<Organisation>> {
+        self.0.organisations()
+    }
+    fn activity(&self, key: &str) -> Result<Option<StoredActivity>> {
+        self.0.activity(key)
+    }
+    fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivitySummary>> {
+        self.0.activities(filter)
+    }
+    fn count_activities(&self, filter: &ActivityFilter) -> Result<u64> {
+        self.0.count_activities(filter)
+    }
+    fn activity_facts(&self, filter: &ActivityFilter) -> Result<Vec<ActivityFacts>> {
+        self.0.activity_facts(filter)
+    }
+    fn report_facts(&self, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()> {
+        self.0.report_facts(&mut |facts| {
+            let mut f = facts.clone();
+            for (i, t) in f.transactions.iter_mut().enumerate() {
+                t.amount = if i % 2 == 0 { Decimal::MAX } else { Decimal::MIN };
+            }
+            for b in &mut f.budgets {
+                b.amount = Decimal::MAX;
+            }
+            for k in &mut f.in_kind {
+                k.quantity = Decimal::MAX;
+                if let Some((value, _)) = &mut k.unit_value {
+                    *value = Decimal::MAX;
+                }
+            }
+            visit(&f);
+        })
+    }
+    fn record_rates(&mut self, rates: &[ExchangeRate]) -> Result<RatesSummary> {
+        self.0.record_rates(rates)
+    }
+    fn exchange_rates(&self) -> Result<Vec<ExchangeRate>> {
+        self.0.exchange_rates()
+    }
+    fn capacities(&self) -> Result<Vec<Capacity>> {
+        self.0.capacities()
+    }
+    fn demands(&self) -> Result<Vec<Demand>> {
+        self.0.demands()
+    }
+    fn actions(&self) -> Result<Vec<SubnationalAction>> {
+        self.0.actions()
+    }
+    fn agreements(&self) -> Result<Vec<Agreement>> {
+        self.0.agreements()
+    }
+    fn memberships(&self) -> Result<Vec<NetworkMembership>> {
+        self.0.memberships()
+    }
+    fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>> {
+        self.0.history(filter)
+    }
+    fn count_history(&self) -> Result<u64> {
+        self.0.count_history()
+    }
+}
+
+#[test]
+fn every_report_over_values_beyond_every_bound_is_made() {
+    let store = Extreme(fixture_store());
+    let in_kind = parse_in_kind_csv("unit,from,unit_value,currency\ntrips,2008-01-01,650,MXN\n", "t.csv")
+        .expect("in-kind rates");
+    let options = LoadOptions { in_kind_rates: InKindRates::new(in_kind), ..LoadOptions::default() };
+    let snap = Snapshot::load(&store, &options).expect("a snapshot of extreme values loads");
+    let currencies = [Currency::Usd, Currency::Mxn, Currency::Native(CurrencyCode::parse("MXN").expect("MXN"))];
+    for dimension in Dimension::ALL {
+        for measure in Measure::ALL {
+            for currency in currencies {
+                let mut q = query(*dimension, *measure);
+                q.currency = currency;
+                let report = coopera_report::run(&snap, &q);
+                assert!(report.is_ok(), "{dimension:?} {measure:?} {currency:?}: {report:?}");
+                if let Ok(r) = report {
+                    // Whatever saturated, the shares stay percentages.
+                    assert!(r.rows.iter().all(|row| row.share.abs() <= Decimal::ONE_HUNDRED), "{dimension:?}");
+                }
+            }
+        }
+    }
+}
