@@ -9,6 +9,9 @@
 # Each is measured at every number of connections in CONNECTIONS (default 10 and 50); a line
 # says how many requests timed out (wrk's 2 s) or did not answer 2xx — the target is none.
 #
+# With CHECK=1 (as .ci/run runs it, briefly) the script fails when any request timed out or
+# did not answer 2xx; the timings are printed, never judged.
+#
 #   bench/web/run.sh                  # N=100000 DURATION=15s CONNECTIONS="10 50" THREADS=2
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,6 +19,8 @@ N=${N:-100000}
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-10 50}
 THREADS=${THREADS:-2}
+CHECK=${CHECK:-0}
+failures=0
 
 command -v wrk >/dev/null || (apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; })
 cargo build --release --locked -p coopera --quiet
@@ -44,7 +49,7 @@ start() {
 run_wrk() {
   local out; out=$(wrk "$@")
   echo "$out" | grep -E "Requests/sec|Latency  |50%|90%|99%"
-  echo "$out" | grep -E "Socket errors|Non-2xx" || echo "    errors: none"
+  if echo "$out" | grep -E "Socket errors|Non-2xx"; then failures=$((failures + 1)); else echo "    errors: none"; fi
 }
 
 measure() {
@@ -67,6 +72,14 @@ save_edit() {
     --data "reporting_org=$3&instrument=project&cooperation_type=technical-scientific&modality=bilateral&status=2&participants[0].org=$3&participants[0].role=provider&save=1" \
     "$url/activities/$id/edit")
   echo "save through the form: HTTP $code in $(( ($(date +%s%N) - t0) / 1000000 )) ms (write, then views rebuilt)"
+  [ "$code" = 303 ] || failures=$((failures + 1))
+  # A refused save (no title, an unknown sector) must cost no rebuild of the views.
+  t0=$(date +%s%N)
+  code=$(curl -s -o /dev/null -w '%{http_code}' \
+    --data "title.es=&reporting_org=$3&instrument=project&cooperation_type=technical-scientific&modality=bilateral&status=2&participants[0].org=$3&participants[0].role=provider&sectors[0].code=99999&save=1" \
+    "$url/activities/$id/edit")
+  echo "refused save through the form: HTTP $code in $(( ($(date +%s%N) - t0) / 1000000 )) ms (nothing written, nothing rebuilt)"
+  [ "$code" = 422 ] || failures=$((failures + 1))
 }
 
 echo "== demo data"
@@ -84,3 +97,7 @@ first=$(curl -s "$url/api/v1/activities?per_page=1&sort=id" | grep -o '"id":"[^"
 org=$(curl -s "$url/api/v1/activities/$first" | grep -o '"reporting_org":"[^"]*"' | head -n1 | cut -d'"' -f4)
 save_edit "$first" "Actividad editada en la prueba de carga" "$org"
 echo "resident memory at the end: $(ps -o rss= -p "$pid" | awk '{printf "%.0f MB", $1/1024}')"
+if [ "$CHECK" = 1 ] && [ "$failures" -gt 0 ]; then
+  echo "bench/web: $failures measurement(s) had timeouts or non-2xx answers"
+  exit 1
+fi
