@@ -84,6 +84,10 @@ impl StartError {
 /// the list index, and the reports already computed over them.
 #[derive(Debug)]
 pub(crate) struct Views {
+    /// Which build of the views this is: the server's start time and a count of rebuilds, so
+    /// that no two builds — even across restarts — share it. It names the data a page shows
+    /// (its `ETag`).
+    pub version: String,
     pub snapshot: Snapshot,
     pub registry: Registry,
     reports: Mutex<HashMap<String, Arc<Report>>>,
@@ -109,11 +113,11 @@ struct Pages {
 }
 
 impl Views {
-    fn load(store: &SqliteStore, options: &Options) -> Result<Views, StartError> {
+    fn load(store: &SqliteStore, options: &Options, version: String) -> Result<Views, StartError> {
         let load = LoadOptions { home_country: options.home_country, in_kind_rates: options.in_kind_rates.clone() };
         let snapshot = Snapshot::load(store, &load)?;
         let registry = Registry::load(store, options.home_country)?;
-        Ok(Views { snapshot, registry, reports: Mutex::new(HashMap::new()), pages: Mutex::default() })
+        Ok(Views { version, snapshot, registry, reports: Mutex::new(HashMap::new()), pages: Mutex::default() })
     }
 
     /// The page `key` names (its language and address), drawn by `draw` the first time it is
@@ -257,7 +261,10 @@ impl AppState {
     }
 
     fn with(conns: Vec<SqliteStore>, options: Options) -> Result<AppState, StartError> {
-        let views = Views::load(&conns[0], &options)?;
+        let started = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        let views = Views::load(&conns[0], &options, format!("{started:x}-0"))?;
         let pool = Pool { conns: conns.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) };
         let workers = std::thread::available_parallelism().map_or(2, usize::from);
         let workers = tokio::sync::Semaphore::new(workers);
@@ -329,7 +336,12 @@ impl AppState {
             let mut store = state.0.pool.writer();
             let out = f(&mut store)?;
             if out.changed {
-                let views = Views::load(&store, &state.0.options).map_err(|e| match e {
+                let current = state.views().version.clone();
+                let version = match current.rsplit_once('-') {
+                    Some((start, n)) => format!("{start}-{}", n.parse::<u64>().unwrap_or(0).saturating_add(1)),
+                    None => format!("{current}-1"),
+                };
+                let views = Views::load(&store, &state.0.options, version).map_err(|e| match e {
                     StartError::Store(e) => WebError::Store(e),
                     StartError::Report(e) => WebError::Report(e),
                 })?;

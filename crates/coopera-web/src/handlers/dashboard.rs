@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse as _, Response};
 use coopera_domain::Lang;
 use coopera_domain::code::{CountryCode, MxStateCode, ThematicAreaCode};
 use coopera_domain::kinds::{Direction, Modality};
@@ -55,13 +55,38 @@ pub(crate) async fn page(
     let choice = MeasureChoice::parse(&params)?;
     let st = state.clone();
     let encoding = Encoding::accepted(&headers);
+    // The page of an address depends on the language and the data only: a browser that has
+    // this version is told so without a body.
+    let tag = format!("W/\"{}-{}\"", state.views().version, ctx.lang.code());
+    if not_modified(&headers, &tag) {
+        return Ok(etagged(StatusCode::NOT_MODIFIED.into_response(), &tag));
+    }
     state
         .compute(move |views| {
             let key = format!("dashboard {} {}", ctx.lang.code(), ctx.uri);
             let page = views.page(&key, || Ok(html(&build(&st, &ctx, views, &sel, choice)?)?.0))?;
-            Ok(page.response(encoding))
+            let tag = format!("W/\"{}-{}\"", views.version, ctx.lang.code());
+            Ok(etagged(page.response(encoding), &tag))
         })
         .await
+}
+
+/// Whether the request's `If-None-Match` names `tag`.
+fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
+}
+
+/// `response` with its `ETag`, to be checked again before reuse (`no-cache`).
+fn etagged(mut response: Response, tag: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(tag) {
+        response.headers_mut().insert(header::ETAG, v);
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
+    response
 }
 
 /// The query of a panel's report.

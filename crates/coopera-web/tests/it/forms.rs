@@ -248,3 +248,40 @@ async fn organisations_are_created_and_checked() {
     let edit = get(&app, "/organisations/gob-campeche-prueba/edit").await.ok().text();
     assert!(edit.contains("value=\"Gobierno del Estado de Campeche (prueba)\""));
 }
+
+/// The dashboard's version of the data (its `ETag`), which changes only when the views are
+/// rebuilt.
+async fn data_version(app: &Router) -> String {
+    let r = get(app, "/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    r.headers.get(header::ETAG).and_then(|v| v.to_str().ok()).expect("the dashboard has an ETag").to_owned()
+}
+
+#[tokio::test]
+async fn only_a_write_that_changes_the_registry_rebuilds_the_views() {
+    let app = app();
+    let id = "MX-AMEXCID-2015-0903";
+    let before = data_version(&app).await;
+    // Refused by the domain, by the store (an unknown organisation), and a duplicate key.
+    for wrong in [
+        with(activity(id), &[("title.es", ""), ("title.en", ""), ("sectors[0].code", "99999")]),
+        with(activity(id), &[("participants[0].org", "no-such-org")]),
+        with(activity("MX-AMEXCID-2010-0001"), &[]),
+    ] {
+        let r = post(&app, "/activities/new", &wrong).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(data_version(&app).await, before, "a refused write rebuilt the views");
+    }
+    let r = post(&app, "/activities/new", &activity(id)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let saved = data_version(&app).await;
+    assert_ne!(saved, before, "a saved activity shows at once");
+    // Saving the same activity unchanged writes nothing and rebuilds nothing.
+    let r = post(&app, &format!("/activities/{id}/edit"), &activity(id)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(data_version(&app).await, saved, "an identical save rebuilt the views");
+    // A browser holding the current page is told so without a body.
+    let r = get_with(&app, "/", &[(header::IF_NONE_MATCH, &saved)]).await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    assert!(r.bytes.is_empty());
+}
