@@ -449,10 +449,12 @@ impl Activity {
                 problems.add(format!("in_kind[{i}].quantity"), Some(&k.quantity.to_string()), Rule::Negative);
             }
             // The value (quantity × unit value) keeps the bound of every number.
-            if k.unit_value.is_some()
-                && k.value().is_none_or(|v| crate::limits::check_number(v.amount).is_err())
-            {
-                problems.add(format!("in_kind[{i}].quantity"), Some(&k.quantity.to_string()), crate::limits::out_of_bounds());
+            if k.unit_value.is_some() && k.value().is_none_or(|v| crate::limits::check_number(v.amount).is_err()) {
+                problems.add(
+                    format!("in_kind[{i}].quantity"),
+                    Some(&k.quantity.to_string()),
+                    crate::limits::out_of_bounds(),
+                );
             }
         }
         for (r, result) in parts.results.iter().enumerate() {

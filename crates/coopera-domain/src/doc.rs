@@ -1709,10 +1709,10 @@ mod tests {
         };
         let bounds = crate::limits::out_of_bounds();
         check(&|d| d.in_kind[0].quantity = NumberDoc::Text("1e26".into()), &[("in_kind[0].quantity", bounds.clone())]);
-        check(&|d| d.transactions[0].amount = NumberDoc::Text("-1000000000000000.01".into()), &[(
-            "transactions[0].amount",
-            bounds.clone(),
-        )]);
+        check(
+            &|d| d.transactions[0].amount = NumberDoc::Text("-1000000000000000.01".into()),
+            &[("transactions[0].amount", bounds.clone())],
+        );
         // Each factor within the bound, the product beyond it.
         check(
             &|d| {
@@ -1721,10 +1721,10 @@ mod tests {
             },
             &[("in_kind[0].quantity", bounds.clone())],
         );
-        check(&|d| d.title = TextDoc::Plain("Curso\u{FFFE}".into()), &[(
-            "title",
-            Rule::ForbiddenCharacter { code_point: 0xFFFE, position: 6 },
-        )]);
+        check(
+            &|d| d.title = TextDoc::Plain("Curso\u{FFFE}".into()),
+            &[("title", Rule::ForbiddenCharacter { code_point: 0xFFFE, position: 6 })],
+        );
         check(
             &|d| {
                 d.title = TextDoc::Langs([("en".to_owned(), "\u{FFFF}".to_owned())].into());

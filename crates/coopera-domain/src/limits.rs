@@ -477,7 +477,8 @@ mod tests {
             ],
             count: 3,
         };
-        let found: Vec<(String, Rule)> = check_characters(&doc).iter().map(|p| (p.path.clone(), p.rule.clone())).collect();
+        let found: Vec<(String, Rule)> =
+            check_characters(&doc).iter().map(|p| (p.path.clone(), p.rule.clone())).collect();
         assert_eq!(
             found,
             vec![

@@ -156,10 +156,7 @@ impl Report {
             in_kind: sum(rows.iter().filter_map(|r| r.split).map(|s| s.in_kind)),
         });
         rows.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.key.cmp(&b.key)));
-        let exact: Vec<Decimal> = rows
-            .iter()
-            .map(|r| share(r.value, total))
-            .collect();
+        let exact: Vec<Decimal> = rows.iter().map(|r| share(r.value, total)).collect();
         for (r, s) in rows.iter_mut().zip(&exact) {
             r.share = s.round_dp(4).normalize();
         }

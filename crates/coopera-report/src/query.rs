@@ -158,7 +158,11 @@ pub(crate) fn universe_len(snap: &Snapshot, dim: Dimension) -> usize {
         Dimension::Scheme => SCHEMES.len(),
         Dimension::Agenda => CrossBorderDimension::ALL.len(),
         Dimension::Year => {
-            if snap.year_min == NO_YEAR { 0 } else { year_row(snap, snap.year_max).saturating_add(1) }
+            if snap.year_min == NO_YEAR {
+                0
+            } else {
+                year_row(snap, snap.year_max).saturating_add(1)
+            }
         }
     }
 }
@@ -186,9 +190,9 @@ pub(crate) fn row_info(snap: &Snapshot, dim: Dimension, row: usize) -> (String, 
     match dim {
         Dimension::ThematicArea => code(&THEMATIC_AREA.codes[row]),
         Dimension::DacCategory => code(&SECTOR_CATEGORY.codes[row]),
-        Dimension::DacCode => {
-            code(SECTOR.codes.get(row).unwrap_or_else(|| &SECTOR_CATEGORY.codes[row.saturating_sub(SECTOR.codes.len())]))
-        }
+        Dimension::DacCode => code(
+            SECTOR.codes.get(row).unwrap_or_else(|| &SECTOR_CATEGORY.codes[row.saturating_sub(SECTOR.codes.len())]),
+        ),
         Dimension::SdgGoal => code(&UNSDG_GOALS.codes[row]),
         Dimension::Country => {
             code(COUNTRY.codes.get(row).unwrap_or_else(|| &REGION.codes[row.saturating_sub(COUNTRY.codes.len())]))

@@ -67,7 +67,9 @@ impl RateTable {
             }
             if p.end >= on {
                 let shorter = containing.is_none_or(|c| {
-                    let days = |q: &Period| i64::from(q.end.to_julian_day()).saturating_sub(i64::from(q.start.to_julian_day()));
+                    let days = |q: &Period| {
+                        i64::from(q.end.to_julian_day()).saturating_sub(i64::from(q.start.to_julian_day()))
+                    };
                     let (len, best) = (days(p), days(c));
                     len < best || (len == best && p.start > c.start)
                 });

@@ -112,13 +112,13 @@ fn split_ppm(weights: impl Iterator<Item = Decimal>, total: Decimal) -> Vec<u32>
         .map(|w| {
             // Weights are percentages or other bounded shares; a product that does not fit
             // counts as nothing rather than stopping the load.
-            let exact = w
-                .max(Decimal::ZERO)
-                .checked_mul(million)
-                .and_then(|x| x.checked_div(total))
-                .unwrap_or(Decimal::ZERO);
+            let exact =
+                w.max(Decimal::ZERO).checked_mul(million).and_then(|x| x.checked_div(total)).unwrap_or(Decimal::ZERO);
             let floor = exact.floor();
-            (rust_decimal::prelude::ToPrimitive::to_u32(&floor).unwrap_or(0), exact.checked_sub(floor).unwrap_or(Decimal::ZERO))
+            (
+                rust_decimal::prelude::ToPrimitive::to_u32(&floor).unwrap_or(0),
+                exact.checked_sub(floor).unwrap_or(Decimal::ZERO),
+            )
         })
         .collect();
     let given = parts.iter().fold(0u32, |sum, p| sum.saturating_add(p.0));

@@ -121,7 +121,11 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
     let n = report.rows.len() as u32;
     let total_row = first.saturating_add(n);
     let sum = |col: char, result: Decimal| {
-        let formula = if n == 0 { "=0".to_owned() } else { format!("=SUM({col}{}:{col}{})", first.saturating_add(1), first.saturating_add(n)) };
+        let formula = if n == 0 {
+            "=0".to_owned()
+        } else {
+            format!("=SUM({col}{}:{col}{})", first.saturating_add(1), first.saturating_add(n))
+        };
         Formula::new(formula).set_result(result.to_string())
     };
     ws.write_string_with_format(total_row, 0, "", &total_text)?;

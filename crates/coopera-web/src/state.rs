@@ -8,9 +8,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use bytes::Bytes;
 use coopera_domain::Lang;
+use coopera_domain::Problem;
 use coopera_domain::code::CountryCode;
 use coopera_report::{InKindRates, LoadOptions, Query, Report, ReportError, Snapshot};
-use coopera_domain::Problem;
 use coopera_store::{Outcome, SqliteStore, StoreError, StoreOptions, WriteSummary};
 
 use crate::error::WebError;
@@ -261,9 +261,7 @@ impl AppState {
     }
 
     fn with(conns: Vec<SqliteStore>, options: Options) -> Result<AppState, StartError> {
-        let started = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis());
+        let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
         let views = Views::load(&conns[0], &options, format!("{started:x}-0"))?;
         let pool = Pool { conns: conns.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) };
         let workers = std::thread::available_parallelism().map_or(2, usize::from);
@@ -364,8 +362,8 @@ pub(crate) enum Encoding {
 impl Encoding {
     /// Gzip when the request's `Accept-Encoding` lists it without refusing it (`gzip;q=0`).
     pub fn accepted(headers: &axum::http::HeaderMap) -> Encoding {
-        let gzip = headers.get_all(axum::http::header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(
-            |v| {
+        let gzip =
+            headers.get_all(axum::http::header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).any(|v| {
                 v.split(',').any(|item| {
                     let mut parts = item.split(';').map(str::trim);
                     let name = parts.next().unwrap_or("");
@@ -375,8 +373,7 @@ impl Encoding {
                     });
                     (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
                 })
-            },
-        );
+            });
         if gzip { Encoding::Gzip } else { Encoding::Identity }
     }
 }

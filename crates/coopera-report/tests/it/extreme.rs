@@ -2,7 +2,6 @@
 //! hand) may hold: every report over them is made, none panics. The registry refuses such
 //! values today, so they are injected between the store and the snapshot.
 
-use coopera_domain::activity::Activity;
 use coopera_domain::catalog::{Capacity, Demand};
 use coopera_domain::organisation::Organisation;
 use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
@@ -89,8 +88,8 @@ impl Store for Extreme {
 #[test]
 fn every_report_over_values_beyond_every_bound_is_made() {
     let store = Extreme(fixture_store());
-    let in_kind = parse_in_kind_csv("unit,from,unit_value,currency\ntrips,2008-01-01,650,MXN\n", "t.csv")
-        .expect("in-kind rates");
+    let in_kind =
+        parse_in_kind_csv("unit,from,unit_value,currency\ntrips,2008-01-01,650,MXN\n", "t.csv").expect("in-kind rates");
     let options = LoadOptions { in_kind_rates: InKindRates::new(in_kind), ..LoadOptions::default() };
     let snap = Snapshot::load(&store, &options).expect("a snapshot of extreme values loads");
     let currencies = [Currency::Usd, Currency::Mxn, Currency::Native(CurrencyCode::parse("MXN").expect("MXN"))];

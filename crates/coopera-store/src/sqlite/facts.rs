@@ -90,7 +90,9 @@ fn decimal(s: &str) -> std::result::Result<Decimal, String> {
 fn date(s: &str) -> std::result::Result<Date, String> {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |n, d| d.is_ascii_digit().then(|| n.saturating_mul(10).saturating_add(u32::from(d.saturating_sub(b'0')))))
+        b.get(r)?.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n.saturating_mul(10).saturating_add(u32::from(d.saturating_sub(b'0'))))
+        })
     };
     let parsed = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
         .then(|| {

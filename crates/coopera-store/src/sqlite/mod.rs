@@ -359,7 +359,11 @@ fn write_activity_row(tx: &Transaction<'_>, id: Option<i64>, a: &Activity, deriv
         Some(id) => {
             let sets: Vec<String> =
                 ACTIVITY_COLUMNS.iter().zip(1..).map(|(c, i): (_, usize)| format!("{c} = ?{i}")).collect();
-            let sql = format!("UPDATE activity SET {} WHERE id = ?{}", sets.join(", "), ACTIVITY_COLUMNS.len().saturating_add(1));
+            let sql = format!(
+                "UPDATE activity SET {} WHERE id = ?{}",
+                sets.join(", "),
+                ACTIVITY_COLUMNS.len().saturating_add(1)
+            );
             values.push(id.into());
             tx.prepare_cached(&sql).and_then(|mut s| s.execute(params_from_iter(values))).map_err(db)?;
             id

@@ -616,8 +616,11 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
     let sectors = (0..n)
         .map(|i| {
             let v = values.sectors.get(i).cloned().unwrap_or_default();
-            let mut code =
-                b.field(&format!("sectors[{i}].code"), &format!("{} {}", l("Sector CAD", "DAC sector"), i.saturating_add(1)), &v[0]);
+            let mut code = b.field(
+                &format!("sectors[{i}].code"),
+                &format!("{} {}", l("Sector CAD", "DAC sector"), i.saturating_add(1)),
+                &v[0],
+            );
             code.list = Some("dl-sector");
             let mut percentage = b.field(&format!("sectors[{i}].percentage"), l("Porcentaje", "Percentage"), &v[1]);
             percentage.extra = Some(PCT);
@@ -630,8 +633,11 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
     let countries = (0..n)
         .map(|i| {
             let v = values.countries.get(i).cloned().unwrap_or_default();
-            let mut code =
-                b.field(&format!("countries[{i}].code"), &format!("{} {}", l("País", "Country"), i.saturating_add(1)), &v[0]);
+            let mut code = b.field(
+                &format!("countries[{i}].code"),
+                &format!("{} {}", l("País", "Country"), i.saturating_add(1)),
+                &v[0],
+            );
             code.list = Some("dl-country");
             let mut percentage = b.field(&format!("countries[{i}].percentage"), l("Porcentaje", "Percentage"), &v[1]);
             percentage.extra = Some(PCT);

@@ -193,9 +193,9 @@ pub fn run(ctx: &Ctx, args: ImportIatiArgs) -> Result<(), Failure> {
                 Lang::Es => format!(
                     "{stored} de {total} archivo(s) guardado(s) completos; de los demás no se guardó nada (listados arriba)"
                 ),
-                Lang::En => format!(
-                    "{stored} of {total} file(s) stored whole; nothing of the others was stored (listed above)"
-                ),
+                Lang::En => {
+                    format!("{stored} of {total} file(s) stored whole; nothing of the others was stored (listed above)")
+                }
             }),
         });
     }
