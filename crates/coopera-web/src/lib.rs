@@ -139,13 +139,23 @@ impl ServeError {
 /// Runs the application on `options.addr` until Ctrl-C or SIGTERM, then finishes the requests
 /// in flight. `ready` is called with the address actually bound (port 0 picks a free one).
 pub fn serve(options: &ServeOptions, state: AppState, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+    serve_until(options, state, ready, shutdown_signal())
+}
+
+/// [`serve`], stopping when `stop` resolves instead of on a signal (a test's own switch).
+pub fn serve_until(
+    options: &ServeOptions,
+    state: AppState,
+    ready: impl FnOnce(SocketAddr),
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), ServeError> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(options.addr)
             .await
             .map_err(|source| ServeError::Bind { addr: options.addr, source })?;
         ready(listener.local_addr()?);
-        server::run(listener, app(state), options.limits, shutdown_signal()).await;
+        server::run(listener, app(state), options.limits, stop).await;
         Ok(())
     })
 }

@@ -19,6 +19,7 @@ mod forms;
 mod hostile;
 mod openapi;
 mod pages;
+mod server;
 
 /// Every record of the demo files, checked into domain records (parsed once).
 fn demo_records() -> Vec<Record> {
