@@ -23,6 +23,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+mod address;
 mod assets;
 mod charts;
 mod downloads;
@@ -46,8 +47,8 @@ const BODY_LIMIT: usize = 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The whole application: one route table, with the layers every response goes through
-/// (language, errors in HTML or JSON, request log, compression, timeouts, body limit,
-/// security headers).
+/// (address check, language, errors in HTML or JSON, request log, compression, timeouts,
+/// body limit, security headers).
 pub fn app(state: AppState) -> Router {
     use handlers::*;
     let routes = Router::new()
@@ -78,12 +79,14 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/reports/{name}", get(reports::api_show))
         .fallback(api::fallback)
         .with_state(state.clone());
+    // Inside the error renderer, so a timeout is answered as an error like any other.
     routes
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(axum::middleware::from_fn(address::check))
         .layer(axum::middleware::from_fn(error::render))
         .layer(axum::middleware::from_fn(locale::negotiate))
         .layer(axum::middleware::from_fn_with_state(state, http::log))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
