@@ -19,13 +19,16 @@ pub enum WebError {
     /// A query parameter with a value that is not allowed.
     #[error("parameter `{name}`: `{value}`: {reason_en}")]
     InvalidParameter { name: String, value: String, reason_es: String, reason_en: String },
+    /// A request that cannot be read at all (a query string that is not well formed).
+    #[error("malformed request: {reason_en}")]
+    Malformed { reason_es: String, reason_en: String },
+    /// A query string longer than the server reads.
+    #[error("the address is longer than {limit} bytes")]
+    UriTooLong { limit: usize },
     #[error(transparent)]
     Report(ReportError),
     #[error(transparent)]
     Store(StoreError),
-    /// A query string longer than any address the application makes.
-    #[error("the query string is {length} bytes long; at most {max} are accepted")]
-    QueryTooLong { length: usize, max: usize },
     /// A failure of the server itself; the text is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -37,23 +40,29 @@ impl WebError {
     }
 
     pub fn not_found(kind: &'static str, key: &str) -> WebError {
-        WebError::NotFound { kind, key: key.to_owned() }
+        WebError::NotFound { kind, key: shorten(key) }
     }
 
+    /// A parameter with a value that is not allowed. The value is quoted in the message
+    /// shortened, since it can be as long as the address.
     pub fn invalid(name: &str, value: &str, reason_es: impl Into<String>, reason_en: impl Into<String>) -> WebError {
         WebError::InvalidParameter {
-            name: name.to_owned(),
-            value: value.to_owned(),
+            name: shorten(name),
+            value: shorten(value),
             reason_es: reason_es.into(),
             reason_en: reason_en.into(),
         }
     }
 
+    pub fn malformed(reason_es: impl Into<String>, reason_en: impl Into<String>) -> WebError {
+        WebError::Malformed { reason_es: reason_es.into(), reason_en: reason_en.into() }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound { .. } => StatusCode::NOT_FOUND,
-            WebError::InvalidParameter { .. } => StatusCode::BAD_REQUEST,
-            WebError::QueryTooLong { .. } => StatusCode::URI_TOO_LONG,
+            WebError::InvalidParameter { .. } | WebError::Malformed { .. } => StatusCode::BAD_REQUEST,
+            WebError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
             WebError::Report(ReportError::Store(_)) | WebError::Store(_) | WebError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -66,7 +75,8 @@ impl WebError {
         match self {
             WebError::NotFound { .. } => "not_found",
             WebError::InvalidParameter { .. } => "invalid_parameter",
-            WebError::QueryTooLong { .. } => "uri_too_long",
+            WebError::Malformed { .. } => "bad_request",
+            WebError::UriTooLong { .. } => "uri_too_long",
             WebError::Report(ReportError::UnknownValue { .. }) => "unknown_value",
             WebError::Report(ReportError::YearRange { .. } | ReportError::YearAsFilter) => "invalid_parameter",
             WebError::Report(ReportError::CatalogHasNoValue) => "invalid_parameter",
@@ -88,9 +98,13 @@ impl WebError {
                 Lang::Es => format!("parámetro `{name}`: `{value}`: {reason_es}"),
                 Lang::En => format!("parameter `{name}`: `{value}`: {reason_en}"),
             },
-            WebError::QueryTooLong { length, max } => match lang {
-                Lang::Es => format!("la dirección lleva {length} bytes de parámetros; se aceptan como máximo {max}"),
-                Lang::En => format!("the address carries {length} bytes of parameters; at most {max} are accepted"),
+            WebError::Malformed { reason_es, reason_en } => match lang {
+                Lang::Es => format!("solicitud mal formada: {reason_es}"),
+                Lang::En => format!("malformed request: {reason_en}"),
+            },
+            WebError::UriTooLong { limit } => match lang {
+                Lang::Es => format!("la dirección pasa de {limit} bytes"),
+                Lang::En => format!("the address is longer than {limit} bytes"),
             },
             WebError::Report(e @ (ReportError::UnknownValue { .. } | ReportError::YearRange { .. })) => e.message(lang),
             WebError::Report(ReportError::YearAsFilter | ReportError::CatalogHasNoValue) => {
@@ -103,6 +117,15 @@ impl WebError {
                 )
                 .to_owned(),
         }
+    }
+}
+
+/// At most [`SHORT`] characters of `s`, with `…` when cut.
+fn shorten(s: &str) -> String {
+    const SHORT: usize = 80;
+    match s.char_indices().nth(SHORT) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_owned(),
     }
 }
 
@@ -173,6 +196,11 @@ fn by_status(status: StatusCode) -> Pending {
     Pending { code, message_es: es.to_owned(), message_en: en.to_owned() }
 }
 
+/// Whether `path` is the API's, where errors are JSON.
+pub(crate) fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
 /// Renders error responses: those of [`WebError`], and the plain-text ones axum and the
 /// layers produce. Complete pages (a form shown again with its problems) pass untouched.
 pub(crate) async fn render(req: Request, next: Next) -> Response {
@@ -191,7 +219,7 @@ pub(crate) async fn render(req: Request, next: Next) -> Response {
         None => return response,
     };
     let message = lang.pick(&pending.message_es, &pending.message_en).to_owned();
-    let mut out = if path == "/api" || path.starts_with("/api/") {
+    let mut out = if is_api(&path) {
         let body = serde_json::json!({ "error": { "code": pending.code, "message": message } });
         (status, axum::Json(body)).into_response()
     } else {

@@ -25,6 +25,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+mod address;
 mod assets;
 mod charts;
 mod downloads;
@@ -50,8 +51,8 @@ const BODY_LIMIT: usize = 1024 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The whole application: one route table, with the layers every response goes through
-/// (language, errors in HTML or JSON, request log, compression, timeouts, body limit,
-/// security headers).
+/// (address check, language, errors in HTML or JSON, request log, compression, timeouts,
+/// body limit, security headers).
 pub fn app(state: AppState) -> Router {
     use handlers::*;
     let routes = Router::new()
@@ -82,13 +83,14 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/reports/{name}", get(reports::api_show))
         .fallback(api::fallback)
         .with_state(state.clone());
+    // Inside the error renderer, so a timeout is answered as an error like any other.
     routes
-        .layer(axum::middleware::from_fn(http::check_query))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(axum::middleware::from_fn(address::check))
         .layer(axum::middleware::from_fn(error::render))
         .layer(axum::middleware::from_fn(locale::negotiate))
         .layer(axum::middleware::from_fn_with_state(state, http::log))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         // The fastest level: pages compress about sixfold either way, and at the default
         // level compressing cost more than drawing them.
         .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Fastest))

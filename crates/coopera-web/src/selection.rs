@@ -33,8 +33,30 @@ pub(crate) struct Params {
     pub top: Option<String>,
 }
 
+/// A value that was set. Codes and numbers are read as sent (`2012 ` is not a year); only
+/// the free-text fields, `q` and `org`, are trimmed.
 fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().filter(|s| !s.is_empty())
+}
+
+fn given_text(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The domain's parsers forgive case, padding and `7` for `07`; the URL's contract (and the
+/// API's document) lists the codes exactly, so another spelling is answered with the one to
+/// write rather than read as a guess.
+fn exactly(name: &str, value: &str, canonical: &[&str]) -> Result<(), WebError> {
+    if canonical.contains(&value) {
+        return Ok(());
+    }
+    let quoted: Vec<String> = canonical.iter().map(|c| format!("`{c}`")).collect();
+    Err(WebError::invalid(
+        name,
+        value,
+        format!("escriba {}", quoted.join(" o ")),
+        format!("write {}", quoted.join(" or ")),
+    ))
 }
 
 /// Which activities: every field that is set must hold.
@@ -71,6 +93,18 @@ fn problem_reason(p: &coopera_domain::Problem) -> (String, String) {
     (p.rule_message(coopera_domain::Lang::Es), p.rule_message(coopera_domain::Lang::En))
 }
 
+/// An ISO 3166-1 alpha-2 country code, upper case as the codelist writes it (a lower-case
+/// code is answered with the upper-case one to write).
+fn country(name: &str, value: Option<&str>) -> Result<Option<CountryCode>, WebError> {
+    let Some(c) = value else { return Ok(None) };
+    let code = CountryCode::parse(&c.to_ascii_uppercase()).map_err(|e| {
+        let (es, en) = problem_reason(&e);
+        WebError::invalid(name, c, es, en)
+    })?;
+    exactly(name, c, &[code.as_str()])?;
+    Ok(Some(code))
+}
+
 impl Selection {
     pub fn parse(p: &Params) -> Result<Selection, WebError> {
         let mut s = Selection::default();
@@ -81,43 +115,42 @@ impl Selection {
             s.year = Some(year);
         }
         if let Some(d) = given(&p.direction) {
-            s.direction = Some(Direction::parse(d).map_err(|e| {
+            let direction = Direction::parse(d).map_err(|e| {
                 let (es, en) = problem_reason(&e);
                 WebError::invalid("direction", d, es, en)
-            })?);
+            })?;
+            exactly("direction", d, &[direction.code()])?;
+            s.direction = Some(direction);
         }
         if let Some(m) = given(&p.modality) {
-            s.modality = Some(Modality::parse(m).map_err(|e| {
+            let modality = Modality::parse(m).map_err(|e| {
                 let (es, en) = problem_reason(&e);
                 WebError::invalid("modality", m, es, en)
-            })?);
+            })?;
+            exactly("modality", m, &[modality.code()])?;
+            s.modality = Some(modality);
         }
         if let Some(g) = given(&p.sector_group) {
-            s.sector_group = Some(ThematicAreaCode::parse(g).map_err(|e| {
+            let group = ThematicAreaCode::parse(g).map_err(|e| {
                 let (es, en) = problem_reason(&e);
                 WebError::invalid("sector_group", g, es, en)
-            })?);
+            })?;
+            exactly("sector_group", g, &[group.as_str()])?;
+            s.sector_group = Some(group);
         }
         if let Some(st) = given(&p.state) {
-            s.state = Some(MxStateCode::parse_any(st).map_err(|e| {
+            let state = MxStateCode::parse_any(st).map_err(|e| {
                 let (es, en) = problem_reason(&e);
                 WebError::invalid("state", st, es, en)
-            })?);
+            })?;
+            let iso = coopera_domain::codelists::mx_state_iso(state.as_str()).unwrap_or_default();
+            exactly("state", st, &[state.as_str(), iso])?;
+            s.state = Some(state);
         }
-        if let Some(c) = given(&p.country) {
-            s.country = Some(CountryCode::parse(&c.to_ascii_uppercase()).map_err(|e| {
-                let (es, en) = problem_reason(&e);
-                WebError::invalid("country", c, es, en)
-            })?);
-        }
-        if let Some(c) = given(&p.partner_country) {
-            s.partner_country = Some(CountryCode::parse(&c.to_ascii_uppercase()).map_err(|e| {
-                let (es, en) = problem_reason(&e);
-                WebError::invalid("partner_country", c, es, en)
-            })?);
-        }
-        s.org = given(&p.org).map(str::to_owned);
-        s.q = given(&p.q).map(str::to_owned);
+        s.country = country("country", given(&p.country))?;
+        s.partner_country = country("partner_country", given(&p.partner_country))?;
+        s.org = given_text(&p.org).map(str::to_owned);
+        s.q = given_text(&p.q).map(str::to_owned);
         Ok(s)
     }
 
@@ -218,7 +251,7 @@ impl MeasureChoice {
             })?;
         }
         if let Some(c) = given(&p.currency) {
-            choice.currency = match c.to_ascii_uppercase().as_str() {
+            choice.currency = match c {
                 "USD" => Currency::Usd,
                 "MXN" => Currency::Mxn,
                 _ => {
@@ -255,12 +288,20 @@ pub(crate) struct Paging {
 
 impl Paging {
     pub const MAX_PER_PAGE: usize = 200;
+    /// The last page asked for that is read as a number (the document's `maximum`); any page
+    /// past the end is simply empty.
+    pub const MAX_PAGE: usize = 1_000_000_000;
 
     pub fn parse(p: &Params, default_per_page: usize) -> Result<Paging, WebError> {
         let page = match given(&p.page) {
             None => 1,
-            Some(v) => v.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                WebError::invalid("page", v, "se espera un número desde 1", "expected a number from 1")
+            Some(v) => v.parse::<usize>().ok().filter(|n| (1..=Paging::MAX_PAGE).contains(n)).ok_or_else(|| {
+                WebError::invalid(
+                    "page",
+                    v,
+                    "se espera un número de 1 a 1000000000",
+                    "expected a number from 1 to 1000000000",
+                )
             })?,
         };
         let per_page = match given(&p.per_page) {

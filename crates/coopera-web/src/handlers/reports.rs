@@ -29,12 +29,18 @@ pub(crate) enum Source {
 const PARTNER_COUNTRIES: &str = "partner-countries";
 
 impl Source {
-    /// A report by its name (`themes`, `countries`, `partner-countries`…) or dimension code.
+    /// A report by its name (`themes`, `countries`, `partner-countries`…) or dimension code,
+    /// written exactly: an address names one resource (the engine's own parser also forgives
+    /// case and spaces, which suits the command line).
     pub fn parse(name: &str) -> Result<Source, WebError> {
         if name == PARTNER_COUNTRIES {
             return Ok(Source::PartnerCountries);
         }
-        Dimension::parse(name).map(Source::Engine).ok_or_else(|| WebError::not_found("report", name))
+        Dimension::ALL
+            .iter()
+            .find(|d| d.report_name() == name || d.code() == name)
+            .map(|d| Source::Engine(*d))
+            .ok_or_else(|| WebError::not_found("report", name))
     }
 
     pub fn name(self) -> &'static str {
@@ -89,7 +95,7 @@ fn partner_countries(partners: &Report, views: &Views, top: usize) -> Report {
 }
 
 fn top(params: &Params) -> Result<usize, WebError> {
-    match params.top.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match params.top.as_deref().filter(|s| !s.is_empty()) {
         None => Ok(1),
         Some(t) => t.parse::<usize>().ok().filter(|n| (1..=100).contains(n)).ok_or_else(|| {
             WebError::invalid("top", t, "se espera un número de 1 a 100", "expected a number from 1 to 100")

@@ -98,3 +98,56 @@ async fn errors_are_json_with_a_stable_code() {
     let too_large = post_form(&app, "/organisations/new", &[("key", &big)]).await;
     assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+/// Addresses no client should send — bytes that are not UTF-8, broken escapes, repeated or
+/// oversized parameters, codes spelt otherwise than their lists write them — are answered
+/// with a 4xx and a message naming the problem: JSON under `/api/`, a page elsewhere.
+#[tokio::test]
+async fn malformed_addresses_get_a_clear_answer() {
+    let app = app();
+    let long = "9".repeat(4000);
+    let cases = [
+        ("/api/v1/activities?q=%FF%FE", 400, "bad_request", "`q` is not UTF-8 text once decoded"),
+        ("/api/v1/activities?%C3=1", 400, "bad_request", "is not UTF-8 text once decoded"),
+        ("/api/v1/activities?q=100%", 400, "bad_request", "`%` is not a valid percent-escape (%XX)"),
+        ("/api/v1/activities?q=%zz", 400, "bad_request", "`%zz` is not a valid percent-escape"),
+        ("/api/v1/activities/%FF", 400, "bad_request", "the path is not UTF-8 text once decoded"),
+        (
+            "/api/v1/reports/themes?year=2012&year=2013",
+            400,
+            "invalid_parameter",
+            "parameter `year`: `2013`: the parameter is given more than once",
+        ),
+        ("/api/v1/activities?lang=en&lang=es", 400, "invalid_parameter", "given more than once"),
+        ("/api/v1/activities?lang=fr", 400, "invalid_parameter", "use es or en"),
+        ("/api/v1/activities?year=2012%20", 400, "invalid_parameter", "expected a year"),
+        ("/api/v1/activities?direction=Given", 400, "invalid_parameter", "write `given`"),
+        ("/api/v1/activities?state=mx-chp", 400, "invalid_parameter", "write `07` or `MX-CHP`"),
+        ("/api/v1/activities?country=gt", 400, "invalid_parameter", "write `GT`"),
+        ("/api/v1/reports/themes?currency=usd", 400, "invalid_parameter", "USD or MXN"),
+        ("/api/v1/reports/THEMES", 404, "not_found", "there is no report `THEMES`"),
+        ("/api/v1/nowhere?q=%FF", 400, "bad_request", "not UTF-8"),
+    ];
+    for (uri, status, code, message) in cases {
+        let r = get(&app, &format!("{uri}{}", if uri.contains('?') { "&x=1" } else { "" })).await;
+        let en = get_with(&app, uri, &[(header::ACCEPT_LANGUAGE, "en")]).await;
+        assert_eq!(r.status.as_u16(), status, "{uri}: {}", r.text());
+        assert_eq!(en.json()["error"]["code"], code, "{uri}");
+        let text = en.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
+        assert!(text.contains(message), "{uri}: {text}");
+    }
+    for uri in [format!("/api/v1/activities?year={long}"), format!("/api/v1/reports/themes?top={long}")] {
+        let r = get(&app, &uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST);
+        let message = r.json()["error"]["message"].as_str().unwrap_or_default().to_owned();
+        assert!(message.len() < 300, "the value is quoted shortened: {message}");
+    }
+    let too_long = get(&app, &format!("/api/v1/activities?q={}", "a".repeat(9000))).await;
+    assert_eq!(too_long.status, StatusCode::URI_TOO_LONG);
+    assert_eq!(too_long.json()["error"]["code"], "uri_too_long");
+    let page = get(&app, "/activities?q=%FF").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert!(page.header(header::CONTENT_TYPE).starts_with("text/html"));
+    let ignored = get(&app, "/api/v1/activities?=1&=2&unknown=1&q=+").await.ok().json();
+    assert_eq!(ignored["total"], 155, "nameless, unknown and blank parameters are not read");
+}
