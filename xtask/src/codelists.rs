@@ -27,9 +27,10 @@ use crate::xml;
 const OUTPUT: &str = "crates/coopera-domain/src/codelists/generated.rs";
 /// The hand-written supplements, relative to the workspace root.
 const SUPPLEMENTS: &str = "crates/coopera-domain/codelists";
-/// The IATI lists compiled in, as (IATI name, Rust static name). Left out on purpose:
-/// lists of organisations or registries (OrganisationIdentifier, OrganisationRegistrationAgency,
-/// IATIOrganisationIdentifier, CRSChannelCode, PublisherType), the BudgetIdentifier family
+/// The IATI lists compiled in, as (IATI name, Rust static name). OrganisationRegistrationAgency
+/// is in because an organisation identifier's prefix says a country only when it is one of its
+/// codes (the code's category is the country). Left out on purpose: lists of organisations
+/// (OrganisationIdentifier, IATIOrganisationIdentifier, CRSChannelCode, PublisherType), the BudgetIdentifier family
 /// (used only with the withdrawn budget-identifier vocabulary 1), and the very large
 /// FileFormat (IANA media types) and LocationType (GeoNames feature codes) lists.
 const IATI_LISTS: &[(&str, &str)] = &[
@@ -71,6 +72,7 @@ const IATI_LISTS: &[(&str, &str)] = &[
     ("Language", "LANGUAGE"),
     ("LoanRepaymentPeriod", "LOAN_REPAYMENT_PERIOD"),
     ("LoanRepaymentType", "LOAN_REPAYMENT_TYPE"),
+    ("OrganisationRegistrationAgency", "ORGANISATION_REGISTRATION_AGENCY"),
     ("OrganisationRole", "ORGANISATION_ROLE"),
     ("OrganisationType", "ORGANISATION_TYPE"),
     ("OtherIdentifierType", "OTHER_IDENTIFIER_TYPE"),
@@ -95,7 +97,9 @@ const IATI_LISTS: &[(&str, &str)] = &[
 ];
 
 /// Lists whose codes may fall back to the English name when no Spanish name is known.
-const ENGLISH_FALLBACK_ALLOWED: &[&str] = &["Language"];
+/// The names of registers (`Companies House`, `Registro Federal de Contribuyentes`) are proper
+/// names that IATI publishes in English only.
+const ENGLISH_FALLBACK_ALLOWED: &[&str] = &["Language", "OrganisationRegistrationAgency"];
 
 /// (INEGI code, ISO 3166-2 code) of each federal entity.
 type StateIsos = Vec<(String, String)>;
@@ -480,7 +484,12 @@ fn iati_list(
         missing_es.join(", ")
     );
     if !english_fallbacks.is_empty() {
-        notes.add(format!("{name}: English name used for {}", english_fallbacks.join(", ")));
+        let which = if english_fallbacks.len() > 20 {
+            format!("{} codes", english_fallbacks.len())
+        } else {
+            english_fallbacks.join(", ")
+        };
+        notes.add(format!("{name}: English name used for {which}"));
     }
     let withdrawn = entries.iter().filter(|e| e.withdrawn).count();
     let mut doc = vec![format!(
