@@ -4,8 +4,10 @@
 use std::collections::BTreeMap;
 
 use coopera_domain::activity::Activity;
+use coopera_domain::code::CountryCode;
 use coopera_domain::codelists::{self, Codelist};
 use coopera_domain::doc::*;
+use coopera_domain::organisation::Organisation;
 use proptest::prelude::*;
 use proptest::sample::select;
 use time::macros::date;
@@ -59,8 +61,63 @@ fn currency() -> impl Strategy<Value = String> {
     select(vec!["USD", "MXN", "EUR", "JPY"]).prop_map(str::to_owned)
 }
 
+/// The organisations activities name.
+const ORG_KEYS: [&str; 6] = ["amexcid", "giz", "jica", "gob-chiapas", "segeplan", "cepal"];
+
 fn org_key() -> impl Strategy<Value = String> {
-    select(vec!["amexcid", "giz", "jica", "gob-chiapas", "segeplan", "cepal"]).prop_map(str::to_owned)
+    select(ORG_KEYS.to_vec()).prop_map(str::to_owned)
+}
+
+/// A valid organisation: any level, country and type; a state or municipal government is
+/// Mexican with its INEGI codes, and other Mexican organisations may name theirs.
+fn organisation(key: &'static str) -> impl Strategy<Value = OrganisationDoc> {
+    let levels: Vec<&str> = coopera_domain::kinds::Level::CODES.iter().map(|c| c.code).collect();
+    let municipalities: Vec<&str> = codelists::MX_MUNICIPALITY.codes.iter().map(|c| c.code).collect();
+    (
+        (select(levels), proptest::option::of(select(codes(&codelists::COUNTRY))), select(municipalities), 0u8..3),
+        (
+            select(codes(&codelists::ORGANISATION_TYPE)),
+            proptest::option::of(prop_oneof!["XM-DAC-4[0-9]{4}", "[A-Z]{2}-[A-Z]{3}-[0-9]{1,6}"]),
+            proptest::option::of("[A-Z]{2,8}"),
+            text(),
+            proptest::option::of(select(ORG_KEYS.to_vec())),
+        ),
+    )
+        .prop_map(move |((level, country, municipality, inegi), (kind, iati_ref, acronym, name, parent))| {
+            let country = if matches!(level, "state" | "municipal") { Some("MX") } else { country };
+            let state = Some(municipality[..2].to_owned());
+            let (mx_state, mx_municipality) = match (level, inegi) {
+                ("municipal", _) => (state, Some(municipality.to_owned())),
+                ("state", 0) => (state, None),
+                ("state", _) => (state, Some(municipality.to_owned())),
+                (_, 1) if country == Some("MX") => (state, None),
+                (_, 2) if country == Some("MX") => (state, Some(municipality.to_owned())),
+                _ => (None, None),
+            };
+            OrganisationDoc {
+                key: key.to_owned(),
+                iati_ref,
+                name,
+                acronym,
+                kind: kind.to_owned(),
+                level: level.to_owned(),
+                country: country.map(str::to_owned),
+                mx_state,
+                mx_municipality,
+                parent: parent.filter(|p| *p != key).map(str::to_owned),
+            }
+        })
+}
+
+/// A registry holding every organisation of [`ORG_KEYS`].
+fn registry() -> impl Strategy<Value = BTreeMap<String, Organisation>> {
+    ORG_KEYS.map(organisation).prop_map(|docs| {
+        docs.into_iter()
+            .map(|d| {
+                (d.key.clone(), d.into_domain().unwrap_or_else(|p| panic!("generated an invalid organisation: {p}")))
+            })
+            .collect()
+    })
 }
 
 fn party() -> impl Strategy<Value = PartyDoc> {
@@ -331,30 +388,82 @@ fn remainder(given: &[String]) -> String {
     (rust_decimal::Decimal::ONE_HUNDRED - sum).normalize().to_string()
 }
 
-fn round_trip(activity: &Activity) -> Activity {
+/// Writes `activity` with the organisations of `registry` and reads it back: the activity
+/// and the organisations the file describes.
+fn round_trip(
+    activity: &Activity,
+    registry: &BTreeMap<String, Organisation>,
+) -> (Activity, BTreeMap<String, Organisation>) {
     let options = WriteOptions { generated: "2026-01-01T00:00:00Z".into(), today: date!(2026 - 01 - 01) };
     let mut xml = Vec::new();
-    write_file(&mut xml, [activity], &|_| None, &options).expect("write");
+    write_file(&mut xml, [activity], &|k| registry.get(k).cloned(), &options).expect("write");
     let reader =
         FileReader::from_reader(Box::new(std::io::Cursor::new(xml.clone())), &ReadOptions::default()).expect("open");
     let items: Vec<_> = reader.collect::<Result<_, _>>().expect("read");
     assert_eq!(items.len(), 1);
     let Item::Activity { mapped, .. } = items.into_iter().next().expect("one") else { panic!("refused") };
     assert!(mapped.warnings.is_empty(), "warnings {:?}\n{}", mapped.warnings, String::from_utf8_lossy(&xml));
-    mapped.activity.into_domain().unwrap_or_else(|p| panic!("{p}\n{}", String::from_utf8_lossy(&xml)))
+    let organisations = mapped
+        .organisations
+        .into_iter()
+        .map(|o| {
+            let key = o.key.clone();
+            (key, o.into_domain().unwrap_or_else(|p| panic!("{p}\n{}", String::from_utf8_lossy(&xml))))
+        })
+        .collect();
+    let activity = mapped.activity.into_domain().unwrap_or_else(|p| panic!("{p}\n{}", String::from_utf8_lossy(&xml)));
+    (activity, organisations)
+}
+
+/// The organisations an activity names, and their parents, as `registry` has them.
+fn named(activity: &Activity, registry: &BTreeMap<String, Organisation>) -> BTreeMap<String, Organisation> {
+    let p = activity.parts();
+    let parties = p
+        .transactions
+        .iter()
+        .flat_map(|t| [&t.provider, &t.receiver])
+        .chain(p.planned_disbursements.iter().flat_map(|d| [&d.provider, &d.receiver]))
+        .filter_map(|party| party.as_ref().and_then(|party| party.org.clone()));
+    let mut keys: Vec<String> = std::iter::once(p.reporting_org.clone())
+        .chain(p.participants.iter().map(|part| part.org.clone()))
+        .chain(parties)
+        .map(|k| k.to_string())
+        .collect();
+    let mut out = BTreeMap::new();
+    while let Some(key) = keys.pop() {
+        if out.contains_key(&key) {
+            continue;
+        }
+        let Some(o) = registry.get(&key) else { continue };
+        keys.extend(o.parts().parent.as_ref().map(|k| k.to_string()));
+        out.insert(key, o.clone());
+    }
+    out
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn import_of_export_is_identity(doc in activity()) {
+    fn import_of_export_is_identity(doc in activity(), registry in registry()) {
         let original = match doc.clone().into_domain() {
             Ok(a) => a,
             Err(p) => return Err(TestCaseError::reject(format!("generated an invalid activity: {p}"))),
         };
-        let back = round_trip(&original);
+        let (back, organisations) = round_trip(&original, &registry);
         prop_assert_eq!(ActivityDoc::from_domain(&back), ActivityDoc::from_domain(&original));
-        prop_assert_eq!(back, original);
+        prop_assert_eq!(&back, &original);
+        // The same organisations, and so the same derived facts, at home in Mexico or not.
+        let expected = named(&original, &registry);
+        prop_assert_eq!(
+            organisations.values().map(OrganisationDoc::from_domain).collect::<Vec<_>>(),
+            expected.values().map(OrganisationDoc::from_domain).collect::<Vec<_>>()
+        );
+        for home in ["MX", "GT", "DE"] {
+            let home = CountryCode::parse(home).expect("country");
+            let before = original.derive(home, |k| expected.get(k.as_str()));
+            let after = back.derive(home, |k| organisations.get(k.as_str()));
+            prop_assert_eq!(before, after);
+        }
     }
 }

@@ -5,7 +5,10 @@
 //! keys, Mexican states and municipalities, the cross-border agenda, in-kind contributions,
 //! good practice, the workflow state, results not yet measured — travels in elements and
 //! attributes of Coopera's own namespace ([`NAMESPACE`]), which the schema allows and other
-//! IATI tools ignore. Reading such a file back gives the same activity.
+//! IATI tools ignore. So does every registered organisation the activity names, whole
+//! (`coopera:organisation`: country, level, INEGI state and municipality, acronym, parent),
+//! since direction is derived from them. Reading such a file back gives the same activity and
+//! the same organisations.
 //!
 //! The schema requires a description and an activity date; an activity without them gets
 //! one marked `coopera:generated="true"`, which the reader skips.
@@ -482,6 +485,7 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
             ("folio", p.folio.as_deref()),
         ],
     );
+    organisations_xml(x, a, org);
     for m in &p.mx_places {
         x.empty(
             "coopera:mx-place",
@@ -525,6 +529,59 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
         x.close("coopera:good-practice");
     }
     x.close("iati-activity");
+}
+
+/// The keys of the organisations an activity names — reporting organisation, participants,
+/// parties to its transactions and planned disbursements — in that order, once each.
+fn named_organisations(a: &Activity) -> Vec<&str> {
+    let p = a.parts();
+    let parties = p
+        .transactions
+        .iter()
+        .flat_map(|t| [&t.provider, &t.receiver])
+        .chain(p.planned_disbursements.iter().flat_map(|d| [&d.provider, &d.receiver]))
+        .filter_map(|party| party.as_ref().and_then(|party| party.org.as_ref()));
+    let mut keys: Vec<&str> = Vec::new();
+    for key in std::iter::once(&p.reporting_org).chain(p.participants.iter().map(|part| &part.org)).chain(parties) {
+        if !keys.contains(&key.as_str()) {
+            keys.push(key.as_str());
+        }
+    }
+    keys
+}
+
+/// `coopera:organisation` for every registered organisation the activity names, and their
+/// parents: what direction is derived from (country, level, INEGI state and municipality)
+/// with the rest of the record, so that importing the file into an empty registry gives the
+/// same organisations and the same direction.
+fn organisations_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisation>) {
+    let mut keys: Vec<String> = named_organisations(a).into_iter().map(str::to_owned).collect();
+    let mut i = 0;
+    while let Some(key) = keys.get(i).cloned() {
+        i += 1;
+        let Some(o) = org(&key) else { continue };
+        let o = o.parts();
+        if let Some(parent) = &o.parent
+            && !keys.iter().any(|k| k == parent.as_str())
+        {
+            keys.push(parent.to_string());
+        }
+        let (kind, level) = (o.kind.to_string(), o.level.code());
+        let attrs = [
+            ("key", Some(key.as_str())),
+            ("ref", o.iati_ref.as_deref()),
+            ("type", Some(kind.as_str())),
+            ("level", Some(level)),
+            ("country", o.country.map(|c| c.as_str())),
+            ("mx-state", o.mx_state.map(|c| c.as_str())),
+            ("mx-municipality", o.mx_municipality.map(|c| c.as_str())),
+            ("acronym", o.acronym.as_deref()),
+            ("parent", o.parent.as_ref().map(|k| k.as_str())),
+        ];
+        x.open("coopera:organisation", &attrs);
+        x.narratives(&o.name);
+        x.close("coopera:organisation");
+    }
 }
 
 /// Writes a whole file: header, activities, footer.

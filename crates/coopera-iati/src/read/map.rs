@@ -10,7 +10,10 @@
 //!   contribution; D technical assistance, G administrative, H other → action; E scholarships →
 //!   scholarship; humanitarian flag → humanitarian aid; else project;
 //! - type of cooperation: humanitarian when flagged, financial for loans and budget support,
-//!   educational for scholarships, technical-scientific for technical assistance, else economic.
+//!   educational for scholarships, technical-scientific for technical assistance, else economic;
+//! - an organisation's country, level and INEGI codes from its type, identifier and name
+//!   (`org.rs`), unless a Coopera export describes it (`coopera:organisation`), which is taken
+//!   as written.
 
 use std::collections::BTreeMap;
 
@@ -323,43 +326,64 @@ impl Mapper<'_> {
         let coopera_key = el.attr_trim("coopera:org").map(str::to_owned);
         let iati_ref = iati_ref.filter(|r| Some(r) != coopera_key.as_ref());
         let key = coopera_key.unwrap_or_else(|| org_key(iati_ref.as_deref(), &name_text));
-        let kind = el.attr_trim("type").filter(|t| OrganisationTypeCode::parse(t).is_ok()).unwrap_or("90").to_owned();
-        let country = iati_ref
-            .as_deref()
-            .and_then(|r| r.get(..2))
-            .filter(|prefix| *prefix != "XM" && *prefix != "XI")
-            // Most prefixes are not countries (`41`, `DA`…): a lookup, not a parse that would
-            // compute suggestions for an error nobody reads.
-            .filter(|prefix| coopera_domain::codelists::COUNTRY.contains(prefix))
-            .and_then(|prefix| CountryCode::parse(prefix).ok())
-            .map(|c| c.to_string());
-        let level = match (kind.as_str(), country.as_deref()) {
-            ("10" | "11" | "15", Some(c)) if c == self.options.home_country => "federal",
-            ("10" | "11" | "15", Some(_)) => "foreign-government",
-            ("40", _) => "international",
-            (_, None) if iati_ref.as_deref().is_some_and(|r| r.starts_with("XM") || r.starts_with("XI")) => {
-                "international"
+        if let Some(entry) = self.orgs.get_mut(&key) {
+            // Named before: a name now replaces an identifier standing for one. An
+            // organisation the file describes in Coopera's namespace stays as described.
+            if matches!(&entry.name, TextDoc::Plain(s) if Some(s) == iati_ref.as_ref())
+                && let Some(n) = name
+            {
+                entry.name = n;
             }
-            _ => "non-governmental",
+            return Some(key);
+        }
+        let kind = el.attr_trim("type").filter(|t| OrganisationTypeCode::parse(t).is_ok());
+        let names: Vec<&str> = match &name {
+            Some(TextDoc::Langs(m)) => m.values().map(String::as_str).collect(),
+            Some(TextDoc::Plain(s)) => vec![s.as_str()],
+            None => Vec::new(),
         };
-        let entry = self.orgs.entry(key.clone()).or_insert_with(|| OrganisationDoc {
+        let placed = super::org::place(&super::org::Evidence {
+            kind,
+            iati_ref: iati_ref.as_deref(),
+            names: &names,
+            home: &self.options.home_country,
+        });
+        let doc = OrganisationDoc {
             key: key.clone(),
             iati_ref: iati_ref.clone(),
             name: name.clone().unwrap_or_else(|| TextDoc::Plain(iati_ref.clone().unwrap_or_default())),
             acronym: None,
-            kind,
-            level: level.to_owned(),
-            country,
-            mx_state: None,
-            mx_municipality: None,
+            kind: kind.unwrap_or("90").to_owned(),
+            level: placed.level.to_owned(),
+            country: placed.country,
+            mx_state: placed.mx_state.map(str::to_owned),
+            mx_municipality: placed.mx_municipality.map(str::to_owned),
             parent: None,
-        });
-        if matches!(&entry.name, TextDoc::Plain(s) if Some(s) == iati_ref.as_ref())
-            && let Some(n) = name
-        {
-            entry.name = n;
-        }
+        };
+        self.orgs.insert(key.clone(), doc);
         Some(key)
+    }
+
+    /// The organisations a Coopera export describes (`coopera:organisation`): their documents
+    /// as they were in the registry that wrote the file.
+    fn described_orgs(&mut self, el: &Element) {
+        for o in el.children_named("coopera:organisation") {
+            let Some(key) = o.attr_trim("key") else { continue };
+            let attr = |name: &str| o.attr_trim(name).map(str::to_owned);
+            let doc = OrganisationDoc {
+                key: key.to_owned(),
+                iati_ref: attr("ref"),
+                name: self.text(o).unwrap_or_else(|| TextDoc::Plain(key.to_owned())),
+                acronym: attr("acronym"),
+                kind: attr("type").unwrap_or_else(|| "90".to_owned()),
+                level: attr("level").unwrap_or_else(|| "non-governmental".to_owned()),
+                country: attr("country"),
+                mx_state: attr("mx-state"),
+                mx_municipality: attr("mx-municipality"),
+                parent: attr("parent"),
+            };
+            self.orgs.insert(key.to_owned(), doc);
+        }
     }
 }
 
@@ -462,6 +486,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     let default_currency = m.code(el, "@default-currency".into(), el.attr("default-currency"), CurrencyCode::parse);
     let humanitarian = matches!(el.attr_trim("humanitarian"), Some("1" | "true"));
 
+    m.described_orgs(el);
     let reporting_org = el.child("reporting-org").and_then(|r| m.org(r));
     let reporting_org = match reporting_org {
         Some(k) => k,

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub mod map;
+pub mod org;
 pub mod xml;
 
 use coopera_domain::Lang;
