@@ -1,6 +1,8 @@
 //! `coopera export iati` and `coopera validate`: what Coopera publishes is valid IATI 2.03 and
 //! reads back as the same activities; a bad file is reported with its lines and fixes.
 
+use std::collections::BTreeMap;
+
 use super::*;
 
 /// Validates `file` with xmllint too when the official schema is there (CI has it and
@@ -45,6 +47,60 @@ fn exported_demo_is_valid_iati_and_reads_back_the_same() {
         let b = fresh.run(&["activity", "show", id, "--format", "json"]).ok().json();
         assert_eq!(a, b, "{id} differs after export and import");
     }
+}
+
+/// (row key, value) of a report, and its total, as JSON.
+fn report_rows(c: &Coopera, args: &[&str]) -> (Vec<(String, String)>, String) {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--format", "json"]);
+    let r = c.run(&all).ok().json();
+    let rows = r["rows"].as_array().unwrap_or_else(|| panic!("rows in {r}"));
+    let rows = rows.iter().map(|x| (x["key"].to_string(), x["value"].to_string())).collect();
+    (rows, format!("{} {}", r["total"], r["not_converted"]))
+}
+
+/// Each activity's derived direction, from `activity list`.
+fn directions(c: &Coopera) -> BTreeMap<String, String> {
+    let list = c.run(&["--lang", "en", "activity", "list", "--format", "json"]).ok().json();
+    let rows = list.as_array().unwrap_or_else(|| panic!("rows in {list}"));
+    rows.iter().map(|a| (a["id"].to_string(), a["direction"].to_string())).collect()
+}
+
+#[test]
+fn direction_survives_export_and_import_into_an_empty_registry() {
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let out = c.dir.path().join("demo.xml");
+    c.run(&["export", "iati", "--out", &out.display().to_string()]).ok();
+    let fresh = Coopera::new();
+    fresh.run(&["rates", "load", "--sample"]).ok();
+    let imported = fresh.run(&["import", "iati", &out.display().to_string(), "--format", "json"]).ok().json();
+    assert_eq!(imported["activities"]["new"], 155, "{imported}");
+    assert_eq!(imported["errors"].as_array().map(Vec::len), Some(0), "{imported}");
+
+    let before = directions(&c);
+    assert_eq!(before.len(), 155);
+    assert!(before.values().all(|d| d != "null" && d != "\"\""), "the demo has a direction everywhere: {before:?}");
+    assert_eq!(directions(&fresh), before, "every activity keeps its direction");
+    for direction in ["given", "received", "both"] {
+        for measure in ["count", "total"] {
+            let args = ["themes", "--direction", direction, "--measure", measure];
+            let (rows, total) = report_rows(&c, &args);
+            assert!(!rows.is_empty(), "{direction} {measure}: the demo has some");
+            assert_eq!(report_rows(&fresh, &args), (rows, total), "themes, {direction}, {measure}");
+        }
+    }
+    // The organisations themselves: each one the activities name (or a parent of one) comes
+    // back as it was, municipalities and states with their INEGI codes.
+    let registry: BTreeMap<String, _> =
+        c.store().organisations().expect("organisations").into_iter().map(|o| (o.key().to_string(), o)).collect();
+    let back = fresh.store().organisations().expect("organisations");
+    assert!(back.len() > 100, "{} organisations", back.len());
+    for o in &back {
+        assert_eq!(Some(o), registry.get(o.key().as_str()), "{} differs after export and import", o.key());
+    }
+    assert!(back.iter().any(|o| o.parts().mx_municipality.is_some()), "municipalities among them");
 }
 
 #[test]
