@@ -219,31 +219,66 @@ fn repeated_identifiers_are_reported_within_and_across_files() {
     assert_eq!(dup2["title"]["es"], "Segunda actividad, publicada otra vez");
 }
 
+/// The identifiers of the activities of `file` that `keep` keeps, read from the file itself.
+fn activities_where(file: &str, keep: impl Fn(&coopera_iati::read::xml::Element) -> bool) -> BTreeSet<String> {
+    let stream = ActivityStream::new(BufReader::new(File::open(file).expect("open")), Limits::default()).expect("root");
+    stream
+        .map(|a| a.expect("well-formed"))
+        .filter(|a| keep(a))
+        .filter_map(|a| a.child("iati-identifier").map(|i| i.text.trim().to_owned()))
+        .collect()
+}
+
+/// The identifiers of the activities `activity list --direction DIRECTION` lists.
+fn listed(c: &Coopera, direction: &str) -> BTreeSet<String> {
+    let list = c.run(&["activity", "list", "--direction", direction, "--format", "json"]).ok().json();
+    list.as_array().expect("rows").iter().filter_map(|a| a["id"].as_str().map(str::to_owned)).collect()
+}
+
 #[test]
 fn activities_with_mexico_as_recipient_are_received() {
     let c = Coopera::new();
     c.import(&[&iati(MX)]).ok();
-    // The activities that name Mexico as recipient country, read from the file itself.
-    let stream =
-        ActivityStream::new(BufReader::new(File::open(iati(MX)).expect("open")), Limits::default()).expect("root");
-    let to_mexico: BTreeSet<String> = stream
-        .map(|a| a.expect("well-formed"))
-        .filter(|a| {
-            let names_mx = |e: &coopera_iati::read::xml::Element| {
-                e.children_named("recipient-country").any(|c| c.attr("code") == Some("MX"))
-            };
-            names_mx(a) || a.children_named("transaction").any(names_mx)
-        })
-        .filter_map(|a| a.child("iati-identifier").map(|i| i.text.trim().to_owned()))
-        .collect();
+    let to_mexico = activities_where(&iati(MX), |a| {
+        let names_mx = |e: &coopera_iati::read::xml::Element| {
+            e.children_named("recipient-country").any(|c| c.attr("code") == Some("MX"))
+        };
+        names_mx(a) || a.children_named("transaction").any(names_mx)
+    });
     assert_eq!(to_mexico.len(), 82, "80 name Mexico as recipient country, two more only in their transactions");
+    // UNDP publishes Mexico's governments, federal and of two states, as type 10 funders of
+    // its projects in Mexico, identified by UNDP's own numbers: by their names, Mexican
+    // governments that provide.
+    let mexican_governments =
+        ["MEX-GOBIERNO DE MEXICO", "GOBIERNO DEL ESTADO DE MORELOS", "Gobierno del Estado de Chiapas"];
+    let funded_by_mexico = activities_where(&iati(MX), |a| {
+        a.children_named("participating-org").any(|p| {
+            let name = p.child("narrative").map(|n| n.text.trim()).unwrap_or_default();
+            p.attr("role") == Some("1") && p.attr("type") == Some("10") && mexican_governments.contains(&name)
+        })
+    });
+    assert_eq!(funded_by_mexico.len(), 5);
+    assert!(funded_by_mexico.is_subset(&to_mexico));
 
-    let received = c.run(&["activity", "list", "--direction", "received", "--format", "json"]).ok().json();
-    let received: BTreeSet<String> =
-        received.as_array().expect("rows").iter().filter_map(|a| a["id"].as_str().map(str::to_owned)).collect();
-    assert_eq!(received, to_mexico, "exactly the activities naming Mexico are received");
-    let given = c.run(&["activity", "list", "--direction", "given", "--format", "json"]).ok().json();
-    assert_eq!(given.as_array().map(Vec::len), Some(0), "no Mexican organisation provides in this file");
+    let both = listed(&c, "both");
+    assert_eq!(both, funded_by_mexico, "Mexico provides to what it receives");
+    let received = listed(&c, "received");
+    assert_eq!(received, &to_mexico - &both, "the other activities naming Mexico are received");
+    assert_eq!(listed(&c, "given").len(), 0, "no Mexican organisation provides elsewhere in this file");
+
+    // The organisations behind it: a type 10 government of a Mexican state is that state's,
+    // never "non-governmental", and Mexico's government is federal.
+    for (key, level, state) in [("13678", "state", "17"), ("12205", "state", "07"), ("01042", "federal", "")] {
+        let o = c.run(&["org", "show", key, "--format", "json"]).ok().json();
+        assert_eq!((o["level"].as_str(), o["country"].as_str()), (Some(level), Some("MX")), "{o}");
+        assert_eq!(o["mx_state"].as_str().unwrap_or_default(), state, "{o}");
+    }
+    // `ME` is not a registration agency: Nacional Financiera is not Montenegro's.
+    for key in ["me-nafin", "me-nafin-af"] {
+        let o = c.run(&["org", "show", key, "--format", "json"]).ok().json();
+        assert!(o["name"].to_string().contains("NACIONAL FINANCIERA"), "{o}");
+        assert_eq!(o.get("country"), None, "{o}");
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
