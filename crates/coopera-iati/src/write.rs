@@ -553,7 +553,9 @@ fn named_organisations(a: &Activity) -> Vec<&str> {
 /// `coopera:organisation` for every registered organisation the activity names, and their
 /// parents: what direction is derived from (country, level, INEGI state and municipality)
 /// with the rest of the record, so that importing the file into an empty registry gives the
-/// same organisations and the same direction.
+/// same organisations and the same direction. One element per organisation rather than
+/// attributes on each `participating-org`: a party to a transaction carries the transaction's
+/// own label as its narrative, and a parent may be named nowhere else.
 fn organisations_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisation>) {
     let mut keys: Vec<String> = named_organisations(a).into_iter().map(str::to_owned).collect();
     let mut i = 0;

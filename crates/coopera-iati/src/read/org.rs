@@ -522,7 +522,8 @@ mod tests {
                 Some("20"),
                 Some("20067"),
             ),
-            // Benito Juárez is a municipality of several states: the state alone is told.
+            (Some("11"), None, "Municipio de Oaxaca de Juárez", "municipal", Some("MX"), Some("20"), Some("20067")),
+            // Benito Juárez is a municipality of several states: the state tells which.
             (
                 Some("11"),
                 None,
@@ -543,6 +544,8 @@ mod tests {
             (Some("10"), None, "GOBIERNO DEL PARAGUAY", "foreign-government", Some("PY"), None, None),
             (Some("10"), None, "GOBIERNO DE EL SALVADOR", "foreign-government", Some("SV"), None, None),
             (Some("10"), None, "Government of the Republic of Guatemala", "foreign-government", Some("GT"), None, None),
+            (Some("10"), None, "Government of Guatemala", "foreign-government", Some("GT"), None, None),
+            (Some("10"), None, "Gobierno de Bolivia", "foreign-government", Some("BO"), None, None),
             // Only a whole country's name: a programme of a government is not its country.
             (
                 Some("10"),
