@@ -33,7 +33,7 @@ mod uri;
 
 use std::io::BufRead;
 
-pub(crate) use chars::{RefError, resolve_reference};
+pub(crate) use chars::{RefError, invalid_xml_char, resolve_reference};
 
 use coopera_domain::Lang;
 
