@@ -25,6 +25,7 @@ use coopera_domain::problem::Problem;
 use rust_decimal::Decimal;
 
 use super::xml::Element;
+use crate::validate::is_language;
 
 /// Something in an activity that could not be taken as published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +47,9 @@ pub enum Issue {
     Duplicate { code: String },
     /// A date that is not a date: left out.
     BadDate { value: String },
+    /// An `xml:lang` that is not a language tag: the text was taken in the language it
+    /// inherits (its element's, else the activity's, else English).
+    BadLanguage { value: String },
     /// A number that is not a number: the element was left out.
     BadNumber { value: String },
     /// A value without a currency, and no default currency: left out.
@@ -101,6 +105,13 @@ impl Warning {
                     format!("`{value}` no es una fecha AAAA-MM-DD; se omitió")
                 } else {
                     format!("`{value}` is not a date YYYY-MM-DD; left out")
+                }
+            }
+            Issue::BadLanguage { value } => {
+                if es {
+                    format!("`{value}` no es un código de idioma; el texto se tomó en el idioma que hereda")
+                } else {
+                    format!("`{value}` is not a language code; the text was taken in the language it inherits")
                 }
             }
             Issue::BadNumber { value } => {
@@ -231,13 +242,13 @@ impl Mapper<'_> {
     }
 
     /// Text of an element: its narratives by language (2.0x), or its own text (1.0x).
-    fn text(&self, el: &Element) -> Option<TextDoc> {
+    fn text(&mut self, el: &Element) -> Option<TextDoc> {
         let mut langs = BTreeMap::new();
         // `xml:lang` is inherited: a narrative without one is in its parent's language, if the
         // parent says, else in the activity's.
-        let inherited = el.attr_trim("xml:lang").unwrap_or(&self.lang);
+        let inherited = self.lang_of(el).unwrap_or_else(|| self.lang.clone());
         for n in el.children_named("narrative") {
-            let lang = n.attr_trim("xml:lang").unwrap_or(inherited).to_ascii_lowercase();
+            let lang = self.lang_of(n).unwrap_or_else(|| inherited.clone());
             let t = n.text.trim();
             if !t.is_empty() {
                 langs.entry(lang).or_insert_with(|| t.to_owned());
@@ -246,10 +257,22 @@ impl Mapper<'_> {
         if langs.is_empty() {
             let t = el.text.trim();
             if !t.is_empty() {
-                langs.insert(inherited.to_ascii_lowercase(), t.to_owned());
+                langs.insert(inherited, t.to_owned());
             }
         }
         (!langs.is_empty()).then_some(TextDoc::Langs(langs))
+    }
+
+    /// The element's `xml:lang`, lowercase. One that is not a language tag is a warning and
+    /// counts as absent, so the text is taken in the language it inherits.
+    fn lang_of(&mut self, el: &Element) -> Option<String> {
+        let lang = el.attr_trim("xml:lang")?;
+        if is_language(lang) {
+            return Some(lang.to_ascii_lowercase());
+        }
+        let path = if &*el.name == "iati-activity" { "@xml:lang".to_owned() } else { format!("{}/@xml:lang", el.name) };
+        self.warn(el, path, Issue::BadLanguage { value: lang.to_owned() });
+        None
     }
 
     /// A code checked against its list; unknown codes become a warning and `None`.
@@ -436,9 +459,12 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         warnings: Vec::new(),
         orgs: BTreeMap::new(),
         options,
-        lang: el.attr_trim("xml:lang").unwrap_or("en").to_ascii_lowercase(),
+        lang: "en".to_owned(),
         v1: version.starts_with('1'),
     };
+    if let Some(lang) = m.lang_of(el) {
+        m.lang = lang;
+    }
     let id_el = el.child("iati-identifier");
     let id = id_el.map(|i| i.text.trim().to_owned()).filter(|i| !i.is_empty());
     let Some(id) = id else {

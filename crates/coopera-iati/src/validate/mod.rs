@@ -34,6 +34,7 @@ mod uri;
 use std::io::BufRead;
 
 pub(crate) use chars::{RefError, invalid_xml_char, resolve_reference};
+pub(crate) use lexical::is_language;
 
 use coopera_domain::Lang;
 

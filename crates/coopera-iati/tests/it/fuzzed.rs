@@ -1,8 +1,11 @@
 //! Inputs the fuzz targets (`fuzz/`) found, minimised: each once crashed a target or broke a
 //! promise the crate makes.
 
+use coopera_domain::Lang;
+use coopera_domain::doc::TextDoc;
+use coopera_iati::read::map::{Issue, Mapped};
 use coopera_iati::read::xml::XmlErrorKind;
-use coopera_iati::read::{FileReader, ReadError, ReadOptions};
+use coopera_iati::read::{FileReader, Item, ReadError, ReadOptions};
 use coopera_iati::validate::{ValidateError, validate_schema};
 
 /// The error that stops `xml`, read as a file.
@@ -39,4 +42,44 @@ fn characters_xml_allows_nowhere_make_the_file_not_well_formed() {
         }
         assert!(matches!(validate_schema(xml.as_bytes()), Err(ValidateError::NotWellFormed { .. })), "{place:?}");
     }
+}
+
+/// The one activity of `xml`, mapped.
+fn mapped(xml: &str) -> Mapped {
+    let reader = FileReader::from_file_contents(std::io::Cursor::new(xml.as_bytes().to_vec()), &ReadOptions::default())
+        .expect("opens");
+    match reader.collect::<Result<Vec<_>, _>>().expect("reads").pop() {
+        Some(Item::Activity { mapped, .. }) => *mapped,
+        other => panic!("expected one activity, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_language_that_is_not_a_language_tag_is_a_warning_and_the_inherited_language() {
+    // iati_read: a narrative's `xml:lang="e$"` became the language of a result's title, which
+    // the writer then wrote back as `xml:lang="e$"`, breaking the schema.
+    let m = mapped(
+        "<iati-activities version=\"2.03\">\n<iati-activity xml:lang=\"es\">\n<iati-identifier>XM-1</iati-identifier>\n<activity-status code=\"2\"/>\n<title><narrative xml:lang=\"e$\">Agua</narrative><narrative xml:lang=\"EN\">Water</narrative></title>\n<description xml:lang=\"-\"><narrative>Pozos</narrative></description>\n</iati-activity>\n</iati-activities>\n",
+    );
+    assert_eq!(m.activity.title, TextDoc::Langs([("es".into(), "Agua".into()), ("en".into(), "Water".into())].into()));
+    assert_eq!(m.activity.description, Some(TextDoc::Langs([("es".into(), "Pozos".into())].into())));
+    let warnings: Vec<_> = m.warnings.iter().map(|w| (w.line, w.path.as_str(), &w.issue)).collect();
+    assert_eq!(
+        warnings,
+        [
+            (5, "narrative/@xml:lang", &Issue::BadLanguage { value: "e$".into() }),
+            (6, "description/@xml:lang", &Issue::BadLanguage { value: "-".into() }),
+        ]
+    );
+    assert_eq!(
+        m.warnings[0].message(Lang::En),
+        "narrative/@xml:lang: `e$` is not a language code; the text was taken in the language it inherits"
+    );
+
+    // The activity's own language, when it is not one, gives way to English.
+    let m = mapped(
+        "<iati-activities version=\"2.03\">\n<iati-activity xml:lang=\"es_MX\">\n<iati-identifier>XM-1</iati-identifier>\n<title><narrative>Agua</narrative></title>\n</iati-activity>\n</iati-activities>\n",
+    );
+    assert_eq!(m.activity.title, TextDoc::Langs([("en".into(), "Agua".into())].into()));
+    assert_eq!(m.warnings[0].path, "@xml:lang");
 }
