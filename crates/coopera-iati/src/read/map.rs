@@ -25,7 +25,7 @@ use coopera_domain::problem::Problem;
 use rust_decimal::Decimal;
 
 use super::xml::Element;
-use crate::validate::is_language;
+use crate::validate::{is_any_uri, is_language};
 
 /// Something in an activity that could not be taken as published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +50,8 @@ pub enum Issue {
     /// An `xml:lang` that is not a language tag: the text was taken in the language it
     /// inherits (its element's, else the activity's, else English).
     BadLanguage { value: String },
+    /// A document link whose address is not a URI: the link was left out.
+    BadUrl { value: String },
     /// A number that is not a number: the element was left out.
     BadNumber { value: String },
     /// A value without a currency, and no default currency: left out.
@@ -112,6 +114,13 @@ impl Warning {
                     format!("`{value}` no es un código de idioma; el texto se tomó en el idioma que hereda")
                 } else {
                     format!("`{value}` is not a language code; the text was taken in the language it inherits")
+                }
+            }
+            Issue::BadUrl { value } => {
+                if es {
+                    format!("`{value}` no es una dirección (URI); se omitió el enlace al documento")
+                } else {
+                    format!("`{value}` is not an address (URI); the document link was left out")
                 }
             }
             Issue::BadNumber { value } => {
@@ -982,6 +991,10 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     for (i, d) in el.children_named("document-link").enumerate() {
         let path = format!("document-link[{}]", i + 1);
         let Some(url) = d.attr_trim("url") else { continue };
+        if !is_any_uri(url) {
+            m.warn(d, format!("{path}/@url"), Issue::BadUrl { value: url.to_owned() });
+            continue;
+        }
         let title = d.child("title").and_then(|t| m.text(t));
         let Some(format) = d.attr_trim("format") else {
             m.warn(d, format!("{path}/@format"), Issue::Missing { element: "document-link/@format" });

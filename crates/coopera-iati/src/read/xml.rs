@@ -384,6 +384,9 @@ fn element_from(e: &BytesStart<'_>, names: &mut Names, limits: &Limits, pos: Pos
         }
         let key = names.get(a.key.as_ref());
         let raw: &str = &a.value;
+        if raw.contains('<') {
+            return Err(pos.error(XmlErrorKind::Malformed(format!("`<` in the value of the attribute `{key}`"))));
+        }
         let mut value = String::with_capacity(raw.len());
         unescape_into(raw, &mut value).map_err(|k| pos.error(k))?;
         attrs.push((key, value));

@@ -83,3 +83,30 @@ fn a_language_that_is_not_a_language_tag_is_a_warning_and_the_inherited_language
     assert_eq!(m.activity.title, TextDoc::Langs([("en".into(), "Agua".into())].into()));
     assert_eq!(m.warnings[0].path, "@xml:lang");
 }
+
+#[test]
+fn a_document_link_keeps_only_an_address_the_schema_accepts() {
+    // iati_read: `url="https<coopera:org://…"` was kept and exported as a URL the schema
+    // refuses. A `<` in an attribute value is not XML at all (the reader now refuses it as the
+    // validator does); an address that is not a URI leaves the link out with a warning.
+    let activity = |url: &str| {
+        format!(
+            "<iati-activities version=\"2.03\">\n<iati-activity xml:lang=\"es\">\n<iati-identifier>XM-1</iati-identifier>\n<activity-status code=\"2\"/>\n<title><narrative>Agua</narrative></title>\n<document-link format=\"TEXT/HTML\" url=\"{url}\"><title><narrative>Ficha</narrative></title><category code=\"A01\"/></document-link>\n</iati-activity>\n</iati-activities>\n"
+        )
+    };
+    let xml = activity("https<coopera:org://www.iadb.org/en/project/ME-L1148");
+    match read_error(&xml) {
+        Some(ReadError::Xml(e)) => {
+            assert_eq!((e.line, e.kind), (6, XmlErrorKind::Malformed("`<` in the value of the attribute `url`".into())))
+        }
+        other => panic!("expected an XML error, got {other:?}"),
+    }
+    assert!(matches!(validate_schema(xml.as_bytes()), Err(ValidateError::NotWellFormed { line: 6, .. })));
+
+    let m = mapped(&activity("https://example.org/%zz"));
+    assert!(m.activity.document_links.is_empty());
+    let warnings: Vec<_> = m.warnings.iter().map(|w| (w.line, w.path.as_str(), &w.issue)).collect();
+    assert_eq!(warnings, [(6, "document-link[1]/@url", &Issue::BadUrl { value: "https://example.org/%zz".into() })]);
+    let m = mapped(&activity("https://example.org/ficha?id=1&amp;v=2"));
+    assert_eq!(m.activity.document_links[0].url, "https://example.org/ficha?id=1&v=2");
+}
