@@ -52,6 +52,8 @@ pub enum Issue {
     BadLanguage { value: String },
     /// A document link whose address is not a URI: the link was left out.
     BadUrl { value: String },
+    /// A percentage below 0 or far above 100: the element was left out.
+    BadPercentage { value: String },
     /// A number that is not a number: the element was left out.
     BadNumber { value: String },
     /// A value without a currency, and no default currency: left out.
@@ -121,6 +123,13 @@ impl Warning {
                     format!("`{value}` no es una dirección (URI); se omitió el enlace al documento")
                 } else {
                     format!("`{value}` is not an address (URI); the document link was left out")
+                }
+            }
+            Issue::BadPercentage { value } => {
+                if es {
+                    format!("`{value}` no es un porcentaje de 0 a {MAX_PERCENTAGE}; se omitió")
+                } else {
+                    format!("`{value}` is not a percentage from 0 to {MAX_PERCENTAGE}; left out")
                 }
             }
             Issue::BadNumber { value } => {
@@ -338,6 +347,16 @@ impl Mapper<'_> {
         }
     }
 
+    /// A percentage: a number from 0 to [`MAX_PERCENTAGE`], else a warning and `None`.
+    fn percentage(&mut self, el: &Element, path: String, value: &str) -> Option<Decimal> {
+        let p = self.number(el, path.clone(), value)?;
+        if p < Decimal::ZERO || p > Decimal::from(MAX_PERCENTAGE) {
+            self.warn(el, path, Issue::BadPercentage { value: value.trim().to_owned() });
+            return None;
+        }
+        Some(p)
+    }
+
     /// Registers an organisation named in the activity; returns its key.
     fn org(&mut self, el: &Element) -> Option<String> {
         let iati_ref = el.attr_trim("ref").map(str::to_owned);
@@ -440,6 +459,11 @@ fn v1_sector_vocabulary(vocabulary: &str) -> &str {
         other => other,
     }
 }
+
+/// The largest percentage taken. Files do give shares that add up to 200 or 500, which are
+/// rescaled; far beyond that a value is a mistake, and the bound keeps every sum and rescaling
+/// exact (200,000 elements of a million percent each add up well within a decimal).
+const MAX_PERCENTAGE: u32 = 1_000_000;
 
 /// Rescales percentages that do not add up to 100, warning once.
 fn rescale(mapper: &mut Mapper<'_>, el: &Element, what: &'static str, path: &str, shares: &mut [(String, Decimal)]) {
@@ -633,7 +657,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
             s.attr_trim("vocabulary").map(|v| if m.v1 { v1_sector_vocabulary(v) } else { v }).unwrap_or("1").to_owned();
         let Some(code) = sector_code(&mut m, s, format!("{path}/@code"), &vocabulary) else { continue };
         let pct = match s.attr_trim("percentage") {
-            Some(p) => match m.number(s, format!("{path}/@percentage"), p) {
+            Some(p) => match m.percentage(s, format!("{path}/@percentage"), p) {
                 Some(p) => p,
                 None => continue,
             },
@@ -671,7 +695,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     for (i, c) in el.children_named("recipient-country").enumerate() {
         let path = format!("recipient-country[{}]", i + 1);
         let Some(code) = m.code(c, format!("{path}/@code"), c.attr("code"), CountryCode::parse) else { continue };
-        let pct = c.attr_trim("percentage").and_then(|p| m.number(c, format!("{path}/@percentage"), p));
+        let pct = c.attr_trim("percentage").and_then(|p| m.percentage(c, format!("{path}/@percentage"), p));
         let pct = pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO });
         if let Some(existing) = places.iter_mut().zip(&kinds).find(|((k, _), country)| **country && *k == code) {
             existing.0.1 += pct;
@@ -687,7 +711,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         }
         let path = format!("recipient-region[{}]", i + 1);
         let Some(code) = m.code(r, format!("{path}/@code"), r.attr("code"), RegionCode::parse) else { continue };
-        let pct = r.attr_trim("percentage").and_then(|p| m.number(r, format!("{path}/@percentage"), p));
+        let pct = r.attr_trim("percentage").and_then(|p| m.percentage(r, format!("{path}/@percentage"), p));
         places.push((code, pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO })));
         kinds.push(false);
     }

@@ -2,7 +2,7 @@
 //! promise the crate makes.
 
 use coopera_domain::Lang;
-use coopera_domain::doc::TextDoc;
+use coopera_domain::doc::{NumberDoc, TextDoc};
 use coopera_iati::read::map::{Issue, Mapped};
 use coopera_iati::read::xml::XmlErrorKind;
 use coopera_iati::read::{FileReader, Item, ReadError, ReadOptions};
@@ -109,4 +109,38 @@ fn a_document_link_keeps_only_an_address_the_schema_accepts() {
     assert_eq!(warnings, [(6, "document-link[1]/@url", &Issue::BadUrl { value: "https://example.org/%zz".into() })]);
     let m = mapped(&activity("https://example.org/ficha?id=1&amp;v=2"));
     assert_eq!(m.activity.document_links[0].url, "https://example.org/ficha?id=1&v=2");
+}
+
+#[test]
+fn percentages_that_cannot_be_shares_are_left_out_not_added_until_they_overflow() {
+    // Two sectors of 79228162514264337593543950335 % (the largest decimal) overflowed their sum
+    // and stopped the import with a panic; a negative one could make any rescaling divide by
+    // almost nothing. Both are now a warning, and the element is left out.
+    let m = mapped(
+        "<iati-activities version=\"2.03\">\n<iati-activity xml:lang=\"es\">\n<iati-identifier>XM-1</iati-identifier>\n<activity-status code=\"2\"/>\n<title><narrative>Agua</narrative></title>\n<recipient-country code=\"GT\" percentage=\"79228162514264337593543950335\"/>\n<recipient-country code=\"HN\" percentage=\"79228162514264337593543950335\"/>\n<sector code=\"14031\" percentage=\"79228162514264337593543950335\"/>\n<sector code=\"14031\" percentage=\"79228162514264337593543950335\"/>\n<sector code=\"14032\" percentage=\"-50\"/>\n<sector code=\"14030\" percentage=\"150\"/>\n</iati-activity>\n</iati-activities>\n",
+    );
+    let sectors: Vec<_> = m.activity.sectors.iter().map(|s| (s.code.as_str(), s.percentage.clone())).collect();
+    assert_eq!(sectors, [("14030", Some(NumberDoc::Text("100".into())))]);
+    let countries: Vec<_> = m.activity.countries.iter().map(|s| (s.code.as_str(), s.percentage.clone())).collect();
+    assert_eq!(countries, [("GT", Some(NumberDoc::Text("50".into()))), ("HN", Some(NumberDoc::Text("50".into())))]);
+    let bad: Vec<_> = m
+        .warnings
+        .iter()
+        .filter(|w| matches!(w.issue, Issue::BadPercentage { .. }))
+        .map(|w| (w.line, w.path.as_str()))
+        .collect();
+    assert_eq!(
+        bad,
+        [
+            (8, "sector[1]/@percentage"),
+            (9, "sector[2]/@percentage"),
+            (10, "sector[3]/@percentage"),
+            (6, "recipient-country[1]/@percentage"),
+            (7, "recipient-country[2]/@percentage"),
+        ]
+    );
+    assert_eq!(
+        m.warnings.iter().find(|w| w.line == 10).map(|w| w.message(Lang::En)).as_deref(),
+        Some("sector[3]/@percentage: `-50` is not a percentage from 0 to 1000000; left out")
+    );
 }
