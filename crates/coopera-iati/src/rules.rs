@@ -57,7 +57,11 @@ pub fn check_rules(input: impl BufRead, today: Date) -> Result<Vec<RuleProblem>,
                         crate::read::map::Issue::PercentSum { .. }
                         | crate::read::map::Issue::RegionsOverCountries { .. } => "strict_sum",
                         crate::read::map::Issue::EndBeforeStart => "date_order",
-                        crate::read::map::Issue::BadDate { .. } | crate::read::map::Issue::BadNumber { .. } => "format",
+                        crate::read::map::Issue::BadDate { .. }
+                        | crate::read::map::Issue::BadLanguage { .. }
+                        | crate::read::map::Issue::BadUrl { .. }
+                        | crate::read::map::Issue::BadPercentage { .. }
+                        | crate::read::map::Issue::BadNumber { .. } => "format",
                         crate::read::map::Issue::Duplicate { .. } => "unique",
                         _ => "atleast_one",
                     };

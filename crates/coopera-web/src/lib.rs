@@ -30,6 +30,8 @@ mod assets;
 mod charts;
 mod downloads;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod handlers;
 mod http;
 pub mod json;

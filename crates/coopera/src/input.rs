@@ -90,11 +90,8 @@ fn record_label(kind: RecordKind, key: &str, lang: Lang) -> String {
     format!("{} {key}", kind.label(lang))
 }
 
-fn syntax_error(source: &Source, offset_or_pos: Result<usize, Position>, detail: &str, lang: Lang) -> Located {
-    let position = match offset_or_pos {
-        Ok(offset) => position(&source.text, offset),
-        Err(p) => p,
-    };
+fn syntax_error(source: &Source, offset: usize, detail: &str, lang: Lang) -> Located {
+    let position = position(&source.text, offset);
     let what = match (source.format, lang) {
         (Format::Toml, Lang::Es) => "TOML no válido",
         (Format::Toml, Lang::En) => "invalid TOML",
@@ -109,16 +106,24 @@ fn syntax_error(source: &Source, offset_or_pos: Result<usize, Position>, detail:
 fn parse_doc<T: serde::de::DeserializeOwned>(source: &Source, lang: Lang) -> Result<T, Located> {
     match source.format {
         Format::Toml => toml::from_str(&source.text).map_err(|e| {
-            let at = e.span().map_or(Ok(0), |s| Ok(s.start));
+            let at = e.span().map_or(0, |s| s.start);
             syntax_error(source, at, e.message(), lang)
         }),
         Format::Json => serde_json::from_str(&source.text).map_err(|e| {
-            let at = Err(Position { line: e.line().max(1), column: e.column().max(1) });
+            let at = json_offset(&source.text, e.line(), e.column());
             let detail = e.to_string();
             let detail = detail.split(" at line ").next().unwrap_or(&detail).to_owned();
             syntax_error(source, at, &detail, lang)
         }),
     }
+}
+
+/// The byte offset of a serde_json error position: a line from 1 and a column counted in
+/// bytes (0 at the start of a line), where positions count characters.
+fn json_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_len = text[start..].find('\n').unwrap_or(text.len() - start);
+    start + column.saturating_sub(1).min(line_len)
 }
 
 /// Whether the file holds one activity (top-level `id`) rather than a dataset.

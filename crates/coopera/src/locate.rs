@@ -203,6 +203,10 @@ impl JsonScanner<'_> {
                 {
                     self.at += 1;
                 }
+                // Nothing read (`[}`): not JSON, and an array would ask for this value forever.
+                if self.at == start {
+                    return None;
+                }
                 Json::Scalar
             }
         };

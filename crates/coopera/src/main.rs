@@ -4,12 +4,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use coopera::input;
 use coopera_domain::Lang;
 
 mod cli;
 mod commands;
-mod input;
-mod locate;
 mod output;
 
 /// An import allocates on one thread (the reader's trees and documents) and frees on another

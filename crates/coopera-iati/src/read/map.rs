@@ -28,6 +28,7 @@ use coopera_domain::problem::Problem;
 use rust_decimal::Decimal;
 
 use super::xml::Element;
+use crate::validate::{is_any_uri, is_language};
 
 /// Something in an activity that could not be taken as published.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +50,13 @@ pub enum Issue {
     Duplicate { code: String },
     /// A date that is not a date: left out.
     BadDate { value: String },
+    /// An `xml:lang` that is not a language tag: the text was taken in the language it
+    /// inherits (its element's, else the activity's, else English).
+    BadLanguage { value: String },
+    /// A document link whose address is not a URI: the link was left out.
+    BadUrl { value: String },
+    /// A percentage below 0 or far above 100: the element was left out.
+    BadPercentage { value: String },
     /// A number that is not a number: the element was left out.
     BadNumber { value: String },
     /// A value without a currency, and no default currency: left out.
@@ -104,6 +112,27 @@ impl Warning {
                     format!("`{value}` no es una fecha AAAA-MM-DD; se omitió")
                 } else {
                     format!("`{value}` is not a date YYYY-MM-DD; left out")
+                }
+            }
+            Issue::BadLanguage { value } => {
+                if es {
+                    format!("`{value}` no es un código de idioma; el texto se tomó en el idioma que hereda")
+                } else {
+                    format!("`{value}` is not a language code; the text was taken in the language it inherits")
+                }
+            }
+            Issue::BadUrl { value } => {
+                if es {
+                    format!("`{value}` no es una dirección (URI); se omitió el enlace al documento")
+                } else {
+                    format!("`{value}` is not an address (URI); the document link was left out")
+                }
+            }
+            Issue::BadPercentage { value } => {
+                if es {
+                    format!("`{value}` no es un porcentaje de 0 a {MAX_PERCENTAGE}; se omitió")
+                } else {
+                    format!("`{value}` is not a percentage from 0 to {MAX_PERCENTAGE}; left out")
                 }
             }
             Issue::BadNumber { value } => {
@@ -234,13 +263,13 @@ impl Mapper<'_> {
     }
 
     /// Text of an element: its narratives by language (2.0x), or its own text (1.0x).
-    fn text(&self, el: &Element) -> Option<TextDoc> {
+    fn text(&mut self, el: &Element) -> Option<TextDoc> {
         let mut langs = BTreeMap::new();
         // `xml:lang` is inherited: a narrative without one is in its parent's language, if the
         // parent says, else in the activity's.
-        let inherited = el.attr_trim("xml:lang").unwrap_or(&self.lang);
+        let inherited = self.lang_of(el).unwrap_or_else(|| self.lang.clone());
         for n in el.children_named("narrative") {
-            let lang = n.attr_trim("xml:lang").unwrap_or(inherited).to_ascii_lowercase();
+            let lang = self.lang_of(n).unwrap_or_else(|| inherited.clone());
             let t = n.text.trim();
             if !t.is_empty() {
                 langs.entry(lang).or_insert_with(|| t.to_owned());
@@ -249,10 +278,22 @@ impl Mapper<'_> {
         if langs.is_empty() {
             let t = el.text.trim();
             if !t.is_empty() {
-                langs.insert(inherited.to_ascii_lowercase(), t.to_owned());
+                langs.insert(inherited, t.to_owned());
             }
         }
         (!langs.is_empty()).then_some(TextDoc::Langs(langs))
+    }
+
+    /// The element's `xml:lang`, lowercase. One that is not a language tag is a warning and
+    /// counts as absent, so the text is taken in the language it inherits.
+    fn lang_of(&mut self, el: &Element) -> Option<String> {
+        let lang = el.attr_trim("xml:lang")?;
+        if is_language(lang) {
+            return Some(lang.to_ascii_lowercase());
+        }
+        let path = if &*el.name == "iati-activity" { "@xml:lang".to_owned() } else { format!("{}/@xml:lang", el.name) };
+        self.warn(el, path, Issue::BadLanguage { value: lang.to_owned() });
+        None
     }
 
     /// A code checked against its list; unknown codes become a warning and `None`.
@@ -307,6 +348,16 @@ impl Mapper<'_> {
                 None
             }
         }
+    }
+
+    /// A percentage: a number from 0 to [`MAX_PERCENTAGE`], else a warning and `None`.
+    fn percentage(&mut self, el: &Element, path: String, value: &str) -> Option<Decimal> {
+        let p = self.number(el, path.clone(), value)?;
+        if p < Decimal::ZERO || p > Decimal::from(MAX_PERCENTAGE) {
+            self.warn(el, path, Issue::BadPercentage { value: value.trim().to_owned() });
+            return None;
+        }
+        Some(p)
     }
 
     /// Registers an organisation named in the activity; returns its key.
@@ -433,6 +484,11 @@ fn v1_sector_vocabulary(vocabulary: &str) -> &str {
     }
 }
 
+/// The largest percentage taken. Files do give shares that add up to 200 or 500, which are
+/// rescaled; far beyond that a value is a mistake, and the bound keeps every sum and rescaling
+/// exact (200,000 elements of a million percent each add up well within a decimal).
+const MAX_PERCENTAGE: u32 = 1_000_000;
+
 /// Rescales percentages that do not add up to 100, warning once.
 fn rescale(mapper: &mut Mapper<'_>, el: &Element, what: &'static str, path: &str, shares: &mut [(String, Decimal)]) {
     let sum: Decimal = shares.iter().map(|s| s.1).sum();
@@ -460,9 +516,12 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         warnings: Vec::new(),
         orgs: BTreeMap::new(),
         options,
-        lang: el.attr_trim("xml:lang").unwrap_or("en").to_ascii_lowercase(),
+        lang: "en".to_owned(),
         v1: version.starts_with('1'),
     };
+    if let Some(lang) = m.lang_of(el) {
+        m.lang = lang;
+    }
     let id_el = el.child("iati-identifier");
     let id = id_el.map(|i| i.text.trim().to_owned()).filter(|i| !i.is_empty());
     let Some(id) = id else {
@@ -623,7 +682,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
             s.attr_trim("vocabulary").map(|v| if m.v1 { v1_sector_vocabulary(v) } else { v }).unwrap_or("1").to_owned();
         let Some(code) = sector_code(&mut m, s, format!("{path}/@code"), &vocabulary) else { continue };
         let pct = match s.attr_trim("percentage") {
-            Some(p) => match m.number(s, format!("{path}/@percentage"), p) {
+            Some(p) => match m.percentage(s, format!("{path}/@percentage"), p) {
                 Some(p) => p,
                 None => continue,
             },
@@ -661,7 +720,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     for (i, c) in el.children_named("recipient-country").enumerate() {
         let path = format!("recipient-country[{}]", i + 1);
         let Some(code) = m.code(c, format!("{path}/@code"), c.attr("code"), CountryCode::parse) else { continue };
-        let pct = c.attr_trim("percentage").and_then(|p| m.number(c, format!("{path}/@percentage"), p));
+        let pct = c.attr_trim("percentage").and_then(|p| m.percentage(c, format!("{path}/@percentage"), p));
         let pct = pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO });
         if let Some(existing) = places.iter_mut().zip(&kinds).find(|((k, _), country)| **country && *k == code) {
             existing.0.1 += pct;
@@ -677,7 +736,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         }
         let path = format!("recipient-region[{}]", i + 1);
         let Some(code) = m.code(r, format!("{path}/@code"), r.attr("code"), RegionCode::parse) else { continue };
-        let pct = r.attr_trim("percentage").and_then(|p| m.number(r, format!("{path}/@percentage"), p));
+        let pct = r.attr_trim("percentage").and_then(|p| m.percentage(r, format!("{path}/@percentage"), p));
         places.push((code, pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO })));
         kinds.push(false);
     }
@@ -981,6 +1040,10 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     for (i, d) in el.children_named("document-link").enumerate() {
         let path = format!("document-link[{}]", i + 1);
         let Some(url) = d.attr_trim("url") else { continue };
+        if !is_any_uri(url) {
+            m.warn(d, format!("{path}/@url"), Issue::BadUrl { value: url.to_owned() });
+            continue;
+        }
         let title = d.child("title").and_then(|t| m.text(t));
         let Some(format) = d.attr_trim("format") else {
             m.warn(d, format!("{path}/@format"), Issue::Missing { element: "document-link/@format" });

@@ -84,7 +84,13 @@ pub fn open_bytes(path: &Path, options: &ReadOptions) -> Result<Box<dyn BufRead>
 }
 
 fn open_bounded(path: &Path, options: &ReadOptions) -> Result<(Box<dyn BufRead>, Arc<AtomicBool>), ReadError> {
-    let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
+    decode(File::open(path)?, options)
+}
+
+/// A file's bytes as stored, made a stream of UTF-8 XML; `hit` is set when the decompressed
+/// size passes the limit.
+fn decode(input: impl Read + 'static, options: &ReadOptions) -> Result<(Box<dyn BufRead>, Arc<AtomicBool>), ReadError> {
+    let mut file = BufReader::with_capacity(1 << 16, input);
     let gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     let limit = options.max_decompressed.unwrap_or(DEFAULT_MAX_DECOMPRESSED);
     let hit = Arc::new(AtomicBool::new(false));
@@ -157,13 +163,27 @@ impl std::fmt::Debug for FileReader {
 
 impl FileReader {
     pub fn open(path: &Path, options: &ReadOptions) -> Result<FileReader, ReadError> {
-        let (bytes, hit) = open_bounded(path, options)?;
+        FileReader::start(open_bounded(path, options)?, options)
+    }
+
+    /// Reads the contents of a file as they are stored — plain or gzip, UTF-8 or UTF-16 —
+    /// the way [`FileReader::open`] reads the file at a path: for bytes that come from
+    /// elsewhere than a path (an upload, a test, a fuzzer).
+    pub fn from_file_contents(input: impl Read + 'static, options: &ReadOptions) -> Result<FileReader, ReadError> {
+        FileReader::start(decode(input, options)?, options)
+    }
+
+    fn start(
+        (bytes, hit): (Box<dyn BufRead>, Arc<AtomicBool>),
+        options: &ReadOptions,
+    ) -> Result<FileReader, ReadError> {
         let limit = options.max_decompressed.unwrap_or(DEFAULT_MAX_DECOMPRESSED);
         let limit_hit = Some((hit, limit));
         let stream = ActivityStream::new(bytes, options.limits).map_err(|e| read_error(e, &limit_hit))?;
         Ok(FileReader::with_stream(stream, limit_hit, options))
     }
 
+    /// Reads bytes that are already UTF-8 XML (nothing is decompressed or transcoded).
     pub fn from_reader(bytes: Box<dyn BufRead>, options: &ReadOptions) -> Result<FileReader, ReadError> {
         let stream = ActivityStream::new(bytes, options.limits)?;
         Ok(FileReader::with_stream(stream, None, options))

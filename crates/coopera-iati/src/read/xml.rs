@@ -20,7 +20,7 @@ use quick_xml::Reader;
 use quick_xml::errors::SyntaxError;
 use quick_xml::events::{BytesStart, Event};
 
-use crate::validate::{RefError, resolve_reference};
+use crate::validate::{RefError, invalid_xml_char, resolve_reference};
 
 /// Limits that keep a hostile or broken file from exhausting memory.
 #[derive(Debug, Clone, Copy)]
@@ -255,18 +255,25 @@ impl<R: BufRead> Parser<R> {
             }
         };
         // Offsets of the raw bytes relative to `start`, by the markup that precedes them.
-        let (raw, skip): (&[u8], u64) = match &event {
-            Event::Start(e) | Event::Empty(e) => (e.as_ref().as_bytes(), 1),
-            Event::End(e) => (e.as_ref().as_bytes(), 2),
-            Event::Text(e) => (e.as_ref().as_bytes(), 0),
-            Event::CData(e) => (e.as_ref().as_bytes(), 9),
-            Event::Comment(e) => (e.as_ref().as_bytes(), 4),
-            Event::PI(e) => (e.as_ref().as_bytes(), 2),
-            Event::Decl(e) => (e.as_ref().as_bytes(), 2),
+        let (raw, skip): (&str, u64) = match &event {
+            Event::Start(e) | Event::Empty(e) => (e.as_ref(), 1),
+            Event::End(e) => (e.as_ref(), 2),
+            Event::Text(e) => (e.as_ref(), 0),
+            Event::CData(e) => (e.as_ref(), 9),
+            Event::Comment(e) => (e.as_ref(), 4),
+            Event::PI(e) => (e.as_ref(), 2),
+            Event::Decl(e) => (e.as_ref(), 2),
             Event::DocType(_) => return Err(pos.error(XmlErrorKind::Doctype)),
-            Event::GeneralRef(_) | Event::Eof => (&[], 0),
+            Event::GeneralRef(_) | Event::Eof => ("", 0),
         };
-        self.lines.advance(raw, start + skip);
+        // A character XML allows nowhere (a C0 control, U+FFFE, U+FFFF) makes the file not
+        // well-formed, as the validator and xmllint say; read on, it would become a record
+        // that cannot be written as XML again.
+        if let Some((_, c)) = invalid_xml_char(raw) {
+            let message = format!("character U+{:04X} is not allowed in XML", u32::from(c));
+            return Err(pos.error(XmlErrorKind::Malformed(message)));
+        }
+        self.lines.advance(raw.as_bytes(), start + skip);
         Ok((event, pos))
     }
 }
@@ -377,6 +384,9 @@ fn element_from(e: &BytesStart<'_>, names: &mut Names, limits: &Limits, pos: Pos
         }
         let key = names.get(a.key.as_ref());
         let raw: &str = &a.value;
+        if raw.contains('<') {
+            return Err(pos.error(XmlErrorKind::Malformed(format!("`<` in the value of the attribute `{key}`"))));
+        }
         let mut value = String::with_capacity(raw.len());
         unescape_into(raw, &mut value).map_err(|k| pos.error(k))?;
         attrs.push((key, value));

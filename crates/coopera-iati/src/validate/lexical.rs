@@ -92,7 +92,7 @@ pub fn trim_blank(value: &str) -> &str {
 }
 
 /// `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*`
-fn is_language(value: &str) -> bool {
+pub(crate) fn is_language(value: &str) -> bool {
     let mut first = true;
     for part in value.split('-') {
         let ok = (1..=8).contains(&part.len())

@@ -33,7 +33,14 @@ mod uri;
 
 use std::io::BufRead;
 
-pub(crate) use chars::{RefError, resolve_reference};
+pub(crate) use chars::{RefError, invalid_xml_char, resolve_reference};
+pub(crate) use lexical::is_language;
+
+/// Whether `value` is an `xs:anyURI` as the validator (and xmllint) accept it: what the
+/// reader may keep as a URL that the writer writes back.
+pub(crate) fn is_any_uri(value: &str) -> bool {
+    lexical::is_valid(schema::Builtin::AnyUri, value)
+}
 
 use coopera_domain::Lang;
 

@@ -1,8 +1,9 @@
-//! Integration tests of the IATI crate, one binary: reading real and hostile files, and the
-//! schema validator against the official fixtures.
+//! Integration tests of the IATI crate, one binary: reading real and hostile files, the
+//! schema validator against the official fixtures, and the inputs fuzzing found.
 
 use std::path::{Path, PathBuf};
 
+mod fuzzed;
 mod read;
 mod schema_fixtures;
 

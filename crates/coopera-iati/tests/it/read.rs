@@ -58,8 +58,12 @@ impl FileRead {
 }
 
 fn read_with(name: &str, options: &ReadOptions) -> FileRead {
+    collect(FileReader::open(&fixture(name), options))
+}
+
+fn collect(opened: Result<FileReader, ReadError>) -> FileRead {
     let mut out = FileRead::default();
-    let reader = match FileReader::open(&fixture(name), options) {
+    let reader = match opened {
         Ok(r) => r,
         Err(e) => {
             out.error = Some(e);
@@ -297,6 +301,25 @@ fn gzip_file_reads_like_the_plain_file() {
         assert_eq!(p.activity, g.activity);
         assert_eq!(p.warnings, g.warnings);
     }
+}
+
+#[test]
+fn file_contents_read_like_the_file_at_a_path() {
+    for name in [TRIANGULAR, "triangular.xml.gz", UTF16_ORGANISATIONS, "truncated.xml"] {
+        let bytes = std::fs::read(fixture(name)).expect("fixture");
+        let contents = collect(FileReader::from_file_contents(std::io::Cursor::new(bytes), &ReadOptions::default()));
+        let path = read(name);
+        assert_eq!(contents.ids(), path.ids(), "{name}");
+        for ((cl, c), (pl, p)) in contents.activities.iter().zip(&path.activities) {
+            assert_eq!((cl, &c.activity, &c.warnings), (pl, &p.activity, &p.warnings), "{name}");
+        }
+        assert_eq!(contents.error.map(|e| e.to_string()), path.error.map(|e| e.to_string()), "{name}");
+    }
+    // The decompression limit holds too.
+    let bomb = std::fs::read(fixture("bomb.xml.gz")).expect("fixture");
+    let tiny = ReadOptions { max_decompressed: Some(100), ..Default::default() };
+    let r = collect(FileReader::from_file_contents(std::io::Cursor::new(bomb), &tiny));
+    assert!(matches!(r.error, Some(ReadError::TooLarge(100))), "{:?}", r.error);
 }
 
 #[test]

@@ -33,7 +33,7 @@ pub(crate) const AUTHOR: &str = "web";
 
 /// The form's values as strings, rows in order.
 #[derive(Debug, Clone, Default)]
-struct Values {
+pub(crate) struct Values {
     id: String,
     folio: String,
     reporting_org: String,
@@ -106,7 +106,7 @@ impl Values {
         }
     }
 
-    fn from_doc(d: &ActivityDoc) -> Values {
+    pub(crate) fn from_doc(d: &ActivityDoc) -> Values {
         let share = |s: &ShareDoc| [s.code.clone(), s.percentage.as_ref().map(number_text).unwrap_or_default()];
         Values {
             id: d.id.clone(),
@@ -160,7 +160,7 @@ impl Values {
     }
 
     /// Reads the posted fields; rows whose fields are all empty are dropped.
-    fn from_form(fields: &[(String, String)]) -> Values {
+    pub(crate) fn from_form(fields: &[(String, String)]) -> Values {
         let mut scalar: HashMap<&str, &str> = HashMap::new();
         let mut rows: HashMap<&str, BTreeMap<usize, HashMap<&str, &str>>> = HashMap::new();
         for (name, value) in fields {
@@ -224,7 +224,7 @@ impl Values {
 
     /// The document: these values over `base` (the stored activity, when editing), whose
     /// other fields are kept. Sectors of vocabularies the form does not show are kept too.
-    fn to_doc(&self, base: Option<ActivityDoc>) -> ActivityDoc {
+    pub(crate) fn to_doc(&self, base: Option<ActivityDoc>) -> ActivityDoc {
         let share = |r: &[String; 2]| ShareDoc { code: r[0].clone(), percentage: number(&r[1]) };
         let mut d = base.unwrap_or_else(|| ActivityDoc {
             id: String::new(),
@@ -319,8 +319,8 @@ impl Values {
 
 /// The problems of a save, by the field they belong to.
 #[derive(Debug, Default)]
-struct Errors {
-    by_path: BTreeMap<String, Vec<String>>,
+pub(crate) struct Errors {
+    pub(crate) by_path: BTreeMap<String, Vec<String>>,
 }
 
 /// The form field a problem path belongs to: `title` is shown at its Spanish field, a
@@ -334,7 +334,7 @@ fn field_of(path: &str) -> String {
 }
 
 impl Errors {
-    fn from_problems(problems: &[Problem], lang: Lang) -> Errors {
+    pub(crate) fn from_problems(problems: &[Problem], lang: Lang) -> Errors {
         let mut e = Errors::default();
         for p in problems {
             let message = match &p.value {

@@ -233,7 +233,7 @@ pub(crate) async fn api_show(State(state): State<AppState>, Path(key): Path<Stri
 // The form
 
 #[derive(Debug, Clone, Default)]
-struct Values {
+pub(crate) struct Values {
     key: String,
     iati_ref: String,
     name: [String; 2],
@@ -247,7 +247,7 @@ struct Values {
 }
 
 impl Values {
-    fn from_doc(d: &OrganisationDoc) -> Values {
+    pub(crate) fn from_doc(d: &OrganisationDoc) -> Values {
         let name = match &d.name {
             TextDoc::Plain(s) => [s.clone(), String::new()],
             TextDoc::Langs(m) => [m.get("es").cloned().unwrap_or_default(), m.get("en").cloned().unwrap_or_default()],
@@ -266,7 +266,7 @@ impl Values {
         }
     }
 
-    fn from_form(fields: &[(String, String)]) -> Values {
+    pub(crate) fn from_form(fields: &[(String, String)]) -> Values {
         let get =
             |k: &str| fields.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_owned()).unwrap_or_default();
         Values {
@@ -283,7 +283,7 @@ impl Values {
         }
     }
 
-    fn to_doc(&self) -> OrganisationDoc {
+    pub(crate) fn to_doc(&self) -> OrganisationDoc {
         let opt = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         let mut name = BTreeMap::new();
         for (lang, v) in ["es", "en"].iter().zip(&self.name) {

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `coopera` binary: each runs the real program on a fresh database in
-//! a temporary folder, as a user would, and checks what it prints and what it stored.
+//! a temporary folder, as a user would, and checks what it prints and what it stored. The
+//! inputs fuzzing found are checked through the `coopera` library (`fuzzed.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,6 +25,7 @@ mod concurrent;
 mod crash;
 mod demo;
 mod files;
+mod fuzzed;
 mod generated;
 mod hostile;
 mod import;
