@@ -72,53 +72,59 @@ pub struct Activity<'a> {
 }
 
 /// The places of the partners of `a`, each with the part of the activity it takes (the parts
-/// add up to one), into `out` (cleared first; left empty when no partner is known).
+/// add up to one), into `out` (cleared first; left empty when no partner is known). Called
+/// once per activity when a snapshot loads, so it allocates nothing beyond `out`.
 pub fn partner_places(a: &Activity<'_>, out: &mut Vec<(PartnerPlace, Decimal)>) {
     out.clear();
     let gives = matches!(a.direction, Some(Direction::Given | Direction::Both) | None);
     let receives = matches!(a.direction, Some(Direction::Received | Direction::Both));
-    let mut sides: Vec<Vec<(PartnerPlace, Decimal)>> = Vec::with_capacity(2);
+    // Each side's places with their raw weights, one after the other in `out`.
     if gives {
-        let mut side: Vec<(PartnerPlace, Decimal)> = a
-            .countries
-            .iter()
-            .filter(|(c, _)| *c != a.home)
-            .map(|(c, pct)| (PartnerPlace::Country(*c), *pct))
-            .chain(a.regions.iter().map(|(r, pct)| (PartnerPlace::Region(*r), *pct)))
-            .collect();
-        if side.is_empty() {
-            side = equal(a.parties.iter().filter(|p| !p.home && !p.role.gives()));
+        let places = a.countries.iter().filter(|(c, _)| *c != a.home).map(|(c, pct)| (PartnerPlace::Country(*c), *pct));
+        out.extend(places.chain(a.regions.iter().map(|(r, pct)| (PartnerPlace::Region(*r), *pct))));
+        if out.is_empty() {
+            out.extend(equal(a.parties.iter().filter(|p| !p.home && !p.role.gives())));
         }
-        sides.push(side);
     }
+    let given = out.len();
     if receives {
-        sides.push(equal(a.parties.iter().filter(|p| !p.home && p.role.gives())));
+        out.extend(equal(a.parties.iter().filter(|p| !p.home && p.role.gives())));
     }
-    sides.retain(|s| !s.is_empty());
-    let n = Decimal::from(sides.len());
+    let sides = [0..given, given..out.len()];
+    let n = Decimal::from(sides.iter().filter(|s| !s.is_empty()).count());
     for side in sides {
-        let total = crate::sum(side.iter().map(|p| p.1.max(Decimal::ZERO)));
-        let count = Decimal::from(side.len());
-        for (place, weight) in side {
+        let entries = &mut out[side];
+        let total = crate::sum(entries.iter().map(|p| p.1.max(Decimal::ZERO)));
+        let count = Decimal::from(entries.len());
+        for (_, weight) in entries.iter_mut() {
             // A side whose percentages add up to nothing is taken in equal parts.
             let part = if total > Decimal::ZERO {
-                weight.max(Decimal::ZERO).checked_div(total)
+                (*weight).max(Decimal::ZERO).checked_div(total)
             } else {
                 Decimal::ONE.checked_div(count)
             };
-            let part = part.and_then(|p| p.checked_div(n)).unwrap_or(Decimal::ZERO);
-            match out.iter_mut().find(|(p, _)| *p == place) {
-                Some((_, w)) => *w = w.saturating_add(part),
-                None => out.push((place, part)),
+            *weight = part.and_then(|p| p.checked_div(n)).unwrap_or(Decimal::ZERO);
+        }
+    }
+    // One entry per place: a partner on both sides, or named twice, adds up.
+    let mut kept = 0;
+    for i in 0..out.len() {
+        let (place, weight) = out[i];
+        match out[..kept].iter_mut().find(|(p, _)| *p == place) {
+            Some((_, w)) => *w = w.saturating_add(weight),
+            None => {
+                out[kept] = (place, weight);
+                kept = kept.saturating_add(1);
             }
         }
     }
+    out.truncate(kept);
 }
 
 /// The places of `parties`, one equal part each (an organisation's place counts once per
 /// organisation: two German agencies give Germany two parts).
-fn equal<'a>(parties: impl Iterator<Item = &'a Party>) -> Vec<(PartnerPlace, Decimal)> {
-    parties.filter_map(Party::place).map(|p| (p, Decimal::ONE)).collect()
+fn equal<'a>(parties: impl Iterator<Item = &'a Party>) -> impl Iterator<Item = (PartnerPlace, Decimal)> {
+    parties.filter_map(Party::place).map(|p| (p, Decimal::ONE))
 }
 
 #[cfg(test)]
