@@ -153,8 +153,8 @@ pub(crate) fn hhi_level(hhi: Decimal, lang: Lang) -> &'static str {
     }
 }
 
-/// "Centroamérica concentra 70.2 % · IHH 5,324 (concentración alta), entre las filas con
-/// valor": the engine's concentration, which leaves out "not specified".
+/// "Centroamérica concentra 70.2 % · IHH 5,324 (concentración alta), como parte de la suma de
+/// las filas con un valor": the engine's concentration, which leaves out "not specified".
 pub(crate) fn concentration_note(report: &Report, lang: Lang) -> Option<String> {
     let top = report.rows.iter().find(|r| r.is_assigned())?;
     let c = report.concentration;
@@ -162,10 +162,14 @@ pub(crate) fn concentration_note(report: &Report, lang: Lang) -> Option<String> 
     let hhi = locale::number(c.hhi, 0);
     let level = hhi_level(c.hhi, lang);
     Some(match lang {
-        Lang::Es => {
-            format!("{} concentra {share} · IHH {hhi} ({level}), entre las filas con un valor", top.label(lang))
-        }
-        Lang::En => format!("{} holds {share} · HHI {hhi} ({level}), among the rows with a value", top.label(lang)),
+        Lang::Es => format!(
+            "{} concentra {share} · IHH {hhi} ({level}), como parte de la suma de las filas con un valor",
+            top.label(lang)
+        ),
+        Lang::En => format!(
+            "{} holds {share} · HHI {hhi} ({level}), as a part of the sum of the rows with a value",
+            top.label(lang)
+        ),
     })
 }
 
@@ -327,8 +331,7 @@ fn build(
                 .to_owned(),
             );
         }
-        if drawing != Drawing::Bars(Layout::Rows)
-            && drawing != Drawing::Bars(Layout::Columns)
+        if matches!(drawing, Drawing::WorldMap | Drawing::MexicoMap)
             && let Some(n) = off_the_map(&report, lang)
         {
             notes.push(n);
