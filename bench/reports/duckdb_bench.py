@@ -74,7 +74,7 @@ results = []
 for q in ours["queries"]:
     parts = "themes" if q["report"] == "themes" else "countries"
     filtered = q["filter"] != "none"
-    if q["measure"] == "count":
+    if q["measure"] in ("count", "weighted"):
         sql, scale = count_sql(parts, filtered), Decimal(10) ** 6
     else:
         sql, scale = committed_sql(parts, filtered), Decimal(10) ** 10

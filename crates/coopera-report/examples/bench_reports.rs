@@ -53,17 +53,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         values: vec![(Dimension::Direction, vec!["given".to_owned()])],
     };
     let queries: Vec<(&str, &str, Query)> = [
-        ("themes", Measure::Count, false),
-        ("themes", Measure::Count, true),
-        ("countries", Measure::Count, false),
-        ("countries", Measure::Count, true),
+        // The weighted count: the parts per million the export writes, so DuckDB's `SUM(ppm)`
+        // computes the same rows.
+        ("themes", Measure::Weighted, false),
+        ("themes", Measure::Weighted, true),
+        ("countries", Measure::Weighted, false),
+        ("countries", Measure::Weighted, true),
         ("themes", Measure::Committed, false),
         ("themes", Measure::Committed, true),
         ("countries", Measure::Committed, true),
     ]
     .into_iter()
     .map(|(name, measure, filter)| {
-        let dimension = if name == "themes" { Dimension::ThematicArea } else { Dimension::Country };
+        // "countries" are IATI's recipient countries, the parts exported as countries.csv.
+        let dimension = if name == "themes" { Dimension::ThematicArea } else { Dimension::RecipientCountry };
         let filters = if filter { filtered.clone() } else { Filters::default() };
         let label = if filter { "year+direction" } else { "none" };
         (name, label, Query { dimension, measure, currency: Currency::Usd, filters, top: 1 })
@@ -101,7 +104,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         coopera_report::export::activities(&snapshot, &mut file("activities.csv")?)?;
         coopera_report::export::parts_of(&snapshot, Dimension::ThematicArea, &mut file("themes.csv")?)?;
-        coopera_report::export::parts_of(&snapshot, Dimension::Country, &mut file("countries.csv")?)?;
+        coopera_report::export::parts_of(&snapshot, Dimension::RecipientCountry, &mut file("countries.csv")?)?;
         coopera_report::export::flows(&snapshot, &mut file("flows.csv")?)?;
         export_ms = started.elapsed().as_secs_f64() * 1000.0;
     }

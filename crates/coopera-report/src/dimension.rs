@@ -40,12 +40,20 @@ dimensions! {
     /// DAC 5-digit purpose code (a 3-digit category where only that was given).
     DacCode = ("dac-code", "sectors", "Sector CAD", "DAC sector"),
     SdgGoal = ("sdg", "sdgs", "Objetivo de Desarrollo Sostenible", "Sustainable Development Goal"),
-    /// Recipient country (or region, for shares given to a region), split by percentages.
-    Country = ("country", "countries", "País", "Country"),
-    /// Coopera's regional groupings (Centroamérica, Caribe…), see `geo`.
-    Region = ("region", "regions", "Región", "Region"),
-    /// OECD DAC region.
-    DacRegion = ("dac-region", "dac-regions", "Región CAD", "DAC region"),
+    /// The partner's country — where cooperation went, where it came from (see `partner`):
+    /// the default geography, so its report is `countries`. International organisations have
+    /// a row of their own ("multilateral"), shares given to a region rather than a country too.
+    PartnerCountry = ("partner-country", "countries", "País socio", "Partner country"),
+    /// The partner's regional grouping (Centroamérica, Caribe…; see `geo`); international
+    /// organisations under "multilateral". The default geography: its report is `regions`.
+    PartnerRegion = ("partner-region", "regions", "Región del socio", "Partner region"),
+    /// IATI's recipient country (or region, for shares given to a region), split by
+    /// percentages: the home country itself for cooperation it receives.
+    RecipientCountry = ("recipient-country", "recipient-countries", "País receptor (IATI)", "Recipient country (IATI)"),
+    /// The regional grouping of IATI's recipient countries and regions.
+    RecipientRegion = ("recipient-region", "recipient-regions", "Región receptora (IATI)", "Recipient region (IATI)"),
+    /// OECD DAC region of IATI's recipient countries and regions.
+    DacRegion = ("dac-region", "dac-regions", "Región CAD del receptor", "DAC region of the recipient"),
     /// Participating organisations that are not of the home country.
     Partner = ("partner", "partners", "Socio", "Partner"),
     Modality = ("modality", "modalities", "Modalidad", "Modality"),
@@ -75,6 +83,20 @@ impl Dimension {
         Dimension::ALL.iter().copied().find(|d| d.code() == s || d.report_name() == s)
     }
 
+    /// The label inside a sentence ("Número de actividades por país socio"): its first letter
+    /// in lowercase, unless the first word is an acronym or a proper adjective ("DAC region",
+    /// "Mexican state", "Sustainable Development Goal").
+    pub fn label_in_sentence(self, lang: Lang) -> String {
+        let label = self.label(lang);
+        let first = label.split(' ').next().unwrap_or("");
+        let keep = first.chars().all(|c| c.is_uppercase()) || matches!(first, "Mexican" | "Sustainable");
+        let mut chars = label.chars();
+        match chars.next() {
+            Some(c) if !keep => c.to_lowercase().chain(chars).collect(),
+            _ => label.to_owned(),
+        }
+    }
+
     /// Whether activities without a value for this dimension are left out of the report (only
     /// cross-border activities have a border or an agenda).
     pub(crate) fn only_cross_border(self) -> bool {
@@ -85,8 +107,13 @@ impl Dimension {
 /// What a report adds up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Measure {
-    /// Number of activities (fractions where an activity is split over several rows).
+    /// Number of whole activities: an activity counts once in every row it touches (rows of
+    /// a dimension with several values per activity overlap), and the total is the number of
+    /// distinct activities.
     Count,
+    /// Number of activities, each split over its rows by its percentages (in equal parts
+    /// where the dimension has none), so that the rows add up to the activities.
+    Weighted,
     /// Commitments (IATI transaction type 2); without any, incoming commitments (11); without
     /// those, budgets.
     Committed,
@@ -101,12 +128,20 @@ pub enum Measure {
 }
 
 impl Measure {
-    pub const ALL: &'static [Measure] =
-        &[Measure::Count, Measure::Committed, Measure::Disbursed, Measure::Spent, Measure::InKind, Measure::Total];
+    pub const ALL: &'static [Measure] = &[
+        Measure::Count,
+        Measure::Weighted,
+        Measure::Committed,
+        Measure::Disbursed,
+        Measure::Spent,
+        Measure::InKind,
+        Measure::Total,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Measure::Count => "count",
+            Measure::Weighted => "weighted",
             Measure::Committed => "committed",
             Measure::Disbursed => "disbursed",
             Measure::Spent => "spent",
@@ -118,6 +153,7 @@ impl Measure {
     pub fn label(self, lang: Lang) -> &'static str {
         match self {
             Measure::Count => lang.pick("Número de actividades", "Number of activities"),
+            Measure::Weighted => lang.pick("Número de actividades (ponderado)", "Number of activities (weighted)"),
             Measure::Committed => lang.pick("Comprometido", "Committed"),
             Measure::Disbursed => lang.pick("Desembolsado", "Disbursed"),
             Measure::Spent => lang.pick("Gastado", "Spent"),
@@ -126,8 +162,9 @@ impl Measure {
         }
     }
 
+    /// Whether it adds up money (the others count activities).
     pub fn is_money(self) -> bool {
-        self != Measure::Count
+        !matches!(self, Measure::Count | Measure::Weighted)
     }
 }
 

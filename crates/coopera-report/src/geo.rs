@@ -1,6 +1,8 @@
-//! Where cooperation goes: the regional groupings users speak of (Centroamérica, Caribe,
-//! Sudamérica, Norteamérica, Europa, Asia-Pacífico, África, Medio Oriente) and the OECD DAC
-//! regions, each defined by ISO 3166-1 country lists in [`PLACEMENT`].
+//! Where cooperation goes and comes from: the regional groupings users speak of
+//! (Centroamérica, Caribe, Sudamérica, Norteamérica, Europa, Asia-Pacífico, África, Medio
+//! Oriente) and the OECD DAC regions, each defined by ISO 3166-1 country lists in
+//! [`PLACEMENT`]; international organisations, which have no country, are a grouping of their
+//! own for partner reports (see `partner`).
 //!
 //! The groupings follow the regions of Mexico's foreign ministry and of its cooperation
 //! reports; Medio Oriente is kept apart so that every country has a place. The DAC regions
@@ -33,6 +35,9 @@ pub const GROUPINGS: &[Grouping] = &[
     // For DAC regional codes that span several groupings ("America, regional",
     // "Developing countries, unspecified").
     Grouping { key: "multirregional", name_es: "Varias regiones", name_en: "Several regions" },
+    // Partners that are international organisations: no country, so no region of their own
+    // (`partner`). Only partner reports have this row.
+    Grouping { key: "multilateral", name_es: "Organismos multilaterales", name_en: "Multilateral organisations" },
 ];
 
 /// (grouping, DAC region, ISO 3166-1 alpha-2 codes). Every code of the IATI Country list

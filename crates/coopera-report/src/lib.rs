@@ -1,6 +1,6 @@
 //! Reports over the registry and the catalog: figures grouped by a dimension (thematic area,
-//! country, region, partner, modality, year…), with shares and concentration, in counts and in
-//! money converted at dated rates.
+//! partner country and region, partner, modality, year…), with shares and concentration, in
+//! counts of activities and in money converted at dated rates.
 //!
 //! Reports run over a [`Snapshot`]: the registry read once into compact columns
 //! ([`Snapshot::load`]), which a command-line run loads and a server keeps in memory. A
@@ -9,39 +9,59 @@
 //!
 //! # The rules
 //!
-//! **An activity counts once.** Its weight (1 for a count, its value for money) is spread over
-//! the rows of the dimension and the parts add up to the whole, so the total of a report is
-//! the sum of its rows and no activity is counted twice:
+//! **Whose geography.** The countries and regions of a report are the partners' by default
+//! (`countries`, `regions`): for cooperation given, where it went — the recipient countries
+//! and regions; for cooperation received, where it came from — the providers' countries, an
+//! international organisation under "multilateral"; for both ways, the partner on each side.
+//! The home country is never its own partner. The rule in full is in [`partner`]. IATI's
+//! recipient countries and regions (where the home country is the recipient of what it
+//! receives) remain as `recipient-countries`, `recipient-regions` and `dac-regions`.
+//!
+//! **A count is of whole activities.** Measure `count`: an activity counts once in every row
+//! it touches — an activity in two thematic areas counts in both — so the rows of a dimension
+//! with several values per activity overlap: they may add up to more than the total, and
+//! their shares to more than 100 % ([`Report::rows_overlap`] says when). The total is the
+//! number of distinct activities, and shares are of it.
+//!
+//! **Money, and the weighted count, are split.** For money (and for measure `weighted`, an
+//! activity counting as one), an activity's value is spread over the rows of the dimension
+//! and the parts add up to the whole, so the total is the sum of the rows and nothing is
+//! counted twice:
 //! - by the percentages of its DAC sectors (vocabularies 1 and 2, divided by their actual sum;
 //!   a record with both lists counts each half) for thematic area, DAC category and DAC code;
 //!   by the percentages of its SDG sectors (vocabularies 7 and 8), else in equal parts of its
 //!   SDG list, for SDG goals;
-//! - by the percentages of its recipient countries and regions, taken together, for country,
-//!   region and DAC region (a share given to a region goes to that region's row of the
-//!   country report, and to its grouping and DAC region: see [`geo`]);
+//! - by the percentages of its recipient countries and regions, taken together, for the
+//!   recipient country, recipient region and DAC region (a share given to a region goes to
+//!   that region's row of the country report, and to its grouping and DAC region: see
+//!   [`geo`]); by the parts [`partner`] gives the partners' places, for partner country and
+//!   partner region;
 //! - in equal parts where a dimension has several values and no percentages: partners
 //!   (participating organisations that are not of the home country), actor levels and Mexican
 //!   states (of the home country's participants, and the states where it takes place), schemes
 //!   (South-South, North-South, decentralised, cross-border) and cross-border agenda dimensions.
 //!
-//! An activity without a value goes whole to the row "unclassified" (thematic areas) or
-//! "none"; only border and agenda reports leave out the activities that are not cross-border.
 //! Parts are kept in millionths with largest-remainder rounding, so the parts of an activity
 //! add up to exactly one.
 //!
-//! **Filters.** Single-valued filters (direction, modality, instrument, type, status, border)
-//! keep or drop an activity. A filter on a dimension that splits an activity keeps only the
-//! part in the chosen rows: a report filtered to Guatemala counts the Guatemalan part of an
-//! activity shared with Honduras, so it matches the Guatemala row of the country report.
-//! Several such filters multiply. A year range keeps the activities running at some time in
-//! it (start ≤ last year and end ≥ first year; an activity without dates is left out) and,
-//! for money, only the flows dated in it.
+//! **Not specified.** An activity without a value for the dimension goes whole to the row
+//! "unclassified" (thematic areas) or "not specified" (key `none`), listed last; only border
+//! and agenda reports leave out the activities that are not cross-border.
 //!
-//! **Measures.** Count; committed: commitments (IATI transaction type 2), else incoming
-//! commitments (11), else the sum of budgets; disbursed: disbursements (3), else incoming
-//! funds (1); spent: expenditure (4); in kind: units × their own unit value, else × the
-//! published rate of the unit ([`InKindRates`]); total: committed plus in kind. A flow counts
-//! in the year of its date (budgets: period start; in kind: the activity's start).
+//! **Filters.** Single-valued filters (direction, modality, instrument, type, status, border)
+//! keep or drop an activity. A filter on a dimension with several values per activity keeps
+//! the activities with any value in the chosen rows; a count takes them whole, while money
+//! and the weighted count take only the part in those rows: a report filtered to Guatemala
+//! adds the Guatemalan part of the money of an activity shared with Honduras, so it matches
+//! the Guatemala row of the country report. Several such filters multiply. A year range keeps
+//! the activities running at some time in it (start ≤ last year and end ≥ first year; an
+//! activity without dates is left out) and, for money, only the flows dated in it.
+//!
+//! **Measures.** Count; weighted count; committed: commitments (IATI transaction type 2), else
+//! incoming commitments (11), else the sum of budgets; disbursed: disbursements (3), else
+//! incoming funds (1); spent: expenditure (4); in kind: units × their own unit value, else ×
+//! the published rate of the unit ([`InKindRates`]); total: committed plus in kind. A flow
+//! counts in the year of its date (budgets: period start; in kind: the activity's start).
 //!
 //! **Money.** Values are decimal, never floating point: amounts are converted with decimal
 //! arithmetic and kept as integers of 1/10 000 of a unit. Each flow is converted to US
@@ -55,10 +75,15 @@
 //! a related activity reported by that organisation) and that activity is in the registry and
 //! reports the matching outgoing flow (a disbursement or commitment to this activity, or to
 //! no activity in particular), the two records describe one flow. When both activities are in
-//! a report, the incoming side is dropped and the report says how many flows it merged.
+//! a report, the incoming side is dropped and the report says how many it merged.
 //!
-//! **Concentration.** The share of the top k rows and the Herfindahl–Hirschman index, the sum
-//! of the squared percentage shares of all rows (0–10 000), computed from exact shares.
+//! **Concentration** ([`concentration`]) is measured over the rows that have a value: the row
+//! "not specified" ("unclassified") is shown but left out. Each row's part is its value over
+//! the sum of those rows — of the activities that have a value, or, where a count's rows
+//! overlap, of their assignments to rows — so the parts add up to 100 %: the share of the top
+//! k rows, and the Herfindahl–Hirschman index, the sum of the squared percentage parts
+//! (0–10 000), computed from exact parts. The command line, the web pages, the API and the
+//! workbooks all show this one figure.
 
 #![warn(clippy::arithmetic_side_effects)]
 
@@ -73,6 +98,7 @@ pub mod csv;
 mod dimension;
 pub mod export;
 pub mod geo;
+pub mod partner;
 mod query;
 pub mod rates;
 mod snapshot;
@@ -86,6 +112,8 @@ pub use snapshot::{LoadOptions, LoadStats, Snapshot};
 
 /// The key of the row for records without a DAC sector.
 pub const UNCLASSIFIED: &str = "unclassified";
+/// The key of the row for activities without a value for the dimension ("not specified").
+pub const NOT_SPECIFIED: &str = "none";
 
 /// One row: its key, labels, value and share of the total (percent).
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +131,12 @@ impl Row {
     pub fn label(&self, lang: Lang) -> &str {
         lang.pick(&self.label_es, &self.label_en)
     }
+
+    /// Whether the row is of activities that have a value for the dimension (not "not
+    /// specified" nor "unclassified"): the rows concentration is measured over.
+    pub fn is_assigned(&self) -> bool {
+        self.key != NOT_SPECIFIED && self.key != UNCLASSIFIED
+    }
 }
 
 /// A value in money and in kind.
@@ -112,8 +146,9 @@ pub struct ValueSplit {
     pub in_kind: Decimal,
 }
 
-/// How concentrated the rows are: the share of the top `k` rows and the Herfindahl–Hirschman
-/// index (sum of squared percentage shares, 0–10 000).
+/// How concentrated the rows that have a value are: the share of the top `k` of them and the
+/// Herfindahl–Hirschman index (sum of squared percentage parts, 0–10 000), each row's part
+/// being its value over the sum of those rows (see [`concentration`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Concentration {
     pub k: usize,
@@ -127,10 +162,15 @@ pub struct Report {
     pub measure: Measure,
     /// The currency of a value report.
     pub currency: Option<Currency>,
-    /// Rows by value, largest first (ties by key).
+    /// Rows with a value, largest first (ties by key), then the row "not specified" or
+    /// "unclassified" if there is one.
     pub rows: Vec<Row>,
-    /// The sum of the rows.
+    /// A count: the number of distinct activities. Otherwise the sum of the rows.
     pub total: Decimal,
+    /// Whether an activity counts in more than one row (a count over a dimension with several
+    /// values per activity): the rows then add up to more than the total, and their shares to
+    /// more than 100 %.
+    pub rows_overlap: bool,
     /// For the total value: the sum of the rows' money and in-kind parts.
     pub split: Option<ValueSplit>,
     pub concentration: Concentration,
@@ -147,24 +187,34 @@ pub struct Report {
 }
 
 impl Report {
-    /// A report of `rows` (values set, shares not yet): sorts them and computes the total,
-    /// shares and concentration.
-    pub(crate) fn from_rows(dimension: Dimension, measure: Measure, mut rows: Vec<Row>, top: usize) -> Report {
-        let total = sum(rows.iter().map(|r| r.value));
+    /// A report of `rows` (values set, shares not yet) whose total is `total` (a count's
+    /// distinct activities) or, with `None`, the sum of the rows: sorts the rows and computes
+    /// the shares and concentration.
+    pub(crate) fn from_rows(
+        dimension: Dimension,
+        measure: Measure,
+        mut rows: Vec<Row>,
+        total: Option<Decimal>,
+        top: usize,
+    ) -> Report {
+        let sum_of_rows = sum(rows.iter().map(|r| r.value));
+        let total = total.unwrap_or(sum_of_rows);
         let split = (measure == Measure::Total).then(|| ValueSplit {
             money: sum(rows.iter().filter_map(|r| r.split).map(|s| s.money)),
             in_kind: sum(rows.iter().filter_map(|r| r.split).map(|s| s.in_kind)),
         });
-        rows.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.key.cmp(&b.key)));
-        let exact: Vec<Decimal> = rows.iter().map(|r| share(r.value, total)).collect();
-        for (r, s) in rows.iter_mut().zip(&exact) {
-            r.share = s.round_dp(4).normalize();
+        rows.sort_by(|a, b| {
+            b.is_assigned().cmp(&a.is_assigned()).then_with(|| b.value.cmp(&a.value)).then_with(|| a.key.cmp(&b.key))
+        });
+        for r in &mut rows {
+            r.share = share(r.value, total).round_dp(4).normalize();
         }
         Report {
             dimension,
             measure,
             currency: None,
-            concentration: concentration(&exact, top),
+            concentration: concentration(&rows, top),
+            rows_overlap: sum_of_rows > total,
             rows,
             total: total.normalize(),
             split,
@@ -178,53 +228,29 @@ impl Report {
 }
 
 impl Report {
-    /// The rows merged into groups, as a report by `dimension`: `group` names a row's group
-    /// (key, Spanish and English labels), or leaves the row out of the rows and the total with
-    /// `None`. Values and money/in-kind parts add up; shares and concentration are computed
-    /// again; what the report says of its activities, of money not converted and of merged
-    /// flows stays. The parts of each activity stay as the first report split them.
-    pub fn regroup(
-        &self,
-        dimension: Dimension,
-        top: usize,
-        mut group: impl FnMut(&Row) -> Option<(String, String, String)>,
-    ) -> Report {
-        let mut groups: std::collections::BTreeMap<String, Row> = Default::default();
-        for row in &self.rows {
-            let Some((key, label_es, label_en)) = group(row) else { continue };
-            let g = groups.entry(key.clone()).or_insert_with(|| Row {
-                key,
-                label_es,
-                label_en,
-                value: Decimal::ZERO,
-                share: Decimal::ZERO,
-                split: None,
-            });
-            g.value = g.value.saturating_add(row.value);
-            if let Some(s) = row.split {
-                let total = g.split.get_or_insert_with(ValueSplit::default);
-                total.money = total.money.saturating_add(s.money);
-                total.in_kind = total.in_kind.saturating_add(s.in_kind);
-            }
-        }
-        let rows = groups.into_values().map(|r| Row { value: r.value.normalize(), ..r }).collect();
-        Report {
-            currency: self.currency,
-            activities: self.activities,
-            activities_weighted: self.activities_weighted,
-            not_converted: self.not_converted.clone(),
-            in_kind_not_valued: self.in_kind_not_valued.clone(),
-            merged_flows: self.merged_flows,
-            ..Report::from_rows(dimension, self.measure, rows, top)
-        }
+    /// What a report whose rows overlap says of them, in `lang` (`None` when they do not).
+    pub fn overlap_note(&self, lang: Lang) -> Option<&'static str> {
+        self.rows_overlap.then(|| {
+            lang.pick(
+                "Una actividad cuenta en cada fila que toca: las filas se superponen y las participaciones pueden sumar más de 100 %.",
+                "An activity counts in every row it touches: rows overlap, and shares may add up to more than 100%.",
+            )
+        })
     }
 }
 
-/// Top-`k` share and Herfindahl–Hirschman index of percentage shares sorted largest first.
-pub fn concentration(shares: &[Decimal], k: usize) -> Concentration {
+/// Concentration of `rows`, measured over the rows that have a value ([`Row::is_assigned`]):
+/// each one's part is its value over the sum of those rows, so the parts add up to 100 %
+/// whether or not the rows overlap; the share of the `k` largest parts (at least one) and the
+/// Herfindahl–Hirschman index, the sum of the squared percentage parts (0–10 000).
+pub fn concentration(rows: &[Row], k: usize) -> Concentration {
     let k = k.max(1);
-    let top = sum(shares.iter().take(k).copied());
-    let hhi = sum(shares.iter().map(|s| s.saturating_mul(*s)));
+    let mut values: Vec<Decimal> = rows.iter().filter(|r| r.is_assigned()).map(|r| r.value).collect();
+    values.sort_by(|a, b| b.cmp(a));
+    let total = sum(values.iter().copied());
+    let parts: Vec<Decimal> = values.iter().map(|v| share(*v, total)).collect();
+    let top = sum(parts.iter().take(k).copied());
+    let hhi = sum(parts.iter().map(|s| s.saturating_mul(*s)));
     Concentration { k, top_share: top.round_dp(4).normalize(), hhi: hhi.round_dp(2).normalize() }
 }
 
@@ -300,34 +326,48 @@ fn area_of(vocabulary: &str, code: &str) -> Option<&'static str> {
     }
 }
 
-/// Spreads one record over the thematic areas of its `sectors` by percentage (the rule of
-/// activities, in exact decimals: the catalog is small).
-fn split_catalog(sectors: &[SectorShare], into: &mut std::collections::BTreeMap<&'static str, Decimal>) {
-    let dac: Vec<(&'static str, Decimal)> = sectors
-        .iter()
-        .filter_map(|s| area_of(s.sector.vocabulary(), s.sector.code()).map(|a| (a, s.percent.value())))
-        .collect();
-    let total = sum(dac.iter().map(|d| d.1));
-    if total.is_zero() {
-        let n = into.entry(UNCLASSIFIED).or_default();
-        *n = n.saturating_add(Decimal::ONE);
-        return;
+/// The thematic areas of one record's `sectors` with their percentages (DAC codes and
+/// categories only).
+fn catalog_areas(sectors: &[SectorShare]) -> Vec<(&'static str, Decimal)> {
+    let mut areas: Vec<(&'static str, Decimal)> = Vec::new();
+    for s in sectors {
+        let Some(area) = area_of(s.sector.vocabulary(), s.sector.code()) else { continue };
+        match areas.iter_mut().find(|a| a.0 == area) {
+            Some(a) => a.1 = a.1.saturating_add(s.percent.value()),
+            None => areas.push((area, s.percent.value())),
+        }
     }
-    for (area, pct) in dac {
-        let n = into.entry(area).or_default();
-        *n = n.saturating_add(pct.checked_div(total).unwrap_or(Decimal::ZERO));
-    }
+    areas
 }
 
-/// The capacities catalog by thematic area (counts only: capacities have no money).
-pub fn catalog_themes(store: &dyn Store, top: usize) -> Result<Report, ReportError> {
-    let mut areas = std::collections::BTreeMap::new();
+/// The capacities catalog by thematic area, counted as activities are: `count` (whole
+/// capacities, once in each area they touch) or `weighted` (split by sector percentages).
+/// Capacities have no money.
+pub fn catalog_themes(store: &dyn Store, measure: Measure, top: usize) -> Result<Report, ReportError> {
+    if measure.is_money() {
+        return Err(ReportError::CatalogHasNoValue);
+    }
+    let mut values: std::collections::BTreeMap<&'static str, Decimal> = std::collections::BTreeMap::new();
     let mut n = 0u64;
     for capacity in store.capacities()? {
-        split_catalog(&capacity.parts().sectors, &mut areas);
         n = n.saturating_add(1);
+        let areas = catalog_areas(&capacity.parts().sectors);
+        let total = sum(areas.iter().map(|a| a.1));
+        if areas.is_empty() || total <= Decimal::ZERO {
+            let v = values.entry(UNCLASSIFIED).or_default();
+            *v = v.saturating_add(Decimal::ONE);
+            continue;
+        }
+        for (area, pct) in areas {
+            let part = match measure {
+                Measure::Weighted => pct.checked_div(total).unwrap_or(Decimal::ZERO),
+                _ => Decimal::ONE,
+            };
+            let v = values.entry(area).or_default();
+            *v = v.saturating_add(part);
+        }
     }
-    let rows = areas
+    let rows = values
         .into_iter()
         .map(|(key, value)| {
             let (label_es, label_en) = match coopera_domain::codelists::THEMATIC_AREA.get(key) {
@@ -337,7 +377,8 @@ pub fn catalog_themes(store: &dyn Store, top: usize) -> Result<Report, ReportErr
             Row { key: key.to_owned(), label_es, label_en, value: value.normalize(), share: Decimal::ZERO, split: None }
         })
         .collect();
-    let mut report = Report::from_rows(Dimension::ThematicArea, Measure::Count, rows, top);
+    let total = (measure == Measure::Count).then(|| Decimal::from(n));
+    let mut report = Report::from_rows(Dimension::ThematicArea, measure, rows, total, top);
     report.activities = n;
     report.activities_weighted = Decimal::from(n);
     Ok(report)
@@ -347,48 +388,57 @@ pub fn catalog_themes(store: &dyn Store, top: usize) -> Result<Report, ReportErr
 mod tests {
     use super::*;
 
-    #[test]
-    fn hhi_by_hand() {
-        // 50² + 30² + 20² = 2500 + 900 + 400 = 3800; top 2 = 50 + 30 = 80
-        let shares = [Decimal::from(50), Decimal::from(30), Decimal::from(20)];
-        let c = concentration(&shares, 1);
-        assert_eq!(c.top_share, Decimal::from(50));
-        assert_eq!(c.hhi, Decimal::from(3800));
-        assert_eq!(concentration(&shares, 2).top_share, Decimal::from(80));
-        // one row only: complete concentration
-        assert_eq!(concentration(&[Decimal::ONE_HUNDRED], 1).hhi, Decimal::from(10000));
-    }
-
-    #[test]
-    fn regroup_adds_rows_up_and_leaves_out_the_ungrouped() {
-        let row = |key: &str, value: i64, money: i64| Row {
+    fn row(key: &str, value: i64) -> Row {
+        Row {
             key: key.into(),
             label_es: key.into(),
             label_en: key.into(),
             value: Decimal::from(value),
             share: Decimal::ZERO,
-            split: Some(ValueSplit { money: Decimal::from(money), in_kind: Decimal::from(value - money) }),
-        };
-        // Three organisations: two Spanish, one without a country.
-        let mut partners = Report::from_rows(
-            Dimension::Partner,
-            Measure::Total,
-            vec![row("aecid", 30, 20), row("fiiapp", 10, 10), row("undp", 60, 60)],
-            1,
-        );
-        partners.activities = 7;
-        partners.merged_flows = 2;
-        let by_country = partners.regroup(Dimension::Country, 1, |r| {
-            (r.key != "undp").then(|| ("ES".to_owned(), "España".to_owned(), "Spain".to_owned()))
-        });
-        assert_eq!(by_country.rows.len(), 1);
-        let es = &by_country.rows[0];
-        assert_eq!((es.key.as_str(), es.label(Lang::Es), es.value, es.share), ("ES", "España", 40.into(), 100.into()));
-        assert_eq!(es.split, Some(ValueSplit { money: 30.into(), in_kind: 10.into() }));
-        assert_eq!(by_country.total, Decimal::from(40));
-        assert_eq!(by_country.split, es.split);
-        assert_eq!(by_country.concentration.hhi, Decimal::from(10000));
-        assert_eq!((by_country.activities, by_country.merged_flows), (7, 2));
-        assert_eq!(by_country.dimension, Dimension::Country);
+            split: None,
+        }
+    }
+
+    #[test]
+    fn hhi_by_hand() {
+        // 50² + 30² + 20² = 2500 + 900 + 400 = 3800; top 2 = 50 + 30 = 80
+        let rows = [row("a", 5), row("b", 3), row("c", 2)];
+        let c = concentration(&rows, 1);
+        assert_eq!(c.top_share, Decimal::from(50));
+        assert_eq!(c.hhi, Decimal::from(3800));
+        assert_eq!(concentration(&rows, 2).top_share, Decimal::from(80));
+        // one row only: complete concentration
+        assert_eq!(concentration(&[row("a", 7)], 1).hhi, Decimal::from(10000));
+    }
+
+    #[test]
+    fn concentration_leaves_out_what_has_no_value() {
+        // "Not specified" 90 and "unclassified" 10 are left out whatever their size: the parts
+        // are of 5 + 3 + 2 = 10, as above. Rows in any order.
+        let rows = [row(NOT_SPECIFIED, 90), row("c", 2), row(UNCLASSIFIED, 10), row("a", 5), row("b", 3)];
+        let c = concentration(&rows, 1);
+        assert_eq!((c.top_share, c.hhi), (Decimal::from(50), Decimal::from(3800)));
+        // Nothing with a value: no concentration to measure.
+        assert_eq!(concentration(&[row(NOT_SPECIFIED, 4)], 1).hhi, Decimal::ZERO);
+    }
+
+    #[test]
+    fn rows_with_a_value_first_and_a_counts_total_is_its_activities() {
+        // Four activities; an activity in both a and b counts in both (5 assignments).
+        let rows = vec![row(NOT_SPECIFIED, 1), row("b", 2), row("a", 2)];
+        let r = Report::from_rows(Dimension::Partner, Measure::Count, rows, Some(Decimal::from(4)), 1);
+        let keys: Vec<&str> = r.rows.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b", NOT_SPECIFIED], "ties by key, not specified last");
+        assert_eq!(r.total, Decimal::from(4));
+        assert!(r.rows_overlap);
+        // Shares of the 4 activities: 50 + 50 + 25 = 125 %.
+        let shares: Vec<Decimal> = r.rows.iter().map(|r| r.share).collect();
+        assert_eq!(shares, [Decimal::from(50), Decimal::from(50), Decimal::from(25)]);
+        // Concentration over a and b: halves.
+        assert_eq!(r.concentration.top_share, Decimal::from(50));
+        assert_eq!(r.concentration.hhi, Decimal::from(5000));
+        // Without a total of its own, the total is the sum of the rows: no overlap.
+        let r = Report::from_rows(Dimension::Partner, Measure::Weighted, vec![row("a", 3), row("b", 1)], None, 1);
+        assert_eq!((r.total, r.rows_overlap), (Decimal::from(4), false));
     }
 }

@@ -1,6 +1,7 @@
-//! Running a report over a [`Snapshot`]: select and weigh activities by the filters, add up
-//! the measure, spread it over the rows of the dimension, and compute shares and
-//! concentration. Only integer arithmetic runs per activity; decimals are made at the end.
+//! Running a report over a [`Snapshot`]: select and weigh activities by the filters, count
+//! them in each row they touch or add up the measure spread over the rows of the dimension,
+//! and compute shares and concentration. Only integer arithmetic runs per activity; decimals
+//! are made at the end.
 
 use std::collections::BTreeMap;
 
@@ -14,8 +15,10 @@ use coopera_domain::kinds::{
 use rust_decimal::Decimal;
 
 use crate::dimension::{Currency, Dimension, Measure};
-use crate::snapshot::{FlowKind, MONEY_SCALE, NO_YEAR, NONE, NOT_CONVERTED, PPM, Shares, Snapshot, lists};
-use crate::{Report, ReportError, Row, UNCLASSIFIED, ValueSplit};
+use crate::snapshot::{
+    FlowKind, MONEY_SCALE, NO_YEAR, NONE, NOT_CONVERTED, PPM, Shares, Snapshot, lists, multilateral_row,
+};
+use crate::{NOT_SPECIFIED, Report, ReportError, Row, UNCLASSIFIED, ValueSplit};
 
 /// Which activities a report covers. Empty fields do not filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,8 +26,9 @@ pub struct Filters {
     /// Activities running at some time in these years (inclusive); value measures then count
     /// only the flows dated in them.
     pub years: Option<YearRange>,
-    /// For each dimension, the row keys to keep (any of them). On a dimension that splits an
-    /// activity (sectors, places, actors), only the part in those rows counts.
+    /// For each dimension, the row keys to keep (any of them). On a dimension with several
+    /// values per activity (sectors, places, actors), an activity with any of them is kept; a
+    /// count takes it whole, money and the weighted count only the part in those rows.
     pub values: Vec<(Dimension, Vec<String>)>,
 }
 
@@ -64,8 +68,10 @@ pub(crate) fn parts(snap: &Snapshot, dim: Dimension) -> Parts<'_> {
         Dimension::DacCategory => Parts::Shares { shares: &snap.sectors, map: Some(&l.code_category) },
         Dimension::DacCode => Parts::Shares { shares: &snap.sectors, map: None },
         Dimension::SdgGoal => Parts::Shares { shares: &snap.sdgs, map: None },
-        Dimension::Country => Parts::Shares { shares: &snap.places, map: None },
-        Dimension::Region => Parts::Shares { shares: &snap.places, map: Some(&l.place_grouping) },
+        Dimension::PartnerCountry => Parts::Shares { shares: &snap.partner_places, map: None },
+        Dimension::PartnerRegion => Parts::Shares { shares: &snap.partner_places, map: Some(&l.partner_grouping) },
+        Dimension::RecipientCountry => Parts::Shares { shares: &snap.places, map: None },
+        Dimension::RecipientRegion => Parts::Shares { shares: &snap.places, map: Some(&l.place_grouping) },
         Dimension::DacRegion => Parts::Shares { shares: &snap.places, map: Some(&l.place_dac_region) },
         Dimension::Partner => Parts::Shares { shares: &snap.partners, map: None },
         Dimension::ActorLevel => Parts::Shares { shares: &snap.levels, map: None },
@@ -143,8 +149,9 @@ pub(crate) fn universe_len(snap: &Snapshot, dim: Dimension) -> usize {
         Dimension::DacCategory => SECTOR_CATEGORY.codes.len(),
         Dimension::DacCode => SECTOR.codes.len().saturating_add(SECTOR_CATEGORY.codes.len()),
         Dimension::SdgGoal => UNSDG_GOALS.codes.len(),
-        Dimension::Country => COUNTRY.codes.len().saturating_add(REGION.codes.len()),
-        Dimension::Region => crate::geo::GROUPINGS.len(),
+        Dimension::PartnerCountry => (multilateral_row() as usize).saturating_add(1),
+        Dimension::RecipientCountry => COUNTRY.codes.len().saturating_add(REGION.codes.len()),
+        Dimension::PartnerRegion | Dimension::RecipientRegion => crate::geo::GROUPINGS.len(),
         Dimension::DacRegion => REGION.codes.len(),
         Dimension::Partner => snap.orgs.len(),
         Dimension::ActorLevel => Level::ALL.len(),
@@ -181,7 +188,7 @@ pub(crate) fn row_info(snap: &Snapshot, dim: Dimension, row: usize) -> (String, 
         return if dim == Dimension::ThematicArea {
             (UNCLASSIFIED.to_owned(), "Sin clasificar".to_owned(), "Unclassified".to_owned())
         } else {
-            ("none".to_owned(), "Sin especificar".to_owned(), "Not specified".to_owned())
+            (NOT_SPECIFIED.to_owned(), "Sin especificar".to_owned(), "Not specified".to_owned())
         };
     }
     let code = |c: &coopera_domain::codelists::Code| (c.code.to_owned(), c.name_es.to_owned(), c.name_en.to_owned());
@@ -194,10 +201,13 @@ pub(crate) fn row_info(snap: &Snapshot, dim: Dimension, row: usize) -> (String, 
             SECTOR.codes.get(row).unwrap_or_else(|| &SECTOR_CATEGORY.codes[row.saturating_sub(SECTOR.codes.len())]),
         ),
         Dimension::SdgGoal => code(&UNSDG_GOALS.codes[row]),
-        Dimension::Country => {
+        Dimension::PartnerCountry if row == multilateral_row() as usize => {
+            kind(crate::partner::MULTILATERAL, "Organismos multilaterales", "Multilateral organisations")
+        }
+        Dimension::PartnerCountry | Dimension::RecipientCountry => {
             code(COUNTRY.codes.get(row).unwrap_or_else(|| &REGION.codes[row.saturating_sub(COUNTRY.codes.len())]))
         }
-        Dimension::Region => {
+        Dimension::PartnerRegion | Dimension::RecipientRegion => {
             let g = &crate::geo::GROUPINGS[row];
             kind(g.key, g.name_es, g.name_en)
         }
@@ -349,32 +359,35 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
         (clamp(r.from), clamp(r.to))
     });
 
-    // The weight of activity `i` in the report, in parts per million (0: left out).
-    let weight = |i: usize| -> u32 {
+    // Whether activity `i` is in the report, and its weight there in parts per million: the
+    // part of it in the rows the filters keep (a count takes a kept activity whole; money and
+    // the weighted count take its weight).
+    let weight = |i: usize| -> (bool, u32) {
         if dim.only_cross_border() && snap.border[i] == 0 {
-            return 0;
+            return (false, 0);
         }
         if let Some((from, to)) = years {
             let (start, end) = (snap.start_year[i], snap.end_year[i]);
             if start == NO_YEAR || start > to || end < from {
-                return 0;
+                return (false, 0);
             }
         }
         let mut w = u64::from(PPM);
         for (p, len, keep) in &filters {
-            let mut part = 0u64;
+            let (mut kept, mut part) = (false, 0u64);
             p.each(snap, i, *len, |row, ppm| {
                 if keep[row] {
+                    kept = true;
                     part = part.saturating_add(u64::from(ppm));
                 }
             });
+            if !kept {
+                return (false, 0);
+            }
             // Both are at most a million (parts of one activity add up to a million).
             w = w.saturating_mul(part).checked_div(u64::from(PPM)).unwrap_or(0);
-            if w == 0 {
-                return 0;
-            }
         }
-        w as u32
+        (true, w as u32)
     };
     let n = snap.len;
     let len = universe_len(snap, dim);
@@ -386,14 +399,36 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
     // Counts need one pass. Money needs every weight first: a flow is merged when its
     // provider activity, anywhere in the registry, is in the report.
     let mut weights: Vec<u32> = Vec::new();
-    if query.measure == Measure::Count {
-        // An activity adds at most 10^12 (its weight × its parts, both in millionths): 64-bit
-        // sums are exact below 9 million activities, and faster.
-        let mut small = vec![0i64; rows];
-        let fits = n < 9_000_000;
-        for i in 0..n {
-            let w = weight(i);
-            if w > 0 {
+    match query.measure {
+        Measure::Count => {
+            // Each row counts an activity once, however many of its parts fall in the row
+            // (two DAC codes of one thematic area): `last` is the activity a row last counted.
+            let mut last = vec![usize::MAX; rows];
+            for i in 0..n {
+                let (kept, w) = weight(i);
+                if !kept {
+                    continue;
+                }
+                activities = activities.saturating_add(1);
+                count_weight = count_weight.saturating_add(i128::from(w));
+                dim_parts.each(snap, i, len, |row, _| {
+                    if last[row] != i {
+                        last[row] = i;
+                        acc[row] = acc[row].saturating_add(1);
+                    }
+                });
+            }
+        }
+        Measure::Weighted => {
+            // An activity adds at most 10^12 (its weight × its parts, both in millionths):
+            // 64-bit sums are exact below 9 million activities, and faster.
+            let mut small = vec![0i64; rows];
+            let fits = n < 9_000_000;
+            for i in 0..n {
+                let (kept, w) = weight(i);
+                if !kept {
+                    continue;
+                }
                 activities = activities.saturating_add(1);
                 count_weight = count_weight.saturating_add(i128::from(w));
                 if fits {
@@ -408,17 +443,21 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
                     });
                 }
             }
-        }
-        for (a, s) in acc.iter_mut().zip(small) {
-            *a = a.saturating_add(i128::from(s));
-        }
-    } else {
-        weights = (0..n).map(weight).collect();
-        for &w in &weights {
-            if w > 0 {
-                activities = activities.saturating_add(1);
-                count_weight = count_weight.saturating_add(i128::from(w));
+            for (a, s) in acc.iter_mut().zip(small) {
+                *a = a.saturating_add(i128::from(s));
             }
+        }
+        _ => {
+            weights = (0..n)
+                .map(|i| {
+                    let (kept, w) = weight(i);
+                    if kept {
+                        activities = activities.saturating_add(1);
+                        count_weight = count_weight.saturating_add(i128::from(w));
+                    }
+                    w
+                })
+                .collect();
         }
     }
 
@@ -427,10 +466,9 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
     let mut not_converted: BTreeMap<u16, i128> = BTreeMap::new();
     let mut not_valued: BTreeMap<InKindUnit, Decimal> = BTreeMap::new();
     let mut merged_flows = 0u64;
-    let money_scale = if query.measure == Measure::Count { 0 } else { MONEY_SCALE };
     // The flow tables the measure adds up, and the accumulator each goes to (0 money, 1 in kind).
     let tables: &[(FlowKind, usize)] = match query.measure {
-        Measure::Count => &[],
+        Measure::Count | Measure::Weighted => &[],
         Measure::Committed => &[(FlowKind::Committed, 0)],
         Measure::Disbursed => &[(FlowKind::Disbursed, 0)],
         Measure::Spent => &[(FlowKind::Spent, 0)],
@@ -506,7 +544,13 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
         }
     }
 
-    let scale = money_scale.saturating_add(12);
+    // A count is of whole activities; the weighted count is in millionths of millionths (a
+    // weight times a part); money, in 1/10 000 of a unit times those.
+    let scale = match query.measure {
+        Measure::Count => 0,
+        Measure::Weighted => 12,
+        _ => MONEY_SCALE.saturating_add(12),
+    };
     let mut rows = Vec::new();
     for (row, &money) in acc.iter().enumerate() {
         let in_kind = acc_in_kind.get(row).copied().unwrap_or(0);
@@ -528,7 +572,8 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
             Some((CurrencyCode::parse(code.code).ok()?, to_decimal(v, MONEY_SCALE.saturating_add(6))))
         })
         .collect();
-    let mut report = Report::from_rows(dim, query.measure, rows, query.top);
+    let total = (query.measure == Measure::Count).then(|| Decimal::from(activities));
+    let mut report = Report::from_rows(dim, query.measure, rows, total, query.top);
     report.currency = query.measure.is_money().then_some(query.currency);
     report.activities = activities;
     report.activities_weighted = to_decimal(count_weight, 6);

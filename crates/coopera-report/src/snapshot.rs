@@ -2,9 +2,10 @@
 //! read once from the store, dictionary-encoded and pre-split into compact vectors.
 //!
 //! Loading reads the registry once (`Store::report_facts`), converts every flow to US dollars
-//! and Mexican pesos at its dated rate, values in-kind units, splits sectors, places and
-//! actors into parts per million and resolves the links between activities that describe the
-//! same flow. A report then only adds integers: see `query.rs`.
+//! and Mexican pesos at its dated rate, values in-kind units, splits sectors, places, the
+//! partners' places (`partner`) and actors into parts per million and resolves the links
+//! between activities that describe the same flow. A report then only adds integers: see
+//! `query.rs`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -21,6 +22,7 @@ use time::Date;
 
 use crate::ReportError;
 use crate::geo;
+use crate::partner::{self, PartnerPlace, Party};
 use crate::rates::{InKindRates, RateTable};
 
 /// One part in a million: the resolution of every split.
@@ -229,6 +231,9 @@ pub struct Snapshot {
     pub(crate) sdgs: Shares,
     /// Rows of the place universe (countries, then regions).
     pub(crate) places: Shares,
+    /// The partners' places (`partner`): rows of the partner universe (the place universe,
+    /// then one row for international organisations).
+    pub(crate) partner_places: Shares,
     /// Index in `orgs`.
     pub(crate) partners: Shares,
     /// Index in `Level::ALL`.
@@ -276,6 +281,14 @@ pub(crate) struct Lists {
     /// universe: regions come after countries).
     pub place_grouping: Vec<u32>,
     pub place_dac_region: Vec<u32>,
+    /// For each row of the partner universe: its grouping.
+    pub partner_grouping: Vec<u32>,
+}
+
+/// The row of international organisations in the partner universe: after every country and
+/// region.
+pub(crate) fn multilateral_row() -> u32 {
+    (COUNTRY.codes.len() as u32).saturating_add(REGION.codes.len() as u32)
 }
 
 pub(crate) fn lists() -> &'static Lists {
@@ -308,6 +321,8 @@ pub(crate) fn lists() -> &'static Lists {
             place_grouping.push(grouping(geo::grouping_of_region(r.code)));
             place_dac_region.push(geo::dac_region_of_region(r.code).and_then(|d| region.get(d)).unwrap_or(NONE));
         }
+        let mut partner_grouping = place_grouping.clone();
+        partner_grouping.push(grouping(Some(partner::MULTILATERAL)));
         Lists {
             sector,
             category,
@@ -321,6 +336,7 @@ pub(crate) fn lists() -> &'static Lists {
             code_area,
             place_grouping,
             place_dac_region,
+            partner_grouping,
         }
     })
 }
@@ -368,6 +384,8 @@ struct Builder<'a> {
     mxn: CurrencyCode,
     org_index: HashMap<String, u32>,
     org_home: Vec<bool>,
+    org_international: Vec<bool>,
+    org_country: Vec<Option<CountryCode>>,
     org_level: Vec<u8>,
     org_state: Vec<u32>,
     snap: Snapshot,
@@ -382,6 +400,8 @@ struct Builder<'a> {
     rate_cache: HashMap<(CurrencyCode, Date), (Option<Decimal>, Option<Decimal>)>,
     scratch: Vec<(u32, Decimal)>,
     scratch_ids: Vec<u32>,
+    scratch_parties: Vec<Party>,
+    scratch_places: Vec<(PartnerPlace, Decimal)>,
 }
 
 impl Snapshot {
@@ -391,10 +411,13 @@ impl Snapshot {
         let orgs = store.organisations()?;
         let mut org_index = HashMap::new();
         let (mut org_home, mut org_level, mut org_state, mut infos) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut org_international, mut org_country) = (Vec::new(), Vec::new());
         let lists = lists();
         for (i, o) in orgs.iter().enumerate() {
             org_index.insert(o.key().to_string(), i as u32);
             org_home.push(o.country() == Some(options.home_country) && o.level() != Level::International);
+            org_international.push(o.level() == Level::International);
+            org_country.push(o.country());
             org_level.push(index_of(Level::ALL, &o.level()));
             org_state.push(
                 o.mx_state()
@@ -416,6 +439,8 @@ impl Snapshot {
             mxn: currency_code("MXN"),
             org_index,
             org_home,
+            org_international,
+            org_country,
             org_level,
             org_state,
             snap: Snapshot::empty(infos),
@@ -427,6 +452,8 @@ impl Snapshot {
             rate_cache: HashMap::new(),
             scratch: Vec::new(),
             scratch_ids: Vec::new(),
+            scratch_parties: Vec::new(),
+            scratch_places: Vec::new(),
         };
         store.report_facts(&mut |f| b.add(f))?;
         Ok(b.finish())
@@ -448,6 +475,7 @@ impl Snapshot {
             sectors: Shares::new(),
             sdgs: Shares::new(),
             places: Shares::new(),
+            partner_places: Shares::new(),
             partners: Shares::new(),
             levels: Shares::new(),
             states: Shares::new(),
@@ -563,6 +591,7 @@ impl Builder<'_> {
             }
         }
         self.snap.places.push_weighted(&self.scratch);
+        self.add_partner_places(f);
 
         // Partners (organisations not of the home country), levels and states of the home
         // country's actors: each in equal parts.
@@ -597,6 +626,44 @@ impl Builder<'_> {
         self.snap.states.push_equal(&states);
 
         self.add_flows(i, f);
+    }
+
+    /// The places of the activity's partners (`partner`), as rows of the partner universe.
+    fn add_partner_places(&mut self, f: &ReportFacts) {
+        let lists = lists();
+        self.scratch_parties.clear();
+        for (org, role) in &f.participants {
+            let Some(&o) = self.org_index.get(org) else { continue };
+            let o = o as usize;
+            self.scratch_parties.push(Party {
+                role: *role,
+                home: self.org_home[o],
+                international: self.org_international[o],
+                country: self.org_country[o],
+            });
+        }
+        let activity = partner::Activity {
+            direction: f.direction,
+            countries: &f.countries,
+            regions: &f.regions,
+            parties: &self.scratch_parties,
+            home: self.options.home_country,
+        };
+        partner::partner_places(&activity, &mut self.scratch_places);
+        self.scratch.clear();
+        for (place, weight) in &self.scratch_places {
+            let row = match place {
+                PartnerPlace::Country(c) => lists.country.get(c.as_str()),
+                PartnerPlace::Region(r) => {
+                    lists.region.get(r.as_str()).map(|r| (COUNTRY.codes.len() as u32).saturating_add(r))
+                }
+                PartnerPlace::Multilateral => Some(multilateral_row()),
+            };
+            if let Some(row) = row {
+                self.scratch.push((row, *weight));
+            }
+        }
+        self.snap.partner_places.push_weighted(&self.scratch);
     }
 
     /// The activity's flows: commitments (else incoming commitments, else budgets),

@@ -75,7 +75,11 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::Center)
         .set_text_wrap();
-    let money_format = if report.measure == Measure::Count { "#,##0.##" } else { "#,##0.00" };
+    let money_format = match report.measure {
+        Measure::Count => "#,##0",
+        Measure::Weighted => "#,##0.##",
+        _ => "#,##0.00",
+    };
     let value = Format::new().set_num_format(money_format).set_border(FormatBorder::Thin);
     let share = Format::new().set_num_format("0.00").set_border(FormatBorder::Thin);
     let text = Format::new().set_border(FormatBorder::Thin);
@@ -130,7 +134,12 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
     };
     ws.write_string_with_format(total_row, 0, "", &total_text)?;
     ws.write_string_with_format(total_row, 1, "Total", &total_text)?;
-    ws.write_formula_with_format(total_row, 2, sum('C', report.total), &total_value)?;
+    if report.measure == Measure::Count {
+        // The activities, each once: the rows may overlap, so their sum is not the total.
+        ws.write_number_with_format(total_row, 2, number(report.total), &total_value)?;
+    } else {
+        ws.write_formula_with_format(total_row, 2, sum('C', report.total), &total_value)?;
+    }
     let hundred = if report.rows.is_empty() { Decimal::ZERO } else { Decimal::ONE_HUNDRED };
     ws.write_number_with_format(total_row, 3, number(hundred), &total_share)?;
     if let Some(s) = report.split {
@@ -139,6 +148,10 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
     }
 
     let mut row = total_row.saturating_add(2);
+    if let Some(text) = report.overlap_note(lang) {
+        ws.write_string_with_format(row, 1, text, &note)?;
+        row = row.saturating_add(1);
+    }
     let c = report.concentration;
     let mut line = |label: String, v: Decimal, format: &Format| -> Result<(), XlsxError> {
         ws.write_string(row, 1, label)?;
@@ -149,8 +162,8 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
     let plain = Format::new().set_num_format("#,##0.00");
     line(
         match lang {
-            Lang::Es => format!("Participación de las {} filas principales (%)", c.k),
-            Lang::En => format!("Share of the top {} rows (%)", c.k),
+            Lang::Es => format!("Participación de las {} filas principales (%), entre las filas con valor", c.k),
+            Lang::En => format!("Share of the top {} rows (%), among the rows with a value", c.k),
         },
         c.top_share,
         &plain,

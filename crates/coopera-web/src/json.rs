@@ -15,10 +15,12 @@ pub fn number(d: Decimal) -> Value {
 }
 
 /// `{report, dimension, lang, filters, measure, currency, rows:[{key, label, value, share}],
-/// total, concentration:{k, top_share, hhi}, activities, not_converted, merged_flows}`; rows
-/// of the total value also carry `money` and `in_kind`, and the report its `split`; money
-/// measures list `in_kind_not_valued`. `filters` is the caller's account of the filters it
-/// applied.
+/// total, rows_overlap, concentration:{k, top_share, hhi}, activities, not_converted,
+/// merged_flows}`; rows of the total value also carry `money` and `in_kind`, and the report
+/// its `split`; money measures list `in_kind_not_valued`. `filters` is the caller's account of
+/// the filters it applied. A count's `total` is its distinct activities; `rows_overlap` says
+/// whether its rows add up to more (an activity in several rows), and concentration is over
+/// the rows other than `none` and `unclassified`.
 pub fn report(report: &Report, name: &str, filters: Value, lang: Lang) -> Value {
     let rows: Vec<Value> = report
         .rows
@@ -44,6 +46,7 @@ pub fn report(report: &Report, name: &str, filters: Value, lang: Lang) -> Value 
         "currency": report.currency.map(|c| c.code()),
         "rows": rows,
         "total": number(report.total),
+        "rows_overlap": report.rows_overlap,
         "concentration": {
             "k": report.concentration.k,
             "top_share": number(report.concentration.top_share),

@@ -14,6 +14,7 @@ use coopera_domain::Lang;
 use coopera_domain::code::{CountryCode, SectorCategoryCode, SectorCode};
 use coopera_domain::kinds::{Direction, Level, Modality, Role};
 use coopera_domain::organisation::Organisation;
+use coopera_report::partner::{self, PartnerPlace, Party};
 use coopera_store::{ActivityFilter, Store, StoreError};
 use time::Date;
 
@@ -34,8 +35,10 @@ pub struct ActivityRow {
     pub areas: Vec<&'static str>,
     /// INEGI codes of the Mexican states where it happens or whose governments take part.
     pub states: Vec<&'static str>,
+    /// IATI recipient countries.
     pub countries: Vec<CountryCode>,
-    /// Countries of the participating organisations that are not of the home country.
+    /// Partner countries, by the report engine's rule (`coopera_report::partner`): where
+    /// cooperation went or came from.
     pub partner_countries: Vec<CountryCode>,
     pub participants: Vec<(String, Role)>,
     search: String,
@@ -236,6 +239,7 @@ impl Registry {
             }
             o.mx_state().and_then(|s| state_code(s.as_str()))
         };
+        let (mut parties, mut places) = (Vec::new(), Vec::new());
         store.report_facts(&mut |f| {
             let Some(&i) = by_key.get(&f.key) else { return };
             let row = &mut activities[i];
@@ -260,15 +264,32 @@ impl Registry {
             }
             row.countries = f.countries.iter().map(|c| c.0).collect();
             row.participants = f.participants.clone();
-            for (key, _) in &f.participants {
+            parties.clear();
+            for (key, role) in &f.participants {
                 let Some(o) = org_by_key.get(key).map(|&i| &orgs[i]) else { continue };
-                let at_home = o.country() == Some(home) && o.level() != Level::International;
-                if let Some(c) = o.country().filter(|_| !at_home)
-                    && !row.partner_countries.contains(&c)
-                {
-                    row.partner_countries.push(c);
-                }
+                let international = o.level() == Level::International;
+                parties.push(Party {
+                    role: *role,
+                    home: o.country() == Some(home) && !international,
+                    international,
+                    country: o.country(),
+                });
             }
+            let activity = partner::Activity {
+                direction: f.direction,
+                countries: &f.countries,
+                regions: &f.regions,
+                parties: &parties,
+                home,
+            };
+            partner::partner_places(&activity, &mut places);
+            row.partner_countries = places
+                .iter()
+                .filter_map(|(p, _)| match p {
+                    PartnerPlace::Country(c) => Some(*c),
+                    _ => None,
+                })
+                .collect();
         })?;
         let mut involved: HashMap<&str, usize> = HashMap::new();
         for row in &mut activities {

@@ -67,8 +67,10 @@ pub(crate) struct Selection {
     pub modality: Option<Modality>,
     pub sector_group: Option<ThematicAreaCode>,
     pub state: Option<MxStateCode>,
+    /// An IATI recipient country of the activity.
     pub country: Option<CountryCode>,
-    /// A country of the partner organisations (lists only: the dashboard's world map).
+    /// A partner country (the report engine's partner geography: where cooperation went or
+    /// came from; the dashboard's world map).
     pub partner_country: Option<CountryCode>,
     /// An organisation that reports or takes part (lists only).
     pub org: Option<String>,
@@ -154,8 +156,7 @@ impl Selection {
         Ok(s)
     }
 
-    /// The report engine's filters for the same selection (`partner_country`, `org` and `q`
-    /// are list-only).
+    /// The report engine's filters for the same selection (`org` and `q` are list-only).
     pub fn filters(&self) -> Filters {
         let mut values: Vec<(Dimension, Vec<String>)> = Vec::new();
         if let Some(d) = self.direction {
@@ -171,7 +172,10 @@ impl Selection {
             values.push((Dimension::MxState, vec![s.as_str().to_owned()]));
         }
         if let Some(c) = self.country {
-            values.push((Dimension::Country, vec![c.as_str().to_owned()]));
+            values.push((Dimension::RecipientCountry, vec![c.as_str().to_owned()]));
+        }
+        if let Some(c) = self.partner_country {
+            values.push((Dimension::PartnerCountry, vec![c.as_str().to_owned()]));
         }
         Filters { years: self.year.map(|y| YearRange { from: y, to: y }), values }
     }

@@ -226,11 +226,15 @@ pub enum ReportCommand {
     Sectors(ReportArgs),
     /// By Sustainable Development Goal.
     Sdgs(ReportArgs),
-    /// By recipient country (regional shares in their own rows).
+    /// By partner country: where cooperation went (given) or came from (received); international organisations as "multilateral".
     Countries(ReportArgs),
-    /// By region: Centroamérica, Caribe, Sudamérica, Norteamérica, Europa, Asia-Pacífico, África, Medio Oriente.
+    /// By partner region: Centroamérica, Caribe, Sudamérica, Norteamérica, Europa, Asia-Pacífico, África, Medio Oriente, multilateral.
     Regions(ReportArgs),
-    /// By OECD DAC region.
+    /// By IATI recipient country (the home country, for what it receives; regional shares in their own rows).
+    RecipientCountries(ReportArgs),
+    /// By the region of IATI recipient countries.
+    RecipientRegions(ReportArgs),
+    /// By OECD DAC region of IATI recipient countries.
     DacRegions(ReportArgs),
     /// By partner organisation (participants that are not of the home country).
     Partners(ReportArgs),
@@ -287,13 +291,13 @@ pub struct ReportArgs {
     /// Thematic area (DAC sector group code, e.g. 410, or its name).
     #[arg(long)]
     pub sector_group: Option<String>,
-    /// Recipient country (ISO 3166-1 alpha-2).
+    /// IATI recipient country (ISO 3166-1 alpha-2); partner countries: --filter partner-country=CC.
     #[arg(long)]
     pub country: Option<String>,
     /// Mexican state (INEGI code, ISO 3166-2 code or name).
     #[arg(long)]
     pub state: Option<String>,
-    /// Any other filter, DIMENSION=VALUE[,VALUE…]: region=centroamerica, scheme=south-south,
+    /// Any other filter, DIMENSION=VALUE[,VALUE…]: partner-region=centroamerica, scheme=south-south,
     /// partner=giz, level=state, instrument=project, status=2… (repeatable).
     #[arg(long = "filter", value_name = "DIMENSION=VALUE")]
     pub filters: Vec<String>,
@@ -405,8 +409,10 @@ pub enum SourceArg {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MeasureArg {
-    /// Number of activities.
+    /// Number of activities, each whole in every row it touches.
     Count,
+    /// Number of activities, each split over its rows by its percentages.
+    Weighted,
     /// Commitments, else budgets.
     Committed,
     /// Disbursements, else incoming funds.

@@ -12,6 +12,12 @@
 //! | DE-GIZ-1  | received  | 31110 50, 41010 50   | MX            | commit 800 EUR 2012-05-01; disb 400 EUR 2012-06-01 to MX-A5 |
 //! | MX-A5     | received  | 31110 100            | MX            | incoming funds 400 EUR from DE-GIZ-1; expenditure 160 EUR |
 //! | MX-A6     | given (regional) | none of the DAC | region 1032 (Central America) 100 | none |
+//!
+//! Their partners' places (the default geography): A1 GT 75, HN 25 and A2 HN (the recipient
+//! places of cooperation given; GIZ, A2's second provider, is a partner organisation but not
+//! where A2 went); A6 the region 1032; R1 GT (its provider, the Guatemalan government);
+//! DE-GIZ-1 and A5 DE (GIZ provides and funds them). IATI's recipient country of R1, DE-GIZ-1
+//! and A5 is Mexico.
 
 use coopera_domain::code::CurrencyCode;
 use coopera_domain::doc::{ActivityDoc, OrganisationDoc};
@@ -154,62 +160,216 @@ fn assert_total_is_sum(r: &Report) {
 }
 
 #[test]
-fn themes_by_count_split_by_sector_percentages() {
+fn themes_count_whole_activities() {
     let r = coopera_report::run(&snapshot(), &query(Dimension::ThematicArea, Measure::Count)).unwrap();
+    // Each activity once in every area it touches: A1 410 and 150 · A2 110 · R1 150 ·
+    // DE-GIZ-1 310 and 410 · A5 310 · A6 unclassified.
+    // → 150 2, 310 2, 410 2 (ties by key), 110 1, then unclassified 1; 6 activities, 8 rows' worth.
+    assert_eq!(
+        rows(&r),
+        [("150", d("2")), ("310", d("2")), ("410", d("2")), ("110", d("1")), ("unclassified", d("1"))]
+    );
+    assert_eq!(r.total, d("6"), "the activities, each once");
+    assert_eq!(r.activities, 6);
+    assert!(r.rows_overlap, "A1 and DE-GIZ-1 are in two areas each");
+    // Shares of the 6 activities: 2/6 = 33.3333 % three times, 1/6 = 16.6667 % twice: 133.33 %.
+    assert_eq!(share(&r, "150"), d("33.3333"));
+    assert_eq!(share(&r, "110"), d("16.6667"));
+    assert_eq!(share(&r, "unclassified"), d("16.6667"));
+    // Concentration over the areas (unclassified left out): 2 + 2 + 2 + 1 = 7 assignments;
+    // top 2/7 = 28.5714 %; HHI = (3 × 2² + 1²) / 7² × 10 000 = 13/49 × 10 000 = 2653.06.
+    assert_eq!(r.concentration.top_share, d("28.5714"));
+    assert_eq!(r.concentration.hhi, d("2653.06"));
+    // Top 2: 4/7 = 57.1429 %.
+    let mut q = query(Dimension::ThematicArea, Measure::Count);
+    q.top = 2;
+    assert_eq!(coopera_report::run(&snapshot(), &q).unwrap().concentration.top_share, d("57.1429"));
+}
+
+#[test]
+fn the_weighted_count_splits_by_sector_percentages() {
+    let r = coopera_report::run(&snapshot(), &query(Dimension::ThematicArea, Measure::Weighted)).unwrap();
     // A1: 410 0.6, 150 0.4 · A2: 110 1 · R1: 150 1 · GIZ: 310 0.5, 410 0.5 · A5: 310 1 · A6: unclassified 1
-    // → 310 1.5, 150 1.4, 410 1.1, 110 1, unclassified 1 (ties by key); total 6 activities.
+    // → 310 1.5, 150 1.4, 410 1.1, 110 1, unclassified 1; total 6 activities, the sum of the rows.
     assert_eq!(
         rows(&r),
         [("310", d("1.5")), ("150", d("1.4")), ("410", d("1.1")), ("110", d("1")), ("unclassified", d("1"))]
     );
     assert_eq!(r.total, d("6"));
-    assert_eq!(r.activities, 6);
-    // Shares: 1.5/6 = 25 %, 1.4/6 = 23.3333 %, 1.1/6 = 18.3333 %, 1/6 = 16.6667 %.
+    assert!(!r.rows_overlap);
+    // Shares of the total: 1.5/6 = 25 %, 1.4/6 = 23.3333 %, 1/6 = 16.6667 %.
     assert_eq!(share(&r, "310"), d("25"));
     assert_eq!(share(&r, "150"), d("23.3333"));
     assert_eq!(share(&r, "110"), d("16.6667"));
-    // HHI = 25² + (70/3)² + (55/3)² + 2 × (50/3)² = 625 + 12925/9 = 2061.11; top share 25.
-    assert_eq!(r.concentration.hhi, d("2061.11"));
-    assert_eq!(r.concentration.top_share, d("25"));
-    // Top 2: 25 + 23.3333… = 48.3333
-    let mut q = query(Dimension::ThematicArea, Measure::Count);
-    q.top = 2;
-    assert_eq!(coopera_report::run(&snapshot(), &q).unwrap().concentration.top_share, d("48.3333"));
+    // Concentration over the 5 classified: parts 30, 28, 22, 20 → top 30;
+    // HHI = 900 + 784 + 484 + 400 = 2568.
+    assert_eq!(r.concentration.top_share, d("30"));
+    assert_eq!(r.concentration.hhi, d("2568"));
     assert_total_is_sum(&r);
 }
 
 #[test]
-fn countries_and_regions_split_by_place_percentages() {
+fn recipient_countries_and_regions_by_place_percentages() {
     let s = snapshot();
-    let given = |dim| with(query(dim, Measure::Count), Dimension::Direction, &["given"]);
-    let r = coopera_report::run(&s, &given(Dimension::Country)).unwrap();
+    let given = |dim, measure| with(query(dim, measure), Dimension::Direction, &["given"]);
+    let r = coopera_report::run(&s, &given(Dimension::RecipientCountry, Measure::Weighted)).unwrap();
     // Given: A1 GT 0.75, HN 0.25 · A2 HN 1 · A6 region 1032 1 → HN 1.25, 1032 1, GT 0.75; total 3.
     assert_eq!(rows(&r), [("HN", d("1.25")), ("1032", d("1")), ("GT", d("0.75"))]);
     // Shares 41.6667, 33.3333, 25; HHI = (125/3)² + (100/3)² + 25² = 25625/9 + 625 = 3472.22.
     assert_eq!(r.concentration.top_share, d("41.6667"));
     assert_eq!(r.concentration.hhi, d("3472.22"));
+    // Counted whole: HN in A1 and A2, 1032 in A6, GT in A1 → HN 2, 1032 1, GT 1; 3 activities.
+    // Concentration over 4 assignments: 50, 25, 25 → HHI 2500 + 625 + 625 = 3750.
+    let r = coopera_report::run(&s, &given(Dimension::RecipientCountry, Measure::Count)).unwrap();
+    assert_eq!(rows(&r), [("HN", d("2")), ("1032", d("1")), ("GT", d("1"))]);
+    assert_eq!((r.total, r.concentration.top_share, r.concentration.hhi), (d("3"), d("50"), d("3750")));
     // All three are in Central America (1032 is "Central America, regional"): HHI 10 000.
-    let r = coopera_report::run(&s, &given(Dimension::Region)).unwrap();
+    let r = coopera_report::run(&s, &given(Dimension::RecipientRegion, Measure::Count)).unwrap();
     assert_eq!(rows(&r), [("centroamerica", d("3"))]);
     assert_eq!((r.concentration.top_share, r.concentration.hhi), (d("100"), d("10000")));
     // DAC regions: GT, HN and 1032 roll up to 389 (North & Central America).
-    let r = coopera_report::run(&s, &given(Dimension::DacRegion)).unwrap();
+    let r = coopera_report::run(&s, &given(Dimension::DacRegion, Measure::Weighted)).unwrap();
     assert_eq!(rows(&r), [("389", d("3"))]);
+    // Received, IATI's recipient is Mexico: R1, DE-GIZ-1 and A5 all name MX.
+    let received = with(query(Dimension::RecipientCountry, Measure::Count), Dimension::Direction, &["received"]);
+    assert_eq!(rows(&coopera_report::run(&s, &received).unwrap()), [("MX", d("3"))]);
 }
 
 #[test]
-fn a_split_filter_keeps_only_its_part() {
+fn the_partners_geography() {
     let s = snapshot();
-    // Only A1 has Guatemala, for 75 %: its 60/40 sector split applies to that 0.75.
+    let run = |dim, direction: &str, measure| {
+        coopera_report::run(&s, &with(query(dim, measure), Dimension::Direction, &[direction])).unwrap()
+    };
+    // Given, the partners are the recipient places: the same rows as IATI's recipient view.
+    for measure in [Measure::Count, Measure::Weighted, Measure::Committed] {
+        assert_eq!(
+            rows(&run(Dimension::PartnerCountry, "given", measure)),
+            rows(&run(Dimension::RecipientCountry, "given", measure)),
+            "{measure:?}"
+        );
+    }
+    // Received, the providers: R1 from the Guatemalan government (GT); DE-GIZ-1 from GIZ and
+    // A5 funded by GIZ (DE) → DE 2, GT 1. Never Mexico.
+    let r = run(Dimension::PartnerCountry, "received", Measure::Count);
+    assert_eq!(rows(&r), [("DE", d("2")), ("GT", d("1"))]);
+    assert_eq!(r.rows[0].label_es, "Alemania");
+    // By region: Europe 2, Central America 1; 2/3 = 66.6667 %, HHI 4444.44 + 1111.11 = 5555.56.
+    let r = run(Dimension::PartnerRegion, "received", Measure::Count);
+    assert_eq!(rows(&r), [("europa", d("2")), ("centroamerica", d("1"))]);
+    assert_eq!((r.concentration.top_share, r.concentration.hhi), (d("66.6667"), d("5555.56")));
+    // Money follows its partners: disbursed to or from gt-gov's activities (partner filter,
+    // half of A1: 650 MXN = 50 USD × 0.5 = 25 → GT 18.75, HN 6.25; all of R1: 20 USD from GT).
+    let q = with(query(Dimension::PartnerCountry, Measure::Disbursed), Dimension::Partner, &["gt-gov"]);
+    assert_eq!(rows(&coopera_report::run(&s, &q).unwrap()), [("GT", d("38.75")), ("HN", d("6.25"))]);
+    // A filter on the partner country: DE keeps DE-GIZ-1 and A5, whose themes are 310 (both)
+    // and 410 (DE-GIZ-1).
+    let q = with(query(Dimension::ThematicArea, Measure::Count), Dimension::PartnerCountry, &["DE"]);
+    assert_eq!(rows(&coopera_report::run(&s, &q).unwrap()), [("310", d("2")), ("410", d("1"))]);
+}
+
+#[test]
+fn partners_in_both_directions_and_international_organisations() {
+    // A registry of its own: an exchange with Costa Rica (both ways, CR 50 / MX 50), an
+    // activity received from UNDP and GIZ together, one received from nobody the registry
+    // knows as a partner, and one given to Peru with Chile as a co-provider.
+    let mut store = SqliteStore::open_in_memory(StoreOptions::default()).expect("store");
+    let act = |id: &str, participants: &str, countries: &str| {
+        activity(&format!(
+            r#"{{"id":"{id}","reporting_org":"amexcid","title":"{id}","instrument":"project",
+            "cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
+            "participants":{participants},"sectors":[{{"code":"41010"}}],"countries":{countries},
+            "dates":{{"actual_start":"2012-01-01"}}}}"#
+        ))
+    };
+    store
+        .record(
+            "test",
+            vec![
+                org(r#"{"key":"amexcid","name":"AMEXCID","kind":"10","level":"federal","country":"MX"}"#),
+                org(r#"{"key":"cr","name":"MIDEPLAN","kind":"10","level":"foreign-government","country":"CR"}"#),
+                org(r#"{"key":"cl","name":"AGCI","kind":"10","level":"foreign-government","country":"CL"}"#),
+                org(r#"{"key":"giz","name":"GIZ","kind":"10","level":"foreign-government","country":"DE"}"#),
+                org(r#"{"key":"undp","name":"PNUD","kind":"40","level":"international"}"#),
+                act(
+                    "X-BOTH",
+                    r#"[{"org":"amexcid","role":"provider"},{"org":"cr","role":"provider"},
+                        {"org":"amexcid","role":"recipient"},{"org":"cr","role":"recipient"}]"#,
+                    r#"[{"code":"CR","percentage":50},{"code":"MX","percentage":50}]"#,
+                ),
+                act(
+                    "X-UNDP",
+                    r#"[{"org":"undp","role":"provider"},{"org":"giz","role":"funding"},{"org":"amexcid","role":"recipient"}]"#,
+                    r#"[{"code":"MX"}]"#,
+                ),
+                act("X-NOBODY", r#"[{"org":"amexcid","role":"recipient"}]"#, r#"[{"code":"MX"}]"#),
+                act(
+                    "X-PERU",
+                    r#"[{"org":"amexcid","role":"provider"},{"org":"cl","role":"provider"}]"#,
+                    r#"[{"code":"PE"}]"#,
+                ),
+            ],
+        )
+        .expect("stored");
+    let s = Snapshot::load(&store, &LoadOptions::default()).expect("snapshot");
+    let run = |dim, measure| coopera_report::run(&s, &query(dim, measure)).unwrap();
+    // Counted whole: X-BOTH → CR (both sides); X-UNDP → multilateral and DE; X-NOBODY → not
+    // specified; X-PERU → PE (Chile gives with Mexico: a partner organisation, not where the
+    // cooperation went). 4 activities; CR, DE, PE, multilateral 1 each (ties by key).
+    let r = run(Dimension::PartnerCountry, Measure::Count);
+    assert_eq!(rows(&r), [("CR", d("1")), ("DE", d("1")), ("PE", d("1")), ("multilateral", d("1")), ("none", d("1"))]);
+    assert_eq!(r.rows[3].label_es, "Organismos multilaterales");
+    assert_eq!(r.total, d("4"));
+    // Weighted: X-UNDP halves between UNDP and GIZ.
+    let r = run(Dimension::PartnerCountry, Measure::Weighted);
+    assert_eq!(
+        rows(&r),
+        [("CR", d("1")), ("PE", d("1")), ("DE", d("0.5")), ("multilateral", d("0.5")), ("none", d("1"))]
+    );
+    // Regions: Central America (CR), Europe (DE), South America (PE), multilateral; the row
+    // without a partner last, and out of concentration: four rows of 1 → HHI 2500.
+    let r = run(Dimension::PartnerRegion, Measure::Count);
+    assert_eq!(
+        rows(&r),
+        [
+            ("centroamerica", d("1")),
+            ("europa", d("1")),
+            ("multilateral", d("1")),
+            ("sudamerica", d("1")),
+            ("none", d("1"))
+        ]
+    );
+    assert_eq!((r.concentration.top_share, r.concentration.hhi), (d("25"), d("2500")));
+    // IATI's recipient view: MX in three of them.
+    let r = run(Dimension::RecipientCountry, Measure::Count);
+    assert_eq!(rows(&r), [("MX", d("3")), ("CR", d("1")), ("PE", d("1"))]);
+}
+
+#[test]
+fn a_filter_keeps_activities_whole_for_counts_and_its_part_for_the_rest() {
+    let s = snapshot();
+    // Only A1 has Guatemala. Counted whole, it is in 410 and 150 once each: 1 activity.
+    let r = coopera_report::run(
+        &s,
+        &with(query(Dimension::ThematicArea, Measure::Count), Dimension::RecipientCountry, &["gt"]),
+    )
+    .unwrap();
+    assert_eq!(rows(&r), [("150", d("1")), ("410", d("1"))]);
+    assert_eq!((r.total, r.activities), (d("1"), 1));
+    // Weighted, its part in Guatemala, 75 %, is split 60/40 by sector:
     // 410: 0.75 × 0.6 = 0.45; 150: 0.75 × 0.4 = 0.3; total 0.75 = the GT row of the country report.
-    let r = coopera_report::run(&s, &with(query(Dimension::ThematicArea, Measure::Count), Dimension::Country, &["gt"]))
-        .unwrap();
+    let r = coopera_report::run(
+        &s,
+        &with(query(Dimension::ThematicArea, Measure::Weighted), Dimension::RecipientCountry, &["gt"]),
+    )
+    .unwrap();
     assert_eq!(rows(&r), [("410", d("0.45")), ("150", d("0.3"))]);
     assert_eq!(r.total, d("0.75"));
     assert_eq!(r.activities, 1);
     // A single-valued filter keeps or drops: status 3 is A5 alone.
     let r =
-        coopera_report::run(&s, &with(query(Dimension::Country, Measure::Count), Dimension::Status, &["3"])).unwrap();
+        coopera_report::run(&s, &with(query(Dimension::RecipientCountry, Measure::Count), Dimension::Status, &["3"]))
+            .unwrap();
     assert_eq!(rows(&r), [("MX", d("1"))]);
 }
 
@@ -237,9 +397,11 @@ fn money_is_converted_at_the_rate_of_its_date() {
     assert_eq!(r.total, d("15925"));
 
     // A daily rate beats the nearest earlier one: R1's 250 MXN on 2013-03-05 at 12.50 = 20 USD.
-    let r =
-        coopera_report::run(&s, &with(query(Dimension::Country, Measure::Disbursed), Dimension::Partner, &["gt-gov"]))
-            .unwrap();
+    let r = coopera_report::run(
+        &s,
+        &with(query(Dimension::RecipientCountry, Measure::Disbursed), Dimension::Partner, &["gt-gov"]),
+    )
+    .unwrap();
     // Partner gt-gov: A1 (half of its partners are gt-gov: 650 MXN ÷ 13 = 50 USD × 0.5 = 25, split
     // GT 75 % = 18.75, HN 25 % = 6.25), R1 (20 USD, MX), A6 (no money).
     assert_eq!(rows(&r), [("MX", d("20")), ("GT", d("18.75")), ("HN", d("6.25"))]);
@@ -323,37 +485,56 @@ fn actors_schemes_and_the_border() {
     let run = |dim| coopera_report::run(&s, &query(dim, Measure::Count)).unwrap();
     // Home-country actors: AMEXCID (federal) in A1, A2, DE-GIZ-1, A5, A6; Chiapas (state) in R1.
     assert_eq!(rows(&run(Dimension::ActorLevel)), [("federal", d("5")), ("state", d("1"))]);
-    // Mexican states: Chiapas in R1; the rest have none.
-    assert_eq!(rows(&run(Dimension::MxState)), [("none", d("5")), ("07", d("1"))]);
-    // Only cross-border activities: R1, south, two agenda dimensions in equal parts.
+    // Mexican states: Chiapas in R1; the other five have none (listed last).
+    let states = run(Dimension::MxState);
+    assert_eq!(rows(&states), [("07", d("1")), ("none", d("5"))]);
+    // Concentration over the rows with a state: Chiapas alone, whatever "none" holds.
+    assert_eq!((states.concentration.top_share, states.concentration.hhi), (d("100"), d("10000")));
+    // Only cross-border activities: R1, south, two agenda dimensions, each counting it whole.
     assert_eq!(rows(&run(Dimension::Border)), [("south", d("1"))]);
-    assert_eq!(rows(&run(Dimension::Agenda)), [("labour-markets", d("0.5")), ("migration", d("0.5"))]);
+    let agenda = run(Dimension::Agenda);
+    assert_eq!(rows(&agenda), [("labour-markets", d("1")), ("migration", d("1"))]);
+    assert_eq!((agenda.total, agenda.rows_overlap), (d("1"), true));
     // Schemes: A1, A2 south-south; DE-GIZ-1 north-south; R1 decentralised and cross-border
-    // (derived) in halves; A5 and A6 none (ties by key).
+    // (derived), in both; A5 and A6 none (last).
     assert_eq!(
         rows(&run(Dimension::Scheme)),
         [
-            ("none", d("2")),
             ("south-south", d("2")),
+            ("cross-border", d("1")),
+            ("decentralised", d("1")),
             ("north-south", d("1")),
-            ("cross-border", d("0.5")),
-            ("decentralised", d("0.5"))
+            ("none", d("2"))
         ]
     );
-    // Partners of cooperation given: A1 gt-gov and hn-gov halves; A2 giz and hn-gov halves;
-    // A6 gt-gov → gt-gov 1.5, hn-gov 1, giz 0.5.
+    // Weighted, R1 is split in halves between its two schemes.
+    let weighted = coopera_report::run(&s, &query(Dimension::Scheme, Measure::Weighted)).unwrap();
+    assert_eq!(weighted.rows.iter().find(|r| r.key == "decentralised").map(|r| r.value), Some(d("0.5")));
+    // Partners of cooperation given: A1 gt-gov and hn-gov; A2 giz and hn-gov; A6 gt-gov
+    // → gt-gov 2, hn-gov 2, giz 1; weighted, in equal parts: gt-gov 1.5, hn-gov 1, giz 0.5.
     let given = with(query(Dimension::Partner, Measure::Count), Dimension::Direction, &["given"]);
     let r = coopera_report::run(&s, &given).unwrap();
-    assert_eq!(rows(&r), [("gt-gov", d("1.5")), ("hn-gov", d("1")), ("giz", d("0.5"))]);
+    assert_eq!(rows(&r), [("gt-gov", d("2")), ("hn-gov", d("2")), ("giz", d("1"))]);
     assert_eq!(r.rows[0].label_es, "Gobierno de Guatemala");
+    let given = with(query(Dimension::Partner, Measure::Weighted), Dimension::Direction, &["given"]);
+    let r = coopera_report::run(&s, &given).unwrap();
+    assert_eq!(rows(&r), [("gt-gov", d("1.5")), ("hn-gov", d("1")), ("giz", d("0.5"))]);
 }
 
 #[test]
 fn every_dimension_counts_each_activity_once() {
     let s = snapshot();
     for dim in Dimension::ALL {
-        let r = coopera_report::run(&s, &query(*dim, Measure::Count)).unwrap();
         let expected = if matches!(dim, Dimension::Border | Dimension::Agenda) { d("1") } else { d("6") };
+        // A count: the activities, each once, however many rows it is in.
+        let r = coopera_report::run(&s, &query(*dim, Measure::Count)).unwrap();
+        assert_eq!(r.total, expected, "{dim:?}");
+        let sum: Decimal = r.rows.iter().map(|r| r.value).sum();
+        assert!(sum >= r.total, "{dim:?}");
+        assert_eq!(r.rows_overlap, sum > r.total, "{dim:?}");
+        assert!(r.rows.iter().all(|r| r.value.fract().is_zero()), "{dim:?}: whole activities");
+        // Weighted: the same total, as the sum of the rows.
+        let r = coopera_report::run(&s, &query(*dim, Measure::Weighted)).unwrap();
         assert_eq!(r.total, expected, "{dim:?}");
         assert_total_is_sum(&r);
     }
@@ -362,27 +543,34 @@ fn every_dimension_counts_each_activity_once() {
 #[test]
 fn unknown_filter_values_are_refused_with_suggestions() {
     let s = snapshot();
-    // A key or a label, in any case. In Central America: A1 (GT, HN), A2 (HN), A6 (1032).
+    // A key or a label, in any case. Partners in Central America: A1 (GT, HN), A2 (HN), A6
+    // (1032), and R1, received from Guatemala.
     for v in ["centroamerica", "Centroamérica", "CENTRAL AMERICA"] {
-        let q = with(query(Dimension::Country, Measure::Count), Dimension::Region, &[v]);
-        assert_eq!(coopera_report::run(&s, &q).unwrap().total, d("3"), "{v}");
+        let q = with(query(Dimension::PartnerCountry, Measure::Count), Dimension::PartnerRegion, &[v]);
+        assert_eq!(coopera_report::run(&s, &q).unwrap().total, d("4"), "{v}");
     }
     let e = coopera_report::run(
         &s,
-        &with(query(Dimension::Country, Measure::Count), Dimension::Region, &["centroamerika"]),
+        &with(query(Dimension::PartnerCountry, Measure::Count), Dimension::PartnerRegion, &["centroamerika"]),
     )
     .unwrap_err();
     assert_eq!(
         e.message(coopera_domain::Lang::En),
-        "region: unknown value `centroamerika`; did you mean centroamerica?"
+        "partner-region: unknown value `centroamerika`; did you mean centroamerica?"
     );
-    let e = coopera_report::run(&s, &with(query(Dimension::Country, Measure::Count), Dimension::MxState, &["Chiapaz"]))
-        .unwrap_err();
+    let e = coopera_report::run(
+        &s,
+        &with(query(Dimension::RecipientCountry, Measure::Count), Dimension::MxState, &["Chiapaz"]),
+    )
+    .unwrap_err();
     assert!(e.message(coopera_domain::Lang::Es).starts_with("state: valor desconocido `Chiapaz`"), "{e}");
     // States by INEGI code, ISO code or name.
     for v in ["07", "MX-CHP", "Chiapas"] {
-        let r = coopera_report::run(&s, &with(query(Dimension::Country, Measure::Count), Dimension::MxState, &[v]))
-            .unwrap();
+        let r = coopera_report::run(
+            &s,
+            &with(query(Dimension::RecipientCountry, Measure::Count), Dimension::MxState, &[v]),
+        )
+        .unwrap();
         assert_eq!(rows(&r), [("MX", d("1"))], "{v}");
     }
 }
@@ -405,7 +593,17 @@ fn the_catalog_is_counted_by_theme() {
             vec![cap("c1", r#"[{"code":"41010","percentage":60},{"code":"15110","percentage":40}]"#), cap("c2", third)],
         )
         .unwrap();
-    let r = coopera_report::catalog_themes(&store, 1).unwrap();
+    // Counted whole: c1 in 410 and 150, c2 in 110, 310 and 120 → each area 1; 2 capacities.
+    let r = coopera_report::catalog_themes(&store, Measure::Count, 1).unwrap();
+    assert_eq!(r.total, d("2"));
+    assert_eq!(r.rows.iter().find(|r| r.key == "410").map(|r| r.value), Some(d("1")));
+    assert!(r.rows_overlap);
+    // Weighted: c1 is 0.6 in 410.
+    let r = coopera_report::catalog_themes(&store, Measure::Weighted, 1).unwrap();
     assert_eq!(r.total, d("2"));
     assert_eq!(r.rows.iter().find(|r| r.key == "410").map(|r| r.value), Some(d("0.6")));
+    assert!(matches!(
+        coopera_report::catalog_themes(&store, Measure::Total, 1),
+        Err(coopera_report::ReportError::CatalogHasNoValue)
+    ));
 }

@@ -1,6 +1,8 @@
 //! The dashboard: the registry's figures for the selection in the URL — thematic areas,
-//! regions with their concentration, given and received, modalities, years, and the maps of
-//! partner countries and Mexican states — each with its data table and downloads.
+//! partner regions with their concentration, given and received, modalities, years, and the
+//! maps of partner countries and Mexican states — each with its data table and downloads.
+//! Every figure is the report engine's, rules included (whole counts, partner geography,
+//! concentration over the rows with a value): the page only draws and words them.
 
 use std::collections::HashMap;
 
@@ -10,10 +12,11 @@ use axum::response::{IntoResponse as _, Response};
 use coopera_domain::Lang;
 use coopera_domain::code::{CountryCode, MxStateCode, ThematicAreaCode};
 use coopera_domain::kinds::{Direction, Modality};
-use coopera_report::{Currency, Dimension, Measure, Report};
+use coopera_report::partner::MULTILATERAL;
+use coopera_report::{Currency, Dimension, Measure, Report, Row};
 use rust_decimal::Decimal;
 
-use super::reports::{Source, make};
+use super::reports::make;
 use super::{BarExtras, filter_bar};
 use crate::charts::{self, Bar, Chart, Fill, Layout};
 use crate::error::WebError;
@@ -31,15 +34,15 @@ pub(crate) enum Drawing {
     MexicoMap,
 }
 
-/// The dashboard's panels: (id, source of the figures, drawing).
-pub(crate) const PANELS: [(&str, Source, Drawing); 7] = [
-    ("themes", Source::Engine(Dimension::ThematicArea), Drawing::Bars(Layout::Rows)),
-    ("regions", Source::Engine(Dimension::Region), Drawing::Bars(Layout::Rows)),
-    ("directions", Source::Engine(Dimension::Direction), Drawing::Bars(Layout::Rows)),
-    ("modalities", Source::Engine(Dimension::Modality), Drawing::Bars(Layout::Rows)),
-    ("years", Source::Engine(Dimension::Year), Drawing::Bars(Layout::Columns)),
-    ("partner-countries", Source::PartnerCountries, Drawing::WorldMap),
-    ("states", Source::Engine(Dimension::MxState), Drawing::MexicoMap),
+/// The dashboard's panels: (id, dimension of the report, drawing).
+pub(crate) const PANELS: [(&str, Dimension, Drawing); 7] = [
+    ("themes", Dimension::ThematicArea, Drawing::Bars(Layout::Rows)),
+    ("regions", Dimension::PartnerRegion, Drawing::Bars(Layout::Rows)),
+    ("directions", Dimension::Direction, Drawing::Bars(Layout::Rows)),
+    ("modalities", Dimension::Modality, Drawing::Bars(Layout::Rows)),
+    ("years", Dimension::Year, Drawing::Bars(Layout::Columns)),
+    ("partner-countries", Dimension::PartnerCountry, Drawing::WorldMap),
+    ("states", Dimension::MxState, Drawing::MexicoMap),
 ];
 
 /// Bars shown before the rest are added up as "others" (the table has every row).
@@ -108,45 +111,9 @@ pub(crate) fn value_text(report: &Report, value: Decimal, lang: Lang) -> String 
     }
 }
 
-/// A label inside a sentence: its first letter in lowercase, unless the first word is a
-/// proper adjective or an acronym ("Mexican state", "DAC region", "Sustainable Development Goal").
-fn in_sentence(label: &str) -> String {
-    let first = label.split(' ').next().unwrap_or("");
-    let keep = first.chars().all(|c| c.is_uppercase()) || matches!(first, "Mexican" | "Sustainable");
-    let mut chars = label.chars();
-    match chars.next() {
-        Some(c) if !keep => c.to_lowercase().chain(chars).collect(),
-        _ => label.to_owned(),
-    }
-}
-
-/// A report without its row of activities that have no value for the dimension ("not
-/// specified"): what a map can draw. Shares and concentration are those of the rows kept.
-fn mapped_only(report: &Report) -> (Report, Decimal) {
-    let left_out = coopera_report::sum(report.rows.iter().filter(|r| r.key == "none").map(|r| r.value));
-    let rows: Vec<coopera_report::Row> = report.rows.iter().filter(|r| r.key != "none").cloned().collect();
-    let total = coopera_report::sum(rows.iter().map(|r| r.value));
-    let exact: Vec<Decimal> = rows.iter().map(|r| coopera_report::share(r.value, total)).collect();
-    let rows = rows
-        .into_iter()
-        .zip(&exact)
-        .map(|(mut r, s)| {
-            r.share = s.round_dp(4).normalize();
-            r
-        })
-        .collect();
-    let shown = Report {
-        rows,
-        total: total.normalize(),
-        concentration: coopera_report::concentration(&exact, report.concentration.k),
-        ..report.clone()
-    };
-    (shown, left_out)
-}
-
 /// "Número de actividades por área temática"
 pub(crate) fn title(dimension: Dimension, measure: Measure, currency: Currency, lang: Lang) -> String {
-    let by = in_sentence(dimension.label(lang));
+    let by = dimension.label_in_sentence(lang);
     let what = if measure.is_money() {
         format!("{} ({})", measure.label(lang), currency.code())
     } else {
@@ -166,7 +133,8 @@ pub(crate) fn drill_down(sel: &Selection, dimension: Dimension, key: &str) -> Op
         Dimension::Year => s.year = Some(key.parse().ok()?),
         Dimension::Modality => s.modality = Some(Modality::parse(key).ok()?),
         Dimension::Direction => s.direction = Some(Direction::parse(key).ok()?),
-        Dimension::Country => s.country = Some(CountryCode::parse(key).ok()?),
+        Dimension::RecipientCountry => s.country = Some(CountryCode::parse(key).ok()?),
+        Dimension::PartnerCountry => s.partner_country = Some(CountryCode::parse(key).ok()?),
         Dimension::MxState => s.state = Some(MxStateCode::parse(key).ok()?),
         _ => return None,
     }
@@ -185,17 +153,55 @@ pub(crate) fn hhi_level(hhi: Decimal, lang: Lang) -> &'static str {
     }
 }
 
-/// "Centroamérica concentra 71.0 % · IHH 5,423 (concentración alta)"
+/// "Centroamérica concentra 70.2 % · IHH 5,324 (concentración alta), como parte de la suma de
+/// las filas con un valor": the engine's concentration, which leaves out "not specified".
 pub(crate) fn concentration_note(report: &Report, lang: Lang) -> Option<String> {
-    let top = report.rows.first()?;
+    let top = report.rows.iter().find(|r| r.is_assigned())?;
     let c = report.concentration;
     let share = locale::percent(c.top_share, lang);
     let hhi = locale::number(c.hhi, 0);
     let level = hhi_level(c.hhi, lang);
     Some(match lang {
-        Lang::Es => format!("{} concentra {share} · IHH {hhi} ({level})", top.label(lang)),
-        Lang::En => format!("{} holds {share} · HHI {hhi} ({level})", top.label(lang)),
+        Lang::Es => format!(
+            "{} concentra {share} · IHH {hhi} ({level}), como parte de la suma de las filas con un valor",
+            top.label(lang)
+        ),
+        Lang::En => format!(
+            "{} holds {share} · HHI {hhi} ({level}), as a part of the sum of the rows with a value",
+            top.label(lang)
+        ),
     })
+}
+
+/// Whether a row of `dimension` is a shape of the map that draws it: a country of the world
+/// map, a state of Mexico's. Other rows (a region, international organisations, "not
+/// specified") are said in the map's note instead.
+fn on_the_map(dimension: Dimension, row: &Row) -> bool {
+    match dimension {
+        Dimension::MxState => MxStateCode::parse(&row.key).is_ok_and(|s| s.as_str() == row.key),
+        _ => row.key.len() == 2 && CountryCode::parse(&row.key).is_ok(),
+    }
+}
+
+/// What a map cannot draw, in a sentence: "Organismos multilaterales (sin país): 24".
+fn off_the_map(report: &Report, lang: Lang) -> Option<String> {
+    let mut parts = Vec::new();
+    for r in report.rows.iter().filter(|r| !on_the_map(report.dimension, r)) {
+        let n = value_text(report, r.value, lang);
+        let label = match (r.key.as_str(), report.dimension) {
+            (MULTILATERAL, _) => {
+                lang.pick("Organismos multilaterales (sin país)", "Multilateral organisations (no country)")
+            }
+            (coopera_report::NOT_SPECIFIED, Dimension::MxState) => lang.pick(
+                "Sin entidad federativa (cooperación federal o en el exterior)",
+                "Without a Mexican state (federal, or abroad)",
+            ),
+            (coopera_report::NOT_SPECIFIED, _) => lang.pick("Sin socio conocido", "No known partner"),
+            _ => r.label(lang),
+        };
+        parts.push(format!("{label}: {n}"));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// The data table of a report: row, value, share, and the total.
@@ -224,6 +230,7 @@ pub(crate) fn table(report: &Report, sel: &Selection, lang: Lang) -> TableView {
             Cell::num(locale::percent(r.share, lang)),
         ]);
     }
+    t.caption = report.overlap_note(lang).map(str::to_owned);
     t.footer = Some(vec![
         Cell::text(lang.pick("Total", "Total")),
         Cell::num(value_text(report, report.total, lang)),
@@ -279,24 +286,11 @@ fn build(
     let lang = ctx.lang;
     let mut pairs = sel.pairs();
     pairs.extend(choice.pairs());
-    let counted = views.report(&query(Dimension::Direction, sel, MeasureChoice::default()))?;
-    let valued = views.report(&query(
-        Dimension::Direction,
-        sel,
-        MeasureChoice { measure: Measure::Total, currency: choice.currency },
-    ))?;
     let mut blocks = Vec::new();
     let mut regional = None;
-    for (id, source, drawing) in PANELS {
-        let full = make(views, source, sel, choice, 1)?;
-        let (report, unplaced) = if drawing == Drawing::MexicoMap {
-            let (shown, left_out) = mapped_only(&full);
-            (std::sync::Arc::new(shown), left_out)
-        } else {
-            (full, Decimal::ZERO)
-        };
-        let dimension = report.dimension;
-        let title = source.title(choice.measure, choice.currency, lang);
+    for (id, dimension, drawing) in PANELS {
+        let report = make(views, dimension, sel, choice, 1)?;
+        let title = title(dimension, choice.measure, choice.currency, lang);
         let empty = lang.pick("Sin datos para esta selección", "No data for this selection");
         let (svg, wide) = match drawing {
             Drawing::Bars(layout) => {
@@ -304,17 +298,11 @@ fn build(
                 (charts::render(&Chart { id, title: &title, bars: &bars, layout, empty }), false)
             }
             Drawing::WorldMap | Drawing::MexicoMap => {
-                let values: HashMap<String, Decimal> = report.rows.iter().map(|r| (r.key.clone(), r.value)).collect();
+                let values: HashMap<String, Decimal> =
+                    report.rows.iter().filter(|r| on_the_map(dimension, r)).map(|r| (r.key.clone(), r.value)).collect();
                 let geometry = if drawing == Drawing::WorldMap { maps::world() } else { maps::mexico() };
                 let format = |v: Decimal| value_text(&report, v, lang);
-                let href = |key: &str| {
-                    if source == Source::PartnerCountries {
-                        let mut s = sel.clone();
-                        s.partner_country = CountryCode::parse(key).ok();
-                        return with_query("/activities", &s.pairs());
-                    }
-                    drill_down(sel, dimension, key).unwrap_or_else(|| "/activities".to_owned())
-                };
+                let href = |key: &str| drill_down(sel, dimension, key).unwrap_or_else(|| "/activities".to_owned());
                 let map = Choropleth {
                     id,
                     title: &title,
@@ -327,55 +315,46 @@ fn build(
                 (maps::render(geometry, &map), true)
             }
         };
-        let mut table = table(&report, sel, lang);
-        if source == Source::PartnerCountries {
-            for (row, r) in table.rows.iter_mut().zip(&report.rows) {
-                let mut s = sel.clone();
-                s.partner_country = CountryCode::parse(&r.key).ok();
-                row[0].href = Some(with_query("/activities", &s.pairs()));
-            }
+        let table = table(&report, sel, lang);
+        let mut notes: Vec<String> = Vec::new();
+        if matches!(dimension, Dimension::PartnerRegion | Dimension::ThematicArea | Dimension::MxState)
+            && let Some(n) = concentration_note(&report, lang)
+        {
+            notes.push(n);
         }
-        let mut note = match dimension {
-            Dimension::Region | Dimension::ThematicArea | Dimension::Country | Dimension::MxState => {
-                concentration_note(&report, lang)
-            }
-            _ => None,
-        };
-        if unplaced > Decimal::ZERO {
-            let n = value_text(&report, unplaced, lang);
-            let text = match lang {
-                Lang::Es => format!("Sin entidad federativa (cooperación federal o en el exterior): {n}"),
-                Lang::En => format!("Without a Mexican state (federal, or abroad): {n}"),
-            };
-            note = Some(note.map_or(text.clone(), |n| format!("{n}. {text}")));
-        }
-        if source == Source::PartnerCountries {
-            let text = lang.pick(
-                "Países de las organizaciones socias (las que no son de México); los organismos internacionales no tienen país.",
-                "Countries of the partner organisations (those not of Mexico); international organisations have no country.",
+        if dimension == Dimension::PartnerCountry {
+            notes.push(
+                lang.pick(
+                    "Países socios: adonde fue la cooperación otorgada y de donde vino la recibida; México nunca es su propio socio",
+                    "Partner countries: where cooperation given went and where cooperation received came from; Mexico is never its own partner",
+                )
+                .to_owned(),
             );
-            note = Some(note.map_or(text.to_owned(), |n| format!("{n}. {text}")));
         }
-        if dimension == Dimension::Region
-            && let Some(top) = report.rows.first()
+        if matches!(drawing, Drawing::WorldMap | Drawing::MexicoMap)
+            && let Some(n) = off_the_map(&report, lang)
+        {
+            notes.push(n);
+        }
+        if dimension == Dimension::PartnerRegion
+            && let Some(top) = report.rows.iter().find(|r| r.is_assigned())
         {
             regional = Some((top.label(lang).to_owned(), report.concentration));
         }
         if !report.not_converted.is_empty() {
             let left: Vec<String> =
                 report.not_converted.iter().map(|(c, a)| locale::money(*a, c.as_str(), lang)).collect();
-            let text = match lang {
+            notes.push(match lang {
                 Lang::Es => format!("Sin convertir (falta tipo de cambio): {}", left.join(", ")),
                 Lang::En => format!("Not converted (no exchange rate): {}", left.join(", ")),
-            };
-            note = Some(note.map_or(text.clone(), |n| format!("{n}. {text}")));
+            });
         }
-        let name = source.name();
+        let name = dimension.report_name();
         blocks.push(ChartBlock {
             id,
             title,
             svg,
-            note,
+            note: (!notes.is_empty()).then(|| notes.join(". ")),
             table,
             csv: with_query(&format!("/reports/{name}.csv"), &pairs),
             xlsx: with_query(&format!("/reports/{name}.xlsx"), &pairs),
@@ -383,32 +362,68 @@ fn build(
             wide,
         });
     }
-    let direction_count = |d: &str| counted.rows.iter().find(|r| r.key == d).map(|r| r.value).unwrap_or_default();
-    let currency = choice.currency.code();
-    let mut cards = vec![
+    let mut cards = cards(views, sel, choice, lang)?;
+    if let Some((top, c)) = regional {
+        cards.push(Card {
+            label: lang.pick("Concentración regional", "Regional concentration").to_owned(),
+            value: locale::percent(c.top_share, lang),
+            note: Some(format!(
+                "{top} · {} {} ({})",
+                lang.pick("IHH", "HHI"),
+                locale::number(c.hhi, 0),
+                hhi_level(c.hhi, lang)
+            )),
+        });
+    }
+    let activities = views.report(&query(Dimension::Direction, sel, MeasureChoice::default()))?.activities;
+    let lead = lead(activities, choice, lang);
+    let mut chrome = Chrome::new(ctx, state, lang.pick("Panel", "Dashboard"), "dashboard");
+    chrome.title = lang.pick("Panel de la cooperación", "Cooperation dashboard").to_owned();
+    Ok(DashboardPage {
+        c: chrome,
+        f: filter_bar(lang, views, sel, "/", BarExtras::Dashboard(choice)),
+        lead,
+        cards,
+        list_url: with_query("/activities", &sel.pairs()),
+        xlsx_all: with_query("/reports/dashboard.xlsx", &pairs),
+        blocks,
+    })
+}
+
+/// The key figures: activities (whole, by direction, so that they add up) and the value of the
+/// measure shown — the total of every chart of money below — or, when counting, the total
+/// value.
+fn cards(views: &Views, sel: &Selection, choice: MeasureChoice, lang: Lang) -> Result<Vec<Card>, WebError> {
+    let counted = views.report(&query(Dimension::Direction, sel, MeasureChoice::default()))?;
+    let count = |key: &str| counted.rows.iter().find(|r| r.key == key).map(|r| r.value).unwrap_or_default();
+    let without = count(coopera_report::NOT_SPECIFIED);
+    let valued_choice = if choice.measure.is_money() {
+        choice
+    } else {
+        MeasureChoice { measure: Measure::Total, currency: choice.currency }
+    };
+    let valued = views.report(&query(Dimension::Direction, sel, valued_choice))?;
+    let currency = valued_choice.currency.code();
+    Ok(vec![
         Card {
             label: lang.pick("Actividades", "Activities").to_owned(),
             value: locale::number(Decimal::from(counted.activities), 0),
-            note: None,
+            note: (without > Decimal::ZERO).then(|| match lang {
+                Lang::Es => format!("{} sin dirección", locale::count(without)),
+                Lang::En => format!("{} without a direction", locale::count(without)),
+            }),
         },
-        Card {
-            label: lang.pick("Otorgadas", "Given").to_owned(),
-            value: locale::count(direction_count("given")),
-            note: None,
-        },
+        Card { label: lang.pick("Otorgadas", "Given").to_owned(), value: locale::count(count("given")), note: None },
         Card {
             label: lang.pick("Recibidas", "Received").to_owned(),
-            value: locale::count(direction_count("received")),
-            note: (direction_count("both") > Decimal::ZERO).then(|| match lang {
-                Lang::Es => format!("y {} bidireccionales", locale::count(direction_count("both"))),
-                Lang::En => format!("and {} both ways", locale::count(direction_count("both"))),
+            value: locale::count(count("received")),
+            note: (count("both") > Decimal::ZERO).then(|| match lang {
+                Lang::Es => format!("y {} bidireccionales", locale::count(count("both"))),
+                Lang::En => format!("and {} both ways", locale::count(count("both"))),
             }),
         },
         Card {
-            label: match lang {
-                Lang::Es => format!("Valor total ({currency})"),
-                Lang::En => format!("Total value ({currency})"),
-            },
+            label: format!("{} ({currency})", valued_choice.measure.label(lang)),
             value: locale::money_whole(valued.total, currency, lang),
             note: valued.split.map(|s| match lang {
                 Lang::Es => format!(
@@ -423,44 +438,36 @@ fn build(
                 ),
             }),
         },
-    ];
-    if let Some((top, c)) = regional {
-        cards.push(Card {
-            label: lang.pick("Concentración regional", "Regional concentration").to_owned(),
-            value: locale::percent(c.top_share, lang),
-            note: Some(format!(
-                "{top} · {} {} ({})",
-                lang.pick("IHH", "HHI"),
-                locale::number(c.hhi, 0),
-                hhi_level(c.hhi, lang)
-            )),
-        });
-    }
-    let lead = {
-        let shown = title(Dimension::ThematicArea, choice.measure, choice.currency, lang);
-        let measure = shown.split(lang.pick(" por ", " by ")).next().unwrap_or("").to_owned();
-        match lang {
-            Lang::Es => format!(
-                "{} actividades en la selección; las gráficas muestran: {measure}. Las cifras reparten cada actividad entre sus sectores y países según sus porcentajes, sin contarla dos veces.",
-                locale::number(Decimal::from(counted.activities), 0)
-            ),
-            Lang::En => format!(
-                "{} activities in the selection; the charts show: {measure}. Figures split each activity over its sectors and countries by their percentages, never counting it twice.",
-                locale::number(Decimal::from(counted.activities), 0)
-            ),
+    ])
+}
+
+/// The sentence under the title: how many activities, what the charts show and how they count.
+fn lead(activities: u64, choice: MeasureChoice, lang: Lang) -> String {
+    let n = locale::number(Decimal::from(activities), 0);
+    let shown = title(Dimension::ThematicArea, choice.measure, choice.currency, lang);
+    let measure = shown.split(lang.pick(" por ", " by ")).next().unwrap_or("").to_owned();
+    let how = match (choice.measure, lang) {
+        (Measure::Count, Lang::Es) => {
+            "Cada actividad cuenta entera en cada grupo que toca: los grupos se superponen y las participaciones pueden sumar más de 100 %."
+        }
+        (Measure::Count, Lang::En) => {
+            "Each activity counts whole in every group it touches: groups overlap, and shares may add up to more than 100%."
+        }
+        (_, Lang::Es) => {
+            "Las cifras reparten cada actividad entre sus sectores y lugares según sus porcentajes, sin contarla dos veces."
+        }
+        (_, Lang::En) => {
+            "Figures split each activity over its sectors and places by their percentages, never counting it twice."
         }
     };
-    let mut chrome = Chrome::new(ctx, state, lang.pick("Panel", "Dashboard"), "dashboard");
-    chrome.title = lang.pick("Panel de la cooperación", "Cooperation dashboard").to_owned();
-    Ok(DashboardPage {
-        c: chrome,
-        f: filter_bar(lang, views, sel, "/", BarExtras::Dashboard(choice)),
-        lead,
-        cards,
-        list_url: with_query("/activities", &sel.pairs()),
-        xlsx_all: with_query("/reports/dashboard.xlsx", &pairs),
-        blocks,
-    })
+    let place = lang.pick(
+        "Las regiones y los países son los de los socios: adonde fue la cooperación otorgada y de donde vino la recibida.",
+        "Regions and countries are the partners': where cooperation given went and where cooperation received came from.",
+    );
+    match lang {
+        Lang::Es => format!("{n} actividades en la selección; las gráficas muestran: {measure}. {how} {place}"),
+        Lang::En => format!("{n} activities in the selection; the charts show: {measure}. {how} {place}"),
+    }
 }
 
 #[cfg(test)]
@@ -469,10 +476,11 @@ mod tests {
 
     #[test]
     fn labels_inside_a_sentence_keep_proper_adjectives_and_acronyms() {
-        assert_eq!(in_sentence("Área temática"), "área temática");
-        assert_eq!(in_sentence("Mexican state"), "Mexican state");
-        assert_eq!(in_sentence("DAC region"), "DAC region");
-        assert_eq!(in_sentence("Country"), "country");
+        assert_eq!(Dimension::ThematicArea.label_in_sentence(Lang::Es), "área temática");
+        assert_eq!(Dimension::MxState.label_in_sentence(Lang::En), "Mexican state");
+        assert_eq!(Dimension::DacRegion.label_in_sentence(Lang::En), "DAC region of the recipient");
+        assert_eq!(Dimension::PartnerCountry.label_in_sentence(Lang::En), "partner country");
+        assert_eq!(Dimension::RecipientCountry.label_in_sentence(Lang::Es), "país receptor (IATI)");
         assert_eq!(
             title(Dimension::MxState, Measure::Total, Currency::Mxn, Lang::En),
             "Total value (MXN) by Mexican state"

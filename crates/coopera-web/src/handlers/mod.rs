@@ -115,11 +115,18 @@ pub(crate) fn filter_bar(
     let mut q = String::new();
     match extras {
         BarExtras::Dashboard(choice) => {
-            let measures = [Measure::Count, Measure::Total, Measure::Committed, Measure::Disbursed, Measure::InKind];
+            let measures = [
+                Measure::Count,
+                Measure::Weighted,
+                Measure::Total,
+                Measure::Committed,
+                Measure::Disbursed,
+                Measure::InKind,
+            ];
             let mut options: Vec<Opt> = Vec::new();
             for m in measures {
-                if m == Measure::Count {
-                    options.push(Opt::new("count", m.label(lang), choice.measure == m));
+                if !m.is_money() {
+                    options.push(Opt::new(m.code(), m.label(lang), choice.measure == m));
                     continue;
                 }
                 for cur in [coopera_report::Currency::Usd, coopera_report::Currency::Mxn] {

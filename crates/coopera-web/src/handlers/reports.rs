@@ -17,81 +17,28 @@ use crate::locale::Ctx;
 use crate::selection::{MeasureChoice, Params, Selection};
 use crate::state::{AppState, Views};
 
-/// Where a report's figures come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Source {
-    /// A dimension of the report engine.
-    Engine(Dimension),
-    /// The partner report rolled up to the countries of the partner organisations.
-    PartnerCountries,
+/// A report by its name (`themes`, `countries`, `recipient-countries`…) or dimension code,
+/// written exactly: an address names one resource (the engine's own parser also forgives case
+/// and spaces, which suits the command line).
+pub(crate) fn parse(name: &str) -> Result<Dimension, WebError> {
+    Dimension::ALL
+        .iter()
+        .find(|d| d.report_name() == name || d.code() == name)
+        .copied()
+        .ok_or_else(|| WebError::not_found("report", name))
 }
 
-const PARTNER_COUNTRIES: &str = "partner-countries";
-
-impl Source {
-    /// A report by its name (`themes`, `countries`, `partner-countries`…) or dimension code,
-    /// written exactly: an address names one resource (the engine's own parser also forgives
-    /// case and spaces, which suits the command line).
-    pub fn parse(name: &str) -> Result<Source, WebError> {
-        if name == PARTNER_COUNTRIES {
-            return Ok(Source::PartnerCountries);
-        }
-        Dimension::ALL
-            .iter()
-            .find(|d| d.report_name() == name || d.code() == name)
-            .map(|d| Source::Engine(*d))
-            .ok_or_else(|| WebError::not_found("report", name))
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Source::Engine(d) => d.report_name(),
-            Source::PartnerCountries => PARTNER_COUNTRIES,
-        }
-    }
-
-    pub fn title(self, measure: Measure, currency: coopera_report::Currency, lang: Lang) -> String {
-        match self {
-            Source::Engine(d) => title(d, measure, currency, lang),
-            Source::PartnerCountries => {
-                let t = title(Dimension::Country, measure, currency, lang);
-                let country = lang.pick("por país", "by country");
-                t.replace(country, lang.pick("por país socio", "by partner country"))
-            }
-        }
-    }
-}
-
-/// Runs (or finds already run) the report of `source` for a selection.
+/// Runs (or finds already run) the report by `dimension` for a selection.
 pub(crate) fn make(
     views: &Views,
-    source: Source,
+    dimension: Dimension,
     sel: &Selection,
     choice: MeasureChoice,
     top: usize,
 ) -> Result<Arc<Report>, WebError> {
-    let dimension = match source {
-        Source::Engine(d) => d,
-        Source::PartnerCountries => Dimension::Partner,
-    };
     let mut q = query(dimension, sel, choice);
     q.top = top;
-    let report = views.report(&q)?;
-    Ok(match source {
-        Source::Engine(_) => report,
-        Source::PartnerCountries => Arc::new(partner_countries(&report, views, top)),
-    })
-}
-
-/// The partner report by the countries of the partner organisations. An activity's parts
-/// stay as the engine split them; partners without a country (international organisations)
-/// and activities without a partner are left out of the rows and the total.
-fn partner_countries(partners: &Report, views: &Views, top: usize) -> Report {
-    partners.regroup(Dimension::Country, top, |r| {
-        let country = views.registry.organisation(&r.key)?.country?;
-        let entry = country.entry();
-        Some((entry.code.to_owned(), entry.name_es.to_owned(), entry.name_en.to_owned()))
-    })
+    Ok(views.report(&q)?)
 }
 
 fn top(params: &Params) -> Result<usize, WebError> {
@@ -155,9 +102,9 @@ pub(crate) async fn download(
     let choice = MeasureChoice::parse(&params)?;
     let top = top(&params)?;
     let lang = ctx.lang;
-    let sources: Vec<Source> = match (name, format) {
+    let dimensions: Vec<Dimension> = match (name, format) {
         ("dashboard", "xlsx") => PANELS.iter().map(|p| p.1).collect(),
-        (_, "csv" | "xlsx") => vec![Source::parse(name)?],
+        (_, "csv" | "xlsx") => vec![parse(name)?],
         _ => return Err(WebError::not_found("page", &format!("/reports/{file}"))),
     };
     let name = name.to_owned();
@@ -165,18 +112,18 @@ pub(crate) async fn download(
     state
         .compute(move |views| {
             let mut reports = Vec::new();
-            for source in &sources {
-                reports.push((*source, make(views, *source, &sel, choice, top)?));
+            for dimension in &dimensions {
+                reports.push(make(views, *dimension, &sel, choice, top)?);
             }
             if format == "csv" {
-                let body = report_csv(&reports[0].1, lang);
+                let body = report_csv(&reports[0], lang);
                 return Ok(downloads::attachment(body.into_bytes(), downloads::CSV, &format!("coopera-{name}.csv")));
             }
             let sheets: Vec<coopera_report::xlsx::Sheet<'_>> = reports
                 .iter()
-                .map(|(source, r)| coopera_report::xlsx::Sheet {
+                .map(|r| coopera_report::xlsx::Sheet {
                     report: r,
-                    title: source.title(r.measure, choice.currency, lang),
+                    title: title(r.dimension, r.measure, choice.currency, lang),
                     notes: notes(&sel, r, lang),
                 })
                 .collect();
@@ -195,6 +142,7 @@ pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: La
         "sector_group": sel.sector_group.map(|g| g.as_str()),
         "state": sel.state.map(|s| s.as_str()),
         "country": sel.country.map(|c| c.as_str()),
+        "partner_country": sel.partner_country.map(|c| c.as_str()),
     });
     crate::json::report(report, name, filters, lang)
 }
@@ -206,22 +154,22 @@ pub(crate) async fn api_show(
     Path(name): Path<String>,
     Query(params): Query<Params>,
 ) -> Result<Json<Value>, WebError> {
-    let source = Source::parse(&name)?;
+    let dimension = parse(&name)?;
     let sel = Selection::parse(&params)?;
     let choice = MeasureChoice::parse(&params)?;
     let top = top(&params)?;
     let lang = ctx.lang;
     state
         .compute(move |views| {
-            let report = make(views, source, &sel, choice, top)?;
-            Ok(Json(report_json(source.name(), &report, &sel, lang)))
+            let report = make(views, dimension, &sel, choice, top)?;
+            Ok(Json(report_json(dimension.report_name(), &report, &sel, lang)))
         })
         .await
 }
 
 /// `GET /api/v1/reports`: the reports there are.
 pub(crate) async fn api_list(ctx: Ctx) -> Json<Value> {
-    let mut reports: Vec<Value> = Dimension::ALL
+    let reports: Vec<Value> = Dimension::ALL
         .iter()
         .map(|d| {
             json!({
@@ -232,12 +180,6 @@ pub(crate) async fn api_list(ctx: Ctx) -> Json<Value> {
             })
         })
         .collect();
-    reports.push(json!({
-        "name": PARTNER_COUNTRIES,
-        "dimension": Dimension::Country.code(),
-        "label": ctx.lang.pick("País socio", "Partner country"),
-        "href": format!("/api/v1/reports/{PARTNER_COUNTRIES}"),
-    }));
     let measures: Vec<&str> = Measure::ALL.iter().map(|m| m.code()).collect();
     Json(json!({ "reports": reports, "measures": measures, "currencies": ["USD", "MXN"] }))
 }

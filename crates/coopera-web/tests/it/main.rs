@@ -15,6 +15,7 @@ use tower::ServiceExt;
 
 mod api;
 mod downloads;
+mod figures;
 mod forms;
 mod hostile;
 mod openapi;

@@ -92,6 +92,8 @@ async fn list_and_charts_count_the_same_activities() {
         "modality=triangular",
         "year=2013&sector_group=150",
         "country=GT",
+        "partner_country=GT",
+        "partner_country=JP&direction=received",
     ] {
         let list = get(&app, &format!("/api/v1/activities?{filter}")).await.ok().json();
         let report = get(&app, &format!("/api/v1/reports/themes?{filter}")).await.ok().json();

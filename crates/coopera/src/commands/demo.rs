@@ -38,7 +38,8 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), Failure> {
     print(
         ctx.pick("Catálogo de Capacidades: oferta por área temática", "Capabilities catalog: offer by thematic area"),
     );
-    let catalog = coopera_report::catalog_themes(&store, 1).map_err(|e| Failure::one(e.message(ctx.lang)))?;
+    let catalog =
+        coopera_report::catalog_themes(&store, Measure::Count, 1).map_err(|e| Failure::one(e.message(ctx.lang)))?;
     super::report::print_report(ctx, &catalog);
     print("");
     print(

@@ -46,8 +46,10 @@ pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<(), Failure> {
         ReportCommand::Categories(a) => ("categories", D::DacCategory, a, activities),
         ReportCommand::Sectors(a) => ("sectors", D::DacCode, a, activities),
         ReportCommand::Sdgs(a) => ("sdgs", D::SdgGoal, a, activities),
-        ReportCommand::Countries(a) => ("countries", D::Country, a, activities),
-        ReportCommand::Regions(a) => ("regions", D::Region, a, activities),
+        ReportCommand::Countries(a) => ("countries", D::PartnerCountry, a, activities),
+        ReportCommand::Regions(a) => ("regions", D::PartnerRegion, a, activities),
+        ReportCommand::RecipientCountries(a) => ("recipient-countries", D::RecipientCountry, a, activities),
+        ReportCommand::RecipientRegions(a) => ("recipient-regions", D::RecipientRegion, a, activities),
         ReportCommand::DacRegions(a) => ("dac-regions", D::DacRegion, a, activities),
         ReportCommand::Partners(a) => ("partners", D::Partner, a, activities),
         ReportCommand::Modalities(a) => ("modalities", D::Modality, a, activities),
@@ -83,6 +85,7 @@ pub fn request(
         None => default_measure,
         Some(m) => match m {
             MeasureArg::Count => Measure::Count,
+            MeasureArg::Weighted => Measure::Weighted,
             MeasureArg::Committed => Measure::Committed,
             MeasureArg::Disbursed => Measure::Disbursed,
             MeasureArg::Spent => Measure::Spent,
@@ -141,7 +144,7 @@ pub fn request(
     for (dim, value) in [
         (Dimension::Modality, &args.modality),
         (Dimension::ThematicArea, &args.sector_group),
-        (Dimension::Country, &args.country),
+        (Dimension::RecipientCountry, &args.country),
         (Dimension::MxState, &args.state),
     ] {
         if let Some(v) = value {
@@ -169,7 +172,7 @@ pub fn request(
         values.push((dim, split(value)));
     }
     let catalog = source == SourceArg::Catalog;
-    if catalog && measure != Measure::Count {
+    if catalog && measure.is_money() {
         return Err(Failure::one(coopera_report::ReportError::CatalogHasNoValue.message(ctx.lang)));
     }
     if catalog && (!values.is_empty() || years.is_some()) {
@@ -212,7 +215,7 @@ pub fn request(
 pub fn make(ctx: &Ctx, store: &dyn Store, request: &Request) -> Result<Report, Failure> {
     let report_error = |e: coopera_report::ReportError| Failure::one(e.message(ctx.lang));
     if request.catalog {
-        return coopera_report::catalog_themes(store, request.query.top).map_err(report_error);
+        return coopera_report::catalog_themes(store, request.query.measure, request.query.top).map_err(report_error);
     }
     let in_kind_rates = match &request.in_kind_rates {
         None => InKindRates::sample(),
@@ -264,7 +267,7 @@ pub fn title(name: &str, report: &Report, lang: Lang) -> String {
     if name == "value" {
         return lang.pick("Valor total de la cooperación por tipo", "Total value of cooperation by type").to_owned();
     }
-    let by = report.dimension.label(lang).to_lowercase();
+    let by = report.dimension.label_in_sentence(lang);
     match lang {
         Lang::Es => format!("{} por {by}", report.measure.label(lang)),
         Lang::En => format!("{} by {by}", report.measure.label(lang)),
@@ -374,18 +377,30 @@ pub fn summary_lines(report: &Report, lang: Lang) -> Vec<String> {
     let mut lines = Vec::new();
     let total = report.total.round_dp(2).normalize();
     let currency = report.currency.map(|c| format!(" {}", c.code())).unwrap_or_default();
+    lines.push(match (lang, report.measure) {
+        (Lang::Es, Measure::Count) => format!("Total: {total} actividades"),
+        (Lang::En, Measure::Count) => format!("Total: {total} activities"),
+        _ => format!("Total: {total}{currency}"),
+    });
+    if let Some(note) = report.overlap_note(lang) {
+        lines.push(note.to_owned());
+    }
     let c = report.concentration;
     let top = c.top_share.round_dp(2).normalize();
     let hhi = c.hhi.round_dp(0).normalize();
     let top_label = match (lang, c.k) {
-        (Lang::Es, 1) => "participación de la fila principal".to_owned(),
-        (Lang::En, 1) => "top row share".to_owned(),
-        (Lang::Es, k) => format!("participación de las {k} filas principales"),
-        (Lang::En, k) => format!("share of the top {k} rows"),
+        (Lang::Es, 1) => "fila principal".to_owned(),
+        (Lang::En, 1) => "top row".to_owned(),
+        (Lang::Es, k) => format!("{k} filas principales"),
+        (Lang::En, k) => format!("top {k} rows"),
     };
     lines.push(match lang {
-        Lang::Es => format!("Total: {total}{currency} · {top_label}: {top} % · IHH: {hhi}"),
-        Lang::En => format!("Total: {total}{currency} · {top_label}: {top} % · HHI: {hhi}"),
+        Lang::Es => format!(
+            "Concentración (cada fila con valor como parte de su suma, sin «Sin especificar»): {top_label} {top} % · IHH: {hhi}"
+        ),
+        Lang::En => format!(
+            "Concentration (each row with a value as a part of their sum, not “Not specified”): {top_label} {top} % · HHI: {hhi}"
+        ),
     });
     if let Some(s) = report.split {
         let (money, in_kind) = (s.money.round_dp(2).normalize(), s.in_kind.round_dp(2).normalize());

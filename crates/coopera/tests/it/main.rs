@@ -24,6 +24,7 @@ fn shared_data(relative: &str) -> Option<PathBuf> {
 mod concurrent;
 mod crash;
 mod demo;
+mod figures;
 mod files;
 mod fuzzed;
 mod generated;

@@ -54,32 +54,42 @@ fn cooperation_given_concentrates_in_central_america() {
     let c = demo();
     let regions = c.run(&["report", "regions", "--direction", "given", "--format", "json"]).ok().json();
     assert_eq!(rows(&regions)[0]["key"], "centroamerica");
-    // The demo's 102 activities given: 72.45 of them in Central America (shared activities
-    // count in part) → 71.03 %; HHI over the regions 5423.
-    assert_eq!(number(&regions["concentration"]["top_share"]), 71.0294);
-    assert_eq!(number(&regions["concentration"]["hhi"]), 5423.3);
+    // The demo's 102 activities given: 73 of them reach Central America (71.57 % of them);
+    // with South America 16, the Caribbean 13 and "several regions" 2 they are assigned 104
+    // times, and concentration is over those: 73/104 = 70.19 %, HHI
+    // (73² + 16² + 13² + 2²) / 104² × 10 000 = 5323.59.
+    assert_eq!(number(&rows(&regions)[0]["share"]), 71.5686);
+    assert_eq!(number(&regions["concentration"]["top_share"]), 70.1923);
+    assert_eq!(number(&regions["concentration"]["hhi"]), 5323.59);
 
-    let countries = c.run(&["report", "countries", "--direction", "given", "--format", "json"]).ok().json();
+    // Weighted, each activity split by its place percentages: 72.45 of the 102 in Central
+    // America, and the countries of Central America (with its regional code 1032) add up to it.
+    let args = ["report", "regions", "--direction", "given", "--measure", "weighted", "--format", "json"];
+    let weighted = c.run(&args).ok().json();
+    assert_eq!(number(&rows(&weighted)[0]["value"]), 72.45);
+    let args = ["report", "countries", "--direction", "given", "--measure", "weighted", "--format", "json"];
+    let countries = c.run(&args).ok().json();
     let central = ["GT", "HN", "SV", "NI", "CR", "PA", "BZ", "1032"];
     let in_central: f64 = rows(&countries)
         .iter()
         .filter(|x| central.contains(&x["key"].as_str().unwrap_or("")))
-        .map(|x| number(&x["share"]))
+        .map(|x| number(&x["value"]))
         .sum();
-    assert!(
-        (in_central - 71.0294).abs() < 0.001,
-        "the countries of Central America add up to the region: {in_central}"
-    );
+    assert!((in_central - 72.45).abs() < 1e-9, "the countries of Central America add up to the region: {in_central}");
+
+    // Counted whole by country: Guatemala in 28 of them, El Salvador 20, Honduras 17… 134
+    // assignments: top 28/134 = 20.8955 %, top 3 (28 + 20 + 17)/134 = 48.5075 %, HHI 1074.85.
+    let countries = c.run(&["report", "countries", "--direction", "given", "--format", "json"]).ok().json();
     assert_eq!(rows(&countries)[0]["key"], "GT");
-    assert_eq!(number(&countries["concentration"]["top_share"]), 22.3039);
-    assert_eq!(number(&countries["concentration"]["hhi"]), 1050.22);
+    assert_eq!(number(&rows(&countries)[0]["value"]), 28.0);
+    assert_eq!(number(&countries["concentration"]["top_share"]), 20.8955);
+    assert_eq!(number(&countries["concentration"]["hhi"]), 1074.85);
     let top3 = c.run(&["report", "countries", "--direction", "given", "--top", "3", "--format", "json"]).ok().json();
-    // GT 22.3039 + SV 14.0686 + HN 11.4216
-    assert_eq!(number(&top3["concentration"]["top_share"]), 47.7941);
+    assert_eq!(number(&top3["concentration"]["top_share"]), 48.5075);
     assert_eq!(top3["concentration"]["k"], 3);
 
     let table = c.run(&["--lang", "en", "report", "regions", "--direction", "given"]).ok();
-    assert!(table.stdout.contains("Central America") && table.stdout.contains("HHI: 5423"), "{}", table.stdout);
+    assert!(table.stdout.contains("Central America") && table.stdout.contains("HHI: 5324"), "{}", table.stdout);
 }
 
 #[test]
@@ -122,7 +132,7 @@ fn xlsx_opens_with_its_rows_and_chart() {
     assert!(String::from_utf8_lossy(&bytes).contains("xl/charts/chart1.xml"), "a native chart");
     let json = c.run(&["report", "countries", "--direction", "given", "--format", "json"]).ok().json();
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).expect("opens");
-    let range = book.worksheet_range("País").expect("sheet");
+    let range = book.worksheet_range("País socio").expect("sheet");
     // Title, filters, currency-less note, source, blank; header on row 4; rows from row 5.
     let header = (0..range.height() as u32)
         .find(|r| range.get_value((*r, 0)) == Some(&Data::String("Clave".into())))
@@ -142,7 +152,8 @@ fn bad_requests_are_refused_in_both_languages() {
     let c = demo();
     let cases: &[(&[&str], &str)] = &[
         (&["report", "themes", "--country", "XX"], "country: valor desconocido `XX`"),
-        (&["report", "regions", "--filter", "region=centroamerika"], "¿quiso decir centroamerica?"),
+        (&["report", "regions", "--filter", "partner-region=centroamerika"], "¿quiso decir centroamerica?"),
+        (&["report", "regions", "--filter", "region=centroamerica"], "dimensión desconocida `region`"),
         (&["report", "themes", "--from", "2015", "--to", "2012"], "--from 2015 es posterior a --to 2012"),
         (&["report", "countries", "--format", "xlsx"], "--format xlsx escribe un archivo"),
         (&["report", "themes", "--measure", "committed", "--currency", "XYZ"], "--currency: `XYZ`"),
