@@ -700,3 +700,91 @@ fn subnational_actions_cover_every_kind() {
         assert!(actor.level().is_subnational(), "action {}: {} is not subnational", a.key, a.actor);
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Money: the sample rates cover the demo's currencies and years.
+
+/// Every demo record, checked into a domain record for the store.
+fn records() -> Vec<coopera_store::Record> {
+    use coopera_store::Record;
+    let mut records = Vec::new();
+    for (file, d) in demo() {
+        let fail = |key: &str, e: coopera_domain::Problems| -> ! { panic!("{file}: {key}: {e:?}") };
+        for x in d.organisations {
+            let key = x.key.clone();
+            records.push(Record::Organisation(x.into_domain().unwrap_or_else(|e| fail(&key, e))));
+        }
+        for x in d.activities {
+            let key = x.id.clone();
+            records.push(Record::Activity(Box::new(x.into_domain().unwrap_or_else(|e| fail(&key, e)))));
+        }
+        for x in d.capacities {
+            let key = x.key.clone();
+            records.push(Record::Capacity(x.into_domain().unwrap_or_else(|e| fail(&key, e))));
+        }
+        for x in d.demands {
+            let key = x.key.clone();
+            records.push(Record::Demand(x.into_domain().unwrap_or_else(|e| fail(&key, e))));
+        }
+        for x in d.actions {
+            let key = x.key.clone();
+            records.push(Record::Action(x.into_domain().unwrap_or_else(|e| fail(&key, e))));
+        }
+        for x in d.agreements {
+            let key = x.key.clone();
+            records.push(Record::Agreement(x.into_domain().unwrap_or_else(|e| fail(&key, e))));
+        }
+        for x in d.memberships {
+            let key = x.key.clone();
+            records.push(Record::Membership(x.into_domain().unwrap_or_else(|e| fail(&key, e))));
+        }
+    }
+    records
+}
+
+/// `coopera demo` loads the sample rates with the data, so every figure of the demo — the
+/// value reports, the themes in USD or MXN, the dashboard — converts: no amount of the demo is
+/// "not converted" and no in-kind unit "not valued", in any report, measure or year.
+#[test]
+fn the_sample_rates_convert_every_demo_figure() {
+    use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot, YearRange};
+    use coopera_store::{SqliteStore, Store, StoreOptions};
+
+    let mut store = SqliteStore::open_in_memory(StoreOptions::default()).expect("an in-memory store");
+    store.record("demo", records()).expect("the demo is stored");
+    let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
+        .expect("the sample rates parse");
+    store.record_rates(&rates).expect("the sample rates are stored");
+    let snapshot = Snapshot::load(&store, &LoadOptions::default()).expect("the snapshot loads");
+
+    let mut years: Vec<Option<YearRange>> = vec![None];
+    years.extend((2008..=2016).map(|y| Some(YearRange { from: y, to: y })));
+    let mut left_out = BTreeSet::new();
+    for dimension in Dimension::ALL {
+        for measure in Measure::ALL {
+            for currency in [Currency::Usd, Currency::Mxn] {
+                for &year in &years {
+                    let query = Query {
+                        dimension: *dimension,
+                        measure: *measure,
+                        currency,
+                        filters: Filters { years: year, values: Vec::new() },
+                        top: 3,
+                    };
+                    let report = coopera_report::run(&snapshot, &query).expect("the report runs");
+                    for (code, amount) in &report.not_converted {
+                        left_out.insert(format!("{} {amount} not converted to {}", code.as_str(), currency.code()));
+                    }
+                    for (unit, quantity) in &report.in_kind_not_valued {
+                        left_out.insert(format!("{quantity} {} not valued", unit.code()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        left_out.is_empty(),
+        "the sample rates miss demo figures:\n{}",
+        left_out.into_iter().collect::<Vec<_>>().join("\n")
+    );
+}

@@ -92,6 +92,21 @@ fn cooperation_given_concentrates_in_central_america() {
     assert!(table.stdout.contains("Central America") && table.stdout.contains("HHI: 5324"), "{}", table.stdout);
 }
 
+/// An activity given with a commitment in a currency the sample has no rate for in 2012.
+const POUNDS_2012: &str = r#"
+id = "MX-TEST-2012-0009"
+reporting_org = "amexcid"
+title = "Taller con fondos en libras"
+instrument = "action"
+cooperation_type = "technical-scientific"
+modality = "bilateral"
+status = "2"
+participants = [{ org = "amexcid", role = "provider" }, { org = "segeplan", role = "recipient" }]
+countries = [{ code = "GT" }]
+dates = { planned_start = "2012-03-01" }
+transactions = [{ type = "2", date = "2012-03-01", amount = 5000, currency = "GBP" }]
+"#;
+
 #[test]
 fn value_given_splits_money_and_in_kind() {
     let c = demo();
@@ -108,12 +123,20 @@ fn value_given_splits_money_and_in_kind() {
         let parts = number(&row["money"]) + number(&row["in_kind"]);
         assert!((parts - number(&row["value"])).abs() < 1e-6, "{row}");
     }
-    // Euros dated before the sample's single euro rate are listed, never counted as zero.
-    let eur = r["not_converted"].as_array().expect("list").iter().find(|x| x["currency"] == "EUR");
-    assert!(eur.is_some_and(|x| number(&x["amount"]) > 0.0), "{}", r["not_converted"]);
+    // The sample rates cover the demo's currencies and years.
+    assert_eq!(r["not_converted"], Value::Array(Vec::new()), "{}", r["not_converted"]);
 
     let text = c.run(&["report", "value", "--direction", "given", "--currency", "MXN"]).ok();
     assert!(text.stdout.contains("Dinero:") && text.stdout.contains("en especie:"), "{}", text.stdout);
+    assert!(!text.stdout.contains("No convertido"), "{}", text.stdout);
+    // Pounds of 2012 have no rate in the sample: listed, never counted as zero.
+    let pounds = c.dir.path().join("libras.toml");
+    std::fs::write(&pounds, POUNDS_2012).expect("written");
+    c.run(&["activity", "add", "--file", &pounds.display().to_string()]).ok();
+    let r = c.run(&["report", "value", "--direction", "given", "--format", "json"]).ok().json();
+    let gbp = r["not_converted"].as_array().expect("list").iter().find(|x| x["currency"] == "GBP");
+    assert!(gbp.is_some_and(|x| number(&x["amount"]) == 5000.0), "{}", r["not_converted"]);
+    let text = c.run(&["report", "value", "--direction", "given", "--currency", "MXN"]).ok();
     assert!(text.stdout.contains("No convertido (sin tipo de cambio):"), "{}", text.stdout);
     let in_kind_only = c.run(&["report", "types", "--direction", "given", "--measure", "in-kind", "--format", "json"]);
     let in_kind_only = in_kind_only.ok().json();
