@@ -24,25 +24,55 @@ use crate::share::Percent;
 use crate::subnational::*;
 use crate::text::Text;
 
-/// A file of records of every kind, as `coopera demo` loads and `activity add` accepts.
+/// A dataset: a file of records of every kind, each kind an array of tables (`[[organisation]]`,
+/// `[[activity]]`…; in JSON, an object of arrays). Records may refer to others in the same file,
+/// whatever their order.
+///
+/// es: Un conjunto de datos: un archivo con registros de todo tipo, cada tipo un arreglo de tablas
+/// (`[[organisation]]`, `[[activity]]`…; en JSON, un objeto de arreglos). Un registro puede
+/// referirse a otros del mismo archivo, en cualquier orden.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatasetDoc {
-    /// A note on where the data comes from (the demo says it is illustrative).
+    /// A note on the file, such as where its data come from. It is read and not stored.
+    ///
+    /// es: Una nota sobre el archivo, como de dónde vienen sus datos. Se lee y no se guarda.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Organisations: the actors of cooperation, which the other records name by key.
+    ///
+    /// es: Organizaciones: los actores de la cooperación, que los demás registros nombran por su
+    /// clave.
     #[serde(default, rename = "organisation", skip_serializing_if = "Vec::is_empty")]
     pub organisations: Vec<OrganisationDoc>,
+    /// Activities: the initiatives of cooperation of the registry.
+    ///
+    /// es: Actividades: las iniciativas de cooperación del registro.
     #[serde(default, rename = "activity", skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<ActivityDoc>,
+    /// Capacities of the catalog: what national institutions can offer.
+    ///
+    /// es: Capacidades del catálogo: lo que las instituciones nacionales pueden ofrecer.
     #[serde(default, rename = "capacity", skip_serializing_if = "Vec::is_empty")]
     pub capacities: Vec<CapacityDoc>,
+    /// Demands: requests for cooperation, matched against the catalog.
+    ///
+    /// es: Solicitudes de cooperación, que se comparan con el catálogo.
     #[serde(default, rename = "demand", skip_serializing_if = "Vec::is_empty")]
     pub demands: Vec<DemandDoc>,
+    /// International actions of states and municipalities.
+    ///
+    /// es: Acciones internacionales de estados y municipios.
     #[serde(default, rename = "action", skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<ActionDoc>,
+    /// Inter-institutional agreements.
+    ///
+    /// es: Acuerdos interinstitucionales.
     #[serde(default, rename = "agreement", skip_serializing_if = "Vec::is_empty")]
     pub agreements: Vec<AgreementDoc>,
+    /// Memberships of networks of organisations.
+    ///
+    /// es: Membresías en redes de organizaciones.
     #[serde(default, rename = "membership", skip_serializing_if = "Vec::is_empty")]
     pub memberships: Vec<MembershipDoc>,
 }
@@ -185,24 +215,83 @@ fn list<T, D>(items: &[T], f: impl Fn(&T) -> D) -> Vec<D> {
 // ---------------------------------------------------------------------------------------------
 // Organisation
 
+/// An organisation: an actor of cooperation — a federal agency, a state or municipal government, a
+/// foreign agency, an international organisation, a university, a civil-society organisation. Other
+/// records name it by its `key`.
+///
+/// es: Una organización: un actor de la cooperación — una dependencia federal, un gobierno estatal
+/// o municipal, una agencia extranjera, un organismo internacional, una universidad, una
+/// organización de la sociedad civil. Los demás registros la nombran por su `key`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrganisationDoc {
+    /// The organisation's key, by which other records name it (`amexcid`, `gob-chiapas`).
+    ///
+    /// es: La clave de la organización, con la que los demás registros la nombran (`amexcid`,
+    /// `gob-chiapas`).
+    ///
+    /// format: key
     pub key: String,
+    /// Its IATI organisation identifier, when it has one (`XM-DAC-41114` for UNDP).
+    ///
+    /// es: Su identificador de organización IATI, si lo tiene (`XM-DAC-41114` para el PNUD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iati_ref: Option<String>,
+    /// Its name.
+    ///
+    /// es: Su nombre.
     pub name: TextDoc,
+    /// Its acronym (`AMEXCID`).
+    ///
+    /// es: Sus siglas (`AMEXCID`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acronym: Option<String>,
-    /// IATI OrganisationType code.
+    /// Its type (government, multilateral, NGO, academic…).
+    ///
+    /// es: Su tipo (gobierno, organismo multilateral, ONG, academia…).
+    ///
+    /// codes: OrganisationType
     pub kind: String,
+    /// The level of government, or kind of actor, it belongs to. A `state` or `municipal`
+    /// government is Mexican and gives `mx_state`; a municipal one also `mx_municipality`.
+    ///
+    /// es: El orden de gobierno, o tipo de actor, al que pertenece. Un gobierno `state` (estatal) o
+    /// `municipal` es mexicano e indica `mx_state`; uno municipal, también `mx_municipality`.
+    ///
+    /// codes: Level
     pub level: String,
+    /// Its country (`MX`); none for an international organisation. Whether cooperation is given or
+    /// received depends on it.
+    ///
+    /// es: Su país (`MX`); ninguno para un organismo internacional. De él depende si la cooperación
+    /// es otorgada o recibida.
+    ///
+    /// codes: Country
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// For a Mexican organisation, its federal entity: INEGI code (`07`) or ISO 3166-2 code
+    /// (`MX-CHP`). Only for organisations of Mexico.
+    ///
+    /// es: Para una organización mexicana, su entidad federativa: clave INEGI (`07`) o código ISO
+    /// 3166-2 (`MX-CHP`). Solo para organizaciones de México.
+    ///
+    /// codes: MxState
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mx_state: Option<String>,
+    /// For a municipal government, its municipality: the five-digit INEGI code (`07101`), in the
+    /// state of `mx_state`.
+    ///
+    /// es: Para un gobierno municipal, su municipio: la clave INEGI de cinco dígitos (`07101`), en
+    /// la entidad de `mx_state`.
+    ///
+    /// codes: MxMunicipality
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mx_municipality: Option<String>,
+    /// The organisation it belongs to (AMEXCID's is `sre`); not itself.
+    ///
+    /// es: La organización a la que pertenece (la de AMEXCID es `sre`); no ella misma.
+    ///
+    /// format: org
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 }
@@ -261,7 +350,19 @@ impl OrganisationDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParticipantDoc {
+    /// The organisation taking part.
+    ///
+    /// es: La organización que participa.
+    ///
+    /// format: org
     pub org: String,
+    /// Its role. `first-provider` and `second-provider` are for triangular cooperation only, which
+    /// needs both and a `recipient`.
+    ///
+    /// es: Su papel. `first-provider` (primer oferente) y `second-provider` (segundo oferente) son
+    /// solo para la cooperación triangular, que necesita ambos y un `recipient` (receptor).
+    ///
+    /// codes: Role
     pub role: String,
 }
 
@@ -270,9 +371,28 @@ pub struct ParticipantDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectorDoc {
+    /// The vocabulary of `code`: `1` DAC 5-digit purpose code, `2` DAC 3-digit category, `7` SDG
+    /// goal, `8` SDG target. Another code of IATI's SectorVocabulary is kept, and its codes are not
+    /// checked.
+    ///
+    /// es: El vocabulario de `code`: `1` código de propósito CAD de 5 dígitos, `2` categoría CAD de
+    /// 3 dígitos, `7` objetivo ODS, `8` meta ODS. Otro código del SectorVocabulary de IATI se
+    /// guarda, y sus códigos no se revisan.
+    ///
+    /// default: 1
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vocabulary: Option<String>,
+    /// The sector, a code of its vocabulary's list (`41010`, `311`, `13`, `13.2`).
+    ///
+    /// es: El sector, un código de la lista de su vocabulario (`41010`, `311`, `13`, `13.2`).
+    ///
+    /// codes: Sector, SectorCategory, UNSDG-Goals, UNSDG-Targets
     pub code: String,
+    /// Its share, from 0 to 100. The percentages of each vocabulary add up to 100 (±0.01); it may
+    /// be left out when the sector is the only one of its vocabulary, and is then 100.
+    ///
+    /// es: Su parte, de 0 a 100. Los porcentajes de cada vocabulario suman 100 (±0.01); puede
+    /// omitirse cuando el sector es el único de su vocabulario, y entonces es 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<NumberDoc>,
 }
@@ -280,7 +400,15 @@ pub struct SectorDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShareDoc {
+    /// The country (`GT`), in `countries`, or the region (`1032` Central America), in `regions`.
+    ///
+    /// es: El país (`GT`), en `countries`, o la región (`1032` América Central), en `regions`.
     pub code: String,
+    /// Its share, from 0 to 100. The percentages of the countries and regions together add up to
+    /// 100 (±0.01); it may be left out when the activity has one place only, and is then 100.
+    ///
+    /// es: Su parte, de 0 a 100. Los porcentajes de los países y regiones juntos suman 100 (±0.01);
+    /// puede omitirse cuando la actividad tiene un solo lugar, y entonces es 100.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub percentage: Option<NumberDoc>,
 }
@@ -288,14 +416,36 @@ pub struct ShareDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyMarkerDoc {
+    /// The policy objective.
+    ///
+    /// es: El objetivo de política.
+    ///
+    /// codes: PolicyMarker
     pub code: String,
+    /// How much the activity aims at it, from `0` (not targeted) to `4`.
+    ///
+    /// es: Cuánto se orienta la actividad a él, de `0` (no orientada) a `4`.
+    ///
+    /// codes: PolicySignificance
     pub significance: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MxPlaceDoc {
+    /// A federal entity where the activity happens or which takes part: INEGI code (`07`) or ISO
+    /// 3166-2 code (`MX-CHP`).
+    ///
+    /// es: Una entidad federativa donde ocurre la actividad o que participa: clave INEGI (`07`) o
+    /// código ISO 3166-2 (`MX-CHP`).
+    ///
+    /// codes: MxState
     pub state: String,
+    /// A municipality of that state: its five-digit INEGI code (`07101`).
+    ///
+    /// es: Un municipio de esa entidad: su clave INEGI de cinco dígitos (`07101`).
+    ///
+    /// codes: MxMunicipality
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub municipality: Option<String>,
 }
@@ -303,14 +453,31 @@ pub struct MxPlaceDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PointDoc {
+    /// The place's own reference, as its publisher gives it.
+    ///
+    /// es: La referencia propia del lugar, como la da quien lo publica.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// The place's name (`Tapachula`).
+    ///
+    /// es: El nombre del lugar (`Tapachula`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<TextDoc>,
+    /// What happens there.
+    ///
+    /// es: Qué ocurre allí.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<TextDoc>,
+    /// Its latitude in decimal degrees (`14.9`); given together with `longitude`, or neither.
+    ///
+    /// es: Su latitud en grados decimales (`14.9`); se da junto con `longitude`, o ninguna de las
+    /// dos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latitude: Option<NumberDoc>,
+    /// Its longitude in decimal degrees (`-92.26`); given together with `latitude`, or neither.
+    ///
+    /// es: Su longitud en grados decimales (`-92.26`); se da junto con `latitude`, o ninguna de las
+    /// dos.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<NumberDoc>,
 }
@@ -319,8 +486,19 @@ pub struct PointDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TagDoc {
+    /// The tag's vocabulary, a code of IATI's TagVocabulary (`1` Agrovoc, `99` the reporting
+    /// organisation's own); kept as written. SDGs go in `sdgs`.
+    ///
+    /// es: El vocabulario de la etiqueta, un código del TagVocabulary de IATI (`1` Agrovoc, `99` el
+    /// propio de la organización informante); se guarda como se escribe. Los ODS van en `sdgs`.
     pub vocabulary: String,
+    /// The tag, in its vocabulary; kept as written.
+    ///
+    /// es: La etiqueta, en su vocabulario; se guarda como se escribe.
     pub code: String,
+    /// The tag's name.
+    ///
+    /// es: El nombre de la etiqueta.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<TextDoc>,
 }
@@ -328,24 +506,62 @@ pub struct TagDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RelatedDoc {
-    /// IATI RelatedActivityType: 1 parent, 2 child, 3 sibling, 4 co-funded, 5 third party.
+    /// How the other activity relates to this one.
+    ///
+    /// es: Cómo se relaciona la otra actividad con esta.
+    ///
+    /// codes: RelatedActivityType
     #[serde(rename = "type")]
     pub kind: String,
+    /// The other activity's identifier; it need not be in the registry.
+    ///
+    /// es: El identificador de la otra actividad; no necesita estar en el registro.
+    ///
+    /// format: identifier
     pub id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentLinkDoc {
+    /// The document's address (`https://…`).
+    ///
+    /// es: La dirección del documento (`https://…`).
     pub url: String,
+    /// Its file type, as an IANA media type (`application/pdf`, `text/html`).
+    ///
+    /// es: Su tipo de archivo, como tipo de medio IANA (`application/pdf`, `text/html`).
+    ///
+    /// required: yes
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// Its title.
+    ///
+    /// es: Su título.
+    ///
+    /// required: yes
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<TextDoc>,
+    /// What kind of document it is (`A01` pre- and post-project impact appraisal, `A02`
+    /// objectives…).
+    ///
+    /// es: Qué tipo de documento es (`A01` evaluación de impacto antes y después del proyecto,
+    /// `A02` objetivos…).
+    ///
+    /// codes: DocumentCategory
+    /// min: 1
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<String>,
+    /// The languages it is written in (`es`, `en`); kept as written.
+    ///
+    /// es: Los idiomas en que está escrito (`es`, `en`); se guardan como se escriben.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
+    /// Its date of publication.
+    ///
+    /// es: Su fecha de publicación.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
 }
@@ -353,18 +569,52 @@ pub struct DocumentLinkDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlannedDisbursementDoc {
+    /// Whether it revises an earlier plan rather than being the original one.
+    ///
+    /// es: Si revisa un plan anterior en lugar de ser el original.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub revised: bool,
+    /// The start of the period it is planned for.
+    ///
+    /// es: El inicio del periodo para el que está previsto.
+    ///
+    /// format: date
     pub period_start: String,
+    /// The end of that period; not before its start.
+    ///
+    /// es: El fin de ese periodo; no anterior a su inicio.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_end: Option<String>,
+    /// The amount planned.
+    ///
+    /// es: El monto previsto.
     pub amount: NumberDoc,
+    /// Its currency (`USD`, `MXN`); when left out, the activity's `default_currency`, which must
+    /// then be given.
+    ///
+    /// es: Su moneda (`USD`, `MXN`); si se omite, la `default_currency` de la actividad, que
+    /// entonces debe indicarse.
+    ///
+    /// codes: Currency
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// The date of the exchange rate for the amount (IATI's value date).
+    ///
+    /// es: La fecha del tipo de cambio del monto (la *value date* de IATI).
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_date: Option<String>,
+    /// Who will pay it.
+    ///
+    /// es: Quién lo pagará.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<PartyDoc>,
+    /// Who will receive it.
+    ///
+    /// es: Quién lo recibirá.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver: Option<PartyDoc>,
 }
@@ -372,7 +622,17 @@ pub struct PlannedDisbursementDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrossBorderDoc {
+    /// The border the activity belongs to.
+    ///
+    /// es: La frontera a la que pertenece la actividad.
+    ///
+    /// codes: Border
     pub border: String,
+    /// The dimensions of the cross-border agenda it serves.
+    ///
+    /// es: Las dimensiones de la agenda transfronteriza que atiende.
+    ///
+    /// codes: CrossBorderDimension
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<String>,
 }
@@ -380,12 +640,32 @@ pub struct CrossBorderDoc {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DatesDoc {
+    /// The planned start.
+    ///
+    /// es: El inicio previsto.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_start: Option<String>,
+    /// The planned end; not before the planned start.
+    ///
+    /// es: El término previsto; no anterior al inicio previsto.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_end: Option<String>,
+    /// The actual start.
+    ///
+    /// es: El inicio real.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_start: Option<String>,
+    /// The actual end; not before the actual start.
+    ///
+    /// es: El término real; no anterior al inicio real.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_end: Option<String>,
 }
@@ -393,14 +673,43 @@ pub struct DatesDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetDoc {
+    /// Whether it is a revised budget rather than the original one.
+    ///
+    /// es: Si es un presupuesto revisado en lugar del original.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub revised: bool,
+    /// The start of the budget's period.
+    ///
+    /// es: El inicio del periodo del presupuesto.
+    ///
+    /// format: date
     pub period_start: String,
+    /// The end of the period; not before its start.
+    ///
+    /// es: El fin del periodo; no anterior a su inicio.
+    ///
+    /// format: date
     pub period_end: String,
+    /// The amount budgeted for the period.
+    ///
+    /// es: El monto presupuestado para el periodo.
     pub amount: NumberDoc,
-    /// Defaults to the activity's `default_currency`.
+    /// Its currency (`USD`, `MXN`); when left out, the activity's `default_currency`, which must
+    /// then be given.
+    ///
+    /// es: Su moneda (`USD`, `MXN`); si se omite, la `default_currency` de la actividad, que
+    /// entonces debe indicarse.
+    ///
+    /// codes: Currency
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// The date whose exchange rate converts the amount in reports; the period's start when left
+    /// out.
+    ///
+    /// es: La fecha cuyo tipo de cambio convierte el monto en los informes; el inicio del periodo
+    /// si se omite.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_date: Option<String>,
 }
@@ -408,12 +717,28 @@ pub struct BudgetDoc {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartyDoc {
+    /// The party, when it is an organisation of the registry: its key.
+    ///
+    /// es: La parte, cuando es una organización del registro: su clave.
+    ///
+    /// format: org
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
+    /// The party's IATI organisation identifier.
+    ///
+    /// es: El identificador de organización IATI de la parte.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iati_ref: Option<String>,
+    /// The party's name, when it is not in the registry.
+    ///
+    /// es: El nombre de la parte, cuando no está en el registro.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The identifier of the party's own activity for this flow, so that a flow both activities
+    /// report counts once.
+    ///
+    /// es: El identificador de la actividad propia de la parte para este flujo, de modo que un
+    /// flujo que informan ambas actividades cuente una vez.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<String>,
 }
@@ -421,38 +746,116 @@ pub struct PartyDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransactionDoc {
+    /// The transaction's own reference.
+    ///
+    /// es: La referencia propia de la transacción.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// Whether the transaction is humanitarian, when it differs from the activity.
+    ///
+    /// es: Si la transacción es humanitaria, cuando difiere de la actividad.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub humanitarian: Option<bool>,
-    /// IATI TransactionType code: 2 commitment, 3 disbursement, 4 expenditure, 1 incoming funds…
+    /// The kind of flow. Reports count commitments (`2`, else `11`), disbursements (`3`, else `1`)
+    /// and expenditure (`4`).
+    ///
+    /// es: El tipo de flujo. Los informes cuentan compromisos (`2`, si no `11`), desembolsos (`3`,
+    /// si no `1`) y gastos (`4`).
+    ///
+    /// codes: TransactionType
     #[serde(rename = "type")]
     pub kind: String,
+    /// The date of the transaction.
+    ///
+    /// es: La fecha de la transacción.
+    ///
+    /// format: date
     pub date: String,
+    /// The amount.
+    ///
+    /// es: El monto.
     pub amount: NumberDoc,
+    /// Its currency (`USD`, `MXN`); when left out, the activity's `default_currency`, which must
+    /// then be given.
+    ///
+    /// es: Su moneda (`USD`, `MXN`); si se omite, la `default_currency` de la actividad, que
+    /// entonces debe indicarse.
+    ///
+    /// codes: Currency
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// The date whose exchange rate converts the amount in reports; the transaction's date when
+    /// left out.
+    ///
+    /// es: La fecha cuyo tipo de cambio convierte el monto en los informes; la fecha de la
+    /// transacción si se omite.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_date: Option<String>,
+    /// What the transaction is for.
+    ///
+    /// es: Para qué es la transacción.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<TextDoc>,
+    /// Who the money comes from.
+    ///
+    /// es: De quién viene el dinero.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<PartyDoc>,
+    /// Who receives it.
+    ///
+    /// es: Quién lo recibe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver: Option<PartyDoc>,
-    /// Sectors of this transaction (percentages are not given at this level).
+    /// The transaction's sectors, when they differ from the activity's; without percentages.
+    ///
+    /// es: Los sectores de la transacción, cuando difieren de los de la actividad; sin porcentajes.
+    ///
+    /// without: percentage
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<SectorDoc>,
+    /// The recipient country of this transaction, for activities that give it per transaction.
+    ///
+    /// es: El país receptor de esta transacción, para actividades que lo indican por transacción.
+    ///
+    /// codes: Country
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The recipient region of this transaction, for activities that give it per transaction.
+    ///
+    /// es: La región receptora de esta transacción, para actividades que la indican por
+    /// transacción.
+    ///
+    /// codes: Region
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// The flow type, when it differs from the activity's.
+    ///
+    /// es: El tipo de flujo, cuando difiere del de la actividad.
+    ///
+    /// codes: FlowType
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_type: Option<String>,
+    /// The finance type, when it differs from the activity's.
+    ///
+    /// es: El tipo de financiamiento, cuando difiere del de la actividad.
+    ///
+    /// codes: FinanceType
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finance_type: Option<String>,
+    /// The aid type, when it differs from the activity's.
+    ///
+    /// es: El tipo de ayuda, cuando difiere del de la actividad.
+    ///
+    /// codes: AidType
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid_type: Option<String>,
+    /// The tied status, when it differs from the activity's.
+    ///
+    /// es: La condición de ligada, cuando difiere de la de la actividad.
+    ///
+    /// codes: TiedStatus
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tied_status: Option<String>,
 }
@@ -460,12 +863,37 @@ pub struct TransactionDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InKindDoc {
+    /// What is counted.
+    ///
+    /// es: Qué se cuenta.
+    ///
+    /// codes: InKindUnit
     pub unit: String,
+    /// How many units; not negative. With `unit_value`, their value (quantity × unit value) also
+    /// lies within ±10^15.
+    ///
+    /// es: Cuántas unidades; no negativo. Con `unit_value`, su valor (cantidad × valor unitario)
+    /// también está entre ±10^15.
     pub quantity: NumberDoc,
+    /// The value of one unit. When left out, reports value the units with the published rate table
+    /// (`--in-kind-rates`).
+    ///
+    /// es: El valor de una unidad. Si se omite, los informes valoran las unidades con la tabla de
+    /// valores publicada (`--in-kind-rates`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_value: Option<NumberDoc>,
+    /// The currency of `unit_value`; the activity's `default_currency` when left out (with a unit
+    /// value, one of the two is needed).
+    ///
+    /// es: La moneda de `unit_value`; la `default_currency` de la actividad si se omite (con un
+    /// valor unitario, se necesita una de las dos).
+    ///
+    /// codes: Currency
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    /// What the contribution is (`Traps and lures (batches)`).
+    ///
+    /// es: En qué consiste la aportación (`Trampas y atrayentes (lotes)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<TextDoc>,
 }
@@ -473,10 +901,26 @@ pub struct InKindDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodDoc {
+    /// The start of the period.
+    ///
+    /// es: El inicio del periodo.
+    ///
+    /// format: date
     pub start: String,
+    /// The end of the period; not before its start.
+    ///
+    /// es: El fin del periodo; no anterior a su inicio.
+    ///
+    /// format: date
     pub end: String,
+    /// The value the indicator should reach in the period.
+    ///
+    /// es: El valor que el indicador debe alcanzar en el periodo.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<NumberDoc>,
+    /// The value it reached.
+    ///
+    /// es: El valor que alcanzó.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<NumberDoc>,
 }
@@ -484,13 +928,30 @@ pub struct PeriodDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndicatorDoc {
+    /// What the indicator measures (`Technicians trained`).
+    ///
+    /// es: Qué mide el indicador (`Técnicos formados`).
     pub title: TextDoc,
+    /// Whether a higher value is better.
+    ///
+    /// es: Si un valor más alto es mejor.
+    ///
+    /// default: true
     #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
     pub ascending: bool,
+    /// The year of the baseline; needed when `baseline` is given.
+    ///
+    /// es: El año de la línea base; necesario si se da `baseline`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline_year: Option<i32>,
+    /// The value before the activity.
+    ///
+    /// es: El valor antes de la actividad.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<NumberDoc>,
+    /// The target and actual values, period by period.
+    ///
+    /// es: Los valores meta y alcanzados, periodo por periodo.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<PeriodDoc>,
 }
@@ -502,90 +963,278 @@ fn yes() -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResultDoc {
-    /// output, outcome, impact or other.
+    /// The level of the result in the logical framework; IATI's ResultType codes `1`, `2`, `3` and
+    /// `9` are read as these.
+    ///
+    /// es: El nivel del resultado en el marco lógico; los códigos `1`, `2`, `3` y `9` del
+    /// ResultType de IATI se leen como estos.
+    ///
+    /// values: output, outcome, impact, other
     pub level: String,
+    /// The result expected.
+    ///
+    /// es: El resultado esperado.
     pub title: TextDoc,
+    /// A fuller description.
+    ///
+    /// es: Una descripción más amplia.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<TextDoc>,
+    /// How the result is measured.
+    ///
+    /// es: Cómo se mide el resultado.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indicators: Vec<IndicatorDoc>,
 }
 
+/// An activity (iniciativa de cooperación): the unit of the registry. A file may hold one activity
+/// at its top level, or many as `[[activity]]` in a dataset. Its direction (given, received or both
+/// ways) is not written: Coopera derives it from the participants and their organisations.
+///
+/// es: Una actividad (iniciativa de cooperación): la unidad del registro. Un archivo puede tener
+/// una sola actividad en su nivel superior, o muchas como `[[activity]]` en un conjunto de datos.
+/// Su dirección (otorgada, recibida o bidireccional) no se escribe: Coopera la deriva de los
+/// participantes y sus organizaciones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityDoc {
+    /// The activity's identifier: its IATI identifier, the reporting organisation's identifier
+    /// followed by the activity's own code (`MX-AMEXCID-2012-0001`).
+    ///
+    /// es: El identificador de la actividad: su identificador IATI, el de la organización
+    /// informante seguido del código propio de la actividad (`MX-AMEXCID-2012-0001`).
+    ///
+    /// format: identifier
     pub id: String,
+    /// The agency's own folio for it.
+    ///
+    /// es: El folio que le da la agencia.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folio: Option<String>,
+    /// The organisation that reports it.
+    ///
+    /// es: La organización que la informa.
+    ///
+    /// format: org
     pub reporting_org: String,
+    /// Its title.
+    ///
+    /// es: Su título.
     pub title: TextDoc,
+    /// What it does.
+    ///
+    /// es: Qué hace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<TextDoc>,
+    /// What it aims to achieve.
+    ///
+    /// es: Qué busca lograr.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objectives: Option<TextDoc>,
+    /// The form it takes.
+    ///
+    /// es: La forma que toma.
+    ///
+    /// codes: Instrument
     pub instrument: String,
+    /// The type of cooperation.
+    ///
+    /// es: El tipo de cooperación.
+    ///
+    /// codes: CooperationType
     pub cooperation_type: String,
+    /// How many partners take part, and how. A `triangular` activity has a first provider, a second
+    /// provider and a recipient among its `participants`.
+    ///
+    /// es: Cuántos socios participan, y cómo. Una actividad `triangular` tiene un primer oferente,
+    /// un segundo oferente y un receptor entre sus `participants`.
+    ///
+    /// codes: Modality
     pub modality: String,
+    /// Whether it is South-South cooperation (between developing countries).
+    ///
+    /// es: Si es cooperación Sur-Sur (entre países en desarrollo).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub south_south: bool,
+    /// Whether it is North-South cooperation.
+    ///
+    /// es: Si es cooperación Norte-Sur.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub north_south: bool,
+    /// IATI's collaboration type.
+    ///
+    /// es: El tipo de colaboración de IATI.
+    ///
+    /// codes: CollaborationType
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaboration_type: Option<String>,
+    /// The currency of every amount that does not name its own.
+    ///
+    /// es: La moneda de todo monto que no indica la suya.
+    ///
+    /// codes: Currency
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_currency: Option<String>,
+    /// IATI's flow type (`10` ODA…).
+    ///
+    /// es: El tipo de flujo de IATI (`10` AOD…).
+    ///
+    /// codes: FlowType
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_type: Option<String>,
+    /// IATI's finance type (`110` standard grant…).
+    ///
+    /// es: El tipo de financiamiento de IATI (`110` donación estándar…).
+    ///
+    /// codes: FinanceType
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finance_type: Option<String>,
+    /// IATI's aid type (`C01` project-type interventions…).
+    ///
+    /// es: El tipo de ayuda de IATI (`C01` intervenciones tipo proyecto…).
+    ///
+    /// codes: AidType
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid_type: Option<String>,
+    /// IATI's tied status.
+    ///
+    /// es: La condición de ligada de IATI.
+    ///
+    /// codes: TiedStatus
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tied_status: Option<String>,
+    /// Whether it is humanitarian.
+    ///
+    /// es: Si es humanitaria.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub humanitarian: bool,
-    /// IATI ActivityStatus code: 1 pipeline, 2 implementation, 3 finalisation, 4 closed…
+    /// Where it stands.
+    ///
+    /// es: En qué etapa está.
+    ///
+    /// codes: ActivityStatus
     pub status: String,
-    /// draft, submitted, validated or published; defaults to draft.
+    /// Where the record stands in the registry's validation.
+    ///
+    /// es: En qué paso de la validación del registro está.
+    ///
+    /// codes: WorkflowState
+    /// default: draft
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow: Option<String>,
+    /// The organisations taking part and their roles, each organisation once in each role. The
+    /// direction (given, received, both ways) is derived from them.
+    ///
+    /// es: Las organizaciones que participan y sus papeles, cada organización una vez en cada
+    /// papel. La dirección (otorgada, recibida, bidireccional) se deriva de ellas.
+    ///
+    /// min: 1
     #[serde(default)]
     pub participants: Vec<ParticipantDoc>,
+    /// Its sectors: DAC purpose codes, and codes of other vocabularies, the percentages of each
+    /// vocabulary adding up to 100.
+    ///
+    /// es: Sus sectores: códigos de propósito CAD, y códigos de otros vocabularios; los porcentajes
+    /// de cada vocabulario suman 100.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<SectorDoc>,
-    /// SDG goals (`"5"`) and targets (`"5.2"`).
+    /// The Sustainable Development Goals (`5`) and targets (`5.2`) it contributes to.
+    ///
+    /// es: Los Objetivos de Desarrollo Sostenible (`5`) y metas (`5.2`) a los que contribuye.
+    ///
+    /// codes: UNSDG-Goals, UNSDG-Targets
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sdgs: Vec<String>,
+    /// Policy objectives (gender, environment, climate, disaster risk reduction…) and how much it
+    /// aims at each.
+    ///
+    /// es: Objetivos de política (género, medio ambiente, clima, reducción del riesgo de
+    /// desastres…) y cuánto se orienta a cada uno.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policy_markers: Vec<PolicyMarkerDoc>,
+    /// Tags of other vocabularies.
+    ///
+    /// es: Etiquetas de otros vocabularios.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<TagDoc>,
+    /// The recipient countries, with their percentages.
+    ///
+    /// es: Los países receptores, con sus porcentajes.
+    ///
+    /// code.codes: Country
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<ShareDoc>,
+    /// The recipient regions, with their percentages (adding up to 100 with the countries').
+    ///
+    /// es: Las regiones receptoras, con sus porcentajes (que suman 100 con los de los países).
+    ///
+    /// code.codes: Region
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<ShareDoc>,
+    /// Mexican states and municipalities where it happens or which take part.
+    ///
+    /// es: Entidades federativas y municipios donde ocurre o que participan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mx_places: Vec<MxPlaceDoc>,
+    /// Precise places, with coordinates.
+    ///
+    /// es: Lugares precisos, con coordenadas.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub points: Vec<PointDoc>,
+    /// For cross-border cooperation: the border and the dimensions of the agenda. Giving it makes
+    /// the activity cross-border.
+    ///
+    /// es: Para la cooperación transfronteriza: la frontera y las dimensiones de la agenda.
+    /// Indicarla hace transfronteriza a la actividad.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_border: Option<CrossBorderDoc>,
+    /// Planned and actual start and end.
+    ///
+    /// es: Inicio y término previstos y reales.
     #[serde(default, skip_serializing_if = "is_default")]
     pub dates: DatesDoc,
+    /// Budgets, period by period.
+    ///
+    /// es: Presupuestos, periodo por periodo.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub budgets: Vec<BudgetDoc>,
+    /// Disbursements planned, period by period.
+    ///
+    /// es: Desembolsos previstos, periodo por periodo.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub planned_disbursements: Vec<PlannedDisbursementDoc>,
+    /// Money committed, disbursed, spent or received.
+    ///
+    /// es: Dinero comprometido, desembolsado, gastado o recibido.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transactions: Vec<TransactionDoc>,
+    /// In-kind contributions (cuantificación): experts' time, courses, trips and materials, valued
+    /// in money.
+    ///
+    /// es: Aportaciones en especie (cuantificación): tiempo de expertos, cursos, viajes y
+    /// materiales, valorados en dinero.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_kind: Vec<InKindDoc>,
+    /// Results of the logical framework, with their indicators.
+    ///
+    /// es: Resultados del marco lógico, con sus indicadores.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<ResultDoc>,
+    /// Other activities related to this one.
+    ///
+    /// es: Otras actividades relacionadas con esta.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related_activities: Vec<RelatedDoc>,
+    /// Documents about the activity.
+    ///
+    /// es: Documentos sobre la actividad.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub document_links: Vec<DocumentLinkDoc>,
+    /// Why the activity is a good practice (buena práctica), for dissemination; giving it marks the
+    /// activity as one.
+    ///
+    /// es: Por qué la actividad es una buena práctica, para su difusión; indicarlo la señala como
+    /// tal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub good_practice: Option<TextDoc>,
 }
@@ -1292,28 +1941,82 @@ impl ActivityDoc {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactDoc {
+    /// The contact person.
+    ///
+    /// es: La persona de contacto.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// An e-mail address (with `@`).
+    ///
+    /// es: Una dirección de correo (con `@`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// A telephone number.
+    ///
+    /// es: Un número de teléfono.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
+/// A capacity of the catalog (Catálogo de Capacidades): what a national institution can offer, in
+/// which sectors and in which forms.
+///
+/// es: Una capacidad del Catálogo de Capacidades: lo que una institución nacional puede ofrecer, en
+/// qué sectores y de qué formas.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CapacityDoc {
+    /// The capacity's key (`cap-pago-servicios-ambientales`).
+    ///
+    /// es: La clave de la capacidad (`cap-pago-servicios-ambientales`).
+    ///
+    /// format: key
     pub key: String,
+    /// What can be offered.
+    ///
+    /// es: Lo que se puede ofrecer.
     pub title: TextDoc,
+    /// A fuller description.
+    ///
+    /// es: Una descripción más amplia.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<TextDoc>,
+    /// The national institution that offers it.
+    ///
+    /// es: La institución nacional que la ofrece.
+    ///
+    /// format: org
     pub institution: String,
+    /// Its sectors, the percentages of each vocabulary adding up to 100.
+    ///
+    /// es: Sus sectores; los porcentajes de cada vocabulario suman 100.
+    ///
+    /// min: 1
     pub sectors: Vec<SectorDoc>,
+    /// The forms it can take.
+    ///
+    /// es: Las formas que puede tomar.
+    ///
+    /// codes: CapacityForm
+    /// min: 1
     pub forms: Vec<String>,
+    /// The languages it can be offered in (`es`, `en`).
+    ///
+    /// es: Los idiomas en que puede ofrecerse (`es`, `en`).
+    ///
+    /// codes: Language
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
+    /// Whom to contact.
+    ///
+    /// es: A quién contactar.
     #[serde(default, skip_serializing_if = "is_default")]
     pub contact: ContactDoc,
+    /// Past activities that prove the capacity.
+    ///
+    /// es: Actividades pasadas que demuestran la capacidad.
+    ///
+    /// format: activity
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
 }
@@ -1375,21 +2078,67 @@ impl CapacityDoc {
     }
 }
 
+/// A demand (solicitud): a request for cooperation from a partner or a Mexican state, matched
+/// against the capacities of the catalog.
+///
+/// es: Una solicitud de cooperación de un socio o de una entidad federativa, que se compara con las
+/// capacidades del catálogo.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemandDoc {
+    /// The demand's key.
+    ///
+    /// es: La clave de la solicitud.
+    ///
+    /// format: key
     pub key: String,
+    /// What is asked for.
+    ///
+    /// es: Lo que se pide.
     pub title: TextDoc,
+    /// A fuller description.
+    ///
+    /// es: Una descripción más amplia.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<TextDoc>,
+    /// The partner or Mexican state that asks.
+    ///
+    /// es: El socio o la entidad federativa que solicita.
+    ///
+    /// format: org
     pub requester: String,
+    /// Its sectors, the percentages of each vocabulary adding up to 100.
+    ///
+    /// es: Sus sectores; los porcentajes de cada vocabulario suman 100.
+    ///
+    /// min: 1
     pub sectors: Vec<SectorDoc>,
+    /// The forms of cooperation asked for.
+    ///
+    /// es: Las formas de cooperación que se piden.
+    ///
+    /// codes: CapacityForm
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forms: Vec<String>,
+    /// The country that asks, when the requester is a partner country.
+    ///
+    /// es: El país que solicita, cuando quien solicita es un país socio.
+    ///
+    /// codes: Country
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The federal entity that asks, when the requester is Mexican.
+    ///
+    /// es: La entidad federativa que solicita, cuando quien solicita es mexicano.
+    ///
+    /// codes: MxState
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mx_state: Option<String>,
+    /// When the demand was received.
+    ///
+    /// es: Cuándo se recibió la solicitud.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received: Option<String>,
 }
@@ -1442,24 +2191,77 @@ impl DemandDoc {
 // ---------------------------------------------------------------------------------------------
 // Subnational international action
 
+/// An international action of a state or municipal government: an office abroad, a mission, a fair,
+/// a meeting, an agreement signed, a sister-city tie, services to migrants.
+///
+/// es: Una acción internacional de un gobierno estatal o municipal: una oficina en el exterior, una
+/// misión, una feria, una reunión, la firma de un acuerdo, un hermanamiento, la atención a
+/// migrantes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ActionDoc {
+    /// The action's key.
+    ///
+    /// es: La clave de la acción.
+    ///
+    /// format: key
     pub key: String,
+    /// The government that acts; its `level` is `state` or `municipal`.
+    ///
+    /// es: El gobierno que actúa; su `level` es `state` o `municipal`.
+    ///
+    /// format: org
     pub actor: String,
+    /// What kind of action it is.
+    ///
+    /// es: Qué tipo de acción es.
+    ///
+    /// codes: SubnationalActionKind
     pub kind: String,
+    /// The date of the action, or its first day.
+    ///
+    /// es: La fecha de la acción, o su primer día.
+    ///
+    /// format: date
     pub date: String,
+    /// Its last day, for an action of several days; not before `date`.
+    ///
+    /// es: Su último día, para una acción de varios días; no anterior a `date`.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
+    /// The country of destination.
+    ///
+    /// es: El país de destino.
+    ///
+    /// codes: Country
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The city of destination.
+    ///
+    /// es: La ciudad de destino.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    /// The counterpart abroad (a government, an organisation, a city).
+    ///
+    /// es: La contraparte en el exterior (un gobierno, una organización, una ciudad).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counterpart: Option<String>,
+    /// What the action is for.
+    ///
+    /// es: Para qué es la acción.
     pub purpose: TextDoc,
+    /// What it achieved.
+    ///
+    /// es: Qué logró.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<TextDoc>,
+    /// Activities linked to the action.
+    ///
+    /// es: Actividades vinculadas con la acción.
+    ///
+    /// format: activity
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<String>,
 }
@@ -1513,19 +2315,58 @@ impl ActionDoc {
     }
 }
 
+/// An inter-institutional agreement (acuerdo interinstitucional) between two or more organisations.
+///
+/// es: Un acuerdo interinstitucional entre dos o más organizaciones.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AgreementDoc {
+    /// The agreement's key.
+    ///
+    /// es: La clave del acuerdo.
+    ///
+    /// format: key
     pub key: String,
+    /// Its title.
+    ///
+    /// es: Su título.
     pub title: TextDoc,
+    /// The organisations that sign it, each once.
+    ///
+    /// es: Las organizaciones que lo firman, cada una una vez.
+    ///
+    /// format: org
+    /// min: 2
     pub parties: Vec<String>,
+    /// The date it was signed.
+    ///
+    /// es: La fecha en que se firmó.
+    ///
+    /// format: date
     pub signed: String,
+    /// The end of its validity; not before `signed`.
+    ///
+    /// es: El fin de su vigencia; no anterior a `signed`.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<String>,
+    /// What it covers.
+    ///
+    /// es: Lo que abarca.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<TextDoc>,
+    /// Its number in the foreign ministry's registry of inter-institutional agreements.
+    ///
+    /// es: Su número en el registro de acuerdos interinstitucionales de la Secretaría de Relaciones
+    /// Exteriores.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
+    /// Activities carried out under the agreement.
+    ///
+    /// es: Actividades realizadas en el marco del acuerdo.
+    ///
+    /// format: activity
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<String>,
 }
@@ -1572,16 +2413,49 @@ impl AgreementDoc {
     }
 }
 
+/// An organisation's membership of a network (AMAIE, CONAGO's international affairs commission…);
+/// the network is itself an organisation.
+///
+/// es: La pertenencia de una organización a una red (la AMAIE, la Comisión de Asuntos
+/// Internacionales de la CONAGO…); la red es a su vez una organización.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MembershipDoc {
+    /// The membership's key.
+    ///
+    /// es: La clave de la membresía.
+    ///
+    /// format: key
     pub key: String,
+    /// The network (`amaie`).
+    ///
+    /// es: La red (`amaie`).
+    ///
+    /// format: org
     pub network: String,
+    /// The member; not the network itself.
+    ///
+    /// es: El miembro; no la red misma.
+    ///
+    /// format: org
     pub member: String,
+    /// When it joined.
+    ///
+    /// es: Desde cuándo es miembro.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<String>,
+    /// When it left; not before `since`.
+    ///
+    /// es: Hasta cuándo fue miembro; no anterior a `since`.
+    ///
+    /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<String>,
+    /// Its role in the network (coordinator, member…), as written.
+    ///
+    /// es: Su papel en la red (coordinación, miembro…), como se escribe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
