@@ -33,6 +33,20 @@ impl Options {
     }
 }
 
+/// Parses the arguments of a generator that reads only the repository: `--check`. `None` when
+/// help was asked for.
+pub fn parse_check(args: impl Iterator<Item = String>) -> Result<Option<bool>> {
+    let mut check = false;
+    for arg in args {
+        match arg.as_str() {
+            "--check" => check = true,
+            "-h" | "--help" => return Ok(None),
+            other => bail!("unknown argument `{other}`"),
+        }
+    }
+    Ok(Some(check))
+}
+
 /// Writes `content` to `path`, or with `check` fails if the file there differs, naming the
 /// first line that does and the task that regenerates it. `what` says what the file holds.
 pub fn write_or_check(path: &Path, content: &str, check: bool, task: &str, what: &str) -> Result<()> {

@@ -10,8 +10,12 @@
 //!   `DIR/iati/schema-2.03`, with the same `--check`.
 //! - `geo [--data DIR] [--check]`: regenerates the web application's map geometry,
 //!   `crates/coopera-web/assets/maps/{world,mexico}.tsv`, with the same `--check`.
+//! - `file-format [--check]`: regenerates the reference of the files users write,
+//!   `docs/file-format.md` and `docs/formato-de-archivos.md`, from the document types in
+//!   `crates/coopera-domain/src/doc.rs`; it needs only the repository.
 
 mod codelists;
+mod file_format;
 mod generate;
 mod geo;
 mod iati_schema;
@@ -37,7 +41,10 @@ tasks:
       tables) from the IATI 2.03 XSDs in DIR/iati/schema-2.03; --check as above.
   geo [--data DIR] [--check]
       Regenerate crates/coopera-web/assets/maps/{world,mexico}.tsv (SVG paths of the world's
-      countries and Mexico's states) from DIR/geo and DIR/mexico; --check as above.";
+      countries and Mexico's states) from DIR/geo and DIR/mexico; --check as above.
+  file-format [--check]
+      Regenerate docs/file-format.md and docs/formato-de-archivos.md (the reference of the
+      TOML and JSON files users write) from crates/coopera-domain/src/doc.rs; --check as above.";
 
 fn main() -> ExitCode {
     match run() {
@@ -63,6 +70,13 @@ fn run() -> Result<()> {
                 "iati-schema" => iati_schema::run(&root, &options),
                 _ => geo::run(&root, &options),
             }
+        }
+        Some("file-format") => {
+            let Some(check) = generate::parse_check(args).map_err(|e| anyhow::anyhow!("{e}\n\n{USAGE}"))? else {
+                println!("{USAGE}");
+                return Ok(());
+            };
+            file_format::run(&workspace_root(), check)
         }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
