@@ -1131,10 +1131,10 @@ fn rules_text(lang: Lang) -> &'static str {
 - **Los campos desconocidos se rechazan**: un nombre de campo mal escrito es un problema, nunca se
   ignora en silencio.
 - **Las referencias deben existir.** Los registros nombran organizaciones por su clave y actividades
-  por su identificador; cada una que se nombra debe estar en el mismo archivo o ya en el registro.
-- **Un registro por clave.** Una clave aparece una vez en un archivo. Un registro cuya clave ya está
-  en el registro reemplaza al guardado, cuya versión anterior queda en el historial de cambios; un
-  registro idéntico al guardado no cambia nada.
+  por su identificador; cada una que se nombra debe estar en el mismo archivo o ya guardada.
+- **Un registro por clave.** Una clave aparece una vez en un archivo. Si ya hay un registro guardado
+  con la misma clave, el del archivo lo reemplaza y la versión anterior queda en el historial de
+  cambios; un registro idéntico al guardado no cambia nada.
 - **Los números** — montos, cantidades, porcentajes, valores de indicadores, y una cantidad en
   especie por su valor unitario — están entre −10^15 y 10^15.
 - **El texto** no puede contener caracteres de control (salvo tabulador y saltos de línea) ni
@@ -1180,8 +1180,8 @@ fn kinds_text(lang: Lang) -> &'static str {
 | código | un código de la lista indicada en *valores admitidos*, como texto: `"41010"`, `"project"` |
 | clave | un nombre corto de letras minúsculas a–z, dígitos, `-` y `_`, de hasta 64 caracteres: `"gob-chiapas"` |
 | identificador | texto sin espacios, de hasta 400 caracteres: `"MX-AMEXCID-2012-0001"` |
-| clave de organización | la clave de una organización del mismo archivo o del registro |
-| identificador de actividad | el identificador de una actividad del mismo archivo o del registro |
+| clave de organización | la clave de una organización del mismo archivo o ya guardada |
+| identificador de actividad | el identificador de una actividad del mismo archivo o ya guardada |
 | tabla | `{ nombre = valor, … }` en TOML (o una tabla propia), `{"nombre": valor, …}` en JSON |
 | lista | `[valor, …]`; una lista de tablas también como tablas propias de TOML, `[[activity.transactions]]` |
 "#,
@@ -1305,17 +1305,19 @@ fn allowed(model: &Model<'_>, allowed: &Allowed, lang: Lang) -> Result<String> {
             let command = format!("`coopera codelist show {name}`");
             if list.codes.len() <= MAX_INLINE_CODES {
                 let codes: Vec<String> = list.codes.iter().map(|c| code_with_name(c, list.own, lang)).collect();
-                format!("{} ({command})", codes.join("; "))
+                // Codes alone are separated by commas; codes with names, by semicolons.
+                let separator = if codes.iter().all(|c| c.ends_with('`')) { ", " } else { "; " };
+                format!("{} ({command})", codes.join(separator))
             } else {
-                format!("{} `{name}`: {command}", lang.pick("a code of the list", "un código de la lista"))
+                format!("{} `{name}` ({command})", lang.pick("a code of the list", "un código de la lista"))
             }
         }
         Allowed::Lists(names) => {
             let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
             let (last, first) = quoted.split_last().context("lists")?;
             format!(
-                "{} {} {} {last}: `coopera codelist show {}`",
-                lang.pick("a code of the list", "un código de la lista"),
+                "{} {} {} {last} (`coopera codelist show {}`)",
+                lang.pick("a code of one of the lists", "un código de una de las listas"),
                 first.join(", "),
                 lang.pick("or", "o"),
                 lang.pick("NAME", "NOMBRE")

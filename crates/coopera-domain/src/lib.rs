@@ -26,6 +26,9 @@ pub use lang::{Lang, UnknownLang};
 pub use problem::{Expected, Problem, Problems, Rule};
 
 #[cfg(test)]
+mod reference_tests;
+
+#[cfg(test)]
 mod layering {
     /// The domain stays pure: none of its dependencies does I/O, async or a file format.
     #[test]
