@@ -1307,16 +1307,16 @@ fn allowed(model: &Model<'_>, allowed: &Allowed, lang: Lang) -> Result<String> {
                 let codes: Vec<String> = list.codes.iter().map(|c| code_with_name(c, list.own, lang)).collect();
                 // Codes alone are separated by commas; codes with names, by semicolons.
                 let separator = if codes.iter().all(|c| c.ends_with('`')) { ", " } else { "; " };
-                format!("{} ({command})", codes.join(separator))
+                format!("{} — {command}", codes.join(separator))
             } else {
-                format!("{} `{name}` ({command})", lang.pick("a code of the list", "un código de la lista"))
+                format!("{} `{name}` — {command}", lang.pick("a code of the list", "un código de la lista"))
             }
         }
         Allowed::Lists(names) => {
             let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
             let (last, first) = quoted.split_last().context("lists")?;
             format!(
-                "{} {} {} {last} (`coopera codelist show {}`)",
+                "{} {} {} {last} — `coopera codelist show {}`",
                 lang.pick("a code of one of the lists", "un código de una de las listas"),
                 first.join(", "),
                 lang.pick("or", "o"),

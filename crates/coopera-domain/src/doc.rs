@@ -400,9 +400,9 @@ pub struct SectorDoc {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShareDoc {
-    /// The country (`GT`), in `countries`, or the region (`1032` Central America), in `regions`.
+    /// The code of the country (`GT`) or region (`1032`, Central America).
     ///
-    /// es: El país (`GT`), en `countries`, o la región (`1032` América Central), en `regions`.
+    /// es: El código del país (`GT`) o de la región (`1032`, América Central).
     pub code: String,
     /// Its share, from 0 to 100. The percentages of the countries and regions together add up to
     /// 100 (±0.01); it may be left out when the activity has one place only, and is then 100.

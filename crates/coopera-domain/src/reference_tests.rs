@@ -279,8 +279,9 @@ fn codes_and_forms_are_checked_as_the_reference_says() {
                 _ => continue,
             };
             // The lists the reference names: `Sector` in "a code of one of the lists `Sector`, …
-            // (`coopera codelist show NAME`)", or the one of the command.
-            let named: Vec<&str> = row.allowed.split('(').next().unwrap_or("").split('`').skip(1).step_by(2).collect();
+            // — `coopera codelist show NAME`", or the one of the command.
+            let named: Vec<&str> =
+                row.allowed.split(" — ").next().unwrap_or("").split('`').skip(1).step_by(2).collect();
             let lists: Vec<&str> = match row.allowed.split("`coopera codelist show ").nth(1) {
                 Some(rest) if !rest.starts_with("NAME") => rest.split('`').next().into_iter().collect(),
                 Some(_) => named,
