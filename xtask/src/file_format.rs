@@ -1115,7 +1115,7 @@ fn rules_text(lang: Lang) -> &'static str {
 - **Codes** are checked against their list: `coopera codelist list` names the lists, and
   `coopera codelist show NAME` lists a list's codes with their Spanish and English names. An unknown
   code is reported with the closest ones.
-- The same rules hold for the web forms, the API and IATI imports.
+- The web forms check the same rules, field by field, with the same paths.
 "#,
         r#"## Reglas de todo el archivo
 
@@ -1142,7 +1142,7 @@ fn rules_text(lang: Lang) -> &'static str {
 - **Los códigos** se revisan contra su lista: `coopera codelist list` nombra las listas, y
   `coopera codelist show NOMBRE` muestra los códigos de una lista con sus nombres en español e
   inglés. Un código desconocido se informa con los más parecidos.
-- Las mismas reglas valen para los formularios web, la API y las importaciones IATI.
+- Los formularios web revisan las mismas reglas, campo por campo, con las mismas rutas.
 "#,
     )
 }
