@@ -283,6 +283,16 @@ fn parse_structs(source: &str) -> Result<Vec<Struct>> {
             attrs.push(attr);
             continue;
         }
+        if line.starts_with("pub struct ") && !attrs.iter().any(|a| a.contains("Deserialize")) {
+            // Not a document type (nothing a file holds): skip to the end of its body.
+            while i < lines.len() && lines[i].trim() != "}" {
+                i += 1;
+            }
+            i += 1;
+            docs.clear();
+            attrs.clear();
+            continue;
+        }
         if let Some(rest) = line.strip_prefix("pub struct ") {
             ensure!(current.is_none(), "doc.rs:{number}: a struct inside a struct");
             let Some(name) = rest.strip_suffix(" {") else {
@@ -1341,7 +1351,7 @@ mod tests {
 /// A record.
 ///
 /// es: Un registro.
-#[derive(Debug)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ThingDoc {
     /// The key.
@@ -1357,6 +1367,7 @@ pub struct ThingDoc {
     pub kind: Option<Vec<PartDoc>>,
 }
 
+#[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartDoc {
     /// A code.
@@ -1365,6 +1376,12 @@ pub struct PartDoc {
     ///
     /// codes: Modality
     pub code: String,
+}
+
+/// Not read from files: a helper without descriptions.
+#[derive(Debug, Clone)]
+pub struct Helper {
+    pub raw: String,
 }
 "#;
 

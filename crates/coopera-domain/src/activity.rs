@@ -392,86 +392,7 @@ pub struct Activity(ActivityParts);
 
 impl Activity {
     pub fn new(parts: ActivityParts) -> Result<Activity, Problems> {
-        let mut problems = Problems::new();
-        if parts.title.is_empty() {
-            problems.add("title", None, Rule::Required);
-        }
-        check_participants(&parts, &mut problems);
-        check_shares(&parts, &mut problems);
-        check_date_order("dates.planned_end", parts.dates.planned_start, parts.dates.planned_end, &mut problems);
-        check_date_order("dates.actual_end", parts.dates.actual_start, parts.dates.actual_end, &mut problems);
-        for (i, place) in parts.mx_places.iter().enumerate() {
-            if let Some(m) = place.municipality
-                && m.state() != place.state
-            {
-                problems.add(
-                    format!("mx_places[{i}].municipality"),
-                    Some(m.as_str()),
-                    Rule::MunicipalityOutsideState { state: place.state.as_str().to_owned() },
-                );
-            }
-        }
-        for (i, b) in parts.budgets.iter().enumerate() {
-            check_date_order(
-                &format!("budgets[{i}].period_end"),
-                Some(b.period_start),
-                Some(b.period_end),
-                &mut problems,
-            );
-        }
-        for (i, pt) in parts.points.iter().enumerate() {
-            if pt.latitude.is_some() != pt.longitude.is_some() {
-                let missing = if pt.latitude.is_none() { "latitude" } else { "longitude" };
-                problems.add(format!("points[{i}].{missing}"), None, Rule::Required);
-            }
-        }
-        for (i, l) in parts.document_links.iter().enumerate() {
-            if l.title.is_empty() {
-                problems.add(format!("document_links[{i}].title"), None, Rule::Required);
-            }
-            if l.format.trim().is_empty() {
-                problems.add(format!("document_links[{i}].format"), None, Rule::Required);
-            }
-            if l.categories.is_empty() {
-                problems.add(format!("document_links[{i}].categories"), None, Rule::TooFew { min: 1 });
-            }
-        }
-        for (i, d) in parts.planned_disbursements.iter().enumerate() {
-            check_date_order(
-                &format!("planned_disbursements[{i}].period_end"),
-                Some(d.period_start),
-                d.period_end,
-                &mut problems,
-            );
-        }
-        for (i, k) in parts.in_kind.iter().enumerate() {
-            if k.quantity < Decimal::ZERO {
-                problems.add(format!("in_kind[{i}].quantity"), Some(&k.quantity.to_string()), Rule::Negative);
-            }
-            // The value (quantity × unit value) keeps the bound of every number.
-            if k.unit_value.is_some() && k.value().is_none_or(|v| crate::limits::check_number(v.amount).is_err()) {
-                problems.add(
-                    format!("in_kind[{i}].quantity"),
-                    Some(&k.quantity.to_string()),
-                    crate::limits::out_of_bounds(),
-                );
-            }
-        }
-        for (r, result) in parts.results.iter().enumerate() {
-            if result.title.is_empty() {
-                problems.add(format!("results[{r}].title"), None, Rule::Required);
-            }
-            for (n, ind) in result.indicators.iter().enumerate() {
-                for (p, period) in ind.periods.iter().enumerate() {
-                    check_date_order(
-                        &format!("results[{r}].indicators[{n}].periods[{p}].end"),
-                        Some(period.start),
-                        Some(period.end),
-                        &mut problems,
-                    );
-                }
-            }
-        }
+        let problems = ActivityFacts::of(&parts).check();
         problems.finish(|| Activity(parts))
     }
 
@@ -523,58 +444,223 @@ pub struct Derived {
     pub cross_border: bool,
 }
 
-fn check_participants(parts: &ActivityParts, problems: &mut Problems) {
-    if parts.participants.is_empty() {
-        problems.add("participants", None, Rule::TooFew { min: 1 });
-    }
-    for (i, p) in parts.participants.iter().enumerate() {
-        if parts.participants[..i].contains(p) {
-            problems.add(format!("participants[{i}]"), Some(p.org.as_str()), Rule::Duplicate);
+/// A share of a list whose percentages add up to 100, as far as it could be read: its group
+/// (a sector vocabulary, or one name for a whole list), its code and its percentage, each
+/// `None` when it did not pass its own check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShareFact<'a> {
+    pub group: &'a str,
+    pub code: Option<&'a str>,
+    pub percent: Option<Percent>,
+}
+
+/// The group countries and regions share: their percentages add up to 100 together.
+pub const PLACES: &str = "countries+regions";
+
+/// What the rules of an activity look at, as far as it could be read.
+///
+/// A value (or a whole row) that did not pass its own check is `None` — its problem is
+/// reported already — and rows keep their positions, so problems name the rows the user
+/// wrote. [`ActivityFacts::check`] applies every rule it can see through, so a document's
+/// problems come in one answer: an unknown sector code hides neither an empty title nor
+/// sectors adding up to 90. A rule that needs what could not be read waits (a triangular
+/// activity's roles are not counted while one of them is unreadable). [`Activity::new`]
+/// checks complete parts through the same rules.
+#[derive(Debug, Clone)]
+pub struct ActivityFacts<'a> {
+    pub title: &'a Text,
+    pub modality: Option<Modality>,
+    pub participants: Vec<Option<&'a Participant>>,
+    pub sectors: Vec<ShareFact<'a>>,
+    pub countries: Vec<ShareFact<'a>>,
+    pub regions: Vec<ShareFact<'a>>,
+    pub dates: ActivityDates,
+    pub mx_places: Vec<Option<&'a MxPlace>>,
+    pub budgets: Vec<Option<&'a Budget>>,
+    pub points: Vec<Option<&'a Point>>,
+    pub document_links: Vec<Option<&'a DocumentLink>>,
+    pub planned_disbursements: Vec<Option<&'a PlannedDisbursement>>,
+    pub in_kind: Vec<Option<&'a InKind>>,
+    pub results: Vec<Option<&'a ResultEntry>>,
+}
+
+impl<'a> ActivityFacts<'a> {
+    /// The facts of complete parts: everything known.
+    pub fn of(parts: &'a ActivityParts) -> ActivityFacts<'a> {
+        ActivityFacts {
+            title: &parts.title,
+            modality: Some(parts.modality),
+            participants: parts.participants.iter().map(Some).collect(),
+            sectors: parts
+                .sectors
+                .iter()
+                .map(|s| ShareFact {
+                    group: s.sector.vocabulary(),
+                    code: Some(s.sector.code()),
+                    percent: Some(s.percent),
+                })
+                .collect(),
+            countries: parts
+                .countries
+                .iter()
+                .map(|c| ShareFact { group: PLACES, code: Some(c.country.as_str()), percent: Some(c.percent) })
+                .collect(),
+            regions: parts
+                .regions
+                .iter()
+                .map(|r| ShareFact { group: PLACES, code: Some(r.region.as_str()), percent: Some(r.percent) })
+                .collect(),
+            dates: parts.dates,
+            mx_places: parts.mx_places.iter().map(Some).collect(),
+            budgets: parts.budgets.iter().map(Some).collect(),
+            points: parts.points.iter().map(Some).collect(),
+            document_links: parts.document_links.iter().map(Some).collect(),
+            planned_disbursements: parts.planned_disbursements.iter().map(Some).collect(),
+            in_kind: parts.in_kind.iter().map(Some).collect(),
+            results: parts.results.iter().map(Some).collect(),
         }
     }
-    let has = |role: Role| parts.participants.iter().any(|p| p.role == role);
-    if parts.modality == Modality::Triangular {
-        for (role, name) in [
-            (Role::FirstProvider, "first-provider"),
-            (Role::SecondProvider, "second-provider"),
-            (Role::Recipient, "recipient"),
-        ] {
-            if !has(role) {
-                problems.add("participants", None, Rule::TriangularRoleMissing { role: name });
+
+    /// Every problem the rules of an activity find in what is known.
+    pub fn check(&self) -> Problems {
+        let mut problems = Problems::new();
+        if self.title.is_empty() {
+            problems.add("title", None, Rule::Required);
+        }
+        self.check_participants(&mut problems);
+        self.check_shares(&mut problems);
+        check_date_order("dates.planned_end", self.dates.planned_start, self.dates.planned_end, &mut problems);
+        check_date_order("dates.actual_end", self.dates.actual_start, self.dates.actual_end, &mut problems);
+        for (i, place) in known(&self.mx_places) {
+            if let Some(m) = place.municipality
+                && m.state() != place.state
+            {
+                problems.add(
+                    format!("mx_places[{i}].municipality"),
+                    Some(m.as_str()),
+                    Rule::MunicipalityOutsideState { state: place.state.as_str().to_owned() },
+                );
             }
         }
-    } else {
-        for (i, p) in parts.participants.iter().enumerate() {
-            if matches!(p.role, Role::FirstProvider | Role::SecondProvider) {
-                problems.add(format!("participants[{i}].role"), Some(p.role.code()), Rule::TriangularRoleOutside);
+        for (i, b) in known(&self.budgets) {
+            let path = format!("budgets[{i}].period_end");
+            check_date_order(&path, Some(b.period_start), Some(b.period_end), &mut problems);
+        }
+        for (i, pt) in known(&self.points) {
+            if pt.latitude.is_some() != pt.longitude.is_some() {
+                let missing = if pt.latitude.is_none() { "latitude" } else { "longitude" };
+                problems.add(format!("points[{i}].{missing}"), None, Rule::Required);
             }
         }
+        for (i, l) in known(&self.document_links) {
+            if l.title.is_empty() {
+                problems.add(format!("document_links[{i}].title"), None, Rule::Required);
+            }
+            if l.format.trim().is_empty() {
+                problems.add(format!("document_links[{i}].format"), None, Rule::Required);
+            }
+            if l.categories.is_empty() {
+                problems.add(format!("document_links[{i}].categories"), None, Rule::TooFew { min: 1 });
+            }
+        }
+        for (i, d) in known(&self.planned_disbursements) {
+            let path = format!("planned_disbursements[{i}].period_end");
+            check_date_order(&path, Some(d.period_start), d.period_end, &mut problems);
+        }
+        for (i, k) in known(&self.in_kind) {
+            if k.quantity < Decimal::ZERO {
+                problems.add(format!("in_kind[{i}].quantity"), Some(&k.quantity.to_string()), Rule::Negative);
+            }
+            // The value (quantity × unit value) keeps the bound of every number.
+            if k.unit_value.is_some() && k.value().is_none_or(|v| crate::limits::check_number(v.amount).is_err()) {
+                problems.add(
+                    format!("in_kind[{i}].quantity"),
+                    Some(&k.quantity.to_string()),
+                    crate::limits::out_of_bounds(),
+                );
+            }
+        }
+        for (r, result) in known(&self.results) {
+            if result.title.is_empty() {
+                problems.add(format!("results[{r}].title"), None, Rule::Required);
+            }
+            for (n, ind) in result.indicators.iter().enumerate() {
+                for (p, period) in ind.periods.iter().enumerate() {
+                    check_date_order(
+                        &format!("results[{r}].indicators[{n}].periods[{p}].end"),
+                        Some(period.start),
+                        Some(period.end),
+                        &mut problems,
+                    );
+                }
+            }
+        }
+        problems
+    }
+
+    fn check_participants(&self, problems: &mut Problems) {
+        if self.participants.is_empty() {
+            problems.add("participants", None, Rule::TooFew { min: 1 });
+        }
+        for (i, p) in known(&self.participants) {
+            if self.participants[..i].iter().flatten().any(|o| *o == p) {
+                problems.add(format!("participants[{i}]"), Some(p.org.as_str()), Rule::Duplicate);
+            }
+        }
+        match self.modality {
+            // The roles are counted once every participant could be read.
+            Some(Modality::Triangular) if self.participants.iter().all(Option::is_some) => {
+                let has = |role: Role| self.participants.iter().flatten().any(|p| p.role == role);
+                for role in [Role::FirstProvider, Role::SecondProvider, Role::Recipient] {
+                    if !has(role) {
+                        problems.add("participants", None, Rule::TriangularRoleMissing { role });
+                    }
+                }
+            }
+            Some(Modality::Triangular) | None => {}
+            Some(_) => {
+                for (i, p) in known(&self.participants) {
+                    if matches!(p.role, Role::FirstProvider | Role::SecondProvider) {
+                        problems.add(
+                            format!("participants[{i}].role"),
+                            Some(p.role.code()),
+                            Rule::TriangularRoleOutside,
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_shares(&self, problems: &mut Problems) {
+        check_known_sums("sectors", &self.sectors, problems);
+        check_duplicate_codes("sectors", &self.sectors, problems);
+        let places: Vec<ShareFact<'_>> = self.countries.iter().chain(&self.regions).copied().collect();
+        check_known_sums("countries", &places, problems);
+        check_duplicate_codes("countries", &self.countries, problems);
     }
 }
 
-fn check_shares(parts: &ActivityParts, problems: &mut Problems) {
-    if let Err(e) = check_sums("sectors", parts.sectors.iter().map(|s| (s.sector.vocabulary(), s.percent))) {
+/// The rows that could be read, with their positions.
+fn known<'r, 'a, T>(rows: &'r [Option<&'a T>]) -> impl Iterator<Item = (usize, &'a T)> + 'r {
+    rows.iter().enumerate().filter_map(|(i, r)| r.map(|r| (i, r)))
+}
+
+/// Percentages of every group add up to 100 — for the groups whose percentages are all known.
+pub(crate) fn check_known_sums(path: &str, shares: &[ShareFact<'_>], problems: &mut Problems) {
+    let unknown: Vec<&str> = shares.iter().filter(|s| s.percent.is_none()).map(|s| s.group).collect();
+    let known = shares.iter().filter(|s| !unknown.contains(&s.group)).filter_map(|s| Some((s.group, s.percent?)));
+    if let Err(e) = check_sums(path, known) {
         problems.nest("", e);
     }
-    for (i, s) in parts.sectors.iter().enumerate() {
-        let dup = parts.sectors[..i]
-            .iter()
-            .any(|o| o.sector.vocabulary() == s.sector.vocabulary() && o.sector.code() == s.sector.code());
-        if dup {
-            problems.add(format!("sectors[{i}].code"), Some(s.sector.code()), Rule::Duplicate);
-        }
-    }
-    let places = parts
-        .countries
-        .iter()
-        .map(|c| ("countries+regions", c.percent))
-        .chain(parts.regions.iter().map(|r| ("countries+regions", r.percent)));
-    if let Err(e) = check_sums("countries", places) {
-        problems.nest("", e);
-    }
-    for (i, c) in parts.countries.iter().enumerate() {
-        if parts.countries[..i].iter().any(|o| o.country == c.country) {
-            problems.add(format!("countries[{i}].code"), Some(c.country.as_str()), Rule::Duplicate);
+}
+
+/// A code given twice in one group is a duplicate, at the later row's code.
+fn check_duplicate_codes(path: &str, shares: &[ShareFact<'_>], problems: &mut Problems) {
+    for (i, s) in shares.iter().enumerate() {
+        let Some(code) = s.code else { continue };
+        if shares[..i].iter().any(|o| o.group == s.group && o.code == Some(code)) {
+            problems.add(format!("{path}[{i}].code"), Some(code), Rule::Duplicate);
         }
     }
 }
@@ -704,8 +790,8 @@ mod tests {
         assert_eq!(
             found,
             vec![
-                ("participants".into(), Rule::TriangularRoleMissing { role: "first-provider" }),
-                ("participants".into(), Rule::TriangularRoleMissing { role: "second-provider" }),
+                ("participants".into(), Rule::TriangularRoleMissing { role: Role::FirstProvider }),
+                ("participants".into(), Rule::TriangularRoleMissing { role: Role::SecondProvider }),
             ]
         );
         a.participants = vec![

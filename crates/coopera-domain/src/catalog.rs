@@ -2,12 +2,11 @@
 
 use time::Date;
 
-use crate::activity::SectorShare;
+use crate::activity::{SectorShare, ShareFact, check_known_sums};
 use crate::code::{CountryCode, LanguageCode, MxStateCode};
 use crate::ids::{ActivityKey, OrgKey, RecordKey};
 use crate::kinds::CapacityForm;
 use crate::problem::{Problems, Rule};
-use crate::share::check_sums;
 use crate::text::Text;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,21 +36,44 @@ pub struct CapacityParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Capacity(CapacityParts);
 
-impl Capacity {
-    pub fn new(parts: CapacityParts) -> Result<Capacity, Problems> {
-        let mut problems = Problems::new();
-        if parts.title.is_empty() {
-            problems.add("title", None, Rule::Required);
+/// What the rules of a capacity look at, as far as it could be read (see
+/// [`crate::activity::ActivityFacts`]): sectors by position, and how many forms were given.
+#[derive(Debug, Clone)]
+pub struct CapacityFacts<'a> {
+    pub title: &'a Text,
+    pub sectors: Vec<ShareFact<'a>>,
+    pub forms: usize,
+    pub email: Option<&'a str>,
+}
+
+impl<'a> CapacityFacts<'a> {
+    pub fn of(parts: &'a CapacityParts) -> CapacityFacts<'a> {
+        CapacityFacts {
+            title: &parts.title,
+            sectors: share_facts(&parts.sectors),
+            forms: parts.forms.len(),
+            email: parts.contact.email.as_deref(),
         }
-        check_sectors(&parts.sectors, &mut problems);
-        if parts.forms.is_empty() {
+    }
+
+    pub fn check(&self) -> Problems {
+        let mut problems = Problems::new();
+        check_title_and_sectors(self.title, &self.sectors, &mut problems);
+        if self.forms == 0 {
             problems.add("forms", None, Rule::TooFew { min: 1 });
         }
-        if let Some(email) = &parts.contact.email
+        if let Some(email) = self.email
             && !email.contains('@')
         {
             problems.add("contact.email", Some(email), Rule::Format { expected: crate::problem::Expected::Email });
         }
+        problems
+    }
+}
+
+impl Capacity {
+    pub fn new(parts: CapacityParts) -> Result<Capacity, Problems> {
+        let problems = CapacityFacts::of(&parts).check();
         problems.finish(|| Capacity(parts))
     }
 
@@ -83,13 +105,28 @@ pub struct DemandParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Demand(DemandParts);
 
+/// What the rules of a demand look at, as far as it could be read.
+#[derive(Debug, Clone)]
+pub struct DemandFacts<'a> {
+    pub title: &'a Text,
+    pub sectors: Vec<ShareFact<'a>>,
+}
+
+impl<'a> DemandFacts<'a> {
+    pub fn of(parts: &'a DemandParts) -> DemandFacts<'a> {
+        DemandFacts { title: &parts.title, sectors: share_facts(&parts.sectors) }
+    }
+
+    pub fn check(&self) -> Problems {
+        let mut problems = Problems::new();
+        check_title_and_sectors(self.title, &self.sectors, &mut problems);
+        problems
+    }
+}
+
 impl Demand {
     pub fn new(parts: DemandParts) -> Result<Demand, Problems> {
-        let mut problems = Problems::new();
-        if parts.title.is_empty() {
-            problems.add("title", None, Rule::Required);
-        }
-        check_sectors(&parts.sectors, &mut problems);
+        let problems = DemandFacts::of(&parts).check();
         problems.finish(|| Demand(parts))
     }
 
@@ -102,13 +139,21 @@ impl Demand {
     }
 }
 
-fn check_sectors(sectors: &[SectorShare], problems: &mut Problems) {
+fn share_facts(sectors: &[SectorShare]) -> Vec<ShareFact<'_>> {
+    sectors
+        .iter()
+        .map(|s| ShareFact { group: s.sector.vocabulary(), code: Some(s.sector.code()), percent: Some(s.percent) })
+        .collect()
+}
+
+fn check_title_and_sectors(title: &Text, sectors: &[ShareFact<'_>], problems: &mut Problems) {
+    if title.is_empty() {
+        problems.add("title", None, Rule::Required);
+    }
     if sectors.is_empty() {
         problems.add("sectors", None, Rule::TooFew { min: 1 });
     }
-    if let Err(e) = check_sums("sectors", sectors.iter().map(|s| (s.sector.vocabulary(), s.percent))) {
-        problems.nest("", e);
-    }
+    check_known_sums("sectors", sectors, problems);
 }
 
 #[cfg(test)]

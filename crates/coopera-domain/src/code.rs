@@ -13,7 +13,7 @@ pub fn check(list: &'static Codelist, value: &str) -> Result<&'static Code, Prob
         return Err(Problem::new("", None, Rule::Required));
     }
     list.get(trimmed).ok_or_else(|| {
-        let suggestions = list.suggest(trimmed, 3).iter().map(|c| c.code.to_owned()).collect();
+        let suggestions = list.suggest(trimmed, 3);
         Problem::new("", Some(value), Rule::UnknownCode { list: list.name, suggestions })
     })
 }

@@ -18,8 +18,8 @@ use crate::catalog::*;
 use crate::code::*;
 use crate::ids::{ActivityKey, OrgKey, RecordKey};
 use crate::kinds::*;
-use crate::organisation::{Organisation, OrganisationParts};
-use crate::problem::{Expected, Problem, Problems, Rule};
+use crate::organisation::{Organisation, OrganisationFacts, OrganisationParts};
+use crate::problem::{Expected, Problem, Problems, Rule, Target};
 use crate::share::Percent;
 use crate::subnational::*;
 use crate::text::Text;
@@ -83,12 +83,18 @@ impl DatasetDoc {
         ["organisation", "activity", "capacity", "demand", "action", "agreement", "membership"];
 }
 
-/// Text as `"…"` (Spanish) or as `{ es = "…", en = "…" }`.
+/// Text as `"…"` (Spanish) or as `{ es = "…", en = "…" }`. Missing, it is empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum TextDoc {
     Plain(String),
     Langs(BTreeMap<String, String>),
+}
+
+impl Default for TextDoc {
+    fn default() -> TextDoc {
+        TextDoc::Plain(String::new())
+    }
 }
 
 impl TextDoc {
@@ -114,6 +120,7 @@ fn text(t: Option<TextDoc>) -> Text {
 }
 
 /// A number as written: integer, decimal or string. Kept exact through a decimal string.
+/// Missing, it is an empty text (a required number reports it so).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum NumberDoc {
@@ -122,11 +129,18 @@ pub enum NumberDoc {
     Text(String),
 }
 
+impl Default for NumberDoc {
+    fn default() -> NumberDoc {
+        NumberDoc::Text(String::new())
+    }
+}
+
 impl NumberDoc {
     fn to_decimal(&self) -> Result<Decimal, Problem> {
         let s = match self {
             NumberDoc::Int(i) => return Ok(Decimal::from(*i)),
             NumberDoc::Float(f) => f.to_string(),
+            NumberDoc::Text(s) if s.trim().is_empty() => return Err(required()),
             NumberDoc::Text(s) => s.trim().to_owned(),
         };
         Decimal::from_str(&s)
@@ -187,7 +201,7 @@ impl Checker {
     fn percent(&mut self, path: &str, n: Option<&NumberDoc>, default_hundred: bool) -> Option<Percent> {
         match n {
             None if default_hundred => Some(Percent::HUNDRED),
-            None => self.one(path, Err(Problem::new("", None, Rule::Required))),
+            None => self.one(path, Err(required())),
             Some(n) => {
                 let d = self.number(path, n)?;
                 self.one(path, Percent::new(d))
@@ -199,6 +213,9 @@ impl Checker {
 /// Parses `YYYY-MM-DD`, ignoring a time part (`2012-01-01T00:00:00Z`).
 pub fn parse_date(value: &str) -> Result<Date, Problem> {
     let v = value.trim();
+    if v.is_empty() {
+        return Err(required());
+    }
     let day = v.split(['T', ' ']).next().unwrap_or(v);
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(day, &format).map_err(|_| Problem::new("", Some(value), Rule::Format { expected: Expected::Date }))
@@ -210,6 +227,123 @@ fn date_text(d: Date) -> String {
 
 fn list<T, D>(items: &[T], f: impl Fn(&T) -> D) -> Vec<D> {
     items.iter().map(f).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// References
+
+/// A field of a document that names another record, which must exist: checked by the store,
+/// against the registry and the records written with it. Every kind of document lists its
+/// references here and only here, so a form can have them checked before its record is
+/// whole, in the same answer as its other problems.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The field's path in the document (`participants[1].org`).
+    pub path: String,
+    pub target: Target,
+    /// The key named, trimmed. A key that is not well formed is not a reference (its format
+    /// is the document's problem).
+    pub key: String,
+}
+
+/// Collects the references of one document.
+#[derive(Debug, Default)]
+struct References(Vec<Reference>);
+
+impl References {
+    fn org(&mut self, path: String, key: &str) {
+        self.add(path, Target::Organisation, key);
+    }
+
+    fn add(&mut self, path: String, target: Target, key: &str) {
+        let valid = match target {
+            Target::Organisation | Target::SubnationalGovernment => OrgKey::parse(key).is_ok(),
+            Target::Activity => ActivityKey::parse(key).is_ok(),
+        };
+        if valid {
+            self.0.push(Reference { path, target, key: key.trim().to_owned() });
+        }
+    }
+
+    fn activities(&mut self, field: &str, keys: &[String]) {
+        for (i, k) in keys.iter().enumerate() {
+            self.add(format!("{field}[{i}]"), Target::Activity, k);
+        }
+    }
+}
+
+impl OrganisationDoc {
+    pub fn references(&self) -> Vec<Reference> {
+        let mut r = References::default();
+        if let Some(parent) = &self.parent {
+            r.org("parent".into(), parent);
+        }
+        r.0
+    }
+}
+
+impl ActivityDoc {
+    pub fn references(&self) -> Vec<Reference> {
+        let mut r = References::default();
+        r.org("reporting_org".into(), &self.reporting_org);
+        for (i, p) in self.participants.iter().enumerate() {
+            r.org(format!("participants[{i}].org"), &p.org);
+        }
+        for (i, t) in self.transactions.iter().enumerate() {
+            for (side, party) in [("provider", &t.provider), ("receiver", &t.receiver)] {
+                if let Some(k) = party.as_ref().and_then(|p| p.org.as_deref()) {
+                    r.org(format!("transactions[{i}].{side}.org"), k);
+                }
+            }
+        }
+        r.0
+    }
+}
+
+impl CapacityDoc {
+    pub fn references(&self) -> Vec<Reference> {
+        let mut r = References::default();
+        r.org("institution".into(), &self.institution);
+        r.activities("evidence", &self.evidence);
+        r.0
+    }
+}
+
+impl DemandDoc {
+    pub fn references(&self) -> Vec<Reference> {
+        let mut r = References::default();
+        r.org("requester".into(), &self.requester);
+        r.0
+    }
+}
+
+impl ActionDoc {
+    pub fn references(&self) -> Vec<Reference> {
+        let mut r = References::default();
+        r.add("actor".into(), Target::SubnationalGovernment, &self.actor);
+        r.activities("activities", &self.activities);
+        r.0
+    }
+}
+
+impl AgreementDoc {
+    pub fn references(&self) -> Vec<Reference> {
+        let mut r = References::default();
+        for (i, k) in self.parties.iter().enumerate() {
+            r.org(format!("parties[{i}]"), k);
+        }
+        r.activities("activities", &self.activities);
+        r.0
+    }
+}
+
+impl MembershipDoc {
+    pub fn references(&self) -> Vec<Reference> {
+        let mut r = References::default();
+        r.org("network".into(), &self.network);
+        r.org("member".into(), &self.member);
+        r.0
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,6 +365,8 @@ pub struct OrganisationDoc {
     /// `gob-chiapas`).
     ///
     /// format: key
+    /// required: yes
+    #[serde(default)]
     pub key: String,
     /// Its IATI organisation identifier, when it has one (`XM-DAC-41114` for UNDP).
     ///
@@ -240,6 +376,9 @@ pub struct OrganisationDoc {
     /// Its name.
     ///
     /// es: Su nombre.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub name: TextDoc,
     /// Its acronym (`AMEXCID`).
     ///
@@ -251,6 +390,8 @@ pub struct OrganisationDoc {
     /// es: Su tipo (gobierno, organismo multilateral, ONG, academia…).
     ///
     /// codes: OrganisationType
+    /// required: yes
+    #[serde(default)]
     pub kind: String,
     /// The level of government, or kind of actor, it belongs to. A `state` or `municipal`
     /// government is Mexican and gives `mx_state`; a municipal one also `mx_municipality`.
@@ -259,6 +400,8 @@ pub struct OrganisationDoc {
     /// `municipal` es mexicano e indica `mx_state`; uno municipal, también `mx_municipality`.
     ///
     /// codes: Level
+    /// required: yes
+    #[serde(default)]
     pub level: String,
     /// Its country (`MX`); none for an international organisation. Whether cooperation is given or
     /// received depends on it.
@@ -297,6 +440,8 @@ pub struct OrganisationDoc {
 }
 
 impl OrganisationDoc {
+    /// The checked organisation, or every problem: those of its fields and those of its rules
+    /// over what could be read ([`OrganisationFacts`]).
     pub fn into_domain(self) -> Result<Organisation, Problems> {
         let mut c = Checker::of(&self);
         let key = c.one("key", OrgKey::parse(&self.key));
@@ -306,15 +451,27 @@ impl OrganisationDoc {
         let mx_state = c.opt("mx_state", self.mx_state.as_deref(), MxStateCode::parse_any);
         let mx_municipality = c.opt("mx_municipality", self.mx_municipality.as_deref(), MxMunicipalityCode::parse);
         let parent = c.opt("parent", self.parent.as_deref(), OrgKey::parse);
+        let name = self.name.into_text();
         let (Some(key), Some(kind), Some(level), Some(country), Some(mx_state), Some(mx_municipality), Some(parent)) =
-            (key, kind, level, country, mx_state, mx_municipality, parent)
+            (key.clone(), kind, level, country, mx_state, mx_municipality, parent.clone())
         else {
+            let facts = OrganisationFacts {
+                key: key.as_ref(),
+                name: &name,
+                level,
+                country,
+                mx_state,
+                mx_municipality,
+                parent: parent.as_ref().map(Option::as_ref),
+            };
+            let rules = facts.check();
+            c.problems.nest("", rules);
             return Err(c.problems);
         };
         let parts = OrganisationParts {
             key,
             iati_ref: self.iati_ref.filter(|s| !s.trim().is_empty()),
-            name: self.name.into_text(),
+            name,
             acronym: self.acronym.filter(|s| !s.trim().is_empty()),
             kind,
             level,
@@ -323,8 +480,14 @@ impl OrganisationDoc {
             mx_municipality,
             parent,
         };
-        c.problems.finish(|| ())?;
-        Organisation::new(parts)
+        match Organisation::new(parts) {
+            Ok(o) if c.problems.is_empty() => Ok(o),
+            Ok(_) => Err(c.problems),
+            Err(rules) => {
+                c.problems.nest("", rules);
+                Err(c.problems)
+            }
+        }
     }
 
     pub fn from_domain(o: &Organisation) -> OrganisationDoc {
@@ -355,6 +518,8 @@ pub struct ParticipantDoc {
     /// es: La organización que participa.
     ///
     /// format: org
+    /// required: yes
+    #[serde(default)]
     pub org: String,
     /// Its role. `first-provider` and `second-provider` are for triangular cooperation only, which
     /// needs both and a `recipient`.
@@ -363,6 +528,8 @@ pub struct ParticipantDoc {
     /// solo para la cooperación triangular, que necesita ambos y un `recipient` (receptor).
     ///
     /// codes: Role
+    /// required: yes
+    #[serde(default)]
     pub role: String,
 }
 
@@ -387,6 +554,8 @@ pub struct SectorDoc {
     /// es: El sector, un código de la lista de su vocabulario (`41010`, `311`, `13`, `13.2`).
     ///
     /// codes: Sector, SectorCategory, UNSDG-Goals, UNSDG-Targets
+    /// required: yes
+    #[serde(default)]
     pub code: String,
     /// Its share, from 0 to 100. The percentages of each vocabulary add up to 100 (±0.01); it may
     /// be left out when the sector is the only one of its vocabulary, and is then 100.
@@ -403,6 +572,9 @@ pub struct ShareDoc {
     /// The code of the country (`GT`) or region (`1032`, Central America).
     ///
     /// es: El código del país (`GT`) o de la región (`1032`, América Central).
+    ///
+    /// required: yes
+    #[serde(default)]
     pub code: String,
     /// Its share, from 0 to 100. The percentages of the countries and regions together add up to
     /// 100 (±0.01); it may be left out when the activity has one place only, and is then 100.
@@ -421,13 +593,17 @@ pub struct PolicyMarkerDoc {
     /// es: El objetivo de política.
     ///
     /// codes: PolicyMarker
+    /// required: yes
+    #[serde(default)]
     pub code: String,
     /// How much the activity aims at it, from `0` (not targeted) to `4`.
     ///
     /// es: Cuánto se orienta la actividad a él, de `0` (no orientada) a `4`.
     ///
     /// codes: PolicySignificance
-    pub significance: u8,
+    /// required: yes
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub significance: Option<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -440,6 +616,8 @@ pub struct MxPlaceDoc {
     /// código ISO 3166-2 (`MX-CHP`).
     ///
     /// codes: MxState
+    /// required: yes
+    #[serde(default)]
     pub state: String,
     /// A municipality of that state: its five-digit INEGI code (`07101`).
     ///
@@ -511,13 +689,16 @@ pub struct RelatedDoc {
     /// es: Cómo se relaciona la otra actividad con esta.
     ///
     /// codes: RelatedActivityType
-    #[serde(rename = "type")]
+    /// required: yes
+    #[serde(rename = "type", default)]
     pub kind: String,
     /// The other activity's identifier; it need not be in the registry.
     ///
     /// es: El identificador de la otra actividad; no necesita estar en el registro.
     ///
     /// format: identifier
+    /// required: yes
+    #[serde(default)]
     pub id: String,
 }
 
@@ -527,6 +708,9 @@ pub struct DocumentLinkDoc {
     /// The document's address (`https://…`).
     ///
     /// es: La dirección del documento (`https://…`).
+    ///
+    /// required: yes
+    #[serde(default)]
     pub url: String,
     /// Its file type, as an IANA media type (`application/pdf`, `text/html`).
     ///
@@ -579,6 +763,8 @@ pub struct PlannedDisbursementDoc {
     /// es: El inicio del periodo para el que está previsto.
     ///
     /// format: date
+    /// required: yes
+    #[serde(default)]
     pub period_start: String,
     /// The end of that period; not before its start.
     ///
@@ -590,6 +776,9 @@ pub struct PlannedDisbursementDoc {
     /// The amount planned.
     ///
     /// es: El monto previsto.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub amount: NumberDoc,
     /// Its currency (`USD`, `MXN`); when left out, the activity's `default_currency`, which must
     /// then be given.
@@ -627,6 +816,8 @@ pub struct CrossBorderDoc {
     /// es: La frontera a la que pertenece la actividad.
     ///
     /// codes: Border
+    /// required: yes
+    #[serde(default)]
     pub border: String,
     /// The dimensions of the cross-border agenda it serves.
     ///
@@ -683,16 +874,23 @@ pub struct BudgetDoc {
     /// es: El inicio del periodo del presupuesto.
     ///
     /// format: date
+    /// required: yes
+    #[serde(default)]
     pub period_start: String,
     /// The end of the period; not before its start.
     ///
     /// es: El fin del periodo; no anterior a su inicio.
     ///
     /// format: date
+    /// required: yes
+    #[serde(default)]
     pub period_end: String,
     /// The amount budgeted for the period.
     ///
     /// es: El monto presupuestado para el periodo.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub amount: NumberDoc,
     /// Its currency (`USD`, `MXN`); when left out, the activity's `default_currency`, which must
     /// then be given.
@@ -763,17 +961,23 @@ pub struct TransactionDoc {
     /// si no `1`) y gastos (`4`).
     ///
     /// codes: TransactionType
-    #[serde(rename = "type")]
+    /// required: yes
+    #[serde(rename = "type", default)]
     pub kind: String,
     /// The date of the transaction.
     ///
     /// es: La fecha de la transacción.
     ///
     /// format: date
+    /// required: yes
+    #[serde(default)]
     pub date: String,
     /// The amount.
     ///
     /// es: El monto.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub amount: NumberDoc,
     /// Its currency (`USD`, `MXN`); when left out, the activity's `default_currency`, which must
     /// then be given.
@@ -868,12 +1072,17 @@ pub struct InKindDoc {
     /// es: Qué se cuenta.
     ///
     /// codes: InKindUnit
+    /// required: yes
+    #[serde(default)]
     pub unit: String,
     /// How many units; not negative. With `unit_value`, their value (quantity × unit value) also
     /// lies within ±10^15.
     ///
     /// es: Cuántas unidades; no negativo. Con `unit_value`, su valor (cantidad × valor unitario)
     /// también está entre ±10^15.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub quantity: NumberDoc,
     /// The value of one unit. When left out, reports value the units with the published rate table
     /// (`--in-kind-rates`).
@@ -906,12 +1115,16 @@ pub struct PeriodDoc {
     /// es: El inicio del periodo.
     ///
     /// format: date
+    /// required: yes
+    #[serde(default)]
     pub start: String,
     /// The end of the period; not before its start.
     ///
     /// es: El fin del periodo; no anterior a su inicio.
     ///
     /// format: date
+    /// required: yes
+    #[serde(default)]
     pub end: String,
     /// The value the indicator should reach in the period.
     ///
@@ -970,10 +1183,15 @@ pub struct ResultDoc {
     /// ResultType de IATI se leen como estos.
     ///
     /// values: output, outcome, impact, other
+    /// required: yes
+    #[serde(default)]
     pub level: String,
     /// The result expected.
     ///
     /// es: El resultado esperado.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub title: TextDoc,
     /// A fuller description.
     ///
@@ -1005,6 +1223,8 @@ pub struct ActivityDoc {
     /// informante seguido del código propio de la actividad (`MX-AMEXCID-2012-0001`).
     ///
     /// format: identifier
+    /// required: yes
+    #[serde(default)]
     pub id: String,
     /// The agency's own folio for it.
     ///
@@ -1016,10 +1236,15 @@ pub struct ActivityDoc {
     /// es: La organización que la informa.
     ///
     /// format: org
+    /// required: yes
+    #[serde(default)]
     pub reporting_org: String,
     /// Its title.
     ///
     /// es: Su título.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub title: TextDoc,
     /// What it does.
     ///
@@ -1036,12 +1261,16 @@ pub struct ActivityDoc {
     /// es: La forma que toma.
     ///
     /// codes: Instrument
+    /// required: yes
+    #[serde(default)]
     pub instrument: String,
     /// The type of cooperation.
     ///
     /// es: El tipo de cooperación.
     ///
     /// codes: CooperationType
+    /// required: yes
+    #[serde(default)]
     pub cooperation_type: String,
     /// How many partners take part, and how. A `triangular` activity has a first provider, a second
     /// provider and a recipient among its `participants`.
@@ -1050,6 +1279,8 @@ pub struct ActivityDoc {
     /// un segundo oferente y un receptor entre sus `participants`.
     ///
     /// codes: Modality
+    /// required: yes
+    #[serde(default)]
     pub modality: String,
     /// Whether it is South-South cooperation (between developing countries).
     ///
@@ -1113,6 +1344,8 @@ pub struct ActivityDoc {
     /// es: En qué etapa está.
     ///
     /// codes: ActivityStatus
+    /// required: yes
+    #[serde(default)]
     pub status: String,
     /// Where the record stands in the registry's validation.
     ///
@@ -1250,6 +1483,7 @@ fn sector_ref(c: &mut Checker, path: &str, vocabulary: Option<&str>, code: &str)
         "2" => c.one(&path, SectorCategoryCode::parse(code)).map(SectorRef::DacCategory),
         "7" => c.one(&path, SdgGoalCode::parse(code)).map(SectorRef::SdgGoal),
         "8" => c.one(&path, SdgTargetCode::parse(code)).map(SectorRef::SdgTarget),
+        _ if code.trim().is_empty() => c.one(&path, Err(required())),
         other => Some(SectorRef::Other { vocabulary: other.to_owned(), code: code.trim().to_owned() }),
     }
 }
@@ -1259,17 +1493,34 @@ fn vocabulary_of(s: &SectorDoc) -> &str {
     s.vocabulary.as_deref().map(str::trim).filter(|v| !v.is_empty()).unwrap_or("1")
 }
 
-fn sectors(c: &mut Checker, docs: Vec<SectorDoc>) -> Vec<SectorShare> {
+/// A sector row as far as it could be read: its vocabulary is known whatever its code.
+struct SectorRow {
+    vocabulary: String,
+    sector: Option<SectorRef>,
+    percent: Option<Percent>,
+}
+
+impl SectorRow {
+    fn fact(&self) -> ShareFact<'_> {
+        ShareFact { group: &self.vocabulary, code: self.sector.as_ref().map(SectorRef::code), percent: self.percent }
+    }
+
+    fn whole(rows: Vec<SectorRow>) -> Vec<SectorShare> {
+        rows.into_iter().filter_map(|s| Some(SectorShare { sector: s.sector?, percent: s.percent? })).collect()
+    }
+}
+
+fn sectors(c: &mut Checker, docs: Vec<SectorDoc>) -> Vec<SectorRow> {
     // A percentage may be left out when the sector is the only one of its vocabulary.
     let alone: Vec<bool> =
         docs.iter().map(|s| docs.iter().filter(|o| vocabulary_of(o) == vocabulary_of(s)).count() == 1).collect();
-    docs.into_iter()
+    docs.iter()
         .enumerate()
-        .filter_map(|(i, s)| {
+        .map(|(i, s)| {
             let path = format!("sectors[{i}]");
             let sector = sector_ref(c, &path, s.vocabulary.as_deref(), &s.code);
             let percent = c.percent(&format!("{path}.percentage"), s.percentage.as_ref(), alone[i]);
-            Some(SectorShare { sector: sector?, percent: percent? })
+            SectorRow { vocabulary: vocabulary_of(s).to_owned(), sector, percent }
         })
         .collect()
 }
@@ -1292,7 +1543,7 @@ fn money(
     let amount = c.number(&format!("{path}.amount"), amount);
     let currency = match currency {
         Some(cur) if !cur.trim().is_empty() => c.one(&format!("{path}.currency"), CurrencyCode::parse(cur)),
-        _ => default.or_else(|| c.one(&format!("{path}.currency"), Err(Problem::new("", None, Rule::Required)))),
+        _ => default.or_else(|| c.one(&format!("{path}.currency"), Err(required()))),
     };
     Some(Money { amount: amount?, currency: currency? })
 }
@@ -1312,8 +1563,25 @@ fn party_doc(p: &TransactionParty) -> PartyDoc {
     }
 }
 
+/// The levels of a result as files write them (the IATI ResultType codes are read too).
+static RESULT_LEVELS: [crate::codelists::Code; 4] = [
+    result_level_entry("output", "Producto", "Output"),
+    result_level_entry("outcome", "Efecto", "Outcome"),
+    result_level_entry("impact", "Impacto", "Impact"),
+    result_level_entry("other", "Otro", "Other"),
+];
+
+const fn result_level_entry(
+    code: &'static str,
+    name_es: &'static str,
+    name_en: &'static str,
+) -> crate::codelists::Code {
+    crate::codelists::Code { code, name_es, name_en, category: None, withdrawn: false }
+}
+
 fn result_level(value: &str) -> Result<ResultLevel, Problem> {
     match value.trim().to_ascii_lowercase().as_str() {
+        "" => Err(required()),
         "output" | "1" => Ok(ResultLevel::Output),
         "outcome" | "2" => Ok(ResultLevel::Outcome),
         "impact" | "3" => Ok(ResultLevel::Impact),
@@ -1321,10 +1589,7 @@ fn result_level(value: &str) -> Result<ResultLevel, Problem> {
         _ => Err(Problem::new(
             "",
             Some(value),
-            Rule::UnknownCode {
-                list: "ResultLevel",
-                suggestions: vec!["output".into(), "outcome".into(), "impact".into()],
-            },
+            Rule::UnknownCode { list: "ResultLevel", suggestions: RESULT_LEVELS.iter().collect() },
         )),
     }
 }
@@ -1338,6 +1603,65 @@ fn result_level_code(level: ResultLevel) -> &'static str {
     }
 }
 
+/// A missing value: an absent field, or an empty one.
+fn required() -> Problem {
+    Problem::new("", None, Rule::Required)
+}
+
+/// A result of the logical framework, with its indicators and their periods.
+fn result(c: &mut Checker, r: usize, res: ResultDoc) -> Option<ResultEntry> {
+    let path = format!("results[{r}]");
+    let level = c.one(&format!("{path}.level"), result_level(&res.level));
+    let indicators: Vec<Option<Indicator>> = res
+        .indicators
+        .into_iter()
+        .enumerate()
+        .map(|(n, ind)| {
+            let ipath = format!("{path}.indicators[{n}]");
+            let baseline = match (&ind.baseline, ind.baseline_year) {
+                (Some(v), Some(year)) => {
+                    Some(c.number(&format!("{ipath}.baseline"), v).map(|value| Baseline { year, value }))
+                }
+                (Some(_), None) => {
+                    c.one::<()>(&format!("{ipath}.baseline_year"), Err(required()));
+                    None
+                }
+                _ => Some(None),
+            };
+            let periods: Vec<Option<IndicatorPeriod>> = ind
+                .periods
+                .iter()
+                .enumerate()
+                .map(|(p, per)| {
+                    let ppath = format!("{ipath}.periods[{p}]");
+                    let start = c.date(&format!("{ppath}.start"), &per.start);
+                    let end = c.date(&format!("{ppath}.end"), &per.end);
+                    let target = per.target.as_ref().map(|t| c.number(&format!("{ppath}.target"), t));
+                    let actual = per.actual.as_ref().map(|a| c.number(&format!("{ppath}.actual"), a));
+                    Some(IndicatorPeriod {
+                        start: start?,
+                        end: end?,
+                        target: target.map_or(Some(None), |t| t.map(Some))?,
+                        actual: actual.map_or(Some(None), |a| a.map(Some))?,
+                    })
+                })
+                .collect();
+            Some(Indicator {
+                title: ind.title.into_text(),
+                ascending: ind.ascending,
+                baseline: baseline?,
+                periods: periods.into_iter().collect::<Option<Vec<_>>>()?,
+            })
+        })
+        .collect();
+    Some(ResultEntry {
+        level: level?,
+        title: res.title.into_text(),
+        description: text(res.description),
+        indicators: indicators.into_iter().collect::<Option<Vec<_>>>()?,
+    })
+}
+
 fn sdg(value: &str) -> Result<Sdg, Problem> {
     if value.contains('.') {
         SdgTargetCode::parse(value).map(Sdg::Target)
@@ -1347,6 +1671,9 @@ fn sdg(value: &str) -> Result<Sdg, Problem> {
 }
 
 impl ActivityDoc {
+    /// The checked activity, or every problem of the document: those of each field, and —
+    /// even when some field could not be read — those of the activity's rules over what could
+    /// ([`ActivityFacts`]), so one answer says everything.
     pub fn into_domain(self) -> Result<Activity, Problems> {
         let mut c = Checker::of(&self);
         let key = c.one("id", ActivityKey::parse(&self.id));
@@ -1363,63 +1690,66 @@ impl ActivityDoc {
         let status = c.one("status", ActivityStatusCode::parse(&self.status));
         let workflow = c.opt("workflow", self.workflow.as_deref(), WorkflowState::parse);
         let default_cur = default_currency.flatten();
+        let title = self.title.into_text();
 
-        let participants: Vec<_> = self
+        let participants: Vec<Option<Participant>> = self
             .participants
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| {
+            .map(|(i, p)| {
                 let org = c.one(&format!("participants[{i}].org"), OrgKey::parse(&p.org));
                 let role = c.one(&format!("participants[{i}].role"), Role::parse(&p.role));
                 Some(Participant { org: org?, role: role? })
             })
             .collect();
         let sectors = sectors(&mut c, self.sectors);
-        let sdgs: Vec<_> =
-            self.sdgs.iter().enumerate().filter_map(|(i, s)| c.one(&format!("sdgs[{i}]"), sdg(s))).collect();
+        let sdgs: Vec<_> = self.sdgs.iter().enumerate().map(|(i, s)| c.one(&format!("sdgs[{i}]"), sdg(s))).collect();
         let policy_markers: Vec<_> = self
             .policy_markers
             .iter()
             .enumerate()
-            .filter_map(|(i, m)| {
+            .map(|(i, m)| {
                 let marker = c.one(&format!("policy_markers[{i}].code"), PolicyMarkerCode::parse(&m.code));
-                if m.significance > 4 {
-                    let v = m.significance.to_string();
-                    c.one::<()>(
-                        &format!("policy_markers[{i}].significance"),
-                        Err(Problem::new("", Some(&v), Rule::Format { expected: Expected::Significance })),
-                    );
-                    return None;
-                }
-                Some(PolicyMarkerEntry { marker: marker?, significance: m.significance })
+                let significance = match m.significance {
+                    None => c.one(&format!("policy_markers[{i}].significance"), Err(required())),
+                    Some(s) if s > 4 => {
+                        let v = s.to_string();
+                        c.one(
+                            &format!("policy_markers[{i}].significance"),
+                            Err(Problem::new("", Some(&v), Rule::Format { expected: Expected::Significance })),
+                        )
+                    }
+                    Some(s) => Some(s),
+                };
+                Some(PolicyMarkerEntry { marker: marker?, significance: significance? })
             })
             .collect();
         let single_place = self.countries.len().saturating_add(self.regions.len()) == 1;
-        let countries: Vec<_> = self
+        let countries: Vec<(Option<CountryCode>, Option<Percent>)> = self
             .countries
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| {
+            .map(|(i, s)| {
                 let country = c.one(&format!("countries[{i}].code"), CountryCode::parse(&s.code));
                 let percent = c.percent(&format!("countries[{i}].percentage"), s.percentage.as_ref(), single_place);
-                Some(CountryShare { country: country?, percent: percent? })
+                (country, percent)
             })
             .collect();
-        let regions: Vec<_> = self
+        let regions: Vec<(Option<RegionCode>, Option<Percent>)> = self
             .regions
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| {
+            .map(|(i, s)| {
                 let region = c.one(&format!("regions[{i}].code"), RegionCode::parse(&s.code));
                 let percent = c.percent(&format!("regions[{i}].percentage"), s.percentage.as_ref(), single_place);
-                Some(RegionShare { region: region?, percent: percent? })
+                (region, percent)
             })
             .collect();
-        let mx_places: Vec<_> = self
+        let mx_places: Vec<Option<MxPlace>> = self
             .mx_places
             .iter()
             .enumerate()
-            .filter_map(|(i, p)| {
+            .map(|(i, p)| {
                 let state = c.one(&format!("mx_places[{i}].state"), MxStateCode::parse_any(&p.state));
                 let municipality = c.opt(
                     &format!("mx_places[{i}].municipality"),
@@ -1429,11 +1759,11 @@ impl ActivityDoc {
                 Some(MxPlace { state: state?, municipality: municipality? })
             })
             .collect();
-        let points: Vec<_> = self
+        let points: Vec<Option<Point>> = self
             .points
             .into_iter()
             .enumerate()
-            .filter_map(|(i, p)| {
+            .map(|(i, p)| {
                 let latitude = p.latitude.as_ref().map(|l| c.number(&format!("points[{i}].latitude"), l));
                 let longitude = p.longitude.as_ref().map(|l| c.number(&format!("points[{i}].longitude"), l));
                 Some(Point {
@@ -1466,11 +1796,11 @@ impl ActivityDoc {
             actual_start: c.opt_date("dates.actual_start", self.dates.actual_start.as_deref()).flatten(),
             actual_end: c.opt_date("dates.actual_end", self.dates.actual_end.as_deref()).flatten(),
         };
-        let budgets: Vec<_> = self
+        let budgets: Vec<Option<Budget>> = self
             .budgets
             .iter()
             .enumerate()
-            .filter_map(|(i, b)| {
+            .map(|(i, b)| {
                 let path = format!("budgets[{i}]");
                 let period_start = c.date(&format!("{path}.period_start"), &b.period_start);
                 let period_end = c.date(&format!("{path}.period_end"), &b.period_end);
@@ -1485,11 +1815,11 @@ impl ActivityDoc {
                 })
             })
             .collect();
-        let transactions: Vec<_> = self
+        let transactions: Vec<Option<Transaction>> = self
             .transactions
             .into_iter()
             .enumerate()
-            .filter_map(|(i, t)| {
+            .map(|(i, t)| {
                 let path = format!("transactions[{i}]");
                 let kind = c.one(&format!("{path}.type"), TransactionTypeCode::parse(&t.kind));
                 let date = c.date(&format!("{path}.date"), &t.date);
@@ -1501,9 +1831,7 @@ impl ActivityDoc {
                     .sectors
                     .iter()
                     .enumerate()
-                    .filter_map(|(j, s)| {
-                        sector_ref(&mut c, &format!("{path}.sectors[{j}]"), s.vocabulary.as_deref(), &s.code)
-                    })
+                    .map(|(j, s)| sector_ref(&mut c, &format!("{path}.sectors[{j}]"), s.vocabulary.as_deref(), &s.code))
                     .collect();
                 let country = c.opt(&format!("{path}.country"), t.country.as_deref(), CountryCode::parse);
                 let region = c.opt(&format!("{path}.region"), t.region.as_deref(), RegionCode::parse);
@@ -1516,7 +1844,7 @@ impl ActivityDoc {
                 Some(Transaction {
                     reference: t.reference,
                     humanitarian: t.humanitarian,
-                    sectors,
+                    sectors: sectors.into_iter().collect::<Option<Vec<_>>>()?,
                     country: country?,
                     region: region?,
                     flow_type: flow_type?,
@@ -1533,11 +1861,11 @@ impl ActivityDoc {
                 })
             })
             .collect();
-        let planned_disbursements: Vec<_> = self
+        let planned_disbursements: Vec<Option<PlannedDisbursement>> = self
             .planned_disbursements
             .into_iter()
             .enumerate()
-            .filter_map(|(i, d)| {
+            .map(|(i, d)| {
                 let path = format!("planned_disbursements[{i}]");
                 let period_start = c.date(&format!("{path}.period_start"), &d.period_start);
                 let period_end = c.opt_date(&format!("{path}.period_end"), d.period_end.as_deref());
@@ -1569,45 +1897,45 @@ impl ActivityDoc {
             .related_activities
             .iter()
             .enumerate()
-            .filter_map(|(i, r)| {
+            .map(|(i, r)| {
                 let kind = c.one(&format!("related_activities[{i}].type"), RelatedActivityTypeCode::parse(&r.kind));
                 let identifier = c.one(&format!("related_activities[{i}].id"), ActivityKey::parse(&r.id));
                 Some(RelatedActivity { kind: kind?, identifier: identifier?.to_string() })
             })
             .collect();
-        let document_links: Vec<_> = self
+        let document_links: Vec<Option<DocumentLink>> = self
             .document_links
             .into_iter()
             .enumerate()
-            .filter_map(|(i, d)| {
+            .map(|(i, d)| {
                 let path = format!("document_links[{i}]");
                 if d.url.trim().is_empty() {
-                    c.one::<()>(&format!("{path}.url"), Err(Problem::new("", None, Rule::Required)));
+                    c.one::<()>(&format!("{path}.url"), Err(required()));
                     return None;
                 }
                 let categories: Vec<_> = d
                     .categories
                     .iter()
                     .enumerate()
-                    .filter_map(|(j, k)| c.one(&format!("{path}.categories[{j}]"), DocumentCategoryCode::parse(k)))
+                    .map(|(j, k)| c.one(&format!("{path}.categories[{j}]"), DocumentCategoryCode::parse(k)))
                     .collect();
                 let date = c.opt_date(&format!("{path}.date"), d.date.as_deref());
                 Some(DocumentLink {
                     url: d.url.trim().to_owned(),
                     format: d.format.map(|f| f.trim().to_owned()).unwrap_or_default(),
                     title: text(d.title),
-                    categories,
+                    categories: categories.into_iter().collect::<Option<Vec<_>>>()?,
                     languages: d.languages,
                     date: date?,
                 })
             })
             .collect();
         let tied_status = c.opt("tied_status", self.tied_status.as_deref(), TiedStatusCode::parse);
-        let in_kind: Vec<_> = self
+        let in_kind: Vec<Option<InKind>> = self
             .in_kind
             .into_iter()
             .enumerate()
-            .filter_map(|(i, k)| {
+            .map(|(i, k)| {
                 let path = format!("in_kind[{i}]");
                 let unit = c.one(&format!("{path}.unit"), InKindUnit::parse(&k.unit));
                 let quantity = c.number(&format!("{path}.quantity"), &k.quantity);
@@ -1617,9 +1945,7 @@ impl ActivityDoc {
                         let amount = c.number(&format!("{path}.unit_value"), v);
                         let currency = match k.currency.as_deref() {
                             Some(cur) => c.one(&format!("{path}.currency"), CurrencyCode::parse(cur)),
-                            None => default_cur.or_else(|| {
-                                c.one(&format!("{path}.currency"), Err(Problem::new("", None, Rule::Required)))
-                            }),
+                            None => default_cur.or_else(|| c.one(&format!("{path}.currency"), Err(required()))),
                         };
                         amount.zip(currency).map(|(amount, currency)| Some(Money { amount, currency }))
                     }
@@ -1632,67 +1958,45 @@ impl ActivityDoc {
                 })
             })
             .collect();
-        let results: Vec<_> = self
-            .results
-            .into_iter()
-            .enumerate()
-            .filter_map(|(r, res)| {
-                let path = format!("results[{r}]");
-                let level = c.one(&format!("{path}.level"), result_level(&res.level));
-                let indicators: Vec<_> = res
-                    .indicators
-                    .into_iter()
-                    .enumerate()
-                    .filter_map(|(n, ind)| {
-                        let ipath = format!("{path}.indicators[{n}]");
-                        let baseline = match (&ind.baseline, ind.baseline_year) {
-                            (Some(v), Some(year)) => {
-                                Some(c.number(&format!("{ipath}.baseline"), v).map(|value| Baseline { year, value }))
-                            }
-                            (Some(_), None) => {
-                                c.one::<()>(
-                                    &format!("{ipath}.baseline_year"),
-                                    Err(Problem::new("", None, Rule::Required)),
-                                );
-                                None
-                            }
-                            _ => Some(None),
-                        };
-                        let periods: Vec<_> = ind
-                            .periods
-                            .iter()
-                            .enumerate()
-                            .filter_map(|(p, per)| {
-                                let ppath = format!("{ipath}.periods[{p}]");
-                                let start = c.date(&format!("{ppath}.start"), &per.start);
-                                let end = c.date(&format!("{ppath}.end"), &per.end);
-                                let target = per.target.as_ref().map(|t| c.number(&format!("{ppath}.target"), t));
-                                let actual = per.actual.as_ref().map(|a| c.number(&format!("{ppath}.actual"), a));
-                                Some(IndicatorPeriod {
-                                    start: start?,
-                                    end: end?,
-                                    target: target.map_or(Some(None), |t| t.map(Some))?,
-                                    actual: actual.map_or(Some(None), |a| a.map(Some))?,
-                                })
-                            })
-                            .collect();
-                        Some(Indicator {
-                            title: ind.title.into_text(),
-                            ascending: ind.ascending,
-                            baseline: baseline?,
-                            periods,
-                        })
-                    })
-                    .collect();
-                Some(ResultEntry {
-                    level: level?,
-                    title: res.title.into_text(),
-                    description: text(res.description),
-                    indicators,
-                })
-            })
-            .collect();
+        let results: Vec<Option<ResultEntry>> =
+            self.results.into_iter().enumerate().map(|(r, res)| result(&mut c, r, res)).collect();
 
+        if !c.problems.is_empty() {
+            // Some field could not be read: the activity's rules still look at the rest.
+            let facts = ActivityFacts {
+                title: &title,
+                modality,
+                participants: participants.iter().map(Option::as_ref).collect(),
+                sectors: sectors.iter().map(SectorRow::fact).collect(),
+                countries: countries
+                    .iter()
+                    .map(|(code, percent)| ShareFact {
+                        group: PLACES,
+                        code: code.map(|c| c.as_str()),
+                        percent: *percent,
+                    })
+                    .collect(),
+                regions: regions
+                    .iter()
+                    .map(|(code, percent)| ShareFact {
+                        group: PLACES,
+                        code: code.map(|c| c.as_str()),
+                        percent: *percent,
+                    })
+                    .collect(),
+                dates,
+                mx_places: mx_places.iter().map(Option::as_ref).collect(),
+                budgets: budgets.iter().map(Option::as_ref).collect(),
+                points: points.iter().map(Option::as_ref).collect(),
+                document_links: document_links.iter().map(Option::as_ref).collect(),
+                planned_disbursements: planned_disbursements.iter().map(Option::as_ref).collect(),
+                in_kind: in_kind.iter().map(Option::as_ref).collect(),
+                results: results.iter().map(Option::as_ref).collect(),
+            };
+            let rules = facts.check();
+            c.problems.nest("", rules);
+            return Err(c.problems);
+        }
         let (
             Some(key),
             Some(reporting_org),
@@ -1727,14 +2031,17 @@ impl ActivityDoc {
         else {
             return Err(c.problems);
         };
-        if !c.problems.is_empty() {
-            return Err(c.problems);
+        // Every field was read: each row is whole.
+        fn whole<T>(rows: Vec<Option<T>>) -> Vec<T> {
+            rows.into_iter().flatten().collect()
         }
+        let countries = countries.into_iter().filter_map(|(c, p)| Some(CountryShare { country: c?, percent: p? }));
+        let regions = regions.into_iter().filter_map(|(r, p)| Some(RegionShare { region: r?, percent: p? }));
         Activity::new(ActivityParts {
             key,
             folio: self.folio.filter(|f| !f.trim().is_empty()),
             reporting_org,
-            title: self.title.into_text(),
+            title,
             description: text(self.description),
             objectives: text(self.objectives),
             instrument,
@@ -1748,25 +2055,25 @@ impl ActivityDoc {
             aid_type,
             tied_status,
             humanitarian: self.humanitarian,
-            participants,
-            sectors,
-            sdgs,
-            policy_markers,
+            participants: whole(participants),
+            sectors: SectorRow::whole(sectors),
+            sdgs: whole(sdgs),
+            policy_markers: whole(policy_markers),
             tags,
-            countries,
-            regions,
-            mx_places,
-            points,
+            countries: countries.collect(),
+            regions: regions.collect(),
+            mx_places: whole(mx_places),
+            points: whole(points),
             cross_border,
             dates,
             status,
-            budgets,
-            planned_disbursements,
-            transactions,
-            in_kind,
-            results,
-            related_activities,
-            document_links,
+            budgets: whole(budgets),
+            planned_disbursements: whole(planned_disbursements),
+            transactions: whole(transactions),
+            in_kind: whole(in_kind),
+            results: whole(results),
+            related_activities: whole(related_activities),
+            document_links: whole(document_links),
             good_practice: self.good_practice.map(TextDoc::into_text),
             workflow: workflow.unwrap_or(WorkflowState::Draft),
         })
@@ -1808,7 +2115,7 @@ impl ActivityDoc {
             }),
             policy_markers: list(&p.policy_markers, |m| PolicyMarkerDoc {
                 code: m.marker.to_string(),
-                significance: m.significance,
+                significance: Some(m.significance),
             }),
             tags: list(&p.tags, |t| TagDoc {
                 vocabulary: t.vocabulary.clone(),
@@ -1971,10 +2278,15 @@ pub struct CapacityDoc {
     /// es: La clave de la capacidad (`cap-pago-servicios-ambientales`).
     ///
     /// format: key
+    /// required: yes
+    #[serde(default)]
     pub key: String,
     /// What can be offered.
     ///
     /// es: Lo que se puede ofrecer.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub title: TextDoc,
     /// A fuller description.
     ///
@@ -1986,12 +2298,15 @@ pub struct CapacityDoc {
     /// es: La institución nacional que la ofrece.
     ///
     /// format: org
+    /// required: yes
+    #[serde(default)]
     pub institution: String,
     /// Its sectors, the percentages of each vocabulary adding up to 100.
     ///
     /// es: Sus sectores; los porcentajes de cada vocabulario suman 100.
     ///
     /// min: 1
+    #[serde(default)]
     pub sectors: Vec<SectorDoc>,
     /// The forms it can take.
     ///
@@ -1999,6 +2314,7 @@ pub struct CapacityDoc {
     ///
     /// codes: CapacityForm
     /// min: 1
+    #[serde(default)]
     pub forms: Vec<String>,
     /// The languages it can be offered in (`es`, `en`).
     ///
@@ -2035,6 +2351,7 @@ impl CapacityDoc {
         let key = c.one("key", RecordKey::parse(&self.key));
         let institution = c.one("institution", OrgKey::parse(&self.institution));
         let sectors = sectors(&mut c, self.sectors);
+        let forms_given = self.forms.len();
         let forms = forms(&mut c, &self.forms);
         let languages = self
             .languages
@@ -2043,17 +2360,28 @@ impl CapacityDoc {
             .filter_map(|(i, l)| c.one(&format!("languages[{i}]"), LanguageCode::parse(l)))
             .collect();
         let evidence = activity_keys(&mut c, "evidence", &self.evidence);
-        let (Some(key), Some(institution)) = (key, institution) else { return Err(c.problems) };
-        c.problems.finish(|| ())?;
+        let title = self.title.into_text();
+        let contact = Contact { name: self.contact.name, email: self.contact.email, phone: self.contact.phone };
+        let (Some(key), Some(institution), true) = (key, institution, c.problems.is_empty()) else {
+            let facts = CapacityFacts {
+                title: &title,
+                sectors: sectors.iter().map(SectorRow::fact).collect(),
+                forms: forms_given,
+                email: contact.email.as_deref(),
+            };
+            let rules = facts.check();
+            c.problems.nest("", rules);
+            return Err(c.problems);
+        };
         Capacity::new(CapacityParts {
             key,
-            title: self.title.into_text(),
+            title,
             description: text(self.description),
             institution,
-            sectors,
+            sectors: SectorRow::whole(sectors),
             forms,
             languages,
-            contact: Contact { name: self.contact.name, email: self.contact.email, phone: self.contact.phone },
+            contact,
             evidence,
         })
     }
@@ -2091,10 +2419,15 @@ pub struct DemandDoc {
     /// es: La clave de la solicitud.
     ///
     /// format: key
+    /// required: yes
+    #[serde(default)]
     pub key: String,
     /// What is asked for.
     ///
     /// es: Lo que se pide.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub title: TextDoc,
     /// A fuller description.
     ///
@@ -2106,12 +2439,15 @@ pub struct DemandDoc {
     /// es: El socio o la entidad federativa que solicita.
     ///
     /// format: org
+    /// required: yes
+    #[serde(default)]
     pub requester: String,
     /// Its sectors, the percentages of each vocabulary adding up to 100.
     ///
     /// es: Sus sectores; los porcentajes de cada vocabulario suman 100.
     ///
     /// min: 1
+    #[serde(default)]
     pub sectors: Vec<SectorDoc>,
     /// The forms of cooperation asked for.
     ///
@@ -2153,18 +2489,21 @@ impl DemandDoc {
         let country = c.opt("country", self.country.as_deref(), CountryCode::parse);
         let mx_state = c.opt("mx_state", self.mx_state.as_deref(), MxStateCode::parse_any);
         let received = c.opt_date("received", self.received.as_deref());
-        let (Some(key), Some(requester), Some(country), Some(mx_state), Some(received)) =
-            (key, requester, country, mx_state, received)
+        let title = self.title.into_text();
+        let (Some(key), Some(requester), Some(country), Some(mx_state), Some(received), true) =
+            (key, requester, country, mx_state, received, c.problems.is_empty())
         else {
+            let facts = DemandFacts { title: &title, sectors: sectors.iter().map(SectorRow::fact).collect() };
+            let rules = facts.check();
+            c.problems.nest("", rules);
             return Err(c.problems);
         };
-        c.problems.finish(|| ())?;
         Demand::new(DemandParts {
             key,
-            title: self.title.into_text(),
+            title,
             description: text(self.description),
             requester,
-            sectors,
+            sectors: SectorRow::whole(sectors),
             forms,
             country,
             mx_state,
@@ -2205,24 +2544,32 @@ pub struct ActionDoc {
     /// es: La clave de la acción.
     ///
     /// format: key
+    /// required: yes
+    #[serde(default)]
     pub key: String,
     /// The government that acts; its `level` is `state` or `municipal`.
     ///
     /// es: El gobierno que actúa; su `level` es `state` o `municipal`.
     ///
     /// format: org
+    /// required: yes
+    #[serde(default)]
     pub actor: String,
     /// What kind of action it is.
     ///
     /// es: Qué tipo de acción es.
     ///
     /// codes: SubnationalActionKind
+    /// required: yes
+    #[serde(default)]
     pub kind: String,
     /// The date of the action, or its first day.
     ///
     /// es: La fecha de la acción, o su primer día.
     ///
     /// format: date
+    /// required: yes
+    #[serde(default)]
     pub date: String,
     /// Its last day, for an action of several days; not before `date`.
     ///
@@ -2251,6 +2598,9 @@ pub struct ActionDoc {
     /// What the action is for.
     ///
     /// es: Para qué es la acción.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub purpose: TextDoc,
     /// What it achieved.
     ///
@@ -2276,12 +2626,15 @@ impl ActionDoc {
         let end_date = c.opt_date("end_date", self.end_date.as_deref());
         let country = c.opt("country", self.country.as_deref(), CountryCode::parse);
         let activities = activity_keys(&mut c, "activities", &self.activities);
-        let (Some(key), Some(actor), Some(kind), Some(date), Some(end_date), Some(country)) =
-            (key, actor, kind, date, end_date, country)
+        let purpose = self.purpose.into_text();
+        let (Some(key), Some(actor), Some(kind), Some(date), Some(end_date), Some(country), true) =
+            (key, actor, kind, date, end_date, country, c.problems.is_empty())
         else {
+            let facts = ActionFacts { purpose: &purpose, date, end_date: end_date.flatten() };
+            let rules = facts.check();
+            c.problems.nest("", rules);
             return Err(c.problems);
         };
-        c.problems.finish(|| ())?;
         SubnationalAction::new(SubnationalActionParts {
             key,
             actor,
@@ -2291,7 +2644,7 @@ impl ActionDoc {
             country,
             city: self.city,
             counterpart: self.counterpart,
-            purpose: self.purpose.into_text(),
+            purpose,
             outcome: text(self.outcome),
             activities,
         })
@@ -2326,10 +2679,15 @@ pub struct AgreementDoc {
     /// es: La clave del acuerdo.
     ///
     /// format: key
+    /// required: yes
+    #[serde(default)]
     pub key: String,
     /// Its title.
     ///
     /// es: Su título.
+    ///
+    /// required: yes
+    #[serde(default)]
     pub title: TextDoc,
     /// The organisations that sign it, each once.
     ///
@@ -2337,12 +2695,15 @@ pub struct AgreementDoc {
     ///
     /// format: org
     /// min: 2
+    #[serde(default)]
     pub parties: Vec<String>,
     /// The date it was signed.
     ///
     /// es: La fecha en que se firmó.
     ///
     /// format: date
+    /// required: yes
+    #[serde(default)]
     pub signed: String,
     /// The end of its validity; not before `signed`.
     ///
@@ -2375,21 +2736,28 @@ impl AgreementDoc {
     pub fn into_domain(self) -> Result<Agreement, Problems> {
         let mut c = Checker::of(&self);
         let key = c.one("key", RecordKey::parse(&self.key));
-        let parties = self
-            .parties
-            .iter()
-            .enumerate()
-            .filter_map(|(i, k)| c.one(&format!("parties[{i}]"), OrgKey::parse(k)))
-            .collect();
+        let parties: Vec<Option<OrgKey>> =
+            self.parties.iter().enumerate().map(|(i, k)| c.one(&format!("parties[{i}]"), OrgKey::parse(k))).collect();
         let signed = c.date("signed", &self.signed);
         let valid_until = c.opt_date("valid_until", self.valid_until.as_deref());
         let activities = activity_keys(&mut c, "activities", &self.activities);
-        let (Some(key), Some(signed), Some(valid_until)) = (key, signed, valid_until) else { return Err(c.problems) };
-        c.problems.finish(|| ())?;
+        let title = self.title.into_text();
+        let (Some(key), Some(signed), Some(valid_until), true) = (key, signed, valid_until, c.problems.is_empty())
+        else {
+            let facts = AgreementFacts {
+                title: &title,
+                parties: parties.iter().map(Option::as_ref).collect(),
+                signed,
+                valid_until: valid_until.flatten(),
+            };
+            let rules = facts.check();
+            c.problems.nest("", rules);
+            return Err(c.problems);
+        };
         Agreement::new(AgreementParts {
             key,
-            title: self.title.into_text(),
-            parties,
+            title,
+            parties: parties.into_iter().flatten().collect(),
             signed,
             valid_until,
             scope: text(self.scope),
@@ -2426,18 +2794,24 @@ pub struct MembershipDoc {
     /// es: La clave de la membresía.
     ///
     /// format: key
+    /// required: yes
+    #[serde(default)]
     pub key: String,
     /// The network (`amaie`).
     ///
     /// es: La red (`amaie`).
     ///
     /// format: org
+    /// required: yes
+    #[serde(default)]
     pub network: String,
     /// The member; not the network itself.
     ///
     /// es: El miembro; no la red misma.
     ///
     /// format: org
+    /// required: yes
+    #[serde(default)]
     pub member: String,
     /// When it joined.
     ///
@@ -2468,11 +2842,19 @@ impl MembershipDoc {
         let member = c.one("member", OrgKey::parse(&self.member));
         let since = c.opt_date("since", self.since.as_deref());
         let until = c.opt_date("until", self.until.as_deref());
-        let (Some(key), Some(network), Some(member), Some(since), Some(until)) = (key, network, member, since, until)
+        let (Some(key), Some(network), Some(member), Some(since), Some(until), true) =
+            (key, network.clone(), member.clone(), since, until, c.problems.is_empty())
         else {
+            let facts = MembershipFacts {
+                network: network.as_ref(),
+                member: member.as_ref(),
+                since: since.flatten(),
+                until: until.flatten(),
+            };
+            let rules = facts.check();
+            c.problems.nest("", rules);
             return Err(c.problems);
         };
-        c.problems.finish(|| ())?;
         NetworkMembership::new(NetworkMembershipParts { key, network, member, since, until, role: self.role })
     }
 
@@ -2558,7 +2940,182 @@ mod tests {
         doc.transactions[0].currency = Some("XYZ".into());
         let problems = doc.into_domain().unwrap_err();
         let paths: Vec<_> = problems.iter().map(|p| p.path.as_str()).collect();
-        assert_eq!(paths, ["sectors[0].code", "dates.planned_end", "transactions[0].currency"]);
+        // The sum of the sectors is checked despite the unknown code: one answer says it all.
+        assert_eq!(paths, ["sectors[0].code", "dates.planned_end", "transactions[0].currency", "sectors"]);
+    }
+
+    /// Problems as (path, rule) pairs, for comparing.
+    fn found(problems: &Problems) -> Vec<(&str, Rule)> {
+        problems.iter().map(|p| (p.path.as_str(), p.rule.clone())).collect()
+    }
+
+    /// A field left out of a file is reported as required, like an empty one, with the other
+    /// problems of its record — not as a syntax error that hides them.
+    #[test]
+    fn a_document_missing_its_fields_names_each_of_them() {
+        fn check<D: serde::de::DeserializeOwned>(
+            into_domain: fn(D) -> Result<(), Problems>,
+            json: &str,
+            expected: &[(&str, Rule)],
+        ) {
+            let doc: D = serde_json::from_str(json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            let problems = into_domain(doc).unwrap_err();
+            assert_eq!(found(&problems), expected, "{json}");
+        }
+        let required = Rule::Required;
+        check::<ActivityDoc>(
+            |d| d.into_domain().map(drop),
+            "{}",
+            &[
+                ("id", required.clone()),
+                ("reporting_org", required.clone()),
+                ("instrument", required.clone()),
+                ("cooperation_type", required.clone()),
+                ("modality", required.clone()),
+                ("status", required.clone()),
+                ("title", required.clone()),
+                ("participants", Rule::TooFew { min: 1 }),
+            ],
+        );
+        check::<ActivityDoc>(
+            |d| d.into_domain().map(drop),
+            r#"{"id": "A", "reporting_org": "a", "title": "T", "instrument": "action", "cooperation_type": "economic",
+                "modality": "bilateral", "status": "2", "participants": [{"org": "a"}],
+                "budgets": [{"period_start": "2012-01-01"}], "policy_markers": [{"code": "1"}]}"#,
+            &[
+                ("participants[0].role", required.clone()),
+                ("policy_markers[0].significance", required.clone()),
+                ("budgets[0].period_end", required.clone()),
+                ("budgets[0].amount", required.clone()),
+                ("budgets[0].currency", required.clone()),
+            ],
+        );
+        check::<OrganisationDoc>(
+            |d| d.into_domain().map(drop),
+            "{}",
+            &[
+                ("key", required.clone()),
+                ("kind", required.clone()),
+                ("level", required.clone()),
+                ("name", required.clone()),
+            ],
+        );
+        check::<CapacityDoc>(
+            |d| d.into_domain().map(drop),
+            "{}",
+            &[
+                ("key", required.clone()),
+                ("institution", required.clone()),
+                ("title", required.clone()),
+                ("sectors", Rule::TooFew { min: 1 }),
+                ("forms", Rule::TooFew { min: 1 }),
+            ],
+        );
+        check::<DemandDoc>(
+            |d| d.into_domain().map(drop),
+            "{}",
+            &[
+                ("key", required.clone()),
+                ("requester", required.clone()),
+                ("title", required.clone()),
+                ("sectors", Rule::TooFew { min: 1 }),
+            ],
+        );
+        check::<ActionDoc>(
+            |d| d.into_domain().map(drop),
+            "{}",
+            &[
+                ("key", required.clone()),
+                ("actor", required.clone()),
+                ("kind", required.clone()),
+                ("date", required.clone()),
+                ("purpose", required.clone()),
+            ],
+        );
+        check::<AgreementDoc>(
+            |d| d.into_domain().map(drop),
+            "{}",
+            &[
+                ("key", required.clone()),
+                ("signed", required.clone()),
+                ("title", required.clone()),
+                ("parties", Rule::TooFew { min: 2 }),
+            ],
+        );
+        check::<MembershipDoc>(
+            |d| d.into_domain().map(drop),
+            "{}",
+            &[("key", required.clone()), ("network", required.clone()), ("member", required.clone())],
+        );
+    }
+
+    /// The rules of a record look at whatever could be read, and wait for what could not.
+    #[test]
+    fn rules_apply_to_what_could_be_read() {
+        let mut doc: ActivityDoc = serde_json::from_str(FULL).unwrap();
+        doc.title = TextDoc::Plain(String::new());
+        doc.sectors[0].code = "41011".into();
+        doc.sectors[1].percentage = Some(NumberDoc::Int(30));
+        doc.dates.planned_start = Some("2013-07-01".into());
+        doc.status = "22".into();
+        let problems = doc.clone().into_domain().unwrap_err();
+        assert_eq!(
+            found(&problems),
+            [
+                ("status", problems.0[0].rule.clone()),
+                ("sectors[0].code", problems.0[1].rule.clone()),
+                ("title", Rule::Required),
+                ("sectors", Rule::PercentSum { group: "1".into(), sum: Decimal::from(90) }),
+                ("dates.planned_end", Rule::EndBeforeStart { start: "2013-07-01".into() }),
+            ]
+        );
+        // A triangular activity's roles wait until every participant could be read…
+        doc.participants[0].role = "primer".into();
+        doc.participants.remove(1);
+        let paths: Vec<String> = doc.clone().into_domain().unwrap_err().iter().map(|p| p.path.clone()).collect();
+        assert!(!paths.contains(&"participants".to_owned()), "{paths:?}");
+        // …and then are counted.
+        doc.participants[0].role = "first-provider".into();
+        let problems = doc.into_domain().unwrap_err();
+        assert!(problems.iter().any(|p| p.rule == Rule::TriangularRoleMissing { role: Role::SecondProvider }));
+
+        let org: OrganisationDoc = serde_json::from_str(
+            r#"{"key": "x", "name": "", "kind": "99", "level": "municipal", "country": "MX", "mx_state": "07", "parent": "x"}"#,
+        )
+        .unwrap();
+        let problems = org.into_domain().unwrap_err();
+        let rules: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(rules, ["kind", "name", "mx_municipality", "parent"]);
+    }
+
+    #[test]
+    fn documents_name_their_references() {
+        let doc: ActivityDoc = serde_json::from_str(FULL).unwrap();
+        let refs: Vec<(String, Target, String)> =
+            doc.references().into_iter().map(|r| (r.path, r.target, r.key)).collect();
+        let org = |p: &str, k: &str| (p.to_owned(), Target::Organisation, k.to_owned());
+        assert_eq!(
+            refs,
+            [
+                org("reporting_org", "amexcid"),
+                org("participants[0].org", "amexcid"),
+                org("participants[1].org", "giz"),
+                org("participants[2].org", "segeplan"),
+                org("transactions[0].provider.org", "amexcid"),
+            ]
+        );
+        let action: ActionDoc =
+            serde_json::from_str(r#"{"actor": " gob-chiapas ", "activities": ["MX-1", "no es clave"]}"#).unwrap();
+        let refs: Vec<(String, Target, String)> =
+            action.references().into_iter().map(|r| (r.path, r.target, r.key)).collect();
+        assert_eq!(
+            refs,
+            [
+                ("actor".to_owned(), Target::SubnationalGovernment, "gob-chiapas".to_owned()),
+                ("activities[0]".to_owned(), Target::Activity, "MX-1".to_owned()),
+            ],
+            "a key that is not one is the document's problem, not a reference"
+        );
     }
 
     #[test]

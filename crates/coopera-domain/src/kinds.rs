@@ -40,23 +40,21 @@ macro_rules! labelled_enum {
                 }
             }
 
+            /// The value by its code (any case); an empty value is missing, an unknown one is
+            /// answered with the closest codes, or all of them.
             pub fn parse(value: &str) -> Result<$name, Problem> {
                 let v = value.trim();
+                if v.is_empty() {
+                    return Err(Problem::new("", None, Rule::Required));
+                }
                 $name::ALL
                     .iter()
                     .copied()
                     .find(|k| k.code().eq_ignore_ascii_case(v))
                     .ok_or_else(|| {
-                        let suggestions = $name::ALL
-                            .iter()
-                            .filter(|k| strsim::levenshtein(&v.to_lowercase(), k.code()) <= 3)
-                            .map(|k| k.code().to_owned())
-                            .collect::<Vec<_>>();
-                        let suggestions = if suggestions.is_empty() {
-                            $name::ALL.iter().map(|k| k.code().to_owned()).collect()
-                        } else {
-                            suggestions
-                        };
+                        let near = |c: &&Code| strsim::levenshtein(&v.to_lowercase(), c.code) <= 3;
+                        let close: Vec<&'static Code> = $name::CODES.iter().filter(near).collect();
+                        let suggestions = if close.is_empty() { $name::CODES.iter().collect() } else { close };
                         Problem::new("", Some(value), Rule::UnknownCode { list: $list, suggestions })
                     })
             }
@@ -228,7 +226,7 @@ impl WorkflowState {
         if self.can_move_to(to) {
             Ok(to)
         } else {
-            Err(Problem::new("workflow", Some(to.code()), Rule::WorkflowStep { from: self.code().to_owned() }))
+            Err(Problem::new("workflow", Some(to.code()), Rule::WorkflowStep { from: self }))
         }
     }
 }
@@ -268,7 +266,8 @@ mod tests {
     fn parse_is_case_insensitive_and_suggests() {
         assert_eq!(Modality::parse("Triangular"), Ok(Modality::Triangular));
         let err = Modality::parse("triangulr").unwrap_err();
-        assert_eq!(err.rule, Rule::UnknownCode { list: "Modality", suggestions: vec!["triangular".into()] });
+        assert_eq!(err.rule, Rule::UnknownCode { list: "Modality", suggestions: vec![&Modality::CODES[1]] });
+        assert_eq!(Modality::parse(" ").map_err(|p| p.rule), Err(Rule::Required), "empty is missing");
     }
 
     #[test]

@@ -28,35 +28,75 @@ pub struct OrganisationParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation(OrganisationParts);
 
-impl Organisation {
-    pub fn new(parts: OrganisationParts) -> Result<Organisation, Problems> {
+/// What the rules of an organisation look at, as far as it could be read: `None` for a value
+/// that did not pass its own check (its problem is reported already); an optional field that
+/// was read is `Some(None)` when empty. A rule that needs an unread value waits, the others
+/// apply, so a form's problems come in one answer.
+#[derive(Debug, Clone, Copy)]
+pub struct OrganisationFacts<'a> {
+    pub key: Option<&'a OrgKey>,
+    pub name: &'a Text,
+    pub level: Option<Level>,
+    pub country: Option<Option<CountryCode>>,
+    pub mx_state: Option<Option<MxStateCode>>,
+    pub mx_municipality: Option<Option<MxMunicipalityCode>>,
+    pub parent: Option<Option<&'a OrgKey>>,
+}
+
+impl<'a> OrganisationFacts<'a> {
+    pub fn of(parts: &'a OrganisationParts) -> OrganisationFacts<'a> {
+        OrganisationFacts {
+            key: Some(&parts.key),
+            name: &parts.name,
+            level: Some(parts.level),
+            country: Some(parts.country),
+            mx_state: Some(parts.mx_state),
+            mx_municipality: Some(parts.mx_municipality),
+            parent: Some(parts.parent.as_ref()),
+        }
+    }
+
+    pub fn check(&self) -> Problems {
         let mut problems = Problems::new();
-        if parts.name.is_empty() {
+        if self.name.is_empty() {
             problems.add("name", None, Rule::Required);
         }
-        let is_mexican = parts.country.is_some_and(|c| c.as_str() == "MX");
-        if parts.level.is_subnational() && (!is_mexican || parts.mx_state.is_none()) {
+        let mexican = self.country.map(|c| c.is_some_and(|c| c.as_str() == "MX"));
+        if let (Some(level), Some(mexican), Some(state)) = (self.level, mexican, self.mx_state)
+            && level.is_subnational()
+            && (!mexican || state.is_none())
+        {
             problems.add("mx_state", None, Rule::SubnationalNeedsState);
         }
-        if parts.level == Level::Municipal && parts.mx_municipality.is_none() {
+        if self.level == Some(Level::Municipal) && self.mx_municipality == Some(None) {
             problems.add("mx_municipality", None, Rule::MunicipalNeedsMunicipality);
         }
-        if !is_mexican && (parts.mx_state.is_some() || parts.mx_municipality.is_some()) {
-            problems.add("country", parts.country.map(|c| c.as_str()), Rule::StateOutsideMexico);
+        // An INEGI code that could not be read was given all the same.
+        let inegi = self.mx_state != Some(None) || self.mx_municipality != Some(None);
+        if mexican == Some(false) && inegi {
+            problems.add("country", self.country.flatten().map(|c| c.as_str()), Rule::StateOutsideMexico);
         }
-        if let Some(m) = parts.mx_municipality {
-            match parts.mx_state {
-                Some(s) if s != m.state() => problems.add(
-                    "mx_municipality",
-                    Some(m.as_str()),
-                    Rule::MunicipalityOutsideState { state: s.as_str().to_owned() },
-                ),
-                _ => {}
-            }
+        if let (Some(Some(m)), Some(Some(s))) = (self.mx_municipality, self.mx_state)
+            && s != m.state()
+        {
+            problems.add(
+                "mx_municipality",
+                Some(m.as_str()),
+                Rule::MunicipalityOutsideState { state: s.as_str().to_owned() },
+            );
         }
-        if parts.parent.as_ref() == Some(&parts.key) {
-            problems.add("parent", parts.parent.as_ref().map(|k| k.as_str()), Rule::Duplicate);
+        if let (Some(Some(parent)), Some(key)) = (self.parent, self.key)
+            && parent == key
+        {
+            problems.add("parent", Some(parent.as_str()), Rule::Duplicate);
         }
+        problems
+    }
+}
+
+impl Organisation {
+    pub fn new(parts: OrganisationParts) -> Result<Organisation, Problems> {
+        let problems = OrganisationFacts::of(&parts).check();
         problems.finish(|| Organisation(parts))
     }
 

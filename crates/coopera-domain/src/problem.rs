@@ -9,6 +9,8 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use crate::Lang;
+use crate::codelists::Code;
+use crate::kinds::{Role, WorkflowState};
 
 /// The rule a value breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,8 +18,9 @@ use crate::Lang;
 pub enum Rule {
     /// The field must be present and not empty.
     Required,
-    /// The code is not in the named codelist; the closest valid codes follow.
-    UnknownCode { list: &'static str, suggestions: Vec<String> },
+    /// The code is not in the named codelist; the closest valid codes follow (shown with
+    /// their names: «2 — En ejecución»).
+    UnknownCode { list: &'static str, suggestions: Vec<&'static Code> },
     /// The text does not have the expected shape (a date, a number, an identifier…).
     Format { expected: Expected },
     /// A percentage outside 0–100.
@@ -27,7 +30,7 @@ pub enum Rule {
     /// An end date before its start date.
     EndBeforeStart { start: String },
     /// A triangular activity lacks one of its three roles.
-    TriangularRoleMissing { role: &'static str },
+    TriangularRoleMissing { role: Role },
     /// A first or second provider on an activity that is not triangular.
     TriangularRoleOutside,
     /// A municipality that does not belong to the state given with it.
@@ -41,13 +44,13 @@ pub enum Rule {
     /// The same value appears twice where it must be unique.
     Duplicate,
     /// A reference to a record that does not exist.
-    UnknownReference { kind: &'static str },
+    UnknownReference { target: Target },
     /// A value that must not be negative.
     Negative,
     /// A value that must be a subnational government (state or municipality).
     NotSubnational,
     /// A workflow step that is not allowed from the current state.
-    WorkflowStep { from: String },
+    WorkflowStep { from: WorkflowState },
     /// At least `min` entries are needed.
     TooFew { min: usize },
     /// A number beyond the bounds a value of its kind may take ([`crate::limits`]).
@@ -55,6 +58,72 @@ pub enum Rule {
     /// A text holding a character that XML cannot carry (a control character, U+FFFE or
     /// U+FFFF): the record could not be published as IATI. `position` counts characters from 1.
     ForbiddenCharacter { code_point: u32, position: usize },
+    /// A record is stored under this key with another content, and the write may not replace
+    /// it; `differences` fields differ (each reported as [`Rule::Changed`]).
+    StoredDiffers { differences: usize },
+    /// A field of a record that differs from the stored record: its value stored and new
+    /// (`None` where the field is absent or empty).
+    Changed { stored: Option<String>, new: Option<String> },
+    /// A field a document does not have (a misspelt name); the closest field, if any.
+    UnknownField { suggestion: Option<String> },
+    /// A value of another shape than the field takes (a list where a text goes).
+    WrongShape { expected: Shape },
+}
+
+/// What a reference points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    Organisation,
+    /// An organisation that must also be a state or municipal government.
+    SubnationalGovernment,
+    Activity,
+}
+
+/// The shapes a field of a document takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Text,
+    /// A text, or a table of texts by language (`{ es = "…", en = "…" }`).
+    Texts,
+    Number,
+    Integer,
+    Boolean,
+    List,
+    Table,
+    /// A value of another kind than the one given (what the file's parser said).
+    Valid,
+}
+
+impl Shape {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            Shape::Text => lang.pick("un texto", "a text"),
+            Shape::Texts => lang.pick(
+                "un texto, o una tabla de textos por idioma (es, en)",
+                "a text, or a table of texts by language (es, en)",
+            ),
+            Shape::Number => lang.pick("un número", "a number"),
+            Shape::Integer => lang.pick("un número entero", "a whole number"),
+            Shape::Boolean => lang.pick("`true` o `false`", "`true` or `false`"),
+            Shape::List => lang.pick("una lista", "a list"),
+            Shape::Table => lang.pick("una tabla de campos", "a table of fields"),
+            Shape::Valid => lang.pick("otro valor", "another value"),
+        }
+    }
+}
+
+/// A value as messages quote it: «…» in Spanish, “…” in English.
+fn quoted(text: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => format!("«{text}»"),
+        Lang::En => format!("“{text}”"),
+    }
+}
+
+/// A code with its name, as suggestions show it: `2 — En ejecución`.
+pub fn code_and_name(code: &Code, lang: Lang) -> String {
+    let name = code.name(lang);
+    if name.is_empty() || name == code.code { code.code.to_owned() } else { format!("{} — {name}", code.code) }
 }
 
 /// The name of an IATI sector vocabulary, for messages.
@@ -120,13 +189,15 @@ impl Problem {
             Required => lang.pick("campo obligatorio", "required field").to_owned(),
             UnknownCode { list, suggestions } => {
                 let mut m = if es {
-                    format!("código desconocido en la lista {list}")
+                    format!("código desconocido en la lista `{list}`")
                 } else {
-                    format!("unknown code in the {list} codelist")
+                    format!("unknown code in the `{list}` codelist")
                 };
                 if !suggestions.is_empty() {
                     m.push_str(lang.pick("; ¿quiso decir ", "; did you mean "));
-                    m.push_str(&suggestions.join(", "));
+                    let shown: Vec<String> =
+                        suggestions.iter().map(|c| quoted(&code_and_name(c, lang), lang)).collect();
+                    m.push_str(&shown.join(", "));
                     m.push('?');
                 }
                 m
@@ -167,9 +238,9 @@ impl Problem {
             }
             TriangularRoleMissing { role } => {
                 if es {
-                    format!("una cooperación triangular necesita un participante con el rol {role}")
+                    format!("una cooperación triangular necesita un participante con el rol {}", role.label(lang))
                 } else {
-                    format!("a triangular activity needs a participant with the role {role}")
+                    format!("a triangular activity needs a participant with the role {}", role.label(lang))
                 }
             }
             TriangularRoleOutside => lang
@@ -204,22 +275,23 @@ impl Problem {
                 )
                 .to_owned(),
             Duplicate => lang.pick("valor repetido", "duplicated value").to_owned(),
-            UnknownReference { kind } => {
-                if es {
-                    format!("no existe {kind} con esa clave")
-                } else {
-                    format!("there is no {kind} with that key")
+            UnknownReference { target } => match target {
+                Target::Organisation | Target::SubnationalGovernment => {
+                    lang.pick("no existe una organización con esa clave", "there is no organisation with that key")
                 }
+                Target::Activity => lang
+                    .pick("no existe una actividad con ese identificador", "there is no activity with that identifier"),
             }
+            .to_owned(),
             Negative => lang.pick("no puede ser negativo", "must not be negative").to_owned(),
             NotSubnational => lang
                 .pick("debe ser un gobierno estatal o municipal", "must be a state or municipal government")
                 .to_owned(),
             WorkflowStep { from } => {
                 if es {
-                    format!("paso de flujo no permitido desde el estado {from}")
+                    format!("paso de flujo no permitido desde el estado {}", from.label(lang))
                 } else {
-                    format!("workflow step not allowed from state {from}")
+                    format!("workflow step not allowed from state {}", from.label(lang))
                 }
             }
             TooFew { min } => {
@@ -245,6 +317,45 @@ impl Problem {
                     format!(
                         "the text holds the character U+{code_point:04X} (position {position}), which XML cannot carry; remove it"
                     )
+                }
+            }
+            StoredDiffers { differences } => {
+                if es {
+                    format!(
+                        "ya existe un registro con esta clave y difiere del nuevo en {differences} campo(s); no se reemplazó"
+                    )
+                } else {
+                    format!(
+                        "a record with this key already exists and differs from the new one in {differences} field(s); it was not replaced"
+                    )
+                }
+            }
+            Changed { stored, new } => {
+                let show = |v: &Option<String>| match v {
+                    Some(v) => quoted(v, lang),
+                    None => lang.pick("(nada)", "(nothing)").to_owned(),
+                };
+                if es {
+                    format!("guardado {} → nuevo {}", show(stored), show(new))
+                } else {
+                    format!("stored {} → new {}", show(stored), show(new))
+                }
+            }
+            UnknownField { suggestion } => {
+                let mut m = lang.pick("campo desconocido", "unknown field").to_owned();
+                if let Some(s) = suggestion {
+                    m.push_str(&match lang {
+                        Lang::Es => format!("; ¿quiso decir `{s}`?"),
+                        Lang::En => format!("; did you mean `{s}`?"),
+                    });
+                }
+                m
+            }
+            WrongShape { expected } => {
+                if es {
+                    format!("se esperaba {}", expected.label(lang))
+                } else {
+                    format!("expected {}", expected.label(lang))
                 }
             }
         }
@@ -378,18 +489,15 @@ mod tests {
 
     #[test]
     fn speaks_both_languages() {
-        let p = Problem::new(
-            "sectors[0].code",
-            Some("99999"),
-            Rule::UnknownCode { list: "Sector", suggestions: vec!["99810".into()] },
-        );
+        let suggestions = vec![crate::codelists::SECTOR.get("99810").expect("99810")];
+        let p = Problem::new("sectors[0].code", Some("99999"), Rule::UnknownCode { list: "Sector", suggestions });
         assert_eq!(
             p.message(Lang::Es),
-            "sectors[0].code: `99999`: código desconocido en la lista Sector; ¿quiso decir 99810?"
+            "sectors[0].code: `99999`: código desconocido en la lista `Sector`; ¿quiso decir «99810 — Sectores no especificados»?"
         );
         assert_eq!(
             p.message(Lang::En),
-            "sectors[0].code: `99999`: unknown code in the Sector codelist; did you mean 99810?"
+            "sectors[0].code: `99999`: unknown code in the `Sector` codelist; did you mean “99810 — Sectors not specified”?"
         );
     }
 }

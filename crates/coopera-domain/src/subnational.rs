@@ -9,6 +9,15 @@ use crate::kinds::ActionKind;
 use crate::problem::{Problems, Rule};
 use crate::text::Text;
 
+/// An end not before its start, when both are known.
+fn end_not_before(path: &str, start: Option<Date>, end: Option<Date>, problems: &mut Problems) {
+    if let (Some(s), Some(e)) = (start, end)
+        && e < s
+    {
+        problems.add(path, Some(&e.to_string()), Rule::EndBeforeStart { start: s.to_string() });
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubnationalActionParts {
     pub key: RecordKey,
@@ -31,17 +40,29 @@ pub struct SubnationalActionParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubnationalAction(SubnationalActionParts);
 
-impl SubnationalAction {
-    pub fn new(parts: SubnationalActionParts) -> Result<SubnationalAction, Problems> {
+/// What the rules of an international action look at, as far as it could be read.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionFacts<'a> {
+    pub purpose: &'a Text,
+    pub date: Option<Date>,
+    pub end_date: Option<Date>,
+}
+
+impl ActionFacts<'_> {
+    pub fn check(&self) -> Problems {
         let mut problems = Problems::new();
-        if parts.purpose.is_empty() {
+        if self.purpose.is_empty() {
             problems.add("purpose", None, Rule::Required);
         }
-        if let Some(end) = parts.end_date
-            && end < parts.date
-        {
-            problems.add("end_date", Some(&end.to_string()), Rule::EndBeforeStart { start: parts.date.to_string() });
-        }
+        end_not_before("end_date", self.date, self.end_date, &mut problems);
+        problems
+    }
+}
+
+impl SubnationalAction {
+    pub fn new(parts: SubnationalActionParts) -> Result<SubnationalAction, Problems> {
+        let facts = ActionFacts { purpose: &parts.purpose, date: Some(parts.date), end_date: parts.end_date };
+        let problems = facts.check();
         problems.finish(|| SubnationalAction(parts))
     }
 
@@ -72,29 +93,45 @@ pub struct AgreementParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agreement(AgreementParts);
 
-impl Agreement {
-    pub fn new(parts: AgreementParts) -> Result<Agreement, Problems> {
+/// What the rules of an agreement look at, as far as it could be read: parties by position.
+#[derive(Debug, Clone)]
+pub struct AgreementFacts<'a> {
+    pub title: &'a Text,
+    pub parties: Vec<Option<&'a OrgKey>>,
+    pub signed: Option<Date>,
+    pub valid_until: Option<Date>,
+}
+
+impl AgreementFacts<'_> {
+    pub fn check(&self) -> Problems {
         let mut problems = Problems::new();
-        if parts.title.is_empty() {
+        if self.title.is_empty() {
             problems.add("title", None, Rule::Required);
         }
-        if parts.parties.len() < 2 {
+        if self.parties.len() < 2 {
             problems.add("parties", None, Rule::TooFew { min: 2 });
         }
-        for (i, p) in parts.parties.iter().enumerate() {
-            if parts.parties[..i].contains(p) {
+        for (i, p) in self.parties.iter().enumerate() {
+            if let Some(p) = p
+                && self.parties[..i].contains(&Some(*p))
+            {
                 problems.add(format!("parties[{i}]"), Some(p.as_str()), Rule::Duplicate);
             }
         }
-        if let Some(end) = parts.valid_until
-            && end < parts.signed
-        {
-            problems.add(
-                "valid_until",
-                Some(&end.to_string()),
-                Rule::EndBeforeStart { start: parts.signed.to_string() },
-            );
-        }
+        end_not_before("valid_until", self.signed, self.valid_until, &mut problems);
+        problems
+    }
+}
+
+impl Agreement {
+    pub fn new(parts: AgreementParts) -> Result<Agreement, Problems> {
+        let facts = AgreementFacts {
+            title: &parts.title,
+            parties: parts.parties.iter().map(Some).collect(),
+            signed: Some(parts.signed),
+            valid_until: parts.valid_until,
+        };
+        let problems = facts.check();
         problems.finish(|| Agreement(parts))
     }
 
@@ -124,17 +161,37 @@ pub struct NetworkMembershipParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkMembership(NetworkMembershipParts);
 
+/// What the rules of a membership look at, as far as it could be read.
+#[derive(Debug, Clone, Copy)]
+pub struct MembershipFacts<'a> {
+    pub network: Option<&'a OrgKey>,
+    pub member: Option<&'a OrgKey>,
+    pub since: Option<Date>,
+    pub until: Option<Date>,
+}
+
+impl MembershipFacts<'_> {
+    pub fn check(&self) -> Problems {
+        let mut problems = Problems::new();
+        if let (Some(network), Some(member)) = (self.network, self.member)
+            && network == member
+        {
+            problems.add("member", Some(member.as_str()), Rule::Duplicate);
+        }
+        end_not_before("until", self.since, self.until, &mut problems);
+        problems
+    }
+}
+
 impl NetworkMembership {
     pub fn new(parts: NetworkMembershipParts) -> Result<NetworkMembership, Problems> {
-        let mut problems = Problems::new();
-        if parts.network == parts.member {
-            problems.add("member", Some(parts.member.as_str()), Rule::Duplicate);
-        }
-        if let (Some(s), Some(e)) = (parts.since, parts.until)
-            && e < s
-        {
-            problems.add("until", Some(&e.to_string()), Rule::EndBeforeStart { start: s.to_string() });
-        }
+        let facts = MembershipFacts {
+            network: Some(&parts.network),
+            member: Some(&parts.member),
+            since: parts.since,
+            until: parts.until,
+        };
+        let problems = facts.check();
         problems.finish(|| NetworkMembership(parts))
     }
 

@@ -322,7 +322,7 @@ prop_compose! {
             participants,
             sectors,
             sdgs: sdgs.into_iter().map(str::to_owned).collect(),
-            policy_markers: markers.into_iter().map(|(code, significance)| PolicyMarkerDoc { code: code.to_owned(), significance }).collect(),
+            policy_markers: markers.into_iter().map(|(code, significance)| PolicyMarkerDoc { code: code.to_owned(), significance: Some(significance) }).collect(),
             tags: tags.into_iter().filter(|t| t.0 != "2" && t.0 != "3").map(|(vocabulary, code, name)| TagDoc { vocabulary, code, name }).collect(),
             countries,
             regions,

@@ -9,12 +9,12 @@
 
 use coopera_domain::doc::{ActionDoc, ActivityDoc, CapacityDoc, MembershipDoc, OrganisationDoc};
 use coopera_domain::kinds::{Direction, Modality};
-use coopera_domain::problem::Rule;
+use coopera_domain::problem::{Rule, Target};
 use rust_decimal::Decimal;
 
 use crate::{
-    ActivityFilter, ChangeAction, ExchangeRate, FactBudget, FactInKind, FactSchemes, FactTransaction, HistoryFilter,
-    Outcome, RatesSummary, Record, RecordKind, ReportFacts, Store, StoreError,
+    ActivityFilter, ChangeAction, ExchangeRate, Existing, FactBudget, FactInKind, FactSchemes, FactTransaction,
+    HistoryFilter, Outcome, RatesSummary, Record, RecordKind, ReportFacts, Store, StoreError,
 };
 
 /// Expands to one `#[test]` per conformance case, each on a fresh store made by `$make`.
@@ -27,6 +27,8 @@ macro_rules! conformance_tests {
             update_keeps_before_and_after,
             bad_reference_writes_nothing,
             duplicate_key_in_batch_is_refused,
+            a_different_record_is_not_replaced_unless_asked,
+            references_are_checked_before_a_record_is_whole,
             direction_is_derived_and_follows_organisations,
             actor_of_action_must_be_subnational,
             filters_and_pagination,
@@ -184,7 +186,7 @@ pub fn bad_reference_writes_nothing(store: &mut dyn Store) {
     let p = &refused[0].problems.0[0];
     assert_eq!(p.path, "participants[1].org");
     assert_eq!(p.value.as_deref(), Some("segeplan"));
-    assert_eq!(p.rule, Rule::UnknownReference { kind: "organisation" });
+    assert_eq!(p.rule, Rule::UnknownReference { target: Target::Organisation });
     assert!(store.organisations().expect("list").is_empty(), "the valid records were not written either");
     assert_eq!(history_len(store), 0);
 }
@@ -199,6 +201,76 @@ pub fn duplicate_key_in_batch_is_refused(store: &mut dyn Store) {
     assert_eq!(refused[0].problems.0[0].path, "id");
     assert_eq!(refused[0].problems.0[0].rule, Rule::Duplicate);
     assert_eq!(store.count_activities(&ActivityFilter::default()).expect("count"), 0);
+}
+
+/// A record whose key is stored with another content is refused, when the writer says so,
+/// with every field that differs — together with the batch's other problems — and nothing
+/// is written; the same record again is no change, and an update keeps both in the history.
+pub fn a_different_record_is_not_replaced_unless_asked(store: &mut dyn Store) {
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    store.record("tester", batch).expect("first write");
+    let written = history_len(store);
+    let Record::Activity(a) = given(1, 2013) else { unreachable!() };
+    let mut other = ActivityDoc::from_domain(&a);
+    other.participants[1].org = "nadie".into();
+    let other = other.into_domain().expect("a valid activity");
+    let mut batch = orgs();
+    batch.push(Record::Activity(Box::new(other)));
+    let err = store.record_with("tester", batch, Existing::Refuse).expect_err("differs");
+    let StoreError::Invalid(refused) = err else { panic!("expected Invalid, got {err:?}") };
+    assert_eq!(refused.len(), 1, "identical organisations are no problem: {refused:?}");
+    let found: Vec<(&str, &Rule)> = refused[0].problems.iter().map(|p| (p.path.as_str(), &p.rule)).collect();
+    let changed = |stored: &str, new: &str| Rule::Changed { stored: Some(stored.into()), new: Some(new.into()) };
+    assert_eq!(
+        found,
+        [
+            ("participants[1].org", &Rule::UnknownReference { target: Target::Organisation }),
+            ("id", &Rule::StoredDiffers { differences: 5 }),
+            ("budgets[0].period_end", &changed("2012-12-31", "2013-12-31")),
+            ("budgets[0].period_start", &changed("2012-01-01", "2013-01-01")),
+            ("dates.planned_end", &changed("2012-11-30", "2013-11-30")),
+            ("dates.planned_start", &changed("2012-02-01", "2013-02-01")),
+            ("participants[1].org", &changed("segeplan", "nadie")),
+        ]
+    );
+    assert_eq!(history_len(store), written, "nothing written");
+    // The same record is no change even when refusing; asked to, the update is written.
+    let same = store.record_with("tester", vec![given(1, 2012)], Existing::Refuse).expect("same record");
+    assert_eq!(same.count(Outcome::Unchanged), 1);
+    let updated = store.record_with("tester", vec![given(1, 2013)], Existing::Update).expect("update");
+    assert_eq!(updated.count(Outcome::Updated), 1);
+    let history = store
+        .history(&HistoryFilter { kind: Some(RecordKind::Activity), key: Some("MX-T-1".into()), limit: None })
+        .expect("history");
+    assert!(history[0].before.as_deref().is_some_and(|b| b.contains("2012-11-30")));
+    assert!(history[0].after.as_deref().is_some_and(|a| a.contains("2013-11-30")));
+}
+
+/// References of a document are checked against the registry on their own, so a form can
+/// report them with its other problems.
+pub fn references_are_checked_before_a_record_is_whole(store: &mut dyn Store) {
+    store.record("tester", orgs()).expect("orgs");
+    store.record("tester", vec![given(1, 2012)]).expect("activity");
+    let action: ActionDoc = serde_json::from_str(
+        r#"{"actor":"amexcid","activities":["MX-T-1","MX-T-9"],"kind":"nothing","date":"someday"}"#,
+    )
+    .expect("fixture");
+    let problems = store.check_references(&action.references()).expect("check");
+    let found: Vec<(&str, Option<&str>, &Rule)> =
+        problems.iter().map(|p| (p.path.as_str(), p.value.as_deref(), &p.rule)).collect();
+    assert_eq!(
+        found,
+        [
+            ("actor", Some("amexcid"), &Rule::NotSubnational),
+            ("activities[1]", Some("MX-T-9"), &Rule::UnknownReference { target: Target::Activity }),
+        ]
+    );
+    let membership: MembershipDoc =
+        serde_json::from_str(r#"{"network":"gob-chiapas","member":"nadie"}"#).expect("fixture");
+    let problems = store.check_references(&membership.references()).expect("check");
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems.0[0].path, "member");
 }
 
 pub fn direction_is_derived_and_follows_organisations(store: &mut dyn Store) {

@@ -12,6 +12,7 @@ use std::fmt;
 use coopera_domain::activity::{Activity, Derived};
 use coopera_domain::catalog::{Capacity, Demand};
 use coopera_domain::code::{CountryCode, CurrencyCode, RegionCode};
+use coopera_domain::doc::Reference;
 use coopera_domain::kinds::{
     Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Modality, Role,
 };
@@ -24,7 +25,7 @@ pub mod conformance;
 mod record;
 pub mod sqlite;
 
-pub use record::{Record, RecordKind};
+pub use record::{Difference, Record, RecordKind};
 pub use sqlite::SqliteStore;
 
 /// Settings every backend honours.
@@ -51,6 +52,21 @@ pub enum Outcome {
     /// The stored record was already identical: nothing written, no history row.
     Unchanged,
 }
+
+/// What a write does with a record stored under the same key with another content.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Existing {
+    /// Replace it; the change history keeps what it was (imports, forms that edit, `activity
+    /// add --update`).
+    #[default]
+    Update,
+    /// Refuse the write, naming every field that differs (`activity add`): a record that
+    /// happens to reuse a key does not silently replace another.
+    Refuse,
+}
+
+/// How many differing fields a refused record lists; the message says how many there are.
+pub const DIFFERENCES_SHOWN: usize = 20;
 
 /// The outcome of a write, per record in the order given.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -337,7 +353,24 @@ pub trait Store {
     /// left unchanged (if identical); created and updated ones get a history row by `author`.
     /// References between records may point inside the batch. If any record breaks a rule
     /// that needs the database, nothing is written and every problem is returned.
-    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary>;
+    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary> {
+        self.record_with(author, records, Existing::Update)
+    }
+
+    /// [`Store::record`], saying what to do with a record stored under the same key with
+    /// another content: with [`Existing::Refuse`] such a record is refused with a problem at
+    /// its key ([`Rule::StoredDiffers`]) and one per differing field ([`Rule::Changed`], at
+    /// most [`DIFFERENCES_SHOWN`]), in the same answer as the batch's other problems.
+    ///
+    /// [`Rule::StoredDiffers`]: coopera_domain::Rule::StoredDiffers
+    /// [`Rule::Changed`]: coopera_domain::Rule::Changed
+    fn record_with(&mut self, author: &str, records: Vec<Record>, existing: Existing) -> Result<WriteSummary>;
+
+    /// The problems of `references` that point to no record of the registry (and of an
+    /// international action's actor that is not a state or municipality), each at its path.
+    /// Forms and files use it to report these with a record's other problems, before the
+    /// record is whole enough to be written.
+    fn check_references(&self, references: &[Reference]) -> Result<Problems>;
 
     fn organisation(&self, key: &str) -> Result<Option<Organisation>>;
     fn organisations(&self) -> Result<Vec<Organisation>>;

@@ -6,7 +6,7 @@ use coopera_domain::Lang;
 use coopera_domain::activity::Activity;
 use coopera_domain::catalog::{Capacity, Demand};
 use coopera_domain::doc::{
-    ActionDoc, ActivityDoc, AgreementDoc, CapacityDoc, DemandDoc, MembershipDoc, OrganisationDoc,
+    ActionDoc, ActivityDoc, AgreementDoc, CapacityDoc, DemandDoc, MembershipDoc, OrganisationDoc, Reference,
 };
 use coopera_domain::organisation::Organisation;
 use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
@@ -111,17 +111,41 @@ impl Record {
     /// The canonical JSON document: stored with the record, compared to detect changes, and
     /// kept before/after in the history.
     pub fn to_json(&self) -> String {
-        let json = match self {
-            Record::Organisation(o) => serde_json::to_string(&OrganisationDoc::from_domain(o)),
-            Record::Activity(a) => serde_json::to_string(&ActivityDoc::from_domain(a)),
-            Record::Capacity(c) => serde_json::to_string(&CapacityDoc::from_domain(c)),
-            Record::Demand(d) => serde_json::to_string(&DemandDoc::from_domain(d)),
-            Record::Action(a) => serde_json::to_string(&ActionDoc::from_domain(a)),
-            Record::Agreement(a) => serde_json::to_string(&AgreementDoc::from_domain(a)),
-            Record::Membership(m) => serde_json::to_string(&MembershipDoc::from_domain(m)),
-        };
-        // Documents are plain strings, numbers and maps with string keys: they always serialise.
-        json.unwrap_or_default()
+        self.document().0
+    }
+
+    /// The records this one names, which must exist (as its document lists them).
+    pub fn references(&self) -> Vec<Reference> {
+        self.document().1
+    }
+
+    /// The canonical JSON document and the references it makes, from one conversion.
+    pub fn document(&self) -> (String, Vec<Reference>) {
+        fn both<D: serde::Serialize>(doc: D, references: fn(&D) -> Vec<Reference>) -> (String, Vec<Reference>) {
+            // Documents are plain strings, numbers and maps with string keys: they always
+            // serialise.
+            (serde_json::to_string(&doc).unwrap_or_default(), references(&doc))
+        }
+        match self {
+            Record::Organisation(o) => both(OrganisationDoc::from_domain(o), OrganisationDoc::references),
+            Record::Activity(a) => both(ActivityDoc::from_domain(a), ActivityDoc::references),
+            Record::Capacity(c) => both(CapacityDoc::from_domain(c), CapacityDoc::references),
+            Record::Demand(d) => both(DemandDoc::from_domain(d), DemandDoc::references),
+            Record::Action(a) => both(ActionDoc::from_domain(a), ActionDoc::references),
+            Record::Agreement(a) => both(AgreementDoc::from_domain(a), AgreementDoc::references),
+            Record::Membership(m) => both(MembershipDoc::from_domain(m), MembershipDoc::references),
+        }
+    }
+
+    /// What differs between two documents of a record, field by field: the path of each value
+    /// that is not the same (`title.es`, `sectors[1].percentage`) with its text before and
+    /// after (`None` where absent or empty); the stored document's fields first, then those
+    /// only the new one has.
+    pub fn differences(stored: &str, new: &str) -> Vec<Difference> {
+        let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::Null);
+        let mut out = Vec::new();
+        differ("", Some(&parse(stored)), Some(&parse(new)), &mut out);
+        out
     }
 
     /// Whether two stored documents say the same, whatever their key order or spacing (an
@@ -160,6 +184,62 @@ impl Record {
     }
 }
 
+/// A field whose value differs between a stored record and a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub path: String,
+    pub stored: Option<String>,
+    pub new: Option<String>,
+}
+
+fn differ(path: &str, a: Option<&serde_json::Value>, b: Option<&serde_json::Value>, out: &mut Vec<Difference>) {
+    use serde_json::{Map, Value};
+    fn array(v: Option<&Value>) -> Option<&Vec<Value>> {
+        v.and_then(Value::as_array)
+    }
+    fn object(v: Option<&Value>) -> Option<&Map<String, Value>> {
+        v.and_then(Value::as_object)
+    }
+    let absent_or = |v: Option<&Value>, kind: fn(&Value) -> bool| v.is_none_or(kind);
+    if (a.is_some() || b.is_some()) && absent_or(a, Value::is_array) && absent_or(b, Value::is_array) {
+        let len = |v: Option<&Value>| array(v).map_or(0, Vec::len);
+        for i in 0..len(a).max(len(b)) {
+            let (x, y) = (array(a).and_then(|x| x.get(i)), array(b).and_then(|y| y.get(i)));
+            differ(&format!("{path}[{i}]"), x, y, out);
+        }
+    } else if (a.is_some() || b.is_some()) && absent_or(a, Value::is_object) && absent_or(b, Value::is_object) {
+        let mut keys: Vec<&String> = object(a).map(|m| m.keys().collect()).unwrap_or_default();
+        for k in object(b).into_iter().flat_map(|m| m.keys()) {
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        for k in keys {
+            let (x, y) = (object(a).and_then(|m| m.get(k)), object(b).and_then(|m| m.get(k)));
+            let path = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            differ(&path, x, y, out);
+        }
+    } else {
+        let (stored, new) = (scalar(a), scalar(b));
+        if stored != new {
+            out.push(Difference { path: path.to_owned(), stored, new });
+        }
+    }
+}
+
+/// A leaf value as messages show it; absent, null and empty are all nothing.
+fn scalar(v: Option<&serde_json::Value>) -> Option<String> {
+    use serde_json::Value;
+    match v? {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        other @ (Value::Bool(_) | Value::Number(_)) => Some(other.to_string()),
+        // A list or a table against a value: shown as written.
+        other => Some(other.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +249,27 @@ mod tests {
         assert!(Record::same_document(r#"{"a":1,"b":[1,2]}"#, r#"{"b":[1,2],"a":1}"#));
         assert!(!Record::same_document(r#"{"a":1,"b":[1,2]}"#, r#"{"a":1,"b":[2,1]}"#));
         assert!(!Record::same_document("not json", "not json either"));
+    }
+
+    #[test]
+    fn differences_name_each_field() {
+        let stored = r#"{"id":"A","title":{"es":"Curso","en":"Course"},"sectors":[{"code":"41010","percentage":"60"},{"code":"15110","percentage":"40"}],"south_south":true}"#;
+        let new = r#"{"id":"A","title":{"es":"Taller"},"sectors":[{"code":"41010","percentage":"100"}],"folio":"F-1"}"#;
+        let found: Vec<(String, Option<String>, Option<String>)> =
+            Record::differences(stored, new).into_iter().map(|d| (d.path, d.stored, d.new)).collect();
+        let d = |p: &str, a: Option<&str>, b: Option<&str>| (p.to_owned(), a.map(str::to_owned), b.map(str::to_owned));
+        assert_eq!(
+            found,
+            [
+                d("sectors[0].percentage", Some("60"), Some("100")),
+                d("sectors[1].code", Some("15110"), None),
+                d("sectors[1].percentage", Some("40"), None),
+                d("south_south", Some("true"), None),
+                d("title.en", Some("Course"), None),
+                d("title.es", Some("Curso"), Some("Taller")),
+                d("folio", None, Some("F-1")),
+            ]
+        );
+        assert!(Record::differences(stored, stored).is_empty());
     }
 }

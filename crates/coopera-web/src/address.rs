@@ -5,11 +5,18 @@
 //! and a message naming the problem, instead of being read as something else — axum's `Query`
 //! would turn bytes that are not UTF-8 into U+FFFD and keep `%zz` as text, so a search would
 //! quietly look for what was never asked.
+//!
+//! An API endpoint also refuses a parameter it does not read ([`Only`]): a misspelt filter
+//! would otherwise answer with figures that look filtered and are not. Pages ignore such
+//! parameters: links shared through mail and social networks carry their own (`fbclid`,
+//! `utm_source`), and a page shows the filters it applied in its own controls.
 
 use std::collections::HashSet;
+use std::marker::PhantomData;
 
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, Request};
 use axum::http::Uri;
+use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -47,7 +54,7 @@ pub(crate) fn check_query(query: &str, api: bool) -> Result<(), WebError> {
         let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
         let name = decode(raw_name, Part::Query).map_err(|e| e.into_error(Part::Query, raw_name))?;
         let value = decode(raw_value, Part::Query).map_err(|e| e.into_error(Part::Query, &name))?;
-        // `=value` names nothing; like an unknown parameter, it is not read.
+        // `=value` names nothing: pages do not read it, the API refuses it (see [`Only`]).
         if !name.is_empty() && !seen.insert(name.clone()) {
             return Err(WebError::invalid(
                 &name,
@@ -60,6 +67,76 @@ pub(crate) fn check_query(query: &str, api: bool) -> Result<(), WebError> {
         if api && name == "lang" && !matches!(value.as_str(), "" | "es" | "en") {
             return Err(WebError::invalid("lang", &value, "use es o en", "use es or en"));
         }
+    }
+    Ok(())
+}
+
+/// The query parameters an API endpoint reads besides `lang` (which every address takes), as
+/// the OpenAPI document lists them.
+pub(crate) trait Parameters {
+    /// The names, in groups: a group is the parameters one reader takes (the selection's,
+    /// the measure's), so that each is written once, next to the code that reads it.
+    const NAMES: &'static [&'static [&'static str]];
+}
+
+/// An endpoint that reads no parameter but `lang`.
+#[derive(Debug)]
+pub(crate) struct NoParameters;
+
+impl Parameters for NoParameters {
+    const NAMES: &'static [&'static [&'static str]] = &[];
+}
+
+/// An extractor for API endpoints: a parameter the endpoint does not read (`P::NAMES`, and
+/// `lang`) is answered with 400 `invalid_parameter` naming it — and the closest name it
+/// reads, or all of them — instead of being ignored.
+#[derive(Debug)]
+pub(crate) struct Only<P>(PhantomData<P>);
+
+impl<S: Send + Sync, P: Parameters> FromRequestParts<S> for Only<P> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, WebError> {
+        let names: Vec<&str> = P::NAMES.iter().flat_map(|group| group.iter().copied()).collect();
+        only(parts.uri.query(), &names).map(|()| Only(PhantomData))
+    }
+}
+
+/// Refuses the first parameter of `query` that is not `lang` nor one of `names`.
+pub(crate) fn only(query: Option<&str>, names: &[&str]) -> Result<(), WebError> {
+    for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+        let (raw_name, raw_value) = pair.split_once('=').unwrap_or((pair, ""));
+        // The address layer has checked every escape: what does not decode was let through
+        // by no one, and is read as written.
+        let name = decode(raw_name, Part::Query).unwrap_or_else(|_| raw_name.to_owned());
+        if name == "lang" || names.contains(&name.as_str()) {
+            continue;
+        }
+        let value = decode(raw_value, Part::Query).unwrap_or_else(|_| raw_value.to_owned());
+        let close = names
+            .iter()
+            .map(|n| (strsim::levenshtein(&name, n), *n))
+            .filter(|(d, n)| *d <= 2 && *d < n.len())
+            .min()
+            .map(|(_, n)| n);
+        let all = |or: &str| {
+            let quoted: Vec<String> = names.iter().chain(["lang"].iter()).map(|n| format!("`{n}`")).collect();
+            match quoted.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} {or} {last}", rest.join(", ")),
+                _ => quoted.join(""),
+            }
+        };
+        let (es, en) = match close {
+            Some(n) => (
+                format!("parámetro desconocido; ¿quiso decir `{n}`?"),
+                format!("unknown parameter; did you mean `{n}`?"),
+            ),
+            None => (
+                format!("parámetro desconocido; esta dirección lee {}", all("y")),
+                format!("unknown parameter; this address reads {}", all("and")),
+            ),
+        };
+        return Err(WebError::invalid(&name, &value, es, en));
     }
     Ok(())
 }
@@ -162,5 +239,24 @@ mod tests {
         assert_eq!(code("lang=fr", true), Some("invalid_parameter"));
         assert_eq!(code("lang=fr", false), None, "pages fall back to another language");
         assert_eq!(code(&format!("q={}", "a".repeat(MAX_QUERY)), true), Some("uri_too_long"));
+    }
+
+    #[test]
+    fn an_endpoint_reads_only_its_parameters() {
+        let message = |q: &str, names: &[&str]| only(Some(q), names).err().map(|e| e.message(coopera_domain::Lang::Es));
+        assert_eq!(message("year=2012&lang=en&q=", &["year", "q"]), None);
+        assert_eq!(
+            message("yaer=2012", &["year", "q"]).as_deref(),
+            Some("parámetro `yaer`: `2012`: parámetro desconocido; ¿quiso decir `year`?")
+        );
+        assert_eq!(
+            message("region=centroamerica", &["year", "q"]).as_deref(),
+            Some("parámetro `region`: `centroamerica`: parámetro desconocido; esta dirección lee `year`, `q` y `lang`")
+        );
+        assert_eq!(
+            message("x=1", &[]).as_deref(),
+            Some("parámetro `x`: `1`: parámetro desconocido; esta dirección lee `lang`")
+        );
+        assert!(message("=1", &["q"]).is_some(), "a nameless parameter is no parameter of the endpoint");
     }
 }

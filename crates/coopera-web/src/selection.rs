@@ -33,6 +33,14 @@ pub(crate) struct Params {
     pub top: Option<String>,
 }
 
+/// The parameters [`Selection::parse`] reads: every API endpoint that takes a selection
+/// accepts them, and only those (see `address::Only`).
+pub(crate) const SELECTION_PARAMETERS: &[&str] =
+    &["year", "direction", "modality", "sector_group", "state", "country", "partner_country"];
+
+/// The parameters [`MeasureChoice::parse`] reads in the API (`show` is the dashboard's form).
+pub(crate) const MEASURE_PARAMETERS: &[&str] = &["measure", "currency"];
+
 /// A value that was set. Codes and numbers are read as sent (`2012 ` is not a year); only
 /// the free-text fields, `q` and `org`, are trimmed.
 fn given(v: &Option<String>) -> Option<&str> {

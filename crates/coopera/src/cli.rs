@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(name = "coopera", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     /// Database file (SQLite).
-    #[arg(long, global = true, env = "COOPERA_DB", default_value = "coopera.db")]
+    #[arg(long, global = true, env = "COOPERA_DB", default_value = "./coopera.db")]
     pub db: PathBuf,
     /// Language of messages and labels: es (default) or en.
     #[arg(long, global = true, env = "COOPERA_LANG", default_value = "es")]
@@ -85,11 +85,16 @@ pub enum ActivityCommand {
         #[arg(long, value_enum, default_value_t = DocFormat::Text)]
         format: DocFormat,
     },
-    /// Add or update records from a TOML or JSON file: one activity, or a dataset with
-    /// [[organisation]], [[activity]], [[capacity]]… arrays. All or nothing.
+    /// Add records from a TOML or JSON file: one activity, or a dataset with
+    /// [[organisation]], [[activity]], [[capacity]]… arrays. All or nothing. A record whose
+    /// key is stored with another content is refused, with the fields that differ, unless
+    /// --update is given.
     Add {
         #[arg(long)]
         file: PathBuf,
+        /// Replace the stored records that differ (the change history keeps what they were).
+        #[arg(long)]
+        update: bool,
     },
 }
 

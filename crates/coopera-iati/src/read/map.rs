@@ -803,7 +803,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         let significance =
             p.attr_trim("significance").and_then(|s| s.parse::<u8>().ok()).filter(|s| *s <= 4).unwrap_or(0);
         if !policy_markers.iter().any(|x: &PolicyMarkerDoc| x.code == code) {
-            policy_markers.push(PolicyMarkerDoc { code, significance });
+            policy_markers.push(PolicyMarkerDoc { code, significance: Some(significance) });
         }
     }
 

@@ -2,12 +2,14 @@
 //! hand) may hold: every report over them is made, none panics. The registry refuses such
 //! values today, so they are injected between the store and the snapshot.
 
+use coopera_domain::Problems;
 use coopera_domain::catalog::{Capacity, Demand};
+use coopera_domain::doc::Reference;
 use coopera_domain::organisation::Organisation;
 use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
 use coopera_store::{
-    ActivityFacts, ActivityFilter, ActivitySummary, Change, ExchangeRate, HistoryFilter, RatesSummary, Record,
-    ReportFacts, Result, Store, StoredActivity, WriteSummary,
+    ActivityFacts, ActivityFilter, ActivitySummary, Change, ExchangeRate, Existing, HistoryFilter, RatesSummary,
+    Record, ReportFacts, Result, Store, StoredActivity, WriteSummary,
 };
 
 use super::*;
@@ -17,8 +19,11 @@ use super::*;
 struct Extreme(SqliteStore);
 
 impl Store for Extreme {
-    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary> {
-        self.0.record(author, records)
+    fn record_with(&mut self, author: &str, records: Vec<Record>, existing: Existing) -> Result<WriteSummary> {
+        self.0.record_with(author, records, existing)
+    }
+    fn check_references(&self, references: &[Reference]) -> Result<Problems> {
+        self.0.check_references(references)
     }
     fn organisation(&self, key: &str) -> Result<Option<Organisation>> {
         self.0.organisation(key)

@@ -6,18 +6,19 @@ use std::path::Path;
 use std::str::FromStr;
 
 use coopera_domain::activity::{Activity, Derived};
-use coopera_domain::ids::OrgKey;
+use coopera_domain::doc::Reference;
 use coopera_domain::kinds::{Direction, Modality};
 use coopera_domain::organisation::Organisation;
-use coopera_domain::problem::{Problems, Rule};
+use coopera_domain::problem::{Problems, Rule, Target};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use rust_decimal::Decimal;
 
 use crate::record::{Record, RecordKind};
 use crate::{
-    ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, ExchangeRate, HistoryFilter, Outcome,
-    RatesSummary, RecordProblems, ReportFacts, Result, Store, StoreError, StoreOptions, StoredActivity, WriteSummary,
+    ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, DIFFERENCES_SHOWN, ExchangeRate, Existing,
+    HistoryFilter, Outcome, RatesSummary, RecordProblems, ReportFacts, Result, Store, StoreError, StoreOptions,
+    StoredActivity, WriteSummary,
 };
 
 mod facts;
@@ -194,100 +195,67 @@ fn load_all(conn: &Connection, kind: RecordKind) -> Result<Vec<Record>> {
     rows.iter().map(|(k, d)| decode(kind, k, d)).collect()
 }
 
-/// The rules that need the database: references exist, keys are unique in the batch, an
-/// international action's actor is a state or municipality.
-fn check_references(records: &[Record], lookup: &mut Lookup<'_>) -> Result<Vec<RecordProblems>> {
-    let mut refused = Vec::new();
+/// The problems of references that resolve to nothing (or, for an international action's
+/// actor, to an organisation that is not a state or municipal government).
+fn check_references(references: &[Reference], lookup: &mut Lookup<'_>) -> Result<Problems> {
+    let mut problems = Problems::new();
+    for r in references {
+        let unknown = Rule::UnknownReference { target: r.target };
+        match r.target {
+            Target::Organisation | Target::SubnationalGovernment => match lookup.org(&r.key)? {
+                None => problems.add(r.path.clone(), Some(&r.key), unknown),
+                Some(o) if r.target == Target::SubnationalGovernment && !o.level().is_subnational() => {
+                    problems.add(r.path.clone(), Some(&r.key), Rule::NotSubnational)
+                }
+                Some(_) => {}
+            },
+            Target::Activity => {
+                if !lookup.activity_exists(&r.key)? {
+                    problems.add(r.path.clone(), Some(&r.key), unknown);
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// The rules of a batch that need the database: keys are unique in the batch, references
+/// exist — in the batch or the registry — and, with [`Existing::Refuse`], a record stored
+/// under its key with another content is not replaced. One list of problems per record.
+fn check_batch(
+    records: &[Record],
+    documents: &[(String, Vec<Reference>)],
+    lookup: &mut Lookup<'_>,
+    existing: Existing,
+) -> Result<Vec<Problems>> {
+    let mut all = Vec::with_capacity(records.len());
     let mut seen: HashSet<(RecordKind, String)> = HashSet::new();
-    for (index, record) in records.iter().enumerate() {
+    for (record, (doc, references)) in records.iter().zip(documents) {
         let kind = record.kind();
         let key = record.key();
         let mut problems = Problems::new();
         if !seen.insert((kind, key.clone())) {
             problems.add(key_path(kind), Some(&key), Rule::Duplicate);
         }
-        let mut org = |path: String, k: &OrgKey, problems: &mut Problems| -> Result<Option<Organisation>> {
-            let found = lookup.org(k.as_str())?;
-            if found.is_none() {
-                problems.add(path, Some(k.as_str()), Rule::UnknownReference { kind: "organisation" });
-            }
-            Ok(found)
-        };
-        match record {
-            Record::Organisation(o) => {
-                if let Some(parent) = &o.parts().parent {
-                    org("parent".into(), parent, &mut problems)?;
-                }
-            }
-            Record::Activity(a) => {
-                let p = a.parts();
-                org("reporting_org".into(), &p.reporting_org, &mut problems)?;
-                for (i, part) in p.participants.iter().enumerate() {
-                    org(format!("participants[{i}].org"), &part.org, &mut problems)?;
-                }
-                for (i, t) in p.transactions.iter().enumerate() {
-                    for (side, party) in [("provider", &t.provider), ("receiver", &t.receiver)] {
-                        if let Some(k) = party.as_ref().and_then(|p| p.org.as_ref()) {
-                            org(format!("transactions[{i}].{side}.org"), k, &mut problems)?;
-                        }
-                    }
-                }
-            }
-            Record::Capacity(c) => {
-                org("institution".into(), &c.parts().institution, &mut problems)?;
-                for (i, k) in c.parts().evidence.iter().enumerate() {
-                    if !lookup.activity_exists(k.as_str())? {
-                        problems.add(
-                            format!("evidence[{i}]"),
-                            Some(k.as_str()),
-                            Rule::UnknownReference { kind: "activity" },
-                        );
-                    }
-                }
-            }
-            Record::Demand(d) => {
-                org("requester".into(), &d.parts().requester, &mut problems)?;
-            }
-            Record::Action(a) => {
-                if let Some(actor) = org("actor".into(), &a.parts().actor, &mut problems)?
-                    && !actor.level().is_subnational()
-                {
-                    problems.add("actor", Some(a.parts().actor.as_str()), Rule::NotSubnational);
-                }
-                for (i, k) in a.parts().activities.iter().enumerate() {
-                    if !lookup.activity_exists(k.as_str())? {
-                        problems.add(
-                            format!("activities[{i}]"),
-                            Some(k.as_str()),
-                            Rule::UnknownReference { kind: "activity" },
-                        );
-                    }
-                }
-            }
-            Record::Agreement(a) => {
-                for (i, k) in a.parts().parties.iter().enumerate() {
-                    org(format!("parties[{i}]"), k, &mut problems)?;
-                }
-                for (i, k) in a.parts().activities.iter().enumerate() {
-                    if !lookup.activity_exists(k.as_str())? {
-                        problems.add(
-                            format!("activities[{i}]"),
-                            Some(k.as_str()),
-                            Rule::UnknownReference { kind: "activity" },
-                        );
-                    }
-                }
-            }
-            Record::Membership(m) => {
-                org("network".into(), &m.parts().network, &mut problems)?;
-                org("member".into(), &m.parts().member, &mut problems)?;
+        problems.nest("", check_references(references, lookup)?);
+        if existing == Existing::Refuse
+            && let Some(stored) = stored_document(lookup.tx, kind, &key)?
+            && !Record::same_document(&stored, doc)
+        {
+            let differences = Record::differences(&stored, doc);
+            problems.add(key_path(kind), Some(&key), Rule::StoredDiffers { differences: differences.len() });
+            for d in differences.into_iter().take(DIFFERENCES_SHOWN) {
+                problems.add(d.path, None, Rule::Changed { stored: d.stored, new: d.new });
             }
         }
-        if !problems.is_empty() {
-            refused.push(RecordProblems { index, kind, key, problems });
-        }
+        all.push(problems);
     }
-    Ok(refused)
+    Ok(all)
+}
+
+fn stored_document(conn: &Connection, kind: RecordKind, key: &str) -> Result<Option<String>> {
+    let sql = format!("SELECT doc FROM {} WHERE key = ?1", table(kind));
+    conn.prepare_cached(&sql).and_then(|mut s| s.query_row([key], |r| r.get(0)).optional()).map_err(db)
 }
 
 fn derive(activity: &Activity, lookup: &mut Lookup<'_>, options: StoreOptions) -> Result<Derived> {
@@ -726,7 +694,7 @@ fn decimal(key: &str, s: &str) -> Result<Decimal> {
 }
 
 impl Store for SqliteStore {
-    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary> {
+    fn record_with(&mut self, author: &str, records: Vec<Record>, existing: Existing) -> Result<WriteSummary> {
         let options = self.options;
         let tx = write_transaction(&mut self.conn)?;
         let mut summary = WriteSummary::default();
@@ -746,40 +714,47 @@ impl Store for SqliteStore {
                 })
                 .collect();
             let mut lookup = Lookup { tx: &tx, batch_orgs, batch_activities, loaded: HashMap::new() };
-            let refused = check_references(&records, &mut lookup)?;
+            let documents: Vec<(String, Vec<Reference>)> = records.iter().map(Record::document).collect();
+            let problems = check_batch(&records, &documents, &mut lookup, existing)?;
+            let refused: Vec<RecordProblems> = records
+                .iter()
+                .zip(problems)
+                .enumerate()
+                .filter(|(_, (_, p))| !p.is_empty())
+                .map(|(index, (r, problems))| RecordProblems { index, kind: r.kind(), key: r.key(), problems })
+                .collect();
             if !refused.is_empty() {
                 return Err(StoreError::Invalid(refused));
             }
             let at = now();
             let mut changed_orgs = HashSet::new();
             let mut written_activities = HashSet::new();
-            for record in &records {
+            for (record, (doc, _)) in records.iter().zip(&documents) {
                 let kind = record.kind();
                 let key = record.key();
-                let doc = record.to_json();
                 let sql = format!("SELECT id, doc FROM {} WHERE key = ?1", table(kind));
-                let existing: Option<(i64, String)> = tx
+                let stored: Option<(i64, String)> = tx
                     .prepare_cached(&sql)
                     .and_then(|mut s| s.query_row([&key], |r| Ok((r.get(0)?, r.get(1)?))).optional())
                     .map_err(db)?;
-                if existing.as_ref().is_some_and(|(_, before)| Record::same_document(before, &doc)) {
+                if stored.as_ref().is_some_and(|(_, before)| Record::same_document(before, doc)) {
                     summary.outcomes.push(Outcome::Unchanged);
                     continue;
                 }
                 match record {
                     Record::Activity(a) => {
                         let derived = derive(a, &mut lookup, options)?;
-                        write_activity_row(&tx, existing.as_ref().map(|e| e.0), a, derived, &doc)?;
+                        write_activity_row(&tx, stored.as_ref().map(|e| e.0), a, derived, doc)?;
                         written_activities.insert(key.clone());
                     }
                     other => {
-                        write_row(&tx, existing.as_ref().map(|e| e.0), other, &doc)?;
-                        if kind == RecordKind::Organisation && existing.is_some() {
+                        write_row(&tx, stored.as_ref().map(|e| e.0), other, doc)?;
+                        if kind == RecordKind::Organisation && stored.is_some() {
                             changed_orgs.insert(key.clone());
                         }
                     }
                 }
-                let (action, before) = match existing {
+                let (action, before) = match stored {
                     Some((_, before)) => (ChangeAction::Update, Some(before)),
                     None => (ChangeAction::Create, None),
                 };
@@ -800,6 +775,14 @@ impl Store for SqliteStore {
         }
         tx.commit().map_err(db)?;
         Ok(summary)
+    }
+
+    fn check_references(&self, references: &[Reference]) -> Result<Problems> {
+        // A read transaction: the lookups see one state of the registry.
+        let tx = self.conn.unchecked_transaction().map_err(db)?;
+        let mut lookup =
+            Lookup { tx: &tx, batch_orgs: HashMap::new(), batch_activities: HashSet::new(), loaded: HashMap::new() };
+        check_references(references, &mut lookup)
     }
 
     fn organisation(&self, key: &str) -> Result<Option<Organisation>> {

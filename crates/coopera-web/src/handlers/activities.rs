@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{BarExtras, activity_url, area_name, filter_bar, org_url, state_name, status_name};
+use crate::address::{NoParameters, Only, Parameters};
 use crate::downloads::{self, csv_line};
 use crate::error::WebError;
 use crate::locale::{self, Ctx};
@@ -269,8 +270,18 @@ pub(crate) async fn download_iati(
     }))
 }
 
+/// The parameters of `GET /api/v1/activities`.
+#[derive(Debug)]
+pub(crate) struct ListParameters;
+
+impl Parameters for ListParameters {
+    const NAMES: &'static [&'static [&'static str]] =
+        &[crate::selection::SELECTION_PARAMETERS, &["org", "q", "sort", "page", "per_page"]];
+}
+
 /// `GET /api/v1/activities`
 pub(crate) async fn api_list(
+    _: Only<ListParameters>,
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<Params>,
@@ -314,7 +325,11 @@ pub(crate) async fn api_list(
 }
 
 /// `GET /api/v1/activities/{id}`: the activity's document and what was derived from it.
-pub(crate) async fn api_show(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Value>, WebError> {
+pub(crate) async fn api_show(
+    _: Only<NoParameters>,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, WebError> {
     state
         .read(move |store, _views| {
             let stored = store.activity(&id)?.ok_or_else(|| WebError::not_found("activity", &id))?;

@@ -3,9 +3,11 @@
 //! Field names are the document's field paths (`sectors[0].code`, `dates.planned_end`), the
 //! same paths the domain's problems carry, so every problem is shown next to its field in the
 //! user's language. Rows left empty are dropped before checking, and a form shown again is
-//! drawn from what was kept, so row numbers and problem paths agree. A save is one
-//! `Store::record` call: the activity is stored whole or not at all. On edit, what the form
-//! does not show (transactions, budgets, results, documents…) is kept as stored.
+//! drawn from what was kept, so row numbers and problem paths agree. Every problem comes in
+//! the first answer: the document's, those of the organisations it names and a taken
+//! identifier are checked together. A save is one `Store::record` call: the activity is
+//! stored whole or not at all. On edit, what the form does not show (transactions, budgets,
+//! results, documents…) is kept as stored.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -887,16 +889,23 @@ async fn submit(state: AppState, ctx: Ctx, fields: Vec<(String, String)>, mode: 
                 )),
             };
             let doc = saving.to_doc(base);
-            let activity = match doc.into_domain() {
-                Ok(a) => a,
-                Err(problems) => return Ok(Written::unchanged(Err(problems.0))),
-            };
-            if save_mode == Mode::Create && store.activity(activity.key().as_str())?.is_some() {
-                let p = Problem::new("id", Some(activity.key().as_str()), coopera_domain::Rule::Duplicate);
-                return Ok(Written::unchanged(Err(vec![p])));
+            // Every check at once — the document's, the references' and the identifier's —
+            // so the form is answered with all its problems in one round.
+            let id = doc.id.trim().to_owned();
+            let references = doc.references();
+            let checked = doc.into_domain();
+            let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
+            problems.extend(store.check_references(&references)?.0);
+            if save_mode == Mode::Create && !id.is_empty() && store.activity(&id)?.is_some() {
+                problems.push(Problem::new("id", Some(&id), coopera_domain::Rule::Duplicate));
             }
-            let key = activity.key().to_string();
-            Written::of(store.record(AUTHOR, vec![Record::Activity(Box::new(activity))]), key)
+            match checked {
+                Ok(activity) if problems.is_empty() => {
+                    let key = activity.key().to_string();
+                    Written::of(store.record(AUTHOR, vec![Record::Activity(Box::new(activity))]), key)
+                }
+                _ => Ok(Written::unchanged(Err(problems))),
+            }
         })
         .await?;
     match outcome {

@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::address::{NoParameters, Only};
 use crate::error::WebError;
 
 /// The OpenAPI 3.1 description of `/api/v1`, written by hand and checked against real
@@ -13,7 +14,7 @@ use crate::error::WebError;
 pub(crate) const OPENAPI: &str = include_str!("../../assets/openapi.json");
 
 /// `GET /api/v1`
-pub(crate) async fn index() -> Json<Value> {
+pub(crate) async fn index(_: Only<NoParameters>) -> Json<Value> {
     Json(json!({
         "name": "Coopera API",
         "version": "v1",
@@ -28,7 +29,7 @@ pub(crate) async fn index() -> Json<Value> {
 }
 
 /// `GET /api/v1/openapi.json`
-pub(crate) async fn openapi() -> Response {
+pub(crate) async fn openapi(_: Only<NoParameters>) -> Response {
     let mut r = OPENAPI.into_response();
     r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     r

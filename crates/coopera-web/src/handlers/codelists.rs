@@ -7,11 +7,12 @@ use coopera_domain::codelists;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::address::{NoParameters, Only, Parameters};
 use crate::error::WebError;
 use crate::locale::Ctx;
 
 /// `GET /api/v1/codelists`
-pub(crate) async fn api_list() -> Json<Value> {
+pub(crate) async fn api_list(_: Only<NoParameters>) -> Json<Value> {
     let items: Vec<Value> = codelists::every_list()
         .iter()
         .map(|l| json!({"name": l.name, "source": l.source, "codes": l.codes.len(), "href": format!("/api/v1/codelists/{}", l.name)}))
@@ -25,8 +26,13 @@ pub(crate) struct CodesParams {
     category: Option<String>,
 }
 
+impl Parameters for CodesParams {
+    const NAMES: &'static [&'static [&'static str]] = &[&["category"]];
+}
+
 /// `GET /api/v1/codelists/{name}`
 pub(crate) async fn api_show(
+    _: Only<CodesParams>,
     ctx: Ctx,
     Path(name): Path<String>,
     Query(params): Query<CodesParams>,

@@ -21,6 +21,7 @@ use serde_json::{Value, json};
 use super::activities::ShowParams;
 use super::activity_form::AUTHOR;
 use super::{activity_url, org_url, state_name};
+use crate::address::{NoParameters, Only};
 use crate::error::WebError;
 use crate::locale::{self, Ctx};
 use crate::registry::{Sort, words};
@@ -193,7 +194,11 @@ fn org_json(doc: &OrganisationDoc, activities: usize) -> Result<Value, WebError>
 }
 
 /// `GET /api/v1/organisations`
-pub(crate) async fn api_list(State(state): State<AppState>, ctx: Ctx) -> Result<Json<Value>, WebError> {
+pub(crate) async fn api_list(
+    _: Only<NoParameters>,
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Value>, WebError> {
     state
         .compute(move |views| {
             let items: Vec<Value> = views
@@ -219,7 +224,11 @@ pub(crate) async fn api_list(State(state): State<AppState>, ctx: Ctx) -> Result<
 }
 
 /// `GET /api/v1/organisations/{key}`
-pub(crate) async fn api_show(State(state): State<AppState>, Path(key): Path<String>) -> Result<Json<Value>, WebError> {
+pub(crate) async fn api_show(
+    _: Only<NoParameters>,
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Json<Value>, WebError> {
     state
         .read(move |store, views| {
             let org = store.organisation(&key)?.ok_or_else(|| WebError::not_found("organisation", &key))?;
@@ -537,16 +546,22 @@ async fn submit(state: AppState, ctx: Ctx, values: Values, mode: Mode) -> Result
             {
                 return Err(WebError::not_found("organisation", k));
             }
-            let org = match doc.into_domain() {
-                Ok(o) => o,
-                Err(p) => return Ok(Written::unchanged(Err(p.0))),
-            };
-            if save_mode == Mode::Create && store.organisation(org.key().as_str())?.is_some() {
-                let p = Problem::new("key", Some(org.key().as_str()), coopera_domain::Rule::Duplicate);
-                return Ok(Written::unchanged(Err(vec![p])));
+            // Every check at once, as the activity form does.
+            let key = doc.key.trim().to_owned();
+            let references = doc.references();
+            let checked = doc.into_domain();
+            let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
+            problems.extend(store.check_references(&references)?.0);
+            if save_mode == Mode::Create && !key.is_empty() && store.organisation(&key)?.is_some() {
+                problems.push(Problem::new("key", Some(&key), coopera_domain::Rule::Duplicate));
             }
-            let key = org.key().to_string();
-            Written::of(store.record(AUTHOR, vec![Record::Organisation(org)]), key)
+            match checked {
+                Ok(org) if problems.is_empty() => {
+                    let key = org.key().to_string();
+                    Written::of(store.record(AUTHOR, vec![Record::Organisation(org)]), key)
+                }
+                _ => Ok(Written::unchanged(Err(problems))),
+            }
         })
         .await?;
     match outcome {

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 use super::dashboard::{PANELS, query, title};
+use crate::address::{NoParameters, Only, Parameters};
 use crate::downloads::{self, csv_line};
 use crate::error::WebError;
 use crate::locale::Ctx;
@@ -147,8 +148,19 @@ pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: La
     crate::json::report(report, name, filters, lang)
 }
 
+/// The parameters of `GET /api/v1/reports/{name}`: the dashboard's filters without the
+/// list-only ones, and what to add up.
+#[derive(Debug)]
+pub(crate) struct ReportParameters;
+
+impl Parameters for ReportParameters {
+    const NAMES: &'static [&'static [&'static str]] =
+        &[crate::selection::SELECTION_PARAMETERS, crate::selection::MEASURE_PARAMETERS, &["top"]];
+}
+
 /// `GET /api/v1/reports/{name}`
 pub(crate) async fn api_show(
+    _: Only<ReportParameters>,
     State(state): State<AppState>,
     ctx: Ctx,
     Path(name): Path<String>,
@@ -168,7 +180,7 @@ pub(crate) async fn api_show(
 }
 
 /// `GET /api/v1/reports`: the reports there are.
-pub(crate) async fn api_list(ctx: Ctx) -> Json<Value> {
+pub(crate) async fn api_list(_: Only<NoParameters>, ctx: Ctx) -> Json<Value> {
     let reports: Vec<Value> = Dimension::ALL
         .iter()
         .map(|d| {

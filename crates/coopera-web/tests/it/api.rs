@@ -152,6 +152,96 @@ async fn malformed_addresses_get_a_clear_answer() {
     let page = get(&app, "/activities?q=%FF").await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST);
     assert!(page.header(header::CONTENT_TYPE).starts_with("text/html"));
-    let ignored = get(&app, "/api/v1/activities?=1&=2&unknown=1&q=+").await.ok().json();
-    assert_eq!(ignored["total"], 155, "nameless, unknown and blank parameters are not read");
+    let blank = get(&app, "/api/v1/activities?q=+&year=").await.ok().json();
+    assert_eq!(blank["total"], 155, "blank parameters do not filter");
+}
+
+/// Every endpoint the OpenAPI document lists: its template, an example address and the query
+/// parameters it documents.
+fn endpoints() -> Vec<(String, String, Vec<String>)> {
+    let doc: Value = serde_json::from_str(include_str!("../../assets/openapi.json")).expect("the document is JSON");
+    let example = |template: &str| {
+        template
+            .replace("{id}", "MX-AMEXCID-2011-0018")
+            .replace("{key}", "gob-chiapas")
+            .replace("{name}", if template.contains("codelists") { "Sector" } else { "themes" })
+    };
+    let resolve = |p: &Value| match p["$ref"].as_str() {
+        Some(r) => doc.pointer(r.trim_start_matches('#')).cloned().unwrap_or(Value::Null),
+        None => p.clone(),
+    };
+    doc["paths"]
+        .as_object()
+        .expect("paths")
+        .iter()
+        .map(|(t, item)| {
+            let names = item["get"]["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(resolve)
+                .filter(|p| p["in"] == "query")
+                .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                .collect();
+            (t.clone(), example(t), names)
+        })
+        .collect()
+}
+
+/// A parameter an endpoint does not document is refused with its name, never ignored: a
+/// misspelt filter (`regoin=…`) or one of another endpoint (`top` on a list) would otherwise
+/// answer with figures that look filtered and are not.
+#[tokio::test]
+async fn unknown_parameters_are_refused_by_name() {
+    let app = app();
+    let endpoints = endpoints();
+    assert!(endpoints.len() >= 10, "{endpoints:?}");
+    for (template, uri, documented) in &endpoints {
+        // What the document lists is read (an empty value filters nothing)…
+        let all: Vec<String> = documented.iter().map(|n| format!("{n}=")).collect();
+        let r = get(&app, &format!("{uri}?{}", all.join("&"))).await;
+        assert_eq!(r.status, StatusCode::OK, "{template}: {documented:?}: {}", r.text());
+        // …and nothing else.
+        for (query, name) in [("region=centroamerica", "region"), ("lang=en&x=", "x"), ("=1", "")] {
+            let r = get_with(&app, &format!("{uri}?{query}"), &[(header::ACCEPT_LANGUAGE, "en")]).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{template}: {uri}?{query}: {}", r.text());
+            let body = r.json();
+            assert_eq!(body["error"]["code"], "invalid_parameter", "{uri}?{query}: {body}");
+            let message = body["error"]["message"].as_str().unwrap_or_default();
+            assert!(message.starts_with(&format!("parameter `{name}`")), "{uri}?{query}: {message}");
+            assert!(message.contains("unknown parameter"), "{uri}?{query}: {message}");
+        }
+    }
+    // The message names the parameters there are, and the closest one.
+    let r = get(&app, "/api/v1/activities?regoin=centroamerica").await.json();
+    let message = r["error"]["message"].as_str().unwrap_or_default().to_owned();
+    assert!(message.contains("parámetro `regoin`: `centroamerica`: parámetro desconocido"), "{message}");
+    let r = get(&app, "/api/v1/reports/themes?yaer=2012").await.json();
+    assert!(r["error"]["message"].as_str().unwrap_or_default().contains("¿quiso decir `year`?"), "{r}");
+    // Parameters of another endpoint are unknown here.
+    for uri in ["/api/v1/activities?top=3", "/api/v1/reports/themes?page=2", "/api/v1/reports/themes?q=agua"] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+    }
+    // An invalid value of a known parameter is refused, as before.
+    let r = get(&app, "/api/v1/activities?direction=sideways").await;
+    assert_eq!(
+        r.json()["error"]["message"],
+        "parámetro `direction`: `sideways`: código desconocido en la lista `Direction`; ¿quiso decir «given — Otorgada», «received — Recibida», «both — Bidireccional»?"
+    );
+}
+
+/// Pages answer browsers and links shared elsewhere, which carry parameters of their own
+/// (`fbclid`, `utm_source`, a submit button's name): they ignore what they do not read, and
+/// say what they do read in their filters.
+#[tokio::test]
+async fn pages_ignore_parameters_they_do_not_read() {
+    let app = app();
+    for uri in
+        ["/?fbclid=abc", "/activities?utm_source=correo&direction=given", "/organisations?x=1", "/activities/new?x="]
+    {
+        get(&app, uri).await.ok();
+    }
+    let r = get(&app, "/activities?direction=sideways").await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "a known parameter's value is still checked");
 }

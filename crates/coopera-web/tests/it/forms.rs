@@ -74,7 +74,7 @@ async fn problems_are_shown_next_to_their_fields_and_nothing_is_saved() {
     let html = r.text();
     let sector = field_html(&html, "f-sectors-0-code");
     assert!(sector.contains("aria-invalid=\"true\""), "{sector}");
-    assert!(sector.contains("código desconocido en la lista Sector"), "{sector}");
+    assert!(sector.contains("código desconocido en la lista `Sector`"), "{sector}");
     assert!(sector.contains("value=\"99999\""), "what was typed is kept");
     let end = field_html(&html, "f-dates-planned_end");
     assert!(end.contains("formato inválido, se esperaba una fecha AAAA-MM-DD"), "{end}");
@@ -100,7 +100,8 @@ async fn triangular_cooperation_needs_its_three_roles() {
     let app = app();
     let triangular = with(activity("MX-AMEXCID-2015-0902"), &[("modality", "triangular")]);
     let html = post(&app, "/activities/new", &triangular).await.text();
-    assert!(html.contains("una cooperación triangular necesita un participante con el rol first-provider"));
+    assert!(html.contains("una cooperación triangular necesita un participante con el rol Primer oferente"), "{html}");
+    assert!(!html.contains("first-provider</"), "no code where the Spanish name is meant");
     assert!(html.contains("data-triangular-hint"), "the roles are explained");
     let role = field_html(&html, "f-participants-0-role");
     assert!(role.contains("solo existen en la cooperación triangular") || !role.contains("aria-invalid"));
@@ -284,4 +285,106 @@ async fn only_a_write_that_changes_the_registry_rebuilds_the_views() {
     let r = get_with(&app, "/", &[(header::IF_NONE_MATCH, &saved)]).await;
     assert_eq!(r.status, StatusCode::NOT_MODIFIED);
     assert!(r.bytes.is_empty());
+}
+
+/// The messages of a form page: the summary's items and each field's errors.
+fn messages(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (open, close) in [("<li><a href=\"#", "</a>"), ("<p class=\"error\"", "</p>")] {
+        let mut rest = html;
+        while let Some(at) = rest.find(open) {
+            let tail = &rest[at..];
+            let end = tail.find(close).unwrap_or(tail.len());
+            out.push(tail[..end].to_owned());
+            rest = &tail[end..];
+        }
+    }
+    out
+}
+
+/// Words of the code or of English that must not appear inside a Spanish message.
+const NOT_SPANISH: &[&str] =
+    &["organisation", "first-provider", "second-provider", "recipient", "did you mean", "unknown"];
+
+#[tokio::test]
+async fn every_problem_comes_in_the_first_answer() {
+    let app = app();
+    let id = "MX-AMEXCID-2015-0905";
+    // An empty title, an unknown sector, sectors adding up to 90, a bad date, an end before
+    // its start, an unknown organisation and an unknown status: one answer says it all.
+    let wrong = with(
+        activity(id),
+        &[
+            ("title.es", ""),
+            ("title.en", ""),
+            ("sectors[0].code", "41011"),
+            ("sectors[2].percentage", "30"),
+            ("dates.planned_start", "2015-13-01"),
+            ("dates.actual_start", "2015-06-01"),
+            ("dates.actual_end", "2015-05-01"),
+            ("participants[1].org", "no-such-org"),
+            ("status", "22"),
+        ],
+    );
+    let r = post(&app, "/activities/new", &wrong).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(field_html(&html, "f-title-es").contains("campo obligatorio"), "{html}");
+    let sector = field_html(&html, "f-sectors-0-code");
+    assert!(sector.contains("código desconocido"), "{sector}");
+    assert!(sector.contains("«41010 — Política medioambiental y gestión administrativa»"), "code and name: {sector}");
+    let group = &html[html.find("id=\"sectors\"").expect("sectors")..];
+    assert!(group[..group.find("</fieldset>").expect("end")].contains("suman 90"), "the sum, despite the unknown code");
+    assert!(field_html(&html, "f-dates-planned_start").contains("formato inválido"));
+    assert!(field_html(&html, "f-dates-actual_end").contains("la fecha final es anterior a la inicial"));
+    assert!(
+        field_html(&html, "f-participants-1-org").contains("no existe una organización con esa clave"),
+        "the store's check in the same answer"
+    );
+    let status = field_html(&html, "f-status");
+    assert!(status.contains("«2 — En ejecución»"), "{status}");
+    for m in messages(&html) {
+        for word in NOT_SPANISH {
+            assert!(!m.contains(word), "`{word}` in a Spanish message: {m}");
+        }
+    }
+    assert_eq!(get(&app, &format!("/api/v1/activities/{id}")).await.status, StatusCode::NOT_FOUND, "nothing saved");
+
+    // A stored identifier is refused in the same answer as the rest.
+    let again = with(activity("MX-AMEXCID-2010-0001"), &[("sectors[0].code", "99999")]);
+    let html = post(&app, "/activities/new", &again).await.text();
+    assert!(field_html(&html, "f-id").contains("valor repetido"), "{html}");
+    assert!(field_html(&html, "f-sectors-0-code").contains("código desconocido"), "{html}");
+
+    // In English, the same problems in English.
+    let en = post(&app, "/activities/new?lang=en", &wrong).await.text();
+    assert!(field_html(&en, "f-participants-1-org").contains("there is no organisation with that key"), "{en}");
+    assert!(field_html(&en, "f-status").contains("“2 — Implementation”"), "{en}");
+}
+
+#[tokio::test]
+async fn the_organisation_form_says_everything_at_once() {
+    let app = app();
+    let wrong = [
+        ("key", "amexcid"),
+        ("name.es", ""),
+        ("kind", "10"),
+        ("level", "municipal"),
+        ("country", "MX"),
+        ("mx_state", "07"),
+        ("parent", "no-such-org"),
+        ("save", "1"),
+    ];
+    let r = post_form(&app, "/organisations/new", &wrong).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text();
+    assert!(field_html(&html, "f-key").contains("valor repetido"), "{html}");
+    assert!(field_html(&html, "f-name-es").contains("campo obligatorio"), "{html}");
+    assert!(field_html(&html, "f-mx_municipality").contains("un actor municipal necesita"), "{html}");
+    assert!(field_html(&html, "f-parent").contains("no existe una organización con esa clave"), "{html}");
+    for m in messages(&html) {
+        for word in NOT_SPANISH {
+            assert!(!m.contains(word), "`{word}` in a Spanish message: {m}");
+        }
+    }
 }

@@ -3,31 +3,54 @@
 use coopera_domain::Lang;
 use coopera_domain::activity::{Sdg, SectorRef};
 use coopera_domain::doc::ActivityDoc;
-use coopera_store::{ActivityFilter, Store, StoredActivity};
+use std::path::Path;
+
+use coopera_store::{ActivityFilter, Existing, SqliteStore, Store, StoreOptions, StoredActivity};
 
 use super::{Ctx, Failure, print, print_table, store_batch, summary_line};
 use crate::cli::{ActivityCommand, ActivityListArgs, DocFormat};
-use crate::input::{Batch, Source};
+use crate::input::{Batch, InputError, Source};
 use crate::output::Table;
 
 pub fn run(ctx: &Ctx, cmd: ActivityCommand) -> Result<(), Failure> {
     match cmd {
         ActivityCommand::List(args) => list(ctx, args),
         ActivityCommand::Show { id, format } => show(ctx, &id, format),
-        ActivityCommand::Add { file } => {
-            let source = Source::read(&file, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
-            let batch = Batch::parse(vec![source], ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
-            let mut store = ctx.open()?;
-            let summary = store_batch(ctx, &mut store, batch)?;
-            print(&format!("{}: {}", file.display(), summary_line(&summary, ctx.lang)));
-            Ok(())
+        ActivityCommand::Add { file, update } => {
+            add(ctx, &file, if update { Existing::Update } else { Existing::Refuse })
         }
     }
 }
 
+/// `activity add`: every record of the file, or none. A file with problems is answered with
+/// all of them at once — its references to the registry included — and writes nothing.
+fn add(ctx: &Ctx, file: &Path, existing: Existing) -> Result<(), Failure> {
+    let source = Source::read(file, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
+    let (batch, mut problems) = Batch::read(vec![source], ctx.lang);
+    if !problems.is_empty() {
+        // A file with problems writes nothing, and creates no database; an absent one
+        // holds no record, like an empty one.
+        let registry = if ctx.db.exists() {
+            ctx.open()?
+        } else {
+            SqliteStore::open_in_memory(StoreOptions { home_country: ctx.home_country })
+                .map_err(|e| Failure::store(e, ctx.lang))?
+        };
+        let unresolved = batch
+            .unresolved(ctx.lang, |refs| registry.check_references(refs))
+            .map_err(|e| Failure::store(e, ctx.lang))?;
+        problems.extend(unresolved);
+        return Err(Failure::input(InputError(batch.in_file_order(problems)), ctx.lang));
+    }
+    let mut store = ctx.open()?;
+    let summary = store_batch(ctx, &mut store, batch, existing)?;
+    print(&format!("{}: {}", file.display(), summary_line(&summary, ctx.lang)));
+    Ok(())
+}
+
 fn list(ctx: &Ctx, args: ActivityListArgs) -> Result<(), Failure> {
     let filter = ActivityFilter { limit: args.limit, offset: args.offset, ..args.selection.filter(ctx.lang)? };
-    let store = ctx.open()?;
+    let store = ctx.open_existing()?;
     let activities = store.activities(&filter).map_err(|e| Failure::store(e, ctx.lang))?;
     let mut t = Table::new(&[
         ("id", "ID", false),
@@ -54,7 +77,7 @@ fn list(ctx: &Ctx, args: ActivityListArgs) -> Result<(), Failure> {
 }
 
 fn show(ctx: &Ctx, id: &str, format: DocFormat) -> Result<(), Failure> {
-    let store = ctx.open()?;
+    let store = ctx.open_existing()?;
     let stored = store.activity(id).map_err(|e| Failure::store(e, ctx.lang))?.ok_or_else(|| {
         Failure::one(match ctx.lang {
             Lang::Es => format!("no existe la actividad `{id}` (`coopera activity list --search …` la busca)"),

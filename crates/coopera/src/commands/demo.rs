@@ -6,7 +6,7 @@ use std::time::Instant;
 use coopera_domain::Lang;
 use coopera_report::synthetic::Synthetic;
 use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot};
-use coopera_store::{SqliteStore, Store};
+use coopera_store::{Existing, SqliteStore, Store};
 
 use super::{Ctx, Failure, print, store_batch, summary_line};
 use crate::cli::DemoArgs;
@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), Failure> {
     // with its file and line all the same.
     let batch = Batch::parse(sources, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
     let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), ..*ctx };
-    let summary = store_batch(&demo_ctx, &mut store, batch)?;
+    let summary = store_batch(&demo_ctx, &mut store, batch, Existing::Update)?;
     print(&match ctx.lang {
         Lang::Es => format!(
             "datos de demostración (ilustrativos) en {}: {}",

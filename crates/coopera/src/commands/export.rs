@@ -13,7 +13,7 @@ use crate::cli::ExportIatiArgs;
 pub fn run(ctx: &Ctx, args: ExportIatiArgs) -> Result<(), Failure> {
     let lang = ctx.lang;
     let filter = args.selection.filter(lang)?;
-    let store = ctx.open()?;
+    let store = ctx.open_existing()?;
     let orgs: HashMap<String, _> = store
         .organisations()
         .map_err(|e| Failure::store(e, lang))?

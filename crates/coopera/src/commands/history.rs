@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, args: HistoryArgs) -> Result<(), Failure> {
             })
         })?),
     };
-    let store = ctx.open()?;
+    let store = ctx.open_existing()?;
     let changes = store
         .history(&HistoryFilter { kind, key: args.key, limit: Some(args.limit) })
         .map_err(|e| Failure::store(e, ctx.lang))?;

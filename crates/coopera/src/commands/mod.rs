@@ -5,9 +5,10 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use coopera_domain::Lang;
+use coopera_domain::Rule;
 use coopera_domain::code::CountryCode;
 use coopera_domain::kinds::{Direction, Modality};
-use coopera_store::{ActivityFilter, SqliteStore, StoreError, StoreOptions, WriteSummary};
+use coopera_store::{ActivityFilter, Existing, SqliteStore, StoreError, StoreOptions, WriteSummary};
 
 use crate::cli::{ActivitySelection, Cli, Command, DirectionArg, TableFormat};
 use crate::input::{Batch, InputError};
@@ -35,6 +36,8 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Opens the database, creating it when there is none: for the commands that create or
+    /// add (`init`, `demo`, `import`, `activity add`, `serve`).
     pub fn open(&self) -> Result<SqliteStore, Failure> {
         SqliteStore::open(&self.db, StoreOptions { home_country: self.home_country }).map_err(|e| {
             let what = match self.lang {
@@ -43,6 +46,21 @@ impl Ctx {
             };
             Failure::one(format!("{what}: {}", e.message(self.lang)))
         })
+    }
+
+    /// Opens the database, which must exist: a command that reads says that there is none
+    /// rather than creating an empty one and answering with empty tables.
+    pub fn open_existing(&self) -> Result<SqliteStore, Failure> {
+        if !self.db.exists() {
+            let db = self.db.display();
+            return Err(Failure::one(match self.lang {
+                Lang::Es => format!("la base de datos {db} no existe; créela con `coopera init` o `coopera demo`"),
+                Lang::En => {
+                    format!("the database {db} does not exist; create it with `coopera init` or `coopera demo`")
+                }
+            }));
+        }
+        self.open()
     }
 
     pub fn pick<'a>(&self, es: &'a str, en: &'a str) -> &'a str {
@@ -64,7 +82,7 @@ impl Failure {
 
     /// Problems in input files; nothing was written.
     pub fn input(err: InputError, lang: Lang) -> Failure {
-        let n = err.0.len();
+        let n = err.0.iter().filter(|l| !l.detail).count();
         let summary = match lang {
             Lang::Es => format!("{n} problema(s); no se escribió nada en la base de datos"),
             Lang::En => format!("{n} problem(s); nothing was written to the database"),
@@ -95,13 +113,32 @@ pub fn print_table(table: &Table, format: TableFormat) {
     }
 }
 
-/// Stores a parsed batch in one transaction, placing refused records in their files.
-pub fn store_batch(ctx: &Ctx, store: &mut SqliteStore, batch: Batch) -> Result<WriteSummary, Failure> {
+/// Stores a parsed batch in one transaction, placing refused records in their files. With
+/// [`Existing::Refuse`], a record stored under its key with another content refuses the
+/// batch, and the failure says how to replace it.
+pub fn store_batch(
+    ctx: &Ctx,
+    store: &mut SqliteStore,
+    batch: Batch,
+    existing: Existing,
+) -> Result<WriteSummary, Failure> {
     use coopera_store::Store as _;
     let records = batch.records.clone();
-    match store.record(&ctx.user, records) {
+    match store.record_with(&ctx.user, records, existing) {
         Ok(summary) => Ok(summary),
-        Err(StoreError::Invalid(refused)) => Err(Failure::input(batch.locate_refused(&refused, ctx.lang), ctx.lang)),
+        Err(StoreError::Invalid(refused)) => {
+            let differs =
+                refused.iter().flat_map(|r| r.problems.iter()).any(|p| matches!(p.rule, Rule::StoredDiffers { .. }));
+            let mut failure = Failure::input(batch.locate_refused(&refused, ctx.lang), ctx.lang);
+            if differs && let Some(summary) = &mut failure.summary {
+                summary.push('\n');
+                summary.push_str(ctx.pick(
+                    "`coopera activity add --update` reemplaza los registros que difieren; el historial guarda el antes y el después",
+                    "`coopera activity add --update` replaces the records that differ; the history keeps the before and the after",
+                ));
+            }
+            Err(failure)
+        }
         Err(e) => Err(Failure::store(e, ctx.lang)),
     }
 }

@@ -10,7 +10,7 @@ use crate::cli::{DocFormat, OrgCommand};
 use crate::output::Table;
 
 pub fn run(ctx: &Ctx, cmd: OrgCommand) -> Result<(), Failure> {
-    let store = ctx.open()?;
+    let store = ctx.open_existing()?;
     match cmd {
         OrgCommand::List { format } => {
             let orgs = store.organisations().map_err(|e| Failure::store(e, ctx.lang))?;

@@ -34,6 +34,7 @@ pub fn run(ctx: &Ctx, cmd: RatesCommand) -> Result<(), Failure> {
                     }),
                 }
             })?;
+            // Loading rates writes: like `activity add`, it creates the database.
             let mut store = ctx.open()?;
             let s = store.record_rates(&rates).map_err(|e| Failure::store(e, ctx.lang))?;
             print(&match ctx.lang {
@@ -63,7 +64,7 @@ pub fn run(ctx: &Ctx, cmd: RatesCommand) -> Result<(), Failure> {
                     })
                 })
                 .transpose()?;
-            let store = ctx.open()?;
+            let store = ctx.open_existing()?;
             let rates = store.exchange_rates().map_err(|e| Failure::store(e, ctx.lang))?;
             let mut t = Table::new(&[
                 ("currency", ctx.pick("Moneda", "Currency"), false),

@@ -68,7 +68,7 @@ pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<(), Failure> {
     let default_measure = if name == "value" { Measure::Total } else { Measure::Count };
     let mut request = request(ctx, dimension, &args, source, default_measure)?;
     request.name = name;
-    let store = ctx.open()?;
+    let store = ctx.open_existing()?;
     let report = make(ctx, &store, &request)?;
     output(ctx, &request, &report)
 }

@@ -1,11 +1,12 @@
 //! `coopera serve`: the web application — dashboard, registry pages, forms and the JSON API —
 //! on one address, until Ctrl-C or SIGTERM. With `--demo`, an empty database first receives
-//! the illustrative demo data and the sample exchange rates, as `coopera demo` loads them.
+//! the illustrative demo data and the sample exchange rates, as `coopera demo` loads them; a
+//! database that holds data keeps it, and the command says so.
 
 use std::io::Write as _;
 
 use coopera_domain::Lang;
-use coopera_store::{ActivityFilter, SqliteStore, Store};
+use coopera_store::{ActivityFilter, Existing, SqliteStore, Store};
 use coopera_web::{AppState, Options, RequestLog, ServeOptions};
 
 use super::{Ctx, Failure, store_batch, summary_line};
@@ -13,18 +14,11 @@ use crate::cli::ServeArgs;
 use crate::input::{Batch, Source};
 
 pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
-    if args.demo {
-        let mut store = ctx.open()?;
-        let empty = store.count_activities(&ActivityFilter::default()).map_err(|e| Failure::store(e, ctx.lang))? == 0
-            && store.organisations().map_err(|e| Failure::store(e, ctx.lang))?.is_empty();
-        if empty {
-            load_demo(ctx, &mut store)?;
-        }
-    }
+    let banner = if args.demo { demo(ctx)? } else { coopera_web::Banner::None };
     let options = Options {
         home_country: ctx.home_country,
         log: if args.quiet { RequestLog::Off } else { RequestLog::Stderr },
-        banner: if args.demo { coopera_web::Banner::Demo } else { coopera_web::Banner::None },
+        banner,
         ..Options::default()
     };
     let state = AppState::open(&ctx.db, options).map_err(|e| {
@@ -49,12 +43,53 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// `--demo`: loads the demo data into an empty database. A database with data keeps it and is
+/// told apart: the demo's own (loaded before) keeps the banner that calls it illustrative,
+/// other data is not called so.
+fn demo(ctx: &Ctx) -> Result<coopera_web::Banner, Failure> {
+    let mut store = ctx.open()?;
+    let activities = store.count_activities(&ActivityFilter::default()).map_err(|e| Failure::store(e, ctx.lang))?;
+    let organisations = store.organisations().map_err(|e| Failure::store(e, ctx.lang))?.len();
+    if activities == 0 && organisations == 0 {
+        load_demo(ctx, &mut store)?;
+        return Ok(coopera_web::Banner::Demo);
+    }
+    if holds_the_demo(ctx, &store)? {
+        super::print(ctx.pick(
+            "la base de datos ya tiene los datos de demostración; no se cargaron de nuevo",
+            "the database already holds the demo data; it was not loaded again",
+        ));
+        return Ok(coopera_web::Banner::Demo);
+    }
+    super::print(&match ctx.lang {
+        Lang::Es => format!(
+            "no se cargaron los datos de demostración: la base de datos ya tiene datos ({activities} actividades, {organisations} organizaciones)"
+        ),
+        Lang::En => format!(
+            "the demo data was not loaded: the database already holds data ({activities} activities, {organisations} organisations)"
+        ),
+    });
+    Ok(coopera_web::Banner::None)
+}
+
+/// Whether the demo's activities are in the registry (its first one stands for all).
+fn holds_the_demo(ctx: &Ctx, store: &SqliteStore) -> Result<bool, Failure> {
+    let first = coopera_demo::dataset()
+        .ok()
+        .and_then(|files| files.into_iter().find_map(|(_, d)| d.activities.into_iter().next()))
+        .map(|a| a.id);
+    match first {
+        Some(id) => store.activity(&id).map(|a| a.is_some()).map_err(|e| Failure::store(e, ctx.lang)),
+        None => Ok(false),
+    }
+}
+
 /// Loads the demo files and the sample exchange rates, as `coopera demo` does.
 fn load_demo(ctx: &Ctx, store: &mut SqliteStore) -> Result<(), Failure> {
     let sources = coopera_demo::FILES.iter().map(|(name, text)| Source::embedded(name, text)).collect();
     let batch = Batch::parse(sources, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
     let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), ..*ctx };
-    let summary = store_batch(&demo_ctx, store, batch)?;
+    let summary = store_batch(&demo_ctx, store, batch, Existing::Update)?;
     let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
         .map_err(|e| Failure { lines: e.lines(ctx.lang), summary: None })?;
     store.record_rates(&rates).map_err(|e| Failure::store(e, ctx.lang))?;

@@ -78,5 +78,11 @@ fn lists_and_filters_in_english() {
     let orgs = c.run(&["org", "show", "amexcid"]).ok();
     assert!(orgs.stdout.contains("AMEXCID"), "{}", orgs.stdout);
     let bad = c.run(&["--lang", "en", "activity", "list", "--modality", "trilateral"]).failed();
-    assert!(bad.stderr.contains("--modality: `trilateral`: unknown code in the Modality codelist"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains(
+            "--modality: `trilateral`: unknown code in the `Modality` codelist; did you mean “bilateral — Bilateral”"
+        ),
+        "{}",
+        bad.stderr
+    );
 }

@@ -23,6 +23,7 @@ fn shared_data(relative: &str) -> Option<PathBuf> {
 
 mod concurrent;
 mod crash;
+mod database;
 mod demo;
 mod figures;
 mod files;

@@ -11,6 +11,8 @@ use super::*;
 pub(super) struct Server {
     pub(super) child: Child,
     pub(super) addr: String,
+    /// What it printed before its address.
+    pub(super) said: Vec<String>,
     stdout: BufReader<std::process::ChildStdout>,
 }
 
@@ -28,6 +30,7 @@ pub(super) fn serve(c: &Coopera, extra: &[&str]) -> Server {
     let mut child = cmd.spawn().expect("start coopera serve");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut addr = String::new();
+    let mut said = Vec::new();
     for _ in 0..5 {
         let mut line = String::new();
         if stdout.read_line(&mut line).unwrap_or(0) == 0 {
@@ -37,9 +40,10 @@ pub(super) fn serve(c: &Coopera, extra: &[&str]) -> Server {
             addr = rest.split('/').next().unwrap_or("").to_owned();
             break;
         }
+        said.push(line.trim_end().to_owned());
     }
     assert!(!addr.is_empty(), "the server printed no address");
-    Server { child, addr, stdout }
+    Server { child, addr, said, stdout }
 }
 
 /// A plain HTTP/1.1 GET: (status line, body).
@@ -82,6 +86,26 @@ fn serve_demo_answers_and_stops_on_sigterm() {
     let (_, body) = http_get(&again.addr, "/health");
     assert!(body.contains("\"status\":\"ok\""));
     assert_eq!(c.history_rows(), written, "nothing written the second time");
+    assert!(again.said.iter().any(|l| l.contains("ya tiene los datos de demostración")), "{:?}", again.said);
+}
+
+#[test]
+fn serve_demo_on_a_registry_with_other_data_says_it_did_not_load_the_demo() {
+    let c = Coopera::new();
+    c.run(&["activity", "add", "--file", &fixture("orgs.toml")]).ok();
+    let written = c.history_rows();
+    let server = serve(&c, &["--demo", "--quiet"]);
+    assert!(
+        server.said.iter().any(|l| l.contains(
+            "no se cargaron los datos de demostración: la base de datos ya tiene datos (0 actividades, 2 organizaciones)"
+        )),
+        "{:?}",
+        server.said
+    );
+    assert_eq!(c.history_rows(), written, "nothing written");
+    let (status, page) = http_get(&server.addr, "/");
+    assert_eq!(status, "HTTP/1.1 200 OK", "it still serves");
+    assert!(!page.contains("Datos de demostración"), "the registry's own data is not called illustrative");
 }
 
 #[test]
