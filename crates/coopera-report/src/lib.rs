@@ -106,7 +106,7 @@ pub mod synthetic;
 pub mod xlsx;
 
 pub use dimension::{Currency, Dimension, Measure};
-pub use query::{Filters, Query, YearRange, keys, run};
+pub use query::{Filters, Query, Selected, YearRange, keys, run, run_selected, select};
 pub use rates::{InKindRates, RateTable};
 pub use snapshot::{LoadOptions, LoadStats, Snapshot};
 

@@ -61,6 +61,17 @@ pub(crate) enum Parts<'a> {
     StartYear,
 }
 
+impl Parts<'_> {
+    /// How costly [`Parts::each`] is, in order: one byte, then a few, then a list of shares.
+    fn cost(&self) -> u8 {
+        match self {
+            Parts::Single { .. } | Parts::StartYear => 0,
+            Parts::Bits { .. } => 1,
+            Parts::Shares { .. } => 2,
+        }
+    }
+}
+
 pub(crate) fn parts(snap: &Snapshot, dim: Dimension) -> Parts<'_> {
     let l = lists();
     match dim {
@@ -334,16 +345,45 @@ fn spread(amount: i128, weight: i128, ppm: u32) -> i128 {
 }
 
 /// Runs `query` over `snap`.
-pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
-    let dim = query.dimension;
-    if let Some(YearRange { from, to }) = query.filters.years
+/// The activities a selection keeps and the part of each in it, worked out once and shared
+/// by every report of the selection: a dashboard runs a dozen reports over one selection, and
+/// the filters, not the rows, are most of the work of a narrow one.
+#[derive(Debug, Clone)]
+pub struct Selected {
+    filters: Filters,
+    years: Option<(i16, i16)>,
+    /// The kept activities, in order.
+    kept: Vec<u32>,
+    /// For every activity, its part in the selection in millionths (0 when not kept; a kept
+    /// activity can have a part of 0, when its parts in the kept rows are 0 %).
+    weights: Vec<u32>,
+}
+
+impl Selected {
+    /// How many activities the selection keeps.
+    pub fn len(&self) -> usize {
+        self.kept.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.kept.is_empty()
+    }
+
+    pub fn filters(&self) -> &Filters {
+        &self.filters
+    }
+}
+
+/// Selects and weighs the activities `filters` keep.
+pub fn select(snap: &Snapshot, filters: &Filters) -> Result<Selected, ReportError> {
+    if let Some(YearRange { from, to }) = filters.years
         && from > to
     {
         return Err(ReportError::YearRange { from, to });
     }
     // Filters: for each, the rows it keeps (the last row is "no value").
-    let mut filters: Vec<(Parts<'_>, usize, Vec<bool>)> = Vec::new();
-    for (d, values) in &query.filters.values {
+    let mut checks: Vec<(Parts<'_>, usize, Vec<bool>)> = Vec::new();
+    for (d, values) in &filters.values {
         if *d == Dimension::Year {
             return Err(ReportError::YearAsFilter);
         }
@@ -352,28 +392,27 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
         for v in values {
             keep[resolve(snap, *d, v)?] = true;
         }
-        filters.push((parts(snap, *d), len, keep));
+        checks.push((parts(snap, *d), len, keep));
     }
-    let years = query.filters.years.map(|r| {
+    // The cheapest checks first: most activities of a narrow selection fail one of them.
+    checks.sort_by_key(|(p, _, _)| p.cost());
+    let years = filters.years.map(|r| {
         let clamp = |y: i32| i16::try_from(y).unwrap_or(if y < 0 { -i16::MAX } else { i16::MAX }).max(-i16::MAX);
         (clamp(r.from), clamp(r.to))
     });
 
-    // Whether activity `i` is in the report, and its weight there in parts per million: the
-    // part of it in the rows the filters keep (a count takes a kept activity whole; money and
-    // the weighted count take its weight).
-    let weight = |i: usize| -> (bool, u32) {
-        if dim.only_cross_border() && snap.border[i] == 0 {
-            return (false, 0);
-        }
+    // Whether activity `i` is kept, and its part in millionths: the part of it in the rows the
+    // filters keep (a count takes a kept activity whole; money and the weighted count take
+    // its part).
+    let weight = |i: usize| -> Option<u32> {
         if let Some((from, to)) = years {
             let (start, end) = (snap.start_year[i], snap.end_year[i]);
             if start == NO_YEAR || start > to || end < from {
-                return (false, 0);
+                return None;
             }
         }
         let mut w = u64::from(PPM);
-        for (p, len, keep) in &filters {
+        for (p, len, keep) in &checks {
             let (mut kept, mut part) = (false, 0u64);
             p.each(snap, i, *len, |row, ppm| {
                 if keep[row] {
@@ -382,13 +421,43 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
                 }
             });
             if !kept {
-                return (false, 0);
+                return None;
             }
             // Both are at most a million (parts of one activity add up to a million).
             w = w.saturating_mul(part).checked_div(u64::from(PPM)).unwrap_or(0);
         }
-        (true, w as u32)
+        Some(u32::try_from(w).unwrap_or(PPM))
     };
+    let mut kept = Vec::new();
+    let mut weights = vec![0u32; snap.len];
+    for (i, slot) in weights.iter_mut().enumerate() {
+        if let Some(w) = weight(i) {
+            kept.push(u32::try_from(i).unwrap_or(u32::MAX));
+            *slot = w;
+        }
+    }
+    Ok(Selected { filters: filters.clone(), years, kept, weights })
+}
+
+/// Runs `query`.
+pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
+    run_selected(snap, &select(snap, &query.filters)?, query)
+}
+
+/// Runs `query` over `selected`, the selection of its filters (made by [`select`] over the same
+/// snapshot); another selection is made again from the query's filters.
+pub fn run_selected(snap: &Snapshot, selected: &Selected, query: &Query) -> Result<Report, ReportError> {
+    if selected.filters != query.filters || selected.weights.len() != snap.len {
+        return run(snap, query);
+    }
+    let dim = query.dimension;
+    let years = selected.years;
+    // Reports by border or agenda leave out the activities that are not cross-border, also as
+    // providers of merged flows.
+    let cross_border_only = dim.only_cross_border();
+    let in_report = |i: usize| !cross_border_only || snap.border[i] != 0;
+    let kept = selected.kept.iter().map(|&i| i as usize).filter(|&i| in_report(i));
+    let weights = &selected.weights;
     let n = snap.len;
     let len = universe_len(snap, dim);
     let dim_parts = parts(snap, dim);
@@ -396,19 +465,16 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
     let mut acc = vec![0i128; rows];
     let mut activities = 0u64;
     let mut count_weight: i128 = 0;
-    // Counts need one pass. Money needs every weight first: a flow is merged when its
-    // provider activity, anywhere in the registry, is in the report.
-    let mut weights: Vec<u32> = Vec::new();
+    // Money also looks up the weights of providers: a flow is merged when its provider
+    // activity, anywhere in the registry, is in the report.
+    let mut money: Vec<usize> = Vec::new();
     match query.measure {
         Measure::Count => {
             // Each row counts an activity once, however many of its parts fall in the row
             // (two DAC codes of one thematic area): `last` is the activity a row last counted.
             let mut last = vec![usize::MAX; rows];
-            for i in 0..n {
-                let (kept, w) = weight(i);
-                if !kept {
-                    continue;
-                }
+            for i in kept {
+                let w = weights[i];
                 activities = activities.saturating_add(1);
                 count_weight = count_weight.saturating_add(i128::from(w));
                 dim_parts.each(snap, i, len, |row, _| {
@@ -424,11 +490,8 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
             // 64-bit sums are exact below 9 million activities, and faster.
             let mut small = vec![0i64; rows];
             let fits = n < 9_000_000;
-            for i in 0..n {
-                let (kept, w) = weight(i);
-                if !kept {
-                    continue;
-                }
+            for i in kept {
+                let w = weights[i];
                 activities = activities.saturating_add(1);
                 count_weight = count_weight.saturating_add(i128::from(w));
                 if fits {
@@ -448,16 +511,14 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
             }
         }
         _ => {
-            weights = (0..n)
-                .map(|i| {
-                    let (kept, w) = weight(i);
-                    if kept {
-                        activities = activities.saturating_add(1);
-                        count_weight = count_weight.saturating_add(i128::from(w));
-                    }
-                    w
-                })
-                .collect();
+            for i in kept {
+                let w = weights[i];
+                activities = activities.saturating_add(1);
+                count_weight = count_weight.saturating_add(i128::from(w));
+                if w > 0 {
+                    money.push(i);
+                }
+            }
         }
     }
 
@@ -479,11 +540,8 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
         Currency::Native(c) => lists().currency.get(c.as_str()).map(|x| x as u16),
         _ => None,
     };
-    for (i, &w) in weights.iter().enumerate() {
-        if w == 0 {
-            continue;
-        }
-        let w = i128::from(w);
+    for &i in &money {
+        let w = i128::from(weights[i]);
         let mut sums = [0i128; 2];
         for &(kind, slot) in tables {
             let flows = &snap.flows[kind as usize];
@@ -500,7 +558,7 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
                     continue;
                 }
                 let provider = flows.provider[f];
-                if provider != NONE && weights[provider as usize] > 0 {
+                if provider != NONE && weights[provider as usize] > 0 && in_report(provider as usize) {
                     merged_flows = merged_flows.saturating_add(1);
                     continue;
                 }
@@ -533,7 +591,7 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
     if matches!(query.measure, Measure::InKind | Measure::Total) {
         for (i, unit, quantity) in &snap.in_kind_not_valued {
             let w = weights[*i as usize];
-            if w > 0 {
+            if w > 0 && in_report(*i as usize) {
                 // Quantities are bounded where records are written; one stored before the bound
                 // existed saturates instead of stopping the report.
                 // The weight in millionths is exactly w × 10^-6, at most one.

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use coopera_domain::Lang;
 use coopera_domain::Problem;
 use coopera_domain::code::CountryCode;
-use coopera_report::{InKindRates, LoadOptions, Query, Report, ReportError, Snapshot};
+use coopera_report::{Filters, InKindRates, LoadOptions, Query, Report, ReportError, Selected, Snapshot};
 use coopera_store::{Outcome, SqliteStore, StoreError, StoreOptions, WriteSummary};
 
 use crate::error::WebError;
@@ -91,8 +91,14 @@ pub(crate) struct Views {
     pub snapshot: Snapshot,
     pub registry: Registry,
     reports: Mutex<HashMap<String, Arc<Report>>>,
+    /// The selections reports were last run over, newest last: the reports of one page share
+    /// their selection (see [`coopera_report::select`]).
+    selections: Mutex<Vec<Arc<Selected>>>,
     pages: Mutex<Pages>,
 }
+
+/// How many selections are kept per view (each holds a weight per activity).
+const SELECTION_CACHE: usize = 8;
 
 /// How many reports are kept per view before the cache starts over.
 const REPORT_CACHE: usize = 1024;
@@ -117,7 +123,14 @@ impl Views {
         let load = LoadOptions { home_country: options.home_country, in_kind_rates: options.in_kind_rates.clone() };
         let snapshot = Snapshot::load(store, &load)?;
         let registry = Registry::load(store, options.home_country)?;
-        Ok(Views { version, snapshot, registry, reports: Mutex::new(HashMap::new()), pages: Mutex::default() })
+        Ok(Views {
+            version,
+            snapshot,
+            registry,
+            reports: Mutex::new(HashMap::new()),
+            selections: Mutex::default(),
+            pages: Mutex::default(),
+        })
     }
 
     /// The page `key` names (its language and address), drawn by `draw` the first time it is
@@ -148,13 +161,29 @@ impl Views {
         if let Some(r) = self.reports.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
             return Ok(Arc::clone(r));
         }
-        let report = Arc::new(coopera_report::run(&self.snapshot, query)?);
+        let selected = self.selection(&query.filters)?;
+        let report = Arc::new(coopera_report::run_selected(&self.snapshot, &selected, query)?);
         let mut cache = self.reports.lock().unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= REPORT_CACHE {
             cache.clear();
         }
         cache.insert(key, Arc::clone(&report));
         Ok(report)
+    }
+
+    /// The selection of `filters`, made once for the reports that share it.
+    fn selection(&self, filters: &Filters) -> Result<Arc<Selected>, ReportError> {
+        let cached = |s: &Vec<Arc<Selected>>| s.iter().rev().find(|s| s.filters() == filters).map(Arc::clone);
+        if let Some(s) = cached(&self.selections.lock().unwrap_or_else(PoisonError::into_inner)) {
+            return Ok(s);
+        }
+        let selected = Arc::new(coopera_report::select(&self.snapshot, filters)?);
+        let mut selections = self.selections.lock().unwrap_or_else(PoisonError::into_inner);
+        if selections.len() >= SELECTION_CACHE {
+            selections.remove(0);
+        }
+        selections.push(Arc::clone(&selected));
+        Ok(selected)
     }
 }
 

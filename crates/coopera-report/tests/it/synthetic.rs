@@ -83,3 +83,39 @@ fn a_synthetic_registry_reports_consistently() {
     };
     assert!(coopera_report::run(&s, &q).unwrap().merged_flows > 50);
 }
+
+/// A dashboard selects once and runs every report over the selection: each report must be
+/// the one run on its own, for every dimension (those of cross-border activities only too)
+/// and measure, and a selection of other filters must not leak into a report.
+#[test]
+fn reports_over_one_selection_are_the_reports_run_alone() {
+    let n = 2000;
+    let generator = Synthetic::new(n, 7).unwrap();
+    let mut store = SqliteStore::open_in_memory(StoreOptions::default()).unwrap();
+    store.record("synthetic", generator.organisations().unwrap()).unwrap();
+    store.record("synthetic", generator.activities(0..n).unwrap()).unwrap();
+    let s = Snapshot::load(&store, &LoadOptions::default()).unwrap();
+    let filters = Filters {
+        years: Some(coopera_report::YearRange { from: 2012, to: 2016 }),
+        values: vec![(Dimension::Direction, vec!["given".into(), "both".into()])],
+    };
+    let selected = coopera_report::select(&s, &filters).unwrap();
+    assert!(!selected.is_empty() && selected.len() < n, "a narrower selection: {}", selected.len());
+    for dim in Dimension::ALL.iter().filter(|d| **d != Dimension::Direction) {
+        for measure in [Measure::Count, Measure::Weighted, Measure::Total, Measure::Disbursed, Measure::InKind] {
+            let q = Query { dimension: *dim, measure, currency: Currency::Usd, filters: filters.clone(), top: 3 };
+            let alone = coopera_report::run(&s, &q).unwrap();
+            let shared = coopera_report::run_selected(&s, &selected, &q).unwrap();
+            assert_eq!(format!("{shared:?}"), format!("{alone:?}"), "{dim:?} {measure:?}");
+        }
+    }
+    let everything = Query {
+        dimension: Dimension::ThematicArea,
+        measure: Measure::Count,
+        currency: Currency::Usd,
+        filters: Filters::default(),
+        top: 3,
+    };
+    let r = coopera_report::run_selected(&s, &selected, &everything).unwrap();
+    assert_eq!(r.activities, n as u64, "the query's own filters, not the selection's");
+}
