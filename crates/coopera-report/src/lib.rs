@@ -106,7 +106,7 @@ pub mod synthetic;
 pub mod xlsx;
 
 pub use dimension::{Currency, Dimension, Measure};
-pub use query::{Filters, Query, YearRange, keys, run};
+pub use query::{Filters, PerActivity, Query, SCHEMES, YearRange, keys, per_activity, run};
 pub use rates::{InKindRates, RateTable};
 pub use snapshot::{LoadOptions, LoadStats, Snapshot};
 

@@ -174,8 +174,8 @@ pub(crate) fn universe_len(snap: &Snapshot, dim: Dimension) -> usize {
     }
 }
 
-/// The schemes, in the order of the snapshot's bits.
-const SCHEMES: &[(&str, &str, &str)] = &[
+/// The schemes (key, Spanish and English names), in the order of the snapshot's bits.
+pub const SCHEMES: &[(&str, &str, &str)] = &[
     ("south-south", "Sur-Sur", "South-South"),
     ("north-south", "Norte-Sur", "North-South"),
     ("decentralised", "Descentralizada", "Decentralised"),
@@ -264,7 +264,13 @@ fn resolve(snap: &Snapshot, dim: Dimension, value: &str) -> Result<usize, Report
     let len = universe_len(snap, dim);
     let by_key = |key: &str| -> Option<usize> {
         if dim == Dimension::Partner {
-            return snap.orgs.iter().position(|o| o.key == key);
+            // Keys are case-sensitive: the one written as it is first.
+            let exact = value.trim();
+            return snap
+                .orgs
+                .iter()
+                .position(|o| o.key == exact)
+                .or_else(|| snap.orgs.iter().position(|o| o.key == key));
         }
         (0..=len).find(|&r| row_info(snap, dim, r).0.to_lowercase() == key)
     };
@@ -333,47 +339,54 @@ fn spread(amount: i128, weight: i128, ppm: u32) -> i128 {
     amount.saturating_mul(weight).saturating_mul(i128::from(ppm))
 }
 
-/// Runs `query` over `snap`.
-pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
-    let dim = query.dimension;
-    if let Some(YearRange { from, to }) = query.filters.years
-        && from > to
-    {
-        return Err(ReportError::YearRange { from, to });
-    }
-    // Filters: for each, the rows it keeps (the last row is "no value").
-    let mut filters: Vec<(Parts<'_>, usize, Vec<bool>)> = Vec::new();
-    for (d, values) in &query.filters.values {
-        if *d == Dimension::Year {
-            return Err(ReportError::YearAsFilter);
-        }
-        let len = universe_len(snap, *d);
-        let mut keep = vec![false; len.saturating_add(1)];
-        for v in values {
-            keep[resolve(snap, *d, v)?] = true;
-        }
-        filters.push((parts(snap, *d), len, keep));
-    }
-    let years = query.filters.years.map(|r| {
-        let clamp = |y: i32| i16::try_from(y).unwrap_or(if y < 0 { -i16::MAX } else { i16::MAX }).max(-i16::MAX);
-        (clamp(r.from), clamp(r.to))
-    });
+/// The activities a set of filters keeps, and the part of each it keeps.
+struct Selector<'a> {
+    snap: &'a Snapshot,
+    /// For each filter, the rows it keeps (the last row is "no value").
+    filters: Vec<(Parts<'a>, usize, Vec<bool>)>,
+    years: Option<(i16, i16)>,
+}
 
-    // Whether activity `i` is in the report, and its weight there in parts per million: the
-    // part of it in the rows the filters keep (a count takes a kept activity whole; money and
-    // the weighted count take its weight).
-    let weight = |i: usize| -> (bool, u32) {
-        if dim.only_cross_border() && snap.border[i] == 0 {
-            return (false, 0);
+impl<'a> Selector<'a> {
+    fn new(snap: &'a Snapshot, filters: &Filters) -> Result<Selector<'a>, ReportError> {
+        if let Some(YearRange { from, to }) = filters.years
+            && from > to
+        {
+            return Err(ReportError::YearRange { from, to });
         }
-        if let Some((from, to)) = years {
+        let mut kept = Vec::new();
+        for (d, values) in &filters.values {
+            if *d == Dimension::Year {
+                return Err(ReportError::YearAsFilter);
+            }
+            let len = universe_len(snap, *d);
+            let mut keep = vec![false; len.saturating_add(1)];
+            for v in values {
+                keep[resolve(snap, *d, v)?] = true;
+            }
+            kept.push((parts(snap, *d), len, keep));
+        }
+        let years = filters.years.map(|r| {
+            let clamp = |y: i32| i16::try_from(y).unwrap_or(if y < 0 { -i16::MAX } else { i16::MAX }).max(-i16::MAX);
+            (clamp(r.from), clamp(r.to))
+        });
+        Ok(Selector { snap, filters: kept, years })
+    }
+
+    /// Whether activity `i` is kept, and its weight in parts per million: the part of it in
+    /// the rows the filters keep (a count takes a kept activity whole; money and the weighted
+    /// count take its weight).
+    #[inline]
+    fn weight(&self, i: usize) -> (bool, u32) {
+        let snap = self.snap;
+        if let Some((from, to)) = self.years {
             let (start, end) = (snap.start_year[i], snap.end_year[i]);
             if start == NO_YEAR || start > to || end < from {
                 return (false, 0);
             }
         }
         let mut w = u64::from(PPM);
-        for (p, len, keep) in &filters {
+        for (p, len, keep) in &self.filters {
             let (mut kept, mut part) = (false, 0u64);
             p.each(snap, i, *len, |row, ppm| {
                 if keep[row] {
@@ -388,7 +401,70 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
             w = w.saturating_mul(part).checked_div(u64::from(PPM)).unwrap_or(0);
         }
         (true, w as u32)
+    }
+}
+
+/// Each activity as a report counts it: whether the filters keep it and, for a measure of
+/// money, the value it adds to the report's total — its flows in the years asked for, in the
+/// report's currency, times the part of it the filters keep — so that the values of the kept
+/// activities add up to the total of any report with the same query. Activities are numbered
+/// as the snapshot read them ([`Snapshot::load_visiting`]).
+#[derive(Debug, Clone, Default)]
+pub struct PerActivity {
+    kept: Vec<bool>,
+    /// In 1/10 000 of a unit times millionths; empty for counts.
+    values: Vec<i128>,
+}
+
+impl PerActivity {
+    /// Whether the activity numbered `i` is in the report.
+    pub fn contains(&self, i: usize) -> bool {
+        self.kept.get(i).copied().unwrap_or(false)
+    }
+
+    /// The value activity `i` adds to the report (`None` for a count, or when it is not in
+    /// it); amounts without a rate add nothing, as in the report.
+    pub fn value(&self, i: usize) -> Option<Decimal> {
+        if !self.contains(i) {
+            return None;
+        }
+        self.values.get(i).map(|v| to_decimal(*v, MONEY_SCALE.saturating_add(6)))
+    }
+}
+
+/// Every activity as a report with `query`'s filters, measure and currency counts it (its
+/// dimension does not matter).
+pub fn per_activity(snap: &Snapshot, query: &Query) -> Result<PerActivity, ReportError> {
+    let selector = Selector::new(snap, &query.filters)?;
+    let kept: Vec<bool> = (0..snap.len).map(|i| selector.weight(i).0).collect();
+    let mut values = Vec::new();
+    if query.measure.is_money() {
+        // One row per activity: its whole value goes to its direction's row.
+        let q = Query { dimension: Dimension::Direction, ..query.clone() };
+        values = vec![0i128; snap.len];
+        run_into(snap, &q, Some(&mut values))?;
+    }
+    Ok(PerActivity { kept, values })
+}
+
+/// Runs `query` over `snap`.
+pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
+    run_into(snap, query, None)
+}
+
+/// Runs `query`, adding each activity's value (money measures, any dimension but the year)
+/// into `per_activity` when given.
+fn run_into(snap: &Snapshot, query: &Query, mut per_activity: Option<&mut Vec<i128>>) -> Result<Report, ReportError> {
+    let dim = query.dimension;
+    let selector = Selector::new(snap, &query.filters)?;
+    // Whether activity `i` is in the report, and its weight there in parts per million.
+    let weight = |i: usize| -> (bool, u32) {
+        if dim.only_cross_border() && snap.border[i] == 0 {
+            return (false, 0);
+        }
+        selector.weight(i)
     };
+    let years = selector.years;
     let n = snap.len;
     let len = universe_len(snap, dim);
     let dim_parts = parts(snap, dim);
@@ -520,6 +596,11 @@ pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
                     sums[slot] = sums[slot].saturating_add(i128::from(value));
                 }
             }
+        }
+        if let Some(per) = per_activity.as_deref_mut()
+            && let Some(v) = per.get_mut(i)
+        {
+            *v = sums[0].saturating_add(sums[1]).saturating_mul(w);
         }
         if dim != Dimension::Year {
             for (slot, sum) in sums.into_iter().enumerate() {
