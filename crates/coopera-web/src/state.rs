@@ -10,7 +10,7 @@ use bytes::Bytes;
 use coopera_domain::Lang;
 use coopera_domain::Problem;
 use coopera_domain::code::CountryCode;
-use coopera_report::{InKindRates, LoadOptions, Query, Report, ReportError, Snapshot};
+use coopera_report::{InKindRates, LoadOptions, PerActivity, Query, Report, ReportError, Snapshot};
 use coopera_store::{Outcome, SqliteStore, StoreError, StoreOptions, WriteSummary};
 
 use crate::error::WebError;
@@ -91,8 +91,14 @@ pub(crate) struct Views {
     pub snapshot: Snapshot,
     pub registry: Registry,
     reports: Mutex<HashMap<String, Arc<Report>>>,
+    /// The activities (and their values) of the queries lists have asked for.
+    members: Mutex<HashMap<String, Arc<PerActivity>>>,
     pages: Mutex<Pages>,
 }
+
+/// How many selections of a list are kept per view (each holds a flag and a value per
+/// activity) before that cache starts over.
+const MEMBERS_CACHE: usize = 64;
 
 /// How many reports are kept per view before the cache starts over.
 const REPORT_CACHE: usize = 1024;
@@ -115,9 +121,15 @@ struct Pages {
 impl Views {
     fn load(store: &SqliteStore, options: &Options, version: String) -> Result<Views, StartError> {
         let load = LoadOptions { home_country: options.home_country, in_kind_rates: options.in_kind_rates.clone() };
-        let snapshot = Snapshot::load(store, &load)?;
-        let registry = Registry::load(store, options.home_country)?;
-        Ok(Views { version, snapshot, registry, reports: Mutex::new(HashMap::new()), pages: Mutex::default() })
+        let (registry, snapshot) = Registry::load(store, &load)?;
+        Ok(Views {
+            version,
+            snapshot,
+            registry,
+            reports: Mutex::new(HashMap::new()),
+            members: Mutex::new(HashMap::new()),
+            pages: Mutex::default(),
+        })
     }
 
     /// The page `key` names (its language and address), drawn by `draw` the first time it is
@@ -155,6 +167,24 @@ impl Views {
         }
         cache.insert(key, Arc::clone(&report));
         Ok(report)
+    }
+}
+
+impl Views {
+    /// The activities a report with `query` counts, and the value each adds to it: what a
+    /// list of the same selection shows, or found already computed over these views.
+    pub fn members(&self, query: &Query) -> Result<Arc<PerActivity>, ReportError> {
+        let key = format!("{query:?}");
+        if let Some(m) = self.members.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+            return Ok(Arc::clone(m));
+        }
+        let members = Arc::new(coopera_report::per_activity(&self.snapshot, query)?);
+        let mut cache = self.members.lock().unwrap_or_else(PoisonError::into_inner);
+        if cache.len() >= MEMBERS_CACHE {
+            cache.clear();
+        }
+        cache.insert(key, Arc::clone(&members));
+        Ok(members)
     }
 }
 
