@@ -298,19 +298,13 @@ impl Selection {
         Filters { years: self.year.map(|y| YearRange { from: y, to: y }), values }
     }
 
-    /// What only the registry can tell: a partner organisation is one it holds.
+    /// What only the registry can tell: a partner organisation is one it holds. One it does
+    /// not is answered as a missing resource (404), like its own address would be.
     pub fn check(&self, registry: &Registry) -> Result<(), WebError> {
-        if let Some(p) = &self.partner
-            && registry.organisation(p).is_none()
-        {
-            return Err(WebError::invalid(
-                "partner",
-                p,
-                "no hay una organización con esa clave",
-                "there is no organisation with that key",
-            ));
+        match &self.partner {
+            Some(p) if registry.organisation(p).is_none() => Err(WebError::not_found("organisation", p)),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// The query of a list of this selection: which activities, and the value of each.

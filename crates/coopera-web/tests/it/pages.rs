@@ -188,7 +188,6 @@ async fn new_filters_are_read_strictly() {
         ("instrument=proyecto", "instrument"),
         ("cooperation_type=tecnica", "cooperation_type"),
         ("status=9", "status"),
-        ("partner=nadie", "nadie"),
     ] {
         for path in ["/api/v1/activities", "/api/v1/reports/themes"] {
             let r = get(&app, &format!("{path}?{query}")).await;
@@ -197,6 +196,13 @@ async fn new_filters_are_read_strictly() {
         }
         let page = get(&app, &format!("/?{query}&lang=en")).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "/?{query}");
+    }
+    // A partner organisation the registry does not hold is a missing resource, as its own
+    // address would be.
+    for path in ["/api/v1/activities", "/api/v1/reports/themes", "/", "/activities"] {
+        let r = get(&app, &format!("{path}?partner=nadie")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
+        assert!(r.text().contains("no existe la organización `nadie`"), "{path}: {}", r.text());
     }
 }
 
