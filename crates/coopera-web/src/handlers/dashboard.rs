@@ -438,6 +438,7 @@ fn cards(views: &Views, sel: &Selection, choice: MeasureChoice, lang: Lang) -> R
             label: lang.pick("Recibidas", "Received").to_owned(),
             value: locale::count(count("received")),
             note: (count("both") > Decimal::ZERO).then(|| match lang {
+                Lang::Es if count("both") == Decimal::ONE => "y 1 bidireccional".to_owned(),
                 Lang::Es => format!("y {} bidireccionales", locale::count(count("both"))),
                 Lang::En => format!("and {} both ways", locale::count(count("both"))),
             }),
@@ -484,9 +485,15 @@ fn lead(activities: u64, choice: MeasureChoice, lang: Lang) -> String {
         "Las regiones y los países son los de los socios: adonde fue la cooperación otorgada y de donde vino la recibida.",
         "Regions and countries are the partners': where cooperation given went and where cooperation received came from.",
     );
+    let activities = match (lang, activities) {
+        (Lang::Es, 1) => "1 actividad".to_owned(),
+        (Lang::Es, _) => format!("{n} actividades"),
+        (Lang::En, 1) => "1 activity".to_owned(),
+        (Lang::En, _) => format!("{n} activities"),
+    };
     match lang {
-        Lang::Es => format!("{n} actividades en la selección; las gráficas muestran: {measure}. {how} {place}"),
-        Lang::En => format!("{n} activities in the selection; the charts show: {measure}. {how} {place}"),
+        Lang::Es => format!("{activities} en la selección; las gráficas muestran: {measure}. {how} {place}"),
+        Lang::En => format!("{activities} in the selection; the charts show: {measure}. {how} {place}"),
     }
 }
 

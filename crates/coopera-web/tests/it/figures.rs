@@ -204,3 +204,17 @@ async fn what_mexico_gave_central_america_in_2012_by_theme() {
         "href=\"/activities?year=2012&#38;direction=given&#38;partner_region=centroamerica&#38;show=total%3AUSD\""
     ));
 }
+
+/// A filter narrow enough to leave one activity reads in the singular.
+#[tokio::test]
+async fn one_activity_reads_in_the_singular() {
+    let app = app();
+    let es = get(&app, "/?partner=az-mexico-commission").await.ok().text();
+    assert!(es.contains("<p class=\"lead\">1 actividad en la selección;"), "{}", &es[..4000.min(es.len())]);
+    assert!(cards(&es).iter().any(|c| c.0 == "Recibidas" && c.2 == "y 1 bidireccional"), "{:?}", cards(&es));
+    let en = get(&app, "/?partner=az-mexico-commission&lang=en").await.ok().text();
+    assert!(en.contains("<p class=\"lead\">1 activity in the selection;"));
+    assert!(cards(&en).iter().any(|c| c.0 == "Received" && c.2 == "and 1 both ways"), "{:?}", cards(&en));
+    let list = get(&app, "/activities?partner=az-mexico-commission").await.ok().text();
+    assert!(list.contains(">1 actividad<"), "the list's count too");
+}
