@@ -96,9 +96,10 @@ pub(crate) struct Views {
     pages: Mutex<Pages>,
 }
 
-/// How many selections of a list are kept per view (each holds a flag and a value per
-/// activity) before that cache starts over.
-const MEMBERS_CACHE: usize = 64;
+/// How many bytes of lists' selections are kept per view (each holds a flag and a value per
+/// activity, 17 bytes: 200 KiB at 13,000 activities, 17 MB at a million) before that cache
+/// starts over.
+const MEMBERS_CACHE_BYTES: usize = 128 << 20;
 
 /// How many reports are kept per view before the cache starts over.
 const REPORT_CACHE: usize = 1024;
@@ -179,8 +180,9 @@ impl Views {
             return Ok(Arc::clone(m));
         }
         let members = Arc::new(coopera_report::per_activity(&self.snapshot, query)?);
+        let each = self.snapshot.len().saturating_mul(17).max(1);
         let mut cache = self.members.lock().unwrap_or_else(PoisonError::into_inner);
-        if cache.len() >= MEMBERS_CACHE {
+        if cache.len().saturating_add(1).saturating_mul(each) > MEMBERS_CACHE_BYTES {
             cache.clear();
         }
         cache.insert(key, Arc::clone(&members));
