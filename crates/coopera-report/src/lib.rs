@@ -106,7 +106,10 @@ pub mod synthetic;
 pub mod xlsx;
 
 pub use dimension::{Currency, Dimension, Measure};
-pub use query::{Filters, Query, Selected, YearRange, keys, run, run_selected, select};
+pub use query::{
+    Filters, PerActivity, Query, SCHEMES, Selected, YearRange, keys, per_activity, per_activity_selected, run,
+    run_selected, select,
+};
 pub use rates::{InKindRates, RateTable};
 pub use snapshot::{LoadOptions, LoadStats, Snapshot};
 

@@ -185,8 +185,8 @@ pub(crate) fn universe_len(snap: &Snapshot, dim: Dimension) -> usize {
     }
 }
 
-/// The schemes, in the order of the snapshot's bits.
-const SCHEMES: &[(&str, &str, &str)] = &[
+/// The schemes (key, Spanish and English names), in the order of the snapshot's bits.
+pub const SCHEMES: &[(&str, &str, &str)] = &[
     ("south-south", "Sur-Sur", "South-South"),
     ("north-south", "Norte-Sur", "North-South"),
     ("decentralised", "Descentralizada", "Decentralised"),
@@ -275,7 +275,13 @@ fn resolve(snap: &Snapshot, dim: Dimension, value: &str) -> Result<usize, Report
     let len = universe_len(snap, dim);
     let by_key = |key: &str| -> Option<usize> {
         if dim == Dimension::Partner {
-            return snap.orgs.iter().position(|o| o.key == key);
+            // Keys are case-sensitive: the one written as it is first.
+            let exact = value.trim();
+            return snap
+                .orgs
+                .iter()
+                .position(|o| o.key == exact)
+                .or_else(|| snap.orgs.iter().position(|o| o.key == key));
         }
         (0..=len).find(|&r| row_info(snap, dim, r).0.to_lowercase() == key)
     };
@@ -344,7 +350,6 @@ fn spread(amount: i128, weight: i128, ppm: u32) -> i128 {
     amount.saturating_mul(weight).saturating_mul(i128::from(ppm))
 }
 
-/// Runs `query` over `snap`.
 /// The activities a selection keeps and the part of each in it, worked out once and shared
 /// by every report of the selection: a dashboard runs a dozen reports over one selection, and
 /// the filters, not the rows, are most of the work of a narrow one.
@@ -439,9 +444,63 @@ pub fn select(snap: &Snapshot, filters: &Filters) -> Result<Selected, ReportErro
     Ok(Selected { filters: filters.clone(), years, kept, weights })
 }
 
+/// Each activity as a report counts it: whether the filters keep it and, for a measure of
+/// money, the value it adds to the report's total — its flows in the years asked for, in the
+/// report's currency, times the part of it the filters keep — so that the values of the kept
+/// activities add up to the total of any report with the same query. Activities are numbered
+/// as the snapshot read them ([`Snapshot::load_visiting`]).
+#[derive(Debug, Clone, Default)]
+pub struct PerActivity {
+    kept: Vec<bool>,
+    /// In 1/10 000 of a unit times millionths; empty for counts.
+    values: Vec<i128>,
+}
+
+impl PerActivity {
+    /// Whether the activity numbered `i` is in the report.
+    pub fn contains(&self, i: usize) -> bool {
+        self.kept.get(i).copied().unwrap_or(false)
+    }
+
+    /// The value activity `i` adds to the report (`None` for a count, or when it is not in
+    /// it); amounts without a rate add nothing, as in the report.
+    pub fn value(&self, i: usize) -> Option<Decimal> {
+        if !self.contains(i) {
+            return None;
+        }
+        self.values.get(i).map(|v| to_decimal(*v, MONEY_SCALE.saturating_add(6)))
+    }
+}
+
+/// Every activity as a report with `query`'s filters, measure and currency counts it (its
+/// dimension does not matter).
+pub fn per_activity(snap: &Snapshot, query: &Query) -> Result<PerActivity, ReportError> {
+    per_activity_selected(snap, &select(snap, &query.filters)?, query)
+}
+
+/// [`per_activity`] over `selected`, the selection of the query's filters (made again from
+/// them if it is another).
+pub fn per_activity_selected(snap: &Snapshot, selected: &Selected, query: &Query) -> Result<PerActivity, ReportError> {
+    if selected.filters != query.filters || selected.weights.len() != snap.len {
+        return per_activity(snap, query);
+    }
+    let mut kept = vec![false; snap.len];
+    for &i in &selected.kept {
+        kept[i as usize] = true;
+    }
+    let mut values = Vec::new();
+    if query.measure.is_money() {
+        // One row per activity: its whole value goes to its direction's row.
+        let q = Query { dimension: Dimension::Direction, ..query.clone() };
+        values = vec![0i128; snap.len];
+        run_over(snap, selected, &q, Some(&mut values))?;
+    }
+    Ok(PerActivity { kept, values })
+}
+
 /// Runs `query`.
 pub fn run(snap: &Snapshot, query: &Query) -> Result<Report, ReportError> {
-    run_selected(snap, &select(snap, &query.filters)?, query)
+    run_over(snap, &select(snap, &query.filters)?, query, None)
 }
 
 /// Runs `query` over `selected`, the selection of its filters (made by [`select`] over the same
@@ -450,6 +509,17 @@ pub fn run_selected(snap: &Snapshot, selected: &Selected, query: &Query) -> Resu
     if selected.filters != query.filters || selected.weights.len() != snap.len {
         return run(snap, query);
     }
+    run_over(snap, selected, query, None)
+}
+
+/// Runs `query` over `selected` (of its filters), adding each activity's value (money
+/// measures, any dimension but the year) into `per_activity` when given.
+fn run_over(
+    snap: &Snapshot,
+    selected: &Selected,
+    query: &Query,
+    mut per_activity: Option<&mut Vec<i128>>,
+) -> Result<Report, ReportError> {
     let dim = query.dimension;
     let years = selected.years;
     // Reports by border or agenda leave out the activities that are not cross-border, also as
@@ -578,6 +648,11 @@ pub fn run_selected(snap: &Snapshot, selected: &Selected, query: &Query) -> Resu
                     sums[slot] = sums[slot].saturating_add(i128::from(value));
                 }
             }
+        }
+        if let Some(per) = per_activity.as_deref_mut()
+            && let Some(v) = per.get_mut(i)
+        {
+            *v = sums[0].saturating_add(sums[1]).saturating_mul(w);
         }
         if dim != Dimension::Year {
             for (slot, sum) in sums.into_iter().enumerate() {

@@ -407,6 +407,17 @@ struct Builder<'a> {
 impl Snapshot {
     /// Reads the whole registry from `store` into memory.
     pub fn load(store: &dyn Store, options: &LoadOptions) -> Result<Snapshot, ReportError> {
+        Snapshot::load_visiting(store, options, &mut |_, _| {})
+    }
+
+    /// [`Snapshot::load`], showing `visit` each activity's facts with the number the snapshot
+    /// gives it (0, 1, 2… in the order read): what another view builds from the same read
+    /// matches the snapshot's activities one to one ([`crate::per_activity`] numbers them so).
+    pub fn load_visiting(
+        store: &dyn Store,
+        options: &LoadOptions,
+        visit: &mut dyn FnMut(usize, &ReportFacts),
+    ) -> Result<Snapshot, ReportError> {
         let rates = RateTable::new(&store.exchange_rates()?);
         let orgs = store.organisations()?;
         let mut org_index = HashMap::new();
@@ -455,7 +466,10 @@ impl Snapshot {
             scratch_parties: Vec::new(),
             scratch_places: Vec::new(),
         };
-        store.report_facts(&mut |f| b.add(f))?;
+        store.report_facts(&mut |f| {
+            visit(b.snap.len, f);
+            b.add(f);
+        })?;
         Ok(b.finish())
     }
 

@@ -15,7 +15,8 @@ use coopera_domain::code::{CountryCode, SectorCategoryCode, SectorCode};
 use coopera_domain::kinds::{Direction, Level, Modality, Role};
 use coopera_domain::organisation::Organisation;
 use coopera_report::partner::{self, PartnerPlace, Party};
-use coopera_store::{ActivityFilter, Store, StoreError};
+use coopera_report::{LoadOptions, ReportError, Snapshot};
+use coopera_store::{ActivityFilter, Store};
 use time::Date;
 
 /// One activity as lists show and filter it.
@@ -40,6 +41,12 @@ pub struct ActivityRow {
     /// Partner countries, by the report engine's rule (`coopera_report::partner`): where
     /// cooperation went or came from.
     pub partner_countries: Vec<CountryCode>,
+    /// Its partners' places, by the same rule: countries, regions, international
+    /// organisations (what the list shows).
+    pub partner_places: Vec<PartnerPlace>,
+    /// Its number in the report engine's snapshot, which selects the activities of a list
+    /// (`coopera_report::per_activity`); `None` for one the snapshot did not read.
+    pub position: Option<usize>,
     pub participants: Vec<(String, Role)>,
     search: String,
 }
@@ -195,8 +202,10 @@ fn state_code(code: &str) -> Option<&'static str> {
 }
 
 impl Registry {
-    /// Reads every activity and organisation of `store`.
-    pub fn load(store: &dyn Store, home: CountryCode) -> Result<Registry, StoreError> {
+    /// Reads every activity and organisation of `store`, and the report engine's snapshot in
+    /// the same pass, so that each row knows its activity's number in the snapshot.
+    pub fn load(store: &dyn Store, options: &LoadOptions) -> Result<(Registry, Snapshot), ReportError> {
+        let home = options.home_country;
         let orgs: Vec<Organisation> = store.organisations()?;
         let org_by_key: HashMap<String, usize> =
             orgs.iter().enumerate().map(|(i, o)| (o.key().to_string(), i)).collect();
@@ -228,6 +237,8 @@ impl Registry {
                 states: Vec::new(),
                 countries: Vec::new(),
                 partner_countries: Vec::new(),
+                partner_places: Vec::new(),
+                position: None,
                 participants: Vec::new(),
             });
         }
@@ -240,9 +251,10 @@ impl Registry {
             o.mx_state().and_then(|s| state_code(s.as_str()))
         };
         let (mut parties, mut places) = (Vec::new(), Vec::new());
-        store.report_facts(&mut |f| {
+        let snapshot = Snapshot::load_visiting(store, options, &mut |position, f| {
             let Some(&i) = by_key.get(&f.key) else { return };
             let row = &mut activities[i];
+            row.position = Some(position);
             row.start = f.start;
             row.end = f.end;
             for (vocabulary, code, _) in &f.sectors {
@@ -290,6 +302,7 @@ impl Registry {
                     _ => None,
                 })
                 .collect();
+            row.partner_places = places.iter().map(|(p, _)| *p).collect();
         })?;
         let mut involved: HashMap<&str, usize> = HashMap::new();
         for row in &mut activities {
@@ -339,7 +352,7 @@ impl Registry {
             .flatten()
             .map(|d| d.year())
             .fold(None, |acc: Option<(i32, i32)>, y| Some(acc.map_or((y, y), |(lo, hi)| (lo.min(y), hi.max(y)))));
-        Ok(Registry { years, activities, by_key, orgs: org_rows, org_by_key })
+        Ok((Registry { years, activities, by_key, orgs: org_rows, org_by_key }, snapshot))
     }
 
     pub fn len(&self) -> usize {

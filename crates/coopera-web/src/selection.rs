@@ -1,15 +1,18 @@
 //! The filters of the dashboard, the lists and the API, as they live in the URL
-//! (`?year=2012&direction=given&sector_group=410&state=07`), checked into a typed
-//! [`Selection`] that turns into report filters and into the list's predicate — so a chart
-//! and the list under it always count the same activities.
+//! (`?year=2012&direction=given&partner_region=centroamerica&sector_group=410`), checked into
+//! a typed [`Selection`] that turns into report filters — one per dimension of the report
+//! engine a user filters by, named as the command line's `--filter` names them, in snake
+//! case — and into the list's predicate, which asks the engine which activities those filters
+//! keep: a chart and the list under it always count the same activities.
 
 use coopera_domain::code::{CountryCode, MxStateCode, ThematicAreaCode};
-use coopera_domain::kinds::{Direction, Modality};
-use coopera_report::{Currency, Dimension, Filters, Measure, YearRange};
+use coopera_domain::codelists::{ACTIVITY_STATUS, UNSDG_GOALS};
+use coopera_domain::kinds::{CooperationType, Direction, Instrument, Level, Modality};
+use coopera_report::{Currency, Dimension, Filters, Measure, PerActivity, Query, YearRange};
 use serde::Deserialize;
 
 use crate::error::WebError;
-use crate::registry::{ActivityRow, Sort, words};
+use crate::registry::{ActivityRow, Registry, Sort, words};
 
 /// The query string, as sent. Empty values (an "all" option of a form) do not filter.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -21,6 +24,14 @@ pub(crate) struct Params {
     pub state: Option<String>,
     pub country: Option<String>,
     pub partner_country: Option<String>,
+    pub partner_region: Option<String>,
+    pub scheme: Option<String>,
+    pub partner: Option<String>,
+    pub level: Option<String>,
+    pub sdg: Option<String>,
+    pub instrument: Option<String>,
+    pub cooperation_type: Option<String>,
+    pub status: Option<String>,
     pub org: Option<String>,
     pub q: Option<String>,
     pub sort: Option<String>,
@@ -35,8 +46,23 @@ pub(crate) struct Params {
 
 /// The parameters [`Selection::parse`] reads: every API endpoint that takes a selection
 /// accepts them, and only those (see `address::Only`).
-pub(crate) const SELECTION_PARAMETERS: &[&str] =
-    &["year", "direction", "modality", "sector_group", "state", "country", "partner_country"];
+pub(crate) const SELECTION_PARAMETERS: &[&str] = &[
+    "year",
+    "direction",
+    "modality",
+    "sector_group",
+    "state",
+    "country",
+    "partner_country",
+    "partner_region",
+    "scheme",
+    "partner",
+    "level",
+    "sdg",
+    "instrument",
+    "cooperation_type",
+    "status",
+];
 
 /// The parameters [`MeasureChoice::parse`] reads in the API (`show` is the dashboard's form).
 pub(crate) const MEASURE_PARAMETERS: &[&str] = &["measure", "currency"];
@@ -67,6 +93,41 @@ fn exactly(name: &str, value: &str, canonical: &[&str]) -> Result<(), WebError> 
     ))
 }
 
+/// One of `keys`, written exactly: another spelling of one is answered with the one to write,
+/// anything else with the list.
+fn one_of(name: &str, value: &str, keys: &[&'static str]) -> Result<&'static str, WebError> {
+    if let Some(k) = keys.iter().find(|k| **k == value) {
+        return Ok(k);
+    }
+    let folded = crate::registry::fold(value).replace(' ', "-");
+    if let Some(k) = keys.iter().find(|k| crate::registry::fold(k).replace(' ', "-") == folded) {
+        return Err(WebError::invalid(name, value, format!("escriba `{k}`"), format!("write `{k}`")));
+    }
+    let all: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    Err(WebError::invalid(
+        name,
+        value,
+        format!("use uno de: {}", all.join(", ")),
+        format!("use one of: {}", all.join(", ")),
+    ))
+}
+
+/// A value of one of Coopera's classifications, by its code written exactly.
+fn kind<T: Copy>(
+    name: &str,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Result<T, coopera_domain::Problem>,
+    code: impl Fn(T) -> &'static str,
+) -> Result<Option<T>, WebError> {
+    let Some(v) = value else { return Ok(None) };
+    let k = parse(v).map_err(|e| {
+        let (es, en) = problem_reason(&e);
+        WebError::invalid(name, v, es, en)
+    })?;
+    exactly(name, v, &[code(k)])?;
+    Ok(Some(k))
+}
+
 /// Which activities: every field that is set must hold.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Selection {
@@ -80,6 +141,21 @@ pub(crate) struct Selection {
     /// A partner country (the report engine's partner geography: where cooperation went or
     /// came from; the dashboard's world map).
     pub partner_country: Option<CountryCode>,
+    /// A partner region (`coopera_report::geo::GROUPINGS`: `centroamerica`, …,
+    /// `multilateral`), by the same partner geography.
+    pub partner_region: Option<&'static str>,
+    /// A scheme: `south-south`, `north-south`, `decentralised`, `cross-border`.
+    pub scheme: Option<&'static str>,
+    /// A partner organisation (a participant not of the home country), by its key.
+    pub partner: Option<String>,
+    /// The government level of one of the home country's actors.
+    pub level: Option<Level>,
+    /// A Sustainable Development Goal, `1` to `17`.
+    pub sdg: Option<&'static str>,
+    pub instrument: Option<Instrument>,
+    pub cooperation_type: Option<CooperationType>,
+    /// An IATI activity status code.
+    pub status: Option<&'static str>,
     /// An organisation that reports or takes part (lists only).
     pub org: Option<String>,
     /// Words to search (lists only).
@@ -159,6 +235,27 @@ impl Selection {
         }
         s.country = country("country", given(&p.country))?;
         s.partner_country = country("partner_country", given(&p.partner_country))?;
+        if let Some(r) = given(&p.partner_region) {
+            let keys: Vec<&'static str> = coopera_report::geo::GROUPINGS.iter().map(|g| g.key).collect();
+            s.partner_region = Some(one_of("partner_region", r, &keys)?);
+        }
+        if let Some(v) = given(&p.scheme) {
+            let keys: Vec<&'static str> = coopera_report::SCHEMES.iter().map(|x| x.0).collect();
+            s.scheme = Some(one_of("scheme", v, &keys)?);
+        }
+        s.partner = given(&p.partner).map(str::to_owned);
+        s.level = kind("level", given(&p.level), Level::parse, Level::code)?;
+        if let Some(v) = given(&p.sdg) {
+            let keys: Vec<&'static str> = UNSDG_GOALS.codes.iter().map(|c| c.code).collect();
+            s.sdg = Some(one_of("sdg", v, &keys)?);
+        }
+        s.instrument = kind("instrument", given(&p.instrument), Instrument::parse, Instrument::code)?;
+        s.cooperation_type =
+            kind("cooperation_type", given(&p.cooperation_type), CooperationType::parse, CooperationType::code)?;
+        if let Some(v) = given(&p.status) {
+            let keys: Vec<&'static str> = ACTIVITY_STATUS.codes.iter().map(|c| c.code).collect();
+            s.status = Some(one_of("status", v, &keys)?);
+        }
         s.org = given_text(&p.org).map(str::to_owned);
         s.q = given_text(&p.q).map(str::to_owned);
         Ok(s)
@@ -185,20 +282,49 @@ impl Selection {
         if let Some(c) = self.partner_country {
             values.push((Dimension::PartnerCountry, vec![c.as_str().to_owned()]));
         }
+        let mut one = |d: Dimension, v: Option<&str>| {
+            if let Some(v) = v {
+                values.push((d, vec![v.to_owned()]));
+            }
+        };
+        one(Dimension::PartnerRegion, self.partner_region);
+        one(Dimension::Scheme, self.scheme);
+        one(Dimension::Partner, self.partner.as_deref());
+        one(Dimension::ActorLevel, self.level.map(Level::code));
+        one(Dimension::SdgGoal, self.sdg);
+        one(Dimension::Instrument, self.instrument.map(Instrument::code));
+        one(Dimension::CooperationType, self.cooperation_type.map(CooperationType::code));
+        one(Dimension::Status, self.status);
         Filters { years: self.year.map(|y| YearRange { from: y, to: y }), values }
     }
 
-    /// The list's predicate: the activities a report with [`Selection::filters`] counts.
-    pub fn keep(&self) -> impl Fn(&ActivityRow) -> bool + '_ {
+    /// What only the registry can tell: a partner organisation is one it holds. One it does
+    /// not is answered as a missing resource (404), like its own address would be.
+    pub fn check(&self, registry: &Registry) -> Result<(), WebError> {
+        match &self.partner {
+            Some(p) if registry.organisation(p).is_none() => Err(WebError::not_found("organisation", p)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The query of a list of this selection: which activities, and the value of each.
+    pub fn list_query(&self, value: MeasureChoice) -> Query {
+        Query {
+            dimension: Dimension::Direction,
+            measure: value.measure,
+            currency: value.currency,
+            filters: self.filters(),
+            top: 1,
+        }
+    }
+
+    /// The list's predicate: the activities the report engine counts for
+    /// [`Selection::filters`] (`members`, of [`Selection::list_query`]), narrowed by the
+    /// list-only `org` and `q`.
+    pub fn keep<'a>(&'a self, members: &'a PerActivity) -> impl Fn(&ActivityRow) -> bool + 'a {
         let words = self.q.as_deref().map(words).unwrap_or_default();
         move |r: &ActivityRow| {
-            self.year.is_none_or(|y| r.runs_in(y))
-                && self.direction.is_none_or(|d| r.direction == Some(d))
-                && self.modality.is_none_or(|m| r.modality == m)
-                && self.sector_group.is_none_or(|g| r.areas.contains(&g.as_str()))
-                && self.state.is_none_or(|s| r.states.contains(&s.as_str()))
-                && self.country.is_none_or(|c| r.countries.contains(&c))
-                && self.partner_country.is_none_or(|c| r.partner_countries.contains(&c))
+            r.position.is_some_and(|p| members.contains(p))
                 && self.org.as_deref().is_none_or(|o| r.involves(o))
                 && r.matches_words(&words)
         }
@@ -228,6 +354,19 @@ impl Selection {
         if let Some(c) = self.partner_country {
             out.push(("partner_country", c.as_str().to_owned()));
         }
+        let mut one = |name: &'static str, v: Option<&str>| {
+            if let Some(v) = v {
+                out.push((name, v.to_owned()));
+            }
+        };
+        one("partner_region", self.partner_region);
+        one("scheme", self.scheme);
+        one("partner", self.partner.as_deref());
+        one("level", self.level.map(Level::code));
+        one("sdg", self.sdg);
+        one("instrument", self.instrument.map(Instrument::code));
+        one("cooperation_type", self.cooperation_type.map(CooperationType::code));
+        one("status", self.status);
         if let Some(o) = &self.org {
             out.push(("org", o.clone()));
         }
@@ -277,6 +416,49 @@ impl MeasureChoice {
             };
         }
         Ok(choice)
+    }
+
+    /// The value a list shows beside each activity: a measure of money (`show`, or
+    /// `measure` and `currency`), by default the total value in US dollars.
+    pub fn parse_value(p: &Params) -> Result<MeasureChoice, WebError> {
+        if given(&p.show).is_none() && given(&p.measure).is_none() {
+            let currency = MeasureChoice::parse(p)?.currency;
+            return Ok(MeasureChoice { measure: Measure::Total, currency });
+        }
+        let choice = MeasureChoice::parse(p)?;
+        if !choice.measure.is_money() {
+            let (name, value) = match given(&p.show) {
+                Some(show) => ("show", show),
+                None => ("measure", choice.measure.code()),
+            };
+            let money: Vec<&str> = Measure::ALL.iter().filter(|m| m.is_money()).map(|m| m.code()).collect();
+            return Err(WebError::invalid(
+                name,
+                value,
+                format!("la lista muestra importes: use uno de {}", money.join(", ")),
+                format!("the list shows amounts: use one of {}", money.join(", ")),
+            ));
+        }
+        Ok(choice)
+    }
+
+    /// `show=committed:MXN`, the form of a page's address.
+    pub fn show_pair(&self) -> (&'static str, String) {
+        ("show", format!("{}:{}", self.measure.code(), self.currency.code()))
+    }
+
+    /// The value of a list as a page's address carries it: nothing for the default.
+    pub fn list_pairs(&self) -> Vec<(&'static str, String)> {
+        if *self == (MeasureChoice { measure: Measure::Total, currency: Currency::Usd }) {
+            Vec::new()
+        } else {
+            vec![self.show_pair()]
+        }
+    }
+
+    /// The value of a list as the API reads it.
+    pub fn api_pairs(&self) -> Vec<(&'static str, String)> {
+        vec![("measure", self.measure.code().to_owned()), ("currency", self.currency.code().to_owned())]
     }
 
     pub fn pairs(&self) -> Vec<(&'static str, String)> {

@@ -116,7 +116,11 @@ pub(crate) struct FilterBar {
     pub action: &'static str,
     pub search: bool,
     pub q: String,
+    /// The filters always in view: what most questions start with.
     pub selects: Vec<FilterSelect>,
+    /// The others, folded under "more filters" (open when one of them is set).
+    pub more: Vec<FilterSelect>,
+    pub more_open: bool,
     pub hidden: Vec<(String, String)>,
     pub active: bool,
     pub clear_url: String,
@@ -275,6 +279,8 @@ pub(crate) struct ActivitiesPage {
     pub json: String,
     pub table: TableView,
     pub pager: Pager,
+    /// What the amounts are, when the selection narrows them to a part of each activity.
+    pub value_note: Option<String>,
 }
 
 #[derive(Template)]

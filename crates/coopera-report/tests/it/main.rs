@@ -374,6 +374,41 @@ fn a_filter_keeps_activities_whole_for_counts_and_its_part_for_the_rest() {
 }
 
 #[test]
+fn each_activity_as_a_report_counts_it() {
+    let s = snapshot();
+    let mut numbered = Vec::new();
+    let visited = Snapshot::load_visiting(&fixture_store(), &LoadOptions::default(), &mut |i, f| {
+        numbered.push((i, f.key.clone()));
+    })
+    .expect("snapshot");
+    assert_eq!(numbered.len(), visited.len());
+    assert!(numbered.iter().enumerate().all(|(n, (i, _))| n == *i), "numbered in the order read");
+    let guatemala = |q: Query| with(q, Dimension::RecipientCountry, &["GT"]);
+    for measure in [Measure::Count, Measure::Committed, Measure::Total, Measure::InKind] {
+        for q in [query(Dimension::ThematicArea, measure), guatemala(query(Dimension::Partner, measure))] {
+            let report = coopera_report::run(&s, &q).unwrap();
+            let each = coopera_report::per_activity(&s, &q).unwrap();
+            let kept = (0..s.len()).filter(|&i| each.contains(i)).count();
+            assert_eq!(kept as u64, report.activities, "{q:?}: the same activities");
+            let values: Vec<Decimal> = (0..s.len()).filter_map(|i| each.value(i)).collect();
+            if measure.is_money() {
+                assert_eq!(values.len(), kept, "{q:?}");
+                let sum: Decimal = values.iter().sum();
+                assert_eq!(sum.round_dp(4), report.total.round_dp(4), "{q:?}: the values add up to the total");
+            } else {
+                assert!(values.is_empty(), "a count has no values");
+            }
+        }
+    }
+    // Filtered to Guatemala, A1 adds only its part there (75 %).
+    let q = guatemala(query(Dimension::Direction, Measure::Committed));
+    let whole = coopera_report::per_activity(&s, &query(Dimension::Direction, Measure::Committed)).unwrap();
+    let part = coopera_report::per_activity(&s, &q).unwrap();
+    let a1 = numbered.iter().find(|(_, k)| k == "MX-A1").map(|(i, _)| *i).expect("A1");
+    assert_eq!(part.value(a1), whole.value(a1).map(|v| v * d("0.75")));
+}
+
+#[test]
 fn money_is_converted_at_the_rate_of_its_date() {
     let s = snapshot();
     let r = coopera_report::run(&s, &query(Dimension::ThematicArea, Measure::Committed)).unwrap();

@@ -3,13 +3,17 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use coopera_domain::Lang;
 use coopera_domain::activity::{ResultLevel, Sdg, SectorRef};
+use coopera_domain::codelists::{COUNTRY, REGION};
 use coopera_domain::doc::ActivityDoc;
+use coopera_report::PerActivity;
+use coopera_report::partner::{MULTILATERAL, PartnerPlace};
 use coopera_store::{Change, HistoryFilter, RecordKind, Store, StoredActivity};
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -21,7 +25,7 @@ use crate::downloads::{self, csv_line};
 use crate::error::WebError;
 use crate::locale::{self, Ctx};
 use crate::registry::ActivityRow;
-use crate::selection::{Paging, Params, Selection, parse_sort, with_query};
+use crate::selection::{MeasureChoice, Paging, Params, Selection, parse_sort, with_query};
 use crate::state::{AppState, Views};
 use crate::views::{ActivitiesPage, Cell, Chrome, Pager, RecordPage, Section, TableView, html};
 
@@ -46,6 +50,50 @@ fn count_text(n: usize, lang: Lang) -> String {
     }
 }
 
+/// The activities of a selection and the value each adds to its figures, as the report
+/// engine counts them.
+fn members(views: &Views, sel: &Selection, value: MeasureChoice) -> Result<Arc<PerActivity>, WebError> {
+    sel.check(&views.registry)?;
+    Ok(views.members(&sel.list_query(value))?)
+}
+
+/// The value of an activity in a list (0 for one the figures do not count).
+fn value_of(r: &ActivityRow, members: &PerActivity) -> Decimal {
+    r.position.and_then(|p| members.value(p)).unwrap_or_default()
+}
+
+/// "Valor total (USD)"
+fn value_heading(value: MeasureChoice, lang: Lang) -> String {
+    format!("{} ({})", value.measure.label(lang), value.currency.code())
+}
+
+/// The names of an activity's partners' places: countries, regions, international
+/// organisations.
+fn partner_names(r: &ActivityRow, lang: Lang) -> Vec<String> {
+    r.partner_places
+        .iter()
+        .map(|p| match p {
+            PartnerPlace::Country(c) => COUNTRY.get(c.as_str()).map_or(c.as_str(), |x| x.name(lang)).to_owned(),
+            PartnerPlace::Region(g) => REGION.get(g.as_str()).map_or(g.as_str(), |x| x.name(lang)).to_owned(),
+            PartnerPlace::Multilateral => {
+                lang.pick("Organismos multilaterales", "Multilateral organisations").to_owned()
+            }
+        })
+        .collect()
+}
+
+/// The codes of an activity's partners' places: ISO countries, IATI regions, `multilateral`.
+fn partner_codes(r: &ActivityRow) -> Vec<&str> {
+    r.partner_places
+        .iter()
+        .map(|p| match p {
+            PartnerPlace::Country(c) => c.as_str(),
+            PartnerPlace::Region(g) => g.as_str(),
+            PartnerPlace::Multilateral => MULTILATERAL,
+        })
+        .collect()
+}
+
 /// `GET /activities`
 pub(crate) async fn list(
     State(state): State<AppState>,
@@ -55,20 +103,33 @@ pub(crate) async fn list(
     let sel = Selection::parse(&params)?;
     let sort = parse_sort(&params)?;
     let paging = Paging::parse(&params, PER_PAGE)?;
+    let value = MeasureChoice::parse_value(&params)?;
     let st = state.clone();
     state
         .compute(move |views| {
             let lang = ctx.lang;
-            let found = views.registry.find(sel.keep(), sort, lang);
+            let members = members(views, &sel, value)?;
+            let found = views.registry.find(sel.keep(&members), sort, lang);
             let total = found.len();
             let mut pairs = sel.pairs();
+            pairs.extend(value.list_pairs());
             if sort != crate::registry::Sort::default() {
                 pairs.push(("sort", sort.code().to_owned()));
             }
+            let mut api = sel.pairs();
+            if !value.list_pairs().is_empty() {
+                api.extend(value.api_pairs());
+            }
+            if sort != crate::registry::Sort::default() {
+                api.push(("sort", sort.code().to_owned()));
+            }
+            let value_head = value_heading(value, lang);
             let mut table = TableView::new(&[
                 (lang.pick("Identificador", "Identifier"), false),
                 (lang.pick("Título", "Title"), false),
                 (lang.pick("Reporta", "Reported by"), false),
+                (lang.pick("Países socios", "Partner countries"), false),
+                (&value_head, true),
                 (lang.pick("Modalidad", "Modality"), false),
                 (lang.pick("Dirección", "Direction"), false),
                 (lang.pick("Años", "Years"), false),
@@ -80,6 +141,8 @@ pub(crate) async fn list(
                     Cell::link(&r.key, &url),
                     Cell::link(r.title(lang), &url),
                     Cell::link(views.registry.org_short(&r.reporting_org, lang), org_url(&r.reporting_org)),
+                    Cell::text(partner_names(r, lang).join(", ")),
+                    Cell::num(locale::number(value_of(r, &members), 0)),
                     Cell::text(r.modality.label(lang)),
                     Cell::text(r.direction.map(|d| d.label(lang)).unwrap_or("—")),
                     Cell::text(years(r)),
@@ -109,12 +172,13 @@ pub(crate) async fn list(
             }
             let page = ActivitiesPage {
                 c: Chrome::new(&ctx, &st, lang.pick("Actividades", "Activities"), "activities"),
-                f: filter_bar(lang, views, &sel, "/activities", BarExtras::List { sort }),
+                f: filter_bar(lang, views, &sel, "/activities", BarExtras::List { sort, value }),
                 count_text: count,
                 csv: with_query("/activities.csv", &pairs),
                 xlsx: with_query("/activities.xlsx", &pairs),
                 iati: with_query("/activities.xml", &pairs),
-                json: with_query("/api/v1/activities", &pairs),
+                json: with_query("/api/v1/activities", &api),
+                value_note: value_note(&sel, value, lang),
                 table,
                 pager,
             };
@@ -123,7 +187,39 @@ pub(crate) async fn list(
         .await
 }
 
-fn csv_row(r: &ActivityRow, views: &Views, lang: Lang) -> String {
+/// What the amounts of a list are, said under it when the selection narrows them.
+fn value_note(sel: &Selection, value: MeasureChoice, lang: Lang) -> Option<String> {
+    let filters = sel.filters();
+    let narrowed = filters.years.is_some()
+        || filters.values.iter().any(|(d, _)| {
+            !matches!(
+                d,
+                coopera_report::Dimension::Direction
+                    | coopera_report::Dimension::Modality
+                    | coopera_report::Dimension::Instrument
+                    | coopera_report::Dimension::CooperationType
+                    | coopera_report::Dimension::Status
+            )
+        });
+    narrowed.then(|| {
+        let what = value_heading(value, lang);
+        match lang {
+            Lang::Es => format!(
+                "{what}: la parte de cada actividad que cuentan las cifras de esta selección (los flujos del año elegido, la parte en los países, regiones, sectores o socios elegidos); los importes suman el total del panel."
+            ),
+            Lang::En => format!(
+                "{what}: the part of each activity the figures of this selection count (the flows of the year chosen, the part in the countries, regions, sectors or partners chosen); the amounts add up to the dashboard's total."
+            ),
+        }
+    })
+}
+
+/// The CSV column of a list's value: `total_usd`, `in_kind_mxn`…
+fn value_column(value: MeasureChoice) -> String {
+    format!("{}_{}", value.measure.code().replace('-', "_"), value.currency.code().to_lowercase())
+}
+
+fn csv_row(r: &ActivityRow, views: &Views, members: &PerActivity, lang: Lang) -> String {
     let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_default();
     let list = |v: Vec<String>| v.join(" ");
     csv_line(&[
@@ -139,10 +235,13 @@ fn csv_row(r: &ActivityRow, views: &Views, lang: Lang) -> String {
         &list(r.areas.iter().map(|s| (*s).to_owned()).collect()),
         &list(r.countries.iter().map(|c| c.as_str().to_owned()).collect()),
         &list(r.states.iter().map(|s| (*s).to_owned()).collect()),
+        &partner_codes(r).join(" "),
+        &partner_names(r, lang).join("; "),
+        &value_of(r, members).round_dp(4).normalize().to_string(),
     ])
 }
 
-const CSV_HEADER: [&str; 12] = [
+const CSV_HEADER: [&str; 14] = [
     "id",
     "title",
     "reporting_org",
@@ -155,6 +254,8 @@ const CSV_HEADER: [&str; 12] = [
     "sector_groups",
     "countries",
     "mx_states",
+    "partner_countries",
+    "partner_country_names",
 ];
 
 /// `GET /activities.csv`: the selection, one line per activity.
@@ -165,11 +266,16 @@ pub(crate) async fn download_csv(
 ) -> Result<Response, WebError> {
     let sel = Selection::parse(&params)?;
     let sort = parse_sort(&params)?;
+    let value = MeasureChoice::parse_value(&params)?;
     let views = state.views();
+    let members = members(&views, &sel, value)?;
     Ok(downloads::streamed(downloads::CSV, "coopera-actividades.csv", move |out: &mut dyn Write| {
-        out.write_all(csv_line(&CSV_HEADER).as_bytes())?;
-        for r in views.registry.find(sel.keep(), sort, ctx.lang) {
-            out.write_all(csv_row(r, &views, ctx.lang).as_bytes())?;
+        let column = value_column(value);
+        let mut header: Vec<&str> = CSV_HEADER.to_vec();
+        header.push(&column);
+        out.write_all(csv_line(&header).as_bytes())?;
+        for r in views.registry.find(sel.keep(&members), sort, ctx.lang) {
+            out.write_all(csv_row(r, &views, &members, ctx.lang).as_bytes())?;
         }
         Ok(())
     }))
@@ -183,22 +289,35 @@ pub(crate) async fn download_xlsx(
 ) -> Result<Response, WebError> {
     let sel = Selection::parse(&params)?;
     let sort = parse_sort(&params)?;
+    let value = MeasureChoice::parse_value(&params)?;
     state
         .compute(move |views| {
             let lang = ctx.lang;
-            let rows = views.registry.find(sel.keep(), sort, lang);
-            let bytes = activities_xlsx(&rows, views, lang).map_err(|e| WebError::internal(e.to_string()))?;
+            let members = members(views, &sel, value)?;
+            let rows = views.registry.find(sel.keep(&members), sort, lang);
+            let list = XlsxList { rows: &rows, members: &members, value };
+            let bytes = activities_xlsx(&list, views, lang).map_err(|e| WebError::internal(e.to_string()))?;
             Ok(downloads::attachment(bytes, downloads::XLSX, "coopera-actividades.xlsx"))
         })
         .await
 }
 
-fn activities_xlsx(rows: &[&ActivityRow], views: &Views, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+/// What a list's workbook holds.
+struct XlsxList<'a> {
+    rows: &'a [&'a ActivityRow],
+    members: &'a PerActivity,
+    value: MeasureChoice,
+}
+
+fn activities_xlsx(list: &XlsxList<'_>, views: &Views, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
+    let rows = list.rows;
+    let value_head = value_heading(list.value, lang);
     let mut book = Workbook::new();
     let ws = book.add_worksheet();
     ws.set_name(lang.pick("Actividades", "Activities"))?;
     let bold = Format::new().set_bold();
+    let money = Format::new().set_num_format("#,##0.00");
     let headings = [
         lang.pick("Identificador", "Identifier"),
         lang.pick("Título", "Title"),
@@ -211,6 +330,8 @@ fn activities_xlsx(rows: &[&ActivityRow], views: &Views, lang: Lang) -> Result<V
         lang.pick("Áreas temáticas", "Thematic areas"),
         lang.pick("Países", "Countries"),
         lang.pick("Entidades", "Mexican states"),
+        lang.pick("Países socios", "Partner countries"),
+        &value_head,
     ];
     for (c, h) in headings.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, *h, &bold)?;
@@ -234,10 +355,17 @@ fn activities_xlsx(rows: &[&ActivityRow], views: &Views, lang: Lang) -> Result<V
         for (c, v) in cells.iter().enumerate() {
             ws.write_string(row, c as u16, v)?;
         }
+        let next = cells.len() as u16;
+        ws.write_string(row, next, partner_names(r, lang).join("; "))?;
+        // Spreadsheet cells are the one place a float is allowed: they are read, not summed here.
+        let amount = rust_decimal::prelude::ToPrimitive::to_f64(&value_of(r, list.members)).unwrap_or(0.0);
+        ws.write_number_with_format(row, next.saturating_add(1), amount, &money)?;
     }
     ws.set_column_width(0, 24)?;
     ws.set_column_width(1, 60)?;
     ws.set_column_width(2, 30)?;
+    ws.set_column_width(headings.len().saturating_sub(2) as u16, 30)?;
+    ws.set_column_width(headings.len().saturating_sub(1) as u16, 18)?;
     ws.autofilter(0, 0, rows.len() as u32, headings.len().saturating_sub(1) as u16)?;
     ws.set_freeze_panes(1, 0)?;
     book.save_to_buffer()
@@ -252,6 +380,8 @@ pub(crate) async fn download_iati(
     use coopera_iati::write::{WriteOptions, write_activity, write_footer, write_header};
     let sel = Selection::parse(&params)?;
     let sort = parse_sort(&params)?;
+    let value = MeasureChoice::parse_value(&params)?;
+    let members = members(&state.views(), &sel, value)?;
     Ok(downloads::streamed(downloads::XML, "coopera-iati.xml", move |mut out: &mut dyn Write| {
         state.blocking_read(|store, views| {
             let failed = |e: coopera_store::StoreError| std::io::Error::other(e.to_string());
@@ -260,7 +390,7 @@ pub(crate) async fn download_iati(
             let lookup = |key: &str| orgs.get(key).cloned();
             let options = WriteOptions::now();
             write_header(&mut out, &options)?;
-            for r in views.registry.find(sel.keep(), sort, ctx.lang) {
+            for r in views.registry.find(sel.keep(&members), sort, ctx.lang) {
                 if let Some(stored) = store.activity(&r.key).map_err(failed)? {
                     write_activity(&mut out, &stored.activity, &lookup, &options)?;
                 }
@@ -275,8 +405,11 @@ pub(crate) async fn download_iati(
 pub(crate) struct ListParameters;
 
 impl Parameters for ListParameters {
-    const NAMES: &'static [&'static [&'static str]] =
-        &[crate::selection::SELECTION_PARAMETERS, &["org", "q", "sort", "page", "per_page"]];
+    const NAMES: &'static [&'static [&'static str]] = &[
+        crate::selection::SELECTION_PARAMETERS,
+        crate::selection::MEASURE_PARAMETERS,
+        &["org", "q", "sort", "page", "per_page"],
+    ];
 }
 
 /// `GET /api/v1/activities`
@@ -289,10 +422,12 @@ pub(crate) async fn api_list(
     let sel = Selection::parse(&params)?;
     let sort = parse_sort(&params)?;
     let paging = Paging::parse(&params, PER_PAGE)?;
+    let value = MeasureChoice::parse_value(&params)?;
     state
         .compute(move |views| {
             let lang = ctx.lang;
-            let found = views.registry.find(sel.keep(), sort, lang);
+            let members = members(views, &sel, value)?;
+            let found = views.registry.find(sel.keep(&members), sort, lang);
             let total = found.len();
             let items: Vec<Value> = found[paging.range(total)]
                 .iter()
@@ -309,6 +444,9 @@ pub(crate) async fn api_list(
                         "sector_groups": r.areas,
                         "countries": r.countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
                         "mx_states": r.states,
+                        "partner_countries": r.partner_countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+                        "partners_multilateral": r.partner_places.contains(&PartnerPlace::Multilateral),
+                        "value": crate::json::number(value_of(r, &members).round_dp(4)),
                         "href": format!("/api/v1{}", activity_url(&r.key)),
                     })
                 })
@@ -318,6 +456,8 @@ pub(crate) async fn api_list(
                 "page": paging.page,
                 "per_page": paging.per_page,
                 "pages": paging.pages(total),
+                "measure": value.measure.code(),
+                "currency": value.currency.code(),
                 "items": items,
             })))
         })

@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse as _, Response};
 use coopera_domain::Lang;
 use coopera_domain::code::{CountryCode, MxStateCode, ThematicAreaCode};
-use coopera_domain::kinds::{Direction, Modality};
+use coopera_domain::codelists::{ACTIVITY_STATUS, UNSDG_GOALS};
+use coopera_domain::kinds::{CooperationType, Direction, Instrument, Level, Modality};
 use coopera_report::partner::MULTILATERAL;
 use coopera_report::{Currency, Dimension, Measure, Report, Row};
 use rust_decimal::Decimal;
@@ -136,7 +137,20 @@ pub(crate) fn drill_down(sel: &Selection, dimension: Dimension, key: &str) -> Op
         Dimension::RecipientCountry => s.country = Some(CountryCode::parse(key).ok()?),
         Dimension::PartnerCountry => s.partner_country = Some(CountryCode::parse(key).ok()?),
         Dimension::MxState => s.state = Some(MxStateCode::parse(key).ok()?),
+        Dimension::PartnerRegion => {
+            s.partner_region = coopera_report::geo::GROUPINGS.iter().find(|g| g.key == key).map(|g| g.key)
+        }
+        Dimension::Scheme => s.scheme = coopera_report::SCHEMES.iter().find(|x| x.0 == key).map(|x| x.0),
+        Dimension::Partner => s.partner = Some(key.to_owned()),
+        Dimension::ActorLevel => s.level = Some(Level::parse(key).ok()?),
+        Dimension::SdgGoal => s.sdg = Some(UNSDG_GOALS.get(key)?.code),
+        Dimension::Instrument => s.instrument = Some(Instrument::parse(key).ok()?),
+        Dimension::CooperationType => s.cooperation_type = Some(CooperationType::parse(key).ok()?),
+        Dimension::Status => s.status = Some(ACTIVITY_STATUS.get(key)?.code),
         _ => return None,
+    }
+    if key == coopera_report::NOT_SPECIFIED || key == coopera_report::UNCLASSIFIED {
+        return None;
     }
     Some(with_query("/activities", &s.pairs()))
 }
@@ -284,8 +298,14 @@ fn build(
     choice: MeasureChoice,
 ) -> Result<DashboardPage, WebError> {
     let lang = ctx.lang;
+    sel.check(&views.registry)?;
     let mut pairs = sel.pairs();
     pairs.extend(choice.pairs());
+    // The list shows the amount the figures show (its default when they count).
+    let mut list = sel.pairs();
+    if choice.measure.is_money() {
+        list.push(choice.show_pair());
+    }
     let mut blocks = Vec::new();
     let mut regional = None;
     for (id, dimension, drawing) in PANELS {
@@ -384,7 +404,7 @@ fn build(
         f: filter_bar(lang, views, sel, "/", BarExtras::Dashboard(choice)),
         lead,
         cards,
-        list_url: with_query("/activities", &sel.pairs()),
+        list_url: with_query("/activities", &list),
         xlsx_all: with_query("/reports/dashboard.xlsx", &pairs),
         blocks,
     })
@@ -418,6 +438,7 @@ fn cards(views: &Views, sel: &Selection, choice: MeasureChoice, lang: Lang) -> R
             label: lang.pick("Recibidas", "Received").to_owned(),
             value: locale::count(count("received")),
             note: (count("both") > Decimal::ZERO).then(|| match lang {
+                Lang::Es if count("both") == Decimal::ONE => "y 1 bidireccional".to_owned(),
                 Lang::Es => format!("y {} bidireccionales", locale::count(count("both"))),
                 Lang::En => format!("and {} both ways", locale::count(count("both"))),
             }),
@@ -464,9 +485,15 @@ fn lead(activities: u64, choice: MeasureChoice, lang: Lang) -> String {
         "Las regiones y los países son los de los socios: adonde fue la cooperación otorgada y de donde vino la recibida.",
         "Regions and countries are the partners': where cooperation given went and where cooperation received came from.",
     );
+    let activities = match (lang, activities) {
+        (Lang::Es, 1) => "1 actividad".to_owned(),
+        (Lang::Es, _) => format!("{n} actividades"),
+        (Lang::En, 1) => "1 activity".to_owned(),
+        (Lang::En, _) => format!("{n} activities"),
+    };
     match lang {
-        Lang::Es => format!("{n} actividades en la selección; las gráficas muestran: {measure}. {how} {place}"),
-        Lang::En => format!("{n} activities in the selection; the charts show: {measure}. {how} {place}"),
+        Lang::Es => format!("{activities} en la selección; las gráficas muestran: {measure}. {how} {place}"),
+        Lang::En => format!("{activities} in the selection; the charts show: {measure}. {how} {place}"),
     }
 }
 

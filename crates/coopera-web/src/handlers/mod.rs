@@ -1,9 +1,9 @@
 //! The handlers, one module per resource; each serves its pages and its part of the API.
 
 use coopera_domain::Lang;
-use coopera_domain::codelists::{ACTIVITY_STATUS, MX_STATE, THEMATIC_AREA};
-use coopera_domain::kinds::{Direction, Modality};
-use coopera_report::Measure;
+use coopera_domain::codelists::{ACTIVITY_STATUS, MX_STATE, THEMATIC_AREA, UNSDG_GOALS};
+use coopera_domain::kinds::{CooperationType, Direction, Instrument, Level, Modality};
+use coopera_report::{Dimension, Measure};
 
 use crate::registry::Sort;
 use crate::selection::{MeasureChoice, Selection, encode, with_query};
@@ -45,16 +45,68 @@ pub(crate) fn state_name(code: &str) -> String {
 pub(crate) enum BarExtras {
     /// The dashboard: the measure shown.
     Dashboard(MeasureChoice),
-    /// The activity list: search and order.
-    List { sort: Sort },
+    /// The activity list: search, order and the amount shown beside each activity.
+    List { sort: Sort, value: MeasureChoice },
 }
 
 fn any(lang: Lang, es: &str, en: &str) -> Opt {
     Opt::new("", lang.pick(es, en), false)
 }
 
-/// The filter bar: year, direction, modality, sector group, state — the same on the dashboard
-/// and the list, so a view can be shared as its URL.
+/// A select: "any" first, then `options` as (value, label), the selected one marked. A
+/// selected value that is not among the options is added, so a form never drops it.
+fn select(
+    name: &'static str,
+    label: &str,
+    all: Opt,
+    options: impl IntoIterator<Item = (String, String)>,
+    selected: Option<&str>,
+) -> FilterSelect {
+    let mut list = vec![all];
+    list.extend(options.into_iter().map(|(v, l)| {
+        let on = selected == Some(v.as_str());
+        Opt::new(v, l, on)
+    }));
+    if let Some(v) = selected
+        && !list.iter().any(|o| o.selected)
+    {
+        list.push(Opt::new(v, v, true));
+    }
+    FilterSelect { name, label: label.to_owned(), options: list }
+}
+
+/// (key, label) of the rows of an unfiltered report, sorted by label: the values of a
+/// dimension that the registry holds.
+fn present(views: &Views, dimension: Dimension, lang: Lang) -> Vec<(String, String)> {
+    let query = coopera_report::Query {
+        dimension,
+        measure: Measure::Count,
+        currency: coopera_report::Currency::Usd,
+        filters: coopera_report::Filters::default(),
+        top: 1,
+    };
+    let Ok(report) = views.report(&query) else { return Vec::new() };
+    let mut rows: Vec<(String, String)> =
+        report.rows.iter().filter(|r| r.is_assigned()).map(|r| (r.key.clone(), r.label(lang).to_owned())).collect();
+    rows.sort_by_cached_key(|r| crate::registry::fold(&r.1));
+    rows
+}
+
+/// (code, label) of a codelist, sorted by label.
+fn by_name(codes: &'static [coopera_domain::codelists::Code], lang: Lang) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = codes.iter().map(|c| (c.code.to_owned(), c.name(lang).to_owned())).collect();
+    out.sort_by_cached_key(|o| crate::registry::fold(&o.1));
+    out
+}
+
+/// The filter bar, the same on the dashboard and the list, so a view can be shared as its
+/// URL. In view: year, direction, partner region, thematic area (the questions of the seed:
+/// "what did Mexico give Central America in 2012, by theme"); folded under "more filters":
+/// partner country, partner organisation, scheme, modality, level, state, SDG, instrument,
+/// type and status. Partner regions, countries and organisations are those the registry
+/// holds, so a list of 13,000 activities offers dozens of partners rather than every country
+/// of the world. What the bar has no select for (IATI recipient country, organisation) is
+/// carried in hidden fields, so resubmitting it keeps the whole selection.
 pub(crate) fn filter_bar(
     lang: Lang,
     views: &Views,
@@ -63,54 +115,124 @@ pub(crate) fn filter_bar(
     extras: BarExtras,
 ) -> FilterBar {
     let mut selects = Vec::new();
-    let mut years = vec![any(lang, "Todos los años", "All years")];
+    let mut years = Vec::new();
     if let Some((from, to)) = views.registry.years() {
         let (from, to) = (from.max(to.saturating_sub(60)), to);
-        years.extend((from..=to).rev().map(|y| Opt::new(y.to_string(), y.to_string(), sel.year == Some(y))));
+        years.extend((from..=to).rev().map(|y| (y.to_string(), y.to_string())));
     }
-    if let Some(y) = sel.year
-        && !years.iter().any(|o| o.selected)
-    {
-        years.push(Opt::new(y.to_string(), y.to_string(), true));
-    }
-    selects.push(FilterSelect { name: "year", label: lang.pick("Año", "Year").to_owned(), options: years });
-    let mut directions = vec![any(lang, "Otorgada y recibida", "Given and received")];
-    directions.extend(Direction::ALL.iter().map(|d| Opt::new(d.code(), d.label(lang), sel.direction == Some(*d))));
-    selects.push(FilterSelect {
-        name: "direction",
-        label: lang.pick("Dirección", "Direction").to_owned(),
-        options: directions,
-    });
-    let mut modalities = vec![any(lang, "Todas las modalidades", "All modalities")];
-    modalities.extend(Modality::ALL.iter().map(|m| Opt::new(m.code(), m.label(lang), sel.modality == Some(*m))));
-    selects.push(FilterSelect {
-        name: "modality",
-        label: lang.pick("Modalidad", "Modality").to_owned(),
-        options: modalities,
-    });
-    let mut groups = vec![any(lang, "Todas las áreas", "All areas")];
-    let mut areas: Vec<Opt> = THEMATIC_AREA
-        .codes
-        .iter()
-        .map(|c| Opt::new(c.code, c.name(lang), sel.sector_group.is_some_and(|g| g.as_str() == c.code)))
-        .collect();
-    areas.sort_by_cached_key(|a| crate::registry::fold(&a.label));
-    groups.extend(areas);
-    selects.push(FilterSelect {
-        name: "sector_group",
-        label: lang.pick("Área temática", "Thematic area").to_owned(),
-        options: groups,
-    });
-    let mut states = vec![any(lang, "Todas las entidades", "All states")];
-    states.extend(
-        MX_STATE.codes.iter().map(|c| Opt::new(c.code, c.name(lang), sel.state.is_some_and(|s| s.as_str() == c.code))),
-    );
-    selects.push(FilterSelect {
-        name: "state",
-        label: lang.pick("Entidad federativa", "Mexican state").to_owned(),
-        options: states,
-    });
+    let year = sel.year.map(|y| y.to_string());
+    selects.push(select(
+        "year",
+        lang.pick("Año", "Year"),
+        any(lang, "Todos los años", "All years"),
+        years,
+        year.as_deref(),
+    ));
+    selects.push(select(
+        "direction",
+        lang.pick("Dirección", "Direction"),
+        any(lang, "Otorgada y recibida", "Given and received"),
+        Direction::ALL.iter().map(|d| (d.code().to_owned(), d.label(lang).to_owned())),
+        sel.direction.map(Direction::code),
+    ));
+    selects.push(select(
+        "partner_region",
+        lang.pick("Región del socio", "Partner region"),
+        any(lang, "Todas las regiones", "All regions"),
+        present(views, Dimension::PartnerRegion, lang),
+        sel.partner_region,
+    ));
+    selects.push(select(
+        "sector_group",
+        lang.pick("Área temática", "Thematic area"),
+        any(lang, "Todas las áreas", "All areas"),
+        by_name(THEMATIC_AREA.codes, lang),
+        sel.sector_group.as_ref().map(|g| g.as_str()),
+    ));
+    let mut more = Vec::new();
+    let countries = present(views, Dimension::PartnerCountry, lang)
+        .into_iter()
+        .filter(|(k, _)| k.len() == 2 && k.chars().all(|c| c.is_ascii_uppercase()));
+    more.push(select(
+        "partner_country",
+        lang.pick("País socio", "Partner country"),
+        any(lang, "Todos los países", "All countries"),
+        countries,
+        sel.partner_country.as_ref().map(|c| c.as_str()),
+    ));
+    more.push(select(
+        "partner",
+        lang.pick("Organización socia", "Partner organisation"),
+        any(lang, "Todas las organizaciones", "All organisations"),
+        present(views, Dimension::Partner, lang),
+        sel.partner.as_deref(),
+    ));
+    more.push(select(
+        "scheme",
+        lang.pick("Esquema", "Scheme"),
+        any(lang, "Todos los esquemas", "All schemes"),
+        coopera_report::SCHEMES.iter().map(|(k, es, en)| ((*k).to_owned(), lang.pick(es, en).to_owned())),
+        sel.scheme,
+    ));
+    more.push(select(
+        "modality",
+        lang.pick("Modalidad", "Modality"),
+        any(lang, "Todas las modalidades", "All modalities"),
+        Modality::ALL.iter().map(|m| (m.code().to_owned(), m.label(lang).to_owned())),
+        sel.modality.map(Modality::code),
+    ));
+    more.push(select(
+        "level",
+        lang.pick("Nivel del actor", "Actor level"),
+        any(lang, "Todos los niveles", "All levels"),
+        Level::ALL.iter().map(|l| (l.code().to_owned(), l.label(lang).to_owned())),
+        sel.level.map(Level::code),
+    ));
+    more.push(select(
+        "state",
+        lang.pick("Entidad federativa", "Mexican state"),
+        any(lang, "Todas las entidades", "All states"),
+        MX_STATE.codes.iter().map(|c| (c.code.to_owned(), c.name(lang).to_owned())),
+        sel.state.as_ref().map(|s| s.as_str()),
+    ));
+    more.push(select(
+        "sdg",
+        lang.pick("ODS", "SDG"),
+        any(lang, "Todos los ODS", "All SDGs"),
+        UNSDG_GOALS.codes.iter().map(|c| {
+            let name = c.name(lang);
+            // The English names say "Goal 2. …" already.
+            let label = if name.starts_with("Goal") { name.to_owned() } else { format!("{} · {name}", c.code) };
+            (c.code.to_owned(), label)
+        }),
+        sel.sdg,
+    ));
+    more.push(select(
+        "instrument",
+        lang.pick("Instrumento", "Instrument"),
+        any(lang, "Todos los instrumentos", "All instruments"),
+        Instrument::ALL.iter().map(|m| (m.code().to_owned(), m.label(lang).to_owned())),
+        sel.instrument.map(Instrument::code),
+    ));
+    more.push(select(
+        "cooperation_type",
+        lang.pick("Tipo de cooperación", "Type of cooperation"),
+        any(lang, "Todos los tipos", "All types"),
+        CooperationType::ALL.iter().map(|m| (m.code().to_owned(), m.label(lang).to_owned())),
+        sel.cooperation_type.map(CooperationType::code),
+    ));
+    more.push(select(
+        "status",
+        lang.pick("Estado", "Status"),
+        any(lang, "Todos los estados", "All statuses"),
+        ACTIVITY_STATUS.codes.iter().map(|c| (c.code.to_owned(), c.name(lang).to_owned())),
+        sel.status,
+    ));
+    let more_open = more.iter().any(|s| s.options.iter().any(|o| o.selected && !o.value.is_empty()));
     let mut hidden = Vec::new();
+    if let Some(c) = sel.country {
+        hidden.push(("country".to_owned(), c.as_str().to_owned()));
+    }
     let mut search = false;
     let mut q = String::new();
     match extras {
@@ -123,35 +245,48 @@ pub(crate) fn filter_bar(
                 Measure::Disbursed,
                 Measure::InKind,
             ];
-            let mut options: Vec<Opt> = Vec::new();
-            for m in measures {
-                if !m.is_money() {
-                    options.push(Opt::new(m.code(), m.label(lang), choice.measure == m));
-                    continue;
-                }
-                for cur in [coopera_report::Currency::Usd, coopera_report::Currency::Mxn] {
-                    let value = format!("{}:{}", m.code(), cur.code());
-                    let selected = choice.measure == m && choice.currency == cur;
-                    options.push(Opt::new(value, format!("{} ({})", m.label(lang), cur.code()), selected));
-                }
-            }
-            selects.push(FilterSelect { name: "show", label: lang.pick("Mostrar", "Show").to_owned(), options });
+            selects.push(show_select(lang, &measures, choice));
         }
-        BarExtras::List { sort } => {
+        BarExtras::List { sort, value } => {
             search = true;
             q = sel.q.clone().unwrap_or_default();
+            let measures = [Measure::Total, Measure::Committed, Measure::Disbursed, Measure::InKind];
+            let mut show = show_select(lang, &measures, value);
+            show.label = lang.pick("Importe", "Amount").to_owned();
+            selects.push(show);
             let options = Sort::ALL.iter().map(|s| Opt::new(s.code(), s.label(lang), *s == sort)).collect();
             selects.push(FilterSelect { name: "sort", label: lang.pick("Orden", "Order").to_owned(), options });
             if let Some(o) = &sel.org {
                 hidden.push(("org".to_owned(), o.clone()));
             }
-            if let Some(c) = sel.country {
-                hidden.push(("country".to_owned(), c.as_str().to_owned()));
-            }
-            if let Some(c) = sel.partner_country {
-                hidden.push(("partner_country".to_owned(), c.as_str().to_owned()));
-            }
         }
     }
-    FilterBar { action, search, q, selects, hidden, active: !sel.is_empty(), clear_url: with_query(action, &[]) }
+    FilterBar {
+        action,
+        search,
+        q,
+        selects,
+        more,
+        more_open,
+        hidden,
+        active: !sel.is_empty(),
+        clear_url: with_query(action, &[]),
+    }
+}
+
+/// The select of what figures show: each measure, money in USD and MXN (`total:USD`…).
+fn show_select(lang: Lang, measures: &[Measure], choice: MeasureChoice) -> FilterSelect {
+    let mut options: Vec<Opt> = Vec::new();
+    for &m in measures {
+        if !m.is_money() {
+            options.push(Opt::new(m.code(), m.label(lang), choice.measure == m));
+            continue;
+        }
+        for cur in [coopera_report::Currency::Usd, coopera_report::Currency::Mxn] {
+            let value = format!("{}:{}", m.code(), cur.code());
+            let selected = choice.measure == m && choice.currency == cur;
+            options.push(Opt::new(value, format!("{} ({})", m.label(lang), cur.code()), selected));
+        }
+    }
+    FilterSelect { name: "show", label: lang.pick("Mostrar", "Show").to_owned(), options }
 }

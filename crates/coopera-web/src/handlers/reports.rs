@@ -37,6 +37,7 @@ pub(crate) fn make(
     choice: MeasureChoice,
     top: usize,
 ) -> Result<Arc<Report>, WebError> {
+    sel.check(&views.registry)?;
     let mut q = query(dimension, sel, choice);
     q.top = top;
     Ok(views.report(&q)?)
@@ -144,6 +145,14 @@ pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: La
         "state": sel.state.map(|s| s.as_str()),
         "country": sel.country.map(|c| c.as_str()),
         "partner_country": sel.partner_country.map(|c| c.as_str()),
+        "partner_region": sel.partner_region,
+        "scheme": sel.scheme,
+        "partner": sel.partner,
+        "level": sel.level.map(|l| l.code()),
+        "sdg": sel.sdg,
+        "instrument": sel.instrument.map(|i| i.code()),
+        "cooperation_type": sel.cooperation_type.map(|c| c.code()),
+        "status": sel.status,
     });
     crate::json::report(report, name, filters, lang)
 }

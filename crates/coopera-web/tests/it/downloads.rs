@@ -31,7 +31,8 @@ async fn the_selection_downloads_as_csv_xlsx_and_iati() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "id,title,reporting_org,reporting_org_name,modality,direction,status,start,end,sector_groups,countries,mx_states"
+        "id,title,reporting_org,reporting_org_name,modality,direction,status,start,end,sector_groups,countries,mx_states,\
+         partner_countries,partner_country_names,total_usd"
     );
     assert_eq!(lines.len(), total + 1);
     assert!(lines[1..].iter().all(|l| l.contains(",given,")));
@@ -45,6 +46,63 @@ async fn the_selection_downloads_as_csv_xlsx_and_iati() {
     assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<iati-activities version=\"2.03\""));
     assert_eq!(count(&xml, "<iati-activity "), total);
     assert!(xml.trim_end().ends_with("</iati-activities>"));
+}
+
+/// The fields of one CSV line (RFC 4180).
+fn fields(line: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted, mut chars) = (Vec::new(), String::new(), false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                cur.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => out.push(std::mem::take(&mut cur)),
+            (c, _) => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// The cells of the first sheet of a workbook, as text.
+fn cells(bytes: &[u8]) -> Vec<Vec<String>> {
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("an xlsx file");
+    let name = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&name).expect("a sheet");
+    range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
+}
+
+#[tokio::test]
+async fn the_list_downloads_carry_partner_countries_and_amounts_that_add_up() {
+    let app = app();
+    let filter = "direction=given&year=2012&partner_region=centroamerica";
+    let card = get(&app, &format!("/api/v1/reports/directions?{filter}&measure=total")).await.ok().json();
+    let total = card["total"].as_f64().expect("total");
+    assert!(total > 0.0);
+    let csv = get(&app, &format!("/activities.csv?{filter}")).await.ok().text();
+    let mut lines = csv.lines().map(fields);
+    let header = lines.next().expect("header");
+    let names = header.iter().position(|h| h == "partner_country_names").expect("names column");
+    let value = header.iter().position(|h| h == "total_usd").expect("value column");
+    let mut sum = 0.0;
+    let mut rows = 0;
+    for line in lines {
+        assert_eq!(line.len(), header.len(), "{line:?}");
+        assert!(!line[names].is_empty(), "every activity given to Central America has a partner: {line:?}");
+        sum += line[value].parse::<f64>().unwrap_or_else(|_| panic!("a number: {line:?}"));
+        rows += 1;
+    }
+    assert_eq!(rows, card["activities"].as_u64().expect("activities") as usize, "the same activities");
+    assert!((sum - total).abs() < 0.01 * rows as f64, "the amounts add up to the figures' total: {sum} vs {total}");
+    assert!(csv.contains("Guatemala"), "partner countries by name");
+
+    let en = get(&app, &format!("/activities.xlsx?{filter}&lang=en&show=committed:MXN")).await.ok();
+    let cells = cells(&en.bytes);
+    assert!(cells[0].contains(&"Partner countries".to_owned()), "{:?}", cells[0]);
+    assert!(cells[0].contains(&"Committed (MXN)".to_owned()), "{:?}", cells[0]);
+    assert!(cells.iter().skip(1).any(|r| r.iter().any(|c| c.contains("Guatemala"))));
 }
 
 #[tokio::test]

@@ -131,3 +131,90 @@ async fn one_rule_of_concentration_for_the_page_the_api_and_the_downloads() {
     let csv = get(&app, "/reports/states.csv").await.ok().text();
     assert!(csv.lines().last().is_some_and(|l| l.starts_with("none,")), "{csv}");
 }
+
+/// "What did Mexico give Central America in 2012, by theme?" asked on the dashboard as a user
+/// would: the three choices are in view in its form (not folded away), the browser submits the
+/// whole form, and the theme chart, its table and the cards answer with the report engine's
+/// figures — `coopera report themes --direction given --year 2012 --filter
+/// partner-region=centroamerica`.
+#[tokio::test]
+async fn what_mexico_gave_central_america_in_2012_by_theme() {
+    use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot, YearRange};
+    let app = app();
+    let home = get(&app, "/").await.ok().text();
+    let form = &home[home.find("<form class=\"filters\"").expect("form")..];
+    let form = &form[..form.find("</form>").expect("closed")];
+    let in_view = &form[..form.find("<details class=\"more-filters\"").expect("more filters")];
+    for (name, value) in [("year", "2012"), ("direction", "given"), ("partner_region", "centroamerica")] {
+        let select = &in_view[in_view.find(&format!("name=\"{name}\"")).unwrap_or_else(|| panic!("{name} in view"))..];
+        let select = &select[..select.find("</select>").expect("closed")];
+        assert!(select.contains(&format!("<option value=\"{value}\"")), "{name} offers {value}");
+    }
+    // Submitting the form sends every select, the ones left at "all" empty.
+    let names: Vec<&str> = form.split("<select id=\"f-").skip(1).filter_map(|s| s.split('"').next()).collect();
+    let chosen = |name: &str| match name {
+        "year" => "2012",
+        "direction" => "given",
+        "partner_region" => "centroamerica",
+        "show" => "total:USD",
+        _ => "",
+    };
+    let query: Vec<String> = names.iter().map(|n| format!("{n}={}", encode(chosen(n)))).collect();
+    let html = get(&app, &format!("/?{}", query.join("&"))).await.ok().text();
+
+    let snapshot = Snapshot::load(&demo_store(), &LoadOptions::default()).expect("snapshot");
+    let filters = Filters {
+        years: Some(YearRange { from: 2012, to: 2012 }),
+        values: vec![
+            (Dimension::Direction, vec!["given".to_owned()]),
+            (Dimension::PartnerRegion, vec!["centroamerica".to_owned()]),
+        ],
+    };
+    let report = |measure| {
+        let q = Query {
+            dimension: Dimension::ThematicArea,
+            measure,
+            currency: Currency::Usd,
+            filters: filters.clone(),
+            top: 1,
+        };
+        coopera_report::run(&snapshot, &q).expect("report")
+    };
+    let value = report(Measure::Total);
+    assert!(value.rows.len() > 1 && value.total > rust_decimal::Decimal::ZERO, "{value:?}");
+    let chart = desc(&html, "themes");
+    for r in value.rows.iter().take(12) {
+        let expected: i64 = r.value.round().to_string().parse().expect("whole");
+        let shown = chart.split("; ").find(|p| p.starts_with(&format!("{}: ", r.label_es)));
+        let shown = shown.unwrap_or_else(|| panic!("{} in {chart}", r.label_es));
+        assert!((whole(shown) - expected).abs() <= 1, "{}: {chart}", r.label_es);
+    }
+    let cards = cards(&html);
+    let total = cards.iter().find(|c| c.0 == "Valor total (USD)").expect("value card");
+    let expected: i64 = value.total.round().to_string().parse().expect("whole");
+    assert!((whole(&total.1) - expected).abs() <= 1, "{cards:?}");
+    let count = report(Measure::Count);
+    let activities = cards.iter().find(|c| c.0 == "Actividades").expect("activities card");
+    assert_eq!(activities.1, count.activities.to_string());
+    assert_eq!(cards.iter().find(|c| c.0 == "Otorgadas").map(|c| c.1.clone()), Some(count.activities.to_string()));
+    // The list under it holds the same activities, and its link says so.
+    let list = get(&app, "/api/v1/activities?year=2012&direction=given&partner_region=centroamerica").await.ok().json();
+    assert_eq!(list["total"].as_u64(), Some(count.activities));
+    assert!(html.contains(
+        "href=\"/activities?year=2012&#38;direction=given&#38;partner_region=centroamerica&#38;show=total%3AUSD\""
+    ));
+}
+
+/// A filter narrow enough to leave one activity reads in the singular.
+#[tokio::test]
+async fn one_activity_reads_in_the_singular() {
+    let app = app();
+    let es = get(&app, "/?partner=az-mexico-commission").await.ok().text();
+    assert!(es.contains("<p class=\"lead\">1 actividad en la selección;"), "{}", &es[..4000.min(es.len())]);
+    assert!(cards(&es).iter().any(|c| c.0 == "Recibidas" && c.2 == "y 1 bidireccional"), "{:?}", cards(&es));
+    let en = get(&app, "/?partner=az-mexico-commission&lang=en").await.ok().text();
+    assert!(en.contains("<p class=\"lead\">1 activity in the selection;"));
+    assert!(cards(&en).iter().any(|c| c.0 == "Received" && c.2 == "and 1 both ways"), "{:?}", cards(&en));
+    let list = get(&app, "/activities?partner=az-mexico-commission").await.ok().text();
+    assert!(list.contains(">1 actividad<"), "the list's count too");
+}

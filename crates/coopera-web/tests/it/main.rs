@@ -40,14 +40,19 @@ fn demo_records() -> Vec<Record> {
     records
 }
 
-/// The app over a fresh registry in memory with the demo data and the sample rates.
-fn app() -> Router {
+/// A fresh registry in memory with the demo data and the sample rates.
+fn demo_store() -> SqliteStore {
     let mut store = SqliteStore::open_in_memory(StoreOptions::default()).expect("store");
     store.record("demo", demo_records()).expect("demo stored");
     let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
         .expect("sample rates");
     store.record_rates(&rates).expect("rates stored");
-    coopera_web::app(AppState::from_store(store, Options::default()).expect("state"))
+    store
+}
+
+/// The app over [`demo_store`].
+fn app() -> Router {
+    coopera_web::app(AppState::from_store(demo_store(), Options::default()).expect("state"))
 }
 
 /// The app over an empty registry.

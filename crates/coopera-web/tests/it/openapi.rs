@@ -25,6 +25,19 @@ fn calls() -> Vec<(&'static str, String, u16)> {
         ("/api/v1/activities", "/api/v1/activities?q=zzzz", 200),
         ("/api/v1/activities", "/api/v1/activities?direction=&year=&page=&state=&lang=", 200),
         ("/api/v1/activities", "/api/v1/activities?state=MX-CHP&partner_country=GT&page=1000000000", 200),
+        (
+            "/api/v1/activities",
+            "/api/v1/activities?partner_region=centroamerica&scheme=south-south&measure=committed",
+            200,
+        ),
+        (
+            "/api/v1/activities",
+            "/api/v1/activities?partner=giz&level=federal&sdg=4&instrument=project&currency=MXN",
+            200,
+        ),
+        ("/api/v1/activities", "/api/v1/activities?cooperation_type=technical-scientific&status=2", 200),
+        ("/api/v1/activities", "/api/v1/activities?measure=count", 400),
+        ("/api/v1/activities", "/api/v1/activities?partner=nobody", 404),
         ("/api/v1/activities", "/api/v1/activities?modality=diagonal", 400),
         ("/api/v1/activities", "/api/v1/activities?country=gt", 400),
         ("/api/v1/activities", "/api/v1/activities?state=7", 400),
@@ -57,6 +70,14 @@ fn calls() -> Vec<(&'static str, String, u16)> {
         ("/api/v1/reports/{name}", "/api/v1/reports/recipient-countries?direction=received", 200),
         ("/api/v1/reports/{name}", "/api/v1/reports/partner-country?state=07", 200),
         ("/api/v1/reports/{name}", "/api/v1/reports/partner-countries", 404),
+        (
+            "/api/v1/reports/{name}",
+            "/api/v1/reports/themes?direction=given&year=2012&partner_region=centroamerica",
+            200,
+        ),
+        ("/api/v1/reports/{name}", "/api/v1/reports/sdgs?partner=giz&level=state&scheme=decentralised", 200),
+        ("/api/v1/reports/{name}", "/api/v1/reports/schemes?partner_region=asia", 400),
+        ("/api/v1/reports/{name}", "/api/v1/reports/schemes?partner=nobody", 404),
         ("/api/v1/reports/{name}", "/api/v1/reports/sector-group?measure=in-kind&currency=&lang=en", 200),
         ("/api/v1/reports/{name}", "/api/v1/reports/themes?state=99", 400),
         ("/api/v1/reports/{name}", "/api/v1/reports/themes?currency=usd&measure=total", 400),
@@ -346,6 +367,13 @@ fn the_enumerations_are_the_codes_own_lists() {
     assert_eq!(parameter("measure"), measures);
     let sorts: BTreeSet<String> = coopera_web::registry::Sort::ALL.iter().map(|s| s.code().to_owned()).collect();
     assert_eq!(parameter("sort"), sorts);
+    let regions: BTreeSet<String> = coopera_report::geo::GROUPINGS.iter().map(|g| g.key.to_owned()).collect();
+    assert_eq!(parameter("partner_region"), regions);
+    let schemes: BTreeSet<String> = coopera_report::SCHEMES.iter().map(|s| s.0.to_owned()).collect();
+    assert_eq!(parameter("scheme"), schemes);
+    let money: BTreeSet<String> =
+        coopera_report::Measure::ALL.iter().filter(|m| m.is_money()).map(|m| m.code().to_owned()).collect();
+    assert_eq!(parameter("list_measure"), money);
 
     let dimensions = coopera_report::Dimension::ALL;
     let reports: BTreeSet<String> = dimensions.iter().map(|d| d.report_name().to_owned()).collect();

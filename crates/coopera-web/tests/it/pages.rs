@@ -94,11 +94,147 @@ async fn list_and_charts_count_the_same_activities() {
         "country=GT",
         "partner_country=GT",
         "partner_country=JP&direction=received",
+        "partner_region=centroamerica&direction=given&year=2012",
+        "partner_region=multilateral",
+        "scheme=south-south",
+        "scheme=decentralised&state=07",
+        "partner=giz",
+        "level=state",
+        "level=municipal&direction=given",
+        "sdg=13",
+        "instrument=scholarship",
+        "cooperation_type=technical-scientific",
+        "status=3",
+        "partner_region=sudamerica&scheme=south-south&sector_group=150",
     ] {
         let list = get(&app, &format!("/api/v1/activities?{filter}")).await.ok().json();
         let report = get(&app, &format!("/api/v1/reports/themes?{filter}")).await.ok().json();
         assert_eq!(list["total"], report["activities"], "filter `{filter}`");
     }
+}
+
+#[tokio::test]
+async fn the_filter_form_offers_every_dimension_and_keeps_the_selection() {
+    let app = app();
+    // A selection made by a link, with every kind of parameter.
+    let query = "year=2012&direction=given&partner_region=centroamerica&partner_country=GT&country=GT\
+                 &scheme=south-south&partner=giz&level=federal&sdg=2&instrument=project\
+                 &cooperation_type=technical-scientific&status=3&modality=bilateral&sector_group=310&state=07";
+    for (path, form) in [("/", "/"), ("/activities", "/activities")] {
+        let html = get(&app, &format!("{path}?{query}")).await.ok().text();
+        assert!(html.contains(&format!("action=\"{form}\"")), "{path}");
+        for (name, value) in [
+            ("year", "2012"),
+            ("direction", "given"),
+            ("partner_region", "centroamerica"),
+            ("partner_country", "GT"),
+            ("scheme", "south-south"),
+            ("partner", "giz"),
+            ("level", "federal"),
+            ("sdg", "2"),
+            ("instrument", "project"),
+            ("cooperation_type", "technical-scientific"),
+            ("status", "3"),
+            ("modality", "bilateral"),
+            ("sector_group", "310"),
+            ("state", "07"),
+        ] {
+            let select = html
+                .find(&format!("name=\"{name}\""))
+                .map(|i| &html[i..i + html[i..].find("</select>").unwrap_or(0)])
+                .unwrap_or_else(|| panic!("{path}: no select {name}"));
+            assert!(select.contains(&format!("<option value=\"{value}\" selected>")), "{path}: {name}={value}");
+        }
+        // What the form has no select for is carried as it is, so resubmitting keeps it.
+        assert!(html.contains("<input type=\"hidden\" name=\"country\" value=\"GT\">"), "{path}: country kept");
+        // Every link of the page that takes a selection carries all of it.
+        let expected = "year=2012&amp;direction=given&amp;modality=bilateral&amp;sector_group=310&amp;state=07\
+                        &amp;country=GT&amp;partner_country=GT&amp;partner_region=centroamerica&amp;scheme=south-south\
+                        &amp;partner=giz&amp;level=federal&amp;sdg=2&amp;instrument=project\
+                        &amp;cooperation_type=technical-scientific&amp;status=3";
+        let expected = expected.replace("&amp;", "&#38;");
+        let links: Vec<&str> = if path == "/" {
+            vec!["/activities?", "/reports/dashboard.xlsx?", "/reports/themes.csv?", "/api/v1/reports/regions?"]
+        } else {
+            vec!["/activities.csv?", "/activities.xlsx?", "/activities.xml?", "/api/v1/activities?"]
+        };
+        for link in links {
+            assert!(html.contains(&format!("href=\"{link}{expected}")), "{path}: {link} carries the selection");
+        }
+    }
+    // Options come from the data: partner regions and countries present, in the user's language.
+    let en = get(&app, "/?lang=en").await.ok().text();
+    assert!(en.contains("<option value=\"centroamerica\">Central America</option>"), "regions by name");
+    assert!(en.contains("<option value=\"JP\">Japan</option>"), "partner countries present");
+    assert!(!en.contains("<option value=\"AQ\">"), "only countries that are partners");
+    assert!(en.contains("<option value=\"south-south\">South-South</option>"));
+    assert!(en.contains("<option value=\"giz\">"), "partner organisations");
+    assert!(en.contains("<option value=\"state\">State</option>"), "actor levels");
+    // The less used filters fold away on a narrow screen, open when one of them is set.
+    assert!(en.contains("<details class=\"more-filters\">"), "closed without a filter inside");
+    let set = get(&app, "/?scheme=south-south").await.ok().text();
+    assert!(set.contains("<details class=\"more-filters\" open>"), "open when a filter inside is set");
+}
+
+#[tokio::test]
+async fn new_filters_are_read_strictly() {
+    let app = app();
+    for (query, says) in [
+        ("partner_region=Centroamerica", "`centroamerica`"),
+        ("partner_region=marte", "centroamerica"),
+        ("scheme=sur-sur", "south-south"),
+        ("level=State", "`state`"),
+        ("sdg=18", "sdg"),
+        ("instrument=proyecto", "instrument"),
+        ("cooperation_type=tecnica", "cooperation_type"),
+        ("status=9", "status"),
+    ] {
+        for path in ["/api/v1/activities", "/api/v1/reports/themes"] {
+            let r = get(&app, &format!("{path}?{query}")).await;
+            assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}?{query}: {}", r.text());
+            assert!(r.text().contains(says), "{path}?{query}: {}", r.text());
+        }
+        let page = get(&app, &format!("/?{query}&lang=en")).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "/?{query}");
+    }
+    // A partner organisation the registry does not hold is a missing resource, as its own
+    // address would be.
+    for path in ["/api/v1/activities", "/api/v1/reports/themes", "/", "/activities"] {
+        let r = get(&app, &format!("{path}?partner=nadie")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
+        assert!(r.text().contains("no existe la organización `nadie`"), "{path}: {}", r.text());
+    }
+}
+
+#[tokio::test]
+async fn the_list_shows_partner_countries_and_amounts() {
+    let app = app();
+    let html = get(&app, "/activities?direction=received&partner_country=JP").await.ok().text();
+    assert!(html.contains("<th scope=\"col\">Países socios</th>"), "{html}");
+    assert!(html.contains("<th scope=\"col\" class=\"num\">Valor total (USD)</th>"), "{html}");
+    assert!(html.contains("<td>Japón</td>"), "partner countries by name");
+    let amounts: Vec<&str> =
+        html.split("<td class=\"num\">").skip(1).map(|c| &c[..c.find("</td>").expect("closed")]).collect();
+    assert_eq!(amounts.len(), 6, "one amount per activity: {amounts:?}");
+    assert!(amounts.iter().any(|a| a.contains(',')), "thousands grouped: {amounts:?}");
+    let en = get(&app, "/activities?direction=received&partner_country=JP&show=committed:MXN&lang=en").await;
+    let en = en.ok().text();
+    assert!(en.contains("<th scope=\"col\">Partner countries</th>"));
+    assert!(en.contains("<th scope=\"col\" class=\"num\">Committed (MXN)</th>"), "the measure asked for");
+    assert!(en.contains("<td>Japan</td>"));
+    // Several partners are joined; international organisations are said as such.
+    let undp = get(&app, "/activities?direction=received&partner_region=multilateral").await.ok().text();
+    assert!(undp.contains("Organismos multilaterales"), "{undp}");
+    // The dashboard's list link takes the amount shown there.
+    let dash = get(&app, "/?show=disbursed:MXN").await.ok().text();
+    assert!(dash.contains("href=\"/activities?show=disbursed%3AMXN\""), "the list shows the dashboard's measure");
+    // The API list has them too.
+    let api = get(&app, "/api/v1/activities?direction=received&partner_country=JP").await.ok().json();
+    let first = &api["items"][0];
+    assert_eq!(first["partner_countries"], serde_json::json!(["JP"]), "{first}");
+    assert!(first["value"].as_f64().is_some(), "{first}");
+    assert_eq!(api["measure"], "total");
+    assert_eq!(api["currency"], "USD");
 }
 
 #[tokio::test]

@@ -161,3 +161,32 @@ fn concentration_leaves_out_what_has_no_value() {
     assert_eq!(given["concentration"]["top_share"].as_f64(), Some(70.1923));
     assert_eq!(given["concentration"]["hhi"].as_f64(), Some(5323.59));
 }
+
+#[test]
+fn what_mexico_gave_central_america_in_2012_by_theme() {
+    let c = demo();
+    // The seed's question as the dashboard asks it (`/?year=2012&direction=given&
+    // partner_region=centroamerica`): 32 activities given to Central America run in 2012,
+    // counted whole in each thematic area they touch.
+    let r = json(&c, &["themes", "--direction", "given", "--year", "2012", "--filter", "partner-region=centroamerica"]);
+    assert_eq!(
+        rows(&r),
+        expected(&[
+            ("110", 7.0),
+            ("140", 6.0),
+            ("150", 5.0),
+            ("310", 5.0),
+            ("410", 3.0),
+            ("740", 3.0),
+            ("120", 2.0),
+            ("160", 2.0),
+            ("130", 1.0),
+            ("210", 1.0),
+            ("320", 1.0),
+            ("430", 1.0),
+            ("720", 1.0),
+        ])
+    );
+    assert_eq!(r["total"].as_f64(), Some(32.0));
+    assert_eq!(r["activities"].as_f64(), Some(32.0));
+}
