@@ -120,7 +120,7 @@ fn group(int: &str) -> String {
 }
 
 /// `d` with at most `decimals` decimals (trailing zeros dropped), grouped by thousands.
-pub(crate) fn number(d: Decimal, decimals: u32) -> String {
+pub fn number(d: Decimal, decimals: u32) -> String {
     fixed_or_trimmed(d.round_dp(decimals).normalize().to_string())
 }
 
