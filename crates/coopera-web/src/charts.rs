@@ -99,6 +99,8 @@ const NARROW: f64 = 360.0;
 /// Sans, the widest of the usual fallbacks), so that text never runs past what is measured.
 const LINE: f64 = 18.0;
 const CHAR_W: f64 = 8.6;
+/// The figures are bold: wider.
+const BOLD_W: f64 = 10.0;
 
 fn f(v: f64) -> String {
     let r = (v * 10.0).round() / 10.0;
@@ -142,6 +144,10 @@ fn text_lines(class: &str, x: f64, y: f64, anchor: &str, lines: &[String]) -> St
 
 fn width_of(text: &str) -> f64 {
     text.chars().count() as f64 * CHAR_W
+}
+
+fn bold_width_of(text: &str) -> f64 {
+    text.chars().count() as f64 * BOLD_W
 }
 
 fn fill_attr(id: &str, fill: Fill) -> String {
@@ -235,7 +241,7 @@ fn group(b: &Bar, shapes: &str) -> String {
 /// Labels in a column on the left, wrapped to its width; bars and their short figures right.
 fn rows_beside(chart: &Chart<'_>, width: f64, id: &str) -> (String, f64) {
     let scale = scaler(chart.bars);
-    let longest = chart.bars.iter().map(|b| width_of(&b.short)).fold(0.0, f64::max);
+    let longest = chart.bars.iter().map(|b| bold_width_of(&b.short)).fold(0.0, f64::max);
     let (label_w, value_w) = (250.0, (longest + 12.0).max(48.0));
     let per_line = ((label_w - 12.0) / CHAR_W).floor() as usize;
     let bar_len = width - label_w - value_w;
@@ -265,7 +271,7 @@ fn rows_beside(chart: &Chart<'_>, width: f64, id: &str) -> (String, f64) {
 /// Each label on its own lines across the whole width, its bar and short figure under it.
 fn rows_stacked(chart: &Chart<'_>, width: f64, id: &str) -> (String, f64) {
     let scale = scaler(chart.bars);
-    let longest = chart.bars.iter().map(|b| width_of(&b.short)).fold(0.0, f64::max);
+    let longest = chart.bars.iter().map(|b| bold_width_of(&b.short)).fold(0.0, f64::max);
     let value_w = (longest + 10.0).max(44.0);
     let per_line = (width / CHAR_W).floor() as usize;
     let bar_len = width - value_w - 2.0;
@@ -315,7 +321,7 @@ fn columns(chart: &Chart<'_>, width: f64, id: &str) -> (String, f64) {
     let widest = chart
         .bars
         .iter()
-        .map(|b| width_of(&b.short))
+        .map(|b| bold_width_of(&b.short))
         .chain(labels.iter().flatten().map(|l| width_of(l)))
         .fold(0.0, f64::max);
     let every = ((widest + 8.0) / step).ceil().max(1.0) as usize;
@@ -335,7 +341,7 @@ fn columns(chart: &Chart<'_>, width: f64, id: &str) -> (String, f64) {
             f(h)
         );
         if i.checked_rem(every) == Some(0) {
-            let (vx, anchor) = centred(cx, width_of(&b.short), width);
+            let (vx, anchor) = centred(cx, bold_width_of(&b.short), width);
             shapes.push_str(&text_lines("value", vx, y - 6.0, anchor, std::slice::from_ref(&b.short)));
             let widest_line = labels[i].iter().map(|l| width_of(l)).fold(0.0, f64::max);
             let (lx, anchor) = centred(cx, widest_line, width);
@@ -416,8 +422,9 @@ mod tests {
             } else {
                 vec![&piece[piece.find('>').unwrap() + 1..]]
             };
+            let bold = piece.starts_with("class=\"value\"");
             for line in lines {
-                let w = width_of(line);
+                let w = if bold { bold_width_of(line) } else { width_of(line) };
                 out.push((num(piece, "x=\"") - anchor * w, w, line.to_owned()));
             }
         }
