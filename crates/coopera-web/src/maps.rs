@@ -271,6 +271,41 @@ mod tests {
         assert!(legend.ends_with("sin datos</li></ul>"), "{legend}");
     }
 
+    /// Twice the signed area of each ring of a path (`M…L…Z` only, as `cargo xtask geo` writes).
+    fn ring_areas(d: &str) -> Vec<f64> {
+        d.split('M')
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                let pts: Vec<(f64, f64)> = r
+                    .trim_end_matches('Z')
+                    .split('L')
+                    .map(|p| {
+                        let (x, y) = p.split_once(',').unwrap();
+                        (x.parse().unwrap(), y.parse().unwrap())
+                    })
+                    .collect();
+                (0..pts.len())
+                    .map(|i| {
+                        let (a, b) = (pts[i], pts[(i + 1) % pts.len()]);
+                        a.0 * b.1 - b.0 * a.1
+                    })
+                    .sum()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_ring_of_a_state_is_drawn_filled() {
+        // All rings turn the same way, so under the default fill rule (nonzero) no ring can
+        // cancel another: every island and peninsula is filled, Baja California's five rings too.
+        for s in &mexico().shapes {
+            let areas = ring_areas(&s.d);
+            assert!(areas.iter().all(|a| *a > 0.0), "{}: a ring turns the other way: {areas:?}", s.name);
+        }
+        let bc = mexico().shapes.iter().find(|s| s.key == "02").unwrap();
+        assert_eq!(ring_areas(&bc.d).len(), 5);
+    }
+
     #[test]
     fn classes_by_quantile() {
         let v: Vec<Decimal> = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].into_iter().map(Decimal::from).collect();
