@@ -114,7 +114,7 @@ pub(crate) fn wrap(text: &str, max: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
         match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= max => {
+            Some(line) if line.chars().count().saturating_add(1).saturating_add(word.chars().count()) <= max => {
                 line.push(' ');
                 line.push_str(word);
             }
@@ -361,6 +361,7 @@ fn columns(chart: &Chart<'_>, width: f64, id: &str) -> (String, f64) {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // Offsets into the tests' own strings.
 mod tests {
     use super::*;
 

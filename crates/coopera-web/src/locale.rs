@@ -150,7 +150,7 @@ pub(crate) fn short(d: Decimal, lang: Lang) -> String {
     let million = Decimal::from(1_000_000);
     // Three significant digits: one decimal below 100 units, none from there on.
     let scaled = |unit: Decimal| {
-        let v = d / unit;
+        let v = d.checked_div(unit).unwrap_or_default();
         let dp = if v.abs() < Decimal::ONE_HUNDRED { 1 } else { 0 };
         v.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
     };

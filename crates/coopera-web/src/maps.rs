@@ -194,7 +194,7 @@ fn legend(breaks: &[Decimal], map: &Choropleth<'_>) -> String {
         let label = match i {
             0 if breaks.len() == 1 => bound(0),
             0 => format!("≤ {}", bound(0)),
-            _ => format!("{} – {}", bound(i - 1), bound(i)),
+            _ => format!("{} – {}", bound(i.saturating_sub(1)), bound(i)),
         };
         let _ = write!(out, "<li>{}{}</li>", swatch(&format!("url(#{id}-c{i})")), esc(&label));
     }
@@ -203,6 +203,7 @@ fn legend(breaks: &[Decimal], map: &Choropleth<'_>) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::arithmetic_side_effects)] // Sums over the tests' own fixed values.
 mod tests {
     use super::*;
 

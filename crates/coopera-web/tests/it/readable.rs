@@ -95,7 +95,7 @@ fn is_short(text: &str) -> bool {
         let parts: Vec<&str> = i.split(',').collect();
         parts[0].len() <= 3 && parts[1..].iter().all(|p| p.len() == 3)
     });
-    int_ok && frac_ok && grouped && ["", "k", "mil", "M"].contains(&unit) && (unit != "" || int.len() <= 4)
+    int_ok && frac_ok && grouped && ["", "k", "mil", "M"].contains(&unit) && (!unit.is_empty() || int.len() <= 4)
 }
 
 #[test]
