@@ -250,6 +250,10 @@ async fn text_has_no_slips_in_either_language() {
     assert!(one_es.contains("1 actividad en la selección"), "{}", &one_es[..3000]);
     let one_en = get(&app, "/?modality=regional&year=2011&lang=en").await.ok().text();
     assert!(one_en.contains("1 activity in the selection"));
+    let one_org = get(&app, "/organisations?q=cooperacion%20alemana").await.ok().text();
+    assert!(one_org.contains(">1 organización<"), "{}", around(&one_org, "organizaci"));
+    let one_org = get(&app, "/organisations?q=cooperacion%20alemana&lang=en").await.ok().text();
+    assert!(one_org.contains(">1 organisation<"), "{}", around(&one_org, "organisation"));
     let mut pages: Vec<String> = PAGES.iter().map(|p| (*p).to_owned()).collect();
     pages.extend(["/?modality=regional&year=2011&lang=es".into(), "/?modality=regional&year=2011&lang=en".into()]);
     for page in pages {
