@@ -160,16 +160,9 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
         Ok(())
     };
     let plain = Format::new().set_num_format("#,##0.00");
+    line(top_share_label(c.k, lang), c.top_share, &plain)?;
     line(
-        match lang {
-            Lang::Es => format!("Participación de las {} filas principales (%), entre las filas con valor", c.k),
-            Lang::En => format!("Share of the top {} rows (%), among the rows with a value", c.k),
-        },
-        c.top_share,
-        &plain,
-    )?;
-    line(
-        lang.pick("Índice Herfindahl-Hirschman (0-10 000)", "Herfindahl-Hirschman index (0-10,000)").into(),
+        lang.pick("Índice Herfindahl-Hirschman (0–10,000)", "Herfindahl-Hirschman index (0–10,000)").into(),
         c.hhi,
         &plain,
     )?;
@@ -222,6 +215,16 @@ fn write_sheet(ws: &mut Worksheet, name: &str, sheet: &Sheet<'_>, lang: Lang) ->
     Ok(())
 }
 
+/// "Participación de la fila principal", "… de las 3 filas principales".
+fn top_share_label(k: usize, lang: Lang) -> String {
+    match (lang, k) {
+        (Lang::Es, 1) => "Participación de la fila principal (%), entre las filas con valor".to_owned(),
+        (Lang::En, 1) => "Share of the top row (%), among the rows with a value".to_owned(),
+        (Lang::Es, k) => format!("Participación de las {k} filas principales (%), entre las filas con valor"),
+        (Lang::En, k) => format!("Share of the top {k} rows (%), among the rows with a value"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +235,12 @@ mod tests {
         assert_eq!(sheet_name("Países", &taken), "Países 2");
         assert_eq!(sheet_name("a/b:c", &[]), "abc");
         assert!(sheet_name("Dimensión de la agenda transfronteriza", &[]).chars().count() <= 31);
+    }
+
+    #[test]
+    fn the_top_row_is_singular() {
+        assert_eq!(top_share_label(1, Lang::Es), "Participación de la fila principal (%), entre las filas con valor");
+        assert_eq!(top_share_label(1, Lang::En), "Share of the top row (%), among the rows with a value");
+        assert!(top_share_label(3, Lang::Es).starts_with("Participación de las 3 filas principales"));
     }
 }

@@ -44,6 +44,9 @@ mod state;
 mod views;
 
 pub use error::WebError;
+/// A figure grouped by thousands with at most so many decimals (`19,149,144.65`), as the pages
+/// write it; the command line prints its figures with it too.
+pub use locale::number as figure;
 pub use server::Limits;
 pub use state::{AppState, Banner, Options, RequestLog, StartError};
 

@@ -9,7 +9,14 @@
 //! | number | 1,234.5 | 1,234.5 |
 //! | percentage | 20.5 % | 20.5% |
 //! | money | 1,234.50 USD | USD 1,234.50 |
+//! | short figure, on a bar | 850 · 16.3 mil · 19.1 M · 2,346 M | 850 · 16.3 k · 19.1 M · 2,346 M |
 //! | date | 25/11/2026 | 25 Nov 2026 |
+//!
+//! A short figure keeps three significant digits and names its unit: thousands as `mil` in
+//! Spanish and `k` in English, millions as `M` in both; beyond a thousand millions it stays in
+//! millions, grouped (`2,346 M`), since a Spanish *billón* is a million millions and an English
+//! *billion* a thousand. It is for bars and legends only: tooltips, descriptions and tables give
+//! the whole figure.
 
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -17,7 +24,7 @@ use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use coopera_domain::Lang;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use time::Date;
 
 const COOKIE: &str = "lang";
@@ -113,7 +120,7 @@ fn group(int: &str) -> String {
 }
 
 /// `d` with at most `decimals` decimals (trailing zeros dropped), grouped by thousands.
-pub(crate) fn number(d: Decimal, decimals: u32) -> String {
+pub fn number(d: Decimal, decimals: u32) -> String {
     fixed_or_trimmed(d.round_dp(decimals).normalize().to_string())
 }
 
@@ -135,6 +142,27 @@ fn fixed_or_trimmed(s: String) -> String {
         out.push_str(frac);
     }
     if out == "-0" { "0".to_owned() } else { out }
+}
+
+/// `d` in the short form of a bar or a legend: `850`, `16.3 k` (`16.3 mil`), `19.1 M`, `2,346 M`.
+pub(crate) fn short(d: Decimal, lang: Lang) -> String {
+    let thousand = Decimal::from(1000);
+    let million = Decimal::from(1_000_000);
+    // Three significant digits: one decimal below 100 units, none from there on.
+    let scaled = |unit: Decimal| {
+        let v = d.checked_div(unit).unwrap_or_default();
+        let dp = if v.abs() < Decimal::ONE_HUNDRED { 1 } else { 0 };
+        v.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+    };
+    if d.abs().round_dp(0) < thousand {
+        return number(d, 0);
+    }
+    let k = scaled(thousand);
+    if k.abs() < thousand {
+        let unit = lang.pick("mil", "k");
+        return format!("{} {unit}", number(k, 1));
+    }
+    format!("{} M", number(scaled(million), 1))
 }
 
 /// A count: whole numbers as such, fractions (an activity split over rows) with two decimals.
@@ -213,6 +241,34 @@ mod tests {
         assert_eq!(percent(d("20.54"), Lang::En), "20.5%");
         assert_eq!(money(d("1234.5"), "USD", Lang::Es), "1,234.50 USD");
         assert_eq!(money(d("1234.5"), "USD", Lang::En), "USD 1,234.50");
+    }
+
+    #[test]
+    fn short_figures_keep_three_digits_and_name_their_unit() {
+        let cases = [
+            ("0", "0", "0"),
+            ("34", "34", "34"),
+            ("999.4", "999", "999"),
+            ("999.6", "1 mil", "1 k"),
+            ("1234", "1.2 mil", "1.2 k"),
+            ("16250.01", "16.3 mil", "16.3 k"),
+            ("245790", "246 mil", "246 k"),
+            ("999950", "1 M", "1 M"),
+            ("1443583", "1.4 M", "1.4 M"),
+            ("19149144.65", "19.1 M", "19.1 M"),
+            ("20000000", "20 M", "20 M"),
+            ("128214313", "128 M", "128 M"),
+            ("2345678901", "2,346 M", "2,346 M"),
+            ("-16250", "-16.3 mil", "-16.3 k"),
+        ];
+        for (value, es, en) in cases {
+            assert_eq!(short(d(value), Lang::Es), es, "{value}");
+            assert_eq!(short(d(value), Lang::En), en, "{value}");
+        }
+        // The whole figure, grouped by thousands in both languages.
+        assert_eq!(number(d("19149144.65"), 2), "19,149,144.65");
+        assert_eq!(money(d("19149144.65"), "USD", Lang::Es), "19,149,144.65 USD");
+        assert_eq!(money(d("19149144.65"), "USD", Lang::En), "USD 19,149,144.65");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Tables for the terminal, CSV and JSON: how every listing and report is printed.
 
+use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
 /// A table with machine keys (CSV header, JSON fields) and localized headings (terminal).
@@ -8,6 +9,8 @@ pub struct Table {
     keys: Vec<&'static str>,
     headings: Vec<String>,
     numeric: Vec<bool>,
+    /// Figures the terminal groups by thousands (`74,032,626.26`); CSV and JSON keep them plain.
+    grouped: Vec<bool>,
     rows: Vec<Vec<Value>>,
 }
 
@@ -18,8 +21,20 @@ impl Table {
             keys: columns.iter().map(|c| c.0).collect(),
             headings: columns.iter().map(|c| c.1.to_owned()).collect(),
             numeric: columns.iter().map(|c| c.2).collect(),
+            grouped: vec![false; columns.len()],
             rows: Vec::new(),
         }
+    }
+
+    /// Marks the columns of `keys` as figures to group by thousands in the terminal (not a
+    /// year or an identifier, which are numbers too).
+    pub fn figures(mut self, keys: &[&str]) -> Table {
+        for (i, key) in self.keys.iter().enumerate() {
+            if keys.contains(key) {
+                self.grouped[i] = true;
+            }
+        }
+        self
     }
 
     pub fn push(&mut self, row: Vec<Value>) {
@@ -29,7 +44,9 @@ impl Table {
 
     /// Aligned columns: text to the left, numbers to the right.
     pub fn to_text(&self) -> String {
-        let cells: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(plain).collect()).collect();
+        let cell = |i: usize, v: &Value| if self.grouped[i] { grouped(v) } else { plain(v) };
+        let cells: Vec<Vec<String>> =
+            self.rows.iter().map(|r| r.iter().enumerate().map(|(i, v)| cell(i, v)).collect()).collect();
         let width = |i: usize| {
             cells.iter().map(|r| r[i].chars().count()).chain([self.headings[i].chars().count()]).max().unwrap_or(0)
         };
@@ -88,6 +105,17 @@ fn plain(v: &Value) -> String {
     }
 }
 
+/// A JSON number as a figure grouped by thousands; anything else as it is.
+fn grouped(v: &Value) -> String {
+    match v {
+        Value::Number(n) => match n.to_string().parse::<Decimal>() {
+            Ok(d) => coopera_web::figure(d, 28),
+            Err(_) => n.to_string(),
+        },
+        other => plain(other),
+    }
+}
+
 pub use coopera_web::json::number;
 
 #[cfg(test)]
@@ -102,5 +130,9 @@ mod tests {
         assert_eq!(t.to_text(), "Clave  Valor\n─────  ─────\na,b     12.5\nñ          3\n");
         assert_eq!(t.to_csv(), "key,value\r\n\"a,b\",12.5\r\nñ,3\r\n");
         assert_eq!(t.to_json()[0]["value"], serde_json::json!(12.5));
+        let mut t = Table::new(&[("year", "Año", true), ("value", "Valor", true)]).figures(&["value"]);
+        t.push(vec![Value::from(2012), number(Decimal::new(7403262626, 2))]);
+        assert_eq!(t.to_text(), " Año          Valor\n────  ─────────────\n2012  74,032,626.26\n");
+        assert_eq!(t.to_csv(), "year,value\r\n2012,74032626.26\r\n", "CSV keeps figures plain");
     }
 }

@@ -112,6 +112,16 @@ pub(crate) fn value_text(report: &Report, value: Decimal, lang: Lang) -> String 
     }
 }
 
+/// How a value of `report` reads on a bar or in a legend: short for money and for counts of
+/// five digits or more (`19.1 M`, `12.3 k`), whole otherwise; the chart's title names the currency.
+pub(crate) fn short_text(report: &Report, value: Decimal, lang: Lang) -> String {
+    if report.measure.is_money() || value.abs() >= Decimal::from(10_000) {
+        locale::short(value, lang)
+    } else {
+        locale::count(value)
+    }
+}
+
 /// "Número de actividades por área temática"
 pub(crate) fn title(dimension: Dimension, measure: Measure, currency: Currency, lang: Lang) -> String {
     let by = dimension.label_in_sentence(lang);
@@ -263,6 +273,7 @@ fn bars(report: &Report, sel: &Selection, lang: Lang) -> Vec<Bar> {
         label: r.label(lang).to_owned(),
         value: r.value,
         text: value_text(report, r.value, lang),
+        short: short_text(report, r.value, lang),
         href: drill_down(sel, report.dimension, &r.key),
         fill: fill(&r.key),
     };
@@ -282,8 +293,9 @@ fn bars(report: &Report, sel: &Selection, lang: Lang) -> Vec<Bar> {
             },
             value: rest,
             text: value_text(report, rest, lang),
+            short: short_text(report, rest, lang),
             href: None,
-            fill: Fill::Dotted,
+            fill: Fill::Rest,
         });
     }
     out
@@ -315,22 +327,25 @@ fn build(
         let (svg, wide) = match drawing {
             Drawing::Bars(layout) => {
                 let bars = bars(&report, sel, lang);
-                (charts::render(&Chart { id, title: &title, bars: &bars, layout, empty }), false)
+                // Years take a row of their own, so that the pairs of charts above fill theirs.
+                (charts::render(&Chart { id, title: &title, bars: &bars, layout, empty }), layout == Layout::Columns)
             }
             Drawing::WorldMap | Drawing::MexicoMap => {
                 let values: HashMap<String, Decimal> =
                     report.rows.iter().filter(|r| on_the_map(dimension, r)).map(|r| (r.key.clone(), r.value)).collect();
                 let geometry = if drawing == Drawing::WorldMap { maps::world() } else { maps::mexico() };
                 let format = |v: Decimal| value_text(&report, v, lang);
+                let short = |v: Decimal| short_text(&report, v, lang);
                 let href = |key: &str| drill_down(sel, dimension, key).unwrap_or_else(|| "/activities".to_owned());
                 let map = Choropleth {
                     id,
                     title: &title,
                     values: &values,
                     format: &format,
+                    short: &short,
                     href: &href,
                     no_data: lang.pick("sin datos", "no data"),
-                    legend: lang.pick("Leyenda:", "Legend:"),
+                    legend: lang.pick("Leyenda", "Legend"),
                 };
                 (maps::render(geometry, &map), true)
             }
@@ -374,7 +389,7 @@ fn build(
             id,
             title,
             svg,
-            note: (!notes.is_empty()).then(|| notes.join(". ")),
+            note: (!notes.is_empty()).then(|| sentences(&notes)),
             table,
             csv: with_query(&format!("/reports/{name}.csv"), &pairs),
             xlsx: with_query(&format!("/reports/{name}.xlsx"), &pairs),
@@ -462,6 +477,17 @@ fn cards(views: &Views, sel: &Selection, choice: MeasureChoice, lang: Lang) -> R
     ])
 }
 
+/// Notes as one paragraph: each a sentence ending in one full stop, never two.
+pub(crate) fn sentences(notes: &[String]) -> String {
+    let ended: Vec<String> = notes
+        .iter()
+        .map(|n| n.trim().trim_end_matches('.').to_owned())
+        .filter(|n| !n.is_empty())
+        .map(|n| format!("{n}."))
+        .collect();
+    ended.join(" ")
+}
+
 /// The sentence under the title: how many activities, what the charts show and how they count.
 fn lead(activities: u64, choice: MeasureChoice, lang: Lang) -> String {
     let n = locale::number(Decimal::from(activities), 0);
@@ -486,14 +512,14 @@ fn lead(activities: u64, choice: MeasureChoice, lang: Lang) -> String {
         "Regions and countries are the partners': where cooperation given went and where cooperation received came from.",
     );
     let activities = match (lang, activities) {
-        (Lang::Es, 1) => "1 actividad".to_owned(),
-        (Lang::Es, _) => format!("{n} actividades"),
-        (Lang::En, 1) => "1 activity".to_owned(),
-        (Lang::En, _) => format!("{n} activities"),
+        (Lang::Es, 1) => "actividad",
+        (Lang::Es, _) => "actividades",
+        (Lang::En, 1) => "activity",
+        (Lang::En, _) => "activities",
     };
     match lang {
-        Lang::Es => format!("{activities} en la selección; las gráficas muestran: {measure}. {how} {place}"),
-        Lang::En => format!("{activities} in the selection; the charts show: {measure}. {how} {place}"),
+        Lang::Es => format!("{n} {activities} en la selección; las gráficas muestran: {measure}. {how} {place}"),
+        Lang::En => format!("{n} {activities} in the selection; the charts show: {measure}. {how} {place}"),
     }
 }
 
@@ -512,6 +538,21 @@ mod tests {
             title(Dimension::MxState, Measure::Total, Currency::Mxn, Lang::En),
             "Total value (MXN) by Mexican state"
         );
+    }
+
+    #[test]
+    fn notes_end_in_one_full_stop() {
+        let notes = ["Chiapas concentra 16.3 %".to_owned(), "Sin convertir: 1.00 EUR.".to_owned(), " ".to_owned()];
+        assert_eq!(sentences(&notes), "Chiapas concentra 16.3 %. Sin convertir: 1.00 EUR.");
+    }
+
+    #[test]
+    fn the_lead_counts_in_the_singular_and_the_plural() {
+        let choice = MeasureChoice::default();
+        assert!(lead(1, choice, Lang::Es).starts_with("1 actividad en la selección;"));
+        assert!(lead(1, choice, Lang::En).starts_with("1 activity in the selection;"));
+        assert!(lead(0, choice, Lang::Es).starts_with("0 actividades en"));
+        assert!(lead(1200, choice, Lang::En).starts_with("1,200 activities in"));
     }
 
     #[test]

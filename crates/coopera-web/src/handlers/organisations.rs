@@ -81,9 +81,11 @@ pub(crate) async fn list(
             let page = OrganisationsPage {
                 c: Chrome::new(&ctx, &st, lang.pick("Organizaciones", "Organisations"), "organisations"),
                 q,
-                count_text: match lang {
-                    Lang::Es => format!("{n} organizaciones"),
-                    Lang::En => format!("{n} organisations"),
+                count_text: match (lang, orgs.len()) {
+                    (Lang::Es, 1) => "1 organización".to_owned(),
+                    (Lang::En, 1) => "1 organisation".to_owned(),
+                    (Lang::Es, _) => format!("{n} organizaciones"),
+                    (Lang::En, _) => format!("{n} organisations"),
                 },
                 table,
             };

@@ -1,6 +1,7 @@
 // Coopera in a real browser: load the dashboard, switch language, apply a filter and see the
 // charts change, open an activity, submit a form with a mistake and see the message next to
-// the field, correct it and see it saved. Screenshots of the main pages go to $SCREENSHOTS.
+// the field, correct it and see it saved; check that the charts read at 1366 and 390 px.
+// Screenshots of the main pages go to $SCREENSHOTS.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -13,7 +14,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
 });
-const context = await browser.newContext({ locale: "es-MX", viewport: { width: 1280, height: 900 } });
+const context = await browser.newContext({ locale: "es-MX", viewport: { width: 1366, height: 900 } });
 const page = await context.newPage();
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));
@@ -30,7 +31,7 @@ const desc = (id) => page.locator(`#${id}-d`).textContent();
 step("the dashboard, in Spanish by default");
 await page.goto(base + "/");
 assert.equal(await page.locator("h1").textContent(), "Panel de la cooperación internacional");
-assert.equal(await page.locator("svg.chart").count(), 5);
+assert.equal(await page.locator("svg.chart:visible").count(), 5);
 assert.equal(await page.locator("svg.map").count(), 2);
 await shot("dashboard-es");
 
@@ -105,6 +106,52 @@ assert.match(await page.locator(".notice").textContent(), /Actividad guardada/);
 assert.equal(await page.locator("h1").textContent(), "Taller regional de alerta temprana ante huracanes");
 assert.ok((await page.locator("section#history").textContent()).includes("web"));
 await shot("activity-saved");
+
+// What a reader sees of the charts at this width: problems, as sentences.
+const readability = (width) => page.evaluate((width) => {
+  const problems = [];
+  const shown = (el) => el.getClientRects().length > 0;
+  const overflow = document.scrollingElement.scrollWidth;
+  if (overflow > width) problems.push(`the page is ${overflow} px wide at ${width}`);
+  for (const svg of document.querySelectorAll("svg.chart, svg.map")) {
+    if (!shown(svg)) continue;
+    const name = svg.querySelector("title")?.textContent;
+    const scale = svg.getScreenCTM().a;
+    const view = svg.viewBox.baseVal;
+    for (const t of svg.querySelectorAll("text")) {
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (px < 12) problems.push(`${name}: "${t.textContent}" at ${px.toFixed(1)} px`);
+      const b = t.getBBox();
+      if (b.x < view.x - 0.5 || b.x + b.width > view.x + view.width + 0.5) {
+        problems.push(`${name}: "${t.textContent}" runs out of the chart (${b.x.toFixed(0)} + ${b.width.toFixed(0)} of ${view.width})`);
+      }
+    }
+  }
+  for (const legend of document.querySelectorAll("ul.legend")) {
+    const figure = legend.closest("figure").getBoundingClientRect();
+    for (const item of legend.querySelectorAll("li")) {
+      const r = item.getBoundingClientRect();
+      if (r.left < figure.left - 0.5 || r.right > figure.right + 0.5) problems.push(`legend "${item.textContent}" runs out of its figure`);
+      const px = parseFloat(getComputedStyle(item).fontSize);
+      if (px < 12) problems.push(`legend "${item.textContent}" at ${px} px`);
+    }
+  }
+  return problems;
+}, width);
+
+step("the charts read at 1366 and 390 px, in both languages, counting and in money");
+for (const width of [1366, 390]) {
+  await page.setViewportSize({ width, height: width > 400 ? 900 : 844 });
+  for (const [name, query] of [["es-count", "?lang=es"], ["en-money", "?lang=en&show=total:USD"], ["es-received-money", "?lang=es&direction=received&show=total:USD"]]) {
+    await page.goto(base + "/" + query);
+    assert.deepEqual(await readability(width), [], `${name} at ${width} px`);
+    assert.equal(await page.locator("svg.chart:visible").count(), 5, "one drawing of each chart shows");
+    if (name !== "es-received-money") await shot(`charts-${name}-${width}`);
+  }
+  const fills = await page.locator("#directions svg.chart:visible rect.bar").evaluateAll((bars) => bars.map((b) => getComputedStyle(b).fill));
+  assert.equal(new Set(fills).size, fills.length, `each direction its own fill: ${fills}`);
+}
+await page.setViewportSize({ width: 1366, height: 900 });
 
 step("organisations and the narrow screen");
 await page.goto(base + "/organisations");

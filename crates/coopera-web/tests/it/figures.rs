@@ -86,11 +86,10 @@ async fn cards_and_charts_count_whole_activities_and_add_up() {
         assert!(!d.contains('.'), "{id}: {d}");
     }
     let all = get(&app, "/").await.ok().text();
-    let legend = &all[all.find("<g class=\"legend\">").expect("legend")..];
-    let legend = &legend[..legend.find("</g>").expect("closed")];
-    let labels: Vec<&str> =
-        legend.split("</text>").filter_map(|t| t.rsplit_once('>').map(|(_, label)| label)).collect();
-    assert!(labels.contains(&"≤ 4") && labels.contains(&"17–30"), "{labels:?}");
+    let legend = &all[all.find("<ul class=\"legend\"").expect("legend")..];
+    let legend = &legend[..legend.find("</ul>").expect("closed")];
+    let labels: Vec<&str> = legend.split("</li>").filter_map(|t| t.rsplit_once('>').map(|(_, label)| label)).collect();
+    assert!(labels.contains(&"≤ 4") && labels.contains(&"17 – 30"), "{labels:?}");
     assert!(labels.iter().all(|l| !l.contains('.')), "whole numbers in the legend: {labels:?}");
     // The page says that groups overlap.
     assert!(all.contains("pueden sumar más de 100 %"), "{}", &all[..3000.min(all.len())]);

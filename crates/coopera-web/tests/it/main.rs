@@ -20,6 +20,7 @@ mod forms;
 mod hostile;
 mod openapi;
 mod pages;
+mod readable;
 mod server;
 
 /// Every record of the demo files, checked into domain records (parsed once).

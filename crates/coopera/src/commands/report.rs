@@ -10,6 +10,7 @@ use coopera_report::{
     Currency, Dimension, Filters, InKindRates, LoadOptions, Measure, Query, Report, Snapshot, YearRange,
 };
 use coopera_store::Store;
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use super::{Ctx, Failure, print};
@@ -319,9 +320,12 @@ fn output(ctx: &Ctx, request: &Request, report: &Report) -> Result<(), Failure> 
             let bytes = coopera_report::xlsx::workbook(&[sheet], ctx.lang).map_err(|e| Failure::one(e.to_string()))?;
             write(&bytes)?;
             if let Some(path) = &request.out {
-                print(&match ctx.lang {
-                    Lang::Es => format!("informe escrito en {} ({} filas)", path.display(), report.rows.len()),
-                    Lang::En => format!("report written to {} ({} rows)", path.display(), report.rows.len()),
+                let n = report.rows.len();
+                print(&match (ctx.lang, n) {
+                    (Lang::Es, 1) => format!("informe escrito en {} (1 fila)", path.display()),
+                    (Lang::En, 1) => format!("report written to {} (1 row)", path.display()),
+                    (Lang::Es, _) => format!("informe escrito en {} ({n} filas)", path.display()),
+                    (Lang::En, _) => format!("report written to {} ({n} rows)", path.display()),
                 });
             }
             Ok(())
@@ -375,19 +379,27 @@ pub fn print_report(ctx: &Ctx, report: &Report) {
 /// Total, concentration and what was left out, as lines under the table.
 pub fn summary_lines(report: &Report, lang: Lang) -> Vec<String> {
     let mut lines = Vec::new();
-    let total = report.total.round_dp(2).normalize();
-    let currency = report.currency.map(|c| format!(" {}", c.code())).unwrap_or_default();
+    let figure = |d: Decimal| coopera_web::figure(d, 2);
+    // "74,032,626.26 USD" in Spanish, "USD 74,032,626.26" in English, as on the pages.
+    let money = |d: Decimal| match (report.currency, lang) {
+        (Some(c), Lang::Es) => format!("{} {}", figure(d), c.code()),
+        (Some(c), Lang::En) => format!("{} {}", c.code(), figure(d)),
+        (None, _) => figure(d),
+    };
+    let total = report.total;
     lines.push(match (lang, report.measure) {
-        (Lang::Es, Measure::Count) => format!("Total: {total} actividades"),
-        (Lang::En, Measure::Count) => format!("Total: {total} activities"),
-        _ => format!("Total: {total}{currency}"),
+        (Lang::Es, Measure::Count) if total == Decimal::ONE => "Total: 1 actividad".to_owned(),
+        (Lang::En, Measure::Count) if total == Decimal::ONE => "Total: 1 activity".to_owned(),
+        (Lang::Es, Measure::Count) => format!("Total: {} actividades", figure(total)),
+        (Lang::En, Measure::Count) => format!("Total: {} activities", figure(total)),
+        _ => format!("Total: {}", money(total)),
     });
     if let Some(note) = report.overlap_note(lang) {
         lines.push(note.to_owned());
     }
     let c = report.concentration;
-    let top = c.top_share.round_dp(2).normalize();
-    let hhi = c.hhi.round_dp(0).normalize();
+    let top = figure(c.top_share);
+    let hhi = coopera_web::figure(c.hhi, 0);
     let top_label = match (lang, c.k) {
         (Lang::Es, 1) => "fila principal".to_owned(),
         (Lang::En, 1) => "top row".to_owned(),
@@ -403,21 +415,21 @@ pub fn summary_lines(report: &Report, lang: Lang) -> Vec<String> {
         ),
     });
     if let Some(s) = report.split {
-        let (money, in_kind) = (s.money.round_dp(2).normalize(), s.in_kind.round_dp(2).normalize());
+        let (cash, in_kind) = (money(s.money), money(s.in_kind));
         lines.push(match lang {
-            Lang::Es => format!("Dinero: {money}{currency} · en especie: {in_kind}{currency}"),
-            Lang::En => format!("Money: {money}{currency} · in kind: {in_kind}{currency}"),
+            Lang::Es => format!("Dinero: {cash} · en especie: {in_kind}"),
+            Lang::En => format!("Money: {cash} · in kind: {in_kind}"),
         });
     }
     for (c, amount) in &report.not_converted {
-        let amount = amount.round_dp(2).normalize();
+        let amount = figure(*amount);
         lines.push(match lang {
             Lang::Es => format!("No convertido (sin tipo de cambio): {amount} {c}"),
-            Lang::En => format!("Not converted (no exchange rate): {amount} {c}"),
+            Lang::En => format!("Not converted (no exchange rate): {c} {amount}"),
         });
     }
     for (unit, quantity) in &report.in_kind_not_valued {
-        let q = quantity.round_dp(2).normalize();
+        let q = figure(*quantity);
         lines.push(match lang {
             Lang::Es => format!("En especie sin valorar (sin valor unitario ni tarifa): {q} {}", unit.label(lang)),
             Lang::En => format!("In kind not valued (no unit value or rate): {q} {}", unit.label(lang)),
@@ -449,7 +461,7 @@ fn table(report: &Report, ctx: &Ctx) -> Table {
         columns.push(("money", ctx.pick("Dinero", "Money"), true));
         columns.push(("in_kind", ctx.pick("En especie", "In kind"), true));
     }
-    let mut t = Table::new(&columns);
+    let mut t = Table::new(&columns).figures(&["value", "money", "in_kind"]);
     for r in &report.rows {
         let mut row = vec![
             r.key.clone().into(),

@@ -89,7 +89,7 @@ fn cooperation_given_concentrates_in_central_america() {
     assert_eq!(top3["concentration"]["k"], 3);
 
     let table = c.run(&["--lang", "en", "report", "regions", "--direction", "given"]).ok();
-    assert!(table.stdout.contains("Central America") && table.stdout.contains("HHI: 5324"), "{}", table.stdout);
+    assert!(table.stdout.contains("Central America") && table.stdout.contains("HHI: 5,324"), "{}", table.stdout);
 }
 
 /// An activity given with a commitment in a currency the sample has no rate for in 2012.
@@ -244,4 +244,23 @@ fn synthetic_registry_merges_flows_reported_twice() {
     assert!(keys.iter().all(|k| ["2010", "2011", "2012"].contains(k)), "{keys:?}");
     let timing = c.run(&["report", "themes", "--timing"]).ok();
     assert!(timing.stderr.contains("tiempo: carga del registro") && timing.stderr.contains("600 actividades"));
+}
+
+#[test]
+fn the_terminal_groups_figures_by_thousands_and_counts_in_the_singular() {
+    let c = demo();
+    let themes = c.run(&["report", "themes", "--measure", "total"]).ok().stdout;
+    assert!(themes.contains("Total: 74,032,626.26 USD"), "{themes}");
+    assert!(themes.contains("11,143,006.84"), "rows grouped: {themes}");
+    assert!(themes.contains("Dinero: 66,065,754.25 USD · en especie: 7,966,872 USD"), "{themes}");
+    assert!(themes.contains("IHH: 1,032"), "{themes}");
+    let en = c.run(&["--lang", "en", "report", "themes", "--measure", "total"]).ok().stdout;
+    assert!(en.contains("Total: USD 74,032,626.26"), "{en}");
+    let one = c.run(&["report", "themes", "--year", "2011", "--modality", "regional"]).ok().stdout;
+    assert!(one.contains("Total: 1 actividad\n"), "{one}");
+    let one = c.run(&["--lang", "en", "report", "themes", "--year", "2011", "--modality", "regional"]).ok().stdout;
+    assert!(one.contains("Total: 1 activity\n"), "{one}");
+    // Keys stay as they are: a year is not a number to group.
+    let years = c.run(&["report", "years"]).ok().stdout;
+    assert!(years.contains("2012") && !years.contains("2,012"), "{years}");
 }
