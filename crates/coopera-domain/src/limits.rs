@@ -11,11 +11,15 @@
 //! Text: XML 1.0 allows tab, line feed, carriage return and every character from U+0020 but
 //! U+FFFE and U+FFFF (surrogates cannot occur in Rust strings). A record holding another
 //! control character or one of those two could not be exported at all.
+//!
+//! Languages: the keys of a multilingual text (`{ es = "…", en = "…" }`, the only maps of the
+//! documents) become `xml:lang` of IATI narratives, so each must be a language tag as XML
+//! Schema's `language` type has it: 1 to 8 letters, then `-` parts of 1 to 8 letters or digits.
 
 use rust_decimal::Decimal;
 use serde::ser::{self, Serialize};
 
-use crate::problem::{Problem, Problems, Rule};
+use crate::problem::{Expected, Problem, Problems, Rule};
 
 /// The largest absolute value of any number in a record: 10^15.
 pub const MAX_ABS_NUMBER: Decimal = Decimal::from_parts(0xA4C6_8000, 0x0003_8D7E, 0, false, 0);
@@ -44,9 +48,16 @@ pub fn forbidden_char(text: &str) -> Option<(char, usize)> {
     text.chars().zip(1..).find(|(c, _)| !is_xml_char(*c))
 }
 
+/// Whether `tag` is a language tag IATI can carry as `xml:lang` (XML Schema's `language`).
+pub fn is_language_tag(tag: &str) -> bool {
+    tag.split('-').enumerate().all(|(i, part)| {
+        (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphabetic() || (i > 0 && b.is_ascii_digit()))
+    })
+}
+
 /// The problems of every text of `doc` (any document type: activity, organisation…) holding
-/// a character XML cannot carry, each at the field path the document names it by
-/// (`title.es`, `participants[1].org`).
+/// a character XML cannot carry, and of every language of a text that is no language tag,
+/// each at the field path the document names it by (`title.es`, `participants[1].org`).
 pub fn check_characters(doc: &impl Serialize) -> Problems {
     let mut walker = Walker { path: Vec::new(), problems: Problems::new() };
     // The walker never fails: it only looks at strings, map keys and field names.
@@ -277,6 +288,11 @@ impl ser::SerializeMap for Compound<'_> {
         let _ = key.serialize(&mut text);
         if let Some(k) = &text.0 {
             self.walker.check(k);
+            // The documents' only maps are multilingual texts, keyed by language.
+            if !is_language_tag(k) {
+                let rule = Rule::Format { expected: Expected::Language };
+                self.walker.problems.push(Problem::new(self.walker.path(), Some(k), rule));
+            }
         }
         self.key = text.0;
         Ok(())
@@ -439,6 +455,30 @@ mod tests {
         title: BTreeMap<String, String>,
         parties: Vec<Party>,
         count: u32,
+    }
+
+    /// Found by fuzzing (`record_toml`): a text keyed `esnnnnnnnnnn` was accepted, and the
+    /// IATI export of its record was refused by the schema (`xml:lang` takes a language tag).
+    #[test]
+    fn text_languages_are_language_tags() {
+        for good in ["es", "en", "pt-br", "zh-hant-tw", "x-1", "abcdefgh"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "esnnnnnnnnnn", "e s", "es-", "-es", "1es", "es_mx", "es-123456789"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+        let doc = Doc {
+            id: "MX-1".into(),
+            title: [("es".to_owned(), "bien".to_owned()), ("esnnnnnnnnnn".to_owned(), "mal".to_owned())].into(),
+            parties: Vec::new(),
+            count: 1,
+        };
+        let found: Vec<(String, Option<String>, Rule)> =
+            check_characters(&doc).iter().map(|p| (p.path.clone(), p.value.clone(), p.rule.clone())).collect();
+        assert_eq!(
+            found,
+            vec![("title".to_owned(), Some("esnnnnnnnnnn".to_owned()), Rule::Format { expected: Expected::Language })]
+        );
     }
 
     #[test]

@@ -144,6 +144,7 @@ pub enum Expected {
     Email,
     Slug,
     Identifier,
+    Language,
 }
 
 impl Expected {
@@ -161,6 +162,10 @@ impl Expected {
             Expected::Identifier => lang.pick(
                 "un identificador sin espacios (p. ej. MX-AMEXCID-2012-0001)",
                 "an identifier without spaces (e.g. MX-AMEXCID-2012-0001)",
+            ),
+            Expected::Language => lang.pick(
+                "un código de idioma de 1 a 8 letras (p. ej. es, en, pt-br)",
+                "a language code of 1 to 8 letters (e.g. es, en, pt-br)",
             ),
         }
     }

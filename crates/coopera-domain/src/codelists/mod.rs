@@ -41,6 +41,9 @@ pub struct Codelist {
     pub name: &'static str,
     pub codes: &'static [Code],
     index: OnceLock<HashMap<&'static str, usize>>,
+    /// Each code's code and names in lower case, with their lengths in characters, built on
+    /// the first suggestion.
+    lower: OnceLock<Vec<[(String, usize); 3]>>,
 }
 
 impl fmt::Debug for Codelist {
@@ -51,7 +54,7 @@ impl fmt::Debug for Codelist {
 
 impl Codelist {
     pub const fn new(name: &'static str, codes: &'static [Code]) -> Codelist {
-        Codelist { name, codes, index: OnceLock::new() }
+        Codelist { name, codes, index: OnceLock::new(), lower: OnceLock::new() }
     }
 
     fn index(&self) -> &HashMap<&'static str, usize> {
@@ -76,30 +79,53 @@ impl Codelist {
     }
 
     /// Up to `n` codes closest to `wrong`, by edit distance on the code and, for longer
-    /// inputs, on the names — the "did you mean" of every unknown-code message.
+    /// inputs, on the names — the "did you mean" of every unknown-code message. An input
+    /// longer than [`MAX_SUGGESTED`] characters gets none.
     pub fn suggest(&self, wrong: &str, n: usize) -> Vec<&'static Code> {
+        let chars = wrong.chars().count();
+        if chars > MAX_SUGGESTED {
+            return Vec::new();
+        }
         let wrong_lower = wrong.to_lowercase();
+        let wrong_len = wrong_lower.chars().count();
+        let limit = chars.max(2);
+        // The distance is at least the difference of the lengths: a candidate whose length
+        // alone puts it beyond the limit is not measured (it would be left out anyway).
+        let distance = |(candidate, len): &(String, usize)| {
+            if len.abs_diff(wrong_len) > limit { usize::MAX } else { strsim::levenshtein(&wrong_lower, candidate) }
+        };
         let mut scored: Vec<(usize, &'static Code)> = self
             .codes
             .iter()
-            .filter(|c| !c.withdrawn)
-            .map(|c| {
-                let by_code = strsim::levenshtein(&wrong_lower, &c.code.to_lowercase());
-                let by_name = if wrong.chars().count() > 3 {
-                    let es = strsim::levenshtein(&wrong_lower, &c.name_es.to_lowercase());
-                    let en = strsim::levenshtein(&wrong_lower, &c.name_en.to_lowercase());
-                    es.min(en)
-                } else {
-                    usize::MAX
-                };
+            .zip(self.lower())
+            .filter(|(c, _)| !c.withdrawn)
+            .map(|(c, [code, name_es, name_en])| {
+                let by_code = distance(code);
+                let by_name = if chars > 3 { distance(name_es).min(distance(name_en)) } else { usize::MAX };
                 (by_code.min(by_name), c)
             })
             .collect();
         scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(b.1.code)));
-        let limit = wrong.chars().count().max(2);
         scored.into_iter().filter(|(d, _)| *d <= limit).take(n).map(|(_, c)| c).collect()
     }
+
+    fn lower(&self) -> &[[(String, usize); 3]] {
+        self.lower.get_or_init(|| {
+            let lower = |s: &str| {
+                let l = s.to_lowercase();
+                let len = l.chars().count();
+                (l, len)
+            };
+            self.codes.iter().map(|c| [lower(c.code), lower(c.name_es), lower(c.name_en)]).collect()
+        })
+    }
 }
+
+/// The longest input, in characters, that an unknown-code message suggests codes for: more
+/// than any code (13) and than most names, so a slip in either is still answered. The edit
+/// distance costs the product of both lengths for every code of the list, so a value of
+/// thousands of characters (a paste, an attack) would make one message take seconds.
+pub const MAX_SUGGESTED: usize = 40;
 
 /// Finds a list by its name, ignoring case and dashes (`sector`, `UNSDG-Goals`, `unsdggoals`).
 pub fn by_name(name: &str) -> Option<&'static Codelist> {
@@ -233,6 +259,18 @@ mod tests {
         );
         assert_eq!(find_list("mx-state").map(|l| l.codes.len()), Some(32));
         assert_eq!(every_list().len(), ALL.len() + 12);
+    }
+
+    /// Found by fuzzing (`rates_csv`): a 60,000-character unknown currency took 16 s to
+    /// answer. Beyond the bound nothing is measured; the answer has no suggestion.
+    #[test]
+    fn a_long_unknown_code_gets_no_suggestion() {
+        let long = "Q".repeat(60_000);
+        assert!(CURRENCY.suggest(&long, 3).is_empty());
+        assert!(SECTOR.suggest(&"9".repeat(MAX_SUGGESTED + 1), 3).is_empty());
+        // Up to the bound, a slip in a name is still answered.
+        let near: Vec<_> = COUNTRY.suggest("Guatemalx", 3).iter().map(|c| c.code).collect();
+        assert_eq!(near.first(), Some(&"GT"), "{near:?}");
     }
 
     #[test]
