@@ -18,6 +18,7 @@ mod lang;
 pub mod limits;
 pub mod organisation;
 pub mod problem;
+pub mod record;
 pub mod share;
 pub mod subnational;
 pub mod text;

@@ -1,32 +1,35 @@
-//! Coopera's storage: one trait, [`Store`], whose methods say what the registry does ("record
-//! these records", "list activities given in 2012"), one implementation per database, and a
-//! conformance suite ([`conformance`]) that every implementation runs unchanged.
+//! Coopera's storage: [`Store`], whose methods say what the registry does ("record these
+//! records", "list activities given in 2012"), opened from a [`Location`] — a file path for
+//! the embedded SQLite database. The rules every write keeps live once, in `write.rs`, above a
+//! narrow backend seam (`backend.rs`) that each database implements by storing and fetching
+//! only; a conformance suite ([`conformance`]) runs unchanged on every backend.
 //!
 //! Every write is one transaction: either every record of a batch is stored, with one row of
-//! change history per record created or updated, or nothing is.
+//! change history per record created or updated and one entry in the change feed per record
+//! changed, or nothing is.
 
 #![warn(clippy::arithmetic_side_effects)]
 
 use std::fmt;
 
 use coopera_domain::activity::{Activity, Derived};
-use coopera_domain::catalog::{Capacity, Demand};
 use coopera_domain::code::{CountryCode, CurrencyCode, RegionCode};
-use coopera_domain::doc::Reference;
 use coopera_domain::kinds::{
     Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Modality, Role,
 };
-use coopera_domain::organisation::Organisation;
-use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
 use coopera_domain::{Lang, Problems};
 use rust_decimal::Decimal;
 
+mod backend;
 pub mod conformance;
 mod record;
-pub mod sqlite;
+mod sqlite;
+mod store;
+mod write;
 
 pub use record::{Difference, Record, RecordKind};
-pub use sqlite::SqliteStore;
+pub use store::{Location, Store};
+pub use write::WriteOptions;
 
 /// Settings every backend honours.
 #[derive(Debug, Clone, Copy)]
@@ -34,14 +37,39 @@ pub struct StoreOptions {
     /// The reporting country: cooperation is "given" when one of its organisations provides
     /// and "received" when it or one of its organisations receives. Default: Mexico.
     pub home_country: CountryCode,
+    /// Connections kept for reading besides the one that writes (file databases only; a
+    /// database in memory has one connection). Default 0: a command reads and writes in turn;
+    /// a server reading for many clients at once keeps a few.
+    pub readers: usize,
+}
+
+impl StoreOptions {
+    pub fn new(home_country: CountryCode) -> StoreOptions {
+        StoreOptions { home_country, readers: 0 }
+    }
 }
 
 impl Default for StoreOptions {
     fn default() -> StoreOptions {
         // MX is in the generated ISO 3166-1 list; a failure here is a build defect, caught by tests.
         let mx = CountryCode::parse("MX").unwrap_or_else(|p| panic!("codelist lacks MX: {p}"));
-        StoreOptions { home_country: mx }
+        StoreOptions::new(mx)
     }
+}
+
+/// The version of a stored record: the number of its latest change in the history. A writer
+/// that read a record at one version and writes it back names that version
+/// ([`WriteOptions::base`]); if the record changed in between, the write is refused.
+pub type Version = i64;
+
+/// An entry of the change feed: what a write changed, for the readers that keep derived views
+/// of the registry — in this process and in others sharing the database.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FeedEntry {
+    /// A record was created or updated, or (for an activity) what is derived of it changed.
+    Record { kind: RecordKind, key: String },
+    /// Exchange rates changed: every converted amount may differ.
+    Rates,
 }
 
 /// What happened to one record of a write.
@@ -72,11 +100,19 @@ pub const DIFFERENCES_SHOWN: usize = 20;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WriteSummary {
     pub outcomes: Vec<Outcome>,
+    /// Activities the batch did not include whose derived facts were recomputed because an
+    /// organisation they name changed.
+    pub rederived: Vec<String>,
 }
 
 impl WriteSummary {
     pub fn count(&self, outcome: Outcome) -> usize {
         self.outcomes.iter().filter(|o| **o == outcome).count()
+    }
+
+    /// Whether the write changed anything at all.
+    pub fn changed_anything(&self) -> bool {
+        self.outcomes.iter().any(|o| *o != Outcome::Unchanged) || !self.rederived.is_empty()
     }
 }
 
@@ -97,6 +133,13 @@ pub enum StoreError {
     /// organisation that does not exist, a key given twice). Nothing was written.
     #[error("{} record(s) refused, nothing written", .0.len())]
     Invalid(Vec<RecordProblems>),
+    /// The record changed after the version the writer started from: someone else saved it in
+    /// between. Nothing was written.
+    #[error("{kind} `{key}` changed since version {base} (now {current}); nothing written")]
+    Stale { kind: RecordKind, key: String, base: Version, current: Version },
+    /// The location names a database this build cannot open.
+    #[error("unsupported database location `{0}`")]
+    Unsupported(String),
     /// The database file was written by a newer Coopera.
     #[error("the database is at schema version {found}, newer than this program's {supported}; upgrade Coopera")]
     TooNew { found: i64, supported: i64 },
@@ -127,6 +170,24 @@ impl StoreError {
                 }
                 m
             }
+            StoreError::Stale { kind, key, .. } => match lang {
+                Lang::Es => format!(
+                    "{} `{key}` cambió desde que se abrió; no se escribió nada: vuelva a abrir el registro y repita el cambio",
+                    kind.with_article(lang)
+                ),
+                Lang::En => format!(
+                    "{} `{key}` changed since it was opened; nothing was written: open the record again and repeat the change",
+                    kind.with_article(lang)
+                ),
+            },
+            StoreError::Unsupported(location) => match lang {
+                Lang::Es => format!(
+                    "no se puede abrir `{location}`: esta versión de Coopera guarda en un archivo SQLite (una ruta)"
+                ),
+                Lang::En => {
+                    format!("cannot open `{location}`: this version of Coopera stores in a SQLite file (a path)")
+                }
+            },
             StoreError::TooNew { found, supported } => match lang {
                 Lang::Es => format!(
                     "la base de datos tiene el esquema {found}, más nuevo que el {supported} de este programa; actualice Coopera"
@@ -344,58 +405,4 @@ pub struct HistoryFilter {
     pub kind: Option<RecordKind>,
     pub key: Option<String>,
     pub limit: Option<u32>,
-}
-
-/// The registry's storage. Backends: [`SqliteStore`] (embedded default); PostgreSQL later,
-/// passing the same [`conformance`] suite.
-pub trait Store {
-    /// Records a batch of records of any kind in one transaction. Each is created, updated or
-    /// left unchanged (if identical); created and updated ones get a history row by `author`.
-    /// References between records may point inside the batch. If any record breaks a rule
-    /// that needs the database, nothing is written and every problem is returned.
-    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary> {
-        self.record_with(author, records, Existing::Update)
-    }
-
-    /// [`Store::record`], saying what to do with a record stored under the same key with
-    /// another content: with [`Existing::Refuse`] such a record is refused with a problem at
-    /// its key ([`Rule::StoredDiffers`]) and one per differing field ([`Rule::Changed`], at
-    /// most [`DIFFERENCES_SHOWN`]), in the same answer as the batch's other problems.
-    ///
-    /// [`Rule::StoredDiffers`]: coopera_domain::Rule::StoredDiffers
-    /// [`Rule::Changed`]: coopera_domain::Rule::Changed
-    fn record_with(&mut self, author: &str, records: Vec<Record>, existing: Existing) -> Result<WriteSummary>;
-
-    /// The problems of `references` that point to no record of the registry (and of an
-    /// international action's actor that is not a state or municipality), each at its path.
-    /// Forms and files use it to report these with a record's other problems, before the
-    /// record is whole enough to be written.
-    fn check_references(&self, references: &[Reference]) -> Result<Problems>;
-
-    fn organisation(&self, key: &str) -> Result<Option<Organisation>>;
-    fn organisations(&self) -> Result<Vec<Organisation>>;
-
-    fn activity(&self, key: &str) -> Result<Option<StoredActivity>>;
-    fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivitySummary>>;
-    fn count_activities(&self, filter: &ActivityFilter) -> Result<u64>;
-    /// Report inputs for the activities matching `filter` (limit and offset ignored).
-    fn activity_facts(&self, filter: &ActivityFilter) -> Result<Vec<ActivityFacts>>;
-    /// Streams what the report engine needs of every activity, in a stable order, one at a
-    /// time (memory stays bounded however large the registry is).
-    fn report_facts(&self, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()>;
-
-    /// Stores exchange rates in one transaction: a rate for the same currency and period
-    /// replaces the one stored. Rates are reference data: they have no change history.
-    fn record_rates(&mut self, rates: &[ExchangeRate]) -> Result<RatesSummary>;
-    /// Every stored exchange rate, by currency and period.
-    fn exchange_rates(&self) -> Result<Vec<ExchangeRate>>;
-
-    fn capacities(&self) -> Result<Vec<Capacity>>;
-    fn demands(&self) -> Result<Vec<Demand>>;
-    fn actions(&self) -> Result<Vec<SubnationalAction>>;
-    fn agreements(&self) -> Result<Vec<Agreement>>;
-    fn memberships(&self) -> Result<Vec<NetworkMembership>>;
-
-    fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>>;
-    fn count_history(&self) -> Result<u64>;
 }

@@ -1,74 +1,13 @@
 //! A record of any kind, as the store receives it, and its document form.
 
-use std::fmt;
-
-use coopera_domain::Lang;
 use coopera_domain::activity::Activity;
 use coopera_domain::catalog::{Capacity, Demand};
 use coopera_domain::doc::{
     ActionDoc, ActivityDoc, AgreementDoc, CapacityDoc, DemandDoc, MembershipDoc, OrganisationDoc, Reference,
 };
 use coopera_domain::organisation::Organisation;
+pub use coopera_domain::record::RecordKind;
 use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
-
-/// The kinds of record the registry holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RecordKind {
-    Organisation,
-    Activity,
-    Capacity,
-    Demand,
-    Action,
-    Agreement,
-    Membership,
-}
-
-impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
-        RecordKind::Organisation,
-        RecordKind::Activity,
-        RecordKind::Capacity,
-        RecordKind::Demand,
-        RecordKind::Action,
-        RecordKind::Agreement,
-        RecordKind::Membership,
-    ];
-
-    /// The name in the database and in dataset files.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RecordKind::Organisation => "organisation",
-            RecordKind::Activity => "activity",
-            RecordKind::Capacity => "capacity",
-            RecordKind::Demand => "demand",
-            RecordKind::Action => "action",
-            RecordKind::Agreement => "agreement",
-            RecordKind::Membership => "membership",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RecordKind> {
-        RecordKind::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
-    pub fn label(self, lang: Lang) -> &'static str {
-        match self {
-            RecordKind::Organisation => lang.pick("organización", "organisation"),
-            RecordKind::Activity => lang.pick("actividad", "activity"),
-            RecordKind::Capacity => lang.pick("capacidad", "capacity"),
-            RecordKind::Demand => lang.pick("solicitud", "demand"),
-            RecordKind::Action => lang.pick("acción internacional", "international action"),
-            RecordKind::Agreement => lang.pick("acuerdo", "agreement"),
-            RecordKind::Membership => lang.pick("membresía", "membership"),
-        }
-    }
-}
-
-impl fmt::Display for RecordKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// A checked record of any kind.
 #[derive(Debug, Clone, PartialEq)]

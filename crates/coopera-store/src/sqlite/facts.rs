@@ -192,19 +192,38 @@ fn parse<T>(key: &str, s: &str, f: fn(&str) -> std::result::Result<T, coopera_do
     f(s).map_err(|p| corrupt(key, p.to_string()))
 }
 
-pub(super) fn report_facts(conn: &Connection, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()> {
+/// Streams the facts of every activity, or of those whose key is in `only`.
+pub(super) fn report_facts(
+    conn: &Connection,
+    only: Option<&[String]>,
+    visit: &mut dyn FnMut(&ReportFacts),
+) -> Result<()> {
     // One read transaction: the scans below step side by side, and each would otherwise see
     // the database as it was at its own first step — a write committed by another process in
     // between would give an activity without its children, or children without it.
     let read = conn.unchecked_transaction().map_err(db)?;
     let conn: &Connection = &read;
-    let children =
-        |table: &str, columns: &str| format!("SELECT activity_id, {columns} FROM {table} ORDER BY activity_id, rowid");
+    // The keys, as one JSON array parameter, when only some activities are asked for.
+    let keys = only.map(|k| serde_json::to_string(k).unwrap_or_default());
+    let (main_where, child_where) = match keys {
+        None => ("", ""),
+        Some(_) => (
+            "WHERE key IN (SELECT value FROM json_each(?1))",
+            "WHERE activity_id IN (SELECT id FROM activity WHERE key IN (SELECT value FROM json_each(?1)))",
+        ),
+    };
+    let params: Vec<&dyn rusqlite::ToSql> = match &keys {
+        Some(k) => vec![k],
+        None => vec![],
+    };
+    let children = |table: &str, columns: &str| {
+        format!("SELECT activity_id, {columns} FROM {table} {child_where} ORDER BY activity_id, rowid")
+    };
     let mut main = conn
-        .prepare(
+        .prepare(&format!(
             "SELECT id, key, reporting_org, direction, modality, instrument, cooperation_type, status, south_south, \
-             north_south, decentralised, cross_border, start_date, end_date, border FROM activity ORDER BY id",
-        )
+             north_south, decentralised, cross_border, start_date, end_date, border FROM activity {main_where} ORDER BY id"
+        ))
         .map_err(db)?;
     let mut participants = conn.prepare(&children("activity_participant", "org_key, role")).map_err(db)?;
     let mut sectors = conn.prepare(&children("activity_sector", "vocabulary, code, percentage")).map_err(db)?;
@@ -221,19 +240,19 @@ pub(super) fn report_facts(conn: &Connection, visit: &mut dyn FnMut(&ReportFacts
     let mut sdg_rows = conn.prepare(&children("activity_sdg", "code")).map_err(db)?;
     let mut agenda_rows = conn.prepare(&children("activity_agenda", "dimension")).map_err(db)?;
 
-    let mut participants = Cursor::new(participants.query([]).map_err(db)?, participant);
-    let mut sectors = Cursor::new(sectors.query([]).map_err(db)?, sector);
-    let mut places = Cursor::new(places.query([]).map_err(db)?, place);
-    let mut money_rows = Cursor::new(money_rows.query([]).map_err(db)?, money);
-    let mut in_kind_rows = Cursor::new(in_kind_rows.query([]).map_err(db)?, in_kind);
-    let mut related_rows = Cursor::new(related_rows.query([]).map_err(db)?, related);
-    let mut sdg_rows = Cursor::new(sdg_rows.query([]).map_err(db)?, sdg);
-    let mut agenda_rows = Cursor::new(agenda_rows.query([]).map_err(db)?, agenda);
+    let mut participants = Cursor::new(participants.query(params.as_slice()).map_err(db)?, participant);
+    let mut sectors = Cursor::new(sectors.query(params.as_slice()).map_err(db)?, sector);
+    let mut places = Cursor::new(places.query(params.as_slice()).map_err(db)?, place);
+    let mut money_rows = Cursor::new(money_rows.query(params.as_slice()).map_err(db)?, money);
+    let mut in_kind_rows = Cursor::new(in_kind_rows.query(params.as_slice()).map_err(db)?, in_kind);
+    let mut related_rows = Cursor::new(related_rows.query(params.as_slice()).map_err(db)?, related);
+    let mut sdg_rows = Cursor::new(sdg_rows.query(params.as_slice()).map_err(db)?, sdg);
+    let mut agenda_rows = Cursor::new(agenda_rows.query(params.as_slice()).map_err(db)?, agenda);
 
     let mut place_buf: Vec<Place> = Vec::new();
     let mut money_buf: Vec<Money> = Vec::new();
     let mut facts: Option<ReportFacts> = None;
-    let mut rows = main.query([]).map_err(db)?;
+    let mut rows = main.query(params.as_slice()).map_err(db)?;
     while let Some(row) = rows.next().map_err(db)? {
         let id: i64 = row.get(0).map_err(db)?;
         let key: String = row.get(1).map_err(db)?;

@@ -1,24 +1,21 @@
 //! The embedded SQLite backend: one file (WAL journal), versioned migrations, one transaction
 //! per write.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::str::FromStr;
 
 use coopera_domain::activity::{Activity, Derived};
-use coopera_domain::doc::Reference;
 use coopera_domain::kinds::{Direction, Modality};
-use coopera_domain::organisation::Organisation;
-use coopera_domain::problem::{Problems, Rule, Target};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use rust_decimal::Decimal;
 
+use crate::backend::{Backend, Fetch, NewChange};
 use crate::record::{Record, RecordKind};
 use crate::{
-    ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, DIFFERENCES_SHOWN, ExchangeRate, Existing,
-    HistoryFilter, Outcome, RatesSummary, RecordProblems, ReportFacts, Result, Store, StoreError, StoreOptions,
-    StoredActivity, WriteSummary,
+    ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, ExchangeRate, FeedEntry, HistoryFilter,
+    ReportFacts, Result, StoreError, StoreOptions, Version,
 };
 
 mod facts;
@@ -33,51 +30,41 @@ struct Migration {
 const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/0001_registry.sql"), reindex_activities: false },
     Migration { sql: include_str!("migrations/0002_reports.sql"), reindex_activities: true },
+    Migration { sql: include_str!("migrations/0003_feed.sql"), reindex_activities: false },
 ];
 
-/// The embedded store.
+/// One connection to the embedded database.
 #[derive(Debug)]
-pub struct SqliteStore {
+pub(crate) struct SqliteBackend {
     conn: Connection,
-    options: StoreOptions,
 }
 
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)
 }
 
-impl SqliteStore {
+impl SqliteBackend {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    pub fn open(path: &Path, options: StoreOptions) -> Result<SqliteStore> {
+    pub fn open(path: &Path, _options: StoreOptions) -> Result<SqliteBackend> {
         let conn = Connection::open(path).map_err(db)?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(db)?;
         // 64 MiB of page cache (the default is 2 MiB): a large import touches the activity
         // table and a dozen index tables at once, and re-reading their pages dominated writes.
         conn.pragma_update(None, "cache_size", -65536).map_err(db)?;
-        SqliteStore::init(conn, options)
+        SqliteBackend::init(conn)
     }
 
-    /// A private database in memory, for tests.
-    pub fn open_in_memory(options: StoreOptions) -> Result<SqliteStore> {
-        SqliteStore::init(Connection::open_in_memory().map_err(db)?, options)
+    /// A private database in memory.
+    pub fn open_in_memory() -> Result<SqliteBackend> {
+        SqliteBackend::init(Connection::open_in_memory().map_err(db)?)
     }
 
-    fn init(mut conn: Connection, options: StoreOptions) -> Result<SqliteStore> {
+    fn init(mut conn: Connection) -> Result<SqliteBackend> {
         conn.pragma_update(None, "foreign_keys", "ON").map_err(db)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
         migrate(&mut conn)?;
-        Ok(SqliteStore { conn, options })
-    }
-
-    /// How many migrations the database has run.
-    pub fn schema_version(&self) -> Result<i64> {
-        self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db)
-    }
-
-    /// The latest schema version this program knows.
-    pub fn supported_schema_version() -> i64 {
-        MIGRATIONS.len() as i64
+        Ok(SqliteBackend { conn })
     }
 }
 
@@ -114,12 +101,6 @@ fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
     conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)
 }
 
-fn now() -> String {
-    let format = time::format_description::well_known::Rfc3339;
-    let now = time::OffsetDateTime::now_utc();
-    now.replace_nanosecond(0).unwrap_or(now).format(&format).unwrap_or_default()
-}
-
 fn table(kind: RecordKind) -> &'static str {
     match kind {
         RecordKind::Organisation => "organisation",
@@ -132,140 +113,13 @@ fn table(kind: RecordKind) -> &'static str {
     }
 }
 
-/// The path of a record's key field, as the document names it.
-fn key_path(kind: RecordKind) -> &'static str {
-    if kind == RecordKind::Activity { "id" } else { "key" }
-}
-
-/// Looks records up inside the batch first, then in the database, caching decoded organisations.
-struct Lookup<'a> {
-    tx: &'a Transaction<'a>,
-    batch_orgs: HashMap<String, &'a Organisation>,
-    batch_activities: HashSet<String>,
-    loaded: HashMap<String, Option<Organisation>>,
-}
-
-impl<'a> Lookup<'a> {
-    fn org(&mut self, key: &str) -> Result<Option<Organisation>> {
-        if let Some(o) = self.batch_orgs.get(key) {
-            return Ok(Some((*o).clone()));
-        }
-        if let Some(o) = self.loaded.get(key) {
-            return Ok(o.clone());
-        }
-        let found = load(self.tx, RecordKind::Organisation, key)?.and_then(|r| match r {
-            Record::Organisation(o) => Some(o),
-            _ => None,
-        });
-        self.loaded.insert(key.to_owned(), found.clone());
-        Ok(found)
-    }
-
-    fn activity_exists(&self, key: &str) -> Result<bool> {
-        if self.batch_activities.contains(key) {
-            return Ok(true);
-        }
-        exists(self.tx, RecordKind::Activity, key)
-    }
-}
-
 fn exists(conn: &Connection, kind: RecordKind, key: &str) -> Result<bool> {
     let sql = format!("SELECT 1 FROM {} WHERE key = ?1", table(kind));
     conn.query_row(&sql, [key], |_| Ok(())).optional().map(|o| o.is_some()).map_err(db)
 }
 
-fn load(conn: &Connection, kind: RecordKind, key: &str) -> Result<Option<Record>> {
-    let sql = format!("SELECT doc FROM {} WHERE key = ?1", table(kind));
-    let doc: Option<String> = conn.query_row(&sql, [key], |r| r.get(0)).optional().map_err(db)?;
-    doc.map(|d| decode(kind, key, &d)).transpose()
-}
-
 fn decode(kind: RecordKind, key: &str, doc: &str) -> Result<Record> {
     Record::from_json(kind, doc).map_err(|reason| StoreError::Corrupt { kind, key: key.to_owned(), reason })
-}
-
-fn load_all(conn: &Connection, kind: RecordKind) -> Result<Vec<Record>> {
-    let sql = format!("SELECT key, doc FROM {} ORDER BY key", table(kind));
-    let mut stmt = conn.prepare(&sql).map_err(db)?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
-        .map_err(db)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(db)?;
-    rows.iter().map(|(k, d)| decode(kind, k, d)).collect()
-}
-
-/// The problems of references that resolve to nothing (or, for an international action's
-/// actor, to an organisation that is not a state or municipal government).
-fn check_references(references: &[Reference], lookup: &mut Lookup<'_>) -> Result<Problems> {
-    let mut problems = Problems::new();
-    for r in references {
-        let unknown = Rule::UnknownReference { target: r.target };
-        match r.target {
-            Target::Organisation | Target::SubnationalGovernment => match lookup.org(&r.key)? {
-                None => problems.add(r.path.clone(), Some(&r.key), unknown),
-                Some(o) if r.target == Target::SubnationalGovernment && !o.level().is_subnational() => {
-                    problems.add(r.path.clone(), Some(&r.key), Rule::NotSubnational)
-                }
-                Some(_) => {}
-            },
-            Target::Activity => {
-                if !lookup.activity_exists(&r.key)? {
-                    problems.add(r.path.clone(), Some(&r.key), unknown);
-                }
-            }
-        }
-    }
-    Ok(problems)
-}
-
-/// The rules of a batch that need the database: keys are unique in the batch, references
-/// exist — in the batch or the registry — and, with [`Existing::Refuse`], a record stored
-/// under its key with another content is not replaced. One list of problems per record.
-fn check_batch(
-    records: &[Record],
-    documents: &[(String, Vec<Reference>)],
-    lookup: &mut Lookup<'_>,
-    existing: Existing,
-) -> Result<Vec<Problems>> {
-    let mut all = Vec::with_capacity(records.len());
-    let mut seen: HashSet<(RecordKind, String)> = HashSet::new();
-    for (record, (doc, references)) in records.iter().zip(documents) {
-        let kind = record.kind();
-        let key = record.key();
-        let mut problems = Problems::new();
-        if !seen.insert((kind, key.clone())) {
-            problems.add(key_path(kind), Some(&key), Rule::Duplicate);
-        }
-        problems.nest("", check_references(references, lookup)?);
-        if existing == Existing::Refuse
-            && let Some(stored) = stored_document(lookup.tx, kind, &key)?
-            && !Record::same_document(&stored, doc)
-        {
-            let differences = Record::differences(&stored, doc);
-            problems.add(key_path(kind), Some(&key), Rule::StoredDiffers { differences: differences.len() });
-            for d in differences.into_iter().take(DIFFERENCES_SHOWN) {
-                problems.add(d.path, None, Rule::Changed { stored: d.stored, new: d.new });
-            }
-        }
-        all.push(problems);
-    }
-    Ok(all)
-}
-
-fn stored_document(conn: &Connection, kind: RecordKind, key: &str) -> Result<Option<String>> {
-    let sql = format!("SELECT doc FROM {} WHERE key = ?1", table(kind));
-    conn.prepare_cached(&sql).and_then(|mut s| s.query_row([key], |r| r.get(0)).optional()).map_err(db)
-}
-
-fn derive(activity: &Activity, lookup: &mut Lookup<'_>, options: StoreOptions) -> Result<Derived> {
-    let mut orgs = BTreeMap::new();
-    for p in &activity.parts().participants {
-        if let Some(o) = lookup.org(p.org.as_str())? {
-            orgs.insert(p.org.clone(), o);
-        }
-    }
-    Ok(activity.derive(options.home_country, |k| orgs.get(k)))
 }
 
 /// The columns of the activity row, in the order [`activity_values`] gives them.
@@ -592,41 +446,6 @@ fn write_row(tx: &Transaction<'_>, id: Option<i64>, record: &Record, doc: &str) 
     Ok(id)
 }
 
-/// Activities whose derived columns depend on one of `orgs` and that the batch did not rewrite.
-fn rederive(tx: &Transaction<'_>, orgs: &HashSet<String>, skip: &HashSet<String>, options: StoreOptions) -> Result<()> {
-    if orgs.is_empty() {
-        return Ok(());
-    }
-    let marks: Vec<String> = (1..=orgs.len()).map(|i| format!("?{i}")).collect();
-    let sql = format!(
-        "SELECT DISTINCT a.id, a.key, a.doc FROM activity a JOIN activity_participant p ON p.activity_id = a.id \
-         WHERE p.org_key IN ({})",
-        marks.join(", ")
-    );
-    let rows: Vec<(i64, String, String)> = {
-        let mut stmt = tx.prepare(&sql).map_err(db)?;
-        stmt.query_map(params_from_iter(orgs.iter()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .map_err(db)?
-            .collect::<Result<_, _>>()
-            .map_err(db)?
-    };
-    let mut lookup =
-        Lookup { tx, batch_orgs: HashMap::new(), batch_activities: HashSet::new(), loaded: HashMap::new() };
-    for (id, key, doc) in rows {
-        if skip.contains(&key) {
-            continue;
-        }
-        let Record::Activity(a) = decode(RecordKind::Activity, &key, &doc)? else { continue };
-        let d = derive(&a, &mut lookup, options)?;
-        tx.execute(
-            "UPDATE activity SET direction = ?1, decentralised = ?2, cross_border = ?3 WHERE id = ?4",
-            params![d.direction.map(|x| x.code()), d.decentralised, d.cross_border, id],
-        )
-        .map_err(db)?;
-    }
-    Ok(())
-}
-
 /// The WHERE clause and parameters of an activity filter, on table alias `a`.
 fn filter_sql(filter: &ActivityFilter) -> (String, Vec<Value>) {
     let mut clauses = vec!["1 = 1".to_owned()];
@@ -693,116 +512,164 @@ fn decimal(key: &str, s: &str) -> Result<Decimal> {
     })
 }
 
-impl Store for SqliteStore {
-    fn record_with(&mut self, author: &str, records: Vec<Record>, existing: Existing) -> Result<WriteSummary> {
-        let options = self.options;
-        let tx = write_transaction(&mut self.conn)?;
-        let mut summary = WriteSummary::default();
-        {
-            let batch_orgs = records
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Organisation(o) => Some((o.key().to_string(), o)),
-                    _ => None,
-                })
-                .collect();
-            let batch_activities = records
-                .iter()
-                .filter_map(|r| match r {
-                    Record::Activity(a) => Some(a.key().to_string()),
-                    _ => None,
-                })
-                .collect();
-            let mut lookup = Lookup { tx: &tx, batch_orgs, batch_activities, loaded: HashMap::new() };
-            let documents: Vec<(String, Vec<Reference>)> = records.iter().map(Record::document).collect();
-            let problems = check_batch(&records, &documents, &mut lookup, existing)?;
-            let refused: Vec<RecordProblems> = records
-                .iter()
-                .zip(problems)
-                .enumerate()
-                .filter(|(_, (_, p))| !p.is_empty())
-                .map(|(index, (r, problems))| RecordProblems { index, kind: r.kind(), key: r.key(), problems })
-                .collect();
-            if !refused.is_empty() {
-                return Err(StoreError::Invalid(refused));
+/// A connection's reads, in or out of a write's transaction (a `Transaction` derefs to its
+/// connection).
+fn document(conn: &Connection, kind: RecordKind, key: &str) -> Result<Option<String>> {
+    let sql = format!("SELECT doc FROM {} WHERE key = ?1", table(kind));
+    conn.prepare_cached(&sql).and_then(|mut s| s.query_row([key], |r| r.get(0)).optional()).map_err(db)
+}
+
+fn version(conn: &Connection, kind: RecordKind, key: &str) -> Result<Option<Version>> {
+    if !exists(conn, kind, key)? {
+        return Ok(None);
+    }
+    conn.prepare_cached("SELECT COALESCE(MAX(id), 0) FROM change_history WHERE record_kind = ?1 AND record_key = ?2")
+        .and_then(|mut s| s.query_row(params![kind.as_str(), key], |r| r.get(0)))
+        .map(Some)
+        .map_err(db)
+}
+
+impl Fetch for SqliteBackend {
+    fn document(&self, kind: RecordKind, key: &str) -> Result<Option<String>> {
+        document(&self.conn, kind, key)
+    }
+
+    fn exists(&self, kind: RecordKind, key: &str) -> Result<bool> {
+        exists(&self.conn, kind, key)
+    }
+
+    fn version(&self, kind: RecordKind, key: &str) -> Result<Option<Version>> {
+        version(&self.conn, kind, key)
+    }
+}
+
+/// A write's transaction.
+struct SqliteTx<'c>(Transaction<'c>);
+
+impl Fetch for SqliteTx<'_> {
+    fn document(&self, kind: RecordKind, key: &str) -> Result<Option<String>> {
+        document(&self.0, kind, key)
+    }
+
+    fn exists(&self, kind: RecordKind, key: &str) -> Result<bool> {
+        exists(&self.0, kind, key)
+    }
+
+    fn version(&self, kind: RecordKind, key: &str) -> Result<Option<Version>> {
+        version(&self.0, kind, key)
+    }
+}
+
+impl crate::backend::Transaction for SqliteTx<'_> {
+    fn put(&mut self, record: &Record, doc: &str, derived: Option<Derived>) -> Result<()> {
+        let tx = &self.0;
+        let kind = record.kind();
+        let sql = format!("SELECT id FROM {} WHERE key = ?1", table(kind));
+        let id: Option<i64> = tx
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row([record.key()], |r| r.get(0)).optional())
+            .map_err(db)?;
+        match record {
+            Record::Activity(a) => {
+                let derived = derived.ok_or_else(|| {
+                    StoreError::Backend(format!("activity {} written without its derived facts", a.key()).into())
+                })?;
+                write_activity_row(tx, id, a, derived, doc)?;
             }
-            let at = now();
-            let mut changed_orgs = HashSet::new();
-            let mut written_activities = HashSet::new();
-            for (record, (doc, _)) in records.iter().zip(&documents) {
-                let kind = record.kind();
-                let key = record.key();
-                let sql = format!("SELECT id, doc FROM {} WHERE key = ?1", table(kind));
-                let stored: Option<(i64, String)> = tx
-                    .prepare_cached(&sql)
-                    .and_then(|mut s| s.query_row([&key], |r| Ok((r.get(0)?, r.get(1)?))).optional())
-                    .map_err(db)?;
-                if stored.as_ref().is_some_and(|(_, before)| Record::same_document(before, doc)) {
-                    summary.outcomes.push(Outcome::Unchanged);
-                    continue;
-                }
-                match record {
-                    Record::Activity(a) => {
-                        let derived = derive(a, &mut lookup, options)?;
-                        write_activity_row(&tx, stored.as_ref().map(|e| e.0), a, derived, doc)?;
-                        written_activities.insert(key.clone());
-                    }
-                    other => {
-                        write_row(&tx, stored.as_ref().map(|e| e.0), other, doc)?;
-                        if kind == RecordKind::Organisation && stored.is_some() {
-                            changed_orgs.insert(key.clone());
-                        }
-                    }
-                }
-                let (action, before) = match stored {
-                    Some((_, before)) => (ChangeAction::Update, Some(before)),
-                    None => (ChangeAction::Create, None),
-                };
-                // `after` stays NULL: it is the next change's `before`, or the record as it is
-                // now (see `history`), so each document is stored once.
-                tx.prepare_cached(
-                    "INSERT INTO change_history (at, author, record_kind, record_key, action, before) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .and_then(|mut s| s.execute(params![at, author, kind.as_str(), key, action.as_str(), before]))
-                .map_err(db)?;
-                summary.outcomes.push(match action {
-                    ChangeAction::Create => Outcome::Created,
-                    ChangeAction::Update => Outcome::Updated,
-                });
+            other => {
+                write_row(tx, id, other, doc)?;
             }
-            rederive(&tx, &changed_orgs, &written_activities, options)?;
         }
-        tx.commit().map_err(db)?;
-        Ok(summary)
+        Ok(())
     }
 
-    fn check_references(&self, references: &[Reference]) -> Result<Problems> {
-        // A read transaction: the lookups see one state of the registry.
-        let tx = self.conn.unchecked_transaction().map_err(db)?;
-        let mut lookup =
-            Lookup { tx: &tx, batch_orgs: HashMap::new(), batch_activities: HashSet::new(), loaded: HashMap::new() };
-        check_references(references, &mut lookup)
+    fn activities_naming(&self, orgs: &[String]) -> Result<Vec<(String, String)>> {
+        let marks: Vec<String> = (1..=orgs.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "SELECT DISTINCT a.key, a.doc FROM activity a JOIN activity_participant p ON p.activity_id = a.id \
+             WHERE p.org_key IN ({}) ORDER BY a.key",
+            marks.join(", ")
+        );
+        let mut stmt = self.0.prepare(&sql).map_err(db)?;
+        stmt.query_map(params_from_iter(orgs.iter()), |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(db)?
+            .collect::<Result<_, _>>()
+            .map_err(db)
     }
 
-    fn organisation(&self, key: &str) -> Result<Option<Organisation>> {
-        Ok(load(&self.conn, RecordKind::Organisation, key)?.and_then(|r| match r {
-            Record::Organisation(o) => Some(o),
-            _ => None,
-        }))
+    fn set_derived(&mut self, key: &str, d: Derived) -> Result<()> {
+        self.0
+            .execute(
+                "UPDATE activity SET direction = ?1, decentralised = ?2, cross_border = ?3 WHERE key = ?4",
+                params![d.direction.map(|x| x.code()), d.decentralised, d.cross_border, key],
+            )
+            .map(drop)
+            .map_err(db)
     }
 
-    fn organisations(&self) -> Result<Vec<Organisation>> {
-        Ok(load_all(&self.conn, RecordKind::Organisation)?
-            .into_iter()
-            .filter_map(|r| match r {
-                Record::Organisation(o) => Some(o),
-                _ => None,
+    fn add_history(&mut self, c: &NewChange<'_>) -> Result<Version> {
+        self.0
+            .prepare_cached(
+                "INSERT INTO change_history (at, author, record_kind, record_key, action, before) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut s| s.execute(params![c.at, c.author, c.kind.as_str(), c.key, c.action.as_str(), c.before]))
+            .map_err(db)?;
+        Ok(self.0.last_insert_rowid())
+    }
+
+    fn add_feed(&mut self, entry: &FeedEntry) -> Result<()> {
+        let (kind, key) = match entry {
+            FeedEntry::Record { kind, key } => (kind.as_str(), key.as_str()),
+            FeedEntry::Rates => (FEED_RATES, ""),
+        };
+        self.0
+            .prepare_cached("INSERT INTO change_feed (kind, key) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![kind, key]))
+            .map(drop)
+            .map_err(db)
+    }
+
+    fn rate(&self, r: &ExchangeRate) -> Result<Option<(String, String)>> {
+        self.0
+            .prepare_cached(
+                "SELECT units_per_usd, source FROM exchange_rate \
+                 WHERE currency = ?1 AND period_start = ?2 AND period_end = ?3",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![r.currency.as_str(), r.start.to_string(), r.end.to_string()], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .optional()
             })
-            .collect())
+            .map_err(db)
     }
 
-    fn activity(&self, key: &str) -> Result<Option<StoredActivity>> {
+    fn put_rate(&mut self, r: &ExchangeRate, units_per_usd: &str) -> Result<()> {
+        self.0
+            .prepare_cached(
+                "INSERT OR REPLACE INTO exchange_rate (currency, period_start, period_end, units_per_usd, source) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![r.currency.as_str(), r.start.to_string(), r.end.to_string(), units_per_usd, r.source])
+            })
+            .map(drop)
+            .map_err(db)
+    }
+}
+
+/// The change feed's kind for a change of exchange rates.
+const FEED_RATES: &str = "rates";
+
+impl Backend for SqliteBackend {
+    fn documents(&self, kind: RecordKind) -> Result<Vec<(String, String)>> {
+        let sql = format!("SELECT key, doc FROM {} ORDER BY key", table(kind));
+        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(db)?.collect::<Result<_, _>>().map_err(db)
+    }
+
+    fn activity(&self, key: &str) -> Result<Option<(String, Derived)>> {
         let row: Option<(String, Option<String>, bool, bool)> = self
             .conn
             .query_row("SELECT doc, direction, decentralised, cross_border FROM activity WHERE key = ?1", [key], |r| {
@@ -810,12 +677,59 @@ impl Store for SqliteStore {
             })
             .optional()
             .map_err(db)?;
-        let Some((doc, direction, decentralised, cross_border)) = row else { return Ok(None) };
-        let Record::Activity(activity) = decode(RecordKind::Activity, key, &doc)? else { return Ok(None) };
-        Ok(Some(StoredActivity {
-            activity: *activity,
-            derived: Derived { direction: parse_direction(direction), decentralised, cross_border },
+        Ok(row.map(|(doc, direction, decentralised, cross_border)| {
+            (doc, crate::store::derived(direction, decentralised, cross_border))
         }))
+    }
+
+    fn report_facts(&self, only: Option<&[String]>, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()> {
+        facts::report_facts(&self.conn, only, visit)
+    }
+
+    fn feed(&self, after: u64, limit: u32) -> Result<Vec<(u64, FeedEntry)>> {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT seq, kind, key FROM change_feed WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+            .map_err(db)?;
+        let rows = stmt
+            .query_map(params![after, limit], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })
+            .map_err(db)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(db)?;
+        rows.into_iter()
+            .map(|(seq, kind, key)| {
+                let entry = if kind == FEED_RATES {
+                    FeedEntry::Rates
+                } else {
+                    let kind = RecordKind::parse(&kind).ok_or_else(|| {
+                        StoreError::Backend(format!("change feed entry {seq}: unknown record kind {kind}").into())
+                    })?;
+                    FeedEntry::Record { kind, key }
+                };
+                Ok((u64::try_from(seq).unwrap_or(0), entry))
+            })
+            .collect()
+    }
+
+    fn feed_head(&self) -> Result<u64> {
+        self.conn
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM change_feed", [], |r| r.get::<_, i64>(0))
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(db)
+    }
+
+    fn write(&mut self, work: &mut dyn FnMut(&mut dyn crate::backend::Transaction) -> Result<()>) -> Result<()> {
+        let mut tx = SqliteTx(write_transaction(&mut self.conn)?);
+        work(&mut tx)?;
+        tx.0.commit().map_err(db)
+    }
+
+    fn schema_version(&self) -> Result<(i64, i64)> {
+        let found = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db)?;
+        Ok((found, MIGRATIONS.len() as i64))
     }
 
     fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivitySummary>> {
@@ -951,48 +865,6 @@ impl Store for SqliteStore {
         Ok(facts)
     }
 
-    fn report_facts(&self, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()> {
-        facts::report_facts(&self.conn, visit)
-    }
-
-    fn record_rates(&mut self, rates: &[ExchangeRate]) -> Result<RatesSummary> {
-        let tx = write_transaction(&mut self.conn)?;
-        let mut summary = RatesSummary::default();
-        {
-            let mut find = tx
-                .prepare(
-                    "SELECT units_per_usd, source FROM exchange_rate \
-                     WHERE currency = ?1 AND period_start = ?2 AND period_end = ?3",
-                )
-                .map_err(db)?;
-            let mut put = tx
-                .prepare(
-                    "INSERT OR REPLACE INTO exchange_rate (currency, period_start, period_end, units_per_usd, source) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
-                .map_err(db)?;
-            for r in rates {
-                let (currency, start, end) = (r.currency.as_str(), r.start.to_string(), r.end.to_string());
-                let found: Option<(String, String)> = find
-                    .query_row(params![currency, start, end], |row| Ok((row.get(0)?, row.get(1)?)))
-                    .optional()
-                    .map_err(db)?;
-                let value = r.units_per_usd.normalize().to_string();
-                match found {
-                    Some((v, source)) if v == value && source == r.source => {
-                        summary.unchanged = summary.unchanged.saturating_add(1);
-                        continue;
-                    }
-                    Some(_) => summary.updated = summary.updated.saturating_add(1),
-                    None => summary.created = summary.created.saturating_add(1),
-                }
-                put.execute(params![currency, start, end, value, r.source]).map_err(db)?;
-            }
-        }
-        tx.commit().map_err(db)?;
-        Ok(summary)
-    }
-
     fn exchange_rates(&self) -> Result<Vec<ExchangeRate>> {
         let mut stmt = self
             .conn
@@ -1028,41 +900,6 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
-    }
-
-    fn capacities(&self) -> Result<Vec<coopera_domain::catalog::Capacity>> {
-        Ok(load_all(&self.conn, RecordKind::Capacity)?
-            .into_iter()
-            .filter_map(|r| if let Record::Capacity(c) = r { Some(c) } else { None })
-            .collect())
-    }
-
-    fn demands(&self) -> Result<Vec<coopera_domain::catalog::Demand>> {
-        Ok(load_all(&self.conn, RecordKind::Demand)?
-            .into_iter()
-            .filter_map(|r| if let Record::Demand(d) = r { Some(d) } else { None })
-            .collect())
-    }
-
-    fn actions(&self) -> Result<Vec<coopera_domain::subnational::SubnationalAction>> {
-        Ok(load_all(&self.conn, RecordKind::Action)?
-            .into_iter()
-            .filter_map(|r| if let Record::Action(a) = r { Some(a) } else { None })
-            .collect())
-    }
-
-    fn agreements(&self) -> Result<Vec<coopera_domain::subnational::Agreement>> {
-        Ok(load_all(&self.conn, RecordKind::Agreement)?
-            .into_iter()
-            .filter_map(|r| if let Record::Agreement(a) = r { Some(a) } else { None })
-            .collect())
-    }
-
-    fn memberships(&self) -> Result<Vec<coopera_domain::subnational::NetworkMembership>> {
-        Ok(load_all(&self.conn, RecordKind::Membership)?
-            .into_iter()
-            .filter_map(|r| if let Record::Membership(m) = r { Some(m) } else { None })
-            .collect())
     }
 
     fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>> {

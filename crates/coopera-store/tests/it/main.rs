@@ -1,12 +1,16 @@
 //! Integration tests of the storage backends: the conformance suite on SQLite, and what only
 //! the file-backed SQLite store does (migrations, WAL, reopening).
 
-use coopera_store::{SqliteStore, Store, StoreOptions};
+use coopera_store::{Location, Store, StoreOptions};
+
+fn open(path: &std::path::Path) -> coopera_store::Result<Store> {
+    Store::open(&Location::File(path.to_owned()), StoreOptions::default())
+}
 
 mod conformance_sqlite {
     use super::*;
 
-    coopera_store::conformance_tests!(SqliteStore::open_in_memory(StoreOptions::default()).expect("in-memory store"));
+    coopera_store::conformance_tests!(Store::open_in_memory(StoreOptions::default()).expect("in-memory store"));
 }
 
 #[test]
@@ -14,10 +18,11 @@ fn file_store_migrates_once_and_reopens() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("coopera.db");
     {
-        let store = SqliteStore::open(&path, StoreOptions::default()).expect("create");
-        assert_eq!(store.schema_version().expect("version"), SqliteStore::supported_schema_version());
+        let store = open(&path).expect("create");
+        let (found, supported) = store.schema_version().expect("version");
+        assert_eq!(found, supported);
     }
-    let store = SqliteStore::open(&path, StoreOptions::default()).expect("reopen");
+    let store = open(&path).expect("reopen");
     assert_eq!(store.count_history().expect("history"), 0);
     let mode: String = rusqlite_journal_mode(&path);
     assert_eq!(mode, "wal");
@@ -48,7 +53,7 @@ fn version_1_database_is_reindexed_for_reports() {
         )),
     ];
     {
-        let mut store = SqliteStore::open(&path, StoreOptions::default()).expect("create");
+        let store = open(&path).expect("create");
         store.record("tester", batch).expect("write");
     }
     // Take the database back to what version 1 wrote: no new tables, no new columns.
@@ -62,12 +67,14 @@ fn version_1_database_is_reindexed_for_reports() {
              ALTER TABLE activity_money DROP COLUMN provider_org;
              ALTER TABLE activity_money DROP COLUMN provider_activity;
              ALTER TABLE activity_money DROP COLUMN receiver_activity;
+             DROP TABLE change_feed;
              PRAGMA user_version = 1;",
         )
         .expect("downgrade");
     }
-    let store = SqliteStore::open(&path, StoreOptions::default()).expect("migrate");
-    assert_eq!(store.schema_version().expect("version"), 2);
+    let store = open(&path).expect("migrate");
+    let (found, supported) = store.schema_version().expect("version");
+    assert_eq!(found, supported);
     let mut facts = Vec::new();
     store.report_facts(&mut |f| facts.push(f.clone())).expect("facts");
     assert_eq!(facts.len(), 1);
@@ -86,9 +93,9 @@ fn version_1_database_is_reindexed_for_reports() {
 fn newer_schema_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("future.db");
-    drop(SqliteStore::open(&path, StoreOptions::default()).expect("create"));
+    drop(open(&path).expect("create"));
     set_user_version(&path, 999);
-    let err = SqliteStore::open(&path, StoreOptions::default()).expect_err("too new");
+    let err = open(&path).expect_err("too new");
     assert!(matches!(err, coopera_store::StoreError::TooNew { found: 999, .. }), "{err:?}");
 }
 

@@ -1,0 +1,79 @@
+//! The narrow seam between the write layer ([`crate::Store`]) and a database: a backend only
+//! stores and fetches. Every rule — references, keys, derivation, change detection, versions,
+//! history — lives above it, in `write.rs`, written once for every backend.
+
+use std::fmt;
+
+use coopera_domain::activity::Derived;
+use coopera_domain::record::RecordKind;
+
+use crate::{
+    ActivityFacts, ActivityFilter, ActivitySummary, Change, ExchangeRate, FeedEntry, HistoryFilter, Record,
+    ReportFacts, Result, Version,
+};
+
+/// Reads any backend answers the same way inside and outside a write.
+pub(crate) trait Fetch {
+    /// The canonical JSON document stored under `key`.
+    fn document(&self, kind: RecordKind, key: &str) -> Result<Option<String>>;
+    fn exists(&self, kind: RecordKind, key: &str) -> Result<bool>;
+    /// The version of a record: the number of its latest change (0 for a record without
+    /// history), or `None` when there is no such record.
+    fn version(&self, kind: RecordKind, key: &str) -> Result<Option<Version>>;
+}
+
+/// One session with a database (a SQLite connection, later a PostgreSQL one).
+pub(crate) trait Backend: Fetch + Send + fmt::Debug {
+    /// Every document of a kind, as (key, document), by key.
+    fn documents(&self, kind: RecordKind) -> Result<Vec<(String, String)>>;
+    /// An activity's document and what was derived when it was written.
+    fn activity(&self, key: &str) -> Result<Option<(String, Derived)>>;
+    fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivitySummary>>;
+    fn count_activities(&self, filter: &ActivityFilter) -> Result<u64>;
+    fn activity_facts(&self, filter: &ActivityFilter) -> Result<Vec<ActivityFacts>>;
+    /// Streams the report facts of every activity — or of those whose key is in `only` —
+    /// in a stable order, one at a time.
+    fn report_facts(&self, only: Option<&[String]>, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()>;
+    fn exchange_rates(&self) -> Result<Vec<ExchangeRate>>;
+    fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>>;
+    fn count_history(&self) -> Result<u64>;
+    /// The entries of the change feed after `after`, oldest first, at most `limit`.
+    fn feed(&self, after: u64, limit: u32) -> Result<Vec<(u64, FeedEntry)>>;
+    /// The number of the newest entry of the change feed (0 when empty).
+    fn feed_head(&self) -> Result<u64>;
+    /// Runs `work` in one transaction that holds the database's write lock from its start:
+    /// committed when `work` returns `Ok`, rolled back otherwise.
+    fn write(&mut self, work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>) -> Result<()>;
+    /// How many migrations the database has run, and how many this program knows.
+    fn schema_version(&self) -> Result<(i64, i64)>;
+}
+
+/// What a write may do inside its transaction.
+pub(crate) trait Transaction: Fetch {
+    /// Stores a record under its key (inserting or replacing it) with its document and, for an
+    /// activity, what was derived of it; the backend writes whatever index it keeps.
+    fn put(&mut self, record: &Record, doc: &str, derived: Option<Derived>) -> Result<()>;
+    /// The activities one of `orgs` takes part in, as (key, document).
+    fn activities_naming(&self, orgs: &[String]) -> Result<Vec<(String, String)>>;
+    /// Replaces what is derived of a stored activity.
+    fn set_derived(&mut self, key: &str, derived: Derived) -> Result<()>;
+    /// Appends a row of change history; returns its number, the record's new version.
+    fn add_history(&mut self, change: &NewChange<'_>) -> Result<Version>;
+    /// Appends an entry to the change feed other processes follow.
+    fn add_feed(&mut self, entry: &FeedEntry) -> Result<()>;
+    /// The stored rate for a currency and period, as (units per USD, source).
+    fn rate(&self, rate: &ExchangeRate) -> Result<Option<(String, String)>>;
+    /// Stores a rate (`units_per_usd` as written), replacing the one of the same period.
+    fn put_rate(&mut self, rate: &ExchangeRate, units_per_usd: &str) -> Result<()>;
+}
+
+/// A row of change history about to be written; `after` is not stored (see `history`).
+#[derive(Debug)]
+pub(crate) struct NewChange<'a> {
+    pub at: &'a str,
+    pub author: &'a str,
+    pub kind: RecordKind,
+    pub key: &'a str,
+    pub action: crate::ChangeAction,
+    pub before: Option<&'a str>,
+}
