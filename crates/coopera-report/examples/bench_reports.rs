@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot, YearRange};
-use coopera_store::{SqliteStore, StoreOptions};
+use coopera_store::{Store, StoreOptions};
 
 fn rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -41,7 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let db = db.ok_or("--db FILE is required")?;
-    let store = SqliteStore::open(&db, StoreOptions::default())?;
+    let store = Store::open(&db, StoreOptions::default())?;
     let rss_before = rss_mb();
     let started = Instant::now();
     let snapshot = Snapshot::load(&store, &LoadOptions::default())?;

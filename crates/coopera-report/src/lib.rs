@@ -111,7 +111,7 @@ pub use query::{
     run_selected, select,
 };
 pub use rates::{InKindRates, RateTable};
-pub use snapshot::{LoadOptions, LoadStats, Snapshot};
+pub use snapshot::{LoadOptions, LoadStats, Snapshot, Source};
 
 /// The key of the row for records without a DAC sector.
 pub const UNCLASSIFIED: &str = "unclassified";
@@ -346,7 +346,7 @@ fn catalog_areas(sectors: &[SectorShare]) -> Vec<(&'static str, Decimal)> {
 /// The capacities catalog by thematic area, counted as activities are: `count` (whole
 /// capacities, once in each area they touch) or `weighted` (split by sector percentages).
 /// Capacities have no money.
-pub fn catalog_themes(store: &dyn Store, measure: Measure, top: usize) -> Result<Report, ReportError> {
+pub fn catalog_themes(store: &Store, measure: Measure, top: usize) -> Result<Report, ReportError> {
     if measure.is_money() {
         return Err(ReportError::CatalogHasNoValue);
     }

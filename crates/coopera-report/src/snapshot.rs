@@ -16,7 +16,8 @@ use coopera_domain::codelists::{
 use coopera_domain::kinds::{
     Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Level, Modality,
 };
-use coopera_store::{ReportFacts, Store};
+use coopera_domain::organisation::Organisation;
+use coopera_store::{ExchangeRate, ReportFacts, Store, StoreError};
 use rust_decimal::{Decimal, RoundingStrategy};
 use time::Date;
 
@@ -404,9 +405,31 @@ struct Builder<'a> {
     scratch_places: Vec<(PartnerPlace, Decimal)>,
 }
 
+/// What a snapshot is read from: the store, or anything that gives the same facts (a test's
+/// registry whose amounts are pushed to the edge).
+pub trait Source {
+    fn exchange_rates(&self) -> Result<Vec<ExchangeRate>, StoreError>;
+    fn organisations(&self) -> Result<Vec<Organisation>, StoreError>;
+    fn report_facts(&self, visit: &mut dyn FnMut(&ReportFacts)) -> Result<(), StoreError>;
+}
+
+impl Source for Store {
+    fn exchange_rates(&self) -> Result<Vec<ExchangeRate>, StoreError> {
+        Store::exchange_rates(self)
+    }
+
+    fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        Store::organisations(self)
+    }
+
+    fn report_facts(&self, visit: &mut dyn FnMut(&ReportFacts)) -> Result<(), StoreError> {
+        Store::report_facts(self, visit)
+    }
+}
+
 impl Snapshot {
     /// Reads the whole registry from `store` into memory.
-    pub fn load(store: &dyn Store, options: &LoadOptions) -> Result<Snapshot, ReportError> {
+    pub fn load(store: &dyn Source, options: &LoadOptions) -> Result<Snapshot, ReportError> {
         Snapshot::load_visiting(store, options, &mut |_, _| {})
     }
 
@@ -414,7 +437,7 @@ impl Snapshot {
     /// gives it (0, 1, 2… in the order read): what another view builds from the same read
     /// matches the snapshot's activities one to one ([`crate::per_activity`] numbers them so).
     pub fn load_visiting(
-        store: &dyn Store,
+        store: &dyn Source,
         options: &LoadOptions,
         visit: &mut dyn FnMut(usize, &ReportFacts),
     ) -> Result<Snapshot, ReportError> {

@@ -60,6 +60,30 @@ impl Location {
     }
 }
 
+impl From<&Path> for Location {
+    fn from(path: &Path) -> Location {
+        Location::File(path.to_owned())
+    }
+}
+
+impl From<&PathBuf> for Location {
+    fn from(path: &PathBuf) -> Location {
+        Location::File(path.clone())
+    }
+}
+
+impl From<PathBuf> for Location {
+    fn from(path: PathBuf) -> Location {
+        Location::File(path)
+    }
+}
+
+impl From<&Location> for Location {
+    fn from(location: &Location) -> Location {
+        location.clone()
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -99,8 +123,9 @@ fn guard(m: &Mutex<Box<dyn Backend>>) -> MutexGuard<'_, Box<dyn Backend>> {
 
 impl Store {
     /// Opens the registry at `location` (creating it and bringing its schema up to date).
-    pub fn open(location: &Location, options: StoreOptions) -> Result<Store> {
-        let conns: Vec<Box<dyn Backend>> = match location {
+    pub fn open(location: impl Into<Location>, options: StoreOptions) -> Result<Store> {
+        let location = location.into();
+        let conns: Vec<Box<dyn Backend>> = match &location {
             Location::File(path) => {
                 let mut conns: Vec<Box<dyn Backend>> = vec![Box::new(SqliteBackend::open(path, options)?)];
                 for _ in 0..options.readers {
@@ -113,7 +138,7 @@ impl Store {
         };
         Ok(Store {
             options,
-            location: location.clone(),
+            location,
             conns: conns.into_iter().map(Mutex::new).collect(),
             next: AtomicUsize::new(0),
         })
@@ -121,7 +146,7 @@ impl Store {
 
     /// A private registry in memory.
     pub fn open_in_memory(options: StoreOptions) -> Result<Store> {
-        Store::open(&Location::Memory, options)
+        Store::open(Location::Memory, options)
     }
 
     pub fn location(&self) -> &Location {

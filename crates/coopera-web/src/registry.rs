@@ -204,7 +204,7 @@ fn state_code(code: &str) -> Option<&'static str> {
 impl Registry {
     /// Reads every activity and organisation of `store`, and the report engine's snapshot in
     /// the same pass, so that each row knows its activity's number in the snapshot.
-    pub fn load(store: &dyn Store, options: &LoadOptions) -> Result<(Registry, Snapshot), ReportError> {
+    pub fn load(store: &Store, options: &LoadOptions) -> Result<(Registry, Snapshot), ReportError> {
         let home = options.home_country;
         let orgs: Vec<Organisation> = store.organisations()?;
         let org_by_key: HashMap<String, usize> =

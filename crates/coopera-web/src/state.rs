@@ -2,16 +2,14 @@
 //! and the settings. The store is synchronous, so it is only touched from blocking tasks.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use bytes::Bytes;
 use coopera_domain::Lang;
 use coopera_domain::Problem;
 use coopera_domain::code::CountryCode;
 use coopera_report::{Filters, InKindRates, LoadOptions, PerActivity, Query, Report, ReportError, Selected, Snapshot};
-use coopera_store::{Outcome, SqliteStore, StoreError, StoreOptions, WriteSummary};
+use coopera_store::{Location, Store, StoreError, StoreOptions, WriteSummary};
 
 use crate::error::WebError;
 use crate::registry::Registry;
@@ -88,6 +86,9 @@ pub(crate) struct Views {
     /// that no two builds — even across restarts — share it. It names the data a page shows
     /// (its `ETag`).
     pub version: String,
+    /// The change feed's newest entry when these views were read: every change up to it is
+    /// in them.
+    feed: u64,
     pub snapshot: Snapshot,
     pub registry: Registry,
     reports: Mutex<HashMap<String, Arc<Report>>>,
@@ -126,11 +127,15 @@ struct Pages {
 }
 
 impl Views {
-    fn load(store: &SqliteStore, options: &Options, version: String) -> Result<Views, StartError> {
+    fn load(store: &Store, options: &Options, version: String) -> Result<Views, StartError> {
+        // Read before the registry: a change committed while it is read is applied again
+        // later rather than missed.
+        let feed = store.feed_head()?;
         let load = LoadOptions { home_country: options.home_country, in_kind_rates: options.in_kind_rates.clone() };
         let (registry, snapshot) = Registry::load(store, &load)?;
         Ok(Views {
             version,
+            feed,
             snapshot,
             registry,
             reports: Mutex::new(HashMap::new()),
@@ -243,10 +248,7 @@ impl Written<Result<String, Vec<Problem>>> {
     /// refused with its problems; other store failures are the server's.
     pub fn of(result: Result<WriteSummary, StoreError>, key: String) -> Result<Self, WebError> {
         match result {
-            Ok(summary) => {
-                let changed = summary.outcomes.iter().any(|o| *o != Outcome::Unchanged);
-                Ok(Written { value: Ok(key), changed })
-            }
+            Ok(summary) => Ok(Written { value: Ok(key), changed: summary.changed_anything() }),
             Err(StoreError::Invalid(refused)) => {
                 Ok(Written::unchanged(Err(refused.into_iter().flat_map(|r| r.problems.0).collect())))
             }
@@ -255,38 +257,11 @@ impl Written<Result<String, Vec<Problem>>> {
     }
 }
 
-/// Connections to the database; the first one also writes.
-#[derive(Debug)]
-struct Pool {
-    conns: Vec<Mutex<SqliteStore>>,
-    next: AtomicUsize,
-}
-
-fn guard<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding a connection leaves it usable: SQLite rolled back what was open.
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl Pool {
-    fn reader(&self) -> MutexGuard<'_, SqliteStore> {
-        let n = self.conns.len();
-        let start = self.next.fetch_add(1, Ordering::Relaxed).checked_rem(n).unwrap_or(0);
-        for i in 0..n {
-            if let Ok(c) = self.conns[start.saturating_add(i).checked_rem(n).unwrap_or(0)].try_lock() {
-                return c;
-            }
-        }
-        guard(&self.conns[start])
-    }
-
-    fn writer(&self) -> MutexGuard<'_, SqliteStore> {
-        guard(&self.conns[0])
-    }
-}
-
 #[derive(Debug)]
 struct Inner {
-    pool: Pool,
+    store: Store,
+    /// Held by a write until the views show it, so that writes and rebuilds take turns.
+    writing: Mutex<()>,
     views: RwLock<Arc<Views>>,
     options: Options,
     /// One permit per processor for the work of reading pages: fifty connections asking at
@@ -300,29 +275,26 @@ struct Inner {
 pub struct AppState(Arc<Inner>);
 
 impl AppState {
-    /// Opens the database file (creating it and bringing its schema up to date) with a
-    /// writer and `options.readers` reading connections, and builds the views.
-    pub fn open(path: &Path, options: Options) -> Result<AppState, StartError> {
-        let store_options = StoreOptions { home_country: options.home_country };
-        let mut conns = vec![SqliteStore::open(path, store_options)?];
-        for _ in 0..options.readers {
-            conns.push(SqliteStore::open(path, store_options)?);
-        }
-        AppState::with(conns, options)
+    /// Opens the registry at `location` (creating it and bringing its schema up to date) with
+    /// a writer and `options.readers` reading connections, and builds the views.
+    pub fn open(location: impl Into<Location>, options: Options) -> Result<AppState, StartError> {
+        let store_options = StoreOptions { home_country: options.home_country, readers: options.readers };
+        AppState::from_store(Store::open(location, store_options)?, options)
     }
 
-    /// The application over one store (a database in memory, in tests).
-    pub fn from_store(store: SqliteStore, options: Options) -> Result<AppState, StartError> {
-        AppState::with(vec![store], options)
-    }
-
-    fn with(conns: Vec<SqliteStore>, options: Options) -> Result<AppState, StartError> {
+    /// The application over a store already open.
+    pub fn from_store(store: Store, options: Options) -> Result<AppState, StartError> {
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
-        let views = Views::load(&conns[0], &options, format!("{started:x}-0"))?;
-        let pool = Pool { conns: conns.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) };
+        let views = Views::load(&store, &options, format!("{started:x}-0"))?;
         let workers = std::thread::available_parallelism().map_or(2, usize::from);
         let workers = tokio::sync::Semaphore::new(workers);
-        Ok(AppState(Arc::new(Inner { pool, views: RwLock::new(Arc::new(views)), options, workers })))
+        let views = RwLock::new(Arc::new(views));
+        let follow = store.location().file().is_some();
+        let state = AppState(Arc::new(Inner { store, writing: Mutex::new(()), views, options, workers }));
+        if follow {
+            follow_changes(Arc::downgrade(&state.0));
+        }
+        Ok(state)
     }
 
     pub fn options(&self) -> &Options {
@@ -338,14 +310,13 @@ impl AppState {
     pub(crate) async fn read<T, F>(&self, f: F) -> Result<T, WebError>
     where
         T: Send + 'static,
-        F: FnOnce(&SqliteStore, &Views) -> Result<T, WebError> + Send + 'static,
+        F: FnOnce(&Store, &Views) -> Result<T, WebError> + Send + 'static,
     {
         let _turn = self.turn().await?;
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
             let views = state.views();
-            let store = state.0.pool.reader();
-            f(&store, &views)
+            f(&state.0.store, &views)
         })
         .await
         .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
@@ -358,10 +329,9 @@ impl AppState {
 
     /// Runs `f` here, with a reading connection and the current views: only from a thread
     /// that may block (a blocking task that streams a download).
-    pub(crate) fn blocking_read<T>(&self, f: impl FnOnce(&SqliteStore, &Views) -> T) -> T {
+    pub(crate) fn blocking_read<T>(&self, f: impl FnOnce(&Store, &Views) -> T) -> T {
         let views = self.views();
-        let store = self.0.pool.reader();
-        f(&store, &views)
+        f(&self.0.store, &views)
     }
 
     /// Runs `f` on a blocking thread over the current views only (no database).
@@ -377,34 +347,77 @@ impl AppState {
             .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
     }
 
-    /// Runs `f` on a blocking thread with the writing connection; when it changed the
-    /// registry, the views are rebuilt before the connection is released, so the next page
-    /// shows the change. A refused or identical write costs no rebuild.
+    /// Runs `f` on a blocking thread, one write at a time; when it changed the registry, the
+    /// views are rebuilt before the next write starts, so the next page shows the change. A refused or identical write costs no rebuild.
     pub(crate) async fn write<T, F>(&self, f: F) -> Result<T, WebError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut SqliteStore) -> Result<Written<T>, WebError> + Send + 'static,
+        F: FnOnce(&Store) -> Result<Written<T>, WebError> + Send + 'static,
     {
         let state = self.clone();
         tokio::task::spawn_blocking(move || {
-            let mut store = state.0.pool.writer();
-            let out = f(&mut store)?;
+            let _writing = state.0.writing.lock().unwrap_or_else(PoisonError::into_inner);
+            let store = &state.0.store;
+            let out = f(store)?;
             if out.changed {
-                let current = state.views().version.clone();
-                let version = match current.rsplit_once('-') {
-                    Some((start, n)) => format!("{start}-{}", n.parse::<u64>().unwrap_or(0).saturating_add(1)),
-                    None => format!("{current}-1"),
-                };
-                let views = Views::load(&store, &state.0.options, version).map_err(|e| match e {
+                state.refresh().map_err(|e| match e {
                     StartError::Store(e) => WebError::Store(e),
                     StartError::Report(e) => WebError::Report(e),
                 })?;
-                *state.0.views.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(views);
             }
             Ok(out.value)
         })
         .await
         .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
+    }
+}
+
+impl AppState {
+    /// Builds new views of the registry and shows them from the next request on. Called with
+    /// `writing` held.
+    fn refresh(&self) -> Result<(), StartError> {
+        let current = self.views().version.clone();
+        let version = match current.rsplit_once('-') {
+            Some((start, n)) => format!("{start}-{}", n.parse::<u64>().unwrap_or(0).saturating_add(1)),
+            None => format!("{current}-1"),
+        };
+        let views = Views::load(&self.0.store, &self.0.options, version)?;
+        *self.0.views.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(views);
+        Ok(())
+    }
+}
+
+/// How often the server looks at the change feed for writes made by other processes (a
+/// `coopera import` beside a running server, another server on the same database).
+const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Follows the change feed on a thread of its own while the application lives: when another
+/// process has written, the views are rebuilt, so its changes show within a moment. One
+/// indexed read per look; nothing is scanned while nothing changes.
+fn follow_changes(inner: std::sync::Weak<Inner>) {
+    let spawned = std::thread::Builder::new().name("coopera-follow".into()).spawn(move || {
+        loop {
+            std::thread::sleep(FOLLOW_EVERY);
+            let Some(inner) = inner.upgrade() else { return };
+            let state = AppState(inner);
+            let seen = state.views().feed;
+            match state.0.store.feed_head() {
+                Ok(head) if head > seen => {
+                    let _writing = state.0.writing.lock().unwrap_or_else(PoisonError::into_inner);
+                    // A write of this process may have brought the views up to date meanwhile.
+                    if state.views().feed < head
+                        && let Err(e) = state.refresh()
+                    {
+                        eprintln!("coopera: the views could not follow a change: {}", e.message(Lang::En));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => eprintln!("coopera: the change feed could not be read: {}", e.message(Lang::En)),
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("coopera: changes made by other processes will not show until a restart: {e}");
     }
 }
 

@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "coopera", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
-    /// Database file (SQLite).
+    /// Where the registry is kept: a database file (SQLite), created when missing.
     #[arg(long, global = true, env = "COOPERA_DB", default_value = "./coopera.db")]
     pub db: PathBuf,
     /// Language of messages and labels: es (default) or en.

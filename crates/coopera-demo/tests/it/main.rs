@@ -748,9 +748,9 @@ fn records() -> Vec<coopera_store::Record> {
 #[test]
 fn the_sample_rates_convert_every_demo_figure() {
     use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot, YearRange};
-    use coopera_store::{SqliteStore, Store, StoreOptions};
+    use coopera_store::{Store, StoreOptions};
 
-    let mut store = SqliteStore::open_in_memory(StoreOptions::default()).expect("an in-memory store");
+    let store = Store::open_in_memory(StoreOptions::default()).expect("an in-memory store");
     store.record("demo", records()).expect("the demo is stored");
     let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
         .expect("the sample rates parse");

@@ -2,46 +2,22 @@
 //! hand) may hold: every report over them is made, none panics. The registry refuses such
 //! values today, so they are injected between the store and the snapshot.
 
-use coopera_domain::Problems;
-use coopera_domain::catalog::{Capacity, Demand};
-use coopera_domain::doc::Reference;
 use coopera_domain::organisation::Organisation;
-use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
-use coopera_store::{
-    ActivityFacts, ActivityFilter, ActivitySummary, Change, ExchangeRate, Existing, HistoryFilter, RatesSummary,
-    Record, ReportFacts, Result, Store, StoredActivity, WriteSummary,
-};
+use coopera_report::Source;
+use coopera_store::{ExchangeRate, ReportFacts, Result, Store};
 
 use super::*;
 
 /// The fixture registry, whose facts come out with every amount and quantity at a decimal's
 /// largest value (or its negative).
-struct Extreme(SqliteStore);
+struct Extreme(Store);
 
-impl Store for Extreme {
-    fn record_with(&mut self, author: &str, records: Vec<Record>, existing: Existing) -> Result<WriteSummary> {
-        self.0.record_with(author, records, existing)
-    }
-    fn check_references(&self, references: &[Reference]) -> Result<Problems> {
-        self.0.check_references(references)
-    }
-    fn organisation(&self, key: &str) -> Result<Option<Organisation>> {
-        self.0.organisation(key)
+impl Source for Extreme {
+    fn exchange_rates(&self) -> Result<Vec<ExchangeRate>> {
+        self.0.exchange_rates()
     }
     fn organisations(&self) -> Result<Vec<Organisation>> {
         self.0.organisations()
-    }
-    fn activity(&self, key: &str) -> Result<Option<StoredActivity>> {
-        self.0.activity(key)
-    }
-    fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivitySummary>> {
-        self.0.activities(filter)
-    }
-    fn count_activities(&self, filter: &ActivityFilter) -> Result<u64> {
-        self.0.count_activities(filter)
-    }
-    fn activity_facts(&self, filter: &ActivityFilter) -> Result<Vec<ActivityFacts>> {
-        self.0.activity_facts(filter)
     }
     fn report_facts(&self, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()> {
         self.0.report_facts(&mut |facts| {
@@ -60,33 +36,6 @@ impl Store for Extreme {
             }
             visit(&f);
         })
-    }
-    fn record_rates(&mut self, rates: &[ExchangeRate]) -> Result<RatesSummary> {
-        self.0.record_rates(rates)
-    }
-    fn exchange_rates(&self) -> Result<Vec<ExchangeRate>> {
-        self.0.exchange_rates()
-    }
-    fn capacities(&self) -> Result<Vec<Capacity>> {
-        self.0.capacities()
-    }
-    fn demands(&self) -> Result<Vec<Demand>> {
-        self.0.demands()
-    }
-    fn actions(&self) -> Result<Vec<SubnationalAction>> {
-        self.0.actions()
-    }
-    fn agreements(&self) -> Result<Vec<Agreement>> {
-        self.0.agreements()
-    }
-    fn memberships(&self) -> Result<Vec<NetworkMembership>> {
-        self.0.memberships()
-    }
-    fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>> {
-        self.0.history(filter)
-    }
-    fn count_history(&self) -> Result<u64> {
-        self.0.count_history()
     }
 }
 

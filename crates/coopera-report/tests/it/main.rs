@@ -24,7 +24,7 @@ use coopera_domain::doc::{ActivityDoc, OrganisationDoc};
 use coopera_domain::kinds::InKindUnit;
 use coopera_report::rates::{InKindRates, parse_in_kind_csv, parse_rates_csv};
 use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Report, Snapshot, YearRange};
-use coopera_store::{Record, SqliteStore, Store, StoreOptions};
+use coopera_store::{Record, Store, StoreOptions};
 use rust_decimal::Decimal;
 
 mod extreme;
@@ -45,8 +45,8 @@ fn d(s: &str) -> Decimal {
     s.parse().expect("decimal")
 }
 
-fn fixture_store() -> SqliteStore {
-    let mut store = SqliteStore::open_in_memory(StoreOptions::default()).expect("store");
+fn fixture_store() -> Store {
+    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
     let records = vec![
         org(r#"{"key":"amexcid","name":"AMEXCID","kind":"10","level":"federal","country":"MX"}"#),
         org(
@@ -273,7 +273,7 @@ fn partners_in_both_directions_and_international_organisations() {
     // A registry of its own: an exchange with Costa Rica (both ways, CR 50 / MX 50), an
     // activity received from UNDP and GIZ together, one received from nobody the registry
     // knows as a partner, and one given to Peru with Chile as a co-provider.
-    let mut store = SqliteStore::open_in_memory(StoreOptions::default()).expect("store");
+    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
     let act = |id: &str, participants: &str, countries: &str| {
         activity(&format!(
             r#"{{"id":"{id}","reporting_org":"amexcid","title":"{id}","instrument":"project",
@@ -612,7 +612,7 @@ fn unknown_filter_values_are_refused_with_suggestions() {
 
 #[test]
 fn the_catalog_is_counted_by_theme() {
-    let mut store = fixture_store();
+    let store = fixture_store();
     let cap = |key: &str, sectors: &str| {
         let doc: coopera_domain::doc::CapacityDoc = serde_json::from_str(&format!(
             r#"{{"key":"{key}","title":"C","institution":"amexcid","sectors":{sectors},"forms":["course"]}}"#

@@ -2,14 +2,14 @@
 
 use coopera_report::synthetic::Synthetic;
 use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot};
-use coopera_store::{SqliteStore, Store, StoreOptions};
+use coopera_store::{Store, StoreOptions};
 use rust_decimal::Decimal;
 
 #[test]
 fn a_synthetic_registry_reports_consistently() {
     let n = 3000;
     let generator = Synthetic::new(n, 42).unwrap();
-    let mut store = SqliteStore::open_in_memory(StoreOptions::default()).unwrap();
+    let store = Store::open_in_memory(StoreOptions::default()).unwrap();
     store.record("synthetic", generator.organisations().unwrap()).unwrap();
     store.record("synthetic", generator.activities(0..n).unwrap()).unwrap();
     let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "sample").unwrap();
@@ -91,7 +91,7 @@ fn a_synthetic_registry_reports_consistently() {
 fn reports_over_one_selection_are_the_reports_run_alone() {
     let n = 2000;
     let generator = Synthetic::new(n, 7).unwrap();
-    let mut store = SqliteStore::open_in_memory(StoreOptions::default()).unwrap();
+    let store = Store::open_in_memory(StoreOptions::default()).unwrap();
     store.record("synthetic", generator.organisations().unwrap()).unwrap();
     store.record("synthetic", generator.activities(0..n).unwrap()).unwrap();
     let s = Snapshot::load(&store, &LoadOptions::default()).unwrap();

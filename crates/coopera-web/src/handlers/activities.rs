@@ -14,7 +14,7 @@ use coopera_domain::codelists::{COUNTRY, REGION};
 use coopera_domain::doc::ActivityDoc;
 use coopera_report::PerActivity;
 use coopera_report::partner::{MULTILATERAL, PartnerPlace};
-use coopera_store::{Change, HistoryFilter, RecordKind, Store, StoredActivity};
+use coopera_store::{Change, HistoryFilter, RecordKind, StoredActivity};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};

@@ -22,7 +22,7 @@ use coopera_domain::doc::{
 };
 use coopera_domain::kinds::{CooperationType, InKindUnit, Instrument, Modality, Role, WorkflowState};
 use coopera_domain::{Lang, Problem};
-use coopera_store::{Record, Store};
+use coopera_store::Record;
 
 use super::activity_url;
 use crate::error::WebError;

@@ -13,7 +13,7 @@ use coopera_domain::codelists::{COUNTRY, MX_STATE, ORGANISATION_TYPE};
 use coopera_domain::doc::{OrganisationDoc, TextDoc};
 use coopera_domain::kinds::Level;
 use coopera_domain::{Lang, Problem};
-use coopera_store::{Record, Store};
+use coopera_store::Record;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{Value, json};

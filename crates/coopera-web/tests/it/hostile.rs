@@ -78,7 +78,7 @@ impl Site {
     fn new() -> Site {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("coopera.db");
-        let mut store = SqliteStore::open(&db, StoreOptions::default()).expect("store");
+        let store = Store::open(&db, StoreOptions::default()).expect("store");
         store.record("demo", demo_records()).expect("demo stored");
         let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates.csv")
             .expect("sample rates");
@@ -94,7 +94,7 @@ impl Site {
 
     /// (activities, organisations, history rows) as the database holds them.
     fn counts(&self) -> (u64, usize, u64) {
-        let store = SqliteStore::open(&self.db, StoreOptions::default()).expect("store");
+        let store = Store::open(&self.db, StoreOptions::default()).expect("store");
         (
             store.count_activities(&ActivityFilter::default()).expect("count"),
             store.organisations().expect("organisations").len(),

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use coopera_store::{Record, SqliteStore, Store, StoreOptions};
+use coopera_store::{Record, Store, StoreOptions};
 use coopera_web::{AppState, Options};
 use http_body_util::BodyExt;
 use serde_json::Value;
@@ -42,8 +42,8 @@ fn demo_records() -> Vec<Record> {
 }
 
 /// A fresh registry in memory with the demo data and the sample rates.
-fn demo_store() -> SqliteStore {
-    let mut store = SqliteStore::open_in_memory(StoreOptions::default()).expect("store");
+fn demo_store() -> Store {
+    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
     store.record("demo", demo_records()).expect("demo stored");
     let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
         .expect("sample rates");
@@ -58,7 +58,7 @@ fn app() -> Router {
 
 /// The app over an empty registry.
 fn empty_app() -> Router {
-    let store = SqliteStore::open_in_memory(StoreOptions::default()).expect("store");
+    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
     coopera_web::app(AppState::from_store(store, Options::default()).expect("state"))
 }
 

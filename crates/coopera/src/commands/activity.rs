@@ -5,7 +5,7 @@ use coopera_domain::activity::{Sdg, SectorRef};
 use coopera_domain::doc::ActivityDoc;
 use std::path::Path;
 
-use coopera_store::{ActivityFilter, Existing, SqliteStore, Store, StoreOptions, StoredActivity};
+use coopera_store::{ActivityFilter, Existing, Store, StoreOptions, StoredActivity};
 
 use super::{Ctx, Failure, print, print_table, store_batch, summary_line};
 use crate::cli::{ActivityCommand, ActivityListArgs, DocFormat};
@@ -30,10 +30,10 @@ fn add(ctx: &Ctx, file: &Path, existing: Existing) -> Result<(), Failure> {
     if !problems.is_empty() {
         // A file with problems writes nothing, and creates no database; an absent one
         // holds no record, like an empty one.
-        let registry = if ctx.db.exists() {
+        let registry = if ctx.db_exists() {
             ctx.open()?
         } else {
-            SqliteStore::open_in_memory(StoreOptions { home_country: ctx.home_country })
+            Store::open_in_memory(StoreOptions::new(ctx.home_country))
                 .map_err(|e| Failure::store(e, ctx.lang))?
         };
         let unresolved = batch
@@ -42,8 +42,8 @@ fn add(ctx: &Ctx, file: &Path, existing: Existing) -> Result<(), Failure> {
         problems.extend(unresolved);
         return Err(Failure::input(InputError(batch.in_file_order(problems)), ctx.lang));
     }
-    let mut store = ctx.open()?;
-    let summary = store_batch(ctx, &mut store, batch, existing)?;
+    let store = ctx.open()?;
+    let summary = store_batch(ctx, &store, batch, existing)?;
     print(&format!("{}: {}", file.display(), summary_line(&summary, ctx.lang)));
     Ok(())
 }
@@ -94,7 +94,7 @@ fn show(ctx: &Ctx, id: &str, format: DocFormat) -> Result<(), Failure> {
 }
 
 /// Every facet of an activity, in the user's language.
-fn describe(ctx: &Ctx, store: &dyn Store, stored: &StoredActivity) -> String {
+fn describe(ctx: &Ctx, store: &Store, stored: &StoredActivity) -> String {
     let lang = ctx.lang;
     let p = stored.activity.parts();
     let org_name = |key: &str| {

@@ -6,7 +6,7 @@ use std::time::Instant;
 use coopera_domain::Lang;
 use coopera_report::synthetic::Synthetic;
 use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot};
-use coopera_store::{Existing, SqliteStore, Store};
+use coopera_store::{Existing, Store};
 
 use super::{Ctx, Failure, print, store_batch, summary_line};
 use crate::cli::DemoArgs;
@@ -16,24 +16,24 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), Failure> {
     if let Some(n) = args.synthetic {
         return synthetic(ctx, n, args.seed);
     }
-    let mut store = ctx.open()?;
+    let store = ctx.open()?;
     let sources = coopera_demo::FILES.iter().map(|(name, text)| InputSource::embedded(name, text)).collect();
     // The demo files are checked by their own tests; a failure here is a defect, reported
     // with its file and line all the same.
     let batch = Batch::parse(sources, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
     let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), ..*ctx };
-    let summary = store_batch(&demo_ctx, &mut store, batch, Existing::Update)?;
+    let summary = store_batch(&demo_ctx, &store, batch, Existing::Update)?;
     print(&match ctx.lang {
         Lang::Es => format!(
             "datos de demostración (ilustrativos) en {}: {}",
-            ctx.db.display(),
+            ctx.db,
             summary_line(&summary, ctx.lang)
         ),
         Lang::En => {
-            format!("demo data (illustrative) in {}: {}", ctx.db.display(), summary_line(&summary, ctx.lang))
+            format!("demo data (illustrative) in {}: {}", ctx.db, summary_line(&summary, ctx.lang))
         }
     });
-    sample_rates(ctx, &mut store)?;
+    sample_rates(ctx, &store)?;
     print("");
     print(
         ctx.pick("Catálogo de Capacidades: oferta por área temática", "Capabilities catalog: offer by thematic area"),
@@ -63,7 +63,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), Failure> {
 }
 
 /// Stores the sample exchange-rate table shipped with Coopera (illustrative, not official).
-fn sample_rates(ctx: &Ctx, store: &mut SqliteStore) -> Result<(), Failure> {
+fn sample_rates(ctx: &Ctx, store: &Store) -> Result<(), Failure> {
     let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
         .map_err(|e| Failure { lines: e.lines(ctx.lang), summary: None })?;
     let summary = store.record_rates(&rates).map_err(|e| Failure::store(e, ctx.lang))?;
@@ -87,13 +87,13 @@ const BATCH: usize = 20_000;
 fn synthetic(ctx: &Ctx, n: usize, seed: u64) -> Result<(), Failure> {
     let generator_error = |e: coopera_report::synthetic::SyntheticError| Failure::one(e.to_string());
     let generator = Synthetic::new(n, seed).map_err(generator_error)?;
-    let mut store = ctx.open()?;
+    let store = ctx.open()?;
     let started = Instant::now();
     let author = "synthetic";
     store
         .record(author, generator.organisations().map_err(generator_error)?)
         .map_err(|e| Failure::store(e, ctx.lang))?;
-    sample_rates(ctx, &mut store)?;
+    sample_rates(ctx, &store)?;
     let mut written = 0usize;
     for from in (0..n).step_by(BATCH) {
         let records = generator.activities(from..from + BATCH).map_err(generator_error)?;
@@ -112,12 +112,12 @@ fn synthetic(ctx: &Ctx, n: usize, seed: u64) -> Result<(), Failure> {
     print(&match ctx.lang {
         Lang::Es => format!(
             "{written} actividades sintéticas (semilla {seed}) en {}: {secs:.1} s, {rate:.0} por segundo",
-            ctx.db.display()
+            ctx.db
         ),
         Lang::En => {
             format!(
                 "{written} synthetic activities (seed {seed}) in {}: {secs:.1} s, {rate:.0} per second",
-                ctx.db.display()
+                ctx.db
             )
         }
     });

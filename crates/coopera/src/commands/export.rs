@@ -5,7 +5,6 @@ use std::io::{BufWriter, Write};
 
 use coopera_domain::Lang;
 use coopera_iati::write::{WriteOptions, write_activity, write_footer, write_header};
-use coopera_store::Store;
 
 use super::{Ctx, Failure};
 use crate::cli::ExportIatiArgs;

@@ -1,6 +1,6 @@
 //! `coopera history`: the audit trail.
 
-use coopera_store::{HistoryFilter, RecordKind, Store};
+use coopera_store::{HistoryFilter, RecordKind};
 
 use super::{Ctx, Failure, print_table};
 use crate::cli::{HistoryArgs, TableFormat};

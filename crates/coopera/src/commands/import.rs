@@ -13,7 +13,7 @@ use coopera_domain::activity::Activity;
 use coopera_domain::doc::OrganisationDoc;
 use coopera_iati::read::map::MapOptions;
 use coopera_iati::read::{FileReader, Item, ReadError, ReadOptions};
-use coopera_store::{Outcome, Record, RecordKind, SqliteStore, Store, StoreError};
+use coopera_store::{Outcome, Record, RecordKind, Store, StoreError};
 use serde_json::{Value, json};
 
 use super::{Ctx, Failure, print};
@@ -128,7 +128,7 @@ impl Progress {
 
 pub fn run(ctx: &Ctx, args: ImportIatiArgs) -> Result<(), Failure> {
     let files = expand(&args.paths, ctx.lang)?;
-    let mut store = ctx.open()?;
+    let store = ctx.open()?;
     let options = ReadOptions { map: MapOptions { home_country: ctx.home_country.to_string() }, ..Default::default() };
     let progress =
         Progress { enabled: args.format == SummaryFormat::Text && std::io::stderr().is_terminal(), total: files.len() };
@@ -157,7 +157,7 @@ pub fn run(ctx: &Ctx, args: ImportIatiArgs) -> Result<(), Failure> {
             }
             progress.show(i, &files[i], summary.activities.iter().sum(), lang);
             let file = read.file.clone();
-            match store_file(ctx, &mut store, read, options, &mut seen, &mut summary) {
+            match store_file(ctx, &store, read, options, &mut seen, &mut summary) {
                 Ok(Stored::Yes) => summary.stored.push(file),
                 Ok(Stored::No) => summary.not_stored.push(file),
                 Err(failure) => {
@@ -343,7 +343,7 @@ fn interrupt_flag() -> Arc<AtomicBool> {
 /// Stores what was read of one file in one transaction, and accounts for it.
 fn store_file(
     ctx: &Ctx,
-    store: &mut SqliteStore,
+    store: &Store,
     read: ReadFile,
     options: &ReadOptions,
     seen: &mut HashMap<String, (String, u32)>,
@@ -436,7 +436,7 @@ fn store_file(
 /// and identifier. Organisations the domain refuses become errors.
 #[allow(clippy::type_complexity)]
 fn records_of(
-    store: &SqliteStore,
+    store: &Store,
     organisations: BTreeMap<String, OrganisationDoc>,
     activities: Vec<(u32, String, Activity)>,
     file: &str,

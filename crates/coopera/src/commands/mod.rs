@@ -2,13 +2,12 @@
 //! output and returns a [`Failure`] with messages in the user's language.
 
 use std::io::Write as _;
-use std::path::PathBuf;
 
 use coopera_domain::Lang;
 use coopera_domain::Rule;
 use coopera_domain::code::CountryCode;
 use coopera_domain::kinds::{Direction, Modality};
-use coopera_store::{ActivityFilter, Existing, SqliteStore, StoreError, StoreOptions, WriteSummary};
+use coopera_store::{ActivityFilter, Existing, Location, Store, StoreError, StoreOptions, WriteSummary};
 
 use crate::cli::{ActivitySelection, Cli, Command, DirectionArg, TableFormat};
 use crate::input::{Batch, InputError};
@@ -30,7 +29,7 @@ mod validate;
 #[derive(Debug)]
 pub struct Ctx {
     pub lang: Lang,
-    pub db: PathBuf,
+    pub db: Location,
     pub user: String,
     pub home_country: CountryCode,
 }
@@ -38,11 +37,11 @@ pub struct Ctx {
 impl Ctx {
     /// Opens the database, creating it when there is none: for the commands that create or
     /// add (`init`, `demo`, `import`, `activity add`, `serve`).
-    pub fn open(&self) -> Result<SqliteStore, Failure> {
-        SqliteStore::open(&self.db, StoreOptions { home_country: self.home_country }).map_err(|e| {
+    pub fn open(&self) -> Result<Store, Failure> {
+        Store::open(&self.db, StoreOptions::new(self.home_country)).map_err(|e| {
             let what = match self.lang {
-                Lang::Es => format!("no se puede abrir la base de datos {}", self.db.display()),
-                Lang::En => format!("cannot open the database {}", self.db.display()),
+                Lang::Es => format!("no se puede abrir la base de datos {}", self.db),
+                Lang::En => format!("cannot open the database {}", self.db),
             };
             Failure::one(format!("{what}: {}", e.message(self.lang)))
         })
@@ -50,9 +49,9 @@ impl Ctx {
 
     /// Opens the database, which must exist: a command that reads says that there is none
     /// rather than creating an empty one and answering with empty tables.
-    pub fn open_existing(&self) -> Result<SqliteStore, Failure> {
-        if !self.db.exists() {
-            let db = self.db.display();
+    pub fn open_existing(&self) -> Result<Store, Failure> {
+        if !self.db_exists() {
+            let db = &self.db;
             return Err(Failure::one(match self.lang {
                 Lang::Es => format!("la base de datos {db} no existe; créela con `coopera init` o `coopera demo`"),
                 Lang::En => {
@@ -61,6 +60,15 @@ impl Ctx {
             }));
         }
         self.open()
+    }
+
+    /// Whether the registry exists already (a database server always does).
+    pub fn db_exists(&self) -> bool {
+        match &self.db {
+            Location::File(path) => path.exists(),
+            Location::Memory => false,
+            Location::Server(_) => true,
+        }
     }
 
     pub fn pick<'a>(&self, es: &'a str, en: &'a str) -> &'a str {
@@ -118,11 +126,10 @@ pub fn print_table(table: &Table, format: TableFormat) {
 /// batch, and the failure says how to replace it.
 pub fn store_batch(
     ctx: &Ctx,
-    store: &mut SqliteStore,
+    store: &Store,
     batch: Batch,
     existing: Existing,
 ) -> Result<WriteSummary, Failure> {
-    use coopera_store::Store as _;
     let records = batch.records.clone();
     match store.record_with(&ctx.user, records, existing) {
         Ok(summary) => Ok(summary),
@@ -184,14 +191,14 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         p.path = "--home-country".into();
         Failure::one(p.message(lang))
     })?;
-    let ctx = Ctx { lang, db: cli.db, user: cli.user, home_country };
+    let ctx = Ctx { lang, db: Location::parse(cli.db.as_os_str()), user: cli.user, home_country };
     match cli.command {
         Command::Init => {
             let store = ctx.open()?;
-            let version = store.schema_version().map_err(|e| Failure::store(e, lang))?;
+            let (version, _) = store.schema_version().map_err(|e| Failure::store(e, lang))?;
             print(&match lang {
-                Lang::Es => format!("base de datos lista: {} (esquema v{version})", ctx.db.display()),
-                Lang::En => format!("database ready: {} (schema v{version})", ctx.db.display()),
+                Lang::Es => format!("base de datos lista: {} (esquema v{version})", ctx.db),
+                Lang::En => format!("database ready: {} (schema v{version})", ctx.db),
             });
             Ok(())
         }

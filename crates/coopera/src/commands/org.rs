@@ -3,7 +3,6 @@
 use coopera_domain::Lang;
 use coopera_domain::doc::OrganisationDoc;
 use coopera_domain::organisation::Organisation;
-use coopera_store::Store;
 
 use super::{Ctx, Failure, print, print_table};
 use crate::cli::{DocFormat, OrgCommand};

@@ -3,7 +3,6 @@
 use coopera_domain::Lang;
 use coopera_domain::code::CurrencyCode;
 use coopera_report::rates::{SAMPLE_RATES_CSV, parse_rates_csv};
-use coopera_store::Store;
 
 use super::{Ctx, Failure, print, print_table};
 use crate::cli::RatesCommand;
@@ -35,7 +34,7 @@ pub fn run(ctx: &Ctx, cmd: RatesCommand) -> Result<(), Failure> {
                 }
             })?;
             // Loading rates writes: like `activity add`, it creates the database.
-            let mut store = ctx.open()?;
+            let store = ctx.open()?;
             let s = store.record_rates(&rates).map_err(|e| Failure::store(e, ctx.lang))?;
             print(&match ctx.lang {
                 Lang::Es => format!(

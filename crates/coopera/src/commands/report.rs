@@ -213,7 +213,7 @@ pub fn request(
 }
 
 /// Loads what the report needs and runs it.
-pub fn make(ctx: &Ctx, store: &dyn Store, request: &Request) -> Result<Report, Failure> {
+pub fn make(ctx: &Ctx, store: &Store, request: &Request) -> Result<Report, Failure> {
     let report_error = |e: coopera_report::ReportError| Failure::one(e.message(ctx.lang));
     if request.catalog {
         return coopera_report::catalog_themes(store, request.query.measure, request.query.top).map_err(report_error);

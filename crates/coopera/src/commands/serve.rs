@@ -6,7 +6,7 @@
 use std::io::Write as _;
 
 use coopera_domain::Lang;
-use coopera_store::{ActivityFilter, Existing, SqliteStore, Store};
+use coopera_store::{ActivityFilter, Existing, Store};
 use coopera_web::{AppState, Options, RequestLog, ServeOptions};
 
 use super::{Ctx, Failure, store_batch, summary_line};
@@ -23,8 +23,8 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     };
     let state = AppState::open(&ctx.db, options).map_err(|e| {
         Failure::one(match ctx.lang {
-            Lang::Es => format!("no se puede abrir la base de datos {}: {}", ctx.db.display(), e.message(ctx.lang)),
-            Lang::En => format!("cannot open the database {}: {}", ctx.db.display(), e.message(ctx.lang)),
+            Lang::Es => format!("no se puede abrir la base de datos {}: {}", ctx.db, e.message(ctx.lang)),
+            Lang::En => format!("cannot open the database {}: {}", ctx.db, e.message(ctx.lang)),
         })
     })?;
     let lang = ctx.lang;
@@ -47,11 +47,11 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
 /// told apart: the demo's own (loaded before) keeps the banner that calls it illustrative,
 /// other data is not called so.
 fn demo(ctx: &Ctx) -> Result<coopera_web::Banner, Failure> {
-    let mut store = ctx.open()?;
+    let store = ctx.open()?;
     let activities = store.count_activities(&ActivityFilter::default()).map_err(|e| Failure::store(e, ctx.lang))?;
     let organisations = store.organisations().map_err(|e| Failure::store(e, ctx.lang))?.len();
     if activities == 0 && organisations == 0 {
-        load_demo(ctx, &mut store)?;
+        load_demo(ctx, &store)?;
         return Ok(coopera_web::Banner::Demo);
     }
     if holds_the_demo(ctx, &store)? {
@@ -73,7 +73,7 @@ fn demo(ctx: &Ctx) -> Result<coopera_web::Banner, Failure> {
 }
 
 /// Whether the demo's activities are in the registry (its first one stands for all).
-fn holds_the_demo(ctx: &Ctx, store: &SqliteStore) -> Result<bool, Failure> {
+fn holds_the_demo(ctx: &Ctx, store: &Store) -> Result<bool, Failure> {
     let first = coopera_demo::dataset()
         .ok()
         .and_then(|files| files.into_iter().find_map(|(_, d)| d.activities.into_iter().next()))
@@ -85,7 +85,7 @@ fn holds_the_demo(ctx: &Ctx, store: &SqliteStore) -> Result<bool, Failure> {
 }
 
 /// Loads the demo files and the sample exchange rates, as `coopera demo` does.
-fn load_demo(ctx: &Ctx, store: &mut SqliteStore) -> Result<(), Failure> {
+fn load_demo(ctx: &Ctx, store: &Store) -> Result<(), Failure> {
     let sources = coopera_demo::FILES.iter().map(|(name, text)| Source::embedded(name, text)).collect();
     let batch = Batch::parse(sources, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
     let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), ..*ctx };

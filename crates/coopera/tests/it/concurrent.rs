@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use coopera_store::{ActivityFilter, Store};
+use coopera_store::ActivityFilter;
 
 use super::generated::{Rng, Set};
 use super::*;

@@ -9,7 +9,7 @@ use std::io::BufReader;
 use std::time::Instant;
 
 use coopera_iati::read::xml::{ActivityStream, Limits};
-use coopera_store::{ActivityFilter, Store};
+use coopera_store::ActivityFilter;
 use rust_decimal::Decimal;
 
 use super::*;

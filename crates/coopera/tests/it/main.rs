@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use coopera_store::{ActivityFilter, SqliteStore, Store, StoreOptions};
+use coopera_store::{ActivityFilter, Store, StoreOptions};
 use serde_json::Value;
 
 /// A path in the shared reference data beside the repository, when it is there. A fresh clone
@@ -89,8 +89,8 @@ impl Coopera {
         }
     }
 
-    fn store(&self) -> SqliteStore {
-        SqliteStore::open(&self.db(), StoreOptions::default()).expect("open store")
+    fn store(&self) -> Store {
+        Store::open(&self.db(), StoreOptions::default()).expect("open store")
     }
 
     fn history_rows(&self) -> u64 {
