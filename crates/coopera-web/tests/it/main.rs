@@ -16,6 +16,7 @@ use tower::ServiceExt;
 mod api;
 mod downloads;
 mod figures;
+mod follow;
 mod forms;
 mod hostile;
 mod openapi;
