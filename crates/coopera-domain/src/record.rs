@@ -80,4 +80,3 @@ impl fmt::Display for RecordKind {
         f.write_str(self.as_str())
     }
 }
-

@@ -136,12 +136,7 @@ impl Store {
             Location::Memory => vec![Box::new(SqliteBackend::open_in_memory()?)],
             Location::Server(url) => return Err(StoreError::Unsupported(redact(url))),
         };
-        Ok(Store {
-            options,
-            location,
-            conns: conns.into_iter().map(Mutex::new).collect(),
-            next: AtomicUsize::new(0),
-        })
+        Ok(Store { options, location, conns: conns.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) })
     }
 
     /// A private registry in memory.

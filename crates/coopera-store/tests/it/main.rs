@@ -4,7 +4,7 @@
 use coopera_store::{Location, Store, StoreOptions};
 
 fn open(path: &std::path::Path) -> coopera_store::Result<Store> {
-    Store::open(&Location::File(path.to_owned()), StoreOptions::default())
+    Store::open(Location::File(path.to_owned()), StoreOptions::default())
 }
 
 mod conformance_sqlite {

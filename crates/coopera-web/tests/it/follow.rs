@@ -52,7 +52,8 @@ async fn writes_of_another_process_show_without_a_restart() {
     // A change to an organisation re-derives the activities that name it; the server follows.
     let count = |r: &Reply| r.json()["total"].clone();
     let given_before = get(&app, "/api/v1/activities?direction=given").await.ok();
-    let moved = r#"{"key":"segeplan","name":"Secretaría de Planificación","kind":"10","level":"federal","country":"MX"}"#;
+    let moved =
+        r#"{"key":"segeplan","name":"Secretaría de Planificación","kind":"10","level":"federal","country":"MX"}"#;
     let moved: coopera_domain::doc::OrganisationDoc = serde_json::from_str(moved).expect("fixture");
     other.record("import", vec![Record::Organisation(moved.into_domain().expect("valid"))]).expect("org moved");
     let given_after =

@@ -33,8 +33,7 @@ fn add(ctx: &Ctx, file: &Path, existing: Existing) -> Result<(), Failure> {
         let registry = if ctx.db_exists() {
             ctx.open()?
         } else {
-            Store::open_in_memory(StoreOptions::new(ctx.home_country))
-                .map_err(|e| Failure::store(e, ctx.lang))?
+            Store::open_in_memory(StoreOptions::new(ctx.home_country)).map_err(|e| Failure::store(e, ctx.lang))?
         };
         let unresolved = batch
             .unresolved(ctx.lang, |refs| registry.check_references(refs))

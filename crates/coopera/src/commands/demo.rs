@@ -24,11 +24,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), Failure> {
     let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), ..*ctx };
     let summary = store_batch(&demo_ctx, &store, batch, Existing::Update)?;
     print(&match ctx.lang {
-        Lang::Es => format!(
-            "datos de demostración (ilustrativos) en {}: {}",
-            ctx.db,
-            summary_line(&summary, ctx.lang)
-        ),
+        Lang::Es => format!("datos de demostración (ilustrativos) en {}: {}", ctx.db, summary_line(&summary, ctx.lang)),
         Lang::En => {
             format!("demo data (illustrative) in {}: {}", ctx.db, summary_line(&summary, ctx.lang))
         }
@@ -115,10 +111,7 @@ fn synthetic(ctx: &Ctx, n: usize, seed: u64) -> Result<(), Failure> {
             ctx.db
         ),
         Lang::En => {
-            format!(
-                "{written} synthetic activities (seed {seed}) in {}: {secs:.1} s, {rate:.0} per second",
-                ctx.db
-            )
+            format!("{written} synthetic activities (seed {seed}) in {}: {secs:.1} s, {rate:.0} per second", ctx.db)
         }
     });
     Ok(())

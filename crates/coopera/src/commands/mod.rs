@@ -124,12 +124,7 @@ pub fn print_table(table: &Table, format: TableFormat) {
 /// Stores a parsed batch in one transaction, placing refused records in their files. With
 /// [`Existing::Refuse`], a record stored under its key with another content refuses the
 /// batch, and the failure says how to replace it.
-pub fn store_batch(
-    ctx: &Ctx,
-    store: &Store,
-    batch: Batch,
-    existing: Existing,
-) -> Result<WriteSummary, Failure> {
+pub fn store_batch(ctx: &Ctx, store: &Store, batch: Batch, existing: Existing) -> Result<WriteSummary, Failure> {
     let records = batch.records.clone();
     match store.record_with(&ctx.user, records, existing) {
         Ok(summary) => Ok(summary),

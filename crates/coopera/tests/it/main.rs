@@ -90,7 +90,7 @@ impl Coopera {
     }
 
     fn store(&self) -> Store {
-        Store::open(&self.db(), StoreOptions::default()).expect("open store")
+        Store::open(self.db(), StoreOptions::default()).expect("open store")
     }
 
     fn history_rows(&self) -> u64 {
