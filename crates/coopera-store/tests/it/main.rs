@@ -108,3 +108,30 @@ fn set_user_version(path: &std::path::Path, v: i64) {
     let conn = rusqlite::Connection::open(path).expect("open");
     conn.pragma_update(None, "user_version", v).expect("pragma");
 }
+
+/// The layering the write layer rests on: no crate above the store names a backend — in its
+/// dependencies or its code — so every write goes through the rules of `write.rs`.
+#[test]
+fn no_crate_above_the_store_names_a_backend() {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for name in ["coopera", "coopera-web", "coopera-report", "coopera-iati", "coopera-demo"] {
+        let dir = crates.join(name);
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).expect("manifest");
+        let deps = manifest.split("[dependencies]").nth(1).and_then(|s| s.split("\n[").next()).unwrap_or("");
+        assert!(!deps.contains("rusqlite"), "{name} depends on rusqlite");
+        let mut stack = vec![dir.join("src")];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).expect("source dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let code = std::fs::read_to_string(&path).expect("source");
+                    for backend in ["rusqlite", "SqliteBackend", "SqliteStore"] {
+                        assert!(!code.contains(backend), "{} names {backend}", path.display());
+                    }
+                }
+            }
+        }
+    }
+}
