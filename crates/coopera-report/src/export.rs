@@ -13,7 +13,7 @@ use crate::snapshot::{NO_YEAR, NONE, NOT_CONVERTED, Snapshot};
 pub fn activities(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "id,direction,start_year,end_year")?;
     let year = |y: i16| if y == NO_YEAR { String::new() } else { y.to_string() };
-    for i in 0..snap.len {
+    for i in (0..snap.len).filter(|&i| snap.is_live(i)) {
         let direction = match snap.direction[i] {
             1 => "given",
             2 => "received",
@@ -33,7 +33,7 @@ pub fn parts_of(snap: &Snapshot, dim: Dimension, out: &mut dyn Write) -> std::io
     let keys: Vec<String> = (0..=len).map(|r| row_info(snap, dim, r).0).collect();
     let p = parts(snap, dim);
     let mut buf: Vec<(usize, u32)> = Vec::new();
-    for i in 0..snap.len {
+    for i in (0..snap.len).filter(|&i| snap.is_live(i)) {
         buf.clear();
         p.each(snap, i, len, |row, ppm| buf.push((row, ppm)));
         for (row, ppm) in &buf {
@@ -49,7 +49,7 @@ pub fn parts_of(snap: &Snapshot, dim: Dimension, out: &mut dyn Write) -> std::io
 pub fn flows(snap: &Snapshot, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "id,kind,year,usd,mxn,provider")?;
     let amount = |v: i64| if v == NOT_CONVERTED { String::new() } else { v.to_string() };
-    for i in 0..snap.len {
+    for i in (0..snap.len).filter(|&i| snap.is_live(i)) {
         for (kind, f) in snap.flows.iter().enumerate() {
             for k in f.range(i) {
                 let year = if f.year[k] == NO_YEAR { String::new() } else { f.year[k].to_string() };

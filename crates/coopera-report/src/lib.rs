@@ -98,6 +98,7 @@ pub mod csv;
 mod dimension;
 pub mod export;
 pub mod geo;
+pub mod list;
 pub mod partner;
 mod query;
 pub mod rates;

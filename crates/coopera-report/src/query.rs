@@ -410,6 +410,9 @@ pub fn select(snap: &Snapshot, filters: &Filters) -> Result<Selected, ReportErro
     // filters keep (a count takes a kept activity whole; money and the weighted count take
     // its part).
     let weight = |i: usize| -> Option<u32> {
+        if !snap.is_live(i) {
+            return None;
+        }
         if let Some((from, to)) = years {
             let (start, end) = (snap.start_year[i], snap.end_year[i]);
             if start == NO_YEAR || start > to || end < from {

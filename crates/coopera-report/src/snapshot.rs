@@ -250,6 +250,11 @@ pub struct Snapshot {
     pub(crate) year_max: i16,
     pub(crate) has_links: bool,
     stats: LoadStats,
+    /// Rows replaced by a later row of the same activity ([`Snapshot::apply`]); empty while
+    /// there are none. A dead row is in no selection.
+    pub(crate) dead: Vec<bool>,
+    dead_count: usize,
+    kept: Option<Box<Kept>>,
 }
 
 /// Index of a code in a codelist, by its position.
@@ -377,9 +382,12 @@ enum LinkTarget {
     Related { provider_org: String, related: Vec<String> },
 }
 
-/// The state of a load.
-struct Builder<'a> {
-    options: &'a LoadOptions,
+/// What a snapshot keeps of its load to take in changed activities later
+/// ([`Snapshot::apply`]): the organisations and rates it was read with, where each activity
+/// is, and which activities take part in links between flows.
+#[derive(Debug)]
+struct Kept {
+    options: LoadOptions,
     rates: RateTable,
     usd: CurrencyCode,
     mxn: CurrencyCode,
@@ -389,20 +397,31 @@ struct Builder<'a> {
     org_country: Vec<Option<CountryCode>>,
     org_level: Vec<u8>,
     org_state: Vec<u32>,
-    snap: Snapshot,
+    /// The number of each activity, by identifier (its live row).
     keys: HashMap<String, u32>,
     reporting_org: Vec<u32>,
-    pending: Vec<PendingLink>,
-    /// (activity, kind) of outgoing flows naming no receiver activity, and (activity, kind,
-    /// receiver identifier) of those naming one.
-    outgoing_unnamed: HashSet<(u32, u8)>,
-    outgoing_named: Vec<(u32, u8, String)>,
+    /// Identifiers an incoming flow names as its provider (or may, through related
+    /// activities), and the activities holding such flows: a change to one of them may move
+    /// a link, so it is taken in by a whole load.
+    linked_ids: HashSet<String>,
+    linked_rows: HashSet<u32>,
     /// Conversion cache: (currency, date) → (USD, MXN) per unit, as rates.
     rate_cache: HashMap<(CurrencyCode, Date), (Option<Decimal>, Option<Decimal>)>,
     scratch: Vec<(u32, Decimal)>,
     scratch_ids: Vec<u32>,
     scratch_parties: Vec<Party>,
     scratch_places: Vec<(PartnerPlace, Decimal)>,
+}
+
+/// The state of a load.
+struct Builder {
+    k: Kept,
+    snap: Snapshot,
+    pending: Vec<PendingLink>,
+    /// (activity, kind) of outgoing flows naming no receiver activity, and (activity, kind,
+    /// receiver identifier) of those naming one.
+    outgoing_unnamed: HashSet<(u32, u8)>,
+    outgoing_named: Vec<(u32, u8, String)>,
 }
 
 /// What a snapshot is read from: the store, or anything that gives the same facts (a test's
@@ -466,8 +485,8 @@ impl Snapshot {
                 name_en: name.best(coopera_domain::Lang::En).to_owned(),
             });
         }
-        let mut b = Builder {
-            options,
+        let k = Kept {
+            options: options.clone(),
             rates,
             usd: currency_code("USD"),
             mxn: currency_code("MXN"),
@@ -477,17 +496,22 @@ impl Snapshot {
             org_country,
             org_level,
             org_state,
-            snap: Snapshot::empty(infos),
             keys: HashMap::new(),
             reporting_org: Vec::new(),
-            pending: Vec::new(),
-            outgoing_unnamed: HashSet::new(),
-            outgoing_named: Vec::new(),
+            linked_ids: HashSet::new(),
+            linked_rows: HashSet::new(),
             rate_cache: HashMap::new(),
             scratch: Vec::new(),
             scratch_ids: Vec::new(),
             scratch_parties: Vec::new(),
             scratch_places: Vec::new(),
+        };
+        let mut b = Builder {
+            k,
+            snap: Snapshot::empty(infos),
+            pending: Vec::new(),
+            outgoing_unnamed: HashSet::new(),
+            outgoing_named: Vec::new(),
         };
         store.report_facts(&mut |f| {
             visit(b.snap.len, f);
@@ -523,16 +547,122 @@ impl Snapshot {
             year_max: NO_YEAR,
             has_links: false,
             stats: LoadStats::default(),
+            dead: Vec::new(),
+            dead_count: 0,
+            kept: None,
         }
     }
 
     /// Number of activities.
     pub fn len(&self) -> usize {
-        self.len
+        self.len.saturating_sub(self.dead_count)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.len() == 0
+    }
+
+    /// Number of rows, those replaced by a later one included: the activities' numbers run
+    /// below it.
+    pub fn rows(&self) -> usize {
+        self.len
+    }
+
+    /// Whether row `i` holds an activity as it is now (not replaced by a later row).
+    #[inline]
+    pub fn is_live(&self, i: usize) -> bool {
+        self.dead.get(i).is_none_or(|dead| !dead)
+    }
+
+    /// Takes in activities changed since the load — created or updated, with what was
+    /// derived of them — in place: each gets a new row at the end, and the row it had, if
+    /// any, is no longer counted. `visit` sees each one's facts with its new number. Costs
+    /// what the changed activities hold, whatever the size of the registry.
+    ///
+    /// Returns `false`, changing nothing, where a whole load is needed instead: for a
+    /// snapshot without its load's state, or when a changed activity takes part in a link
+    /// between flows (an incoming flow naming a provider activity, or an activity such a flow
+    /// names), since a link joins two activities. Changes to organisations and exchange
+    /// rates are taken in by a whole load too.
+    pub fn apply(&mut self, changed: &[ReportFacts], visit: &mut dyn FnMut(usize, &ReportFacts)) -> bool {
+        let Some(kept) = self.kept.take() else { return false };
+        let links = |f: &ReportFacts| {
+            kept.linked_ids.contains(&f.key)
+                || kept.keys.get(&f.key).is_some_and(|row| kept.linked_rows.contains(row))
+                || f.transactions.iter().any(|t| {
+                    matches!(t.kind.as_str(), "1" | "11")
+                        && (t.provider_activity.is_some() || (t.provider_org.is_some() && !f.related.is_empty()))
+                })
+        };
+        let mut seen = HashSet::new();
+        if changed.iter().any(|f| links(f) || !seen.insert(f.key.as_str())) {
+            self.kept = Some(kept);
+            return false;
+        }
+        let snap = std::mem::replace(self, Snapshot::empty(Vec::new()));
+        let mut b = Builder {
+            k: *kept,
+            snap,
+            pending: Vec::new(),
+            outgoing_unnamed: HashSet::new(),
+            outgoing_named: Vec::new(),
+        };
+        for f in changed {
+            if let Some(&old) = b.k.keys.get(&f.key) {
+                let s = &mut b.snap;
+                if s.dead.is_empty() {
+                    s.dead = vec![false; s.len];
+                }
+                s.dead[old as usize] = true;
+                s.dead_count = s.dead_count.saturating_add(1);
+            }
+            visit(b.snap.len, f);
+            b.add(f);
+        }
+        let mut snap = b.snap;
+        if !snap.dead.is_empty() {
+            snap.dead.resize(snap.len, false);
+        }
+        snap.recount();
+        snap.kept = Some(Box::new(b.k));
+        *self = snap;
+        true
+    }
+
+    /// Recomputes the years and the counts over the live rows.
+    fn recount(&mut self) {
+        let (mut min, mut max) = (NO_YEAR, NO_YEAR);
+        let mut see = |y: i16| {
+            if y != NO_YEAR {
+                min = if min == NO_YEAR { y } else { min.min(y) };
+                max = max.max(y);
+            }
+        };
+        let (mut flows, mut not_converted) = (0usize, 0usize);
+        for i in (0..self.len).filter(|&i| self.is_live(i)) {
+            see(self.start_year[i]);
+            see(self.end_year[i]);
+            for table in &self.flows {
+                for f in table.range(i) {
+                    see(table.year[f]);
+                    flows = flows.saturating_add(1);
+                    if table.usd[f] == NOT_CONVERTED {
+                        not_converted = not_converted.saturating_add(1);
+                    }
+                }
+            }
+        }
+        self.year_min = min;
+        self.year_max = max;
+        let live = self.len();
+        let not_valued = self.in_kind_not_valued.iter().filter(|(i, _, _)| self.is_live(*i as usize)).count();
+        self.stats = LoadStats {
+            activities: live,
+            flows,
+            flows_not_converted_usd: not_converted,
+            linked_flows: self.stats.linked_flows,
+            in_kind_not_valued: not_valued,
+        };
     }
 
     pub fn stats(&self) -> LoadStats {
@@ -545,13 +675,13 @@ fn currency_code(code: &str) -> CurrencyCode {
     CurrencyCode::parse(code).unwrap_or_else(|p| panic!("currency list lacks {code}: {p}"))
 }
 
-impl Builder<'_> {
+impl Builder {
     fn add(&mut self, f: &ReportFacts) {
         let lists = lists();
         let i = self.snap.len as u32;
         self.snap.len = self.snap.len.saturating_add(1);
-        self.keys.insert(f.key.clone(), i);
-        self.reporting_org.push(self.org_index.get(&f.reporting_org).copied().unwrap_or(NONE));
+        self.k.keys.insert(f.key.clone(), i);
+        self.k.reporting_org.push(self.k.org_index.get(&f.reporting_org).copied().unwrap_or(NONE));
         let s = &mut self.snap;
         s.direction.push(f.direction.map_or(0, |d| index_of(Direction::ALL, &d).saturating_add(1)));
         s.modality.push(index_of(Modality::ALL, &f.modality));
@@ -579,7 +709,7 @@ impl Builder<'_> {
 
         // Sectors: DAC codes (vocabulary 1) and categories (2), by percentage. Unknown codes
         // take no part; without any known one the activity is unclassified.
-        self.scratch.clear();
+        self.k.scratch.clear();
         for (vocabulary, code, pct) in &f.sectors {
             let row = match vocabulary.as_str() {
                 "1" => lists.sector.get(code),
@@ -587,68 +717,68 @@ impl Builder<'_> {
                 _ => None,
             };
             if let Some(row) = row {
-                self.scratch.push((row, *pct));
+                self.k.scratch.push((row, *pct));
             }
         }
-        self.snap.sectors.push_weighted(&self.scratch);
+        self.snap.sectors.push_weighted(&self.k.scratch);
 
         // SDGs: sector vocabularies 7 and 8 by percentage, else the SDG list in equal parts.
-        self.scratch.clear();
+        self.k.scratch.clear();
         for (vocabulary, code, pct) in &f.sectors {
             if matches!(vocabulary.as_str(), "7" | "8")
                 && let Some(g) = lists.sdg.get(code.split('.').next().unwrap_or(""))
             {
-                self.scratch.push((g, *pct));
+                self.k.scratch.push((g, *pct));
             }
         }
-        if self.scratch.is_empty() {
-            self.scratch_ids.clear();
+        if self.k.scratch.is_empty() {
+            self.k.scratch_ids.clear();
             for code in &f.sdgs {
                 if let Some(g) = lists.sdg.get(code.split('.').next().unwrap_or(""))
-                    && !self.scratch_ids.contains(&g)
+                    && !self.k.scratch_ids.contains(&g)
                 {
-                    self.scratch_ids.push(g);
+                    self.k.scratch_ids.push(g);
                 }
             }
-            self.snap.sdgs.push_equal(&self.scratch_ids);
+            self.snap.sdgs.push_equal(&self.k.scratch_ids);
         } else {
-            self.snap.sdgs.push_weighted(&self.scratch);
+            self.snap.sdgs.push_weighted(&self.k.scratch);
         }
 
         // Places: countries and regions together, by percentage.
-        self.scratch.clear();
+        self.k.scratch.clear();
         for (c, pct) in &f.countries {
             if let Some(row) = lists.country.get(c.as_str()) {
-                self.scratch.push((row, *pct));
+                self.k.scratch.push((row, *pct));
             }
         }
         for (r, pct) in &f.regions {
             if let Some(row) = lists.region.get(r.as_str()) {
-                self.scratch.push(((COUNTRY.codes.len() as u32).saturating_add(row), *pct));
+                self.k.scratch.push(((COUNTRY.codes.len() as u32).saturating_add(row), *pct));
             }
         }
-        self.snap.places.push_weighted(&self.scratch);
+        self.snap.places.push_weighted(&self.k.scratch);
         self.add_partner_places(f);
 
         // Partners (organisations not of the home country), levels and states of the home
         // country's actors: each in equal parts.
-        self.scratch_ids.clear();
+        self.k.scratch_ids.clear();
         let mut levels: Vec<u32> = Vec::new();
         let mut states: Vec<u32> = Vec::new();
         for (org, _role) in &f.participants {
-            let Some(&o) = self.org_index.get(org) else { continue };
+            let Some(&o) = self.k.org_index.get(org) else { continue };
             let o = o as usize;
-            if self.org_home[o] {
-                let level = u32::from(self.org_level[o]);
+            if self.k.org_home[o] {
+                let level = u32::from(self.k.org_level[o]);
                 if !levels.contains(&level) {
                     levels.push(level);
                 }
-                let state = self.org_state[o];
+                let state = self.k.org_state[o];
                 if state != NONE && !states.contains(&state) {
                     states.push(state);
                 }
-            } else if !self.scratch_ids.contains(&(o as u32)) {
-                self.scratch_ids.push(o as u32);
+            } else if !self.k.scratch_ids.contains(&(o as u32)) {
+                self.k.scratch_ids.push(o as u32);
             }
         }
         for code in &f.mx_states {
@@ -658,7 +788,7 @@ impl Builder<'_> {
                 states.push(state);
             }
         }
-        self.snap.partners.push_equal(&self.scratch_ids);
+        self.snap.partners.push_equal(&self.k.scratch_ids);
         self.snap.levels.push_equal(&levels);
         self.snap.states.push_equal(&states);
 
@@ -668,27 +798,27 @@ impl Builder<'_> {
     /// The places of the activity's partners (`partner`), as rows of the partner universe.
     fn add_partner_places(&mut self, f: &ReportFacts) {
         let lists = lists();
-        self.scratch_parties.clear();
+        self.k.scratch_parties.clear();
         for (org, role) in &f.participants {
-            let Some(&o) = self.org_index.get(org) else { continue };
+            let Some(&o) = self.k.org_index.get(org) else { continue };
             let o = o as usize;
-            self.scratch_parties.push(Party {
+            self.k.scratch_parties.push(Party {
                 role: *role,
-                home: self.org_home[o],
-                international: self.org_international[o],
-                country: self.org_country[o],
+                home: self.k.org_home[o],
+                international: self.k.org_international[o],
+                country: self.k.org_country[o],
             });
         }
         let activity = partner::Activity {
             direction: f.direction,
             countries: &f.countries,
             regions: &f.regions,
-            parties: &self.scratch_parties,
-            home: self.options.home_country,
+            parties: &self.k.scratch_parties,
+            home: self.k.options.home_country,
         };
-        partner::partner_places(&activity, &mut self.scratch_places);
-        self.scratch.clear();
-        for (place, weight) in &self.scratch_places {
+        partner::partner_places(&activity, &mut self.k.scratch_places);
+        self.k.scratch.clear();
+        for (place, weight) in &self.k.scratch_places {
             let row = match place {
                 PartnerPlace::Country(c) => lists.country.get(c.as_str()),
                 PartnerPlace::Region(r) => {
@@ -697,10 +827,10 @@ impl Builder<'_> {
                 PartnerPlace::Multilateral => Some(multilateral_row()),
             };
             if let Some(row) = row {
-                self.scratch.push((row, *weight));
+                self.k.scratch.push((row, *weight));
             }
         }
-        self.snap.partner_places.push_weighted(&self.scratch);
+        self.snap.partner_places.push_weighted(&self.k.scratch);
     }
 
     /// The activity's flows: commitments (else incoming commitments, else budgets),
@@ -762,7 +892,7 @@ impl Builder<'_> {
         }
         let dated = f.start.or(f.end);
         for k in &f.in_kind {
-            let unit_value = k.unit_value.or_else(|| self.options.in_kind_rates.unit_value(k.unit, dated));
+            let unit_value = k.unit_value.or_else(|| self.k.options.in_kind_rates.unit_value(k.unit, dated));
             match unit_value {
                 Some((value, currency)) => match k.quantity.checked_mul(value) {
                     Some(amount) => {
@@ -807,16 +937,17 @@ impl Builder<'_> {
     /// (USD, MXN) as fixed-point integers, `NOT_CONVERTED` where there is no rate.
     fn convert(&mut self, amount: Decimal, currency: CurrencyCode, on: Option<Date>) -> (i64, i64) {
         let direct = |target: CurrencyCode| (currency == target).then(|| fixed(amount).unwrap_or(NOT_CONVERTED));
-        let (usd_direct, mxn_direct) = (direct(self.usd), direct(self.mxn));
+        let (usd_direct, mxn_direct) = (direct(self.k.usd), direct(self.k.mxn));
         if let (Some(u), Some(m)) = (usd_direct, mxn_direct) {
             return (u, m);
         }
         let Some(on) = on else {
             return (usd_direct.unwrap_or(NOT_CONVERTED), mxn_direct.unwrap_or(NOT_CONVERTED));
         };
-        let (usd, mxn) = (self.usd, self.mxn);
-        let rates = &self.rates;
+        let (usd, mxn) = (self.k.usd, self.k.mxn);
+        let rates = &self.k.rates;
         let (from_rate, mxn_rate) = *self
+            .k
             .rate_cache
             .entry((currency, on))
             .or_insert_with(|| (rates.units_per_usd(currency, on), rates.units_per_usd(mxn, on)));
@@ -836,7 +967,7 @@ impl Builder<'_> {
         // is in the registry and reports the matching outgoing flow to this activity (or to
         // no activity in particular).
         let named: HashSet<(u32, u8, u32)> =
-            self.outgoing_named.iter().filter_map(|(a, k, r)| self.keys.get(r).map(|&b| (*a, *k, b))).collect();
+            self.outgoing_named.iter().filter_map(|(a, k, r)| self.k.keys.get(r).map(|&b| (*a, *k, b))).collect();
         let confirms = |provider: u32, kind: FlowKind, receiver: u32| {
             let k = kind as u8;
             provider != receiver
@@ -844,19 +975,29 @@ impl Builder<'_> {
         };
         let mut links = 0usize;
         for link in &self.pending {
+            // Whatever it resolves to, a change to the receiver or to an activity it names
+            // may move the link.
+            self.k.linked_rows.insert(link.receiver);
+            match &link.target {
+                LinkTarget::Activity(id) => {
+                    self.k.linked_ids.insert(id.clone());
+                }
+                LinkTarget::Related { related, .. } => self.k.linked_ids.extend(related.iter().cloned()),
+            }
             let provider = match &link.target {
-                LinkTarget::Activity(id) => self.keys.get(id).copied(),
+                LinkTarget::Activity(id) => self.k.keys.get(id).copied(),
                 LinkTarget::Related { provider_org, related } => {
-                    let org = self.org_index.get(provider_org).copied();
+                    let org = self.k.org_index.get(provider_org).copied();
                     related
                         .iter()
-                        .filter_map(|r| self.keys.get(r).copied())
-                        .find(|&a| org.is_some() && self.reporting_org.get(a as usize).copied() == org)
+                        .filter_map(|r| self.k.keys.get(r).copied())
+                        .find(|&a| org.is_some() && self.k.reporting_org.get(a as usize).copied() == org)
                 }
             };
             if let Some(provider) = provider
                 && confirms(provider, link.kind, link.receiver)
             {
+                self.k.linked_rows.insert(provider);
                 self.snap.flows[link.kind as usize].provider[link.flow as usize] = provider;
                 links = links.saturating_add(1);
             }
@@ -870,6 +1011,7 @@ impl Builder<'_> {
             linked_flows: links,
             in_kind_not_valued: self.snap.in_kind_not_valued.len(),
         };
+        self.snap.kept = Some(Box::new(self.k));
         self.snap
     }
 }

@@ -269,6 +269,9 @@ pub struct ActivityFacts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportFacts {
     pub key: String,
+    /// The title in Spanish and in English, empty where it has none (what lists show).
+    pub title_es: String,
+    pub title_en: String,
     pub reporting_org: String,
     pub direction: Option<Direction>,
     pub modality: Modality,

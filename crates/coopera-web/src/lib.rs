@@ -37,7 +37,8 @@ mod http;
 pub mod json;
 mod locale;
 mod maps;
-pub mod registry;
+/// The list index, kept by the report engine beside its snapshot (`coopera_report::list`).
+pub use coopera_report::list as registry;
 mod selection;
 mod server;
 mod state;

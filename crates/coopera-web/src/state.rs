@@ -8,8 +8,9 @@ use bytes::Bytes;
 use coopera_domain::Lang;
 use coopera_domain::Problem;
 use coopera_domain::code::CountryCode;
+use coopera_domain::record::RecordKind;
 use coopera_report::{Filters, InKindRates, LoadOptions, PerActivity, Query, Report, ReportError, Selected, Snapshot};
-use coopera_store::{Location, Store, StoreError, StoreOptions, WriteSummary};
+use coopera_store::{FeedEntry, Location, Store, StoreError, StoreOptions, WriteSummary};
 
 use crate::error::WebError;
 use crate::registry::Registry;
@@ -360,7 +361,7 @@ impl AppState {
             let store = &state.0.store;
             let out = f(store)?;
             if out.changed {
-                state.refresh().map_err(|e| match e {
+                state.catch_up().map_err(|e| match e {
                     StartError::Store(e) => WebError::Store(e),
                     StartError::Report(e) => WebError::Report(e),
                 })?;
@@ -372,18 +373,104 @@ impl AppState {
     }
 }
 
+/// Past this many entries of the change feed, the views are read again whole rather than
+/// change by change (a large import).
+const FEED_BATCH: u32 = 20_000;
+
+/// How long a write waits for the requests still reading the views to finish, so that it can
+/// change them in place; past it, the views are read again whole (a long download holds them).
+const IN_PLACE_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+
+fn next_version(current: &str) -> String {
+    match current.rsplit_once('-') {
+        Some((start, n)) => format!("{start}-{}", n.parse::<u64>().unwrap_or(0).saturating_add(1)),
+        None => format!("{current}-1"),
+    }
+}
+
+impl Views {
+    /// Forgets what was computed over the views before a change.
+    fn changed(&mut self, feed: u64) {
+        self.version = next_version(&self.version);
+        self.feed = feed;
+        *self.reports.get_mut().unwrap_or_else(PoisonError::into_inner) = HashMap::new();
+        *self.selections.get_mut().unwrap_or_else(PoisonError::into_inner) = Vec::new();
+        *self.members.get_mut().unwrap_or_else(PoisonError::into_inner) = HashMap::new();
+        *self.pages.get_mut().unwrap_or_else(PoisonError::into_inner) = Pages::default();
+    }
+}
+
+/// What the change feed says the views must take in.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Activities created, updated or re-derived.
+    activities: std::collections::BTreeSet<String>,
+    /// An organisation or the exchange rates changed, or too much changed: read everything.
+    whole: bool,
+    /// Something the views do not hold changed (a capacity, an action): only pages drawn
+    /// before are stale.
+    other: bool,
+    head: u64,
+}
+
 impl AppState {
-    /// Builds new views of the registry and shows them from the next request on. Called with
-    /// `writing` held.
-    fn refresh(&self) -> Result<(), StartError> {
-        let current = self.views().version.clone();
-        let version = match current.rsplit_once('-') {
-            Some((start, n)) => format!("{start}-{}", n.parse::<u64>().unwrap_or(0).saturating_add(1)),
-            None => format!("{current}-1"),
-        };
-        let views = Views::load(&self.0.store, &self.0.options, version)?;
+    /// Brings the views up to date with the change feed — this process's writes and every
+    /// other's: the activities that changed are read again and taken in place
+    /// ([`Snapshot::apply`], [`Registry::apply`]); a change to an organisation or to rates,
+    /// a large batch, or one that moves a link between flows reads the views again whole.
+    /// Called with `writing` held.
+    fn catch_up(&self) -> Result<(), StartError> {
+        let store = &self.0.store;
+        let seen = self.views().feed;
+        let entries = store.changes_since(seen, FEED_BATCH.saturating_add(1))?;
+        let Some(&(last, _)) = entries.last() else { return Ok(()) };
+        let mut pending = Pending { whole: entries.len() > FEED_BATCH as usize, head: last, ..Pending::default() };
+        for (_, entry) in entries {
+            match entry {
+                FeedEntry::Record { kind: RecordKind::Activity, key } => {
+                    pending.activities.insert(key);
+                }
+                FeedEntry::Record { kind: RecordKind::Organisation, .. } | FeedEntry::Rates => pending.whole = true,
+                FeedEntry::Record { .. } => pending.other = true,
+            }
+        }
+        if !pending.whole && self.take_in(&pending)? {
+            return Ok(());
+        }
+        let views = Views::load(store, &self.0.options, next_version(&self.views().version))?;
         *self.0.views.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(views);
         Ok(())
+    }
+
+    /// Takes the changed activities into the views in place; `false` when they must be read
+    /// again whole instead.
+    fn take_in(&self, pending: &Pending) -> Result<bool, StartError> {
+        let keys: Vec<String> = pending.activities.iter().cloned().collect();
+        let mut facts = Vec::with_capacity(keys.len());
+        self.0.store.report_facts_of(&keys, &mut |f| facts.push(f.clone()))?;
+        if facts.len() != keys.len() {
+            // An activity is gone: only a whole read knows what that removes.
+            return Ok(false);
+        }
+        let mut lock = self.0.views.write().unwrap_or_else(PoisonError::into_inner);
+        // Requests that took the views before the lock still read them: wait for them.
+        let deadline = std::time::Instant::now() + IN_PLACE_WAIT;
+        let views = loop {
+            if let Some(views) = Arc::get_mut(&mut lock) {
+                break views;
+            }
+            if std::time::Instant::now() > deadline {
+                return Ok(false);
+            }
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        };
+        let mut applied = Vec::with_capacity(facts.len());
+        if !views.snapshot.apply(&facts, &mut |position, f| applied.push((position, f.clone()))) {
+            return Ok(false);
+        }
+        views.registry.apply(&applied);
+        views.changed(pending.head);
+        Ok(true)
     }
 }
 
@@ -392,7 +479,7 @@ impl AppState {
 const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// Follows the change feed on a thread of its own while the application lives: when another
-/// process has written, the views are rebuilt, so its changes show within a moment. One
+/// process has written, the views take its changes in, so they show within a moment. One
 /// indexed read per look; nothing is scanned while nothing changes.
 fn follow_changes(inner: std::sync::Weak<Inner>) {
     let spawned = std::thread::Builder::new().name("coopera-follow".into()).spawn(move || {
@@ -406,7 +493,7 @@ fn follow_changes(inner: std::sync::Weak<Inner>) {
                     let _writing = state.0.writing.lock().unwrap_or_else(PoisonError::into_inner);
                     // A write of this process may have brought the views up to date meanwhile.
                     if state.views().feed < head
-                        && let Err(e) = state.refresh()
+                        && let Err(e) = state.catch_up()
                     {
                         eprintln!("coopera: the views could not follow a change: {}", e.message(Lang::En));
                     }

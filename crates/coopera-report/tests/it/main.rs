@@ -28,6 +28,7 @@ use coopera_store::{Record, Store, StoreOptions};
 use rust_decimal::Decimal;
 
 mod extreme;
+mod incremental;
 mod synthetic;
 mod xlsx;
 

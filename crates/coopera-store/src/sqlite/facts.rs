@@ -222,7 +222,8 @@ pub(super) fn report_facts(
     let mut main = conn
         .prepare(&format!(
             "SELECT id, key, reporting_org, direction, modality, instrument, cooperation_type, status, south_south, \
-             north_south, decentralised, cross_border, start_date, end_date, border FROM activity {main_where} ORDER BY id"
+             north_south, decentralised, cross_border, start_date, end_date, border, title_es, title_en \
+             FROM activity {main_where} ORDER BY id"
         ))
         .map_err(db)?;
     let mut participants = conn.prepare(&children("activity_participant", "org_key, role")).map_err(db)?;
@@ -268,6 +269,8 @@ pub(super) fn report_facts(
         let end = opt_date(get_opt_str(13)?).map_err(|r| corrupt(&key, r))?;
         let f = facts.get_or_insert_with(|| ReportFacts {
             key: String::new(),
+            title_es: String::new(),
+            title_en: String::new(),
             reporting_org: String::new(),
             direction: None,
             modality,
@@ -291,6 +294,8 @@ pub(super) fn report_facts(
             related: Vec::new(),
         });
         f.reporting_org = get_text(2)?;
+        f.title_es = get_text(15)?;
+        f.title_en = get_text(16)?;
         f.direction = parse_direction(row.get(3).map_err(db)?);
         f.modality = modality;
         f.instrument = instrument;

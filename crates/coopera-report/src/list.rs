@@ -1,6 +1,7 @@
-//! The list index: one compact row per activity and per organisation, read once from the
-//! store (and again after each write), that the list pages filter, search, sort and page
-//! through in memory.
+//! The list index: one compact row per activity and per organisation, read from the store in
+//! the same pass as the report engine's snapshot and kept beside it — updated from the
+//! activities a write changed ([`Registry::apply`]) — that lists filter, search, sort and
+//! page through in memory.
 //!
 //! Search is a normalized substring match: the query and the indexed text (identifier,
 //! titles in every language, and the names and acronyms of the organisations taking part)
@@ -10,13 +11,13 @@
 
 use std::collections::HashMap;
 
+use crate::partner::{self, PartnerPlace, Party};
+use crate::{LoadOptions, ReportError, Snapshot};
 use coopera_domain::Lang;
 use coopera_domain::code::{CountryCode, SectorCategoryCode, SectorCode};
 use coopera_domain::kinds::{Direction, Level, Modality, Role};
 use coopera_domain::organisation::Organisation;
-use coopera_report::partner::{self, PartnerPlace, Party};
-use coopera_report::{LoadOptions, ReportError, Snapshot};
-use coopera_store::{ActivityFilter, Store};
+use coopera_store::{ReportFacts, Store};
 use time::Date;
 
 /// One activity as lists show and filter it.
@@ -151,6 +152,7 @@ pub struct Registry {
     by_key: HashMap<String, usize>,
     orgs: Vec<OrgRow>,
     org_by_key: HashMap<String, usize>,
+    org_facts: Orgs,
 }
 
 /// Lowercase, without accents, punctuation collapsed to single spaces.
@@ -201,140 +203,157 @@ fn state_code(code: &str) -> Option<&'static str> {
     coopera_domain::codelists::MX_STATE.get(code).map(|c| c.code)
 }
 
-impl Registry {
-    /// Reads every activity and organisation of `store`, and the report engine's snapshot in
-    /// the same pass, so that each row knows its activity's number in the snapshot.
-    pub fn load(store: &Store, options: &LoadOptions) -> Result<(Registry, Snapshot), ReportError> {
-        let home = options.home_country;
-        let orgs: Vec<Organisation> = store.organisations()?;
-        let org_by_key: HashMap<String, usize> =
-            orgs.iter().enumerate().map(|(i, o)| (o.key().to_string(), i)).collect();
-        let org_words = |key: &str| -> String {
-            match org_by_key.get(key).map(|&i| orgs[i].parts()) {
-                Some(p) => {
-                    let names: Vec<&str> = p.name.iter().map(|(_, t)| t).collect();
-                    format!("{key} {} {}", names.join(" "), p.acronym.as_deref().unwrap_or(""))
-                }
-                None => key.to_owned(),
-            }
-        };
-        let mut activities = Vec::new();
-        let mut by_key = HashMap::new();
-        for s in store.activities(&ActivityFilter::default())? {
-            by_key.insert(s.key.clone(), activities.len());
-            activities.push(ActivityRow {
-                search: String::new(),
-                key: s.key,
-                title_es: s.title_es,
-                title_en: s.title_en,
-                reporting_org: s.reporting_org,
-                modality: s.modality,
-                direction: s.direction,
-                status: s.status,
-                start: None,
-                end: None,
-                areas: Vec::new(),
-                states: Vec::new(),
-                countries: Vec::new(),
-                partner_countries: Vec::new(),
-                partner_places: Vec::new(),
-                position: None,
-                participants: Vec::new(),
-            });
-        }
-        let home_state = |key: &str| -> Option<&'static str> {
-            let o = &orgs[*org_by_key.get(key)?];
-            let at_home = o.country() == Some(home) && o.level() != Level::International;
-            if !(at_home && o.level().is_subnational()) {
-                return None;
-            }
-            o.mx_state().and_then(|s| state_code(s.as_str()))
-        };
-        let (mut parties, mut places) = (Vec::new(), Vec::new());
-        let snapshot = Snapshot::load_visiting(store, options, &mut |position, f| {
-            let Some(&i) = by_key.get(&f.key) else { return };
-            let row = &mut activities[i];
-            row.position = Some(position);
-            row.start = f.start;
-            row.end = f.end;
-            for (vocabulary, code, _) in &f.sectors {
-                if let Some(a) = area_of(vocabulary, code)
-                    && !row.areas.contains(&a)
-                {
-                    row.areas.push(a);
-                }
-            }
-            for s in f
-                .mx_states
-                .iter()
-                .filter_map(|s| state_code(s))
-                .chain(f.participants.iter().filter_map(|p| home_state(&p.0)))
-            {
-                if !row.states.contains(&s) {
-                    row.states.push(s);
-                }
-            }
-            row.countries = f.countries.iter().map(|c| c.0).collect();
-            row.participants = f.participants.clone();
-            parties.clear();
-            for (key, role) in &f.participants {
-                let Some(o) = org_by_key.get(key).map(|&i| &orgs[i]) else { continue };
+/// What the list needs of each organisation to build an activity's row.
+#[derive(Debug, Default)]
+struct Orgs {
+    by_key: HashMap<String, OrgFacts>,
+    home: Option<CountryCode>,
+}
+
+#[derive(Debug)]
+struct OrgFacts {
+    /// Key, names and acronym, for the search text of the activities it takes part in.
+    words: String,
+    party: (bool, bool, Option<CountryCode>),
+    /// INEGI code of the state of a home-country state or municipal government.
+    home_state: Option<&'static str>,
+}
+
+impl Orgs {
+    fn new(orgs: &[Organisation], home: CountryCode) -> Orgs {
+        let by_key = orgs
+            .iter()
+            .map(|o| {
+                let p = o.parts();
+                let names: Vec<&str> = p.name.iter().map(|(_, t)| t).collect();
+                let key = o.key().to_string();
+                let words = format!("{key} {} {}", names.join(" "), p.acronym.as_deref().unwrap_or(""));
                 let international = o.level() == Level::International;
-                parties.push(Party {
-                    role: *role,
-                    home: o.country() == Some(home) && !international,
-                    international,
-                    country: o.country(),
-                });
+                let at_home = o.country() == Some(home) && !international;
+                let home_state = if at_home && o.level().is_subnational() {
+                    o.mx_state().and_then(|s| state_code(s.as_str()))
+                } else {
+                    None
+                };
+                (key, OrgFacts { words, party: (at_home, international, o.country()), home_state })
+            })
+            .collect();
+        Orgs { by_key, home: Some(home) }
+    }
+
+    fn words<'a>(&'a self, key: &'a str) -> &'a str {
+        self.by_key.get(key).map_or(key, |o| o.words.as_str())
+    }
+
+    /// The row of an activity, from the facts the snapshot read at `position`.
+    fn row(
+        &self,
+        f: &ReportFacts,
+        position: usize,
+        parties: &mut Vec<Party>,
+        places: &mut Vec<(PartnerPlace, rust_decimal::Decimal)>,
+    ) -> ActivityRow {
+        let mut areas = Vec::new();
+        for (vocabulary, code, _) in &f.sectors {
+            if let Some(a) = area_of(vocabulary, code)
+                && !areas.contains(&a)
+            {
+                areas.push(a);
             }
-            let activity = partner::Activity {
-                direction: f.direction,
-                countries: &f.countries,
-                regions: &f.regions,
-                parties: &parties,
-                home,
-            };
-            partner::partner_places(&activity, &mut places);
-            row.partner_countries = places
+        }
+        let mut states = Vec::new();
+        let home_states = f.participants.iter().filter_map(|p| self.by_key.get(&p.0).and_then(|o| o.home_state));
+        for s in f.mx_states.iter().filter_map(|s| state_code(s)).chain(home_states) {
+            if !states.contains(&s) {
+                states.push(s);
+            }
+        }
+        parties.clear();
+        for (key, role) in &f.participants {
+            let Some(o) = self.by_key.get(key) else { continue };
+            let (home, international, country) = o.party;
+            parties.push(Party { role: *role, home, international, country });
+        }
+        let home = self.home.unwrap_or_else(|| LoadOptions::default().home_country);
+        let activity =
+            partner::Activity { direction: f.direction, countries: &f.countries, regions: &f.regions, parties, home };
+        partner::partner_places(&activity, places);
+        let mut text = format!("{} {} {} {}", f.key, f.title_es, f.title_en, self.words(&f.reporting_org));
+        for (org, _) in &f.participants {
+            if *org != f.reporting_org {
+                text.push(' ');
+                text.push_str(self.words(org));
+            }
+        }
+        ActivityRow {
+            search: fold(&text),
+            key: f.key.clone(),
+            title_es: f.title_es.clone(),
+            title_en: f.title_en.clone(),
+            reporting_org: f.reporting_org.clone(),
+            modality: f.modality,
+            direction: f.direction,
+            status: f.status.clone(),
+            start: f.start,
+            end: f.end,
+            areas,
+            states,
+            countries: f.countries.iter().map(|c| c.0).collect(),
+            partner_countries: places
                 .iter()
                 .filter_map(|(p, _)| match p {
                     PartnerPlace::Country(c) => Some(*c),
                     _ => None,
                 })
-                .collect();
-            row.partner_places = places.iter().map(|(p, _)| *p).collect();
+                .collect(),
+            partner_places: places.iter().map(|(p, _)| *p).collect(),
+            position: Some(position),
+            participants: f.participants.clone(),
+        }
+    }
+}
+
+/// The organisations an activity row counts for: its reporting organisation and each
+/// participant, once.
+fn involved(row: &ActivityRow) -> Vec<&str> {
+    let mut seen: Vec<&str> = vec![row.reporting_org.as_str()];
+    for (org, _) in &row.participants {
+        if !seen.contains(&org.as_str()) {
+            seen.push(org);
+        }
+    }
+    seen
+}
+
+impl Registry {
+    /// Reads every activity and organisation of `store`, and the report engine's snapshot in
+    /// the same pass, so that each row knows its activity's number in the snapshot.
+    pub fn load(store: &Store, options: &LoadOptions) -> Result<(Registry, Snapshot), ReportError> {
+        let organisations: Vec<Organisation> = store.organisations()?;
+        let orgs = Orgs::new(&organisations, options.home_country);
+        let mut activities = Vec::new();
+        let (mut parties, mut places) = (Vec::new(), Vec::new());
+        let snapshot = Snapshot::load_visiting(store, options, &mut |position, f| {
+            activities.push(orgs.row(f, position, &mut parties, &mut places));
         })?;
-        let mut involved: HashMap<&str, usize> = HashMap::new();
-        for row in &mut activities {
-            let mut text = format!("{} {} {} {}", row.key, row.title_es, row.title_en, org_words(&row.reporting_org));
-            for (org, _) in &row.participants {
-                if *org != row.reporting_org {
-                    text.push(' ');
-                    text.push_str(&org_words(org));
-                }
-            }
-            row.search = fold(&text);
-        }
+        // Rows by identifier, as lists have always been ordered before sorting.
+        activities.sort_by(|a, b| a.key.cmp(&b.key));
+        let by_key = activities.iter().enumerate().map(|(i, r)| (r.key.clone(), i)).collect();
+        let mut involved_in: HashMap<&str, usize> = HashMap::new();
         for row in &activities {
-            let n = involved.entry(row.reporting_org.as_str()).or_default();
-            *n = n.saturating_add(1);
-            let mut seen: Vec<&str> = vec![row.reporting_org.as_str()];
-            for (org, _) in &row.participants {
-                if !seen.contains(&org.as_str()) {
-                    seen.push(org);
-                    let n = involved.entry(org.as_str()).or_default();
-                    *n = n.saturating_add(1);
-                }
+            for org in involved(row) {
+                let n = involved_in.entry(org).or_default();
+                *n = n.saturating_add(1);
             }
         }
-        let org_rows: Vec<OrgRow> = orgs
+        let org_rows: Vec<OrgRow> = organisations
             .iter()
             .map(|o| {
                 let p = o.parts();
                 let key = p.key.to_string();
                 OrgRow {
-                    activities: involved.get(key.as_str()).copied().unwrap_or(0),
-                    search: fold(&org_words(&key)),
+                    activities: involved_in.get(key.as_str()).copied().unwrap_or(0),
+                    search: fold(orgs.words(&key)),
                     name_es: p.name.best(Lang::Es).to_owned(),
                     name_en: p.name.best(Lang::En).to_owned(),
                     acronym: p.acronym.clone(),
@@ -346,13 +365,53 @@ impl Registry {
             })
             .collect();
         let org_by_key = org_rows.iter().enumerate().map(|(i, o)| (o.key.clone(), i)).collect();
-        let years = activities
+        let mut registry = Registry { years: None, activities, by_key, orgs: org_rows, org_by_key, org_facts: orgs };
+        registry.years = registry.span();
+        Ok((registry, snapshot))
+    }
+
+    /// Takes in the activities the snapshot has just re-read ([`Snapshot::apply`]), each at
+    /// its new number: a row replaces the one of the same identifier, or is added. The
+    /// organisations are as they were (a change to one rebuilds the whole model).
+    pub fn apply(&mut self, changed: &[(usize, ReportFacts)]) {
+        let (mut parties, mut places) = (Vec::new(), Vec::new());
+        let mut added = false;
+        for (position, f) in changed {
+            let row = self.org_facts.row(f, *position, &mut parties, &mut places);
+            for org in involved(&row) {
+                if let Some(&o) = self.org_by_key.get(org) {
+                    self.orgs[o].activities = self.orgs[o].activities.saturating_add(1);
+                }
+            }
+            match self.by_key.get(&f.key) {
+                Some(&i) => {
+                    let old = std::mem::replace(&mut self.activities[i], row);
+                    for org in involved(&old) {
+                        if let Some(&o) = self.org_by_key.get(org) {
+                            self.orgs[o].activities = self.orgs[o].activities.saturating_sub(1);
+                        }
+                    }
+                }
+                None => {
+                    self.activities.push(row);
+                    added = true;
+                }
+            }
+        }
+        if added {
+            self.activities.sort_by(|a, b| a.key.cmp(&b.key));
+            self.by_key = self.activities.iter().enumerate().map(|(i, r)| (r.key.clone(), i)).collect();
+        }
+        self.years = self.span();
+    }
+
+    fn span(&self) -> Option<(i32, i32)> {
+        self.activities
             .iter()
             .flat_map(|r| [r.start, r.end])
             .flatten()
             .map(|d| d.year())
-            .fold(None, |acc: Option<(i32, i32)>, y| Some(acc.map_or((y, y), |(lo, hi)| (lo.min(y), hi.max(y)))));
-        Ok((Registry { years, activities, by_key, orgs: org_rows, org_by_key }, snapshot))
+            .fold(None, |acc: Option<(i32, i32)>, y| Some(acc.map_or((y, y), |(lo, hi)| (lo.min(y), hi.max(y)))))
     }
 
     pub fn len(&self) -> usize {

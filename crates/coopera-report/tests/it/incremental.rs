@@ -1,0 +1,102 @@
+//! The read model taken in change by change ([`Snapshot::apply`], [`Registry::apply`]) says
+//! exactly what a whole load of the same registry says: every report, in every currency,
+//! and every row of the list.
+
+use coopera_report::list::Registry;
+use coopera_report::synthetic::Synthetic;
+use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot};
+use coopera_store::{Record, ReportFacts, Store, StoreOptions};
+
+fn every_report(s: &Snapshot) -> Vec<coopera_report::Report> {
+    let mut out = Vec::new();
+    for dim in Dimension::ALL {
+        for measure in Measure::ALL {
+            for currency in [Currency::Usd, Currency::Mxn] {
+                let q = Query { dimension: *dim, measure: *measure, currency, filters: Filters::default(), top: 5 };
+                out.push(coopera_report::run(s, &q).expect("report"));
+            }
+        }
+    }
+    out
+}
+
+/// The list's rows as text, without the snapshot numbers (which differ by construction).
+fn rows(r: &Registry) -> Vec<String> {
+    r.activities()
+        .iter()
+        .map(|a| {
+            let mut a = a.clone();
+            a.position = None;
+            format!("{a:?}")
+        })
+        .collect()
+}
+
+#[test]
+fn changes_taken_in_one_by_one_match_a_whole_load() {
+    let n = 1500;
+    let first = Synthetic::new(n + 200, 7).expect("generator");
+    let edits = Synthetic::new(n + 200, 8).expect("generator");
+    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    store.record("synthetic", first.organisations().expect("orgs")).expect("orgs");
+    store.record("synthetic", first.activities(0..n).expect("activities")).expect("activities");
+    let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "sample").unwrap();
+    store.record_rates(&rates).expect("rates");
+    let options = LoadOptions::default();
+    let (mut registry, mut snap) = Registry::load(&store, &options).expect("load");
+
+    // Batches of edits of existing activities and of new ones, as forms and imports make them.
+    let mut batches: Vec<Vec<Record>> = Vec::new();
+    for start in (0..n).step_by(97).take(12) {
+        batches.push(edits.activities(start..start + 3).expect("edits"));
+    }
+    for start in (n..n + 200).step_by(40) {
+        batches.push(first.activities(start..start + 5).expect("new"));
+    }
+    let (mut incremental, mut whole) = (0, 0);
+    for batch in batches {
+        let keys: Vec<String> = batch.iter().map(Record::key).collect();
+        let summary = store.record("editor", batch).expect("write");
+        assert!(summary.changed_anything());
+        let mut facts: Vec<ReportFacts> = Vec::new();
+        store.report_facts_of(&keys, &mut |f| facts.push(f.clone())).expect("facts");
+        assert_eq!(facts.len(), keys.len());
+        let mut applied = Vec::new();
+        if snap.apply(&facts, &mut |position, f| applied.push((position, f.clone()))) {
+            registry.apply(&applied);
+            incremental += 1;
+        } else {
+            (registry, snap) = Registry::load(&store, &options).expect("reload");
+            whole += 1;
+        }
+    }
+    assert!(incremental > whole, "most edits are taken in one by one ({incremental} against {whole})");
+
+    let (full_registry, full) = Registry::load(&store, &options).expect("whole load");
+    assert_eq!(snap.len(), full.len());
+    assert!(snap.rows() > full.rows(), "replaced rows stay until the next whole load");
+    assert_eq!(snap.stats(), full.stats());
+    assert_eq!(every_report(&snap), every_report(&full));
+    assert_eq!(rows(&registry), rows(&full_registry));
+    assert_eq!(registry.years(), full_registry.years());
+    for (a, b) in registry.organisations().iter().zip(full_registry.organisations()) {
+        assert_eq!((&a.key, a.activities), (&b.key, b.activities));
+    }
+
+    // A list selects, through the snapshot numbers, the same activities either way.
+    let query = Query {
+        dimension: Dimension::ThematicArea,
+        measure: Measure::Committed,
+        currency: Currency::Usd,
+        filters: Filters::default(),
+        top: 5,
+    };
+    let members = |r: &Registry, s: &Snapshot| -> Vec<(String, Option<rust_decimal::Decimal>)> {
+        let m = coopera_report::per_activity(s, &query).expect("members");
+        r.activities()
+            .iter()
+            .filter_map(|a| a.position.filter(|&p| m.contains(p)).map(|p| (a.key.clone(), m.value(p))))
+            .collect()
+    };
+    assert_eq!(members(&registry, &snap), members(&full_registry, &full));
+}
