@@ -578,48 +578,20 @@ fn sector_groups(
     Ok((entries, category_groups))
 }
 
-/// A small CSV reader: comma-separated, optional double quotes, `\n` or `\r\n` line ends.
+/// A CSV file with a header, read by the `csv` crate (RFC 4180 quoting, any line end, a UTF-8
+/// byte-order mark skipped): each row as a map from column to its [`clean`]ed value.
 fn read_csv(path: &Path) -> Result<Vec<HashMap<String, String>>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {} (expected UTF-8)", path.display()))?;
-    let text = text.trim_start_matches('\u{feff}');
-    let mut rows = text.lines().filter(|l| !l.trim().is_empty()).map(split_csv_line);
-    let header = rows.next().with_context(|| format!("{}: empty", path.display()))??;
+    let mut reader = csv::Reader::from_path(path).with_context(|| format!("reading {}", path.display()))?;
+    let header: Vec<String> =
+        reader.headers().with_context(|| format!("{}: no header", path.display()))?.iter().map(clean).collect();
+    ensure!(header.iter().any(|h| !h.is_empty()), "{}: empty", path.display());
     let mut out = Vec::new();
-    for (i, row) in rows.enumerate() {
-        let row = row?;
-        ensure!(
-            row.len() == header.len(),
-            "{}: line {} has {} fields, not {}",
-            path.display(),
-            i + 2,
-            row.len(),
-            header.len()
-        );
-        out.push(header.iter().cloned().zip(row).collect());
+    for record in reader.records() {
+        // The error names the line and says when a row's fields do not match the header's.
+        let record = record.with_context(|| format!("reading {} (expected UTF-8 CSV)", path.display()))?;
+        out.push(header.iter().cloned().zip(record.iter().map(clean)).collect());
     }
     Ok(out)
-}
-
-fn split_csv_line(line: &str) -> Result<Vec<String>> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut chars = line.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', false) if field.is_empty() => quoted = true,
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', true) => quoted = false,
-            (',', false) => fields.push(clean(&std::mem::take(&mut field))),
-            _ => field.push(c),
-        }
-    }
-    ensure!(!quoted, "unterminated quote in `{line}`");
-    fields.push(clean(&field));
-    Ok(fields)
 }
 
 fn column<'a>(row: &'a HashMap<String, String>, key: &str) -> Result<&'a str> {
@@ -855,7 +827,19 @@ mod tests {
 
     #[test]
     fn csv_fields_may_be_quoted() {
-        let f = split_csv_line(r#"01,"Comma, here","Say ""hi""",x"#).expect("valid line");
-        assert_eq!(f, ["01", "Comma, here", "Say \"hi\"", "x"]);
+        let path = std::env::temp_dir().join(format!("coopera-xtask-{}.csv", std::process::id()));
+        let text = "\u{feff}cve,nombre,x\r\n01,\"Comma, here\",\"Say \"\"hi\"\"\nagain\"\r\n\r\n02,b,c\r\n";
+        std::fs::write(&path, text).expect("a temporary file");
+        let rows = read_csv(&path);
+        let ragged = std::fs::write(&path, "a,b\n1,2,3\n").map(|()| read_csv(&path));
+        let _ = std::fs::remove_file(&path);
+        let rows = rows.expect("valid CSV");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0]["cve"], "01", "the byte-order mark is not part of the first column");
+        assert_eq!(rows[0]["nombre"], "Comma, here");
+        assert_eq!(rows[0]["x"], "Say \"hi\" again", "a line break inside quotes, cleaned");
+        assert_eq!(rows[1]["nombre"], "b");
+        let err = ragged.expect("written").expect_err("3 fields under a header of 2");
+        assert!(format!("{err:#}").contains("line: 2"), "{err:#}");
     }
 }

@@ -163,38 +163,129 @@ impl CsvError {
     }
 }
 
-/// Splits CSV text into records (line number, fields): comma-separated, fields optionally in
-/// double quotes (`""` for a quote inside), blank lines and lines starting with `#` skipped.
-fn records(text: &str) -> impl Iterator<Item = (usize, Vec<String>)> + '_ {
-    text.lines().enumerate().filter_map(|(i, line)| {
-        let line = line.trim_end_matches('\r');
-        let trimmed = line.trim();
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-            return None;
+/// A record of a CSV file: the line it starts on, and its fields.
+type Row = (usize, Vec<String>);
+
+/// Reads CSV text into records (line where each starts, fields) with the `csv` crate: RFC 4180
+/// fields (quoted ones may hold commas, quotes and line breaks), a UTF-8 byte-order mark
+/// skipped, any line end, each field trimmed; blank lines and lines starting with `#` skipped.
+/// A record the reader refuses is a problem at its line. (A quote opens a quoted field only as
+/// the field's first character, so `a, "b, c"` is three fields: the header's width catches it.)
+fn records(text: &str) -> impl Iterator<Item = Result<Row, LineProblem>> + '_ {
+    let reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .trim(::csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut lines = Lines { bytes: text.as_bytes(), counted: 0, line: 1 };
+    reader.into_records().filter_map(move |record| match record {
+        Ok(record) => {
+            let line = lines.at(record.position().map_or(0, ::csv::Position::byte));
+            let fields: Vec<String> = record.iter().map(str::to_owned).collect();
+            // A line of spaces is one empty field; a comment may be indented.
+            let blank = fields.iter().all(String::is_empty);
+            let comment = fields.first().is_some_and(|f| f.starts_with('#'));
+            (!blank && !comment).then_some(Ok((line, fields)))
         }
-        let mut fields = Vec::new();
-        let mut field = String::new();
-        let mut quoted = false;
-        let mut chars = line.chars().peekable();
-        while let Some(c) = chars.next() {
-            match (c, quoted) {
-                ('"', true) if chars.peek() == Some(&'"') => {
-                    field.push('"');
-                    chars.next();
-                }
-                ('"', _) => quoted = !quoted,
-                (',', false) => fields.push(std::mem::take(&mut field).trim().to_owned()),
-                (c, _) => field.push(c),
-            }
+        Err(e) => {
+            let line = lines.at(e.position().map_or(0, ::csv::Position::byte));
+            Some(Err(LineProblem { line, es: format!("CSV ilegible: {e}"), en: format!("unreadable CSV: {e}") }))
         }
-        fields.push(field.trim().to_owned());
-        Some((i.saturating_add(1), fields))
     })
+}
+
+/// The line a record starts on, from the byte offset the `csv` reader gives it. That offset is
+/// where the previous record ended, before the line ends and comments the reader skipped (and
+/// its own line count misses line breaks inside quotes), so the start is found here and the
+/// line breaks before it counted, once, as records come in order.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    counted: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    fn at(&mut self, offset: u64) -> usize {
+        let from = usize::try_from(offset).unwrap_or(usize::MAX);
+        let mut rest = self.bytes.get(from..).unwrap_or_default();
+        loop {
+            let ends = rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+            rest = rest.get(ends..).unwrap_or_default();
+            if rest.first() != Some(&b'#') {
+                break;
+            }
+            let comment = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            rest = rest.get(comment..).unwrap_or_default();
+        }
+        let start = self.bytes.len().saturating_sub(rest.len());
+        let before = self.bytes.get(self.counted..start).unwrap_or_default();
+        self.line = self.line.saturating_add(before.iter().filter(|&&b| b == b'\n').count());
+        self.counted = self.counted.max(start);
+        self.line
+    }
+}
+
+/// The rows of a table after its header, each with its line, once the header has the
+/// `required` columns; every problem of the header and of the rows' shape goes to `problems`.
+fn read_table(
+    text: &str,
+    required: &[&'static str],
+    optional: &[&'static str],
+    problems: &mut Vec<LineProblem>,
+) -> Option<(Header, Vec<Row>)> {
+    let mut header: Option<Option<Header>> = None;
+    let mut rows = Vec::new();
+    for record in records(text) {
+        let (line, fields) = match record {
+            Ok(r) => r,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        let Some(read) = &header else {
+            header = Some(Header::read(&fields, line, required, optional, problems));
+            continue;
+        };
+        let Some(h) = read else { continue };
+        if fields.len() > h.width {
+            problems.push(LineProblem {
+                line,
+                es: format!(
+                    "{} campos donde el encabezado tiene {}; un valor con comas va entre comillas dobles, sin espacio antes de la comilla",
+                    fields.len(),
+                    h.width
+                ),
+                en: format!(
+                    "{} fields where the header has {}; a value holding a comma goes in double quotes, with no space before the quote",
+                    fields.len(),
+                    h.width
+                ),
+            });
+            continue;
+        }
+        rows.push((line, fields));
+    }
+    match header {
+        Some(h) => h.map(|h| (h, rows)),
+        None => {
+            if problems.is_empty() {
+                problems.push(LineProblem {
+                    line: 1,
+                    es: "el archivo está vacío".into(),
+                    en: "the file is empty".into(),
+                });
+            }
+            None
+        }
+    }
 }
 
 /// A CSV's header, mapping the expected columns to positions.
 struct Header {
     positions: HashMap<&'static str, usize>,
+    width: usize,
 }
 
 impl Header {
@@ -228,7 +319,7 @@ impl Header {
             });
             return None;
         }
-        Some(Header { positions })
+        Some(Header { positions, width: fields.len() })
     }
 
     fn get<'a>(&self, fields: &'a [String], column: &str) -> Option<&'a str> {
@@ -318,19 +409,9 @@ pub fn parse_rates_csv(text: &str, file: &str) -> Result<Vec<ExchangeRate>, CsvE
     let mut problems = Vec::new();
     let mut rates: Vec<ExchangeRate> = Vec::new();
     let mut seen: HashMap<(CurrencyCode, Date, Date), usize> = HashMap::new();
-    let mut lines = records(text);
-    let header = match lines.next() {
-        Some((line, fields)) => {
-            Header::read(&fields, line, &["period", "currency", "units_per_usd"], &["source"], &mut problems)
-        }
-        None => {
-            problems
-                .push(LineProblem { line: 1, es: "el archivo está vacío".into(), en: "the file is empty".into() });
-            None
-        }
-    };
-    if let Some(header) = header {
-        for (line, fields) in lines {
+    let table = read_table(text, &["period", "currency", "units_per_usd"], &["source"], &mut problems);
+    if let Some((header, rows)) = table {
+        for (line, fields) in rows {
             let (Some(period), Some(cur), Some(value)) =
                 (header.get(&fields, "period"), header.get(&fields, "currency"), header.get(&fields, "units_per_usd"))
             else {
@@ -371,19 +452,9 @@ pub fn parse_rates_csv(text: &str, file: &str) -> Result<Vec<ExchangeRate>, CsvE
 pub fn parse_in_kind_csv(text: &str, file: &str) -> Result<Vec<InKindRate>, CsvError> {
     let mut problems = Vec::new();
     let mut rates = Vec::new();
-    let mut lines = records(text);
-    let header = match lines.next() {
-        Some((line, fields)) => {
-            Header::read(&fields, line, &["unit", "from", "unit_value", "currency"], &["source"], &mut problems)
-        }
-        None => {
-            problems
-                .push(LineProblem { line: 1, es: "el archivo está vacío".into(), en: "the file is empty".into() });
-            None
-        }
-    };
-    if let Some(header) = header {
-        for (line, fields) in lines {
+    let table = read_table(text, &["unit", "from", "unit_value", "currency"], &["source"], &mut problems);
+    if let Some((header, rows)) = table {
+        for (line, fields) in rows {
             let columns = ["unit", "from", "unit_value", "currency"];
             let values: Vec<Option<&str>> = columns.iter().map(|c| header.get(&fields, c)).collect();
             let [Some(unit), Some(from), Some(value), Some(cur)] = values[..] else {
@@ -502,6 +573,43 @@ mod tests {
         assert!(lines[3].contains("bad.csv:5: MXN 2012: repeated (already on line 4)"), "{}", lines[3]);
         let es = parse_rates_csv("date,currency\n", "x.csv").unwrap_err().lines(Lang::Es);
         assert!(es.iter().any(|l| l.contains("columna desconocida `date`")), "{es:?}");
+    }
+
+    #[test]
+    fn rates_csv_as_spreadsheets_save_it() {
+        // A byte-order mark, CRLF line ends, a quoted source holding a comma, a quote and a
+        // line break, and a comment indented.
+        let text = "\u{feff}period,currency,units_per_usd,source\r\n  # comment, with a comma\r\n2012,MXN,13.17,\"Banxico, FIX\r\n(\"\"SF43718\"\")\"\r\n\r\n2013,EUR,0.75,ECB\r\n";
+        let rates = parse_rates_csv(text, "r.csv").unwrap();
+        assert_eq!(rates.len(), 2);
+        assert_eq!(rates[0].source, "Banxico, FIX\r\n(\"SF43718\")");
+        assert_eq!(rates[1].source, "ECB");
+        assert_eq!(rates[1].units_per_usd, Decimal::from_str("0.75").unwrap());
+        // A problem is placed at the line its record starts on, after fields that span lines,
+        // blank lines and comments.
+        let bad = "period,currency,units_per_usd,source\r\n2012,MXN,13,\"one\r\ntwo\"\r\n2013,MXN,x,\r\n\r\n# c\r\n  \r\n2014,MXN,-1,\"a\nb\"\n2015,MXN,0,\n";
+        let lines = parse_rates_csv(bad, "bad.csv").unwrap_err().lines(Lang::En);
+        assert_eq!(
+            lines,
+            [
+                "bad.csv:4: units_per_usd: `x` is not a positive number",
+                "bad.csv:8: units_per_usd: `-1` is not a positive number",
+                "bad.csv:10: units_per_usd: `0` is not a positive number",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_comma_outside_quotes_is_a_field_too_many() {
+        // A space before the quote leaves it unquoted (RFC 4180), so the comma splits the value.
+        let text = "period,currency,units_per_usd,source\n2012,MXN,13.17, \"Banxico, FIX\"\n2013,MXN,13,\n";
+        let lines = parse_rates_csv(text, "r.csv").unwrap_err().lines(Lang::En);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(lines[0].starts_with("r.csv:2: 5 fields where the header has 4"), "{}", lines[0]);
+        let lines = parse_in_kind_csv("unit,from\n", "k.csv").unwrap_err().lines(Lang::En);
+        assert_eq!(lines, ["k.csv:1: the header lacks the columns unit_value, currency"]);
+        let lines = parse_in_kind_csv("\u{feff}\n# nothing\n", "k.csv").unwrap_err().lines(Lang::En);
+        assert_eq!(lines, ["k.csv:1: the file is empty"]);
     }
 
     #[test]

@@ -78,13 +78,16 @@ pub(crate) fn streamed(
     write: impl FnOnce(&mut dyn Write) -> io::Result<()> + Send + 'static,
 ) -> Response {
     let (tx, rx) = mpsc::channel(4);
+    // The blocking thread logs in the span of the request that asked for the download.
+    let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
+        let _request = span.enter();
         let mut w = ChannelWriter { tx: tx.clone(), buf: Vec::with_capacity(CHUNK) };
         let result = write(&mut w).and_then(|()| w.flush());
         if let Err(e) = result
             && e.kind() != io::ErrorKind::BrokenPipe
         {
-            eprintln!("error: a download failed: {e}");
+            tracing::error!("a download failed: {e}");
             let _ = tx.blocking_send(Err(e));
         }
     });

@@ -163,7 +163,7 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() {
-            eprintln!("error: {self}");
+            tracing::error!(code = self.code(), "{self}");
         }
         let pending =
             Pending { code: self.code(), message_es: self.message(Lang::Es), message_en: self.message(Lang::En) };

@@ -15,13 +15,13 @@ use coopera_store::{FeedEntry, Location, Store, StoreError, StoreOptions, WriteS
 use crate::error::WebError;
 use crate::registry::Registry;
 
-/// Whether each request is logged to standard error.
+/// Whether each request is logged, as a `tracing` event the binary writes where it wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RequestLog {
     #[default]
     Off,
-    /// `GET /activities 200 1.2 ms`, one line per request.
-    Stderr,
+    /// `GET /activities 200 1.2 ms`, one `INFO` event per request.
+    Info,
 }
 
 /// A note every page shows under the header.

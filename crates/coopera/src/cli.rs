@@ -69,7 +69,8 @@ pub struct ServeArgs {
     /// Load the illustrative demo data first when the database is empty.
     #[arg(long)]
     pub demo: bool,
-    /// Do not log each request on standard error.
+    /// Do not log each request on standard error (failures are still logged). COOPERA_LOG or
+    /// RUST_LOG set what the log shows: `info` (the default), `warn`, `coopera_web=debug`…
     #[arg(long)]
     pub quiet: bool,
 }

@@ -9,6 +9,7 @@ use coopera_domain::Lang;
 
 mod cli;
 mod commands;
+mod log;
 mod output;
 
 /// An import allocates on one thread (the reader's trees and documents) and frees on another

@@ -73,13 +73,11 @@ impl Table {
         out
     }
 
-    /// CSV (RFC 4180, CRLF), with text cells a spreadsheet would run as a formula made inert.
+    /// CSV (RFC 4180, CRLF, by [`coopera_report::csv`]), with text cells a spreadsheet would
+    /// run as a formula made inert.
     pub fn to_csv(&self) -> String {
-        let mut out = coopera_report::csv::line(&self.keys);
-        for r in &self.rows {
-            out.push_str(&coopera_report::csv::line(&r.iter().map(plain).collect::<Vec<_>>()));
-        }
-        out
+        let rows: Vec<Vec<String>> = self.rows.iter().map(|r| r.iter().map(plain).collect()).collect();
+        coopera_report::csv::table(&self.keys, &rows)
     }
 
     /// An array of objects keyed by the machine keys.

@@ -27,6 +27,7 @@ use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, 
 use coopera_store::{Record, Store, StoreOptions};
 use rust_decimal::Decimal;
 
+mod export;
 mod extreme;
 mod incremental;
 mod synthetic;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::dashboard::{PANELS, query, title};
 use crate::address::{NoParameters, Only, Parameters};
-use crate::downloads::{self, csv_line};
+use crate::downloads;
 use crate::error::WebError;
 use crate::locale::Ctx;
 use crate::selection::{MeasureChoice, Params, Selection};
@@ -73,23 +73,27 @@ fn notes(sel: &Selection, report: &Report, lang: Lang) -> Vec<String> {
 
 fn report_csv(report: &Report, lang: Lang) -> String {
     let split = report.split.is_some();
-    let mut out = if split {
-        csv_line(&["key", "label", "value", "share", "money", "in_kind"])
+    let header: &[&str] = if split {
+        &["key", "label", "value", "share", "money", "in_kind"]
     } else {
-        csv_line(&["key", "label", "value", "share"])
+        &["key", "label", "value", "share"]
     };
-    for r in &report.rows {
-        let mut cells =
-            vec![r.key.clone(), r.label(lang).to_owned(), r.value.normalize().to_string(), r.share.to_string()];
-        if let Some(s) = r.split {
-            cells.push(s.money.normalize().to_string());
-            cells.push(s.in_kind.normalize().to_string());
-        } else if split {
-            cells.extend([String::new(), String::new()]);
-        }
-        out.push_str(&csv_line(&cells.iter().map(String::as_str).collect::<Vec<_>>()));
-    }
-    out
+    let rows: Vec<Vec<String>> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let mut cells =
+                vec![r.key.clone(), r.label(lang).to_owned(), r.value.normalize().to_string(), r.share.to_string()];
+            if let Some(s) = r.split {
+                cells.push(s.money.normalize().to_string());
+                cells.push(s.in_kind.normalize().to_string());
+            } else if split {
+                cells.extend([String::new(), String::new()]);
+            }
+            cells
+        })
+        .collect();
+    coopera_report::csv::table(header, &rows)
 }
 
 /// `/reports/{name}.csv`, `/reports/{name}.xlsx`, and `/reports/dashboard.xlsx` (every panel).

@@ -14,10 +14,13 @@ use crate::cli::ServeArgs;
 use crate::input::{Batch, Source};
 
 pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
+    // The filter is checked before anything is loaded; the log starts with the server.
+    let filter = crate::log::filter_from_env(ctx.lang).map_err(Failure::one)?;
     let banner = if args.demo { demo(ctx)? } else { coopera_web::Banner::None };
+    crate::log::install(filter);
     let options = Options {
         home_country: ctx.home_country,
-        log: if args.quiet { RequestLog::Off } else { RequestLog::Stderr },
+        log: if args.quiet { RequestLog::Off } else { RequestLog::Info },
         banner,
         ..Options::default()
     };

@@ -24,9 +24,15 @@ impl Drop for Server {
 }
 
 pub(super) fn serve(c: &Coopera, extra: &[&str]) -> Server {
+    serve_with(c, extra, &[])
+}
+
+/// [`serve`] with variables set (the log's filter, unset otherwise).
+fn serve_with(c: &Coopera, extra: &[&str], vars: &[(&str, &str)]) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_coopera"));
     cmd.args(["serve", "--addr", "127.0.0.1:0"]).args(extra);
-    cmd.env("COOPERA_DB", c.db()).env_remove("COOPERA_LANG").stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.env("COOPERA_DB", c.db()).env_remove("COOPERA_LANG").env_remove("COOPERA_LOG").env_remove("RUST_LOG");
+    cmd.envs(vars.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("start coopera serve");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut addr = String::new();
@@ -87,6 +93,39 @@ fn serve_demo_answers_and_stops_on_sigterm() {
     assert!(body.contains("\"status\":\"ok\""));
     assert_eq!(c.history_rows(), written, "nothing written the second time");
     assert!(again.said.iter().any(|l| l.contains("ya tiene los datos de demostración")), "{:?}", again.said);
+}
+
+/// What a server logged on standard error once stopped by SIGTERM after answering `/health`.
+fn log_of_a_health_check(c: &Coopera, extra: &[&str], vars: &[(&str, &str)]) -> String {
+    let mut server = serve_with(c, extra, vars);
+    let (status, _) = http_get(&server.addr, "/health");
+    assert_eq!(status, "HTTP/1.1 200 OK");
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    assert!(server.child.wait().expect("wait").success());
+    let mut log = String::new();
+    server.child.stderr.take().expect("stderr").read_to_string(&mut log).expect("stderr");
+    log
+}
+
+#[test]
+fn serve_logs_each_request_unless_quiet_or_filtered() {
+    let c = Coopera::new();
+    c.run(&["init"]).ok();
+    let log = log_of_a_health_check(&c, &[], &[]);
+    let line = log.lines().find(|l| l.contains("GET /health 200 ")).unwrap_or_else(|| panic!("{log}"));
+    // `2026-11-24T10:00:00.123456Z  INFO GET /health 200 0.3 ms`: the time, the level, the line.
+    assert!(line.starts_with("20") && line.contains(" INFO GET /health 200 ") && line.ends_with(" ms"), "{line}");
+    assert!(!log_of_a_health_check(&c, &["--quiet"], &[]).contains("GET /health"));
+    assert!(!log_of_a_health_check(&c, &[], &[("COOPERA_LOG", "warn")]).contains("GET /health"));
+    let log = log_of_a_health_check(&c, &[], &[("RUST_LOG", "coopera_web::request=off,info")]);
+    assert!(!log.contains("GET /health"), "{log}");
+    // COOPERA_LOG wins over RUST_LOG.
+    let log = log_of_a_health_check(&c, &[], &[("RUST_LOG", "off"), ("COOPERA_LOG", "info")]);
+    assert!(log.contains("GET /health"), "{log}");
+    let bad = c.run_env(&["--lang", "en", "serve", "--addr", "127.0.0.1:0"], &[("COOPERA_LOG", "coopera_web=loud")]);
+    let bad = bad.failed();
+    assert!(bad.stderr.contains("COOPERA_LOG: `coopera_web=loud` is not a log filter"), "{}", bad.stderr);
 }
 
 #[test]
