@@ -1,6 +1,6 @@
 //! Times the read model a server keeps — the report snapshot and the list index — against a
 //! synthetic registry: the cold start (a whole load), and a saved activity made visible by
-//! taking it in ([`Snapshot::apply`], [`Registry::apply`]) beside today's alternative, the
+//! taking it in (`Snapshot::apply`, `Registry::apply`) beside today's alternative, the
 //! whole load again (`bench/model/run.sh`).
 //!
 //! ```text
@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use coopera_report::list::Registry;
 use coopera_report::synthetic::Synthetic;
-use coopera_report::{LoadOptions, Snapshot};
+use coopera_report::LoadOptions;
 use coopera_store::{Record, ReportFacts, Store, StoreOptions};
 
 fn ms(since: Instant) -> f64 {
