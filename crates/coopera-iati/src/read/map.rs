@@ -512,8 +512,8 @@ fn rescale(mapper: &mut Mapper<'_>, el: &Element, what: &'static str, path: &str
 
 /// Maps one activity. `Err` carries the reason it cannot be imported at all (no identifier).
 ///
-/// The steps run in the order of the elements in IATI's schema, and so do the warnings they
-/// give.
+/// Each part of the activity is mapped by a step of its own; the warnings come in the order
+/// of the steps.
 pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result<Mapped, Warning> {
     let mut m = Mapper {
         warnings: Vec::new(),
