@@ -1676,413 +1676,21 @@ impl ActivityDoc {
     /// ([`ActivityFacts`]), so one answer says everything.
     pub fn into_domain(self) -> Result<Activity, Problems> {
         let mut c = Checker::of(&self);
-        let key = c.one("id", ActivityKey::parse(&self.id));
-        let reporting_org = c.one("reporting_org", OrgKey::parse(&self.reporting_org));
-        let instrument = c.one("instrument", Instrument::parse(&self.instrument));
-        let cooperation_type = c.one("cooperation_type", CooperationType::parse(&self.cooperation_type));
-        let modality = c.one("modality", Modality::parse(&self.modality));
-        let collaboration_type =
-            c.opt("collaboration_type", self.collaboration_type.as_deref(), CollaborationTypeCode::parse);
-        let default_currency = c.opt("default_currency", self.default_currency.as_deref(), CurrencyCode::parse);
-        let flow_type = c.opt("flow_type", self.flow_type.as_deref(), FlowTypeCode::parse);
-        let finance_type = c.opt("finance_type", self.finance_type.as_deref(), FinanceTypeCode::parse);
-        let aid_type = c.opt("aid_type", self.aid_type.as_deref(), AidTypeCode::parse);
-        let status = c.one("status", ActivityStatusCode::parse(&self.status));
-        let workflow = c.opt("workflow", self.workflow.as_deref(), WorkflowState::parse);
-        let default_cur = default_currency.flatten();
-        let title = self.title.into_text();
-
-        let participants: Vec<Option<Participant>> = self
-            .participants
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let org = c.one(&format!("participants[{i}].org"), OrgKey::parse(&p.org));
-                let role = c.one(&format!("participants[{i}].role"), Role::parse(&p.role));
-                Some(Participant { org: org?, role: role? })
-            })
-            .collect();
-        let sectors = sectors(&mut c, self.sectors);
-        let sdgs: Vec<_> = self.sdgs.iter().enumerate().map(|(i, s)| c.one(&format!("sdgs[{i}]"), sdg(s))).collect();
-        let policy_markers: Vec<_> = self
-            .policy_markers
-            .iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let marker = c.one(&format!("policy_markers[{i}].code"), PolicyMarkerCode::parse(&m.code));
-                let significance = match m.significance {
-                    None => c.one(&format!("policy_markers[{i}].significance"), Err(required())),
-                    Some(s) if s > 4 => {
-                        let v = s.to_string();
-                        c.one(
-                            &format!("policy_markers[{i}].significance"),
-                            Err(Problem::new("", Some(&v), Rule::Format { expected: Expected::Significance })),
-                        )
-                    }
-                    Some(s) => Some(s),
-                };
-                Some(PolicyMarkerEntry { marker: marker?, significance: significance? })
-            })
-            .collect();
-        let single_place = self.countries.len().saturating_add(self.regions.len()) == 1;
-        let countries: Vec<(Option<CountryCode>, Option<Percent>)> = self
-            .countries
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let country = c.one(&format!("countries[{i}].code"), CountryCode::parse(&s.code));
-                let percent = c.percent(&format!("countries[{i}].percentage"), s.percentage.as_ref(), single_place);
-                (country, percent)
-            })
-            .collect();
-        let regions: Vec<(Option<RegionCode>, Option<Percent>)> = self
-            .regions
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let region = c.one(&format!("regions[{i}].code"), RegionCode::parse(&s.code));
-                let percent = c.percent(&format!("regions[{i}].percentage"), s.percentage.as_ref(), single_place);
-                (region, percent)
-            })
-            .collect();
-        let mx_places: Vec<Option<MxPlace>> = self
-            .mx_places
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let state = c.one(&format!("mx_places[{i}].state"), MxStateCode::parse_any(&p.state));
-                let municipality = c.opt(
-                    &format!("mx_places[{i}].municipality"),
-                    p.municipality.as_deref(),
-                    MxMunicipalityCode::parse,
-                );
-                Some(MxPlace { state: state?, municipality: municipality? })
-            })
-            .collect();
-        let points: Vec<Option<Point>> = self
-            .points
-            .into_iter()
-            .enumerate()
-            .map(|(i, p)| {
-                let latitude = p.latitude.as_ref().map(|l| c.number(&format!("points[{i}].latitude"), l));
-                let longitude = p.longitude.as_ref().map(|l| c.number(&format!("points[{i}].longitude"), l));
-                Some(Point {
-                    reference: p.reference,
-                    name: text(p.name),
-                    description: text(p.description),
-                    latitude: latitude.map_or(Some(None), |l| l.map(Some))?,
-                    longitude: longitude.map_or(Some(None), |l| l.map(Some))?,
-                })
-            })
-            .collect();
-        let cross_border = match self.cross_border {
-            None => Some(None),
-            Some(cb) => {
-                let border = c.one("cross_border.border", Border::parse(&cb.border));
-                let dims: Vec<_> = cb
-                    .dimensions
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, d)| {
-                        c.one(&format!("cross_border.dimensions[{i}]"), CrossBorderDimension::parse(d))
-                    })
-                    .collect();
-                border.map(|border| Some(CrossBorder { border, dimensions: dims }))
-            }
-        };
-        let dates = ActivityDates {
-            planned_start: c.opt_date("dates.planned_start", self.dates.planned_start.as_deref()).flatten(),
-            planned_end: c.opt_date("dates.planned_end", self.dates.planned_end.as_deref()).flatten(),
-            actual_start: c.opt_date("dates.actual_start", self.dates.actual_start.as_deref()).flatten(),
-            actual_end: c.opt_date("dates.actual_end", self.dates.actual_end.as_deref()).flatten(),
-        };
-        let budgets: Vec<Option<Budget>> = self
-            .budgets
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let path = format!("budgets[{i}]");
-                let period_start = c.date(&format!("{path}.period_start"), &b.period_start);
-                let period_end = c.date(&format!("{path}.period_end"), &b.period_end);
-                let value = money(&mut c, &path, &b.amount, b.currency.as_deref(), default_cur);
-                let value_date = c.opt_date(&format!("{path}.value_date"), b.value_date.as_deref());
-                Some(Budget {
-                    revised: b.revised,
-                    period_start: period_start?,
-                    period_end: period_end?,
-                    value: value?,
-                    value_date: value_date?,
-                })
-            })
-            .collect();
-        let transactions: Vec<Option<Transaction>> = self
-            .transactions
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| {
-                let path = format!("transactions[{i}]");
-                let kind = c.one(&format!("{path}.type"), TransactionTypeCode::parse(&t.kind));
-                let date = c.date(&format!("{path}.date"), &t.date);
-                let value = money(&mut c, &path, &t.amount, t.currency.as_deref(), default_cur);
-                let value_date = c.opt_date(&format!("{path}.value_date"), t.value_date.as_deref());
-                let provider = party(&mut c, &format!("{path}.provider"), t.provider);
-                let receiver = party(&mut c, &format!("{path}.receiver"), t.receiver);
-                let sectors: Vec<_> = t
-                    .sectors
-                    .iter()
-                    .enumerate()
-                    .map(|(j, s)| sector_ref(&mut c, &format!("{path}.sectors[{j}]"), s.vocabulary.as_deref(), &s.code))
-                    .collect();
-                let country = c.opt(&format!("{path}.country"), t.country.as_deref(), CountryCode::parse);
-                let region = c.opt(&format!("{path}.region"), t.region.as_deref(), RegionCode::parse);
-                let flow_type = c.opt(&format!("{path}.flow_type"), t.flow_type.as_deref(), FlowTypeCode::parse);
-                let finance_type =
-                    c.opt(&format!("{path}.finance_type"), t.finance_type.as_deref(), FinanceTypeCode::parse);
-                let aid_type = c.opt(&format!("{path}.aid_type"), t.aid_type.as_deref(), AidTypeCode::parse);
-                let tied_status =
-                    c.opt(&format!("{path}.tied_status"), t.tied_status.as_deref(), TiedStatusCode::parse);
-                Some(Transaction {
-                    reference: t.reference,
-                    humanitarian: t.humanitarian,
-                    sectors: sectors.into_iter().collect::<Option<Vec<_>>>()?,
-                    country: country?,
-                    region: region?,
-                    flow_type: flow_type?,
-                    finance_type: finance_type?,
-                    aid_type: aid_type?,
-                    tied_status: tied_status?,
-                    kind: kind?,
-                    date: date?,
-                    value: value?,
-                    value_date: value_date?,
-                    description: text(t.description),
-                    provider: provider?,
-                    receiver: receiver?,
-                })
-            })
-            .collect();
-        let planned_disbursements: Vec<Option<PlannedDisbursement>> = self
-            .planned_disbursements
-            .into_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let path = format!("planned_disbursements[{i}]");
-                let period_start = c.date(&format!("{path}.period_start"), &d.period_start);
-                let period_end = c.opt_date(&format!("{path}.period_end"), d.period_end.as_deref());
-                let value = money(&mut c, &path, &d.amount, d.currency.as_deref(), default_cur);
-                let value_date = c.opt_date(&format!("{path}.value_date"), d.value_date.as_deref());
-                let provider = party(&mut c, &format!("{path}.provider"), d.provider);
-                let receiver = party(&mut c, &format!("{path}.receiver"), d.receiver);
-                Some(PlannedDisbursement {
-                    revised: d.revised,
-                    period_start: period_start?,
-                    period_end: period_end?,
-                    value: value?,
-                    value_date: value_date?,
-                    provider: provider?,
-                    receiver: receiver?,
-                })
-            })
-            .collect();
-        let tags: Vec<_> = self
-            .tags
-            .into_iter()
-            .map(|t| Tag {
-                vocabulary: t.vocabulary.trim().to_owned(),
-                code: t.code.trim().to_owned(),
-                name: text(t.name),
-            })
-            .collect();
-        let related_activities: Vec<_> = self
-            .related_activities
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                let kind = c.one(&format!("related_activities[{i}].type"), RelatedActivityTypeCode::parse(&r.kind));
-                let identifier = c.one(&format!("related_activities[{i}].id"), ActivityKey::parse(&r.id));
-                Some(RelatedActivity { kind: kind?, identifier: identifier?.to_string() })
-            })
-            .collect();
-        let document_links: Vec<Option<DocumentLink>> = self
-            .document_links
-            .into_iter()
-            .enumerate()
-            .map(|(i, d)| {
-                let path = format!("document_links[{i}]");
-                if d.url.trim().is_empty() {
-                    c.one::<()>(&format!("{path}.url"), Err(required()));
-                    return None;
-                }
-                let categories: Vec<_> = d
-                    .categories
-                    .iter()
-                    .enumerate()
-                    .map(|(j, k)| c.one(&format!("{path}.categories[{j}]"), DocumentCategoryCode::parse(k)))
-                    .collect();
-                let date = c.opt_date(&format!("{path}.date"), d.date.as_deref());
-                Some(DocumentLink {
-                    url: d.url.trim().to_owned(),
-                    format: d.format.map(|f| f.trim().to_owned()).unwrap_or_default(),
-                    title: text(d.title),
-                    categories: categories.into_iter().collect::<Option<Vec<_>>>()?,
-                    languages: d.languages,
-                    date: date?,
-                })
-            })
-            .collect();
-        let tied_status = c.opt("tied_status", self.tied_status.as_deref(), TiedStatusCode::parse);
-        let in_kind: Vec<Option<InKind>> = self
-            .in_kind
-            .into_iter()
-            .enumerate()
-            .map(|(i, k)| {
-                let path = format!("in_kind[{i}]");
-                let unit = c.one(&format!("{path}.unit"), InKindUnit::parse(&k.unit));
-                let quantity = c.number(&format!("{path}.quantity"), &k.quantity);
-                let unit_value = match &k.unit_value {
-                    None => Some(None),
-                    Some(v) => {
-                        let amount = c.number(&format!("{path}.unit_value"), v);
-                        let currency = match k.currency.as_deref() {
-                            Some(cur) => c.one(&format!("{path}.currency"), CurrencyCode::parse(cur)),
-                            None => default_cur.or_else(|| c.one(&format!("{path}.currency"), Err(required()))),
-                        };
-                        amount.zip(currency).map(|(amount, currency)| Some(Money { amount, currency }))
-                    }
-                };
-                Some(InKind {
-                    unit: unit?,
-                    quantity: quantity?,
-                    unit_value: unit_value?,
-                    description: text(k.description),
-                })
-            })
-            .collect();
-        let results: Vec<Option<ResultEntry>> =
-            self.results.into_iter().enumerate().map(|(r, res)| result(&mut c, r, res)).collect();
-
+        let read = ReadActivity::check(&mut c, self);
         if !c.problems.is_empty() {
             // Some field could not be read: the activity's rules still look at the rest.
-            let facts = ActivityFacts {
-                title: &title,
-                modality,
-                participants: participants.iter().map(Option::as_ref).collect(),
-                sectors: sectors.iter().map(SectorRow::fact).collect(),
-                countries: countries
-                    .iter()
-                    .map(|(code, percent)| ShareFact {
-                        group: PLACES,
-                        code: code.map(|c| c.as_str()),
-                        percent: *percent,
-                    })
-                    .collect(),
-                regions: regions
-                    .iter()
-                    .map(|(code, percent)| ShareFact {
-                        group: PLACES,
-                        code: code.map(|c| c.as_str()),
-                        percent: *percent,
-                    })
-                    .collect(),
-                dates,
-                mx_places: mx_places.iter().map(Option::as_ref).collect(),
-                budgets: budgets.iter().map(Option::as_ref).collect(),
-                points: points.iter().map(Option::as_ref).collect(),
-                document_links: document_links.iter().map(Option::as_ref).collect(),
-                planned_disbursements: planned_disbursements.iter().map(Option::as_ref).collect(),
-                in_kind: in_kind.iter().map(Option::as_ref).collect(),
-                results: results.iter().map(Option::as_ref).collect(),
-            };
-            let rules = facts.check();
+            let rules = read.facts().check();
             c.problems.nest("", rules);
             return Err(c.problems);
         }
-        let (
-            Some(key),
-            Some(reporting_org),
-            Some(instrument),
-            Some(cooperation_type),
-            Some(modality),
-            Some(collaboration_type),
-            Some(default_currency),
-            Some(flow_type),
-            Some(finance_type),
-            Some(aid_type),
-            Some(status),
-            Some(workflow),
-            Some(cross_border),
-            Some(tied_status),
-        ) = (
-            key,
-            reporting_org,
-            instrument,
-            cooperation_type,
-            modality,
-            collaboration_type,
-            default_currency,
-            flow_type,
-            finance_type,
-            aid_type,
-            status,
-            workflow,
-            cross_border,
-            tied_status,
-        )
-        else {
-            return Err(c.problems);
-        };
-        // Every field was read: each row is whole.
-        fn whole<T>(rows: Vec<Option<T>>) -> Vec<T> {
-            rows.into_iter().flatten().collect()
+        match read.into_parts() {
+            Some(parts) => Activity::new(parts),
+            None => Err(c.problems),
         }
-        let countries = countries.into_iter().filter_map(|(c, p)| Some(CountryShare { country: c?, percent: p? }));
-        let regions = regions.into_iter().filter_map(|(r, p)| Some(RegionShare { region: r?, percent: p? }));
-        Activity::new(ActivityParts {
-            key,
-            folio: self.folio.filter(|f| !f.trim().is_empty()),
-            reporting_org,
-            title,
-            description: text(self.description),
-            objectives: text(self.objectives),
-            instrument,
-            cooperation_type,
-            modality,
-            schemes: Schemes { south_south: self.south_south, north_south: self.north_south },
-            collaboration_type,
-            default_currency,
-            flow_type,
-            finance_type,
-            aid_type,
-            tied_status,
-            humanitarian: self.humanitarian,
-            participants: whole(participants),
-            sectors: SectorRow::whole(sectors),
-            sdgs: whole(sdgs),
-            policy_markers: whole(policy_markers),
-            tags,
-            countries: countries.collect(),
-            regions: regions.collect(),
-            mx_places: whole(mx_places),
-            points: whole(points),
-            cross_border,
-            dates,
-            status,
-            budgets: whole(budgets),
-            planned_disbursements: whole(planned_disbursements),
-            transactions: whole(transactions),
-            in_kind: whole(in_kind),
-            results: whole(results),
-            related_activities: whole(related_activities),
-            document_links: whole(document_links),
-            good_practice: self.good_practice.map(TextDoc::into_text),
-            workflow: workflow.unwrap_or(WorkflowState::Draft),
-        })
     }
 
     pub fn from_domain(a: &Activity) -> ActivityDoc {
         let p = a.parts();
-        let opt_date = |d: Option<Date>| d.map(date_text);
-        let amount = |m: &Money| (NumberDoc::from_decimal(m.amount), Some(m.currency.to_string()));
         ActivityDoc {
             id: p.key.to_string(),
             folio: p.folio.clone(),
@@ -2134,112 +1742,613 @@ impl ActivityDoc {
                 state: m.state.to_string(),
                 municipality: m.municipality.map(|x| x.to_string()),
             }),
-            points: list(&p.points, |pt| PointDoc {
-                reference: pt.reference.clone(),
-                name: TextDoc::from_text(&pt.name),
-                description: TextDoc::from_text(&pt.description),
-                latitude: pt.latitude.map(NumberDoc::from_decimal),
-                longitude: pt.longitude.map(NumberDoc::from_decimal),
-            }),
+            points: list(&p.points, point_doc),
             cross_border: p.cross_border.as_ref().map(|cb| CrossBorderDoc {
                 border: cb.border.code().to_owned(),
                 dimensions: list(&cb.dimensions, |d| d.code().to_owned()),
             }),
             dates: DatesDoc {
-                planned_start: opt_date(p.dates.planned_start),
-                planned_end: opt_date(p.dates.planned_end),
-                actual_start: opt_date(p.dates.actual_start),
-                actual_end: opt_date(p.dates.actual_end),
+                planned_start: p.dates.planned_start.map(date_text),
+                planned_end: p.dates.planned_end.map(date_text),
+                actual_start: p.dates.actual_start.map(date_text),
+                actual_end: p.dates.actual_end.map(date_text),
             },
-            budgets: list(&p.budgets, |b| {
-                let (amount, currency) = amount(&b.value);
-                BudgetDoc {
-                    revised: b.revised,
-                    period_start: date_text(b.period_start),
-                    period_end: date_text(b.period_end),
-                    amount,
-                    currency,
-                    value_date: opt_date(b.value_date),
-                }
-            }),
-            transactions: list(&p.transactions, |t| {
-                let (amount, currency) = amount(&t.value);
-                TransactionDoc {
-                    reference: t.reference.clone(),
-                    humanitarian: t.humanitarian,
-                    sectors: list(&t.sectors, |s| SectorDoc {
-                        vocabulary: (s.vocabulary() != "1").then(|| s.vocabulary().to_owned()),
-                        code: s.code().to_owned(),
-                        percentage: None,
-                    }),
-                    country: t.country.map(|c| c.to_string()),
-                    region: t.region.map(|c| c.to_string()),
-                    flow_type: t.flow_type.map(|c| c.to_string()),
-                    finance_type: t.finance_type.map(|c| c.to_string()),
-                    aid_type: t.aid_type.map(|c| c.to_string()),
-                    tied_status: t.tied_status.map(|c| c.to_string()),
-                    kind: t.kind.to_string(),
-                    date: date_text(t.date),
-                    amount,
-                    currency,
-                    value_date: opt_date(t.value_date),
-                    description: TextDoc::from_text(&t.description),
-                    provider: t.provider.as_ref().map(party_doc),
-                    receiver: t.receiver.as_ref().map(party_doc),
-                }
-            }),
-            planned_disbursements: list(&p.planned_disbursements, |d| {
-                let (amount, currency) = amount(&d.value);
-                PlannedDisbursementDoc {
-                    revised: d.revised,
-                    period_start: date_text(d.period_start),
-                    period_end: opt_date(d.period_end),
-                    amount,
-                    currency,
-                    value_date: opt_date(d.value_date),
-                    provider: d.provider.as_ref().map(party_doc),
-                    receiver: d.receiver.as_ref().map(party_doc),
-                }
-            }),
+            budgets: list(&p.budgets, budget_doc),
+            transactions: list(&p.transactions, transaction_doc),
+            planned_disbursements: list(&p.planned_disbursements, planned_disbursement_doc),
             related_activities: list(&p.related_activities, |r| RelatedDoc {
                 kind: r.kind.to_string(),
                 id: r.identifier.clone(),
             }),
-            document_links: list(&p.document_links, |d| DocumentLinkDoc {
-                url: d.url.clone(),
-                format: Some(d.format.clone()),
-                title: TextDoc::from_text(&d.title),
-                categories: list(&d.categories, |c| c.to_string()),
-                languages: d.languages.clone(),
-                date: opt_date(d.date),
-            }),
-            in_kind: list(&p.in_kind, |k| InKindDoc {
-                unit: k.unit.code().to_owned(),
-                quantity: NumberDoc::from_decimal(k.quantity),
-                unit_value: k.unit_value.map(|u| NumberDoc::from_decimal(u.amount)),
-                currency: k.unit_value.map(|u| u.currency.to_string()),
-                description: TextDoc::from_text(&k.description),
-            }),
-            results: list(&p.results, |r| ResultDoc {
-                level: result_level_code(r.level).to_owned(),
-                title: TextDoc::from_text(&r.title).unwrap_or(TextDoc::Plain(String::new())),
-                description: TextDoc::from_text(&r.description),
-                indicators: list(&r.indicators, |i| IndicatorDoc {
-                    title: TextDoc::from_text(&i.title).unwrap_or(TextDoc::Plain(String::new())),
-                    ascending: i.ascending,
-                    baseline_year: i.baseline.as_ref().map(|b| b.year),
-                    baseline: i.baseline.as_ref().map(|b| NumberDoc::from_decimal(b.value)),
-                    periods: list(&i.periods, |per| PeriodDoc {
-                        start: date_text(per.start),
-                        end: date_text(per.end),
-                        target: per.target.map(NumberDoc::from_decimal),
-                        actual: per.actual.map(NumberDoc::from_decimal),
-                    }),
-                }),
-            }),
+            document_links: list(&p.document_links, document_link_doc),
+            in_kind: list(&p.in_kind, in_kind_doc),
+            results: list(&p.results, result_doc),
             good_practice: p.good_practice.as_ref().and_then(TextDoc::from_text),
         }
     }
+}
+
+/// An amount as a document writes it: the number and its currency.
+fn money_doc(m: &Money) -> (NumberDoc, Option<String>) {
+    (NumberDoc::from_decimal(m.amount), Some(m.currency.to_string()))
+}
+
+fn point_doc(pt: &Point) -> PointDoc {
+    PointDoc {
+        reference: pt.reference.clone(),
+        name: TextDoc::from_text(&pt.name),
+        description: TextDoc::from_text(&pt.description),
+        latitude: pt.latitude.map(NumberDoc::from_decimal),
+        longitude: pt.longitude.map(NumberDoc::from_decimal),
+    }
+}
+
+fn budget_doc(b: &Budget) -> BudgetDoc {
+    let (amount, currency) = money_doc(&b.value);
+    BudgetDoc {
+        revised: b.revised,
+        period_start: date_text(b.period_start),
+        period_end: date_text(b.period_end),
+        amount,
+        currency,
+        value_date: b.value_date.map(date_text),
+    }
+}
+
+fn transaction_doc(t: &Transaction) -> TransactionDoc {
+    let (amount, currency) = money_doc(&t.value);
+    TransactionDoc {
+        reference: t.reference.clone(),
+        humanitarian: t.humanitarian,
+        sectors: list(&t.sectors, |s| SectorDoc {
+            vocabulary: (s.vocabulary() != "1").then(|| s.vocabulary().to_owned()),
+            code: s.code().to_owned(),
+            percentage: None,
+        }),
+        country: t.country.map(|c| c.to_string()),
+        region: t.region.map(|c| c.to_string()),
+        flow_type: t.flow_type.map(|c| c.to_string()),
+        finance_type: t.finance_type.map(|c| c.to_string()),
+        aid_type: t.aid_type.map(|c| c.to_string()),
+        tied_status: t.tied_status.map(|c| c.to_string()),
+        kind: t.kind.to_string(),
+        date: date_text(t.date),
+        amount,
+        currency,
+        value_date: t.value_date.map(date_text),
+        description: TextDoc::from_text(&t.description),
+        provider: t.provider.as_ref().map(party_doc),
+        receiver: t.receiver.as_ref().map(party_doc),
+    }
+}
+
+fn planned_disbursement_doc(d: &PlannedDisbursement) -> PlannedDisbursementDoc {
+    let (amount, currency) = money_doc(&d.value);
+    PlannedDisbursementDoc {
+        revised: d.revised,
+        period_start: date_text(d.period_start),
+        period_end: d.period_end.map(date_text),
+        amount,
+        currency,
+        value_date: d.value_date.map(date_text),
+        provider: d.provider.as_ref().map(party_doc),
+        receiver: d.receiver.as_ref().map(party_doc),
+    }
+}
+
+fn document_link_doc(d: &DocumentLink) -> DocumentLinkDoc {
+    DocumentLinkDoc {
+        url: d.url.clone(),
+        format: Some(d.format.clone()),
+        title: TextDoc::from_text(&d.title),
+        categories: list(&d.categories, |c| c.to_string()),
+        languages: d.languages.clone(),
+        date: d.date.map(date_text),
+    }
+}
+
+fn in_kind_doc(k: &InKind) -> InKindDoc {
+    InKindDoc {
+        unit: k.unit.code().to_owned(),
+        quantity: NumberDoc::from_decimal(k.quantity),
+        unit_value: k.unit_value.map(|u| NumberDoc::from_decimal(u.amount)),
+        currency: k.unit_value.map(|u| u.currency.to_string()),
+        description: TextDoc::from_text(&k.description),
+    }
+}
+
+fn result_doc(r: &ResultEntry) -> ResultDoc {
+    ResultDoc {
+        level: result_level_code(r.level).to_owned(),
+        title: TextDoc::from_text(&r.title).unwrap_or(TextDoc::Plain(String::new())),
+        description: TextDoc::from_text(&r.description),
+        indicators: list(&r.indicators, |i| IndicatorDoc {
+            title: TextDoc::from_text(&i.title).unwrap_or(TextDoc::Plain(String::new())),
+            ascending: i.ascending,
+            baseline_year: i.baseline.as_ref().map(|b| b.year),
+            baseline: i.baseline.as_ref().map(|b| NumberDoc::from_decimal(b.value)),
+            periods: list(&i.periods, |per| PeriodDoc {
+                start: date_text(per.start),
+                end: date_text(per.end),
+                target: per.target.map(NumberDoc::from_decimal),
+                actual: per.actual.map(NumberDoc::from_decimal),
+            }),
+        }),
+    }
+}
+
+/// What could be read of an activity document: each field checked on its own, `None` where it
+/// failed its check (its problem is in the [`Checker`]), and each row of a list likewise.
+struct ReadActivity {
+    key: Option<ActivityKey>,
+    folio: Option<String>,
+    reporting_org: Option<OrgKey>,
+    title: Text,
+    description: Text,
+    objectives: Text,
+    instrument: Option<Instrument>,
+    cooperation_type: Option<CooperationType>,
+    modality: Option<Modality>,
+    schemes: Schemes,
+    collaboration_type: Option<Option<CollaborationTypeCode>>,
+    default_currency: Option<Option<CurrencyCode>>,
+    flow_type: Option<Option<FlowTypeCode>>,
+    finance_type: Option<Option<FinanceTypeCode>>,
+    aid_type: Option<Option<AidTypeCode>>,
+    tied_status: Option<Option<TiedStatusCode>>,
+    humanitarian: bool,
+    status: Option<ActivityStatusCode>,
+    workflow: Option<Option<WorkflowState>>,
+    participants: Vec<Option<Participant>>,
+    sectors: Vec<SectorRow>,
+    sdgs: Vec<Option<Sdg>>,
+    policy_markers: Vec<Option<PolicyMarkerEntry>>,
+    tags: Vec<Tag>,
+    places: Places,
+    mx_places: Vec<Option<MxPlace>>,
+    points: Vec<Option<Point>>,
+    cross_border: Option<Option<CrossBorder>>,
+    dates: ActivityDates,
+    budgets: Vec<Option<Budget>>,
+    transactions: Vec<Option<Transaction>>,
+    planned_disbursements: Vec<Option<PlannedDisbursement>>,
+    related_activities: Vec<Option<RelatedActivity>>,
+    document_links: Vec<Option<DocumentLink>>,
+    in_kind: Vec<Option<InKind>>,
+    results: Vec<Option<ResultEntry>>,
+    good_practice: Option<Text>,
+}
+
+/// An activity's countries and regions as far as they could be read.
+struct Places {
+    countries: Vec<(Option<CountryCode>, Option<Percent>)>,
+    regions: Vec<(Option<RegionCode>, Option<Percent>)>,
+}
+
+impl ReadActivity {
+    /// Checks every field of `doc`, in the order of the document, into `c`.
+    fn check(c: &mut Checker, doc: ActivityDoc) -> ReadActivity {
+        let key = c.one("id", ActivityKey::parse(&doc.id));
+        let reporting_org = c.one("reporting_org", OrgKey::parse(&doc.reporting_org));
+        let instrument = c.one("instrument", Instrument::parse(&doc.instrument));
+        let cooperation_type = c.one("cooperation_type", CooperationType::parse(&doc.cooperation_type));
+        let modality = c.one("modality", Modality::parse(&doc.modality));
+        let collaboration_type =
+            c.opt("collaboration_type", doc.collaboration_type.as_deref(), CollaborationTypeCode::parse);
+        let default_currency = c.opt("default_currency", doc.default_currency.as_deref(), CurrencyCode::parse);
+        let flow_type = c.opt("flow_type", doc.flow_type.as_deref(), FlowTypeCode::parse);
+        let finance_type = c.opt("finance_type", doc.finance_type.as_deref(), FinanceTypeCode::parse);
+        let aid_type = c.opt("aid_type", doc.aid_type.as_deref(), AidTypeCode::parse);
+        let status = c.one("status", ActivityStatusCode::parse(&doc.status));
+        let workflow = c.opt("workflow", doc.workflow.as_deref(), WorkflowState::parse);
+        // Amounts without a currency are in the activity's default one.
+        let default_cur = default_currency.flatten();
+        ReadActivity {
+            key,
+            folio: doc.folio.filter(|f| !f.trim().is_empty()),
+            reporting_org,
+            title: doc.title.into_text(),
+            description: text(doc.description),
+            objectives: text(doc.objectives),
+            instrument,
+            cooperation_type,
+            modality,
+            schemes: Schemes { south_south: doc.south_south, north_south: doc.north_south },
+            collaboration_type,
+            default_currency,
+            flow_type,
+            finance_type,
+            aid_type,
+            humanitarian: doc.humanitarian,
+            status,
+            workflow,
+            // The lists, each checked in the order of the document's fields.
+            participants: check_participants(c, &doc.participants),
+            sectors: sectors(c, doc.sectors),
+            sdgs: doc.sdgs.iter().enumerate().map(|(i, s)| c.one(&format!("sdgs[{i}]"), sdg(s))).collect(),
+            policy_markers: check_policy_markers(c, &doc.policy_markers),
+            places: check_places(c, &doc.countries, &doc.regions),
+            mx_places: check_mx_places(c, &doc.mx_places),
+            points: check_points(c, doc.points),
+            cross_border: check_cross_border(c, doc.cross_border),
+            dates: check_dates(c, &doc.dates),
+            budgets: check_budgets(c, &doc.budgets, default_cur),
+            transactions: check_transactions(c, doc.transactions, default_cur),
+            planned_disbursements: check_planned_disbursements(c, doc.planned_disbursements, default_cur),
+            tags: doc
+                .tags
+                .into_iter()
+                .map(|t| Tag {
+                    vocabulary: t.vocabulary.trim().to_owned(),
+                    code: t.code.trim().to_owned(),
+                    name: text(t.name),
+                })
+                .collect(),
+            related_activities: check_related_activities(c, &doc.related_activities),
+            document_links: check_document_links(c, doc.document_links),
+            tied_status: c.opt("tied_status", doc.tied_status.as_deref(), TiedStatusCode::parse),
+            in_kind: check_in_kind(c, doc.in_kind, default_cur),
+            results: doc.results.into_iter().enumerate().map(|(r, res)| result(c, r, res)).collect(),
+            good_practice: doc.good_practice.map(TextDoc::into_text),
+        }
+    }
+
+    /// What the activity's rules look at, as far as it could be read.
+    fn facts(&self) -> ActivityFacts<'_> {
+        ActivityFacts {
+            title: &self.title,
+            modality: self.modality,
+            participants: self.participants.iter().map(Option::as_ref).collect(),
+            sectors: self.sectors.iter().map(SectorRow::fact).collect(),
+            countries: self
+                .places
+                .countries
+                .iter()
+                .map(|(code, percent)| ShareFact { group: PLACES, code: code.map(|c| c.as_str()), percent: *percent })
+                .collect(),
+            regions: self
+                .places
+                .regions
+                .iter()
+                .map(|(code, percent)| ShareFact { group: PLACES, code: code.map(|c| c.as_str()), percent: *percent })
+                .collect(),
+            dates: self.dates,
+            mx_places: self.mx_places.iter().map(Option::as_ref).collect(),
+            budgets: self.budgets.iter().map(Option::as_ref).collect(),
+            points: self.points.iter().map(Option::as_ref).collect(),
+            document_links: self.document_links.iter().map(Option::as_ref).collect(),
+            planned_disbursements: self.planned_disbursements.iter().map(Option::as_ref).collect(),
+            in_kind: self.in_kind.iter().map(Option::as_ref).collect(),
+            results: self.results.iter().map(Option::as_ref).collect(),
+        }
+    }
+
+    /// The activity's parts, when every field was read (each row is then whole).
+    fn into_parts(self) -> Option<ActivityParts> {
+        fn whole<T>(rows: Vec<Option<T>>) -> Vec<T> {
+            rows.into_iter().flatten().collect()
+        }
+        let countries = self.places.countries.into_iter();
+        let regions = self.places.regions.into_iter();
+        Some(ActivityParts {
+            key: self.key?,
+            folio: self.folio,
+            reporting_org: self.reporting_org?,
+            title: self.title,
+            description: self.description,
+            objectives: self.objectives,
+            instrument: self.instrument?,
+            cooperation_type: self.cooperation_type?,
+            modality: self.modality?,
+            schemes: self.schemes,
+            collaboration_type: self.collaboration_type?,
+            default_currency: self.default_currency?,
+            flow_type: self.flow_type?,
+            finance_type: self.finance_type?,
+            aid_type: self.aid_type?,
+            tied_status: self.tied_status?,
+            humanitarian: self.humanitarian,
+            participants: whole(self.participants),
+            sectors: SectorRow::whole(self.sectors),
+            sdgs: whole(self.sdgs),
+            policy_markers: whole(self.policy_markers),
+            tags: self.tags,
+            countries: countries.filter_map(|(c, p)| Some(CountryShare { country: c?, percent: p? })).collect(),
+            regions: regions.filter_map(|(r, p)| Some(RegionShare { region: r?, percent: p? })).collect(),
+            mx_places: whole(self.mx_places),
+            points: whole(self.points),
+            cross_border: self.cross_border?,
+            dates: self.dates,
+            status: self.status?,
+            budgets: whole(self.budgets),
+            planned_disbursements: whole(self.planned_disbursements),
+            transactions: whole(self.transactions),
+            in_kind: whole(self.in_kind),
+            results: whole(self.results),
+            related_activities: whole(self.related_activities),
+            document_links: whole(self.document_links),
+            good_practice: self.good_practice,
+            workflow: self.workflow?.unwrap_or(WorkflowState::Draft),
+        })
+    }
+}
+
+fn check_participants(c: &mut Checker, docs: &[ParticipantDoc]) -> Vec<Option<Participant>> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let org = c.one(&format!("participants[{i}].org"), OrgKey::parse(&p.org));
+            let role = c.one(&format!("participants[{i}].role"), Role::parse(&p.role));
+            Some(Participant { org: org?, role: role? })
+        })
+        .collect()
+}
+
+/// Policy markers: a significance is required, from 0 to 4.
+fn check_policy_markers(c: &mut Checker, docs: &[PolicyMarkerDoc]) -> Vec<Option<PolicyMarkerEntry>> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let marker = c.one(&format!("policy_markers[{i}].code"), PolicyMarkerCode::parse(&m.code));
+            let significance = match m.significance {
+                None => c.one(&format!("policy_markers[{i}].significance"), Err(required())),
+                Some(s) if s > 4 => {
+                    let v = s.to_string();
+                    c.one(
+                        &format!("policy_markers[{i}].significance"),
+                        Err(Problem::new("", Some(&v), Rule::Format { expected: Expected::Significance })),
+                    )
+                }
+                Some(s) => Some(s),
+            };
+            Some(PolicyMarkerEntry { marker: marker?, significance: significance? })
+        })
+        .collect()
+}
+
+/// Countries and regions, which share one 100%: a percentage may be left out when there is
+/// only one place.
+fn check_places(c: &mut Checker, countries: &[ShareDoc], regions: &[ShareDoc]) -> Places {
+    let single_place = countries.len().saturating_add(regions.len()) == 1;
+    let countries = countries
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let country = c.one(&format!("countries[{i}].code"), CountryCode::parse(&s.code));
+            let percent = c.percent(&format!("countries[{i}].percentage"), s.percentage.as_ref(), single_place);
+            (country, percent)
+        })
+        .collect();
+    let regions = regions
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let region = c.one(&format!("regions[{i}].code"), RegionCode::parse(&s.code));
+            let percent = c.percent(&format!("regions[{i}].percentage"), s.percentage.as_ref(), single_place);
+            (region, percent)
+        })
+        .collect();
+    Places { countries, regions }
+}
+
+fn check_mx_places(c: &mut Checker, docs: &[MxPlaceDoc]) -> Vec<Option<MxPlace>> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let state = c.one(&format!("mx_places[{i}].state"), MxStateCode::parse_any(&p.state));
+            let municipality =
+                c.opt(&format!("mx_places[{i}].municipality"), p.municipality.as_deref(), MxMunicipalityCode::parse);
+            Some(MxPlace { state: state?, municipality: municipality? })
+        })
+        .collect()
+}
+
+fn check_points(c: &mut Checker, docs: Vec<PointDoc>) -> Vec<Option<Point>> {
+    docs.into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let latitude = p.latitude.as_ref().map(|l| c.number(&format!("points[{i}].latitude"), l));
+            let longitude = p.longitude.as_ref().map(|l| c.number(&format!("points[{i}].longitude"), l));
+            Some(Point {
+                reference: p.reference,
+                name: text(p.name),
+                description: text(p.description),
+                latitude: latitude.map_or(Some(None), |l| l.map(Some))?,
+                longitude: longitude.map_or(Some(None), |l| l.map(Some))?,
+            })
+        })
+        .collect()
+}
+
+/// The cross-border agenda: a border, and the dimensions that could be read.
+fn check_cross_border(c: &mut Checker, doc: Option<CrossBorderDoc>) -> Option<Option<CrossBorder>> {
+    let Some(cb) = doc else { return Some(None) };
+    let border = c.one("cross_border.border", Border::parse(&cb.border));
+    let dims: Vec<_> = cb
+        .dimensions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| c.one(&format!("cross_border.dimensions[{i}]"), CrossBorderDimension::parse(d)))
+        .collect();
+    border.map(|border| Some(CrossBorder { border, dimensions: dims }))
+}
+
+/// The activity's dates; one that cannot be read is left out of what the rules see.
+fn check_dates(c: &mut Checker, doc: &DatesDoc) -> ActivityDates {
+    ActivityDates {
+        planned_start: c.opt_date("dates.planned_start", doc.planned_start.as_deref()).flatten(),
+        planned_end: c.opt_date("dates.planned_end", doc.planned_end.as_deref()).flatten(),
+        actual_start: c.opt_date("dates.actual_start", doc.actual_start.as_deref()).flatten(),
+        actual_end: c.opt_date("dates.actual_end", doc.actual_end.as_deref()).flatten(),
+    }
+}
+
+fn check_budgets(c: &mut Checker, docs: &[BudgetDoc], default_cur: Option<CurrencyCode>) -> Vec<Option<Budget>> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let path = format!("budgets[{i}]");
+            let period_start = c.date(&format!("{path}.period_start"), &b.period_start);
+            let period_end = c.date(&format!("{path}.period_end"), &b.period_end);
+            let value = money(c, &path, &b.amount, b.currency.as_deref(), default_cur);
+            let value_date = c.opt_date(&format!("{path}.value_date"), b.value_date.as_deref());
+            Some(Budget {
+                revised: b.revised,
+                period_start: period_start?,
+                period_end: period_end?,
+                value: value?,
+                value_date: value_date?,
+            })
+        })
+        .collect()
+}
+
+fn check_transactions(
+    c: &mut Checker,
+    docs: Vec<TransactionDoc>,
+    default_cur: Option<CurrencyCode>,
+) -> Vec<Option<Transaction>> {
+    docs.into_iter()
+        .enumerate()
+        .map(|(i, t)| check_transaction(c, &format!("transactions[{i}]"), t, default_cur))
+        .collect()
+}
+
+fn check_transaction(
+    c: &mut Checker,
+    path: &str,
+    t: TransactionDoc,
+    default_cur: Option<CurrencyCode>,
+) -> Option<Transaction> {
+    let kind = c.one(&format!("{path}.type"), TransactionTypeCode::parse(&t.kind));
+    let date = c.date(&format!("{path}.date"), &t.date);
+    let value = money(c, path, &t.amount, t.currency.as_deref(), default_cur);
+    let value_date = c.opt_date(&format!("{path}.value_date"), t.value_date.as_deref());
+    let provider = party(c, &format!("{path}.provider"), t.provider);
+    let receiver = party(c, &format!("{path}.receiver"), t.receiver);
+    let sectors: Vec<_> = t
+        .sectors
+        .iter()
+        .enumerate()
+        .map(|(j, s)| sector_ref(c, &format!("{path}.sectors[{j}]"), s.vocabulary.as_deref(), &s.code))
+        .collect();
+    let country = c.opt(&format!("{path}.country"), t.country.as_deref(), CountryCode::parse);
+    let region = c.opt(&format!("{path}.region"), t.region.as_deref(), RegionCode::parse);
+    let flow_type = c.opt(&format!("{path}.flow_type"), t.flow_type.as_deref(), FlowTypeCode::parse);
+    let finance_type = c.opt(&format!("{path}.finance_type"), t.finance_type.as_deref(), FinanceTypeCode::parse);
+    let aid_type = c.opt(&format!("{path}.aid_type"), t.aid_type.as_deref(), AidTypeCode::parse);
+    let tied_status = c.opt(&format!("{path}.tied_status"), t.tied_status.as_deref(), TiedStatusCode::parse);
+    Some(Transaction {
+        reference: t.reference,
+        humanitarian: t.humanitarian,
+        sectors: sectors.into_iter().collect::<Option<Vec<_>>>()?,
+        country: country?,
+        region: region?,
+        flow_type: flow_type?,
+        finance_type: finance_type?,
+        aid_type: aid_type?,
+        tied_status: tied_status?,
+        kind: kind?,
+        date: date?,
+        value: value?,
+        value_date: value_date?,
+        description: text(t.description),
+        provider: provider?,
+        receiver: receiver?,
+    })
+}
+
+fn check_planned_disbursements(
+    c: &mut Checker,
+    docs: Vec<PlannedDisbursementDoc>,
+    default_cur: Option<CurrencyCode>,
+) -> Vec<Option<PlannedDisbursement>> {
+    docs.into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let path = format!("planned_disbursements[{i}]");
+            let period_start = c.date(&format!("{path}.period_start"), &d.period_start);
+            let period_end = c.opt_date(&format!("{path}.period_end"), d.period_end.as_deref());
+            let value = money(c, &path, &d.amount, d.currency.as_deref(), default_cur);
+            let value_date = c.opt_date(&format!("{path}.value_date"), d.value_date.as_deref());
+            let provider = party(c, &format!("{path}.provider"), d.provider);
+            let receiver = party(c, &format!("{path}.receiver"), d.receiver);
+            Some(PlannedDisbursement {
+                revised: d.revised,
+                period_start: period_start?,
+                period_end: period_end?,
+                value: value?,
+                value_date: value_date?,
+                provider: provider?,
+                receiver: receiver?,
+            })
+        })
+        .collect()
+}
+
+fn check_related_activities(c: &mut Checker, docs: &[RelatedDoc]) -> Vec<Option<RelatedActivity>> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let kind = c.one(&format!("related_activities[{i}].type"), RelatedActivityTypeCode::parse(&r.kind));
+            let identifier = c.one(&format!("related_activities[{i}].id"), ActivityKey::parse(&r.id));
+            Some(RelatedActivity { kind: kind?, identifier: identifier?.to_string() })
+        })
+        .collect()
+}
+
+/// Document links: an address is required, its categories come from the codelist.
+fn check_document_links(c: &mut Checker, docs: Vec<DocumentLinkDoc>) -> Vec<Option<DocumentLink>> {
+    docs.into_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let path = format!("document_links[{i}]");
+            if d.url.trim().is_empty() {
+                c.one::<()>(&format!("{path}.url"), Err(required()));
+                return None;
+            }
+            let categories: Vec<_> = d
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(j, k)| c.one(&format!("{path}.categories[{j}]"), DocumentCategoryCode::parse(k)))
+                .collect();
+            let date = c.opt_date(&format!("{path}.date"), d.date.as_deref());
+            Some(DocumentLink {
+                url: d.url.trim().to_owned(),
+                format: d.format.map(|f| f.trim().to_owned()).unwrap_or_default(),
+                title: text(d.title),
+                categories: categories.into_iter().collect::<Option<Vec<_>>>()?,
+                languages: d.languages,
+                date: date?,
+            })
+        })
+        .collect()
+}
+
+/// In-kind contributions: a unit value needs a currency, the activity's default one if it has
+/// none of its own.
+fn check_in_kind(c: &mut Checker, docs: Vec<InKindDoc>, default_cur: Option<CurrencyCode>) -> Vec<Option<InKind>> {
+    docs.into_iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let path = format!("in_kind[{i}]");
+            let unit = c.one(&format!("{path}.unit"), InKindUnit::parse(&k.unit));
+            let quantity = c.number(&format!("{path}.quantity"), &k.quantity);
+            let unit_value = match &k.unit_value {
+                None => Some(None),
+                Some(v) => {
+                    let amount = c.number(&format!("{path}.unit_value"), v);
+                    let currency = match k.currency.as_deref() {
+                        Some(cur) => c.one(&format!("{path}.currency"), CurrencyCode::parse(cur)),
+                        None => default_cur.or_else(|| c.one(&format!("{path}.currency"), Err(required()))),
+                    };
+                    amount.zip(currency).map(|(amount, currency)| Some(Money { amount, currency }))
+                }
+            };
+            Some(InKind { unit: unit?, quantity: quantity?, unit_value: unit_value?, description: text(k.description) })
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------

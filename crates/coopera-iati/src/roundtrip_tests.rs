@@ -1,12 +1,17 @@
 //! Property test: for any valid activity, writing it as IATI and reading the file back gives
-//! the same activity — every field the model holds, IATI's and Coopera's own.
+//! the same activity — every field the model holds, IATI's and Coopera's own. Codes are drawn
+//! from the whole of their list (an IATI codelist, or a `kinds` classification's `CODES`), so a
+//! code added to a list is covered without a change here.
 
 use std::collections::BTreeMap;
 
 use coopera_domain::activity::Activity;
 use coopera_domain::code::CountryCode;
-use coopera_domain::codelists::{self, Codelist};
+use coopera_domain::codelists::{self, Code, Codelist};
 use coopera_domain::doc::*;
+use coopera_domain::kinds::{
+    Border, CooperationType, CrossBorderDimension, InKindUnit, Instrument, Level, Modality, Role, WorkflowState,
+};
 use coopera_domain::organisation::Organisation;
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -15,8 +20,14 @@ use time::macros::date;
 use crate::read::{FileReader, Item, ReadOptions};
 use crate::write::{WriteOptions, write_file};
 
+/// The codes of an IATI codelist still in use.
 fn codes(list: &'static Codelist) -> Vec<&'static str> {
     list.codes.iter().filter(|c| !c.withdrawn).map(|c| c.code).collect()
+}
+
+/// The codes of one of Coopera's own classifications (`Modality::CODES`…).
+fn kind_codes(list: &'static [Code]) -> Vec<&'static str> {
+    list.iter().map(|c| c.code).collect()
 }
 
 /// Text with the characters XML must escape, accents, and inner spaces.
@@ -58,7 +69,7 @@ fn day() -> impl Strategy<Value = time::Date> {
 }
 
 fn currency() -> impl Strategy<Value = String> {
-    select(vec!["USD", "MXN", "EUR", "JPY"]).prop_map(str::to_owned)
+    select(codes(&codelists::CURRENCY)).prop_map(str::to_owned)
 }
 
 /// The organisations activities name.
@@ -71,10 +82,14 @@ fn org_key() -> impl Strategy<Value = String> {
 /// A valid organisation: any level, country and type; a state or municipal government is
 /// Mexican with its INEGI codes, and other Mexican organisations may name theirs.
 fn organisation(key: &'static str) -> impl Strategy<Value = OrganisationDoc> {
-    let levels: Vec<&str> = coopera_domain::kinds::Level::CODES.iter().map(|c| c.code).collect();
     let municipalities: Vec<&str> = codelists::MX_MUNICIPALITY.codes.iter().map(|c| c.code).collect();
     (
-        (select(levels), proptest::option::of(select(codes(&codelists::COUNTRY))), select(municipalities), 0u8..3),
+        (
+            select(kind_codes(Level::CODES)),
+            proptest::option::of(select(codes(&codelists::COUNTRY))),
+            select(municipalities),
+            0u8..3,
+        ),
         (
             select(codes(&codelists::ORGANISATION_TYPE)),
             proptest::option::of(prop_oneof!["XM-DAC-4[0-9]{4}", "[A-Z]{2}-[A-Z]{3}-[0-9]{1,6}"]),
@@ -205,7 +220,8 @@ fn result() -> impl Strategy<Value = ResultDoc> {
             periods,
         });
     (
-        select(vec!["output", "outcome", "impact", "other"]),
+        // Documents name a result's level by its IATI ResultType code too.
+        select(codes(&codelists::RESULT_TYPE)),
         text(),
         proptest::option::of(text()),
         proptest::collection::vec(indicator, 0..3),
@@ -218,6 +234,37 @@ fn result() -> impl Strategy<Value = ResultDoc> {
         })
 }
 
+/// A modality and participants that fit it: any role but the two providers of triangular
+/// cooperation, which appear only in triangular activities, each of which has them both and a
+/// recipient.
+fn modality_and_participants() -> impl Strategy<Value = (&'static str, Vec<ParticipantDoc>)> {
+    let anywhere: Vec<&str> = Role::ALL
+        .iter()
+        .filter(|r| !matches!(r, Role::FirstProvider | Role::SecondProvider))
+        .map(|r| r.code())
+        .collect();
+    (select(kind_codes(Modality::CODES)), proptest::collection::btree_set((org_key(), select(anywhere)), 1..4))
+        .prop_map(|(modality, others)| {
+            let mut participants: Vec<ParticipantDoc> =
+                others.into_iter().map(|(org, role)| ParticipantDoc { org, role: role.to_owned() }).collect();
+            if modality == Modality::Triangular.code() {
+                for (org, role) in
+                    [("amexcid", Role::FirstProvider), ("giz", Role::SecondProvider), ("segeplan", Role::Recipient)]
+                {
+                    participants.push(ParticipantDoc { org: org.into(), role: role.code().into() });
+                }
+            }
+            let mut seen = Vec::new();
+            participants.retain(|p| {
+                let k = (p.org.clone(), p.role.clone());
+                let new = !seen.contains(&k);
+                seen.push(k);
+                new
+            });
+            (modality, participants)
+        })
+}
+
 prop_compose! {
     fn activity()(
         id in "[A-Z]{2}-[A-Z0-9]{1,6}-[0-9]{1,4}(/[0-9]{1,3})?",
@@ -225,10 +272,10 @@ prop_compose! {
         description in proptest::option::of(text()),
         objectives in proptest::option::of(text()),
         classification in (
-            select(vec!["programme", "project", "action", "scholarship", "humanitarian-aid", "contribution", "financial-cooperation"]),
-            select(vec!["technical-scientific", "educational-cultural", "economic", "financial", "humanitarian"]),
-            any::<bool>(), any::<bool>(), any::<bool>(),
-            select(vec!["draft", "submitted", "validated", "published"]),
+            select(kind_codes(Instrument::CODES)),
+            select(kind_codes(CooperationType::CODES)),
+            any::<bool>(), any::<bool>(),
+            select(kind_codes(WorkflowState::CODES)),
             proptest::option::of("[A-Z0-9-]{1,10}"),
         ),
         codes in (
@@ -240,8 +287,7 @@ prop_compose! {
             proptest::option::of(select(codes(&codelists::TIED_STATUS))),
             select(codes(&codelists::ACTIVITY_STATUS)),
         ),
-        triangular in any::<bool>(),
-        others in proptest::collection::btree_set((org_key(), select(vec!["provider", "recipient", "funding", "accountable", "extending", "implementing"])), 1..4),
+        (modality, participants) in modality_and_participants(),
         sector_codes in proptest::collection::btree_set(select(codes(&codelists::SECTOR)), 1..4),
         sdg_sectors in proptest::collection::btree_set(select(codes(&codelists::UNSDG_GOALS)), 0..3),
         sdgs in proptest::collection::btree_set(select(codes(&codelists::UNSDG_TARGETS)), 0..3),
@@ -250,35 +296,23 @@ prop_compose! {
         places in (proptest::collection::btree_set(select(codes(&codelists::COUNTRY)), 0..3), proptest::collection::btree_set(select(codes(&codelists::REGION)), 0..2)),
         mx in proptest::collection::vec(select(codelists::MX_MUNICIPALITY.codes.iter().map(|c| c.code).collect::<Vec<_>>()), 0..3),
         points in proptest::collection::vec((proptest::option::of("[a-z0-9]{1,6}"), proptest::option::of(text()), proptest::option::of((-90i64..90, -180i64..180))), 0..2),
-        cross in proptest::option::of((select(vec!["north", "south"]), proptest::collection::btree_set(select(vec!["migration", "drug-trafficking", "labour-markets", "integration"]), 0..3))),
+        cross in proptest::option::of((select(kind_codes(Border::CODES)), proptest::collection::btree_set(select(kind_codes(CrossBorderDimension::CODES)), 0..3))),
         dates in (proptest::option::of(day()), 0i64..2000, proptest::option::of(day()), proptest::option::of(0i64..2000)),
         budgets in proptest::collection::vec((day(), 0i64..365, amount(), proptest::option::of(currency()), any::<bool>(), proptest::option::of(day())), 0..3),
         planned in proptest::collection::vec((day(), proptest::option::of(0i64..365), amount(), currency(), proptest::option::of(party())), 0..2),
         transactions in proptest::collection::vec(transaction(), 0..4),
-        in_kind in proptest::collection::vec((select(vec!["expert-days", "participants", "trips", "materials", "other"]), 0i64..1000, proptest::option::of((1i64..100_000, currency())), proptest::option::of(text())), 0..3),
+        in_kind in proptest::collection::vec((select(kind_codes(InKindUnit::CODES)), 0i64..1000, proptest::option::of((1i64..100_000, currency())), proptest::option::of(text())), 0..3),
         results in proptest::collection::vec(result(), 0..3),
         related in proptest::collection::vec((select(codes(&codelists::RELATED_ACTIVITY_TYPE)), "[A-Z]{2}-[0-9]{1,5}"), 0..3),
-        links in proptest::collection::vec(("https://example\\.org/[a-z]{1,8}", select(vec!["application/pdf", "text/html"]), text(), proptest::collection::btree_set(select(codes(&codelists::DOCUMENT_CATEGORY)), 1..3), proptest::option::of(day())), 0..2),
+        links in proptest::collection::vec(("https://example\\.org/[a-z]{1,8}", select(vec!["application/pdf", "text/html"]), text(), proptest::collection::btree_set(select(codes(&codelists::DOCUMENT_CATEGORY)), 1..3), proptest::collection::btree_set(select(codes(&codelists::LANGUAGE)), 0..3), proptest::option::of(day())), 0..2),
         good_practice in proptest::option::of(text()),
         humanitarian in any::<bool>(),
         sector_pct in split(3),
         sdg_pct in split(2),
         place_pct in split(5),
     ) -> ActivityDoc {
-        let (instrument, cooperation_type, _, south_south, north_south, workflow, folio) = classification;
+        let (instrument, cooperation_type, south_south, north_south, workflow, folio) = classification;
         let (collaboration_type, default_currency, flow_type, finance_type, aid_type, tied_status, status) = codes;
-        let mut participants: Vec<ParticipantDoc> = others.into_iter().map(|(org, role)| ParticipantDoc { org, role: role.to_owned() }).collect();
-        let modality = if triangular {
-            participants.push(ParticipantDoc { org: "amexcid".into(), role: "first-provider".into() });
-            participants.push(ParticipantDoc { org: "giz".into(), role: "second-provider".into() });
-            participants.push(ParticipantDoc { org: "segeplan".into(), role: "recipient".into() });
-            participants.dedup();
-            "triangular"
-        } else {
-            "bilateral"
-        };
-        let mut seen = Vec::new();
-        participants.retain(|p| { let k = (p.org.clone(), p.role.clone()); let new = !seen.contains(&k); seen.push(k); new });
         let n = sector_codes.len();
         let mut sectors: Vec<SectorDoc> = sector_codes.into_iter().enumerate().map(|(i, c)| SectorDoc {
             vocabulary: None,
@@ -369,12 +403,12 @@ prop_compose! {
             }).collect(),
             results,
             related_activities: related.into_iter().map(|(kind, id)| RelatedDoc { kind: kind.to_owned(), id }).collect(),
-            document_links: links.into_iter().map(|(url, format, title, categories, date)| DocumentLinkDoc {
+            document_links: links.into_iter().map(|(url, format, title, categories, languages, date)| DocumentLinkDoc {
                 url,
                 format: Some(format.to_owned()),
                 title: Some(title),
                 categories: categories.into_iter().map(str::to_owned).collect(),
-                languages: vec!["es".into()],
+                languages: languages.into_iter().map(str::to_owned).collect(),
                 date: date.map(|d| d.to_string()),
             }).collect(),
             good_practice,

@@ -15,7 +15,9 @@
 
 use std::io::{self, Write};
 
-use coopera_domain::activity::{Activity, Money, Sdg, TransactionParty};
+use coopera_domain::activity::{
+    Activity, ActivityDates, ActivityParts, Indicator, Money, Sdg, Transaction, TransactionParty,
+};
 use coopera_domain::organisation::Organisation;
 use coopera_domain::text::Text;
 use rust_decimal::Decimal;
@@ -223,6 +225,7 @@ fn value(x: &mut Xml, v: &Money, value_date: Date) {
     x.leaf("value", &[("currency", Some(v.currency.as_str())), ("value-date", Some(&date))], &dec(v.amount));
 }
 
+/// One `<iati-activity>`: IATI's elements in the order of its schema, then Coopera's own.
 fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisation>, options: &WriteOptions) {
     let p = a.parts();
     let lang = p.title.iter().next().map(|(l, _)| l.to_owned()).unwrap_or_else(|| "es".into());
@@ -235,7 +238,30 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
         ],
     );
     x.leaf("iati-identifier", &[], p.key.as_str());
+    write_reporting_org(x, p, org);
+    write_texts(x, p);
+    write_participants(x, p, org);
+    x.empty("activity-status", &[("code", Some(p.status.as_str()))]);
+    write_dates(x, &p.dates, options);
+    write_places(x, p);
+    write_sectors_and_tags(x, p);
+    write_default_codes(x, p);
+    write_budgets(x, p);
+    write_planned_disbursements(x, p, org);
+    for t in &p.transactions {
+        write_transaction(x, t, org);
+    }
+    write_document_links(x, p);
+    for r in &p.related_activities {
+        x.empty("related-activity", &[("ref", Some(&r.identifier)), ("type", Some(r.kind.as_str()))]);
+    }
+    write_results(x, p);
+    write_coopera_facts(x, a, org);
+    x.close("iati-activity");
+}
 
+/// The reporting organisation: its IATI identifier, else its key; its name, else its key.
+fn write_reporting_org(x: &mut Xml, p: &ActivityParts, org: &dyn Fn(&str) -> Option<Organisation>) {
     let reporting = org(p.reporting_org.as_str());
     let (rref, rtype, rkey) = org_attrs(reporting.as_ref(), p.reporting_org.as_str());
     let rref = rref.unwrap_or_else(|| rkey.clone());
@@ -246,7 +272,11 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
         _ => x.leaf("narrative", &[], &rkey),
     }
     x.close("reporting-org");
+}
 
+/// Title, description and objectives; an activity with neither of the last two gets its
+/// title as a generated description, since the schema requires one.
+fn write_texts(x: &mut Xml, p: &ActivityParts) {
     x.text_element("title", &[], &p.title);
     if p.description.is_empty() && p.objectives.is_empty() {
         x.open("description", &[("type", Some("1")), ("coopera:generated", Some("true"))]);
@@ -255,7 +285,10 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
     }
     x.text_element("description", &[("type", Some("1"))], &p.description);
     x.text_element("description", &[("type", Some("2"))], &p.objectives);
+}
 
+/// Participants with IATI's role and, in Coopera's namespace, Coopera's.
+fn write_participants(x: &mut Xml, p: &ActivityParts, org: &dyn Fn(&str) -> Option<Organisation>) {
     for part in &p.participants {
         let o = org(part.org.as_str());
         let (oref, otype, okey) = org_attrs(o.as_ref(), part.org.as_str());
@@ -275,9 +308,11 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
             _ => x.empty("participating-org", &attrs),
         }
     }
+}
 
-    x.empty("activity-status", &[("code", Some(p.status.as_str()))]);
-    let d = &p.dates;
+/// The activity's dates; one without any gets `options.today` as a generated planned start,
+/// since the schema requires one.
+fn write_dates(x: &mut Xml, d: &ActivityDates, options: &WriteOptions) {
     let dates = [("1", d.planned_start), ("2", d.actual_start), ("3", d.planned_end), ("4", d.actual_end)];
     if dates.iter().all(|(_, d)| d.is_none()) {
         let today = options.today.to_string();
@@ -292,7 +327,10 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
             x.empty("activity-date", &[("type", Some(kind)), ("iso-date", Some(&s))]);
         }
     }
+}
 
+/// Recipient countries and regions with their shares, then locations.
+fn write_places(x: &mut Xml, p: &ActivityParts) {
     for c in &p.countries {
         let pct = dec(c.percent.value());
         x.empty("recipient-country", &[("code", Some(c.country.as_str())), ("percentage", Some(&pct))]);
@@ -315,6 +353,11 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
         }
         x.close("location");
     }
+}
+
+/// Sectors with their shares, SDGs as tags (vocabulary 2 goals, 3 targets), the other tags,
+/// and policy markers.
+fn write_sectors_and_tags(x: &mut Xml, p: &ActivityParts) {
     for s in &p.sectors {
         let pct = dec(s.percent.value());
         x.empty(
@@ -346,6 +389,10 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
             &[("vocabulary", Some("1")), ("code", Some(m.marker.as_str())), ("significance", Some(&significance))],
         );
     }
+}
+
+/// The collaboration type and the defaults of the activity's flows.
+fn write_default_codes(x: &mut Xml, p: &ActivityParts) {
     if let Some(c) = p.collaboration_type {
         x.empty("collaboration-type", &[("code", Some(c.as_str()))]);
     }
@@ -361,6 +408,9 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
     if let Some(c) = p.tied_status {
         x.empty("default-tied-status", &[("code", Some(c.as_str()))]);
     }
+}
+
+fn write_budgets(x: &mut Xml, p: &ActivityParts) {
     for b in &p.budgets {
         x.open("budget", &[("type", Some(if b.revised { "2" } else { "1" }))]);
         let (s, e) = (b.period_start.to_string(), b.period_end.to_string());
@@ -369,6 +419,9 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
         value(x, &b.value, b.value_date.unwrap_or(b.period_start));
         x.close("budget");
     }
+}
+
+fn write_planned_disbursements(x: &mut Xml, p: &ActivityParts, org: &dyn Fn(&str) -> Option<Organisation>) {
     for d in &p.planned_disbursements {
         x.open("planned-disbursement", &[("type", Some(if d.revised { "2" } else { "1" }))]);
         let s = d.period_start.to_string();
@@ -386,45 +439,49 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
         }
         x.close("planned-disbursement");
     }
-    for t in &p.transactions {
-        x.open(
-            "transaction",
-            &[("ref", t.reference.as_deref()), ("humanitarian", t.humanitarian.map(|h| if h { "1" } else { "0" }))],
-        );
-        x.empty("transaction-type", &[("code", Some(t.kind.as_str()))]);
-        let date = t.date.to_string();
-        x.empty("transaction-date", &[("iso-date", Some(&date))]);
-        value(x, &t.value, t.value_date.unwrap_or(t.date));
-        x.text_element("description", &[], &t.description);
-        if let Some(pp) = &t.provider {
-            party(x, "provider-org", "provider-activity-id", pp, org);
-        }
-        if let Some(rp) = &t.receiver {
-            party(x, "receiver-org", "receiver-activity-id", rp, org);
-        }
-        for s in &t.sectors {
-            x.empty("sector", &[("vocabulary", Some(s.vocabulary())), ("code", Some(s.code()))]);
-        }
-        if let Some(c) = t.country {
-            x.empty("recipient-country", &[("code", Some(c.as_str()))]);
-        }
-        if let Some(r) = t.region {
-            x.empty("recipient-region", &[("code", Some(r.as_str())), ("vocabulary", Some("1"))]);
-        }
-        if let Some(c) = t.flow_type {
-            x.empty("flow-type", &[("code", Some(c.as_str()))]);
-        }
-        if let Some(c) = t.finance_type {
-            x.empty("finance-type", &[("code", Some(c.as_str()))]);
-        }
-        if let Some(c) = t.aid_type {
-            x.empty("aid-type", &[("code", Some(c.as_str())), ("vocabulary", Some("1"))]);
-        }
-        if let Some(c) = t.tied_status {
-            x.empty("tied-status", &[("code", Some(c.as_str()))]);
-        }
-        x.close("transaction");
+}
+
+fn write_transaction(x: &mut Xml, t: &Transaction, org: &dyn Fn(&str) -> Option<Organisation>) {
+    x.open(
+        "transaction",
+        &[("ref", t.reference.as_deref()), ("humanitarian", t.humanitarian.map(|h| if h { "1" } else { "0" }))],
+    );
+    x.empty("transaction-type", &[("code", Some(t.kind.as_str()))]);
+    let date = t.date.to_string();
+    x.empty("transaction-date", &[("iso-date", Some(&date))]);
+    value(x, &t.value, t.value_date.unwrap_or(t.date));
+    x.text_element("description", &[], &t.description);
+    if let Some(pp) = &t.provider {
+        party(x, "provider-org", "provider-activity-id", pp, org);
     }
+    if let Some(rp) = &t.receiver {
+        party(x, "receiver-org", "receiver-activity-id", rp, org);
+    }
+    for s in &t.sectors {
+        x.empty("sector", &[("vocabulary", Some(s.vocabulary())), ("code", Some(s.code()))]);
+    }
+    if let Some(c) = t.country {
+        x.empty("recipient-country", &[("code", Some(c.as_str()))]);
+    }
+    if let Some(r) = t.region {
+        x.empty("recipient-region", &[("code", Some(r.as_str())), ("vocabulary", Some("1"))]);
+    }
+    if let Some(c) = t.flow_type {
+        x.empty("flow-type", &[("code", Some(c.as_str()))]);
+    }
+    if let Some(c) = t.finance_type {
+        x.empty("finance-type", &[("code", Some(c.as_str()))]);
+    }
+    if let Some(c) = t.aid_type {
+        x.empty("aid-type", &[("code", Some(c.as_str())), ("vocabulary", Some("1"))]);
+    }
+    if let Some(c) = t.tied_status {
+        x.empty("tied-status", &[("code", Some(c.as_str()))]);
+    }
+    x.close("transaction");
+}
+
+fn write_document_links(x: &mut Xml, p: &ActivityParts) {
     for l in &p.document_links {
         x.open("document-link", &[("url", Some(&l.url)), ("format", Some(&l.format))]);
         x.text_element("title", &[], &l.title);
@@ -440,39 +497,50 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
         }
         x.close("document-link");
     }
-    for r in &p.related_activities {
-        x.empty("related-activity", &[("ref", Some(&r.identifier)), ("type", Some(r.kind.as_str()))]);
-    }
+}
+
+/// The results that have indicators: IATI cannot hold the others, which
+/// [`write_coopera_facts`] writes in Coopera's namespace.
+fn write_results(x: &mut Xml, p: &ActivityParts) {
     for r in p.results.iter().filter(|r| !r.indicators.is_empty()) {
         x.open("result", &[("type", Some(r.level.iati_code()))]);
         x.text_element("title", &[], &r.title);
         x.text_element("description", &[], &r.description);
         for i in &r.indicators {
-            x.open("indicator", &[("measure", Some("1")), ("ascending", bool_attr(i.ascending))]);
-            x.text_element("title", &[], &i.title);
-            if let Some(b) = &i.baseline {
-                let (year, v) = (b.year.to_string(), dec(b.value));
-                x.empty("baseline", &[("year", Some(&year)), ("value", Some(&v))]);
-            }
-            for per in &i.periods {
-                x.open("period", &[]);
-                let (s, e) = (per.start.to_string(), per.end.to_string());
-                x.empty("period-start", &[("iso-date", Some(&s))]);
-                x.empty("period-end", &[("iso-date", Some(&e))]);
-                if let Some(t) = per.target {
-                    x.empty("target", &[("value", Some(&dec(t)))]);
-                }
-                if let Some(t) = per.actual {
-                    x.empty("actual", &[("value", Some(&dec(t)))]);
-                }
-                x.close("period");
-            }
-            x.close("indicator");
+            write_indicator(x, i);
         }
         x.close("result");
     }
+}
 
-    // Coopera's own facts, in its namespace.
+fn write_indicator(x: &mut Xml, i: &Indicator) {
+    x.open("indicator", &[("measure", Some("1")), ("ascending", bool_attr(i.ascending))]);
+    x.text_element("title", &[], &i.title);
+    if let Some(b) = &i.baseline {
+        let (year, v) = (b.year.to_string(), dec(b.value));
+        x.empty("baseline", &[("year", Some(&year)), ("value", Some(&v))]);
+    }
+    for per in &i.periods {
+        x.open("period", &[]);
+        let (s, e) = (per.start.to_string(), per.end.to_string());
+        x.empty("period-start", &[("iso-date", Some(&s))]);
+        x.empty("period-end", &[("iso-date", Some(&e))]);
+        if let Some(t) = per.target {
+            x.empty("target", &[("value", Some(&dec(t)))]);
+        }
+        if let Some(t) = per.actual {
+            x.empty("actual", &[("value", Some(&dec(t)))]);
+        }
+        x.close("period");
+    }
+    x.close("indicator");
+}
+
+/// Coopera's own facts, in its namespace: the classification, schemes, workflow and folio;
+/// the organisations named; Mexican places; the cross-border agenda; in-kind contributions;
+/// results without indicators, with their place among the others; good practice.
+fn write_coopera_facts(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisation>) {
+    let p = a.parts();
     x.empty(
         "coopera:activity",
         &[
@@ -528,7 +596,6 @@ fn activity_xml(x: &mut Xml, a: &Activity, org: &dyn Fn(&str) -> Option<Organisa
         x.narratives(g);
         x.close("coopera:good-practice");
     }
-    x.close("iati-activity");
 }
 
 /// The keys of the organisations an activity names — reporting organisation, participants,

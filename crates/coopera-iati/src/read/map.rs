@@ -511,6 +511,9 @@ fn rescale(mapper: &mut Mapper<'_>, el: &Element, what: &'static str, path: &str
 }
 
 /// Maps one activity. `Err` carries the reason it cannot be imported at all (no identifier).
+///
+/// Each part of the activity is mapped by a step of its own; the warnings come in the order
+/// of the steps.
 pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result<Mapped, Warning> {
     let mut m = Mapper {
         warnings: Vec::new(),
@@ -522,703 +525,65 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     if let Some(lang) = m.lang_of(el) {
         m.lang = lang;
     }
-    let id_el = el.child("iati-identifier");
-    let id = id_el.map(|i| i.text.trim().to_owned()).filter(|i| !i.is_empty());
-    let Some(id) = id else {
-        return Err(Warning {
-            line: el.line,
-            column: el.column,
-            path: "iati-identifier".into(),
-            issue: Issue::Missing { element: "iati-identifier" },
-        });
-    };
-    let joined = id.split_whitespace().collect::<Vec<_>>().join("-");
-    if joined != id {
-        m.warn(
-            id_el.unwrap_or(el),
-            "iati-identifier".into(),
-            Issue::IdentifierSpaces { id: id.clone(), kept: joined.clone() },
-        );
-    }
-    let id = joined;
-
+    let id = m.map_identifier(el)?;
     let default_currency = m.code(el, "@default-currency".into(), el.attr("default-currency"), CurrencyCode::parse);
     let humanitarian = matches!(el.attr_trim("humanitarian"), Some("1" | "true"));
 
     m.described_orgs(el);
-    let reporting_org = el.child("reporting-org").and_then(|r| m.org(r));
-    let reporting_org = match reporting_org {
-        Some(k) => k,
-        None => {
-            // IATI requires it; without one the activity is attributed to its identifier's prefix.
-            let prefix: String = id.split('-').take(2).collect::<Vec<_>>().join("-");
-            let key = org_key(Some(&prefix), &prefix);
-            m.orgs.entry(key.clone()).or_insert_with(|| OrganisationDoc {
-                key: key.clone(),
-                iati_ref: Some(prefix.clone()),
-                name: TextDoc::Plain(prefix.clone()),
-                acronym: None,
-                kind: "90".into(),
-                level: "non-governmental".into(),
-                country: None,
-                mx_state: None,
-                mx_municipality: None,
-                parent: None,
-            });
-            key
-        }
-    };
-
-    let mut title = el.child("title").and_then(|t| m.text(t));
-    if title.is_none() {
-        m.warn(el, "title".into(), Issue::Missing { element: "title" });
-        title = Some(TextDoc::Plain(id.clone()));
-    }
-    let mut description = None;
-    let mut objectives = None;
-    for (i, d) in el.children_named("description").enumerate() {
-        if d.attr_trim("coopera:generated") == Some("true") {
-            continue;
-        }
-        match d.attr_trim("type").unwrap_or("1") {
-            "2" => objectives = objectives.or_else(|| m.text(d)),
-            _ => description = description.or_else(|| m.text(d)),
-        }
-        let _ = i;
-    }
-
-    // Participants, with IATI's roles kept.
-    let mut participants: Vec<ParticipantDoc> = Vec::new();
-    for (i, p) in el.children_named("participating-org").enumerate() {
-        let role_code = p.attr_trim("role").map(v1_role).unwrap_or("");
-        let coopera_role = p.attr_trim("coopera:role").and_then(|r| coopera_domain::kinds::Role::parse(r).ok());
-        let role = match role_code {
-            _ if coopera_role.is_some() => coopera_role.map_or("", |r| r.code()),
-            "1" => "funding",
-            "2" => "accountable",
-            "3" => "extending",
-            "4" => "implementing",
-            other => {
-                m.warn(
-                    p,
-                    format!("participating-org[{}]/@role", i + 1),
-                    Issue::UnknownCode { list: "OrganisationRole", code: other.to_owned() },
-                );
-                continue;
-            }
-        };
-        let Some(org) = m.org(p) else { continue };
-        let doc = ParticipantDoc { org, role: role.to_owned() };
-        if !participants.contains(&doc) {
-            participants.push(doc);
-        }
-    }
-    if participants.is_empty() {
-        participants.push(ParticipantDoc { org: reporting_org.clone(), role: "accountable".into() });
-    }
-
-    let status = match el.child("activity-status") {
-        Some(s) => m.code(s, "activity-status/@code".into(), s.attr("code"), ActivityStatusCode::parse),
-        None => None,
-    };
-    let collaboration_type = el
-        .child("collaboration-type")
-        .and_then(|c| m.code(c, "collaboration-type/@code".into(), c.attr("code"), CollaborationTypeCode::parse));
-    let flow_type = el
-        .child("default-flow-type")
-        .and_then(|c| m.code(c, "default-flow-type/@code".into(), c.attr("code"), FlowTypeCode::parse));
-    let finance_type = el
-        .child("default-finance-type")
-        .and_then(|c| m.code(c, "default-finance-type/@code".into(), c.attr("code"), FinanceTypeCode::parse));
-    let aid_type = el
-        .children_named("default-aid-type")
-        .find(|a| matches!(a.attr_trim("vocabulary"), None | Some("1")))
-        .and_then(|c| m.code(c, "default-aid-type/@code".into(), c.attr("code"), AidTypeCode::parse));
-
-    // A file written by Coopera carries its own classification.
-    let ext = el.child("coopera:activity");
-    let modality = match collaboration_type.as_deref() {
-        _ if ext.is_some_and(|e| e.attr_trim("modality").is_some()) => "",
-        Some("2" | "4") => "multilateral",
-        Some("8") => {
-            m.warn(el.child("collaboration-type").unwrap_or(el), "collaboration-type".into(), Issue::TriangularRoles);
-            "bilateral"
-        }
-        _ => "bilateral",
-    };
-    let aid = aid_type.as_deref().unwrap_or("");
-    let instrument = if humanitarian {
-        "humanitarian-aid"
-    } else if aid.starts_with('A') {
-        "financial-cooperation"
-    } else if aid.starts_with('B') {
-        "contribution"
-    } else if aid.starts_with('E') {
-        "scholarship"
-    } else if aid.starts_with('D') || aid.starts_with('G') || aid.starts_with('H') {
-        "action"
-    } else {
-        "project"
-    };
-    let finance = finance_type.as_deref().unwrap_or("");
-    let cooperation_type = if humanitarian {
-        "humanitarian"
-    } else if finance.starts_with('4') || finance.starts_with('5') || aid.starts_with('A') {
-        "financial"
-    } else if aid.starts_with('E') {
-        "educational-cultural"
-    } else if aid.starts_with('D') {
-        "technical-scientific"
-    } else {
-        "economic"
-    };
-
-    // Sectors: merge duplicates, rescale per vocabulary.
-    let mut by_vocabulary: BTreeMap<String, Vec<(String, Decimal)>> = BTreeMap::new();
-    let sector_count = el.children_named("sector").count();
-    for (i, s) in el.children_named("sector").enumerate() {
-        let path = format!("sector[{}]", i + 1);
-        let vocabulary =
-            s.attr_trim("vocabulary").map(|v| if m.v1 { v1_sector_vocabulary(v) } else { v }).unwrap_or("1").to_owned();
-        let Some(code) = sector_code(&mut m, s, format!("{path}/@code"), &vocabulary) else { continue };
-        let pct = match s.attr_trim("percentage") {
-            Some(p) => match m.percentage(s, format!("{path}/@percentage"), p) {
-                Some(p) => p,
-                None => continue,
-            },
-            None if sector_count == 1 => Decimal::ONE_HUNDRED,
-            None => Decimal::ZERO,
-        };
-        let list = by_vocabulary.entry(vocabulary).or_default();
-        match list.iter_mut().find(|(c, _)| *c == code) {
-            Some(existing) => {
-                existing.1 += pct;
-                m.warn(s, format!("{path}/@code"), Issue::Duplicate { code });
-            }
-            None => list.push((code, pct)),
-        }
-    }
-    let mut sectors = Vec::new();
-    for (vocabulary, mut list) in by_vocabulary {
-        rescale(&mut m, el, "sector", "sector/@percentage", &mut list);
-        for (code, pct) in list {
-            sectors.push(SectorDoc {
-                vocabulary: (vocabulary != "1").then(|| vocabulary.clone()),
-                code,
-                percentage: Some(NumberDoc::Text(pct.normalize().to_string())),
-            });
-        }
-    }
-
-    // Places: countries and regions share one 100%.
-    let mut places: Vec<(String, Decimal)> = Vec::new();
-    let mut kinds: Vec<bool> = Vec::new(); // true = country
-    let place_count = el.children_named("recipient-country").count()
-        + el.children_named("recipient-region")
-            .filter(|r| matches!(r.attr_trim("vocabulary"), None | Some("1")))
-            .count();
-    for (i, c) in el.children_named("recipient-country").enumerate() {
-        let path = format!("recipient-country[{}]", i + 1);
-        let Some(code) = m.code(c, format!("{path}/@code"), c.attr("code"), CountryCode::parse) else { continue };
-        let pct = c.attr_trim("percentage").and_then(|p| m.percentage(c, format!("{path}/@percentage"), p));
-        let pct = pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO });
-        if let Some(existing) = places.iter_mut().zip(&kinds).find(|((k, _), country)| **country && *k == code) {
-            existing.0.1 += pct;
-            m.warn(c, format!("{path}/@code"), Issue::Duplicate { code });
-            continue;
-        }
-        places.push((code, pct));
-        kinds.push(true);
-    }
-    for (i, r) in el.children_named("recipient-region").enumerate() {
-        if !matches!(r.attr_trim("vocabulary"), None | Some("1")) {
-            continue;
-        }
-        let path = format!("recipient-region[{}]", i + 1);
-        let Some(code) = m.code(r, format!("{path}/@code"), r.attr("code"), RegionCode::parse) else { continue };
-        let pct = r.attr_trim("percentage").and_then(|p| m.percentage(r, format!("{path}/@percentage"), p));
-        places.push((code, pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO })));
-        kinds.push(false);
-    }
-    // Publishers often give countries 100% and their region 100% too, the region only naming
-    // where the countries are: the countries are kept and the regions left out, with a warning.
-    let country_sum: Decimal = places.iter().zip(&kinds).filter(|(_, c)| **c).map(|(p, _)| p.1).sum();
-    let region_sum: Decimal = places.iter().zip(&kinds).filter(|(_, c)| !**c).map(|(p, _)| p.1).sum();
-    if (country_sum - Decimal::ONE_HUNDRED).abs() <= Decimal::new(1, 2) && !region_sum.is_zero() {
-        m.warn(el, "recipient-region".into(), Issue::RegionsOverCountries { sum: region_sum.normalize().to_string() });
-        let keep: Vec<bool> = kinds.clone();
-        places = places.into_iter().zip(&keep).filter(|(_, c)| **c).map(|(p, _)| p).collect();
-        kinds.retain(|c| *c);
-    }
-    rescale(&mut m, el, "recipient-country/region", "recipient-country/@percentage", &mut places);
-    let (mut countries, mut regions) = (Vec::new(), Vec::new());
-    for ((code, pct), is_country) in places.into_iter().zip(kinds) {
-        let share = ShareDoc { code, percentage: Some(NumberDoc::Text(pct.normalize().to_string())) };
-        if is_country { countries.push(share) } else { regions.push(share) }
-    }
-
-    // Dates.
-    let mut dates = DatesDoc::default();
-    for (i, d) in el.children_named("activity-date").enumerate() {
-        if d.attr_trim("coopera:generated") == Some("true") {
-            continue;
-        }
-        let kind = d.attr_trim("type").map(v1_date_type).unwrap_or("");
-        let value = m.date(d, format!("activity-date[{}]/@iso-date", i + 1), d.attr("iso-date"));
-        let slot = match kind {
-            "1" => &mut dates.planned_start,
-            "2" => &mut dates.actual_start,
-            "3" => &mut dates.planned_end,
-            "4" => &mut dates.actual_end,
-            _ => continue,
-        };
-        if slot.is_none() {
-            *slot = value;
-        }
-    }
-    for (start, end) in [(&dates.planned_start, &mut dates.planned_end), (&dates.actual_start, &mut dates.actual_end)] {
-        if let (Some(s), Some(e)) = (start, end.as_ref())
-            && e < s
-        {
-            m.warnings.push(Warning {
-                line: el.line,
-                column: el.column,
-                path: "activity-date".into(),
-                issue: Issue::EndBeforeStart,
-            });
-            *end = None;
-        }
-    }
-
-    // Policy markers (OECD DAC vocabulary only).
-    let mut policy_markers = Vec::new();
-    for (i, p) in el.children_named("policy-marker").enumerate() {
-        if !matches!(p.attr_trim("vocabulary"), None | Some("1")) {
-            continue;
-        }
-        let Some(code) = m.code(p, format!("policy-marker[{}]/@code", i + 1), p.attr("code"), PolicyMarkerCode::parse)
-        else {
-            continue;
-        };
-        let significance =
-            p.attr_trim("significance").and_then(|s| s.parse::<u8>().ok()).filter(|s| *s <= 4).unwrap_or(0);
-        if !policy_markers.iter().any(|x: &PolicyMarkerDoc| x.code == code) {
-            policy_markers.push(PolicyMarkerDoc { code, significance: Some(significance) });
-        }
-    }
-
-    // SDGs from tags (vocabulary 2 goals, 3 targets).
-    let mut sdgs = Vec::new();
-    let mut tags = Vec::new();
-    for (i, t) in el.children_named("tag").enumerate() {
-        if !matches!(t.attr_trim("vocabulary"), Some("2" | "3")) {
-            if let (Some(vocabulary), Some(code)) = (t.attr_trim("vocabulary"), t.attr_trim("code")) {
-                tags.push(TagDoc { vocabulary: vocabulary.to_owned(), code: code.to_owned(), name: m.text(t) });
-            }
-            continue;
-        }
-        let code = match t.attr_trim("vocabulary") {
-            Some("2") => m.code(t, format!("tag[{}]/@code", i + 1), t.attr("code"), SdgGoalCode::parse),
-            // Targets are published as `5.a` and `5.A` alike.
-            Some("3") => {
-                let code = t.attr("code").map(str::to_lowercase);
-                m.code(t, format!("tag[{}]/@code", i + 1), code.as_deref(), SdgTargetCode::parse)
-            }
-            _ => None,
-        };
-        if let Some(code) = code
-            && !sdgs.contains(&code)
-        {
-            sdgs.push(code);
-        }
-    }
-
-    // Money.
-    let mut budgets = Vec::new();
-    for (i, b) in el.children_named("budget").enumerate() {
-        let path = format!("budget[{}]", i + 1);
-        let Some(value) = b.child("value") else { continue };
-        let Some(amount) = m.number(value, format!("{path}/value"), &value.text) else { continue };
-        let currency = money_currency(&mut m, value, &path, default_currency.as_deref());
-        let start = b
-            .child("period-start")
-            .and_then(|p| m.date(p, format!("{path}/period-start/@iso-date"), p.attr("iso-date")));
-        let end =
-            b.child("period-end").and_then(|p| m.date(p, format!("{path}/period-end/@iso-date"), p.attr("iso-date")));
-        let (Some(currency), Some(start), Some(end)) = (currency, start, end) else { continue };
-        if end < start {
-            m.warn(b, format!("{path}/period-end"), Issue::EndBeforeStart);
-            continue;
-        }
-        budgets.push(BudgetDoc {
-            revised: b.attr_trim("type") == Some("2"),
-            value_date: m
-                .date(value, format!("{path}/value/@value-date"), value.attr("value-date"))
-                .filter(|d| *d != start),
-            period_start: start,
-            period_end: end,
-            amount: NumberDoc::Text(amount.to_string()),
-            currency: Some(currency),
-        });
-    }
-    let mut transactions = Vec::new();
-    for (i, t) in el.children_named("transaction").enumerate() {
-        let path = format!("transaction[{}]", i + 1);
-        let Some(kind_el) = t.child("transaction-type") else { continue };
-        let kind = kind_el.attr_trim("code").map(v1_transaction_type);
-        let Some(kind) = m.code(kind_el, format!("{path}/transaction-type/@code"), kind, TransactionTypeCode::parse)
-        else {
-            continue;
-        };
-        let Some(value) = t.child("value") else { continue };
-        let Some(amount) = m.number(value, format!("{path}/value"), &value.text) else { continue };
-        let Some(currency) = money_currency(&mut m, value, &path, default_currency.as_deref()) else { continue };
-        let value_date = m.date(value, format!("{path}/value/@value-date"), value.attr("value-date"));
-        let date = t
-            .child("transaction-date")
-            .and_then(|d| m.date(d, format!("{path}/transaction-date/@iso-date"), d.attr("iso-date")))
-            .or_else(|| value_date.clone());
-        let Some(date) = date else {
-            m.warn(t, format!("{path}/transaction-date"), Issue::Missing { element: "transaction-date" });
-            continue;
-        };
-        let party = |m: &mut Mapper<'_>, name: &str, activity_attr: &str| {
-            t.child(name).map(|p| {
-                let org_name = m.text(p).map(|t| match t {
-                    TextDoc::Langs(l) => l.into_values().next().unwrap_or_default(),
-                    TextDoc::Plain(s) => s,
-                });
-                PartyDoc {
-                    org: p.attr_trim("coopera:org").map(str::to_owned),
-                    iati_ref: p
-                        .attr_trim("ref")
-                        .filter(|_| p.attr_trim("coopera:ref") != Some("org"))
-                        .map(str::to_owned),
-                    name: org_name,
-                    activity: p.attr_trim(activity_attr).map(str::to_owned),
-                }
-            })
-        };
-        let provider = party(&mut m, "provider-org", "provider-activity-id");
-        let receiver = party(&mut m, "receiver-org", "receiver-activity-id");
-        let mut sectors = Vec::new();
-        for (j, sec) in t.children_named("sector").enumerate() {
-            let vocabulary = sec.attr_trim("vocabulary").map(v1_sector_vocabulary).unwrap_or("1");
-            if let Some(code) = sector_code(&mut m, sec, format!("{path}/sector[{}]/@code", j + 1), vocabulary) {
-                sectors.push(SectorDoc {
-                    vocabulary: (vocabulary != "1").then(|| vocabulary.to_owned()),
-                    code,
-                    percentage: None,
-                });
-            }
-        }
-        let country = t
-            .child("recipient-country")
-            .and_then(|c| m.code(c, format!("{path}/recipient-country/@code"), c.attr("code"), CountryCode::parse));
-        let region = t
-            .child("recipient-region")
-            .filter(|r| matches!(r.attr_trim("vocabulary"), None | Some("1")))
-            .and_then(|r| m.code(r, format!("{path}/recipient-region/@code"), r.attr("code"), RegionCode::parse));
-        let flow_type = t
-            .child("flow-type")
-            .and_then(|c| m.code(c, format!("{path}/flow-type/@code"), c.attr("code"), FlowTypeCode::parse));
-        let finance_type = t
-            .child("finance-type")
-            .and_then(|c| m.code(c, format!("{path}/finance-type/@code"), c.attr("code"), FinanceTypeCode::parse));
-        let aid_type = t
-            .children_named("aid-type")
-            .find(|a| matches!(a.attr_trim("vocabulary"), None | Some("1")))
-            .and_then(|c| m.code(c, format!("{path}/aid-type/@code"), c.attr("code"), AidTypeCode::parse));
-        let tied_status = t
-            .child("tied-status")
-            .and_then(|c| m.code(c, format!("{path}/tied-status/@code"), c.attr("code"), TiedStatusCode::parse));
-        transactions.push(TransactionDoc {
-            reference: t.attr_trim("ref").map(str::to_owned),
-            humanitarian: t.attr_trim("humanitarian").map(|h| matches!(h, "1" | "true")),
-            sectors,
-            country,
-            region,
-            flow_type,
-            finance_type,
-            aid_type,
-            tied_status,
-            kind,
-            amount: NumberDoc::Text(amount.to_string()),
-            currency: Some(currency),
-            value_date: value_date.filter(|d| *d != date),
-            date,
-            description: t.child("description").and_then(|d| m.text(d)),
-            provider,
-            receiver,
-        });
-    }
-
-    // Locations.
-    let mut points = Vec::new();
-    for (i, l) in el.children_named("location").enumerate() {
-        let path = format!("location[{}]", i + 1);
-        let (mut latitude, mut longitude) = (None, None);
-        if let Some(pos) = l.child("point").and_then(|p| p.child("pos")) {
-            let mut parts = pos.text.split_whitespace();
-            match (parts.next(), parts.next()) {
-                (Some(lat), Some(lon)) => {
-                    // Coordinates come in pairs: if one does not read, neither is kept.
-                    let pair = (
-                        m.number(pos, format!("{path}/point/pos"), lat),
-                        m.number(pos, format!("{path}/point/pos"), lon),
-                    );
-                    if let (Some(a), Some(b)) = pair {
-                        (latitude, longitude) = (Some(a), Some(b));
-                    }
-                }
-                _ => m.warn(pos, format!("{path}/point/pos"), Issue::BadNumber { value: pos.text.trim().to_owned() }),
-            }
-        }
-        let name = l.child("name").and_then(|n| m.text(n));
-        let description = l.child("description").and_then(|d| m.text(d));
-        let reference = l.attr_trim("ref").map(str::to_owned);
-        if name.is_none() && latitude.is_none() && reference.is_none() {
-            continue;
-        }
-        points.push(PointDoc {
-            reference,
-            name,
-            description,
-            latitude: latitude.map(|d| NumberDoc::Text(d.to_string())),
-            longitude: longitude.map(|d| NumberDoc::Text(d.to_string())),
-        });
-    }
-
-    let mut planned_disbursements = Vec::new();
-    for (i, d) in el.children_named("planned-disbursement").enumerate() {
-        let path = format!("planned-disbursement[{}]", i + 1);
-        let Some(value) = d.child("value") else { continue };
-        let Some(amount) = m.number(value, format!("{path}/value"), &value.text) else { continue };
-        let Some(currency) = money_currency(&mut m, value, &path, default_currency.as_deref()) else { continue };
-        let start = d
-            .child("period-start")
-            .and_then(|p| m.date(p, format!("{path}/period-start/@iso-date"), p.attr("iso-date")));
-        let Some(start) = start else { continue };
-        let mut end =
-            d.child("period-end").and_then(|p| m.date(p, format!("{path}/period-end/@iso-date"), p.attr("iso-date")));
-        if end.as_ref().is_some_and(|e| *e < start) {
-            m.warn(d, format!("{path}/period-end"), Issue::EndBeforeStart);
-            end = None;
-        }
-        let party = |name: &str, activity_attr: &str| {
-            d.child(name).map(|p| PartyDoc {
-                org: p.attr_trim("coopera:org").map(str::to_owned),
-                iati_ref: p.attr_trim("ref").filter(|_| p.attr_trim("coopera:ref") != Some("org")).map(str::to_owned),
-                name: p.child("narrative").map(|n| n.text.trim().to_owned()).filter(|n| !n.is_empty()),
-                activity: p.attr_trim(activity_attr).map(str::to_owned),
-            })
-        };
-        planned_disbursements.push(PlannedDisbursementDoc {
-            revised: d.attr_trim("type") == Some("2"),
-            value_date: m
-                .date(value, format!("{path}/value/@value-date"), value.attr("value-date"))
-                .filter(|d| *d != start),
-            period_start: start,
-            period_end: end,
-            amount: NumberDoc::Text(amount.to_string()),
-            currency: Some(currency),
-            provider: party("provider-org", "provider-activity-id"),
-            receiver: party("receiver-org", "receiver-activity-id"),
-        });
-    }
-
-    let mut related_activities = Vec::new();
-    for (i, r) in el.children_named("related-activity").enumerate() {
-        let path = format!("related-activity[{}]/@type", i + 1);
-        let Some(kind) = m.code(r, path, r.attr("type"), RelatedActivityTypeCode::parse) else { continue };
-        let Some(id) = r.attr_trim("ref") else { continue };
-        let id = id.split_whitespace().collect::<Vec<_>>().join("-");
-        related_activities.push(RelatedDoc { kind, id });
-    }
-
-    let mut document_links = Vec::new();
-    for (i, d) in el.children_named("document-link").enumerate() {
-        let path = format!("document-link[{}]", i + 1);
-        let Some(url) = d.attr_trim("url") else { continue };
-        if !is_any_uri(url) {
-            m.warn(d, format!("{path}/@url"), Issue::BadUrl { value: url.to_owned() });
-            continue;
-        }
-        let title = d.child("title").and_then(|t| m.text(t));
-        let Some(format) = d.attr_trim("format") else {
-            m.warn(d, format!("{path}/@format"), Issue::Missing { element: "document-link/@format" });
-            continue;
-        };
-        let Some(title) = title else {
-            m.warn(d, format!("{path}/title"), Issue::Missing { element: "document-link/title" });
-            continue;
-        };
-        let categories: Vec<String> = d
-            .children_named("category")
-            .enumerate()
-            .filter_map(|(j, c)| {
-                m.code(c, format!("{path}/category[{}]/@code", j + 1), c.attr("code"), DocumentCategoryCode::parse)
-            })
-            .collect();
-        if categories.is_empty() {
-            m.warn(d, format!("{path}/category"), Issue::Missing { element: "document-link/category" });
-            continue;
-        }
-        let languages =
-            d.children_named("language").filter_map(|l| l.attr_trim("code")).map(str::to_ascii_lowercase).collect();
-        document_links.push(DocumentLinkDoc {
-            url: url.to_owned(),
-            format: Some(format.to_owned()),
-            title: Some(title),
-            categories,
-            languages,
-            date: d
-                .child("document-date")
-                .and_then(|t| m.date(t, format!("{path}/document-date/@iso-date"), t.attr("iso-date"))),
-        });
-    }
-
+    let reporting_org = m.map_reporting_org(el, &id);
+    let texts = m.map_texts(el, &id);
+    let participants = m.map_participants(el, &reporting_org);
+    let codes = m.map_codes(el);
+    let classification = m.classify(el, &codes, humanitarian);
+    let sectors = m.map_sectors(el);
+    let (countries, regions) = m.map_recipient_places(el);
+    let dates = m.map_dates(el);
+    let policy_markers = m.map_policy_markers(el);
+    let (sdgs, tags) = m.map_sdgs_and_tags(el);
+    let budgets = m.map_budgets(el, default_currency.as_deref());
+    let transactions = m.map_transactions(el, default_currency.as_deref());
+    let points = m.map_locations(el);
+    let planned_disbursements = m.map_planned_disbursements(el, default_currency.as_deref());
+    let related_activities = m.map_related_activities(el);
+    let document_links = m.map_document_links(el);
     let tied_status = el
         .child("default-tied-status")
         .and_then(|c| m.code(c, "default-tied-status/@code".into(), c.attr("code"), TiedStatusCode::parse));
+    let mut results = m.map_results(el);
 
-    // Results.
-    let mut results = Vec::new();
-    for (r, res) in el.children_named("result").enumerate() {
-        let level = match res.attr_trim("type") {
-            Some("1") => "output",
-            Some("2") => "outcome",
-            Some("3") => "impact",
-            _ => "other",
-        };
-        let Some(title) = res.child("title").and_then(|t| m.text(t)) else { continue };
-        let mut indicators = Vec::new();
-        for (n, ind) in res.children_named("indicator").enumerate() {
-            let Some(ind_title) = ind.child("title").and_then(|t| m.text(t)) else { continue };
-            let path = format!("result[{}]/indicator[{}]", r + 1, n + 1);
-            let baseline_el = ind.child("baseline");
-            let baseline_year = baseline_el.and_then(|b| b.attr_trim("year")).and_then(|y| y.parse::<i32>().ok());
-            let baseline = baseline_el
-                .and_then(|b| b.attr_trim("value"))
-                .and_then(|v| v.parse::<Decimal>().ok())
-                .filter(|_| baseline_year.is_some());
-            let mut periods = Vec::new();
-            for (p, per) in ind.children_named("period").enumerate() {
-                let ppath = format!("{path}/period[{}]", p + 1);
-                let start = per
-                    .child("period-start")
-                    .and_then(|d| m.date(d, format!("{ppath}/period-start"), d.attr("iso-date")));
-                let end =
-                    per.child("period-end").and_then(|d| m.date(d, format!("{ppath}/period-end"), d.attr("iso-date")));
-                let (Some(start), Some(end)) = (start, end) else { continue };
-                if end < start {
-                    m.warn(per, ppath, Issue::EndBeforeStart);
-                    continue;
-                }
-                let value = |name: &str| {
-                    per.child(name)
-                        .and_then(|t| t.attr_trim("value"))
-                        .and_then(|v| v.parse::<Decimal>().ok())
-                        .map(|d| NumberDoc::Text(d.to_string()))
-                };
-                periods.push(PeriodDoc { start, end, target: value("target"), actual: value("actual") });
-            }
-            indicators.push(IndicatorDoc {
-                title: ind_title,
-                ascending: !matches!(ind.attr_trim("ascending"), Some("0" | "false")),
-                baseline_year: baseline.map(|_| baseline_year.unwrap_or_default()),
-                baseline: baseline.map(|b| NumberDoc::Text(b.to_string())),
-                periods,
-            });
-        }
-        results.push(ResultDoc {
-            level: level.to_owned(),
-            title,
-            description: res.child("description").and_then(|d| m.text(d)),
-            indicators,
-        });
-    }
-
-    let ext_attr = |name: &str| ext.and_then(|e| e.attr_trim(name)).map(str::to_owned);
-    let instrument = ext_attr("instrument").unwrap_or_else(|| instrument.to_owned());
-    let cooperation_type = ext_attr("cooperation-type").unwrap_or_else(|| cooperation_type.to_owned());
-    let modality = ext_attr("modality").unwrap_or_else(|| modality.to_owned());
-    let south_south = ext_attr("south-south").is_some_and(|v| v == "true");
-    let north_south = ext_attr("north-south").is_some_and(|v| v == "true");
-    let workflow = ext_attr("workflow").unwrap_or_else(|| "published".to_owned());
-    let folio = ext_attr("folio");
-
-    let mx_places = el
-        .children_named("coopera:mx-place")
-        .filter_map(|p| {
-            Some(MxPlaceDoc {
-                state: p.attr_trim("state")?.to_owned(),
-                municipality: p.attr_trim("municipality").map(str::to_owned),
-            })
-        })
-        .collect();
-    let cross_border = el.child("coopera:cross-border").and_then(|c| {
-        Some(CrossBorderDoc {
-            border: c.attr_trim("border")?.to_owned(),
-            dimensions: c
-                .children_named("coopera:dimension")
-                .filter_map(|d| d.attr_trim("code"))
-                .map(str::to_owned)
-                .collect(),
-        })
-    });
-    let in_kind = el
-        .children_named("coopera:in-kind")
-        .filter_map(|k| {
-            Some(InKindDoc {
-                unit: k.attr_trim("unit")?.to_owned(),
-                quantity: NumberDoc::Text(k.attr_trim("quantity")?.to_owned()),
-                unit_value: k.attr_trim("unit-value").map(|v| NumberDoc::Text(v.to_owned())),
-                currency: k.attr_trim("currency").map(str::to_owned),
-                description: m.text(k),
-            })
-        })
-        .collect();
-    // Results without indicators (which IATI cannot hold) come back at their place.
-    for r in el.children_named("coopera:result") {
-        let level = match r.attr_trim("type") {
-            Some("1") => "output",
-            Some("2") => "outcome",
-            Some("3") => "impact",
-            _ => "other",
-        };
-        let Some(title) = r.child("coopera:title").and_then(|t| m.text(t)) else { continue };
-        let description = r.child("coopera:description").and_then(|d| m.text(d));
-        let at = r.attr_trim("index").and_then(|i| i.parse::<usize>().ok()).unwrap_or(results.len()).min(results.len());
-        results.insert(at, ResultDoc { level: level.to_owned(), title, description, indicators: Vec::new() });
-    }
+    // What only Coopera holds, in its namespace.
+    let ext_attr = |name: &str| el.child("coopera:activity").and_then(|e| e.attr_trim(name)).map(str::to_owned);
+    let mx_places = mx_places(el);
+    let cross_border = cross_border(el);
+    let in_kind = m.map_in_kind(el);
+    m.map_unmeasured_results(el, &mut results);
     let good_practice = el.child("coopera:good-practice").and_then(|g| m.text(g));
 
-    let status = status.unwrap_or_else(|| {
+    let status = codes.status.unwrap_or_else(|| {
         m.warn(el, "activity-status".into(), Issue::Missing { element: "activity-status" });
         "2".to_owned()
     });
     let activity = ActivityDoc {
         id,
-        folio,
+        folio: ext_attr("folio"),
         reporting_org,
-        title: title.unwrap_or(TextDoc::Plain(String::new())),
-        description,
-        objectives,
-        instrument,
-        cooperation_type,
-        modality,
-        south_south,
-        north_south,
-        collaboration_type,
+        title: texts.title,
+        description: texts.description,
+        objectives: texts.objectives,
+        instrument: classification.instrument,
+        cooperation_type: classification.cooperation_type,
+        modality: classification.modality,
+        south_south: ext_attr("south-south").is_some_and(|v| v == "true"),
+        north_south: ext_attr("north-south").is_some_and(|v| v == "true"),
+        collaboration_type: codes.collaboration_type,
         default_currency,
-        flow_type,
-        finance_type,
-        aid_type,
+        flow_type: codes.flow_type,
+        finance_type: codes.finance_type,
+        aid_type: codes.aid_type,
         tied_status,
         humanitarian,
         status,
-        workflow: Some(workflow),
+        workflow: Some(ext_attr("workflow").unwrap_or_else(|| "published".to_owned())),
         participants,
         sectors,
         sdgs,
@@ -1240,6 +605,813 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         good_practice,
     };
     Ok(Mapped { activity, organisations: m.orgs.into_values().collect(), warnings: m.warnings })
+}
+
+/// What an activity says of itself.
+struct Texts {
+    /// The title, or the identifier when there is none.
+    title: TextDoc,
+    description: Option<TextDoc>,
+    objectives: Option<TextDoc>,
+}
+
+/// The activity's codes from IATI's lists that say what kind of activity it is: its status and
+/// the defaults of its flows.
+struct ActivityCodes {
+    status: Option<String>,
+    collaboration_type: Option<String>,
+    flow_type: Option<String>,
+    finance_type: Option<String>,
+    aid_type: Option<String>,
+}
+
+/// Coopera's classification of an activity: as a Coopera export states it, else inferred
+/// from IATI's codes (see the top of this module).
+struct Classification {
+    instrument: String,
+    cooperation_type: String,
+    modality: String,
+}
+
+impl Mapper<'_> {
+    /// The identifier, with inner spaces made dashes so that it can be a key.
+    fn map_identifier(&mut self, el: &Element) -> Result<String, Warning> {
+        let id_el = el.child("iati-identifier");
+        let id = id_el.map(|i| i.text.trim().to_owned()).filter(|i| !i.is_empty());
+        let Some(id) = id else {
+            return Err(Warning {
+                line: el.line,
+                column: el.column,
+                path: "iati-identifier".into(),
+                issue: Issue::Missing { element: "iati-identifier" },
+            });
+        };
+        let joined = id.split_whitespace().collect::<Vec<_>>().join("-");
+        if joined != id {
+            self.warn(
+                id_el.unwrap_or(el),
+                "iati-identifier".into(),
+                Issue::IdentifierSpaces { id: id.clone(), kept: joined.clone() },
+            );
+        }
+        Ok(joined)
+    }
+
+    /// The reporting organisation's key.
+    fn map_reporting_org(&mut self, el: &Element, id: &str) -> String {
+        if let Some(key) = el.child("reporting-org").and_then(|r| self.org(r)) {
+            return key;
+        }
+        // IATI requires it; without one the activity is attributed to its identifier's prefix.
+        let prefix: String = id.split('-').take(2).collect::<Vec<_>>().join("-");
+        let key = org_key(Some(&prefix), &prefix);
+        self.orgs.entry(key.clone()).or_insert_with(|| OrganisationDoc {
+            key: key.clone(),
+            iati_ref: Some(prefix.clone()),
+            name: TextDoc::Plain(prefix.clone()),
+            acronym: None,
+            kind: "90".into(),
+            level: "non-governmental".into(),
+            country: None,
+            mx_state: None,
+            mx_municipality: None,
+            parent: None,
+        });
+        key
+    }
+
+    /// Title, description and objectives; a description Coopera generated is not the
+    /// activity's.
+    fn map_texts(&mut self, el: &Element, id: &str) -> Texts {
+        let title = match el.child("title").and_then(|t| self.text(t)) {
+            Some(title) => title,
+            None => {
+                self.warn(el, "title".into(), Issue::Missing { element: "title" });
+                TextDoc::Plain(id.to_owned())
+            }
+        };
+        let mut description = None;
+        let mut objectives = None;
+        for d in el.children_named("description") {
+            if d.attr_trim("coopera:generated") == Some("true") {
+                continue;
+            }
+            match d.attr_trim("type").unwrap_or("1") {
+                "2" => objectives = objectives.or_else(|| self.text(d)),
+                _ => description = description.or_else(|| self.text(d)),
+            }
+        }
+        Texts { title, description, objectives }
+    }
+
+    /// Participants, with IATI's roles kept; without any, the reporting organisation is
+    /// accountable.
+    fn map_participants(&mut self, el: &Element, reporting_org: &str) -> Vec<ParticipantDoc> {
+        let mut participants: Vec<ParticipantDoc> = Vec::new();
+        for (i, p) in el.children_named("participating-org").enumerate() {
+            let role_code = p.attr_trim("role").map(v1_role).unwrap_or("");
+            let coopera_role = p.attr_trim("coopera:role").and_then(|r| coopera_domain::kinds::Role::parse(r).ok());
+            let role = match role_code {
+                _ if coopera_role.is_some() => coopera_role.map_or("", |r| r.code()),
+                "1" => "funding",
+                "2" => "accountable",
+                "3" => "extending",
+                "4" => "implementing",
+                other => {
+                    self.warn(
+                        p,
+                        format!("participating-org[{}]/@role", i + 1),
+                        Issue::UnknownCode { list: "OrganisationRole", code: other.to_owned() },
+                    );
+                    continue;
+                }
+            };
+            let Some(org) = self.org(p) else { continue };
+            let doc = ParticipantDoc { org, role: role.to_owned() };
+            if !participants.contains(&doc) {
+                participants.push(doc);
+            }
+        }
+        if participants.is_empty() {
+            participants.push(ParticipantDoc { org: reporting_org.to_owned(), role: "accountable".into() });
+        }
+        participants
+    }
+
+    fn map_codes(&mut self, el: &Element) -> ActivityCodes {
+        let status = match el.child("activity-status") {
+            Some(s) => self.code(s, "activity-status/@code".into(), s.attr("code"), ActivityStatusCode::parse),
+            None => None,
+        };
+        let collaboration_type = el.child("collaboration-type").and_then(|c| {
+            self.code(c, "collaboration-type/@code".into(), c.attr("code"), CollaborationTypeCode::parse)
+        });
+        let flow_type = el
+            .child("default-flow-type")
+            .and_then(|c| self.code(c, "default-flow-type/@code".into(), c.attr("code"), FlowTypeCode::parse));
+        let finance_type = el
+            .child("default-finance-type")
+            .and_then(|c| self.code(c, "default-finance-type/@code".into(), c.attr("code"), FinanceTypeCode::parse));
+        let aid_type = el
+            .children_named("default-aid-type")
+            .find(|a| matches!(a.attr_trim("vocabulary"), None | Some("1")))
+            .and_then(|c| self.code(c, "default-aid-type/@code".into(), c.attr("code"), AidTypeCode::parse));
+        ActivityCodes { status, collaboration_type, flow_type, finance_type, aid_type }
+    }
+
+    /// Instrument, type of cooperation and modality.
+    fn classify(&mut self, el: &Element, codes: &ActivityCodes, humanitarian: bool) -> Classification {
+        // A file written by Coopera carries its own classification.
+        let stated = |name: &str| el.child("coopera:activity").and_then(|e| e.attr_trim(name)).map(str::to_owned);
+        let modality = match stated("modality") {
+            Some(modality) => modality,
+            None => match codes.collaboration_type.as_deref() {
+                Some("2" | "4") => "multilateral".to_owned(),
+                Some("8") => {
+                    self.warn(
+                        el.child("collaboration-type").unwrap_or(el),
+                        "collaboration-type".into(),
+                        Issue::TriangularRoles,
+                    );
+                    "bilateral".to_owned()
+                }
+                _ => "bilateral".to_owned(),
+            },
+        };
+        let aid = codes.aid_type.as_deref().unwrap_or("");
+        let finance = codes.finance_type.as_deref().unwrap_or("");
+        Classification {
+            instrument: stated("instrument").unwrap_or_else(|| inferred_instrument(humanitarian, aid).to_owned()),
+            cooperation_type: stated("cooperation-type")
+                .unwrap_or_else(|| inferred_cooperation_type(humanitarian, finance, aid).to_owned()),
+            modality,
+        }
+    }
+
+    /// Sectors: duplicates merged, percentages rescaled per vocabulary.
+    fn map_sectors(&mut self, el: &Element) -> Vec<SectorDoc> {
+        let mut by_vocabulary: BTreeMap<String, Vec<(String, Decimal)>> = BTreeMap::new();
+        let sector_count = el.children_named("sector").count();
+        for (i, s) in el.children_named("sector").enumerate() {
+            let path = format!("sector[{}]", i + 1);
+            let vocabulary = s
+                .attr_trim("vocabulary")
+                .map(|v| if self.v1 { v1_sector_vocabulary(v) } else { v })
+                .unwrap_or("1")
+                .to_owned();
+            let Some(code) = sector_code(self, s, format!("{path}/@code"), &vocabulary) else { continue };
+            let pct = match s.attr_trim("percentage") {
+                Some(p) => match self.percentage(s, format!("{path}/@percentage"), p) {
+                    Some(p) => p,
+                    None => continue,
+                },
+                None if sector_count == 1 => Decimal::ONE_HUNDRED,
+                None => Decimal::ZERO,
+            };
+            let list = by_vocabulary.entry(vocabulary).or_default();
+            match list.iter_mut().find(|(c, _)| *c == code) {
+                Some(existing) => {
+                    existing.1 += pct;
+                    self.warn(s, format!("{path}/@code"), Issue::Duplicate { code });
+                }
+                None => list.push((code, pct)),
+            }
+        }
+        let mut sectors = Vec::new();
+        for (vocabulary, mut list) in by_vocabulary {
+            rescale(self, el, "sector", "sector/@percentage", &mut list);
+            for (code, pct) in list {
+                sectors.push(SectorDoc {
+                    vocabulary: (vocabulary != "1").then(|| vocabulary.clone()),
+                    code,
+                    percentage: Some(NumberDoc::Text(pct.normalize().to_string())),
+                });
+            }
+        }
+        sectors
+    }
+
+    /// Recipient countries and regions, which share one 100%.
+    fn map_recipient_places(&mut self, el: &Element) -> (Vec<ShareDoc>, Vec<ShareDoc>) {
+        let mut places: Vec<(String, Decimal)> = Vec::new();
+        let mut kinds: Vec<bool> = Vec::new(); // true = country
+        let place_count = el.children_named("recipient-country").count()
+            + el.children_named("recipient-region")
+                .filter(|r| matches!(r.attr_trim("vocabulary"), None | Some("1")))
+                .count();
+        for (i, c) in el.children_named("recipient-country").enumerate() {
+            let path = format!("recipient-country[{}]", i + 1);
+            let Some(code) = self.code(c, format!("{path}/@code"), c.attr("code"), CountryCode::parse) else {
+                continue;
+            };
+            let pct = c.attr_trim("percentage").and_then(|p| self.percentage(c, format!("{path}/@percentage"), p));
+            let pct = pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO });
+            if let Some(existing) = places.iter_mut().zip(&kinds).find(|((k, _), country)| **country && *k == code) {
+                existing.0.1 += pct;
+                self.warn(c, format!("{path}/@code"), Issue::Duplicate { code });
+                continue;
+            }
+            places.push((code, pct));
+            kinds.push(true);
+        }
+        for (i, r) in el.children_named("recipient-region").enumerate() {
+            if !matches!(r.attr_trim("vocabulary"), None | Some("1")) {
+                continue;
+            }
+            let path = format!("recipient-region[{}]", i + 1);
+            let Some(code) = self.code(r, format!("{path}/@code"), r.attr("code"), RegionCode::parse) else {
+                continue;
+            };
+            let pct = r.attr_trim("percentage").and_then(|p| self.percentage(r, format!("{path}/@percentage"), p));
+            places.push((code, pct.unwrap_or(if place_count == 1 { Decimal::ONE_HUNDRED } else { Decimal::ZERO })));
+            kinds.push(false);
+        }
+        // Publishers often give countries 100% and their region 100% too, the region only naming
+        // where the countries are: the countries are kept and the regions left out, with a warning.
+        let country_sum: Decimal = places.iter().zip(&kinds).filter(|(_, c)| **c).map(|(p, _)| p.1).sum();
+        let region_sum: Decimal = places.iter().zip(&kinds).filter(|(_, c)| !**c).map(|(p, _)| p.1).sum();
+        if (country_sum - Decimal::ONE_HUNDRED).abs() <= Decimal::new(1, 2) && !region_sum.is_zero() {
+            self.warn(
+                el,
+                "recipient-region".into(),
+                Issue::RegionsOverCountries { sum: region_sum.normalize().to_string() },
+            );
+            let keep: Vec<bool> = kinds.clone();
+            places = places.into_iter().zip(&keep).filter(|(_, c)| **c).map(|(p, _)| p).collect();
+            kinds.retain(|c| *c);
+        }
+        rescale(self, el, "recipient-country/region", "recipient-country/@percentage", &mut places);
+        let (mut countries, mut regions) = (Vec::new(), Vec::new());
+        for ((code, pct), is_country) in places.into_iter().zip(kinds) {
+            let share = ShareDoc { code, percentage: Some(NumberDoc::Text(pct.normalize().to_string())) };
+            if is_country { countries.push(share) } else { regions.push(share) }
+        }
+        (countries, regions)
+    }
+
+    /// The planned and actual dates: the first of each type, an end before its start left out.
+    fn map_dates(&mut self, el: &Element) -> DatesDoc {
+        let mut dates = DatesDoc::default();
+        for (i, d) in el.children_named("activity-date").enumerate() {
+            if d.attr_trim("coopera:generated") == Some("true") {
+                continue;
+            }
+            let kind = d.attr_trim("type").map(v1_date_type).unwrap_or("");
+            let value = self.date(d, format!("activity-date[{}]/@iso-date", i + 1), d.attr("iso-date"));
+            let slot = match kind {
+                "1" => &mut dates.planned_start,
+                "2" => &mut dates.actual_start,
+                "3" => &mut dates.planned_end,
+                "4" => &mut dates.actual_end,
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = value;
+            }
+        }
+        for (start, end) in
+            [(&dates.planned_start, &mut dates.planned_end), (&dates.actual_start, &mut dates.actual_end)]
+        {
+            if let (Some(s), Some(e)) = (start, end.as_ref())
+                && e < s
+            {
+                self.warnings.push(Warning {
+                    line: el.line,
+                    column: el.column,
+                    path: "activity-date".into(),
+                    issue: Issue::EndBeforeStart,
+                });
+                *end = None;
+            }
+        }
+        dates
+    }
+
+    /// Policy markers of the OECD DAC vocabulary, once each.
+    fn map_policy_markers(&mut self, el: &Element) -> Vec<PolicyMarkerDoc> {
+        let mut policy_markers = Vec::new();
+        for (i, p) in el.children_named("policy-marker").enumerate() {
+            if !matches!(p.attr_trim("vocabulary"), None | Some("1")) {
+                continue;
+            }
+            let path = format!("policy-marker[{}]/@code", i + 1);
+            let Some(code) = self.code(p, path, p.attr("code"), PolicyMarkerCode::parse) else { continue };
+            let significance =
+                p.attr_trim("significance").and_then(|s| s.parse::<u8>().ok()).filter(|s| *s <= 4).unwrap_or(0);
+            if !policy_markers.iter().any(|x: &PolicyMarkerDoc| x.code == code) {
+                policy_markers.push(PolicyMarkerDoc { code, significance: Some(significance) });
+            }
+        }
+        policy_markers
+    }
+
+    /// SDGs from tags (vocabulary 2 goals, 3 targets), and the other tags as published.
+    fn map_sdgs_and_tags(&mut self, el: &Element) -> (Vec<String>, Vec<TagDoc>) {
+        let mut sdgs = Vec::new();
+        let mut tags = Vec::new();
+        for (i, t) in el.children_named("tag").enumerate() {
+            if !matches!(t.attr_trim("vocabulary"), Some("2" | "3")) {
+                if let (Some(vocabulary), Some(code)) = (t.attr_trim("vocabulary"), t.attr_trim("code")) {
+                    tags.push(TagDoc { vocabulary: vocabulary.to_owned(), code: code.to_owned(), name: self.text(t) });
+                }
+                continue;
+            }
+            let code = match t.attr_trim("vocabulary") {
+                Some("2") => self.code(t, format!("tag[{}]/@code", i + 1), t.attr("code"), SdgGoalCode::parse),
+                // Targets are published as `5.a` and `5.A` alike.
+                Some("3") => {
+                    let code = t.attr("code").map(str::to_lowercase);
+                    self.code(t, format!("tag[{}]/@code", i + 1), code.as_deref(), SdgTargetCode::parse)
+                }
+                _ => None,
+            };
+            if let Some(code) = code
+                && !sdgs.contains(&code)
+            {
+                sdgs.push(code);
+            }
+        }
+        (sdgs, tags)
+    }
+
+    /// Budgets whole: an amount, a currency and a period that ends after it starts.
+    fn map_budgets(&mut self, el: &Element, default_currency: Option<&str>) -> Vec<BudgetDoc> {
+        let mut budgets = Vec::new();
+        for (i, b) in el.children_named("budget").enumerate() {
+            let path = format!("budget[{}]", i + 1);
+            let Some(value) = b.child("value") else { continue };
+            let Some(amount) = self.number(value, format!("{path}/value"), &value.text) else { continue };
+            let currency = money_currency(self, value, &path, default_currency);
+            let start = b
+                .child("period-start")
+                .and_then(|p| self.date(p, format!("{path}/period-start/@iso-date"), p.attr("iso-date")));
+            let end = b
+                .child("period-end")
+                .and_then(|p| self.date(p, format!("{path}/period-end/@iso-date"), p.attr("iso-date")));
+            let (Some(currency), Some(start), Some(end)) = (currency, start, end) else { continue };
+            if end < start {
+                self.warn(b, format!("{path}/period-end"), Issue::EndBeforeStart);
+                continue;
+            }
+            budgets.push(BudgetDoc {
+                revised: b.attr_trim("type") == Some("2"),
+                value_date: self
+                    .date(value, format!("{path}/value/@value-date"), value.attr("value-date"))
+                    .filter(|d| *d != start),
+                period_start: start,
+                period_end: end,
+                amount: NumberDoc::Text(amount.to_string()),
+                currency: Some(currency),
+            });
+        }
+        budgets
+    }
+
+    fn map_transactions(&mut self, el: &Element, default_currency: Option<&str>) -> Vec<TransactionDoc> {
+        el.children_named("transaction")
+            .enumerate()
+            .filter_map(|(i, t)| self.map_transaction(t, &format!("transaction[{}]", i + 1), default_currency))
+            .collect()
+    }
+
+    /// A transaction whole: a type, an amount in a currency and a date (its value date when it
+    /// has no other).
+    fn map_transaction(&mut self, t: &Element, path: &str, default_currency: Option<&str>) -> Option<TransactionDoc> {
+        let kind_el = t.child("transaction-type")?;
+        let kind = kind_el.attr_trim("code").map(v1_transaction_type);
+        let kind = self.code(kind_el, format!("{path}/transaction-type/@code"), kind, TransactionTypeCode::parse)?;
+        let value = t.child("value")?;
+        let amount = self.number(value, format!("{path}/value"), &value.text)?;
+        let currency = money_currency(self, value, path, default_currency)?;
+        let value_date = self.date(value, format!("{path}/value/@value-date"), value.attr("value-date"));
+        let date = t
+            .child("transaction-date")
+            .and_then(|d| self.date(d, format!("{path}/transaction-date/@iso-date"), d.attr("iso-date")))
+            .or_else(|| value_date.clone());
+        let Some(date) = date else {
+            self.warn(t, format!("{path}/transaction-date"), Issue::Missing { element: "transaction-date" });
+            return None;
+        };
+        let provider = self.map_transaction_party(t, "provider-org", "provider-activity-id");
+        let receiver = self.map_transaction_party(t, "receiver-org", "receiver-activity-id");
+        let mut sectors = Vec::new();
+        for (j, sec) in t.children_named("sector").enumerate() {
+            let vocabulary = sec.attr_trim("vocabulary").map(v1_sector_vocabulary).unwrap_or("1");
+            if let Some(code) = sector_code(self, sec, format!("{path}/sector[{}]/@code", j + 1), vocabulary) {
+                sectors.push(SectorDoc {
+                    vocabulary: (vocabulary != "1").then(|| vocabulary.to_owned()),
+                    code,
+                    percentage: None,
+                });
+            }
+        }
+        let country = t
+            .child("recipient-country")
+            .and_then(|c| self.code(c, format!("{path}/recipient-country/@code"), c.attr("code"), CountryCode::parse));
+        let region = t
+            .child("recipient-region")
+            .filter(|r| matches!(r.attr_trim("vocabulary"), None | Some("1")))
+            .and_then(|r| self.code(r, format!("{path}/recipient-region/@code"), r.attr("code"), RegionCode::parse));
+        let flow_type = t
+            .child("flow-type")
+            .and_then(|c| self.code(c, format!("{path}/flow-type/@code"), c.attr("code"), FlowTypeCode::parse));
+        let finance_type = t
+            .child("finance-type")
+            .and_then(|c| self.code(c, format!("{path}/finance-type/@code"), c.attr("code"), FinanceTypeCode::parse));
+        let aid_type = t
+            .children_named("aid-type")
+            .find(|a| matches!(a.attr_trim("vocabulary"), None | Some("1")))
+            .and_then(|c| self.code(c, format!("{path}/aid-type/@code"), c.attr("code"), AidTypeCode::parse));
+        let tied_status = t
+            .child("tied-status")
+            .and_then(|c| self.code(c, format!("{path}/tied-status/@code"), c.attr("code"), TiedStatusCode::parse));
+        Some(TransactionDoc {
+            reference: t.attr_trim("ref").map(str::to_owned),
+            humanitarian: t.attr_trim("humanitarian").map(|h| matches!(h, "1" | "true")),
+            sectors,
+            country,
+            region,
+            flow_type,
+            finance_type,
+            aid_type,
+            tied_status,
+            kind,
+            amount: NumberDoc::Text(amount.to_string()),
+            currency: Some(currency),
+            value_date: value_date.filter(|d| *d != date),
+            date,
+            description: t.child("description").and_then(|d| self.text(d)),
+            provider,
+            receiver,
+        })
+    }
+
+    /// The provider or receiver of a transaction, its name a label without a language.
+    fn map_transaction_party(&mut self, t: &Element, name: &str, activity_attr: &str) -> Option<PartyDoc> {
+        t.child(name).map(|p| {
+            let org_name = self.text(p).map(|t| match t {
+                TextDoc::Langs(l) => l.into_values().next().unwrap_or_default(),
+                TextDoc::Plain(s) => s,
+            });
+            PartyDoc {
+                org: p.attr_trim("coopera:org").map(str::to_owned),
+                iati_ref: p.attr_trim("ref").filter(|_| p.attr_trim("coopera:ref") != Some("org")).map(str::to_owned),
+                name: org_name,
+                activity: p.attr_trim(activity_attr).map(str::to_owned),
+            }
+        })
+    }
+
+    /// Locations with a name, a point or a reference; a point's coordinates are kept in pairs.
+    fn map_locations(&mut self, el: &Element) -> Vec<PointDoc> {
+        let mut points = Vec::new();
+        for (i, l) in el.children_named("location").enumerate() {
+            let path = format!("location[{}]", i + 1);
+            let (mut latitude, mut longitude) = (None, None);
+            if let Some(pos) = l.child("point").and_then(|p| p.child("pos")) {
+                let mut parts = pos.text.split_whitespace();
+                match (parts.next(), parts.next()) {
+                    (Some(lat), Some(lon)) => {
+                        // Coordinates come in pairs: if one does not read, neither is kept.
+                        let pair = (
+                            self.number(pos, format!("{path}/point/pos"), lat),
+                            self.number(pos, format!("{path}/point/pos"), lon),
+                        );
+                        if let (Some(a), Some(b)) = pair {
+                            (latitude, longitude) = (Some(a), Some(b));
+                        }
+                    }
+                    _ => self.warn(
+                        pos,
+                        format!("{path}/point/pos"),
+                        Issue::BadNumber { value: pos.text.trim().to_owned() },
+                    ),
+                }
+            }
+            let name = l.child("name").and_then(|n| self.text(n));
+            let description = l.child("description").and_then(|d| self.text(d));
+            let reference = l.attr_trim("ref").map(str::to_owned);
+            if name.is_none() && latitude.is_none() && reference.is_none() {
+                continue;
+            }
+            points.push(PointDoc {
+                reference,
+                name,
+                description,
+                latitude: latitude.map(|d| NumberDoc::Text(d.to_string())),
+                longitude: longitude.map(|d| NumberDoc::Text(d.to_string())),
+            });
+        }
+        points
+    }
+
+    /// Planned disbursements whole: an amount in a currency from a start date; an end before
+    /// the start is left out.
+    fn map_planned_disbursements(
+        &mut self,
+        el: &Element,
+        default_currency: Option<&str>,
+    ) -> Vec<PlannedDisbursementDoc> {
+        let mut planned_disbursements = Vec::new();
+        for (i, d) in el.children_named("planned-disbursement").enumerate() {
+            let path = format!("planned-disbursement[{}]", i + 1);
+            let Some(value) = d.child("value") else { continue };
+            let Some(amount) = self.number(value, format!("{path}/value"), &value.text) else { continue };
+            let Some(currency) = money_currency(self, value, &path, default_currency) else { continue };
+            let start = d
+                .child("period-start")
+                .and_then(|p| self.date(p, format!("{path}/period-start/@iso-date"), p.attr("iso-date")));
+            let Some(start) = start else { continue };
+            let mut end = d
+                .child("period-end")
+                .and_then(|p| self.date(p, format!("{path}/period-end/@iso-date"), p.attr("iso-date")));
+            if end.as_ref().is_some_and(|e| *e < start) {
+                self.warn(d, format!("{path}/period-end"), Issue::EndBeforeStart);
+                end = None;
+            }
+            let party = |name: &str, activity_attr: &str| {
+                d.child(name).map(|p| PartyDoc {
+                    org: p.attr_trim("coopera:org").map(str::to_owned),
+                    iati_ref: p
+                        .attr_trim("ref")
+                        .filter(|_| p.attr_trim("coopera:ref") != Some("org"))
+                        .map(str::to_owned),
+                    name: p.child("narrative").map(|n| n.text.trim().to_owned()).filter(|n| !n.is_empty()),
+                    activity: p.attr_trim(activity_attr).map(str::to_owned),
+                })
+            };
+            planned_disbursements.push(PlannedDisbursementDoc {
+                revised: d.attr_trim("type") == Some("2"),
+                value_date: self
+                    .date(value, format!("{path}/value/@value-date"), value.attr("value-date"))
+                    .filter(|d| *d != start),
+                period_start: start,
+                period_end: end,
+                amount: NumberDoc::Text(amount.to_string()),
+                currency: Some(currency),
+                provider: party("provider-org", "provider-activity-id"),
+                receiver: party("receiver-org", "receiver-activity-id"),
+            });
+        }
+        planned_disbursements
+    }
+
+    fn map_related_activities(&mut self, el: &Element) -> Vec<RelatedDoc> {
+        let mut related_activities = Vec::new();
+        for (i, r) in el.children_named("related-activity").enumerate() {
+            let path = format!("related-activity[{}]/@type", i + 1);
+            let Some(kind) = self.code(r, path, r.attr("type"), RelatedActivityTypeCode::parse) else { continue };
+            let Some(id) = r.attr_trim("ref") else { continue };
+            let id = id.split_whitespace().collect::<Vec<_>>().join("-");
+            related_activities.push(RelatedDoc { kind, id });
+        }
+        related_activities
+    }
+
+    fn map_document_links(&mut self, el: &Element) -> Vec<DocumentLinkDoc> {
+        el.children_named("document-link")
+            .enumerate()
+            .filter_map(|(i, d)| self.map_document_link(d, &format!("document-link[{}]", i + 1)))
+            .collect()
+    }
+
+    /// A document link whole: an address that is a URI, a format, a title and a category.
+    fn map_document_link(&mut self, d: &Element, path: &str) -> Option<DocumentLinkDoc> {
+        let url = d.attr_trim("url")?;
+        if !is_any_uri(url) {
+            self.warn(d, format!("{path}/@url"), Issue::BadUrl { value: url.to_owned() });
+            return None;
+        }
+        let title = d.child("title").and_then(|t| self.text(t));
+        let Some(format) = d.attr_trim("format") else {
+            self.warn(d, format!("{path}/@format"), Issue::Missing { element: "document-link/@format" });
+            return None;
+        };
+        let Some(title) = title else {
+            self.warn(d, format!("{path}/title"), Issue::Missing { element: "document-link/title" });
+            return None;
+        };
+        let categories: Vec<String> = d
+            .children_named("category")
+            .enumerate()
+            .filter_map(|(j, c)| {
+                self.code(c, format!("{path}/category[{}]/@code", j + 1), c.attr("code"), DocumentCategoryCode::parse)
+            })
+            .collect();
+        if categories.is_empty() {
+            self.warn(d, format!("{path}/category"), Issue::Missing { element: "document-link/category" });
+            return None;
+        }
+        let languages =
+            d.children_named("language").filter_map(|l| l.attr_trim("code")).map(str::to_ascii_lowercase).collect();
+        Some(DocumentLinkDoc {
+            url: url.to_owned(),
+            format: Some(format.to_owned()),
+            title: Some(title),
+            categories,
+            languages,
+            date: d
+                .child("document-date")
+                .and_then(|t| self.date(t, format!("{path}/document-date/@iso-date"), t.attr("iso-date"))),
+        })
+    }
+
+    /// The results of the logical framework that have a title, with their indicators.
+    fn map_results(&mut self, el: &Element) -> Vec<ResultDoc> {
+        let mut results = Vec::new();
+        for (r, res) in el.children_named("result").enumerate() {
+            let level = result_level(res.attr_trim("type"));
+            let Some(title) = res.child("title").and_then(|t| self.text(t)) else { continue };
+            let mut indicators = Vec::new();
+            for (n, ind) in res.children_named("indicator").enumerate() {
+                let Some(ind_title) = ind.child("title").and_then(|t| self.text(t)) else { continue };
+                let path = format!("result[{}]/indicator[{}]", r + 1, n + 1);
+                indicators.push(self.map_indicator(ind, ind_title, &path));
+            }
+            results.push(ResultDoc {
+                level: level.to_owned(),
+                title,
+                description: res.child("description").and_then(|d| self.text(d)),
+                indicators,
+            });
+        }
+        results
+    }
+
+    /// An indicator: its baseline when it has a year, and its periods that end after they
+    /// start.
+    fn map_indicator(&mut self, ind: &Element, title: TextDoc, path: &str) -> IndicatorDoc {
+        let baseline_el = ind.child("baseline");
+        let baseline_year = baseline_el.and_then(|b| b.attr_trim("year")).and_then(|y| y.parse::<i32>().ok());
+        let baseline = baseline_el
+            .and_then(|b| b.attr_trim("value"))
+            .and_then(|v| v.parse::<Decimal>().ok())
+            .filter(|_| baseline_year.is_some());
+        let mut periods = Vec::new();
+        for (p, per) in ind.children_named("period").enumerate() {
+            let ppath = format!("{path}/period[{}]", p + 1);
+            let start = per
+                .child("period-start")
+                .and_then(|d| self.date(d, format!("{ppath}/period-start"), d.attr("iso-date")));
+            let end =
+                per.child("period-end").and_then(|d| self.date(d, format!("{ppath}/period-end"), d.attr("iso-date")));
+            let (Some(start), Some(end)) = (start, end) else { continue };
+            if end < start {
+                self.warn(per, ppath, Issue::EndBeforeStart);
+                continue;
+            }
+            let value = |name: &str| {
+                per.child(name)
+                    .and_then(|t| t.attr_trim("value"))
+                    .and_then(|v| v.parse::<Decimal>().ok())
+                    .map(|d| NumberDoc::Text(d.to_string()))
+            };
+            periods.push(PeriodDoc { start, end, target: value("target"), actual: value("actual") });
+        }
+        IndicatorDoc {
+            title,
+            ascending: !matches!(ind.attr_trim("ascending"), Some("0" | "false")),
+            baseline_year: baseline.map(|_| baseline_year.unwrap_or_default()),
+            baseline: baseline.map(|b| NumberDoc::Text(b.to_string())),
+            periods,
+        }
+    }
+
+    /// In-kind contributions (`coopera:in-kind`).
+    fn map_in_kind(&mut self, el: &Element) -> Vec<InKindDoc> {
+        el.children_named("coopera:in-kind")
+            .filter_map(|k| {
+                Some(InKindDoc {
+                    unit: k.attr_trim("unit")?.to_owned(),
+                    quantity: NumberDoc::Text(k.attr_trim("quantity")?.to_owned()),
+                    unit_value: k.attr_trim("unit-value").map(|v| NumberDoc::Text(v.to_owned())),
+                    currency: k.attr_trim("currency").map(str::to_owned),
+                    description: self.text(k),
+                })
+            })
+            .collect()
+    }
+
+    /// Results without indicators (which IATI cannot hold, `coopera:result`) come back at
+    /// their place among the others.
+    fn map_unmeasured_results(&mut self, el: &Element, results: &mut Vec<ResultDoc>) {
+        for r in el.children_named("coopera:result") {
+            let level = result_level(r.attr_trim("type"));
+            let Some(title) = r.child("coopera:title").and_then(|t| self.text(t)) else { continue };
+            let description = r.child("coopera:description").and_then(|d| self.text(d));
+            let at =
+                r.attr_trim("index").and_then(|i| i.parse::<usize>().ok()).unwrap_or(results.len()).min(results.len());
+            results.insert(at, ResultDoc { level: level.to_owned(), title, description, indicators: Vec::new() });
+        }
+    }
+}
+
+/// The instrument IATI's codes suggest (see the top of this module).
+fn inferred_instrument(humanitarian: bool, aid: &str) -> &'static str {
+    if humanitarian {
+        "humanitarian-aid"
+    } else if aid.starts_with('A') {
+        "financial-cooperation"
+    } else if aid.starts_with('B') {
+        "contribution"
+    } else if aid.starts_with('E') {
+        "scholarship"
+    } else if aid.starts_with('D') || aid.starts_with('G') || aid.starts_with('H') {
+        "action"
+    } else {
+        "project"
+    }
+}
+
+/// The type of cooperation IATI's codes suggest (see the top of this module).
+fn inferred_cooperation_type(humanitarian: bool, finance: &str, aid: &str) -> &'static str {
+    if humanitarian {
+        "humanitarian"
+    } else if finance.starts_with('4') || finance.starts_with('5') || aid.starts_with('A') {
+        "financial"
+    } else if aid.starts_with('E') {
+        "educational-cultural"
+    } else if aid.starts_with('D') {
+        "technical-scientific"
+    } else {
+        "economic"
+    }
+}
+
+/// A result's level from its IATI ResultType code.
+fn result_level(code: Option<&str>) -> &'static str {
+    match code {
+        Some("1") => "output",
+        Some("2") => "outcome",
+        Some("3") => "impact",
+        _ => "other",
+    }
+}
+
+/// Mexican states and municipalities (`coopera:mx-place`).
+fn mx_places(el: &Element) -> Vec<MxPlaceDoc> {
+    el.children_named("coopera:mx-place")
+        .filter_map(|p| {
+            Some(MxPlaceDoc {
+                state: p.attr_trim("state")?.to_owned(),
+                municipality: p.attr_trim("municipality").map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+/// The cross-border agenda (`coopera:cross-border`).
+fn cross_border(el: &Element) -> Option<CrossBorderDoc> {
+    el.child("coopera:cross-border").and_then(|c| {
+        Some(CrossBorderDoc {
+            border: c.attr_trim("border")?.to_owned(),
+            dimensions: c
+                .children_named("coopera:dimension")
+                .filter_map(|d| d.attr_trim("code"))
+                .map(str::to_owned)
+                .collect(),
+        })
+    })
 }
 
 /// A sector code checked in the vocabularies Coopera knows; others are kept as published.

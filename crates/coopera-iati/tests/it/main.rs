@@ -1,9 +1,11 @@
 //! Integration tests of the IATI crate, one binary: reading real and hostile files, the
-//! schema validator against the official fixtures, and the inputs fuzzing found.
+//! schema validator against the official fixtures, the inputs fuzzing found, and the golden
+//! file of what the writer publishes.
 
 use std::path::{Path, PathBuf};
 
 mod fuzzed;
+mod golden;
 mod read;
 mod schema_fixtures;
 

@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use coopera_domain::Lang;
-use coopera_domain::activity::{ResultLevel, Sdg, SectorRef};
+use coopera_domain::activity::{ActivityParts, ResultLevel, Sdg, SectorRef, TransactionParty};
 use coopera_domain::codelists::{COUNTRY, REGION};
 use coopera_domain::doc::ActivityDoc;
 use coopera_report::PerActivity;
@@ -554,358 +554,453 @@ fn opt_num(d: Option<Decimal>) -> String {
     d.map(|d| locale::number(d, 4)).unwrap_or_else(|| "—".to_owned())
 }
 
-/// Every facet of an activity, in sections.
+/// Every facet of an activity, in sections. A section with nothing to show is left out, but
+/// for the participants.
 fn describe(stored: &StoredActivity, history: &[Change], views: &Views, lang: Lang) -> Vec<Section> {
-    let p = stored.activity.parts();
-    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
-    let org = |key: &str| views.registry.org_name(key, lang).to_owned();
-    let mut sections = Vec::new();
+    let page = ActivityPage { stored, p: stored.activity.parts(), views, lang };
+    let mut sections = vec![
+        page.summary_section(),
+        page.participants_section(),
+        page.sectors_section(),
+        page.places_section(),
+        page.money_section(),
+        page.in_kind_section(),
+        page.results_section(),
+        page.documents_section(),
+    ];
+    sections.extend(page.good_practice_section());
+    sections.push(page.history_section(history));
+    sections.retain(|s| !s.is_empty() || s.id == "participants");
+    sections
+}
 
-    let mut s = Section::new("summary", l("Resumen", "Summary"));
-    s.fact(l("Identificador", "Identifier"), p.key.as_str());
-    s.fact(l("Folio", "Folio"), p.folio.clone().unwrap_or_default());
-    s.fact_link(l("Reporta", "Reported by"), org(p.reporting_org.as_str()), org_url(p.reporting_org.as_str()));
-    s.fact(l("Instrumento", "Instrument"), p.instrument.label(lang));
-    s.fact(l("Tipo de cooperación", "Type of cooperation"), p.cooperation_type.label(lang));
-    s.fact(l("Modalidad", "Modality"), p.modality.label(lang));
-    let mut schemes = Vec::new();
-    if p.schemes.south_south {
-        schemes.push(l("Sur-Sur", "South-South"));
-    }
-    if p.schemes.north_south {
-        schemes.push(l("Norte-Sur", "North-South"));
-    }
-    if stored.derived.decentralised {
-        schemes.push(l("descentralizada", "decentralised"));
-    }
-    if stored.derived.cross_border {
-        schemes.push(l("transfronteriza", "cross-border"));
-    }
-    s.fact(l("Esquemas", "Schemes"), schemes.join(", "));
-    s.fact(
-        l("Dirección (derivada)", "Direction (derived)"),
-        stored.derived.direction.map(|d| d.label(lang)).unwrap_or("—"),
-    );
-    s.fact(l("Estado", "Status"), p.status.entry().name(lang));
-    s.fact(l("Flujo de validación", "Workflow"), p.workflow.label(lang));
-    let dates = |a: Option<time::Date>, b: Option<time::Date>| {
-        if a.is_none() && b.is_none() {
-            String::new()
-        } else {
-            format!("{} → {}", locale::opt_date(a, lang), locale::opt_date(b, lang))
-        }
-    };
-    s.fact(l("Fechas previstas", "Planned dates"), dates(p.dates.planned_start, p.dates.planned_end));
-    s.fact(l("Fechas reales", "Actual dates"), dates(p.dates.actual_start, p.dates.actual_end));
-    s.fact(
-        l("Tipo de colaboración (IATI)", "Collaboration type (IATI)"),
-        p.collaboration_type.map(|c| c.entry().name(lang)).unwrap_or(""),
-    );
-    s.fact(l("Moneda por defecto", "Default currency"), p.default_currency.map(|c| c.as_str()).unwrap_or(""));
-    s.fact(l("Tipo de flujo", "Flow type"), p.flow_type.map(|c| c.entry().name(lang)).unwrap_or(""));
-    s.fact(l("Tipo de financiamiento", "Finance type"), p.finance_type.map(|c| c.entry().name(lang)).unwrap_or(""));
-    s.fact(l("Tipo de ayuda", "Aid type"), p.aid_type.map(|c| c.entry().name(lang)).unwrap_or(""));
-    if p.humanitarian {
-        s.fact(l("Humanitaria", "Humanitarian"), l("sí", "yes"));
-    }
-    if !p.description.is_empty() {
-        s.paragraph(&format!("{}: {}", l("Descripción", "Description"), p.description.best(lang)));
-    }
-    if !p.objectives.is_empty() {
-        s.paragraph(&format!("{}: {}", l("Objetivos", "Objectives"), p.objectives.best(lang)));
-    }
-    sections.push(s);
+/// What the sections of an activity's page are drawn from.
+struct ActivityPage<'a> {
+    stored: &'a StoredActivity,
+    p: &'a ActivityParts,
+    views: &'a Views,
+    lang: Lang,
+}
 
-    let mut s = Section::new("participants", l("Participantes y roles", "Participants and roles"));
-    let mut t = TableView::new(&[
-        (l("Organización", "Organisation"), false),
-        (l("Rol", "Role"), false),
-        (l("Rol IATI", "IATI role"), false),
-    ]);
-    for x in &p.participants {
-        let iati = coopera_domain::codelists::ORGANISATION_ROLE
-            .get(x.role.iati_code())
-            .map(|c| format!("{} {}", c.code, c.name(lang)))
-            .unwrap_or_default();
-        t.rows.push(vec![
-            Cell::link(org(x.org.as_str()), org_url(x.org.as_str())),
-            Cell::text(x.role.label(lang)),
-            Cell::text(iati),
-        ]);
+impl ActivityPage<'_> {
+    /// The Spanish or the English label.
+    fn l(&self, es: &'static str, en: &'static str) -> &'static str {
+        self.lang.pick(es, en)
     }
-    s.table(t);
-    sections.push(s);
 
-    let mut s = Section::new("sectors", l("Sectores y temas", "Sectors and themes"));
-    let mut t = TableView::new(&[
-        (l("Código", "Code"), false),
-        (l("Sector", "Sector"), false),
-        (l("Vocabulario", "Vocabulary"), false),
-        (l("Porcentaje", "Percentage"), true),
-        (l("Área temática", "Thematic area"), false),
-    ]);
-    for x in &p.sectors {
-        let name = match &x.sector {
-            SectorRef::Dac(c) => c.entry().name(lang).to_owned(),
-            SectorRef::DacCategory(c) => c.entry().name(lang).to_owned(),
-            SectorRef::SdgGoal(c) => c.entry().name(lang).to_owned(),
-            SectorRef::SdgTarget(c) => c.entry().name(lang).to_owned(),
-            SectorRef::Other { .. } => String::new(),
+    /// An organisation's name, by its key.
+    fn org(&self, key: &str) -> String {
+        self.views.registry.org_name(key, self.lang).to_owned()
+    }
+
+    fn summary_section(&self) -> Section {
+        let (p, lang) = (self.p, self.lang);
+        let mut s = Section::new("summary", self.l("Resumen", "Summary"));
+        s.fact(self.l("Identificador", "Identifier"), p.key.as_str());
+        s.fact(self.l("Folio", "Folio"), p.folio.clone().unwrap_or_default());
+        s.fact_link(
+            self.l("Reporta", "Reported by"),
+            self.org(p.reporting_org.as_str()),
+            org_url(p.reporting_org.as_str()),
+        );
+        s.fact(self.l("Instrumento", "Instrument"), p.instrument.label(lang));
+        s.fact(self.l("Tipo de cooperación", "Type of cooperation"), p.cooperation_type.label(lang));
+        s.fact(self.l("Modalidad", "Modality"), p.modality.label(lang));
+        s.fact(self.l("Esquemas", "Schemes"), self.schemes());
+        s.fact(
+            self.l("Dirección (derivada)", "Direction (derived)"),
+            self.stored.derived.direction.map(|d| d.label(lang)).unwrap_or("—"),
+        );
+        s.fact(self.l("Estado", "Status"), p.status.entry().name(lang));
+        s.fact(self.l("Flujo de validación", "Workflow"), p.workflow.label(lang));
+        let dates = |a: Option<time::Date>, b: Option<time::Date>| {
+            if a.is_none() && b.is_none() {
+                String::new()
+            } else {
+                format!("{} → {}", locale::opt_date(a, lang), locale::opt_date(b, lang))
+            }
         };
-        let vocabulary = coopera_domain::codelists::SECTOR_VOCABULARY
-            .get(x.sector.vocabulary())
-            .map(|c| c.name(lang).to_owned())
-            .unwrap_or_else(|| x.sector.vocabulary().to_owned());
-        let area = x.sector.thematic_area().map(|a| a.entry().name(lang).to_owned()).unwrap_or_default();
-        t.rows.push(vec![
-            Cell::text(x.sector.code()),
-            Cell::text(name),
-            Cell::text(vocabulary),
-            Cell::num(pct(x.percent.value(), lang)),
-            Cell::text(area),
-        ]);
+        s.fact(self.l("Fechas previstas", "Planned dates"), dates(p.dates.planned_start, p.dates.planned_end));
+        s.fact(self.l("Fechas reales", "Actual dates"), dates(p.dates.actual_start, p.dates.actual_end));
+        s.fact(
+            self.l("Tipo de colaboración (IATI)", "Collaboration type (IATI)"),
+            p.collaboration_type.map(|c| c.entry().name(lang)).unwrap_or(""),
+        );
+        s.fact(self.l("Moneda por defecto", "Default currency"), p.default_currency.map(|c| c.as_str()).unwrap_or(""));
+        s.fact(self.l("Tipo de flujo", "Flow type"), p.flow_type.map(|c| c.entry().name(lang)).unwrap_or(""));
+        s.fact(
+            self.l("Tipo de financiamiento", "Finance type"),
+            p.finance_type.map(|c| c.entry().name(lang)).unwrap_or(""),
+        );
+        s.fact(self.l("Tipo de ayuda", "Aid type"), p.aid_type.map(|c| c.entry().name(lang)).unwrap_or(""));
+        if p.humanitarian {
+            s.fact(self.l("Humanitaria", "Humanitarian"), self.l("sí", "yes"));
+        }
+        if !p.description.is_empty() {
+            s.paragraph(&format!("{}: {}", self.l("Descripción", "Description"), p.description.best(lang)));
+        }
+        if !p.objectives.is_empty() {
+            s.paragraph(&format!("{}: {}", self.l("Objetivos", "Objectives"), p.objectives.best(lang)));
+        }
+        s
     }
-    s.table(t);
-    let sdgs: Vec<String> = p
-        .sdgs
-        .iter()
-        .map(|x| match x {
-            Sdg::Goal(g) => format!("{} {}", g, g.entry().name(lang)),
-            Sdg::Target(t) => format!("{} {}", t, t.entry().name(lang)),
-        })
-        .collect();
-    s.fact(l("Objetivos de Desarrollo Sostenible", "Sustainable Development Goals"), sdgs.join("; "));
-    let mut t = TableView::new(&[
-        (l("Marcador de política", "Policy marker"), false),
-        (l("Importancia", "Significance"), true),
-    ]);
-    for m in &p.policy_markers {
-        t.rows.push(vec![Cell::text(m.marker.entry().name(lang)), Cell::num(m.significance.to_string())]);
-    }
-    s.table(t);
-    if !p.tags.is_empty() {
-        let tags: Vec<String> = p.tags.iter().map(|t| format!("{} ({})", t.code, t.vocabulary)).collect();
-        s.fact(l("Etiquetas", "Tags"), tags.join(", "));
-    }
-    sections.push(s);
 
-    let mut s = Section::new("places", l("Lugares", "Places"));
-    let mut t =
-        TableView::new(&[(l("País o región", "Country or region"), false), (l("Porcentaje", "Percentage"), true)]);
-    for c in &p.countries {
-        t.rows.push(vec![
-            Cell::link(
-                c.country.entry().name(lang),
-                with_query("/activities", &[("country", c.country.as_str().to_owned())]),
-            ),
-            Cell::num(pct(c.percent.value(), lang)),
-        ]);
+    /// The schemes the activity belongs to, as stated and as derived.
+    fn schemes(&self) -> String {
+        let mut schemes = Vec::new();
+        if self.p.schemes.south_south {
+            schemes.push(self.l("Sur-Sur", "South-South"));
+        }
+        if self.p.schemes.north_south {
+            schemes.push(self.l("Norte-Sur", "North-South"));
+        }
+        if self.stored.derived.decentralised {
+            schemes.push(self.l("descentralizada", "decentralised"));
+        }
+        if self.stored.derived.cross_border {
+            schemes.push(self.l("transfronteriza", "cross-border"));
+        }
+        schemes.join(", ")
     }
-    for r in &p.regions {
-        t.rows.push(vec![Cell::text(r.region.entry().name(lang)), Cell::num(pct(r.percent.value(), lang))]);
-    }
-    s.table(t);
-    let mut t =
-        TableView::new(&[(l("Entidad federativa", "Mexican state"), false), (l("Municipio", "Municipality"), false)]);
-    for m in &p.mx_places {
-        t.rows.push(vec![
-            Cell::link(
-                m.state.entry().name(lang),
-                with_query("/activities", &[("state", m.state.as_str().to_owned())]),
-            ),
-            Cell::text(m.municipality.map(|x| x.entry().name(lang)).unwrap_or("")),
-        ]);
-    }
-    s.table(t);
-    let mut t = TableView::new(&[
-        (l("Lugar", "Location"), false),
-        (l("Latitud", "Latitude"), true),
-        (l("Longitud", "Longitude"), true),
-    ]);
-    for pt in &p.points {
-        t.rows.push(vec![
-            Cell::text(text_cell(&pt.name, lang)),
-            Cell::num(opt_num(pt.latitude)),
-            Cell::num(opt_num(pt.longitude)),
-        ]);
-    }
-    s.table(t);
-    if let Some(cb) = &p.cross_border {
-        let dims: Vec<&str> = cb.dimensions.iter().map(|d| d.label(lang)).collect();
-        s.fact(l("Frontera", "Border"), cb.border.label(lang));
-        s.fact(l("Agenda transfronteriza", "Cross-border agenda"), dims.join(", "));
-    }
-    sections.push(s);
 
-    let mut s = Section::new("money", l("Dinero", "Money"));
-    let mut t =
-        TableView::new(&[(l("Periodo", "Period"), false), (l("Tipo", "Type"), false), (l("Monto", "Amount"), true)]);
-    t.caption = Some(l("Presupuestos", "Budgets").to_owned());
-    for b in &p.budgets {
-        t.rows.push(vec![
-            Cell::text(format!("{} → {}", locale::date(b.period_start, lang), locale::date(b.period_end, lang))),
-            Cell::text(if b.revised { l("revisado", "revised") } else { l("original", "original") }),
-            Cell::num(money(&b.value, lang)),
+    fn participants_section(&self) -> Section {
+        let lang = self.lang;
+        let mut s = Section::new("participants", self.l("Participantes y roles", "Participants and roles"));
+        let mut t = TableView::new(&[
+            (self.l("Organización", "Organisation"), false),
+            (self.l("Rol", "Role"), false),
+            (self.l("Rol IATI", "IATI role"), false),
         ]);
+        for x in &self.p.participants {
+            let iati = coopera_domain::codelists::ORGANISATION_ROLE
+                .get(x.role.iati_code())
+                .map(|c| format!("{} {}", c.code, c.name(lang)))
+                .unwrap_or_default();
+            t.rows.push(vec![
+                Cell::link(self.org(x.org.as_str()), org_url(x.org.as_str())),
+                Cell::text(x.role.label(lang)),
+                Cell::text(iati),
+            ]);
+        }
+        s.table(t);
+        s
     }
-    s.table(t);
-    let mut t = TableView::new(&[
-        (l("Fecha", "Date"), false),
-        (l("Tipo", "Type"), false),
-        (l("Monto", "Amount"), true),
-        (l("De", "From"), false),
-        (l("A", "To"), false),
-    ]);
-    t.caption = Some(l("Transacciones", "Transactions").to_owned());
-    let party = |x: &Option<coopera_domain::activity::TransactionParty>| -> String {
+
+    /// Sectors with their vocabulary and thematic area, SDGs, policy markers and tags.
+    fn sectors_section(&self) -> Section {
+        let (p, lang) = (self.p, self.lang);
+        let mut s = Section::new("sectors", self.l("Sectores y temas", "Sectors and themes"));
+        let mut t = TableView::new(&[
+            (self.l("Código", "Code"), false),
+            (self.l("Sector", "Sector"), false),
+            (self.l("Vocabulario", "Vocabulary"), false),
+            (self.l("Porcentaje", "Percentage"), true),
+            (self.l("Área temática", "Thematic area"), false),
+        ]);
+        for x in &p.sectors {
+            let name = match &x.sector {
+                SectorRef::Dac(c) => c.entry().name(lang).to_owned(),
+                SectorRef::DacCategory(c) => c.entry().name(lang).to_owned(),
+                SectorRef::SdgGoal(c) => c.entry().name(lang).to_owned(),
+                SectorRef::SdgTarget(c) => c.entry().name(lang).to_owned(),
+                SectorRef::Other { .. } => String::new(),
+            };
+            let vocabulary = coopera_domain::codelists::SECTOR_VOCABULARY
+                .get(x.sector.vocabulary())
+                .map(|c| c.name(lang).to_owned())
+                .unwrap_or_else(|| x.sector.vocabulary().to_owned());
+            let area = x.sector.thematic_area().map(|a| a.entry().name(lang).to_owned()).unwrap_or_default();
+            t.rows.push(vec![
+                Cell::text(x.sector.code()),
+                Cell::text(name),
+                Cell::text(vocabulary),
+                Cell::num(pct(x.percent.value(), lang)),
+                Cell::text(area),
+            ]);
+        }
+        s.table(t);
+        let sdgs: Vec<String> = p
+            .sdgs
+            .iter()
+            .map(|x| match x {
+                Sdg::Goal(g) => format!("{} {}", g, g.entry().name(lang)),
+                Sdg::Target(t) => format!("{} {}", t, t.entry().name(lang)),
+            })
+            .collect();
+        s.fact(self.l("Objetivos de Desarrollo Sostenible", "Sustainable Development Goals"), sdgs.join("; "));
+        let mut t = TableView::new(&[
+            (self.l("Marcador de política", "Policy marker"), false),
+            (self.l("Importancia", "Significance"), true),
+        ]);
+        for m in &p.policy_markers {
+            t.rows.push(vec![Cell::text(m.marker.entry().name(lang)), Cell::num(m.significance.to_string())]);
+        }
+        s.table(t);
+        if !p.tags.is_empty() {
+            let tags: Vec<String> = p.tags.iter().map(|t| format!("{} ({})", t.code, t.vocabulary)).collect();
+            s.fact(self.l("Etiquetas", "Tags"), tags.join(", "));
+        }
+        s
+    }
+
+    /// Countries and regions, Mexican states and municipalities, locations, and the
+    /// cross-border agenda.
+    fn places_section(&self) -> Section {
+        let (p, lang) = (self.p, self.lang);
+        let mut s = Section::new("places", self.l("Lugares", "Places"));
+        let mut t = TableView::new(&[
+            (self.l("País o región", "Country or region"), false),
+            (self.l("Porcentaje", "Percentage"), true),
+        ]);
+        for c in &p.countries {
+            t.rows.push(vec![
+                Cell::link(
+                    c.country.entry().name(lang),
+                    with_query("/activities", &[("country", c.country.as_str().to_owned())]),
+                ),
+                Cell::num(pct(c.percent.value(), lang)),
+            ]);
+        }
+        for r in &p.regions {
+            t.rows.push(vec![Cell::text(r.region.entry().name(lang)), Cell::num(pct(r.percent.value(), lang))]);
+        }
+        s.table(t);
+        let mut t = TableView::new(&[
+            (self.l("Entidad federativa", "Mexican state"), false),
+            (self.l("Municipio", "Municipality"), false),
+        ]);
+        for m in &p.mx_places {
+            t.rows.push(vec![
+                Cell::link(
+                    m.state.entry().name(lang),
+                    with_query("/activities", &[("state", m.state.as_str().to_owned())]),
+                ),
+                Cell::text(m.municipality.map(|x| x.entry().name(lang)).unwrap_or("")),
+            ]);
+        }
+        s.table(t);
+        let mut t = TableView::new(&[
+            (self.l("Lugar", "Location"), false),
+            (self.l("Latitud", "Latitude"), true),
+            (self.l("Longitud", "Longitude"), true),
+        ]);
+        for pt in &p.points {
+            t.rows.push(vec![
+                Cell::text(text_cell(&pt.name, lang)),
+                Cell::num(opt_num(pt.latitude)),
+                Cell::num(opt_num(pt.longitude)),
+            ]);
+        }
+        s.table(t);
+        if let Some(cb) = &p.cross_border {
+            let dims: Vec<&str> = cb.dimensions.iter().map(|d| d.label(lang)).collect();
+            s.fact(self.l("Frontera", "Border"), cb.border.label(lang));
+            s.fact(self.l("Agenda transfronteriza", "Cross-border agenda"), dims.join(", "));
+        }
+        s
+    }
+
+    /// Budgets, transactions and planned disbursements.
+    fn money_section(&self) -> Section {
+        let (p, lang) = (self.p, self.lang);
+        let mut s = Section::new("money", self.l("Dinero", "Money"));
+        let mut t = TableView::new(&[
+            (self.l("Periodo", "Period"), false),
+            (self.l("Tipo", "Type"), false),
+            (self.l("Monto", "Amount"), true),
+        ]);
+        t.caption = Some(self.l("Presupuestos", "Budgets").to_owned());
+        for b in &p.budgets {
+            t.rows.push(vec![
+                Cell::text(format!("{} → {}", locale::date(b.period_start, lang), locale::date(b.period_end, lang))),
+                Cell::text(if b.revised { self.l("revisado", "revised") } else { self.l("original", "original") }),
+                Cell::num(money(&b.value, lang)),
+            ]);
+        }
+        s.table(t);
+        let mut t = TableView::new(&[
+            (self.l("Fecha", "Date"), false),
+            (self.l("Tipo", "Type"), false),
+            (self.l("Monto", "Amount"), true),
+            (self.l("De", "From"), false),
+            (self.l("A", "To"), false),
+        ]);
+        t.caption = Some(self.l("Transacciones", "Transactions").to_owned());
+        for tx in &p.transactions {
+            t.rows.push(vec![
+                Cell::text(locale::date(tx.date, lang)),
+                Cell::text(tx.kind.entry().name(lang)),
+                Cell::num(money(&tx.value, lang)),
+                Cell::text(self.party(tx.provider.as_ref())),
+                Cell::text(self.party(tx.receiver.as_ref())),
+            ]);
+        }
+        s.table(t);
+        let mut t = TableView::new(&[(self.l("Periodo", "Period"), false), (self.l("Monto", "Amount"), true)]);
+        t.caption = Some(self.l("Desembolsos previstos", "Planned disbursements").to_owned());
+        for d in &p.planned_disbursements {
+            t.rows.push(vec![
+                Cell::text(format!(
+                    "{} → {}",
+                    locale::date(d.period_start, lang),
+                    locale::opt_date(d.period_end, lang)
+                )),
+                Cell::num(money(&d.value, lang)),
+            ]);
+        }
+        s.table(t);
+        s
+    }
+
+    /// A party to a transaction: its organisation's name, else the name or identifier the
+    /// transaction gives.
+    fn party(&self, x: Option<&TransactionParty>) -> String {
         let Some(x) = x else { return String::new() };
         match (&x.org, &x.name) {
-            (Some(k), _) => org(k.as_str()),
+            (Some(k), _) => self.org(k.as_str()),
             (None, Some(n)) => n.clone(),
             (None, None) => x.iati_ref.clone().unwrap_or_default(),
         }
-    };
-    for tx in &p.transactions {
-        t.rows.push(vec![
-            Cell::text(locale::date(tx.date, lang)),
-            Cell::text(tx.kind.entry().name(lang)),
-            Cell::num(money(&tx.value, lang)),
-            Cell::text(party(&tx.provider)),
-            Cell::text(party(&tx.receiver)),
-        ]);
     }
-    s.table(t);
-    let mut t = TableView::new(&[(l("Periodo", "Period"), false), (l("Monto", "Amount"), true)]);
-    t.caption = Some(l("Desembolsos previstos", "Planned disbursements").to_owned());
-    for d in &p.planned_disbursements {
-        t.rows.push(vec![
-            Cell::text(format!("{} → {}", locale::date(d.period_start, lang), locale::opt_date(d.period_end, lang))),
-            Cell::num(money(&d.value, lang)),
-        ]);
-    }
-    s.table(t);
-    sections.push(s);
 
-    let mut s = Section::new("in-kind", l("En especie", "In kind"));
-    let mut t = TableView::new(&[
-        (l("Unidad", "Unit"), false),
-        (l("Cantidad", "Quantity"), true),
-        (l("Valor unitario", "Unit value"), true),
-        (l("Valor", "Value"), true),
-        (l("Descripción", "Description"), false),
-    ]);
-    for k in &p.in_kind {
-        t.rows.push(vec![
-            Cell::text(k.unit.label(lang)),
-            Cell::num(locale::number(k.quantity, 2)),
-            Cell::num(k.unit_value.map(|u| money(&u, lang)).unwrap_or_else(|| "—".into())),
-            Cell::num(k.value().map(|v| money(&v, lang)).unwrap_or_else(|| "—".into())),
-            Cell::text(text_cell(&k.description, lang)),
-        ]);
-    }
-    s.table(t);
-    sections.push(s);
-
-    let mut s = Section::new("results", l("Resultados", "Results"));
-    for r in &p.results {
-        let level = match r.level {
-            ResultLevel::Output => l("Producto", "Output"),
-            ResultLevel::Outcome => l("Efecto", "Outcome"),
-            ResultLevel::Impact => l("Impacto", "Impact"),
-            ResultLevel::Other => l("Otro", "Other"),
-        };
+    fn in_kind_section(&self) -> Section {
+        let lang = self.lang;
+        let mut s = Section::new("in-kind", self.l("En especie", "In kind"));
         let mut t = TableView::new(&[
-            (l("Indicador", "Indicator"), false),
-            (l("Línea base", "Baseline"), true),
-            (l("Periodo", "Period"), false),
-            (l("Meta", "Target"), true),
-            (l("Logro", "Actual"), true),
+            (self.l("Unidad", "Unit"), false),
+            (self.l("Cantidad", "Quantity"), true),
+            (self.l("Valor unitario", "Unit value"), true),
+            (self.l("Valor", "Value"), true),
+            (self.l("Descripción", "Description"), false),
         ]);
-        t.caption = Some(format!("{level}: {}", r.title.best(lang)));
-        for ind in &r.indicators {
-            let baseline = ind
-                .baseline
-                .as_ref()
-                .map(|b| format!("{} ({})", locale::number(b.value, 4), b.year))
-                .unwrap_or_else(|| "—".into());
-            if ind.periods.is_empty() {
-                t.rows.push(vec![
-                    Cell::text(ind.title.best(lang)),
-                    Cell::num(baseline.clone()),
-                    Cell::text("—"),
-                    Cell::num("—"),
-                    Cell::num("—"),
-                ]);
-            }
-            for per in &ind.periods {
-                t.rows.push(vec![
-                    Cell::text(ind.title.best(lang)),
-                    Cell::num(baseline.clone()),
-                    Cell::text(format!("{} → {}", locale::date(per.start, lang), locale::date(per.end, lang))),
-                    Cell::num(opt_num(per.target)),
-                    Cell::num(opt_num(per.actual)),
-                ]);
-            }
-        }
-        if t.rows.is_empty() {
-            s.paragraph(&format!("{level}: {}", r.title.best(lang)));
+        for k in &self.p.in_kind {
+            t.rows.push(vec![
+                Cell::text(k.unit.label(lang)),
+                Cell::num(locale::number(k.quantity, 2)),
+                Cell::num(k.unit_value.map(|u| money(&u, lang)).unwrap_or_else(|| "—".into())),
+                Cell::num(k.value().map(|v| money(&v, lang)).unwrap_or_else(|| "—".into())),
+                Cell::text(text_cell(&k.description, lang)),
+            ]);
         }
         s.table(t);
-    }
-    sections.push(s);
-
-    let mut s =
-        Section::new("documents", l("Documentos y actividades relacionadas", "Documents and related activities"));
-    let mut t = TableView::new(&[(l("Documento", "Document"), false), (l("Formato", "Format"), false)]);
-    for d in &p.document_links {
-        let title = if d.title.is_empty() { d.url.clone() } else { d.title.best(lang).to_owned() };
-        let safe = d.url.starts_with("https://") || d.url.starts_with("http://");
-        let mut cell = if safe { Cell::link(title, &d.url) } else { Cell::text(title) };
-        cell.external = safe;
-        t.rows.push(vec![cell, Cell::text(&d.format)]);
-    }
-    s.table(t);
-    let mut t = TableView::new(&[(l("Actividad", "Activity"), false), (l("Relación", "Relation"), false)]);
-    for r in &p.related_activities {
-        let cell = if views.registry.activity(&r.identifier).is_some() {
-            Cell::link(&r.identifier, activity_url(&r.identifier))
-        } else {
-            Cell::text(&r.identifier)
-        };
-        t.rows.push(vec![cell, Cell::text(r.kind.entry().name(lang))]);
-    }
-    s.table(t);
-    sections.push(s);
-
-    if let Some(g) = &p.good_practice {
-        let mut s = Section::new("good-practice", l("Buena práctica", "Good practice"));
-        s.paragraph(g.best(lang));
-        sections.push(s);
+        s
     }
 
-    let mut s = Section::new("history", l("Historial de cambios", "Change history"));
-    let mut t = TableView::new(&[
-        (l("Cuándo", "When"), false),
-        (l("Quién", "Who"), false),
-        (l("Acción", "Action"), false),
-        (l("Campos cambiados", "Fields changed"), false),
-    ]);
-    for c in history {
-        let action = match c.action {
-            coopera_store::ChangeAction::Create => l("creación", "created"),
-            coopera_store::ChangeAction::Update => l("actualización", "updated"),
-        };
-        t.rows.push(vec![
-            Cell::text(locale::timestamp(&c.at, lang)),
-            Cell::text(&c.author),
-            Cell::text(action),
-            Cell::text(changed_fields(c, lang)),
+    /// A table per result, a row per indicator and period; a result without indicators is a
+    /// line of text.
+    fn results_section(&self) -> Section {
+        let lang = self.lang;
+        let mut s = Section::new("results", self.l("Resultados", "Results"));
+        for r in &self.p.results {
+            let level = match r.level {
+                ResultLevel::Output => self.l("Producto", "Output"),
+                ResultLevel::Outcome => self.l("Efecto", "Outcome"),
+                ResultLevel::Impact => self.l("Impacto", "Impact"),
+                ResultLevel::Other => self.l("Otro", "Other"),
+            };
+            let mut t = TableView::new(&[
+                (self.l("Indicador", "Indicator"), false),
+                (self.l("Línea base", "Baseline"), true),
+                (self.l("Periodo", "Period"), false),
+                (self.l("Meta", "Target"), true),
+                (self.l("Logro", "Actual"), true),
+            ]);
+            t.caption = Some(format!("{level}: {}", r.title.best(lang)));
+            for ind in &r.indicators {
+                let baseline = ind
+                    .baseline
+                    .as_ref()
+                    .map(|b| format!("{} ({})", locale::number(b.value, 4), b.year))
+                    .unwrap_or_else(|| "—".into());
+                if ind.periods.is_empty() {
+                    t.rows.push(vec![
+                        Cell::text(ind.title.best(lang)),
+                        Cell::num(baseline.clone()),
+                        Cell::text("—"),
+                        Cell::num("—"),
+                        Cell::num("—"),
+                    ]);
+                }
+                for per in &ind.periods {
+                    t.rows.push(vec![
+                        Cell::text(ind.title.best(lang)),
+                        Cell::num(baseline.clone()),
+                        Cell::text(format!("{} → {}", locale::date(per.start, lang), locale::date(per.end, lang))),
+                        Cell::num(opt_num(per.target)),
+                        Cell::num(opt_num(per.actual)),
+                    ]);
+                }
+            }
+            if t.rows.is_empty() {
+                s.paragraph(&format!("{level}: {}", r.title.best(lang)));
+            }
+            s.table(t);
+        }
+        s
+    }
+
+    /// Document links (a link only to a web address) and related activities (a link only to
+    /// one in the registry).
+    fn documents_section(&self) -> Section {
+        let lang = self.lang;
+        let mut s = Section::new(
+            "documents",
+            self.l("Documentos y actividades relacionadas", "Documents and related activities"),
+        );
+        let mut t = TableView::new(&[(self.l("Documento", "Document"), false), (self.l("Formato", "Format"), false)]);
+        for d in &self.p.document_links {
+            let title = if d.title.is_empty() { d.url.clone() } else { d.title.best(lang).to_owned() };
+            let safe = d.url.starts_with("https://") || d.url.starts_with("http://");
+            let mut cell = if safe { Cell::link(title, &d.url) } else { Cell::text(title) };
+            cell.external = safe;
+            t.rows.push(vec![cell, Cell::text(&d.format)]);
+        }
+        s.table(t);
+        let mut t =
+            TableView::new(&[(self.l("Actividad", "Activity"), false), (self.l("Relación", "Relation"), false)]);
+        for r in &self.p.related_activities {
+            let cell = if self.views.registry.activity(&r.identifier).is_some() {
+                Cell::link(&r.identifier, activity_url(&r.identifier))
+            } else {
+                Cell::text(&r.identifier)
+            };
+            t.rows.push(vec![cell, Cell::text(r.kind.entry().name(lang))]);
+        }
+        s.table(t);
+        s
+    }
+
+    fn good_practice_section(&self) -> Option<Section> {
+        let g = self.p.good_practice.as_ref()?;
+        let mut s = Section::new("good-practice", self.l("Buena práctica", "Good practice"));
+        s.paragraph(g.best(self.lang));
+        Some(s)
+    }
+
+    fn history_section(&self, history: &[Change]) -> Section {
+        let lang = self.lang;
+        let mut s = Section::new("history", self.l("Historial de cambios", "Change history"));
+        let mut t = TableView::new(&[
+            (self.l("Cuándo", "When"), false),
+            (self.l("Quién", "Who"), false),
+            (self.l("Acción", "Action"), false),
+            (self.l("Campos cambiados", "Fields changed"), false),
         ]);
+        for c in history {
+            let action = match c.action {
+                coopera_store::ChangeAction::Create => self.l("creación", "created"),
+                coopera_store::ChangeAction::Update => self.l("actualización", "updated"),
+            };
+            t.rows.push(vec![
+                Cell::text(locale::timestamp(&c.at, lang)),
+                Cell::text(&c.author),
+                Cell::text(action),
+                Cell::text(changed_fields(c, lang)),
+            ]);
+        }
+        s.table(t);
+        s
     }
-    s.table(t);
-    sections.push(s);
-    sections.retain(|s| !s.is_empty() || s.id == "participants");
-    sections
 }
 
 /// The top-level fields whose value differs between a change's before and after.

@@ -1,6 +1,7 @@
 //! The web application called in-process, as a browser or an API client would: each test
 //! builds the whole app over a registry in memory holding the demo data, sends requests
-//! through the router and checks the status, the headers and what the page or JSON says.
+//! through the router and checks the status, the headers and what the page or JSON says;
+//! `golden.rs` keeps whole pages, JSON, CSV and workbooks as reviewed snapshots.
 
 use std::sync::OnceLock;
 
@@ -18,6 +19,7 @@ mod downloads;
 mod figures;
 mod follow;
 mod forms;
+mod golden;
 mod hostile;
 mod openapi;
 mod pages;
