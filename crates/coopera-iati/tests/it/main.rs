@@ -1,9 +1,11 @@
-//! Integration tests of the IATI crate, one binary: reading real and hostile files, the
-//! schema validator against the official fixtures, and the inputs fuzzing found.
+//! Integration tests of the IATI crate, one binary: reading real and hostile files, the one
+//! input layer under the reader and the validator, the schema validator against the official
+//! fixtures, and the inputs fuzzing found.
 
 use std::path::{Path, PathBuf};
 
 mod fuzzed;
+mod input;
 mod read;
 mod schema_fixtures;
 
