@@ -332,6 +332,15 @@ fn file_contents_read_like_the_file_at_a_path() {
 }
 
 #[test]
+fn each_organisation_is_placed_where_the_activity_first_names_it() {
+    let r = read_ok("version-1.xml");
+    let named_at: Vec<(&str, (u32, u32))> =
+        r.activity("XM-EXAMPLE-VERSIONED").named_at.iter().map(|(k, p)| (k.as_str(), *p)).collect();
+    // The reporting organisation on line 5 is named again as a participant on line 7.
+    assert_eq!(named_at, [("mx-example-sre", (8, 3)), ("xm-example", (5, 3))]);
+}
+
+#[test]
 fn version_1_file_maps_old_codes() {
     let r = read_ok(DFID_V1);
     assert_eq!(r.activities.len(), 57);
