@@ -31,6 +31,12 @@ struct CheckedOrganisation {
     column: u32,
 }
 
+/// Whether a file's transaction committed.
+enum Stored {
+    Yes,
+    No,
+}
+
 /// Where the problems of one record of a batch go.
 struct Place {
     line: u32,
@@ -51,8 +57,8 @@ impl<'a> Writer<'a> {
     pub fn store(&mut self, file: ReadFile, summary: &mut ImportSummary) -> Result<(), StoreError> {
         let name = file.name.clone();
         match self.store_file(file, summary) {
-            Ok(true) => summary.stored.push(name),
-            Ok(false) => summary.not_stored.push(name),
+            Ok(Stored::Yes) => summary.stored.push(name),
+            Ok(Stored::No) => summary.not_stored.push(name),
             Err(e) => {
                 summary.not_stored.push(name);
                 return Err(e);
@@ -61,12 +67,11 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    /// Whether the file's transaction committed.
-    fn store_file(&mut self, file: ReadFile, summary: &mut ImportSummary) -> Result<bool, StoreError> {
+    fn store_file(&mut self, file: ReadFile, summary: &mut ImportSummary) -> Result<Stored, StoreError> {
         let ReadFile { name, failed, organisations, mut activities, warnings, refused, invalid, mut duplicates } = file;
         if let Some(failed) = failed {
             summary.errors.push(failed);
-            return Ok(false);
+            return Ok(Stored::No);
         }
         self.repeated_across_files(&name, &activities, &mut duplicates);
         duplicates.sort_by_key(|d| d.line);
@@ -90,11 +95,11 @@ impl<'a> Writer<'a> {
                         _ => {}
                     }
                 }
-                true
+                Stored::Yes
             }
             Err(StoreError::Invalid(refused)) => {
                 self.refused_by_the_store(&name, &refused, &places, &mut errors);
-                false
+                Stored::No
             }
             Err(e) => return Err(e),
         };
