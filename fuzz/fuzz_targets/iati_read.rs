@@ -1,4 +1,4 @@
-//! An IATI file, as `coopera import iati` reads it (plain or gzip, UTF-8 or UTF-16, mapped
+//! An IATI file, as `coopera import iati` reads it (plain or gzip, in any encoding it reads, mapped
 //! into documents and checked into domain records) and as `coopera validate` checks it against
 //! the 2.03 schema.
 #![no_main]
@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
 /// `coopera validate`: the file is valid, or every problem has a place; a file that cannot
 /// be validated says where it broke off.
 fn check_validator(data: &[u8]) {
-    let limits = validate::Limits { max_token: 1 << 20, ..validate::Limits::default() };
+    let limits = validate::Limits { max_token: 1 << 20, max_decompressed: 8 << 20, ..validate::Limits::default() };
     match validate_schema_with(data, limits) {
         Ok(problems) => {
             for p in &problems {
@@ -45,8 +45,9 @@ fn check_validator(data: &[u8]) {
                 | ValidateError::Dtd { line, column }
                 | ValidateError::Entity { line, column, .. }
                 | ValidateError::TooDeep { line, column, .. }
-                | ValidateError::TooLarge { line, column, .. } => Some((line, column)),
-                ValidateError::Encoding(_) | ValidateError::Io(_) => None,
+                | ValidateError::TooLarge { line, column, .. }
+                | ValidateError::Input { line, column, .. } => Some((line, column)),
+                ValidateError::Io(_) => None,
             };
             if let Some((line, column)) = place {
                 assert!(line >= 1 && column >= 1, "an error placed at {line}:{column}");

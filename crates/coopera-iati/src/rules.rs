@@ -5,13 +5,14 @@
 //! The codelist, percentage and date-order checks are the ones the importer makes (its
 //! warnings are these rules' findings); the others are checked here on the element tree.
 
-use std::io::BufRead;
+use std::io::Read;
 
 use coopera_domain::Lang;
 use time::Date;
 
+use crate::input::{DEFAULT_MAX_DECOMPRESSED, Utf8Input};
 use crate::read::map::{MapOptions, map_activity};
-use crate::read::xml::{ActivityStream, Element, Limits, XmlError};
+use crate::read::xml::{ActivityStream, Element, Limits, XmlError, XmlErrorKind};
 
 /// One broken rule, where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,9 +40,15 @@ fn date(el: &Element, attr: &str) -> Option<Date> {
     coopera_domain::doc::parse_date(el.attr(attr)?).ok()
 }
 
-/// Checks every activity of `input` against the rules. `today` decides which dates are in the
-/// future. A file that is not well-formed stops with its error.
-pub fn check_rules(input: impl BufRead, today: Date) -> Result<Vec<RuleProblem>, XmlError> {
+/// Checks every activity of a file's bytes (read as the reader and the validator read them,
+/// [`crate::input`]) against the rules. `today` decides which dates are in the future. A file
+/// that is not well-formed stops with its error.
+pub fn check_rules(bytes: impl Read, today: Date) -> Result<Vec<RuleProblem>, XmlError> {
+    let input = Utf8Input::new(bytes, DEFAULT_MAX_DECOMPRESSED).map_err(|e| XmlError {
+        line: 1,
+        column: 1,
+        kind: XmlErrorKind::Io(e.to_string()),
+    })?;
     let stream = ActivityStream::new(input, Limits::default())?;
     let version = stream.root.attr_trim("version").unwrap_or("2.03").to_owned();
     let options = MapOptions::default();

@@ -454,12 +454,12 @@ impl AppState {
         }
         let mut lock = self.0.views.write().unwrap_or_else(PoisonError::into_inner);
         // Requests that took the views before the lock still read them: wait for them.
-        let deadline = std::time::Instant::now() + IN_PLACE_WAIT;
+        let waiting = std::time::Instant::now();
         let views = loop {
             if let Some(views) = Arc::get_mut(&mut lock) {
                 break views;
             }
-            if std::time::Instant::now() > deadline {
+            if waiting.elapsed() > IN_PLACE_WAIT {
                 return Ok(false);
             }
             std::thread::sleep(std::time::Duration::from_micros(200));

@@ -201,6 +201,9 @@ pub struct Mapped {
     pub activity: ActivityDoc,
     pub organisations: Vec<OrganisationDoc>,
     pub warnings: Vec<Warning>,
+    /// Line and column of the element that first names each organisation the activity refers
+    /// to, by key: where a problem of that reference (or of that organisation) is placed.
+    pub named_at: BTreeMap<String, (u32, u32)>,
 }
 
 /// Settings of a mapping.
@@ -251,6 +254,7 @@ pub fn org_key(iati_ref: Option<&str>, name: &str) -> String {
 struct Mapper<'a> {
     warnings: Vec<Warning>,
     orgs: BTreeMap<String, OrganisationDoc>,
+    named_at: BTreeMap<String, (u32, u32)>,
     options: &'a MapOptions,
     /// The activity's `xml:lang`: the language of narratives that do not say theirs.
     lang: String,
@@ -260,6 +264,13 @@ struct Mapper<'a> {
 impl Mapper<'_> {
     fn warn(&mut self, el: &Element, path: String, issue: Issue) {
         self.warnings.push(Warning { line: el.line, column: el.column, path, issue });
+    }
+
+    /// Notes where the organisation `key` is first named.
+    fn named(&mut self, key: &str, el: &Element) {
+        if !self.named_at.contains_key(key) {
+            self.named_at.insert(key.to_owned(), (el.line, el.column));
+        }
     }
 
     /// Text of an element: its narratives by language (2.0x), or its own text (1.0x).
@@ -377,6 +388,7 @@ impl Mapper<'_> {
         let coopera_key = el.attr_trim("coopera:org").map(str::to_owned);
         let iati_ref = iati_ref.filter(|r| Some(r) != coopera_key.as_ref());
         let key = coopera_key.unwrap_or_else(|| org_key(iati_ref.as_deref(), &name_text));
+        self.named(&key, el);
         if let Some(entry) = self.orgs.get_mut(&key) {
             // Named before: a name now replaces an identifier standing for one. An
             // organisation the file describes in Coopera's namespace stays as described.
@@ -518,6 +530,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
     let mut m = Mapper {
         warnings: Vec::new(),
         orgs: BTreeMap::new(),
+        named_at: BTreeMap::new(),
         options,
         lang: "en".to_owned(),
         v1: version.starts_with('1'),
@@ -604,7 +617,7 @@ pub fn map_activity(el: &Element, options: &MapOptions, version: &str) -> Result
         document_links,
         good_practice,
     };
-    Ok(Mapped { activity, organisations: m.orgs.into_values().collect(), warnings: m.warnings })
+    Ok(Mapped { activity, organisations: m.orgs.into_values().collect(), warnings: m.warnings, named_at: m.named_at })
 }
 
 /// What an activity says of itself.
@@ -1089,6 +1102,9 @@ impl Mapper<'_> {
     /// The provider or receiver of a transaction, its name a label without a language.
     fn map_transaction_party(&mut self, t: &Element, name: &str, activity_attr: &str) -> Option<PartyDoc> {
         t.child(name).map(|p| {
+            if let Some(key) = p.attr_trim("coopera:org") {
+                self.named(key, p);
+            }
             let org_name = self.text(p).map(|t| match t {
                 TextDoc::Langs(l) => l.into_values().next().unwrap_or_default(),
                 TextDoc::Plain(s) => s,

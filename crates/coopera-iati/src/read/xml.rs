@@ -20,6 +20,7 @@ use quick_xml::Reader;
 use quick_xml::errors::SyntaxError;
 use quick_xml::events::{BytesStart, Event};
 
+use crate::input::InputError;
 use crate::validate::{RefError, invalid_xml_char, resolve_reference};
 
 /// Limits that keep a hostile or broken file from exhausting memory.
@@ -102,9 +103,12 @@ pub enum XmlErrorKind {
     Truncated,
     #[error("the root element is <{0}>, not <iati-activities>")]
     NotActivities(String),
-    /// The bytes could not be read (a disk error, a corrupt or oversized compressed stream).
+    /// The bytes could not be read (a disk error, a corrupt compressed stream).
     #[error("cannot read the file: {0}")]
     Io(String),
+    /// The bytes do not make UTF-8 XML ([`crate::input`]): the validator refuses them alike.
+    #[error("{0}")]
+    Input(InputError),
 }
 
 impl XmlErrorKind {
@@ -128,6 +132,7 @@ impl XmlErrorKind {
             XmlErrorKind::Truncated => "el archivo termina antes de cerrar sus elementos (¿está truncado?)".to_owned(),
             XmlErrorKind::NotActivities(root) => format!("el elemento raíz es <{root}>, no <iati-activities>"),
             XmlErrorKind::Io(detail) => format!("no se puede leer el archivo: {detail}"),
+            XmlErrorKind::Input(e) => e.message(lang),
         }
     }
 }
@@ -237,7 +242,10 @@ impl<R: BufRead> Parser<R> {
             Err(err) => {
                 let kind = match err {
                     _ if self.reader.get_ref().exceeded => XmlErrorKind::TooLarge(self.max_text),
-                    quick_xml::Error::Io(e) => XmlErrorKind::Io(e.to_string()),
+                    quick_xml::Error::Io(e) => match InputError::of(&e) {
+                        Some(input) => XmlErrorKind::Input(input.clone()),
+                        None => XmlErrorKind::Io(e.to_string()),
+                    },
                     // The input ended inside a tag, comment, CDATA section or declaration.
                     quick_xml::Error::Syntax(
                         SyntaxError::UnclosedTag

@@ -7,28 +7,26 @@
 //! per element once the deepest path has been seen.
 
 use std::collections::HashSet;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesPI, BytesRef, BytesStart, Event};
 
 use super::chars::{RefError, invalid_xml_char, is_name, resolve_reference};
-use super::input::{Input, InputError, Position};
 use super::lexical::{self, is_blank, is_blank_str};
+use super::position::{Position, Positioned};
 use super::schema::{
     Content, Namespaces, Process, Schema, SimpleId, StateId, TypeId, Variety, XML_NS, XSI_NS, name_hash, same,
 };
 use super::schema_generated::{ACTIVITIES, ORGANISATIONS};
 use super::{Detail, Expected, Limits, SchemaProblem, ValidateError, ValueType, XsiTypeProblem};
+use crate::input::{InputError, Utf8Input};
 
 /// Longest value quoted back in a problem.
 const QUOTE_MAX: usize = 80;
 
-pub fn run(reader: impl BufRead, limits: Limits) -> Result<Vec<SchemaProblem>, ValidateError> {
-    let input = Input::new(reader, limits.max_token)?;
-    if let Some(InputError::Unsupported(name)) = input.error() {
-        return Err(ValidateError::Encoding(name.clone()));
-    }
+pub fn run(bytes: impl Read, limits: Limits) -> Result<Vec<SchemaProblem>, ValidateError> {
+    let input = Positioned::new(Utf8Input::new(bytes, limits.max_decompressed)?, limits.max_token);
     let mut reader = Reader::from_reader(input);
     let config = reader.config_mut();
     config.check_comments = true;
@@ -80,18 +78,16 @@ fn not_well_formed(pos: Position, message: String) -> ValidateError {
     ValidateError::NotWellFormed { line: pos.line, column: pos.column, message }
 }
 
-fn read_error<R: BufRead>(e: &quick_xml::Error, input: &Input<R>, pos: Position, limits: Limits) -> ValidateError {
+fn read_error<R: BufRead>(e: &quick_xml::Error, input: &Positioned<R>, pos: Position, limits: Limits) -> ValidateError {
     let at = input.position();
-    match input.error() {
-        Some(InputError::TooLarge(_)) => {
-            return ValidateError::TooLarge { line: at.line, column: at.column, limit: limits.max_token };
-        }
-        Some(InputError::Unsupported(name)) => return ValidateError::Encoding(name.clone()),
-        Some(InputError::Malformed(what)) => return not_well_formed(at, format!("the bytes are not valid {what}")),
-        None => {}
+    if input.too_large() {
+        return ValidateError::TooLarge { line: at.line, column: at.column, limit: limits.max_token };
     }
     match e {
-        quick_xml::Error::Io(io) => ValidateError::Io(std::io::Error::new(io.kind(), io.to_string())),
+        quick_xml::Error::Io(io) => match InputError::of(io) {
+            Some(error) => ValidateError::Input { line: at.line, column: at.column, error: error.clone() },
+            None => ValidateError::Io(std::io::Error::new(io.kind(), io.to_string())),
+        },
         quick_xml::Error::Encoding(_) => not_well_formed(pos, "the bytes are not valid UTF-8".into()),
         other => not_well_formed(pos, other.to_string()),
     }

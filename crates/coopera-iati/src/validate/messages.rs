@@ -372,10 +372,8 @@ pub fn render_error(error: &ValidateError, lang: Lang) -> String {
         ValidateError::TooLarge { line, column, limit } => {
             format!("línea {line}, columna {column}: más de {limit} bytes de texto o de valor de atributo sin marcas")
         }
-        ValidateError::Encoding(name) => {
-            format!(
-                "codificación `{name}` no admitida; el archivo debe estar en UTF-8, UTF-16, ISO-8859-1 o windows-1252"
-            )
+        ValidateError::Input { line, column, error } => {
+            format!("línea {line}, columna {column}: {}", error.message(lang))
         }
         ValidateError::Io(e) => format!("error al leer el archivo: {e}"),
     }

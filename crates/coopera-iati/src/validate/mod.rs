@@ -22,16 +22,16 @@
 
 mod chars;
 mod engine;
-mod input;
 mod lexical;
 mod messages;
+mod position;
 mod schema;
 mod schema_generated;
 #[cfg(test)]
 mod tests;
 mod uri;
 
-use std::io::BufRead;
+use std::io::Read;
 
 pub(crate) use chars::{RefError, invalid_xml_char, resolve_reference};
 pub(crate) use lexical::is_language;
@@ -43,6 +43,8 @@ pub(crate) fn is_any_uri(value: &str) -> bool {
 }
 
 use coopera_domain::Lang;
+
+use crate::input::{DEFAULT_MAX_DECOMPRESSED, InputError};
 
 /// One way the file breaks the schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -206,8 +208,9 @@ pub enum ValidateError {
     TooDeep { line: u64, column: u64, limit: usize },
     #[error("line {line}, column {column}: more than {limit} bytes of text or attribute value without markup")]
     TooLarge { line: u64, column: u64, limit: u64 },
-    #[error("unsupported encoding `{0}`; the file must be UTF-8, UTF-16, ISO-8859-1 or windows-1252")]
-    Encoding(String),
+    /// The bytes do not make UTF-8 XML ([`crate::input`]): the reader refuses them alike.
+    #[error("line {line}, column {column}: {error}")]
+    Input { line: u64, column: u64, error: InputError },
     #[error("reading the file: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -228,20 +231,24 @@ pub struct Limits {
     pub max_token: u64,
     /// Problems collected before the rest are only counted.
     pub max_problems: usize,
+    /// Largest decompressed size of a gzip file, in bytes (the reader's default, 2 GiB).
+    pub max_decompressed: u64,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_depth: 257, max_token: 10_000_000, max_problems: 1000 }
+        Limits { max_depth: 257, max_token: 10_000_000, max_problems: 1000, max_decompressed: DEFAULT_MAX_DECOMPRESSED }
     }
 }
 
-/// Validates an IATI file against the 2.03 schema. `Ok` with no problems means valid.
-pub fn validate_schema(reader: impl BufRead) -> Result<Vec<SchemaProblem>, ValidateError> {
+/// Validates an IATI file against the 2.03 schema. `Ok` with no problems means valid. The
+/// bytes are read as the reader reads them ([`crate::input`]): plain or gzip, in any encoding
+/// it reads.
+pub fn validate_schema(reader: impl Read) -> Result<Vec<SchemaProblem>, ValidateError> {
     validate_schema_with(reader, Limits::default())
 }
 
 /// [`validate_schema`] with explicit limits.
-pub fn validate_schema_with(reader: impl BufRead, limits: Limits) -> Result<Vec<SchemaProblem>, ValidateError> {
+pub fn validate_schema_with(reader: impl Read, limits: Limits) -> Result<Vec<SchemaProblem>, ValidateError> {
     engine::run(reader, limits)
 }

@@ -1,11 +1,12 @@
-//! Integration tests of the IATI crate, one binary: reading real and hostile files, the
-//! schema validator against the official fixtures, the inputs fuzzing found, and the golden
-//! file of what the writer publishes.
+//! Integration tests of the IATI crate, one binary: reading real and hostile files, the one
+//! input layer under the reader and the validator, the schema validator against the official
+//! fixtures, the inputs fuzzing found, and the golden file of what the writer publishes.
 
 use std::path::{Path, PathBuf};
 
 mod fuzzed;
 mod golden;
+mod input;
 mod read;
 mod schema_fixtures;
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use coopera_domain::Lang;
 use coopera_domain::doc::{ActivityDoc, NumberDoc, TextDoc};
+use coopera_iati::input::InputError;
 use coopera_iati::read::map::{Issue, MapOptions, Mapped, Warning, map_activity};
 use coopera_iati::read::xml::{ActivityStream, Limits, XmlError, XmlErrorKind};
 use coopera_iati::read::{FileReader, Item, ReadError, ReadOptions, open_bytes};
@@ -46,6 +47,14 @@ impl FileRead {
 
     fn ids(&self) -> Vec<&str> {
         self.activities.iter().map(|(_, m)| m.activity.id.as_str()).collect()
+    }
+
+    /// The input error that stopped the file ([`coopera_iati::input`]), if one did.
+    fn input_error(&self) -> Option<&InputError> {
+        match &self.error {
+            Some(ReadError::Xml(XmlError { kind: XmlErrorKind::Input(e), .. })) => Some(e),
+            _ => None,
+        }
     }
 
     /// The error that stopped the file, which must be an XML error.
@@ -319,7 +328,16 @@ fn file_contents_read_like_the_file_at_a_path() {
     let bomb = std::fs::read(fixture("bomb.xml.gz")).expect("fixture");
     let tiny = ReadOptions { max_decompressed: Some(100), ..Default::default() };
     let r = collect(FileReader::from_file_contents(std::io::Cursor::new(bomb), &tiny));
-    assert!(matches!(r.error, Some(ReadError::TooLarge(100))), "{:?}", r.error);
+    assert_eq!(r.input_error(), Some(&InputError::TooLarge(100)), "{:?}", r.error);
+}
+
+#[test]
+fn each_organisation_is_placed_where_the_activity_first_names_it() {
+    let r = read_ok("version-1.xml");
+    let named_at: Vec<(&str, (u32, u32))> =
+        r.activity("XM-EXAMPLE-VERSIONED").named_at.iter().map(|(k, p)| (k.as_str(), *p)).collect();
+    // The reporting organisation on line 5 is named again as a participant on line 7.
+    assert_eq!(named_at, [("mx-example-sre", (8, 3)), ("xm-example", (5, 3))]);
 }
 
 #[test]
@@ -381,14 +399,15 @@ fn spanish_file_with_crlf_lines() {
 
 #[test]
 fn utf16_organisation_file_is_refused_by_its_root() {
-    // Transcoded from UTF-16: the declaration now says UTF-8 and the bytes are UTF-8.
+    // Transcoded from UTF-16: the declaration now says UTF-8 and the bytes are UTF-8; a space
+    // where the name was longer keeps the columns of what follows.
     let mut head = String::new();
     open_bytes(&fixture(UTF16_ORGANISATIONS), &ReadOptions::default())
         .expect("open")
         .take(120)
         .read_to_string(&mut head)
         .expect("UTF-8");
-    assert!(head.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"), "{head}");
+    assert!(head.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\" ?>"), "{head}");
     assert!(head.contains("<iati-organisations version=\"1.04\""), "{head}");
 
     let r = read(UTF16_ORGANISATIONS);
@@ -449,7 +468,7 @@ fn gzip_bomb_stops_at_the_configured_limit() {
     let options = ReadOptions { max_decompressed: Some(limit), ..Default::default() };
     let bounded = read_with("bomb.xml.gz", &options);
     assert_eq!(bounded.ids(), ["XM-EXAMPLE-BOMB"], "what came before the limit was read");
-    assert!(matches!(bounded.error, Some(ReadError::TooLarge(n)) if n == limit), "{:?}", bounded.error);
+    assert_eq!(bounded.input_error(), Some(&InputError::TooLarge(limit)), "{:?}", bounded.error);
     assert_eq!(
         bounded.error.as_ref().map(|e| e.message(Lang::Es)).as_deref(),
         Some("el archivo descomprimido pasa de 1048576 bytes")
@@ -458,7 +477,7 @@ fn gzip_bomb_stops_at_the_configured_limit() {
     // A limit smaller than the first read fails at once.
     let tiny = ReadOptions { max_decompressed: Some(100), ..Default::default() };
     let r = read_with("bomb.xml.gz", &tiny);
-    assert!(matches!(r.error, Some(ReadError::TooLarge(100))), "{:?}", r.error);
+    assert_eq!(r.input_error(), Some(&InputError::TooLarge(100)), "{:?}", r.error);
     let mut raw = open_bytes(&fixture("bomb.xml.gz"), &options).expect("open");
     assert!(std::io::copy(&mut raw, &mut std::io::sink()).is_err(), "open_bytes enforces the limit too");
 }

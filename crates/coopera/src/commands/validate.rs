@@ -2,8 +2,6 @@
 //! and against the main IATI rules, each problem with its line, column, XPath and a fix.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::path::Path;
 
 use coopera_domain::Lang;
 use coopera_iati::rules::check_rules;
@@ -12,16 +10,6 @@ use serde_json::json;
 
 use super::{Ctx, Failure, print};
 use crate::cli::{SummaryFormat, ValidateArgs};
-
-/// The file's bytes, decompressed when it is gzip.
-fn open(path: &Path) -> std::io::Result<Box<dyn BufRead>> {
-    let mut file = BufReader::with_capacity(1 << 16, File::open(path)?);
-    if file.fill_buf()?.starts_with(&[0x1f, 0x8b]) {
-        Ok(Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(file))))
-    } else {
-        Ok(Box::new(file))
-    }
-}
 
 pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<(), Failure> {
     let lang = ctx.lang;
@@ -32,14 +20,15 @@ pub fn run(ctx: &Ctx, args: ValidateArgs) -> Result<(), Failure> {
             Lang::En => format!("{name}: cannot read the file: {e}"),
         })
     };
-    let schema = validate_schema(open(&args.file).map_err(io_failure)?);
+    // Plain or gzip, in any encoding: the validator reads the bytes as the importer does.
+    let schema = validate_schema(File::open(&args.file).map_err(io_failure)?);
     let (schema, fatal) = match schema {
         Ok(problems) => (problems, None),
         Err(e) => (Vec::new(), Some(e.message(lang))),
     };
     let today = time::OffsetDateTime::now_utc().date();
     let rules = if fatal.is_none() {
-        match open(&args.file).map_err(|e| Failure::one(format!("{name}: {e}"))).map(|r| check_rules(r, today)) {
+        match File::open(&args.file).map_err(|e| Failure::one(format!("{name}: {e}"))).map(|r| check_rules(r, today)) {
             Ok(Ok(found)) => found,
             Ok(Err(_)) | Err(_) => Vec::new(),
         }

@@ -1,5 +1,6 @@
 //! `coopera export iati` and `coopera validate`: what Coopera publishes is valid IATI 2.03 and
-//! reads back as the same activities; a bad file is reported with its lines and fixes.
+//! reads back as the same activities; a bad file is reported with its lines and fixes; both
+//! commands read a file's bytes alike, whatever its encoding.
 
 use std::collections::BTreeMap;
 
@@ -134,4 +135,54 @@ fn validate_refuses_a_dtd() {
     let r = c.run(&["validate", &xxe.display().to_string()]).failed();
     assert!(r.stdout.contains("línea 2") && r.stdout.contains("DTD"), "{}", r.stdout);
     assert!(!r.stdout.contains("root:"), "no entity was expanded: {}", r.stdout);
+}
+
+/// A schema-valid file of one activity titled `title`, declared in `encoding`, its characters
+/// written one byte each (ISO-8859-1).
+fn latin1_file(c: &Coopera, name: &str, encoding: &str, title: &str) -> String {
+    let text = format!(
+        "<?xml version=\"1.0\" encoding=\"{encoding}\"?>
+<iati-activities version=\"2.03\">
+ <iati-activity>
+  <iati-identifier>XM-EX-LATIN1</iati-identifier>
+  <reporting-org ref=\"XM-EX\" type=\"10\"><narrative>Secretaría de Relaciones Exteriores</narrative></reporting-org>
+  <title><narrative xml:lang=\"es\">{title}</narrative></title>
+  <description><narrative xml:lang=\"es\">Niñas y niños de Quetzaltenango</narrative></description>
+  <participating-org role=\"1\" ref=\"XM-EX\"/>
+  <activity-status code=\"2\"/>
+  <activity-date type=\"1\" iso-date=\"2024-01-31\"/>
+ </iati-activity>
+</iati-activities>
+"
+    );
+    let bytes: Vec<u8> = text.chars().map(|ch| u8::try_from(u32::from(ch)).expect("a latin-1 character")).collect();
+    let path = c.dir.path().join(name);
+    std::fs::write(&path, bytes).expect("write");
+    path.display().to_string()
+}
+
+#[test]
+fn validate_and_import_read_a_latin1_file_alike() {
+    let c = Coopera::new();
+    let title = "Educación básica: año único, niñas y niños";
+    let file = latin1_file(&c, "latin1.xml", "ISO-8859-1", title);
+    let verdict = c.run(&["validate", &file, "--format", "json"]).ok().json();
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    let summary = c.run(&["import", "iati", &file, "--format", "json"]).ok().json();
+    assert_eq!(summary["activities"]["new"], 1, "{summary}");
+    let shown = c.run(&["activity", "show", "XM-EX-LATIN1", "--format", "json"]).ok().json();
+    assert_eq!(shown["title"]["es"], title);
+
+    // An encoding neither reads: both refuse the file with the same words.
+    let file = latin1_file(&c, "ebcdic.xml", "EBCDIC-US", "Agua");
+    let message =
+        "codificación `EBCDIC-US` no admitida; el archivo debe estar en UTF-8, UTF-16, ISO-8859-1 o windows-1252";
+    let validate = c.run(&["validate", &file]).failed();
+    assert!(validate.stdout.contains(&format!("ebcdic.xml: línea 1, columna 1: {message}")), "{}", validate.stdout);
+    let import = c.run(&["import", "iati", &file]).failed();
+    assert!(
+        import.stderr.contains(&format!("ebcdic.xml:1:1: no se importó el archivo: {message}")),
+        "{}",
+        import.stderr
+    );
 }
