@@ -102,6 +102,7 @@ pub mod list;
 pub mod partner;
 mod query;
 pub mod rates;
+mod selection;
 mod snapshot;
 pub mod synthetic;
 pub mod xlsx;
@@ -112,6 +113,7 @@ pub use query::{
     run_selected, select,
 };
 pub use rates::{InKindRates, RateTable};
+pub use selection::Selection;
 pub use snapshot::{LoadOptions, LoadStats, Snapshot, Source};
 
 /// The key of the row for records without a DAC sector.

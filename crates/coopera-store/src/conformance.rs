@@ -328,8 +328,6 @@ pub fn filters_and_pagination(store: &Store) {
     assert_eq!(page.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(), [all[1].key.as_str(), all[2].key.as_str()]);
     let y2013 = store.activities(&ActivityFilter { year: Some(2013), ..Default::default() }).expect("year");
     assert_eq!(y2013.iter().map(|a| a.key.as_str()).collect::<Vec<_>>(), ["GT-R-1", "MX-T-3"]);
-    let text = ActivityFilter { text: Some("FRONTERIZO".into()), ..Default::default() };
-    assert_eq!(store.count_activities(&text).expect("count"), 1);
     let tri = ActivityFilter { modality: Some(Modality::Triangular), ..Default::default() };
     assert_eq!(store.count_activities(&tri).expect("count"), 0);
     assert_eq!(all[0].title(coopera_domain::Lang::En), "Intercambio fronterizo", "falls back to Spanish");

@@ -215,7 +215,9 @@ pub struct StoredActivity {
     pub derived: Derived,
 }
 
-/// Which activities to list. Empty fields do not filter.
+/// Which activities to list, by what the store indexes. Empty fields do not filter. Lists
+/// that users ask for — with words to find and filters of every dimension — go through
+/// `coopera_report::Selection`, the one selection of every door.
 #[derive(Debug, Clone, Default)]
 pub struct ActivityFilter {
     pub direction: Option<Direction>,
@@ -223,8 +225,6 @@ pub struct ActivityFilter {
     /// Activities running during this year (start year ≤ year ≤ end year).
     pub year: Option<i32>,
     pub reporting_org: Option<String>,
-    /// Case-insensitive substring of the identifier or the title.
-    pub text: Option<String>,
     pub limit: Option<u32>,
     pub offset: u32,
 }

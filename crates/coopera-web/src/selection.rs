@@ -12,7 +12,7 @@ use coopera_report::{Currency, Dimension, Filters, Measure, PerActivity, Query, 
 use serde::Deserialize;
 
 use crate::error::WebError;
-use crate::registry::{ActivityRow, Registry, Sort, words};
+use crate::registry::{ActivityRow, Registry, Sort};
 
 /// The query string, as sent. Empty values (an "all" option of a form) do not filter.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -307,27 +307,31 @@ impl Selection {
         }
     }
 
+    /// The selection every door shares ([`coopera_report::Selection`]): the report
+    /// engine's filters, the organisation and the words to find.
+    pub fn shared(&self) -> coopera_report::Selection {
+        let shared = coopera_report::Selection {
+            filters: self.filters(),
+            org: self.org.clone(),
+            ..coopera_report::Selection::default()
+        };
+        match &self.q {
+            Some(q) => shared.search(q),
+            None => shared,
+        }
+    }
+
     /// The query of a list of this selection: which activities, and the value of each.
     pub fn list_query(&self, value: MeasureChoice) -> Query {
-        Query {
-            dimension: Dimension::Direction,
-            measure: value.measure,
-            currency: value.currency,
-            filters: self.filters(),
-            top: 1,
-        }
+        self.shared().list_query(value.measure, value.currency)
     }
 
     /// The list's predicate: the activities the report engine counts for
     /// [`Selection::filters`] (`members`, of [`Selection::list_query`]), narrowed by the
-    /// list-only `org` and `q`.
-    pub fn keep<'a>(&'a self, members: &'a PerActivity) -> impl Fn(&ActivityRow) -> bool + 'a {
-        let words = self.q.as_deref().map(words).unwrap_or_default();
-        move |r: &ActivityRow| {
-            r.position.is_some_and(|p| members.contains(p))
-                && self.org.as_deref().is_none_or(|o| r.involves(o))
-                && r.matches_words(&words)
-        }
+    /// list-only `org` and `q` — [`coopera_report::Selection::keep`].
+    pub fn keep<'a>(&self, members: &'a PerActivity) -> impl Fn(&ActivityRow) -> bool + 'a {
+        let shared = self.shared();
+        move |r: &ActivityRow| shared.keep(members)(r)
     }
 
     /// The selection as query-string pairs, in a fixed order (links, downloads, pages).

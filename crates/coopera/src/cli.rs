@@ -99,7 +99,8 @@ pub enum ActivityCommand {
     },
 }
 
-/// Which activities a list or an export takes.
+/// Which activities a list or an export takes: the same selection as the web's lists and
+/// the reports (`coopera_report::Selection`).
 #[derive(Debug, Args)]
 pub struct ActivitySelection {
     #[arg(long, value_enum)]
@@ -113,9 +114,17 @@ pub struct ActivitySelection {
     /// Only activities reported by this organisation (its key).
     #[arg(long)]
     pub reporting_org: Option<String>,
-    /// Text in the identifier or the title.
+    /// Only activities this organisation reports or takes part in (its key).
+    #[arg(long)]
+    pub org: Option<String>,
+    /// Words in the identifier, the titles or the names of the organisations taking part;
+    /// case and accents are ignored ("educacion" finds "Educación"), every word must appear.
     #[arg(long)]
     pub search: Option<String>,
+    /// Any other filter, DIMENSION=VALUE[,VALUE…], as `report` takes it:
+    /// partner-region=centroamerica, thematic-area=410, scheme=south-south… (repeatable).
+    #[arg(long = "filter", value_name = "DIMENSION=VALUE")]
+    pub filters: Vec<String>,
 }
 
 #[derive(Debug, Args)]

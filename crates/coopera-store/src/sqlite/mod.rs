@@ -481,14 +481,6 @@ fn filter_sql(filter: &ActivityFilter) -> (String, Vec<Value>) {
     if let Some(o) = &filter.reporting_org {
         push("a.reporting_org = ?", vec![o.clone().into()], &mut clauses);
     }
-    if let Some(t) = &filter.text {
-        let like = format!("%{}%", t.to_lowercase());
-        push(
-            "(lower(a.key) LIKE ? OR lower(a.title_es) LIKE ? OR lower(a.title_en) LIKE ?)",
-            vec![like.clone().into(), like.clone().into(), like.into()],
-            &mut clauses,
-        );
-    }
     (clauses.join(" AND "), values)
 }
 

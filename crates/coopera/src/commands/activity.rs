@@ -5,7 +5,7 @@ use coopera_domain::activity::{Sdg, SectorRef};
 use coopera_domain::doc::ActivityDoc;
 use std::path::Path;
 
-use coopera_store::{ActivityFilter, Existing, Store, StoreOptions, StoredActivity};
+use coopera_store::{Existing, Store, StoreOptions, StoredActivity};
 
 use super::{Ctx, Failure, print, print_table, store_batch, summary_line};
 use crate::cli::{ActivityCommand, ActivityListArgs, DocFormat};
@@ -48,9 +48,11 @@ fn add(ctx: &Ctx, file: &Path, existing: Existing) -> Result<(), Failure> {
 }
 
 fn list(ctx: &Ctx, args: ActivityListArgs) -> Result<(), Failure> {
-    let filter = ActivityFilter { limit: args.limit, offset: args.offset, ..args.selection.filter(ctx.lang)? };
+    let selection = args.selection.selection(ctx.lang)?;
     let store = ctx.open_existing()?;
-    let activities = store.activities(&filter).map_err(|e| Failure::store(e, ctx.lang))?;
+    let rows = super::select_activities(ctx, &store, &selection)?;
+    let limit = args.limit.map_or(usize::MAX, |l| l as usize);
+    let activities: Vec<_> = rows.into_iter().skip(args.offset as usize).take(limit).collect();
     let mut t = Table::new(&[
         ("id", "ID", false),
         ("title", ctx.pick("Título", "Title"), false),
@@ -67,7 +69,7 @@ fn list(ctx: &Ctx, args: ActivityListArgs) -> Result<(), Failure> {
             a.title(ctx.lang).into(),
             a.modality.label(ctx.lang).into(),
             a.direction.map(|d| d.label(ctx.lang)).unwrap_or("").into(),
-            a.start_year.into(),
+            a.start.map(|d| d.year()).into(),
             status.into(),
         ]);
     }

@@ -11,8 +11,9 @@ use crate::cli::ExportIatiArgs;
 
 pub fn run(ctx: &Ctx, args: ExportIatiArgs) -> Result<(), Failure> {
     let lang = ctx.lang;
-    let filter = args.selection.filter(lang)?;
+    let selection = args.selection.selection(lang)?;
     let store = ctx.open_existing()?;
+    let keys = super::select_activities(ctx, &store, &selection)?;
     let orgs: HashMap<String, _> = store
         .organisations()
         .map_err(|e| Failure::store(e, lang))?
@@ -21,7 +22,6 @@ pub fn run(ctx: &Ctx, args: ExportIatiArgs) -> Result<(), Failure> {
         .collect();
     let lookup = |key: &str| orgs.get(key).cloned();
     let options = WriteOptions::now();
-    let keys = store.activities(&filter).map_err(|e| Failure::store(e, lang))?;
     let io_error = |e: std::io::Error| {
         Failure::one(match lang {
             Lang::Es => format!("no se pudo escribir la exportación: {e}"),

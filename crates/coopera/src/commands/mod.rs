@@ -7,7 +7,8 @@ use coopera_domain::Lang;
 use coopera_domain::Rule;
 use coopera_domain::code::CountryCode;
 use coopera_domain::kinds::{Direction, Modality};
-use coopera_store::{ActivityFilter, Existing, Location, Store, StoreError, StoreOptions, WriteSummary};
+use coopera_report::{Dimension, Filters, YearRange};
+use coopera_store::{Existing, Location, Store, StoreError, StoreOptions, WriteSummary};
 
 use crate::cli::{ActivitySelection, Cli, Command, DirectionArg, TableFormat};
 use crate::input::{Batch, InputError};
@@ -145,30 +146,82 @@ pub fn store_batch(ctx: &Ctx, store: &Store, batch: Batch, existing: Existing) -
     }
 }
 
+/// The values of a filter, comma-separated: `centroamerica,caribe`.
+pub fn split_values(v: &str) -> Vec<String> {
+    v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+}
+
+/// One `--filter DIMENSION=VALUE[,VALUE…]`, as `report`, `activity list` and `export iati`
+/// take it; an unknown dimension is refused with the list of those there are.
+pub fn parse_filter(f: &str, lang: Lang) -> Result<(Dimension, Vec<String>), Failure> {
+    let Some((name, value)) = f.split_once('=') else {
+        return Err(Failure::one(match lang {
+            Lang::Es => format!("--filter: `{f}`: se espera DIMENSIÓN=VALOR, p. ej. region=centroamerica"),
+            Lang::En => format!("--filter: `{f}`: expected DIMENSION=VALUE, e.g. region=centroamerica"),
+        }));
+    };
+    let Some(dim) = Dimension::parse(name).filter(|d| *d != Dimension::Year) else {
+        let known: Vec<&str> = Dimension::ALL.iter().filter(|d| **d != Dimension::Year).map(|d| d.code()).collect();
+        return Err(Failure::one(match lang {
+            Lang::Es => format!("--filter: dimensión desconocida `{name}`; use una de: {}", known.join(", ")),
+            Lang::En => format!("--filter: unknown dimension `{name}`; use one of: {}", known.join(", ")),
+        }));
+    };
+    Ok((dim, split_values(value)))
+}
+
 impl ActivitySelection {
-    /// The store's filter for these arguments; an unknown modality is refused, in `lang`.
-    pub fn filter(self, lang: Lang) -> Result<ActivityFilter, Failure> {
-        let modality = match self.modality.as_deref() {
-            None => None,
-            Some(m) => Some(Modality::parse(m).map_err(|mut p| {
-                p.path = "--modality".into();
-                Failure::one(p.message(lang))
-            })?),
-        };
-        Ok(ActivityFilter {
-            direction: self.direction.map(|d| match d {
+    /// The selection every door shares for these arguments; an unknown modality or
+    /// dimension is refused, in `lang`. Values are checked against the registry when the
+    /// selection is made ([`coopera_report::Selection::list`]).
+    pub fn selection(self, lang: Lang) -> Result<coopera_report::Selection, Failure> {
+        let mut values: Vec<(Dimension, Vec<String>)> = Vec::new();
+        if let Some(d) = self.direction {
+            let d = match d {
                 DirectionArg::Given => Direction::Given,
                 DirectionArg::Received => Direction::Received,
                 DirectionArg::Both => Direction::Both,
-            }),
-            modality,
-            year: self.year,
+            };
+            values.push((Dimension::Direction, vec![d.code().to_owned()]));
+        }
+        if let Some(m) = self.modality.as_deref() {
+            let m = Modality::parse(m).map_err(|mut p| {
+                p.path = "--modality".into();
+                Failure::one(p.message(lang))
+            })?;
+            values.push((Dimension::Modality, vec![m.code().to_owned()]));
+        }
+        for f in &self.filters {
+            values.push(parse_filter(f, lang)?);
+        }
+        let selection = coopera_report::Selection {
+            filters: Filters { years: self.year.map(|y| YearRange { from: y, to: y }), values },
+            org: self.org,
             reporting_org: self.reporting_org,
-            text: self.search,
-            limit: None,
-            offset: 0,
+            words: Vec::new(),
+        };
+        Ok(match self.search.as_deref() {
+            Some(text) => selection.search(text),
+            None => selection,
         })
     }
+}
+
+/// The activities of the registry `selection` keeps, by identifier: the same the web's list
+/// of the same selection shows. Reads the registry whole (the list index and the report
+/// engine's snapshot) once.
+pub fn select_activities(
+    ctx: &Ctx,
+    store: &Store,
+    selection: &coopera_report::Selection,
+) -> Result<Vec<coopera_report::list::ActivityRow>, Failure> {
+    let options = coopera_report::LoadOptions { home_country: ctx.home_country, ..Default::default() };
+    let (registry, snapshot) =
+        coopera_report::list::Registry::load(store, &options).map_err(|e| Failure::one(e.message(ctx.lang)))?;
+    let rows = selection
+        .list(&registry, &snapshot, coopera_report::list::Sort::Id, ctx.lang)
+        .map_err(|e| Failure::one(e.message(ctx.lang)))?;
+    Ok(rows.into_iter().cloned().collect())
 }
 
 /// "3 creados, 1 actualizado, 0 sin cambios"

@@ -135,7 +135,7 @@ pub fn request(
         return Err(fail(ctx, "--top: debe ser al menos 1".into(), "--top: must be at least 1".into()));
     }
     let mut values: Vec<(Dimension, Vec<String>)> = Vec::new();
-    let split = |v: &str| v.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect::<Vec<_>>();
+    let split = super::split_values;
     match args.direction {
         DirectionFilter::All => {}
         DirectionFilter::Given => values.push((Dimension::Direction, vec!["given".into()])),
@@ -154,23 +154,9 @@ pub fn request(
     }
     let mut other = serde_json::Map::new();
     for f in &args.filters {
-        let Some((name, value)) = f.split_once('=') else {
-            return Err(fail(
-                ctx,
-                format!("--filter: `{f}`: se espera DIMENSIÓN=VALOR, p. ej. region=centroamerica"),
-                format!("--filter: `{f}`: expected DIMENSION=VALUE, e.g. region=centroamerica"),
-            ));
-        };
-        let Some(dim) = Dimension::parse(name) else {
-            let known: Vec<&str> = Dimension::ALL.iter().filter(|d| **d != Dimension::Year).map(|d| d.code()).collect();
-            return Err(fail(
-                ctx,
-                format!("--filter: dimensión desconocida `{name}`; use una de: {}", known.join(", ")),
-                format!("--filter: unknown dimension `{name}`; use one of: {}", known.join(", ")),
-            ));
-        };
-        other.insert(dim.code().to_owned(), json!(split(value)));
-        values.push((dim, split(value)));
+        let (dim, value) = super::parse_filter(f, ctx.lang)?;
+        other.insert(dim.code().to_owned(), json!(value));
+        values.push((dim, value));
     }
     let catalog = source == SourceArg::Catalog;
     if catalog && measure.is_money() {

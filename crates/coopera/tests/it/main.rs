@@ -32,6 +32,7 @@ mod generated;
 mod hostile;
 mod import;
 mod reports;
+mod selection;
 mod validate_export;
 mod web;
 

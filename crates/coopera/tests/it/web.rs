@@ -53,7 +53,7 @@ fn serve_with(c: &Coopera, extra: &[&str], vars: &[(&str, &str)]) -> Server {
 }
 
 /// A plain HTTP/1.1 GET: (status line, body).
-fn http_get(addr: &str, path: &str) -> (String, String) {
+pub(super) fn http_get(addr: &str, path: &str) -> (String, String) {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
     write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
