@@ -1,5 +1,6 @@
 //! Times the read model a server keeps — the report snapshot and the list index — against a
-//! synthetic registry: the cold start (a whole load), and a saved activity made visible by
+//! synthetic registry: the cold start (a whole load, and reading back the model kept beside
+//! the database), and a saved activity made visible by
 //! taking it in (`Snapshot::apply`, `Registry::apply`) beside today's alternative, the
 //! whole load again (`bench/model/run.sh`).
 //!
@@ -12,9 +13,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use coopera_report::LoadOptions;
 use coopera_report::list::Registry;
 use coopera_report::synthetic::Synthetic;
+use coopera_report::{LoadOptions, persist};
 use coopera_store::{Record, ReportFacts, Store, StoreOptions};
 
 fn ms(since: Instant) -> f64 {
@@ -89,12 +90,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rebuild_ms = ms(started);
     assert_eq!(whole.len(), snapshot.len());
     assert_eq!(whole_registry.len(), registry.len());
+    drop((whole_registry, whole));
+
+    // The model kept beside the database: written when a server stops, read back when one
+    // starts (and checked against the database).
+    let path = persist::path_beside(&db);
+    let started = Instant::now();
+    persist::save(&path, &registry, &snapshot, &persist::Mark::of(&store)?, &options)?;
+    let save_ms = ms(started);
+    let model_mb = std::fs::metadata(&path)?.len() as f64 / 1_048_576.0;
+    drop((registry, snapshot));
+    let started = Instant::now();
+    let (resumed_registry, resumed, _) =
+        persist::load(&path, &store, &options)?.ok_or("the model did not check out")?;
+    let warm_start_ms = ms(started);
+    assert_eq!(resumed_registry.len(), n);
+    assert_eq!(resumed.len(), n);
+    std::fs::remove_file(&path)?;
 
     write.sort_by(f64::total_cmp);
     visible.sort_by(f64::total_cmp);
     let doc = serde_json::json!({
         "activities": n,
         "cold_start_ms": cold_start_ms,
+        "model_save_ms": save_ms,
+        "model_mb": model_mb,
+        "start_from_model_ms": warm_start_ms,
         "rss_after_load_mb": rss,
         "full_rebuild_ms": rebuild_ms,
         "edits": edits,

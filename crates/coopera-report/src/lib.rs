@@ -100,6 +100,7 @@ pub mod export;
 pub mod geo;
 pub mod list;
 pub mod partner;
+pub mod persist;
 mod query;
 pub mod rates;
 mod selection;

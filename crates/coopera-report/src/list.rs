@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use crate::partner::{self, PartnerPlace, Party};
+use crate::persist::{Decoder, Encoder};
 use crate::{LoadOptions, ReportError, Snapshot};
 use coopera_domain::Lang;
 use coopera_domain::code::{CountryCode, SectorCategoryCode, SectorCode};
@@ -146,8 +147,9 @@ impl Sort {
 /// The registry's rows, in memory.
 #[derive(Debug, Default)]
 pub struct Registry {
-    /// The first and last year any activity runs in.
-    years: Option<(i32, i32)>,
+    /// How many activities start or end in each year: their first and last follow a change
+    /// without a pass over every row.
+    year_count: std::collections::BTreeMap<i32, u32>,
     activities: Vec<ActivityRow>,
     by_key: HashMap<String, usize>,
     orgs: Vec<OrgRow>,
@@ -313,6 +315,17 @@ impl Orgs {
     }
 }
 
+/// Adds (`by` 1) or takes away (-1) the years an activity row starts and ends in.
+fn count_years(years: &mut std::collections::BTreeMap<i32, u32>, row: &ActivityRow, by: i8) {
+    for y in [row.start, row.end].into_iter().flatten().map(|d| d.year()) {
+        let n = years.entry(y).or_default();
+        *n = if by > 0 { n.saturating_add(1) } else { n.saturating_sub(1) };
+        if *n == 0 {
+            years.remove(&y);
+        }
+    }
+}
+
 /// The organisations an activity row counts for: its reporting organisation and each
 /// participant, once.
 fn involved(row: &ActivityRow) -> Vec<&str> {
@@ -336,6 +349,12 @@ impl Registry {
         let snapshot = Snapshot::load_visiting(store, options, &mut |position, f| {
             activities.push(orgs.row(f, position, &mut parties, &mut places));
         })?;
+        Ok((Registry::assemble(activities, &organisations, orgs), snapshot))
+    }
+
+    /// The registry over its activity rows: rows by identifier, organisations with the
+    /// number of activities each takes part in, the years.
+    fn assemble(mut activities: Vec<ActivityRow>, organisations: &[Organisation], orgs: Orgs) -> Registry {
         // Rows by identifier, as lists have always been ordered before sorting.
         activities.sort_by(|a, b| a.key.cmp(&b.key));
         let by_key = activities.iter().enumerate().map(|(i, r)| (r.key.clone(), i)).collect();
@@ -365,9 +384,11 @@ impl Registry {
             })
             .collect();
         let org_by_key = org_rows.iter().enumerate().map(|(i, o)| (o.key.clone(), i)).collect();
-        let mut registry = Registry { years: None, activities, by_key, orgs: org_rows, org_by_key, org_facts: orgs };
-        registry.years = registry.span();
-        Ok((registry, snapshot))
+        let mut year_count = std::collections::BTreeMap::new();
+        for row in &activities {
+            count_years(&mut year_count, row, 1);
+        }
+        Registry { year_count, activities, by_key, orgs: org_rows, org_by_key, org_facts: orgs }
     }
 
     /// Takes in the activities the snapshot has just re-read ([`Snapshot::apply`]), each at
@@ -375,9 +396,9 @@ impl Registry {
     /// organisations are as they were (a change to one rebuilds the whole model).
     pub fn apply(&mut self, changed: &[(usize, ReportFacts)]) {
         let (mut parties, mut places) = (Vec::new(), Vec::new());
-        let mut added = false;
         for (position, f) in changed {
             let row = self.org_facts.row(f, *position, &mut parties, &mut places);
+            count_years(&mut self.year_count, &row, 1);
             for org in involved(&row) {
                 if let Some(&o) = self.org_by_key.get(org) {
                     self.orgs[o].activities = self.orgs[o].activities.saturating_add(1);
@@ -386,6 +407,7 @@ impl Registry {
             match self.by_key.get(&f.key) {
                 Some(&i) => {
                     let old = std::mem::replace(&mut self.activities[i], row);
+                    count_years(&mut self.year_count, &old, -1);
                     for org in involved(&old) {
                         if let Some(&o) = self.org_by_key.get(org) {
                             self.orgs[o].activities = self.orgs[o].activities.saturating_sub(1);
@@ -393,25 +415,13 @@ impl Registry {
                     }
                 }
                 None => {
+                    // Added at the end: lists sort what they show (`find`), with the
+                    // identifier breaking ties, so the order of the rows does not matter.
+                    self.by_key.insert(f.key.clone(), self.activities.len());
                     self.activities.push(row);
-                    added = true;
                 }
             }
         }
-        if added {
-            self.activities.sort_by(|a, b| a.key.cmp(&b.key));
-            self.by_key = self.activities.iter().enumerate().map(|(i, r)| (r.key.clone(), i)).collect();
-        }
-        self.years = self.span();
-    }
-
-    fn span(&self) -> Option<(i32, i32)> {
-        self.activities
-            .iter()
-            .flat_map(|r| [r.start, r.end])
-            .flatten()
-            .map(|d| d.year())
-            .fold(None, |acc: Option<(i32, i32)>, y| Some(acc.map_or((y, y), |(lo, hi)| (lo.min(y), hi.max(y)))))
     }
 
     pub fn len(&self) -> usize {
@@ -420,7 +430,7 @@ impl Registry {
 
     /// The first and last year any activity runs in.
     pub fn years(&self) -> Option<(i32, i32)> {
-        self.years
+        Some((*self.year_count.keys().next()?, *self.year_count.keys().next_back()?))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -479,6 +489,128 @@ impl Registry {
             Sort::Id => found.sort_by(|a, b| a.key.cmp(&b.key)),
         }
         found
+    }
+}
+
+/// The list in the model kept beside the database (`persist.rs`): the activity rows; the
+/// organisations' rows are made again from the registry's organisations.
+impl Registry {
+    pub(crate) fn encode(&self, e: &mut Encoder) {
+        let date = |e: &mut Encoder, d: Option<Date>| e.u64(d.map_or(u64::MAX, |d| d.to_julian_day() as u32 as u64));
+        let strs = |e: &mut Encoder, v: &mut dyn Iterator<Item = &str>| {
+            let v: Vec<&str> = v.collect();
+            e.len(v.len());
+            v.iter().for_each(|s| e.str(s));
+        };
+        e.len(self.activities.len());
+        for r in &self.activities {
+            for text in [&r.key, &r.title_es, &r.title_en, &r.reporting_org, &r.status, &r.search] {
+                e.str(text);
+            }
+            e.str(r.modality.code());
+            e.str(r.direction.map_or("", Direction::code));
+            date(e, r.start);
+            date(e, r.end);
+            strs(e, &mut r.areas.iter().copied());
+            strs(e, &mut r.states.iter().copied());
+            strs(e, &mut r.countries.iter().map(CountryCode::as_str));
+            strs(e, &mut r.partner_countries.iter().map(CountryCode::as_str));
+            e.len(r.partner_places.len());
+            for p in &r.partner_places {
+                match p {
+                    PartnerPlace::Country(c) => {
+                        e.u8(0);
+                        e.str(c.as_str());
+                    }
+                    PartnerPlace::Region(x) => {
+                        e.u8(1);
+                        e.str(x.as_str());
+                    }
+                    PartnerPlace::Multilateral => e.u8(2),
+                }
+            }
+            e.u64(r.position.map_or(u64::MAX, |p| p as u64));
+            e.len(r.participants.len());
+            for (org, role) in &r.participants {
+                e.str(org);
+                e.str(role.code());
+            }
+        }
+    }
+
+    pub(crate) fn decode(
+        d: &mut Decoder<'_>,
+        organisations: &[Organisation],
+        options: &LoadOptions,
+    ) -> Option<Registry> {
+        use coopera_domain::code::RegionCode;
+        use coopera_domain::codelists::{MX_STATE, THEMATIC_AREA};
+        fn date(d: &mut Decoder<'_>) -> Option<Option<Date>> {
+            match d.u64()? {
+                u64::MAX => Some(None),
+                day => Some(Some(Date::from_julian_day(i32::try_from(day as u32).ok()?).ok()?)),
+            }
+        }
+        fn list<T>(d: &mut Decoder<'_>, parse: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
+            let n = d.len()?;
+            (0..n).map(|_| parse(&d.str()?)).collect()
+        }
+        let n = d.len()?;
+        let mut activities = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (key, title_es, title_en, reporting_org, status, search) =
+                (d.str()?, d.str()?, d.str()?, d.str()?, d.str()?, d.str()?);
+            let modality = Modality::parse(&d.str()?).ok()?;
+            let direction = match d.str()?.as_str() {
+                "" => None,
+                code => Some(Direction::parse(code).ok()?),
+            };
+            let (start, end) = (date(d)?, date(d)?);
+            let areas = list(d, |c| THEMATIC_AREA.get(c).map(|x| x.code))?;
+            let states = list(d, |c| MX_STATE.get(c).map(|x| x.code))?;
+            let countries = list(d, |c| CountryCode::parse(c).ok())?;
+            let partner_countries = list(d, |c| CountryCode::parse(c).ok())?;
+            let places = d.len()?;
+            let mut partner_places = Vec::with_capacity(places);
+            for _ in 0..places {
+                partner_places.push(match d.u8()? {
+                    0 => PartnerPlace::Country(CountryCode::parse(&d.str()?).ok()?),
+                    1 => PartnerPlace::Region(RegionCode::parse(&d.str()?).ok()?),
+                    2 => PartnerPlace::Multilateral,
+                    _ => return None,
+                });
+            }
+            let position = match d.u64()? {
+                u64::MAX => None,
+                p => Some(usize::try_from(p).ok()?),
+            };
+            let participants_n = d.len()?;
+            let mut participants = Vec::with_capacity(participants_n);
+            for _ in 0..participants_n {
+                participants.push((d.str()?, Role::parse(&d.str()?).ok()?));
+            }
+            activities.push(ActivityRow {
+                key,
+                title_es,
+                title_en,
+                reporting_org,
+                modality,
+                direction,
+                status,
+                start,
+                end,
+                areas,
+                states,
+                countries,
+                partner_countries,
+                partner_places,
+                position,
+                participants,
+                search,
+            });
+        }
+        let orgs = Orgs::new(organisations, options.home_country);
+        Some(Registry::assemble(activities, organisations, orgs))
     }
 }
 

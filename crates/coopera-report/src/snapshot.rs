@@ -24,6 +24,7 @@ use time::Date;
 use crate::ReportError;
 use crate::geo;
 use crate::partner::{self, PartnerPlace, Party};
+use crate::persist::{Decoder, Encoder};
 use crate::rates::{InKindRates, RateTable};
 
 /// One part in a million: the resolution of every split.
@@ -405,12 +406,75 @@ struct Kept {
     /// a link, so it is taken in by a whole load.
     linked_ids: HashSet<String>,
     linked_rows: HashSet<u32>,
+    /// How many live rows' dates and flows fall in each year: the snapshot's first and last
+    /// year follow a change without a pass over every row.
+    year_count: std::collections::BTreeMap<i16, u32>,
     /// Conversion cache: (currency, date) → (USD, MXN) per unit, as rates.
     rate_cache: HashMap<(CurrencyCode, Date), (Option<Decimal>, Option<Decimal>)>,
     scratch: Vec<(u32, Decimal)>,
     scratch_ids: Vec<u32>,
     scratch_parties: Vec<Party>,
     scratch_places: Vec<(PartnerPlace, Decimal)>,
+}
+
+impl Kept {
+    /// The state of a load before any activity: the organisations' tables (and their
+    /// information for reports, in the same order) and the rates.
+    fn new(orgs: &[Organisation], rates: &[ExchangeRate], options: &LoadOptions) -> (Kept, Vec<OrgInfo>) {
+        let mut org_index = HashMap::new();
+        let (mut org_home, mut org_level, mut org_state, mut infos) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut org_international, mut org_country) = (Vec::new(), Vec::new());
+        let lists = lists();
+        for (i, o) in orgs.iter().enumerate() {
+            org_index.insert(o.key().to_string(), i as u32);
+            org_home.push(o.country() == Some(options.home_country) && o.level() != Level::International);
+            org_international.push(o.level() == Level::International);
+            org_country.push(o.country());
+            org_level.push(index_of(Level::ALL, &o.level()));
+            org_state.push(
+                o.mx_state()
+                    .filter(|_| o.level().is_subnational())
+                    .and_then(|s| lists.state.get(s.as_str()))
+                    .unwrap_or(NONE),
+            );
+            let name = &o.parts().name;
+            infos.push(OrgInfo {
+                key: o.key().to_string(),
+                name_es: name.best(coopera_domain::Lang::Es).to_owned(),
+                name_en: name.best(coopera_domain::Lang::En).to_owned(),
+            });
+        }
+        let k = Kept {
+            options: options.clone(),
+            rates: RateTable::new(rates),
+            usd: currency_code("USD"),
+            mxn: currency_code("MXN"),
+            org_index,
+            org_home,
+            org_international,
+            org_country,
+            org_level,
+            org_state,
+            keys: HashMap::new(),
+            reporting_org: Vec::new(),
+            linked_ids: HashSet::new(),
+            linked_rows: HashSet::new(),
+            year_count: std::collections::BTreeMap::new(),
+            rate_cache: HashMap::new(),
+            scratch: Vec::new(),
+            scratch_ids: Vec::new(),
+            scratch_parties: Vec::new(),
+            scratch_places: Vec::new(),
+        };
+        (k, infos)
+    }
+}
+
+/// Whether [`Snapshot::tally`] adds a row or takes it away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tally {
+    Add,
+    Remove,
 }
 
 /// The state of a load.
@@ -460,52 +524,7 @@ impl Snapshot {
         options: &LoadOptions,
         visit: &mut dyn FnMut(usize, &ReportFacts),
     ) -> Result<Snapshot, ReportError> {
-        let rates = RateTable::new(&store.exchange_rates()?);
-        let orgs = store.organisations()?;
-        let mut org_index = HashMap::new();
-        let (mut org_home, mut org_level, mut org_state, mut infos) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let (mut org_international, mut org_country) = (Vec::new(), Vec::new());
-        let lists = lists();
-        for (i, o) in orgs.iter().enumerate() {
-            org_index.insert(o.key().to_string(), i as u32);
-            org_home.push(o.country() == Some(options.home_country) && o.level() != Level::International);
-            org_international.push(o.level() == Level::International);
-            org_country.push(o.country());
-            org_level.push(index_of(Level::ALL, &o.level()));
-            org_state.push(
-                o.mx_state()
-                    .filter(|_| o.level().is_subnational())
-                    .and_then(|s| lists.state.get(s.as_str()))
-                    .unwrap_or(NONE),
-            );
-            let name = &o.parts().name;
-            infos.push(OrgInfo {
-                key: o.key().to_string(),
-                name_es: name.best(coopera_domain::Lang::Es).to_owned(),
-                name_en: name.best(coopera_domain::Lang::En).to_owned(),
-            });
-        }
-        let k = Kept {
-            options: options.clone(),
-            rates,
-            usd: currency_code("USD"),
-            mxn: currency_code("MXN"),
-            org_index,
-            org_home,
-            org_international,
-            org_country,
-            org_level,
-            org_state,
-            keys: HashMap::new(),
-            reporting_org: Vec::new(),
-            linked_ids: HashSet::new(),
-            linked_rows: HashSet::new(),
-            rate_cache: HashMap::new(),
-            scratch: Vec::new(),
-            scratch_ids: Vec::new(),
-            scratch_parties: Vec::new(),
-            scratch_places: Vec::new(),
-        };
+        let (k, infos) = Kept::new(&store.organisations()?, &store.exchange_rates()?, options);
         let mut b = Builder {
             k,
             snap: Snapshot::empty(infos),
@@ -610,59 +629,89 @@ impl Snapshot {
         for f in changed {
             if let Some(&old) = b.k.keys.get(&f.key) {
                 let s = &mut b.snap;
+                s.tally(&mut b.k.year_count, old as usize, Tally::Remove);
                 if s.dead.is_empty() {
                     s.dead = vec![false; s.len];
                 }
                 s.dead[old as usize] = true;
                 s.dead_count = s.dead_count.saturating_add(1);
             }
-            visit(b.snap.len, f);
+            let i = b.snap.len;
+            visit(i, f);
             b.add(f);
+            b.snap.tally(&mut b.k.year_count, i, Tally::Add);
         }
         let mut snap = b.snap;
         if !snap.dead.is_empty() {
             snap.dead.resize(snap.len, false);
         }
-        snap.recount();
+        snap.stats.activities = snap.len();
+        snap.year_min = b.k.year_count.keys().next().copied().unwrap_or(NO_YEAR);
+        snap.year_max = b.k.year_count.keys().next_back().copied().unwrap_or(NO_YEAR);
         snap.kept = Some(Box::new(b.k));
         *self = snap;
         true
     }
 
-    /// Recomputes the years and the counts over the live rows.
-    fn recount(&mut self) {
-        let (mut min, mut max) = (NO_YEAR, NO_YEAR);
+    /// Adds row `i`'s years, flows and unvalued units to the counts, or takes them away.
+    fn tally(&mut self, years: &mut std::collections::BTreeMap<i16, u32>, i: usize, how: Tally) {
         let mut see = |y: i16| {
-            if y != NO_YEAR {
-                min = if min == NO_YEAR { y } else { min.min(y) };
-                max = max.max(y);
+            if y == NO_YEAR {
+                return;
+            }
+            let n = years.entry(y).or_default();
+            *n = match how {
+                Tally::Add => n.saturating_add(1),
+                Tally::Remove => n.saturating_sub(1),
+            };
+            if *n == 0 {
+                years.remove(&y);
             }
         };
+        see(self.start_year[i]);
+        see(self.end_year[i]);
         let (mut flows, mut not_converted) = (0usize, 0usize);
+        for table in &self.flows {
+            for f in table.range(i) {
+                see(table.year[f]);
+                flows = flows.saturating_add(1);
+                not_converted = not_converted.saturating_add(usize::from(table.usd[f] == NOT_CONVERTED));
+            }
+        }
+        // Unvalued units are listed in row order.
+        let row = i as u32;
+        let from = self.in_kind_not_valued.partition_point(|(r, _, _)| *r < row);
+        let to = self.in_kind_not_valued.partition_point(|(r, _, _)| *r <= row);
+        let not_valued = to.saturating_sub(from);
+        let st = &mut self.stats;
+        let change = |n: &mut usize, by: usize| {
+            *n = match how {
+                Tally::Add => n.saturating_add(by),
+                Tally::Remove => n.saturating_sub(by),
+            }
+        };
+        change(&mut st.flows, flows);
+        change(&mut st.flows_not_converted_usd, not_converted);
+        change(&mut st.in_kind_not_valued, not_valued);
+    }
+
+    /// Counts the years of every live row (after a load, or reading a model back).
+    fn count_years(&self) -> std::collections::BTreeMap<i16, u32> {
+        let mut years = std::collections::BTreeMap::new();
         for i in (0..self.len).filter(|&i| self.is_live(i)) {
+            let mut see = |y: i16| {
+                if y != NO_YEAR {
+                    let n: &mut u32 = years.entry(y).or_default();
+                    *n = n.saturating_add(1);
+                }
+            };
             see(self.start_year[i]);
             see(self.end_year[i]);
             for table in &self.flows {
-                for f in table.range(i) {
-                    see(table.year[f]);
-                    flows = flows.saturating_add(1);
-                    if table.usd[f] == NOT_CONVERTED {
-                        not_converted = not_converted.saturating_add(1);
-                    }
-                }
+                table.range(i).for_each(|f| see(table.year[f]));
             }
         }
-        self.year_min = min;
-        self.year_max = max;
-        let live = self.len();
-        let not_valued = self.in_kind_not_valued.iter().filter(|(i, _, _)| self.is_live(*i as usize)).count();
-        self.stats = LoadStats {
-            activities: live,
-            flows,
-            flows_not_converted_usd: not_converted,
-            linked_flows: self.stats.linked_flows,
-            in_kind_not_valued: not_valued,
-        };
+        years
     }
 
     pub fn stats(&self) -> LoadStats {
@@ -1011,8 +1060,175 @@ impl Builder {
             linked_flows: links,
             in_kind_not_valued: self.snap.in_kind_not_valued.len(),
         };
+        self.k.year_count = self.snap.count_years();
         self.snap.kept = Some(Box::new(self.k));
         self.snap
+    }
+}
+
+/// The snapshot in the model kept beside the database (`persist.rs`).
+impl Snapshot {
+    pub(crate) fn encode(&self, e: &mut Encoder) {
+        e.len(self.len);
+        for column in [
+            &self.direction,
+            &self.modality,
+            &self.instrument,
+            &self.cooperation_type,
+            &self.status,
+            &self.border,
+            &self.schemes,
+            &self.agenda,
+        ] {
+            e.bytes(column);
+        }
+        e.i16s(&self.start_year);
+        e.i16s(&self.end_year);
+        for shares in
+            [&self.sectors, &self.sdgs, &self.places, &self.partner_places, &self.partners, &self.levels, &self.states]
+        {
+            e.u32s(&shares.offsets);
+            e.u32s(&shares.ids);
+            e.u32s(&shares.ppm);
+        }
+        for flows in &self.flows {
+            e.u32s(&flows.offsets);
+            e.i16s(&flows.year);
+            e.i64s(&flows.usd);
+            e.i64s(&flows.mxn);
+            e.i64s(&flows.native);
+            e.u16s(&flows.currency);
+            e.u32s(&flows.provider);
+        }
+        e.len(self.in_kind_not_valued.len());
+        for (i, unit, quantity) in &self.in_kind_not_valued {
+            e.u64(u64::from(*i));
+            e.str(unit.code());
+            e.str(&quantity.to_string());
+        }
+        e.i16s(&[self.year_min, self.year_max]);
+        e.u8(u8::from(self.has_links));
+        let st = self.stats;
+        for n in [st.activities, st.flows, st.flows_not_converted_usd, st.linked_flows, st.in_kind_not_valued] {
+            e.len(n);
+        }
+        e.bytes(&self.dead.iter().map(|d| u8::from(*d)).collect::<Vec<u8>>());
+        e.len(self.dead_count);
+        let kept = self.kept.as_deref();
+        e.u32s(kept.map_or(&[][..], |k| &k.reporting_org));
+        let ids: Vec<&String> = kept.map(|k| k.linked_ids.iter().collect()).unwrap_or_default();
+        e.len(ids.len());
+        ids.iter().for_each(|id| e.str(id));
+        let rows: Vec<u32> = kept.map(|k| k.linked_rows.iter().copied().collect()).unwrap_or_default();
+        e.u32s(&rows);
+    }
+
+    /// A snapshot read back, over the organisations and rates of the registry now (which
+    /// are those it was built with: a change to them is in the change feed, and asks for a
+    /// whole load). Its activities' numbers by identifier come from the list
+    /// ([`Snapshot::index_keys`]).
+    pub(crate) fn decode(
+        d: &mut Decoder<'_>,
+        orgs: &[Organisation],
+        rates: &[ExchangeRate],
+        options: &LoadOptions,
+    ) -> Option<Snapshot> {
+        let (mut kept, infos) = Kept::new(orgs, rates, options);
+        let mut s = Snapshot::empty(infos);
+        s.len = d.len()?;
+        s.direction = d.bytes()?;
+        s.modality = d.bytes()?;
+        s.instrument = d.bytes()?;
+        s.cooperation_type = d.bytes()?;
+        s.status = d.bytes()?;
+        s.border = d.bytes()?;
+        s.schemes = d.bytes()?;
+        s.agenda = d.bytes()?;
+        s.start_year = d.i16s()?;
+        s.end_year = d.i16s()?;
+        for shares in [
+            &mut s.sectors,
+            &mut s.sdgs,
+            &mut s.places,
+            &mut s.partner_places,
+            &mut s.partners,
+            &mut s.levels,
+            &mut s.states,
+        ] {
+            *shares = Shares { offsets: d.u32s()?, ids: d.u32s()?, ppm: d.u32s()? };
+        }
+        for flows in &mut s.flows {
+            *flows = Flows {
+                offsets: d.u32s()?,
+                year: d.i16s()?,
+                usd: d.i64s()?,
+                mxn: d.i64s()?,
+                native: d.i64s()?,
+                currency: d.u16s()?,
+                provider: d.u32s()?,
+            };
+        }
+        let n = d.len()?;
+        for _ in 0..n {
+            let i = u32::try_from(d.u64()?).ok()?;
+            let unit = InKindUnit::parse(&d.str()?).ok()?;
+            let quantity: Decimal = d.str()?.parse().ok()?;
+            s.in_kind_not_valued.push((i, unit, quantity));
+        }
+        let years = d.i16s()?;
+        (s.year_min, s.year_max) = (*years.first()?, *years.get(1)?);
+        s.has_links = d.u8()? == 1;
+        s.stats = LoadStats {
+            activities: d.len()?,
+            flows: d.len()?,
+            flows_not_converted_usd: d.len()?,
+            linked_flows: d.len()?,
+            in_kind_not_valued: d.len()?,
+        };
+        s.dead = d.bytes()?.into_iter().map(|b| b == 1).collect();
+        s.dead_count = d.len()?;
+        kept.reporting_org = d.u32s()?;
+        let n = d.len()?;
+        for _ in 0..n {
+            kept.linked_ids.insert(d.str()?);
+        }
+        kept.linked_rows = d.u32s()?.into_iter().collect();
+        // Every column holds one entry per row.
+        let rows = s.len;
+        let whole = [
+            &s.direction,
+            &s.modality,
+            &s.instrument,
+            &s.cooperation_type,
+            &s.status,
+            &s.border,
+            &s.schemes,
+            &s.agenda,
+        ]
+        .iter()
+        .all(|c| c.len() == rows)
+            && s.start_year.len() == rows
+            && s.end_year.len() == rows
+            && kept.reporting_org.len() == rows
+            && (s.dead.is_empty() || s.dead.len() == rows)
+            && [&s.sectors, &s.sdgs, &s.places, &s.partner_places, &s.partners, &s.levels, &s.states]
+                .iter()
+                .all(|sh| sh.offsets.len() == rows.saturating_add(1) && sh.ids.len() == sh.ppm.len())
+            && s.flows.iter().all(|f| f.offsets.len() == rows.saturating_add(1));
+        if !whole {
+            return None;
+        }
+        kept.year_count = s.count_years();
+        s.kept = Some(Box::new(kept));
+        Some(s)
+    }
+
+    /// Sets the live row of each activity from the list's rows.
+    pub(crate) fn index_keys(&mut self, registry: &crate::list::Registry) {
+        if let Some(kept) = self.kept.as_deref_mut() {
+            kept.keys =
+                registry.activities().iter().filter_map(|r| r.position.map(|p| (r.key.clone(), p as u32))).collect();
+        }
     }
 }
 

@@ -68,6 +68,14 @@ pub enum StartError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    /// The views could not be written beside the database (path, reason).
+    #[error("cannot write {0}: {1}")]
+    Persist(String, String),
+}
+
+/// How the report engine reads the registry, from the server's settings.
+fn load_options(options: &Options) -> LoadOptions {
+    LoadOptions { home_country: options.home_country, in_kind_rates: options.in_kind_rates.clone() }
 }
 
 impl StartError {
@@ -75,6 +83,10 @@ impl StartError {
         match self {
             StartError::Store(e) => e.message(lang),
             StartError::Report(e) => e.message(lang),
+            StartError::Persist(path, reason) => match lang {
+                Lang::Es => format!("no se puede escribir {path}: {reason}"),
+                Lang::En => self.to_string(),
+            },
         }
     }
 }
@@ -132,9 +144,21 @@ impl Views {
         // Read before the registry: a change committed while it is read is applied again
         // later rather than missed.
         let feed = store.feed_head()?;
-        let load = LoadOptions { home_country: options.home_country, in_kind_rates: options.in_kind_rates.clone() };
-        let (registry, snapshot) = Registry::load(store, &load)?;
-        Ok(Views {
+        let (registry, snapshot) = Registry::load(store, &load_options(options))?;
+        Ok(Views::over(version, feed, registry, snapshot))
+    }
+
+    /// The views kept beside the database file (`coopera_report::persist`), when they check
+    /// out against it; they are at feed entry `feed`, and catch up from there.
+    fn resume(store: &Store, options: &Options, version: String) -> Result<Option<Views>, StartError> {
+        let Some(db) = store.location().file() else { return Ok(None) };
+        let path = coopera_report::persist::path_beside(db);
+        Ok(coopera_report::persist::load(&path, store, &load_options(options))?
+            .map(|(registry, snapshot, feed)| Views::over(version, feed, registry, snapshot)))
+    }
+
+    fn over(version: String, feed: u64, registry: Registry, snapshot: Snapshot) -> Views {
+        Views {
             version,
             feed,
             snapshot,
@@ -143,7 +167,7 @@ impl Views {
             selections: Mutex::default(),
             members: Mutex::new(HashMap::new()),
             pages: Mutex::default(),
-        })
+        }
     }
 
     /// The page `key` names (its language and address), drawn by `draw` the first time it is
@@ -286,16 +310,39 @@ impl AppState {
     /// The application over a store already open.
     pub fn from_store(store: Store, options: Options) -> Result<AppState, StartError> {
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
-        let views = Views::load(&store, &options, format!("{started:x}-0"))?;
+        let version = format!("{started:x}-0");
+        let (views, resumed) = match Views::resume(&store, &options, version.clone())? {
+            Some(views) => (views, true),
+            None => (Views::load(&store, &options, version)?, false),
+        };
         let workers = std::thread::available_parallelism().map_or(2, usize::from);
         let workers = tokio::sync::Semaphore::new(workers);
         let views = RwLock::new(Arc::new(views));
-        let follow = store.location().file().is_some();
+        let file = store.location().file().is_some();
         let state = AppState(Arc::new(Inner { store, writing: Mutex::new(()), views, options, workers }));
-        if follow {
+        if resumed {
+            let _writing = state.0.writing.lock().unwrap_or_else(PoisonError::into_inner);
+            state.catch_up()?;
+        } else if file {
+            // Kept beside the database, so that the next start reads it back.
+            state.persist()?;
+        }
+        if file {
             follow_changes(Arc::downgrade(&state.0));
         }
         Ok(state)
+    }
+
+    /// Writes the views beside the database file (`coopera_report::persist`), for the next
+    /// start: `serve` does it when it stops, and a start that read the registry whole does it
+    /// at once. Nothing for a database in memory.
+    pub fn persist(&self) -> Result<(), StartError> {
+        let Some(db) = self.0.store.location().file() else { return Ok(()) };
+        let views = self.views();
+        let mark = coopera_report::persist::Mark::at(&self.0.store, views.feed)?;
+        let path = coopera_report::persist::path_beside(db);
+        coopera_report::persist::save(&path, &views.registry, &views.snapshot, &mark, &load_options(&self.0.options))
+            .map_err(|e| StartError::Persist(path.display().to_string(), e.to_string()))
     }
 
     pub fn options(&self) -> &Options {
@@ -364,6 +411,7 @@ impl AppState {
                 state.catch_up().map_err(|e| match e {
                     StartError::Store(e) => WebError::Store(e),
                     StartError::Report(e) => WebError::Report(e),
+                    other => WebError::internal(other.to_string()),
                 })?;
             }
             Ok(out.value)

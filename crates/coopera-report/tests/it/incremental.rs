@@ -20,16 +20,20 @@ fn every_report(s: &Snapshot) -> Vec<coopera_report::Report> {
     out
 }
 
-/// The list's rows as text, without the snapshot numbers (which differ by construction).
+/// The list's rows as text, by identifier, without the snapshot numbers (which differ by
+/// construction).
 fn rows(r: &Registry) -> Vec<String> {
-    r.activities()
+    let mut rows: Vec<String> = r
+        .activities()
         .iter()
         .map(|a| {
             let mut a = a.clone();
             a.position = None;
             format!("{a:?}")
         })
-        .collect()
+        .collect();
+    rows.sort();
+    rows
 }
 
 #[test]
@@ -99,4 +103,60 @@ fn changes_taken_in_one_by_one_match_a_whole_load() {
             .collect()
     };
     assert_eq!(members(&registry, &snap), members(&full_registry, &full));
+}
+
+#[test]
+fn the_model_kept_beside_the_database_reads_back_and_checks_out() {
+    use coopera_report::persist::{self, Mark};
+    let n = 800;
+    let generator = Synthetic::new(n + 10, 11).expect("generator");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("coopera.db");
+    let store = Store::open(&db, StoreOptions::default()).expect("store");
+    store.record("synthetic", generator.organisations().expect("orgs")).expect("orgs");
+    store.record("synthetic", generator.activities(0..n).expect("activities")).expect("activities");
+    let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "sample").unwrap();
+    store.record_rates(&rates).expect("rates");
+    let options = LoadOptions::default();
+    let (registry, snap) = Registry::load(&store, &options).expect("load");
+    let path = persist::path_beside(&db);
+    let mark = Mark::of(&store).expect("mark");
+    persist::save(&path, &registry, &snap, &mark, &options).expect("save");
+
+    let (back_registry, mut back, head) = persist::load(&path, &store, &options).expect("read").expect("checks out");
+    assert_eq!(head, mark.head);
+    assert_eq!(every_report(&back), every_report(&snap));
+    assert_eq!(rows(&back_registry), rows(&registry));
+    assert_eq!(back.stats(), snap.stats());
+
+    // Read back, it still takes changes in.
+    let batch = generator.activities(n..n + 10).expect("new");
+    let keys: Vec<String> = batch.iter().map(Record::key).collect();
+    store.record("editor", batch).expect("write");
+    let mut facts = Vec::new();
+    store.report_facts_of(&keys, &mut |f| facts.push(f.clone())).expect("facts");
+    let mut back_registry = back_registry;
+    let mut applied = Vec::new();
+    if back.apply(&facts, &mut |p, f| applied.push((p, f.clone()))) {
+        back_registry.apply(&applied);
+        let (full_registry, full) = Registry::load(&store, &options).expect("whole");
+        assert_eq!(every_report(&back), every_report(&full));
+        assert_eq!(rows(&back_registry), rows(&full_registry));
+    }
+
+    // Another database, or the same one taken back to before the model, does not check out.
+    let other_db = dir.path().join("other.db");
+    let other = Store::open(&other_db, StoreOptions::default()).expect("store");
+    other.record("synthetic", generator.organisations().expect("orgs")).expect("orgs");
+    assert!(persist::load(&path, &other, &options).expect("read").is_none());
+    // Other options (another home country) do not either.
+    let abroad = LoadOptions {
+        home_country: coopera_domain::code::CountryCode::parse("GT").expect("GT"),
+        ..LoadOptions::default()
+    };
+    assert!(persist::load(&path, &store, &abroad).expect("read").is_none());
+    // Nor a file cut short.
+    let bytes = std::fs::read(&path).expect("model");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("cut");
+    assert!(persist::load(&path, &store, &options).expect("read").is_none());
 }

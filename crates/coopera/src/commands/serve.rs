@@ -31,6 +31,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         })
     })?;
     let lang = ctx.lang;
+    let kept = state.clone();
     coopera_web::serve(&ServeOptions { addr: args.addr, limits: Default::default() }, state, |bound| {
         let line = match lang {
             Lang::Es => format!("Coopera en http://{bound}/ (Ctrl-C para detener)"),
@@ -42,6 +43,10 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         let _ = out.flush();
     })
     .map_err(|e| Failure::one(e.message(lang)))?;
+    // The views, kept beside the database, make the next start quick.
+    if let Err(e) = kept.persist() {
+        eprintln!("{}", e.message(lang));
+    }
     super::print(ctx.pick("servidor detenido", "server stopped"));
     Ok(())
 }

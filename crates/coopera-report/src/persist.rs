@@ -1,0 +1,272 @@
+//! The read model kept beside the database (`coopera.db.model`), so that a server starts in
+//! the time it takes to read it back rather than to read the registry whole: the snapshot's
+//! columns and the list's rows as they were at one entry of the change feed, checked against
+//! the database when read (that entry must be there, the number of activities must match, the
+//! options and the format must be the same) and brought up to date from the feed since.
+//! Anything that does not check out is ignored: the model is then read from the database, as
+//! without a file.
+//!
+//! The format is Coopera's own: little-endian numbers and length-prefixed columns, one file
+//! written to a temporary name and renamed, so a reader never sees half of one.
+
+use std::hash::{Hash, Hasher};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use coopera_store::{FeedEntry, Store};
+
+use crate::list::Registry;
+use crate::{LoadOptions, ReportError, Snapshot};
+
+/// The format's name and version: a file of another version is ignored.
+const MAGIC: &[u8; 16] = b"coopera-model-01";
+
+/// Where the model of the database at `db` is kept.
+pub fn path_beside(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".model");
+    PathBuf::from(name)
+}
+
+/// What the model was read at: the change feed's newest entry then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    pub head: u64,
+    pub entry: Option<FeedEntry>,
+}
+
+impl Mark {
+    /// The store's newest feed entry now.
+    pub fn of(store: &Store) -> Result<Mark, ReportError> {
+        Mark::at(store, store.feed_head()?)
+    }
+
+    /// The feed entry numbered `head`.
+    pub fn at(store: &Store, head: u64) -> Result<Mark, ReportError> {
+        let entry = match head.checked_sub(1) {
+            Some(before) => {
+                store.changes_since(before, 1)?.into_iter().next().filter(|(n, _)| *n == head).map(|(_, e)| e)
+            }
+            None => None,
+        };
+        Ok(Mark { head, entry })
+    }
+}
+
+/// Writes the model to `path` (through a temporary file renamed over it).
+pub fn save(
+    path: &Path,
+    registry: &Registry,
+    snapshot: &Snapshot,
+    mark: &Mark,
+    options: &LoadOptions,
+) -> io::Result<()> {
+    let mut e = Encoder(Vec::with_capacity(64 << 20));
+    e.0.extend_from_slice(MAGIC);
+    e.u64(fingerprint(options));
+    e.u64(mark.head);
+    encode_entry(&mut e, mark.entry.as_ref());
+    snapshot.encode(&mut e);
+    registry.encode(&mut e);
+    let tmp = {
+        let mut name = path.as_os_str().to_owned();
+        name.push(".tmp");
+        PathBuf::from(name)
+    };
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(&e.0)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Reads the model at `path` back, if it is there and checks out against `store`: the
+/// registry, the snapshot and the feed entry they are at. `None` means "read the registry".
+pub fn load(
+    path: &Path,
+    store: &Store,
+    options: &LoadOptions,
+) -> Result<Option<(Registry, Snapshot, u64)>, ReportError> {
+    let Ok(bytes) = std::fs::read(path) else { return Ok(None) };
+    let mut d = Decoder { bytes: &bytes, at: 0 };
+    if d.take(MAGIC.len()) != Some(MAGIC.as_slice()) || d.u64() != Some(fingerprint(options)) {
+        return Ok(None);
+    }
+    let (Some(head), Some(entry)) = (d.u64(), decode_entry(&mut d)) else { return Ok(None) };
+    // The database must hold the entry the model was read at, under the same number.
+    let here = match head.checked_sub(1) {
+        Some(before) => store.changes_since(before, 1)?.into_iter().next(),
+        None => None,
+    };
+    if here != entry.map(|e| (head, e)) || store.feed_head()? < head {
+        return Ok(None);
+    }
+    let organisations = store.organisations()?;
+    let rates = store.exchange_rates()?;
+    let Some(snapshot) = Snapshot::decode(&mut d, &organisations, &rates, options) else { return Ok(None) };
+    let Some(registry) = Registry::decode(&mut d, &organisations, options) else { return Ok(None) };
+    if d.at != bytes.len() || registry.len() != snapshot.len() {
+        return Ok(None);
+    }
+    // With nothing changed since, the registry holds exactly the model's activities.
+    if store.feed_head()? == head
+        && usize::try_from(store.count_activities(&coopera_store::ActivityFilter::default())?).ok()
+            != Some(snapshot.len())
+    {
+        return Ok(None);
+    }
+    let mut snapshot = snapshot;
+    snapshot.index_keys(&registry);
+    Ok(Some((registry, snapshot, head)))
+}
+
+/// What makes two loads of the same registry give different models.
+fn fingerprint(options: &LoadOptions) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    options.home_country.as_str().hash(&mut h);
+    format!("{:?}", options.in_kind_rates).hash(&mut h);
+    h.finish()
+}
+
+fn encode_entry(e: &mut Encoder, entry: Option<&FeedEntry>) {
+    match entry {
+        None => e.u8(0),
+        Some(FeedEntry::Rates) => e.u8(1),
+        Some(FeedEntry::Record { kind, key }) => {
+            e.u8(2);
+            e.str(kind.as_str());
+            e.str(key);
+        }
+    }
+}
+
+/// `Some(None)` for no entry; `None` for a malformed one.
+fn decode_entry(d: &mut Decoder<'_>) -> Option<Option<FeedEntry>> {
+    Some(match d.u8()? {
+        0 => None,
+        1 => Some(FeedEntry::Rates),
+        2 => {
+            let kind = coopera_domain::record::RecordKind::parse(&d.str()?)?;
+            Some(FeedEntry::Record { kind, key: d.str()? })
+        }
+        _ => return None,
+    })
+}
+
+/// Appends values in the model's format.
+#[derive(Debug)]
+pub(crate) struct Encoder(pub Vec<u8>);
+
+impl Encoder {
+    pub fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+
+    pub fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+
+    pub fn len(&mut self, n: usize) {
+        self.u64(n as u64);
+    }
+
+    pub fn str(&mut self, s: &str) {
+        self.len(s.len());
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    pub fn bytes(&mut self, v: &[u8]) {
+        self.len(v.len());
+        self.0.extend_from_slice(v);
+    }
+
+    pub fn u16s(&mut self, v: &[u16]) {
+        self.len(v.len());
+        self.0.reserve(v.len().saturating_mul(2));
+        v.iter().for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
+    }
+
+    pub fn i16s(&mut self, v: &[i16]) {
+        self.len(v.len());
+        self.0.reserve(v.len().saturating_mul(2));
+        v.iter().for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
+    }
+
+    pub fn u32s(&mut self, v: &[u32]) {
+        self.len(v.len());
+        self.0.reserve(v.len().saturating_mul(4));
+        v.iter().for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
+    }
+
+    pub fn i64s(&mut self, v: &[i64]) {
+        self.len(v.len());
+        self.0.reserve(v.len().saturating_mul(8));
+        v.iter().for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
+    }
+}
+
+/// Reads values in the model's format; `None` past the end or for a value out of range.
+#[derive(Debug)]
+pub(crate) struct Decoder<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Decoder<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.at.checked_add(n)?;
+        let out = self.bytes.get(self.at..end)?;
+        self.at = end;
+        Some(out)
+    }
+
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+
+    pub fn u8(&mut self) -> Option<u8> {
+        self.take(1).map(|b| b[0])
+    }
+
+    pub fn u64(&mut self) -> Option<u64> {
+        self.array().map(u64::from_le_bytes)
+    }
+
+    pub fn len(&mut self) -> Option<usize> {
+        usize::try_from(self.u64()?).ok().filter(|n| *n <= self.bytes.len())
+    }
+
+    pub fn str(&mut self) -> Option<String> {
+        let n = self.len()?;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+
+    pub fn bytes(&mut self) -> Option<Vec<u8>> {
+        let n = self.len()?;
+        Some(self.take(n)?.to_vec())
+    }
+
+    pub fn u16s(&mut self) -> Option<Vec<u16>> {
+        let n = self.len()?;
+        let raw = self.take(n.checked_mul(2)?)?;
+        Some(raw.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect())
+    }
+
+    pub fn i16s(&mut self) -> Option<Vec<i16>> {
+        let n = self.len()?;
+        let raw = self.take(n.checked_mul(2)?)?;
+        Some(raw.chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]])).collect())
+    }
+
+    pub fn u32s(&mut self) -> Option<Vec<u32>> {
+        let n = self.len()?;
+        let raw = self.take(n.checked_mul(4)?)?;
+        Some(raw.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+    }
+
+    pub fn i64s(&mut self) -> Option<Vec<i64>> {
+        let n = self.len()?;
+        let raw = self.take(n.checked_mul(8)?)?;
+        Some(raw.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect())
+    }
+}
