@@ -538,11 +538,12 @@ impl Registry {
         }
     }
 
+    /// The list read back, and the snapshot number of each activity by identifier.
     pub(crate) fn decode(
         d: &mut Decoder<'_>,
         organisations: &[Organisation],
         options: &LoadOptions,
-    ) -> Option<Registry> {
+    ) -> Option<(Registry, HashMap<String, u32>)> {
         use coopera_domain::code::RegionCode;
         use coopera_domain::codelists::{MX_STATE, THEMATIC_AREA};
         fn date(d: &mut Decoder<'_>) -> Option<Option<Date>> {
@@ -609,8 +610,12 @@ impl Registry {
                 search,
             });
         }
+        if d.u8().is_some() {
+            return None;
+        }
+        let keys = activities.iter().filter_map(|r| r.position.map(|p| (r.key.clone(), p as u32))).collect();
         let orgs = Orgs::new(organisations, options.home_country);
-        Some(Registry::assemble(activities, organisations, orgs))
+        Some((Registry::assemble(activities, organisations, orgs), keys))
     }
 }
 

@@ -61,13 +61,24 @@ pub fn save(
     mark: &Mark,
     options: &LoadOptions,
 ) -> io::Result<()> {
-    let mut e = Encoder(Vec::with_capacity(64 << 20));
+    let mut e = Encoder(Vec::with_capacity(1 << 10));
     e.0.extend_from_slice(MAGIC);
     e.u64(fingerprint(options));
     e.u64(mark.head);
     encode_entry(&mut e, mark.entry.as_ref());
-    snapshot.encode(&mut e);
-    registry.encode(&mut e);
+    // The snapshot and the list are written, and read back, side by side.
+    let (columns, rows) = std::thread::scope(|scope| {
+        let columns = scope.spawn(|| {
+            let mut c = Encoder(Vec::with_capacity(64 << 20));
+            snapshot.encode(&mut c);
+            c.0
+        });
+        let mut r = Encoder(Vec::with_capacity(64 << 20));
+        registry.encode(&mut r);
+        (columns.join().unwrap_or_default(), r.0)
+    });
+    e.bytes(&columns);
+    e.bytes(&rows);
     let tmp = {
         let mut name = path.as_os_str().to_owned();
         name.push(".tmp");
@@ -102,11 +113,20 @@ pub fn load(
     }
     let organisations = store.organisations()?;
     let rates = store.exchange_rates()?;
-    let Some(snapshot) = Snapshot::decode(&mut d, &organisations, &rates, options) else { return Ok(None) };
-    let Some(registry) = Registry::decode(&mut d, &organisations, options) else { return Ok(None) };
-    if d.at != bytes.len() || registry.len() != snapshot.len() {
+    let (Some(columns), Some(rows)) = (d.section(), d.section()) else { return Ok(None) };
+    if d.at != bytes.len() {
         return Ok(None);
     }
+    let (snapshot, registry) = std::thread::scope(|scope| {
+        let snapshot = scope.spawn(|| Snapshot::decode(&mut Decoder::over(columns), &organisations, &rates, options));
+        let registry = Registry::decode(&mut Decoder::over(rows), &organisations, options);
+        (snapshot.join().ok().flatten(), registry)
+    });
+    let (Some(mut snapshot), Some((registry, keys))) = (snapshot, registry) else { return Ok(None) };
+    if registry.len() != snapshot.len() {
+        return Ok(None);
+    }
+    snapshot.set_keys(keys);
     // With nothing changed since, the registry holds exactly the model's activities.
     if store.feed_head()? == head
         && usize::try_from(store.count_activities(&coopera_store::ActivityFilter::default())?).ok()
@@ -114,8 +134,6 @@ pub fn load(
     {
         return Ok(None);
     }
-    let mut snapshot = snapshot;
-    snapshot.index_keys(&registry);
     Ok(Some((registry, snapshot, head)))
 }
 
@@ -213,6 +231,16 @@ pub(crate) struct Decoder<'a> {
 }
 
 impl<'a> Decoder<'a> {
+    pub fn over(bytes: &'a [u8]) -> Decoder<'a> {
+        Decoder { bytes, at: 0 }
+    }
+
+    /// A length-prefixed part of the file, to be read on its own.
+    fn section(&mut self) -> Option<&'a [u8]> {
+        let n = self.len()?;
+        self.take(n)
+    }
+
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(n)?;
         let out = self.bytes.get(self.at..end)?;

@@ -1126,7 +1126,7 @@ impl Snapshot {
     /// A snapshot read back, over the organisations and rates of the registry now (which
     /// are those it was built with: a change to them is in the change feed, and asks for a
     /// whole load). Its activities' numbers by identifier come from the list
-    /// ([`Snapshot::index_keys`]).
+    /// ([`Snapshot::set_keys`]).
     pub(crate) fn decode(
         d: &mut Decoder<'_>,
         orgs: &[Organisation],
@@ -1223,11 +1223,10 @@ impl Snapshot {
         Some(s)
     }
 
-    /// Sets the live row of each activity from the list's rows.
-    pub(crate) fn index_keys(&mut self, registry: &crate::list::Registry) {
+    /// Sets the live row of each activity, by identifier (read back from the list's rows).
+    pub(crate) fn set_keys(&mut self, keys: HashMap<String, u32>) {
         if let Some(kept) = self.kept.as_deref_mut() {
-            kept.keys =
-                registry.activities().iter().filter_map(|r| r.position.map(|p| (r.key.clone(), p as u32))).collect();
+            kept.keys = keys;
         }
     }
 }

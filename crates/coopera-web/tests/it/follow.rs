@@ -60,3 +60,34 @@ async fn writes_of_another_process_show_without_a_restart() {
         eventually(&app, "/api/v1/activities?direction=given", |r| count(r) != count(&given_before)).await.ok();
     assert_ne!(count(&given_after), count(&given_before), "{}", given_after.text());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_reads_the_kept_model_and_catches_up() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("coopera.db");
+    let other = Store::open(&db, StoreOptions::default()).expect("store");
+    other.record("demo", demo_records()).expect("demo stored");
+    let state = AppState::open(&db, Options::default()).expect("the app starts");
+    let model = coopera_report::persist::path_beside(&db);
+    assert!(model.exists(), "a start that read the registry whole keeps its model beside it");
+    let before = get(&coopera_web::app(state.clone()), "/api/v1/reports/themes").await.ok().json();
+    state.persist().expect("kept when the server stops");
+    drop(state);
+
+    // While no server runs, another process writes; the next start reads the model back and
+    // takes that change in from the feed.
+    other.record("import", vec![activity("MX-FOLLOW-2", "Curso tras el reinicio")]).expect("written elsewhere");
+    let app = coopera_web::app(AppState::open(&db, Options::default()).expect("the app starts again"));
+    let listed = get(&app, "/api/v1/activities?q=reinicio").await.ok();
+    assert!(listed.text().contains("MX-FOLLOW-2"), "{}", listed.text());
+    let after = get(&app, "/api/v1/reports/themes").await.ok().json();
+    assert_eq!(after["activities"].as_u64(), before["activities"].as_u64().map(|n| n + 1));
+
+    // A model that does not check out (another registry's) is ignored.
+    std::fs::copy(&model, dir.path().join("saved.model")).expect("copy");
+    let fresh = dir.path().join("fresh.db");
+    std::fs::copy(dir.path().join("saved.model"), coopera_report::persist::path_beside(&fresh)).expect("copy");
+    let app = coopera_web::app(AppState::open(&fresh, Options::default()).expect("starts on an empty registry"));
+    let health = get(&app, "/health").await.ok().json();
+    assert_eq!(health["activities"], 0, "{health}");
+}
