@@ -290,6 +290,7 @@ const KEYWORDS: &[&str] = &[
     "items",
     "additionalProperties",
     "properties",
+    "x-schemas",
     "schema",
     "parameters",
     "headers",
