@@ -13,12 +13,16 @@
 //! - `file-format [--check]`: regenerates the reference of the files users write,
 //!   `docs/file-format.md` and `docs/formato-de-archivos.md`, from the document types in
 //!   `crates/coopera-domain/src/doc.rs`; it needs only the repository.
+//! - `openapi [--check]`: regenerates the schemas of the API's OpenAPI document,
+//!   `crates/coopera-web/assets/openapi.json`, from the types of its bodies
+//!   (`crates/coopera-web/src/api`), by running the web crate's test that checks it.
 
 mod codelists;
 mod file_format;
 mod generate;
 mod geo;
 mod iati_schema;
+mod openapi;
 mod xml;
 
 use std::path::{Path, PathBuf};
@@ -44,7 +48,10 @@ tasks:
       countries and Mexico's states) from DIR/geo and DIR/mexico; --check as above.
   file-format [--check]
       Regenerate docs/file-format.md and docs/formato-de-archivos.md (the reference of the
-      TOML and JSON files users write) from crates/coopera-domain/src/doc.rs; --check as above.";
+      TOML and JSON files users write) from crates/coopera-domain/src/doc.rs; --check as above.
+  openapi [--check]
+      Regenerate components.schemas of crates/coopera-web/assets/openapi.json (the API's
+      OpenAPI document) from the types in crates/coopera-web/src/api; --check as above.";
 
 fn main() -> ExitCode {
     match run() {
@@ -77,6 +84,13 @@ fn run() -> Result<()> {
                 return Ok(());
             };
             file_format::run(&workspace_root(), check)
+        }
+        Some("openapi") => {
+            let Some(check) = generate::parse_check(args).map_err(|e| anyhow::anyhow!("{e}\n\n{USAGE}"))? else {
+                println!("{USAGE}");
+                return Ok(());
+            };
+            openapi::run(&workspace_root(), check)
         }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");

@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn finds_what_no_handler_should_read_around() {
-        let code = |q: &str, api: bool| check_query(q, api).err().map(|e| e.code());
+        let code = |q: &str, api: bool| check_query(q, api).err().map(|e| e.code().as_str());
         assert_eq!(code("year=2012&&q=a+b&lang=en", true), None);
         assert_eq!(code("q=%FF", false), Some("bad_request"));
         assert_eq!(code("q=%E0%A4%A", false), Some("bad_request"));

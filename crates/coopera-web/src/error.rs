@@ -10,6 +10,8 @@ use coopera_domain::Lang;
 use coopera_report::ReportError;
 use coopera_store::StoreError;
 
+use crate::api::{ErrorBody, ErrorCode, ErrorDetail};
+
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
@@ -71,16 +73,18 @@ impl WebError {
     }
 
     /// The stable code clients can rely on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            WebError::NotFound { .. } => "not_found",
-            WebError::InvalidParameter { .. } => "invalid_parameter",
-            WebError::Malformed { .. } => "bad_request",
-            WebError::UriTooLong { .. } => "uri_too_long",
-            WebError::Report(ReportError::UnknownValue { .. }) => "unknown_value",
-            WebError::Report(ReportError::YearRange { .. } | ReportError::YearAsFilter) => "invalid_parameter",
-            WebError::Report(ReportError::CatalogHasNoValue) => "invalid_parameter",
-            WebError::Report(ReportError::Store(_)) | WebError::Store(_) | WebError::Internal(_) => "internal_error",
+            WebError::NotFound { .. } => ErrorCode::NotFound,
+            WebError::InvalidParameter { .. } => ErrorCode::InvalidParameter,
+            WebError::Malformed { .. } => ErrorCode::BadRequest,
+            WebError::UriTooLong { .. } => ErrorCode::UriTooLong,
+            WebError::Report(ReportError::UnknownValue { .. }) => ErrorCode::UnknownValue,
+            WebError::Report(ReportError::YearRange { .. } | ReportError::YearAsFilter) => ErrorCode::InvalidParameter,
+            WebError::Report(ReportError::CatalogHasNoValue) => ErrorCode::InvalidParameter,
+            WebError::Report(ReportError::Store(_)) | WebError::Store(_) | WebError::Internal(_) => {
+                ErrorCode::InternalError
+            }
         }
     }
 
@@ -154,7 +158,7 @@ impl From<ReportError> for WebError {
 /// An error waiting to be rendered by [`render`], which knows the path and the language.
 #[derive(Debug, Clone)]
 pub(crate) struct Pending {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message_es: String,
     pub message_en: String,
 }
@@ -163,7 +167,7 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() {
-            tracing::error!(code = self.code(), "{self}");
+            tracing::error!(code = self.code().as_str(), "{self}");
         }
         let pending =
             Pending { code: self.code(), message_es: self.message(Lang::Es), message_en: self.message(Lang::En) };
@@ -178,20 +182,24 @@ impl IntoResponse for WebError {
 /// or form, a timeout).
 fn by_status(status: StatusCode) -> Pending {
     let (code, es, en) = match status {
-        StatusCode::NOT_FOUND => ("not_found", "no existe esa página", "there is no such page"),
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "no existe esa página", "there is no such page"),
         StatusCode::METHOD_NOT_ALLOWED => {
-            ("method_not_allowed", "método HTTP no permitido aquí", "HTTP method not allowed here")
+            (ErrorCode::MethodNotAllowed, "método HTTP no permitido aquí", "HTTP method not allowed here")
         }
         StatusCode::PAYLOAD_TOO_LARGE => {
-            ("payload_too_large", "la solicitud es demasiado grande", "the request is too large")
+            (ErrorCode::PayloadTooLarge, "la solicitud es demasiado grande", "the request is too large")
         }
-        StatusCode::REQUEST_TIMEOUT => ("timeout", "la solicitud tardó demasiado", "the request took too long"),
-        StatusCode::URI_TOO_LONG => ("uri_too_long", "la dirección es demasiado larga", "the address is too long"),
+        StatusCode::REQUEST_TIMEOUT => {
+            (ErrorCode::Timeout, "la solicitud tardó demasiado", "the request took too long")
+        }
+        StatusCode::URI_TOO_LONG => {
+            (ErrorCode::UriTooLong, "la dirección es demasiado larga", "the address is too long")
+        }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ("unsupported_media_type", "tipo de contenido no admitido", "content type not supported")
+            (ErrorCode::UnsupportedMediaType, "tipo de contenido no admitido", "content type not supported")
         }
-        s if s.is_server_error() => ("internal_error", "error interno del servidor", "internal server error"),
-        _ => ("bad_request", "solicitud mal formada", "malformed request"),
+        s if s.is_server_error() => (ErrorCode::InternalError, "error interno del servidor", "internal server error"),
+        _ => (ErrorCode::BadRequest, "solicitud mal formada", "malformed request"),
     };
     Pending { code, message_es: es.to_owned(), message_en: en.to_owned() }
 }
@@ -220,7 +228,7 @@ pub(crate) async fn render(req: Request, next: Next) -> Response {
     };
     let message = lang.pick(&pending.message_es, &pending.message_en).to_owned();
     let mut out = if is_api(&path) {
-        let body = serde_json::json!({ "error": { "code": pending.code, "message": message } });
+        let body = ErrorBody { error: ErrorDetail { code: pending.code, message } };
         (status, axum::Json(body)).into_response()
     } else {
         (status, axum::response::Html(crate::views::error_page(lang, &path, status, &message))).into_response()

@@ -26,6 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 mod address;
+pub mod api;
 mod assets;
 mod charts;
 mod downloads;

@@ -17,10 +17,11 @@ use coopera_report::partner::{MULTILATERAL, PartnerPlace};
 use coopera_store::{Change, HistoryFilter, RecordKind, StoredActivity};
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{BarExtras, activity_url, area_name, filter_bar, org_url, state_name, status_name};
 use crate::address::{NoParameters, Only, Parameters};
+use crate::api::{ActivityDetail, ActivityList, ActivitySummary, Derived, Links, Number};
 use crate::downloads::{self, csv_line};
 use crate::error::WebError;
 use crate::locale::{self, Ctx};
@@ -418,7 +419,7 @@ pub(crate) async fn api_list(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(params): Query<Params>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<ActivityList>, WebError> {
     let sel = Selection::parse(&params)?;
     let sort = parse_sort(&params)?;
     let paging = Paging::parse(&params, PER_PAGE)?;
@@ -429,37 +430,35 @@ pub(crate) async fn api_list(
             let members = members(views, &sel, value)?;
             let found = views.registry.find(sel.keep(&members), sort, lang);
             let total = found.len();
-            let items: Vec<Value> = found[paging.range(total)]
+            let items: Vec<ActivitySummary> = found[paging.range(total)]
                 .iter()
-                .map(|r| {
-                    json!({
-                        "id": r.key,
-                        "title": r.title(lang),
-                        "reporting_org": r.reporting_org,
-                        "modality": r.modality.code(),
-                        "direction": r.direction.map(|d| d.code()),
-                        "status": r.status,
-                        "start": r.start.map(|d| d.to_string()),
-                        "end": r.end.map(|d| d.to_string()),
-                        "sector_groups": r.areas,
-                        "countries": r.countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-                        "mx_states": r.states,
-                        "partner_countries": r.partner_countries.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
-                        "partners_multilateral": r.partner_places.contains(&PartnerPlace::Multilateral),
-                        "value": crate::json::number(value_of(r, &members).round_dp(4)),
-                        "href": format!("/api/v1{}", activity_url(&r.key)),
-                    })
+                .map(|r| ActivitySummary {
+                    id: r.key.clone(),
+                    title: r.title(lang).to_owned(),
+                    reporting_org: r.reporting_org.clone(),
+                    modality: r.modality.code(),
+                    direction: r.direction.map(|d| d.code()),
+                    status: r.status.clone(),
+                    start: r.start.map(|d| d.to_string()),
+                    end: r.end.map(|d| d.to_string()),
+                    sector_groups: r.areas.clone(),
+                    countries: r.countries.iter().map(|c| c.as_str()).collect(),
+                    mx_states: r.states.clone(),
+                    partner_countries: r.partner_countries.iter().map(|c| c.as_str()).collect(),
+                    partners_multilateral: r.partner_places.contains(&PartnerPlace::Multilateral),
+                    value: Number(value_of(r, &members).round_dp(4)),
+                    href: format!("/api/v1{}", activity_url(&r.key)),
                 })
                 .collect();
-            Ok(Json(json!({
-                "total": total,
-                "page": paging.page,
-                "per_page": paging.per_page,
-                "pages": paging.pages(total),
-                "measure": value.measure.code(),
-                "currency": value.currency.code(),
-                "items": items,
-            })))
+            Ok(Json(ActivityList {
+                total,
+                page: paging.page,
+                per_page: paging.per_page,
+                pages: paging.pages(total),
+                measure: value.measure.code(),
+                currency: value.currency.code(),
+                items,
+            }))
         })
         .await
 }
@@ -469,22 +468,20 @@ pub(crate) async fn api_show(
     _: Only<NoParameters>,
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<ActivityDetail>, WebError> {
     state
         .read(move |store, _views| {
             let stored = store.activity(&id)?.ok_or_else(|| WebError::not_found("activity", &id))?;
-            let doc = ActivityDoc::from_domain(&stored.activity);
-            let document = serde_json::to_value(&doc).map_err(|e| WebError::internal(e.to_string()))?;
-            Ok(Json(json!({
-                "id": id,
-                "derived": {
-                    "direction": stored.derived.direction.map(|d| d.code()),
-                    "decentralised": stored.derived.decentralised,
-                    "cross_border": stored.derived.cross_border,
+            Ok(Json(ActivityDetail {
+                derived: Derived {
+                    direction: stored.derived.direction.map(|d| d.code()),
+                    decentralised: stored.derived.decentralised,
+                    cross_border: stored.derived.cross_border,
                 },
-                "document": document,
-                "links": { "html": activity_url(&id) },
-            })))
+                document: ActivityDoc::from_domain(&stored.activity).into(),
+                links: Links { html: activity_url(&id) },
+                id,
+            }))
         })
         .await
 }

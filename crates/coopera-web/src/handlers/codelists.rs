@@ -5,19 +5,24 @@ use axum::Json;
 use axum::extract::{Path, Query};
 use coopera_domain::codelists;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use crate::address::{NoParameters, Only, Parameters};
+use crate::api::{Code, Codelist, CodelistList, CodelistSummary};
 use crate::error::WebError;
 use crate::locale::Ctx;
 
 /// `GET /api/v1/codelists`
-pub(crate) async fn api_list(_: Only<NoParameters>) -> Json<Value> {
-    let items: Vec<Value> = codelists::every_list()
+pub(crate) async fn api_list(_: Only<NoParameters>) -> Json<CodelistList> {
+    let items: Vec<CodelistSummary> = codelists::every_list()
         .iter()
-        .map(|l| json!({"name": l.name, "source": l.source, "codes": l.codes.len(), "href": format!("/api/v1/codelists/{}", l.name)}))
+        .map(|l| CodelistSummary {
+            name: l.name,
+            source: l.source,
+            codes: l.codes.len(),
+            href: format!("/api/v1/codelists/{}", l.name),
+        })
         .collect();
-    Json(json!({ "total": items.len(), "items": items }))
+    Json(CodelistList { total: items.len(), items })
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -36,23 +41,21 @@ pub(crate) async fn api_show(
     ctx: Ctx,
     Path(name): Path<String>,
     Query(params): Query<CodesParams>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<Codelist>, WebError> {
     let list = codelists::find_list(&name).ok_or_else(|| WebError::not_found("codelist", &name))?;
     let category = params.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
-    let codes: Vec<Value> = list
+    let codes: Vec<Code> = list
         .codes
         .iter()
         .filter(|c| category.is_none_or(|cat| c.category == Some(cat)))
-        .map(|c| {
-            json!({
-                "code": c.code,
-                "name": c.name(ctx.lang),
-                "name_es": c.name_es,
-                "name_en": c.name_en,
-                "category": c.category,
-                "withdrawn": c.withdrawn,
-            })
+        .map(|c| Code {
+            code: c.code,
+            name: c.name(ctx.lang),
+            name_es: c.name_es,
+            name_en: c.name_en,
+            category: c.category,
+            withdrawn: c.withdrawn,
         })
         .collect();
-    Ok(Json(json!({ "name": list.name, "source": list.source, "total": codes.len(), "codes": codes })))
+    Ok(Json(Codelist { name: list.name, source: list.source, total: codes.len(), codes }))
 }

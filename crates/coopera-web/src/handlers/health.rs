@@ -2,16 +2,16 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde_json::{Value, json};
 
+use crate::api::Health;
 use crate::state::AppState;
 
-pub(crate) async fn check(State(state): State<AppState>) -> Json<Value> {
+pub(crate) async fn check(State(state): State<AppState>) -> Json<Health> {
     let views = state.views();
-    Json(json!({
-        "status": "ok",
-        "version": env!("CARGO_PKG_VERSION"),
-        "activities": views.registry.len(),
-        "organisations": views.registry.organisations().len(),
-    }))
+    Json(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        activities: views.registry.len(),
+        organisations: views.registry.organisations().len(),
+    })
 }

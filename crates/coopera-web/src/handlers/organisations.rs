@@ -16,12 +16,12 @@ use coopera_domain::{Lang, Problem};
 use coopera_store::Record;
 use rust_decimal::Decimal;
 use serde::Deserialize;
-use serde_json::{Value, json};
 
 use super::activities::ShowParams;
 use super::activity_form::AUTHOR;
 use super::{activity_url, org_url, state_name};
 use crate::address::{NoParameters, Only};
+use crate::api::{Links, OrganisationDetail, OrganisationList, OrganisationSummary};
 use crate::error::WebError;
 use crate::locale::{self, Ctx};
 use crate::registry::{Sort, words};
@@ -188,39 +188,30 @@ pub(crate) async fn show(
         .await
 }
 
-fn org_json(doc: &OrganisationDoc, activities: usize) -> Result<Value, WebError> {
-    let document = serde_json::to_value(doc).map_err(|e| WebError::internal(e.to_string()))?;
-    Ok(
-        json!({ "key": doc.key, "activities": activities, "document": document, "links": { "html": org_url(&doc.key) } }),
-    )
-}
-
 /// `GET /api/v1/organisations`
 pub(crate) async fn api_list(
     _: Only<NoParameters>,
     State(state): State<AppState>,
     ctx: Ctx,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<OrganisationList>, WebError> {
     state
         .compute(move |views| {
-            let items: Vec<Value> = views
+            let items: Vec<OrganisationSummary> = views
                 .registry
                 .organisations()
                 .iter()
-                .map(|o| {
-                    json!({
-                        "key": o.key,
-                        "name": o.name(ctx.lang),
-                        "acronym": o.acronym,
-                        "level": o.level.code(),
-                        "country": o.country.map(|c| c.as_str()),
-                        "mx_state": o.mx_state,
-                        "activities": o.activities,
-                        "href": format!("/api/v1{}", org_url(&o.key)),
-                    })
+                .map(|o| OrganisationSummary {
+                    key: o.key.clone(),
+                    name: o.name(ctx.lang).to_owned(),
+                    acronym: o.acronym.clone(),
+                    level: o.level.code(),
+                    country: o.country.map(|c| c.as_str()),
+                    mx_state: o.mx_state,
+                    activities: o.activities,
+                    href: format!("/api/v1{}", org_url(&o.key)),
                 })
                 .collect();
-            Ok(Json(json!({ "total": items.len(), "items": items })))
+            Ok(Json(OrganisationList { total: items.len(), items }))
         })
         .await
 }
@@ -230,12 +221,17 @@ pub(crate) async fn api_show(
     _: Only<NoParameters>,
     State(state): State<AppState>,
     Path(key): Path<String>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<OrganisationDetail>, WebError> {
     state
         .read(move |store, views| {
             let org = store.organisation(&key)?.ok_or_else(|| WebError::not_found("organisation", &key))?;
-            let n = views.registry.organisation(&key).map_or(0, |o| o.activities);
-            Ok(Json(org_json(&OrganisationDoc::from_domain(&org), n)?))
+            let activities = views.registry.organisation(&key).map_or(0, |o| o.activities);
+            Ok(Json(OrganisationDetail {
+                activities,
+                document: OrganisationDoc::from_domain(&org).into(),
+                links: Links { html: org_url(&key) },
+                key,
+            }))
         })
         .await
 }

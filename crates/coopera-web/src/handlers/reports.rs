@@ -6,12 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use coopera_domain::Lang;
 use coopera_report::{Dimension, Measure, Report};
-use serde_json::{Value, json};
 
 use std::sync::Arc;
 
 use super::dashboard::{PANELS, query, title};
 use crate::address::{NoParameters, Only, Parameters};
+use crate::api::{self, ReportFilters, ReportInfo, ReportList};
 use crate::downloads;
 use crate::error::WebError;
 use crate::locale::Ctx;
@@ -139,26 +139,27 @@ pub(crate) async fn download(
         .await
 }
 
-/// The report as JSON (the shape of `coopera report --format json`), with the web's filters.
-pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: Lang) -> Value {
-    let filters = json!({
-        "year": sel.year,
-        "direction": sel.direction.map(|d| d.code()),
-        "modality": sel.modality.map(|m| m.code()),
-        "sector_group": sel.sector_group.map(|g| g.as_str()),
-        "state": sel.state.map(|s| s.as_str()),
-        "country": sel.country.map(|c| c.as_str()),
-        "partner_country": sel.partner_country.map(|c| c.as_str()),
-        "partner_region": sel.partner_region,
-        "scheme": sel.scheme,
-        "partner": sel.partner,
-        "level": sel.level.map(|l| l.code()),
-        "sdg": sel.sdg,
-        "instrument": sel.instrument.map(|i| i.code()),
-        "cooperation_type": sel.cooperation_type.map(|c| c.code()),
-        "status": sel.status,
-    });
-    crate::json::report(report, name, filters, lang)
+/// The report as the API answers it (the shape of `coopera report --format json`), with the
+/// web's filters.
+pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: Lang) -> api::Report<ReportFilters> {
+    let filters = ReportFilters {
+        year: sel.year,
+        direction: sel.direction.map(|d| d.code()),
+        modality: sel.modality.map(|m| m.code()),
+        sector_group: sel.sector_group.map(|g| g.as_str()),
+        state: sel.state.map(|s| s.as_str()),
+        country: sel.country.map(|c| c.as_str()),
+        partner_country: sel.partner_country.map(|c| c.as_str()),
+        partner_region: sel.partner_region,
+        scheme: sel.scheme,
+        partner: sel.partner.clone(),
+        level: sel.level.map(|l| l.code()),
+        sdg: sel.sdg,
+        instrument: sel.instrument.map(|i| i.code()),
+        cooperation_type: sel.cooperation_type.map(|c| c.code()),
+        status: sel.status,
+    };
+    api::Report::new(report, name, filters, lang)
 }
 
 /// The parameters of `GET /api/v1/reports/{name}`: the dashboard's filters without the
@@ -178,7 +179,7 @@ pub(crate) async fn api_show(
     ctx: Ctx,
     Path(name): Path<String>,
     Query(params): Query<Params>,
-) -> Result<Json<Value>, WebError> {
+) -> Result<Json<api::Report<ReportFilters>>, WebError> {
     let dimension = parse(&name)?;
     let sel = Selection::parse(&params)?;
     let choice = MeasureChoice::parse(&params)?;
@@ -193,18 +194,19 @@ pub(crate) async fn api_show(
 }
 
 /// `GET /api/v1/reports`: the reports there are.
-pub(crate) async fn api_list(_: Only<NoParameters>, ctx: Ctx) -> Json<Value> {
-    let reports: Vec<Value> = Dimension::ALL
+pub(crate) async fn api_list(_: Only<NoParameters>, ctx: Ctx) -> Json<ReportList> {
+    let reports: Vec<ReportInfo> = Dimension::ALL
         .iter()
-        .map(|d| {
-            json!({
-                "name": d.report_name(),
-                "dimension": d.code(),
-                "label": d.label(ctx.lang),
-                "href": format!("/api/v1/reports/{}", d.report_name()),
-            })
+        .map(|d| ReportInfo {
+            name: d.report_name(),
+            dimension: d.code(),
+            label: d.label(ctx.lang),
+            href: format!("/api/v1/reports/{}", d.report_name()),
         })
         .collect();
-    let measures: Vec<&str> = Measure::ALL.iter().map(|m| m.code()).collect();
-    Json(json!({ "reports": reports, "measures": measures, "currencies": ["USD", "MXN"] }))
+    Json(ReportList {
+        reports,
+        measures: Measure::ALL.iter().map(|m| m.code()).collect(),
+        currencies: api::CURRENCIES.iter().map(|c| c.code()).collect(),
+    })
 }

@@ -17,6 +17,33 @@ async fn activities_list_and_detail() {
     assert_eq!(one["links"]["html"], "/activities/MX-AMEXCID-2011-0018");
 }
 
+/// The documents the API shows are the registry's, field for field: for every activity and
+/// organisation of the demo, the API's `document` is the domain's document as JSON.
+#[tokio::test]
+async fn the_documents_are_the_registrys() {
+    use coopera_domain::doc::{ActivityDoc, OrganisationDoc};
+    let app = app();
+    let (mut activities, mut organisations) = (0, 0);
+    for record in demo_records() {
+        let (uri, stored) = match &record {
+            coopera_store::Record::Activity(a) => {
+                activities += 1;
+                let doc = ActivityDoc::from_domain(a);
+                (format!("/api/v1/activities/{}", doc.id), serde_json::to_value(&doc))
+            }
+            coopera_store::Record::Organisation(o) => {
+                organisations += 1;
+                let doc = OrganisationDoc::from_domain(o);
+                (format!("/api/v1/organisations/{}", doc.key), serde_json::to_value(&doc))
+            }
+            _ => continue,
+        };
+        let shown = get(&app, &uri).await.ok().json();
+        assert_eq!(shown["document"], stored.expect("the document is JSON"), "{uri}");
+    }
+    assert!(activities > 100 && organisations > 20, "{activities} activities, {organisations} organisations");
+}
+
 #[tokio::test]
 async fn organisations_and_codelists() {
     let app = app();

@@ -1,0 +1,128 @@
+//! The JSON API's edge: every body `/api/v1` (and `/health`) answers is a type of this module,
+//! built by the handlers and serialized as it is. The types derive their JSON Schema too, and
+//! `components.schemas` of the OpenAPI document (`assets/openapi.json`) is generated from them
+//! ([`openapi`]), so a field added here and not to the document fails a test.
+//!
+//! The doc comments of these types and their fields are the document's descriptions: they
+//! speak to the API's clients. What the schema cannot tell from a Rust type is said with
+//! `#[schemars(...)]`: `extend("x-codelist" = "Modality")` for a code of one of
+//! Coopera's lists (the generator writes its codes as the `enum`; on an array, the list of its
+//! items), `schema_with` for values the code enumerates (report names, measures…), `range` and
+//! `extend("pattern" = …)` for the rest.
+
+use std::borrow::Cow;
+
+use rust_decimal::Decimal;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Serialize, Serializer};
+
+mod activities;
+mod codelists;
+mod documents;
+mod errors;
+pub mod openapi;
+mod organisations;
+mod reports;
+
+pub use activities::{ActivityDetail, ActivityList, ActivitySummary, Derived};
+pub use codelists::{Code, Codelist, CodelistList, CodelistSummary};
+pub use documents::{
+    ActivityDates, ActivityDocument, Budget, CrossBorder, DecimalText, DocumentLink, InKind, Indicator,
+    IndicatorPeriod, MxPlace, OrganisationDocument, Participant, Party, PlaceShare, PlannedDisbursement, Point,
+    PolicyMarker, RelatedActivity, ResultEntry, SectorShare, Tag, Text, Transaction,
+};
+pub use errors::{ErrorBody, ErrorCode, ErrorDetail};
+pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
+pub use reports::{
+    CURRENCIES, Concentration, InKindQuantity, NotConverted, Report, ReportFilters, ReportInfo, ReportList, ReportRow,
+    Split,
+};
+
+/// A decimal written as a JSON number, as written (no trailing zeros); as a string if JSON
+/// cannot hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Number(pub Decimal);
+
+impl Serialize for Number {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let s = self.0.normalize().to_string();
+        match s.parse::<serde_json::Number>() {
+            Ok(n) => n.serialize(serializer),
+            Err(_) => serializer.serialize_str(&s),
+        }
+    }
+}
+
+impl JsonSchema for Number {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Number".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "number" })
+    }
+}
+
+/// `GET /api/v1`: the resources of the API.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Index {
+    #[schemars(extend("const" = "Coopera API"))]
+    pub name: &'static str,
+    #[schemars(extend("const" = "v1"))]
+    pub version: &'static str,
+    #[schemars(extend("const" = "/api/v1/openapi.json"))]
+    pub openapi: &'static str,
+    pub resources: Resources,
+}
+
+/// Where each resource of the API is.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Resources {
+    #[schemars(extend("const" = "/api/v1/activities"))]
+    pub activities: &'static str,
+    #[schemars(extend("const" = "/api/v1/organisations"))]
+    pub organisations: &'static str,
+    #[schemars(extend("const" = "/api/v1/codelists"))]
+    pub codelists: &'static str,
+    #[schemars(extend("const" = "/api/v1/reports"))]
+    pub reports: &'static str,
+}
+
+impl Index {
+    /// The one index there is.
+    pub const V1: Index = Index {
+        name: "Coopera API",
+        version: "v1",
+        openapi: "/api/v1/openapi.json",
+        resources: Resources {
+            activities: "/api/v1/activities",
+            organisations: "/api/v1/organisations",
+            codelists: "/api/v1/codelists",
+            reports: "/api/v1/reports",
+        },
+    };
+}
+
+/// `GET /health` (outside `/api/v1`): whether the server answers, and what it holds.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Health {
+    #[schemars(extend("const" = "ok"))]
+    pub status: &'static str,
+    /// The version of Coopera that answers.
+    pub version: &'static str,
+    /// Activities in the registry.
+    pub activities: usize,
+    /// Organisations in the registry.
+    pub organisations: usize,
+}
+
+/// Where a record is shown to people.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Links {
+    /// The record's page.
+    pub html: String,
+}
