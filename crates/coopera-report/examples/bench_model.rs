@@ -18,6 +18,10 @@ use coopera_report::synthetic::Synthetic;
 use coopera_report::{LoadOptions, persist};
 use coopera_store::{Record, ReportFacts, Store, StoreOptions};
 
+/// The allocator `coopera serve` runs with.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }

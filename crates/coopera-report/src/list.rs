@@ -495,15 +495,22 @@ impl Registry {
 /// The list in the model kept beside the database (`persist.rs`): the activity rows; the
 /// organisations' rows are made again from the registry's organisations.
 impl Registry {
-    pub(crate) fn encode(&self, e: &mut Encoder) {
+    /// The number of activity rows to encode in parts.
+    pub(crate) fn rows(&self) -> usize {
+        self.activities.len()
+    }
+
+    /// Encodes the activity rows in `range`, to be read back by [`Registry::decode_rows`].
+    pub(crate) fn encode_rows(&self, e: &mut Encoder, range: std::ops::Range<usize>) {
         let date = |e: &mut Encoder, d: Option<Date>| e.u64(d.map_or(u64::MAX, |d| d.to_julian_day() as u32 as u64));
         let strs = |e: &mut Encoder, v: &mut dyn Iterator<Item = &str>| {
             let v: Vec<&str> = v.collect();
             e.len(v.len());
             v.iter().for_each(|s| e.str(s));
         };
-        e.len(self.activities.len());
-        for r in &self.activities {
+        let rows = self.activities.get(range).unwrap_or_default();
+        e.len(rows.len());
+        for r in rows {
             for text in [&r.key, &r.title_es, &r.title_en, &r.reporting_org, &r.status, &r.search] {
                 e.str(text);
             }
@@ -538,12 +545,13 @@ impl Registry {
         }
     }
 
-    /// The list read back, and the snapshot number of each activity by identifier.
-    pub(crate) fn decode(
-        d: &mut Decoder<'_>,
-        organisations: &[Organisation],
-        options: &LoadOptions,
-    ) -> Option<(Registry, HashMap<String, u32>)> {
+    /// The list over its activity rows read back.
+    pub(crate) fn from_rows(rows: Vec<ActivityRow>, organisations: &[Organisation], options: &LoadOptions) -> Registry {
+        Registry::assemble(rows, organisations, Orgs::new(organisations, options.home_country))
+    }
+
+    /// Activity rows encoded by [`Registry::encode_rows`], all of `d`.
+    pub(crate) fn decode_rows(d: &mut Decoder<'_>) -> Option<Vec<ActivityRow>> {
         use coopera_domain::code::RegionCode;
         use coopera_domain::codelists::{MX_STATE, THEMATIC_AREA};
         fn date(d: &mut Decoder<'_>) -> Option<Option<Date>> {
@@ -554,15 +562,15 @@ impl Registry {
         }
         fn list<T>(d: &mut Decoder<'_>, parse: impl Fn(&str) -> Option<T>) -> Option<Vec<T>> {
             let n = d.len()?;
-            (0..n).map(|_| parse(&d.str()?)).collect()
+            (0..n).map(|_| parse(d.str_ref()?)).collect()
         }
         let n = d.len()?;
         let mut activities = Vec::with_capacity(n);
         for _ in 0..n {
             let (key, title_es, title_en, reporting_org, status, search) =
                 (d.str()?, d.str()?, d.str()?, d.str()?, d.str()?, d.str()?);
-            let modality = Modality::parse(&d.str()?).ok()?;
-            let direction = match d.str()?.as_str() {
+            let modality = Modality::parse(d.str_ref()?).ok()?;
+            let direction = match d.str_ref()? {
                 "" => None,
                 code => Some(Direction::parse(code).ok()?),
             };
@@ -575,8 +583,8 @@ impl Registry {
             let mut partner_places = Vec::with_capacity(places);
             for _ in 0..places {
                 partner_places.push(match d.u8()? {
-                    0 => PartnerPlace::Country(CountryCode::parse(&d.str()?).ok()?),
-                    1 => PartnerPlace::Region(RegionCode::parse(&d.str()?).ok()?),
+                    0 => PartnerPlace::Country(CountryCode::parse(d.str_ref()?).ok()?),
+                    1 => PartnerPlace::Region(RegionCode::parse(d.str_ref()?).ok()?),
                     2 => PartnerPlace::Multilateral,
                     _ => return None,
                 });
@@ -588,7 +596,8 @@ impl Registry {
             let participants_n = d.len()?;
             let mut participants = Vec::with_capacity(participants_n);
             for _ in 0..participants_n {
-                participants.push((d.str()?, Role::parse(&d.str()?).ok()?));
+                let org = d.str()?;
+                participants.push((org, Role::parse(d.str_ref()?).ok()?));
             }
             activities.push(ActivityRow {
                 key,
@@ -613,9 +622,7 @@ impl Registry {
         if d.u8().is_some() {
             return None;
         }
-        let keys = activities.iter().filter_map(|r| r.position.map(|p| (r.key.clone(), p as u32))).collect();
-        let orgs = Orgs::new(organisations, options.home_country);
-        Some((Registry::assemble(activities, organisations, orgs), keys))
+        Some(activities)
     }
 }
 

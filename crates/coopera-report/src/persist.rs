@@ -9,6 +9,7 @@
 //! The format is Coopera's own: little-endian numbers and length-prefixed columns, one file
 //! written to a temporary name and renamed, so a reader never sees half of one.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -66,26 +67,38 @@ pub fn save(
     e.u64(fingerprint(options));
     e.u64(mark.head);
     encode_entry(&mut e, mark.entry.as_ref());
-    // The snapshot and the list are written, and read back, side by side.
-    let (columns, rows) = std::thread::scope(|scope| {
+    // Three sections — the snapshot's columns and the list's rows in two halves — written,
+    // and read back, side by side.
+    let half = registry.rows() / 2;
+    let sections: Vec<Vec<u8>> = std::thread::scope(|scope| {
         let columns = scope.spawn(|| {
             let mut c = Encoder(Vec::with_capacity(64 << 20));
             snapshot.encode(&mut c);
             c.0
         });
-        let mut r = Encoder(Vec::with_capacity(64 << 20));
-        registry.encode(&mut r);
-        (columns.join().unwrap_or_default(), r.0)
+        let first = scope.spawn(|| {
+            let mut r = Encoder(Vec::with_capacity(64 << 20));
+            registry.encode_rows(&mut r, 0..half);
+            r.0
+        });
+        let mut second = Encoder(Vec::with_capacity(64 << 20));
+        registry.encode_rows(&mut second, half..registry.rows());
+        vec![columns.join().unwrap_or_default(), first.join().unwrap_or_default(), second.0]
     });
-    e.bytes(&columns);
-    e.bytes(&rows);
+    for section in &sections {
+        e.len(section.len());
+    }
     let tmp = {
         let mut name = path.as_os_str().to_owned();
         name.push(".tmp");
         PathBuf::from(name)
     };
-    let mut file = std::fs::File::create(&tmp)?;
+    let mut file = io::BufWriter::new(std::fs::File::create(&tmp)?);
     file.write_all(&e.0)?;
+    for section in &sections {
+        file.write_all(section)?;
+    }
+    let file = file.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
     std::fs::rename(&tmp, path)
 }
@@ -97,12 +110,16 @@ pub fn load(
     store: &Store,
     options: &LoadOptions,
 ) -> Result<Option<(Registry, Snapshot, u64)>, ReportError> {
-    let Ok(bytes) = std::fs::read(path) else { return Ok(None) };
-    let mut d = Decoder { bytes: &bytes, at: 0 };
+    let Ok(mut file) = std::fs::File::open(path) else { return Ok(None) };
+    let mut header = vec![0u8; 4096];
+    let Ok(n) = read_up_to(&mut file, &mut header) else { return Ok(None) };
+    header.truncate(n);
+    let mut d = Decoder::over(&header);
     if d.take(MAGIC.len()) != Some(MAGIC.as_slice()) || d.u64() != Some(fingerprint(options)) {
         return Ok(None);
     }
     let (Some(head), Some(entry)) = (d.u64(), decode_entry(&mut d)) else { return Ok(None) };
+    let Some(lengths) = (0..3).map(|_| d.u64()).collect::<Option<Vec<u64>>>() else { return Ok(None) };
     // The database must hold the entry the model was read at, under the same number.
     let here = match head.checked_sub(1) {
         Some(before) => store.changes_since(before, 1)?.into_iter().next(),
@@ -111,18 +128,54 @@ pub fn load(
     if here != entry.map(|e| (head, e)) || store.feed_head()? < head {
         return Ok(None);
     }
-    let organisations = store.organisations()?;
-    let rates = store.exchange_rates()?;
-    let (Some(columns), Some(rows)) = (d.section(), d.section()) else { return Ok(None) };
-    if d.at != bytes.len() {
+    let mut sections = Vec::with_capacity(3);
+    let mut at = d.at as u64;
+    for len in lengths {
+        sections.push((at, len));
+        at = at.saturating_add(len);
+    }
+    if std::fs::metadata(path).map(|m| m.len()).ok() != Some(at) {
         return Ok(None);
     }
-    let (snapshot, registry) = std::thread::scope(|scope| {
-        let snapshot = scope.spawn(|| Snapshot::decode(&mut Decoder::over(columns), &organisations, &rates, options));
-        let registry = Registry::decode(&mut Decoder::over(rows), &organisations, options);
-        (snapshot.join().ok().flatten(), registry)
+    let organisations = store.organisations()?;
+    let rates = store.exchange_rates()?;
+    // Each section read and decoded by its own thread, with its own reader of the file.
+    let read = |(offset, len): (u64, u64)| -> Option<Vec<u8>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let mut f = std::fs::File::open(path).ok()?;
+        f.seek(SeekFrom::Start(offset)).ok()?;
+        let mut buf = vec![0u8; usize::try_from(len).ok()?];
+        f.read_exact(&mut buf).ok()?;
+        Some(buf)
+    };
+    // Rows, and each one's identifier and number in the snapshot.
+    let rows = |n: usize| {
+        let rows = Registry::decode_rows(&mut Decoder::over(&read(sections[n])?))?;
+        let keys: Vec<(String, u32)> =
+            rows.iter().filter_map(|r| r.position.map(|p| (r.key.clone(), p as u32))).collect();
+        Some((rows, keys))
+    };
+    let (snapshot, first, second) = std::thread::scope(|scope| {
+        let snapshot = scope.spawn(|| {
+            let bytes = read(sections[0])?;
+            Snapshot::decode(&mut Decoder::over(&bytes), &organisations, &rates, options)
+        });
+        let first = scope.spawn(|| rows(1));
+        let second = rows(2);
+        (snapshot.join().ok().flatten(), first.join().ok().flatten(), second)
     });
-    let (Some(mut snapshot), Some((registry, keys))) = (snapshot, registry) else { return Ok(None) };
+    let (Some(mut snapshot), Some((mut rows, mut keys)), Some((more_rows, more_keys))) = (snapshot, first, second)
+    else {
+        return Ok(None);
+    };
+    rows.extend(more_rows);
+    keys.extend(more_keys);
+    // The snapshot's index by identifier, made beside the list's own.
+    let (keys, registry) = std::thread::scope(|scope| {
+        let keys = scope.spawn(move || keys.into_iter().collect::<HashMap<String, u32>>());
+        let registry = Registry::from_rows(rows, &organisations, options);
+        (keys.join().unwrap_or_default(), registry)
+    });
     if registry.len() != snapshot.len() {
         return Ok(None);
     }
@@ -135,6 +188,19 @@ pub fn load(
         return Ok(None);
     }
     Ok(Some((registry, snapshot, head)))
+}
+
+/// Reads into `buf` until it is full or the file ends; returns how much was read.
+fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> io::Result<usize> {
+    use std::io::Read;
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..])? {
+            0 => break,
+            k => n = n.saturating_add(k),
+        }
+    }
+    Ok(n)
 }
 
 /// What makes two loads of the same registry give different models.
@@ -235,12 +301,6 @@ impl<'a> Decoder<'a> {
         Decoder { bytes, at: 0 }
     }
 
-    /// A length-prefixed part of the file, to be read on its own.
-    fn section(&mut self) -> Option<&'a [u8]> {
-        let n = self.len()?;
-        self.take(n)
-    }
-
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let end = self.at.checked_add(n)?;
         let out = self.bytes.get(self.at..end)?;
@@ -262,6 +322,12 @@ impl<'a> Decoder<'a> {
 
     pub fn len(&mut self) -> Option<usize> {
         usize::try_from(self.u64()?).ok().filter(|n| *n <= self.bytes.len())
+    }
+
+    /// A string borrowed from the file (codes, read without a copy).
+    pub fn str_ref(&mut self) -> Option<&'a str> {
+        let n = self.len()?;
+        std::str::from_utf8(self.take(n)?).ok()
     }
 
     pub fn str(&mut self) -> Option<String> {
