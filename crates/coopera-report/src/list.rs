@@ -391,6 +391,31 @@ impl Registry {
         Registry { year_count, activities, by_key, orgs: org_rows, org_by_key, org_facts: orgs }
     }
 
+    /// Takes in organisations created since the load (see [`Snapshot::add_organisations`]).
+    pub fn add_organisations(&mut self, organisations: &[Organisation]) {
+        let home = self.org_facts.home.unwrap_or_else(|| LoadOptions::default().home_country);
+        let added = Orgs::new(organisations, home);
+        for o in organisations {
+            let p = o.parts();
+            let key = p.key.to_string();
+            self.orgs.push(OrgRow {
+                activities: 0,
+                search: fold(added.words(&key)),
+                name_es: p.name.best(Lang::Es).to_owned(),
+                name_en: p.name.best(Lang::En).to_owned(),
+                acronym: p.acronym.clone(),
+                level: p.level,
+                country: p.country,
+                mx_state: o.mx_state().and_then(|s| state_code(s.as_str())),
+                key,
+            });
+        }
+        self.org_facts.by_key.extend(added.by_key);
+        // Organisations are few: kept by key.
+        self.orgs.sort_by(|a, b| a.key.cmp(&b.key));
+        self.org_by_key = self.orgs.iter().enumerate().map(|(i, o)| (o.key.clone(), i)).collect();
+    }
+
     /// Takes in the activities the snapshot has just re-read ([`Snapshot::apply`]), each at
     /// its new number: a row replaces the one of the same identifier, or is added. The
     /// organisations are as they were (a change to one rebuilds the whole model).

@@ -653,6 +653,29 @@ impl Snapshot {
         true
     }
 
+    /// Takes in organisations created since the load, before the activities that name
+    /// them; `false`, changing nothing, when one is already known (a change to an
+    /// organisation asks for a whole load: what is derived from it may move) or without the
+    /// load's state.
+    pub fn add_organisations(&mut self, orgs: &[Organisation]) -> bool {
+        let Some(kept) = self.kept.as_deref_mut() else { return false };
+        if orgs.iter().any(|o| kept.org_index.contains_key(o.key().as_str())) {
+            return false;
+        }
+        let (added, infos) = Kept::new(orgs, &[], &kept.options);
+        let base = kept.org_home.len() as u32;
+        for (key, i) in added.org_index {
+            kept.org_index.insert(key, base.saturating_add(i));
+        }
+        kept.org_home.extend(added.org_home);
+        kept.org_international.extend(added.org_international);
+        kept.org_country.extend(added.org_country);
+        kept.org_level.extend(added.org_level);
+        kept.org_state.extend(added.org_state);
+        self.orgs.extend(infos);
+        true
+    }
+
     /// Adds row `i`'s years, flows and unvalued units to the counts, or takes them away.
     fn tally(&mut self, years: &mut std::collections::BTreeMap<i16, u32>, i: usize, how: Tally) {
         let mut see = |y: i16| {

@@ -453,7 +453,10 @@ impl Views {
 struct Pending {
     /// Activities created, updated or re-derived.
     activities: std::collections::BTreeSet<String>,
-    /// An organisation or the exchange rates changed, or too much changed: read everything.
+    /// Organisations created or updated (a new one is taken in; a changed one asks for a
+    /// whole read).
+    organisations: std::collections::BTreeSet<String>,
+    /// The exchange rates changed, or too much changed: read everything.
     whole: bool,
     /// Something the views do not hold changed (a capacity, an action): only pages drawn
     /// before are stale.
@@ -478,7 +481,10 @@ impl AppState {
                 FeedEntry::Record { kind: RecordKind::Activity, key } => {
                     pending.activities.insert(key);
                 }
-                FeedEntry::Record { kind: RecordKind::Organisation, .. } | FeedEntry::Rates => pending.whole = true,
+                FeedEntry::Record { kind: RecordKind::Organisation, key } => {
+                    pending.organisations.insert(key);
+                }
+                FeedEntry::Rates => pending.whole = true,
                 FeedEntry::Record { .. } => pending.other = true,
             }
         }
@@ -493,6 +499,13 @@ impl AppState {
     /// Takes the changed activities into the views in place; `false` when they must be read
     /// again whole instead.
     fn take_in(&self, pending: &Pending) -> Result<bool, StartError> {
+        let mut organisations = Vec::with_capacity(pending.organisations.len());
+        for key in &pending.organisations {
+            match self.0.store.organisation(key)? {
+                Some(o) => organisations.push(o),
+                None => return Ok(false),
+            }
+        }
         let keys: Vec<String> = pending.activities.iter().cloned().collect();
         let mut facts = Vec::with_capacity(keys.len());
         self.0.store.report_facts_of(&keys, &mut |f| facts.push(f.clone()))?;
@@ -512,6 +525,12 @@ impl AppState {
             }
             std::thread::sleep(std::time::Duration::from_micros(200));
         };
+        if !organisations.is_empty() {
+            if !views.snapshot.add_organisations(&organisations) {
+                return Ok(false);
+            }
+            views.registry.add_organisations(&organisations);
+        }
         let mut applied = Vec::with_capacity(facts.len());
         if !views.snapshot.apply(&facts, &mut |position, f| applied.push((position, f.clone()))) {
             return Ok(false);

@@ -160,3 +160,49 @@ fn the_model_kept_beside_the_database_reads_back_and_checks_out() {
     std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("cut");
     assert!(persist::load(&path, &store, &options).expect("read").is_none());
 }
+
+#[test]
+fn new_organisations_are_taken_in_with_the_activities_that_name_them() {
+    let n = 300;
+    let generator = Synthetic::new(n, 5).expect("generator");
+    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    store.record("synthetic", generator.organisations().expect("orgs")).expect("orgs");
+    store.record("synthetic", generator.activities(0..n).expect("activities")).expect("activities");
+    let options = LoadOptions::default();
+    let (mut registry, mut snap) = Registry::load(&store, &options).expect("load");
+
+    let org: coopera_domain::doc::OrganisationDoc = serde_json::from_str(
+        r#"{"key":"aa-nueva","name":"Agencia Nueva","kind":"10","level":"foreign-government","country":"HN"}"#,
+    )
+    .expect("fixture");
+    let org = org.into_domain().expect("valid");
+    let reporter =
+        store.organisations().expect("orgs").into_iter().find(|o| o.country().is_some_and(|c| c.as_str() == "MX"));
+    let reporter = reporter.expect("a Mexican organisation").key().to_string();
+    let activity: coopera_domain::doc::ActivityDoc = serde_json::from_str(&format!(
+        r#"{{"id":"MX-NUEVA-1","reporting_org":"{reporter}","title":"Curso con una agencia nueva",
+        "instrument":"project","cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
+        "participants":[{{"org":"{reporter}","role":"provider"}},{{"org":"aa-nueva","role":"recipient"}}],
+        "sectors":[{{"code":"41010","percentage":100}}],"countries":[{{"code":"HN"}}],
+        "dates":{{"planned_start":"2014-02-01","planned_end":"2014-11-30"}},
+        "budgets":[{{"period_start":"2014-01-01","period_end":"2014-12-31","amount":5000,"currency":"USD"}}]}}"#
+    ))
+    .expect("fixture");
+    let activity = Record::Activity(Box::new(activity.into_domain().expect("valid")));
+    store.record("editor", vec![Record::Organisation(org.clone()), activity]).expect("write");
+
+    assert!(snap.add_organisations(std::slice::from_ref(&org)));
+    registry.add_organisations(std::slice::from_ref(&org));
+    assert!(!snap.add_organisations(std::slice::from_ref(&org)), "a known organisation asks for a whole load");
+    let mut facts = Vec::new();
+    store.report_facts_of(&["MX-NUEVA-1".to_owned()], &mut |f| facts.push(f.clone())).expect("facts");
+    let mut applied = Vec::new();
+    assert!(snap.apply(&facts, &mut |p, f| applied.push((p, f.clone()))));
+    registry.apply(&applied);
+
+    let (full_registry, full) = Registry::load(&store, &options).expect("whole");
+    assert_eq!(every_report(&snap), every_report(&full));
+    assert_eq!(rows(&registry), rows(&full_registry));
+    let orgs = |r: &Registry| r.organisations().iter().map(|o| (o.key.clone(), o.activities)).collect::<Vec<_>>();
+    assert_eq!(orgs(&registry), orgs(&full_registry));
+}
