@@ -12,9 +12,9 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use coopera_report::LoadOptions;
 use coopera_report::list::Registry;
 use coopera_report::synthetic::Synthetic;
-use coopera_report::LoadOptions;
 use coopera_store::{Record, ReportFacts, Store, StoreOptions};
 
 fn ms(since: Instant) -> f64 {
