@@ -13,12 +13,15 @@
 //! - `file-format [--check]`: regenerates the reference of the files users write,
 //!   `docs/file-format.md` and `docs/formato-de-archivos.md`, from the document types in
 //!   `crates/coopera-domain/src/doc.rs`; it needs only the repository.
+//! - `long-functions [--check]`: lists the functions longer than 100 lines; with `--check`,
+//!   fails if one passes 150 lines and is not on the task's allow-list.
 
 mod codelists;
 mod file_format;
 mod generate;
 mod geo;
 mod iati_schema;
+mod long_functions;
 mod xml;
 
 use std::path::{Path, PathBuf};
@@ -44,7 +47,10 @@ tasks:
       countries and Mexico's states) from DIR/geo and DIR/mexico; --check as above.
   file-format [--check]
       Regenerate docs/file-format.md and docs/formato-de-archivos.md (the reference of the
-      TOML and JSON files users write) from crates/coopera-domain/src/doc.rs; --check as above.";
+      TOML and JSON files users write) from crates/coopera-domain/src/doc.rs; --check as above.
+  long-functions [--check]
+      List the functions longer than 100 lines, longest first. With --check, fail if one is
+      longer than 150 lines and not on the allow-list in xtask/src/long_functions.rs.";
 
 fn main() -> ExitCode {
     match run() {
@@ -71,12 +77,15 @@ fn run() -> Result<()> {
                 _ => geo::run(&root, &options),
             }
         }
-        Some("file-format") => {
+        Some(task @ ("file-format" | "long-functions")) => {
             let Some(check) = generate::parse_check(args).map_err(|e| anyhow::anyhow!("{e}\n\n{USAGE}"))? else {
                 println!("{USAGE}");
                 return Ok(());
             };
-            file_format::run(&workspace_root(), check)
+            match task {
+                "file-format" => file_format::run(&workspace_root(), check),
+                _ => long_functions::run(&workspace_root(), check),
+            }
         }
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
