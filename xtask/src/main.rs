@@ -16,12 +16,15 @@
 //! - `openapi [--check]`: regenerates the schemas of the API's OpenAPI document,
 //!   `crates/coopera-web/assets/openapi.json`, from the types of its bodies
 //!   (`crates/coopera-web/src/api`), by running the web crate's test that checks it.
+//! - `long-functions [--check]`: lists the functions longer than 100 lines; with `--check`,
+//!   fails if one passes 150 lines and is not on the task's allow-list.
 
 mod codelists;
 mod file_format;
 mod generate;
 mod geo;
 mod iati_schema;
+mod long_functions;
 mod openapi;
 mod xml;
 
@@ -51,7 +54,10 @@ tasks:
       TOML and JSON files users write) from crates/coopera-domain/src/doc.rs; --check as above.
   openapi [--check]
       Regenerate components.schemas of crates/coopera-web/assets/openapi.json (the API's
-      OpenAPI document) from the types in crates/coopera-web/src/api; --check as above.";
+      OpenAPI document) from the types in crates/coopera-web/src/api; --check as above.
+  long-functions [--check]
+      List the functions longer than 100 lines, longest first. With --check, fail if one is
+      longer than 150 lines and not on the allow-list in xtask/src/long_functions.rs.";
 
 fn main() -> ExitCode {
     match run() {
@@ -78,12 +84,15 @@ fn run() -> Result<()> {
                 _ => geo::run(&root, &options),
             }
         }
-        Some("file-format") => {
+        Some(task @ ("file-format" | "long-functions")) => {
             let Some(check) = generate::parse_check(args).map_err(|e| anyhow::anyhow!("{e}\n\n{USAGE}"))? else {
                 println!("{USAGE}");
                 return Ok(());
             };
-            file_format::run(&workspace_root(), check)
+            match task {
+                "file-format" => file_format::run(&workspace_root(), check),
+                _ => long_functions::run(&workspace_root(), check),
+            }
         }
         Some("openapi") => {
             let Some(check) = generate::parse_check(args).map_err(|e| anyhow::anyhow!("{e}\n\n{USAGE}"))? else {

@@ -186,81 +186,41 @@ impl Problem {
         Problem { path: path.into(), value: value.map(str::to_owned), rule }
     }
 
-    /// The rule in plain words, without the path.
+    /// The rule in plain words, without the path. Every rule is one arm, in the order the
+    /// rules are declared; the few whose message is built from parts name a helper below.
     pub fn rule_message(&self, lang: Lang) -> String {
         use Rule::*;
-        let es = lang == Lang::Es;
         match &self.rule {
             Required => lang.pick("campo obligatorio", "required field").to_owned(),
-            UnknownCode { list, suggestions } => {
-                let mut m = if es {
-                    format!("código desconocido en la lista `{list}`")
-                } else {
-                    format!("unknown code in the `{list}` codelist")
-                };
-                if !suggestions.is_empty() {
-                    m.push_str(lang.pick("; ¿quiso decir ", "; did you mean "));
-                    let shown: Vec<String> =
-                        suggestions.iter().map(|c| quoted(&code_and_name(c, lang), lang)).collect();
-                    m.push_str(&shown.join(", "));
-                    m.push('?');
-                }
-                m
-            }
-            Format { expected } => {
-                if es {
-                    format!("formato inválido, se esperaba {}", expected.label(lang))
-                } else {
-                    format!("invalid format, expected {}", expected.label(lang))
-                }
-            }
+            UnknownCode { list, suggestions } => unknown_code(list, suggestions, lang),
+            Format { expected } => match lang {
+                Lang::Es => format!("formato inválido, se esperaba {}", expected.label(lang)),
+                Lang::En => format!("invalid format, expected {}", expected.label(lang)),
+            },
             PercentRange => {
                 lang.pick("el porcentaje debe estar entre 0 y 100", "a percentage must be between 0 and 100").to_owned()
             }
-            PercentSum { group, sum } => {
-                let what = match (group.as_str(), es) {
-                    ("countries+regions", true) => "de países y regiones".to_owned(),
-                    ("countries+regions", false) => "of countries and regions".to_owned(),
-                    (vocabulary, true) => {
-                        format!("de sectores del vocabulario {vocabulary} ({})", vocabulary_name(vocabulary, lang))
-                    }
-                    (vocabulary, false) => {
-                        format!("of sectors in vocabulary {vocabulary} ({})", vocabulary_name(vocabulary, lang))
-                    }
-                };
-                if es {
-                    format!("los porcentajes {what} suman {sum}, deben sumar 100 (±0.01)")
-                } else {
-                    format!("the percentages {what} add up to {sum}, they must add up to 100 (±0.01)")
-                }
-            }
-            EndBeforeStart { start } => {
-                if es {
-                    format!("la fecha final es anterior a la inicial ({start})")
-                } else {
-                    format!("the end date is before the start date ({start})")
-                }
-            }
-            TriangularRoleMissing { role } => {
-                if es {
+            PercentSum { group, sum } => percent_sum(group, *sum, lang),
+            EndBeforeStart { start } => match lang {
+                Lang::Es => format!("la fecha final es anterior a la inicial ({start})"),
+                Lang::En => format!("the end date is before the start date ({start})"),
+            },
+            TriangularRoleMissing { role } => match lang {
+                Lang::Es => {
                     format!("una cooperación triangular necesita un participante con el rol {}", role.label(lang))
-                } else {
-                    format!("a triangular activity needs a participant with the role {}", role.label(lang))
                 }
-            }
+                Lang::En => format!("a triangular activity needs a participant with the role {}", role.label(lang)),
+            },
             TriangularRoleOutside => lang
                 .pick(
                     "los roles primer y segundo oferente solo existen en la cooperación triangular",
                     "first and second provider roles exist only in triangular cooperation",
                 )
                 .to_owned(),
-            MunicipalityOutsideState { state } => {
-                if es {
-                    format!("el municipio no pertenece a la entidad federativa {state}")
-                } else {
-                    format!("the municipality does not belong to the federal entity {state}")
-                }
-            }
+            MunicipalityOutsideState { state } => match lang {
+                Lang::Es => format!("el municipio no pertenece a la entidad federativa {state}"),
+                Lang::En => format!("the municipality does not belong to the federal entity {state}"),
+            },
             SubnationalNeedsState => lang
                 .pick(
                     "un actor estatal o municipal necesita país MX y la clave INEGI de su entidad",
@@ -280,89 +240,31 @@ impl Problem {
                 )
                 .to_owned(),
             Duplicate => lang.pick("valor repetido", "duplicated value").to_owned(),
-            UnknownReference { target } => match target {
-                Target::Organisation | Target::SubnationalGovernment => {
-                    lang.pick("no existe una organización con esa clave", "there is no organisation with that key")
-                }
-                Target::Activity => lang
-                    .pick("no existe una actividad con ese identificador", "there is no activity with that identifier"),
-            }
-            .to_owned(),
+            UnknownReference { target } => unknown_reference(*target, lang).to_owned(),
             Negative => lang.pick("no puede ser negativo", "must not be negative").to_owned(),
             NotSubnational => lang
                 .pick("debe ser un gobierno estatal o municipal", "must be a state or municipal government")
                 .to_owned(),
-            WorkflowStep { from } => {
-                if es {
-                    format!("paso de flujo no permitido desde el estado {}", from.label(lang))
-                } else {
-                    format!("workflow step not allowed from state {}", from.label(lang))
-                }
-            }
-            TooFew { min } => {
-                if es {
-                    format!("se necesitan al menos {min}")
-                } else {
-                    format!("at least {min} needed")
-                }
-            }
-            OutOfBounds { min, max } => {
-                if es {
-                    format!("el valor debe estar entre {min} y {max}")
-                } else {
-                    format!("the value must lie between {min} and {max}")
-                }
-            }
-            ForbiddenCharacter { code_point, position } => {
-                if es {
-                    format!(
-                        "el texto contiene el carácter U+{code_point:04X} (posición {position}), que no se puede publicar en XML; quítelo"
-                    )
-                } else {
-                    format!(
-                        "the text holds the character U+{code_point:04X} (position {position}), which XML cannot carry; remove it"
-                    )
-                }
-            }
-            StoredDiffers { differences } => {
-                if es {
-                    format!(
-                        "ya existe un registro con esta clave y difiere del nuevo en {differences} campo(s); no se reemplazó"
-                    )
-                } else {
-                    format!(
-                        "a record with this key already exists and differs from the new one in {differences} field(s); it was not replaced"
-                    )
-                }
-            }
-            Changed { stored, new } => {
-                let show = |v: &Option<String>| match v {
-                    Some(v) => quoted(v, lang),
-                    None => lang.pick("(nada)", "(nothing)").to_owned(),
-                };
-                if es {
-                    format!("guardado {} → nuevo {}", show(stored), show(new))
-                } else {
-                    format!("stored {} → new {}", show(stored), show(new))
-                }
-            }
-            UnknownField { suggestion } => {
-                let mut m = lang.pick("campo desconocido", "unknown field").to_owned();
-                if let Some(s) = suggestion {
-                    m.push_str(&match lang {
-                        Lang::Es => format!("; ¿quiso decir `{s}`?"),
-                        Lang::En => format!("; did you mean `{s}`?"),
-                    });
-                }
-                m
-            }
-            WrongShape { expected } => {
-                if es {
-                    format!("se esperaba {}", expected.label(lang))
-                } else {
-                    format!("expected {}", expected.label(lang))
-                }
-            }
+            WorkflowStep { from } => match lang {
+                Lang::Es => format!("paso de flujo no permitido desde el estado {}", from.label(lang)),
+                Lang::En => format!("workflow step not allowed from state {}", from.label(lang)),
+            },
+            TooFew { min } => match lang {
+                Lang::Es => format!("se necesitan al menos {min}"),
+                Lang::En => format!("at least {min} needed"),
+            },
+            OutOfBounds { min, max } => match lang {
+                Lang::Es => format!("el valor debe estar entre {min} y {max}"),
+                Lang::En => format!("the value must lie between {min} and {max}"),
+            },
+            ForbiddenCharacter { code_point, position } => forbidden_character(*code_point, *position, lang),
+            StoredDiffers { differences } => stored_differs(*differences, lang),
+            Changed { stored, new } => changed(stored.as_deref(), new.as_deref(), lang),
+            UnknownField { suggestion } => unknown_field(suggestion.as_deref(), lang),
+            WrongShape { expected } => match lang {
+                Lang::Es => format!("se esperaba {}", expected.label(lang)),
+                Lang::En => format!("expected {}", expected.label(lang)),
+            },
         }
     }
 
@@ -380,6 +282,100 @@ impl Problem {
         }
         m.push_str(&self.rule_message(lang));
         m
+    }
+}
+
+// The messages of `Problem::rule_message` that are built from parts, by family: codes and
+// fields, percentages, references, the characters of a text, a stored record.
+
+/// An unknown code, with the closest valid codes when there are some.
+fn unknown_code(list: &str, suggestions: &[&Code], lang: Lang) -> String {
+    let mut m = match lang {
+        Lang::Es => format!("código desconocido en la lista `{list}`"),
+        Lang::En => format!("unknown code in the `{list}` codelist"),
+    };
+    if !suggestions.is_empty() {
+        m.push_str(lang.pick("; ¿quiso decir ", "; did you mean "));
+        let shown: Vec<String> = suggestions.iter().map(|c| quoted(&code_and_name(c, lang), lang)).collect();
+        m.push_str(&shown.join(", "));
+        m.push('?');
+    }
+    m
+}
+
+/// A field a document does not have, with the closest one when there is one.
+fn unknown_field(suggestion: Option<&str>, lang: Lang) -> String {
+    let mut m = lang.pick("campo desconocido", "unknown field").to_owned();
+    if let Some(s) = suggestion {
+        m.push_str(&match lang {
+            Lang::Es => format!("; ¿quiso decir `{s}`?"),
+            Lang::En => format!("; did you mean `{s}`?"),
+        });
+    }
+    m
+}
+
+/// Percentages that do not add up: those of countries and regions together, or of the
+/// sectors of one vocabulary (`group` is its code).
+fn percent_sum(group: &str, sum: Decimal, lang: Lang) -> String {
+    let what = match (group, lang) {
+        ("countries+regions", Lang::Es) => "de países y regiones".to_owned(),
+        ("countries+regions", Lang::En) => "of countries and regions".to_owned(),
+        (vocabulary, Lang::Es) => {
+            format!("de sectores del vocabulario {vocabulary} ({})", vocabulary_name(vocabulary, lang))
+        }
+        (vocabulary, Lang::En) => {
+            format!("of sectors in vocabulary {vocabulary} ({})", vocabulary_name(vocabulary, lang))
+        }
+    };
+    match lang {
+        Lang::Es => format!("los porcentajes {what} suman {sum}, deben sumar 100 (±0.01)"),
+        Lang::En => format!("the percentages {what} add up to {sum}, they must add up to 100 (±0.01)"),
+    }
+}
+
+fn unknown_reference(target: Target, lang: Lang) -> &'static str {
+    match target {
+        Target::Organisation | Target::SubnationalGovernment => {
+            lang.pick("no existe una organización con esa clave", "there is no organisation with that key")
+        }
+        Target::Activity => {
+            lang.pick("no existe una actividad con ese identificador", "there is no activity with that identifier")
+        }
+    }
+}
+
+fn forbidden_character(code_point: u32, position: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Es => format!(
+            "el texto contiene el carácter U+{code_point:04X} (posición {position}), que no se puede publicar en XML; quítelo"
+        ),
+        Lang::En => format!(
+            "the text holds the character U+{code_point:04X} (position {position}), which XML cannot carry; remove it"
+        ),
+    }
+}
+
+fn stored_differs(differences: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Es => format!(
+            "ya existe un registro con esta clave y difiere del nuevo en {differences} campo(s); no se reemplazó"
+        ),
+        Lang::En => format!(
+            "a record with this key already exists and differs from the new one in {differences} field(s); it was not replaced"
+        ),
+    }
+}
+
+/// A field's stored and new values, quoted, or "(nothing)" where absent.
+fn changed(stored: Option<&str>, new: Option<&str>, lang: Lang) -> String {
+    let show = |v: Option<&str>| match v {
+        Some(v) => quoted(v, lang),
+        None => lang.pick("(nada)", "(nothing)").to_owned(),
+    };
+    match lang {
+        Lang::Es => format!("guardado {} → nuevo {}", show(stored), show(new)),
+        Lang::En => format!("stored {} → new {}", show(stored), show(new)),
     }
 }
 

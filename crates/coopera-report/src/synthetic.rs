@@ -434,14 +434,30 @@ impl Synthetic {
         range.filter(|k| *k < self.len).map(|k| self.activity(k).map(|a| Record::Activity(Box::new(a)))).collect()
     }
 
+    /// The `k`-th activity: what every kind has (theme, dates, status, instrument…), then what
+    /// its kind adds (participants, places, money). The steps draw from one random stream in a
+    /// fixed order, so the same seed gives the same activity.
     fn activity(&self, k: usize) -> Result<Activity, SyntheticError> {
-        let c = &self.codes;
         let mut rng = Rng::new(self.seed, k as u64);
         let kind = self.kind(k, &mut rng);
         // A pair shares what both records say of the flow.
         let mut shared = Rng::new(self.seed ^ 0xA5A5, (k / 2) as u64);
         let rng = if matches!(kind, Kind::PairProvider | Kind::PairReceiver) { &mut shared } else { &mut rng };
+        let mut draft = self.draft(k, rng)?;
+        match kind {
+            Kind::Given => self.given(&mut draft.parts, rng)?,
+            Kind::Triangular => self.triangular(&mut draft.parts, rng)?,
+            Kind::Received | Kind::PairProvider | Kind::PairReceiver => self.received(&mut draft, kind, rng)?,
+            Kind::Decentralised => self.decentralised(&mut draft.parts, rng)?,
+        }
+        Activity::new(draft.parts).map_err(|p| fail(format!("{}: {p}", activity_id(k))))
+    }
 
+    /// What every activity has: a theme and its sectors and SDGs, dates and status, instrument
+    /// and type of cooperation; reported by AMEXCID as bilateral cooperation until its kind
+    /// says otherwise.
+    fn draft(&self, k: usize, rng: &mut Rng) -> Result<Draft, SyntheticError> {
+        let c = &self.codes;
         let group = &rng.weighted(&c.groups);
         let year = rng.range(2008, 2024) as i32;
         let months = rng.range(2, 40);
@@ -458,17 +474,14 @@ impl Synthetic {
         let sectors = sector_shares(group, rng)?;
         let mut sdgs: Vec<Sdg> = group.sdgs.iter().take(rng.range(1, 2) as usize).map(|g| Sdg::Goal(*g)).collect();
         sdgs.dedup();
-        let federal = |rng: &mut Rng| key(&format!("syn-mx-{}", rng.pick(FEDERAL)));
-        let amexcid = key("syn-mx-amexcid")?;
         let title = Text::es_en(
             &format!("Cooperación en {} ({})", group.es, activity_id(k)),
             &format!("Cooperation on {} ({})", group.en, activity_id(k)),
         );
-
-        let mut parts = ActivityParts {
+        let parts = ActivityParts {
             key: parse("activity id", &activity_id(k), ActivityKey::parse)?,
             folio: None,
-            reporting_org: amexcid.clone(),
+            reporting_org: amexcid()?,
             title,
             description: Text::new(),
             objectives: Text::new(),
@@ -517,148 +530,156 @@ impl Synthetic {
             good_practice: None,
             workflow: WorkflowState::Published,
         };
-        let participant = |org: OrgKey, role: Role| Participant { org, role };
-        let amount = |rng: &mut Rng, from: i64, to: i64| Decimal::new(rng.range(from, to) * 100, 2);
+        Ok(Draft { k, start, end, parts })
+    }
+
+    /// South-South cooperation given: a federal agency provides, AMEXCID accounts for it, a
+    /// foreign government receives; money in pesos or dollars, often in kind too.
+    fn given(&self, parts: &mut ActivityParts, rng: &mut Rng) -> Result<(), SyntheticError> {
+        let c = &self.codes;
+        let country = *rng.weighted(&c.recipients);
+        parts.participants = vec![
+            participant(federal(rng)?, Role::Provider),
+            participant(amexcid()?, Role::Accountable),
+            participant(key(&gov_key(country))?, Role::Recipient),
+        ];
+        parts.participants.dedup_by(|a, b| a.org == b.org);
+        parts.schemes.south_south = true;
+        self.places(parts, country, rng)?;
+        let currency = if rng.chance(70) { c.mxn } else { c.usd };
+        let scale = if currency == c.mxn { 20 } else { 1 };
+        let value = amount(rng, 5_000 * scale, 400_000 * scale);
+        money(parts, c, rng, currency, value)?;
+        in_kind(parts, c, rng, 80);
+        Ok(())
+    }
+
+    /// Triangular cooperation: a federal agency first, a donor or an international
+    /// organisation second, for a foreign government.
+    fn triangular(&self, parts: &mut ActivityParts, rng: &mut Rng) -> Result<(), SyntheticError> {
+        let c = &self.codes;
+        let country = *rng.weighted(&c.recipients);
+        let (second, currency) = self.partner_from_abroad(rng, 75)?;
+        parts.modality = Modality::Triangular;
+        parts.schemes.south_south = true;
+        parts.participants = vec![
+            participant(federal(rng)?, Role::FirstProvider),
+            participant(second, Role::SecondProvider),
+            participant(key(&gov_key(country))?, Role::Recipient),
+        ];
+        self.places(parts, country, rng)?;
+        let value = amount(rng, 10_000, 500_000);
+        money(parts, c, rng, currency, value)?;
+        in_kind(parts, c, rng, 60);
+        Ok(())
+    }
+
+    /// A bilateral donor (`percent` % of the time, in its currency) or an international
+    /// organisation (in its own).
+    fn partner_from_abroad(&self, rng: &mut Rng, percent: u64) -> Result<(OrgKey, CurrencyCode), SyntheticError> {
+        let c = &self.codes;
+        if rng.chance(percent) {
+            let (d, cur) = *rng.pick(&c.donors);
+            Ok((key(&donor_key(d))?, cur))
+        } else {
+            let i = rng.below(INTERNATIONAL.len() as u64) as usize;
+            Ok((key(&format!("syn-int-{}", INTERNATIONAL[i].0))?, c.international[i]))
+        }
+    }
+
+    /// North-South cooperation received by a federal agency, as the agency records it, or as
+    /// the two records of a pair: the provider's, with a disbursement to the next activity,
+    /// and the agency's, with the incoming funds from the previous one.
+    fn received(&self, draft: &mut Draft, kind: Kind, rng: &mut Rng) -> Result<(), SyntheticError> {
+        let c = &self.codes;
+        let Draft { k, start, end, parts } = draft;
+        let (k, start, end) = (*k, *start, *end);
+        let (provider, currency) = self.partner_from_abroad(rng, 70)?;
+        let recipient = federal(rng)?;
+        parts.schemes.north_south = true;
+        parts.countries = vec![CountryShare { country: c.mx, percent: Percent::HUNDRED }];
+        let value = amount(rng, 20_000, 2_000_000);
         match kind {
-            Kind::Given => {
-                let country = *rng.weighted(&c.recipients);
-                parts.participants = vec![
-                    participant(federal(rng)?, Role::Provider),
-                    participant(amexcid.clone(), Role::Accountable),
-                    participant(key(&gov_key(country))?, Role::Recipient),
+            Kind::Received => {
+                parts.reporting_org = recipient.clone();
+                parts.participants =
+                    vec![participant(provider, Role::Provider), participant(recipient, Role::Recipient)];
+                money(parts, c, rng, currency, value)?;
+            }
+            Kind::PairProvider => {
+                parts.reporting_org = provider.clone();
+                parts.participants =
+                    vec![participant(provider, Role::Provider), participant(recipient, Role::Recipient)];
+                parts.transactions = vec![
+                    tx(c.tx[1], start, value, currency, None, None),
+                    tx(c.tx[2], start, value, currency, None, Some(activity_id(k + 1))),
                 ];
-                parts.participants.dedup_by(|a, b| a.org == b.org);
-                parts.schemes.south_south = true;
-                self.places(&mut parts, country, rng)?;
-                let currency = if rng.chance(70) { c.mxn } else { c.usd };
-                let scale = if currency == c.mxn { 20 } else { 1 };
-                let value = amount(rng, 5_000 * scale, 400_000 * scale);
-                money(&mut parts, c, rng, currency, value)?;
-                in_kind(&mut parts, c, rng, 80);
             }
-            Kind::Triangular => {
-                let country = *rng.weighted(&c.recipients);
-                let (second, currency) = if rng.chance(75) {
-                    let (d, cur) = *rng.pick(&c.donors);
-                    (key(&donor_key(d))?, cur)
-                } else {
-                    let i = rng.below(INTERNATIONAL.len() as u64) as usize;
-                    (key(&format!("syn-int-{}", INTERNATIONAL[i].0))?, c.international[i])
+            _ => {
+                parts.reporting_org = recipient.clone();
+                parts.participants =
+                    vec![participant(provider.clone(), Role::Funding), participant(recipient, Role::Recipient)];
+                let incoming = TransactionParty {
+                    org: Some(provider),
+                    activity: Some(activity_id(k - 1)),
+                    ..TransactionParty::default()
                 };
-                parts.modality = Modality::Triangular;
-                parts.schemes.south_south = true;
-                parts.participants = vec![
-                    participant(federal(rng)?, Role::FirstProvider),
-                    participant(second, Role::SecondProvider),
-                    participant(key(&gov_key(country))?, Role::Recipient),
-                ];
-                self.places(&mut parts, country, rng)?;
-                let value = amount(rng, 10_000, 500_000);
-                money(&mut parts, c, rng, currency, value)?;
-                in_kind(&mut parts, c, rng, 60);
-            }
-            Kind::Received | Kind::PairProvider | Kind::PairReceiver => {
-                let (provider, currency) = if rng.chance(70) {
-                    let (d, cur) = *rng.pick(&c.donors);
-                    (key(&donor_key(d))?, cur)
-                } else {
-                    let i = rng.below(INTERNATIONAL.len() as u64) as usize;
-                    (key(&format!("syn-int-{}", INTERNATIONAL[i].0))?, c.international[i])
-                };
-                let recipient = federal(rng)?;
-                parts.schemes.north_south = true;
-                parts.countries = vec![CountryShare { country: c.mx, percent: Percent::HUNDRED }];
-                let value = amount(rng, 20_000, 2_000_000);
-                match kind {
-                    Kind::Received => {
-                        parts.reporting_org = recipient.clone();
-                        parts.participants =
-                            vec![participant(provider, Role::Provider), participant(recipient, Role::Recipient)];
-                        money(&mut parts, c, rng, currency, value)?;
-                    }
-                    Kind::PairProvider => {
-                        parts.reporting_org = provider.clone();
-                        parts.participants =
-                            vec![participant(provider, Role::Provider), participant(recipient, Role::Recipient)];
-                        parts.transactions = vec![
-                            tx(c.tx[1], start, value, currency, None, None),
-                            tx(c.tx[2], start, value, currency, None, Some(activity_id(k + 1))),
-                        ];
-                    }
-                    _ => {
-                        parts.reporting_org = recipient.clone();
-                        parts.participants =
-                            vec![participant(provider.clone(), Role::Funding), participant(recipient, Role::Recipient)];
-                        let incoming = TransactionParty {
-                            org: Some(provider),
-                            activity: Some(activity_id(k - 1)),
-                            ..TransactionParty::default()
-                        };
-                        let mut t = tx(c.tx[0], start, value, currency, None, None);
-                        t.provider = Some(incoming);
-                        let spent =
-                            tx(c.tx[3], end.min(start + time::Duration::days(200)), value, currency, None, None);
-                        parts.transactions = vec![t, spent];
-                        parts.related_activities =
-                            vec![RelatedActivity { kind: c.parent, identifier: activity_id(k - 1) }];
-                    }
-                }
-            }
-            Kind::Decentralised => {
-                let cross = rng.chance(40);
-                let north = rng.chance(50);
-                let (state, counterpart) = if cross {
-                    if north {
-                        (*rng.pick(NORTH_BORDER_STATES), c.us)
-                    } else {
-                        (*rng.pick(SOUTH_BORDER_STATES), if rng.chance(80) { c.gt } else { c.bz })
-                    }
-                } else {
-                    let s = &coopera_domain::codelists::MX_STATE.codes[rng.below(32) as usize];
-                    (s.code, *rng.weighted(&c.recipients))
-                };
-                let actor = if rng.chance(70) {
-                    format!("syn-mx-edo-{state}")
-                } else {
-                    format!("syn-mx-mun-{}", first_municipality(state))
-                };
-                let actor = key(&actor)?;
-                parts.reporting_org = actor.clone();
-                parts.instrument = Instrument::Action;
-                parts.mx_places =
-                    vec![MxPlace { state: parse("state", state, MxStateCode::parse)?, municipality: None }];
-                if cross {
-                    let dims = CrossBorderDimension::ALL;
-                    let first = *rng.pick(dims);
-                    let mut dimensions = vec![first];
-                    let second = *rng.pick(dims);
-                    if second != first && rng.chance(50) {
-                        dimensions.push(second);
-                    }
-                    parts.cross_border =
-                        Some(CrossBorder { border: if north { Border::North } else { Border::South }, dimensions });
-                }
-                let foreign = key(&gov_key(counterpart))?;
-                if rng.chance(60) {
-                    parts.participants =
-                        vec![participant(actor, Role::Provider), participant(foreign, Role::Recipient)];
-                    parts.countries = vec![CountryShare { country: counterpart, percent: Percent::HUNDRED }];
-                    parts.schemes.south_south = counterpart != c.us;
-                    let value = amount(rng, 50_000, 2_000_000);
-                    money(&mut parts, c, rng, c.mxn, value)?;
-                    in_kind(&mut parts, c, rng, 70);
-                } else {
-                    parts.participants =
-                        vec![participant(foreign, Role::Provider), participant(actor, Role::Recipient)];
-                    parts.countries = vec![CountryShare { country: c.mx, percent: Percent::HUNDRED }];
-                    parts.schemes.north_south = counterpart == c.us;
-                    let currency = if counterpart == c.us { c.usd } else { c.mxn };
-                    let value = amount(rng, 5_000, 300_000);
-                    money(&mut parts, c, rng, currency, value)?;
-                }
+                let mut t = tx(c.tx[0], start, value, currency, None, None);
+                t.provider = Some(incoming);
+                let spent = tx(c.tx[3], end.min(start + time::Duration::days(200)), value, currency, None, None);
+                parts.transactions = vec![t, spent];
+                parts.related_activities = vec![RelatedActivity { kind: c.parent, identifier: activity_id(k - 1) }];
             }
         }
-        Activity::new(parts).map_err(|p| fail(format!("{}: {p}", activity_id(k))))
+        Ok(())
+    }
+
+    /// Decentralised cooperation: a state or municipal government, some across the northern
+    /// or southern border, giving (often in kind) or receiving.
+    fn decentralised(&self, parts: &mut ActivityParts, rng: &mut Rng) -> Result<(), SyntheticError> {
+        let c = &self.codes;
+        let cross = rng.chance(40);
+        let north = rng.chance(50);
+        let (state, counterpart) = if cross {
+            if north {
+                (*rng.pick(NORTH_BORDER_STATES), c.us)
+            } else {
+                (*rng.pick(SOUTH_BORDER_STATES), if rng.chance(80) { c.gt } else { c.bz })
+            }
+        } else {
+            let s = &coopera_domain::codelists::MX_STATE.codes[rng.below(32) as usize];
+            (s.code, *rng.weighted(&c.recipients))
+        };
+        let actor = if rng.chance(70) {
+            format!("syn-mx-edo-{state}")
+        } else {
+            format!("syn-mx-mun-{}", first_municipality(state))
+        };
+        let actor = key(&actor)?;
+        parts.reporting_org = actor.clone();
+        parts.instrument = Instrument::Action;
+        parts.mx_places = vec![MxPlace { state: parse("state", state, MxStateCode::parse)?, municipality: None }];
+        if cross {
+            let border = if north { Border::North } else { Border::South };
+            parts.cross_border = Some(cross_border(border, rng));
+        }
+        let foreign = key(&gov_key(counterpart))?;
+        if rng.chance(60) {
+            parts.participants = vec![participant(actor, Role::Provider), participant(foreign, Role::Recipient)];
+            parts.countries = vec![CountryShare { country: counterpart, percent: Percent::HUNDRED }];
+            parts.schemes.south_south = counterpart != c.us;
+            let value = amount(rng, 50_000, 2_000_000);
+            money(parts, c, rng, c.mxn, value)?;
+            in_kind(parts, c, rng, 70);
+        } else {
+            parts.participants = vec![participant(foreign, Role::Provider), participant(actor, Role::Recipient)];
+            parts.countries = vec![CountryShare { country: c.mx, percent: Percent::HUNDRED }];
+            parts.schemes.north_south = counterpart == c.us;
+            let currency = if counterpart == c.us { c.usd } else { c.mxn };
+            let value = amount(rng, 5_000, 300_000);
+            money(parts, c, rng, currency, value)?;
+        }
+        Ok(())
     }
 
     /// Recipient places of cooperation given: one country; some share it with a second
@@ -692,6 +713,44 @@ impl Synthetic {
         }
         Ok(())
     }
+}
+
+/// An activity being generated: its index, its planned span and its parts so far.
+struct Draft {
+    k: usize,
+    start: Date,
+    end: Date,
+    parts: ActivityParts,
+}
+
+fn amexcid() -> Result<OrgKey, SyntheticError> {
+    key("syn-mx-amexcid")
+}
+
+/// One of the federal agencies, at random.
+fn federal(rng: &mut Rng) -> Result<OrgKey, SyntheticError> {
+    key(&format!("syn-mx-{}", rng.pick(FEDERAL)))
+}
+
+fn participant(org: OrgKey, role: Role) -> Participant {
+    Participant { org, role }
+}
+
+/// A whole amount between `from` and `to` (in units of the currency).
+fn amount(rng: &mut Rng, from: i64, to: i64) -> Decimal {
+    Decimal::new(rng.range(from, to) * 100, 2)
+}
+
+/// Cooperation across `border` in one dimension, sometimes two.
+fn cross_border(border: Border, rng: &mut Rng) -> CrossBorder {
+    let dims = CrossBorderDimension::ALL;
+    let first = *rng.pick(dims);
+    let mut dimensions = vec![first];
+    let second = *rng.pick(dims);
+    if second != first && rng.chance(50) {
+        dimensions.push(second);
+    }
+    CrossBorder { border, dimensions }
 }
 
 fn date(year: i32, month: u8, day: u8) -> Result<Date, SyntheticError> {

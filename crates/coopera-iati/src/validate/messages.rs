@@ -4,245 +4,274 @@ use coopera_domain::Lang;
 
 use super::{Detail, Expected, ValidateError, ValueType, XsiTypeProblem};
 
+/// What `detail` means and how to fix it, in `lang`. Each kind of problem with more than a
+/// line to say has its own function below, grouped as the problems are: the elements' place,
+/// their content, values, attributes and the file as a whole.
 pub fn render(detail: &Detail, lang: Lang) -> String {
-    let es = lang == Lang::Es;
     match detail {
-        Detail::UnknownRoot { element } => {
-            if es {
-                format!(
-                    "<{element}> no es un elemento raíz del esquema IATI 2.03: un archivo de actividades empieza con \
-                     <iati-activities version=\"2.03\"> y uno de organizaciones con <iati-organisations version=\"2.03\">"
-                )
-            } else {
-                format!(
-                    "<{element}> is not a root element of the IATI 2.03 schema: an activity file starts with \
-                     <iati-activities version=\"2.03\"> and an organisation file with <iati-organisations version=\"2.03\">"
-                )
-            }
+        Detail::UnknownRoot { element } => unknown_root(element, lang),
+        Detail::UnexpectedElement { element, parent, expected, allowed_elsewhere: true } => {
+            out_of_place(element, parent, &list(expected, lang), lang)
         }
-        Detail::UnexpectedElement { element, parent, expected, allowed_elsewhere } => {
-            let allowed = list(expected, lang);
-            let namespaced = element.contains(':');
-            match (es, *allowed_elsewhere, allowed.is_empty()) {
-                (true, true, false) => format!(
-                    "<{element}> está fuera de lugar en <{parent}>: en este punto se espera {allowed}. Ordene los \
-                     elementos como lo fija el esquema y no repita los que solo pueden aparecer una vez"
-                ),
-                (true, true, true) => format!(
-                    "<{element}> está fuera de lugar en <{parent}>: aquí ya no cabe ningún elemento. Ordene los \
-                     elementos como lo fija el esquema y no repita los que solo pueden aparecer una vez"
-                ),
-                (true, false, _) if namespaced => format!(
-                    "<{element}> no está permitido en <{parent}>, que no admite elementos de otros espacios de nombres \
-                     en este punto. Quítelo o muévalo a un elemento que admita extensiones"
-                ),
-                (true, false, _) => format!(
-                    "<{element}> no es un elemento del estándar IATI permitido en <{parent}>{}. Revise cómo se \
-                     escribe, quítelo o, si es una extensión propia, póngalo en su propio espacio de nombres (p. ej. \
-                     <miorg:{element}> con xmlns:miorg declarado)",
-                    if allowed.is_empty() { String::new() } else { format!("; en este punto se espera {allowed}") }
-                ),
-                (false, true, false) => format!(
-                    "<{element}> is out of place in <{parent}>: at this point the schema expects {allowed}. Put the \
-                     elements in the order the schema sets and do not repeat those that may appear only once"
-                ),
-                (false, true, true) => format!(
-                    "<{element}> is out of place in <{parent}>: no more elements fit here. Put the elements in the \
-                     order the schema sets and do not repeat those that may appear only once"
-                ),
-                (false, false, _) if namespaced => format!(
-                    "<{element}> is not allowed in <{parent}>, which admits no elements of other namespaces at this \
-                     point. Remove it or move it into an element that admits extensions"
-                ),
-                (false, false, _) => format!(
-                    "<{element}> is not an element of the IATI standard allowed in <{parent}>{}. Check its \
-                     spelling, remove it or, if it is an extension of your own, put it in its own namespace (e.g. \
-                     <myorg:{element}> with xmlns:myorg declared)",
-                    if allowed.is_empty() {
-                        String::new()
-                    } else {
-                        format!("; at this point the schema expects {allowed}")
-                    }
-                ),
-            }
+        Detail::UnexpectedElement { element, parent, expected, allowed_elsewhere: false } => {
+            not_allowed_in(element, parent, &list(expected, lang), lang)
         }
-        Detail::MissingElement { parent, expected } => {
-            let needed = list(expected, lang);
-            if es {
-                format!(
-                    "<{parent}> termina antes de un elemento obligatorio: falta {needed}. Añádalo en su lugar dentro de <{parent}>"
-                )
-            } else {
-                format!(
-                    "<{parent}> ends before a required element: {needed} is missing. Add it in its place inside <{parent}>"
-                )
-            }
-        }
-        Detail::UndeclaredPrefix { name, prefix } => {
-            if es {
-                format!(
-                    "El prefijo {prefix} de {name} no está declarado. Declárelo con xmlns:{prefix}=\"…\" (el espacio de \
-                     nombres de su extensión) en este elemento o en uno que lo contenga"
-                )
-            } else {
-                format!(
-                    "The prefix {prefix} of {name} is not declared. Declare it with xmlns:{prefix}=\"…\" (your \
-                     extension's namespace) on this element or one that contains it"
-                )
-            }
-        }
-        Detail::ElementInText { element, parent } => {
-            if es {
-                format!(
-                    "<{parent}> solo admite texto, no elementos como <{element}>. Deje solo el texto (o muévalo a un \
-                     <narrative> si el elemento padre lo admite)"
-                )
-            } else {
-                format!(
-                    "<{parent}> holds text only, not elements such as <{element}>. Keep only the text (or move it to a \
-                     <narrative> if the parent allows one)"
-                )
-            }
-        }
-        Detail::ElementInEmpty { element, parent } => {
-            if es {
-                format!("<{parent}> debe estar vacío y contiene <{element}>. Quite el contenido")
-            } else {
-                format!("<{parent}> must be empty but contains <{element}>. Remove the content")
-            }
-        }
-        Detail::TextNotAllowed { element } => {
-            if es {
-                format!(
-                    "<{element}> contiene texto, pero solo admite elementos. Ponga el texto en un elemento hijo \
-                     (normalmente <narrative>) o, si es un código, en el atributo correspondiente (p. ej. code=\"…\")"
-                )
-            } else {
-                format!(
-                    "<{element}> contains text but holds elements only. Put the text in a child element (usually \
-                     <narrative>) or, if it is a code, in the matching attribute (e.g. code=\"…\")"
-                )
-            }
-        }
-        Detail::TextInEmpty { element } => {
-            if es {
-                format!("<{element}> debe estar vacío, sin texto ni espacios. Escríbalo como <{element}/>")
-            } else {
-                format!("<{element}> must be empty, without text or spaces. Write it as <{element}/>")
-            }
-        }
-        Detail::UndeclaredElement { element } => {
-            if es {
-                format!(
-                    "<{element}> no está declarado en el esquema y aquí solo se admiten elementos declarados. Quítelo"
-                )
-            } else {
-                format!(
-                    "<{element}> is not declared by the schema and only declared elements are allowed here. Remove it"
-                )
-            }
-        }
+        Detail::MissingElement { parent, expected } => missing_element(parent, &list(expected, lang), lang),
+        Detail::UndeclaredPrefix { name, prefix } => undeclared_prefix(name, prefix, lang),
+        Detail::UndeclaredElement { element } => undeclared_element(element, lang),
+        Detail::ElementInText { element, parent } => element_in_text(element, parent, lang),
+        Detail::ElementInEmpty { element, parent } => match lang {
+            Lang::Es => format!("<{parent}> debe estar vacío y contiene <{element}>. Quite el contenido"),
+            Lang::En => format!("<{parent}> must be empty but contains <{element}>. Remove the content"),
+        },
+        Detail::TextNotAllowed { element } => text_not_allowed(element, lang),
+        Detail::TextInEmpty { element } => match lang {
+            Lang::Es => format!("<{element}> debe estar vacío, sin texto ni espacios. Escríbalo como <{element}/>"),
+            Lang::En => format!("<{element}> must be empty, without text or spaces. Write it as <{element}/>"),
+        },
         Detail::InvalidValue { element, attribute, value, expected } => {
-            let hint = hint(expected, lang);
-            let empty = value.trim().is_empty();
-            match (attribute, es, empty) {
-                (Some(a), true, true) => format!("El atributo {a} de <{element}> está vacío y debe ser {hint}"),
-                (Some(a), false, true) => format!("Attribute {a} of <{element}> is empty and must be {hint}"),
-                (None, true, true) => format!("<{element}> está vacío y debe contener {hint}"),
-                (None, false, true) => format!("<{element}> is empty and must contain {hint}"),
-                (Some(a), true, false) => {
-                    format!("El atributo {a} de <{element}> vale «{value}», que no es {hint}. Corrija el valor")
-                }
-                (Some(a), false, false) => {
-                    format!("Attribute {a} of <{element}> is \"{value}\", which is not {hint}. Correct the value")
-                }
-                (None, true, false) => {
-                    format!("El contenido de <{element}> es «{value}», que no es {hint}. Corrija el valor")
-                }
-                (None, false, false) => {
-                    format!("The content of <{element}> is \"{value}\", which is not {hint}. Correct the value")
-                }
-            }
+            invalid_value(element, attribute.as_deref(), value, &hint(expected, lang), lang)
         }
-        Detail::FixedValue { element, attribute, value, fixed } => {
-            if es {
-                format!("El atributo {attribute} de <{element}> debe valer «{fixed}», no «{value}»")
-            } else {
-                format!("Attribute {attribute} of <{element}> must be \"{fixed}\", not \"{value}\"")
-            }
-        }
+        Detail::FixedValue { element, attribute, value, fixed } => match lang {
+            Lang::Es => format!("El atributo {attribute} de <{element}> debe valer «{fixed}», no «{value}»"),
+            Lang::En => format!("Attribute {attribute} of <{element}> must be \"{fixed}\", not \"{value}\""),
+        },
         Detail::MissingAttribute { element, attribute } => {
             let hint = attribute_hint(attribute, lang);
-            if es {
-                format!("Falta el atributo obligatorio {attribute} en <{element}>. Añádalo{hint}")
-            } else {
-                format!("The required attribute {attribute} is missing on <{element}>. Add it{hint}")
+            match lang {
+                Lang::Es => format!("Falta el atributo obligatorio {attribute} en <{element}>. Añádalo{hint}"),
+                Lang::En => format!("The required attribute {attribute} is missing on <{element}>. Add it{hint}"),
             }
         }
-        Detail::AttributeNotAllowed { element, attribute } => match (es, attribute.contains(':')) {
-            (true, true) => {
-                format!("<{element}> no admite atributos de otros espacios de nombres como {attribute}. Quítelo")
-            }
-            (true, false) => format!(
-                "<{element}> no admite el atributo {attribute}. Revise cómo se escribe o quítelo; si es una extensión \
-                 propia, póngalo en su propio espacio de nombres (p. ej. miorg:{attribute} con xmlns:miorg declarado)"
-            ),
-            (false, true) => {
-                format!("<{element}> admits no attributes of other namespaces such as {attribute}. Remove it")
-            }
-            (false, false) => format!(
-                "<{element}> does not allow the attribute {attribute}. Check its spelling or remove it; if it is an \
-                 extension of your own, put it in its own namespace (e.g. myorg:{attribute} with xmlns:myorg declared)"
-            ),
+        Detail::AttributeNotAllowed { element, attribute } => attribute_not_allowed(element, attribute, lang),
+        Detail::UndeclaredAttribute { element, attribute } => match lang {
+            Lang::Es => format!("El atributo {attribute} de <{element}> no está declarado en el esquema. Quítelo"),
+            Lang::En => format!("Attribute {attribute} of <{element}> is not declared by the schema. Remove it"),
         },
-        Detail::UndeclaredAttribute { element, attribute } => {
-            if es {
-                format!("El atributo {attribute} de <{element}> no está declarado en el esquema. Quítelo")
-            } else {
-                format!("Attribute {attribute} of <{element}> is not declared by the schema. Remove it")
-            }
-        }
-        Detail::BadXsiType { element, value, reason } => {
-            let why = match (reason, es) {
-                (XsiTypeProblem::UnboundPrefix, true) => "su prefijo no está declarado",
-                (XsiTypeProblem::UnboundPrefix, false) => "its prefix is not declared",
-                (XsiTypeProblem::Unknown, true) => "no nombra un tipo del esquema",
-                (XsiTypeProblem::Unknown, false) => "it names no type of the schema",
-                (XsiTypeProblem::NotDerived, true) => "ese tipo no deriva del tipo declarado del elemento",
-                (XsiTypeProblem::NotDerived, false) => "that type does not derive from the element's declared type",
-            };
-            if es {
-                format!("xsi:type=«{value}» en <{element}> no sirve: {why}. Quite el atributo xsi:type")
-            } else {
-                format!("xsi:type=\"{value}\" on <{element}> cannot be used: {why}. Remove the xsi:type attribute")
-            }
-        }
-        Detail::NotNillable { element } => {
-            if es {
-                format!("<{element}> no admite xsi:nil. Quite el atributo xsi:nil (u omita el elemento si es opcional)")
-            } else {
-                format!(
-                    "<{element}> does not allow xsi:nil. Remove the xsi:nil attribute (or leave the element out if it is optional)"
-                )
-            }
-        }
-        Detail::DuplicateId { element, value } => {
-            if es {
-                format!(
-                    "El identificador xml:id «{value}» de <{element}> ya se usó antes en el archivo. Use uno distinto"
-                )
-            } else {
-                format!(
-                    "The xml:id \"{value}\" on <{element}> is already used earlier in the file. Use a different one"
-                )
-            }
-        }
-        Detail::TooManyProblems { omitted } => {
-            if es {
+        Detail::BadXsiType { element, value, reason } => bad_xsi_type(element, value, *reason, lang),
+        Detail::NotNillable { element } => not_nillable(element, lang),
+        Detail::DuplicateId { element, value } => duplicate_id(element, value, lang),
+        Detail::TooManyProblems { omitted } => match lang {
+            Lang::Es => {
                 format!("Hay {omitted} problemas más que no se muestran. Corrija los anteriores y valide de nuevo")
-            } else {
-                format!("There are {omitted} more problems not shown. Fix the ones above and validate again")
             }
+            Lang::En => format!("There are {omitted} more problems not shown. Fix the ones above and validate again"),
+        },
+    }
+}
+
+// The elements' place.
+
+fn unknown_root(element: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => format!(
+            "<{element}> no es un elemento raíz del esquema IATI 2.03: un archivo de actividades empieza con \
+             <iati-activities version=\"2.03\"> y uno de organizaciones con <iati-organisations version=\"2.03\">"
+        ),
+        Lang::En => format!(
+            "<{element}> is not a root element of the IATI 2.03 schema: an activity file starts with \
+             <iati-activities version=\"2.03\"> and an organisation file with <iati-organisations version=\"2.03\">"
+        ),
+    }
+}
+
+/// An element the parent allows, but not here (wrong order, or one too many); `allowed` lists
+/// what the schema expects instead, empty when nothing more fits.
+fn out_of_place(element: &str, parent: &str, allowed: &str, lang: Lang) -> String {
+    match (lang, allowed.is_empty()) {
+        (Lang::Es, false) => format!(
+            "<{element}> está fuera de lugar en <{parent}>: en este punto se espera {allowed}. Ordene los \
+             elementos como lo fija el esquema y no repita los que solo pueden aparecer una vez"
+        ),
+        (Lang::Es, true) => format!(
+            "<{element}> está fuera de lugar en <{parent}>: aquí ya no cabe ningún elemento. Ordene los \
+             elementos como lo fija el esquema y no repita los que solo pueden aparecer una vez"
+        ),
+        (Lang::En, false) => format!(
+            "<{element}> is out of place in <{parent}>: at this point the schema expects {allowed}. Put the \
+             elements in the order the schema sets and do not repeat those that may appear only once"
+        ),
+        (Lang::En, true) => format!(
+            "<{element}> is out of place in <{parent}>: no more elements fit here. Put the elements in the \
+             order the schema sets and do not repeat those that may appear only once"
+        ),
+    }
+}
+
+/// An element the parent allows nowhere: a misspelling, or an extension outside its own
+/// namespace (or in one, where the parent admits no extensions).
+fn not_allowed_in(element: &str, parent: &str, allowed: &str, lang: Lang) -> String {
+    let namespaced = element.contains(':');
+    match lang {
+        Lang::Es if namespaced => format!(
+            "<{element}> no está permitido en <{parent}>, que no admite elementos de otros espacios de nombres \
+             en este punto. Quítelo o muévalo a un elemento que admita extensiones"
+        ),
+        Lang::Es => format!(
+            "<{element}> no es un elemento del estándar IATI permitido en <{parent}>{}. Revise cómo se \
+             escribe, quítelo o, si es una extensión propia, póngalo en su propio espacio de nombres (p. ej. \
+             <miorg:{element}> con xmlns:miorg declarado)",
+            if allowed.is_empty() { String::new() } else { format!("; en este punto se espera {allowed}") }
+        ),
+        Lang::En if namespaced => format!(
+            "<{element}> is not allowed in <{parent}>, which admits no elements of other namespaces at this \
+             point. Remove it or move it into an element that admits extensions"
+        ),
+        Lang::En => format!(
+            "<{element}> is not an element of the IATI standard allowed in <{parent}>{}. Check its \
+             spelling, remove it or, if it is an extension of your own, put it in its own namespace (e.g. \
+             <myorg:{element}> with xmlns:myorg declared)",
+            if allowed.is_empty() { String::new() } else { format!("; at this point the schema expects {allowed}") }
+        ),
+    }
+}
+
+fn missing_element(parent: &str, needed: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => format!(
+            "<{parent}> termina antes de un elemento obligatorio: falta {needed}. Añádalo en su lugar dentro de <{parent}>"
+        ),
+        Lang::En => format!(
+            "<{parent}> ends before a required element: {needed} is missing. Add it in its place inside <{parent}>"
+        ),
+    }
+}
+
+fn undeclared_prefix(name: &str, prefix: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => format!(
+            "El prefijo {prefix} de {name} no está declarado. Declárelo con xmlns:{prefix}=\"…\" (el espacio de \
+             nombres de su extensión) en este elemento o en uno que lo contenga"
+        ),
+        Lang::En => format!(
+            "The prefix {prefix} of {name} is not declared. Declare it with xmlns:{prefix}=\"…\" (your \
+             extension's namespace) on this element or one that contains it"
+        ),
+    }
+}
+
+fn undeclared_element(element: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => {
+            format!("<{element}> no está declarado en el esquema y aquí solo se admiten elementos declarados. Quítelo")
+        }
+        Lang::En => {
+            format!("<{element}> is not declared by the schema and only declared elements are allowed here. Remove it")
+        }
+    }
+}
+
+// The elements' content.
+
+fn element_in_text(element: &str, parent: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => format!(
+            "<{parent}> solo admite texto, no elementos como <{element}>. Deje solo el texto (o muévalo a un \
+             <narrative> si el elemento padre lo admite)"
+        ),
+        Lang::En => format!(
+            "<{parent}> holds text only, not elements such as <{element}>. Keep only the text (or move it to a \
+             <narrative> if the parent allows one)"
+        ),
+    }
+}
+
+fn text_not_allowed(element: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => format!(
+            "<{element}> contiene texto, pero solo admite elementos. Ponga el texto en un elemento hijo \
+             (normalmente <narrative>) o, si es un código, en el atributo correspondiente (p. ej. code=\"…\")"
+        ),
+        Lang::En => format!(
+            "<{element}> contains text but holds elements only. Put the text in a child element (usually \
+             <narrative>) or, if it is a code, in the matching attribute (e.g. code=\"…\")"
+        ),
+    }
+}
+
+// Values.
+
+/// A value of an attribute (or, without one, of the element's text) that is not `hint`.
+fn invalid_value(element: &str, attribute: Option<&str>, value: &str, hint: &str, lang: Lang) -> String {
+    let empty = value.trim().is_empty();
+    match (attribute, lang, empty) {
+        (Some(a), Lang::Es, true) => format!("El atributo {a} de <{element}> está vacío y debe ser {hint}"),
+        (Some(a), Lang::En, true) => format!("Attribute {a} of <{element}> is empty and must be {hint}"),
+        (None, Lang::Es, true) => format!("<{element}> está vacío y debe contener {hint}"),
+        (None, Lang::En, true) => format!("<{element}> is empty and must contain {hint}"),
+        (Some(a), Lang::Es, false) => {
+            format!("El atributo {a} de <{element}> vale «{value}», que no es {hint}. Corrija el valor")
+        }
+        (Some(a), Lang::En, false) => {
+            format!("Attribute {a} of <{element}> is \"{value}\", which is not {hint}. Correct the value")
+        }
+        (None, Lang::Es, false) => {
+            format!("El contenido de <{element}> es «{value}», que no es {hint}. Corrija el valor")
+        }
+        (None, Lang::En, false) => {
+            format!("The content of <{element}> is \"{value}\", which is not {hint}. Correct the value")
+        }
+    }
+}
+
+// Attributes.
+
+fn attribute_not_allowed(element: &str, attribute: &str, lang: Lang) -> String {
+    match (lang, attribute.contains(':')) {
+        (Lang::Es, true) => {
+            format!("<{element}> no admite atributos de otros espacios de nombres como {attribute}. Quítelo")
+        }
+        (Lang::Es, false) => format!(
+            "<{element}> no admite el atributo {attribute}. Revise cómo se escribe o quítelo; si es una extensión \
+             propia, póngalo en su propio espacio de nombres (p. ej. miorg:{attribute} con xmlns:miorg declarado)"
+        ),
+        (Lang::En, true) => {
+            format!("<{element}> admits no attributes of other namespaces such as {attribute}. Remove it")
+        }
+        (Lang::En, false) => format!(
+            "<{element}> does not allow the attribute {attribute}. Check its spelling or remove it; if it is an \
+             extension of your own, put it in its own namespace (e.g. myorg:{attribute} with xmlns:myorg declared)"
+        ),
+    }
+}
+
+fn bad_xsi_type(element: &str, value: &str, reason: XsiTypeProblem, lang: Lang) -> String {
+    let why = match (reason, lang) {
+        (XsiTypeProblem::UnboundPrefix, Lang::Es) => "su prefijo no está declarado",
+        (XsiTypeProblem::UnboundPrefix, Lang::En) => "its prefix is not declared",
+        (XsiTypeProblem::Unknown, Lang::Es) => "no nombra un tipo del esquema",
+        (XsiTypeProblem::Unknown, Lang::En) => "it names no type of the schema",
+        (XsiTypeProblem::NotDerived, Lang::Es) => "ese tipo no deriva del tipo declarado del elemento",
+        (XsiTypeProblem::NotDerived, Lang::En) => "that type does not derive from the element's declared type",
+    };
+    match lang {
+        Lang::Es => format!("xsi:type=«{value}» en <{element}> no sirve: {why}. Quite el atributo xsi:type"),
+        Lang::En => {
+            format!("xsi:type=\"{value}\" on <{element}> cannot be used: {why}. Remove the xsi:type attribute")
+        }
+    }
+}
+
+fn not_nillable(element: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => {
+            format!("<{element}> no admite xsi:nil. Quite el atributo xsi:nil (u omita el elemento si es opcional)")
+        }
+        Lang::En => format!(
+            "<{element}> does not allow xsi:nil. Remove the xsi:nil attribute (or leave the element out if it is optional)"
+        ),
+    }
+}
+
+// The file as a whole.
+
+fn duplicate_id(element: &str, value: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => {
+            format!("El identificador xml:id «{value}» de <{element}> ya se usó antes en el archivo. Use uno distinto")
+        }
+        Lang::En => {
+            format!("The xml:id \"{value}\" on <{element}> is already used earlier in the file. Use a different one")
         }
     }
 }

@@ -527,125 +527,207 @@ fn blank_rows(n: usize, list: &str, add: Option<&str>) -> usize {
     n.saturating_add(1).saturating_add(usize::from(add == Some(list)))
 }
 
+/// The form's fields, drawn from `values`, each with the problems `b` holds for it. The fields
+/// are built in the order written below, which is the form's order: the error summary that `b`
+/// collects follows it, so a new field goes where it is shown.
 fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str>) -> FormView {
     let lang = b.lang;
     let l = |es: &'static str, en: &'static str| lang.pick(es, en);
-    let mut id = b.field("id", l("Identificador IATI", "IATI identifier"), &values.id);
+    let orgs = b.orgs();
+    FormView {
+        id: id_field(values, b, mode),
+        folio: b.field("folio", l("Folio de la agencia", "Agency folio"), &values.folio),
+        reporting_org: required_select(b.select(
+            "reporting_org",
+            l("Organización que reporta", "Reporting organisation"),
+            &values.reporting_org,
+            orgs.clone(),
+        )),
+        title_es: Field {
+            required: true,
+            ..b.field("title.es", l("Título (español)", "Title (Spanish)"), &values.title[0])
+        },
+        title_en: b.field("title.en", l("Título (inglés)", "Title (English)"), &values.title[1]),
+        description_es: b.field(
+            "description.es",
+            l("Descripción (español)", "Description (Spanish)"),
+            &values.description[0],
+        ),
+        description_en: b.field(
+            "description.en",
+            l("Descripción (inglés)", "Description (English)"),
+            &values.description[1],
+        ),
+        objectives_es: b.field(
+            "objectives.es",
+            l("Objetivos (español)", "Objectives (Spanish)"),
+            &values.objectives[0],
+        ),
+        objectives_en: b.field("objectives.en", l("Objetivos (inglés)", "Objectives (English)"), &values.objectives[1]),
+        instrument: b.select(
+            "instrument",
+            l("Instrumento", "Instrument"),
+            &values.instrument,
+            kinds(Instrument::ALL, Instrument::code, Instrument::label, lang),
+        ),
+        cooperation_type: b.select(
+            "cooperation_type",
+            l("Tipo de cooperación", "Type of cooperation"),
+            &values.cooperation_type,
+            kinds(CooperationType::ALL, CooperationType::code, CooperationType::label, lang),
+        ),
+        modality: modality_select(values, b),
+        status: b.select(
+            "status",
+            l("Estado (IATI)", "Status (IATI)"),
+            &values.status,
+            ACTIVITY_STATUS
+                .codes
+                .iter()
+                .map(|c| (c.code.to_owned(), format!("{} — {}", c.code, c.name(lang))))
+                .collect(),
+        ),
+        workflow: b.select(
+            "workflow",
+            l("Flujo de validación", "Workflow"),
+            &values.workflow,
+            kinds(WorkflowState::ALL, WorkflowState::code, WorkflowState::label, lang),
+        ),
+        default_currency: currency_field(values, b),
+        south_south: values.south_south,
+        north_south: values.north_south,
+        participants_errors: b.group("participants", l("Participantes", "Participants")),
+        participants: participant_rows(values, b, &orgs, add),
+        sectors_errors: b.group("sectors", l("Sectores", "Sectors")),
+        sectors: share_rows(b, ShareList::SECTORS, &values.sectors, add),
+        countries_errors: b.group("countries", l("Países y regiones", "Countries and regions")),
+        countries: share_rows(b, ShareList::COUNTRIES, &values.countries, add),
+        regions: region_rows(values, b, add),
+        mx_places: place_rows(values, b, add),
+        planned_start: b.field("dates.planned_start", l("Inicio previsto", "Planned start"), &values.dates[0]),
+        planned_end: b.field("dates.planned_end", l("Fin previsto", "Planned end"), &values.dates[1]),
+        actual_start: b.field("dates.actual_start", l("Inicio real", "Actual start"), &values.dates[2]),
+        actual_end: b.field("dates.actual_end", l("Fin real", "Actual end"), &values.dates[3]),
+        in_kind: in_kind_rows(values, b, add),
+        good_practice_es: b.field(
+            "good_practice.es",
+            l("Narrativa (español)", "Narrative (Spanish)"),
+            &values.good_practice[0],
+        ),
+        good_practice_en: b.field(
+            "good_practice.en",
+            l("Narrativa (inglés)", "Narrative (English)"),
+            &values.good_practice[1],
+        ),
+    }
+}
+
+/// The identifier: required, fixed once the activity is stored.
+fn id_field(values: &Values, b: &mut Builder<'_>, mode: &Mode) -> Field {
+    let lang = b.lang;
+    let mut id = b.field("id", lang.pick("Identificador IATI", "IATI identifier"), &values.id);
     id.required = true;
     id.readonly = matches!(mode, Mode::Edit(_));
     id.hint = Some(
-        l(
+        lang.pick(
             "Organización que reporta y código propio, p. ej. MX-AMEXCID-2012-0001",
             "Reporting organisation and own code, e.g. MX-AMEXCID-2012-0001",
         )
         .to_owned(),
     );
-    let folio = b.field("folio", l("Folio de la agencia", "Agency folio"), &values.folio);
-    let orgs = b.orgs();
-    let mut reporting_org = b.select(
-        "reporting_org",
-        l("Organización que reporta", "Reporting organisation"),
-        &values.reporting_org,
-        orgs.clone(),
-    );
-    reporting_org.field.required = true;
-    let mut title_es = b.field("title.es", l("Título (español)", "Title (Spanish)"), &values.title[0]);
-    title_es.required = true;
-    let title_en = b.field("title.en", l("Título (inglés)", "Title (English)"), &values.title[1]);
-    let description_es =
-        b.field("description.es", l("Descripción (español)", "Description (Spanish)"), &values.description[0]);
-    let description_en =
-        b.field("description.en", l("Descripción (inglés)", "Description (English)"), &values.description[1]);
-    let objectives_es =
-        b.field("objectives.es", l("Objetivos (español)", "Objectives (Spanish)"), &values.objectives[0]);
-    let objectives_en =
-        b.field("objectives.en", l("Objetivos (inglés)", "Objectives (English)"), &values.objectives[1]);
-    let instrument = b.select(
-        "instrument",
-        l("Instrumento", "Instrument"),
-        &values.instrument,
-        kinds(Instrument::ALL, Instrument::code, Instrument::label, lang),
-    );
-    let cooperation_type = b.select(
-        "cooperation_type",
-        l("Tipo de cooperación", "Type of cooperation"),
-        &values.cooperation_type,
-        kinds(CooperationType::ALL, CooperationType::code, CooperationType::label, lang),
-    );
+    id
+}
+
+fn required_select(mut select: SelectField) -> SelectField {
+    select.field.required = true;
+    select
+}
+
+/// The modality, required, marked for the script that shows the roles each one needs.
+fn modality_select(values: &Values, b: &mut Builder<'_>) -> SelectField {
+    let lang = b.lang;
     let mut modality = b.select(
         "modality",
-        l("Modalidad", "Modality"),
+        lang.pick("Modalidad", "Modality"),
         &values.modality,
         kinds(Modality::ALL, Modality::code, Modality::label, lang),
     );
     modality.field.extra = Some("data-modality");
     modality.field.required = true;
-    let status = b.select(
-        "status",
-        l("Estado (IATI)", "Status (IATI)"),
-        &values.status,
-        ACTIVITY_STATUS.codes.iter().map(|c| (c.code.to_owned(), format!("{} — {}", c.code, c.name(lang)))).collect(),
-    );
-    let workflow = b.select(
-        "workflow",
-        l("Flujo de validación", "Workflow"),
-        &values.workflow,
-        kinds(WorkflowState::ALL, WorkflowState::code, WorkflowState::label, lang),
-    );
-    let mut default_currency =
-        b.field("default_currency", l("Moneda por defecto", "Default currency"), &values.default_currency);
-    default_currency.list = Some("dl-currency");
-    default_currency.hint = Some(l("Código ISO 4217, p. ej. MXN o USD", "ISO 4217 code, e.g. MXN or USD").to_owned());
+    modality
+}
 
-    let participants_errors = b.group("participants", l("Participantes", "Participants"));
+fn currency_field(values: &Values, b: &mut Builder<'_>) -> Field {
+    let lang = b.lang;
+    let mut currency =
+        b.field("default_currency", lang.pick("Moneda por defecto", "Default currency"), &values.default_currency);
+    currency.list = Some("dl-currency");
+    currency.hint = Some(lang.pick("Código ISO 4217, p. ej. MXN o USD", "ISO 4217 code, e.g. MXN or USD").to_owned());
+    currency
+}
+
+/// The participants' rows: at least two, for a provider and a recipient.
+fn participant_rows(
+    values: &Values,
+    b: &mut Builder<'_>,
+    orgs: &[(String, String)],
+    add: Option<&str>,
+) -> Vec<ParticipantRow> {
+    let lang = b.lang;
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
     let roles = kinds(Role::ALL, Role::code, Role::label, lang);
-    // At least a provider and a recipient.
     let n = blank_rows(values.participants.len(), "participants", add).max(2);
-    let participants = (0..n)
+    (0..n)
         .map(|i| {
             let v = values.participants.get(i).cloned().unwrap_or_default();
             let mut org =
-                b.select(&format!("participants[{i}].org"), l("Organización", "Organisation"), &v[0], orgs.clone());
+                b.select(&format!("participants[{i}].org"), l("Organización", "Organisation"), &v[0], orgs.to_vec());
             org.field.label = format!("{} {}", l("Organización", "Organisation"), i.saturating_add(1));
             let mut role = b.select(&format!("participants[{i}].role"), l("Rol", "Role"), &v[1], roles.clone());
             role.field.extra = Some("data-role");
             ParticipantRow { org, role }
         })
-        .collect();
+        .collect()
+}
 
-    let sectors_errors = b.group("sectors", l("Sectores", "Sectors"));
-    let n = blank_rows(values.sectors.len(), "sectors", add);
-    let sectors = (0..n)
+/// A list of codes with percentages that the form offers from a datalist.
+struct ShareList {
+    /// The list's field path.
+    name: &'static str,
+    /// The label of one row's code, in Spanish and English; the row's number follows it.
+    label: [&'static str; 2],
+    datalist: &'static str,
+}
+
+impl ShareList {
+    const SECTORS: ShareList =
+        ShareList { name: "sectors", label: ["Sector CAD", "DAC sector"], datalist: "dl-sector" };
+    const COUNTRIES: ShareList = ShareList { name: "countries", label: ["País", "Country"], datalist: "dl-country" };
+}
+
+fn share_rows(b: &mut Builder<'_>, list: ShareList, values: &[[String; 2]], add: Option<&str>) -> Vec<ShareRow> {
+    let lang = b.lang;
+    let [es, en] = list.label;
+    let n = blank_rows(values.len(), list.name, add);
+    (0..n)
         .map(|i| {
-            let v = values.sectors.get(i).cloned().unwrap_or_default();
-            let mut code = b.field(
-                &format!("sectors[{i}].code"),
-                &format!("{} {}", l("Sector CAD", "DAC sector"), i.saturating_add(1)),
-                &v[0],
-            );
-            code.list = Some("dl-sector");
-            let mut percentage = b.field(&format!("sectors[{i}].percentage"), l("Porcentaje", "Percentage"), &v[1]);
+            let v = values.get(i).cloned().unwrap_or_default();
+            let name = list.name;
+            let mut code =
+                b.field(&format!("{name}[{i}].code"), &format!("{} {}", lang.pick(es, en), i.saturating_add(1)), &v[0]);
+            code.list = Some(list.datalist);
+            let mut percentage =
+                b.field(&format!("{name}[{i}].percentage"), lang.pick("Porcentaje", "Percentage"), &v[1]);
             percentage.extra = Some(PCT);
             ShareRow { code, percentage }
         })
-        .collect();
+        .collect()
+}
 
-    let countries_errors = b.group("countries", l("Países y regiones", "Countries and regions"));
-    let n = blank_rows(values.countries.len(), "countries", add);
-    let countries = (0..n)
-        .map(|i| {
-            let v = values.countries.get(i).cloned().unwrap_or_default();
-            let mut code = b.field(
-                &format!("countries[{i}].code"),
-                &format!("{} {}", l("País", "Country"), i.saturating_add(1)),
-                &v[0],
-            );
-            code.list = Some("dl-country");
-            let mut percentage = b.field(&format!("countries[{i}].percentage"), l("Porcentaje", "Percentage"), &v[1]);
-            percentage.extra = Some(PCT);
-            ShareRow { code, percentage }
-        })
-        .collect();
+/// The regions' rows: one empty row only when there are none (regions are rarer than
+/// countries), and another where one was asked.
+fn region_rows(values: &Values, b: &mut Builder<'_>, add: Option<&str>) -> Vec<SelectRow> {
+    let lang = b.lang;
     let region_options: Vec<(String, String)> = REGION
         .codes
         .iter()
@@ -657,25 +739,31 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
         .len()
         .saturating_add(usize::from(add == Some("regions")))
         .saturating_add(usize::from(values.regions.is_empty()));
-    let regions = (0..n)
+    (0..n)
         .map(|i| {
             let v = values.regions.get(i).cloned().unwrap_or_default();
             let code = b.select(
                 &format!("regions[{i}].code"),
-                &format!("{} {}", l("Región", "Region"), i.saturating_add(1)),
+                &format!("{} {}", lang.pick("Región", "Region"), i.saturating_add(1)),
                 &v[0],
                 region_options.clone(),
             );
-            let mut percentage = b.field(&format!("regions[{i}].percentage"), l("Porcentaje", "Percentage"), &v[1]);
+            let mut percentage =
+                b.field(&format!("regions[{i}].percentage"), lang.pick("Porcentaje", "Percentage"), &v[1]);
             percentage.extra = Some(PCT);
             SelectRow { code, percentage }
         })
-        .collect();
+        .collect()
+}
 
+/// The rows of places in Mexico: a state, and optionally a municipality.
+fn place_rows(values: &Values, b: &mut Builder<'_>, add: Option<&str>) -> Vec<PlaceRow> {
+    let lang = b.lang;
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
     let state_options: Vec<(String, String)> =
         MX_STATE.codes.iter().map(|c| (c.code.to_owned(), c.name(lang).to_owned())).collect();
     let n = blank_rows(values.mx_places.len(), "mx_places", add);
-    let mx_places = (0..n)
+    (0..n)
         .map(|i| {
             let v = values.mx_places.get(i).cloned().unwrap_or_default();
             let state = b.select(
@@ -695,16 +783,15 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
             );
             PlaceRow { state, municipality }
         })
-        .collect();
+        .collect()
+}
 
-    let planned_start = b.field("dates.planned_start", l("Inicio previsto", "Planned start"), &values.dates[0]);
-    let planned_end = b.field("dates.planned_end", l("Fin previsto", "Planned end"), &values.dates[1]);
-    let actual_start = b.field("dates.actual_start", l("Inicio real", "Actual start"), &values.dates[2]);
-    let actual_end = b.field("dates.actual_end", l("Fin real", "Actual end"), &values.dates[3]);
-
+fn in_kind_rows(values: &Values, b: &mut Builder<'_>, add: Option<&str>) -> Vec<InKindRow> {
+    let lang = b.lang;
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
     let units = kinds(InKindUnit::ALL, InKindUnit::code, InKindUnit::label, lang);
     let n = blank_rows(values.in_kind.len(), "in_kind", add);
-    let in_kind = (0..n)
+    (0..n)
         .map(|i| {
             let v = values.in_kind.get(i).cloned().unwrap_or_default();
             let unit = b.select(
@@ -721,45 +808,7 @@ fn form_view(values: &Values, b: &mut Builder<'_>, mode: &Mode, add: Option<&str
             currency.list = Some("dl-currency");
             InKindRow { unit, quantity, unit_value, currency }
         })
-        .collect();
-    let good_practice_es =
-        b.field("good_practice.es", l("Narrativa (español)", "Narrative (Spanish)"), &values.good_practice[0]);
-    let good_practice_en =
-        b.field("good_practice.en", l("Narrativa (inglés)", "Narrative (English)"), &values.good_practice[1]);
-    FormView {
-        id,
-        folio,
-        reporting_org,
-        title_es,
-        title_en,
-        description_es,
-        description_en,
-        objectives_es,
-        objectives_en,
-        instrument,
-        cooperation_type,
-        modality,
-        status,
-        workflow,
-        default_currency,
-        south_south: values.south_south,
-        north_south: values.north_south,
-        participants_errors,
-        participants,
-        sectors_errors,
-        sectors,
-        countries_errors,
-        countries,
-        regions,
-        mx_places,
-        planned_start,
-        planned_end,
-        actual_start,
-        actual_end,
-        in_kind,
-        good_practice_es,
-        good_practice_en,
-    }
+        .collect()
 }
 
 fn datalists(lang: Lang) -> Vec<(&'static str, Vec<(String, String)>)> {

@@ -114,120 +114,8 @@ pub(crate) fn filter_bar(
     action: &'static str,
     extras: BarExtras,
 ) -> FilterBar {
-    let mut selects = Vec::new();
-    let mut years = Vec::new();
-    if let Some((from, to)) = views.registry.years() {
-        let (from, to) = (from.max(to.saturating_sub(60)), to);
-        years.extend((from..=to).rev().map(|y| (y.to_string(), y.to_string())));
-    }
-    let year = sel.year.map(|y| y.to_string());
-    selects.push(select(
-        "year",
-        lang.pick("Año", "Year"),
-        any(lang, "Todos los años", "All years"),
-        years,
-        year.as_deref(),
-    ));
-    selects.push(select(
-        "direction",
-        lang.pick("Dirección", "Direction"),
-        any(lang, "Otorgada y recibida", "Given and received"),
-        Direction::ALL.iter().map(|d| (d.code().to_owned(), d.label(lang).to_owned())),
-        sel.direction.map(Direction::code),
-    ));
-    selects.push(select(
-        "partner_region",
-        lang.pick("Región del socio", "Partner region"),
-        any(lang, "Todas las regiones", "All regions"),
-        present(views, Dimension::PartnerRegion, lang),
-        sel.partner_region,
-    ));
-    selects.push(select(
-        "sector_group",
-        lang.pick("Área temática", "Thematic area"),
-        any(lang, "Todas las áreas", "All areas"),
-        by_name(THEMATIC_AREA.codes, lang),
-        sel.sector_group.as_ref().map(|g| g.as_str()),
-    ));
-    let mut more = Vec::new();
-    let countries = present(views, Dimension::PartnerCountry, lang)
-        .into_iter()
-        .filter(|(k, _)| k.len() == 2 && k.chars().all(|c| c.is_ascii_uppercase()));
-    more.push(select(
-        "partner_country",
-        lang.pick("País socio", "Partner country"),
-        any(lang, "Todos los países", "All countries"),
-        countries,
-        sel.partner_country.as_ref().map(|c| c.as_str()),
-    ));
-    more.push(select(
-        "partner",
-        lang.pick("Organización socia", "Partner organisation"),
-        any(lang, "Todas las organizaciones", "All organisations"),
-        present(views, Dimension::Partner, lang),
-        sel.partner.as_deref(),
-    ));
-    more.push(select(
-        "scheme",
-        lang.pick("Esquema", "Scheme"),
-        any(lang, "Todos los esquemas", "All schemes"),
-        coopera_report::SCHEMES.iter().map(|(k, es, en)| ((*k).to_owned(), lang.pick(es, en).to_owned())),
-        sel.scheme,
-    ));
-    more.push(select(
-        "modality",
-        lang.pick("Modalidad", "Modality"),
-        any(lang, "Todas las modalidades", "All modalities"),
-        Modality::ALL.iter().map(|m| (m.code().to_owned(), m.label(lang).to_owned())),
-        sel.modality.map(Modality::code),
-    ));
-    more.push(select(
-        "level",
-        lang.pick("Nivel del actor", "Actor level"),
-        any(lang, "Todos los niveles", "All levels"),
-        Level::ALL.iter().map(|l| (l.code().to_owned(), l.label(lang).to_owned())),
-        sel.level.map(Level::code),
-    ));
-    more.push(select(
-        "state",
-        lang.pick("Entidad federativa", "Mexican state"),
-        any(lang, "Todas las entidades", "All states"),
-        MX_STATE.codes.iter().map(|c| (c.code.to_owned(), c.name(lang).to_owned())),
-        sel.state.as_ref().map(|s| s.as_str()),
-    ));
-    more.push(select(
-        "sdg",
-        lang.pick("ODS", "SDG"),
-        any(lang, "Todos los ODS", "All SDGs"),
-        UNSDG_GOALS.codes.iter().map(|c| {
-            let name = c.name(lang);
-            // The English names say "Goal 2. …" already.
-            let label = if name.starts_with("Goal") { name.to_owned() } else { format!("{} · {name}", c.code) };
-            (c.code.to_owned(), label)
-        }),
-        sel.sdg,
-    ));
-    more.push(select(
-        "instrument",
-        lang.pick("Instrumento", "Instrument"),
-        any(lang, "Todos los instrumentos", "All instruments"),
-        Instrument::ALL.iter().map(|m| (m.code().to_owned(), m.label(lang).to_owned())),
-        sel.instrument.map(Instrument::code),
-    ));
-    more.push(select(
-        "cooperation_type",
-        lang.pick("Tipo de cooperación", "Type of cooperation"),
-        any(lang, "Todos los tipos", "All types"),
-        CooperationType::ALL.iter().map(|m| (m.code().to_owned(), m.label(lang).to_owned())),
-        sel.cooperation_type.map(CooperationType::code),
-    ));
-    more.push(select(
-        "status",
-        lang.pick("Estado", "Status"),
-        any(lang, "Todos los estados", "All statuses"),
-        ACTIVITY_STATUS.codes.iter().map(|c| (c.code.to_owned(), c.name(lang).to_owned())),
-        sel.status,
-    ));
+    let mut selects = selects_in_view(lang, views, sel);
+    let more = more_selects(lang, views, sel);
     let more_open = more.iter().any(|s| s.options.iter().any(|o| o.selected && !o.value.is_empty()));
     let mut hidden = Vec::new();
     if let Some(c) = sel.country {
@@ -250,12 +138,7 @@ pub(crate) fn filter_bar(
         BarExtras::List { sort, value } => {
             search = true;
             q = sel.q.clone().unwrap_or_default();
-            let measures = [Measure::Total, Measure::Committed, Measure::Disbursed, Measure::InKind];
-            let mut show = show_select(lang, &measures, value);
-            show.label = lang.pick("Importe", "Amount").to_owned();
-            selects.push(show);
-            let options = Sort::ALL.iter().map(|s| Opt::new(s.code(), s.label(lang), *s == sort)).collect();
-            selects.push(FilterSelect { name: "sort", label: lang.pick("Orden", "Order").to_owned(), options });
+            selects.extend(list_selects(lang, sort, value));
             if let Some(o) = &sel.org {
                 hidden.push(("org".to_owned(), o.clone()));
             }
@@ -272,6 +155,133 @@ pub(crate) fn filter_bar(
         active: !sel.is_empty(),
         clear_url: with_query(action, &[]),
     }
+}
+
+/// The filters always in view: year, direction, partner region and thematic area.
+fn selects_in_view(lang: Lang, views: &Views, sel: &Selection) -> Vec<FilterSelect> {
+    let mut years = Vec::new();
+    if let Some((from, to)) = views.registry.years() {
+        let (from, to) = (from.max(to.saturating_sub(60)), to);
+        years.extend((from..=to).rev().map(|y| (y.to_string(), y.to_string())));
+    }
+    let year = sel.year.map(|y| y.to_string());
+    vec![
+        select("year", lang.pick("Año", "Year"), any(lang, "Todos los años", "All years"), years, year.as_deref()),
+        select(
+            "direction",
+            lang.pick("Dirección", "Direction"),
+            any(lang, "Otorgada y recibida", "Given and received"),
+            Direction::ALL.iter().map(|d| (d.code().to_owned(), d.label(lang).to_owned())),
+            sel.direction.map(Direction::code),
+        ),
+        select(
+            "partner_region",
+            lang.pick("Región del socio", "Partner region"),
+            any(lang, "Todas las regiones", "All regions"),
+            present(views, Dimension::PartnerRegion, lang),
+            sel.partner_region,
+        ),
+        select(
+            "sector_group",
+            lang.pick("Área temática", "Thematic area"),
+            any(lang, "Todas las áreas", "All areas"),
+            by_name(THEMATIC_AREA.codes, lang),
+            sel.sector_group.as_ref().map(|g| g.as_str()),
+        ),
+    ]
+}
+
+/// The filters folded under "more filters": the partner, the scheme and modality, the actor's
+/// level and Mexican state, and what the activity is (SDG, instrument, type, status).
+fn more_selects(lang: Lang, views: &Views, sel: &Selection) -> Vec<FilterSelect> {
+    let countries = present(views, Dimension::PartnerCountry, lang)
+        .into_iter()
+        .filter(|(k, _)| k.len() == 2 && k.chars().all(|c| c.is_ascii_uppercase()));
+    vec![
+        select(
+            "partner_country",
+            lang.pick("País socio", "Partner country"),
+            any(lang, "Todos los países", "All countries"),
+            countries,
+            sel.partner_country.as_ref().map(|c| c.as_str()),
+        ),
+        select(
+            "partner",
+            lang.pick("Organización socia", "Partner organisation"),
+            any(lang, "Todas las organizaciones", "All organisations"),
+            present(views, Dimension::Partner, lang),
+            sel.partner.as_deref(),
+        ),
+        select(
+            "scheme",
+            lang.pick("Esquema", "Scheme"),
+            any(lang, "Todos los esquemas", "All schemes"),
+            coopera_report::SCHEMES.iter().map(|(k, es, en)| ((*k).to_owned(), lang.pick(es, en).to_owned())),
+            sel.scheme,
+        ),
+        select(
+            "modality",
+            lang.pick("Modalidad", "Modality"),
+            any(lang, "Todas las modalidades", "All modalities"),
+            Modality::ALL.iter().map(|m| (m.code().to_owned(), m.label(lang).to_owned())),
+            sel.modality.map(Modality::code),
+        ),
+        select(
+            "level",
+            lang.pick("Nivel del actor", "Actor level"),
+            any(lang, "Todos los niveles", "All levels"),
+            Level::ALL.iter().map(|l| (l.code().to_owned(), l.label(lang).to_owned())),
+            sel.level.map(Level::code),
+        ),
+        select(
+            "state",
+            lang.pick("Entidad federativa", "Mexican state"),
+            any(lang, "Todas las entidades", "All states"),
+            MX_STATE.codes.iter().map(|c| (c.code.to_owned(), c.name(lang).to_owned())),
+            sel.state.as_ref().map(|s| s.as_str()),
+        ),
+        select("sdg", lang.pick("ODS", "SDG"), any(lang, "Todos los ODS", "All SDGs"), sdg_options(lang), sel.sdg),
+        select(
+            "instrument",
+            lang.pick("Instrumento", "Instrument"),
+            any(lang, "Todos los instrumentos", "All instruments"),
+            Instrument::ALL.iter().map(|m| (m.code().to_owned(), m.label(lang).to_owned())),
+            sel.instrument.map(Instrument::code),
+        ),
+        select(
+            "cooperation_type",
+            lang.pick("Tipo de cooperación", "Type of cooperation"),
+            any(lang, "Todos los tipos", "All types"),
+            CooperationType::ALL.iter().map(|m| (m.code().to_owned(), m.label(lang).to_owned())),
+            sel.cooperation_type.map(CooperationType::code),
+        ),
+        select(
+            "status",
+            lang.pick("Estado", "Status"),
+            any(lang, "Todos los estados", "All statuses"),
+            ACTIVITY_STATUS.codes.iter().map(|c| (c.code.to_owned(), c.name(lang).to_owned())),
+            sel.status,
+        ),
+    ]
+}
+
+/// The SDGs, numbered.
+fn sdg_options(lang: Lang) -> impl Iterator<Item = (String, String)> {
+    UNSDG_GOALS.codes.iter().map(move |c| {
+        let name = c.name(lang);
+        // The English names say "Goal 2. …" already.
+        let label = if name.starts_with("Goal") { name.to_owned() } else { format!("{} · {name}", c.code) };
+        (c.code.to_owned(), label)
+    })
+}
+
+/// The list's own selects: the amount shown beside each activity, and the order.
+fn list_selects(lang: Lang, sort: Sort, value: MeasureChoice) -> [FilterSelect; 2] {
+    let measures = [Measure::Total, Measure::Committed, Measure::Disbursed, Measure::InKind];
+    let mut show = show_select(lang, &measures, value);
+    show.label = lang.pick("Importe", "Amount").to_owned();
+    let options = Sort::ALL.iter().map(|s| Opt::new(s.code(), s.label(lang), *s == sort)).collect();
+    [show, FilterSelect { name: "sort", label: lang.pick("Orden", "Order").to_owned(), options }]
 }
 
 /// The select of what figures show: each measure, money in USD and MXN (`total:USD`…).

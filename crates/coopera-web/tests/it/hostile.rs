@@ -462,153 +462,218 @@ async fn check_refused(site: &Site, n: usize, name: &str, payload: &str) {
 /// Saving is what costs (each save rebuilds the views), so a kept payload goes into every
 /// field of one activity and of one organisation, which reports a second activity.
 async fn check_kept(site: &Site, n: usize, name: &str, payload: &str) {
-    let app = &site.app;
-    let typed = payload.trim();
     let prefix = format!("XM-HOSTILE{n:02}");
+    let kept = Kept {
+        app: &site.app,
+        name,
+        payload,
+        typed: payload.trim(),
+        activity: format!("{prefix}-A"),
+        reported: format!("{prefix}-O"),
+        key: format!("hostile-{n:02}"),
+        prefix,
+    };
+    kept.form_shown_again_keeps_it().await;
+    kept.saved_as_typed().await;
+    kept.pages_are_inert().await;
+    kept.addresses_are_inert().await;
+    kept.json_carries_it().await;
+    kept.csv_does_not_run_it().await;
+    kept.xlsx_holds_it_as_text().await;
+    kept.iati_reads_it_back().await;
+}
 
-    // The form shown again with a problem elsewhere keeps the payload, inert.
-    let mut again = activity_form(&format!("{prefix}-X"));
-    for field in ACTIVITY_FIELDS {
-        set(&mut again, field, payload);
-    }
-    set(&mut again, "sectors[0].code", "99999");
-    let r = post(app, "/activities/new", &again).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: an unknown sector is refused");
-    let html = r.text();
-    assert!(unescape_html(&html).contains(typed), "{name}: the form shown again keeps what was typed");
-    let problems = html_problems(&html, payload);
-    assert!(problems.is_empty(), "{name}: the form shown again is not inert: {problems:?}");
+/// A payload that the forms keep, and the records it is saved in.
+struct Kept<'a> {
+    app: &'a Router,
+    /// The payload's name, for the failures.
+    name: &'a str,
+    payload: &'a str,
+    /// The payload as stored: the forms trim what is typed.
+    typed: &'a str,
+    /// The start of the identifiers of this payload's activities.
+    prefix: String,
+    /// The activity with the payload in every field.
+    activity: String,
+    /// The activity reported by `key`.
+    reported: String,
+    /// The organisation with the payload in every field.
+    key: String,
+}
 
-    // Saved, and stored as typed in every field.
-    let activity = format!("{prefix}-A");
-    let mut fields = activity_form(&activity);
-    for field in ACTIVITY_FIELDS {
-        set(&mut fields, field, payload);
-    }
-    let r = post(app, "/activities/new", &fields).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{name} is an ordinary text: {}", page_text(&r.text()));
-    let saved = get(app, &format!("/api/v1/activities/{activity}")).await.ok().json();
-    for field in ACTIVITY_FIELDS {
-        assert_eq!(at(&saved["document"], field), typed, "{name} in {field} is stored as typed");
-    }
-    let key = format!("hostile-{n:02}");
-    let mut fields = organisation_form(&key);
-    for field in ORGANISATION_FIELDS {
-        set(&mut fields, field, payload);
-    }
-    let r = post(app, "/organisations/new", &fields).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{name} in an organisation: {}", page_text(&r.text()));
-    let saved = get(app, &format!("/api/v1/organisations/{key}")).await.ok().json();
-    for field in ORGANISATION_FIELDS {
-        assert_eq!(at(&saved["document"], field), typed, "{name} in organisation {field} is stored as typed");
-    }
-    let reported = format!("{prefix}-O");
-    let mut fields = activity_form(&reported);
-    set(&mut fields, "reporting_org", &key);
-    set(&mut fields, "participants[1].org", &key);
-    let r = post(app, "/activities/new", &fields).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{name}: an activity of the organisation: {}", page_text(&r.text()));
-
-    // HTML, and the SVG drawn in it; the edit forms show what was typed.
-    let pages = [
-        "/".to_owned(),
-        format!("/activities?q={prefix}"),
-        format!("/activities?q={prefix}&lang=en"),
-        "/organisations".to_owned(),
-        "/organisations?lang=en".to_owned(),
-        format!("/activities/{activity}"),
-        format!("/activities/{activity}?lang=en"),
-        format!("/activities/{activity}/edit"),
-        format!("/activities/{reported}"),
-        format!("/organisations/{key}"),
-        format!("/organisations/{key}?lang=en"),
-        format!("/organisations/{key}/edit"),
-    ];
-    for uri in &pages {
-        let page = get(app, uri).await.ok().text();
-        let problems = html_problems(&page, payload);
-        assert!(problems.is_empty(), "{name}: {uri} is not inert: {problems:?}");
-        for svg in svgs(&page) {
-            let problems = html_problems(svg, payload);
-            assert!(problems.is_empty(), "{name}: an SVG chart of {uri} is not inert: {problems:?}");
+impl Kept<'_> {
+    /// The form shown again with a problem elsewhere keeps the payload, inert.
+    async fn form_shown_again_keeps_it(&self) {
+        let name = self.name;
+        let mut again = activity_form(&format!("{}-X", self.prefix));
+        for field in ACTIVITY_FIELDS {
+            set(&mut again, field, self.payload);
         }
-        if uri.ends_with("/edit") {
-            assert!(unescape_html(&page).contains(typed), "{name}: {uri} shows what was typed");
-        }
+        set(&mut again, "sectors[0].code", "99999");
+        let r = post(self.app, "/activities/new", &again).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name}: an unknown sector is refused");
+        let html = r.text();
+        assert!(unescape_html(&html).contains(self.typed), "{name}: the form shown again keeps what was typed");
+        let problems = html_problems(&html, self.payload);
+        assert!(problems.is_empty(), "{name}: the form shown again is not inert: {problems:?}");
     }
 
-    // What the address carries is shown again too: a search, a filter the page refuses, an
-    // identifier that does not exist.
-    let q = encode(payload);
-    for uri in [
-        format!("/activities?q={q}"),
-        format!("/activities?year={q}"),
-        format!("/?year={q}"),
-        format!("/activities/{q}"),
-        format!("/api/v1/activities?q={q}"),
-        format!("/api/v1/activities?year={q}"),
-        format!("/api/v1/activities/{q}"),
-    ] {
-        let r = get(app, &uri).await;
-        assert!(!r.status.is_server_error(), "{name}: {uri} answers {}", r.status);
-        if uri.starts_with("/api/") {
-            assert!(serde_json::from_slice::<Value>(&r.bytes).is_ok(), "{name}: {uri} is not JSON: {}", r.text());
-        } else {
-            let problems = html_problems(&r.text(), payload);
+    /// Saved, and stored as typed in every field: the activity, the organisation, and the
+    /// activity the organisation reports.
+    async fn saved_as_typed(&self) {
+        let (app, name, typed, key) = (self.app, self.name, self.typed, &self.key);
+        let activity = &self.activity;
+        let mut fields = activity_form(activity);
+        for field in ACTIVITY_FIELDS {
+            set(&mut fields, field, self.payload);
+        }
+        let r = post(app, "/activities/new", &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{name} is an ordinary text: {}", page_text(&r.text()));
+        let saved = get(app, &format!("/api/v1/activities/{activity}")).await.ok().json();
+        for field in ACTIVITY_FIELDS {
+            assert_eq!(at(&saved["document"], field), typed, "{name} in {field} is stored as typed");
+        }
+        let mut fields = organisation_form(key);
+        for field in ORGANISATION_FIELDS {
+            set(&mut fields, field, self.payload);
+        }
+        let r = post(app, "/organisations/new", &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{name} in an organisation: {}", page_text(&r.text()));
+        let saved = get(app, &format!("/api/v1/organisations/{key}")).await.ok().json();
+        for field in ORGANISATION_FIELDS {
+            assert_eq!(at(&saved["document"], field), typed, "{name} in organisation {field} is stored as typed");
+        }
+        let mut fields = activity_form(&self.reported);
+        set(&mut fields, "reporting_org", key);
+        set(&mut fields, "participants[1].org", key);
+        let r = post(app, "/activities/new", &fields).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "{name}: an activity of the organisation: {}",
+            page_text(&r.text())
+        );
+    }
+
+    /// HTML, and the SVG drawn in it; the edit forms show what was typed.
+    async fn pages_are_inert(&self) {
+        let (name, prefix, activity, reported, key) =
+            (self.name, &self.prefix, &self.activity, &self.reported, &self.key);
+        let pages = [
+            "/".to_owned(),
+            format!("/activities?q={prefix}"),
+            format!("/activities?q={prefix}&lang=en"),
+            "/organisations".to_owned(),
+            "/organisations?lang=en".to_owned(),
+            format!("/activities/{activity}"),
+            format!("/activities/{activity}?lang=en"),
+            format!("/activities/{activity}/edit"),
+            format!("/activities/{reported}"),
+            format!("/organisations/{key}"),
+            format!("/organisations/{key}?lang=en"),
+            format!("/organisations/{key}/edit"),
+        ];
+        for uri in &pages {
+            let page = get(self.app, uri).await.ok().text();
+            let problems = html_problems(&page, self.payload);
             assert!(problems.is_empty(), "{name}: {uri} is not inert: {problems:?}");
+            for svg in svgs(&page) {
+                let problems = html_problems(svg, self.payload);
+                assert!(problems.is_empty(), "{name}: an SVG chart of {uri} is not inert: {problems:?}");
+            }
+            if uri.ends_with("/edit") {
+                assert!(unescape_html(&page).contains(self.typed), "{name}: {uri} shows what was typed");
+            }
         }
     }
 
-    // JSON: valid, and the text as typed.
-    let list = get(app, &format!("/api/v1/activities?q={prefix}")).await.ok().json();
-    assert_eq!(list["total"].as_u64(), Some(2), "{name}: {list}");
-    let orgs = get(app, "/api/v1/organisations").await.ok().json();
-    assert!(orgs["items"].as_array().is_some_and(|o| o.iter().any(|o| o["name"] == typed)), "{name}: {orgs}");
-    let partners = get(app, "/api/v1/reports/partners").await.ok().json();
-    assert!(partners.to_string().contains(&serde_json::to_string(typed).expect("json")), "{name}: partners report");
-
-    // CSV: no cell a spreadsheet would run. The partners report lists every organisation; this
-    // payload's row is the one of its key.
-    for uri in [format!("/activities.csv?q={prefix}"), "/reports/partners.csv".to_owned()] {
-        let rows = parse_csv(&get(app, &uri).await.ok().text());
-        let rows: Vec<Vec<String>> = rows
-            .into_iter()
-            .enumerate()
-            .filter(|(i, r)| *i == 0 || !uri.contains("partners") || r[0] == key)
-            .map(|(_, r)| r)
-            .collect();
-        for cell in rows.iter().flatten() {
-            assert!(!formula_cell(cell), "{name}: {uri} has a cell a spreadsheet runs: {cell:?}");
+    /// What the address carries is shown again too: a search, a filter the page refuses, an
+    /// identifier that does not exist.
+    async fn addresses_are_inert(&self) {
+        let name = self.name;
+        let q = encode(self.payload);
+        for uri in [
+            format!("/activities?q={q}"),
+            format!("/activities?year={q}"),
+            format!("/?year={q}"),
+            format!("/activities/{q}"),
+            format!("/api/v1/activities?q={q}"),
+            format!("/api/v1/activities?year={q}"),
+            format!("/api/v1/activities/{q}"),
+        ] {
+            let r = get(self.app, &uri).await;
+            assert!(!r.status.is_server_error(), "{name}: {uri} answers {}", r.status);
+            if uri.starts_with("/api/") {
+                assert!(serde_json::from_slice::<Value>(&r.bytes).is_ok(), "{name}: {uri} is not JSON: {}", r.text());
+            } else {
+                let problems = html_problems(&r.text(), self.payload);
+                assert!(problems.is_empty(), "{name}: {uri} is not inert: {problems:?}");
+            }
         }
-        let shown = rows.iter().flatten().any(|c| neutral(c) == typed);
-        assert!(shown, "{name}: {uri} shows what was typed (a title or an organisation's name)");
     }
 
-    // XLSX: what was typed is a text cell, never part of a formula (the workbook's own totals
-    // are formulas).
-    let body = typed.trim_start_matches(['=', '+', '-', '@']);
-    for uri in [format!("/activities.xlsx?q={prefix}"), "/reports/partners.xlsx".to_owned()] {
-        let (strings, formulas) = cells(&get(app, &uri).await.ok().bytes);
-        let typed_formulas: Vec<&String> = formulas.iter().filter(|f| f.contains(body)).collect();
-        assert!(typed_formulas.is_empty(), "{name}: {uri} makes what was typed a formula: {typed_formulas:?}");
-        assert!(strings.iter().any(|s| neutral(s) == typed), "{name}: {uri} holds what was typed as text");
+    /// JSON: valid, and the text as typed.
+    async fn json_carries_it(&self) {
+        let (app, name, typed) = (self.app, self.name, self.typed);
+        let list = get(app, &format!("/api/v1/activities?q={}", self.prefix)).await.ok().json();
+        assert_eq!(list["total"].as_u64(), Some(2), "{name}: {list}");
+        let orgs = get(app, "/api/v1/organisations").await.ok().json();
+        assert!(orgs["items"].as_array().is_some_and(|o| o.iter().any(|o| o["name"] == typed)), "{name}: {orgs}");
+        let partners = get(app, "/api/v1/reports/partners").await.ok().json();
+        assert!(partners.to_string().contains(&serde_json::to_string(typed).expect("json")), "{name}: partners report");
     }
 
-    // IATI XML: only characters XML can carry, well formed, and the text read back as typed.
-    let xml = get(app, &format!("/activities.xml?q={prefix}")).await.ok().bytes;
-    let text = String::from_utf8(xml.clone()).expect("the export is UTF-8");
-    let bad: std::collections::BTreeSet<char> = text.chars().filter(|c| !xml_char(*c)).collect();
-    assert!(bad.is_empty(), "{name}: the IATI export holds characters XML cannot carry: {bad:?}");
-    let read = read_iati(&xml).unwrap_or_else(|e| panic!("{name}: the IATI export does not read back: {e}"));
-    let ids: Vec<&str> = read.iter().map(|(id, ..)| id.as_str()).collect();
-    assert_eq!(ids.len(), 2, "{name}: both activities exported: {ids:?}");
-    let title = read.iter().find(|(id, ..)| *id == activity).map(|(_, t, _)| t.as_str());
-    assert_eq!(title, Some(typed), "{name}: the title reads back as typed");
-    let named = read.iter().find(|(id, ..)| *id == reported).map(|(.., names)| names);
-    assert!(
-        named.is_some_and(|n| n.iter().any(|n| n == typed)),
-        "{name}: the organisation's name reads back: {named:?}"
-    );
+    /// CSV: no cell a spreadsheet would run. The partners report lists every organisation;
+    /// this payload's row is the one of its key.
+    async fn csv_does_not_run_it(&self) {
+        let name = self.name;
+        for uri in [format!("/activities.csv?q={}", self.prefix), "/reports/partners.csv".to_owned()] {
+            let rows = parse_csv(&get(self.app, &uri).await.ok().text());
+            let rows: Vec<Vec<String>> = rows
+                .into_iter()
+                .enumerate()
+                .filter(|(i, r)| *i == 0 || !uri.contains("partners") || r[0] == self.key)
+                .map(|(_, r)| r)
+                .collect();
+            for cell in rows.iter().flatten() {
+                assert!(!formula_cell(cell), "{name}: {uri} has a cell a spreadsheet runs: {cell:?}");
+            }
+            let shown = rows.iter().flatten().any(|c| neutral(c) == self.typed);
+            assert!(shown, "{name}: {uri} shows what was typed (a title or an organisation's name)");
+        }
+    }
+
+    /// XLSX: what was typed is a text cell, never part of a formula (the workbook's own
+    /// totals are formulas).
+    async fn xlsx_holds_it_as_text(&self) {
+        let name = self.name;
+        let body = self.typed.trim_start_matches(['=', '+', '-', '@']);
+        for uri in [format!("/activities.xlsx?q={}", self.prefix), "/reports/partners.xlsx".to_owned()] {
+            let (strings, formulas) = cells(&get(self.app, &uri).await.ok().bytes);
+            let typed_formulas: Vec<&String> = formulas.iter().filter(|f| f.contains(body)).collect();
+            assert!(typed_formulas.is_empty(), "{name}: {uri} makes what was typed a formula: {typed_formulas:?}");
+            assert!(strings.iter().any(|s| neutral(s) == self.typed), "{name}: {uri} holds what was typed as text");
+        }
+    }
+
+    /// IATI XML: only characters XML can carry, well formed, and the text read back as typed.
+    async fn iati_reads_it_back(&self) {
+        let (name, typed) = (self.name, self.typed);
+        let xml = get(self.app, &format!("/activities.xml?q={}", self.prefix)).await.ok().bytes;
+        let text = String::from_utf8(xml.clone()).expect("the export is UTF-8");
+        let bad: std::collections::BTreeSet<char> = text.chars().filter(|c| !xml_char(*c)).collect();
+        assert!(bad.is_empty(), "{name}: the IATI export holds characters XML cannot carry: {bad:?}");
+        let read = read_iati(&xml).unwrap_or_else(|e| panic!("{name}: the IATI export does not read back: {e}"));
+        let ids: Vec<&str> = read.iter().map(|(id, ..)| id.as_str()).collect();
+        assert_eq!(ids.len(), 2, "{name}: both activities exported: {ids:?}");
+        let title = read.iter().find(|(id, ..)| *id == self.activity).map(|(_, t, _)| t.as_str());
+        assert_eq!(title, Some(typed), "{name}: the title reads back as typed");
+        let named = read.iter().find(|(id, ..)| *id == self.reported).map(|(.., names)| names);
+        assert!(
+            named.is_some_and(|n| n.iter().any(|n| n == typed)),
+            "{name}: the organisation's name reads back: {named:?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! `coopera activity list|show|add`
 
 use coopera_domain::Lang;
-use coopera_domain::activity::{Sdg, SectorRef};
+use coopera_domain::activity::{ActivityParts, Sdg, SectorRef};
 use coopera_domain::doc::ActivityDoc;
 use std::path::Path;
 
@@ -96,195 +96,246 @@ fn show(ctx: &Ctx, id: &str, format: DocFormat) -> Result<(), Failure> {
 
 /// Every facet of an activity, in the user's language.
 fn describe(ctx: &Ctx, store: &Store, stored: &StoredActivity) -> String {
-    let lang = ctx.lang;
     let p = stored.activity.parts();
-    let org_name = |key: &str| {
-        store
+    let mut d =
+        Description { ctx, store, lang: ctx.lang, out: vec![format!("{} — {}", p.key, p.title.best(ctx.lang))] };
+    d.classification(stored);
+    d.dates_and_text(p);
+    d.participants(p);
+    d.themes(p);
+    d.places(p);
+    d.money(p);
+    d.results(p);
+    if let Some(g) = &p.good_practice {
+        d.out.push(format!("  {}: {}", ctx.pick("Buena práctica", "Good practice"), g.best(d.lang)));
+    }
+    d.out.join("\n")
+}
+
+/// The lines of an activity's description, written facet by facet; a field with no value
+/// writes no line.
+struct Description<'a> {
+    ctx: &'a Ctx,
+    store: &'a Store,
+    lang: Lang,
+    out: Vec<String>,
+}
+
+impl Description<'_> {
+    fn field(&mut self, label: &str, value: String) {
+        field(&mut self.out, label, value);
+    }
+
+    /// An organisation's name, or its key when the registry does not hold it.
+    fn org_name(&self, key: &str) -> String {
+        self.store
             .organisation(key)
             .ok()
             .flatten()
-            .map(|o| o.parts().name.best(lang).to_owned())
+            .map(|o| o.parts().name.best(self.lang).to_owned())
             .unwrap_or_else(|| key.to_owned())
-    };
-    let mut out = vec![format!("{} — {}", p.key, p.title.best(lang))];
-    field(&mut out, ctx.pick("Folio", "Folio"), p.folio.clone().unwrap_or_default());
-    field(&mut out, ctx.pick("Reporta", "Reported by"), org_name(p.reporting_org.as_str()));
-    field(&mut out, ctx.pick("Instrumento", "Instrument"), p.instrument.label(lang).to_owned());
-    field(&mut out, ctx.pick("Tipo de cooperación", "Type of cooperation"), p.cooperation_type.label(lang).to_owned());
-    field(&mut out, ctx.pick("Modalidad", "Modality"), p.modality.label(lang).to_owned());
-    let mut schemes = Vec::new();
-    if p.schemes.south_south {
-        schemes.push(ctx.pick("Sur-Sur", "South-South"));
     }
-    if p.schemes.north_south {
-        schemes.push(ctx.pick("Norte-Sur", "North-South"));
+
+    /// Who reports it and what kind of cooperation it is: instrument, type, modality,
+    /// schemes, direction, status and workflow.
+    fn classification(&mut self, stored: &StoredActivity) {
+        let (ctx, lang) = (self.ctx, self.lang);
+        let p = stored.activity.parts();
+        self.field(ctx.pick("Folio", "Folio"), p.folio.clone().unwrap_or_default());
+        self.field(ctx.pick("Reporta", "Reported by"), self.org_name(p.reporting_org.as_str()));
+        self.field(ctx.pick("Instrumento", "Instrument"), p.instrument.label(lang).to_owned());
+        self.field(ctx.pick("Tipo de cooperación", "Type of cooperation"), p.cooperation_type.label(lang).to_owned());
+        self.field(ctx.pick("Modalidad", "Modality"), p.modality.label(lang).to_owned());
+        let mut schemes = Vec::new();
+        if p.schemes.south_south {
+            schemes.push(ctx.pick("Sur-Sur", "South-South"));
+        }
+        if p.schemes.north_south {
+            schemes.push(ctx.pick("Norte-Sur", "North-South"));
+        }
+        if stored.derived.decentralised {
+            schemes.push(ctx.pick("descentralizada", "decentralised"));
+        }
+        if stored.derived.cross_border {
+            schemes.push(ctx.pick("transfronteriza", "cross-border"));
+        }
+        self.field(ctx.pick("Esquemas", "Schemes"), schemes.join(", "));
+        self.field(
+            ctx.pick("Dirección", "Direction"),
+            stored.derived.direction.map(|d| d.label(lang).to_owned()).unwrap_or_default(),
+        );
+        self.field(ctx.pick("Estado", "Status"), p.status.entry().name(lang).to_owned());
+        self.field(ctx.pick("Flujo de validación", "Workflow"), p.workflow.label(lang).to_owned());
     }
-    if stored.derived.decentralised {
-        schemes.push(ctx.pick("descentralizada", "decentralised"));
+
+    /// Planned and actual dates, description and objectives.
+    fn dates_and_text(&mut self, p: &ActivityParts) {
+        let (ctx, lang) = (self.ctx, self.lang);
+        let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
+        self.field(
+            ctx.pick("Fechas", "Dates"),
+            format!(
+                "{} {} → {} · {} {} → {}",
+                ctx.pick("previstas", "planned"),
+                date(p.dates.planned_start),
+                date(p.dates.planned_end),
+                ctx.pick("reales", "actual"),
+                date(p.dates.actual_start),
+                date(p.dates.actual_end)
+            ),
+        );
+        self.field(ctx.pick("Descripción", "Description"), p.description.best(lang).to_owned());
+        self.field(ctx.pick("Objetivos", "Objectives"), p.objectives.best(lang).to_owned());
     }
-    if stored.derived.cross_border {
-        schemes.push(ctx.pick("transfronteriza", "cross-border"));
-    }
-    field(&mut out, ctx.pick("Esquemas", "Schemes"), schemes.join(", "));
-    field(
-        &mut out,
-        ctx.pick("Dirección", "Direction"),
-        stored.derived.direction.map(|d| d.label(lang).to_owned()).unwrap_or_default(),
-    );
-    field(&mut out, ctx.pick("Estado", "Status"), p.status.entry().name(lang).to_owned());
-    field(&mut out, ctx.pick("Flujo de validación", "Workflow"), p.workflow.label(lang).to_owned());
-    let date = |d: Option<time::Date>| d.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
-    field(
-        &mut out,
-        ctx.pick("Fechas", "Dates"),
-        format!(
-            "{} {} → {} · {} {} → {}",
-            ctx.pick("previstas", "planned"),
-            date(p.dates.planned_start),
-            date(p.dates.planned_end),
-            ctx.pick("reales", "actual"),
-            date(p.dates.actual_start),
-            date(p.dates.actual_end)
-        ),
-    );
-    field(&mut out, ctx.pick("Descripción", "Description"), p.description.best(lang).to_owned());
-    field(&mut out, ctx.pick("Objetivos", "Objectives"), p.objectives.best(lang).to_owned());
-    out.push(format!("  {}:", ctx.pick("Participantes", "Participants")));
-    for x in &p.participants {
-        out.push(format!("    - {} — {}", org_name(x.org.as_str()), x.role.label(lang)));
-    }
-    if !p.sectors.is_empty() {
-        out.push(format!("  {}:", ctx.pick("Sectores", "Sectors")));
-        for s in &p.sectors {
-            let name = match &s.sector {
-                SectorRef::Dac(c) => c.entry().name(lang).to_owned(),
-                SectorRef::DacCategory(c) => c.entry().name(lang).to_owned(),
-                SectorRef::SdgGoal(c) => c.entry().name(lang).to_owned(),
-                SectorRef::SdgTarget(c) => c.entry().name(lang).to_owned(),
-                SectorRef::Other { vocabulary, .. } => {
-                    format!("{} {vocabulary}", ctx.pick("vocabulario", "vocabulary"))
-                }
-            };
-            let area = s.sector.thematic_area().map(|a| format!(" [{}]", a.entry().name(lang))).unwrap_or_default();
-            out.push(format!("    - {} {} {}%{area}", s.sector.code(), name, s.percent));
+
+    fn participants(&mut self, p: &ActivityParts) {
+        self.out.push(format!("  {}:", self.ctx.pick("Participantes", "Participants")));
+        for x in &p.participants {
+            let line = format!("    - {} — {}", self.org_name(x.org.as_str()), x.role.label(self.lang));
+            self.out.push(line);
         }
     }
-    let sdgs: Vec<String> = p
-        .sdgs
-        .iter()
-        .map(|s| match s {
-            Sdg::Goal(g) => format!("{} {}", g, g.entry().name(lang)),
-            Sdg::Target(t) => t.to_string(),
-        })
-        .collect();
-    field(&mut out, ctx.pick("ODS", "SDGs"), sdgs.join("; "));
-    field(
-        &mut out,
-        ctx.pick("Marcadores de política", "Policy markers"),
-        p.policy_markers
+
+    /// Sectors with their thematic areas, SDGs and policy markers.
+    fn themes(&mut self, p: &ActivityParts) {
+        let (ctx, lang) = (self.ctx, self.lang);
+        if !p.sectors.is_empty() {
+            self.out.push(format!("  {}:", ctx.pick("Sectores", "Sectors")));
+            for s in &p.sectors {
+                let name = match &s.sector {
+                    SectorRef::Dac(c) => c.entry().name(lang).to_owned(),
+                    SectorRef::DacCategory(c) => c.entry().name(lang).to_owned(),
+                    SectorRef::SdgGoal(c) => c.entry().name(lang).to_owned(),
+                    SectorRef::SdgTarget(c) => c.entry().name(lang).to_owned(),
+                    SectorRef::Other { vocabulary, .. } => {
+                        format!("{} {vocabulary}", ctx.pick("vocabulario", "vocabulary"))
+                    }
+                };
+                let area = s.sector.thematic_area().map(|a| format!(" [{}]", a.entry().name(lang))).unwrap_or_default();
+                self.out.push(format!("    - {} {} {}%{area}", s.sector.code(), name, s.percent));
+            }
+        }
+        let sdgs: Vec<String> = p
+            .sdgs
             .iter()
-            .map(|m| format!("{} ({})", m.marker.entry().name(lang), m.significance))
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    field(
-        &mut out,
-        ctx.pick("Países", "Countries"),
-        p.countries
-            .iter()
-            .map(|c| format!("{} {}%", c.country.entry().name(lang), c.percent))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    field(
-        &mut out,
-        ctx.pick("Regiones", "Regions"),
-        p.regions
-            .iter()
-            .map(|r| format!("{} {}%", r.region.entry().name(lang), r.percent))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    field(
-        &mut out,
-        ctx.pick("Entidades y municipios", "States and municipalities"),
-        p.mx_places
-            .iter()
-            .map(|m| match m.municipality {
-                Some(mun) => format!("{} ({})", mun.entry().name(lang), m.state.entry().name(lang)),
-                None => m.state.entry().name(lang).to_owned(),
+            .map(|s| match s {
+                Sdg::Goal(g) => format!("{} {}", g, g.entry().name(lang)),
+                Sdg::Target(t) => t.to_string(),
             })
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    if let Some(cb) = &p.cross_border {
-        let dims: Vec<&str> = cb.dimensions.iter().map(|d| d.label(lang)).collect();
-        field(
-            &mut out,
-            ctx.pick("Transfronteriza", "Cross-border"),
-            format!("{} — {}", cb.border.label(lang), dims.join(", ")),
+            .collect();
+        self.field(ctx.pick("ODS", "SDGs"), sdgs.join("; "));
+        self.field(
+            ctx.pick("Marcadores de política", "Policy markers"),
+            p.policy_markers
+                .iter()
+                .map(|m| format!("{} ({})", m.marker.entry().name(lang), m.significance))
+                .collect::<Vec<_>>()
+                .join("; "),
         );
     }
-    field(
-        &mut out,
-        ctx.pick("Presupuestos", "Budgets"),
-        p.budgets
-            .iter()
-            .map(|b| format!("{} → {}: {} {}", b.period_start, b.period_end, b.value.amount, b.value.currency))
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    field(
-        &mut out,
-        ctx.pick("Transacciones", "Transactions"),
-        p.transactions
-            .iter()
-            .map(|t| format!("{} {}: {} {}", t.date, t.kind.entry().name(lang), t.value.amount, t.value.currency))
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    field(
-        &mut out,
-        ctx.pick("En especie", "In kind"),
-        p.in_kind
-            .iter()
-            .map(|k| match k.value() {
-                Some(v) => format!("{} {} = {} {}", k.quantity, k.unit.label(lang), v.amount, v.currency),
-                None => format!("{} {}", k.quantity, k.unit.label(lang)),
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
-    );
-    for r in &p.results {
-        field(&mut out, ctx.pick("Resultado", "Result"), r.title.best(lang).to_owned());
-        for i in &r.indicators {
-            let periods: Vec<String> = i
-                .periods
+
+    /// Countries, regions, Mexican states and municipalities, and the border crossed.
+    fn places(&mut self, p: &ActivityParts) {
+        let (ctx, lang) = (self.ctx, self.lang);
+        self.field(
+            ctx.pick("Países", "Countries"),
+            p.countries
                 .iter()
-                .map(|per| {
-                    let v = |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
-                    format!(
-                        "{}: {} {} / {} {}",
-                        per.end.year(),
-                        ctx.pick("meta", "target"),
-                        v(per.target),
-                        ctx.pick("logro", "actual"),
-                        v(per.actual)
-                    )
+                .map(|c| format!("{} {}%", c.country.entry().name(lang), c.percent))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        self.field(
+            ctx.pick("Regiones", "Regions"),
+            p.regions
+                .iter()
+                .map(|r| format!("{} {}%", r.region.entry().name(lang), r.percent))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        self.field(
+            ctx.pick("Entidades y municipios", "States and municipalities"),
+            p.mx_places
+                .iter()
+                .map(|m| match m.municipality {
+                    Some(mun) => format!("{} ({})", mun.entry().name(lang), m.state.entry().name(lang)),
+                    None => m.state.entry().name(lang).to_owned(),
                 })
-                .collect();
-            let baseline = i
-                .baseline
-                .as_ref()
-                .map(|b| format!("{} {} ({})", ctx.pick("línea base", "baseline"), b.value, b.year))
-                .unwrap_or_default();
-            out.push(format!("    · {} — {baseline} {}", i.title.best(lang), periods.join("; ")));
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        if let Some(cb) = &p.cross_border {
+            let dims: Vec<&str> = cb.dimensions.iter().map(|d| d.label(lang)).collect();
+            self.field(
+                ctx.pick("Transfronteriza", "Cross-border"),
+                format!("{} — {}", cb.border.label(lang), dims.join(", ")),
+            );
         }
     }
-    if let Some(g) = &p.good_practice {
-        out.push(format!("  {}: {}", ctx.pick("Buena práctica", "Good practice"), g.best(lang)));
+
+    /// Budgets, transactions and cooperation in kind.
+    fn money(&mut self, p: &ActivityParts) {
+        let (ctx, lang) = (self.ctx, self.lang);
+        self.field(
+            ctx.pick("Presupuestos", "Budgets"),
+            p.budgets
+                .iter()
+                .map(|b| format!("{} → {}: {} {}", b.period_start, b.period_end, b.value.amount, b.value.currency))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        self.field(
+            ctx.pick("Transacciones", "Transactions"),
+            p.transactions
+                .iter()
+                .map(|t| format!("{} {}: {} {}", t.date, t.kind.entry().name(lang), t.value.amount, t.value.currency))
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
+        self.field(
+            ctx.pick("En especie", "In kind"),
+            p.in_kind
+                .iter()
+                .map(|k| match k.value() {
+                    Some(v) => format!("{} {} = {} {}", k.quantity, k.unit.label(lang), v.amount, v.currency),
+                    None => format!("{} {}", k.quantity, k.unit.label(lang)),
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        );
     }
-    out.join("\n")
+
+    /// Each result, then its indicators: baseline, and target and actual by year.
+    fn results(&mut self, p: &ActivityParts) {
+        let (ctx, lang) = (self.ctx, self.lang);
+        for r in &p.results {
+            self.field(ctx.pick("Resultado", "Result"), r.title.best(lang).to_owned());
+            for i in &r.indicators {
+                let periods: Vec<String> = i
+                    .periods
+                    .iter()
+                    .map(|per| {
+                        let v =
+                            |d: Option<rust_decimal::Decimal>| d.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+                        format!(
+                            "{}: {} {} / {} {}",
+                            per.end.year(),
+                            ctx.pick("meta", "target"),
+                            v(per.target),
+                            ctx.pick("logro", "actual"),
+                            v(per.actual)
+                        )
+                    })
+                    .collect();
+                let baseline = i
+                    .baseline
+                    .as_ref()
+                    .map(|b| format!("{} {} ({})", ctx.pick("línea base", "baseline"), b.value, b.year))
+                    .unwrap_or_default();
+                self.out.push(format!("    · {} — {baseline} {}", i.title.best(lang), periods.join("; ")));
+            }
+        }
+    }
 }
 
 fn field(out: &mut Vec<String>, label: &str, value: String) {
