@@ -315,6 +315,23 @@ impl Orgs {
     }
 }
 
+/// The list row of an organisation taking part in `activities` activities.
+fn org_row(o: &Organisation, orgs: &Orgs, activities: usize) -> OrgRow {
+    let p = o.parts();
+    let key = p.key.to_string();
+    OrgRow {
+        activities,
+        search: fold(orgs.words(&key)),
+        name_es: p.name.best(Lang::Es).to_owned(),
+        name_en: p.name.best(Lang::En).to_owned(),
+        acronym: p.acronym.clone(),
+        level: p.level,
+        country: p.country,
+        mx_state: o.mx_state().and_then(|s| state_code(s.as_str())),
+        key,
+    }
+}
+
 /// Adds (`by` 1) or takes away (-1) the years an activity row starts and ends in.
 fn count_years(years: &mut std::collections::BTreeMap<i32, u32>, row: &ActivityRow, by: i8) {
     for y in [row.start, row.end].into_iter().flatten().map(|d| d.year()) {
@@ -367,21 +384,7 @@ impl Registry {
         }
         let org_rows: Vec<OrgRow> = organisations
             .iter()
-            .map(|o| {
-                let p = o.parts();
-                let key = p.key.to_string();
-                OrgRow {
-                    activities: involved_in.get(key.as_str()).copied().unwrap_or(0),
-                    search: fold(orgs.words(&key)),
-                    name_es: p.name.best(Lang::Es).to_owned(),
-                    name_en: p.name.best(Lang::En).to_owned(),
-                    acronym: p.acronym.clone(),
-                    level: p.level,
-                    country: p.country,
-                    mx_state: o.mx_state().and_then(|s| state_code(s.as_str())),
-                    key,
-                }
-            })
+            .map(|o| org_row(o, &orgs, involved_in.get(o.key().as_str()).copied().unwrap_or(0)))
             .collect();
         let org_by_key = org_rows.iter().enumerate().map(|(i, o)| (o.key.clone(), i)).collect();
         let mut year_count = std::collections::BTreeMap::new();
@@ -395,21 +398,7 @@ impl Registry {
     pub fn add_organisations(&mut self, organisations: &[Organisation]) {
         let home = self.org_facts.home.unwrap_or_else(|| LoadOptions::default().home_country);
         let added = Orgs::new(organisations, home);
-        for o in organisations {
-            let p = o.parts();
-            let key = p.key.to_string();
-            self.orgs.push(OrgRow {
-                activities: 0,
-                search: fold(added.words(&key)),
-                name_es: p.name.best(Lang::Es).to_owned(),
-                name_en: p.name.best(Lang::En).to_owned(),
-                acronym: p.acronym.clone(),
-                level: p.level,
-                country: p.country,
-                mx_state: o.mx_state().and_then(|s| state_code(s.as_str())),
-                key,
-            });
-        }
+        self.orgs.extend(organisations.iter().map(|o| org_row(o, &added, 0)));
         self.org_facts.by_key.extend(added.by_key);
         // Organisations are few: kept by key.
         self.orgs.sort_by(|a, b| a.key.cmp(&b.key));
