@@ -20,7 +20,7 @@ use crate::list::Registry;
 use crate::{LoadOptions, ReportError, Snapshot};
 
 /// The format's name and version: a file of another version is ignored.
-const MAGIC: &[u8; 16] = b"coopera-model-01";
+const MAGIC: &[u8; 16] = b"coopera-model-02";
 
 /// Where the model of the database at `db` is kept.
 pub fn path_beside(db: &Path) -> PathBuf {
@@ -112,21 +112,23 @@ pub fn load(
 ) -> Result<Option<(Registry, Snapshot, u64)>, ReportError> {
     let Ok(mut file) = std::fs::File::open(path) else { return Ok(None) };
     let mut header = vec![0u8; 4096];
-    let Ok(n) = read_up_to(&mut file, &mut header) else { return Ok(None) };
+    let Ok(n) = read_up_to(&mut file, &mut header) else { return refused(path, "unreadable") };
     header.truncate(n);
     let mut d = Decoder::over(&header);
     if d.take(MAGIC.len()) != Some(MAGIC.as_slice()) || d.u64() != Some(fingerprint(options)) {
-        return Ok(None);
+        return refused(path, "another version or other options");
     }
-    let (Some(head), Some(entry)) = (d.u64(), decode_entry(&mut d)) else { return Ok(None) };
-    let Some(lengths) = (0..3).map(|_| d.u64()).collect::<Option<Vec<u64>>>() else { return Ok(None) };
+    let (Some(head), Some(entry)) = (d.u64(), decode_entry(&mut d)) else { return refused(path, "damaged") };
+    let Some(lengths) = (0..3).map(|_| d.u64()).collect::<Option<Vec<u64>>>() else {
+        return refused(path, "damaged");
+    };
     // The database must hold the entry the model was read at, under the same number.
     let here = match head.checked_sub(1) {
         Some(before) => store.changes_since(before, 1)?.into_iter().next(),
         None => None,
     };
     if here != entry.map(|e| (head, e)) || store.feed_head()? < head {
-        return Ok(None);
+        return refused(path, "made for another database");
     }
     let mut sections = Vec::with_capacity(3);
     let mut at = d.at as u64;
@@ -135,7 +137,7 @@ pub fn load(
         at = at.saturating_add(len);
     }
     if std::fs::metadata(path).map(|m| m.len()).ok() != Some(at) {
-        return Ok(None);
+        return refused(path, "cut short");
     }
     let organisations = store.organisations()?;
     let rates = store.exchange_rates()?;
@@ -166,7 +168,7 @@ pub fn load(
     });
     let (Some(mut snapshot), Some((mut rows, mut keys)), Some((more_rows, more_keys))) = (snapshot, first, second)
     else {
-        return Ok(None);
+        return refused(path, "damaged");
     };
     rows.extend(more_rows);
     keys.extend(more_keys);
@@ -177,7 +179,7 @@ pub fn load(
         (keys.join().unwrap_or_default(), registry)
     });
     if registry.len() != snapshot.len() {
-        return Ok(None);
+        return refused(path, "damaged");
     }
     snapshot.set_keys(keys);
     // With nothing changed since, the registry holds exactly the model's activities.
@@ -185,9 +187,15 @@ pub fn load(
         && usize::try_from(store.count_activities(&coopera_store::ActivityFilter::default())?).ok()
             != Some(snapshot.len())
     {
-        return Ok(None);
+        return refused(path, "its activities are not the database's");
     }
     Ok(Some((registry, snapshot, head)))
+}
+
+/// No model to read back: says why in the log, for whoever wonders at a slow start.
+fn refused<T>(path: &Path, why: &str) -> Result<Option<T>, ReportError> {
+    tracing::info!(path = %path.display(), "the model beside the database is not used: {why}");
+    Ok(None)
 }
 
 /// Reads into `buf` until it is full or the file ends; returns how much was read.
@@ -208,7 +216,7 @@ fn fingerprint(options: &LoadOptions) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
     options.home_country.as_str().hash(&mut h);
-    format!("{:?}", options.in_kind_rates).hash(&mut h);
+    options.in_kind_rates.canonical().hash(&mut h);
     h.finish()
 }
 
@@ -362,5 +370,20 @@ impl<'a> Decoder<'a> {
         let n = self.len()?;
         let raw = self.take(n.checked_mul(8)?)?;
         Some(raw.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Another process reads the model back only if it computes the same fingerprint: the
+    /// in-kind table is a map, whose order differs from one map to the next.
+    #[test]
+    fn the_fingerprint_does_not_depend_on_a_map_order() {
+        let first = fingerprint(&LoadOptions::default());
+        for _ in 0..20 {
+            assert_eq!(fingerprint(&LoadOptions::default()), first);
+        }
     }
 }

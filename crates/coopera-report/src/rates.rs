@@ -124,6 +124,14 @@ impl InKindRates {
         InKindRates { by_unit }
     }
 
+    /// The table as text that is the same in every process (a map's order is not), for the
+    /// fingerprint of the model kept beside the database.
+    pub(crate) fn canonical(&self) -> String {
+        let mut units: Vec<String> = self.by_unit.iter().map(|(u, r)| format!("{}={r:?}", u.code())).collect();
+        units.sort();
+        units.join(";")
+    }
+
     /// The table shipped with Coopera (illustrative values, see `data/README.md`).
     pub fn sample() -> InKindRates {
         // The sample is checked by a test; should it ever fail to parse, no rate is better

@@ -364,7 +364,8 @@ fn fixed(d: Decimal) -> Option<i64> {
 }
 
 /// An incoming flow that may duplicate a provider activity's own flow, resolved after the
-/// whole registry is read.
+/// whole registry is read, and again whenever an activity it names changes.
+#[derive(Debug, Clone)]
 struct PendingLink {
     flow: u32,
     receiver: u32,
@@ -375,6 +376,7 @@ struct PendingLink {
     target: LinkTarget,
 }
 
+#[derive(Debug, Clone)]
 enum LinkTarget {
     /// The transaction names the provider activity (IATI provider-activity-id).
     Activity(String),
@@ -401,11 +403,15 @@ struct Kept {
     /// The number of each activity, by identifier (its live row).
     keys: HashMap<String, u32>,
     reporting_org: Vec<u32>,
-    /// Identifiers an incoming flow names as its provider (or may, through related
-    /// activities), and the activities holding such flows: a change to one of them may move
-    /// a link, so it is taken in by a whole load.
-    linked_ids: HashSet<String>,
-    linked_rows: HashSet<u32>,
+    /// Every incoming flow that may duplicate its provider's own flow (those of replaced
+    /// rows included, and passed over), and, by identifier, the ones that name it as their
+    /// provider or as a related activity: a change to that activity resolves them again.
+    links: Vec<PendingLink>,
+    naming: HashMap<String, Vec<u32>>,
+    /// By row, a bit for each kind of flow (`FlowKind as u8`) the activity gives without
+    /// naming the receiver activity; by (row, kind), the receiver activities it names.
+    outgoing_unnamed: Vec<u8>,
+    outgoing_named: HashMap<(u32, u8), Vec<String>>,
     /// How many live rows' dates and flows fall in each year: the snapshot's first and last
     /// year follow a change without a pass over every row.
     year_count: std::collections::BTreeMap<i16, u32>,
@@ -457,8 +463,10 @@ impl Kept {
             org_state,
             keys: HashMap::new(),
             reporting_org: Vec::new(),
-            linked_ids: HashSet::new(),
-            linked_rows: HashSet::new(),
+            links: Vec::new(),
+            naming: HashMap::new(),
+            outgoing_unnamed: Vec::new(),
+            outgoing_named: HashMap::new(),
             year_count: std::collections::BTreeMap::new(),
             rate_cache: HashMap::new(),
             scratch: Vec::new(),
@@ -467,6 +475,46 @@ impl Kept {
             scratch_places: Vec::new(),
         };
         (k, infos)
+    }
+
+    /// Keeps `new` links, each indexed by the identifiers it names; returns their numbers.
+    fn remember(&mut self, new: Vec<PendingLink>) -> std::ops::Range<usize> {
+        let from = self.links.len();
+        for link in new {
+            let n = self.links.len() as u32;
+            let mut name = |id: &String| self.naming.entry(id.clone()).or_default().push(n);
+            match &link.target {
+                LinkTarget::Activity(id) => name(id),
+                LinkTarget::Related { related, .. } => related.iter().for_each(name),
+            }
+            self.links.push(link);
+        }
+        from..self.links.len()
+    }
+
+    /// The live row whose own flow the link's incoming flow duplicates: the activity it
+    /// names (or, naming only the provider organisation, the first related activity that
+    /// organisation reports), when that activity reports the matching outgoing flow to the
+    /// receiver or to no activity in particular.
+    fn provider_of(&self, link: &PendingLink) -> Option<u32> {
+        let provider = match &link.target {
+            LinkTarget::Activity(id) => self.keys.get(id).copied(),
+            LinkTarget::Related { provider_org, related } => {
+                let org = self.org_index.get(provider_org).copied()?;
+                related
+                    .iter()
+                    .filter_map(|r| self.keys.get(r).copied())
+                    .find(|&a| self.reporting_org.get(a as usize).copied() == Some(org))
+            }
+        }?;
+        let k = link.kind as u8;
+        let unnamed = self.outgoing_unnamed.get(provider as usize).is_some_and(|bits| bits & (1 << k) != 0);
+        let named = || {
+            self.outgoing_named
+                .get(&(provider, k))
+                .is_some_and(|names| names.iter().any(|n| self.keys.get(n) == Some(&link.receiver)))
+        };
+        (provider != link.receiver && (unnamed || named())).then_some(provider)
     }
 }
 
@@ -481,11 +529,8 @@ enum Tally {
 struct Builder {
     k: Kept,
     snap: Snapshot,
+    /// The links of the activities read, resolved once all are.
     pending: Vec<PendingLink>,
-    /// (activity, kind) of outgoing flows naming no receiver activity, and (activity, kind,
-    /// receiver identifier) of those naming one.
-    outgoing_unnamed: HashSet<(u32, u8)>,
-    outgoing_named: Vec<(u32, u8, String)>,
 }
 
 /// What a snapshot is read from: the store, or anything that gives the same facts (a test's
@@ -525,13 +570,7 @@ impl Snapshot {
         visit: &mut dyn FnMut(usize, &ReportFacts),
     ) -> Result<Snapshot, ReportError> {
         let (k, infos) = Kept::new(&store.organisations()?, &store.exchange_rates()?, options);
-        let mut b = Builder {
-            k,
-            snap: Snapshot::empty(infos),
-            pending: Vec::new(),
-            outgoing_unnamed: HashSet::new(),
-            outgoing_named: Vec::new(),
-        };
+        let mut b = Builder { k, snap: Snapshot::empty(infos), pending: Vec::new() };
         store.report_facts(&mut |f| {
             visit(b.snap.len, f);
             b.add(f);
@@ -598,38 +637,28 @@ impl Snapshot {
     /// any, is no longer counted. `visit` sees each one's facts with its new number. Costs
     /// what the changed activities hold, whatever the size of the registry.
     ///
+    /// Links between flows follow: the changed activities' own incoming flows are resolved,
+    /// and so is every kept link that names one of them (its provider moved to a new row, or
+    /// may no longer report the flow).
+    ///
     /// Returns `false`, changing nothing, where a whole load is needed instead: for a
-    /// snapshot without its load's state, or when a changed activity takes part in a link
-    /// between flows (an incoming flow naming a provider activity, or an activity such a flow
-    /// names), since a link joins two activities. Changes to organisations and exchange
-    /// rates are taken in by a whole load too.
+    /// snapshot without its load's state, or an activity given twice. Changes to
+    /// organisations and exchange rates are taken in by a whole load too.
     pub fn apply(&mut self, changed: &[ReportFacts], visit: &mut dyn FnMut(usize, &ReportFacts)) -> bool {
         let Some(kept) = self.kept.take() else { return false };
-        let links = |f: &ReportFacts| {
-            kept.linked_ids.contains(&f.key)
-                || kept.keys.get(&f.key).is_some_and(|row| kept.linked_rows.contains(row))
-                || f.transactions.iter().any(|t| {
-                    matches!(t.kind.as_str(), "1" | "11")
-                        && (t.provider_activity.is_some() || (t.provider_org.is_some() && !f.related.is_empty()))
-                })
-        };
         let mut seen = HashSet::new();
-        if changed.iter().any(|f| links(f) || !seen.insert(f.key.as_str())) {
+        if !changed.iter().all(|f| seen.insert(f.key.as_str())) {
             self.kept = Some(kept);
             return false;
         }
         let snap = std::mem::replace(self, Snapshot::empty(Vec::new()));
-        let mut b = Builder {
-            k: *kept,
-            snap,
-            pending: Vec::new(),
-            outgoing_unnamed: HashSet::new(),
-            outgoing_named: Vec::new(),
-        };
+        let mut b = Builder { k: *kept, snap, pending: Vec::new() };
+        let mut unlinked = 0usize;
         for f in changed {
             if let Some(&old) = b.k.keys.get(&f.key) {
                 let s = &mut b.snap;
                 s.tally(&mut b.k.year_count, old as usize, Tally::Remove);
+                unlinked = unlinked.saturating_add(s.linked_in(old as usize));
                 if s.dead.is_empty() {
                     s.dead = vec![false; s.len];
                 }
@@ -641,11 +670,26 @@ impl Snapshot {
             b.add(f);
             b.snap.tally(&mut b.k.year_count, i, Tally::Add);
         }
+        // The changed activities' own links, and every link that names one of them: its
+        // provider may have moved to a new row, or no longer confirm the flow.
+        let pending = std::mem::take(&mut b.pending);
+        let mut which: Vec<usize> = b.k.remember(pending).collect();
+        for f in changed {
+            if let Some(naming) = b.k.naming.get(&f.key) {
+                which.extend(naming.iter().map(|&n| n as usize));
+            }
+        }
+        which.sort_unstable();
+        which.dedup();
+        let (before, after) = b.relink(&which);
         let mut snap = b.snap;
         if !snap.dead.is_empty() {
             snap.dead.resize(snap.len, false);
         }
-        snap.stats.activities = snap.len();
+        let st = &mut snap.stats;
+        st.activities = snap.len.saturating_sub(snap.dead_count);
+        st.linked_flows = st.linked_flows.saturating_sub(unlinked).saturating_sub(before).saturating_add(after);
+        snap.has_links = st.linked_flows > 0;
         snap.year_min = b.k.year_count.keys().next().copied().unwrap_or(NO_YEAR);
         snap.year_max = b.k.year_count.keys().next_back().copied().unwrap_or(NO_YEAR);
         snap.kept = Some(Box::new(b.k));
@@ -718,6 +762,11 @@ impl Snapshot {
         change(&mut st.in_kind_not_valued, not_valued);
     }
 
+    /// How many of row `i`'s flows duplicate a provider's flow.
+    fn linked_in(&self, i: usize) -> usize {
+        self.flows.iter().map(|t| t.range(i).filter(|&f| t.provider[f] != NONE).count()).sum()
+    }
+
     /// Counts the years of every live row (after a load, or reading a model back).
     fn count_years(&self) -> std::collections::BTreeMap<i16, u32> {
         let mut years = std::collections::BTreeMap::new();
@@ -754,6 +803,7 @@ impl Builder {
         self.snap.len = self.snap.len.saturating_add(1);
         self.k.keys.insert(f.key.clone(), i);
         self.k.reporting_org.push(self.k.org_index.get(&f.reporting_org).copied().unwrap_or(NONE));
+        self.k.outgoing_unnamed.push(0);
         let s = &mut self.snap;
         s.direction.push(f.direction.map_or(0, |d| index_of(Direction::ALL, &d).saturating_add(1)));
         s.modality.push(index_of(Modality::ALL, &f.modality));
@@ -930,9 +980,11 @@ impl Builder {
             if matches!(t.kind.as_str(), "2" | "3") {
                 let k = kind as u8;
                 match &t.receiver_activity {
-                    Some(r) => self.outgoing_named.push((i, k, r.clone())),
+                    Some(r) => self.k.outgoing_named.entry((i, k)).or_default().push(r.clone()),
                     None => {
-                        self.outgoing_unnamed.insert((i, k));
+                        if let Some(bits) = self.k.outgoing_unnamed.get_mut(i as usize) {
+                            *bits |= 1 << k;
+                        }
                     }
                 }
             }
@@ -1038,42 +1090,9 @@ impl Builder {
         // Links: an incoming flow duplicates its provider activity's flow when that activity
         // is in the registry and reports the matching outgoing flow to this activity (or to
         // no activity in particular).
-        let named: HashSet<(u32, u8, u32)> =
-            self.outgoing_named.iter().filter_map(|(a, k, r)| self.k.keys.get(r).map(|&b| (*a, *k, b))).collect();
-        let confirms = |provider: u32, kind: FlowKind, receiver: u32| {
-            let k = kind as u8;
-            provider != receiver
-                && (self.outgoing_unnamed.contains(&(provider, k)) || named.contains(&(provider, k, receiver)))
-        };
-        let mut links = 0usize;
-        for link in &self.pending {
-            // Whatever it resolves to, a change to the receiver or to an activity it names
-            // may move the link.
-            self.k.linked_rows.insert(link.receiver);
-            match &link.target {
-                LinkTarget::Activity(id) => {
-                    self.k.linked_ids.insert(id.clone());
-                }
-                LinkTarget::Related { related, .. } => self.k.linked_ids.extend(related.iter().cloned()),
-            }
-            let provider = match &link.target {
-                LinkTarget::Activity(id) => self.k.keys.get(id).copied(),
-                LinkTarget::Related { provider_org, related } => {
-                    let org = self.k.org_index.get(provider_org).copied();
-                    related
-                        .iter()
-                        .filter_map(|r| self.k.keys.get(r).copied())
-                        .find(|&a| org.is_some() && self.k.reporting_org.get(a as usize).copied() == org)
-                }
-            };
-            if let Some(provider) = provider
-                && confirms(provider, link.kind, link.receiver)
-            {
-                self.k.linked_rows.insert(provider);
-                self.snap.flows[link.kind as usize].provider[link.flow as usize] = provider;
-                links = links.saturating_add(1);
-            }
-        }
+        let pending = std::mem::take(&mut self.pending);
+        let all: Vec<usize> = self.k.remember(pending).collect();
+        let (_, links) = self.relink(&all);
         let flows = &self.snap.flows;
         self.snap.has_links = links > 0;
         self.snap.stats = LoadStats {
@@ -1086,6 +1105,27 @@ impl Builder {
         self.k.year_count = self.snap.count_years();
         self.snap.kept = Some(Box::new(self.k));
         self.snap
+    }
+
+    /// Resolves links `which` (numbers in `Kept::links`) again: the flow each live receiver
+    /// holds points at its provider's row, or at none. Returns how many were linked before,
+    /// and how many are now.
+    fn relink(&mut self, which: &[usize]) -> (usize, usize) {
+        let (mut before, mut after) = (0usize, 0usize);
+        for &n in which {
+            let Some(link) = self.k.links.get(n) else { continue };
+            if !self.snap.is_live(link.receiver as usize) {
+                continue;
+            }
+            let provider = self.k.provider_of(link).unwrap_or(NONE);
+            let Some(slot) = self.snap.flows[link.kind as usize].provider.get_mut(link.flow as usize) else {
+                continue;
+            };
+            before = before.saturating_add(usize::from(*slot != NONE));
+            after = after.saturating_add(usize::from(provider != NONE));
+            *slot = provider;
+        }
+        (before, after)
     }
 }
 
@@ -1139,11 +1179,38 @@ impl Snapshot {
         e.len(self.dead_count);
         let kept = self.kept.as_deref();
         e.u32s(kept.map_or(&[][..], |k| &k.reporting_org));
-        let ids: Vec<&String> = kept.map(|k| k.linked_ids.iter().collect()).unwrap_or_default();
-        e.len(ids.len());
-        ids.iter().for_each(|id| e.str(id));
-        let rows: Vec<u32> = kept.map(|k| k.linked_rows.iter().copied().collect()).unwrap_or_default();
-        e.u32s(&rows);
+        let Some(kept) = kept else {
+            e.len(0);
+            e.bytes(&[]);
+            e.len(0);
+            return;
+        };
+        e.len(kept.links.len());
+        for link in &kept.links {
+            e.u64(u64::from(link.flow));
+            e.u64(u64::from(link.receiver));
+            e.u8(link.kind as u8);
+            match &link.target {
+                LinkTarget::Activity(id) => {
+                    e.u8(0);
+                    e.str(id);
+                }
+                LinkTarget::Related { provider_org, related } => {
+                    e.u8(1);
+                    e.str(provider_org);
+                    e.len(related.len());
+                    related.iter().for_each(|r| e.str(r));
+                }
+            }
+        }
+        e.bytes(&kept.outgoing_unnamed);
+        e.len(kept.outgoing_named.len());
+        for ((row, kind), names) in &kept.outgoing_named {
+            e.u64(u64::from(*row));
+            e.u8(*kind);
+            e.len(names.len());
+            names.iter().for_each(|n| e.str(n));
+        }
     }
 
     /// A snapshot read back, over the organisations and rates of the registry now (which
@@ -1211,11 +1278,16 @@ impl Snapshot {
         s.dead = d.bytes()?.into_iter().map(|b| b == 1).collect();
         s.dead_count = d.len()?;
         kept.reporting_org = d.u32s()?;
+        let links = decode_links(d, &s)?;
+        kept.remember(links);
+        kept.outgoing_unnamed = d.bytes()?;
         let n = d.len()?;
         for _ in 0..n {
-            kept.linked_ids.insert(d.str()?);
+            let row = u32::try_from(d.u64()?).ok()?;
+            let kind = d.u8()?;
+            let names = (0..d.len()?).map(|_| d.str()).collect::<Option<Vec<String>>>()?;
+            kept.outgoing_named.insert((row, kind), names);
         }
-        kept.linked_rows = d.u32s()?.into_iter().collect();
         // Every column holds one entry per row.
         let rows = s.len;
         let whole = [
@@ -1233,6 +1305,7 @@ impl Snapshot {
             && s.start_year.len() == rows
             && s.end_year.len() == rows
             && kept.reporting_org.len() == rows
+            && kept.outgoing_unnamed.len() == rows
             && (s.dead.is_empty() || s.dead.len() == rows)
             && [&s.sectors, &s.sdgs, &s.places, &s.partner_places, &s.partners, &s.levels, &s.states]
                 .iter()
@@ -1252,6 +1325,37 @@ impl Snapshot {
             kept.keys = keys;
         }
     }
+}
+
+/// The links kept in a model, each checked against the rows and flows read before them.
+fn decode_links(d: &mut Decoder<'_>, s: &Snapshot) -> Option<Vec<PendingLink>> {
+    let n = d.len()?;
+    let mut links = Vec::with_capacity(n.min(1 << 20));
+    for _ in 0..n {
+        let flow = u32::try_from(d.u64()?).ok()?;
+        let receiver = u32::try_from(d.u64()?).ok()?;
+        let kind = match d.u8()? {
+            0 => FlowKind::Committed,
+            1 => FlowKind::Disbursed,
+            2 => FlowKind::Spent,
+            3 => FlowKind::InKind,
+            _ => return None,
+        };
+        let target = match d.u8()? {
+            0 => LinkTarget::Activity(d.str()?),
+            1 => {
+                let provider_org = d.str()?;
+                let related = (0..d.len()?).map(|_| d.str()).collect::<Option<Vec<String>>>()?;
+                LinkTarget::Related { provider_org, related }
+            }
+            _ => return None,
+        };
+        if receiver as usize >= s.len || flow as usize >= s.flows[kind as usize].len() {
+            return None;
+        }
+        links.push(PendingLink { flow, receiver, kind, target });
+    }
+    Some(links)
 }
 
 #[cfg(test)]

@@ -311,10 +311,13 @@ impl AppState {
     pub fn from_store(store: Store, options: Options) -> Result<AppState, StartError> {
         let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
         let version = format!("{started:x}-0");
+        let began = std::time::Instant::now();
         let (views, resumed) = match Views::resume(&store, &options, version.clone())? {
             Some(views) => (views, true),
             None => (Views::load(&store, &options, version)?, false),
         };
+        let how = if resumed { "read back from the model beside the database" } else { "read whole" };
+        tracing::info!(activities = views.snapshot.len(), took_ms = began.elapsed().as_millis(), "views {how}");
         let workers = std::thread::available_parallelism().map_or(2, usize::from);
         let workers = tokio::sync::Semaphore::new(workers);
         let views = RwLock::new(Arc::new(views));
@@ -468,7 +471,7 @@ impl AppState {
     /// Brings the views up to date with the change feed — this process's writes and every
     /// other's: the activities that changed are read again and taken in place
     /// ([`Snapshot::apply`], [`Registry::apply`]); a change to an organisation or to rates,
-    /// a large batch, or one that moves a link between flows reads the views again whole.
+    /// or a large batch reads the views again whole.
     /// Called with `writing` held.
     fn catch_up(&self) -> Result<(), StartError> {
         let store = &self.0.store;
@@ -488,11 +491,15 @@ impl AppState {
                 FeedEntry::Record { .. } => pending.other = true,
             }
         }
+        let began = std::time::Instant::now();
+        let changes = pending.activities.len().saturating_add(pending.organisations.len());
         if !pending.whole && self.take_in(&pending)? {
+            tracing::debug!(changes, took_ms = began.elapsed().as_millis(), "changes taken in place");
             return Ok(());
         }
         let views = Views::load(store, &self.0.options, next_version(&self.views().version))?;
         *self.0.views.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(views);
+        tracing::info!(changes, took_ms = began.elapsed().as_millis(), "views read again whole");
         Ok(())
     }
 

@@ -206,3 +206,121 @@ fn new_organisations_are_taken_in_with_the_activities_that_name_them() {
     let orgs = |r: &Registry| r.organisations().iter().map(|o| (o.key.clone(), o.activities)).collect::<Vec<_>>();
     assert_eq!(orgs(&registry), orgs(&full_registry));
 }
+
+/// A publisher's activity and a receiver's, reporting the same flow: the links between them
+/// follow every change on either side, as a whole load would resolve them.
+#[test]
+fn links_between_flows_follow_changes_on_either_side() {
+    let record = |json: &str| -> Record {
+        if json.contains("\"reporting_org\"") {
+            let doc: coopera_domain::doc::ActivityDoc = serde_json::from_str(json).expect("activity fixture");
+            Record::Activity(Box::new(doc.into_domain().expect("valid activity")))
+        } else {
+            let doc: coopera_domain::doc::OrganisationDoc = serde_json::from_str(json).expect("organisation fixture");
+            Record::Organisation(doc.into_domain().expect("valid organisation"))
+        }
+    };
+    // The giver's activity, its outgoing disbursement naming the receiver activity (or none).
+    let giver = |id: &str, disbursed: Option<&str>, receiver: &str| {
+        let disbursement = match disbursed {
+            Some(amount) => format!(
+                r#",{{"type":"3","date":"2015-06-01","amount":{amount},"currency":"USD"{receiver}}}"#,
+                receiver = if receiver.is_empty() {
+                    String::new()
+                } else {
+                    format!(r#","receiver":{{"activity":"{receiver}"}}"#)
+                }
+            ),
+            None => String::new(),
+        };
+        record(&format!(
+            r#"{{"id":"{id}","reporting_org":"giz","title":"Fondo {id}","instrument":"project",
+            "cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
+            "participants":[{{"org":"giz","role":"provider"}},{{"org":"amexcid","role":"recipient"}}],
+            "sectors":[{{"code":"31110"}}],"countries":[{{"code":"MX"}}],"dates":{{"actual_start":"2015-01-01"}},
+            "transactions":[{{"type":"2","date":"2015-01-01","amount":900,"currency":"USD"}}{disbursement}]}}"#
+        ))
+    };
+    // The receiver's activity, its incoming funds naming the provider activity, or only the
+    // provider organisation beside a related activity.
+    let receiver = |id: &str, amount: &str, provider: &str, related: &str| {
+        let provider = if provider.is_empty() {
+            r#"{"org":"giz"}"#.to_owned()
+        } else {
+            format!(r#"{{"org":"giz","activity":"{provider}"}}"#)
+        };
+        let related = if related.is_empty() {
+            String::new()
+        } else {
+            format!(r#","related_activities":[{{"type":"1","id":"{related}"}}]"#)
+        };
+        record(&format!(
+            r#"{{"id":"{id}","reporting_org":"amexcid","title":"Recibe {id}","instrument":"project",
+            "cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
+            "participants":[{{"org":"giz","role":"funding"}},{{"org":"amexcid","role":"recipient"}}],
+            "sectors":[{{"code":"31110"}}],"countries":[{{"code":"MX"}}],"dates":{{"actual_start":"2015-02-01"}}{related},
+            "transactions":[{{"type":"1","date":"2015-06-02","amount":{amount},"currency":"USD","provider":{provider}}},
+                            {{"type":"4","date":"2015-09-01","amount":100,"currency":"USD"}}]}}"#
+        ))
+    };
+    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    store
+        .record(
+            "test",
+            vec![
+                record(r#"{"key":"amexcid","name":"AMEXCID","kind":"10","level":"federal","country":"MX"}"#),
+                record(r#"{"key":"giz","name":"GIZ","kind":"10","level":"foreign-government","country":"DE"}"#),
+                receiver("MX-R1", "400", "DE-G1", ""),
+                receiver("MX-R2", "300", "", "DE-G2"),
+                giver("DE-G2", Some("300"), "MX-R2"),
+            ],
+        )
+        .expect("fixture");
+    let options = LoadOptions::default();
+    let (mut registry, mut snap) = Registry::load(&store, &options).expect("load");
+    assert_eq!(snap.stats().linked_flows, 1, "MX-R2's funds are DE-G2's disbursement; MX-R1's provider is not here");
+
+    let steps: Vec<(&str, Vec<Record>, usize)> = vec![
+        ("the provider arrives", vec![giver("DE-G1", Some("400"), "")], 2),
+        ("it no longer reports the disbursement", vec![giver("DE-G1", None, "")], 1),
+        ("it reports it again, naming the receiver", vec![giver("DE-G1", Some("400"), "MX-R1")], 2),
+        ("the receiver changes its amount", vec![receiver("MX-R1", "450", "DE-G1", "")], 2),
+        ("the other giver names another receiver", vec![giver("DE-G2", Some("300"), "MX-R1")], 1),
+        (
+            "and back, with the receiver changed too",
+            vec![giver("DE-G2", Some("300"), "MX-R2"), receiver("MX-R2", "310", "", "DE-G2")],
+            2,
+        ),
+        ("the receiver names no provider", vec![receiver("MX-R1", "450", "", "")], 1),
+    ];
+    for (what, batch, linked) in steps {
+        let keys: Vec<String> = batch.iter().map(Record::key).collect();
+        store.record("editor", batch).expect("write");
+        let mut facts = Vec::new();
+        store.report_facts_of(&keys, &mut |f| facts.push(f.clone())).expect("facts");
+        let mut applied = Vec::new();
+        assert!(snap.apply(&facts, &mut |p, f| applied.push((p, f.clone()))), "{what}: taken in place");
+        registry.apply(&applied);
+        let (full_registry, full) = Registry::load(&store, &options).expect("whole");
+        assert_eq!(full.stats().linked_flows, linked, "{what}: the fixture links as meant");
+        assert_eq!(snap.stats(), full.stats(), "{what}");
+        assert_eq!(every_report(&snap), every_report(&full), "{what}");
+        assert_eq!(rows(&registry), rows(&full_registry), "{what}");
+    }
+
+    // The links are kept with the model, and still follow once it is read back.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("coopera.db.model");
+    let mark = coopera_report::persist::Mark::of(&store).expect("mark");
+    coopera_report::persist::save(&path, &registry, &snap, &mark, &options).expect("save");
+    let (_, mut back, _) = coopera_report::persist::load(&path, &store, &options).expect("read").expect("checks out");
+    let batch = vec![receiver("MX-R1", "450", "DE-G1", "")];
+    store.record("editor", batch).expect("write");
+    let mut facts = Vec::new();
+    store.report_facts_of(&["MX-R1".to_owned()], &mut |f| facts.push(f.clone())).expect("facts");
+    assert!(back.apply(&facts, &mut |_, _| {}));
+    let (_, full) = Registry::load(&store, &options).expect("whole");
+    assert_eq!(full.stats().linked_flows, 2);
+    assert_eq!(back.stats(), full.stats());
+    assert_eq!(every_report(&back), every_report(&full));
+}
