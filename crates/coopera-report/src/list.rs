@@ -145,7 +145,7 @@ impl Sort {
 }
 
 /// The registry's rows, in memory.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Registry {
     /// How many activities start or end in each year: their first and last follow a change
     /// without a pass over every row.
@@ -206,13 +206,13 @@ fn state_code(code: &str) -> Option<&'static str> {
 }
 
 /// What the list needs of each organisation to build an activity's row.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Orgs {
     by_key: HashMap<String, OrgFacts>,
     home: Option<CountryCode>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct OrgFacts {
     /// Key, names and acronym, for the search text of the activities it takes part in.
     words: String,

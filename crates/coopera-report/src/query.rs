@@ -521,202 +521,265 @@ fn run_over(
     snap: &Snapshot,
     selected: &Selected,
     query: &Query,
-    mut per_activity: Option<&mut Vec<i128>>,
+    per_activity: Option<&mut Vec<i128>>,
 ) -> Result<Report, ReportError> {
-    let dim = query.dimension;
-    let years = selected.years;
-    // Reports by border or agenda leave out the activities that are not cross-border, also as
-    // providers of merged flows.
-    let cross_border_only = dim.only_cross_border();
-    let in_report = |i: usize| !cross_border_only || snap.border[i] != 0;
-    let kept = selected.kept.iter().map(|&i| i as usize).filter(|&i| in_report(i));
-    let weights = &selected.weights;
-    let n = snap.len;
-    let len = universe_len(snap, dim);
-    let dim_parts = parts(snap, dim);
-    let rows = len.saturating_add(1);
-    let mut acc = vec![0i128; rows];
-    let mut activities = 0u64;
-    let mut count_weight: i128 = 0;
-    // Money also looks up the weights of providers: a flow is merged when its provider
-    // activity, anywhere in the registry, is in the report.
-    let mut money: Vec<usize> = Vec::new();
-    match query.measure {
-        Measure::Count => {
-            // Each row counts an activity once, however many of its parts fall in the row
-            // (two DAC codes of one thematic area): `last` is the activity a row last counted.
-            let mut last = vec![usize::MAX; rows];
-            for i in kept {
-                let w = weights[i];
-                activities = activities.saturating_add(1);
-                count_weight = count_weight.saturating_add(i128::from(w));
-                dim_parts.each(snap, i, len, |row, _| {
-                    if last[row] != i {
-                        last[row] = i;
-                        acc[row] = acc[row].saturating_add(1);
-                    }
-                });
-            }
-        }
-        Measure::Weighted => {
-            // An activity adds at most 10^12 (its weight × its parts, both in millionths):
-            // 64-bit sums are exact below 9 million activities, and faster.
-            let mut small = vec![0i64; rows];
-            let fits = n < 9_000_000;
-            for i in kept {
-                let w = weights[i];
-                activities = activities.saturating_add(1);
-                count_weight = count_weight.saturating_add(i128::from(w));
-                if fits {
-                    let w = i64::from(w);
-                    dim_parts.each(snap, i, len, |row, ppm| {
-                        small[row] = small[row].saturating_add(w.saturating_mul(i64::from(ppm)));
-                    });
-                } else {
-                    let w = i128::from(w);
-                    dim_parts.each(snap, i, len, |row, ppm| {
-                        acc[row] = acc[row].saturating_add(w.saturating_mul(i128::from(ppm)));
+    let pass = Pass {
+        snap,
+        weights: &selected.weights,
+        years: selected.years,
+        dim: query.dimension,
+        // Reports by border or agenda leave out the activities that are not cross-border,
+        // also as providers of merged flows.
+        cross_border_only: query.dimension.only_cross_border(),
+        len: universe_len(snap, query.dimension),
+        parts: parts(snap, query.dimension),
+    };
+    let mut sums = Sums::new(pass.len.saturating_add(1), query.measure);
+    let money = pass.count(selected, query.measure, &mut sums);
+    pass.add_money(&money, query, &mut sums, per_activity);
+    if matches!(query.measure, Measure::InKind | Measure::Total) {
+        pass.add_not_valued(&mut sums);
+    }
+    Ok(sums.into_report(snap, query))
+}
+
+/// One report's pass over the snapshot: what it reads.
+struct Pass<'a> {
+    snap: &'a Snapshot,
+    weights: &'a [u32],
+    years: Option<(i16, i16)>,
+    dim: Dimension,
+    cross_border_only: bool,
+    /// The dimension's rows (one more holds what falls in none).
+    len: usize,
+    parts: Parts<'a>,
+}
+
+/// What a pass adds up, row by row.
+struct Sums {
+    /// Money (or counts), and in-kind value for the total measure, by row.
+    acc: Vec<i128>,
+    acc_in_kind: Vec<i128>,
+    activities: u64,
+    count_weight: i128,
+    not_converted: BTreeMap<u16, i128>,
+    not_valued: BTreeMap<InKindUnit, Decimal>,
+    merged_flows: u64,
+}
+
+impl Pass<'_> {
+    #[inline]
+    fn in_report(&self, i: usize) -> bool {
+        !self.cross_border_only || self.snap.border[i] != 0
+    }
+
+    /// Counts the selected activities (into the rows, for the count measures); returns those
+    /// whose money the measure adds up.
+    fn count(&self, selected: &Selected, measure: Measure, sums: &mut Sums) -> Vec<usize> {
+        let (snap, weights, len) = (self.snap, self.weights, self.len);
+        let kept = selected.kept.iter().map(|&i| i as usize).filter(|&i| self.in_report(i));
+        let mut money: Vec<usize> = Vec::new();
+        let acc = &mut sums.acc;
+        let mut see = |i: usize| {
+            sums.activities = sums.activities.saturating_add(1);
+            sums.count_weight = sums.count_weight.saturating_add(i128::from(weights[i]));
+            weights[i]
+        };
+        match measure {
+            Measure::Count => {
+                // Each row counts an activity once, however many of its parts fall in the row
+                // (two DAC codes of one thematic area): `last` is the activity a row last
+                // counted.
+                let mut last = vec![usize::MAX; acc.len()];
+                for i in kept {
+                    see(i);
+                    self.parts.each(snap, i, len, |row, _| {
+                        if last[row] != i {
+                            last[row] = i;
+                            acc[row] = acc[row].saturating_add(1);
+                        }
                     });
                 }
             }
-            for (a, s) in acc.iter_mut().zip(small) {
-                *a = a.saturating_add(i128::from(s));
+            Measure::Weighted => {
+                // An activity adds at most 10^12 (its weight × its parts, both in millionths):
+                // 64-bit sums are exact below 9 million activities, and faster.
+                let mut small = vec![0i64; acc.len()];
+                let fits = snap.len < 9_000_000;
+                for i in kept {
+                    let w = see(i);
+                    if fits {
+                        let w = i64::from(w);
+                        self.parts.each(snap, i, len, |row, ppm| {
+                            small[row] = small[row].saturating_add(w.saturating_mul(i64::from(ppm)));
+                        });
+                    } else {
+                        let w = i128::from(w);
+                        self.parts.each(snap, i, len, |row, ppm| {
+                            acc[row] = acc[row].saturating_add(w.saturating_mul(i128::from(ppm)));
+                        });
+                    }
+                }
+                for (a, s) in acc.iter_mut().zip(small) {
+                    *a = a.saturating_add(i128::from(s));
+                }
+            }
+            _ => {
+                for i in kept {
+                    if see(i) > 0 {
+                        money.push(i);
+                    }
+                }
             }
         }
-        _ => {
-            for i in kept {
-                let w = weights[i];
-                activities = activities.saturating_add(1);
-                count_weight = count_weight.saturating_add(i128::from(w));
-                if w > 0 {
-                    money.push(i);
+        money
+    }
+
+    /// Adds up each activity's flows and spreads the sum over the rows; a flow whose
+    /// provider activity is in the report is merged into the provider's own.
+    fn add_money(&self, money: &[usize], query: &Query, sums: &mut Sums, mut per_activity: Option<&mut Vec<i128>>) {
+        let (snap, weights, dim, len) = (self.snap, self.weights, self.dim, self.len);
+        // The flow tables the measure adds up, and the accumulator each goes to (0 money, 1
+        // in kind).
+        let tables: &[(FlowKind, usize)] = match query.measure {
+            Measure::Count | Measure::Weighted => &[],
+            Measure::Committed => &[(FlowKind::Committed, 0)],
+            Measure::Disbursed => &[(FlowKind::Disbursed, 0)],
+            Measure::Spent => &[(FlowKind::Spent, 0)],
+            Measure::InKind => &[(FlowKind::InKind, 0)],
+            Measure::Total => &[(FlowKind::Committed, 0), (FlowKind::InKind, 1)],
+        };
+        let native_currency = match query.currency {
+            Currency::Native(c) => lists().currency.get(c.as_str()).map(|x| x as u16),
+            _ => None,
+        };
+        for &i in money {
+            let w = i128::from(weights[i]);
+            let mut by_slot = [0i128; 2];
+            for &(kind, slot) in tables {
+                let flows = &snap.flows[kind as usize];
+                let target: &[i64] = match query.currency {
+                    Currency::Usd => &flows.usd,
+                    Currency::Mxn => &flows.mxn,
+                    Currency::Native(_) => &flows.native,
+                };
+                for f in flows.range(i) {
+                    let year = flows.year[f];
+                    if let Some((from, to)) = self.years
+                        && (year == NO_YEAR || year < from || year > to)
+                    {
+                        continue;
+                    }
+                    let provider = flows.provider[f];
+                    if provider != NONE && weights[provider as usize] > 0 && self.in_report(provider as usize) {
+                        sums.merged_flows = sums.merged_flows.saturating_add(1);
+                        continue;
+                    }
+                    let value = target[f];
+                    if value == NOT_CONVERTED || native_currency.is_some_and(|c| c != flows.currency[f]) {
+                        if flows.native[f] != NOT_CONVERTED {
+                            let sum = sums.not_converted.entry(flows.currency[f]).or_default();
+                            *sum = sum.saturating_add(i128::from(flows.native[f]).saturating_mul(w));
+                        }
+                        continue;
+                    }
+                    if dim == Dimension::Year {
+                        let row = if year == NO_YEAR { len } else { year_row(snap, year) };
+                        let into = if slot == 0 { &mut sums.acc } else { &mut sums.acc_in_kind };
+                        into[row] = into[row].saturating_add(spread(i128::from(value), w, PPM));
+                    } else {
+                        by_slot[slot] = by_slot[slot].saturating_add(i128::from(value));
+                    }
+                }
+            }
+            if let Some(per) = per_activity.as_deref_mut()
+                && let Some(v) = per.get_mut(i)
+            {
+                *v = by_slot[0].saturating_add(by_slot[1]).saturating_mul(w);
+            }
+            if dim != Dimension::Year {
+                for (slot, sum) in by_slot.into_iter().enumerate() {
+                    if sum != 0 {
+                        let into = if slot == 0 { &mut sums.acc } else { &mut sums.acc_in_kind };
+                        self.parts
+                            .each(snap, i, len, |row, ppm| into[row] = into[row].saturating_add(spread(sum, w, ppm)));
+                    }
                 }
             }
         }
     }
 
-    // Money: add up each activity's flows and spread the sum over the rows.
-    let mut acc_in_kind = vec![0i128; if query.measure == Measure::Total { rows } else { 0 }];
-    let mut not_converted: BTreeMap<u16, i128> = BTreeMap::new();
-    let mut not_valued: BTreeMap<InKindUnit, Decimal> = BTreeMap::new();
-    let mut merged_flows = 0u64;
-    // The flow tables the measure adds up, and the accumulator each goes to (0 money, 1 in kind).
-    let tables: &[(FlowKind, usize)] = match query.measure {
-        Measure::Count | Measure::Weighted => &[],
-        Measure::Committed => &[(FlowKind::Committed, 0)],
-        Measure::Disbursed => &[(FlowKind::Disbursed, 0)],
-        Measure::Spent => &[(FlowKind::Spent, 0)],
-        Measure::InKind => &[(FlowKind::InKind, 0)],
-        Measure::Total => &[(FlowKind::Committed, 0), (FlowKind::InKind, 1)],
-    };
-    let native_currency = match query.currency {
-        Currency::Native(c) => lists().currency.get(c.as_str()).map(|x| x as u16),
-        _ => None,
-    };
-    for &i in &money {
-        let w = i128::from(weights[i]);
-        let mut sums = [0i128; 2];
-        for &(kind, slot) in tables {
-            let flows = &snap.flows[kind as usize];
-            let target: &[i64] = match query.currency {
-                Currency::Usd => &flows.usd,
-                Currency::Mxn => &flows.mxn,
-                Currency::Native(_) => &flows.native,
-            };
-            for f in flows.range(i) {
-                let year = flows.year[f];
-                if let Some((from, to)) = years
-                    && (year == NO_YEAR || year < from || year > to)
-                {
-                    continue;
-                }
-                let provider = flows.provider[f];
-                if provider != NONE && weights[provider as usize] > 0 && in_report(provider as usize) {
-                    merged_flows = merged_flows.saturating_add(1);
-                    continue;
-                }
-                let value = target[f];
-                if value == NOT_CONVERTED || native_currency.is_some_and(|c| c != flows.currency[f]) {
-                    if flows.native[f] != NOT_CONVERTED {
-                        let sum = not_converted.entry(flows.currency[f]).or_default();
-                        *sum = sum.saturating_add(i128::from(flows.native[f]).saturating_mul(w));
-                    }
-                    continue;
-                }
-                if dim == Dimension::Year {
-                    let row = if year == NO_YEAR { len } else { year_row(snap, year) };
-                    let into = if slot == 0 { &mut acc } else { &mut acc_in_kind };
-                    into[row] = into[row].saturating_add(spread(i128::from(value), w, PPM));
-                } else {
-                    sums[slot] = sums[slot].saturating_add(i128::from(value));
-                }
-            }
-        }
-        if let Some(per) = per_activity.as_deref_mut()
-            && let Some(v) = per.get_mut(i)
-        {
-            *v = sums[0].saturating_add(sums[1]).saturating_mul(w);
-        }
-        if dim != Dimension::Year {
-            for (slot, sum) in sums.into_iter().enumerate() {
-                if sum != 0 {
-                    let into = if slot == 0 { &mut acc } else { &mut acc_in_kind };
-                    dim_parts.each(snap, i, len, |row, ppm| into[row] = into[row].saturating_add(spread(sum, w, ppm)));
-                }
-            }
-        }
-    }
-    if matches!(query.measure, Measure::InKind | Measure::Total) {
-        for (i, unit, quantity) in &snap.in_kind_not_valued {
-            let w = weights[*i as usize];
-            if w > 0 && in_report(*i as usize) {
-                // Quantities are bounded where records are written; one stored before the bound
-                // existed saturates instead of stopping the report.
+    /// Adds up the in-kind quantities that have no value, by unit.
+    fn add_not_valued(&self, sums: &mut Sums) {
+        for (i, unit, quantity) in &self.snap.in_kind_not_valued {
+            let w = self.weights[*i as usize];
+            if w > 0 && self.in_report(*i as usize) {
+                // Quantities are bounded where records are written; one stored before the
+                // bound existed saturates instead of stopping the report.
                 // The weight in millionths is exactly w × 10^-6, at most one.
                 let part = quantity.checked_mul(Decimal::new(i64::from(w), 6)).unwrap_or(Decimal::MAX);
-                let sum = not_valued.entry(*unit).or_default();
+                let sum = sums.not_valued.entry(*unit).or_default();
                 *sum = sum.checked_add(part).unwrap_or(Decimal::MAX);
             }
         }
     }
+}
 
-    // A count is of whole activities; the weighted count is in millionths of millionths (a
-    // weight times a part); money, in 1/10 000 of a unit times those.
-    let scale = match query.measure {
-        Measure::Count => 0,
-        Measure::Weighted => 12,
-        _ => MONEY_SCALE.saturating_add(12),
-    };
-    let mut rows = Vec::new();
-    for (row, &money) in acc.iter().enumerate() {
-        let in_kind = acc_in_kind.get(row).copied().unwrap_or(0);
-        if money == 0 && in_kind == 0 {
-            continue;
+impl Sums {
+    fn new(rows: usize, measure: Measure) -> Sums {
+        Sums {
+            acc: vec![0; rows],
+            acc_in_kind: vec![0; if measure == Measure::Total { rows } else { 0 }],
+            activities: 0,
+            count_weight: 0,
+            not_converted: BTreeMap::new(),
+            not_valued: BTreeMap::new(),
+            merged_flows: 0,
         }
-        let (key, label_es, label_en) = row_info(snap, dim, row);
-        let split = (query.measure == Measure::Total)
-            .then(|| ValueSplit { money: to_decimal(money, scale), in_kind: to_decimal(in_kind, scale) });
-        let value =
-            split.map_or_else(|| to_decimal(money, scale), |s| s.money.checked_add(s.in_kind).unwrap_or(Decimal::MAX));
-        rows.push(Row { key, label_es, label_en, value, share: Decimal::ZERO, split });
     }
-    let not_converted = not_converted
-        .into_iter()
-        .filter(|(_, v)| *v != 0)
-        .filter_map(|(c, v)| {
-            let code = CURRENCY.codes.get(usize::from(c))?;
-            Some((CurrencyCode::parse(code.code).ok()?, to_decimal(v, MONEY_SCALE.saturating_add(6))))
-        })
-        .collect();
-    let total = (query.measure == Measure::Count).then(|| Decimal::from(activities));
-    let mut report = Report::from_rows(dim, query.measure, rows, total, query.top);
-    report.currency = query.measure.is_money().then_some(query.currency);
-    report.activities = activities;
-    report.activities_weighted = to_decimal(count_weight, 6);
-    report.not_converted = not_converted;
-    report.in_kind_not_valued = not_valued.into_iter().map(|(u, q)| (u, q.normalize())).collect();
-    report.merged_flows = merged_flows;
-    Ok(report)
+
+    /// The report the sums make: its rows with their labels, shares and totals.
+    fn into_report(self, snap: &Snapshot, query: &Query) -> Report {
+        let dim = query.dimension;
+        // A count is of whole activities; the weighted count is in millionths of millionths
+        // (a weight times a part); money, in 1/10 000 of a unit times those.
+        let scale = match query.measure {
+            Measure::Count => 0,
+            Measure::Weighted => 12,
+            _ => MONEY_SCALE.saturating_add(12),
+        };
+        let mut rows = Vec::new();
+        for (row, &money) in self.acc.iter().enumerate() {
+            let in_kind = self.acc_in_kind.get(row).copied().unwrap_or(0);
+            if money == 0 && in_kind == 0 {
+                continue;
+            }
+            let (key, label_es, label_en) = row_info(snap, dim, row);
+            let split = (query.measure == Measure::Total)
+                .then(|| ValueSplit { money: to_decimal(money, scale), in_kind: to_decimal(in_kind, scale) });
+            let value = split
+                .map_or_else(|| to_decimal(money, scale), |s| s.money.checked_add(s.in_kind).unwrap_or(Decimal::MAX));
+            rows.push(Row { key, label_es, label_en, value, share: Decimal::ZERO, split });
+        }
+        let not_converted = self
+            .not_converted
+            .into_iter()
+            .filter(|(_, v)| *v != 0)
+            .filter_map(|(c, v)| {
+                let code = CURRENCY.codes.get(usize::from(c))?;
+                Some((CurrencyCode::parse(code.code).ok()?, to_decimal(v, MONEY_SCALE.saturating_add(6))))
+            })
+            .collect();
+        let total = (query.measure == Measure::Count).then(|| Decimal::from(self.activities));
+        let mut report = Report::from_rows(dim, query.measure, rows, total, query.top);
+        report.currency = query.measure.is_money().then_some(query.currency);
+        report.activities = self.activities;
+        report.activities_weighted = to_decimal(self.count_weight, 6);
+        report.not_converted = not_converted;
+        report.in_kind_not_valued = self.not_valued.into_iter().map(|(u, q)| (u, q.normalize())).collect();
+        report.merged_flows = self.merged_flows;
+        report
+    }
 }
 
 /// Keys of every row a dimension can have, for help and suggestions.

@@ -50,7 +50,7 @@ pub(crate) enum FlowKind {
 /// A multi-valued column: for activity `i`, entries `offsets[i]..offsets[i + 1]` of `ids`
 /// (a row of the dimension's universe) and `ppm` (its share, in parts per million; the shares
 /// of one activity add up to exactly one million).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Shares {
     pub offsets: Vec<u32>,
     pub ids: Vec<u32>,
@@ -139,7 +139,7 @@ fn split_ppm(weights: impl Iterator<Item = Decimal>, total: Decimal) -> Vec<u32>
 
 /// Dated flows of money of one kind, for every activity (one table per [`FlowKind`], so a
 /// report reads only the flows it adds up).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Flows {
     pub offsets: Vec<u32>,
     /// The year the flow counts in (transaction date, budget period start, activity start for
@@ -208,7 +208,7 @@ pub struct LoadStats {
 }
 
 /// The registry, columnar and in memory, ready to answer any report.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     pub(crate) len: usize,
     /// 0 none, then 1 + index in `Direction::ALL`.
@@ -388,7 +388,7 @@ enum LinkTarget {
 /// What a snapshot keeps of its load to take in changed activities later
 /// ([`Snapshot::apply`]): the organisations and rates it was read with, where each activity
 /// is, and which activities take part in links between flows.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Kept {
     options: LoadOptions,
     rates: RateTable,

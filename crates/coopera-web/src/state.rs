@@ -8,9 +8,10 @@ use bytes::Bytes;
 use coopera_domain::Lang;
 use coopera_domain::Problem;
 use coopera_domain::code::CountryCode;
+use coopera_domain::organisation::Organisation;
 use coopera_domain::record::RecordKind;
 use coopera_report::{Filters, InKindRates, LoadOptions, PerActivity, Query, Report, ReportError, Selected, Snapshot};
-use coopera_store::{FeedEntry, Location, Store, StoreError, StoreOptions, WriteSummary};
+use coopera_store::{FeedEntry, Location, ReportFacts, Store, StoreError, StoreOptions, WriteSummary};
 
 use crate::error::WebError;
 use crate::registry::Registry;
@@ -429,8 +430,11 @@ impl AppState {
 const FEED_BATCH: u32 = 20_000;
 
 /// How long a write waits for the requests still reading the views to finish, so that it can
-/// change them in place; past it, the views are read again whole (a long download holds them).
-const IN_PLACE_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+/// change them in place; past it, the change goes into a copy of the views (a long download
+/// holds them). No new request takes the views meanwhile, and at most one per worker is
+/// reading them: a search over a million activities takes about 100 ms here, a copy of their
+/// views seconds.
+const IN_PLACE_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
 fn next_version(current: &str) -> String {
     match current.rsplit_once('-') {
@@ -520,31 +524,50 @@ impl AppState {
             // An activity is gone: only a whole read knows what that removes.
             return Ok(false);
         }
-        let mut lock = self.0.views.write().unwrap_or_else(PoisonError::into_inner);
-        // Requests that took the views before the lock still read them: wait for them.
-        let waiting = std::time::Instant::now();
-        let views = loop {
-            if let Some(views) = Arc::get_mut(&mut lock) {
-                break views;
+        {
+            let mut lock = self.0.views.write().unwrap_or_else(PoisonError::into_inner);
+            // Requests that took the views before the lock still read them: wait a moment
+            // for them.
+            let waiting = std::time::Instant::now();
+            while waiting.elapsed() <= IN_PLACE_WAIT {
+                if let Some(views) = Arc::get_mut(&mut lock) {
+                    return Ok(Views::take_in(views, &organisations, &facts, pending.head));
+                }
+                std::thread::sleep(std::time::Duration::from_micros(200));
             }
-            if waiting.elapsed() > IN_PLACE_WAIT {
-                return Ok(false);
-            }
-            std::thread::sleep(std::time::Duration::from_micros(200));
-        };
-        if !organisations.is_empty() {
-            if !views.snapshot.add_organisations(&organisations) {
-                return Ok(false);
-            }
-            views.registry.add_organisations(&organisations);
         }
-        let mut applied = Vec::with_capacity(facts.len());
-        if !views.snapshot.apply(&facts, &mut |position, f| applied.push((position, f.clone()))) {
+        // They are still at it (a long download, searches over a large registry): the change
+        // goes into a copy, which replaces the views once it holds it; they finish on the
+        // views they took. Writes wait on `writing`, so nothing else changes the views meanwhile.
+        let current = self.views();
+        let mut copy =
+            Views::over(current.version.clone(), current.feed, current.registry.clone(), current.snapshot.clone());
+        drop(current);
+        if !Views::take_in(&mut copy, &organisations, &facts, pending.head) {
             return Ok(false);
         }
-        views.registry.apply(&applied);
-        views.changed(pending.head);
+        *self.0.views.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(copy);
         Ok(true)
+    }
+}
+
+impl Views {
+    /// Takes new organisations and changed activities into these views; `false`, when they
+    /// must be read whole instead.
+    fn take_in(views: &mut Views, organisations: &[Organisation], facts: &[ReportFacts], head: u64) -> bool {
+        if !organisations.is_empty() {
+            if !views.snapshot.add_organisations(organisations) {
+                return false;
+            }
+            views.registry.add_organisations(organisations);
+        }
+        let mut applied = Vec::with_capacity(facts.len());
+        if !views.snapshot.apply(facts, &mut |position, f| applied.push((position, f.clone()))) {
+            return false;
+        }
+        views.registry.apply(&applied);
+        views.changed(head);
+        true
     }
 }
 
@@ -632,6 +655,48 @@ impl Page {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// While a request still reads the views (a download, a search over a million rows), a
+    /// write does not wait for it, nor read the registry whole: the change goes into a copy.
+    #[test]
+    fn a_change_goes_into_a_copy_while_a_request_holds_the_views() {
+        use coopera_store::Record;
+        let org = |json: &str| {
+            let doc: coopera_domain::doc::OrganisationDoc = serde_json::from_str(json).expect("fixture");
+            Record::Organisation(doc.into_domain().expect("valid"))
+        };
+        let activity = |title: &str| {
+            let doc = format!(
+                r#"{{"id":"MX-COPY-1","reporting_org":"amexcid","title":"{title}","instrument":"project",
+                "cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
+                "participants":[{{"org":"amexcid","role":"provider"}},{{"org":"gt-gov","role":"recipient"}}],
+                "sectors":[{{"code":"41010"}}],"countries":[{{"code":"GT"}}],"dates":{{"planned_start":"2015-02-01"}}}}"#
+            );
+            let doc: coopera_domain::doc::ActivityDoc = serde_json::from_str(&doc).expect("fixture");
+            Record::Activity(Box::new(doc.into_domain().expect("valid")))
+        };
+        let state = AppState::open(Location::Memory, Options::default()).expect("app");
+        let catch_up = |records: Vec<Record>| {
+            let _writing = state.0.writing.lock().unwrap_or_else(PoisonError::into_inner);
+            state.0.store.record("test", records).expect("write");
+            state.catch_up().expect("caught up");
+        };
+        catch_up(vec![
+            org(r#"{"key":"amexcid","name":"AMEXCID","kind":"10","level":"federal","country":"MX"}"#),
+            org(
+                r#"{"key":"gt-gov","name":"Gobierno de Guatemala","kind":"10","level":"foreign-government","country":"GT"}"#,
+            ),
+            activity("Curso primero"),
+        ]);
+        let held = state.views();
+        catch_up(vec![activity("Curso segundo")]);
+        let now = state.views();
+        assert!(!Arc::ptr_eq(&held, &now));
+        assert_eq!((held.snapshot.rows(), held.snapshot.len()), (1, 1), "the request's views are as they were");
+        assert_eq!((now.snapshot.rows(), now.snapshot.len()), (2, 1), "taken in, not read whole");
+        let title = |v: &Views| format!("{:?}", v.registry.activities());
+        assert!(title(&now).contains("Curso segundo") && !title(&held).contains("Curso segundo"));
+    }
 
     #[test]
     fn gzip_is_taken_unless_refused() {

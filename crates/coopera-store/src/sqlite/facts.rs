@@ -216,9 +216,6 @@ pub(super) fn report_facts(
         Some(k) => vec![k],
         None => vec![],
     };
-    let children = |table: &str, columns: &str| {
-        format!("SELECT activity_id, {columns} FROM {table} {child_where} ORDER BY activity_id, rowid")
-    };
     let mut main = conn
         .prepare(&format!(
             "SELECT id, key, reporting_org, direction, modality, instrument, cooperation_type, status, south_south, \
@@ -226,130 +223,181 @@ pub(super) fn report_facts(
              FROM activity {main_where} ORDER BY id"
         ))
         .map_err(db)?;
-    let mut participants = conn.prepare(&children("activity_participant", "org_key, role")).map_err(db)?;
-    let mut sectors = conn.prepare(&children("activity_sector", "vocabulary, code, percentage")).map_err(db)?;
-    let mut places = conn.prepare(&children("activity_place", "kind, code, percentage")).map_err(db)?;
-    let mut money_rows = conn
-        .prepare(&children(
-            "activity_money",
-            "kind, date, amount, currency, value_date, provider_org, provider_activity, receiver_activity",
-        ))
-        .map_err(db)?;
-    let mut in_kind_rows =
-        conn.prepare(&children("activity_in_kind", "unit, quantity, unit_value, currency")).map_err(db)?;
-    let mut related_rows = conn.prepare(&children("activity_related", "kind, identifier")).map_err(db)?;
-    let mut sdg_rows = conn.prepare(&children("activity_sdg", "code")).map_err(db)?;
-    let mut agenda_rows = conn.prepare(&children("activity_agenda", "dimension")).map_err(db)?;
-
-    let mut participants = Cursor::new(participants.query(params.as_slice()).map_err(db)?, participant);
-    let mut sectors = Cursor::new(sectors.query(params.as_slice()).map_err(db)?, sector);
-    let mut places = Cursor::new(places.query(params.as_slice()).map_err(db)?, place);
-    let mut money_rows = Cursor::new(money_rows.query(params.as_slice()).map_err(db)?, money);
-    let mut in_kind_rows = Cursor::new(in_kind_rows.query(params.as_slice()).map_err(db)?, in_kind);
-    let mut related_rows = Cursor::new(related_rows.query(params.as_slice()).map_err(db)?, related);
-    let mut sdg_rows = Cursor::new(sdg_rows.query(params.as_slice()).map_err(db)?, sdg);
-    let mut agenda_rows = Cursor::new(agenda_rows.query(params.as_slice()).map_err(db)?, agenda);
-
-    let mut place_buf: Vec<Place> = Vec::new();
-    let mut money_buf: Vec<Money> = Vec::new();
+    let mut statements = ChildStatements::prepare(conn, child_where)?;
+    let mut children = statements.query(params.as_slice())?;
     let mut facts: Option<ReportFacts> = None;
     let mut rows = main.query(params.as_slice()).map_err(db)?;
     while let Some(row) = rows.next().map_err(db)? {
         let id: i64 = row.get(0).map_err(db)?;
         let key: String = row.get(1).map_err(db)?;
-        let get_text = |i: usize| row.get::<_, String>(i).map_err(db);
-        let get_str = |i: usize| str_ref(row, i).map_err(|r| corrupt(&key, r));
-        let get_opt_str = |i: usize| opt_str_ref(row, i).map_err(|r| corrupt(&key, r));
-        let flag = |i: usize| row.get::<_, bool>(i).map_err(db);
-        let modality = parse(&key, get_str(4)?, Modality::parse)?;
-        let instrument = parse(&key, get_str(5)?, Instrument::parse)?;
-        let cooperation_type = parse(&key, get_str(6)?, CooperationType::parse)?;
-        let border = get_opt_str(14)?.map(|b| parse(&key, b, Border::parse)).transpose()?;
-        let start = opt_date(get_opt_str(12)?).map_err(|r| corrupt(&key, r))?;
-        let end = opt_date(get_opt_str(13)?).map_err(|r| corrupt(&key, r))?;
-        let f = facts.get_or_insert_with(|| ReportFacts {
-            key: String::new(),
-            title_es: String::new(),
-            title_en: String::new(),
-            reporting_org: String::new(),
-            direction: None,
-            modality,
-            instrument,
-            cooperation_type,
-            status: String::new(),
-            schemes: FactSchemes::default(),
-            start: None,
-            end: None,
-            border: None,
-            agenda: Vec::new(),
-            sectors: Vec::new(),
-            sdgs: Vec::new(),
-            countries: Vec::new(),
-            regions: Vec::new(),
-            mx_states: Vec::new(),
-            participants: Vec::new(),
-            transactions: Vec::new(),
-            budgets: Vec::new(),
-            in_kind: Vec::new(),
-            related: Vec::new(),
-        });
-        f.reporting_org = get_text(2)?;
-        f.title_es = get_text(15)?;
-        f.title_en = get_text(16)?;
-        f.direction = parse_direction(row.get(3).map_err(db)?);
-        f.modality = modality;
-        f.instrument = instrument;
-        f.cooperation_type = cooperation_type;
-        f.status = get_text(7)?;
-        f.schemes = FactSchemes {
-            south_south: flag(8)?,
-            north_south: flag(9)?,
-            decentralised: flag(10)?,
-            cross_border: flag(11)?,
+        let f = activity_row(row, &key, &mut facts)?;
+        children.take(id, &key, f)?;
+        f.key = key;
+        visit(f);
+    }
+    Ok(())
+}
+
+/// Reads the activity table's row into `facts` (made at the first row, and reused from one
+/// activity to the next with its lists emptied).
+fn activity_row<'f>(row: &Row<'_>, key: &str, facts: &'f mut Option<ReportFacts>) -> Result<&'f mut ReportFacts> {
+    let get_text = |i: usize| row.get::<_, String>(i).map_err(db);
+    let get_str = |i: usize| str_ref(row, i).map_err(|r| corrupt(key, r));
+    let get_opt_str = |i: usize| opt_str_ref(row, i).map_err(|r| corrupt(key, r));
+    let flag = |i: usize| row.get::<_, bool>(i).map_err(db);
+    let modality = parse(key, get_str(4)?, Modality::parse)?;
+    let instrument = parse(key, get_str(5)?, Instrument::parse)?;
+    let cooperation_type = parse(key, get_str(6)?, CooperationType::parse)?;
+    let border = get_opt_str(14)?.map(|b| parse(key, b, Border::parse)).transpose()?;
+    let start = opt_date(get_opt_str(12)?).map_err(|r| corrupt(key, r))?;
+    let end = opt_date(get_opt_str(13)?).map_err(|r| corrupt(key, r))?;
+    let f = facts.get_or_insert_with(|| ReportFacts {
+        key: String::new(),
+        title_es: String::new(),
+        title_en: String::new(),
+        reporting_org: String::new(),
+        direction: None,
+        modality,
+        instrument,
+        cooperation_type,
+        status: String::new(),
+        schemes: FactSchemes::default(),
+        start: None,
+        end: None,
+        border: None,
+        agenda: Vec::new(),
+        sectors: Vec::new(),
+        sdgs: Vec::new(),
+        countries: Vec::new(),
+        regions: Vec::new(),
+        mx_states: Vec::new(),
+        participants: Vec::new(),
+        transactions: Vec::new(),
+        budgets: Vec::new(),
+        in_kind: Vec::new(),
+        related: Vec::new(),
+    });
+    f.reporting_org = get_text(2)?;
+    f.title_es = get_text(15)?;
+    f.title_en = get_text(16)?;
+    f.direction = parse_direction(row.get(3).map_err(db)?);
+    f.modality = modality;
+    f.instrument = instrument;
+    f.cooperation_type = cooperation_type;
+    f.status = get_text(7)?;
+    f.schemes =
+        FactSchemes { south_south: flag(8)?, north_south: flag(9)?, decentralised: flag(10)?, cross_border: flag(11)? };
+    f.start = start;
+    f.end = end;
+    f.border = border;
+    f.agenda.clear();
+    f.sectors.clear();
+    f.sdgs.clear();
+    f.countries.clear();
+    f.regions.clear();
+    f.mx_states.clear();
+    f.participants.clear();
+    f.transactions.clear();
+    f.budgets.clear();
+    f.in_kind.clear();
+    f.related.clear();
+    Ok(f)
+}
+
+/// The child tables' scans, prepared; each ordered by activity.
+struct ChildStatements<'c> {
+    participants: rusqlite::Statement<'c>,
+    sectors: rusqlite::Statement<'c>,
+    places: rusqlite::Statement<'c>,
+    money: rusqlite::Statement<'c>,
+    in_kind: rusqlite::Statement<'c>,
+    related: rusqlite::Statement<'c>,
+    sdgs: rusqlite::Statement<'c>,
+    agenda: rusqlite::Statement<'c>,
+}
+
+/// The child tables' scans, running: each steps along the activity table's.
+struct Children<'s> {
+    participants: Cursor<'s, (String, Role)>,
+    sectors: Cursor<'s, (String, String, Decimal)>,
+    places: Cursor<'s, Place>,
+    money: Cursor<'s, Money>,
+    in_kind: Cursor<'s, FactInKind>,
+    related: Cursor<'s, (String, String)>,
+    sdgs: Cursor<'s, String>,
+    agenda: Cursor<'s, CrossBorderDimension>,
+    place_buf: Vec<Place>,
+    money_buf: Vec<Money>,
+}
+
+impl<'c> ChildStatements<'c> {
+    fn prepare(conn: &'c Connection, child_where: &str) -> Result<ChildStatements<'c>> {
+        let scan = |table: &str, columns: &str| {
+            conn.prepare(&format!(
+                "SELECT activity_id, {columns} FROM {table} {child_where} ORDER BY activity_id, rowid"
+            ))
+            .map_err(db)
         };
-        f.start = start;
-        f.end = end;
-        f.border = border;
-        // The buffers are reused from one activity to the next.
-        f.agenda.clear();
-        f.sectors.clear();
-        f.sdgs.clear();
-        f.countries.clear();
-        f.regions.clear();
-        f.mx_states.clear();
-        f.participants.clear();
-        f.transactions.clear();
-        f.budgets.clear();
-        f.in_kind.clear();
-        f.related.clear();
-        participants.take(id, &key, &mut f.participants)?;
-        sectors.take(id, &key, &mut f.sectors)?;
-        place_buf.clear();
-        places.take(id, &key, &mut place_buf)?;
-        for p in place_buf.drain(..) {
+        Ok(ChildStatements {
+            participants: scan("activity_participant", "org_key, role")?,
+            sectors: scan("activity_sector", "vocabulary, code, percentage")?,
+            places: scan("activity_place", "kind, code, percentage")?,
+            money: scan(
+                "activity_money",
+                "kind, date, amount, currency, value_date, provider_org, provider_activity, receiver_activity",
+            )?,
+            in_kind: scan("activity_in_kind", "unit, quantity, unit_value, currency")?,
+            related: scan("activity_related", "kind, identifier")?,
+            sdgs: scan("activity_sdg", "code")?,
+            agenda: scan("activity_agenda", "dimension")?,
+        })
+    }
+
+    fn query<'s>(&'s mut self, params: &[&dyn rusqlite::ToSql]) -> Result<Children<'s>> {
+        Ok(Children {
+            participants: Cursor::new(self.participants.query(params).map_err(db)?, participant),
+            sectors: Cursor::new(self.sectors.query(params).map_err(db)?, sector),
+            places: Cursor::new(self.places.query(params).map_err(db)?, place),
+            money: Cursor::new(self.money.query(params).map_err(db)?, money),
+            in_kind: Cursor::new(self.in_kind.query(params).map_err(db)?, in_kind),
+            related: Cursor::new(self.related.query(params).map_err(db)?, related),
+            sdgs: Cursor::new(self.sdgs.query(params).map_err(db)?, sdg),
+            agenda: Cursor::new(self.agenda.query(params).map_err(db)?, agenda),
+            place_buf: Vec::new(),
+            money_buf: Vec::new(),
+        })
+    }
+}
+
+impl Children<'_> {
+    /// Moves activity `id`'s rows of every child table into `f`.
+    fn take(&mut self, id: i64, key: &str, f: &mut ReportFacts) -> Result<()> {
+        self.participants.take(id, key, &mut f.participants)?;
+        self.sectors.take(id, key, &mut f.sectors)?;
+        self.place_buf.clear();
+        self.places.take(id, key, &mut self.place_buf)?;
+        for p in self.place_buf.drain(..) {
             match p {
                 Place::Country(c, pct) => f.countries.push((c, pct)),
                 Place::Region(r, pct) => f.regions.push((r, pct)),
                 Place::State(s) => f.mx_states.push(s),
             }
         }
-        money_buf.clear();
-        money_rows.take(id, &key, &mut money_buf)?;
-        for m in money_buf.drain(..) {
+        self.money_buf.clear();
+        self.money.take(id, key, &mut self.money_buf)?;
+        for m in self.money_buf.drain(..) {
             match m {
                 Money::Budget(b) => f.budgets.push(b),
                 Money::Transaction(t) => f.transactions.push(t),
                 Money::Skip => {}
             }
         }
-        in_kind_rows.take(id, &key, &mut f.in_kind)?;
-        related_rows.take(id, &key, &mut f.related)?;
-        sdg_rows.take(id, &key, &mut f.sdgs)?;
-        agenda_rows.take(id, &key, &mut f.agenda)?;
-        f.key = key;
-        visit(f);
+        self.in_kind.take(id, key, &mut f.in_kind)?;
+        self.related.take(id, key, &mut f.related)?;
+        self.sdgs.take(id, key, &mut f.sdgs)?;
+        self.agenda.take(id, key, &mut f.agenda)?;
+        Ok(())
     }
-    Ok(())
 }
 
 #[cfg(test)]
