@@ -18,23 +18,16 @@ use coopera_report::synthetic::Synthetic;
 use coopera_report::{LoadOptions, persist};
 use coopera_store::{Record, ReportFacts, Store, StoreOptions};
 
+#[path = "common/mem.rs"]
+mod mem;
+use mem::rss_mb;
+
 /// The allocator `coopera serve` runs with.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
-}
-
-fn rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

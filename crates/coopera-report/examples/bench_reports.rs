@@ -14,16 +14,9 @@ use std::time::Instant;
 use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot, YearRange};
 use coopera_store::{Store, StoreOptions};
 
-fn rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse::<f64>().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
+#[path = "common/mem.rs"]
+mod mem;
+use mem::rss_mb;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut db: Option<PathBuf> = None;
