@@ -19,21 +19,22 @@ use crate::share::{Percent, check_sums};
 use crate::text::Text;
 
 /// An amount of money in a currency. Decimal, never floating point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, Copy, PartialEq, Eq)]
 pub struct Money {
     pub amount: Decimal,
     pub currency: CurrencyCode,
 }
 
 /// An organisation taking part, with its role.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
 pub struct Participant {
     pub org: OrgKey,
     pub role: Role,
 }
 
 /// A sector in one of the vocabularies Coopera checks, or any other vocabulary kept as given.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
 pub enum SectorRef {
     /// OECD DAC 5-digit purpose code (IATI vocabulary 1).
     Dac(SectorCode),
@@ -79,34 +80,35 @@ impl SectorRef {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
 pub struct SectorShare {
     pub sector: SectorRef,
     pub percent: Percent,
 }
 
 /// A sustainable development goal or one of its targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
 pub enum Sdg {
     Goal(SdgGoalCode),
     Target(SdgTargetCode),
 }
 
 /// A policy marker and how significant the policy is to the activity (IATI PolicySignificance).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
 pub struct PolicyMarkerEntry {
     pub marker: PolicyMarkerCode,
     /// 0 not targeted, 1 significant, 2 principal, 3 principal and in most projects, 4 explicit.
     pub significance: u8,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
 pub struct CountryShare {
     pub country: CountryCode,
     pub percent: Percent,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
 pub struct RegionShare {
     pub region: RegionCode,
     pub percent: Percent,
@@ -114,33 +116,40 @@ pub struct RegionShare {
 
 /// A Mexican state, and optionally one of its municipalities, where the activity happens or
 /// which takes part.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
 pub struct MxPlace {
     pub state: MxStateCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub municipality: Option<MxMunicipalityCode>,
 }
 
 /// A location: a named place, with its coordinates (WGS 84) where known.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct Point {
     /// The publisher's own reference for the location (IATI `location/@ref`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub name: Text,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub description: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latitude: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<Decimal>,
 }
 
 /// A label from a tag vocabulary other than the SDGs (which are kept as [`Sdg`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
 pub struct Tag {
     pub vocabulary: String,
     pub code: String,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub name: Text,
 }
 
 /// Another activity this one is linked to: its parent, a child, a sibling, a co-funded one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
 pub struct RelatedActivity {
     pub kind: RelatedActivityTypeCode,
     /// The IATI identifier of the other activity (it need not be in the registry).
@@ -149,42 +158,56 @@ pub struct RelatedActivity {
 
 /// A document published about the activity. As in IATI, it has a title, a media type and at
 /// least one category.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
 pub struct DocumentLink {
     pub url: String,
     /// IANA media type, e.g. `application/pdf`.
     pub format: String,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub title: Text,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub categories: Vec<DocumentCategoryCode>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,
 }
 
 /// Money expected to flow in a period.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct PlannedDisbursement {
     /// Revised (IATI BudgetType 2) rather than original.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub revised: bool,
     pub period_start: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub period_end: Option<Date>,
     pub value: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_date: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<TransactionParty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver: Option<TransactionParty>,
 }
 
 /// Cross-border cooperation: the border and the dimensions of the agenda it serves.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
 pub struct CrossBorder {
     pub border: Border,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dimensions: Vec<CrossBorderDimension>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ActivityDates {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_start: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_end: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_start: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual_end: Option<Date>,
 }
 
@@ -200,61 +223,84 @@ impl ActivityDates {
 }
 
 /// Orthogonal flags typed by the user. Decentralised and cross-border are derived instead.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Schemes {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub south_south: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub north_south: bool,
 }
 
 /// A budget for a period: original (IATI BudgetType 1) or revised (2).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct Budget {
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub revised: bool,
     pub period_start: Date,
     pub period_end: Date,
     pub value: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_date: Option<Date>,
 }
 
 /// The organisation on one side of a transaction: in the registry, or only named.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, Default, PartialEq, Eq)]
 pub struct TransactionParty {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<OrgKey>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iati_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The IATI identifier of the activity on that side (provider-activity-id…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct Transaction {
     /// The publisher's reference for the transaction.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub humanitarian: Option<bool>,
     pub kind: TransactionTypeCode,
     pub date: Date,
     pub value: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value_date: Option<Date>,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub description: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<TransactionParty>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receiver: Option<TransactionParty>,
     /// Sectors of this transaction alone (IATI allows them instead of activity sectors).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<SectorRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<RegionCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_type: Option<FlowTypeCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finance_type: Option<FinanceTypeCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid_type: Option<AidTypeCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tied_status: Option<TiedStatusCode>,
 }
 
 /// An in-kind contribution (cuantificación): units of expert time, courses, travel or
 /// materials, and what one unit is worth where a rate is known.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct InKind {
     pub unit: InKindUnit,
     pub quantity: Decimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_value: Option<Money>,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub description: Text,
 }
 
@@ -269,7 +315,8 @@ impl InKind {
 }
 
 /// The level of a result in the logical framework (IATI ResultType).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
 pub enum ResultLevel {
     Output,
     Outcome,
@@ -298,80 +345,118 @@ impl ResultLevel {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct Baseline {
     pub year: i32,
     pub value: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct IndicatorPeriod {
     pub start: Date,
     pub end: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<Decimal>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct Indicator {
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub title: Text,
     /// Higher is better (IATI `ascending`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ascending: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Baseline>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<IndicatorPeriod>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct ResultEntry {
     pub level: ResultLevel,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub title: Text,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub description: Text,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub indicators: Vec<Indicator>,
 }
 
 /// Everything an activity is made of; [`Activity::new`] checks it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct ActivityParts {
     pub key: ActivityKey,
     /// The agency's own folio number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub folio: Option<String>,
     /// The organisation that reports and owns the record.
     pub reporting_org: OrgKey,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub title: Text,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub description: Text,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub objectives: Text,
     pub instrument: Instrument,
     pub cooperation_type: CooperationType,
     pub modality: Modality,
     pub schemes: Schemes,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub collaboration_type: Option<CollaborationTypeCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_currency: Option<CurrencyCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_type: Option<FlowTypeCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finance_type: Option<FinanceTypeCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aid_type: Option<AidTypeCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tied_status: Option<TiedStatusCode>,
     /// Humanitarian activity (IATI `@humanitarian`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub humanitarian: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub participants: Vec<Participant>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<SectorShare>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sdgs: Vec<Sdg>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policy_markers: Vec<PolicyMarkerEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<Tag>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<CountryShare>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<RegionShare>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mx_places: Vec<MxPlace>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub points: Vec<Point>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_border: Option<CrossBorder>,
     pub dates: ActivityDates,
     pub status: ActivityStatusCode,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub budgets: Vec<Budget>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub planned_disbursements: Vec<PlannedDisbursement>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transactions: Vec<Transaction>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_kind: Vec<InKind>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub results: Vec<ResultEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related_activities: Vec<RelatedActivity>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub document_links: Vec<DocumentLink>,
     /// The good-practice narrative; present means the activity is flagged as good practice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub good_practice: Option<Text>,
     pub workflow: WorkflowState,
 }
@@ -389,6 +474,20 @@ pub struct ActivityParts {
 ///   ([`crate::limits`]; numbers are checked where documents are read).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Activity(ActivityParts);
+
+/// Stored as its parts; read back through [`Activity::new`], so a stored record that no longer
+/// checks out is refused like any damaged one.
+impl serde::Serialize for Activity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Activity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Activity, D::Error> {
+        Activity::new(ActivityParts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
+    }
+}
 
 impl Activity {
     pub fn new(parts: ActivityParts) -> Result<Activity, Problems> {
@@ -437,10 +536,13 @@ impl Activity {
 }
 
 /// Facts derived from an activity and the organisations it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, Copy, PartialEq, Eq)]
 pub struct Derived {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub decentralised: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cross_border: bool,
 }
 

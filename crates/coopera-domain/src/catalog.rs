@@ -9,25 +9,34 @@ use crate::kinds::CapacityForm;
 use crate::problem::{Problems, Rule};
 use crate::text::Text;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, Default, PartialEq, Eq)]
 pub struct Contact {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct CapacityParts {
     pub key: RecordKey,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub title: Text,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub description: Text,
     /// The national institution that offers it.
     pub institution: OrgKey,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<SectorShare>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forms: Vec<CapacityForm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub languages: Vec<LanguageCode>,
     pub contact: Contact,
     /// Past activities that prove the capacity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<ActivityKey>,
 }
 
@@ -35,6 +44,20 @@ pub struct CapacityParts {
 /// percentages adding up to 100 per vocabulary, at least one form.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Capacity(CapacityParts);
+
+/// Stored as its parts; read back through [`Capacity::new`], so a stored record that no longer
+/// checks out is refused like any damaged one.
+impl serde::Serialize for Capacity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Capacity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Capacity, D::Error> {
+        Capacity::new(CapacityParts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
+    }
+}
 
 /// What the rules of a capacity look at, as far as it could be read (see
 /// [`crate::activity::ActivityFacts`]): sectors by position, and how many forms were given.
@@ -86,17 +109,24 @@ impl Capacity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct DemandParts {
     pub key: RecordKey,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub title: Text,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub description: Text,
     /// The partner or Mexican state that asks.
     pub requester: OrgKey,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sectors: Vec<SectorShare>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forms: Vec<CapacityForm>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mx_state: Option<MxStateCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received: Option<Date>,
 }
 
@@ -104,6 +134,20 @@ pub struct DemandParts {
 /// at least one sector with percentages adding up to 100 per vocabulary.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Demand(DemandParts);
+
+/// Stored as its parts; read back through [`Demand::new`], so a stored record that no longer
+/// checks out is refused like any damaged one.
+impl serde::Serialize for Demand {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Demand {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Demand, D::Error> {
+        Demand::new(DemandParts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
+    }
+}
 
 /// What the rules of a demand look at, as far as it could be read.
 #[derive(Debug, Clone)]

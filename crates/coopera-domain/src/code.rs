@@ -77,6 +77,8 @@ macro_rules! checked_code {
                 f.write_str(self.0.code)
             }
         }
+
+        stored_as_text!($name, |c| c.as_str(), $name::parse);
     };
 }
 

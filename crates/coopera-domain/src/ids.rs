@@ -38,6 +38,8 @@ macro_rules! key_type {
                 f.write_str(&self.0)
             }
         }
+
+        stored_as_text!($name, |k| k.as_str(), $name::parse);
     };
 }
 

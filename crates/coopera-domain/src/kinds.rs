@@ -65,6 +65,8 @@ macro_rules! labelled_enum {
                 f.write_str(self.code())
             }
         }
+
+        stored_as_text!($name, |k| k.code(), $name::parse);
     };
 }
 

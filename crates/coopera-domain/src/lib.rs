@@ -7,6 +7,27 @@
 
 #![warn(clippy::arithmetic_side_effects)]
 
+/// The stored form of a checked value that is its text (a code, a key): written as the
+/// string, read back through `$parse`, so a stored value that no longer checks out is refused
+/// like any damaged record.
+macro_rules! stored_as_text {
+    ($name:ty, |$v:ident| $text:expr, $parse:path) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let $v = self;
+                s.serialize_str($text)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                let text = String::deserialize(d)?;
+                $parse(&text).map_err(|p| serde::de::Error::custom(format!("{text:?}: {p}")))
+            }
+        }
+    };
+}
+
 pub mod activity;
 pub mod catalog;
 pub mod code;

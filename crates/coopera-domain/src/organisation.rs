@@ -7,18 +7,25 @@ use crate::problem::{Problems, Rule};
 use crate::text::Text;
 
 /// Everything an organisation is made of; [`Organisation::new`] checks it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct OrganisationParts {
     pub key: OrgKey,
     /// The IATI organisation identifier, where one exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iati_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub name: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acronym: Option<String>,
     pub kind: OrganisationTypeCode,
     pub level: Level,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mx_state: Option<MxStateCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mx_municipality: Option<MxMunicipalityCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<OrgKey>,
 }
 
@@ -27,6 +34,20 @@ pub struct OrganisationParts {
 /// appear only on Mexican organisations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation(OrganisationParts);
+
+/// Stored as its parts; read back through [`Organisation::new`], so a stored record that no longer
+/// checks out is refused like any damaged one.
+impl serde::Serialize for Organisation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Organisation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Organisation, D::Error> {
+        Organisation::new(OrganisationParts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
+    }
+}
 
 /// What the rules of an organisation look at, as far as it could be read: `None` for a value
 /// that did not pass its own check (its problem is reported already); an optional field that

@@ -35,6 +35,8 @@ impl Percent {
     }
 }
 
+stored_as_text!(Percent, |p| &p.0.to_string(), Percent::from_str);
+
 impl FromStr for Percent {
     type Err = Problem;
 

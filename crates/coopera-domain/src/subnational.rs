@@ -18,7 +18,7 @@ fn end_not_before(path: &str, start: Option<Date>, end: Option<Date>, problems: 
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct SubnationalActionParts {
     pub key: RecordKey,
     /// The state or municipal government that acts. That it is subnational is checked where
@@ -26,12 +26,19 @@ pub struct SubnationalActionParts {
     pub actor: OrgKey,
     pub kind: ActionKind,
     pub date: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counterpart: Option<String>,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub purpose: Text,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub outcome: Text,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<ActivityKey>,
 }
 
@@ -39,6 +46,21 @@ pub struct SubnationalActionParts {
 /// if any, not before the date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubnationalAction(SubnationalActionParts);
+
+/// Stored as its parts; read back through [`SubnationalAction::new`], so a stored record that no longer
+/// checks out is refused like any damaged one.
+impl serde::Serialize for SubnationalAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubnationalAction {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SubnationalAction, D::Error> {
+        SubnationalAction::new(SubnationalActionParts::deserialize(d)?)
+            .map_err(|p| serde::de::Error::custom(p.to_string()))
+    }
+}
 
 /// What the rules of an international action look at, as far as it could be read.
 #[derive(Debug, Clone, Copy)]
@@ -75,16 +97,22 @@ impl SubnationalAction {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct AgreementParts {
     pub key: RecordKey,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub title: Text,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parties: Vec<OrgKey>,
     pub signed: Date,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<Date>,
+    #[serde(default, skip_serializing_if = "Text::is_empty")]
     pub scope: Text,
     /// The registration number given by the foreign ministry's registry of agreements.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<ActivityKey>,
 }
 
@@ -92,6 +120,20 @@ pub struct AgreementParts {
 /// two distinct parties, validity not ending before signature.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agreement(AgreementParts);
+
+/// Stored as its parts; read back through [`Agreement::new`], so a stored record that no longer
+/// checks out is refused like any damaged one.
+impl serde::Serialize for Agreement {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Agreement {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Agreement, D::Error> {
+        Agreement::new(AgreementParts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
+    }
+}
 
 /// What the rules of an agreement look at, as far as it could be read: parties by position.
 #[derive(Debug, Clone)]
@@ -144,15 +186,18 @@ impl Agreement {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, serde::Serialize, serde::Deserialize, Clone, PartialEq)]
 pub struct NetworkMembershipParts {
     pub key: RecordKey,
     /// The network, itself an organisation (AMAIE, CONAGO's international affairs commission…).
     pub network: OrgKey,
     pub member: OrgKey,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub until: Option<Date>,
     /// The member's role in the network (coordinator, member…), free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
@@ -160,6 +205,21 @@ pub struct NetworkMembershipParts {
 /// if any, is not before the start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkMembership(NetworkMembershipParts);
+
+/// Stored as its parts; read back through [`NetworkMembership::new`], so a stored record that no longer
+/// checks out is refused like any damaged one.
+impl serde::Serialize for NetworkMembership {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for NetworkMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<NetworkMembership, D::Error> {
+        NetworkMembership::new(NetworkMembershipParts::deserialize(d)?)
+            .map_err(|p| serde::de::Error::custom(p.to_string()))
+    }
+}
 
 /// What the rules of a membership look at, as far as it could be read.
 #[derive(Debug, Clone, Copy)]

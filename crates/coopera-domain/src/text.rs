@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use crate::Lang;
 
 /// Text in one or more languages, keyed by ISO 639-1 code (`es`, `en`, `fr`…).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Text(BTreeMap<String, String>);
 
 impl Text {

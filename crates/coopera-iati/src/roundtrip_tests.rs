@@ -487,6 +487,13 @@ proptest! {
         let (back, organisations) = round_trip(&original, &registry);
         prop_assert_eq!(ActivityDoc::from_domain(&back), ActivityDoc::from_domain(&original));
         prop_assert_eq!(&back, &original);
+        // The store's stored form (the record's own `serde`) reads back the same record too.
+        let stored = serde_json::to_string(&original).expect("serialises");
+        prop_assert_eq!(&serde_json::from_str::<Activity>(&stored).expect("reads back"), &original);
+        for org in registry.values() {
+            let stored = serde_json::to_string(org).expect("serialises");
+            prop_assert_eq!(&serde_json::from_str::<Organisation>(&stored).expect("reads back"), org);
+        }
         // The same organisations, and so the same derived facts, at home in Mexico or not.
         let expected = named(&original, &registry);
         prop_assert_eq!(

@@ -1,4 +1,5 @@
-//! A record of any kind, as the store receives it, and its document form.
+//! A record of any kind, as the store receives it; its stored form (the store's own) and its
+//! document form (what users write and read).
 
 use coopera_domain::activity::Activity;
 use coopera_domain::catalog::{Capacity, Demand};
@@ -47,33 +48,70 @@ impl Record {
         }
     }
 
-    /// The canonical JSON document: stored with the record, compared to detect changes, and
-    /// kept before/after in the history.
+    /// The stored form: the checked record itself as JSON (the domain types' `serde`), kept
+    /// with the record, compared to detect changes and kept before and after in the history.
+    /// It is the store's own, apart from the document format users write and read
+    /// ([`Record::document_json`]): either can change without the other.
     pub fn to_json(&self) -> String {
-        self.document().0
+        self.stored().0
     }
 
-    /// The records this one names, which must exist (as its document lists them).
+    /// The records this one names, which must exist, each at the path of the document that
+    /// names it (for messages in the user's terms).
     pub fn references(&self) -> Vec<Reference> {
-        self.document().1
+        self.stored().1
     }
 
-    /// The canonical JSON document and the references it makes, from one conversion.
-    pub fn document(&self) -> (String, Vec<Reference>) {
-        fn both<D: serde::Serialize>(doc: D, references: fn(&D) -> Vec<Reference>) -> (String, Vec<Reference>) {
-            // Documents are plain strings, numbers and maps with string keys: they always
+    /// The stored form and the references the record makes.
+    pub fn stored(&self) -> (String, Vec<Reference>) {
+        fn both<R: serde::Serialize, D>(
+            record: &R,
+            doc: D,
+            references: fn(&D) -> Vec<Reference>,
+        ) -> (String, Vec<Reference>) {
+            // Records are plain strings, numbers and maps with string keys: they always
             // serialise.
-            (serde_json::to_string(&doc).unwrap_or_default(), references(&doc))
+            (serde_json::to_string(record).unwrap_or_default(), references(&doc))
         }
         match self {
-            Record::Organisation(o) => both(OrganisationDoc::from_domain(o), OrganisationDoc::references),
-            Record::Activity(a) => both(ActivityDoc::from_domain(a), ActivityDoc::references),
-            Record::Capacity(c) => both(CapacityDoc::from_domain(c), CapacityDoc::references),
-            Record::Demand(d) => both(DemandDoc::from_domain(d), DemandDoc::references),
-            Record::Action(a) => both(ActionDoc::from_domain(a), ActionDoc::references),
-            Record::Agreement(a) => both(AgreementDoc::from_domain(a), AgreementDoc::references),
-            Record::Membership(m) => both(MembershipDoc::from_domain(m), MembershipDoc::references),
+            Record::Organisation(o) => both(o, OrganisationDoc::from_domain(o), OrganisationDoc::references),
+            Record::Activity(a) => both(a, ActivityDoc::from_domain(a), ActivityDoc::references),
+            Record::Capacity(c) => both(c, CapacityDoc::from_domain(c), CapacityDoc::references),
+            Record::Demand(d) => both(d, DemandDoc::from_domain(d), DemandDoc::references),
+            Record::Action(a) => both(a, ActionDoc::from_domain(a), ActionDoc::references),
+            Record::Agreement(a) => both(a, AgreementDoc::from_domain(a), AgreementDoc::references),
+            Record::Membership(m) => both(m, MembershipDoc::from_domain(m), MembershipDoc::references),
         }
+    }
+
+    /// The record in the document format users write (`coopera activity add`, the API), as
+    /// JSON.
+    pub fn document_json(&self) -> String {
+        fn json<D: serde::Serialize>(doc: D) -> String {
+            serde_json::to_string(&doc).unwrap_or_default()
+        }
+        match self {
+            Record::Organisation(o) => json(OrganisationDoc::from_domain(o)),
+            Record::Activity(a) => json(ActivityDoc::from_domain(a)),
+            Record::Capacity(c) => json(CapacityDoc::from_domain(c)),
+            Record::Demand(d) => json(DemandDoc::from_domain(d)),
+            Record::Action(a) => json(ActionDoc::from_domain(a)),
+            Record::Agreement(a) => json(AgreementDoc::from_domain(a)),
+            Record::Membership(m) => json(MembershipDoc::from_domain(m)),
+        }
+    }
+
+    /// What differs between the record stored (its stored form) and this one, in the terms
+    /// of the document users write: `title.es`, `sectors[1].percentage`.
+    pub fn differences_from(&self, stored: &str) -> Vec<Difference> {
+        let before = Record::from_json(self.kind(), stored).map_or_else(|_| stored.to_owned(), |r| r.document_json());
+        Record::differences(&before, &self.document_json())
+    }
+
+    /// A stored form (or, in a database written before the stored form was the store's own,
+    /// a document) as the document users read; the text as it is when it reads as neither.
+    pub fn as_document(kind: RecordKind, stored: &str) -> String {
+        Record::from_json(kind, stored).map_or_else(|_| stored.to_owned(), |r| r.document_json())
     }
 
     /// What differs between two documents of a record, field by field: the path of each value
@@ -99,8 +137,27 @@ impl Record {
         }
     }
 
-    /// Reads a stored document back into a checked record.
+    /// Reads a stored form back into a checked record. A database written before the stored
+    /// form was the store's own holds documents instead (until its migration rewrites them):
+    /// those are read as documents.
     pub fn from_json(kind: RecordKind, json: &str) -> Result<Record, String> {
+        fn stored<R: serde::de::DeserializeOwned>(json: &str, into: fn(R) -> Record) -> Result<Record, String> {
+            serde_json::from_str(json).map(into).map_err(|e| e.to_string())
+        }
+        let read = match kind {
+            RecordKind::Organisation => stored(json, Record::Organisation),
+            RecordKind::Activity => stored(json, |a| Record::Activity(Box::new(a))),
+            RecordKind::Capacity => stored(json, Record::Capacity),
+            RecordKind::Demand => stored(json, Record::Demand),
+            RecordKind::Action => stored(json, Record::Action),
+            RecordKind::Agreement => stored(json, Record::Agreement),
+            RecordKind::Membership => stored(json, Record::Membership),
+        };
+        read.or_else(|error| Record::from_document(kind, json).map_err(|_| error))
+    }
+
+    /// Reads a record from the document format users write (JSON), checked.
+    pub fn from_document(kind: RecordKind, json: &str) -> Result<Record, String> {
         fn parse<D: serde::de::DeserializeOwned>(json: &str) -> Result<D, String> {
             serde_json::from_str(json).map_err(|e| e.to_string())
         }

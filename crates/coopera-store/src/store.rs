@@ -310,8 +310,18 @@ impl Store {
         Ok(out)
     }
 
+    /// The change history, newest first; each change's before and after are documents in
+    /// the format users write (the history keeps stored forms, [`Record::to_json`]).
     pub fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>> {
-        self.reader().history(filter)
+        let mut changes = self.reader().history(filter)?;
+        for c in &mut changes {
+            for side in [&mut c.before, &mut c.after] {
+                if let Some(stored) = side.as_deref() {
+                    *side = Some(Record::as_document(c.kind, stored));
+                }
+            }
+        }
+        Ok(changes)
     }
 
     pub fn count_history(&self) -> Result<u64> {

@@ -145,7 +145,7 @@ fn check_batch(
             && let Some(stored) = lookup.fetch.document(kind, &key)?
             && !Record::same_document(&stored, doc)
         {
-            let differences = Record::differences(&stored, doc);
+            let differences = record.differences_from(&stored);
             problems.add(key_path(kind), Some(&key), Rule::StoredDiffers { differences: differences.len() });
             for d in differences.into_iter().take(DIFFERENCES_SHOWN) {
                 problems.add(d.path, None, Rule::Changed { stored: d.stored, new: d.new });
@@ -193,7 +193,7 @@ pub(crate) fn record(
     how: WriteOptions,
     options: StoreOptions,
 ) -> Result<WriteSummary> {
-    let documents: Vec<(String, Vec<Reference>)> = records.iter().map(Record::document).collect();
+    let documents: Vec<(String, Vec<Reference>)> = records.iter().map(Record::stored).collect();
     // First every check and derivation, reading only; then the writes. Derivation reads the
     // organisations of the batch before the stored ones, so doing it first sees the same.
     let plan: Vec<Option<(Option<String>, Option<Derived>)>> = {

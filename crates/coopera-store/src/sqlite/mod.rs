@@ -20,17 +20,18 @@ use crate::{
 
 mod facts;
 
-/// One schema change: a script, and whether the activities must be re-indexed after it.
+/// One schema change: a script, and the step in Rust that follows it, if any.
 struct Migration {
     sql: &'static str,
-    reindex_activities: bool,
+    then: Option<fn(&Transaction<'_>) -> Result<()>>,
 }
 
 /// Migrations in order; the database's `user_version` counts how many ran.
 const MIGRATIONS: &[Migration] = &[
-    Migration { sql: include_str!("migrations/0001_registry.sql"), reindex_activities: false },
-    Migration { sql: include_str!("migrations/0002_reports.sql"), reindex_activities: true },
-    Migration { sql: include_str!("migrations/0003_feed.sql"), reindex_activities: false },
+    Migration { sql: include_str!("migrations/0001_registry.sql"), then: None },
+    Migration { sql: include_str!("migrations/0002_reports.sql"), then: Some(reindex_activities) },
+    Migration { sql: include_str!("migrations/0003_feed.sql"), then: None },
+    Migration { sql: include_str!("migrations/0004_stored_form.sql"), then: Some(rewrite_in_stored_form) },
 ];
 
 /// One connection to the embedded database.
@@ -77,8 +78,8 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     for (i, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = write_transaction(conn)?;
         tx.execute_batch(migration.sql).map_err(db)?;
-        if migration.reindex_activities {
-            reindex_activities(&tx)?;
+        if let Some(step) = migration.then {
+            step(&tx)?;
         }
         tx.pragma_update(None, "user_version", (i as i64).saturating_add(1)).map_err(db)?;
         tx.commit().map_err(db)?;
@@ -344,6 +345,36 @@ fn write_activity_children(tx: &Transaction<'_>, id: i64, a: &Activity, rows: Ch
 
 /// Rewrites the index of every stored activity from its document: run once by the migration
 /// that added columns and tables, so activities written before it are reported like new ones.
+/// Rewrites each record's document as its stored form ([`Record::to_json`]), a few thousand
+/// at a time. A document that does not read back is left as it is, and refused as damaged
+/// when it is read, as before.
+fn rewrite_in_stored_form(tx: &Transaction<'_>) -> Result<()> {
+    const CHUNK: i64 = 5_000;
+    for kind in RecordKind::ALL {
+        let table = table(kind);
+        let mut after = 0i64;
+        loop {
+            let rows: Vec<(i64, String)> = {
+                let sql = format!("SELECT rowid, doc FROM {table} WHERE rowid > ?1 ORDER BY rowid LIMIT {CHUNK}");
+                let mut stmt = tx.prepare(&sql).map_err(db)?;
+                stmt.query_map([after], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .map_err(db)?
+                    .collect::<Result<_, _>>()
+                    .map_err(db)?
+            };
+            let Some(&(last, _)) = rows.last() else { break };
+            after = last;
+            let mut update = tx.prepare_cached(&format!("UPDATE {table} SET doc = ?1 WHERE rowid = ?2")).map_err(db)?;
+            for (rowid, doc) in rows {
+                if let Ok(record) = Record::from_document(kind, &doc) {
+                    update.execute(rusqlite::params![record.to_json(), rowid]).map_err(db)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn reindex_activities(tx: &Transaction<'_>) -> Result<()> {
     let rows: Vec<(i64, String, String)> = {
         let mut stmt = tx.prepare("SELECT id, key, doc FROM activity ORDER BY id").map_err(db)?;

@@ -89,6 +89,72 @@ fn version_1_database_is_reindexed_for_reports() {
     assert_eq!(f.transactions[0].provider_activity.as_deref(), Some("MX-0"));
 }
 
+/// A database written when records were kept as documents (schema 3): its records are
+/// rewritten in the stored form once, read back the same, and a write of the same records
+/// changes nothing; the history it kept still reads as documents.
+#[test]
+fn records_kept_as_documents_are_rewritten_in_the_stored_form() {
+    use coopera_domain::doc::{ActivityDoc, OrganisationDoc};
+    use coopera_store::{Outcome, Record, RecordKind};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("v3.db");
+    let org = |json: &str| {
+        Record::Organisation(serde_json::from_str::<OrganisationDoc>(json).expect("fixture").into_domain().expect("ok"))
+    };
+    let activity = r#"{"id":"MX-1","reporting_org":"amexcid","title":{"es":"Curso","en":"Course"},
+          "instrument":"project","cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
+          "participants":[{"org":"amexcid","role":"provider"},{"org":"segeplan","role":"recipient"}],
+          "sectors":[{"code":"11110","percentage":60},{"code":"15110","percentage":40}],"countries":[{"code":"GT"}],
+          "dates":{"actual_start":"2012-05-01"},
+          "transactions":[{"type":"3","date":"2012-06-01","amount":10.5,"currency":"USD"}],
+          "in_kind":[{"unit":"trips","quantity":2}]}"#;
+    let batch = vec![
+        org(r#"{"key":"amexcid","name":"AMEXCID","kind":"10","level":"federal","country":"MX"}"#),
+        org(r#"{"key":"segeplan","name":"Segeplan","kind":"10","level":"foreign-government","country":"GT"}"#),
+        Record::Activity(Box::new(
+            serde_json::from_str::<ActivityDoc>(activity).expect("fixture").into_domain().expect("valid"),
+        )),
+    ];
+    for record in &batch {
+        let stored = record.to_json();
+        assert_eq!(Record::from_json(record.kind(), &stored).as_ref(), Ok(record), "{stored}");
+    }
+    // A small organisation reads the same either way; an activity does not.
+    assert_ne!(batch[2].to_json(), batch[2].document_json(), "the stored form is not the document");
+    {
+        let store = open(&path).expect("create");
+        store.record("tester", batch.clone()).expect("write");
+    }
+    // Take the database back to what schema 3 kept: documents, in the records and the history.
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        for (table, record) in [("organisation", &batch[0]), ("organisation", &batch[1]), ("activity", &batch[2])] {
+            let sql = format!("UPDATE {table} SET doc = ?1 WHERE key = ?2");
+            conn.execute(&sql, rusqlite::params![record.document_json(), record.key()]).expect("document back");
+        }
+        conn.execute("UPDATE change_history SET after = ?1 WHERE record_key = 'MX-1'", [batch[2].document_json()])
+            .expect("history back");
+        conn.pragma_update(None, "user_version", 3).expect("pragma");
+    }
+    let store = open(&path).expect("migrate");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let doc: String = conn.query_row("SELECT doc FROM activity WHERE key = 'MX-1'", [], |r| r.get(0)).expect("row");
+    assert_eq!(doc, batch[2].to_json(), "rewritten in the stored form");
+    let stored = store.activity("MX-1").expect("read").expect("there");
+    assert_eq!(&Record::Activity(Box::new(stored.activity)), &batch[2]);
+    let summary = store.record("tester", batch.clone()).expect("same records");
+    assert_eq!(summary.count(Outcome::Unchanged), 3, "{summary:?}");
+    let history = store
+        .history(&coopera_store::HistoryFilter {
+            kind: Some(RecordKind::Activity),
+            key: Some("MX-1".into()),
+            limit: None,
+        })
+        .expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].after.as_deref(), Some(batch[2].document_json().as_str()));
+}
+
 #[test]
 fn newer_schema_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
