@@ -475,19 +475,7 @@ pub struct ActivityParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Activity(ActivityParts);
 
-/// Stored as its parts; read back through [`Activity::new`], so a stored record that no longer
-/// checks out is refused like any damaged one.
-impl serde::Serialize for Activity {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Activity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Activity, D::Error> {
-        Activity::new(ActivityParts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
-    }
-}
+stored_through_parts!(Activity, ActivityParts);
 
 impl Activity {
     pub fn new(parts: ActivityParts) -> Result<Activity, Problems> {

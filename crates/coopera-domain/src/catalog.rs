@@ -45,19 +45,7 @@ pub struct CapacityParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Capacity(CapacityParts);
 
-/// Stored as its parts; read back through [`Capacity::new`], so a stored record that no longer
-/// checks out is refused like any damaged one.
-impl serde::Serialize for Capacity {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Capacity {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Capacity, D::Error> {
-        Capacity::new(CapacityParts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
-    }
-}
+stored_through_parts!(Capacity, CapacityParts);
 
 /// What the rules of a capacity look at, as far as it could be read (see
 /// [`crate::activity::ActivityFacts`]): sectors by position, and how many forms were given.
@@ -135,19 +123,7 @@ pub struct DemandParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Demand(DemandParts);
 
-/// Stored as its parts; read back through [`Demand::new`], so a stored record that no longer
-/// checks out is refused like any damaged one.
-impl serde::Serialize for Demand {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Demand {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Demand, D::Error> {
-        Demand::new(DemandParts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
-    }
-}
+stored_through_parts!(Demand, DemandParts);
 
 /// What the rules of a demand look at, as far as it could be read.
 #[derive(Debug, Clone)]

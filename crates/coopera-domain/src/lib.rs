@@ -28,6 +28,25 @@ macro_rules! stored_as_text {
     };
 }
 
+/// The stored form of a record that holds its checked parts: written as the parts, read back
+/// through `$name::new`, so a stored record that no longer checks out is refused like any
+/// damaged one.
+macro_rules! stored_through_parts {
+    ($name:ident, $parts:ident) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                self.0.serialize(s)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                $name::new($parts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
+            }
+        }
+    };
+}
+
 pub mod activity;
 pub mod catalog;
 pub mod code;

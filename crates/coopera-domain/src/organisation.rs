@@ -35,19 +35,7 @@ pub struct OrganisationParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisation(OrganisationParts);
 
-/// Stored as its parts; read back through [`Organisation::new`], so a stored record that no longer
-/// checks out is refused like any damaged one.
-impl serde::Serialize for Organisation {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Organisation {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Organisation, D::Error> {
-        Organisation::new(OrganisationParts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
-    }
-}
+stored_through_parts!(Organisation, OrganisationParts);
 
 /// What the rules of an organisation look at, as far as it could be read: `None` for a value
 /// that did not pass its own check (its problem is reported already); an optional field that

@@ -47,20 +47,7 @@ pub struct SubnationalActionParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubnationalAction(SubnationalActionParts);
 
-/// Stored as its parts; read back through [`SubnationalAction::new`], so a stored record that no longer
-/// checks out is refused like any damaged one.
-impl serde::Serialize for SubnationalAction {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SubnationalAction {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SubnationalAction, D::Error> {
-        SubnationalAction::new(SubnationalActionParts::deserialize(d)?)
-            .map_err(|p| serde::de::Error::custom(p.to_string()))
-    }
-}
+stored_through_parts!(SubnationalAction, SubnationalActionParts);
 
 /// What the rules of an international action look at, as far as it could be read.
 #[derive(Debug, Clone, Copy)]
@@ -121,19 +108,7 @@ pub struct AgreementParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agreement(AgreementParts);
 
-/// Stored as its parts; read back through [`Agreement::new`], so a stored record that no longer
-/// checks out is refused like any damaged one.
-impl serde::Serialize for Agreement {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Agreement {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Agreement, D::Error> {
-        Agreement::new(AgreementParts::deserialize(d)?).map_err(|p| serde::de::Error::custom(p.to_string()))
-    }
-}
+stored_through_parts!(Agreement, AgreementParts);
 
 /// What the rules of an agreement look at, as far as it could be read: parties by position.
 #[derive(Debug, Clone)]
@@ -206,20 +181,7 @@ pub struct NetworkMembershipParts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkMembership(NetworkMembershipParts);
 
-/// Stored as its parts; read back through [`NetworkMembership::new`], so a stored record that no longer
-/// checks out is refused like any damaged one.
-impl serde::Serialize for NetworkMembership {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for NetworkMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<NetworkMembership, D::Error> {
-        NetworkMembership::new(NetworkMembershipParts::deserialize(d)?)
-            .map_err(|p| serde::de::Error::custom(p.to_string()))
-    }
-}
+stored_through_parts!(NetworkMembership, NetworkMembershipParts);
 
 /// What the rules of a membership look at, as far as it could be read.
 #[derive(Debug, Clone, Copy)]

@@ -104,8 +104,7 @@ impl Record {
     /// What differs between the record stored (its stored form) and this one, in the terms
     /// of the document users write: `title.es`, `sectors[1].percentage`.
     pub fn differences_from(&self, stored: &str) -> Vec<Difference> {
-        let before = Record::from_json(self.kind(), stored).map_or_else(|_| stored.to_owned(), |r| r.document_json());
-        Record::differences(&before, &self.document_json())
+        Record::differences(&Record::as_document(self.kind(), stored), &self.document_json())
     }
 
     /// A stored form (or, in a database written before the stored form was the store's own,

@@ -7,6 +7,11 @@ fn open(path: &std::path::Path) -> coopera_store::Result<Store> {
     Store::open(Location::File(path.to_owned()), StoreOptions::default())
 }
 
+fn org(json: &str) -> coopera_store::Record {
+    let doc: coopera_domain::doc::OrganisationDoc = serde_json::from_str(json).expect("fixture");
+    coopera_store::Record::Organisation(doc.into_domain().expect("ok"))
+}
+
 mod conformance_sqlite {
     use super::*;
 
@@ -32,11 +37,8 @@ fn file_store_migrates_once_and_reopens() {
 fn version_1_database_is_reindexed_for_reports() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("v1.db");
-    use coopera_domain::doc::{ActivityDoc, OrganisationDoc};
+    use coopera_domain::doc::ActivityDoc;
     use coopera_store::Record;
-    let org = |json: &str| {
-        Record::Organisation(serde_json::from_str::<OrganisationDoc>(json).expect("fixture").into_domain().expect("ok"))
-    };
     let activity = r#"{"id":"MX-1","reporting_org":"amexcid","title":"Curso","instrument":"project",
           "cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
           "participants":[{"org":"amexcid","role":"provider"},{"org":"segeplan","role":"recipient"}],
@@ -94,13 +96,10 @@ fn version_1_database_is_reindexed_for_reports() {
 /// changes nothing; the history it kept still reads as documents.
 #[test]
 fn records_kept_as_documents_are_rewritten_in_the_stored_form() {
-    use coopera_domain::doc::{ActivityDoc, OrganisationDoc};
+    use coopera_domain::doc::ActivityDoc;
     use coopera_store::{Outcome, Record, RecordKind};
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("v3.db");
-    let org = |json: &str| {
-        Record::Organisation(serde_json::from_str::<OrganisationDoc>(json).expect("fixture").into_domain().expect("ok"))
-    };
     let activity = r#"{"id":"MX-1","reporting_org":"amexcid","title":{"es":"Curso","en":"Course"},
           "instrument":"project","cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
           "participants":[{"org":"amexcid","role":"provider"},{"org":"segeplan","role":"recipient"}],
