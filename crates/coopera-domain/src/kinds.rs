@@ -234,6 +234,21 @@ impl WorkflowState {
 }
 
 labelled_enum! {
+    /// The role of an account in the registry. What each role may do is decided in one place,
+    /// [`crate::access::decide`].
+    AccountRole, "AccountRole" {
+        /// Everything, including managing accounts.
+        Administrator = ("administrator", "Administrador", "Administrator"),
+        /// The agency's staff: everything on records, validating and publishing included.
+        Analyst = ("analyst", "Analista de la agencia", "Agency analyst"),
+        /// Writes and submits the records of its scope; never validates or publishes.
+        Editor = ("editor", "Editor", "Editor"),
+        /// Reads the records of its scope; writes nothing.
+        Viewer = ("viewer", "Consulta", "Viewer"),
+    }
+}
+
+labelled_enum! {
     /// The forms a capacity of the catalog can be offered in.
     CapacityForm, "CapacityForm" {
         TechnicalAssistance = ("technical-assistance", "Asistencia técnica", "Technical assistance"),

@@ -47,6 +47,7 @@ macro_rules! stored_through_parts {
     };
 }
 
+pub mod access;
 pub mod activity;
 pub mod catalog;
 pub mod code;

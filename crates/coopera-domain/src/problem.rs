@@ -145,6 +145,8 @@ pub enum Expected {
     Slug,
     Identifier,
     Language,
+    /// The scope of an account ([`crate::access::Scope`]).
+    Scope,
 }
 
 impl Expected {
@@ -166,6 +168,10 @@ impl Expected {
             Expected::Language => lang.pick(
                 "un código de idioma de 1 a 8 letras (p. ej. es, en, pt-br)",
                 "a language code of 1 to 8 letters (e.g. es, en, pt-br)",
+            ),
+            Expected::Scope => lang.pick(
+                "un ámbito: all, org:CLAVE, state:07 o state:MX-CHP",
+                "a scope: all, org:KEY, state:07 or state:MX-CHP",
             ),
         }
     }

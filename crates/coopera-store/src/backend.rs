@@ -7,6 +7,8 @@ use std::fmt;
 use coopera_domain::activity::Derived;
 use coopera_domain::record::RecordKind;
 
+use crate::accounts::{AccountRow, SessionRow, TokenRow};
+use crate::audit::{AuditFilter, AuditRow};
 use crate::{
     ActivityFacts, ActivityFilter, ActivitySummary, Change, ExchangeRate, FeedEntry, HistoryFilter, Record,
     ReportFacts, Result, Version,
@@ -20,6 +22,12 @@ pub(crate) trait Fetch {
     /// The version of a record: the number of its latest change (0 for a record without
     /// history), or `None` when there is no such record.
     fn version(&self, kind: RecordKind, key: &str) -> Result<Option<Version>>;
+    /// The account of a (normalised) name.
+    fn account(&self, name: &str) -> Result<Option<AccountRow>>;
+    /// The API token whose secret has this digest.
+    fn token(&self, hash: &str) -> Result<Option<TokenRow>>;
+    /// The web session whose id has this digest.
+    fn session(&self, hash: &str) -> Result<Option<SessionRow>>;
 }
 
 /// One session with a database (a SQLite connection, later a PostgreSQL one).
@@ -35,8 +43,17 @@ pub(crate) trait Backend: Fetch + Send + fmt::Debug {
     /// in a stable order, one at a time.
     fn report_facts(&self, only: Option<&[String]>, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()>;
     fn exchange_rates(&self) -> Result<Vec<ExchangeRate>>;
+    /// The record changes of the audit trail, newest first.
     fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>>;
     fn count_history(&self) -> Result<u64>;
+    /// Rows of the audit trail, oldest first (the newest `limit` when there is a limit).
+    fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>>;
+    /// Rows of the audit trail with an id above `after`, in id order, at most `limit`.
+    fn audit_rows(&self, after: i64, limit: u32) -> Result<Vec<AuditRow>>;
+    /// Every account, by name.
+    fn accounts(&self) -> Result<Vec<AccountRow>>;
+    /// An account's API tokens, oldest first.
+    fn tokens(&self, account: &str) -> Result<Vec<TokenRow>>;
     /// The entries of the change feed after `after`, oldest first, at most `limit`.
     fn feed(&self, after: u64, limit: u32) -> Result<Vec<(u64, FeedEntry)>>;
     /// The number of the newest entry of the change feed (0 when empty).
@@ -57,23 +74,30 @@ pub(crate) trait Transaction: Fetch {
     fn activities_naming(&self, orgs: &[String]) -> Result<Vec<(String, String)>>;
     /// Replaces what is derived of a stored activity.
     fn set_derived(&mut self, key: &str, derived: Derived) -> Result<()>;
-    /// Appends a row of change history; returns its number, the record's new version.
-    fn add_history(&mut self, change: &NewChange<'_>) -> Result<Version>;
+    /// The id and hash of the newest row of the audit trail.
+    fn last_audit(&self) -> Result<Option<(i64, String)>>;
+    /// Appends a row, whole, to the audit trail (`audit::append` chains it first).
+    fn add_audit(&mut self, row: &AuditRow) -> Result<()>;
     /// Appends an entry to the change feed other processes follow.
     fn add_feed(&mut self, entry: &FeedEntry) -> Result<()>;
     /// The stored rate for a currency and period, as (units per USD, source).
     fn rate(&self, rate: &ExchangeRate) -> Result<Option<(String, String)>>;
     /// Stores a rate (`units_per_usd` as written), replacing the one of the same period.
     fn put_rate(&mut self, rate: &ExchangeRate, units_per_usd: &str) -> Result<()>;
-}
-
-/// A row of change history about to be written; `after` is not stored (see `history`).
-#[derive(Debug)]
-pub(crate) struct NewChange<'a> {
-    pub at: &'a str,
-    pub author: &'a str,
-    pub kind: RecordKind,
-    pub key: &'a str,
-    pub action: crate::ChangeAction,
-    pub before: Option<&'a str>,
+    /// Stores an account, inserting or replacing the one of its name.
+    fn put_account(&mut self, account: &AccountRow) -> Result<()>;
+    fn add_token(&mut self, account: &str, label: &str, hash: &str, at: &str) -> Result<()>;
+    /// Revokes an account's tokens that are not revoked yet — the one labelled `label`, or
+    /// all; returns how many.
+    fn revoke_tokens(&mut self, account: &str, label: Option<&str>, at: &str) -> Result<usize>;
+    fn touch_token(&mut self, id: i64, now: i64) -> Result<()>;
+    fn add_session(&mut self, session: &SessionRow) -> Result<()>;
+    fn touch_session(&mut self, hash: &str, now: i64) -> Result<()>;
+    fn end_session(&mut self, hash: &str, now: i64) -> Result<()>;
+    /// Ends every open session of an account.
+    fn end_sessions(&mut self, account: &str, now: i64) -> Result<()>;
+    fn add_failure(&mut self, name: &str, address: &str, now: i64) -> Result<()>;
+    /// Failed sign-ins since `since` (Unix seconds): for the name, and from the address.
+    fn failures_since(&self, name: &str, address: &str, since: i64) -> Result<(u32, u32)>;
+    fn clear_failures(&mut self, name: &str) -> Result<()>;
 }

@@ -12,9 +12,13 @@ use coopera_domain::kinds::{Direction, Modality};
 use coopera_domain::problem::{Rule, Target};
 use rust_decimal::Decimal;
 
+use coopera_domain::access::Scope;
+use coopera_domain::kinds::AccountRole;
+
 use crate::{
-    ActivityFilter, ChangeAction, ExchangeRate, Existing, FactBudget, FactInKind, FactSchemes, FactTransaction,
-    FeedEntry, HistoryFilter, Outcome, RatesSummary, Record, RecordKind, ReportFacts, Store, StoreError, WriteOptions,
+    AccountProblem, ActivityFilter, AuditEvent, AuditFilter, AuditVerdict, Broken, ChangeAction, ExchangeRate,
+    Existing, FactBudget, FactInKind, FactSchemes, FactTransaction, FeedEntry, HistoryFilter, Outcome, RatesSummary,
+    Record, RecordKind, ReportFacts, SessionLimits, Store, StoreError, Who, WriteOptions,
 };
 
 /// Expands to one `#[test]` per conformance case, each on a fresh store made by `$make`.
@@ -39,7 +43,11 @@ macro_rules! conformance_tests {
             catalog_and_subnational_round_trip,
             a_write_from_an_older_version_is_refused,
             the_change_feed_names_every_change,
-            report_facts_of_some_activities
+            report_facts_of_some_activities,
+            accounts_sign_in_and_tokens,
+            sessions_expire_and_end,
+            sign_ins_are_throttled_without_telling_who_exists,
+            the_audit_trail_is_chained_and_verified
         );
     };
     (@cases $make:expr; $($case:ident),+) => {
@@ -600,7 +608,7 @@ pub fn a_write_from_an_older_version_is_refused(store: &Store) {
     // Luis saves a change first; Ana, who opened the activity before, then saves hers.
     let edit = |year: i32| given(1, year);
     let at_opened = WriteOptions { base: Some(opened), ..Default::default() };
-    store.write("luis", vec![edit(2013)], at_opened).expect("luis saves from the current version");
+    store.write("luis", vec![edit(2013)], at_opened.clone()).expect("luis saves from the current version");
     let newer = store.version(RecordKind::Activity, "MX-T-1").expect("version").expect("stored");
     assert!(newer > opened, "a saved change makes a new version");
     let written = history_len(store);
@@ -692,4 +700,135 @@ pub fn report_facts_of_some_activities(store: &Store) {
     let mut none = Vec::new();
     store.report_facts_of(&[], &mut |f| none.push(f.clone())).expect("none");
     assert!(none.is_empty());
+}
+
+fn admin() -> Who<'static> {
+    Who::local("cli")
+}
+
+fn refused_with(err: StoreError) -> AccountProblem {
+    match err {
+        StoreError::Account(p) => p,
+        other => panic!("expected an account problem, got {other:?}"),
+    }
+}
+
+pub fn accounts_sign_in_and_tokens(store: &Store) {
+    let chiapas = Scope::parse("state:MX-CHP").expect("scope");
+    let ana = store.add_account(admin(), "Ana", AccountRole::Editor, &chiapas, "contraseña-de-ana").expect("add");
+    assert_eq!((ana.name.as_str(), ana.scope.to_string().as_str()), ("ana", "state:07"));
+    let taken = store.add_account(admin(), "ANA", AccountRole::Viewer, &Scope::All, "otra-contraseña");
+    assert_eq!(refused_with(taken.expect_err("taken")), AccountProblem::Exists("ana".into()));
+    let short = store.add_account(admin(), "luis", AccountRole::Viewer, &Scope::All, "corta");
+    assert_eq!(refused_with(short.expect_err("short")), AccountProblem::WeakPassword);
+    assert_eq!(store.accounts().expect("list").len(), 1, "refused accounts are not made");
+
+    let session = store.sign_in("ana", "contraseña-de-ana", "10.0.0.1").expect("sign in");
+    assert_eq!(session.account.role, AccountRole::Editor);
+    let open = store.session(&session.id, SessionLimits::default()).expect("session").expect("open");
+    assert_eq!((open.account.name.as_str(), open.csrf.as_str()), ("ana", session.csrf.as_str()));
+    for (name, password) in [("ana", "contraseña-de-anA"), ("nadie", "contraseña-de-ana")] {
+        let err = store.sign_in(name, password, "10.0.0.1").expect_err("refused");
+        assert_eq!(refused_with(err), AccountProblem::WrongCredentials, "the same answer for {name}");
+    }
+
+    let token = store.issue_token(admin(), "ana", "script").expect("token");
+    assert!(token.starts_with("coopera_"));
+    assert_eq!(store.token_account(&token, None).expect("use").map(|a| a.name), Some("ana".into()));
+    assert_eq!(store.token_account("coopera_0000", None).expect("use"), None);
+    assert_eq!(store.revoke_token(admin(), "ana", Some("script")).expect("revoke"), 1);
+    assert_eq!(store.token_account(&token, None).expect("use"), None, "a revoked token opens nothing");
+    assert!(store.tokens("ana").expect("tokens")[0].revoked);
+
+    store.reset_password(admin(), "ana", "nueva-contraseña-de-ana").expect("reset");
+    assert_eq!(store.session(&session.id, SessionLimits::default()).expect("session"), None, "reset ends sessions");
+    let again = store.sign_in("ana", "nueva-contraseña-de-ana", "10.0.0.1").expect("new password");
+    let token = store.issue_token(admin(), "ana", "otro").expect("token");
+    store.disable_account(admin(), "ana").expect("disable");
+    assert_eq!(store.session(&again.id, SessionLimits::default()).expect("session"), None, "disabling ends sessions");
+    assert_eq!(store.token_account(&token, None).expect("use"), None, "a disabled account's token opens nothing");
+    let err = store.sign_in("ana", "nueva-contraseña-de-ana", "10.0.0.1").expect_err("disabled");
+    assert_eq!(refused_with(err), AccountProblem::WrongCredentials, "a disabled account is not told apart");
+}
+
+pub fn sessions_expire_and_end(store: &Store) {
+    store.add_account(admin(), "luis", AccountRole::Analyst, &Scope::All, "contraseña-de-luis").expect("add");
+    let s = store.sign_in("luis", "contraseña-de-luis", "10.0.0.2").expect("sign in");
+    let limits = SessionLimits::default();
+    assert!(store.session(&s.id, limits).expect("session").is_some());
+    assert_eq!(store.session("not-a-session", limits).expect("session"), None);
+    let last = if s.id.ends_with('0') { '1' } else { '0' };
+    let tampered = format!("{}{last}", &s.id[..s.id.len().saturating_sub(1)]);
+    assert_eq!(store.session(&tampered, limits).expect("session"), None, "a tampered id opens nothing");
+    let expired = SessionLimits { idle: std::time::Duration::ZERO, absolute: limits.absolute };
+    assert_eq!(store.session(&s.id, expired).expect("session"), None, "idle expiry");
+    let old = SessionLimits { idle: limits.idle, absolute: std::time::Duration::ZERO };
+    assert_eq!(store.session(&s.id, old).expect("session"), None, "absolute expiry");
+    store.sign_out(&s.id, Some("10.0.0.2")).expect("sign out");
+    assert_eq!(store.session(&s.id, limits).expect("session"), None, "signed out");
+    let a = store.sign_in("luis", "contraseña-de-luis", "10.0.0.2").expect("sign in");
+    let b = store.sign_in("luis", "contraseña-de-luis", "10.0.0.3").expect("sign in");
+    store.sign_out_everywhere("luis", None).expect("everywhere");
+    for s in [a, b] {
+        assert_eq!(store.session(&s.id, limits).expect("session"), None, "signed out everywhere");
+    }
+}
+
+pub fn sign_ins_are_throttled_without_telling_who_exists(store: &Store) {
+    store.add_account(admin(), "eva", AccountRole::Viewer, &Scope::All, "contraseña-de-eva").expect("add");
+    for name in ["eva", "nadie"] {
+        for _ in 0..crate::accounts::FAILURES_PER_NAME {
+            let err = store.sign_in(name, "equivocada-123", "10.0.0.9").expect_err("wrong");
+            assert_eq!(refused_with(err), AccountProblem::WrongCredentials);
+        }
+        let err = store.sign_in(name, "contraseña-de-eva", "10.0.0.8").expect_err("throttled");
+        assert!(matches!(refused_with(err), AccountProblem::Throttled { .. }), "{name}: throttled alike");
+    }
+    let failed = store
+        .audit(&AuditFilter { key: Some("eva".into()), ..Default::default() })
+        .expect("audit")
+        .iter()
+        .filter(|r| r.event == Some(AuditEvent::SignInFailed))
+        .count();
+    assert_eq!(failed, (crate::accounts::FAILURES_PER_NAME as usize).saturating_add(1), "every failure is in the trail");
+}
+
+pub fn the_audit_trail_is_chained_and_verified(store: &Store) {
+    store.record("ana", orgs()).expect("orgs");
+    store.record("ana", vec![given(1, 2012)]).expect("create");
+    let how = WriteOptions {
+        event: Some(AuditEvent::Transition),
+        address: Some("10.0.0.1".into()),
+        detail: Some("faltan montos".into()),
+        ..Default::default()
+    };
+    store.write("luis", vec![given(1, 2013)], how).expect("update");
+    store.add_account(admin(), "luis", AccountRole::Analyst, &Scope::All, "contraseña-de-luis").expect("account");
+    store
+        .record_event(Who { name: "luis", address: Some("10.0.0.1") }, AuditEvent::Export, Some("drafts"))
+        .expect("event");
+    let rows = store.audit(&AuditFilter::default()).expect("audit");
+    assert_eq!(rows.len(), 7, "3 organisations, 2 changes, an account, an export");
+    let change = rows.iter().find(|r| r.event == Some(AuditEvent::Transition)).expect("transition");
+    assert_eq!((change.author.as_str(), change.address.as_deref()), ("luis", Some("10.0.0.1")));
+    assert_eq!(change.detail.as_deref(), Some("faltan montos"));
+    let history = store
+        .history(&HistoryFilter { kind: Some(RecordKind::Activity), key: Some("MX-T-1".into()), limit: None })
+        .expect("history");
+    assert_eq!(history.len(), 2, "the history is the trail's record changes");
+    assert_eq!(history[0].event, AuditEvent::Transition);
+    assert_eq!(history_len(store), 5, "events are not record changes");
+    let by_luis = store.audit(&AuditFilter { author: Some("luis".into()), ..Default::default() }).expect("audit");
+    assert_eq!(by_luis.len(), 2);
+    match store.verify_audit().expect("verify") {
+        AuditVerdict::Intact { rows, head } => {
+            assert_eq!(rows, 7);
+            assert_eq!(head.len(), 64);
+        }
+        broken => panic!("a trail written by the store verifies: {broken:?}"),
+    }
+    // An identical rewrite leaves no row; the trail still verifies.
+    store.record("ana", vec![given(1, 2013)]).expect("same");
+    assert!(matches!(store.verify_audit().expect("verify"), AuditVerdict::Intact { rows: 7, .. }));
+    let _ = Broken::Altered;
 }

@@ -20,13 +20,18 @@ use coopera_domain::kinds::{
 use coopera_domain::{Lang, Problems};
 use rust_decimal::Decimal;
 
+pub mod accounts;
+pub mod audit;
 mod backend;
 pub mod conformance;
 mod record;
 mod sqlite;
 mod store;
+mod store_accounts;
 mod write;
 
+pub use accounts::{Account, AccountProblem, NewSession, Session, SessionLimits, TokenInfo};
+pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditVerdict, Broken, Who};
 pub use record::{Difference, Record, RecordKind};
 pub use store::{Location, Store};
 pub use write::WriteOptions;
@@ -137,6 +142,9 @@ pub enum StoreError {
     /// between. Nothing was written.
     #[error("{kind} `{key}` changed since version {base} (now {current}); nothing written")]
     Stale { kind: RecordKind, key: String, base: Version, current: Version },
+    /// An account operation was refused (a wrong password, a name taken). Nothing changed.
+    #[error("{0}")]
+    Account(AccountProblem),
     /// The location names a database this build cannot open.
     #[error("unsupported database location `{0}`")]
     Unsupported(String),
@@ -180,6 +188,7 @@ impl StoreError {
                     kind.with_article(lang)
                 ),
             },
+            StoreError::Account(p) => p.message(lang),
             StoreError::Unsupported(location) => match lang {
                 Lang::Es => format!(
                     "no se puede abrir `{location}`: esta versión de Coopera guarda en un archivo SQLite (una ruta)"
@@ -400,6 +409,12 @@ pub struct Change {
     pub action: ChangeAction,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// How the change came: an edit, an import, a workflow transition.
+    pub event: AuditEvent,
+    /// The client's address, for a change made over the network.
+    pub address: Option<String>,
+    /// A transition's reason.
+    pub detail: Option<String>,
 }
 
 /// Which history rows to read, newest first.

@@ -153,7 +153,7 @@ impl Store {
     }
 
     /// A connection for reading: a free reader if there is one, else the next in turn.
-    fn reader(&self) -> MutexGuard<'_, Box<dyn Backend>> {
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Box<dyn Backend>> {
         let n = self.conns.len();
         if n == 1 {
             return guard(&self.conns[0]);
@@ -170,7 +170,7 @@ impl Store {
         guard(&self.conns[start.saturating_add(1)])
     }
 
-    fn writer(&self) -> MutexGuard<'_, Box<dyn Backend>> {
+    pub(crate) fn writer(&self) -> MutexGuard<'_, Box<dyn Backend>> {
         guard(&self.conns[0])
     }
 
@@ -195,7 +195,7 @@ impl Store {
     /// [`Rule::StoredDiffers`]: coopera_domain::Rule::StoredDiffers
     /// [`Rule::Changed`]: coopera_domain::Rule::Changed
     pub fn record_with(&self, author: &str, records: Vec<Record>, existing: Existing) -> Result<WriteSummary> {
-        self.write(author, records, WriteOptions { existing, base: None })
+        self.write(author, records, WriteOptions { existing, ..WriteOptions::default() })
     }
 
     /// Writes a batch as `how` says, in one transaction; see [`WriteOptions`].
@@ -203,7 +203,7 @@ impl Store {
         let options = self.options;
         let mut summary = None;
         self.writer().write(&mut |tx| {
-            summary = Some(write::record(tx, author, &records, how, options)?);
+            summary = Some(write::record(tx, author, &records, &how, options)?);
             Ok(())
         })?;
         Ok(summary.unwrap_or_default())

@@ -12,14 +12,15 @@ use coopera_domain::organisation::Organisation;
 use coopera_domain::problem::{Problems, Rule, Target};
 use coopera_domain::record::RecordKind;
 
-use crate::backend::{Fetch, NewChange, Transaction};
+use crate::audit::{self, AuditEvent, AuditRow};
+use crate::backend::{Fetch, Transaction};
 use crate::{
     ChangeAction, DIFFERENCES_SHOWN, ExchangeRate, Existing, FeedEntry, Outcome, RatesSummary, Record, RecordProblems,
     Result, StoreError, StoreOptions, Version, WriteSummary,
 };
 
 /// How a batch is written.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     /// What to do with a record stored under the same key with another content.
     pub existing: Existing,
@@ -27,6 +28,12 @@ pub struct WriteOptions {
     /// version): when the stored record has changed since, the write is refused with
     /// [`StoreError::Stale`]. Applies to every record of the batch that is stored already.
     pub base: Option<Version>,
+    /// How the change comes, for the audit trail (an edit unless said).
+    pub event: Option<AuditEvent>,
+    /// The client's network address, for a write that came over the network.
+    pub address: Option<String>,
+    /// What the audit trail says of it besides: a transition's reason.
+    pub detail: Option<String>,
 }
 
 /// The path of a record's key field, as the document names it.
@@ -179,7 +186,7 @@ fn derive(activity: &Activity, lookup: &mut Lookup<'_>, options: StoreOptions) -
     Ok(activity.derive(options.home_country, |k| orgs.get(k)))
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     let format = time::format_description::well_known::Rfc3339;
     let now = time::OffsetDateTime::now_utc();
     now.replace_nanosecond(0).unwrap_or(now).format(&format).unwrap_or_default()
@@ -190,7 +197,7 @@ pub(crate) fn record(
     tx: &mut dyn Transaction,
     author: &str,
     records: &[Record],
-    how: WriteOptions,
+    how: &WriteOptions,
     options: StoreOptions,
 ) -> Result<WriteSummary> {
     let documents: Vec<(String, Vec<Reference>)> = records.iter().map(Record::stored).collect();
@@ -247,8 +254,23 @@ pub(crate) fn record(
         }
         let action = if stored.is_some() { ChangeAction::Update } else { ChangeAction::Create };
         // `after` is not stored: it is the next change's `before`, or the record as it is now
-        // (see `history`), so each document is stored once.
-        tx.add_history(&NewChange { at: &at, author, kind, key: &key, action, before: stored.as_deref() })?;
+        // (see `history`), so each document is stored once; the trail keeps its digest.
+        let row = AuditRow {
+            id: 0,
+            at: at.clone(),
+            author: author.to_owned(),
+            kind: kind.as_str().to_owned(),
+            key: key.clone(),
+            action: action.as_str().to_owned(),
+            event: how.event.unwrap_or(AuditEvent::Edit).as_str().to_owned(),
+            address: how.address.clone(),
+            detail: how.detail.clone(),
+            before: stored,
+            after_hash: Some(audit::digest(doc)),
+            prev_hash: String::new(),
+            hash: String::new(),
+        };
+        audit::append(tx, row)?;
         tx.add_feed(&FeedEntry::Record { kind, key: key.clone() })?;
         summary.outcomes.push(match action {
             ChangeAction::Create => Outcome::Created,

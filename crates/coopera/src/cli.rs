@@ -18,9 +18,10 @@ pub struct Cli {
     /// organisations provides, received when it or one of its organisations receives.
     #[arg(long, global = true, env = "COOPERA_HOME_COUNTRY", default_value = "MX")]
     pub home_country: String,
-    /// Who is writing, recorded in the change history.
-    #[arg(long, global = true, env = "COOPERA_USER", default_value = "cli")]
-    pub user: String,
+    /// Who is writing, recorded in the audit trail (default: cli); with `audit`, whose rows
+    /// to list.
+    #[arg(long, global = true, env = "COOPERA_USER")]
+    pub user: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -57,8 +58,86 @@ pub enum Command {
     Validate(ValidateArgs),
     /// The change history, newest first.
     History(HistoryArgs),
+    /// Accounts of the web application and the API: who may sign in, with which role.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The audit trail: every change, sign-in, account change and export, chained by hash.
+    Audit(AuditArgs),
     /// Serve the web application: dashboard, registry, forms and the JSON API.
     Serve(ServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account; its password is read from standard input.
+    Add {
+        name: String,
+        /// administrator, analyst, editor or viewer.
+        #[arg(long)]
+        role: String,
+        /// What an editor or viewer may reach: all (the default), org:KEY, state:07 or
+        /// state:MX-CHP.
+        #[arg(long, default_value = "all")]
+        scope: String,
+        /// Read the password from standard input (one line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List the accounts.
+    List {
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// Disable an account: it can no longer sign in, its sessions end, its tokens stop working.
+    Disable { name: String },
+    /// Set a new password, read from standard input; the account's sessions end.
+    ResetPassword {
+        name: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Issue an API token for an account, printed once (only its digest is kept).
+    Token {
+        name: String,
+        /// A label to tell the account's tokens apart (to revoke one).
+        #[arg(long = "name", default_value = "api")]
+        label: String,
+    },
+    /// Revoke an account's token of this label, or all its tokens.
+    RevokeToken {
+        name: String,
+        #[arg(long = "name")]
+        label: Option<String>,
+    },
+    /// List an account's tokens (never their secrets).
+    Tokens {
+        name: String,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub verify: Option<AuditCommand>,
+    /// Only rows at or after this date or moment (2026-12-01, 2026-12-01T10:00:00Z).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Only rows about this record (or account).
+    #[arg(long)]
+    pub record: Option<String>,
+    /// The newest rows shown.
+    #[arg(long, default_value_t = 100)]
+    pub limit: u32,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check that no row of the trail was altered or removed; exits 1 naming the first that was.
+    Verify,
 }
 
 #[derive(Debug, Args)]

@@ -11,7 +11,9 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 use rust_decimal::Decimal;
 
-use crate::backend::{Backend, Fetch, NewChange};
+use crate::accounts::{AccountRow, SessionRow, TokenRow};
+use crate::audit::{self, AuditEvent, AuditFilter, AuditRow};
+use crate::backend::{Backend, Fetch};
 use crate::record::{Record, RecordKind};
 use crate::{
     ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, ExchangeRate, FeedEntry, HistoryFilter,
@@ -19,6 +21,7 @@ use crate::{
 };
 
 mod facts;
+mod trail;
 
 /// One schema change: a script, and the step in Rust that follows it, if any.
 struct Migration {
@@ -32,6 +35,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/0002_reports.sql"), then: Some(reindex_activities) },
     Migration { sql: include_str!("migrations/0003_feed.sql"), then: None },
     Migration { sql: include_str!("migrations/0004_stored_form.sql"), then: Some(rewrite_in_stored_form) },
+    Migration { sql: include_str!("migrations/0005_accounts_audit.sql"), then: Some(chain_the_trail) },
 ];
 
 /// One connection to the embedded database.
@@ -375,6 +379,51 @@ fn rewrite_in_stored_form(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Migration 0005: chains the change history into the audit trail. Each row gets the digest
+/// of its record's document after it (the next change's `before`, else the record as stored
+/// now) and then its hash, oldest first.
+fn chain_the_trail(tx: &Transaction<'_>) -> Result<()> {
+    let mut after_hashes: Vec<(i64, String)> = Vec::new();
+    {
+        let mut next_before: HashMap<(String, String), Option<String>> = HashMap::new();
+        let mut stmt = tx
+            .prepare("SELECT id, record_kind, record_key, before, after FROM change_history ORDER BY id DESC")
+            .map_err(db)?;
+        let mut rows = stmt.query([]).map_err(db)?;
+        while let Some(r) = rows.next().map_err(db)? {
+            let (id, kind, key): (i64, String, String) =
+                (r.get(0).map_err(db)?, r.get(1).map_err(db)?, r.get(2).map_err(db)?);
+            let before: Option<String> = r.get(3).map_err(db)?;
+            let after: Option<String> = r.get(4).map_err(db)?;
+            let slot = (kind, key);
+            // The next change's `before` first, then the record as stored now (migration 4
+            // rewrote it in the stored form), then the row's own `after`.
+            let after_hash = match next_before.get(&slot) {
+                Some(next) => next.clone(),
+                None => match RecordKind::parse(&slot.0) {
+                    Some(k) => document(tx, k, &slot.1)?.as_deref().map(audit::digest),
+                    None => None,
+                }
+                .or_else(|| after.as_deref().map(audit::digest)),
+            };
+            after_hashes.push((id, after_hash.unwrap_or_default()));
+            next_before.insert(slot, before.as_deref().map(audit::digest));
+        }
+    }
+    let mut prev = String::new();
+    let mut update =
+        tx.prepare("UPDATE change_history SET after_hash = ?1, prev_hash = ?2, hash = ?3 WHERE id = ?4").map_err(db)?;
+    for (id, after_hash) in after_hashes.into_iter().rev() {
+        let mut row = trail::audit_row_by_id(tx, id)?;
+        row.after_hash = Some(after_hash);
+        row.prev_hash = prev;
+        row.hash = audit::row_hash(&row);
+        update.execute(params![row.after_hash, row.prev_hash, row.hash, id]).map_err(db)?;
+        prev = row.hash;
+    }
+    Ok(())
+}
+
 fn reindex_activities(tx: &Transaction<'_>) -> Result<()> {
     let rows: Vec<(i64, String, String)> = {
         let mut stmt = tx.prepare("SELECT id, key, doc FROM activity ORDER BY id").map_err(db)?;
@@ -564,6 +613,18 @@ impl Fetch for SqliteBackend {
     fn version(&self, kind: RecordKind, key: &str) -> Result<Option<Version>> {
         version(&self.conn, kind, key)
     }
+
+    fn account(&self, name: &str) -> Result<Option<AccountRow>> {
+        trail::account(&self.conn, name)
+    }
+
+    fn token(&self, hash: &str) -> Result<Option<TokenRow>> {
+        trail::token(&self.conn, hash)
+    }
+
+    fn session(&self, hash: &str) -> Result<Option<SessionRow>> {
+        trail::session(&self.conn, hash)
+    }
 }
 
 /// A write's transaction.
@@ -580,6 +641,18 @@ impl Fetch for SqliteTx<'_> {
 
     fn version(&self, kind: RecordKind, key: &str) -> Result<Option<Version>> {
         version(&self.0, kind, key)
+    }
+
+    fn account(&self, name: &str) -> Result<Option<AccountRow>> {
+        trail::account(&self.0, name)
+    }
+
+    fn token(&self, hash: &str) -> Result<Option<TokenRow>> {
+        trail::token(&self.0, hash)
+    }
+
+    fn session(&self, hash: &str) -> Result<Option<SessionRow>> {
+        trail::session(&self.0, hash)
     }
 }
 
@@ -630,15 +703,12 @@ impl crate::backend::Transaction for SqliteTx<'_> {
             .map_err(db)
     }
 
-    fn add_history(&mut self, c: &NewChange<'_>) -> Result<Version> {
-        self.0
-            .prepare_cached(
-                "INSERT INTO change_history (at, author, record_kind, record_key, action, before) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .and_then(|mut s| s.execute(params![c.at, c.author, c.kind.as_str(), c.key, c.action.as_str(), c.before]))
-            .map_err(db)?;
-        Ok(self.0.last_insert_rowid())
+    fn last_audit(&self) -> Result<Option<(i64, String)>> {
+        trail::last_audit(&self.0)
+    }
+
+    fn add_audit(&mut self, row: &AuditRow) -> Result<()> {
+        trail::add_audit(&self.0, row)
     }
 
     fn add_feed(&mut self, entry: &FeedEntry) -> Result<()> {
@@ -680,7 +750,54 @@ impl crate::backend::Transaction for SqliteTx<'_> {
             .map(drop)
             .map_err(db)
     }
+
+    fn put_account(&mut self, account: &AccountRow) -> Result<()> {
+        trail::put_account(&self.0, account)
+    }
+
+    fn add_token(&mut self, account: &str, label: &str, hash: &str, at: &str) -> Result<()> {
+        trail::add_token(&self.0, account, label, hash, at)
+    }
+
+    fn revoke_tokens(&mut self, account: &str, label: Option<&str>, at: &str) -> Result<usize> {
+        trail::revoke_tokens(&self.0, account, label, at)
+    }
+
+    fn touch_token(&mut self, id: i64, now: i64) -> Result<()> {
+        trail::touch_token(&self.0, id, now)
+    }
+
+    fn add_session(&mut self, session: &SessionRow) -> Result<()> {
+        trail::add_session(&self.0, session)
+    }
+
+    fn touch_session(&mut self, hash: &str, now: i64) -> Result<()> {
+        trail::touch_session(&self.0, hash, now)
+    }
+
+    fn end_session(&mut self, hash: &str, now: i64) -> Result<()> {
+        trail::end_session(&self.0, hash, now)
+    }
+
+    fn end_sessions(&mut self, account: &str, now: i64) -> Result<()> {
+        trail::end_sessions(&self.0, account, now)
+    }
+
+    fn add_failure(&mut self, name: &str, address: &str, now: i64) -> Result<()> {
+        trail::add_failure(&self.0, name, address, now)
+    }
+
+    fn failures_since(&self, name: &str, address: &str, since: i64) -> Result<(u32, u32)> {
+        trail::failures_since(&self.0, name, address, since)
+    }
+
+    fn clear_failures(&mut self, name: &str) -> Result<()> {
+        trail::clear_failures(&self.0, name)
+    }
 }
+
+/// The `action`s of the audit trail's rows that change a record: the change history.
+const CHANGES: &str = "'create', 'update'";
 
 /// The change feed's kind for a change of exchange rates.
 const FEED_RATES: &str = "rates";
@@ -748,6 +865,22 @@ impl Backend for SqliteBackend {
         let mut tx = SqliteTx(write_transaction(&mut self.conn)?);
         work(&mut tx)?;
         tx.0.commit().map_err(db)
+    }
+
+    fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+        trail::audit(&self.conn, filter)
+    }
+
+    fn audit_rows(&self, after: i64, limit: u32) -> Result<Vec<AuditRow>> {
+        trail::audit_rows(&self.conn, after, limit)
+    }
+
+    fn accounts(&self) -> Result<Vec<AccountRow>> {
+        trail::accounts(&self.conn)
+    }
+
+    fn tokens(&self, account: &str) -> Result<Vec<TokenRow>> {
+        trail::tokens(&self.conn, account)
     }
 
     fn schema_version(&self) -> Result<(i64, i64)> {
@@ -926,7 +1059,7 @@ impl Backend for SqliteBackend {
     }
 
     fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>> {
-        let mut clauses = vec!["1 = 1".to_owned()];
+        let mut clauses = vec![format!("h.action IN ({CHANGES})")];
         let mut values: Vec<Value> = Vec::new();
         if let Some(k) = filter.kind {
             values.push(k.as_str().to_owned().into());
@@ -949,8 +1082,9 @@ impl Backend for SqliteBackend {
              COALESCE(h.after, \
                 (SELECT n.before FROM change_history n \
                  WHERE n.record_kind = h.record_kind AND n.record_key = h.record_key AND n.id > h.id \
-                 ORDER BY n.id LIMIT 1), \
-                CASE h.record_kind {current} END) \
+                 AND n.action IN ({CHANGES}) ORDER BY n.id LIMIT 1), \
+                CASE h.record_kind {current} END), \
+             h.event, h.address, h.detail \
              FROM change_history h WHERE {} ORDER BY h.id DESC LIMIT ?{}",
             clauses.join(" AND "),
             values.len()
@@ -967,13 +1101,14 @@ impl Backend for SqliteBackend {
                     r.get::<_, String>(5)?,
                     r.get::<_, Option<String>>(6)?,
                     r.get::<_, Option<String>>(7)?,
+                    (r.get::<_, String>(8)?, r.get::<_, Option<String>>(9)?, r.get::<_, Option<String>>(10)?),
                 ))
             })
             .map_err(db)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(db)?;
         rows.into_iter()
-            .map(|(id, at, author, kind, key, action, before, after)| {
+            .map(|(id, at, author, kind, key, action, before, after, (event, address, detail))| {
                 let corrupt =
                     |reason: String| StoreError::Corrupt { kind: RecordKind::Activity, key: key.clone(), reason };
                 let kind = RecordKind::parse(&kind).ok_or_else(|| corrupt(format!("unknown record kind {kind}")))?;
@@ -982,14 +1117,17 @@ impl Backend for SqliteBackend {
                     "update" => ChangeAction::Update,
                     other => return Err(corrupt(format!("unknown change action {other}"))),
                 };
-                Ok(Change { id, at, author, kind, key, action, before, after })
+                let event = AuditEvent::parse(&event).unwrap_or(AuditEvent::Edit);
+                Ok(Change { id, at, author, kind, key, action, before, after, event, address, detail })
             })
             .collect()
     }
 
     fn count_history(&self) -> Result<u64> {
         self.conn
-            .query_row("SELECT COUNT(*) FROM change_history", [], |r| r.get::<_, i64>(0))
+            .query_row(&format!("SELECT COUNT(*) FROM change_history WHERE action IN ({CHANGES})"), [], |r| {
+                r.get::<_, i64>(0)
+            })
             .map(|n| n as u64)
             .map_err(db)
     }

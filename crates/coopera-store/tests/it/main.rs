@@ -73,6 +73,8 @@ fn version_1_database_is_reindexed_for_reports() {
              PRAGMA user_version = 1;",
         )
         .expect("downgrade");
+        conn.execute_batch(UNDO_ACCOUNTS_AUDIT).expect("downgrade");
+        conn.execute_batch("PRAGMA user_version = 1;").expect("downgrade");
     }
     let store = open(&path).expect("migrate");
     let (found, supported) = store.schema_version().expect("version");
@@ -90,6 +92,14 @@ fn version_1_database_is_reindexed_for_reports() {
     assert_eq!(f.transactions[0].value_date.map(|d| d.to_string()).as_deref(), Some("2012-05-30"));
     assert_eq!(f.transactions[0].provider_activity.as_deref(), Some("MX-0"));
 }
+
+/// What migration 5 (accounts and the audit chain) added, taken away again.
+const UNDO_ACCOUNTS_AUDIT: &str = "
+    DROP TABLE api_token; DROP TABLE web_session; DROP TABLE sign_in_failure; DROP TABLE account;
+    DROP INDEX change_history_author;
+    ALTER TABLE change_history DROP COLUMN event; ALTER TABLE change_history DROP COLUMN address;
+    ALTER TABLE change_history DROP COLUMN detail; ALTER TABLE change_history DROP COLUMN after_hash;
+    ALTER TABLE change_history DROP COLUMN prev_hash; ALTER TABLE change_history DROP COLUMN hash;";
 
 /// A database written when records were kept as documents (schema 3): its records are
 /// rewritten in the stored form once, read back the same, and a write of the same records
@@ -133,6 +143,7 @@ fn records_kept_as_documents_are_rewritten_in_the_stored_form() {
         }
         conn.execute("UPDATE change_history SET after = ?1 WHERE record_key = 'MX-1'", [batch[2].document_json()])
             .expect("history back");
+        conn.execute_batch(UNDO_ACCOUNTS_AUDIT).expect("downgrade");
         conn.pragma_update(None, "user_version", 3).expect("pragma");
     }
     let store = open(&path).expect("migrate");
@@ -152,6 +163,58 @@ fn records_kept_as_documents_are_rewritten_in_the_stored_form() {
         .expect("history");
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].after.as_deref(), Some(batch[2].document_json().as_str()));
+    // The history it kept was chained into the audit trail, which verifies, and goes on.
+    let intact = |store: &coopera_store::Store| {
+        matches!(store.verify_audit().expect("verify"), coopera_store::AuditVerdict::Intact { rows: 3, .. })
+    };
+    assert!(intact(&store), "{:?}", store.verify_audit());
+    store.record("tester", vec![batch[0].clone()]).expect("same");
+    assert!(intact(&store));
+}
+
+/// Whoever edits or removes a row of the audit trail in the database file is caught by
+/// `verify_audit`, which names the first row that no longer fits.
+#[test]
+fn an_altered_audit_row_is_caught() {
+    use coopera_store::{AuditVerdict, Broken};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("trail.db");
+    let batch = vec![
+        org(r#"{"key":"amexcid","name":"AMEXCID","kind":"10","level":"federal","country":"MX"}"#),
+        org(r#"{"key":"segeplan","name":"Segeplan","kind":"10","level":"foreign-government","country":"GT"}"#),
+        org(r#"{"key":"sre","name":"SRE","kind":"10","level":"federal","country":"MX"}"#),
+    ];
+    let renamed = org(r#"{"key":"sre","name":"Cancillería","kind":"10","level":"federal","country":"MX"}"#);
+    {
+        let store = open(&path).expect("create");
+        store.record("ana", batch).expect("write");
+        store.record("luis", vec![renamed]).expect("rename");
+        assert!(matches!(store.verify_audit().expect("verify"), AuditVerdict::Intact { rows: 4, .. }));
+    }
+    let tamper = |sql: &str| {
+        let copy = dir.path().join("copy.db");
+        std::fs::copy(&path, &copy).expect("copy");
+        rusqlite::Connection::open(&copy).expect("open").execute_batch(sql).expect("tamper");
+        open(&copy).expect("open").verify_audit().expect("verify")
+    };
+    assert_eq!(
+        tamper("UPDATE change_history SET author = 'mallory' WHERE id = 2"),
+        AuditVerdict::Broken { id: 2, why: Broken::Altered }
+    );
+    assert_eq!(
+        tamper("DELETE FROM change_history WHERE id = 2"),
+        AuditVerdict::Broken { id: 3, why: Broken::Unchained }
+    );
+    assert_eq!(
+        tamper("UPDATE organisation SET doc = replace(doc, 'Cancillería', 'SRE') WHERE key = 'sre'"),
+        AuditVerdict::Broken { id: 4, why: Broken::RecordDiffers },
+        "a record changed behind the trail's back"
+    );
+    assert_eq!(
+        tamper("DELETE FROM change_history WHERE id = 4"),
+        AuditVerdict::Broken { id: 3, why: Broken::RecordDiffers },
+        "the last change removed: the record is not what the trail ends on"
+    );
 }
 
 #[test]

@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), Failure> {
     // The demo files are checked by their own tests; a failure here is a defect, reported
     // with its file and line all the same.
     let batch = Batch::parse(sources, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
-    let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), ..*ctx };
+    let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), user_given: None, ..*ctx };
     let summary = store_batch(&demo_ctx, &store, batch, Existing::Update)?;
     print(&match ctx.lang {
         Lang::Es => format!("datos de demostración (ilustrativos) en {}: {}", ctx.db, summary_line(&summary, ctx.lang)),

@@ -15,6 +15,7 @@ use crate::input::{Batch, InputError};
 use crate::output::Table;
 
 mod activity;
+mod audit;
 mod codelist;
 mod demo;
 mod export;
@@ -24,6 +25,7 @@ mod org;
 mod rates;
 mod report;
 mod serve;
+mod user;
 mod validate;
 
 /// What every command needs: language, database file, the user who writes.
@@ -32,6 +34,8 @@ pub struct Ctx {
     pub lang: Lang,
     pub db: Location,
     pub user: String,
+    /// `--user` (or COOPERA_USER) as given: `audit` lists this account's rows.
+    pub user_given: Option<String>,
     pub home_country: CountryCode,
 }
 
@@ -239,7 +243,8 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         p.path = "--home-country".into();
         Failure::one(p.message(lang))
     })?;
-    let ctx = Ctx { lang, db: Location::parse(cli.db.as_os_str()), user: cli.user, home_country };
+    let user = cli.user.clone().unwrap_or_else(|| "cli".to_owned());
+    let ctx = Ctx { lang, db: Location::parse(cli.db.as_os_str()), user, user_given: cli.user, home_country };
     match cli.command {
         Command::Init => {
             let store = ctx.open()?;
@@ -257,6 +262,8 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Report(cmd) => report::run(&ctx, cmd),
         Command::Rates(cmd) => rates::run(&ctx, cmd),
         Command::History(args) => history::run(&ctx, args),
+        Command::User(command) => user::run(&ctx, command),
+        Command::Audit(args) => audit::run(&ctx, args),
         Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),
         Command::Export(crate::cli::ExportCommand::Iati(args)) => export::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),

@@ -96,7 +96,7 @@ fn holds_the_demo(ctx: &Ctx, store: &Store) -> Result<bool, Failure> {
 fn load_demo(ctx: &Ctx, store: &Store) -> Result<(), Failure> {
     let sources = coopera_demo::FILES.iter().map(|(name, text)| Source::embedded(name, text)).collect();
     let batch = Batch::parse(sources, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
-    let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), ..*ctx };
+    let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), user_given: None, ..*ctx };
     let summary = store_batch(&demo_ctx, store, batch, Existing::Update)?;
     let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
         .map_err(|e| Failure { lines: e.lines(ctx.lang), summary: None })?;

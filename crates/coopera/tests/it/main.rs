@@ -33,6 +33,7 @@ mod hostile;
 mod import;
 mod reports;
 mod selection;
+mod users;
 mod validate_export;
 mod web;
 
@@ -83,6 +84,28 @@ impl Coopera {
             cmd.env(k, v);
         }
         let out = cmd.output().expect("run coopera");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs `coopera` with `input` on its standard input (a password).
+    fn run_stdin(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_coopera"))
+            .args(args)
+            .env("COOPERA_DB", self.db())
+            .env_remove("COOPERA_LANG")
+            .env_remove("COOPERA_USER")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run coopera");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        let out = child.wait_with_output().expect("run coopera");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
