@@ -53,6 +53,8 @@ pub enum Rule {
     WorkflowStep { from: WorkflowState },
     /// At least `min` entries are needed.
     TooFew { min: usize },
+    /// A text longer than `max` characters.
+    TooLong { max: usize },
     /// A number beyond the bounds a value of its kind may take ([`crate::limits`]).
     OutOfBounds { min: String, max: String },
     /// A text holding a character that XML cannot carry (a control character, U+FFFE or
@@ -254,6 +256,10 @@ impl Problem {
             WorkflowStep { from } => match lang {
                 Lang::Es => format!("paso de flujo no permitido desde el estado {}", from.label(lang)),
                 Lang::En => format!("workflow step not allowed from state {}", from.label(lang)),
+            },
+            TooLong { max } => match lang {
+                Lang::Es => format!("texto demasiado largo: como máximo {max} caracteres"),
+                Lang::En => format!("text too long: at most {max} characters"),
             },
             TooFew { min } => match lang {
                 Lang::Es => format!("se necesitan al menos {min}"),

@@ -47,7 +47,8 @@ macro_rules! conformance_tests {
             accounts_sign_in_and_tokens,
             sessions_expire_and_end,
             sign_ins_are_throttled_without_telling_who_exists,
-            the_audit_trail_is_chained_and_verified
+            the_audit_trail_is_chained_and_verified,
+            the_workflow_moves_one_step_or_back_with_a_reason
         );
     };
     (@cases $make:expr; $($case:ident),+) => {
@@ -790,7 +791,11 @@ pub fn sign_ins_are_throttled_without_telling_who_exists(store: &Store) {
         .iter()
         .filter(|r| r.event == Some(AuditEvent::SignInFailed))
         .count();
-    assert_eq!(failed, (crate::accounts::FAILURES_PER_NAME as usize).saturating_add(1), "every failure is in the trail");
+    assert_eq!(
+        failed,
+        (crate::accounts::FAILURES_PER_NAME as usize).saturating_add(1),
+        "every failure is in the trail"
+    );
 }
 
 pub fn the_audit_trail_is_chained_and_verified(store: &Store) {
@@ -831,4 +836,49 @@ pub fn the_audit_trail_is_chained_and_verified(store: &Store) {
     store.record("ana", vec![given(1, 2013)]).expect("same");
     assert!(matches!(store.verify_audit().expect("verify"), AuditVerdict::Intact { rows: 7, .. }));
     let _ = Broken::Altered;
+}
+
+pub fn the_workflow_moves_one_step_or_back_with_a_reason(store: &Store) {
+    use coopera_domain::kinds::WorkflowState::*;
+    store.record("ana", orgs()).expect("orgs");
+    store.record("ana", vec![given(1, 2012)]).expect("create");
+    let workflow = |store: &Store| store.activity("MX-T-1").expect("read").expect("there").activity.parts().workflow;
+    assert_eq!(workflow(store), Draft);
+    let ana = Who { name: "ana", address: Some("10.0.0.1") };
+    let luis = Who::local("luis");
+    let skipped = store.transition(ana, "MX-T-1", Published, None, None).expect_err("not a step");
+    assert!(matches!(skipped, StoreError::Invalid(_)), "{skipped:?}");
+    let opened = store.version(RecordKind::Activity, "MX-T-1").expect("version").expect("stored");
+    store.transition(ana, "MX-T-1", Submitted, None, Some(opened)).expect("submit");
+    assert!(matches!(store.transition(luis, "MX-T-1", Validated, None, Some(opened)), Err(StoreError::Stale { .. })));
+    store.transition(luis, "MX-T-1", Validated, None, None).expect("validate");
+    store.transition(luis, "MX-T-1", Published, None, None).expect("publish");
+    assert_eq!(workflow(store), Published);
+    let no_reason = store.transition(luis, "MX-T-1", Draft, Some("  "), None).expect_err("reason needed");
+    assert!(
+        no_reason.message(coopera_domain::Lang::Es).contains("reason"),
+        "{}",
+        no_reason.message(coopera_domain::Lang::Es)
+    );
+    store.transition(luis, "MX-T-1", Draft, Some("faltan los montos"), None).expect("back");
+    let steps = store.transitions("MX-T-1").expect("transitions");
+    let seen: Vec<_> = steps.iter().map(|t| (t.author.as_str(), t.from, t.to)).collect();
+    assert_eq!(
+        seen,
+        [
+            ("ana", Draft, Submitted),
+            ("luis", Submitted, Validated),
+            ("luis", Validated, Published),
+            ("luis", Published, Draft)
+        ]
+    );
+    assert_eq!(steps[3].reason.as_deref(), Some("faltan los montos"));
+    assert_eq!(store.submitted_by("MX-T-1").expect("submitted by").as_deref(), Some("ana"));
+    let history = store
+        .history(&HistoryFilter { kind: Some(RecordKind::Activity), key: Some("MX-T-1".into()), limit: None })
+        .expect("history");
+    assert_eq!(history.len(), 5, "each transition is a change of the record");
+    assert_eq!(history[0].address, None);
+    assert_eq!(history[3].address.as_deref(), Some("10.0.0.1"));
+    assert!(matches!(store.verify_audit().expect("verify"), AuditVerdict::Intact { .. }));
 }

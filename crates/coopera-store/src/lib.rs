@@ -28,12 +28,14 @@ mod record;
 mod sqlite;
 mod store;
 mod store_accounts;
+mod workflow;
 mod write;
 
 pub use accounts::{Account, AccountProblem, NewSession, Session, SessionLimits, TokenInfo};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditVerdict, Broken, Who};
 pub use record::{Difference, Record, RecordKind};
 pub use store::{Location, Store};
+pub use workflow::Transition;
 pub use write::WriteOptions;
 
 /// Settings every backend honours.

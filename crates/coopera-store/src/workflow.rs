@@ -1,0 +1,132 @@
+//! [`Store::transition`]: moving an activity along the validation workflow — draft →
+//! submitted → validated → published, and any state back to draft with a reason — as one
+//! write of the record, marked in the audit trail as a transition with its reason.
+//! [`Store::transitions`] reads them back for a record's page and for the four-eyes rule.
+
+use coopera_domain::kinds::WorkflowState;
+use coopera_domain::problem::{Problem, Problems, Rule};
+use coopera_domain::record::RecordKind;
+
+use crate::audit::{AuditEvent, AuditFilter, Who};
+use crate::write::WriteOptions;
+use crate::{Record, RecordProblems, Result, Store, StoreError, Version};
+
+/// A step of an activity's workflow, as the audit trail recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// UTC, RFC 3339.
+    pub at: String,
+    pub author: String,
+    pub from: WorkflowState,
+    pub to: WorkflowState,
+    /// Why it went back to draft (required then), or a note.
+    pub reason: Option<String>,
+}
+
+/// The audit trail's `detail` of a transition: `from->to`, then `: reason`.
+fn detail(from: WorkflowState, to: WorkflowState, reason: Option<&str>) -> String {
+    match reason {
+        Some(r) => format!("{}->{}: {r}", from.code(), to.code()),
+        None => format!("{}->{}", from.code(), to.code()),
+    }
+}
+
+fn parse_detail(detail: &str) -> Option<(WorkflowState, WorkflowState, Option<String>)> {
+    let (steps, reason) = match detail.split_once(": ") {
+        Some((s, r)) => (s, Some(r.to_owned())),
+        None => (detail, None),
+    };
+    let (from, to) = steps.split_once("->")?;
+    Some((WorkflowState::parse(from).ok()?, WorkflowState::parse(to).ok()?, reason))
+}
+
+fn refused(key: &str, problem: Problem) -> StoreError {
+    let mut problems = Problems::new();
+    problems.push(problem);
+    StoreError::Invalid(vec![RecordProblems { index: 0, kind: RecordKind::Activity, key: key.to_owned(), problems }])
+}
+
+/// The longest reason kept.
+pub const MAX_REASON: usize = 2000;
+
+impl Store {
+    /// Moves activity `key` to `to`, by `who`: one step forward, or back to draft with a
+    /// `reason` (required then). With `base`, refused as [`StoreError::Stale`] when the
+    /// activity changed since that version. Returns the activity's new version.
+    pub fn transition(
+        &self,
+        who: Who<'_>,
+        key: &str,
+        to: WorkflowState,
+        reason: Option<&str>,
+        base: Option<Version>,
+    ) -> Result<Version> {
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        let Some(stored) = self.activity(key)? else {
+            let rule = Rule::UnknownReference { target: coopera_domain::problem::Target::Activity };
+            return Err(refused(key, Problem::new("id", Some(key), rule)));
+        };
+        let from = stored.activity.parts().workflow;
+        from.move_to(to).map_err(|p| refused(key, p))?;
+        if to == WorkflowState::Draft && reason.is_none() {
+            return Err(refused(key, Problem::new("reason", None, Rule::Required)));
+        }
+        if let Some(r) = reason
+            && r.chars().count() > MAX_REASON
+        {
+            return Err(refused(key, Problem::new("reason", None, Rule::TooLong { max: MAX_REASON })));
+        }
+        let mut parts = stored.activity.into_parts();
+        parts.workflow = to;
+        let activity = coopera_domain::activity::Activity::new(parts).map_err(|problems| {
+            StoreError::Invalid(vec![RecordProblems {
+                index: 0,
+                kind: RecordKind::Activity,
+                key: key.to_owned(),
+                problems,
+            }])
+        })?;
+        let how = WriteOptions {
+            base,
+            event: Some(AuditEvent::Transition),
+            address: who.address.map(str::to_owned),
+            detail: Some(detail(from, to, reason)),
+            ..WriteOptions::default()
+        };
+        self.write(who.name, vec![Record::Activity(Box::new(activity))], how)?;
+        Ok(self.version(RecordKind::Activity, key)?.unwrap_or_default())
+    }
+
+    /// The workflow steps of activity `key`, oldest first.
+    pub fn transitions(&self, key: &str) -> Result<Vec<Transition>> {
+        let rows = self.audit(&AuditFilter { key: Some(key.to_owned()), ..AuditFilter::default() })?;
+        Ok(rows
+            .into_iter()
+            .filter(|r| r.event == Some(AuditEvent::Transition) && r.kind == RecordKind::Activity.as_str())
+            .filter_map(|r| {
+                let (from, to, reason) = parse_detail(r.detail.as_deref()?)?;
+                Some(Transition { at: r.at, author: r.author, from, to, reason })
+            })
+            .collect())
+    }
+
+    /// Who moved activity `key` to submitted most recently, if it is submitted or past it:
+    /// the four-eyes rule keeps them from validating it.
+    pub fn submitted_by(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.transitions(key)?.into_iter().rev().find(|t| t.to == WorkflowState::Submitted).map(|t| t.author))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_read_back() {
+        use WorkflowState::*;
+        assert_eq!(parse_detail(&detail(Draft, Submitted, None)), Some((Draft, Submitted, None)));
+        let back = detail(Published, Draft, Some("montos: a revisar"));
+        assert_eq!(parse_detail(&back), Some((Published, Draft, Some("montos: a revisar".into()))));
+        assert_eq!(parse_detail("role=editor"), None);
+    }
+}
