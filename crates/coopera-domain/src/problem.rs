@@ -55,6 +55,9 @@ pub enum Rule {
     TooFew { min: usize },
     /// A text longer than `max` characters.
     TooLong { max: usize },
+    /// Someone saved the record after the form was opened: the save was refused, and the
+    /// differences between what is stored now and what the form holds follow.
+    EditedMeanwhile { by: String, at: String },
     /// A number beyond the bounds a value of its kind may take ([`crate::limits`]).
     OutOfBounds { min: String, max: String },
     /// A text holding a character that XML cannot carry (a control character, U+FFFE or
@@ -256,6 +259,14 @@ impl Problem {
             WorkflowStep { from } => match lang {
                 Lang::Es => format!("paso de flujo no permitido desde el estado {}", from.label(lang)),
                 Lang::En => format!("workflow step not allowed from state {}", from.label(lang)),
+            },
+            EditedMeanwhile { by, at } => match lang {
+                Lang::Es => format!(
+                    "{by} guardó este registro ({at} UTC) después de que usted lo abrió; no se guardó nada: abajo están las diferencias entre lo guardado y su formulario, que conserva lo que usted escribió; guarde de nuevo para reemplazarlo"
+                ),
+                Lang::En => format!(
+                    "{by} saved this record ({at} UTC) after you opened it; nothing was saved: below are the differences between what is stored and your form, which keeps what you wrote; save again to replace it"
+                ),
             },
             TooLong { max } => match lang {
                 Lang::Es => format!("texto demasiado largo: como máximo {max} caracteres"),

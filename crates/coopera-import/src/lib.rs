@@ -14,6 +14,10 @@
 //! its file, line and column — all from what was kept while reading, never by reading a file
 //! again. Its messages are in the language of [`ImportOptions::lang`], Spanish or English.
 //!
+//! Every activity enters in the workflow state [`ImportOptions::workflow`] says — a draft
+//! unless the caller publishes on import — whatever the file says, and the audit trail marks
+//! each change as an import.
+//!
 //! The caller's progress callback is asked before each file is stored and may stop the
 //! import there (Ctrl-C): the files stored stay whole, and the summary lists the others.
 
@@ -24,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use coopera_domain::Lang;
+use coopera_domain::kinds::WorkflowState;
 use coopera_iati::read::ReadOptions;
 use coopera_store::StoreError;
 
@@ -38,13 +43,23 @@ pub use sink::Sink;
 /// read, the one being stored) are in memory at a time.
 pub const READ_AHEAD: usize = 4;
 
-/// How an import reads and speaks.
-#[derive(Debug, Clone, Default)]
+/// How an import reads, stores and speaks.
+#[derive(Debug, Clone)]
 pub struct ImportOptions {
     /// Limits, decompressed size and the reporting country of the mapping.
     pub read: ReadOptions,
     /// The language of the summary's messages.
     pub lang: Lang,
+    /// The workflow state every activity written enters in, whatever the file says (default
+    /// draft: what others published is checked here before the registry publishes it; the
+    /// caller may publish on import instead).
+    pub workflow: WorkflowState,
+}
+
+impl Default for ImportOptions {
+    fn default() -> ImportOptions {
+        ImportOptions { read: ReadOptions::default(), lang: Lang::default(), workflow: WorkflowState::Draft }
+    }
 }
 
 /// One file to import: the name its problems are placed in, and where its bytes come from.
@@ -148,11 +163,10 @@ impl Import {
         let stop = AtomicBool::new(false);
         std::thread::scope(|scope| {
             let (sender, receiver) = std::sync::mpsc::sync_channel(READ_AHEAD);
-            let (read_options, lang, stop) = (&options.read, options.lang, &stop);
+            let (options, stop) = (&options, &stop);
             scope.spawn(move || {
                 for source in sources {
-                    if stop.load(Ordering::Relaxed) || sender.send(read::read_file(source, read_options, lang)).is_err()
-                    {
+                    if stop.load(Ordering::Relaxed) || sender.send(read::read_file(source, options)).is_err() {
                         break; // the writer stopped
                     }
                 }

@@ -8,9 +8,9 @@ use coopera_domain::Lang;
 use coopera_domain::activity::Activity;
 use coopera_domain::doc::{OrganisationDoc, Reference};
 use coopera_iati::read::map::Mapped;
-use coopera_iati::read::{FileReader, Item, ReadError, ReadOptions};
+use coopera_iati::read::{FileReader, Item, ReadError};
 
-use crate::{Bytes, Note, Source};
+use crate::{Bytes, ImportOptions, Note, Source};
 
 /// One file as read, before anything is stored.
 #[derive(Debug, Default)]
@@ -61,11 +61,12 @@ fn read_error_note(file: &str, e: &ReadError, lang: Lang) -> Note {
 }
 
 /// Reads a whole file. A file that breaks off keeps nothing but the error that stopped it.
-pub(crate) fn read_file(source: Source, options: &ReadOptions, lang: Lang) -> ReadFile {
-    let name = source.name;
+/// Every activity enters in the workflow state of the options, whatever the file says.
+pub(crate) fn read_file(source: Source, options: &ImportOptions) -> ReadFile {
+    let (name, lang) = (source.name, options.lang);
     let opened = match source.bytes {
-        Bytes::Path(path) => FileReader::open(&path, options),
-        Bytes::Reader(bytes) => FileReader::from_file_contents(bytes, options),
+        Bytes::Path(path) => FileReader::open(&path, &options.read),
+        Bytes::Reader(bytes) => FileReader::from_file_contents(bytes, &options.read),
     };
     let failed = |e: &ReadError| ReadFile {
         failed: Some(read_error_note(&name, e, lang)),
@@ -88,7 +89,10 @@ pub(crate) fn read_file(source: Source, options: &ReadOptions, lang: Lang) -> Re
                 activity: None,
                 message: w.message(lang),
             }),
-            Ok(Item::Activity { line, mapped }) => out.add(line, *mapped, &mut first_line, lang),
+            Ok(Item::Activity { line, mut mapped }) => {
+                mapped.activity.workflow = Some(options.workflow.code().to_owned());
+                out.add(line, *mapped, &mut first_line, lang);
+            }
         }
     }
     out

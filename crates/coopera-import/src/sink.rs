@@ -1,7 +1,7 @@
 //! The one seam between the pipeline and the registry: what an import asks of the store, and
 //! its implementation for the store in one place.
 
-use coopera_store::{Record, Store, StoreError, WriteSummary};
+use coopera_store::{AuditEvent, Record, Store, StoreError, WriteOptions, WriteSummary};
 
 /// Where an import stores what it read.
 pub trait Sink {
@@ -12,8 +12,9 @@ pub trait Sink {
     /// Records a batch in one transaction, replacing a record stored under the same key with
     /// another content (the change history keeps it): each record is created, updated or left
     /// unchanged, in the order given. A batch with any problem writes nothing and is refused
-    /// with [`StoreError::Invalid`], each record's problems at its index.
-    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary, StoreError>;
+    /// with [`StoreError::Invalid`], each record's problems at its index. The audit trail marks
+    /// the changes as `event` (the pipeline says [`AuditEvent::Import`]).
+    fn record(&mut self, author: &str, records: Vec<Record>, event: AuditEvent) -> Result<WriteSummary, StoreError>;
 }
 
 impl Sink for Store {
@@ -21,7 +22,7 @@ impl Sink for Store {
         Ok(self.organisation(key)?.is_some())
     }
 
-    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary, StoreError> {
-        Store::record(self, author, records)
+    fn record(&mut self, author: &str, records: Vec<Record>, event: AuditEvent) -> Result<WriteSummary, StoreError> {
+        Store::write(self, author, records, WriteOptions { event: Some(event), ..WriteOptions::default() })
     }
 }

@@ -9,7 +9,7 @@ use coopera_domain::Lang;
 use coopera_domain::doc::Reference;
 use coopera_domain::organisation::Organisation;
 use coopera_domain::problem::{Problem, Problems, Rule, Target};
-use coopera_store::{Outcome, Record, RecordKind, RecordProblems, StoreError};
+use coopera_store::{AuditEvent, Outcome, Record, RecordKind, RecordProblems, StoreError};
 
 use crate::read::{ReadActivity, ReadFile, ReadOrganisation};
 use crate::{ImportSummary, Note, Sink};
@@ -83,7 +83,7 @@ impl<'a> Writer<'a> {
 
         let (records, places) = batch(organisations, activities);
         let kinds: Vec<RecordKind> = records.iter().map(Record::kind).collect();
-        let stored = match self.sink.record(self.author, records) {
+        let stored = match self.sink.record(self.author, records, AuditEvent::Import) {
             Ok(written) => {
                 for (kind, outcome) in kinds.iter().zip(&written.outcomes) {
                     let counts = &mut summary.activities;

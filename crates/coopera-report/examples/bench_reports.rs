@@ -44,6 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let filtered = Filters {
         years: Some(YearRange { from: year, to: year }),
         values: vec![(Dimension::Direction, vec!["given".to_owned()])],
+        ..Filters::default()
     };
     let queries: Vec<(&str, &str, Query)> = [
         // The weighted count: the parts per million the export writes, so DuckDB's `SUM(ppm)`

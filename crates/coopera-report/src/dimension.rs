@@ -74,6 +74,9 @@ dimensions! {
     Year = ("year", "years", "Año", "Year"),
     /// IATI activity status.
     Status = ("status", "statuses", "Estado", "Status"),
+    /// Where the activity stands in the registry's validation workflow (draft, submitted,
+    /// validated, published).
+    Workflow = ("workflow", "workflow-states", "Flujo de validación", "Workflow"),
 }
 
 impl Dimension {

@@ -48,14 +48,22 @@
 //! "unclassified" (thematic areas) or "not specified" (key `none`), listed last; only border
 //! and agenda reports leave out the activities that are not cross-border.
 //!
-//! **Filters.** Single-valued filters (direction, modality, instrument, type, status, border)
-//! keep or drop an activity. A filter on a dimension with several values per activity keeps
-//! the activities with any value in the chosen rows; a count takes them whole, while money
-//! and the weighted count take only the part in those rows: a report filtered to Guatemala
-//! adds the Guatemalan part of the money of an activity shared with Honduras, so it matches
-//! the Guatemala row of the country report. Several such filters multiply. A year range keeps
-//! the activities running at some time in it (start ≤ last year and end ≥ first year; an
-//! activity without dates is left out) and, for money, only the flows dated in it.
+//! **Who sees what.** Every query says which activities may be seen at all
+//! ([`Visibility`], in [`Filters::visible`]): all of them (the command line, by default), the
+//! published ones (the public), or the published ones and those of a scope (a signed-in
+//! account: an activity its reporting organisation, or the state of one of its state or
+//! municipal participants, puts in the scope; `coopera_domain::access`). An activity that may
+//! not be seen is in no report, nor in a list, map or download of a selection, as if it were
+//! not in the registry: a flow that names it as its provider is not merged into it.
+//!
+//! **Filters.** Single-valued filters (direction, modality, instrument, type, status,
+//! workflow, border) keep or drop an activity. A filter on a dimension with several values per
+//! activity keeps the activities with any value in the chosen rows; a count takes them whole,
+//! while money and the weighted count take only the part in those rows: a report filtered to
+//! Guatemala adds the Guatemalan part of the money of an activity shared with Honduras, so it
+//! matches the Guatemala row of the country report. Several such filters multiply. A year
+//! range keeps the activities running at some time in it (start ≤ last year and end ≥ first
+//! year; an activity without dates is left out) and, for money, only the flows dated in it.
 //!
 //! **Measures.** Count; weighted count; committed: commitments (IATI transaction type 2), else
 //! incoming commitments (11), else the sum of budgets; disbursed: disbursements (3), else
@@ -106,6 +114,7 @@ pub mod rates;
 mod selection;
 mod snapshot;
 pub mod synthetic;
+mod visibility;
 pub mod xlsx;
 
 pub use dimension::{Currency, Dimension, Measure};
@@ -116,6 +125,7 @@ pub use query::{
 pub use rates::{InKindRates, RateTable};
 pub use selection::Selection;
 pub use snapshot::{LoadOptions, LoadStats, Snapshot, Source};
+pub use visibility::Visibility;
 
 /// The key of the row for records without a DAC sector.
 pub const UNCLASSIFIED: &str = "unclassified";

@@ -19,8 +19,10 @@ use coopera_store::{FeedEntry, Store};
 use crate::list::Registry;
 use crate::{LoadOptions, ReportError, Snapshot};
 
-/// The format's name and version: a file of another version is ignored.
-const MAGIC: &[u8; 16] = b"coopera-model-02";
+/// The format's name and version: a file of another version is ignored. Version 3 keeps
+/// what decides who sees each activity (workflow state, reporting organisation, states in
+/// scope), which a model of version 2 lacks: it is read from the database again.
+const MAGIC: &[u8; 16] = b"coopera-model-03";
 
 /// Where the model of the database at `db` is kept.
 pub fn path_beside(db: &Path) -> PathBuf {
@@ -295,6 +297,12 @@ impl Encoder {
         self.0.reserve(v.len().saturating_mul(8));
         v.iter().for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
     }
+
+    pub fn u64s(&mut self, v: &[u64]) {
+        self.len(v.len());
+        self.0.reserve(v.len().saturating_mul(8));
+        v.iter().for_each(|x| self.0.extend_from_slice(&x.to_le_bytes()));
+    }
 }
 
 /// Reads values in the model's format; `None` past the end or for a value out of range.
@@ -370,6 +378,12 @@ impl<'a> Decoder<'a> {
         let n = self.len()?;
         let raw = self.take(n.checked_mul(8)?)?;
         Some(raw.chunks_exact(8).map(|c| i64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect())
+    }
+
+    pub fn u64s(&mut self) -> Option<Vec<u64>> {
+        let n = self.len()?;
+        let raw = self.take(n.checked_mul(8)?)?;
+        Some(raw.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect())
     }
 }
 

@@ -10,7 +10,7 @@ use coopera_domain::codelists::{
     ACTIVITY_STATUS, COUNTRY, CURRENCY, MX_STATE, REGION, SECTOR, SECTOR_CATEGORY, THEMATIC_AREA, UNSDG_GOALS,
 };
 use coopera_domain::kinds::{
-    Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Level, Modality,
+    Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Level, Modality, WorkflowState,
 };
 use rust_decimal::Decimal;
 
@@ -18,6 +18,7 @@ use crate::dimension::{Currency, Dimension, Measure};
 use crate::snapshot::{
     FlowKind, MONEY_SCALE, NO_YEAR, NONE, NOT_CONVERTED, PPM, Shares, Snapshot, lists, multilateral_row,
 };
+use crate::visibility::{Visibility, Visible};
 use crate::{NOT_SPECIFIED, Report, ReportError, Row, UNCLASSIFIED, ValueSplit};
 
 /// Which activities a report covers. Empty fields do not filter.
@@ -30,6 +31,9 @@ pub struct Filters {
     /// values per activity (sectors, places, actors), an activity with any of them is kept; a
     /// count takes it whole, money and the weighted count only the part in those rows.
     pub values: Vec<(Dimension, Vec<String>)>,
+    /// Which activities may be seen at all, by their workflow state and the asker's scope:
+    /// every one by default (the command line); the web sets it from who is asking.
+    pub visible: Visibility,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +95,7 @@ pub(crate) fn parts(snap: &Snapshot, dim: Dimension) -> Parts<'_> {
         Dimension::Instrument => Parts::Single { column: &snap.instrument, offset: 0 },
         Dimension::CooperationType => Parts::Single { column: &snap.cooperation_type, offset: 0 },
         Dimension::Status => Parts::Single { column: &snap.status, offset: 0 },
+        Dimension::Workflow => Parts::Single { column: &snap.workflow, offset: 0 },
         Dimension::Direction => Parts::Single { column: &snap.direction, offset: 1 },
         Dimension::Border => Parts::Single { column: &snap.border, offset: 1 },
         Dimension::Scheme => Parts::Bits { column: &snap.schemes },
@@ -171,6 +176,7 @@ pub(crate) fn universe_len(snap: &Snapshot, dim: Dimension) -> usize {
         Dimension::Instrument => Instrument::ALL.len(),
         Dimension::CooperationType => CooperationType::ALL.len(),
         Dimension::Status => ACTIVITY_STATUS.codes.len(),
+        Dimension::Workflow => WorkflowState::ALL.len(),
         Dimension::Direction => Direction::ALL.len(),
         Dimension::Border => Border::ALL.len(),
         Dimension::Scheme => SCHEMES.len(),
@@ -245,6 +251,10 @@ pub(crate) fn row_info(snap: &Snapshot, dim: Dimension, row: usize) -> (String, 
             kind(m.code(), m.label(Es), m.label(En))
         }
         Dimension::Status => code(&ACTIVITY_STATUS.codes[row]),
+        Dimension::Workflow => {
+            let w = WorkflowState::ALL[row];
+            kind(w.code(), w.label(Es), w.label(En))
+        }
         Dimension::Direction => {
             let m = Direction::ALL[row];
             kind(m.code(), m.label(Es), m.label(En))
@@ -406,11 +416,13 @@ pub fn select(snap: &Snapshot, filters: &Filters) -> Result<Selected, ReportErro
         (clamp(r.from), clamp(r.to))
     });
 
+    // Who may see what comes first: an activity they may not see is in no report, list or map.
+    let visible = Visible::of(snap, &filters.visible);
     // Whether activity `i` is kept, and its part in millionths: the part of it in the rows the
     // filters keep (a count takes a kept activity whole; money and the weighted count take
     // its part).
     let weight = |i: usize| -> Option<u32> {
-        if !snap.is_live(i) {
+        if !snap.is_live(i) || !visible.keeps(snap, i) {
             return None;
         }
         if let Some((from, to)) = years {

@@ -9,6 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use coopera_domain::access;
 use coopera_domain::code::{CountryCode, CurrencyCode};
 use coopera_domain::codelists::{
     self, ACTIVITY_STATUS, COUNTRY, CURRENCY, MX_STATE, REGION, SECTOR, SECTOR_CATEGORY, THEMATIC_AREA, UNSDG_GOALS,
@@ -26,6 +27,7 @@ use crate::geo;
 use crate::partner::{self, PartnerPlace, Party};
 use crate::persist::{Decoder, Encoder};
 use crate::rates::{InKindRates, RateTable};
+use crate::visibility::{state_bit, workflow_index};
 
 /// One part in a million: the resolution of every split.
 pub(crate) const PPM: u32 = 1_000_000;
@@ -227,6 +229,13 @@ pub struct Snapshot {
     pub(crate) agenda: Vec<u8>,
     pub(crate) start_year: Vec<i16>,
     pub(crate) end_year: Vec<i16>,
+    /// Who may see each activity (`visibility`): its workflow state (index in
+    /// `WorkflowState::ALL`), its reporting organisation (index in `orgs`, `NONE` if unknown)
+    /// and the states of its state and municipal participants (`access::state_of`; bit `k`:
+    /// the `k`-th of the INEGI states list).
+    pub(crate) workflow: Vec<u8>,
+    pub(crate) reporting_org: Vec<u32>,
+    pub(crate) scope_states: Vec<u64>,
     /// Rows of the DAC-code universe (sector codes, then categories).
     pub(crate) sectors: Shares,
     /// Index in the SDG goals list.
@@ -402,7 +411,6 @@ struct Kept {
     org_state: Vec<u32>,
     /// The number of each activity, by identifier (its live row).
     keys: HashMap<String, u32>,
-    reporting_org: Vec<u32>,
     /// Every incoming flow that may duplicate its provider's own flow (those of replaced
     /// rows included, and passed over), and, by identifier, the ones that name it as their
     /// provider or as a related activity: a change to that activity resolves them again.
@@ -437,12 +445,7 @@ impl Kept {
             org_international.push(o.level() == Level::International);
             org_country.push(o.country());
             org_level.push(index_of(Level::ALL, &o.level()));
-            org_state.push(
-                o.mx_state()
-                    .filter(|_| o.level().is_subnational())
-                    .and_then(|s| lists.state.get(s.as_str()))
-                    .unwrap_or(NONE),
-            );
+            org_state.push(access::state_of(o).and_then(|s| lists.state.get(s.as_str())).unwrap_or(NONE));
             let name = &o.parts().name;
             infos.push(OrgInfo {
                 key: o.key().to_string(),
@@ -462,7 +465,6 @@ impl Kept {
             org_level,
             org_state,
             keys: HashMap::new(),
-            reporting_org: Vec::new(),
             links: Vec::new(),
             naming: HashMap::new(),
             outgoing_unnamed: Vec::new(),
@@ -494,9 +496,9 @@ impl Kept {
 
     /// The live row whose own flow the link's incoming flow duplicates: the activity it
     /// names (or, naming only the provider organisation, the first related activity that
-    /// organisation reports), when that activity reports the matching outgoing flow to the
-    /// receiver or to no activity in particular.
-    fn provider_of(&self, link: &PendingLink) -> Option<u32> {
+    /// organisation reports, by `reporting_org`, the snapshot's column), when that activity
+    /// reports the matching outgoing flow to the receiver or to no activity in particular.
+    fn provider_of(&self, link: &PendingLink, reporting_org: &[u32]) -> Option<u32> {
         let provider = match &link.target {
             LinkTarget::Activity(id) => self.keys.get(id).copied(),
             LinkTarget::Related { provider_org, related } => {
@@ -504,7 +506,7 @@ impl Kept {
                 related
                     .iter()
                     .filter_map(|r| self.keys.get(r).copied())
-                    .find(|&a| self.reporting_org.get(a as usize).copied() == Some(org))
+                    .find(|&a| reporting_org.get(a as usize).copied() == Some(org))
             }
         }?;
         let k = link.kind as u8;
@@ -591,6 +593,9 @@ impl Snapshot {
             agenda: Vec::new(),
             start_year: Vec::new(),
             end_year: Vec::new(),
+            workflow: Vec::new(),
+            reporting_org: Vec::new(),
+            scope_states: Vec::new(),
             sectors: Shares::new(),
             sdgs: Shares::new(),
             places: Shares::new(),
@@ -802,8 +807,8 @@ impl Builder {
         let i = self.snap.len as u32;
         self.snap.len = self.snap.len.saturating_add(1);
         self.k.keys.insert(f.key.clone(), i);
-        self.k.reporting_org.push(self.k.org_index.get(&f.reporting_org).copied().unwrap_or(NONE));
         self.k.outgoing_unnamed.push(0);
+        self.add_access(f);
         let s = &mut self.snap;
         s.direction.push(f.direction.map_or(0, |d| index_of(Direction::ALL, &d).saturating_add(1)));
         s.modality.push(index_of(Modality::ALL, &f.modality));
@@ -915,6 +920,22 @@ impl Builder {
         self.snap.states.push_equal(&states);
 
         self.add_flows(i, f);
+    }
+
+    /// What decides who may see the activity (`visibility`): its workflow state, reporting
+    /// organisation and the states of its state and municipal participants.
+    fn add_access(&mut self, f: &ReportFacts) {
+        let states = f
+            .participants
+            .iter()
+            .filter_map(|(org, _)| self.k.org_index.get(org))
+            .map(|&o| self.k.org_state[o as usize])
+            .filter(|&state| state != NONE)
+            .fold(0u64, |bits, state| bits | state_bit(state));
+        let s = &mut self.snap;
+        s.workflow.push(workflow_index(f.workflow));
+        s.reporting_org.push(self.k.org_index.get(&f.reporting_org).copied().unwrap_or(NONE));
+        s.scope_states.push(states);
     }
 
     /// The places of the activity's partners (`partner`), as rows of the partner universe.
@@ -1117,7 +1138,7 @@ impl Builder {
             if !self.snap.is_live(link.receiver as usize) {
                 continue;
             }
-            let provider = self.k.provider_of(link).unwrap_or(NONE);
+            let provider = self.k.provider_of(link, &self.snap.reporting_org).unwrap_or(NONE);
             let Some(slot) = self.snap.flows[link.kind as usize].provider.get_mut(link.flow as usize) else {
                 continue;
             };
@@ -1142,11 +1163,14 @@ impl Snapshot {
             &self.border,
             &self.schemes,
             &self.agenda,
+            &self.workflow,
         ] {
             e.bytes(column);
         }
         e.i16s(&self.start_year);
         e.i16s(&self.end_year);
+        e.u32s(&self.reporting_org);
+        e.u64s(&self.scope_states);
         for shares in
             [&self.sectors, &self.sdgs, &self.places, &self.partner_places, &self.partners, &self.levels, &self.states]
         {
@@ -1177,9 +1201,7 @@ impl Snapshot {
         }
         e.bytes(&self.dead.iter().map(|d| u8::from(*d)).collect::<Vec<u8>>());
         e.len(self.dead_count);
-        let kept = self.kept.as_deref();
-        e.u32s(kept.map_or(&[][..], |k| &k.reporting_org));
-        let Some(kept) = kept else {
+        let Some(kept) = self.kept.as_deref() else {
             e.len(0);
             e.bytes(&[]);
             e.len(0);
@@ -1234,8 +1256,11 @@ impl Snapshot {
         s.border = d.bytes()?;
         s.schemes = d.bytes()?;
         s.agenda = d.bytes()?;
+        s.workflow = d.bytes()?;
         s.start_year = d.i16s()?;
         s.end_year = d.i16s()?;
+        s.reporting_org = d.u32s()?;
+        s.scope_states = d.u64s()?;
         for shares in [
             &mut s.sectors,
             &mut s.sdgs,
@@ -1277,7 +1302,6 @@ impl Snapshot {
         };
         s.dead = d.bytes()?.into_iter().map(|b| b == 1).collect();
         s.dead_count = d.len()?;
-        kept.reporting_org = d.u32s()?;
         let links = decode_links(d, &s)?;
         kept.remember(links);
         kept.outgoing_unnamed = d.bytes()?;
@@ -1299,12 +1323,15 @@ impl Snapshot {
             &s.border,
             &s.schemes,
             &s.agenda,
+            &s.workflow,
         ]
         .iter()
         .all(|c| c.len() == rows)
             && s.start_year.len() == rows
             && s.end_year.len() == rows
-            && kept.reporting_org.len() == rows
+            && s.reporting_org.len() == rows
+            && s.scope_states.len() == rows
+            && s.workflow.iter().all(|w| usize::from(*w) < coopera_domain::kinds::WorkflowState::ALL.len())
             && kept.outgoing_unnamed.len() == rows
             && (s.dead.is_empty() || s.dead.len() == rows)
             && [&s.sectors, &s.sdgs, &s.places, &s.partner_places, &s.partners, &s.levels, &s.states]

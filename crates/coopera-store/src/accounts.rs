@@ -232,8 +232,8 @@ fn decoy_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password("not a password of anyone's").unwrap_or_default())
 }
 
-/// 32 random bytes, hex.
-pub(crate) fn secret() -> Result<String> {
+/// 32 random bytes, hex (64 characters).
+pub fn secret() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| StoreError::Backend(format!("no randomness: {e}").into()))?;
     Ok(audit::hex(&bytes))

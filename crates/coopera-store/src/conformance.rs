@@ -365,13 +365,14 @@ pub fn facts_for_reports(store: &Store) {
     assert_eq!(store.activity_facts(&given_only).expect("facts").len(), 1);
 }
 
-/// A triangular activity with every fact the reports read: SDGs, regions, Mexican states,
-/// dated transactions naming the activities on both sides, in kind with and without unit
-/// value, related activities and a cross-border agenda.
+/// A validated triangular activity with every fact the reports read: SDGs, regions, Mexican
+/// states, dated transactions naming the activities on both sides, in kind with and without
+/// unit value, related activities and a cross-border agenda.
 fn rich() -> Record {
     activity(
         r#"{"id":"MX-RICH-1","reporting_org":"amexcid","title":"Triangular","instrument":"programme",
         "cooperation_type":"educational-cultural","modality":"triangular","south_south":true,"status":"2",
+        "workflow":"validated",
         "participants":[{"org":"amexcid","role":"first-provider"},{"org":"gob-chiapas","role":"second-provider"},
                         {"org":"segeplan","role":"recipient"}],
         "sectors":[{"code":"11110","percentage":75},{"code":"41030","percentage":25},
@@ -410,7 +411,9 @@ fn dec(s: &str) -> Decimal {
 
 pub fn report_facts_carry_every_dimension(store: &Store) {
     use coopera_domain::code::{CountryCode, CurrencyCode, RegionCode};
-    use coopera_domain::kinds::{Border, CooperationType, CrossBorderDimension, InKindUnit, Instrument, Role};
+    use coopera_domain::kinds::{
+        Border, CooperationType, CrossBorderDimension, InKindUnit, Instrument, Role, WorkflowState,
+    };
     let mut batch = orgs();
     batch.push(given(1, 2012));
     batch.push(rich());
@@ -431,6 +434,7 @@ pub fn report_facts_carry_every_dimension(store: &Store) {
         (r.modality, r.instrument, r.cooperation_type, r.status.as_str()),
         (Modality::Triangular, Instrument::Programme, CooperationType::EducationalCultural, "2")
     );
+    assert_eq!(r.workflow, WorkflowState::Validated);
     assert_eq!(
         r.schemes,
         FactSchemes { south_south: true, north_south: false, decentralised: true, cross_border: true }
@@ -511,6 +515,7 @@ pub fn report_facts_carry_every_dimension(store: &Store) {
     assert!(g.agenda.is_empty() && g.border.is_none() && g.related.is_empty() && g.sdgs.is_empty());
     assert_eq!(g.schemes, FactSchemes::default());
     assert_eq!(g.start, Some(date("2012-02-01")));
+    assert_eq!(g.workflow, WorkflowState::Draft, "a record written without a state is a draft");
     let rec = facts.iter().find(|f| f.key == "GT-R-1").expect("received");
     assert_eq!(rec.direction, Some(Direction::Received));
     assert_eq!(rec.transactions.iter().map(|t| t.kind.as_str()).collect::<Vec<_>>(), ["2", "3"]);
@@ -537,6 +542,16 @@ pub fn report_facts_follow_updates(store: &Store) {
     assert_eq!(f.in_kind.len(), 1);
     let other = facts.iter().find(|f| f.key == "MX-T-2").expect("other");
     assert_eq!(other.sectors.len(), 2, "the other activity keeps its rows");
+    assert_eq!(other.workflow, coopera_domain::kinds::WorkflowState::Draft);
+
+    // A workflow step is an update too: the facts follow it, in every activity read.
+    use coopera_domain::kinds::WorkflowState::{Draft, Submitted};
+    store.transition(Who::local("ana"), "MX-T-2", Submitted, None, None).expect("submit");
+    let workflows: Vec<_> = all_facts(store).into_iter().map(|f| (f.key, f.workflow)).collect();
+    assert_eq!(workflows, [("MX-T-1".to_owned(), Draft), ("MX-T-2".to_owned(), Submitted)]);
+    let mut some = Vec::new();
+    store.report_facts_of(&["MX-T-2".to_owned()], &mut |f| some.push(f.workflow)).expect("some");
+    assert_eq!(some, [Submitted]);
 }
 
 pub fn exchange_rates_replace_by_period(store: &Store) {

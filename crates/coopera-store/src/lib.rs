@@ -15,7 +15,7 @@ use std::fmt;
 use coopera_domain::activity::{Activity, Derived};
 use coopera_domain::code::{CountryCode, CurrencyCode, RegionCode};
 use coopera_domain::kinds::{
-    Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Modality, Role,
+    Border, CooperationType, CrossBorderDimension, Direction, InKindUnit, Instrument, Modality, Role, WorkflowState,
 };
 use coopera_domain::{Lang, Problems};
 use rust_decimal::Decimal;
@@ -290,6 +290,9 @@ pub struct ReportFacts {
     pub cooperation_type: CooperationType,
     /// IATI ActivityStatus code.
     pub status: String,
+    /// Where the activity stands in the validation workflow: who may see it depends on it
+    /// (`coopera_domain::access`).
+    pub workflow: WorkflowState,
     pub schemes: FactSchemes,
     /// Best known start and end (actual, else planned).
     pub start: Option<time::Date>,

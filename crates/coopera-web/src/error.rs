@@ -31,6 +31,16 @@ pub enum WebError {
     Report(ReportError),
     #[error(transparent)]
     Store(StoreError),
+    /// No signed-in account (or API token) where one is needed. Pages send the browser to
+    /// the sign-in page and back to `next`.
+    #[error("sign-in required")]
+    SignInRequired { next: String },
+    /// The account may not do this, or a form came without a valid anti-forgery token.
+    #[error("forbidden: {reason_en}")]
+    Forbidden { reason_es: String, reason_en: String },
+    /// Too many failed sign-ins, or a refused account operation.
+    #[error("{}", .0.message(Lang::En))]
+    Account(coopera_store::AccountProblem),
     /// A failure of the server itself; the text is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -60,8 +70,18 @@ impl WebError {
         WebError::Malformed { reason_es: reason_es.into(), reason_en: reason_en.into() }
     }
 
+    pub fn forbidden(reason_es: impl Into<String>, reason_en: impl Into<String>) -> WebError {
+        WebError::Forbidden { reason_es: reason_es.into(), reason_en: reason_en.into() }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
+            WebError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            WebError::Account(coopera_store::AccountProblem::Throttled { .. }) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Account(coopera_store::AccountProblem::WrongCredentials) => StatusCode::UNAUTHORIZED,
+            WebError::Account(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Store(StoreError::Stale { .. }) => StatusCode::CONFLICT,
             WebError::NotFound { .. } => StatusCode::NOT_FOUND,
             WebError::InvalidParameter { .. } | WebError::Malformed { .. } => StatusCode::BAD_REQUEST,
             WebError::UriTooLong { .. } => StatusCode::URI_TOO_LONG,
@@ -75,6 +95,12 @@ impl WebError {
     /// The stable code clients can rely on.
     pub fn code(&self) -> ErrorCode {
         match self {
+            WebError::SignInRequired { .. } => ErrorCode::Unauthorized,
+            WebError::Forbidden { .. } => ErrorCode::Forbidden,
+            WebError::Account(coopera_store::AccountProblem::Throttled { .. }) => ErrorCode::TooManyRequests,
+            WebError::Account(coopera_store::AccountProblem::WrongCredentials) => ErrorCode::Unauthorized,
+            WebError::Account(_) => ErrorCode::InvalidParameter,
+            WebError::Store(StoreError::Stale { .. }) => ErrorCode::Conflict,
             WebError::NotFound { .. } => ErrorCode::NotFound,
             WebError::InvalidParameter { .. } => ErrorCode::InvalidParameter,
             WebError::Malformed { .. } => ErrorCode::BadRequest,
@@ -91,6 +117,15 @@ impl WebError {
     /// What the user reads. Internal failures say only that something failed.
     pub fn message(&self, lang: Lang) -> String {
         match self {
+            WebError::SignInRequired { .. } => lang
+                .pick(
+                    "inicie sesión para continuar (en la API: un token en `Authorization: Bearer`)",
+                    "sign in to continue (in the API: a token in `Authorization: Bearer`)",
+                )
+                .to_owned(),
+            WebError::Forbidden { reason_es, reason_en } => lang.pick(reason_es, reason_en).to_owned(),
+            WebError::Account(p) => p.message(lang),
+            WebError::Store(e @ StoreError::Stale { .. }) => e.message(lang),
             WebError::NotFound { kind, key } => {
                 let what = kind_label(kind, lang);
                 match lang {
@@ -173,9 +208,16 @@ impl IntoResponse for WebError {
             Pending { code: self.code(), message_es: self.message(Lang::Es), message_en: self.message(Lang::En) };
         let mut response = status.into_response();
         response.extensions_mut().insert(pending);
+        if let WebError::SignInRequired { next } = self {
+            response.extensions_mut().insert(SignInFirst(next));
+        }
         response
     }
 }
+
+/// A page that needs a signed-in account: the browser is sent to sign in, then back here.
+#[derive(Debug, Clone)]
+struct SignInFirst(String);
 
 /// The stable code and the message of an error response that did not come from a
 /// [`WebError`] (an unknown route, a method not allowed, a body too large, a malformed query
@@ -226,6 +268,10 @@ pub(crate) async fn render(req: Request, next: Next) -> Response {
         None if status.as_u16() >= 400 && plain => by_status(status),
         None => return response,
     };
+    if let (false, Some(SignInFirst(next))) = (is_api(&path), response.extensions().get::<SignInFirst>()) {
+        let to = format!("/login?next={}", crate::selection::encode(next));
+        return axum::response::Redirect::to(&to).into_response();
+    }
     let message = lang.pick(&pending.message_es, &pending.message_en).to_owned();
     let mut out = if is_api(&path) {
         let body = ErrorBody { error: ErrorDetail { code: pending.code, message } };

@@ -28,11 +28,13 @@ use tower_http::timeout::TimeoutLayer;
 mod address;
 pub mod api;
 mod assets;
+mod auth;
 mod charts;
 mod downloads;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod guard;
 mod handlers;
 mod http;
 pub mod json;
@@ -53,7 +55,7 @@ pub use server::Limits;
 pub use state::{AppState, Banner, Options, RequestLog, StartError};
 
 /// The largest request body accepted (forms are a few kilobytes).
-const BODY_LIMIT: usize = 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
 /// How long a request may take before it is answered with 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -65,6 +67,12 @@ pub fn app(state: AppState) -> Router {
     let routes = Router::new()
         .route("/", get(dashboard::page))
         .route("/health", get(health::check))
+        .route("/login", get(account::login_form).post(account::login))
+        .route("/logout", get(account::logout_form).post(account::logout))
+        .route("/account", get(account::page))
+        .route("/account/password", axum::routing::post(account::change_password))
+        .route("/account/sign-out-everywhere", axum::routing::post(account::sign_out_everywhere))
+        .route("/setup/{secret}", get(account::setup_form).post(account::setup))
         .route("/assets/{file}", get(assets::serve))
         .route("/reports/{file}", get(reports::download))
         .route("/activities", get(activities::list))
@@ -73,6 +81,7 @@ pub fn app(state: AppState) -> Router {
         .route("/activities.xml", get(activities::download_iati))
         .route("/activities/new", get(activity_form::new_form).post(activity_form::create))
         .route("/activities/{id}", get(activities::show))
+        .route("/activities/{id}/transition", axum::routing::post(activities::transition))
         .route("/activities/{id}/edit", get(activity_form::edit_form).post(activity_form::update))
         .route("/organisations", get(organisations::list))
         .route("/organisations/new", get(organisations::new_form).post(organisations::create))
@@ -93,6 +102,7 @@ pub fn app(state: AppState) -> Router {
     // Inside the error renderer, so a timeout is answered as an error like any other.
     routes
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::resolve))
         .layer(axum::middleware::from_fn(address::check))
         .layer(axum::middleware::from_fn(error::render))
         .layer(axum::middleware::from_fn(locale::negotiate))

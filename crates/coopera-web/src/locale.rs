@@ -86,6 +86,8 @@ pub(crate) async fn negotiate(mut req: Request, next: Next) -> Response {
 pub(crate) struct Ctx {
     pub lang: Lang,
     pub uri: Uri,
+    /// Who is asking (see `auth`).
+    pub viewer: crate::auth::Viewer,
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Ctx {
@@ -93,7 +95,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Ctx, Self::Rejection> {
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or_default();
-        Ok(Ctx { lang, uri: parts.uri.clone() })
+        let Ok(viewer) = crate::auth::Viewer::from_request_parts(parts, _state).await;
+        Ok(Ctx { lang, uri: parts.uri.clone(), viewer })
     }
 }
 

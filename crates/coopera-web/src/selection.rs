@@ -34,6 +34,9 @@ pub(crate) struct Params {
     pub status: Option<String>,
     pub org: Option<String>,
     pub q: Option<String>,
+    /// `mine`: a signed-in account's view of every record in its scope, unpublished ones
+    /// too; otherwise published records only.
+    pub view: Option<String>,
     pub sort: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
@@ -62,6 +65,7 @@ pub(crate) const SELECTION_PARAMETERS: &[&str] = &[
     "instrument",
     "cooperation_type",
     "status",
+    "view",
 ];
 
 /// The parameters [`MeasureChoice::parse`] reads in the API (`show` is the dashboard's form).
@@ -160,6 +164,11 @@ pub(crate) struct Selection {
     pub org: Option<String>,
     /// Words to search (lists only).
     pub q: Option<String>,
+    /// Which records the viewer sees: published ones, or also the unpublished ones of its
+    /// scope (`view=mine`). Decided by who asks, never by the address alone.
+    pub visible: coopera_report::Visibility,
+    /// Whether the address asked for `view=mine` (kept in links and forms).
+    pub mine: bool,
 }
 
 /// What the figures add up, and in which currency.
@@ -192,8 +201,17 @@ fn country(name: &str, value: Option<&str>) -> Result<Option<CountryCode>, WebEr
 }
 
 impl Selection {
-    pub fn parse(p: &Params) -> Result<Selection, WebError> {
+    /// The selection of an address, as `viewer` may see it: the public sees published
+    /// records; an account asking for `view=mine` also sees the unpublished records of its
+    /// scope (analysts and administrators: every record).
+    pub fn parse(p: &Params, viewer: &crate::auth::Viewer) -> Result<Selection, WebError> {
         let mut s = Selection::default();
+        s.mine = match given(&p.view) {
+            None => false,
+            Some("mine") => true,
+            Some(other) => return Err(WebError::invalid("view", other, "escriba `mine`", "write `mine`")),
+        };
+        s.visible = viewer.visibility(s.mine);
         if let Some(y) = given(&p.year) {
             let year = y.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y)).ok_or_else(|| {
                 WebError::invalid("year", y, "se espera un año, p. ej. 2012", "expected a year, e.g. 2012")
@@ -295,7 +313,7 @@ impl Selection {
         one(Dimension::Instrument, self.instrument.map(Instrument::code));
         one(Dimension::CooperationType, self.cooperation_type.map(CooperationType::code));
         one(Dimension::Status, self.status);
-        Filters { years: self.year.map(|y| YearRange { from: y, to: y }), values }
+        Filters { years: self.year.map(|y| YearRange { from: y, to: y }), values, visible: self.visible.clone() }
     }
 
     /// What only the registry can tell: a partner organisation is one it holds. One it does

@@ -17,6 +17,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::Request;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -57,7 +59,7 @@ pub(crate) async fn run(listener: TcpListener, app: Router, limits: Limits, shut
     loop {
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     wait_after_accept_error(&e).await;
                     continue;
@@ -68,6 +70,7 @@ pub(crate) async fn run(listener: TcpListener, app: Router, limits: Limits, shut
         // Full: the connection is closed at once rather than left waiting in the kernel's
         // queue, so that the queue cannot fill with stale connections during a flood and the
         // server answers again the moment slots free.
+        let (stream, peer) = stream;
         let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
             drop(stream);
             continue;
@@ -77,7 +80,7 @@ pub(crate) async fn run(listener: TcpListener, app: Router, limits: Limits, shut
         let connection = http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout)
-            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(with_peer(app.clone(), peer)));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             // A client that goes away or times out ends its connection; nothing to report.
@@ -90,6 +93,21 @@ pub(crate) async fn run(listener: TcpListener, app: Router, limits: Limits, shut
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(limits.shutdown_grace) => {}
     }
+}
+
+/// The client's address, for the audit trail and sign-in throttling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Peer(pub std::net::SocketAddr);
+
+/// The application with the connection's peer address in every request's extensions.
+fn with_peer(
+    app: Router,
+    peer: std::net::SocketAddr,
+) -> tower::util::MapRequest<Router, impl FnMut(Request<Incoming>) -> Request<Incoming> + Clone> {
+    tower::ServiceExt::map_request(app, move |mut req: Request<Incoming>| {
+        req.extensions_mut().insert(Peer(peer));
+        req
+    })
 }
 
 /// After a failed `accept`: a connection the client already gave up on is simply skipped; for

@@ -48,6 +48,11 @@ pub struct Options {
     /// for file databases — a database in memory has a single connection).
     pub readers: usize,
     pub banner: Banner,
+    /// How long web sessions last without a request, and at most.
+    pub sessions: coopera_store::SessionLimits,
+    /// Mark the session cookie `Secure` (served over TLS, or behind a proxy that is). A request
+    /// that says it came over HTTPS (`X-Forwarded-Proto: https`) gets it anyway.
+    pub secure_cookies: bool,
 }
 
 impl Default for Options {
@@ -58,6 +63,8 @@ impl Default for Options {
             log: RequestLog::Off,
             readers: 3,
             banner: Banner::None,
+            sessions: coopera_store::SessionLimits::default(),
+            secure_cookies: false,
         }
     }
 }
@@ -267,6 +274,15 @@ impl<T> Written<T> {
     pub fn unchanged(value: T) -> Written<T> {
         Written { value, changed: false }
     }
+
+    /// The registry changed: the views are brought up to date before the answer.
+    pub fn changed(value: T) -> Written<T> {
+        Written { value, changed: true }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Written<U> {
+        Written { value: f(self.value), changed: self.changed }
+    }
 }
 
 impl Written<Result<String, Vec<Problem>>> {
@@ -294,6 +310,9 @@ struct Inner {
     /// once queue here as cheap tasks instead of becoming fifty threads that share two
     /// cores — and memory — while each takes fifty times longer.
     workers: tokio::sync::Semaphore,
+    /// The secret of the one-time link that makes the first administrator, while the
+    /// registry has no account (see [`AppState::setup_link`]).
+    setup: Mutex<Option<String>>,
 }
 
 /// The application's shared state. Cloning it is cheap.
@@ -323,7 +342,8 @@ impl AppState {
         let workers = tokio::sync::Semaphore::new(workers);
         let views = RwLock::new(Arc::new(views));
         let file = store.location().file().is_some();
-        let state = AppState(Arc::new(Inner { store, writing: Mutex::new(()), views, options, workers }));
+        let setup = Mutex::new(None);
+        let state = AppState(Arc::new(Inner { store, writing: Mutex::new(()), views, options, workers, setup }));
         if resumed {
             let _writing = state.0.writing.lock().unwrap_or_else(PoisonError::into_inner);
             state.catch_up()?;
@@ -351,6 +371,46 @@ impl AppState {
 
     pub fn options(&self) -> &Options {
         &self.0.options
+    }
+
+    /// The store, for what the application does outside the request handlers (demo
+    /// accounts at start). Handlers go through [`AppState::read`] and [`AppState::write`].
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    /// When the registry has no account: the path of a one-time page (`/setup/SECRET`) that
+    /// makes the first administrator, for `serve` to print. `None` once there is an account.
+    pub fn setup_link(&self) -> Result<Option<String>, StartError> {
+        if !self.0.store.accounts()?.is_empty() {
+            return Ok(None);
+        }
+        let mut setup = self.0.setup.lock().unwrap_or_else(PoisonError::into_inner);
+        let secret = match setup.as_ref() {
+            Some(s) => s.clone(),
+            None => {
+                let s = coopera_store::accounts::random_password()?;
+                *setup = Some(s.clone());
+                s
+            }
+        };
+        Ok(Some(format!("/setup/{secret}")))
+    }
+
+    /// Whether `secret` is the setup link's, which it can be only once: a match forgets it.
+    pub(crate) fn take_setup(&self, secret: &str) -> bool {
+        let mut setup = self.0.setup.lock().unwrap_or_else(PoisonError::into_inner);
+        let matches = setup.as_deref().is_some_and(|s| crate::auth::same(s, secret));
+        if matches {
+            *setup = None;
+        }
+        matches
+    }
+
+    /// Whether `secret` is the setup link's, without using it.
+    pub(crate) fn is_setup(&self, secret: &str) -> bool {
+        let setup = self.0.setup.lock().unwrap_or_else(PoisonError::into_inner);
+        setup.as_deref().is_some_and(|s| crate::auth::same(s, secret))
     }
 
     /// The current views of the registry.

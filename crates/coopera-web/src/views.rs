@@ -24,11 +24,22 @@ pub(crate) struct Chrome {
     pub demo: bool,
     pub notice: Option<String>,
     pub version: &'static str,
+    /// The signed-in account, as the header shows it (`ana · Editor · Chiapas`).
+    pub account: Option<String>,
+    /// The session's anti-forgery token, for the forms of the page (empty for the public).
+    pub csrf: String,
+    /// The address of this page, for the sign-in link to come back to.
+    pub here: String,
 }
 
 impl Chrome {
     pub fn new(ctx: &Ctx, state: &AppState, title: impl Into<String>, nav: &'static str) -> Chrome {
-        Chrome::build(ctx.lang, &ctx.uri, title.into(), nav, state.options().banner == Banner::Demo)
+        let mut c = Chrome::build(ctx.lang, &ctx.uri, title.into(), nav, state.options().banner == Banner::Demo);
+        if let coopera_domain::access::Actor::Account { name, role, scope } = &ctx.viewer.actor {
+            c.account = Some(format!("{name} · {}", crate::auth::describe(*role, scope, ctx.lang)));
+        }
+        c.csrf = ctx.viewer.csrf.clone().unwrap_or_default();
+        c
     }
 
     fn build(lang: Lang, uri: &Uri, title: String, nav: &'static str, demo: bool) -> Chrome {
@@ -43,6 +54,9 @@ impl Chrome {
             demo,
             notice: None,
             version: crate::assets::version(),
+            account: None,
+            csrf: String::new(),
+            here: uri.path_and_query().map_or_else(|| "/".to_owned(), |p| crate::selection::encode(p.as_str())),
         }
     }
 }
@@ -290,10 +304,33 @@ pub(crate) struct RecordPage {
     pub back_url: String,
     pub back_label: String,
     pub heading: String,
-    pub edit_url: String,
+    /// Shown only to who may edit (the server checks again on the form).
+    pub edit_url: Option<String>,
     pub badges: Vec<String>,
     pub links: Vec<(String, String)>,
+    /// The record's validation workflow, for an activity.
+    pub workflow: Option<WorkflowPanel>,
     pub sections: Vec<Section>,
+}
+
+/// Where a record stands in the workflow, the steps the viewer may take, and who took the
+/// steps so far.
+#[derive(Debug, Clone)]
+pub(crate) struct WorkflowPanel {
+    pub state: String,
+    pub note: Option<String>,
+    pub steps: Vec<StepForm>,
+    pub version: String,
+    pub action: String,
+    pub history: Option<TableView>,
+}
+
+/// A button that moves the record one step (with a reason when back to draft).
+#[derive(Debug, Clone)]
+pub(crate) struct StepForm {
+    pub to: &'static str,
+    pub label: String,
+    pub reason: Option<String>,
 }
 
 #[derive(Template)]
@@ -319,4 +356,37 @@ pub(crate) fn error_page(lang: Lang, path: &str, status: StatusCode, message: &s
         message: message.to_owned(),
     };
     page.render().unwrap_or_else(|_| format!("<!doctype html><title>{status}</title><p>{status}</p>"))
+}
+
+/// A short form of the account pages (sign in, change password, first administrator).
+#[derive(Debug, Clone)]
+pub(crate) struct SmallForm {
+    pub action: String,
+    pub fields: Vec<SmallField>,
+    pub hidden: Vec<(String, String)>,
+    pub submit: String,
+    /// A form whose button does something hard to undo (sign out everywhere).
+    pub secondary: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct SmallField {
+    pub name: &'static str,
+    pub label: String,
+    /// `text` or `password`.
+    pub kind: &'static str,
+    pub value: String,
+    /// The `autocomplete` hint: `username`, `current-password`, `new-password`.
+    pub autocomplete: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub(crate) struct AccountPage {
+    pub c: Chrome,
+    pub heading: String,
+    pub intro: Option<String>,
+    pub error: Option<String>,
+    pub facts: Vec<(String, String)>,
+    pub forms: Vec<SmallForm>,
 }

@@ -56,7 +56,8 @@ pub enum Command {
     Export(ExportCommand),
     /// Check an IATI activity file against the 2.03 schema and the main IATI rules.
     Validate(ValidateArgs),
-    /// The change history, newest first.
+    /// The change history, newest first: each change with how it came (an edit, an import,
+    /// a change of workflow state) and a transition's reason.
     History(HistoryArgs),
     /// Accounts of the web application and the API: who may sign in, with which role.
     #[command(subcommand)]
@@ -168,14 +169,40 @@ pub enum ActivityCommand {
     /// Add records from a TOML or JSON file: one activity, or a dataset with
     /// [[organisation]], [[activity]], [[capacity]]… arrays. All or nothing. A record whose
     /// key is stored with another content is refused, with the fields that differ, unless
-    /// --update is given.
+    /// --update is given. Activities enter as drafts, whatever the file says, unless
+    /// --publish is given.
     Add {
         #[arg(long)]
         file: PathBuf,
         /// Replace the stored records that differ (the change history keeps what they were).
         #[arg(long)]
         update: bool,
+        /// Publish the activities at once instead of entering them as drafts to be submitted,
+        /// validated and published (`coopera activity transition`).
+        #[arg(long)]
+        publish: bool,
     },
+    /// Move an activity along the validation workflow: draft → submitted → validated →
+    /// published, one step at a time, or back to draft from any state with --reason.
+    Transition {
+        /// The activity identifier.
+        id: String,
+        /// The state to move to.
+        #[arg(long, value_enum)]
+        to: WorkflowArg,
+        /// Why it goes back to draft (required then; kept in the audit trail).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+/// A state of the validation workflow, as `activity transition --to` takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WorkflowArg {
+    Draft,
+    Submitted,
+    Validated,
+    Published,
 }
 
 /// Which activities a list or an export takes: the same selection as the web's lists and
@@ -278,6 +305,7 @@ pub struct ExportIatiArgs {
 pub enum ImportCommand {
     /// IATI activity files (.xml, .xml.gz; versions 1.0x to 2.03), or folders of them. One
     /// transaction per file: a file that cannot be read to its end is not imported at all.
+    /// Activities enter as drafts, whatever the file says, unless --publish is given.
     Iati(ImportIatiArgs),
 }
 
@@ -292,6 +320,10 @@ pub struct ImportIatiArgs {
     /// Print every warning, not only their number.
     #[arg(long)]
     pub verbose: bool,
+    /// Publish the activities at once instead of entering them as drafts to be submitted,
+    /// validated and published (`coopera activity transition`).
+    #[arg(long)]
+    pub publish: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -620,6 +620,33 @@ fn un_programme_against_gender_violence_in_chiapas_and_oaxaca() {
     assert_eq!(municipal_recipients, BTreeSet::from(["07", "20"]));
 }
 
+/// Each step of the validation workflow is shown in the scope of Chiapas and of Oaxaca — an
+/// activity is in a state's scope when one of its participants is a government or body of that
+/// state or of one of its municipalities (`access::activity_states`, the rule accounts use) —
+/// while most of the demo is published.
+#[test]
+fn every_workflow_step_is_shown_in_chiapas_and_in_oaxaca() {
+    use coopera_domain::kinds::WorkflowState;
+    let orgs = organisations();
+    let all = activities();
+    let in_scope = |a: &Activity| {
+        let participants = a.parts().participants.iter().filter_map(|p| orgs.get(&p.org));
+        coopera_domain::access::activity_states(participants).into_iter().map(|s| s.as_str()).collect::<Vec<_>>()
+    };
+    for (state, name) in [("07", "Chiapas"), ("20", "Oaxaca")] {
+        let steps: BTreeMap<WorkflowState, Vec<&str>> =
+            all.iter().filter(|a| in_scope(a).contains(&state)).fold(BTreeMap::new(), |mut steps, a| {
+                steps.entry(a.parts().workflow).or_default().push(a.key().as_str());
+                steps
+            });
+        for step in [WorkflowState::Draft, WorkflowState::Submitted, WorkflowState::Validated] {
+            assert!(steps.contains_key(&step), "no {} activity in {name}'s scope: {steps:?}", step.code());
+        }
+    }
+    let published = all.iter().filter(|a| a.parts().workflow == WorkflowState::Published).count();
+    assert!(published * 4 > all.len() * 3, "the demo is mostly published: {published} of {}", all.len());
+}
+
 #[test]
 fn networks_amaie_and_the_conago_commission() {
     let orgs = organisations();
@@ -768,7 +795,7 @@ fn the_sample_rates_convert_every_demo_figure() {
                         dimension: *dimension,
                         measure: *measure,
                         currency,
-                        filters: Filters { years: year, values: Vec::new() },
+                        filters: Filters { years: year, ..Filters::default() },
                         top: 3,
                     };
                     let report = coopera_report::run(&snapshot, &query).expect("the report runs");

@@ -8,10 +8,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use coopera_domain::Lang;
+use coopera_domain::kinds::WorkflowState;
 use coopera_domain::problem::{Problem, Problems, Rule, Target};
 use coopera_import::{Counts, Import, ImportOptions, ImportSummary, Note, Sink, Source, Stop};
 use coopera_store::{
-    ActivityFilter, Record, RecordKind, RecordProblems, Store, StoreError, StoreOptions, WriteSummary,
+    ActivityFilter, AuditEvent, AuditFilter, Record, RecordKind, RecordProblems, Store, StoreError, StoreOptions,
+    WriteSummary,
 };
 
 fn store() -> Store {
@@ -119,6 +121,40 @@ fn bytes_in_memory_are_imported_into_an_in_memory_store() {
     assert_eq!(again.organisations_new, 0);
 }
 
+/// The workflow state of each stored activity, by key.
+fn workflows(store: &Store) -> Vec<(String, WorkflowState)> {
+    stored_keys(store)
+        .into_iter()
+        .map(|key| {
+            let stored = store.activity(&key).expect("read").expect("stored");
+            (key, stored.activity.parts().workflow)
+        })
+        .collect()
+}
+
+#[test]
+fn activities_enter_as_drafts_unless_the_import_publishes_them_and_the_trail_says_import() {
+    // The file says the first is published (Coopera's own attribute) and says nothing of the
+    // second, which the reader takes as published.
+    let published = "  <coopera:activity workflow=\"published\"/>\n";
+    let text = file(&[activity("XM-EXAMPLE-1", "Agua", published), activity("XM-EXAMPLE-2", "Educación", "")]);
+    let mut store = store();
+    let summary = run(&mut store, Lang::En, vec![upload("a.xml", &text).0]);
+    assert_eq!(summary.activities, Counts { new: 2, updated: 0, unchanged: 0 }, "{summary:?}");
+    use WorkflowState::*;
+    assert_eq!(workflows(&store), [("XM-EXAMPLE-1".to_owned(), Draft), ("XM-EXAMPLE-2".to_owned(), Draft)]);
+    let trail = store.audit(&AuditFilter::default()).expect("trail");
+    assert!(!trail.is_empty());
+    assert!(trail.iter().all(|row| row.event == Some(AuditEvent::Import) && row.author == "tester"), "{trail:?}");
+
+    // Published on import, the same file updates both.
+    let publish = ImportOptions { workflow: Published, ..options(Lang::En) };
+    let summary =
+        Import::new(publish).file(upload("a.xml", &text).0).run(&mut store, "tester", |_| ControlFlow::Continue(()));
+    assert_eq!(summary.activities, Counts { new: 0, updated: 2, unchanged: 0 }, "{summary:?}");
+    assert_eq!(workflows(&store), [("XM-EXAMPLE-1".to_owned(), Published), ("XM-EXAMPLE-2".to_owned(), Published)]);
+}
+
 #[test]
 fn messages_come_in_the_import_language() {
     let text =
@@ -186,10 +222,10 @@ impl Sink for Refusing {
         Sink::has_organisation(&self.inner, key)
     }
 
-    fn record(&mut self, author: &str, records: Vec<Record>) -> Result<WriteSummary, StoreError> {
+    fn record(&mut self, author: &str, records: Vec<Record>, event: AuditEvent) -> Result<WriteSummary, StoreError> {
         let Some(index) = records.iter().position(|r| r.kind() == RecordKind::Activity && r.key() == self.refuse)
         else {
-            return Sink::record(&mut self.inner, author, records);
+            return Sink::record(&mut self.inner, author, records, event);
         };
         let mut problems = Problems::new();
         problems.push(Problem::new(
@@ -291,7 +327,7 @@ impl Sink for Failing {
         Ok(false)
     }
 
-    fn record(&mut self, _: &str, _: Vec<Record>) -> Result<WriteSummary, StoreError> {
+    fn record(&mut self, _: &str, _: Vec<Record>, _: AuditEvent) -> Result<WriteSummary, StoreError> {
         Err(StoreError::Backend("disk I/O error".into()))
     }
 }

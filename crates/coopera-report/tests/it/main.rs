@@ -31,6 +31,7 @@ mod export;
 mod extreme;
 mod incremental;
 mod synthetic;
+mod visibility;
 mod xlsx;
 
 fn org(json: &str) -> Record {

@@ -60,7 +60,7 @@ fn a_synthetic_registry_reports_consistently() {
     assert_eq!(by_theme, total(Dimension::Year));
 
     // Given cooperation concentrates in Central America.
-    let given = Filters { years: None, values: vec![(Dimension::Direction, vec!["given".into()])] };
+    let given = Filters { values: vec![(Dimension::Direction, vec!["given".into()])], ..Filters::default() };
     let q = Query {
         dimension: Dimension::PartnerRegion,
         measure: Measure::Count,
@@ -73,7 +73,7 @@ fn a_synthetic_registry_reports_consistently() {
     assert!(r.concentration.top_share > Decimal::from(35), "{:?}", r.concentration);
 
     // Received disbursements merge the flows both sides report.
-    let received = Filters { years: None, values: vec![(Dimension::Direction, vec!["received".into()])] };
+    let received = Filters { values: vec![(Dimension::Direction, vec!["received".into()])], ..Filters::default() };
     let q = Query {
         dimension: Dimension::Partner,
         measure: Measure::Disbursed,
@@ -98,6 +98,7 @@ fn reports_over_one_selection_are_the_reports_run_alone() {
     let filters = Filters {
         years: Some(coopera_report::YearRange { from: 2012, to: 2016 }),
         values: vec![(Dimension::Direction, vec!["given".into(), "both".into()])],
+        ..Filters::default()
     };
     let selected = coopera_report::select(&s, &filters).unwrap();
     assert!(!selected.is_empty() && selected.len() < n, "a narrower selection: {}", selected.len());

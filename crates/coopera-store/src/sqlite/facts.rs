@@ -4,7 +4,9 @@
 use std::str::FromStr;
 
 use coopera_domain::code::{CountryCode, CurrencyCode, RegionCode};
-use coopera_domain::kinds::{Border, CooperationType, CrossBorderDimension, InKindUnit, Instrument, Modality, Role};
+use coopera_domain::kinds::{
+    Border, CooperationType, CrossBorderDimension, InKindUnit, Instrument, Modality, Role, WorkflowState,
+};
 use rusqlite::{Connection, Row, Rows};
 use rust_decimal::Decimal;
 use time::Date;
@@ -219,7 +221,7 @@ pub(super) fn report_facts(
     let mut main = conn
         .prepare(&format!(
             "SELECT id, key, reporting_org, direction, modality, instrument, cooperation_type, status, south_south, \
-             north_south, decentralised, cross_border, start_date, end_date, border, title_es, title_en \
+             north_south, decentralised, cross_border, start_date, end_date, border, title_es, title_en, workflow \
              FROM activity {main_where} ORDER BY id"
         ))
         .map_err(db)?;
@@ -248,6 +250,7 @@ fn activity_row<'f>(row: &Row<'_>, key: &str, facts: &'f mut Option<ReportFacts>
     let modality = parse(key, get_str(4)?, Modality::parse)?;
     let instrument = parse(key, get_str(5)?, Instrument::parse)?;
     let cooperation_type = parse(key, get_str(6)?, CooperationType::parse)?;
+    let workflow = parse(key, get_str(17)?, WorkflowState::parse)?;
     let border = get_opt_str(14)?.map(|b| parse(key, b, Border::parse)).transpose()?;
     let start = opt_date(get_opt_str(12)?).map_err(|r| corrupt(key, r))?;
     let end = opt_date(get_opt_str(13)?).map_err(|r| corrupt(key, r))?;
@@ -261,6 +264,7 @@ fn activity_row<'f>(row: &Row<'_>, key: &str, facts: &'f mut Option<ReportFacts>
         instrument,
         cooperation_type,
         status: String::new(),
+        workflow,
         schemes: FactSchemes::default(),
         start: None,
         end: None,
@@ -285,6 +289,7 @@ fn activity_row<'f>(row: &Row<'_>, key: &str, facts: &'f mut Option<ReportFacts>
     f.instrument = instrument;
     f.cooperation_type = cooperation_type;
     f.status = get_text(7)?;
+    f.workflow = workflow;
     f.schemes =
         FactSchemes { south_south: flag(8)?, north_south: flag(9)?, decentralised: flag(10)?, cross_border: flag(11)? };
     f.start = start;

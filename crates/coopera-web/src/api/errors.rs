@@ -33,10 +33,19 @@ pub enum ErrorCode {
     Timeout,
     UnsupportedMediaType,
     InternalError,
+    /// No valid session or API token, where one is needed.
+    Unauthorized,
+    /// Signed in, but the account's role or scope does not allow it; or a form without a
+    /// valid anti-forgery token.
+    Forbidden,
+    /// Too many failed sign-ins: wait and try again.
+    TooManyRequests,
+    /// The record changed since the version the request started from.
+    Conflict,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidParameter,
         ErrorCode::UnknownValue,
@@ -47,6 +56,10 @@ impl ErrorCode {
         ErrorCode::Timeout,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::InternalError,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::TooManyRequests,
+        ErrorCode::Conflict,
     ];
 
     /// The code as the body writes it (for logs and tests).
@@ -62,6 +75,10 @@ impl ErrorCode {
             ErrorCode::Timeout => "timeout",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::InternalError => "internal_error",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::TooManyRequests => "too_many_requests",
+            ErrorCode::Conflict => "conflict",
         }
     }
 }

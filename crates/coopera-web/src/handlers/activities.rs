@@ -9,12 +9,13 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, Response};
 use coopera_domain::Lang;
+use coopera_domain::access::Action;
 use coopera_domain::activity::{ActivityParts, ResultLevel, Sdg, SectorRef, TransactionParty};
 use coopera_domain::codelists::{COUNTRY, REGION};
 use coopera_domain::doc::ActivityDoc;
 use coopera_report::PerActivity;
 use coopera_report::partner::{MULTILATERAL, PartnerPlace};
-use coopera_store::{Change, HistoryFilter, RecordKind, StoredActivity};
+use coopera_store::{Change, HistoryFilter, RecordKind, Store, StoredActivity};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value;
@@ -24,11 +25,14 @@ use crate::address::{NoParameters, Only, Parameters};
 use crate::api::{ActivityDetail, ActivityList, ActivitySummary, Derived, Links, Number};
 use crate::downloads::{self, csv_line};
 use crate::error::WebError;
+use crate::guard;
 use crate::locale::{self, Ctx};
 use crate::registry::ActivityRow;
 use crate::selection::{MeasureChoice, Paging, Params, Selection, parse_sort, with_query};
-use crate::state::{AppState, Views};
-use crate::views::{ActivitiesPage, Cell, Chrome, Pager, RecordPage, Section, TableView, html};
+use crate::state::{AppState, Views, Written};
+use crate::views::{
+    ActivitiesPage, Cell, Chrome, Pager, RecordPage, Section, StepForm, TableView, WorkflowPanel, html,
+};
 
 const PER_PAGE: usize = 25;
 
@@ -101,7 +105,7 @@ pub(crate) async fn list(
     ctx: Ctx,
     Query(params): Query<Params>,
 ) -> Result<Html<String>, WebError> {
-    let sel = Selection::parse(&params)?;
+    let sel = Selection::parse(&params, &ctx.viewer)?;
     let sort = parse_sort(&params)?;
     let paging = Paging::parse(&params, PER_PAGE)?;
     let value = MeasureChoice::parse_value(&params)?;
@@ -265,7 +269,7 @@ pub(crate) async fn download_csv(
     ctx: Ctx,
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
-    let sel = Selection::parse(&params)?;
+    let sel = Selection::parse(&params, &ctx.viewer)?;
     let sort = parse_sort(&params)?;
     let value = MeasureChoice::parse_value(&params)?;
     let views = state.views();
@@ -288,7 +292,7 @@ pub(crate) async fn download_xlsx(
     ctx: Ctx,
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
-    let sel = Selection::parse(&params)?;
+    let sel = Selection::parse(&params, &ctx.viewer)?;
     let sort = parse_sort(&params)?;
     let value = MeasureChoice::parse_value(&params)?;
     state
@@ -379,7 +383,7 @@ pub(crate) async fn download_iati(
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
     use coopera_iati::write::{WriteOptions, write_activity, write_footer, write_header};
-    let sel = Selection::parse(&params)?;
+    let sel = Selection::parse(&params, &ctx.viewer)?;
     let sort = parse_sort(&params)?;
     let value = MeasureChoice::parse_value(&params)?;
     let members = members(&state.views(), &sel, value)?;
@@ -420,7 +424,7 @@ pub(crate) async fn api_list(
     ctx: Ctx,
     Query(params): Query<Params>,
 ) -> Result<Json<ActivityList>, WebError> {
-    let sel = Selection::parse(&params)?;
+    let sel = Selection::parse(&params, &ctx.viewer)?;
     let sort = parse_sort(&params)?;
     let paging = Paging::parse(&params, PER_PAGE)?;
     let value = MeasureChoice::parse_value(&params)?;
@@ -467,11 +471,14 @@ pub(crate) async fn api_list(
 pub(crate) async fn api_show(
     _: Only<NoParameters>,
     State(state): State<AppState>,
+    viewer: crate::auth::Viewer,
     Path(id): Path<String>,
 ) -> Result<Json<ActivityDetail>, WebError> {
     state
         .read(move |store, _views| {
             let stored = store.activity(&id)?.ok_or_else(|| WebError::not_found("activity", &id))?;
+            let reach = guard::activity_reach(store, &stored.activity)?;
+            guard::allow(&viewer, Action::Read, &reach, ("activity", &id), "")?;
             Ok(Json(ActivityDetail {
                 derived: Derived {
                     direction: stored.derived.direction.map(|d| d.code()),
@@ -489,6 +496,8 @@ pub(crate) async fn api_show(
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct ShowParams {
     pub saved: Option<String>,
+    /// Set after a workflow step, to say the new state.
+    pub moved: Option<String>,
 }
 
 /// `GET /activities/{id}`
@@ -502,6 +511,8 @@ pub(crate) async fn show(
     state
         .read(move |store, views| {
             let stored = store.activity(&id)?.ok_or_else(|| WebError::not_found("activity", &id))?;
+            let reach = guard::activity_reach(store, &stored.activity)?;
+            guard::allow(&ctx.viewer, Action::Read, &reach, ("activity", &id), &activity_url(&id))?;
             let history = store.history(&HistoryFilter {
                 kind: Some(RecordKind::Activity),
                 key: Some(id.clone()),
@@ -510,9 +521,11 @@ pub(crate) async fn show(
             let lang = ctx.lang;
             let p = stored.activity.parts();
             let mut chrome = Chrome::new(&ctx, &st, p.title.best(lang), "activities");
-            if flash.saved.is_some() {
-                chrome.notice = Some(lang.pick("Actividad guardada.", "Activity saved.").to_owned());
-            }
+            chrome.notice = match (flash.saved.is_some(), flash.moved.is_some()) {
+                (true, _) => Some(lang.pick("Actividad guardada.", "Activity saved.").to_owned()),
+                (_, true) => Some(format!("{}: {}", lang.pick("Nuevo estado", "New state"), p.workflow.label(lang))),
+                _ => None,
+            };
             let mut badges = vec![p.workflow.label(lang).to_owned(), p.modality.label(lang).to_owned()];
             if let Some(d) = stored.derived.direction {
                 badges.insert(0, d.label(lang).to_owned());
@@ -520,19 +533,146 @@ pub(crate) async fn show(
             if p.good_practice.is_some() {
                 badges.push(lang.pick("Buena práctica", "Good practice").to_owned());
             }
+            let may_edit = guard::allow(&ctx.viewer, Action::Edit, &reach, ("activity", &id), "/").is_ok();
+            let version = store.version(RecordKind::Activity, &id)?.unwrap_or_default();
+            let workflow = workflow_panel(store, &ctx, &id, &reach, version)?;
             let page = RecordPage {
                 c: chrome,
                 back_url: "/activities".to_owned(),
                 back_label: lang.pick("← Actividades", "← Activities").to_owned(),
                 heading: p.title.best(lang).to_owned(),
-                edit_url: format!("{}/edit", activity_url(&id)),
+                edit_url: may_edit.then(|| format!("{}/edit", activity_url(&id))),
                 badges,
                 links: vec![("JSON (API)".to_owned(), format!("/api/v1{}", activity_url(&id)))],
+                workflow: Some(workflow),
                 sections: describe(&stored, &history, views, lang),
             };
             html(&page)
         })
         .await
+}
+
+/// The workflow of an activity's page: its state, the steps this viewer may take (the access
+/// table decides, and decides again when the step is posted), and the steps taken so far.
+fn workflow_panel(
+    store: &Store,
+    ctx: &Ctx,
+    id: &str,
+    reach: &coopera_domain::access::Reach,
+    version: coopera_store::Version,
+) -> Result<WorkflowPanel, WebError> {
+    use coopera_domain::kinds::WorkflowState;
+    let lang = ctx.lang;
+    let from = reach.workflow;
+    let steps = WorkflowState::ALL
+        .iter()
+        .copied()
+        .filter(|to| {
+            guard::allow(&ctx.viewer, Action::Transition { from, to: *to }, reach, ("activity", id), "/").is_ok()
+        })
+        .map(|to| StepForm {
+            to: to.code(),
+            label: step_label(to, lang).to_owned(),
+            reason: (to == WorkflowState::Draft)
+                .then(|| lang.pick("Motivo de la devolución", "Why it goes back").to_owned()),
+        })
+        .collect();
+    let transitions = store.transitions(id)?;
+    let history = (!transitions.is_empty()).then(|| {
+        let mut t = TableView::new(&[
+            (lang.pick("Fecha (UTC)", "When (UTC)"), false),
+            (lang.pick("Quién", "Who"), false),
+            (lang.pick("Paso", "Step"), false),
+            (lang.pick("Motivo", "Reason"), false),
+        ]);
+        for s in transitions.iter().rev() {
+            t.rows.push(vec![
+                Cell::text(s.at.replace('T', " ").trim_end_matches('Z')),
+                Cell::text(&s.author),
+                Cell::text(format!("{} → {}", s.from.label(lang), s.to.label(lang))),
+                Cell::text(s.reason.clone().unwrap_or_default()),
+            ]);
+        }
+        t
+    });
+    let note = match (&ctx.viewer.actor, from) {
+        (coopera_domain::access::Actor::Public, _) => None,
+        (_, WorkflowState::Submitted) if reach.submitted_by.as_deref() == ctx.viewer.name() => Some(
+            lang.pick(
+                "Usted envió este registro: otra persona de la agencia lo valida.",
+                "You submitted this record: someone else at the agency validates it.",
+            )
+            .to_owned(),
+        ),
+        _ => None,
+    };
+    Ok(WorkflowPanel {
+        state: from.label(lang).to_owned(),
+        note,
+        steps,
+        version: version.to_string(),
+        action: format!("{}/transition", activity_url(id)),
+        history,
+    })
+}
+
+fn step_label(to: coopera_domain::kinds::WorkflowState, lang: Lang) -> &'static str {
+    use coopera_domain::kinds::WorkflowState::*;
+    match to {
+        Draft => lang.pick("Devolver a borrador", "Back to draft"),
+        Submitted => lang.pick("Enviar a validación", "Submit for validation"),
+        Validated => lang.pick("Validar", "Validate"),
+        Published => lang.pick("Publicar", "Publish"),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct StepPost {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// `POST /activities/{id}/transition`: one workflow step, checked by the access table on
+/// the record as stored, from the version the page showed.
+pub(crate) async fn transition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<StepPost>,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    let to = coopera_domain::kinds::WorkflowState::parse(&form.to)
+        .map_err(|p| WebError::invalid("to", &form.to, p.message(Lang::Es), p.message(Lang::En)))?;
+    let viewer = ctx.viewer.clone();
+    let key = id.clone();
+    state
+        .write(move |store| {
+            let stored = store.activity(&key)?.ok_or_else(|| WebError::not_found("activity", &key))?;
+            let reach = guard::activity_reach(store, &stored.activity)?;
+            let step = Action::Transition { from: reach.workflow, to };
+            guard::allow(&viewer, step, &reach, ("activity", &key), &activity_url(&key))?;
+            let base = form.version.trim().parse().ok();
+            let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
+            match store.transition(viewer.who(), &key, to, reason, base) {
+                Ok(_) => Ok(Written::changed(())),
+                Err(coopera_store::StoreError::Invalid(refused)) => {
+                    let (es, en) = refused
+                        .iter()
+                        .flat_map(|r| r.problems.iter())
+                        .map(|p| (p.message(Lang::Es), p.message(Lang::En)))
+                        .next()
+                        .unwrap_or_default();
+                    Err(WebError::invalid("reason", "", es, en))
+                }
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await?;
+    Ok(axum::response::Redirect::to(&format!("{}?moved=1", activity_url(&id))).into_response())
 }
 
 fn text_cell(t: &coopera_domain::text::Text, lang: Lang) -> String {

@@ -16,16 +16,20 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use coopera_domain::access::Action;
 use coopera_domain::codelists::{ACTIVITY_STATUS, COUNTRY, CURRENCY, MX_STATE, REGION, SECTOR};
 use coopera_domain::doc::{
     ActivityDoc, DatesDoc, InKindDoc, MxPlaceDoc, NumberDoc, ParticipantDoc, SectorDoc, ShareDoc, TextDoc,
 };
 use coopera_domain::kinds::{CooperationType, InKindUnit, Instrument, Modality, Role, WorkflowState};
+use coopera_domain::record::RecordKind;
 use coopera_domain::{Lang, Problem};
-use coopera_store::Record;
+use coopera_store::{Record, Store, StoreError, Version, WriteOptions};
 
 use super::activity_url;
+use crate::auth::Viewer;
 use crate::error::WebError;
+use crate::guard;
 use crate::locale::Ctx;
 use crate::state::{AppState, Views, Written};
 use crate::views::{Chrome, Field, Opt, SelectField, field_id, html};
@@ -58,6 +62,9 @@ pub(crate) struct Values {
     dates: [String; 4],
     in_kind: Vec<[String; 4]>,
     good_practice: [String; 2],
+    /// The version of the stored activity the form was opened at: a save over a newer one
+    /// is refused rather than overwriting it.
+    version: String,
 }
 
 fn text_pair(t: Option<&TextDoc>) -> [String; 2] {
@@ -122,6 +129,7 @@ impl Values {
             modality: d.modality.clone(),
             status: d.status.clone(),
             workflow: d.workflow.clone().unwrap_or_default(),
+            version: String::new(),
             default_currency: d.default_currency.clone().unwrap_or_default(),
             south_south: d.south_south,
             north_south: d.north_south,
@@ -204,6 +212,7 @@ impl Values {
             modality: s("modality"),
             status: s("status"),
             workflow: s("workflow"),
+            version: s("version"),
             default_currency: s("default_currency").to_ascii_uppercase(),
             south_south: !s("south_south").is_empty(),
             north_south: !s("north_south").is_empty(),
@@ -511,6 +520,8 @@ pub(crate) struct FormPage {
     pub f: FormView,
     pub kept: Option<String>,
     pub datalists: Vec<(&'static str, Vec<(String, String)>)>,
+    /// The stored version the form edits (empty when creating).
+    pub version: String,
 }
 
 /// Whether the form edits a stored activity (its identifier fixed) or creates one.
@@ -863,11 +874,13 @@ fn page(
     if !summary.is_empty() {
         chrome.title = format!("{} — {heading}", lang.pick("Error", "Error"));
     }
-    FormPage { c: chrome, back_url, back_label, heading, summary, action, f, kept, datalists: datalists(lang) }
+    let version = values.version.clone();
+    FormPage { c: chrome, back_url, back_label, heading, summary, action, f, kept, datalists: datalists(lang), version }
 }
 
 /// `GET /activities/new`
 pub(crate) async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    guard::may_create(&ctx.viewer, "/activities/new")?;
     let st = state.clone();
     state
         .compute(move |views| {
@@ -887,7 +900,10 @@ pub(crate) async fn edit_form(
     state
         .read(move |store, views| {
             let stored = store.activity(&id)?.ok_or_else(|| WebError::not_found("activity", &id))?;
-            let values = Values::from_doc(&ActivityDoc::from_domain(&stored.activity));
+            let reach = guard::activity_reach(store, &stored.activity)?;
+            guard::allow(&ctx.viewer, Action::Edit, &reach, ("activity", &id), &edit_url(&id))?;
+            let mut values = Values::from_doc(&ActivityDoc::from_domain(&stored.activity));
+            values.version = store.version(RecordKind::Activity, &id)?.unwrap_or_default().to_string();
             Ok(html(&page(&st, &ctx, views, &values, &[], &Mode::Edit(id.clone()), None))?.into_response())
         })
         .await
@@ -929,46 +945,110 @@ async fn submit(state: AppState, ctx: Ctx, fields: Vec<(String, String)>, mode: 
     }
     let saving = values.clone();
     let save_mode = mode.clone();
-    let outcome = state
-        .write(move |store| {
-            let base = match &save_mode {
-                Mode::Create => None,
-                Mode::Edit(id) => Some(ActivityDoc::from_domain(
-                    &store.activity(id)?.ok_or_else(|| WebError::not_found("activity", id))?.activity,
-                )),
-            };
-            let doc = saving.to_doc(base);
-            // Every check at once — the document's, the references' and the identifier's —
-            // so the form is answered with all its problems in one round.
-            let id = doc.id.trim().to_owned();
-            let references = doc.references();
-            let checked = doc.into_domain();
-            let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
-            problems.extend(store.check_references(&references)?.0);
-            if save_mode == Mode::Create && !id.is_empty() && store.activity(&id)?.is_some() {
-                problems.push(Problem::new("id", Some(&id), coopera_domain::Rule::Duplicate));
-            }
-            match checked {
-                Ok(activity) if problems.is_empty() => {
-                    let key = activity.key().to_string();
-                    Written::of(store.record(AUTHOR, vec![Record::Activity(Box::new(activity))]), key)
-                }
-                _ => Ok(Written::unchanged(Err(problems))),
-            }
-        })
-        .await?;
+    let viewer = ctx.viewer.clone();
+    let outcome = state.write(move |store| save_form(store, &viewer, saving, &save_mode)).await?;
     match outcome {
-        Ok(key) => Ok(Redirect::to(&format!("{}?saved=1", activity_url(&key))).into_response()),
-        Err(problems) => {
-            let st = state.clone();
-            state
-                .compute(move |views| {
-                    let body = html(&page(&st, &ctx, views, &values, &problems, &mode, None))?;
-                    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
-                })
-                .await
+        Saved::Yes(key) => Ok(Redirect::to(&format!("{}?saved=1", activity_url(&key))).into_response()),
+        Saved::No(problems) => again(state, ctx, values, problems, mode, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Saved::Meanwhile { problems, version } => {
+            values.version = version.to_string();
+            again(state, ctx, values, problems, mode, StatusCode::CONFLICT).await
         }
     }
+}
+
+/// The form once more, with the user's input and its problems.
+async fn again(
+    state: AppState,
+    ctx: Ctx,
+    values: Values,
+    problems: Vec<Problem>,
+    mode: Mode,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let st = state.clone();
+    state
+        .compute(move |views| {
+            let body = html(&page(&st, &ctx, views, &values, &problems, &mode, None))?;
+            Ok((status, body).into_response())
+        })
+        .await
+}
+
+/// What became of a save.
+enum Saved {
+    Yes(String),
+    /// Refused with these problems; nothing written.
+    No(Vec<Problem>),
+    /// Someone saved the activity after the form was opened: nothing written; the problems
+    /// say who and what differs, and `version` is the one now stored.
+    Meanwhile {
+        problems: Vec<Problem>,
+        version: Version,
+    },
+}
+
+/// Checks the form as the viewer may save it — every problem of the document at once, then
+/// the access table on the record as stored and as it would be — and saves it from the
+/// version the form was opened at.
+fn save_form(store: &Store, viewer: &Viewer, saving: Values, mode: &Mode) -> Result<Written<Saved>, WebError> {
+    let stored = match mode {
+        Mode::Create => None,
+        Mode::Edit(id) => Some(store.activity(id)?.ok_or_else(|| WebError::not_found("activity", id))?.activity),
+    };
+    if let (Some(stored), Mode::Edit(id)) = (&stored, mode) {
+        let reach = guard::activity_reach(store, stored)?;
+        guard::allow(viewer, Action::Edit, &reach, ("activity", id), &edit_url(id))?;
+    }
+    let mut saving = saving;
+    if let Some(stored) = &stored {
+        // The workflow moves by its own steps, each with who and why, never by an edit.
+        saving.workflow = stored.parts().workflow.code().to_owned();
+    }
+    let base_version = saving.version.trim().parse::<Version>().ok();
+    let doc = saving.to_doc(stored.as_ref().map(ActivityDoc::from_domain));
+    // Every check at once — the document's, the references' and the identifier's — so the
+    // form is answered with all its problems in one round.
+    let id = doc.id.trim().to_owned();
+    let references = doc.references();
+    let checked = doc.into_domain();
+    let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
+    problems.extend(store.check_references(&references)?.0);
+    if *mode == Mode::Create && !id.is_empty() && store.activity(&id)?.is_some() {
+        problems.push(Problem::new("id", Some(&id), coopera_domain::Rule::Duplicate));
+    }
+    let activity = match checked {
+        Ok(activity) if problems.is_empty() => activity,
+        _ => return Ok(Written::unchanged(Saved::No(problems))),
+    };
+    let action = if stored.is_some() { Action::Edit } else { Action::Create };
+    let next = match mode {
+        Mode::Create => "/activities/new".to_owned(),
+        Mode::Edit(id) => edit_url(id),
+    };
+    guard::allow(viewer, action, &guard::activity_reach(store, &activity)?, ("activity", &id), &next)?;
+    let key = activity.key().to_string();
+    let record = Record::Activity(Box::new(activity));
+    let how = WriteOptions {
+        base: if stored.is_some() { base_version } else { None },
+        address: Some(viewer.address.clone()),
+        ..WriteOptions::default()
+    };
+    let author = viewer.name().unwrap_or(AUTHOR).to_owned();
+    match store.write(&author, vec![record.clone()], how) {
+        Err(StoreError::Stale { current, .. }) => {
+            let problems = guard::changed_meanwhile(store, &record, current)?;
+            Ok(Written::unchanged(Saved::Meanwhile { problems, version: current }))
+        }
+        result => Ok(Written::of(result, key)?.map(|saved| match saved {
+            Ok(key) => Saved::Yes(key),
+            Err(problems) => Saved::No(problems),
+        })),
+    }
+}
+
+fn edit_url(id: &str) -> String {
+    format!("{}/edit", activity_url(id))
 }
 
 #[cfg(test)]

@@ -55,21 +55,22 @@ pub(crate) async fn page(
     headers: HeaderMap,
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
-    let sel = Selection::parse(&params)?;
+    let sel = Selection::parse(&params, &ctx.viewer)?;
     let choice = MeasureChoice::parse(&params)?;
     let st = state.clone();
     let encoding = Encoding::accepted(&headers);
     // The page of an address depends on the language and the data only: a browser that has
     // this version is told so without a body.
-    let tag = format!("W/\"{}-{}\"", state.views().version, ctx.lang.code());
+    let tag = format!("W/\"{}-{}-{}\"", state.views().version, ctx.lang.code(), ctx.viewer.tag());
     if not_modified(&headers, &tag) {
         return Ok(etagged(StatusCode::NOT_MODIFIED.into_response(), &tag));
     }
     state
         .compute(move |views| {
-            let key = format!("dashboard {} {}", ctx.lang.code(), ctx.uri);
+            // Pages differ by who asks: what they may see, and the name in the header.
+            let key = format!("dashboard {} {} {}", ctx.lang.code(), ctx.viewer.tag(), ctx.uri);
             let page = views.page(&key, || Ok(html(&build(&st, &ctx, views, &sel, choice)?)?.0))?;
-            let tag = format!("W/\"{}-{}\"", views.version, ctx.lang.code());
+            let tag = format!("W/\"{}-{}-{}\"", views.version, ctx.lang.code(), ctx.viewer.tag());
             Ok(etagged(page.response(encoding), &tag))
         })
         .await

@@ -10,6 +10,7 @@ use crate::selection::{MeasureChoice, Selection, encode, with_query};
 use crate::state::Views;
 use crate::views::{FilterBar, FilterSelect, Opt};
 
+pub(crate) mod account;
 pub(crate) mod activities;
 pub(crate) mod activity_form;
 pub(crate) mod api;

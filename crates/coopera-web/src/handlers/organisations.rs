@@ -9,11 +9,12 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use coopera_domain::access::Action;
 use coopera_domain::codelists::{COUNTRY, MX_STATE, ORGANISATION_TYPE};
 use coopera_domain::doc::{OrganisationDoc, TextDoc};
 use coopera_domain::kinds::Level;
 use coopera_domain::{Lang, Problem};
-use coopera_store::Record;
+use coopera_store::{Record, WriteOptions};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
@@ -23,6 +24,7 @@ use super::{activity_url, org_url, state_name};
 use crate::address::{NoParameters, Only};
 use crate::api::{Links, OrganisationDetail, OrganisationList, OrganisationSummary};
 use crate::error::WebError;
+use crate::guard;
 use crate::locale::{self, Ctx};
 use crate::registry::{Sort, words};
 use crate::selection::with_query;
@@ -172,7 +174,16 @@ pub(crate) async fn show(
                 back_url: "/organisations".to_owned(),
                 back_label: l("← Organizaciones", "← Organisations").to_owned(),
                 heading: p.name.best(lang).to_owned(),
-                edit_url: format!("{}/edit", org_url(&key)),
+                edit_url: guard::allow(
+                    &ctx.viewer,
+                    Action::Edit,
+                    &guard::organisation_reach(&org),
+                    ("organisation", &key),
+                    "/",
+                )
+                .is_ok()
+                .then(|| format!("{}/edit", org_url(&key))),
+                workflow: None,
                 badges: vec![p.level.label(lang).to_owned()],
                 links: vec![
                     (
@@ -488,6 +499,7 @@ fn form_page(state: &AppState, ctx: &Ctx, views: &Views, v: &Values, problems: &
 
 /// `GET /organisations/new`
 pub(crate) async fn new_form(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    guard::may_create(&ctx.viewer, "/organisations/new")?;
     let st = state.clone();
     state
         .compute(move |views| {
@@ -507,6 +519,8 @@ pub(crate) async fn edit_form(
     state
         .read(move |store, views| {
             let org = store.organisation(&key)?.ok_or_else(|| WebError::not_found("organisation", &key))?;
+            let next = format!("{}/edit", org_url(&key));
+            guard::allow(&ctx.viewer, Action::Edit, &guard::organisation_reach(&org), ("organisation", &key), &next)?;
             let v = Values::from_doc(&OrganisationDoc::from_domain(&org));
             Ok(html(&form_page(&st, &ctx, views, &v, &[], &Mode::Edit(key.clone())))?.into_response())
         })
@@ -537,12 +551,18 @@ pub(crate) async fn update(
 async fn submit(state: AppState, ctx: Ctx, values: Values, mode: Mode) -> Result<Response, WebError> {
     let doc = values.to_doc();
     let save_mode = mode.clone();
+    let viewer = ctx.viewer.clone();
     let outcome = state
         .write(move |store| {
-            if let Mode::Edit(k) = &save_mode
-                && store.organisation(k)?.is_none()
-            {
-                return Err(WebError::not_found("organisation", k));
+            let next = match &save_mode {
+                Mode::Create => "/organisations/new".to_owned(),
+                Mode::Edit(k) => format!("{}/edit", org_url(k)),
+            };
+            if let Mode::Edit(k) = &save_mode {
+                let stored = store.organisation(k)?.ok_or_else(|| WebError::not_found("organisation", k))?;
+                guard::allow(&viewer, Action::Edit, &guard::organisation_reach(&stored), ("organisation", k), &next)?;
+            } else {
+                guard::may_create(&viewer, &next)?;
             }
             // Every check at once, as the activity form does.
             let key = doc.key.trim().to_owned();
@@ -556,7 +576,11 @@ async fn submit(state: AppState, ctx: Ctx, values: Values, mode: Mode) -> Result
             match checked {
                 Ok(org) if problems.is_empty() => {
                     let key = org.key().to_string();
-                    Written::of(store.record(AUTHOR, vec![Record::Organisation(org)]), key)
+                    let action = if save_mode == Mode::Create { Action::Create } else { Action::Edit };
+                    guard::allow(&viewer, action, &guard::organisation_reach(&org), ("organisation", &key), &next)?;
+                    let how = WriteOptions { address: Some(viewer.address.clone()), ..WriteOptions::default() };
+                    let author = viewer.name().unwrap_or(AUTHOR).to_owned();
+                    Written::of(store.write(&author, vec![Record::Organisation(org)], how), key)
                 }
                 _ => Ok(Written::unchanged(Err(problems))),
             }

@@ -104,7 +104,7 @@ pub(crate) async fn download(
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
     let (name, format) = file.rsplit_once('.').ok_or_else(|| WebError::not_found("page", &file))?;
-    let sel = Selection::parse(&params)?;
+    let sel = Selection::parse(&params, &ctx.viewer)?;
     let choice = MeasureChoice::parse(&params)?;
     let top = top(&params)?;
     let lang = ctx.lang;
@@ -181,7 +181,7 @@ pub(crate) async fn api_show(
     Query(params): Query<Params>,
 ) -> Result<Json<api::Report<ReportFilters>>, WebError> {
     let dimension = parse(&name)?;
-    let sel = Selection::parse(&params)?;
+    let sel = Selection::parse(&params, &ctx.viewer)?;
     let choice = MeasureChoice::parse(&params)?;
     let top = top(&params)?;
     let lang = ctx.lang;

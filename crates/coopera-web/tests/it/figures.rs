@@ -168,6 +168,7 @@ async fn what_mexico_gave_central_america_in_2012_by_theme() {
             (Dimension::Direction, vec!["given".to_owned()]),
             (Dimension::PartnerRegion, vec!["centroamerica".to_owned()]),
         ],
+        ..Filters::default()
     };
     let report = |measure| {
         let q = Query {

@@ -7,7 +7,7 @@ use super::*;
 fn activity(id: &str, title: &str) -> Record {
     let doc = format!(
         r#"{{"id":"{id}","reporting_org":"amexcid","title":{{"es":"{title}","en":"{title}"}},
-        "instrument":"project","cooperation_type":"technical-scientific","modality":"bilateral","status":"2",
+        "instrument":"project","cooperation_type":"technical-scientific","modality":"bilateral","status":"2","workflow":"published",
         "participants":[{{"org":"amexcid","role":"provider"}},{{"org":"segeplan","role":"recipient"}}],
         "sectors":[{{"code":"41010","percentage":100}}],"countries":[{{"code":"GT"}}],
         "dates":{{"planned_start":"2015-02-01","planned_end":"2015-11-30"}}}}"#

@@ -124,18 +124,18 @@ async fn a_correct_form_is_saved_whole_with_its_history() {
     let r = post(&app, "/activities/new", &activity(id)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(r.header(header::LOCATION), format!("/activities/{id}?saved=1"));
-    let page = get(&app, &format!("/activities/{id}?saved=1")).await.ok().text();
+    let page = get_signed(&app, &format!("/activities/{id}?saved=1")).await.ok().text();
     assert!(page.contains("Actividad guardada."));
     assert!(page.contains("Taller de gestión integral del riesgo de desastres"));
-    assert!(page.contains("<td>web</td>"), "the history names the web as author");
-    let saved = get(&app, &format!("/api/v1/activities/{id}")).await.ok().json();
+    assert!(page.contains("<td>tester</td>"), "the history names the signed-in account as author");
+    let saved = get_signed(&app, &format!("/api/v1/activities/{id}")).await.ok().json();
     let doc = &saved["document"];
     assert_eq!(doc["sectors"].as_array().map(Vec::len), Some(2));
     assert_eq!(doc["countries"][0]["code"], "GT");
     assert_eq!(doc["in_kind"][0]["currency"], "MXN");
     assert_eq!(saved["derived"]["direction"], "given");
     // The lists and the figures know it at once.
-    let found = get(&app, "/api/v1/activities?q=riesgo%20desastres%20taller").await.ok().json();
+    let found = get_signed(&app, "/api/v1/activities?q=riesgo%20desastres%20taller&view=mine").await.ok().json();
     assert_eq!(found["items"][0]["id"], id);
     // Creating it again is refused at the identifier.
     let again = post(&app, "/activities/new", &activity(id)).await;
@@ -147,7 +147,7 @@ async fn a_correct_form_is_saved_whole_with_its_history() {
 async fn editing_keeps_what_the_form_does_not_show() {
     let app = app();
     let id = "MX-AMEXCID-2011-0018";
-    let form = get(&app, &format!("/activities/{id}/edit")).await.ok().text();
+    let form = get_signed(&app, &format!("/activities/{id}/edit")).await.ok().text();
     assert!(form.contains("value=\"Laboratorio de Cohesión Social México–Unión Europea\""));
     assert!(form.contains("readonly"), "the identifier is fixed");
     assert!(form.contains("value=\"15110\""), "sectors are filled in");
@@ -185,13 +185,13 @@ async fn editing_keeps_what_the_form_does_not_show() {
     let pairs: Vec<(&str, &str)> = fields.to_vec();
     let r = post_form(&app, &format!("/activities/{id}/edit"), &pairs).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    let saved = get(&app, &format!("/api/v1/activities/{id}")).await.ok().json();
+    let saved = get_signed(&app, &format!("/api/v1/activities/{id}")).await.ok().json();
     assert_eq!(saved["document"]["title"]["en"], "EU–Mexico Social Cohesion Laboratory");
     assert_eq!(saved["document"]["transactions"].as_array().map(Vec::len), Some(4), "transactions kept");
     assert_eq!(saved["document"]["budgets"].as_array().map(Vec::len), Some(4), "budgets kept");
     assert_eq!(saved["document"]["policy_markers"].as_array().map(Vec::len), Some(2), "markers kept");
     let page = get(&app, &format!("/activities/{id}")).await.ok().text();
-    assert!(page.contains("<td>web</td>") && page.contains("title"), "the change names its field");
+    assert!(page.contains("<td>tester</td>") && page.contains("title"), "the change names its field");
 }
 
 #[tokio::test]
@@ -215,9 +215,9 @@ async fn identifiers_with_reserved_signs_work_in_addresses() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let location = r.header(header::LOCATION).to_owned();
     assert_eq!(location, "/activities/XM-TEST%2F2015%3A01?saved=1");
-    let page = get(&app, &location).await.ok().text();
+    let page = get_signed(&app, &location).await.ok().text();
     assert!(page.contains("XM-TEST/2015:01"));
-    get(&app, "/activities/XM-TEST%2F2015%3A01/edit").await.ok();
+    get_signed(&app, "/activities/XM-TEST%2F2015%3A01/edit").await.ok();
 }
 
 #[tokio::test]
@@ -246,7 +246,7 @@ async fn organisations_are_created_and_checked() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     let page = get(&app, "/organisations/gob-campeche-prueba?saved=1").await.ok().text();
     assert!(page.contains("Organización guardada.") && page.contains("Campeche (prueba)"));
-    let edit = get(&app, "/organisations/gob-campeche-prueba/edit").await.ok().text();
+    let edit = get_signed(&app, "/organisations/gob-campeche-prueba/edit").await.ok().text();
     assert!(edit.contains("value=\"Gobierno del Estado de Campeche (prueba)\""));
 }
 

@@ -78,7 +78,7 @@ impl Site {
     fn new() -> Site {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("coopera.db");
-        let store = Store::open(&db, StoreOptions::default()).expect("store");
+        let store = with_tester(Store::open(&db, StoreOptions::default()).expect("store"));
         store.record("demo", demo_records()).expect("demo stored");
         let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates.csv")
             .expect("sample rates");
@@ -114,7 +114,7 @@ fn activity_form(id: &str) -> Vec<(String, String)> {
         ("cooperation_type", "technical-scientific"),
         ("modality", "bilateral"),
         ("status", "2"),
-        ("workflow", "draft"),
+        ("workflow", "published"),
         ("south_south", "on"),
         ("participants[0].org", "cenapred"),
         ("participants[0].role", "provider"),
@@ -573,8 +573,9 @@ impl Kept<'_> {
             format!("/organisations/{key}?lang=en"),
             format!("/organisations/{key}/edit"),
         ];
+        let browser = sign_in(self.app, TESTER.0, TESTER.1).await;
         for uri in &pages {
-            let page = get(self.app, uri).await.ok().text();
+            let page = get_as(self.app, &browser, uri).await.ok().text();
             let problems = html_problems(&page, self.payload);
             assert!(problems.is_empty(), "{name}: {uri} is not inert: {problems:?}");
             for svg in svgs(&page) {

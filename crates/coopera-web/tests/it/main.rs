@@ -26,8 +26,25 @@ mod pages;
 mod readable;
 mod server;
 
-/// Every record of the demo files, checked into domain records (parsed once).
+/// Every record of the demo files, checked into domain records (parsed once), every
+/// activity published: what the public sees of a registry whose records were all validated.
+/// The workflow's own tests (`access.rs`) keep the demo's states with [`demo_records_as_is`].
 fn demo_records() -> Vec<Record> {
+    demo_records_as_is()
+        .into_iter()
+        .map(|r| match r {
+            Record::Activity(a) => {
+                let mut parts = a.into_parts();
+                parts.workflow = coopera_domain::kinds::WorkflowState::Published;
+                Record::Activity(Box::new(coopera_domain::activity::Activity::new(parts).expect("activity")))
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// Every record of the demo files as they are: drafts, submitted, validated and published.
+fn demo_records_as_is() -> Vec<Record> {
     static DOCS: OnceLock<Vec<coopera_domain::doc::DatasetDoc>> = OnceLock::new();
     let docs = DOCS.get_or_init(|| coopera_demo::dataset().expect("demo parses").into_iter().map(|(_, d)| d).collect());
     let mut records = Vec::new();
@@ -44,9 +61,20 @@ fn demo_records() -> Vec<Record> {
     records
 }
 
+/// The account the tests sign in as to post forms: an administrator.
+const TESTER: (&str, &str) = ("tester", "contraseña-de-prueba");
+
+/// Adds the tests' administrator to a store.
+fn with_tester(store: Store) -> Store {
+    let all = coopera_domain::access::Scope::All;
+    let admin = coopera_domain::kinds::AccountRole::Administrator;
+    store.add_account(coopera_store::Who::local("test"), TESTER.0, admin, &all, TESTER.1).expect("tester");
+    store
+}
+
 /// A fresh registry in memory with the demo data and the sample rates.
 fn demo_store() -> Store {
-    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    let store = with_tester(Store::open_in_memory(StoreOptions::default()).expect("store"));
     store.record("demo", demo_records()).expect("demo stored");
     let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
         .expect("sample rates");
@@ -61,7 +89,7 @@ fn app() -> Router {
 
 /// The app over an empty registry.
 fn empty_app() -> Router {
-    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    let store = with_tester(Store::open_in_memory(StoreOptions::default()).expect("store"));
     coopera_web::app(AppState::from_store(store, Options::default()).expect("state"))
 }
 
@@ -110,16 +138,81 @@ async fn get_with(app: &Router, uri: &str, headers: &[(header::HeaderName, &str)
     send(app, req.body(Body::empty()).expect("request")).await
 }
 
-/// Posts a form, urlencoded as a browser does.
-async fn post_form(app: &Router, uri: &str, fields: &[(&str, &str)]) -> Reply {
-    let body = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(uri)
+/// A signed-in browser: its cookies and the anti-forgery token its forms carry.
+#[derive(Debug, Clone)]
+struct Browser {
+    cookie: String,
+    csrf: String,
+}
+
+/// The value of `name=` in the `Set-Cookie` headers of a reply.
+fn set_cookie(reply: &Reply, name: &str) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next()?.strip_prefix(&format!("{name}=")).map(str::to_owned))
+}
+
+/// The value of the first `csrf_token` field of a page.
+fn csrf_of(html: &str) -> String {
+    const FIELD: &str = "name=\"csrf_token\" value=\"";
+    let at = html.find(FIELD).expect("a form with a csrf_token") + FIELD.len();
+    html[at..].split('"').next().unwrap_or("").to_owned()
+}
+
+/// Signs in through the sign-in page, as a person does.
+async fn sign_in(app: &Router, name: &str, password: &str) -> Browser {
+    let page = get(app, "/login").await.ok();
+    let form_cookie = set_cookie(&page, "coopera_form").expect("the sign-in page sets its form cookie");
+    let token = csrf_of(&page.text());
+    let body = format!("username={}&password={}&csrf_token={token}", encode(name), encode(password));
+    let req = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, format!("coopera_form={form_cookie}"))
         .body(Body::from(body))
         .expect("request");
-    send(app, req).await
+    let reply = send(app, req).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "signed in: {}", reply.text());
+    let session = set_cookie(&reply, "coopera_session").expect("a session cookie");
+    let cookie = format!("coopera_session={session}");
+    let account = get_with(app, "/account", &[(header::COOKIE, &cookie)]).await.ok();
+    Browser { csrf: csrf_of(&account.text()), cookie }
+}
+
+/// Posts a form, urlencoded as a browser does, as `browser`; its anti-forgery token is added
+/// unless the fields carry one.
+async fn post_as(app: &Router, browser: Option<&Browser>, uri: &str, fields: &[(&str, &str)]) -> Reply {
+    let mut pairs: Vec<String> = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(b) = browser {
+        if !fields.iter().any(|(k, _)| *k == "csrf_token") {
+            pairs.push(format!("csrf_token={}", b.csrf));
+        }
+        req = req.header(header::COOKIE, &b.cookie);
+    }
+    send(app, req.body(Body::from(pairs.join("&"))).expect("request")).await
+}
+
+/// A page as `browser` sees it.
+async fn get_as(app: &Router, browser: &Browser, uri: &str) -> Reply {
+    get_with(app, uri, &[(header::COOKIE, &browser.cookie)]).await
+}
+
+/// A page as the tests' administrator sees it (signed in for this request).
+async fn get_signed(app: &Router, uri: &str) -> Reply {
+    let browser = sign_in(app, TESTER.0, TESTER.1).await;
+    get_as(app, &browser, uri).await
+}
+
+/// Posts a form as the tests' administrator (signed in for this post).
+async fn post_form(app: &Router, uri: &str, fields: &[(&str, &str)]) -> Reply {
+    let browser = sign_in(app, TESTER.0, TESTER.1).await;
+    post_as(app, Some(&browser), uri, fields).await
 }
 
 fn encode(s: &str) -> String {

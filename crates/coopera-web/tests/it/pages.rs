@@ -329,6 +329,6 @@ async fn an_empty_registry_still_serves_every_page() {
     assert!(html.contains("Sin datos para esta selección"));
     get(&app, "/activities").await.ok();
     get(&app, "/organisations").await.ok();
-    get(&app, "/activities/new").await.ok();
+    get_signed(&app, "/activities/new").await.ok();
     get(&app, "/reports/dashboard.xlsx").await.ok();
 }

@@ -1,14 +1,15 @@
-//! `coopera activity list|show|add`
+//! `coopera activity list|show|add|transition`
 
 use coopera_domain::Lang;
 use coopera_domain::activity::{ActivityParts, Sdg, SectorRef};
 use coopera_domain::doc::ActivityDoc;
+use coopera_domain::kinds::WorkflowState;
 use std::path::Path;
 
-use coopera_store::{Existing, Store, StoreOptions, StoredActivity};
+use coopera_store::{Existing, RecordKind, Store, StoreOptions, StoredActivity, Who};
 
-use super::{Ctx, Failure, print, print_table, store_batch, summary_line};
-use crate::cli::{ActivityCommand, ActivityListArgs, DocFormat};
+use super::{Ctx, Failure, enter_as, entering, print, print_table, store_batch, summary_line, workflow_line};
+use crate::cli::{ActivityCommand, ActivityListArgs, DocFormat, WorkflowArg};
 use crate::input::{Batch, InputError, Source};
 use crate::output::Table;
 
@@ -16,17 +17,38 @@ pub fn run(ctx: &Ctx, cmd: ActivityCommand) -> Result<(), Failure> {
     match cmd {
         ActivityCommand::List(args) => list(ctx, args),
         ActivityCommand::Show { id, format } => show(ctx, &id, format),
-        ActivityCommand::Add { file, update } => {
-            add(ctx, &file, if update { Existing::Update } else { Existing::Refuse })
+        ActivityCommand::Add { file, update, publish } => {
+            let existing = if update { Existing::Update } else { Existing::Refuse };
+            add(ctx, &file, Adding { existing, workflow: entering(publish) })
+        }
+        ActivityCommand::Transition { id, to, reason } => transition(ctx, &id, to.state(), reason.as_deref()),
+    }
+}
+
+impl WorkflowArg {
+    fn state(self) -> WorkflowState {
+        match self {
+            WorkflowArg::Draft => WorkflowState::Draft,
+            WorkflowArg::Submitted => WorkflowState::Submitted,
+            WorkflowArg::Validated => WorkflowState::Validated,
+            WorkflowArg::Published => WorkflowState::Published,
         }
     }
 }
 
+/// How `activity add` writes: what it does with a record stored with another content, and
+/// the workflow state its activities enter in.
+struct Adding {
+    existing: Existing,
+    workflow: WorkflowState,
+}
+
 /// `activity add`: every record of the file, or none. A file with problems is answered with
 /// all of them at once — its references to the registry included — and writes nothing.
-fn add(ctx: &Ctx, file: &Path, existing: Existing) -> Result<(), Failure> {
+/// Its activities enter in the workflow state of `how`, whatever the file says.
+fn add(ctx: &Ctx, file: &Path, how: Adding) -> Result<(), Failure> {
     let source = Source::read(file, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
-    let (batch, mut problems) = Batch::read(vec![source], ctx.lang);
+    let (mut batch, mut problems) = Batch::read(vec![source], ctx.lang);
     if !problems.is_empty() {
         // A file with problems writes nothing, and creates no database; an absent one
         // holds no record, like an empty one.
@@ -41,10 +63,84 @@ fn add(ctx: &Ctx, file: &Path, existing: Existing) -> Result<(), Failure> {
         problems.extend(unresolved);
         return Err(Failure::input(InputError(batch.in_file_order(problems)), ctx.lang));
     }
+    let activities = enter_as(&mut batch.records, how.workflow, ctx.lang)?;
     let store = ctx.open()?;
-    let summary = store_batch(ctx, &store, batch, existing)?;
+    let summary = store_batch(ctx, &store, batch, how.existing)?;
     print(&format!("{}: {}", file.display(), summary_line(&summary, ctx.lang)));
+    if let Some(line) = workflow_line(activities, how.workflow, ctx.lang) {
+        print(&line);
+    }
     Ok(())
+}
+
+/// There is no activity `id`.
+fn no_such_activity(ctx: &Ctx, id: &str) -> Failure {
+    Failure::one(match ctx.lang {
+        Lang::Es => format!("no existe la actividad `{id}` (`coopera activity list --search …` la busca)"),
+        Lang::En => format!("there is no activity `{id}` (`coopera activity list --search …` finds it)"),
+    })
+}
+
+/// `activity transition`: one step of the workflow by the CLI's user, or back to draft with
+/// a reason. A step the workflow does not allow, a missing reason or an unknown activity is
+/// refused before anything is written; the write itself starts from the version read, so a
+/// change made in between refuses it too.
+fn transition(ctx: &Ctx, id: &str, to: WorkflowState, reason: Option<&str>) -> Result<(), Failure> {
+    let lang = ctx.lang;
+    let store = ctx.open_existing()?;
+    let stored = store.activity(id).map_err(|e| Failure::store(e, lang))?.ok_or_else(|| no_such_activity(ctx, id))?;
+    let from = stored.activity.parts().workflow;
+    if let Some(refusal) = step_refused(id, from, to, lang) {
+        return Err(Failure::one(refusal));
+    }
+    if to == WorkflowState::Draft && reason.is_none_or(|r| r.trim().is_empty()) {
+        return Err(Failure::one(ctx.pick(
+            "volver a borrador requiere un motivo: --reason TEXTO (queda en la bitácora); no cambió nada",
+            "going back to draft needs a reason: --reason TEXT (kept in the audit trail); nothing changed",
+        )));
+    }
+    let base = store.version(RecordKind::Activity, id).map_err(|e| Failure::store(e, lang))?;
+    store.transition(Who::local(&ctx.user), id, to, reason, base).map_err(|e| Failure::store(e, lang))?;
+    print(&format!("{id}: {} → {}", from.label(lang), to.label(lang)));
+    Ok(())
+}
+
+/// Why the workflow does not allow going from `from` to `to`, in `lang`; `None` when it does.
+fn step_refused(id: &str, from: WorkflowState, to: WorkflowState, lang: Lang) -> Option<String> {
+    if from.can_move_to(to) {
+        return None;
+    }
+    // Mid-sentence, English writes the states in lower case; Spanish quotes them.
+    let label = |s: WorkflowState| match lang {
+        Lang::Es => s.label(lang).to_owned(),
+        Lang::En => s.label(lang).to_lowercase(),
+    };
+    let (from_label, to_label) = (label(from), label(to));
+    if from == to {
+        return Some(match lang {
+            Lang::Es => format!("la actividad `{id}` ya está en «{from_label}»; no cambió nada"),
+            Lang::En => format!("activity `{id}` is already {from_label}; nothing changed"),
+        });
+    }
+    let next = WorkflowState::ALL.iter().copied().find(|s| *s != WorkflowState::Draft && from.can_move_to(*s));
+    let hint = match (next, from == WorkflowState::Draft, lang) {
+        (Some(next), true, Lang::Es) => format!("su siguiente paso es --to {}", next.code()),
+        (Some(next), true, Lang::En) => format!("its next step is --to {}", next.code()),
+        (Some(next), false, Lang::Es) => {
+            format!("su siguiente paso es --to {}, o de vuelta a borrador con --to draft --reason TEXTO", next.code())
+        }
+        (Some(next), false, Lang::En) => {
+            format!("its next step is --to {}, or back to draft with --to draft --reason TEXT", next.code())
+        }
+        (None, _, Lang::Es) => "solo puede volver a borrador, con --to draft --reason TEXTO".to_owned(),
+        (None, _, Lang::En) => "it can only go back to draft, with --to draft --reason TEXT".to_owned(),
+    };
+    Some(match lang {
+        Lang::Es => format!(
+            "la actividad `{id}` está en «{from_label}» y no puede pasar a «{to_label}»: {hint}; no cambió nada"
+        ),
+        Lang::En => format!("activity `{id}` is {from_label} and cannot move to {to_label}: {hint}; nothing changed"),
+    })
 }
 
 fn list(ctx: &Ctx, args: ActivityListArgs) -> Result<(), Failure> {
@@ -79,12 +175,8 @@ fn list(ctx: &Ctx, args: ActivityListArgs) -> Result<(), Failure> {
 
 fn show(ctx: &Ctx, id: &str, format: DocFormat) -> Result<(), Failure> {
     let store = ctx.open_existing()?;
-    let stored = store.activity(id).map_err(|e| Failure::store(e, ctx.lang))?.ok_or_else(|| {
-        Failure::one(match ctx.lang {
-            Lang::Es => format!("no existe la actividad `{id}` (`coopera activity list --search …` la busca)"),
-            Lang::En => format!("there is no activity `{id}` (`coopera activity list --search …` finds it)"),
-        })
-    })?;
+    let stored =
+        store.activity(id).map_err(|e| Failure::store(e, ctx.lang))?.ok_or_else(|| no_such_activity(ctx, id))?;
     let doc = ActivityDoc::from_domain(&stored.activity);
     match format {
         DocFormat::Json => print(&serde_json::to_string_pretty(&doc).unwrap_or_default()),

@@ -1,14 +1,15 @@
 //! `coopera demo`: loads the illustrative demo data and the sample exchange rates and prints
-//! the seed's table; `--synthetic N` generates a large synthetic registry instead.
+//! the seed's table; `--synthetic N` generates a large synthetic registry instead. The demo's
+//! activities keep the workflow states its files give; its writes are marked as an import.
 
 use std::time::Instant;
 
 use coopera_domain::Lang;
 use coopera_report::synthetic::Synthetic;
 use coopera_report::{Currency, Dimension, Filters, LoadOptions, Measure, Query, Snapshot};
-use coopera_store::{Existing, Store};
+use coopera_store::{AuditEvent, Existing, Store, WriteOptions, WriteSummary};
 
-use super::{Ctx, Failure, print, store_batch, summary_line};
+use super::{Ctx, Failure, print, summary_line, write_batch};
 use crate::cli::DemoArgs;
 use crate::input::{Batch, Source as InputSource};
 
@@ -17,12 +18,7 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), Failure> {
         return synthetic(ctx, n, args.seed);
     }
     let store = ctx.open()?;
-    let sources = coopera_demo::FILES.iter().map(|(name, text)| InputSource::embedded(name, text)).collect();
-    // The demo files are checked by their own tests; a failure here is a defect, reported
-    // with its file and line all the same.
-    let batch = Batch::parse(sources, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
-    let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), user_given: None, ..*ctx };
-    let summary = store_batch(&demo_ctx, &store, batch, Existing::Update)?;
+    let summary = load(ctx, &store)?;
     print(&match ctx.lang {
         Lang::Es => format!("datos de demostración (ilustrativos) en {}: {}", ctx.db, summary_line(&summary, ctx.lang)),
         Lang::En => {
@@ -50,12 +46,25 @@ pub fn run(ctx: &Ctx, args: DemoArgs) -> Result<(), Failure> {
         dimension: Dimension::ThematicArea,
         measure: Measure::Count,
         currency: Currency::Usd,
-        filters: Filters { years: None, values: vec![(Dimension::Direction, vec!["given".into()])] },
+        filters: Filters { values: vec![(Dimension::Direction, vec!["given".into()])], ..Filters::default() },
         top: 1,
     };
     let given = coopera_report::run(&snapshot, &query).map_err(|e| Failure::one(e.message(ctx.lang)))?;
     super::report::print_report(ctx, &given);
     Ok(())
+}
+
+/// Stores the demo files, by `demo`. Their activities keep the workflow states the files give
+/// them — a few drafts, submitted and validated among the published — since the demo shows the
+/// workflow at work; the audit trail marks the changes as an import.
+pub fn load(ctx: &Ctx, store: &Store) -> Result<WriteSummary, Failure> {
+    let sources = coopera_demo::FILES.iter().map(|(name, text)| InputSource::embedded(name, text)).collect();
+    // The demo files are checked by their own tests; a failure here is a defect, reported
+    // with its file and line all the same.
+    let batch = Batch::parse(sources, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
+    let demo_ctx = Ctx { user: "demo".to_owned(), db: ctx.db.clone(), user_given: None, ..*ctx };
+    let how = WriteOptions { existing: Existing::Update, event: Some(AuditEvent::Import), ..WriteOptions::default() };
+    write_batch(&demo_ctx, store, batch, how)
 }
 
 /// Stores the sample exchange-rate table shipped with Coopera (illustrative, not official).
@@ -86,15 +95,16 @@ fn synthetic(ctx: &Ctx, n: usize, seed: u64) -> Result<(), Failure> {
     let store = ctx.open()?;
     let started = Instant::now();
     let author = "synthetic";
+    let import = || WriteOptions { event: Some(AuditEvent::Import), ..WriteOptions::default() };
     store
-        .record(author, generator.organisations().map_err(generator_error)?)
+        .write(author, generator.organisations().map_err(generator_error)?, import())
         .map_err(|e| Failure::store(e, ctx.lang))?;
     sample_rates(ctx, &store)?;
     let mut written = 0usize;
     for from in (0..n).step_by(BATCH) {
         let records = generator.activities(from..from + BATCH).map_err(generator_error)?;
         written += records.len();
-        store.record(author, records).map_err(|e| Failure::store(e, ctx.lang))?;
+        store.write(author, records, import()).map_err(|e| Failure::store(e, ctx.lang))?;
         if n > BATCH {
             let secs = started.elapsed().as_secs_f64();
             eprint!("\r{written}/{n} ({secs:.0} s)");

@@ -1,6 +1,8 @@
 //! `coopera import iati PATH…`: the files named (folders expanded) go through the import
 //! pipeline (`coopera_import`), one transaction per file, and the summary is printed: activities
-//! new, updated and unchanged, every warning and error with its file, line and column.
+//! new, updated and unchanged, every warning and error with its file, line and column. The
+//! activities enter as drafts, whatever the files say, unless `--publish` publishes them; the
+//! audit trail marks every change as an import.
 
 use std::io::{IsTerminal, Write as _};
 use std::ops::ControlFlow;
@@ -9,6 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use coopera_domain::Lang;
+use coopera_domain::kinds::WorkflowState;
 use coopera_iati::read::ReadOptions;
 use coopera_iati::read::map::MapOptions;
 use coopera_import::{Import, ImportOptions, ImportSummary, Note, Progress};
@@ -86,9 +89,11 @@ impl ProgressBar {
 pub fn run(ctx: &Ctx, args: ImportIatiArgs) -> Result<(), Failure> {
     let files = expand(&args.paths, ctx.lang)?;
     let mut store = ctx.open()?;
+    let workflow = super::entering(args.publish);
     let options = ImportOptions {
         read: ReadOptions { map: MapOptions { home_country: ctx.home_country.to_string() }, ..Default::default() },
         lang: ctx.lang,
+        workflow,
     };
     let bar = ProgressBar { enabled: args.format == SummaryFormat::Text && std::io::stderr().is_terminal() };
     let interrupted = interrupt_flag();
@@ -102,9 +107,9 @@ pub fn run(ctx: &Ctx, args: ImportIatiArgs) -> Result<(), Failure> {
     bar.finish();
     match args.format {
         SummaryFormat::Json => {
-            print(&serde_json::to_string_pretty(&summary_json(&summary, ctx.lang)).unwrap_or_default())
+            print(&serde_json::to_string_pretty(&summary_json(&summary, workflow, ctx.lang)).unwrap_or_default())
         }
-        SummaryFormat::Text => print_text(ctx, &summary, args.verbose),
+        SummaryFormat::Text => print_text(ctx, &summary, workflow, args.verbose),
     }
     if let Some(stop) = &summary.stopped {
         let reason = stop.message(ctx.lang);
@@ -153,12 +158,13 @@ fn interrupt_flag() -> Arc<AtomicBool> {
     flag
 }
 
-fn summary_json(s: &ImportSummary, lang: Lang) -> Value {
+fn summary_json(s: &ImportSummary, workflow: WorkflowState, lang: Lang) -> Value {
     let a = s.activities;
     json!({
         "files": s.files,
         "files_imported": s.files_imported(),
         "activities": {"new": a.new, "updated": a.updated, "unchanged": a.unchanged},
+        "workflow": workflow.code(),
         "organisations_new": s.organisations_new,
         "files_stored": s.stored,
         "files_not_stored": s.not_stored,
@@ -169,7 +175,7 @@ fn summary_json(s: &ImportSummary, lang: Lang) -> Value {
     })
 }
 
-fn print_text(ctx: &Ctx, s: &ImportSummary, verbose: bool) {
+fn print_text(ctx: &Ctx, s: &ImportSummary, workflow: WorkflowState, verbose: bool) {
     let (new, updated, unchanged) = (s.activities.new, s.activities.updated, s.activities.unchanged);
     print(&match ctx.lang {
         Lang::Es => format!(
@@ -193,6 +199,9 @@ fn print_text(ctx: &Ctx, s: &ImportSummary, verbose: bool) {
             s.errors.len()
         ),
     });
+    if let Some(line) = super::workflow_line(s.activities.total(), workflow, ctx.lang) {
+        print(&line);
+    }
     if verbose {
         for n in s.warnings.iter().chain(&s.duplicates) {
             print(&format!("{}: {}", ctx.pick("advertencia", "warning"), n.render()));

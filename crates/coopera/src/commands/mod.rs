@@ -5,10 +5,11 @@ use std::io::Write as _;
 
 use coopera_domain::Lang;
 use coopera_domain::Rule;
+use coopera_domain::activity::Activity;
 use coopera_domain::code::CountryCode;
-use coopera_domain::kinds::{Direction, Modality};
+use coopera_domain::kinds::{Direction, Modality, WorkflowState};
 use coopera_report::{Dimension, Filters, YearRange};
-use coopera_store::{Existing, Location, Store, StoreError, StoreOptions, WriteSummary};
+use coopera_store::{Existing, Location, Record, Store, StoreError, StoreOptions, WriteOptions, WriteSummary};
 
 use crate::cli::{ActivitySelection, Cli, Command, DirectionArg, TableFormat};
 use crate::input::{Batch, InputError};
@@ -130,8 +131,13 @@ pub fn print_table(table: &Table, format: TableFormat) {
 /// [`Existing::Refuse`], a record stored under its key with another content refuses the
 /// batch, and the failure says how to replace it.
 pub fn store_batch(ctx: &Ctx, store: &Store, batch: Batch, existing: Existing) -> Result<WriteSummary, Failure> {
+    write_batch(ctx, store, batch, WriteOptions { existing, ..WriteOptions::default() })
+}
+
+/// [`store_batch`], written as `how` says: marked in the audit trail as an import, say.
+pub fn write_batch(ctx: &Ctx, store: &Store, batch: Batch, how: WriteOptions) -> Result<WriteSummary, Failure> {
     let records = batch.records.clone();
-    match store.record_with(&ctx.user, records, existing) {
+    match store.write(&ctx.user, records, how) {
         Ok(summary) => Ok(summary),
         Err(StoreError::Invalid(refused)) => {
             let differs =
@@ -148,6 +154,56 @@ pub fn store_batch(ctx: &Ctx, store: &Store, batch: Batch, existing: Existing) -
         }
         Err(e) => Err(Failure::store(e, ctx.lang)),
     }
+}
+
+/// The workflow state an import's activities enter in: published with `--publish`, else a
+/// draft to be submitted, validated and published — whatever the file says.
+pub fn entering(publish: bool) -> WorkflowState {
+    if publish { WorkflowState::Published } else { WorkflowState::Draft }
+}
+
+/// Puts every activity of `records` in `workflow`, whatever its file said; returns how many
+/// activities there are.
+pub fn enter_as(records: &mut [Record], workflow: WorkflowState, lang: Lang) -> Result<usize, Failure> {
+    let mut activities = 0;
+    for record in records {
+        let Record::Activity(activity) = record else { continue };
+        activities += 1;
+        let mut parts = activity.parts().clone();
+        parts.workflow = workflow;
+        // The workflow state is no fact a rule checks: what passed before passes now.
+        **activity = Activity::new(parts).map_err(|problems| {
+            let key = activity.key().to_string();
+            Failure { lines: problems.iter().map(|p| format!("{key}: {}", p.message(lang))).collect(), summary: None }
+        })?;
+    }
+    Ok(activities)
+}
+
+/// What an import's summary says of the workflow: "12 actividades como borrador; publíquelas
+/// con --publish o con `coopera activity transition`". Nothing when there are no activities.
+pub fn workflow_line(activities: usize, workflow: WorkflowState, lang: Lang) -> Option<String> {
+    if activities == 0 {
+        return None;
+    }
+    let one = activities == 1;
+    let (es, en) = (if one { "actividad" } else { "actividades" }, if one { "activity" } else { "activities" });
+    Some(match (workflow, lang) {
+        (WorkflowState::Published, Lang::Es) => {
+            format!("{activities} {es} {} (--publish)", if one { "publicada" } else { "publicadas" })
+        }
+        (WorkflowState::Published, Lang::En) => format!("{activities} {en} published (--publish)"),
+        (_, Lang::Es) => format!(
+            "{activities} {es} como {}; {} con --publish o con `coopera activity transition`",
+            workflow.label(lang).to_lowercase(),
+            if one { "publíquela" } else { "publíquelas" }
+        ),
+        (_, Lang::En) => format!(
+            "{activities} {en} as {}; publish {} with --publish or with `coopera activity transition`",
+            workflow.label(lang).to_lowercase(),
+            if one { "it" } else { "them" }
+        ),
+    })
 }
 
 /// The values of a filter, comma-separated: `centroamerica,caribe`.
@@ -199,7 +255,7 @@ impl ActivitySelection {
             values.push(parse_filter(f, lang)?);
         }
         let selection = coopera_report::Selection {
-            filters: Filters { years: self.year.map(|y| YearRange { from: y, to: y }), values },
+            filters: Filters { years: self.year.map(|y| YearRange { from: y, to: y }), values, ..Filters::default() },
             org: self.org,
             reporting_org: self.reporting_org,
             words: Vec::new(),

@@ -188,7 +188,13 @@ pub fn request(
     });
     Ok(Request {
         name: dimension.report_name(),
-        query: Query { dimension, measure, currency, filters: Filters { years, values }, top: args.top },
+        query: Query {
+            dimension,
+            measure,
+            currency,
+            filters: Filters { years, values, ..Filters::default() },
+            top: args.top,
+        },
         catalog,
         format: args.format,
         out: args.out.clone(),

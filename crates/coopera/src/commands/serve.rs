@@ -6,7 +6,9 @@
 use std::io::Write as _;
 
 use coopera_domain::Lang;
-use coopera_store::{ActivityFilter, Existing, Store};
+use coopera_domain::access::Scope;
+use coopera_domain::kinds::AccountRole;
+use coopera_store::{ActivityFilter, Existing, Store, Who};
 use coopera_web::{AppState, Options, RequestLog, ServeOptions};
 
 use super::{Ctx, Failure, store_batch, summary_line};
@@ -31,14 +33,22 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         })
     })?;
     let lang = ctx.lang;
+    let accounts = if banner == coopera_web::Banner::Demo { demo_accounts(ctx, state.store())? } else { Vec::new() };
+    let setup = state.setup_link().map_err(|e| Failure::one(e.message(lang)))?;
     let kept = state.clone();
     coopera_web::serve(&ServeOptions { addr: args.addr, limits: Default::default() }, state, |bound| {
+        let mut out = std::io::stdout().lock();
+        if !accounts.is_empty() {
+            let _ = writeln!(out, "{}", accounts_table(&accounts, lang));
+        }
+        if let Some(path) = &setup {
+            let _ = writeln!(out, "{}", setup_note(&format!("http://{bound}{path}"), lang));
+        }
         let line = match lang {
             Lang::Es => format!("Coopera en http://{bound}/ (Ctrl-C para detener)"),
             Lang::En => format!("Coopera at http://{bound}/ (Ctrl-C to stop)"),
         };
         // Flushed at once: scripts and tests wait for this line to know the port.
-        let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{line}");
         let _ = out.flush();
     })
@@ -49,6 +59,58 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
     }
     super::print(ctx.pick("servidor detenido", "server stopped"));
     Ok(())
+}
+
+/// The demo's accounts, one per role, so that a newcomer can try each: (name, role, scope).
+pub const DEMO_ACCOUNTS: [(&str, AccountRole, &str); 4] = [
+    ("admin", AccountRole::Administrator, "all"),
+    ("analista", AccountRole::Analyst, "all"),
+    ("editor-chiapas", AccountRole::Editor, "state:07"),
+    ("consulta-oaxaca", AccountRole::Viewer, "state:20"),
+];
+
+/// Makes the demo's accounts — or, when they exist, gives them new passwords — and returns
+/// (name, role, scope, password) to print once. Demo accounts only: no other is touched.
+fn demo_accounts(ctx: &Ctx, store: &Store) -> Result<Vec<(String, AccountRole, Scope, String)>, Failure> {
+    let fail = |e: coopera_store::StoreError| Failure::store(e, ctx.lang);
+    let by = Who::local("demo");
+    let mut made = Vec::new();
+    for (name, role, scope) in DEMO_ACCOUNTS {
+        let scope = Scope::parse(scope).map_err(|p| Failure::one(p.message(ctx.lang)))?;
+        let password = coopera_store::accounts::random_password().map_err(fail)?;
+        match store.account(name).map_err(fail)? {
+            Some(_) => store.reset_password(by, name, &password).map_err(fail)?,
+            None => {
+                store.add_account(by, name, role, &scope, &password).map_err(fail)?;
+            }
+        }
+        made.push((name.to_owned(), role, scope, password));
+    }
+    Ok(made)
+}
+
+fn accounts_table(accounts: &[(String, AccountRole, Scope, String)], lang: Lang) -> String {
+    let mut out = lang
+        .pick(
+            "Cuentas de demostración (contraseñas nuevas en cada inicio con --demo; no se muestran de nuevo):",
+            "Demo accounts (new passwords at each start with --demo; not shown again):",
+        )
+        .to_owned();
+    for (name, role, scope, password) in accounts {
+        out.push_str(&format!("\n  {name:<16} {password}  {} · {}", role.label(lang), scope.label(lang)));
+    }
+    out
+}
+
+fn setup_note(link: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Es => format!(
+            "El registro no tiene cuentas. Cree el primer administrador en {link} (enlace de un solo uso)\no con `coopera user add NOMBRE --role administrator --password-stdin`."
+        ),
+        Lang::En => format!(
+            "The registry has no accounts. Create the first administrator at {link} (a one-time link)\nor with `coopera user add NAME --role administrator --password-stdin`."
+        ),
+    }
 }
 
 /// `--demo`: loads the demo data into an empty database. A database with data keeps it and is

@@ -67,13 +67,68 @@ struct Answer {
     body: String,
 }
 
-/// A plain HTTP/1.1 form post; an answer that never comes is a status 0.
-fn post(addr: &str, path: &str, body: &str) -> (u16, String) {
+/// A signed-in browser: its cookie and the anti-forgery token its forms carry.
+#[derive(Debug, Clone)]
+pub(super) struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The value of `name` in the `Set-Cookie` headers of a raw answer.
+fn cookie_of(raw: &str, name: &str) -> Option<String> {
+    raw.lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .find_map(|c| c.split(';').next()?.strip_prefix(&format!("{name}=")).map(str::to_owned))
+}
+
+fn csrf_of(html: &str) -> String {
+    const FIELD: &str = "name=\"csrf_token\" value=\"";
+    html.split_once(FIELD).and_then(|(_, rest)| rest.split('"').next()).unwrap_or("").to_owned()
+}
+
+/// A raw HTTP/1.1 request; the whole answer, or what went wrong.
+fn exchange(addr: &str, request: &str) -> Result<String, String> {
+    let mut s = TcpStream::connect(addr).map_err(|e| format!("cannot connect: {e}"))?;
+    let _ = s.set_read_timeout(Some(Duration::from_secs(60)));
+    s.write_all(request.as_bytes()).map_err(|e| format!("cannot send: {e}"))?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).map_err(|e| format!("no answer: {e}"))?;
+    Ok(String::from_utf8_lossy(&raw).into_owned())
+}
+
+/// Signs in through the sign-in page, as a browser does.
+pub(super) fn sign_in(addr: &str, name: &str, password: &str) -> Session {
+    let get = |path: &str, cookie: &str| {
+        exchange(addr, &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"))
+            .expect("a page")
+    };
+    let login = get("/login", "");
+    let form = cookie_of(&login, "coopera_form").expect("the sign-in page sets its form cookie");
+    let body = format!("username={}&password={}&csrf_token={}", encode(name), encode(password), csrf_of(&login));
+    let signed = exchange(
+        addr,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: {addr}\r\nCookie: coopera_form={form}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .expect("signed in");
+    let session = cookie_of(&signed, "coopera_session").unwrap_or_else(|| panic!("no session: {signed}"));
+    let cookie = format!("coopera_session={session}");
+    let account = get("/account", &cookie);
+    Session { csrf: csrf_of(&account), cookie }
+}
+
+/// A plain HTTP/1.1 form post as `session`; an answer that never comes is a status 0.
+fn post(addr: &str, session: &Session, path: &str, body: &str) -> (u16, String) {
     let Ok(mut s) = TcpStream::connect(addr) else { return (0, "cannot connect".into()) };
     let _ = s.set_read_timeout(Some(Duration::from_secs(60)));
+    let body = format!("{body}&csrf_token={}", session.csrf);
     let request = format!(
         "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+         Cookie: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        session.cookie,
         body.len()
     );
     if s.write_all(request.as_bytes()).is_err() {
@@ -115,6 +170,7 @@ fn the_server_takes_forms_while_the_cli_imports_and_adds() {
     let mut rng = Rng::from_env("COOPERA_CONCURRENT_SEED", 20_241_204);
     let c = Coopera::new();
     c.run(&["activity", "add", "--file", &fixture("orgs.toml")]).ok();
+    c.run_stdin(&["user", "add", "ana", "--role", "analyst", "--password-stdin"], "contraseña-de-ana\n").ok();
     let files = tempfile::tempdir().expect("temp dir");
     let set = Set { prefix: "XM-CONC".into(), files: 8, per_file: 60 };
     set.write(files.path(), &mut rng);
@@ -135,6 +191,7 @@ fn the_server_takes_forms_while_the_cli_imports_and_adds() {
         text
     });
     let addr = server.addr.clone();
+    let session = sign_in(&addr, "ana", "contraseña-de-ana");
     let dir = files.path().display().to_string();
 
     let (import, added, answers) = std::thread::scope(|s| {
@@ -147,12 +204,13 @@ fn the_server_takes_forms_while_the_cli_imports_and_adds() {
         let clients: Vec<_> = (0..CLIENTS)
             .map(|client| {
                 let addr = addr.clone();
+                let session = session.clone();
                 s.spawn(move || {
                     (client..POSTS)
                         .step_by(CLIENTS)
                         .map(|i| {
                             let id = format!("XM-WEB-{i:04}");
-                            let (status, body) = post(&addr, "/activities/new", &form(&id));
+                            let (status, body) = post(&addr, &session, "/activities/new", &form(&id));
                             Answer { id, status, body }
                         })
                         .collect::<Vec<Answer>>()

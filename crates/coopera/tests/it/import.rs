@@ -17,7 +17,7 @@ use super::*;
 const MX: &str = "dportal-covid-2021-recipient-MX.xml";
 
 /// A file of `crates/coopera-iati/tests/fixtures/iati` (sources in its README).
-fn iati(name: &str) -> String {
+pub(super) fn iati(name: &str) -> String {
     iati_dir().join(name).display().to_string()
 }
 

@@ -36,6 +36,7 @@ mod selection;
 mod users;
 mod validate_export;
 mod web;
+mod workflow;
 
 /// A fresh database and a way to run `coopera` against it.
 struct Coopera {

@@ -36,18 +36,36 @@ fn exported_demo_is_valid_iati_and_reads_back_the_same() {
         }
     }
 
-    // Into the same registry: nothing changes. Into an empty one: the same documents.
-    let same = c.run(&["import", "iati", &out.display().to_string(), "--format", "json"]).ok().json();
-    assert_eq!(same["activities"]["unchanged"], 155, "{same}");
+    // Into the same registry, published on import: the published activities are unchanged,
+    // the others only move to published. Into an empty one: the same documents.
+    let published = workflows(&c).values().filter(|w| *w == "published").count();
+    assert!(published < 155, "the demo has activities not yet published");
+    let same = c.run(&["import", "iati", "--publish", &out.display().to_string(), "--format", "json"]).ok().json();
+    assert_eq!(same["activities"]["unchanged"], published, "{same}");
+    assert_eq!(same["activities"]["updated"], 155 - published, "{same}");
     assert_eq!(same["warnings"].as_array().map(Vec::len), Some(0), "{same}");
     let fresh = Coopera::new();
-    let imported = fresh.run(&["import", "iati", &out.display().to_string(), "--format", "json"]).ok().json();
+    let imported =
+        fresh.run(&["import", "iati", "--publish", &out.display().to_string(), "--format", "json"]).ok().json();
     assert_eq!(imported["activities"]["new"], 155);
     for id in ["MX-AMEXCID-2012-0001", "MX-AMEXCID-2010-0006"] {
         let a = c.run(&["activity", "show", id, "--format", "json"]).ok().json();
         let b = fresh.run(&["activity", "show", id, "--format", "json"]).ok().json();
         assert_eq!(a, b, "{id} differs after export and import");
     }
+    assert!(workflows(&fresh).values().all(|w| w == "published"));
+}
+
+/// Each activity's workflow state, as stored.
+fn workflows(c: &Coopera) -> BTreeMap<String, String> {
+    let store = c.store();
+    let keys = store.activities(&coopera_store::ActivityFilter::default()).expect("list");
+    keys.into_iter()
+        .map(|a| {
+            let stored = store.activity(&a.key).expect("read").expect("stored");
+            (a.key, stored.activity.parts().workflow.code().to_owned())
+        })
+        .collect()
 }
 
 /// (row key, value) of a report, and its total, as JSON.

@@ -37,7 +37,7 @@ fn serve_with(c: &Coopera, extra: &[&str], vars: &[(&str, &str)]) -> Server {
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut addr = String::new();
     let mut said = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..20 {
         let mut line = String::new();
         if stdout.read_line(&mut line).unwrap_or(0) == 0 {
             break;

@@ -1,0 +1,117 @@
+//! The server-side check every handler makes before it shows or changes a record: what the
+//! record is to the access table ([`Reach`]), and [`allow`], which asks
+//! [`coopera_domain::access::decide`] and turns a refusal into the answer the user gets — a
+//! record one may not read is "not found", exactly like a missing one; the public is asked to
+//! sign in; an account is told what its role or scope does not allow.
+
+use coopera_domain::access::{self, Action, Reach, Refusal};
+use coopera_domain::activity::Activity;
+use coopera_domain::kinds::WorkflowState;
+use coopera_domain::organisation::Organisation;
+use coopera_domain::problem::{Problem, Rule};
+use coopera_store::{HistoryFilter, Record, Store};
+
+use crate::auth::Viewer;
+use crate::error::WebError;
+
+/// What the access table needs of an activity: its workflow state, who reports it, the
+/// states whose governments (or municipalities) take part, and who submitted it.
+pub(crate) fn activity_reach(store: &Store, activity: &Activity) -> Result<Reach, WebError> {
+    let parts = activity.parts();
+    let mut orgs = Vec::new();
+    for p in &parts.participants {
+        if let Some(o) = store.organisation(p.org.as_str())? {
+            orgs.push(o);
+        }
+    }
+    let submitted_by = match parts.workflow {
+        WorkflowState::Draft => None,
+        _ => store.submitted_by(&parts.key.to_string())?,
+    };
+    Ok(Reach {
+        workflow: parts.workflow,
+        reporting_org: Some(parts.reporting_org.clone()),
+        states: access::activity_states(orgs.iter()),
+        submitted_by,
+    })
+}
+
+/// An organisation's reach: organisations are public; an editor works on those of its
+/// scope (the organisation itself, or a government or body of its state).
+pub(crate) fn organisation_reach(org: &Organisation) -> Reach {
+    Reach {
+        workflow: WorkflowState::Draft,
+        reporting_org: Some(org.key().clone()),
+        states: access::state_of(org).into_iter().collect(),
+        submitted_by: None,
+    }
+}
+
+/// Whether the viewer may do `action` on a record of this reach; a refusal as the answer
+/// the user gets. `kind` and `key` name the record for "not found"; `next` is where a sign-in
+/// brings the browser back.
+pub(crate) fn allow(
+    viewer: &Viewer,
+    action: Action,
+    reach: &Reach,
+    (kind, key): (&'static str, &str),
+    next: &str,
+) -> Result<(), WebError> {
+    match access::decide(&viewer.actor, &action, reach) {
+        Ok(()) => Ok(()),
+        Err(Refusal::NotFound) if !viewer.actor.is_signed_in() && action != Action::Read => {
+            Err(WebError::SignInRequired { next: next.to_owned() })
+        }
+        Err(Refusal::NotFound) => Err(WebError::not_found(kind, key)),
+        Err(Refusal::SignInRequired) => Err(WebError::SignInRequired { next: next.to_owned() }),
+        Err(refusal) => Err(WebError::forbidden(
+            refusal.message(coopera_domain::Lang::Es),
+            refusal.message(coopera_domain::Lang::En),
+        )),
+    }
+}
+
+/// The answer to a save refused because the record changed after the form was opened: who
+/// saved it and when, then each field where what is stored now differs from the form.
+pub(crate) fn changed_meanwhile(
+    store: &Store,
+    record: &Record,
+    _current: coopera_store::Version,
+) -> Result<Vec<Problem>, WebError> {
+    let latest = store
+        .history(&HistoryFilter { kind: Some(record.kind()), key: Some(record.key()), limit: Some(1) })?
+        .into_iter()
+        .next();
+    let mut problems = Vec::new();
+    let (by, at, now) = match latest {
+        Some(c) => (c.author, c.at, c.after.unwrap_or_default()),
+        None => (String::new(), String::new(), String::new()),
+    };
+    problems.push(Problem::new("id", Some(&record.key()), Rule::EditedMeanwhile { by, at }));
+    for d in Record::differences(&now, &record.document_json()) {
+        problems.push(Problem::new(d.path, None, Rule::Changed { stored: d.stored, new: d.new }));
+    }
+    Ok(problems)
+}
+
+/// Whether the viewer may create records at all (before the record is known): signed in,
+/// with a role that creates. Where the record falls is checked when it is saved.
+pub(crate) fn may_create(viewer: &Viewer, next: &str) -> Result<(), WebError> {
+    viewer.require(next)?;
+    let covered = match &viewer.actor {
+        access::Actor::Account { scope, .. } => own_reach(scope),
+        access::Actor::Public => Reach::new(WorkflowState::Draft),
+    };
+    allow(viewer, Action::Create, &covered, ("page", next), next)
+}
+
+/// A draft the scope covers.
+fn own_reach(scope: &access::Scope) -> Reach {
+    let mut reach = Reach::new(WorkflowState::Draft);
+    match scope {
+        access::Scope::All => {}
+        access::Scope::Organisation(k) => reach.reporting_org = Some(k.clone()),
+        access::Scope::State(s) => reach.states = vec![*s],
+    }
+    reach
+}
