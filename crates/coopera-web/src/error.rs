@@ -274,7 +274,7 @@ pub(crate) async fn render(req: Request, next: Next) -> Response {
     }
     let message = lang.pick(&pending.message_es, &pending.message_en).to_owned();
     let mut out = if is_api(&path) {
-        let body = ErrorBody { error: ErrorDetail { code: pending.code, message } };
+        let body = ErrorBody { error: ErrorDetail { code: pending.code, message, problems: Vec::new() } };
         (status, axum::Json(body)).into_response()
     } else {
         (status, axum::response::Html(crate::views::error_page(lang, &path, status, &message))).into_response()

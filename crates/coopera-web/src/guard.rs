@@ -115,3 +115,21 @@ fn own_reach(scope: &access::Scope) -> Reach {
     }
     reach
 }
+
+/// [`allow`] for a record as a save would leave it: one the viewer could not read afterwards
+/// is refused as out of its scope (it exists — the viewer is writing it).
+pub(crate) fn allow_as_saved(viewer: &Viewer, action: Action, reach: &Reach, next: &str) -> Result<(), WebError> {
+    match access::decide(&viewer.actor, &action, reach) {
+        Err(Refusal::NotFound) => match &viewer.actor {
+            access::Actor::Account { scope, .. } => {
+                let refusal = Refusal::OutOfScope { scope: scope.clone() };
+                Err(WebError::forbidden(
+                    refusal.message(coopera_domain::Lang::Es),
+                    refusal.message(coopera_domain::Lang::En),
+                ))
+            }
+            access::Actor::Public => Err(WebError::SignInRequired { next: next.to_owned() }),
+        },
+        _ => allow(viewer, action, reach, ("activity", ""), next),
+    }
+}

@@ -169,6 +169,8 @@ pub(crate) struct Selection {
     pub visible: coopera_report::Visibility,
     /// Whether the address asked for `view=mine` (kept in links and forms).
     pub mine: bool,
+    /// Whether an account is asking (it may switch to `view=mine`).
+    pub signed_in: bool,
 }
 
 /// What the figures add up, and in which currency.
@@ -212,6 +214,7 @@ impl Selection {
             Some(other) => return Err(WebError::invalid("view", other, "escriba `mine`", "write `mine`")),
         };
         s.visible = viewer.visibility(s.mine);
+        s.signed_in = viewer.actor.is_signed_in();
         if let Some(y) = given(&p.year) {
             let year = y.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y)).ok_or_else(|| {
                 WebError::invalid("year", y, "se espera un año, p. ej. 2012", "expected a year, e.g. 2012")
@@ -395,11 +398,35 @@ impl Selection {
         if let Some(q) = &self.q {
             out.push(("q", q.clone()));
         }
+        if self.mine {
+            out.push(("view", "mine".to_owned()));
+        }
         out
     }
 
+    /// Whether no filter is set (who is looking is not a filter).
     pub fn is_empty(&self) -> bool {
-        *self == Selection::default()
+        let filters = Selection { visible: Default::default(), mine: false, signed_in: false, ..self.clone() };
+        filters == Selection::default()
+    }
+
+    /// What the figures count, said under them.
+    pub fn records_note(&self, lang: coopera_domain::Lang) -> &'static str {
+        use coopera_report::Visibility;
+        match self.visible {
+            Visibility::Published => lang.pick(
+                "Cifras de registros publicados (validados por la agencia).",
+                "Figures of published records (validated by the agency).",
+            ),
+            Visibility::All => lang.pick(
+                "Todos los registros: publicados y sin publicar (borradores, enviados y validados).",
+                "Every record: published and unpublished (drafts, submitted and validated).",
+            ),
+            Visibility::PublishedOrInScope(_) => lang.pick(
+                "Registros publicados y los de su alcance aún sin publicar.",
+                "Published records, and those of your scope not yet published.",
+            ),
+        }
     }
 }
 

@@ -138,6 +138,10 @@ pub(crate) struct FilterBar {
     pub hidden: Vec<(String, String)>,
     pub active: bool,
     pub clear_url: String,
+    /// What the figures count: published records, or also unpublished ones.
+    pub records_note: &'static str,
+    /// For an account: the link that switches between published records and its scope.
+    pub view_switch: Option<(String, String)>,
 }
 
 #[derive(Debug, Clone)]

@@ -68,6 +68,9 @@ pub struct ActivitySummary {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ActivityDetail {
     pub id: String,
+    /// The version of the record: the number of its latest change. A `PUT` names the version
+    /// it started from, and is refused (409) when the record changed since.
+    pub version: i64,
     pub derived: Derived,
     pub document: ActivityDocument,
     pub links: Links,
@@ -81,4 +84,30 @@ pub struct Derived {
     pub direction: Option<&'static str>,
     pub decentralised: bool,
     pub cross_border: bool,
+}
+
+/// `PUT /api/v1/activities/{id}`: the activity's new document, and the version it was read
+/// at. The document's `workflow` is ignored: the workflow moves by its own steps
+/// (`POST …/transitions`).
+#[derive(Debug, Clone, serde::Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityUpdate {
+    pub version: i64,
+    #[schemars(with = "ActivityDocument")]
+    pub document: coopera_domain::doc::ActivityDoc,
+}
+
+/// `POST /api/v1/activities/{id}/transitions`: one step of the validation workflow.
+#[derive(Debug, Clone, serde::Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    /// The state to move to: one step forward, or back to `draft`.
+    #[schemars(extend("x-codelist" = "WorkflowState"))]
+    pub to: String,
+    /// Why it goes back to draft (required then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The version the step was decided at: refused (409) when the record changed since.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }

@@ -16,6 +16,22 @@ pub struct ErrorDetail {
     pub code: ErrorCode,
     /// In the request's language.
     pub message: String,
+    /// Every problem of a record refused by a write (`invalid_record`), or each difference
+    /// between the stored record and the request's (`conflict`), each at its field path.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<ProblemEntry>,
+}
+
+/// One problem of a record, where it is.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ProblemEntry {
+    /// The field path, as the document names it (`sectors[1].percentage`).
+    pub path: String,
+    /// The value at fault, as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// In the request's language.
+    pub message: String,
 }
 
 /// The stable codes of errors. `payload_too_large` and `unsupported_media_type` are answered
@@ -42,10 +58,12 @@ pub enum ErrorCode {
     TooManyRequests,
     /// The record changed since the version the request started from.
     Conflict,
+    /// The record sent breaks rules: `problems` lists each, at its field.
+    InvalidRecord,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidParameter,
         ErrorCode::UnknownValue,
@@ -60,6 +78,7 @@ impl ErrorCode {
         ErrorCode::Forbidden,
         ErrorCode::TooManyRequests,
         ErrorCode::Conflict,
+        ErrorCode::InvalidRecord,
     ];
 
     /// The code as the body writes it (for logs and tests).
@@ -79,6 +98,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::TooManyRequests => "too_many_requests",
             ErrorCode::Conflict => "conflict",
+            ErrorCode::InvalidRecord => "invalid_record",
         }
     }
 }

@@ -24,15 +24,15 @@ pub mod openapi;
 mod organisations;
 mod reports;
 
-pub use activities::{ActivityDetail, ActivityList, ActivitySummary, Derived};
+pub use activities::{ActivityDetail, ActivityList, ActivitySummary, ActivityUpdate, Derived, TransitionRequest};
 pub use codelists::{Code, Codelist, CodelistList, CodelistSummary};
 pub use documents::{
     ActivityDates, ActivityDocument, Budget, CrossBorder, DecimalText, DocumentLink, InKind, Indicator,
     IndicatorPeriod, MxPlace, OrganisationDocument, Participant, Party, PlaceShare, PlannedDisbursement, Point,
     PolicyMarker, RelatedActivity, ResultEntry, SectorShare, Tag, Text, Transaction,
 };
-pub use errors::{ErrorBody, ErrorCode, ErrorDetail};
-pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary};
+pub use errors::{ErrorBody, ErrorCode, ErrorDetail, ProblemEntry};
+pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary, OrganisationUpdate};
 pub use reports::{
     CURRENCIES, Concentration, InKindQuantity, NotConverted, Report, ReportFilters, ReportInfo, ReportList, ReportRow,
     Split,

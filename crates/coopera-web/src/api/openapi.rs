@@ -19,8 +19,8 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value};
 
 use super::{
-    ActivityDetail, ActivityList, Codelist, CodelistList, ErrorBody, Health, Index, OrganisationDetail,
-    OrganisationList, Report, ReportFilters, ReportList,
+    ActivityDetail, ActivityList, ActivityUpdate, Codelist, CodelistList, ErrorBody, Health, Index, OrganisationDetail,
+    OrganisationList, OrganisationUpdate, Report, ReportFilters, ReportList, TransitionRequest,
 };
 
 /// The document as committed.
@@ -47,6 +47,10 @@ pub fn schemas() -> Map<String, Value> {
     generator.subschema_for::<Report<ReportFilters>>();
     generator.subschema_for::<ErrorBody>();
     generator.subschema_for::<Health>();
+    // The bodies of writes.
+    generator.subschema_for::<ActivityUpdate>();
+    generator.subschema_for::<OrganisationUpdate>();
+    generator.subschema_for::<TransitionRequest>();
     let mut schemas = generator.take_definitions(true);
     for schema in schemas.values_mut() {
         if let Value::Object(s) = schema {

@@ -37,8 +37,20 @@ pub struct OrganisationSummary {
 pub struct OrganisationDetail {
     #[schemars(extend("pattern" = "^[a-z0-9_-]{1,64}$"))]
     pub key: String,
+    /// The version of the record (see `ActivityDetail.version`).
+    pub version: i64,
     /// Activities it reports or takes part in.
     pub activities: usize,
     pub document: OrganisationDocument,
     pub links: Links,
+}
+
+/// `PUT /api/v1/organisations/{key}`: the organisation's new document, and the version it
+/// was read at.
+#[derive(Debug, Clone, serde::Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrganisationUpdate {
+    pub version: i64,
+    #[schemars(with = "OrganisationDocument")]
+    pub document: coopera_domain::doc::OrganisationDoc,
 }

@@ -12,7 +12,6 @@ use coopera_domain::Lang;
 use coopera_domain::access::Action;
 use coopera_domain::activity::{ActivityParts, ResultLevel, Sdg, SectorRef, TransactionParty};
 use coopera_domain::codelists::{COUNTRY, REGION};
-use coopera_domain::doc::ActivityDoc;
 use coopera_report::PerActivity;
 use coopera_report::partner::{MULTILATERAL, PartnerPlace};
 use coopera_store::{Change, HistoryFilter, RecordKind, Store, StoredActivity};
@@ -22,7 +21,7 @@ use serde_json::Value;
 
 use super::{BarExtras, activity_url, area_name, filter_bar, org_url, state_name, status_name};
 use crate::address::{NoParameters, Only, Parameters};
-use crate::api::{ActivityDetail, ActivityList, ActivitySummary, Derived, Links, Number};
+use crate::api::{ActivityDetail, ActivityList, ActivitySummary, Number};
 use crate::downloads::{self, csv_line};
 use crate::error::WebError;
 use crate::guard;
@@ -479,16 +478,7 @@ pub(crate) async fn api_show(
             let stored = store.activity(&id)?.ok_or_else(|| WebError::not_found("activity", &id))?;
             let reach = guard::activity_reach(store, &stored.activity)?;
             guard::allow(&viewer, Action::Read, &reach, ("activity", &id), "")?;
-            Ok(Json(ActivityDetail {
-                derived: Derived {
-                    direction: stored.derived.direction.map(|d| d.code()),
-                    decentralised: stored.derived.decentralised,
-                    cross_border: stored.derived.cross_border,
-                },
-                document: ActivityDoc::from_domain(&stored.activity).into(),
-                links: Links { html: activity_url(&id) },
-                id,
-            }))
+            Ok(Json(super::writes::activity_detail(store, &id)?))
         })
         .await
 }

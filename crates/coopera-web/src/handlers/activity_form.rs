@@ -17,6 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use coopera_domain::access::Action;
+use coopera_domain::activity::Activity;
 use coopera_domain::codelists::{ACTIVITY_STATUS, COUNTRY, CURRENCY, MX_STATE, REGION, SECTOR};
 use coopera_domain::doc::{
     ActivityDoc, DatesDoc, InKindDoc, MxPlaceDoc, NumberDoc, ParticipantDoc, SectorDoc, ShareDoc, TextDoc,
@@ -526,7 +527,7 @@ pub(crate) struct FormPage {
 
 /// Whether the form edits a stored activity (its identifier fixed) or creates one.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
     Create,
     Edit(String),
 }
@@ -976,7 +977,7 @@ async fn again(
 }
 
 /// What became of a save.
-enum Saved {
+pub(crate) enum Saved {
     Yes(String),
     /// Refused with these problems; nothing written.
     No(Vec<Problem>),
@@ -988,27 +989,38 @@ enum Saved {
     },
 }
 
-/// Checks the form as the viewer may save it — every problem of the document at once, then
-/// the access table on the record as stored and as it would be — and saves it from the
-/// version the form was opened at.
+/// Checks and saves the form from the version it was opened at (see [`save_document`]).
 fn save_form(store: &Store, viewer: &Viewer, saving: Values, mode: &Mode) -> Result<Written<Saved>, WebError> {
-    let stored = match mode {
-        Mode::Create => None,
-        Mode::Edit(id) => Some(store.activity(id)?.ok_or_else(|| WebError::not_found("activity", id))?.activity),
-    };
-    if let (Some(stored), Mode::Edit(id)) = (&stored, mode) {
-        let reach = guard::activity_reach(store, stored)?;
-        guard::allow(viewer, Action::Edit, &reach, ("activity", id), &edit_url(id))?;
-    }
-    let mut saving = saving;
-    if let Some(stored) = &stored {
-        // The workflow moves by its own steps, each with who and why, never by an edit.
-        saving.workflow = stored.parts().workflow.code().to_owned();
-    }
-    let base_version = saving.version.trim().parse::<Version>().ok();
+    let stored = stored_for_edit(store, viewer, mode)?;
+    let base = saving.version.trim().parse::<Version>().ok();
     let doc = saving.to_doc(stored.as_ref().map(ActivityDoc::from_domain));
-    // Every check at once — the document's, the references' and the identifier's — so the
-    // form is answered with all its problems in one round.
+    save_document(store, viewer, doc, stored.as_ref(), mode, base)
+}
+
+/// For an edit: the stored activity, once the access table lets the viewer edit it.
+pub(crate) fn stored_for_edit(store: &Store, viewer: &Viewer, mode: &Mode) -> Result<Option<Activity>, WebError> {
+    let Mode::Edit(id) = mode else { return Ok(None) };
+    let stored = store.activity(id)?.ok_or_else(|| WebError::not_found("activity", id))?.activity;
+    let reach = guard::activity_reach(store, &stored)?;
+    guard::allow(viewer, Action::Edit, &reach, ("activity", id), &edit_url(id))?;
+    Ok(Some(stored))
+}
+
+/// Checks a document as the viewer may save it — every problem at once, then the access
+/// table on the record as it would be — and saves it from version `base`: the one write
+/// path of the form and of the API. An edit keeps the stored workflow state: the workflow
+/// moves by its own steps, each with who and why.
+pub(crate) fn save_document(
+    store: &Store,
+    viewer: &Viewer,
+    mut doc: ActivityDoc,
+    stored: Option<&Activity>,
+    mode: &Mode,
+    base: Option<Version>,
+) -> Result<Written<Saved>, WebError> {
+    if let Some(stored) = stored {
+        doc.workflow = Some(stored.parts().workflow.code().to_owned());
+    }
     let id = doc.id.trim().to_owned();
     let references = doc.references();
     let checked = doc.into_domain();
@@ -1016,6 +1028,15 @@ fn save_form(store: &Store, viewer: &Viewer, saving: Values, mode: &Mode) -> Res
     problems.extend(store.check_references(&references)?.0);
     if *mode == Mode::Create && !id.is_empty() && store.activity(&id)?.is_some() {
         problems.push(Problem::new("id", Some(&id), coopera_domain::Rule::Duplicate));
+    }
+    if let Mode::Edit(key) = mode
+        && id != *key
+    {
+        problems.push(Problem::new(
+            "id",
+            Some(&id),
+            coopera_domain::Rule::Changed { stored: Some(key.clone()), new: Some(id.clone()) },
+        ));
     }
     let activity = match checked {
         Ok(activity) if problems.is_empty() => activity,
@@ -1026,11 +1047,11 @@ fn save_form(store: &Store, viewer: &Viewer, saving: Values, mode: &Mode) -> Res
         Mode::Create => "/activities/new".to_owned(),
         Mode::Edit(id) => edit_url(id),
     };
-    guard::allow(viewer, action, &guard::activity_reach(store, &activity)?, ("activity", &id), &next)?;
+    guard::allow_as_saved(viewer, action, &guard::activity_reach(store, &activity)?, &next)?;
     let key = activity.key().to_string();
     let record = Record::Activity(Box::new(activity));
     let how = WriteOptions {
-        base: if stored.is_some() { base_version } else { None },
+        base: if stored.is_some() { base } else { None },
         address: Some(viewer.address.clone()),
         ..WriteOptions::default()
     };

@@ -19,6 +19,7 @@ pub(crate) mod dashboard;
 pub(crate) mod health;
 pub(crate) mod organisations;
 pub(crate) mod reports;
+pub(crate) mod writes;
 
 /// The address of an activity's page (identifiers may hold `/` and other reserved signs).
 pub(crate) fn activity_url(key: &str) -> String {
@@ -145,6 +146,21 @@ pub(crate) fn filter_bar(
             }
         }
     }
+    if sel.mine {
+        hidden.push(("view".to_owned(), "mine".to_owned()));
+    }
+    let view_switch = sel.signed_in.then(|| {
+        let mut pairs: Vec<(&'static str, String)> = sel.pairs().into_iter().filter(|(k, _)| *k != "view").collect();
+        if sel.mine {
+            (lang.pick("Ver solo publicados", "Show published only").to_owned(), with_query(action, &pairs))
+        } else {
+            pairs.push(("view", "mine".to_owned()));
+            (
+                lang.pick("Ver todos los registros de mi alcance", "Show every record in my scope").to_owned(),
+                with_query(action, &pairs),
+            )
+        }
+    });
     FilterBar {
         action,
         search,
@@ -154,7 +170,9 @@ pub(crate) fn filter_bar(
         more_open,
         hidden,
         active: !sel.is_empty(),
-        clear_url: with_query(action, &[]),
+        clear_url: with_query(action, &if sel.mine { vec![("view", "mine".to_owned())] } else { Vec::new() }),
+        records_note: sel.records_note(lang),
+        view_switch,
     }
 }
 

@@ -22,7 +22,7 @@ use super::activities::ShowParams;
 use super::activity_form::AUTHOR;
 use super::{activity_url, org_url, state_name};
 use crate::address::{NoParameters, Only};
-use crate::api::{Links, OrganisationDetail, OrganisationList, OrganisationSummary};
+use crate::api::{OrganisationDetail, OrganisationList, OrganisationSummary};
 use crate::error::WebError;
 use crate::guard;
 use crate::locale::{self, Ctx};
@@ -233,18 +233,7 @@ pub(crate) async fn api_show(
     State(state): State<AppState>,
     Path(key): Path<String>,
 ) -> Result<Json<OrganisationDetail>, WebError> {
-    state
-        .read(move |store, views| {
-            let org = store.organisation(&key)?.ok_or_else(|| WebError::not_found("organisation", &key))?;
-            let activities = views.registry.organisation(&key).map_or(0, |o| o.activities);
-            Ok(Json(OrganisationDetail {
-                activities,
-                document: OrganisationDoc::from_domain(&org).into(),
-                links: Links { html: org_url(&key) },
-                key,
-            }))
-        })
-        .await
+    state.read(move |store, views| Ok(Json(super::writes::organisation_detail(store, views, &key)?))).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,9 +342,58 @@ pub(crate) struct OrgFormPage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Mode {
+pub(crate) enum Mode {
     Create,
     Edit(String),
+}
+
+/// Checks an organisation's document as the viewer may save it — every problem at once, then
+/// the access table on the organisation as stored and as it would be — and saves it (from
+/// version `base`, when given): the one write path of the form and of the API. `Err` holds
+/// the problems; a change saved meanwhile is [`coopera_store::StoreError::Stale`].
+pub(crate) fn save_document(
+    store: &coopera_store::Store,
+    viewer: &crate::auth::Viewer,
+    doc: OrganisationDoc,
+    mode: &Mode,
+    base: Option<coopera_store::Version>,
+) -> Result<Written<Result<String, Vec<Problem>>>, WebError> {
+    let next = match mode {
+        Mode::Create => "/organisations/new".to_owned(),
+        Mode::Edit(k) => format!("{}/edit", org_url(k)),
+    };
+    if let Mode::Edit(k) = mode {
+        let stored = store.organisation(k)?.ok_or_else(|| WebError::not_found("organisation", k))?;
+        guard::allow(viewer, Action::Edit, &guard::organisation_reach(&stored), ("organisation", k), &next)?;
+    } else {
+        guard::may_create(viewer, &next)?;
+    }
+    // Every check at once, as the activity form does.
+    let key = doc.key.trim().to_owned();
+    let references = doc.references();
+    let checked = doc.into_domain();
+    let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
+    problems.extend(store.check_references(&references)?.0);
+    if *mode == Mode::Create && !key.is_empty() && store.organisation(&key)?.is_some() {
+        problems.push(Problem::new("key", Some(&key), coopera_domain::Rule::Duplicate));
+    }
+    if let Mode::Edit(k) = mode
+        && key != *k
+    {
+        let rule = coopera_domain::Rule::Changed { stored: Some(k.clone()), new: Some(key.clone()) };
+        problems.push(Problem::new("key", Some(&key), rule));
+    }
+    match checked {
+        Ok(org) if problems.is_empty() => {
+            let key = org.key().to_string();
+            let action = if *mode == Mode::Create { Action::Create } else { Action::Edit };
+            guard::allow_as_saved(viewer, action, &guard::organisation_reach(&org), &next)?;
+            let how = WriteOptions { base, address: Some(viewer.address.clone()), ..WriteOptions::default() };
+            let author = viewer.name().unwrap_or(AUTHOR).to_owned();
+            Written::of(store.write(&author, vec![Record::Organisation(org)], how), key)
+        }
+        _ => Ok(Written::unchanged(Err(problems))),
+    }
 }
 
 fn form_page(state: &AppState, ctx: &Ctx, views: &Views, v: &Values, problems: &[Problem], mode: &Mode) -> OrgFormPage {
@@ -552,40 +590,7 @@ async fn submit(state: AppState, ctx: Ctx, values: Values, mode: Mode) -> Result
     let doc = values.to_doc();
     let save_mode = mode.clone();
     let viewer = ctx.viewer.clone();
-    let outcome = state
-        .write(move |store| {
-            let next = match &save_mode {
-                Mode::Create => "/organisations/new".to_owned(),
-                Mode::Edit(k) => format!("{}/edit", org_url(k)),
-            };
-            if let Mode::Edit(k) = &save_mode {
-                let stored = store.organisation(k)?.ok_or_else(|| WebError::not_found("organisation", k))?;
-                guard::allow(&viewer, Action::Edit, &guard::organisation_reach(&stored), ("organisation", k), &next)?;
-            } else {
-                guard::may_create(&viewer, &next)?;
-            }
-            // Every check at once, as the activity form does.
-            let key = doc.key.trim().to_owned();
-            let references = doc.references();
-            let checked = doc.into_domain();
-            let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
-            problems.extend(store.check_references(&references)?.0);
-            if save_mode == Mode::Create && !key.is_empty() && store.organisation(&key)?.is_some() {
-                problems.push(Problem::new("key", Some(&key), coopera_domain::Rule::Duplicate));
-            }
-            match checked {
-                Ok(org) if problems.is_empty() => {
-                    let key = org.key().to_string();
-                    let action = if save_mode == Mode::Create { Action::Create } else { Action::Edit };
-                    guard::allow(&viewer, action, &guard::organisation_reach(&org), ("organisation", &key), &next)?;
-                    let how = WriteOptions { address: Some(viewer.address.clone()), ..WriteOptions::default() };
-                    let author = viewer.name().unwrap_or(AUTHOR).to_owned();
-                    Written::of(store.write(&author, vec![Record::Organisation(org)], how), key)
-                }
-                _ => Ok(Written::unchanged(Err(problems))),
-            }
-        })
-        .await?;
+    let outcome = state.write(move |store| save_document(store, &viewer, doc, &save_mode, None)).await?;
     match outcome {
         Ok(key) => Ok(Redirect::to(&format!("{}?saved=1", org_url(&key))).into_response()),
         Err(problems) => {

@@ -42,5 +42,9 @@ done
 [ -n "$url" ] || { echo "the server did not start"; cat "$tmp/err.log"; exit 1; }
 echo "== serving at $url"
 
+# The demo accounts' passwords, printed once by `serve --demo`: `name password` per line.
+passwords="$(awk '/^  (admin|analista|editor-chiapas|consulta-oaxaca) / { print $1 " " $2 }' "$tmp/out.log")"
+[ "$(echo "$passwords" | wc -l)" -eq 4 ] || { echo "serve --demo printed no demo accounts"; cat "$tmp/out.log"; exit 1; }
+
 mkdir -p "$root/target/screenshots"
-COOPERA_URL="$url" SCREENSHOTS="$root/target/screenshots" node "$here/test.mjs"
+COOPERA_URL="$url" COOPERA_PASSWORDS="$passwords" SCREENSHOTS="$root/target/screenshots" node "$here/test.mjs"

@@ -1,14 +1,19 @@
 // Coopera in a real browser: load the dashboard, switch language, apply a filter and see the
-// charts change, open an activity, submit a form with a mistake and see the message next to
-// the field, correct it and see it saved; check that the charts read at 1366 and 390 px.
-// Screenshots of the main pages go to $SCREENSHOTS.
-import { chromium } from "playwright-core";
+// charts change, open an activity; sign in as each demo role; as Chiapas's editor submit a
+// form with a mistake and see the message next to the field, correct it and see it saved as
+// a draft the public does not see, and submit it; as the agency's analyst validate and
+// publish it, and see the public dashboard count it; as a viewer see no step to take; check
+// that the charts read at 1366 and 390 px. Screenshots of the main pages go to $SCREENSHOTS.
+import { chromium, request } from "playwright-core";
 import assert from "node:assert/strict";
 import path from "node:path";
 
 const base = process.env.COOPERA_URL;
 const shots = process.env.SCREENSHOTS;
 assert.ok(base, "COOPERA_URL is not set");
+// `name password` per line, as `serve --demo` printed them.
+const passwords = Object.fromEntries((process.env.COOPERA_PASSWORDS || "").split("\n").filter(Boolean).map((l) => l.split(" ")));
+assert.ok(passwords["editor-chiapas"], "COOPERA_PASSWORDS lacks the demo accounts");
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -18,8 +23,10 @@ const context = await browser.newContext({ locale: "es-MX", viewport: { width: 1
 const page = await context.newPage();
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));
-// A form shown again with its problems answers 422, which the console reports: expected.
-page.on("console", (m) => { if (m.type() === "error" && !m.text().includes("status of 422")) errors.push(m.text()); });
+// A form shown again with its problems answers 422, a refused sign-in 401 and a record one
+// may not see 404, which the console reports: expected, and each checked where it happens.
+const expected = /status of (401|404|422)/;
+page.on("console", (m) => { if (m.type() === "error" && !expected.test(m.text())) errors.push(m.text()); });
 
 const shot = async (name, options = {}) => {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true, ...options });
@@ -66,17 +73,43 @@ await shot("activity");
 await page.goto(base + "/activities/MX-AMEXCID-2011-0018");
 await shot("activity-received");
 
-step("a form with a mistake shows it next to the field");
+const signIn = async (name) => {
+  await page.goto(base + "/login");
+  await page.fill("#f-username", name);
+  await page.fill("#f-password", passwords[name]);
+  await Promise.all([page.waitForLoadState("load"), page.click("form.small-form button[type=submit]")]);
+  assert.match(await page.locator("[data-account]").textContent(), new RegExp(name), `signed in as ${name}`);
+};
+const signOut = async () => {
+  await page.goto(base + "/logout");
+  await Promise.all([page.waitForURL(base + "/"), page.click("form.small-form button[type=submit]")]);
+  assert.ok(await page.locator("a[href^='/login']").isVisible(), "signed out");
+};
+// The public: a client without the browser's cookies.
+const publicClient = await request.newContext();
+const publicCount = async () => (await (await publicClient.get(base + "/api/v1/reports/themes")).json()).activities;
+
+step("the public is asked to sign in before a form; a wrong password is refused");
 await page.goto(base + "/activities/new");
-await page.fill("#f-id", "MX-AMEXCID-2015-0999");
-await page.selectOption("#f-reporting_org", "amexcid");
+assert.match(page.url(), /\/login\?next=/, "sent to sign in");
+await page.fill("#f-username", "editor-chiapas");
+await page.fill("#f-password", "no-es-la-contraseña");
+await Promise.all([page.waitForLoadState("load"), page.click("form.small-form button[type=submit]")]);
+assert.match(await page.locator(".error-summary").textContent(), /nombre o contraseña incorrectos/);
+await shot("sign-in-refused");
+
+step("a form with a mistake shows it next to the field (Chiapas's editor)");
+await signIn("editor-chiapas");
+await page.goto(base + "/activities/new");
+await page.fill("#f-id", "MX-CHIS-2015-0999");
+await page.selectOption("#f-reporting_org", "chiapas-sriam");
 await page.fill("#f-title-es", "Taller regional de alerta temprana ante huracanes");
 await page.fill("#f-title-en", "Regional hurricane early warning workshop");
 await page.selectOption("#f-modality", "triangular");
 assert.ok(await page.locator("[data-triangular-hint]").isVisible(), "triangular guidance appears");
 await page.selectOption("#f-modality", "bilateral");
 assert.ok(!(await page.locator("[data-triangular-hint]").isVisible()));
-await page.selectOption("#f-participants-0-org", "cenapred");
+await page.selectOption("#f-participants-0-org", "chiapas-sriam");
 await page.selectOption("#f-participants-0-role", "provider");
 await page.selectOption("#f-participants-1-org", "gt-conred");
 await page.selectOption("#f-participants-1-role", "recipient");
@@ -104,8 +137,51 @@ assert.match(await sum.textContent(), /100 %.*✓/);
 await Promise.all([page.waitForURL(/saved=1/), page.click("button[name=save]")]);
 assert.match(await page.locator(".notice").textContent(), /Actividad guardada/);
 assert.equal(await page.locator("h1").textContent(), "Taller regional de alerta temprana ante huracanes");
-assert.ok((await page.locator("section#history").textContent()).includes("web"));
+assert.ok((await page.locator("section#history").textContent()).includes("editor-chiapas"));
+assert.equal(await page.locator("[data-workflow]").textContent(), "Borrador");
 await shot("activity-saved");
+const created = page.url().split("?")[0];
+
+step("the draft is the editor's, not the public's; the editor submits it");
+const publishedBefore = await publicCount();
+const anonymous = await publicClient.get(created);
+assert.equal(anonymous.status(), 404, "the public does not see a draft");
+assert.equal(await page.locator("button[data-step=validated]").count(), 0, "an editor does not validate");
+await Promise.all([page.waitForURL(/moved=1/), page.click("button[data-step=submitted]")]);
+assert.equal(await page.locator("[data-workflow]").textContent(), "Enviado");
+await shot("workflow-submitted");
+await signOut();
+
+step("a viewer of Oaxaca does not see Chiapas's submission and takes no step");
+await signIn("consulta-oaxaca");
+const hidden = await page.goto(created);
+assert.equal(hidden.status(), 404);
+await page.goto(base + "/activities/MX-AMEXCID-2013-0033");
+assert.equal(await page.locator("button[data-step]").count(), 0, "a viewer takes no step");
+await shot("workflow-viewer");
+await signOut();
+
+step("the analyst validates and publishes; the public dashboard counts it then");
+await signIn("analista");
+await page.goto(created);
+await Promise.all([page.waitForURL(/moved=1/), page.click("button[data-step=validated]")]);
+assert.equal(await page.locator("[data-workflow]").textContent(), "Validado");
+assert.equal(await publicCount(), publishedBefore, "not counted before it is published");
+await Promise.all([page.waitForURL(/moved=1/), page.click("button[data-step=published]")]);
+assert.equal(await page.locator("[data-workflow]").textContent(), "Publicado");
+const steps = await page.locator("section#workflow table").textContent();
+for (const who of ["editor-chiapas", "analista"]) assert.ok(steps.includes(who), `the steps name ${who}`);
+await shot("workflow-published");
+assert.equal(await publicCount(), publishedBefore + 1, "the public's figures move when it is published");
+await page.goto(base + "/?view=mine");
+assert.match(await page.locator("[data-records]").textContent(), /Todos los registros/);
+await signOut();
+
+step("the administrator's account page");
+await signIn("admin");
+await page.goto(base + "/account");
+await shot("account");
+await signOut();
 
 // What a reader sees of the charts at this width: problems, as sentences.
 const readability = (width) => page.evaluate((width) => {
@@ -158,8 +234,10 @@ await page.goto(base + "/organisations");
 await shot("organisations");
 await page.goto(base + "/organisations/gob-chiapas");
 await shot("organisation");
+await signIn("admin");
 await page.goto(base + "/organisations/new");
 await shot("organisation-form");
+await signOut();
 await page.setViewportSize({ width: 390, height: 844 });
 await page.goto(base + "/");
 await shot("dashboard-mobile");

@@ -14,7 +14,9 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
+mod access;
 mod api;
+mod api_writes;
 mod downloads;
 mod figures;
 mod follow;
