@@ -133,3 +133,20 @@ pub(crate) fn allow_as_saved(viewer: &Viewer, action: Action, reach: &Reach, nex
         _ => allow(viewer, action, reach, ("activity", ""), next),
     }
 }
+
+/// Records in the audit trail a download that carries unpublished records (an account's own
+/// view): who took what, from where. What the public may download leaves no row.
+pub(crate) async fn note_export(
+    state: &crate::state::AppState,
+    ctx: &crate::locale::Ctx,
+    sel: &crate::selection::Selection,
+) -> Result<(), WebError> {
+    if sel.visible == coopera_report::Visibility::Published {
+        return Ok(());
+    }
+    let viewer = ctx.viewer.clone();
+    let what = ctx.uri.to_string();
+    state
+        .read(move |store, _| Ok(store.record_event(viewer.who(), coopera_store::AuditEvent::Export, Some(&what))?))
+        .await
+}

@@ -146,9 +146,15 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: std::net::SocketAddr,
-    /// Load the illustrative demo data first when the database is empty.
+    /// Load the illustrative demo data first when the database is empty, and make (or give
+    /// new passwords to) the demo accounts: an administrator, an analyst, Chiapas's editor
+    /// and a viewer of Oaxaca, printed once.
     #[arg(long)]
     pub demo: bool,
+    /// Mark the session cookie Secure: for a server reached over HTTPS (behind a proxy that
+    /// terminates TLS). A request that says it came over HTTPS (X-Forwarded-Proto) gets it anyway.
+    #[arg(long)]
+    pub secure_cookies: bool,
     /// Do not log each request on standard error (failures are still logged). COOPERA_LOG or
     /// RUST_LOG set what the log shows: `info` (the default), `warn`, `coopera_web=debug`…
     #[arg(long)]

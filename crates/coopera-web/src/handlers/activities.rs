@@ -269,6 +269,7 @@ pub(crate) async fn download_csv(
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
     let sel = Selection::parse(&params, &ctx.viewer)?;
+    crate::guard::note_export(&state, &ctx, &sel).await?;
     let sort = parse_sort(&params)?;
     let value = MeasureChoice::parse_value(&params)?;
     let views = state.views();
@@ -292,6 +293,7 @@ pub(crate) async fn download_xlsx(
     Query(params): Query<Params>,
 ) -> Result<Response, WebError> {
     let sel = Selection::parse(&params, &ctx.viewer)?;
+    crate::guard::note_export(&state, &ctx, &sel).await?;
     let sort = parse_sort(&params)?;
     let value = MeasureChoice::parse_value(&params)?;
     state
@@ -383,6 +385,7 @@ pub(crate) async fn download_iati(
 ) -> Result<Response, WebError> {
     use coopera_iati::write::{WriteOptions, write_activity, write_footer, write_header};
     let sel = Selection::parse(&params, &ctx.viewer)?;
+    crate::guard::note_export(&state, &ctx, &sel).await?;
     let sort = parse_sort(&params)?;
     let value = MeasureChoice::parse_value(&params)?;
     let members = members(&state.views(), &sel, value)?;

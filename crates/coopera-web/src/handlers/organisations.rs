@@ -142,7 +142,13 @@ pub(crate) async fn show(
                 (l("Dirección", "Direction"), false),
                 (l("Inicio", "Start"), false),
             ]);
-            let rows = views.registry.find(|r| r.involves(p.key.as_str()), Sort::Recent, lang);
+            // Only the activities this viewer may read: a draft of another scope is not listed.
+            let readable = |r: &crate::registry::ActivityRow| {
+                r.position.and_then(|i| views.snapshot.reach(i)).is_some_and(|reach| {
+                    coopera_domain::access::decide(&ctx.viewer.actor, &Action::Read, &reach).is_ok()
+                })
+            };
+            let rows = views.registry.find(|r| r.involves(p.key.as_str()) && readable(r), Sort::Recent, lang);
             for r in rows.iter().take(200) {
                 let roles: Vec<&str> = r
                     .participants

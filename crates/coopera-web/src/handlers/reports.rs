@@ -105,6 +105,7 @@ pub(crate) async fn download(
 ) -> Result<Response, WebError> {
     let (name, format) = file.rsplit_once('.').ok_or_else(|| WebError::not_found("page", &file))?;
     let sel = Selection::parse(&params, &ctx.viewer)?;
+    crate::guard::note_export(&state, &ctx, &sel).await?;
     let choice = MeasureChoice::parse(&params)?;
     let top = top(&params)?;
     let lang = ctx.lang;

@@ -397,3 +397,32 @@ async fn the_public_sees_published_records_only_and_is_told_so() {
     let page = get(&app, "/").await.ok().text();
     assert!(page.contains("registros publicados"), "the public dashboard says what it counts");
 }
+
+#[tokio::test]
+async fn downloads_of_unpublished_records_are_in_the_audit_trail() {
+    let (app, state) = registry();
+    let exports = |state: &AppState| {
+        state
+            .store()
+            .audit(&Default::default())
+            .expect("audit")
+            .into_iter()
+            .filter(|r| r.event == Some(coopera_store::AuditEvent::Export))
+            .collect::<Vec<_>>()
+    };
+    let csv = get(&app, "/activities.csv").await.ok();
+    assert!(!csv.text().contains(CHIAPAS_DRAFT));
+    assert!(exports(&state).is_empty(), "what the public may take leaves no row");
+    let editor = sign_in(&app, "editor-chiapas", PASSWORD).await;
+    let mine = get_as(&app, &editor, "/activities.csv?view=mine").await.ok();
+    assert!(mine.text().contains(CHIAPAS_DRAFT) && !mine.text().contains(OAXACA_DRAFT));
+    let rows = exports(&state);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].author, "editor-chiapas");
+    assert_eq!(rows[0].detail.as_deref(), Some("/activities.csv?view=mine"));
+    // The organisation's page lists only what the viewer may read.
+    let public = get(&app, "/organisations/chiapas-sriam").await.ok().text();
+    assert!(!public.contains(CHIAPAS_DRAFT), "a draft is not listed to the public");
+    let own = get_as(&app, &editor, "/organisations/chiapas-sriam").await.ok().text();
+    assert!(own.contains(CHIAPAS_DRAFT), "but to Chiapas's editor");
+}

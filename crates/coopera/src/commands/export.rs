@@ -35,12 +35,23 @@ pub fn run(ctx: &Ctx, args: ExportIatiArgs) -> Result<(), Failure> {
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
     write_header(&mut out, &options).map_err(io_error)?;
+    let mut unpublished = 0usize;
     for summary in &keys {
         let Some(stored) = store.activity(&summary.key).map_err(|e| Failure::store(e, lang))? else { continue };
+        if stored.activity.parts().workflow != coopera_domain::kinds::WorkflowState::Published {
+            unpublished = unpublished.saturating_add(1);
+        }
         write_activity(&mut out, &stored.activity, &lookup, &options).map_err(io_error)?;
     }
     write_footer(&mut out).map_err(io_error)?;
     out.flush().map_err(io_error)?;
+    // Unpublished records that leave the registry are a row of the audit trail.
+    if unpublished > 0 {
+        let detail = format!("export iati: {} activities, {unpublished} unpublished", keys.len());
+        store
+            .record_event(coopera_store::Who::local(&ctx.user), coopera_store::AuditEvent::Export, Some(&detail))
+            .map_err(|e| Failure::store(e, lang))?;
+    }
     if let Some(path) = &args.out {
         eprintln!(
             "{}",

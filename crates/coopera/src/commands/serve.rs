@@ -24,6 +24,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         home_country: ctx.home_country,
         log: if args.quiet { RequestLog::Off } else { RequestLog::Info },
         banner,
+        secure_cookies: args.secure_cookies,
         ..Options::default()
     };
     let state = AppState::open(&ctx.db, options).map_err(|e| {
