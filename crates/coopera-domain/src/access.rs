@@ -589,6 +589,10 @@ mod tests {
             .filter(|l| l.starts_with('|'))
             .collect();
         assert_eq!(table(Lang::En), documented.join("\n"));
+        // The users' page prints both languages' tables.
+        let page = include_str!("../../../docs/accounts.md");
+        assert!(page.contains(&table(Lang::En)), "docs/accounts.md holds the English table as computed");
+        assert!(page.contains(&table(Lang::Es)), "docs/accounts.md holds the Spanish table as computed");
         let spanish = table(Lang::Es);
         assert!(spanish.starts_with("| Acción "), "{spanish}");
         assert!(spanish.contains("| leer no publicados "), "{spanish}");
