@@ -410,6 +410,16 @@ impl Selection {
         filters == Selection::default()
     }
 
+    /// What the figures count, as the API says it: `published`, `scope` or `all`.
+    pub fn records(&self) -> &'static str {
+        use coopera_report::Visibility;
+        match self.visible {
+            Visibility::Published => "published",
+            Visibility::PublishedOrInScope(_) => "scope",
+            Visibility::All => "all",
+        }
+    }
+
     /// What the figures count, said under them.
     pub fn records_note(&self, lang: coopera_domain::Lang) -> &'static str {
         use coopera_report::Visibility;

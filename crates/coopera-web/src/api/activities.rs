@@ -23,6 +23,10 @@ pub struct ActivityList {
     pub measure: &'static str,
     #[schemars(schema_with = "values::currency")]
     pub currency: &'static str,
+    /// Which records are listed: `published` (what the public sees), `scope` (those and the
+    /// unpublished records of the token's account scope, `view=mine`) or `all`.
+    #[schemars(extend("enum" = ["published", "scope", "all"]))]
+    pub records: &'static str,
     #[schemars(extend("maxItems" = 200))]
     pub items: Vec<ActivitySummary>,
 }

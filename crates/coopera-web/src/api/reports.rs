@@ -213,4 +213,9 @@ pub struct ReportFilters {
     pub cooperation_type: Option<&'static str>,
     #[schemars(extend("x-codelist" = "ActivityStatus"))]
     pub status: Option<&'static str>,
+    /// Which records the figures count: `published` (what the public sees: records the agency
+    /// validated and published), `scope` (those and the unpublished records of the token's
+    /// account scope, `view=mine`) or `all` (an agency-wide account's `view=mine`).
+    #[schemars(extend("enum" = ["published", "scope", "all"]))]
+    pub records: &'static str,
 }

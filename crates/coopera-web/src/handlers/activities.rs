@@ -463,6 +463,7 @@ pub(crate) async fn api_list(
                 pages: paging.pages(total),
                 measure: value.measure.code(),
                 currency: value.currency.code(),
+                records: sel.records(),
                 items,
             }))
         })

@@ -976,6 +976,15 @@ async fn again(
         .await
 }
 
+impl From<Result<String, Vec<Problem>>> for Saved {
+    fn from(saved: Result<String, Vec<Problem>>) -> Saved {
+        match saved {
+            Ok(key) => Saved::Yes(key),
+            Err(problems) => Saved::No(problems),
+        }
+    }
+}
+
 /// What became of a save.
 pub(crate) enum Saved {
     Yes(String),
@@ -1061,10 +1070,7 @@ pub(crate) fn save_document(
             let problems = guard::changed_meanwhile(store, &record, current)?;
             Ok(Written::unchanged(Saved::Meanwhile { problems, version: current }))
         }
-        result => Ok(Written::of(result, key)?.map(|saved| match saved {
-            Ok(key) => Saved::Yes(key),
-            Err(problems) => Saved::No(problems),
-        })),
+        result => Ok(Written::of(result, key)?.map(Saved::from)),
     }
 }
 

@@ -19,7 +19,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::activities::ShowParams;
-use super::activity_form::AUTHOR;
+use super::activity_form::{AUTHOR, Saved};
 use super::{activity_url, org_url, state_name};
 use crate::address::{NoParameters, Only};
 use crate::api::{OrganisationDetail, OrganisationList, OrganisationSummary};
@@ -257,6 +257,8 @@ pub(crate) struct Values {
     mx_state: String,
     mx_municipality: String,
     parent: String,
+    /// The version of the stored organisation the form was opened at.
+    version: String,
 }
 
 impl Values {
@@ -276,6 +278,7 @@ impl Values {
             mx_state: d.mx_state.clone().unwrap_or_default(),
             mx_municipality: d.mx_municipality.clone().unwrap_or_default(),
             parent: d.parent.clone().unwrap_or_default(),
+            version: String::new(),
         }
     }
 
@@ -293,6 +296,7 @@ impl Values {
             mx_state: get("mx_state"),
             mx_municipality: get("mx_municipality"),
             parent: get("parent"),
+            version: get("version"),
         }
     }
 
@@ -345,6 +349,8 @@ pub(crate) struct OrgFormPage {
     pub action: String,
     pub f: OrgFormView,
     pub datalists: Vec<(&'static str, Vec<(String, String)>)>,
+    /// The stored version the form edits (empty when creating).
+    pub version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -355,15 +361,14 @@ pub(crate) enum Mode {
 
 /// Checks an organisation's document as the viewer may save it — every problem at once, then
 /// the access table on the organisation as stored and as it would be — and saves it (from
-/// version `base`, when given): the one write path of the form and of the API. `Err` holds
-/// the problems; a change saved meanwhile is [`coopera_store::StoreError::Stale`].
+/// version `base`, when given): the one write path of the form and of the API.
 pub(crate) fn save_document(
     store: &coopera_store::Store,
     viewer: &crate::auth::Viewer,
     doc: OrganisationDoc,
     mode: &Mode,
     base: Option<coopera_store::Version>,
-) -> Result<Written<Result<String, Vec<Problem>>>, WebError> {
+) -> Result<Written<Saved>, WebError> {
     let next = match mode {
         Mode::Create => "/organisations/new".to_owned(),
         Mode::Edit(k) => format!("{}/edit", org_url(k)),
@@ -396,9 +401,16 @@ pub(crate) fn save_document(
             guard::allow_as_saved(viewer, action, &guard::organisation_reach(&org), &next)?;
             let how = WriteOptions { base, address: Some(viewer.address.clone()), ..WriteOptions::default() };
             let author = viewer.name().unwrap_or(AUTHOR).to_owned();
-            Written::of(store.write(&author, vec![Record::Organisation(org)], how), key)
+            let record = Record::Organisation(org);
+            match store.write(&author, vec![record.clone()], how) {
+                Err(coopera_store::StoreError::Stale { current, .. }) => {
+                    let problems = guard::changed_meanwhile(store, &record, current)?;
+                    Ok(Written::unchanged(Saved::Meanwhile { problems, version: current }))
+                }
+                result => Ok(Written::of(result, key)?.map(Saved::from)),
+            }
         }
-        _ => Ok(Written::unchanged(Err(problems))),
+        _ => Ok(Written::unchanged(Saved::No(problems))),
     }
 }
 
@@ -518,6 +530,7 @@ fn form_page(state: &AppState, ctx: &Ctx, views: &Views, v: &Values, problems: &
     let countries =
         COUNTRY.codes.iter().filter(|c| !c.withdrawn).map(|c| (c.code.to_owned(), c.name(lang).to_owned())).collect();
     OrgFormPage {
+        version: v.version.clone(),
         c: Chrome::new(ctx, state, heading.clone(), "organisations"),
         back_url,
         back_label,
@@ -565,7 +578,8 @@ pub(crate) async fn edit_form(
             let org = store.organisation(&key)?.ok_or_else(|| WebError::not_found("organisation", &key))?;
             let next = format!("{}/edit", org_url(&key));
             guard::allow(&ctx.viewer, Action::Edit, &guard::organisation_reach(&org), ("organisation", &key), &next)?;
-            let v = Values::from_doc(&OrganisationDoc::from_domain(&org));
+            let mut v = Values::from_doc(&OrganisationDoc::from_domain(&org));
+            v.version = store.version(coopera_store::RecordKind::Organisation, &key)?.unwrap_or_default().to_string();
             Ok(html(&form_page(&st, &ctx, views, &v, &[], &Mode::Edit(key.clone())))?.into_response())
         })
         .await
@@ -596,17 +610,22 @@ async fn submit(state: AppState, ctx: Ctx, values: Values, mode: Mode) -> Result
     let doc = values.to_doc();
     let save_mode = mode.clone();
     let viewer = ctx.viewer.clone();
-    let outcome = state.write(move |store| save_document(store, &viewer, doc, &save_mode, None)).await?;
-    match outcome {
-        Ok(key) => Ok(Redirect::to(&format!("{}?saved=1", org_url(&key))).into_response()),
-        Err(problems) => {
-            let st = state.clone();
-            state
-                .compute(move |views| {
-                    let body = html(&form_page(&st, &ctx, views, &values, &problems, &mode))?;
-                    Ok((StatusCode::UNPROCESSABLE_ENTITY, body).into_response())
-                })
-                .await
+    let base = values.version.trim().parse().ok();
+    let outcome = state.write(move |store| save_document(store, &viewer, doc, &save_mode, base)).await?;
+    let mut values = values;
+    let (problems, status) = match outcome {
+        Saved::Yes(key) => return Ok(Redirect::to(&format!("{}?saved=1", org_url(&key))).into_response()),
+        Saved::No(problems) => (problems, StatusCode::UNPROCESSABLE_ENTITY),
+        Saved::Meanwhile { problems, version } => {
+            values.version = version.to_string();
+            (problems, StatusCode::CONFLICT)
         }
-    }
+    };
+    let st = state.clone();
+    state
+        .compute(move |views| {
+            let body = html(&form_page(&st, &ctx, views, &values, &problems, &mode))?;
+            Ok((status, body).into_response())
+        })
+        .await
 }

@@ -159,6 +159,7 @@ pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: La
         instrument: sel.instrument.map(|i| i.code()),
         cooperation_type: sel.cooperation_type.map(|c| c.code()),
         status: sel.status,
+        records: sel.records(),
     };
     api::Report::new(report, name, filters, lang)
 }

@@ -188,12 +188,13 @@ async fn save_organisation(
     let created = mode == organisations::Mode::Create;
     let saved = state.write(move |store| organisations::save_document(store, &viewer, doc, &mode, base)).await?;
     match saved {
-        Ok(key) => {
+        Saved::Yes(key) => {
             let detail = state.read(move |store, views| organisation_detail(store, views, &key)).await?;
             let status = if created { StatusCode::CREATED } else { StatusCode::OK };
             Ok((status, Json(detail)).into_response())
         }
-        Err(p) => Ok(problems(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRecord, &p, lang)),
+        Saved::No(p) => Ok(problems(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRecord, &p, lang)),
+        Saved::Meanwhile { problems: p, .. } => Ok(problems(StatusCode::CONFLICT, ErrorCode::Conflict, &p, lang)),
     }
 }
 

@@ -384,6 +384,9 @@ async fn the_public_sees_published_records_only_and_is_told_so() {
         assert_eq!(get(&app, &uri).await.status, StatusCode::NOT_FOUND, "{uri}");
     }
     let public = get(&app, "/api/v1/activities?per_page=200").await.ok().json();
+    assert_eq!(public["records"], "published", "the API says what it lists");
+    let report = get(&app, "/api/v1/reports/themes").await.ok().json();
+    assert_eq!(report["filters"]["records"], "published", "and what its figures count");
     let listed: Vec<&str> =
         public["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_str()).collect();
     assert!(!listed.contains(&CHIAPAS_DRAFT) && !listed.contains(&OAXACA_DRAFT));
@@ -392,6 +395,7 @@ async fn the_public_sees_published_records_only_and_is_told_so() {
     // An editor's own view holds Chiapas's drafts and not Oaxaca's.
     let editor = sign_in(&app, "editor-chiapas", PASSWORD).await;
     let mine = get_as(&app, &editor, "/api/v1/activities?per_page=200&view=mine").await.ok().json();
+    assert_eq!(mine["records"], "scope");
     let mine: Vec<&str> = mine["items"].as_array().expect("items").iter().filter_map(|i| i["id"].as_str()).collect();
     assert!(mine.contains(&CHIAPAS_DRAFT) && !mine.contains(&OAXACA_DRAFT), "{mine:?}");
     let page = get(&app, "/").await.ok().text();

@@ -163,6 +163,15 @@ async fn a_token_writes_what_its_account_may_and_nothing_else() {
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     checked("put", "/api/v1/organisations/{key}", "updated", &r);
+    let stale = serde_json::json!({"version": v, "document": org});
+    let r = call(&app, Method::PUT, "/api/v1/organisations/tuxtla-prueba", Some(&analyst), &stale).await;
+    assert_eq!(r.status, StatusCode::OK, "an identical document changes nothing: {}", r.text());
+    let mut renamed = org.clone();
+    renamed["name"] = "Ayuntamiento de prueba (renombrado)".into();
+    let stale = serde_json::json!({"version": 1, "document": renamed});
+    let r = call(&app, Method::PUT, "/api/v1/organisations/tuxtla-prueba", Some(&analyst), &stale).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.text());
+    checked("put", "/api/v1/organisations/{key}", "conflict", &r);
 
     // A revoked token opens nothing.
     state.store().revoke_token(Who::local("test"), "editor-chiapas", None).expect("revoke");
