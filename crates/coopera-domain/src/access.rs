@@ -1,5 +1,6 @@
-//! Who may do what in the registry: the one place that decides, asked by every web handler,
-//! API route and CLI write before it reads or changes a record.
+//! Who may do what in the registry: the one place that decides, asked by every web page,
+//! form, download and API route before it reads or changes a record. The command line is a
+//! local administrator's tool and does not ask: whoever can open the database file owns it.
 //!
 //! The asker is an [`Actor`] (the public, or an account with an [`AccountRole`] and a
 //! [`Scope`]); the record is described by its [`Reach`] (workflow state, reporting
@@ -14,7 +15,7 @@
 //! What [`decide`] answers, as [`table`] computes it (a test keeps this copy equal to it).
 //! "in scope": only records of the account's scope; "yes": any record. Every account here has
 //! the scope of one state, so analysts' and administrators' "yes" shows that they are
-//! agency-wide whatever their scope says. An import asks for each record it writes.
+//! agency-wide whatever their scope says.
 //!
 //! | Action                  | Public | Viewer   | Editor   | Agency analyst | Administrator |
 //! |-------------------------|--------|----------|----------|----------------|---------------|

@@ -59,9 +59,8 @@ pub(crate) fn allow(
 ) -> Result<(), WebError> {
     match access::decide(&viewer.actor, &action, reach) {
         Ok(()) => Ok(()),
-        Err(Refusal::NotFound) if !viewer.actor.is_signed_in() && action != Action::Read => {
-            Err(WebError::SignInRequired { next: next.to_owned() })
-        }
+        // Exactly a missing record's answer, for the public too: asking to sign in would tell
+        // that an unpublished record exists.
         Err(Refusal::NotFound) => Err(WebError::not_found(kind, key)),
         Err(Refusal::SignInRequired) => Err(WebError::SignInRequired { next: next.to_owned() }),
         Err(refusal) => Err(WebError::forbidden(

@@ -35,7 +35,8 @@ use crate::locale::Ctx;
 use crate::state::{AppState, Views, Written};
 use crate::views::{Chrome, Field, Opt, SelectField, field_id, html};
 
-/// Who the change history names for writes from the browser (until users sign in).
+/// Who the audit trail names for a web write without a signed-in account — which the access
+/// table refuses before any write, so only a defect could leave it in the trail.
 pub(crate) const AUTHOR: &str = "web";
 
 /// The form's values as strings, rows in order.

@@ -14,7 +14,7 @@ CREATE TABLE account (
     password_changed_at TEXT NOT NULL
 );
 
--- An API token is shown once; only its BLAKE2b-512 digest is kept.
+-- An API token is shown once; only its BLAKE2b-256 digest is kept.
 CREATE TABLE api_token (
     id           INTEGER PRIMARY KEY,
     account      TEXT NOT NULL REFERENCES account (name),
