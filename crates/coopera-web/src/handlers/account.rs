@@ -359,7 +359,8 @@ pub(crate) async fn setup_form(
     headers: HeaderMap,
     Path(secret): Path<String>,
 ) -> Result<Response, WebError> {
-    if !state.is_setup(&secret) {
+    let has_accounts = state.read(|store, _| Ok(!store.accounts()?.is_empty())).await?;
+    if !state.is_setup(&secret) || has_accounts {
         return Err(WebError::not_found("page", "/setup"));
     }
     let (token, new) = form_token(&headers)?;
@@ -401,6 +402,11 @@ pub(crate) async fn setup(
     let (name, password, address) = (form.username.clone(), form.password.clone(), ctx.viewer.address.clone());
     let made = state
         .write(move |store| {
+            // The link makes the first account only: one made meanwhile (on the command line)
+            // closes it.
+            if !store.accounts()?.is_empty() {
+                return Err(WebError::not_found("page", "/setup"));
+            }
             let by = coopera_store::Who { name: "setup", address: Some(&address) };
             let made = store
                 .add_account(by, &name, AccountRole::Administrator, &Scope::All, &password)

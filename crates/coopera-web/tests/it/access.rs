@@ -430,3 +430,44 @@ async fn downloads_of_unpublished_records_are_in_the_audit_trail() {
     let own = get_as(&app, &editor, "/organisations/chiapas-sriam").await.ok().text();
     assert!(own.contains(CHIAPAS_DRAFT), "but to Chiapas's editor");
 }
+
+#[tokio::test]
+async fn the_setup_link_makes_the_first_administrator_once() {
+    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    let state = AppState::from_store(store, Options::default()).expect("state");
+    let app = coopera_web::app(state.clone());
+    let path = state.setup_link().expect("link").expect("a registry without accounts has a setup link");
+    assert_eq!(get(&app, "/setup/not-the-secret").await.status, StatusCode::NOT_FOUND);
+    let page = get(&app, &path).await.ok();
+    let form = set_cookie(&page, "coopera_form").expect("form cookie");
+    let post = |fields: String| {
+        let app = app.clone();
+        let path = path.clone();
+        let form = form.clone();
+        async move {
+            let req = Request::post(path.as_str())
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, format!("coopera_form={form}"))
+                .body(Body::from(fields))
+                .expect("request");
+            send(&app, req).await
+        }
+    };
+    let token = csrf_of(&page.text());
+    let differ =
+        post(format!("username=directora&password=una-contrase%C3%B1a-larga&confirm=otra&csrf_token={token}")).await;
+    assert_eq!(differ.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(state.store().accounts().expect("accounts").is_empty(), "nothing made");
+    let fields = format!(
+        "username=directora&password=una-contrase%C3%B1a-larga&confirm=una-contrase%C3%B1a-larga&csrf_token={token}"
+    );
+    let made = post(fields.clone()).await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.text());
+    assert!(set_cookie(&made, "coopera_session").is_some(), "signed in at once");
+    let accounts = state.store().accounts().expect("accounts");
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(accounts[0].role, AccountRole::Administrator);
+    assert_eq!(get(&app, &path).await.status, StatusCode::NOT_FOUND, "the link works once");
+    assert_eq!(post(fields).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(state.setup_link().expect("link"), None);
+}
