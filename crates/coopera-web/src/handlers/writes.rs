@@ -29,13 +29,21 @@ use crate::guard;
 use crate::locale::Ctx;
 use crate::state::{AppState, Written};
 
-/// A JSON body, or a 400 that says what is wrong with it and where.
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, WebError> {
+/// A JSON body; what is wrong with it, and where, as 400 when it is not JSON at all and as
+/// 422 `invalid_record` when it is JSON of another shape (a number where a code goes, a field
+/// the document does not have).
+fn body<T: DeserializeOwned>(bytes: &Bytes, lang: Lang) -> Result<T, Response> {
     serde_json::from_slice(bytes).map_err(|e| {
-        WebError::malformed(
-            format!("el cuerpo no es el JSON esperado: {e}"),
-            format!("the body is not the JSON expected: {e}"),
-        )
+        let (es, en) =
+            (format!("el cuerpo no es el JSON esperado: {e}"), format!("the body is not the JSON expected: {e}"));
+        if e.is_data() {
+            let entry = ProblemEntry { path: String::new(), value: None, message: lang.pick(&es, &en).to_owned() };
+            let detail =
+                ErrorDetail { code: ErrorCode::InvalidRecord, message: entry.message.clone(), problems: vec![entry] };
+            (StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorBody { error: detail })).into_response()
+        } else {
+            WebError::malformed(es, en).into_response()
+        }
     })
 }
 
@@ -94,7 +102,10 @@ pub(crate) async fn create_activity(
     bytes: Bytes,
 ) -> Result<Response, WebError> {
     ctx.viewer.require("")?;
-    let doc: ActivityDoc = body(&bytes)?;
+    let doc: ActivityDoc = match body(&bytes, ctx.lang) {
+        Ok(doc) => doc,
+        Err(refused) => return Ok(refused),
+    };
     let viewer = ctx.viewer.clone();
     let mode = activity_form::Mode::Create;
     let saved = state.write(move |store| activity_form::save_document(store, &viewer, doc, None, &mode, None)).await?;
@@ -112,7 +123,10 @@ pub(crate) async fn update_activity(
     bytes: Bytes,
 ) -> Result<Response, WebError> {
     ctx.viewer.require("")?;
-    let update: ActivityUpdate = body(&bytes)?;
+    let update: ActivityUpdate = match body(&bytes, ctx.lang) {
+        Ok(update) => update,
+        Err(refused) => return Ok(refused),
+    };
     let viewer = ctx.viewer.clone();
     let mode = activity_form::Mode::Edit(id);
     let saved = state
@@ -135,7 +149,10 @@ pub(crate) async fn transition(
     bytes: Bytes,
 ) -> Result<Response, WebError> {
     ctx.viewer.require("")?;
-    let step: TransitionRequest = body(&bytes)?;
+    let step: TransitionRequest = match body(&bytes, ctx.lang) {
+        Ok(step) => step,
+        Err(refused) => return Ok(refused),
+    };
     let to = WorkflowState::parse(&step.to)
         .map_err(|p| WebError::invalid("to", &step.to, p.message(Lang::Es), p.message(Lang::En)))?;
     let viewer = ctx.viewer.clone();
@@ -205,7 +222,10 @@ pub(crate) async fn create_organisation(
     bytes: Bytes,
 ) -> Result<Response, WebError> {
     ctx.viewer.require("")?;
-    let doc: OrganisationDoc = body(&bytes)?;
+    let doc: OrganisationDoc = match body(&bytes, ctx.lang) {
+        Ok(doc) => doc,
+        Err(refused) => return Ok(refused),
+    };
     save_organisation(state, ctx.viewer, ctx.lang, doc, organisations::Mode::Create, None).await
 }
 
@@ -217,7 +237,10 @@ pub(crate) async fn update_organisation(
     bytes: Bytes,
 ) -> Result<Response, WebError> {
     ctx.viewer.require("")?;
-    let update: OrganisationUpdate = body(&bytes)?;
+    let update: OrganisationUpdate = match body(&bytes, ctx.lang) {
+        Ok(update) => update,
+        Err(refused) => return Ok(refused),
+    };
     let mode = organisations::Mode::Edit(key);
     save_organisation(state, ctx.viewer, ctx.lang, update.document, mode, Some(update.version)).await
 }

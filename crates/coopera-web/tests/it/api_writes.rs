@@ -93,8 +93,17 @@ async fn a_token_writes_what_its_account_may_and_nothing_else() {
         body["error"]["problems"].as_array().expect("problems").iter().filter_map(|p| p["path"].as_str()).collect();
     assert!(paths.contains(&"participants[1].org") && paths.iter().any(|p| p.starts_with("sectors")), "{paths:?}");
     checked("post", "/api/v1/activities", "invalid", &r);
-    let malformed = call(&app, Method::POST, "/api/v1/activities", Some(&editor), &serde_json::json!({"id": 1})).await;
-    assert_eq!(malformed.status, StatusCode::BAD_REQUEST);
+    let shape = call(&app, Method::POST, "/api/v1/activities", Some(&editor), &serde_json::json!({"id": 1})).await;
+    assert_eq!(shape.status, StatusCode::UNPROCESSABLE_ENTITY, "JSON of another shape: {}", shape.text());
+    assert_eq!(shape.json()["error"]["code"], "invalid_record");
+    checked("post", "/api/v1/activities", "another shape", &shape);
+    let req = Request::post("/api/v1/activities")
+        .header(header::AUTHORIZATION, format!("Bearer {editor}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{not json"))
+        .expect("request");
+    let malformed = send(&app, req).await;
+    assert_eq!(malformed.status, StatusCode::BAD_REQUEST, "not JSON at all");
     assert_eq!(counts(&state), before, "nothing written");
 
     // The editor creates a draft of Chiapas; the public does not see it.
