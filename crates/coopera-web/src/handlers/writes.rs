@@ -32,7 +32,7 @@ use crate::state::{AppState, Written};
 /// A JSON body; what is wrong with it, and where, as 400 when it is not JSON at all and as
 /// 422 `invalid_record` when it is JSON of another shape (a number where a code goes, a field
 /// the document does not have).
-fn body<T: DeserializeOwned>(bytes: &Bytes, lang: Lang) -> Result<T, Response> {
+fn body<T: DeserializeOwned>(bytes: &Bytes, lang: Lang) -> Result<T, Box<Response>> {
     serde_json::from_slice(bytes).map_err(|e| {
         let (es, en) =
             (format!("el cuerpo no es el JSON esperado: {e}"), format!("the body is not the JSON expected: {e}"));
@@ -40,9 +40,9 @@ fn body<T: DeserializeOwned>(bytes: &Bytes, lang: Lang) -> Result<T, Response> {
             let entry = ProblemEntry { path: String::new(), value: None, message: lang.pick(&es, &en).to_owned() };
             let detail =
                 ErrorDetail { code: ErrorCode::InvalidRecord, message: entry.message.clone(), problems: vec![entry] };
-            (StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorBody { error: detail })).into_response()
+            Box::new((StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorBody { error: detail })).into_response())
         } else {
-            WebError::malformed(es, en).into_response()
+            Box::new(WebError::malformed(es, en).into_response())
         }
     })
 }
@@ -104,7 +104,7 @@ pub(crate) async fn create_activity(
     ctx.viewer.require("")?;
     let doc: ActivityDoc = match body(&bytes, ctx.lang) {
         Ok(doc) => doc,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let viewer = ctx.viewer.clone();
     let mode = activity_form::Mode::Create;
@@ -125,7 +125,7 @@ pub(crate) async fn update_activity(
     ctx.viewer.require("")?;
     let update: ActivityUpdate = match body(&bytes, ctx.lang) {
         Ok(update) => update,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let viewer = ctx.viewer.clone();
     let mode = activity_form::Mode::Edit(id);
@@ -151,7 +151,7 @@ pub(crate) async fn transition(
     ctx.viewer.require("")?;
     let step: TransitionRequest = match body(&bytes, ctx.lang) {
         Ok(step) => step,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let to = WorkflowState::parse(&step.to)
         .map_err(|p| WebError::invalid("to", &step.to, p.message(Lang::Es), p.message(Lang::En)))?;
@@ -224,7 +224,7 @@ pub(crate) async fn create_organisation(
     ctx.viewer.require("")?;
     let doc: OrganisationDoc = match body(&bytes, ctx.lang) {
         Ok(doc) => doc,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     save_organisation(state, ctx.viewer, ctx.lang, doc, organisations::Mode::Create, None).await
 }
@@ -239,7 +239,7 @@ pub(crate) async fn update_organisation(
     ctx.viewer.require("")?;
     let update: OrganisationUpdate = match body(&bytes, ctx.lang) {
         Ok(update) => update,
-        Err(refused) => return Ok(refused),
+        Err(refused) => return Ok(*refused),
     };
     let mode = organisations::Mode::Edit(key);
     save_organisation(state, ctx.viewer, ctx.lang, update.document, mode, Some(update.version)).await
