@@ -65,18 +65,33 @@ measure() {
   echo "dashboard page: $bytes bytes, $(curl -s -H 'Accept-Encoding: gzip' "$url/" | wc -c) gzipped"
 }
 
+# The value of the first `csrf_token` field of a page.
+csrf_of() { grep -o 'name="csrf_token" value="[^"]*"' "$1" | head -n1 | sed 's/.*value="//; s/"$//'; }
+
+# Signs in through the sign-in page, as a browser does: cookies in $tmp/jar, the session's
+# anti-forgery token in $csrf.
+sign_in() {
+  rm -f "$tmp/jar"
+  curl -s -c "$tmp/jar" -b "$tmp/jar" "$url/login" -o "$tmp/login.html"
+  curl -s -c "$tmp/jar" -b "$tmp/jar" -o /dev/null --data-urlencode "username=$1" --data-urlencode "password=$2" \
+    --data "csrf_token=$(csrf_of "$tmp/login.html")" "$url/login"
+  curl -s -b "$tmp/jar" "$url/account" -o "$tmp/account.html"
+  csrf=$(csrf_of "$tmp/account.html")
+  [ -n "$csrf" ] || { echo "cannot sign in as $1"; exit 1; }
+}
+
 save_edit() {
   local id=$1
   local t0; t0=$(date +%s%N)
-  local code; code=$(curl -s -o /dev/null -w '%{http_code}' --data-urlencode "title.es=$2" \
-    --data "reporting_org=$3&instrument=project&cooperation_type=technical-scientific&modality=bilateral&status=2&participants[0].org=$3&participants[0].role=provider&save=1" \
+  local code; code=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/jar" --data-urlencode "title.es=$2" \
+    --data "csrf_token=$csrf&reporting_org=$3&instrument=project&cooperation_type=technical-scientific&modality=bilateral&status=2&participants[0].org=$3&participants[0].role=provider&save=1" \
     "$url/activities/$id/edit")
   echo "save through the form: HTTP $code in $(( ($(date +%s%N) - t0) / 1000000 )) ms (write, then views rebuilt)"
   [ "$code" = 303 ] || failures=$((failures + 1))
   # A refused save (no title, an unknown sector) must cost no rebuild of the views.
   t0=$(date +%s%N)
-  code=$(curl -s -o /dev/null -w '%{http_code}' \
-    --data "title.es=&reporting_org=$3&instrument=project&cooperation_type=technical-scientific&modality=bilateral&status=2&participants[0].org=$3&participants[0].role=provider&sectors[0].code=99999&save=1" \
+  code=$(curl -s -o /dev/null -w '%{http_code}' -b "$tmp/jar" \
+    --data "csrf_token=$csrf&title.es=&reporting_org=$3&instrument=project&cooperation_type=technical-scientific&modality=bilateral&status=2&participants[0].org=$3&participants[0].role=provider&sectors[0].code=99999&save=1" \
     "$url/activities/$id/edit")
   echo "refused save through the form: HTTP $code in $(( ($(date +%s%N) - t0) / 1000000 )) ms (nothing written, nothing rebuilt)"
   [ "$code" = 422 ] || failures=$((failures + 1))
@@ -85,16 +100,19 @@ save_edit() {
 echo "== demo data"
 start "$tmp/demo.db" --demo
 measure
+sign_in admin "$(awk '/^  admin / { print $2 }' "$tmp/out.log")"
 save_edit MX-AMEXCID-2010-0001 "Prevención de incendios forestales en Guatemala" conafor
 stop
 
 echo "== synthetic registry of $N activities"
 "$bin" --db "$tmp/synthetic.db" demo --synthetic "$N" | tail -n1
+echo "contraseña-de-la-prueba" | "$bin" --db "$tmp/synthetic.db" user add bench --role administrator --password-stdin
 start "$tmp/synthetic.db"
 echo "resident memory after start: $(ps -o rss= -p "$pid" | awk '{printf "%.0f MB", $1/1024}')"
 measure
 first=$(curl -s "$url/api/v1/activities?per_page=1&sort=id" | grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)
 org=$(curl -s "$url/api/v1/activities/$first" | grep -o '"reporting_org":"[^"]*"' | head -n1 | cut -d'"' -f4)
+sign_in bench "contraseña-de-la-prueba"
 save_edit "$first" "Actividad editada en la prueba de carga" "$org"
 echo "resident memory at the end: $(ps -o rss= -p "$pid" | awk '{printf "%.0f MB", $1/1024}')"
 if [ "$CHECK" = 1 ] && [ "$failures" -gt 0 ]; then
