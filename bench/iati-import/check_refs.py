@@ -102,9 +102,12 @@ def main():
         ok &= n_ref == n_coopera
         print(f"Coopera: {n_coopera} activities, references {n_ref}: {'same' if n_ref == n_coopera else 'DIFFERENT'}")
         rows = []
+        # Records are kept in their stored form (a transaction's `value` holds its amount and
+        # currency); a database written before that kept the document form (both at the top).
         for (doc,) in coopera.execute("SELECT doc FROM activity"):
             for t in json.loads(doc).get("transactions", ()):
-                rows.append((Decimal(t["amount"]), t.get("currency")))
+                value = t.get("value", t)
+                rows.append((Decimal(value["amount"]), value.get("currency")))
         coopera_sums = sums(rows)
         names = ("references", "Coopera")
         print_sums("Coopera, transaction values per currency, as stored", reference_sums(ref), coopera_sums, names)
