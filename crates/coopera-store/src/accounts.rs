@@ -23,7 +23,7 @@ use coopera_domain::access::Scope;
 use coopera_domain::kinds::AccountRole;
 
 use crate::audit::{self, AuditEvent, Who};
-use crate::backend::Transaction;
+use crate::backend::{Fetch, Transaction};
 use crate::{Result, StoreError};
 
 /// Failed sign-ins for one name within [`FAILURE_WINDOW`] after which it is throttled.
@@ -411,18 +411,26 @@ pub(crate) fn use_token(
     token: &str,
     address: Option<&str>,
 ) -> Result<Option<Account>> {
-    let Some(t) = tx.token(&secret_digest(token))? else { return Ok(None) };
-    if t.revoked {
-        return Ok(None);
-    }
-    let Some(row) = tx.account(&t.account)?.filter(|r| !r.disabled) else { return Ok(None) };
+    let Some((t, row)) = token_opens(&*tx, token)? else { return Ok(None) };
     let now = unix_now();
-    if t.last_used.is_none_or(|last| now.saturating_sub(last) >= secs(TOKEN_USE_RECORDED_EVERY)) {
+    if use_due(&t, now) {
         tx.touch_token(t.id, now)?;
         let who = Who { name: &row.name, address };
         audit::event(tx, at, who, AuditEvent::TokenUsed, Some(&row.name), Some(&t.label))?;
     }
     row.account().map(Some)
+}
+
+/// The token and the enabled account a token's secret opens, if any.
+pub(crate) fn token_opens(fetch: &dyn Fetch, token: &str) -> Result<Option<(TokenRow, AccountRow)>> {
+    let Some(t) = fetch.token(&secret_digest(token))?.filter(|t| !t.revoked) else { return Ok(None) };
+    let Some(row) = fetch.account(&t.account)?.filter(|r| !r.disabled) else { return Ok(None) };
+    Ok(Some((t, row)))
+}
+
+/// Whether a token's use at `now` is to be recorded (it has not been for an hour).
+pub(crate) fn use_due(t: &TokenRow, now: i64) -> bool {
+    t.last_used.is_none_or(|last| now.saturating_sub(last) >= secs(TOKEN_USE_RECORDED_EVERY))
 }
 
 /// Starts a web session for an account that has just signed in.

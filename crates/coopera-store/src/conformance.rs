@@ -16,9 +16,9 @@ use coopera_domain::access::Scope;
 use coopera_domain::kinds::AccountRole;
 
 use crate::{
-    AccountProblem, ActivityFilter, AuditEvent, AuditFilter, AuditVerdict, Broken, ChangeAction, ExchangeRate,
-    Existing, FactBudget, FactInKind, FactSchemes, FactTransaction, FeedEntry, HistoryFilter, Outcome, RatesSummary,
-    Record, RecordKind, ReportFacts, SessionLimits, Store, StoreError, Who, WriteOptions,
+    AccountProblem, ActivityFilter, AuditEvent, AuditFilter, AuditVerdict, ChangeAction, ExchangeRate, Existing,
+    FactBudget, FactInKind, FactSchemes, FactTransaction, FeedEntry, HistoryFilter, Outcome, RatesSummary, Record,
+    RecordKind, ReportFacts, SessionLimits, Store, StoreError, Who, WriteOptions,
 };
 
 /// Expands to one `#[test]` per conformance case, each on a fresh store made by `$make`.
@@ -850,7 +850,6 @@ pub fn the_audit_trail_is_chained_and_verified(store: &Store) {
     // An identical rewrite leaves no row; the trail still verifies.
     store.record("ana", vec![given(1, 2013)]).expect("same");
     assert!(matches!(store.verify_audit().expect("verify"), AuditVerdict::Intact { rows: 7, .. }));
-    let _ = Broken::Altered;
 }
 
 pub fn the_workflow_moves_one_step_or_back_with_a_reason(store: &Store) {

@@ -158,10 +158,16 @@ impl Store {
             .collect())
     }
 
-    /// The enabled account an API token opens, if it opens one; its use is recorded.
+    /// The enabled account an API token opens, if it opens one; its use is recorded (at most
+    /// once an hour, so that most API calls only read).
     pub fn token_account(&self, token: &str, address: Option<&str>) -> Result<Option<Account>> {
         if !token.starts_with(accounts::TOKEN_PREFIX) {
             return Ok(None);
+        }
+        match accounts::token_opens(&**self.reader(), token)? {
+            None => return Ok(None),
+            Some((t, row)) if !accounts::use_due(&t, accounts::unix_now()) => return row.account().map(Some),
+            Some(_) => {}
         }
         let at = now();
         self.in_write(|tx| accounts::use_token(tx, &at, token, address))

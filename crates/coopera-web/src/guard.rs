@@ -72,11 +72,7 @@ pub(crate) fn allow(
 
 /// The answer to a save refused because the record changed after the form was opened: who
 /// saved it and when, then each field where what is stored now differs from the form.
-pub(crate) fn changed_meanwhile(
-    store: &Store,
-    record: &Record,
-    _current: coopera_store::Version,
-) -> Result<Vec<Problem>, WebError> {
+pub(crate) fn changed_meanwhile(store: &Store, record: &Record) -> Result<Vec<Problem>, WebError> {
     let latest = store
         .history(&HistoryFilter { kind: Some(record.kind()), key: Some(record.key()), limit: Some(1) })?
         .into_iter()

@@ -35,14 +35,7 @@ fn from_query(query: Option<&str>) -> Option<Lang> {
 }
 
 fn from_cookie(headers: &HeaderMap) -> Option<Lang> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE)
-        .and_then(|(_, v)| v.parse().ok())
+    crate::auth::cookie(headers, COOKIE)?.parse().ok()
 }
 
 /// The first language of `Accept-Language`, by weight, that Coopera speaks.

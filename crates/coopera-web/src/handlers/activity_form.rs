@@ -1068,7 +1068,7 @@ pub(crate) fn save_document(
     let author = viewer.name().unwrap_or(AUTHOR).to_owned();
     match store.write(&author, vec![record.clone()], how) {
         Err(StoreError::Stale { current, .. }) => {
-            let problems = guard::changed_meanwhile(store, &record, current)?;
+            let problems = guard::changed_meanwhile(store, &record)?;
             Ok(Written::unchanged(Saved::Meanwhile { problems, version: current }))
         }
         result => Ok(Written::of(result, key)?.map(Saved::from)),

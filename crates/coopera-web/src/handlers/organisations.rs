@@ -404,7 +404,7 @@ pub(crate) fn save_document(
             let record = Record::Organisation(org);
             match store.write(&author, vec![record.clone()], how) {
                 Err(coopera_store::StoreError::Stale { current, .. }) => {
-                    let problems = guard::changed_meanwhile(store, &record, current)?;
+                    let problems = guard::changed_meanwhile(store, &record)?;
                     Ok(Written::unchanged(Saved::Meanwhile { problems, version: current }))
                 }
                 result => Ok(Written::of(result, key)?.map(Saved::from)),

@@ -29,10 +29,32 @@ use crate::guard;
 use crate::locale::Ctx;
 use crate::state::{AppState, Written};
 
+/// Why a write was not taken: an error of the application, rendered by the error layer, or
+/// an answer of this module with the problems of what was sent.
+pub(crate) enum Refused {
+    Web(WebError),
+    Answer(Box<Response>),
+}
+
+impl From<WebError> for Refused {
+    fn from(e: WebError) -> Refused {
+        Refused::Web(e)
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::Web(e) => e.into_response(),
+            Refused::Answer(r) => *r,
+        }
+    }
+}
+
 /// A JSON body; what is wrong with it, and where, as 400 when it is not JSON at all and as
 /// 422 `invalid_record` when it is JSON of another shape (a number where a code goes, a field
 /// the document does not have).
-fn body<T: DeserializeOwned>(bytes: &Bytes, lang: Lang) -> Result<T, Box<Response>> {
+fn body<T: DeserializeOwned>(bytes: &Bytes, lang: Lang) -> Result<T, Refused> {
     serde_json::from_slice(bytes).map_err(|e| {
         let (es, en) =
             (format!("el cuerpo no es el JSON esperado: {e}"), format!("the body is not the JSON expected: {e}"));
@@ -40,9 +62,11 @@ fn body<T: DeserializeOwned>(bytes: &Bytes, lang: Lang) -> Result<T, Box<Respons
             let entry = ProblemEntry { path: String::new(), value: None, message: lang.pick(&es, &en).to_owned() };
             let detail =
                 ErrorDetail { code: ErrorCode::InvalidRecord, message: entry.message.clone(), problems: vec![entry] };
-            Box::new((StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorBody { error: detail })).into_response())
+            Refused::Answer(Box::new(
+                (StatusCode::UNPROCESSABLE_ENTITY, Json(ErrorBody { error: detail })).into_response(),
+            ))
         } else {
-            Box::new(WebError::malformed(es, en).into_response())
+            Refused::Web(WebError::malformed(es, en))
         }
     })
 }
@@ -78,10 +102,11 @@ pub(crate) fn activity_detail(store: &Store, id: &str) -> Result<ActivityDetail,
 }
 
 /// The answer to a saved activity: its detail, or its problems.
-fn answer(state: &AppState, saved: Saved, created: bool, lang: Lang) -> Result<Response, WebError> {
+async fn answer(state: &AppState, saved: Saved, created: bool, lang: Lang) -> Result<Response, WebError> {
     match saved {
         Saved::Yes(key) => {
-            let detail = state.blocking_read(|store, _| activity_detail(store, &key))?;
+            let id = key.clone();
+            let detail = state.read(move |store, _| activity_detail(store, &id)).await?;
             let status = if created { StatusCode::CREATED } else { StatusCode::OK };
             let mut response = (status, Json(detail)).into_response();
             if created && let Ok(v) = format!("/api/v1{}", activity_url(&key)).parse() {
@@ -100,19 +125,13 @@ pub(crate) async fn create_activity(
     State(state): State<AppState>,
     ctx: Ctx,
     bytes: Bytes,
-) -> Result<Response, WebError> {
+) -> Result<Response, Refused> {
     ctx.viewer.require("")?;
-    let doc: ActivityDoc = match body(&bytes, ctx.lang) {
-        Ok(doc) => doc,
-        Err(refused) => return Ok(*refused),
-    };
+    let doc: ActivityDoc = body(&bytes, ctx.lang)?;
     let viewer = ctx.viewer.clone();
     let mode = activity_form::Mode::Create;
     let saved = state.write(move |store| activity_form::save_document(store, &viewer, doc, None, &mode, None)).await?;
-    let st = state.clone();
-    tokio::task::spawn_blocking(move || answer(&st, saved, true, ctx.lang))
-        .await
-        .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
+    Ok(answer(&state, saved, true, ctx.lang).await?)
 }
 
 /// `PUT /api/v1/activities/{id}`: the activity's new document, from the version it was read at.
@@ -121,12 +140,9 @@ pub(crate) async fn update_activity(
     ctx: Ctx,
     Path(id): Path<String>,
     bytes: Bytes,
-) -> Result<Response, WebError> {
+) -> Result<Response, Refused> {
     ctx.viewer.require("")?;
-    let update: ActivityUpdate = match body(&bytes, ctx.lang) {
-        Ok(update) => update,
-        Err(refused) => return Ok(*refused),
-    };
+    let update: ActivityUpdate = body(&bytes, ctx.lang)?;
     let viewer = ctx.viewer.clone();
     let mode = activity_form::Mode::Edit(id);
     let saved = state
@@ -135,10 +151,7 @@ pub(crate) async fn update_activity(
             activity_form::save_document(store, &viewer, update.document, stored.as_ref(), &mode, Some(update.version))
         })
         .await?;
-    let st = state.clone();
-    tokio::task::spawn_blocking(move || answer(&st, saved, false, ctx.lang))
-        .await
-        .map_err(|e| WebError::internal(format!("a blocking task failed: {e}")))?
+    Ok(answer(&state, saved, false, ctx.lang).await?)
 }
 
 /// `POST /api/v1/activities/{id}/transitions`: one step of the workflow.
@@ -147,12 +160,9 @@ pub(crate) async fn transition(
     ctx: Ctx,
     Path(id): Path<String>,
     bytes: Bytes,
-) -> Result<Response, WebError> {
+) -> Result<Response, Refused> {
     ctx.viewer.require("")?;
-    let step: TransitionRequest = match body(&bytes, ctx.lang) {
-        Ok(step) => step,
-        Err(refused) => return Ok(*refused),
-    };
+    let step: TransitionRequest = body(&bytes, ctx.lang)?;
     let to = WorkflowState::parse(&step.to)
         .map_err(|p| WebError::invalid("to", &step.to, p.message(Lang::Es), p.message(Lang::En)))?;
     let viewer = ctx.viewer.clone();
@@ -220,13 +230,10 @@ pub(crate) async fn create_organisation(
     State(state): State<AppState>,
     ctx: Ctx,
     bytes: Bytes,
-) -> Result<Response, WebError> {
+) -> Result<Response, Refused> {
     ctx.viewer.require("")?;
-    let doc: OrganisationDoc = match body(&bytes, ctx.lang) {
-        Ok(doc) => doc,
-        Err(refused) => return Ok(*refused),
-    };
-    save_organisation(state, ctx.viewer, ctx.lang, doc, organisations::Mode::Create, None).await
+    let doc: OrganisationDoc = body(&bytes, ctx.lang)?;
+    Ok(save_organisation(state, ctx.viewer, ctx.lang, doc, organisations::Mode::Create, None).await?)
 }
 
 /// `PUT /api/v1/organisations/{key}`
@@ -235,12 +242,9 @@ pub(crate) async fn update_organisation(
     ctx: Ctx,
     Path(key): Path<String>,
     bytes: Bytes,
-) -> Result<Response, WebError> {
+) -> Result<Response, Refused> {
     ctx.viewer.require("")?;
-    let update: OrganisationUpdate = match body(&bytes, ctx.lang) {
-        Ok(update) => update,
-        Err(refused) => return Ok(*refused),
-    };
+    let update: OrganisationUpdate = body(&bytes, ctx.lang)?;
     let mode = organisations::Mode::Edit(key);
-    save_organisation(state, ctx.viewer, ctx.lang, update.document, mode, Some(update.version)).await
+    Ok(save_organisation(state, ctx.viewer, ctx.lang, update.document, mode, Some(update.version)).await?)
 }

@@ -241,6 +241,15 @@ await signOut();
 await page.setViewportSize({ width: 390, height: 844 });
 await page.goto(base + "/");
 await shot("dashboard-mobile");
+step("a signed-in header fits the narrow screen");
+await signIn("editor-chiapas");
+for (const path of ["/", "/activities", "/account"]) {
+  await page.goto(base + path);
+  const wide = await page.evaluate(() => document.scrollingElement.scrollWidth);
+  assert.ok(wide <= 390, `${path} signed in is ${wide} px wide at 390`);
+}
+await shot("dashboard-mobile-signed-in");
+await signOut();
 
 assert.deepEqual(errors, [], "no script errors");
 await browser.close();

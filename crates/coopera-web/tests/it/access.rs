@@ -237,15 +237,7 @@ async fn tampered_expired_and_revoked_sessions_open_nothing() {
 
 /// Signs in and returns the session cookie without visiting any page after.
 async fn sign_in_raw(app: &Router, name: &str, password: &str) -> String {
-    let page = get(app, "/login").await.ok();
-    let form = set_cookie(&page, "coopera_form").expect("form cookie");
-    let body = format!("username={name}&password={}&csrf_token={}", encode(password), csrf_of(&page.text()));
-    let req = Request::post("/login")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, format!("coopera_form={form}"))
-        .body(Body::from(body))
-        .expect("request");
-    let reply = send(app, req).await;
+    let reply = post_login(app, name, password).await;
     format!("coopera_session={}", set_cookie(&reply, "coopera_session").expect("session"))
 }
 
@@ -304,7 +296,8 @@ async fn each_role_takes_only_its_steps_of_the_workflow() {
     assert_eq!(step(analyst.clone(), CHIAPAS_DRAFT, "submitted").await.status, StatusCode::SEE_OTHER);
     let own = step(analyst.clone(), CHIAPAS_DRAFT, "validated").await;
     assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.text());
-    assert!(state.store().verify_audit().is_ok());
+    let verdict = state.store().verify_audit().expect("verify");
+    assert!(matches!(verdict, coopera_store::AuditVerdict::Intact { .. }), "the trail verifies: {verdict:?}");
 }
 
 /// The version a record's page shows in its workflow forms.
@@ -347,20 +340,7 @@ async fn a_save_over_a_newer_version_keeps_the_input_and_says_what_changed() {
 #[tokio::test]
 async fn sign_in_answers_the_same_and_slows_down_guessing() {
     let (app, _) = registry();
-    let try_once = |name: &'static str, password: &'static str| {
-        let app = app.clone();
-        async move {
-            let page = get(&app, "/login").await.ok();
-            let form = set_cookie(&page, "coopera_form").expect("form cookie");
-            let body = format!("username={name}&password={}&csrf_token={}", encode(password), csrf_of(&page.text()));
-            let req = Request::post("/login")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header(header::COOKIE, format!("coopera_form={form}"))
-                .body(Body::from(body))
-                .expect("request");
-            send(&app, req).await
-        }
-    };
+    let try_once = |name: &'static str, password: &'static str| post_login(&app, name, password);
     let unknown = try_once("nadie", "una-contraseña-cualquiera").await;
     let wrong = try_once("analista", "una-contraseña-cualquiera").await;
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);

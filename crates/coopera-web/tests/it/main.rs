@@ -164,8 +164,9 @@ fn csrf_of(html: &str) -> String {
     html[at..].split('"').next().unwrap_or("").to_owned()
 }
 
-/// Signs in through the sign-in page, as a person does.
-async fn sign_in(app: &Router, name: &str, password: &str) -> Browser {
+/// Opens the sign-in page and posts its form with a name and password, as a person does;
+/// the answer to the post.
+async fn post_login(app: &Router, name: &str, password: &str) -> Reply {
     let page = get(app, "/login").await.ok();
     let form_cookie = set_cookie(&page, "coopera_form").expect("the sign-in page sets its form cookie");
     let token = csrf_of(&page.text());
@@ -175,7 +176,12 @@ async fn sign_in(app: &Router, name: &str, password: &str) -> Browser {
         .header(header::COOKIE, format!("coopera_form={form_cookie}"))
         .body(Body::from(body))
         .expect("request");
-    let reply = send(app, req).await;
+    send(app, req).await
+}
+
+/// Signs in through the sign-in page, as a person does.
+async fn sign_in(app: &Router, name: &str, password: &str) -> Browser {
+    let reply = post_login(app, name, password).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "signed in: {}", reply.text());
     let session = set_cookie(&reply, "coopera_session").expect("a session cookie");
     let cookie = format!("coopera_session={session}");
