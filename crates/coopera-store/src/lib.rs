@@ -25,6 +25,7 @@ pub mod audit;
 mod backend;
 pub mod conformance;
 mod record;
+mod rows;
 mod sqlite;
 mod store;
 mod store_accounts;

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::str::FromStr;
 
-use coopera_domain::activity::{Activity, Derived};
+use coopera_domain::activity::Derived;
 use coopera_domain::kinds::{Direction, Modality};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
@@ -15,6 +15,7 @@ use crate::accounts::{AccountRow, SessionRow, TokenRow};
 use crate::audit::{self, AuditEvent, AuditFilter, AuditRow};
 use crate::backend::{Backend, Fetch};
 use crate::record::{Record, RecordKind};
+use crate::rows::{self, Cell, table};
 use crate::{
     ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, ExchangeRate, FeedEntry, HistoryFilter,
     ReportFacts, Result, StoreError, StoreOptions, Version,
@@ -106,18 +107,6 @@ fn write_transaction(conn: &mut Connection) -> Result<Transaction<'_>> {
     conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db)
 }
 
-fn table(kind: RecordKind) -> &'static str {
-    match kind {
-        RecordKind::Organisation => "organisation",
-        RecordKind::Activity => "activity",
-        RecordKind::Capacity => "capacity",
-        RecordKind::Demand => "demand",
-        RecordKind::Action => "subnational_action",
-        RecordKind::Agreement => "agreement",
-        RecordKind::Membership => "network_membership",
-    }
-}
-
 fn exists(conn: &Connection, kind: RecordKind, key: &str) -> Result<bool> {
     let sql = format!("SELECT 1 FROM {} WHERE key = ?1", table(kind));
     conn.query_row(&sql, [key], |_| Ok(())).optional().map(|o| o.is_some()).map_err(db)
@@ -127,226 +116,83 @@ fn decode(kind: RecordKind, key: &str, doc: &str) -> Result<Record> {
     Record::from_json(kind, doc).map_err(|reason| StoreError::Corrupt { kind, key: key.to_owned(), reason })
 }
 
-/// The columns of the activity row, in the order [`activity_values`] gives them.
-const ACTIVITY_COLUMNS: &[&str] = &[
-    "key",
-    "reporting_org",
-    "title_es",
-    "title_en",
-    "instrument",
-    "cooperation_type",
-    "modality",
-    "status",
-    "workflow",
-    "south_south",
-    "north_south",
-    "direction",
-    "decentralised",
-    "cross_border",
-    "start_year",
-    "end_year",
-    "start_date",
-    "end_date",
-    "border",
-    "doc",
-];
-
-fn activity_values(a: &Activity, derived: Derived, doc: &str) -> Vec<Value> {
-    let p = a.parts();
-    let title_es = p.title.get("es").unwrap_or("");
-    let title_en = p.title.get("en").unwrap_or("");
-    vec![
-        p.key.to_string().into(),
-        p.reporting_org.to_string().into(),
-        title_es.to_owned().into(),
-        title_en.to_owned().into(),
-        p.instrument.code().to_owned().into(),
-        p.cooperation_type.code().to_owned().into(),
-        p.modality.code().to_owned().into(),
-        p.status.to_string().into(),
-        p.workflow.code().to_owned().into(),
-        i64::from(p.schemes.south_south).into(),
-        i64::from(p.schemes.north_south).into(),
-        derived.direction.map(|d| d.code().to_owned()).into(),
-        i64::from(derived.decentralised).into(),
-        i64::from(derived.cross_border).into(),
-        p.dates.start().map(|d| i64::from(d.year())).into(),
-        p.dates.end().map(|d| i64::from(d.year())).into(),
-        p.dates.start().map(|d| d.to_string()).into(),
-        p.dates.end().map(|d| d.to_string()).into(),
-        p.cross_border.as_ref().map(|c| c.border.code().to_owned()).into(),
-        doc.to_owned().into(),
-    ]
+fn cell(c: Cell) -> Value {
+    match c {
+        Cell::Text(t) => t.into(),
+        Cell::Int(n) => n.into(),
+        Cell::Flag(b) => i64::from(b).into(),
+    }
 }
 
-fn write_activity_row(tx: &Transaction<'_>, id: Option<i64>, a: &Activity, derived: Derived, doc: &str) -> Result<i64> {
-    let mut values = activity_values(a, derived, doc);
-    let is_update = id.is_some();
-    let id = match id {
+/// Inserts or updates a record's main row (by `id`, when it exists) and rewrites its child
+/// rows; returns its id.
+fn write_record(tx: &Transaction<'_>, id: Option<i64>, record: &Record, derived: Option<Derived>, doc: &str) -> Result<i64> {
+    let (columns, values) = rows::main_row(record, derived);
+    let table = table(record.kind());
+    let mut all: Vec<Value> = values.into_iter().map(cell).collect();
+    all.push(doc.to_owned().into());
+    all.push(record.key().into());
+    let n = all.len();
+    let new_id = match id {
         Some(id) => {
-            let sets: Vec<String> =
-                ACTIVITY_COLUMNS.iter().zip(1..).map(|(c, i): (_, usize)| format!("{c} = ?{i}")).collect();
-            let sql = format!(
-                "UPDATE activity SET {} WHERE id = ?{}",
-                sets.join(", "),
-                ACTIVITY_COLUMNS.len().saturating_add(1)
-            );
-            values.push(id.into());
-            tx.prepare_cached(&sql).and_then(|mut s| s.execute(params_from_iter(values))).map_err(db)?;
+            let sets: Vec<String> = columns
+                .iter()
+                .chain(["doc", "key"].iter())
+                .zip(1..)
+                .map(|(c, i): (_, usize)| format!("{c} = ?{i}"))
+                .collect();
+            all.push(id.into());
+            let sql = format!("UPDATE {table} SET {} WHERE id = ?{}", sets.join(", "), n.saturating_add(1));
+            tx.prepare_cached(&sql).and_then(|mut st| st.execute(params_from_iter(all))).map_err(db)?;
             id
         }
         None => {
-            let marks: Vec<String> = (1..=ACTIVITY_COLUMNS.len()).map(|i| format!("?{i}")).collect();
-            let sql = format!("INSERT INTO activity ({}) VALUES ({})", ACTIVITY_COLUMNS.join(", "), marks.join(", "));
-            tx.prepare_cached(&sql).and_then(|mut s| s.execute(params_from_iter(values))).map_err(db)?;
+            let names: Vec<&str> = columns.iter().copied().chain(["doc", "key"]).collect();
+            let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
+            let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), marks.join(", "));
+            tx.prepare_cached(&sql).and_then(|mut st| st.execute(params_from_iter(all))).map_err(db)?;
             tx.last_insert_rowid()
         }
     };
-    let rows = if is_update { ChildRows::Replace } else { ChildRows::New };
-    write_activity_children(tx, id, a, rows)?;
-    Ok(id)
+    write_children(tx, new_id, record, if id.is_some() { ChildRows::Replace } else { ChildRows::New })?;
+    Ok(new_id)
 }
 
-/// Whether an activity's child rows may already exist.
+/// Whether a record's child rows may already exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ChildRows {
-    /// A new activity: there is nothing to delete.
+    /// A new record: there is nothing to delete.
     New,
     /// An update or a re-index: delete the old rows first.
     Replace,
 }
 
-/// The child tables of an activity, deleted and rewritten whenever it changes.
-const ACTIVITY_CHILDREN: &[&str] = &[
-    "activity_participant",
-    "activity_sector",
-    "activity_place",
-    "activity_money",
-    "activity_in_kind",
-    "activity_related",
-    "activity_sdg",
-    "activity_agenda",
-];
-
-/// Writes the index rows reports and filters read: participants, sectors, places, money,
-/// in-kind units, related activities, SDGs and the cross-border agenda.
-fn write_activity_children(tx: &Transaction<'_>, id: i64, a: &Activity, rows: ChildRows) -> Result<()> {
-    let p = a.parts();
+/// Writes a record's child rows (deleting its old ones first when `rows` says so).
+fn write_children(tx: &Transaction<'_>, id: i64, record: &Record, rows: ChildRows) -> Result<()> {
     if rows == ChildRows::Replace {
-        for child in ACTIVITY_CHILDREN {
-            tx.prepare_cached(&format!("DELETE FROM {child} WHERE activity_id = ?1"))
+        for child in rows::child_tables(record.kind()) {
+            tx.prepare_cached(&format!("DELETE FROM {} WHERE {} = ?1", child.name, child.parent))
                 .and_then(|mut s| s.execute([id]))
                 .map_err(db)?;
         }
     }
-    let mut participant = tx.prepare_cached("INSERT INTO activity_participant VALUES (?1, ?2, ?3)").map_err(db)?;
-    for x in &p.participants {
-        participant.execute(params![id, x.org.as_str(), x.role.code()]).map_err(db)?;
-    }
-    let mut sector = tx.prepare_cached("INSERT INTO activity_sector VALUES (?1, ?2, ?3, ?4)").map_err(db)?;
-    for s in &p.sectors {
-        sector.execute(params![id, s.sector.vocabulary(), s.sector.code(), s.percent.to_string()]).map_err(db)?;
-    }
-    let mut place = tx.prepare_cached("INSERT INTO activity_place VALUES (?1, ?2, ?3, ?4)").map_err(db)?;
-    for c in &p.countries {
-        place.execute(params![id, "country", c.country.as_str(), c.percent.to_string()]).map_err(db)?;
-    }
-    for r in &p.regions {
-        place.execute(params![id, "region", r.region.as_str(), r.percent.to_string()]).map_err(db)?;
-    }
-    for m in &p.mx_places {
-        place.execute(params![id, "mx_state", m.state.as_str(), Option::<String>::None]).map_err(db)?;
-    }
-    let mut money = tx
-        .prepare_cached(
-            "INSERT INTO activity_money (activity_id, kind, date, amount, currency, value_date, provider_org, \
-             provider_activity, receiver_activity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )
-        .map_err(db)?;
-    let none = Option::<String>::None;
-    for b in &p.budgets {
-        let value_date = b.value_date.map(|d| d.to_string());
-        money
-            .execute(params![
-                id,
-                "budget",
-                b.period_start.to_string(),
-                b.value.amount.to_string(),
-                b.value.currency.as_str(),
-                value_date,
-                none,
-                none,
-                none
-            ])
-            .map_err(db)?;
-    }
-    for t in &p.transactions {
-        let kind = format!("transaction:{}", t.kind);
-        let provider = t.provider.as_ref();
-        money
-            .execute(params![
-                id,
-                kind,
-                t.date.to_string(),
-                t.value.amount.to_string(),
-                t.value.currency.as_str(),
-                t.value_date.map(|d| d.to_string()),
-                provider.and_then(|x| x.org.as_ref()).map(|o| o.as_str()),
-                provider.and_then(|x| x.activity.as_deref()),
-                t.receiver.as_ref().and_then(|x| x.activity.as_deref()),
-            ])
-            .map_err(db)?;
-    }
-    for k in &p.in_kind {
-        if let Some(v) = k.value() {
-            money
-                .execute(params![
-                    id,
-                    "in_kind",
-                    none,
-                    v.amount.to_string(),
-                    v.currency.as_str(),
-                    none,
-                    none,
-                    none,
-                    none
-                ])
-                .map_err(db)?;
-        }
-    }
-    let mut in_kind = tx.prepare_cached("INSERT INTO activity_in_kind VALUES (?1, ?2, ?3, ?4, ?5)").map_err(db)?;
-    for k in &p.in_kind {
-        in_kind
-            .execute(params![
-                id,
-                k.unit.code(),
-                k.quantity.to_string(),
-                k.unit_value.map(|u| u.amount.to_string()),
-                k.unit_value.map(|u| u.currency.as_str()),
-            ])
-            .map_err(db)?;
-    }
-    let mut related = tx.prepare_cached("INSERT INTO activity_related VALUES (?1, ?2, ?3)").map_err(db)?;
-    for r in &p.related_activities {
-        related.execute(params![id, r.kind.as_str(), r.identifier]).map_err(db)?;
-    }
-    let mut sdg = tx.prepare_cached("INSERT INTO activity_sdg VALUES (?1, ?2)").map_err(db)?;
-    for g in &p.sdgs {
-        let code = match g {
-            coopera_domain::activity::Sdg::Goal(c) => c.as_str(),
-            coopera_domain::activity::Sdg::Target(c) => c.as_str(),
-        };
-        sdg.execute(params![id, code]).map_err(db)?;
-    }
-    if let Some(cb) = &p.cross_border {
-        let mut agenda = tx.prepare_cached("INSERT INTO activity_agenda VALUES (?1, ?2)").map_err(db)?;
-        for d in &cb.dimensions {
-            agenda.execute(params![id, d.code()]).map_err(db)?;
-        }
+    static INSERTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let inserts = INSERTS.get_or_init(|| {
+        rows::CHILD_TABLES
+            .iter()
+            .map(|t| {
+                let marks: Vec<String> = (1..=t.columns.len().saturating_add(1)).map(|i| format!("?{i}")).collect();
+                format!("INSERT INTO {} ({}, {}) VALUES ({})", t.name, t.parent, t.columns.join(", "), marks.join(", "))
+            })
+            .collect()
+    });
+    for child in rows::children(record) {
+        let mut stmt = tx.prepare_cached(&inserts[child.table]).map_err(db)?;
+        let values = std::iter::once(Value::from(id)).chain(child.values.into_iter().map(cell));
+        stmt.execute(params_from_iter(values)).map_err(db)?;
     }
     Ok(())
 }
-
 /// Rewrites the index of every stored activity from its document: run once by the migration
 /// that added columns and tables, so activities written before it are reported like new ones.
 /// Rewrites each record's document as its stored form ([`Record::to_json`]), a few thousand
@@ -445,85 +291,9 @@ fn reindex_activities(tx: &Transaction<'_>) -> Result<()> {
             ],
         )
         .map_err(db)?;
-        write_activity_children(tx, id, &a, ChildRows::Replace)?;
+        write_children(tx, id, &Record::Activity(a), ChildRows::Replace)?;
     }
     Ok(())
-}
-
-fn write_sectors(tx: &Transaction<'_>, id: i64, sectors: &[coopera_domain::activity::SectorShare]) -> Result<()> {
-    tx.execute("DELETE FROM capacity_sector WHERE capacity_id = ?1", [id]).map_err(db)?;
-    let mut stmt = tx.prepare_cached("INSERT INTO capacity_sector VALUES (?1, ?2, ?3, ?4)").map_err(db)?;
-    for s in sectors {
-        stmt.execute(params![id, s.sector.vocabulary(), s.sector.code(), s.percent.to_string()]).map_err(db)?;
-    }
-    Ok(())
-}
-
-/// Inserts or updates the main row of a record that is not an activity; returns its id.
-fn write_row(tx: &Transaction<'_>, id: Option<i64>, record: &Record, doc: &str) -> Result<i64> {
-    let key = record.key();
-    let (columns, values): (&[&str], Vec<Value>) = match record {
-        Record::Organisation(o) => {
-            let p = o.parts();
-            (
-                &["name_es", "name_en", "acronym", "kind", "level", "country", "mx_state"],
-                vec![
-                    p.name.get("es").unwrap_or(p.name.best(coopera_domain::Lang::Es)).to_owned().into(),
-                    p.name.get("en").unwrap_or(p.name.best(coopera_domain::Lang::En)).to_owned().into(),
-                    p.acronym.clone().into(),
-                    p.kind.to_string().into(),
-                    p.level.code().to_owned().into(),
-                    p.country.map(|c| c.to_string()).into(),
-                    o.mx_state().map(|c| c.to_string()).into(),
-                ],
-            )
-        }
-        Record::Capacity(c) => (&["institution"], vec![c.parts().institution.to_string().into()]),
-        Record::Demand(d) => (&["requester"], vec![d.parts().requester.to_string().into()]),
-        Record::Action(a) => {
-            let p = a.parts();
-            (
-                &["actor", "kind", "date", "country"],
-                vec![
-                    p.actor.to_string().into(),
-                    p.kind.code().to_owned().into(),
-                    p.date.to_string().into(),
-                    p.country.map(|c| c.to_string()).into(),
-                ],
-            )
-        }
-        Record::Agreement(a) => (&["signed"], vec![a.parts().signed.to_string().into()]),
-        Record::Membership(m) => {
-            (&["network", "member"], vec![m.parts().network.to_string().into(), m.parts().member.to_string().into()])
-        }
-        Record::Activity(_) => unreachable!("activities are written by write_activity_row"),
-    };
-    let table = table(record.kind());
-    let mut all: Vec<Value> = values;
-    all.push(doc.to_owned().into());
-    all.push(key.into());
-    let n = all.len();
-    let id = match id {
-        Some(id) => {
-            let sets: Vec<String> =
-                columns.iter().chain(["doc"].iter()).zip(1..).map(|(c, i): (_, usize)| format!("{c} = ?{i}")).collect();
-            all.push(id.into());
-            let sql = format!("UPDATE {table} SET {}, key = ?{n} WHERE id = ?{}", sets.join(", "), n.saturating_add(1));
-            tx.prepare_cached(&sql).and_then(|mut st| st.execute(params_from_iter(all))).map_err(db)?;
-            id
-        }
-        None => {
-            let names: Vec<&str> = columns.iter().copied().chain(["doc", "key"]).collect();
-            let marks: Vec<String> = (1..=n).map(|i| format!("?{i}")).collect();
-            let sql = format!("INSERT INTO {table} ({}) VALUES ({})", names.join(", "), marks.join(", "));
-            tx.prepare_cached(&sql).and_then(|mut st| st.execute(params_from_iter(all))).map_err(db)?;
-            tx.last_insert_rowid()
-        }
-    };
-    if let Record::Capacity(c) = record {
-        write_sectors(tx, id, &c.parts().sectors)?;
-    }
-    Ok(id)
 }
 
 /// The WHERE clause and parameters of an activity filter, on table alias `a`.
@@ -665,17 +435,10 @@ impl crate::backend::Transaction for SqliteTx<'_> {
             .prepare_cached(&sql)
             .and_then(|mut s| s.query_row([record.key()], |r| r.get(0)).optional())
             .map_err(db)?;
-        match record {
-            Record::Activity(a) => {
-                let derived = derived.ok_or_else(|| {
-                    StoreError::Backend(format!("activity {} written without its derived facts", a.key()).into())
-                })?;
-                write_activity_row(tx, id, a, derived, doc)?;
-            }
-            other => {
-                write_row(tx, id, other, doc)?;
-            }
+        if record.kind() == RecordKind::Activity && derived.is_none() {
+            return Err(StoreError::Backend(format!("activity {} written without its derived facts", record.key()).into()));
         }
+        write_record(tx, id, record, derived, doc)?;
         Ok(())
     }
 
