@@ -24,6 +24,7 @@ pub mod accounts;
 pub mod audit;
 mod backend;
 pub mod conformance;
+mod facts;
 mod record;
 mod rows;
 mod sqlite;
