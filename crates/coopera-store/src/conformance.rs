@@ -21,11 +21,13 @@ use crate::{
     RecordKind, ReportFacts, SessionLimits, Store, StoreError, Who, WriteOptions,
 };
 
-/// Expands to one `#[test]` per conformance case, each on a fresh store made by `$make`.
+/// Expands to one `#[test]` per conformance case, each on a fresh store: made by `$make`, or
+/// with `postgres`, opened on a schema of its own on the test server
+/// ([`crate::testing::TestPostgres`]; the cases do not run when none is configured).
 #[macro_export]
 macro_rules! conformance_tests {
-    ($make:expr) => {
-        $crate::conformance_tests!(@cases $make;
+    (@each $how:tt) => {
+        $crate::conformance_tests!(@cases $how
             creates_and_reads_back,
             identical_rewrite_changes_nothing,
             update_keeps_before_and_after,
@@ -51,14 +53,31 @@ macro_rules! conformance_tests {
             the_workflow_moves_one_step_or_back_with_a_reason
         );
     };
-    (@cases $make:expr; $($case:ident),+) => {
-        $(
-            #[test]
-            fn $case() {
-                let store = $make;
-                $crate::conformance::$case(&store);
-            }
-        )+
+    (@cases $how:tt $($case:ident),+) => {
+        $( $crate::conformance_tests!(@one $how $case); )+
+    };
+    (@one [postgres] $case:ident) => {
+        #[test]
+        fn $case() {
+            let Some(db) = $crate::testing::TestPostgres::new() else { return };
+            let store = $crate::Store::open(db.location(), ::core::default::Default::default())
+                .expect("PostgreSQL store");
+            $crate::conformance::$case(&store);
+            drop(store);
+        }
+    };
+    (@one [$make:expr] $case:ident) => {
+        #[test]
+        fn $case() {
+            let store = $make;
+            $crate::conformance::$case(&store);
+        }
+    };
+    (postgres) => {
+        $crate::conformance_tests!(@each [postgres]);
+    };
+    ($make:expr) => {
+        $crate::conformance_tests!(@each [$make]);
     };
 }
 

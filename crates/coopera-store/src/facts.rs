@@ -213,10 +213,7 @@ pub(crate) const CHILD_SCANS: [(&str, &str); 8] = [
     ("activity_participant", "org_key, role"),
     ("activity_sector", "vocabulary, code, percentage"),
     ("activity_place", "kind, code, percentage"),
-    (
-        "activity_money",
-        "kind, date, amount, currency, value_date, provider_org, provider_activity, receiver_activity",
-    ),
+    ("activity_money", "kind, date, amount, currency, value_date, provider_org, provider_activity, receiver_activity"),
     ("activity_in_kind", "unit, quantity, unit_value, currency"),
     ("activity_related", "kind, identifier"),
     ("activity_sdg", "code"),
@@ -225,7 +222,11 @@ pub(crate) const CHILD_SCANS: [(&str, &str); 8] = [
 
 /// Streams the facts of the activities of the `main` scan (the columns of [`ACTIVITY_SCAN`],
 /// by id), each with its rows of the child scans.
-pub(crate) fn stream<S: Scan>(mut main: S, mut children: Children<S>, visit: &mut dyn FnMut(&ReportFacts)) -> Result<()> {
+pub(crate) fn stream<S: Scan>(
+    mut main: S,
+    mut children: Children<S>,
+    visit: &mut dyn FnMut(&ReportFacts),
+) -> Result<()> {
     let mut facts: Option<ReportFacts> = None;
     while let Some(row) = main.next()? {
         let id = row.int(0).map_err(|e| StoreError::Backend(e.into()))?;
@@ -240,11 +241,7 @@ pub(crate) fn stream<S: Scan>(mut main: S, mut children: Children<S>, visit: &mu
 
 /// Reads the activity table's row into `facts` (made at the first row, and reused from one
 /// activity to the next with its lists emptied).
-fn activity_row<'f>(
-    row: &impl Columns,
-    key: &str,
-    facts: &'f mut Option<ReportFacts>,
-) -> Result<&'f mut ReportFacts> {
+fn activity_row<'f>(row: &impl Columns, key: &str, facts: &'f mut Option<ReportFacts>) -> Result<&'f mut ReportFacts> {
     let get_text = |i: usize| text(row, i).map_err(|r| corrupt(key, r));
     let get_str = |i: usize| row.str(i).map_err(|r| corrupt(key, r));
     let get_opt_str = |i: usize| row.opt_str(i).map_err(|r| corrupt(key, r));
@@ -383,5 +380,69 @@ mod tests {
         for bad in ["2013-02-29", "2012-2-03", "2012/02/03", "20120203", "2012-13-01", "", "２０１２-02-03"] {
             assert!(date(bad).is_err(), "{bad}");
         }
+    }
+}
+
+/// Gathers [`ActivityFacts`](crate::ActivityFacts) from three scans — the activities, their
+/// sectors and their money, in any order — for backends to fill.
+#[derive(Debug, Default)]
+pub(crate) struct Gather {
+    facts: Vec<crate::ActivityFacts>,
+    index: std::collections::HashMap<i64, usize>,
+    /// Per activity: commitments by currency, budgets by currency, in kind by currency.
+    money: std::collections::HashMap<usize, [std::collections::BTreeMap<String, Decimal>; 3]>,
+}
+
+impl Gather {
+    pub(crate) fn activity(
+        &mut self,
+        id: i64,
+        key: String,
+        direction: Option<&str>,
+        modality: &str,
+        start_year: Option<i32>,
+    ) -> Result<()> {
+        self.index.insert(id, self.facts.len());
+        self.facts.push(crate::ActivityFacts {
+            modality: parse(&key, modality, Modality::parse)?,
+            direction: direction.and_then(|d| coopera_domain::kinds::Direction::parse(d).ok()),
+            key,
+            start_year,
+            sectors: Vec::new(),
+            committed: Vec::new(),
+            in_kind: Vec::new(),
+        });
+        Ok(())
+    }
+
+    pub(crate) fn sector(&mut self, id: i64, vocabulary: String, code: String, percentage: &str) -> Result<()> {
+        if let Some(&i) = self.index.get(&id) {
+            let pct = decimal(percentage).map_err(|r| corrupt(&self.facts[i].key, r))?;
+            self.facts[i].sectors.push((vocabulary, code, pct));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn money(&mut self, id: i64, kind: &str, amount: &str, currency: String) -> Result<()> {
+        let Some(&i) = self.index.get(&id) else { return Ok(()) };
+        let slot = match kind {
+            "transaction:2" => 0,
+            "budget" => 1,
+            "in_kind" => 2,
+            _ => return Ok(()),
+        };
+        let amount = decimal(amount).map_err(|r| corrupt(&self.facts[i].key, r))?;
+        let sum = self.money.entry(i).or_default()[slot].entry(currency).or_default();
+        *sum = sum.saturating_add(amount);
+        Ok(())
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<crate::ActivityFacts> {
+        for (i, [commitments, budgets, in_kind]) in self.money {
+            let committed = if commitments.is_empty() { budgets } else { commitments };
+            self.facts[i].committed = committed.into_iter().collect();
+            self.facts[i].in_kind = in_kind.into_iter().collect();
+        }
+        self.facts
     }
 }

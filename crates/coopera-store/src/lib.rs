@@ -25,11 +25,14 @@ pub mod audit;
 mod backend;
 pub mod conformance;
 mod facts;
+mod postgres;
 mod record;
 mod rows;
 mod sqlite;
 mod store;
 mod store_accounts;
+pub mod testing;
+mod watch;
 mod workflow;
 mod write;
 
@@ -37,6 +40,7 @@ pub use accounts::{Account, AccountProblem, NewSession, Session, SessionLimits, 
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditVerdict, Broken, Who};
 pub use record::{Difference, Record, RecordKind};
 pub use store::{Location, Store};
+pub use watch::{Watcher, Woken};
 pub use workflow::Transition;
 pub use write::WriteOptions;
 
@@ -149,9 +153,10 @@ pub enum StoreError {
     /// An account operation was refused (a wrong password, a name taken). Nothing changed.
     #[error("{0}")]
     Account(AccountProblem),
-    /// The location names a database this build cannot open.
-    #[error("unsupported database location `{0}`")]
-    Unsupported(String),
+    /// The database at a location could not be opened (a server that does not answer, a
+    /// refused sign-in, a file that cannot be created).
+    #[error("cannot open the database `{location}`: {reason}")]
+    Unreachable { location: String, reason: String },
     /// The database file was written by a newer Coopera.
     #[error("the database is at schema version {found}, newer than this program's {supported}; upgrade Coopera")]
     TooNew { found: i64, supported: i64 },
@@ -166,6 +171,23 @@ pub enum StoreError {
 impl StoreError {
     pub(crate) fn backend(e: impl std::error::Error + Send + Sync + 'static) -> StoreError {
         StoreError::Backend(Box::new(e))
+    }
+
+    /// A failure of the database itself while opening `location`, said as such (with the
+    /// address, its password left out); other errors pass unchanged.
+    pub(crate) fn at(self, location: &Location) -> StoreError {
+        match self {
+            StoreError::Backend(e) => {
+                let mut reason = e.to_string();
+                let mut source = e.source();
+                while let Some(s) = source {
+                    reason.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                StoreError::Unreachable { location: location.to_string(), reason }
+            }
+            other => other,
+        }
     }
 
     /// A message for the user in `lang`; internal failures keep their technical text.
@@ -193,13 +215,9 @@ impl StoreError {
                 ),
             },
             StoreError::Account(p) => p.message(lang),
-            StoreError::Unsupported(location) => match lang {
-                Lang::Es => format!(
-                    "no se puede abrir `{location}`: esta versión de Coopera guarda en un archivo SQLite (una ruta)"
-                ),
-                Lang::En => {
-                    format!("cannot open `{location}`: this version of Coopera stores in a SQLite file (a path)")
-                }
+            StoreError::Unreachable { location, reason } => match lang {
+                Lang::Es => format!("no se puede abrir la base de datos `{location}`: {reason}"),
+                Lang::En => self.to_string(),
             },
             StoreError::TooNew { found, supported } => match lang {
                 Lang::Es => format!(

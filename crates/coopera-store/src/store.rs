@@ -17,11 +17,13 @@ use coopera_domain::record::RecordKind;
 use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
 
 use crate::backend::Backend;
+use crate::postgres::PostgresBackend;
 use crate::sqlite::SqliteBackend;
+use crate::watch::Watcher;
 use crate::write::{self, WriteOptions, decode};
 use crate::{
     ActivityFacts, ActivityFilter, ActivitySummary, Change, ExchangeRate, Existing, FeedEntry, HistoryFilter,
-    RatesSummary, Record, ReportFacts, Result, StoreError, StoreOptions, StoredActivity, Version, WriteSummary,
+    RatesSummary, Record, ReportFacts, Result, StoreOptions, StoredActivity, Version, WriteSummary,
 };
 
 /// Where a registry is kept.
@@ -31,7 +33,8 @@ pub enum Location {
     File(PathBuf),
     /// A private SQLite database in memory, gone when the store is dropped (tests, previews).
     Memory,
-    /// A database server address (`postgres://…`), which this build does not open yet.
+    /// A PostgreSQL database (`postgres://USER@HOST:PORT/DB`), shared by every process that
+    /// opens it.
     Server(String),
 }
 
@@ -125,18 +128,27 @@ impl Store {
     /// Opens the registry at `location` (creating it and bringing its schema up to date).
     pub fn open(location: impl Into<Location>, options: StoreOptions) -> Result<Store> {
         let location = location.into();
-        let conns: Vec<Box<dyn Backend>> = match &location {
+        let conns = Store::connect(&location, options).map_err(|e| e.at(&location))?;
+        Ok(Store { options, location, conns: conns.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) })
+    }
+
+    /// The connections to `location`: the one that writes, then the readers.
+    fn connect(location: &Location, options: StoreOptions) -> Result<Vec<Box<dyn Backend>>> {
+        let mut conns: Vec<Box<dyn Backend>> = Vec::with_capacity(options.readers.saturating_add(1));
+        match location {
             Location::File(path) => {
-                let mut conns: Vec<Box<dyn Backend>> = vec![Box::new(SqliteBackend::open(path, options)?)];
-                for _ in 0..options.readers {
+                for _ in 0..=options.readers {
                     conns.push(Box::new(SqliteBackend::open(path, options)?));
                 }
-                conns
             }
-            Location::Memory => vec![Box::new(SqliteBackend::open_in_memory()?)],
-            Location::Server(url) => return Err(StoreError::Unsupported(redact(url))),
-        };
-        Ok(Store { options, location, conns: conns.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) })
+            Location::Memory => conns.push(Box::new(SqliteBackend::open_in_memory()?)),
+            Location::Server(url) => {
+                for _ in 0..=options.readers {
+                    conns.push(Box::new(PostgresBackend::open(url)?));
+                }
+            }
+        }
+        Ok(conns)
     }
 
     /// A private registry in memory.
@@ -334,6 +346,12 @@ impl Store {
         self.reader().feed(after, limit)
     }
 
+    /// A watcher of this registry's writes by any process (see [`Watcher`]): on PostgreSQL a
+    /// connection of its own that listens for them.
+    pub fn watcher(&self) -> Result<Watcher> {
+        Watcher::open(&self.location).map_err(|e| e.at(&self.location))
+    }
+
     /// The number of the newest entry of the change feed: a reader that has applied every
     /// entry up to it is up to date.
     pub fn feed_head(&self) -> Result<u64> {
@@ -359,7 +377,6 @@ mod tests {
         assert_eq!(parse(":memory:"), Location::Memory);
         let server = parse("postgres://ana:secreto@db.example:5432/coopera");
         assert_eq!(server.to_string(), "postgres://ana@db.example:5432/coopera");
-        assert!(matches!(Store::open(&server, StoreOptions::default()), Err(StoreError::Unsupported(_))));
     }
 
     #[test]

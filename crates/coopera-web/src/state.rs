@@ -351,8 +351,8 @@ impl AppState {
             // Kept beside the database, so that the next start reads it back.
             state.persist()?;
         }
-        if file {
-            follow_changes(Arc::downgrade(&state.0));
+        if !matches!(state.0.store.location(), Location::Memory) {
+            follow_changes(Arc::downgrade(&state.0), state.0.store.watcher()?);
         }
         Ok(state)
     }
@@ -631,18 +631,28 @@ impl Views {
     }
 }
 
-/// How often the server looks at the change feed for writes made by other processes (a
-/// `coopera import` beside a running server, another server on the same database).
-const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+/// How long the follower waits for a change before it looks whether the application still
+/// lives (it reads nothing then).
+const FOLLOW_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Follows the change feed on a thread of its own while the application lives: when another
-/// process has written, the views take its changes in, so they show within a moment. One
-/// indexed read per look; nothing is scanned while nothing changes.
-fn follow_changes(inner: std::sync::Weak<Inner>) {
+/// process has written (a `coopera import` beside a running server, another server on the same
+/// database), the views take its changes in, so they show within a moment. The store's
+/// [`Watcher`](coopera_store::Watcher) says when to look: on PostgreSQL a notification of the
+/// write; on a SQLite file a short interval, each look one indexed read.
+fn follow_changes(inner: std::sync::Weak<Inner>, mut watcher: coopera_store::Watcher) {
     let spawned = std::thread::Builder::new().name("coopera-follow".into()).spawn(move || {
         loop {
-            std::thread::sleep(FOLLOW_EVERY);
+            let woken = watcher.wait(FOLLOW_EVERY);
             let Some(inner) = inner.upgrade() else { return };
+            match woken {
+                Ok(coopera_store::Woken::Quiet) => continue,
+                Ok(coopera_store::Woken::Look) => {}
+                Err(e) => {
+                    eprintln!("coopera: cannot listen for changes: {}", e.message(Lang::En));
+                    continue;
+                }
+            }
             let state = AppState(inner);
             let seen = state.views().feed;
             match state.0.store.feed_head() {

@@ -8,7 +8,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "coopera", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
-    /// Where the registry is kept: a database file (SQLite), created when missing.
+    /// Where the registry is kept: a database file (SQLite), created when missing, or a
+    /// PostgreSQL server (`postgres://USER@HOST:PORT/DB`) shared by several processes.
     #[arg(long, global = true, env = "COOPERA_DB", default_value = "./coopera.db")]
     pub db: PathBuf,
     /// Language of messages and labels: es (default) or en.

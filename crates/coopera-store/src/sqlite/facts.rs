@@ -56,7 +56,8 @@ pub(super) fn report_facts(
         Some(k) => vec![k],
         None => vec![],
     };
-    let mut main = conn.prepare(&format!("SELECT {ACTIVITY_SCAN} FROM activity {main_where} ORDER BY id")).map_err(db)?;
+    let mut main =
+        conn.prepare(&format!("SELECT {ACTIVITY_SCAN} FROM activity {main_where} ORDER BY id")).map_err(db)?;
     let mut statements = Vec::with_capacity(CHILD_SCANS.len());
     for (table, columns) in CHILD_SCANS {
         let sql = format!("SELECT activity_id, {columns} FROM {table} {child_where} ORDER BY activity_id, rowid");

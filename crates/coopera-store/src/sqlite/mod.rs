@@ -1,7 +1,7 @@
 //! The embedded SQLite backend: one file (WAL journal), versioned migrations, one transaction
 //! per write.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
 
@@ -38,6 +38,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/0004_stored_form.sql"), then: Some(rewrite_in_stored_form) },
     Migration { sql: include_str!("migrations/0005_accounts_audit.sql"), then: Some(chain_the_trail) },
 ];
+
+/// How many migrations this program knows (the PostgreSQL backend numbers its own alike).
+#[cfg(test)]
+pub(crate) const MIGRATION_COUNT: usize = MIGRATIONS.len();
 
 /// One connection to the embedded database.
 #[derive(Debug)]
@@ -126,7 +130,13 @@ fn cell(c: Cell) -> Value {
 
 /// Inserts or updates a record's main row (by `id`, when it exists) and rewrites its child
 /// rows; returns its id.
-fn write_record(tx: &Transaction<'_>, id: Option<i64>, record: &Record, derived: Option<Derived>, doc: &str) -> Result<i64> {
+fn write_record(
+    tx: &Transaction<'_>,
+    id: Option<i64>,
+    record: &Record,
+    derived: Option<Derived>,
+    doc: &str,
+) -> Result<i64> {
     let (columns, values) = rows::main_row(record, derived);
     let table = table(record.kind());
     let mut all: Vec<Value> = values.into_iter().map(cell).collect();
@@ -346,14 +356,6 @@ fn parse_modality(key: &str, s: &str) -> Result<Modality> {
     })
 }
 
-fn decimal(key: &str, s: &str) -> Result<Decimal> {
-    Decimal::from_str(s).map_err(|e| StoreError::Corrupt {
-        kind: RecordKind::Activity,
-        key: key.to_owned(),
-        reason: e.to_string(),
-    })
-}
-
 /// A connection's reads, in or out of a write's transaction (a `Transaction` derefs to its
 /// connection).
 fn document(conn: &Connection, kind: RecordKind, key: &str) -> Result<Option<String>> {
@@ -436,7 +438,9 @@ impl crate::backend::Transaction for SqliteTx<'_> {
             .and_then(|mut s| s.query_row([record.key()], |r| r.get(0)).optional())
             .map_err(db)?;
         if record.kind() == RecordKind::Activity && derived.is_none() {
-            return Err(StoreError::Backend(format!("activity {} written without its derived facts", record.key()).into()));
+            return Err(StoreError::Backend(
+                format!("activity {} written without its derived facts", record.key()).into(),
+            ));
         }
         write_record(tx, id, record, derived, doc)?;
         Ok(())
@@ -702,86 +706,44 @@ impl Backend for SqliteBackend {
 
     fn activity_facts(&self, filter: &ActivityFilter) -> Result<Vec<ActivityFacts>> {
         let (clause, values) = filter_sql(filter);
+        let mut gather = crate::facts::Gather::default();
         let sql = format!(
             "SELECT a.id, a.key, a.direction, a.modality, a.start_year FROM activity a WHERE {clause} ORDER BY a.id"
         );
-        let mut facts: Vec<ActivityFacts> = Vec::new();
-        let mut index: HashMap<i64, usize> = HashMap::new();
-        {
-            let mut stmt = self.conn.prepare(&sql).map_err(db)?;
-            let rows = stmt
-                .query_map(params_from_iter(values.clone()), |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, Option<i32>>(4)?,
-                    ))
-                })
-                .map_err(db)?;
-            for row in rows {
-                let (id, key, direction, modality, start_year) = row.map_err(db)?;
-                index.insert(id, facts.len());
-                facts.push(ActivityFacts {
-                    modality: parse_modality(&key, &modality)?,
-                    key,
-                    direction: parse_direction(direction),
-                    start_year,
-                    sectors: Vec::new(),
-                    committed: Vec::new(),
-                    in_kind: Vec::new(),
-                });
-            }
+        let mut stmt = self.conn.prepare(&sql).map_err(db)?;
+        let mut rows = stmt.query(params_from_iter(values.iter())).map_err(db)?;
+        while let Some(r) = rows.next().map_err(db)? {
+            let direction: Option<String> = r.get(2).map_err(db)?;
+            let modality: String = r.get(3).map_err(db)?;
+            gather.activity(
+                r.get(0).map_err(db)?,
+                r.get(1).map_err(db)?,
+                direction.as_deref(),
+                &modality,
+                r.get(4).map_err(db)?,
+            )?;
         }
         let sql = format!(
             "SELECT s.activity_id, s.vocabulary, s.code, s.percentage FROM activity_sector s \
              JOIN activity a ON a.id = s.activity_id WHERE {clause}"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
-        let rows = stmt
-            .query_map(params_from_iter(values.clone()), |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-            })
-            .map_err(db)?;
-        for row in rows {
-            let (id, vocabulary, code, pct) = row.map_err(db)?;
-            if let Some(&i) = index.get(&id) {
-                let pct = decimal(&facts[i].key, &pct)?;
-                facts[i].sectors.push((vocabulary, code, pct));
-            }
+        let mut rows = stmt.query(params_from_iter(values.iter())).map_err(db)?;
+        while let Some(r) = rows.next().map_err(db)? {
+            let pct: String = r.get(3).map_err(db)?;
+            gather.sector(r.get(0).map_err(db)?, r.get(1).map_err(db)?, r.get(2).map_err(db)?, &pct)?;
         }
         let sql = format!(
             "SELECT m.activity_id, m.kind, m.amount, m.currency FROM activity_money m \
              JOIN activity a ON a.id = m.activity_id WHERE {clause}"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
-        let rows = stmt
-            .query_map(params_from_iter(values), |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
-            })
-            .map_err(db)?;
-        // Per activity: commitments by currency, budgets by currency, in kind by currency.
-        let mut money: HashMap<usize, [BTreeMap<String, Decimal>; 3]> = HashMap::new();
-        for row in rows {
-            let (id, kind, amount, currency) = row.map_err(db)?;
-            let Some(&i) = index.get(&id) else { continue };
-            let slot = match kind.as_str() {
-                "transaction:2" => 0,
-                "budget" => 1,
-                "in_kind" => 2,
-                _ => continue,
-            };
-            let amount = decimal(&facts[i].key, &amount)?;
-            let sum = money.entry(i).or_default()[slot].entry(currency).or_default();
-            *sum = sum.saturating_add(amount);
+        let mut rows = stmt.query(params_from_iter(values.iter())).map_err(db)?;
+        while let Some(r) = rows.next().map_err(db)? {
+            let (kind, amount): (String, String) = (r.get(1).map_err(db)?, r.get(2).map_err(db)?);
+            gather.money(r.get(0).map_err(db)?, &kind, &amount, r.get(3).map_err(db)?)?;
         }
-        for (i, [commitments, budgets, in_kind]) in money {
-            let committed = if commitments.is_empty() { budgets } else { commitments };
-            facts[i].committed = committed.into_iter().collect();
-            facts[i].in_kind = in_kind.into_iter().collect();
-        }
-        Ok(facts)
+        Ok(gather.finish())
     }
 
     fn exchange_rates(&self) -> Result<Vec<ExchangeRate>> {

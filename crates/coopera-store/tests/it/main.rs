@@ -13,9 +13,13 @@ fn org(json: &str) -> coopera_store::Record {
 }
 
 mod conformance_sqlite {
-    use super::*;
+    use coopera_store::{Store, StoreOptions};
 
     coopera_store::conformance_tests!(Store::open_in_memory(StoreOptions::default()).expect("in-memory store"));
+}
+
+mod conformance_postgres {
+    coopera_store::conformance_tests!(postgres);
 }
 
 #[test]

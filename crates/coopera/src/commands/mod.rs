@@ -44,13 +44,8 @@ impl Ctx {
     /// Opens the database, creating it when there is none: for the commands that create or
     /// add (`init`, `demo`, `import`, `activity add`, `serve`).
     pub fn open(&self) -> Result<Store, Failure> {
-        Store::open(&self.db, StoreOptions::new(self.home_country)).map_err(|e| {
-            let what = match self.lang {
-                Lang::Es => format!("no se puede abrir la base de datos {}", self.db),
-                Lang::En => format!("cannot open the database {}", self.db),
-            };
-            Failure::one(format!("{what}: {}", e.message(self.lang)))
-        })
+        // The store's message names the database and what failed.
+        Store::open(&self.db, StoreOptions::new(self.home_country)).map_err(|e| Failure::one(e.message(self.lang)))
     }
 
     /// Opens the database, which must exist: a command that reads says that there is none

@@ -27,11 +27,15 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         secure_cookies: args.secure_cookies,
         ..Options::default()
     };
-    let state = AppState::open(&ctx.db, options).map_err(|e| {
-        Failure::one(match ctx.lang {
+    let state = AppState::open(&ctx.db, options).map_err(|e| match e {
+        // The store's message names the database and what failed.
+        coopera_web::StartError::Store(e @ coopera_store::StoreError::Unreachable { .. }) => {
+            Failure::one(e.message(ctx.lang))
+        }
+        e => Failure::one(match ctx.lang {
             Lang::Es => format!("no se puede abrir la base de datos {}: {}", ctx.db, e.message(ctx.lang)),
             Lang::En => format!("cannot open the database {}: {}", ctx.db, e.message(ctx.lang)),
-        })
+        }),
     })?;
     let lang = ctx.lang;
     let accounts = if banner == coopera_web::Banner::Demo { demo_accounts(ctx, state.store())? } else { Vec::new() };
