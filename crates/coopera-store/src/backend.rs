@@ -9,10 +9,15 @@ use coopera_domain::record::RecordKind;
 
 use crate::accounts::{AccountRow, SessionRow, TokenRow};
 use crate::audit::{AuditFilter, AuditRow};
+use crate::copy::TokenCopy;
 use crate::{
     ActivityFacts, ActivityFilter, ActivitySummary, Change, ExchangeRate, FeedEntry, HistoryFilter, Record,
     ReportFacts, Result, Version,
 };
+
+/// What a scan of records calls for each: its key, document and (for an activity) what was
+/// derived of it.
+pub(crate) type VisitDocument<'v> = dyn FnMut(&str, &str, Option<Derived>) -> Result<()> + 'v;
 
 /// Reads any backend answers the same way inside and outside a write.
 pub(crate) trait Fetch {
@@ -34,6 +39,11 @@ pub(crate) trait Fetch {
 pub(crate) trait Backend: Fetch + Send + fmt::Debug {
     /// Every document of a kind, as (key, document), by key.
     fn documents(&self, kind: RecordKind) -> Result<Vec<(String, String)>>;
+    /// Visits every record of a kind, one at a time — its key, document and (for an activity)
+    /// what was derived of it — in no particular order, in bounded memory.
+    fn scan_documents(&self, kind: RecordKind, visit: &mut VisitDocument<'_>) -> Result<()>;
+    /// Every API token as stored (the digest of its secret, never the secret).
+    fn token_copies(&self) -> Result<Vec<TokenCopy>>;
     /// An activity's document and what was derived when it was written.
     fn activity(&self, key: &str) -> Result<Option<(String, Derived)>>;
     fn activities(&self, filter: &ActivityFilter) -> Result<Vec<ActivitySummary>>;
@@ -84,6 +94,10 @@ pub(crate) trait Transaction: Fetch {
     fn rate(&self, rate: &ExchangeRate) -> Result<Option<(String, String)>>;
     /// Stores a rate (`units_per_usd` as written), replacing the one of the same period.
     fn put_rate(&mut self, rate: &ExchangeRate, units_per_usd: &str) -> Result<()>;
+    /// Whether the registry holds any record, audit row, account or rate.
+    fn holds_anything(&self) -> Result<bool>;
+    /// Stores an API token as it was stored elsewhere (a copy).
+    fn put_token(&mut self, token: &TokenCopy) -> Result<()>;
     /// Stores an account, inserting or replacing the one of its name.
     fn put_account(&mut self, account: &AccountRow) -> Result<()>;
     fn add_token(&mut self, account: &str, label: &str, hash: &str, at: &str) -> Result<()>;

@@ -24,6 +24,7 @@ pub mod accounts;
 pub mod audit;
 mod backend;
 pub mod conformance;
+mod copy;
 mod facts;
 mod postgres;
 mod record;
@@ -38,6 +39,7 @@ mod write;
 
 pub use accounts::{Account, AccountProblem, NewSession, Session, SessionLimits, TokenInfo};
 pub use audit::{AuditEntry, AuditEvent, AuditFilter, AuditVerdict, Broken, Who};
+pub use copy::{CopySummary, TableChecksum};
 pub use record::{Difference, Record, RecordKind};
 pub use store::{Location, Store};
 pub use watch::{Watcher, Woken};
@@ -157,6 +159,9 @@ pub enum StoreError {
     /// refused sign-in, a file that cannot be created).
     #[error("cannot open the database `{location}`: {reason}")]
     Unreachable { location: String, reason: String },
+    /// A copy's target already holds a registry: a copy goes into an empty one only.
+    #[error("the target database already holds a registry; a copy goes into an empty one")]
+    NotEmpty,
     /// The database file was written by a newer Coopera.
     #[error("the database is at schema version {found}, newer than this program's {supported}; upgrade Coopera")]
     TooNew { found: i64, supported: i64 },
@@ -217,6 +222,10 @@ impl StoreError {
             StoreError::Account(p) => p.message(lang),
             StoreError::Unreachable { location, reason } => match lang {
                 Lang::Es => format!("no se puede abrir la base de datos `{location}`: {reason}"),
+                Lang::En => self.to_string(),
+            },
+            StoreError::NotEmpty => match lang {
+                Lang::Es => "la base de datos de destino ya tiene un registro; una copia va a una vacía".to_owned(),
                 Lang::En => self.to_string(),
             },
             StoreError::TooNew { found, supported } => match lang {

@@ -64,6 +64,22 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
     }
 }
 
+/// A query answering whether a registry holds anything (a record, an audit row, an account or
+/// a rate), in SQL both backends read.
+pub(crate) const HOLDS_ANYTHING: &str = "SELECT EXISTS (SELECT 1 FROM organisation) OR EXISTS (SELECT 1 FROM activity) \
+     OR EXISTS (SELECT 1 FROM capacity) OR EXISTS (SELECT 1 FROM demand) OR EXISTS (SELECT 1 FROM subnational_action) \
+     OR EXISTS (SELECT 1 FROM agreement) OR EXISTS (SELECT 1 FROM network_membership) \
+     OR EXISTS (SELECT 1 FROM change_history) OR EXISTS (SELECT 1 FROM account) OR EXISTS (SELECT 1 FROM exchange_rate)";
+
+/// The columns of a record kind's scan ([`crate::backend::Backend::scan_documents`]): the key
+/// and document, and an activity's derived facts.
+pub(crate) fn scan_sql(kind: RecordKind) -> String {
+    match kind {
+        RecordKind::Activity => "SELECT key, doc, direction, decentralised, cross_border FROM activity".to_owned(),
+        other => format!("SELECT key, doc FROM {}", table(other)),
+    }
+}
+
 /// A child table: its name, the column naming its parent's id, and its other columns in the
 /// order [`Child::values`] gives them.
 #[derive(Debug)]

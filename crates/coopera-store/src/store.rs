@@ -111,12 +111,30 @@ fn redact(url: &str) -> String {
 
 /// The registry's storage: connections to one database — the first writes, the others read —
 /// and the rules every write keeps. `Send + Sync`: one `Store` serves every thread.
-#[derive(Debug)]
 pub struct Store {
     options: StoreOptions,
     location: Location,
     conns: Vec<Mutex<Box<dyn Backend>>>,
     next: AtomicUsize,
+    /// Run once the connections are closed (a test's schema is dropped).
+    cleanup: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("location", &self.location).field("connections", &self.conns.len()).finish()
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // A server's connection blocks as it closes: not on an async runtime's thread.
+        let conns = std::mem::take(&mut self.conns);
+        crate::postgres::off_runtime(move || drop(conns));
+        if let Some(cleanup) = self.cleanup.get_mut().unwrap_or_else(PoisonError::into_inner).take() {
+            cleanup();
+        }
+    }
 }
 
 fn guard(m: &Mutex<Box<dyn Backend>>) -> MutexGuard<'_, Box<dyn Backend>> {
@@ -128,8 +146,20 @@ impl Store {
     /// Opens the registry at `location` (creating it and bringing its schema up to date).
     pub fn open(location: impl Into<Location>, options: StoreOptions) -> Result<Store> {
         let location = location.into();
-        let conns = Store::connect(&location, options).map_err(|e| e.at(&location))?;
-        Ok(Store { options, location, conns: conns.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) })
+        let conns = crate::postgres::off_runtime(|| Store::connect(&location, options)).map_err(|e| e.at(&location))?;
+        Ok(Store {
+            options,
+            location,
+            conns: conns.into_iter().map(Mutex::new).collect(),
+            next: AtomicUsize::new(0),
+            cleanup: Mutex::new(None),
+        })
+    }
+
+    /// This store, running `cleanup` when it is dropped, after its connections are closed.
+    pub fn with_cleanup(self, cleanup: impl FnOnce() + Send + 'static) -> Store {
+        *self.cleanup.lock().unwrap_or_else(PoisonError::into_inner) = Some(Box::new(cleanup));
+        self
     }
 
     /// The connections to `location`: the one that writes, then the readers.

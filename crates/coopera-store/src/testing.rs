@@ -11,6 +11,8 @@ use crate::Location;
 
 /// The variable naming the test server.
 pub const SERVER: &str = "COOPERA_TEST_POSTGRES";
+/// The variable choosing the backend of the web and command-line integration suites.
+pub const BACKEND: &str = "COOPERA_TEST_BACKEND";
 /// The variable that makes a missing test server a failure.
 pub const REQUIRED: &str = "COOPERA_REQUIRE_POSTGRES";
 
@@ -44,11 +46,13 @@ impl TestPostgres {
             NEXT.fetch_add(1, Ordering::Relaxed),
             u32::from_le_bytes(nonce)
         );
-        let mut client =
-            crate::postgres::connect(&server).unwrap_or_else(|e| panic!("{SERVER}: cannot reach the test server: {e}"));
-        client
-            .batch_execute(&format!("CREATE SCHEMA {schema}"))
-            .unwrap_or_else(|e| panic!("{SERVER}: cannot create a schema: {e}"));
+        crate::postgres::off_runtime(|| {
+            let mut client = crate::postgres::connect(&server)
+                .unwrap_or_else(|e| panic!("{SERVER}: cannot reach the test server: {e}"));
+            client
+                .batch_execute(&format!("CREATE SCHEMA {schema}"))
+                .unwrap_or_else(|e| panic!("{SERVER}: cannot create a schema: {e}"));
+        });
         Some(TestPostgres { server, schema })
     }
 
@@ -62,6 +66,24 @@ impl TestPostgres {
         Location::Server(self.url())
     }
 
+    /// A store on this schema, which drops the schema when it is dropped.
+    pub fn into_store(self, options: crate::StoreOptions) -> crate::Store {
+        let store = crate::Store::open(self.location(), options).unwrap_or_else(|e| panic!("PostgreSQL store: {e}"));
+        store.with_cleanup(move || drop(self))
+    }
+
+    /// The backend the integration suites of the web application and the command line run
+    /// on: PostgreSQL when `COOPERA_TEST_BACKEND` is `postgres`, else SQLite.
+    pub fn chosen() -> Option<TestPostgres> {
+        match std::env::var(BACKEND).as_deref() {
+            Ok("postgres") => {
+                Some(TestPostgres::new().unwrap_or_else(|| panic!("{BACKEND}=postgres but {SERVER} names no server")))
+            }
+            Ok("sqlite") | Err(_) => None,
+            Ok(other) => panic!("{BACKEND}: `{other}` is neither `sqlite` nor `postgres`"),
+        }
+    }
+
     /// The schema's name.
     pub fn schema(&self) -> &str {
         &self.schema
@@ -71,8 +93,11 @@ impl TestPostgres {
 impl Drop for TestPostgres {
     fn drop(&mut self) {
         // Best effort: a schema left behind by a crashed run is dropped by the next `.ci/run`.
-        if let Ok(mut client) = crate::postgres::connect(&self.server) {
-            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
+        let (server, schema) = (&self.server, &self.schema);
+        crate::postgres::off_runtime(|| {
+            if let Ok(mut client) = crate::postgres::connect(server) {
+                let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        });
     }
 }

@@ -104,7 +104,9 @@ impl Watcher {
 }
 
 fn listen(url: &str) -> Result<How> {
-    let mut client = crate::postgres::connect(url)?;
-    client.batch_execute(&format!("LISTEN {}", crate::postgres::FEED_CHANNEL)).map_err(StoreError::backend)?;
-    Ok(How::Listen { client: Box::new(client), url: url.to_owned() })
+    crate::postgres::off_runtime(|| {
+        let mut client = crate::postgres::connect(url)?;
+        client.batch_execute(&format!("LISTEN {}", crate::postgres::FEED_CHANNEL)).map_err(StoreError::backend)?;
+        Ok(How::Listen { client: Box::new(client), url: url.to_owned() })
+    })
 }

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 
 use postgres::{Client, GenericClient, IsolationLevel, Portal, Row, Transaction};
 
-use super::{Param, Pg, db, filter_sql, get, refs, year};
+use super::{Param, Pg, db, filter_sql, get, off_runtime, refs, year};
 use crate::facts::{self, ACTIVITY_SCAN, CHILD_SCANS, Children, Columns, Gather, Scan};
 use crate::{ActivityFacts, ActivityFilter, ReportFacts, Result, StoreError};
 
@@ -45,8 +45,12 @@ impl<'a, 't> PortalScan<'a, 't> {
     fn open(tx: &'a RefCell<Transaction<'t>>, sql: &str, params: &[Param]) -> Result<PortalScan<'a, 't>> {
         let portal = {
             let mut t = tx.borrow_mut();
-            let statement = t.prepare(sql).map_err(db)?;
-            t.bind(&statement, &refs(params)).map_err(db)?
+            let t = &mut *t;
+            let params = refs(params);
+            off_runtime(|| -> Result<Portal> {
+                let statement = t.prepare(sql).map_err(db)?;
+                t.bind(&statement, &params).map_err(db)
+            })?
         };
         Ok(PortalScan { tx, portal, rows: VecDeque::new(), current: None, done: false })
     }
@@ -57,12 +61,33 @@ impl Scan for PortalScan<'_, '_> {
 
     fn next(&mut self) -> Result<Option<&Row>> {
         if self.rows.is_empty() && !self.done {
-            let batch = self.tx.borrow_mut().query_portal(&self.portal, BATCH).map_err(db)?;
+            let mut tx = self.tx.borrow_mut();
+            let tx = &mut *tx;
+            let portal = &self.portal;
+            let batch = off_runtime(|| tx.query_portal(portal, BATCH)).map_err(db)?;
             self.done = batch.len() < usize::try_from(BATCH).unwrap_or(usize::MAX);
             self.rows.extend(batch);
         }
         self.current = self.rows.pop_front();
         Ok(self.current.as_ref())
+    }
+}
+
+/// A read-only transaction that sees one state of the registry for all its scans.
+fn read(client: &mut Client) -> Result<Transaction<'_>> {
+    off_runtime(|| client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start())
+        .map_err(db)
+}
+
+/// Ends a read: committed when the scans went through, rolled back otherwise (here, not by the
+/// transaction's drop, which would block wherever it happens to be).
+fn finish(tx: Transaction<'_>, done: Result<()>) -> Result<()> {
+    match done {
+        Ok(()) => off_runtime(move || tx.commit()).map_err(db),
+        Err(e) => {
+            let _ = off_runtime(move || tx.rollback());
+            Err(e)
+        }
     }
 }
 
@@ -72,13 +97,7 @@ pub(super) fn report_facts(
     only: Option<&[String]>,
     visit: &mut dyn FnMut(&ReportFacts),
 ) -> Result<()> {
-    let tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .map_err(db)?;
-    let tx = RefCell::new(tx);
+    let tx = RefCell::new(read(client)?);
     let (main_where, child_where) = match only {
         None => ("", ""),
         Some(_) => ("WHERE key = ANY($1)", "WHERE activity_id IN (SELECT id FROM activity WHERE key = ANY($1))"),
@@ -87,7 +106,7 @@ pub(super) fn report_facts(
         Some(keys) => vec![Box::new(keys.to_vec())],
         None => vec![],
     };
-    {
+    let done = {
         let mut scans = Vec::with_capacity(CHILD_SCANS.len());
         for (table, columns) in CHILD_SCANS {
             let sql = format!("SELECT activity_id, {columns} FROM {table} {child_where} ORDER BY activity_id, n");
@@ -97,13 +116,38 @@ pub(super) fn report_facts(
             scans.try_into().map_err(|_| StoreError::Backend("eight child scans".into()))?;
         let main =
             PortalScan::open(&tx, &format!("SELECT {ACTIVITY_SCAN} FROM activity {main_where} ORDER BY id"), &params)?;
-        facts::stream(main, Children::new(scans), visit)?;
-    }
-    tx.into_inner().commit().map_err(db)
+        facts::stream(main, Children::new(scans), visit)
+    };
+    finish(tx.into_inner(), done)
+}
+
+/// Visits every record of a kind through a portal (see `Backend::scan_documents`).
+pub(super) fn scan_documents(
+    client: &mut Client,
+    kind: crate::record::RecordKind,
+    visit: &mut crate::backend::VisitDocument<'_>,
+) -> Result<()> {
+    let tx = RefCell::new(read(client)?);
+    let done = (|| {
+        let mut scan = PortalScan::open(&tx, &crate::rows::scan_sql(kind), &[])?;
+        while let Some(r) = scan.next()? {
+            let derived = if kind == crate::record::RecordKind::Activity {
+                Some(crate::store::derived(get(r, 2)?, get(r, 3)?, get(r, 4)?))
+            } else {
+                None
+            };
+            visit(get(r, 0)?, get(r, 1)?, derived)?;
+        }
+        Ok(())
+    })();
+    finish(tx.into_inner(), done)
 }
 
 /// Report inputs of the activities matching `filter`.
-pub(super) fn activity_facts(pg: &Pg<'_, impl GenericClient>, filter: &ActivityFilter) -> Result<Vec<ActivityFacts>> {
+pub(super) fn activity_facts(
+    pg: &Pg<'_, impl GenericClient + Send>,
+    filter: &ActivityFilter,
+) -> Result<Vec<ActivityFacts>> {
     let (clause, values) = filter_sql(filter);
     let params = refs(&values);
     let mut gather = Gather::default();

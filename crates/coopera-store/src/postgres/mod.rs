@@ -59,6 +59,16 @@ fn db(e: postgres::Error) -> StoreError {
     StoreError::backend(e)
 }
 
+/// Runs `f`, on a thread of its own when this one drives an async runtime: the driver blocks
+/// on a runtime of its own, which tokio does not allow inside another (a web handler, an async
+/// test). Elsewhere — the server's blocking threads, the command line — `f` runs here.
+pub(crate) fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return f();
+    }
+    std::thread::scope(|s| s.spawn(f).join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+}
+
 /// Prepared statements by their text, per connection (they outlive transactions).
 type Statements = RefCell<HashMap<String, Statement>>;
 
@@ -69,34 +79,44 @@ struct Pg<'a, C> {
     statements: &'a Statements,
 }
 
-impl<C: GenericClient> Pg<'_, C> {
+impl<C: GenericClient + Send> Pg<'_, C> {
     fn statement(&self, sql: &str) -> Result<Statement> {
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let s = self.client.borrow_mut().prepare(sql).map_err(db)?;
+        let mut client = self.client.borrow_mut();
+        let client = &mut *client;
+        let s = off_runtime(|| client.prepare(sql)).map_err(db)?;
         self.statements.borrow_mut().insert(sql.to_owned(), s.clone());
         Ok(s)
     }
 
     fn query(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
         let s = self.statement(sql)?;
-        self.client.borrow_mut().query(&s, params).map_err(db)
+        let mut client = self.client.borrow_mut();
+        let client = &mut *client;
+        off_runtime(|| client.query(&s, params)).map_err(db)
     }
 
     fn opt(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Option<Row>> {
         let s = self.statement(sql)?;
-        self.client.borrow_mut().query_opt(&s, params).map_err(db)
+        let mut client = self.client.borrow_mut();
+        let client = &mut *client;
+        off_runtime(|| client.query_opt(&s, params)).map_err(db)
     }
 
     fn one(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<Row> {
         let s = self.statement(sql)?;
-        self.client.borrow_mut().query_one(&s, params).map_err(db)
+        let mut client = self.client.borrow_mut();
+        let client = &mut *client;
+        off_runtime(|| client.query_one(&s, params)).map_err(db)
     }
 
     fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
         let s = self.statement(sql)?;
-        self.client.borrow_mut().execute(&s, params).map_err(db)
+        let mut client = self.client.borrow_mut();
+        let client = &mut *client;
+        off_runtime(|| client.execute(&s, params)).map_err(db)
     }
 }
 
@@ -126,14 +146,14 @@ pub(crate) fn connect(url: &str) -> Result<Client> {
     if config.get_application_name().is_none() {
         config.application_name("coopera");
     }
-    config.connect(NoTls).map_err(db)
+    off_runtime(|| config.connect(NoTls)).map_err(db)
 }
 
 impl PostgresBackend {
     /// Connects to the database at `url` and brings its schema up to date.
     pub fn open(url: &str) -> Result<PostgresBackend> {
         let mut client = connect(url)?;
-        migrate(&mut client)?;
+        off_runtime(|| migrate(&mut client))?;
         Ok(PostgresBackend { client: RefCell::new(client), statements: RefCell::default() })
     }
 
@@ -166,21 +186,21 @@ fn migrate(client: &mut Client) -> Result<()> {
     tx.commit().map_err(db)
 }
 
-fn schema_version(pg: &Pg<'_, impl GenericClient>) -> Result<i64> {
+fn schema_version(pg: &Pg<'_, impl GenericClient + Send>) -> Result<i64> {
     get(&pg.one("SELECT version FROM coopera_schema", &[])?, 0)
 }
 
-fn document(pg: &Pg<'_, impl GenericClient>, kind: RecordKind, key: &str) -> Result<Option<String>> {
+fn document(pg: &Pg<'_, impl GenericClient + Send>, kind: RecordKind, key: &str) -> Result<Option<String>> {
     let sql = format!("SELECT doc FROM {} WHERE key = $1", table(kind));
     pg.opt(&sql, &[&key])?.map(|r| get(&r, 0)).transpose()
 }
 
-fn exists(pg: &Pg<'_, impl GenericClient>, kind: RecordKind, key: &str) -> Result<bool> {
+fn exists(pg: &Pg<'_, impl GenericClient + Send>, kind: RecordKind, key: &str) -> Result<bool> {
     let sql = format!("SELECT 1 FROM {} WHERE key = $1", table(kind));
     Ok(pg.opt(&sql, &[&key])?.is_some())
 }
 
-fn version(pg: &Pg<'_, impl GenericClient>, kind: RecordKind, key: &str) -> Result<Option<Version>> {
+fn version(pg: &Pg<'_, impl GenericClient + Send>, kind: RecordKind, key: &str) -> Result<Option<Version>> {
     if !exists(pg, kind, key)? {
         return Ok(None);
     }
@@ -200,7 +220,12 @@ fn cell(c: Cell) -> Param {
 }
 
 /// Inserts or updates a record's main row and rewrites its child rows.
-fn write_record(pg: &Pg<'_, impl GenericClient>, record: &Record, derived: Option<Derived>, doc: &str) -> Result<()> {
+fn write_record(
+    pg: &Pg<'_, impl GenericClient + Send>,
+    record: &Record,
+    derived: Option<Derived>,
+    doc: &str,
+) -> Result<()> {
     let table = table(record.kind());
     let key = record.key();
     let id: Option<i64> =
@@ -232,7 +257,7 @@ fn write_record(pg: &Pg<'_, impl GenericClient>, record: &Record, derived: Optio
 }
 
 /// Inserts a record's child rows: one statement per child table, of all its rows.
-fn write_children(pg: &Pg<'_, impl GenericClient>, id: i64, record: &Record) -> Result<()> {
+fn write_children(pg: &Pg<'_, impl GenericClient + Send>, id: i64, record: &Record) -> Result<()> {
     let mut by_table: Vec<Vec<Vec<Cell>>> = vec![Vec::new(); rows::CHILD_TABLES.len()];
     for child in rows::children(record) {
         by_table[child.table].push(child.values);
@@ -425,6 +450,14 @@ impl crate::backend::Transaction for PgTx<'_> {
             .map(drop)
     }
 
+    fn holds_anything(&self) -> Result<bool> {
+        get(&self.pg().one(rows::HOLDS_ANYTHING, &[])?, 0)
+    }
+
+    fn put_token(&mut self, token: &crate::copy::TokenCopy) -> Result<()> {
+        trail::put_token(&self.pg(), token)
+    }
+
     fn put_account(&mut self, account: &AccountRow) -> Result<()> {
         trail::put_account(&self.pg(), account)
     }
@@ -477,6 +510,14 @@ const CHANGES: &str = "'create', 'update'";
 const FEED_RATES: &str = "rates";
 
 impl Backend for PostgresBackend {
+    fn scan_documents(&self, kind: RecordKind, visit: &mut crate::backend::VisitDocument<'_>) -> Result<()> {
+        facts::scan_documents(&mut self.client.borrow_mut(), kind, visit)
+    }
+
+    fn token_copies(&self) -> Result<Vec<crate::copy::TokenCopy>> {
+        trail::token_copies(&self.pg())
+    }
+
     fn documents(&self, kind: RecordKind) -> Result<Vec<(String, String)>> {
         let rows = self.pg().query(&format!("SELECT key, doc FROM {} ORDER BY key", table(kind)), &[])?;
         rows.iter().map(|r| Ok((get(r, 0)?, get(r, 1)?))).collect()
@@ -609,16 +650,30 @@ impl Backend for PostgresBackend {
 
     fn write(&mut self, work: &mut dyn FnMut(&mut dyn crate::backend::Transaction) -> Result<()>) -> Result<()> {
         let PostgresBackend { client, statements } = self;
-        let mut tx = client.get_mut().transaction().map_err(db)?;
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).map_err(db)?;
+        let client = client.get_mut();
+        let tx = off_runtime(|| -> Result<postgres::Transaction<'_>> {
+            let mut tx = client.transaction().map_err(db)?;
+            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).map_err(db)?;
+            Ok(tx)
+        })?;
         let mut ptx = PgTx { tx: RefCell::new(tx), statements, fed: false };
-        work(&mut ptx)?;
+        let done = work(&mut ptx);
         let fed = ptx.fed;
         let mut tx = ptx.tx.into_inner();
-        if fed {
-            tx.execute("SELECT pg_notify($1, '')", &[&FEED_CHANNEL]).map_err(db)?;
+        match done {
+            Ok(()) => off_runtime(move || {
+                if fed {
+                    tx.execute("SELECT pg_notify($1, '')", &[&FEED_CHANNEL]).map_err(db)?;
+                }
+                tx.commit().map_err(db)
+            }),
+            Err(e) => {
+                // Rolled back here rather than by the transaction's drop, which would block
+                // wherever it happens to be.
+                let _ = off_runtime(move || tx.rollback());
+                Err(e)
+            }
         }
-        tx.commit().map_err(db)
     }
 
     fn schema_version(&self) -> Result<(i64, i64)> {
@@ -627,7 +682,7 @@ impl Backend for PostgresBackend {
 }
 
 /// The change history, newest first (see the SQLite backend's, which this mirrors).
-fn history(pg: &Pg<'_, impl GenericClient>, filter: &HistoryFilter) -> Result<Vec<Change>> {
+fn history(pg: &Pg<'_, impl GenericClient + Send>, filter: &HistoryFilter) -> Result<Vec<Change>> {
     let mut clauses = vec![format!("h.action IN ({CHANGES})")];
     let mut values: Vec<Param> = Vec::new();
     if let Some(k) = filter.kind {

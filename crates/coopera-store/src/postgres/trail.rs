@@ -7,6 +7,7 @@ use super::{Param, Pg, get, refs};
 use crate::Result;
 use crate::accounts::{AccountRow, SessionRow, TokenRow};
 use crate::audit::{AuditFilter, AuditRow};
+use crate::copy::TokenCopy;
 
 const ACCOUNT: &str = "SELECT name, role, scope, password_hash, disabled, created_at, password_changed_at FROM account";
 
@@ -22,15 +23,15 @@ fn account_row(r: &Row) -> Result<AccountRow> {
     })
 }
 
-pub(super) fn account(pg: &Pg<'_, impl GenericClient>, name: &str) -> Result<Option<AccountRow>> {
+pub(super) fn account(pg: &Pg<'_, impl GenericClient + Send>, name: &str) -> Result<Option<AccountRow>> {
     pg.opt(&format!("{ACCOUNT} WHERE name = $1"), &[&name])?.as_ref().map(account_row).transpose()
 }
 
-pub(super) fn accounts(pg: &Pg<'_, impl GenericClient>) -> Result<Vec<AccountRow>> {
+pub(super) fn accounts(pg: &Pg<'_, impl GenericClient + Send>) -> Result<Vec<AccountRow>> {
     pg.query(&format!("{ACCOUNT} ORDER BY name"), &[])?.iter().map(account_row).collect()
 }
 
-pub(super) fn put_account(pg: &Pg<'_, impl GenericClient>, a: &AccountRow) -> Result<()> {
+pub(super) fn put_account(pg: &Pg<'_, impl GenericClient + Send>, a: &AccountRow) -> Result<()> {
     pg.execute(
         "INSERT INTO account (name, role, scope, password_hash, disabled, created_at, password_changed_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) \
@@ -54,16 +55,16 @@ fn token_row(r: &Row) -> Result<TokenRow> {
     })
 }
 
-pub(super) fn token(pg: &Pg<'_, impl GenericClient>, hash: &str) -> Result<Option<TokenRow>> {
+pub(super) fn token(pg: &Pg<'_, impl GenericClient + Send>, hash: &str) -> Result<Option<TokenRow>> {
     pg.opt(&format!("{TOKEN} WHERE hash = $1"), &[&hash])?.as_ref().map(token_row).transpose()
 }
 
-pub(super) fn tokens(pg: &Pg<'_, impl GenericClient>, account: &str) -> Result<Vec<TokenRow>> {
+pub(super) fn tokens(pg: &Pg<'_, impl GenericClient + Send>, account: &str) -> Result<Vec<TokenRow>> {
     pg.query(&format!("{TOKEN} WHERE account = $1 ORDER BY id"), &[&account])?.iter().map(token_row).collect()
 }
 
 pub(super) fn add_token(
-    pg: &Pg<'_, impl GenericClient>,
+    pg: &Pg<'_, impl GenericClient + Send>,
     account: &str,
     label: &str,
     hash: &str,
@@ -77,7 +78,7 @@ pub(super) fn add_token(
 }
 
 pub(super) fn revoke_tokens(
-    pg: &Pg<'_, impl GenericClient>,
+    pg: &Pg<'_, impl GenericClient + Send>,
     account: &str,
     label: Option<&str>,
     at: &str,
@@ -90,11 +91,37 @@ pub(super) fn revoke_tokens(
     Ok(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
-pub(super) fn touch_token(pg: &Pg<'_, impl GenericClient>, id: i64, now: i64) -> Result<()> {
+pub(super) fn token_copies(pg: &Pg<'_, impl GenericClient + Send>) -> Result<Vec<TokenCopy>> {
+    let rows =
+        pg.query("SELECT account, label, hash, created_at, last_used_at, revoked_at FROM api_token ORDER BY id", &[])?;
+    rows.iter()
+        .map(|r| {
+            Ok(TokenCopy {
+                account: get(r, 0)?,
+                label: get(r, 1)?,
+                hash: get(r, 2)?,
+                created_at: get(r, 3)?,
+                last_used_at: get(r, 4)?,
+                revoked_at: get(r, 5)?,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn put_token(pg: &Pg<'_, impl GenericClient + Send>, t: &TokenCopy) -> Result<()> {
+    pg.execute(
+        "INSERT INTO api_token (account, label, hash, created_at, last_used_at, revoked_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+        &[&t.account, &t.label, &t.hash, &t.created_at, &t.last_used_at, &t.revoked_at],
+    )
+    .map(drop)
+}
+
+pub(super) fn touch_token(pg: &Pg<'_, impl GenericClient + Send>, id: i64, now: i64) -> Result<()> {
     pg.execute("UPDATE api_token SET last_used_at = $1 WHERE id = $2", &[&now, &id]).map(drop)
 }
 
-pub(super) fn session(pg: &Pg<'_, impl GenericClient>, hash: &str) -> Result<Option<SessionRow>> {
+pub(super) fn session(pg: &Pg<'_, impl GenericClient + Send>, hash: &str) -> Result<Option<SessionRow>> {
     let row =
         pg.opt("SELECT hash, account, csrf, started, seen, address, ended FROM web_session WHERE hash = $1", &[&hash])?;
     row.map(|r| {
@@ -111,7 +138,7 @@ pub(super) fn session(pg: &Pg<'_, impl GenericClient>, hash: &str) -> Result<Opt
     .transpose()
 }
 
-pub(super) fn add_session(pg: &Pg<'_, impl GenericClient>, s: &SessionRow) -> Result<()> {
+pub(super) fn add_session(pg: &Pg<'_, impl GenericClient + Send>, s: &SessionRow) -> Result<()> {
     // Sessions ended or older than a day are of no use: dropped as new ones start.
     pg.execute("DELETE FROM web_session WHERE ended IS NOT NULL OR seen < $1", &[&s.started.saturating_sub(86_400)])?;
     pg.execute(
@@ -121,26 +148,26 @@ pub(super) fn add_session(pg: &Pg<'_, impl GenericClient>, s: &SessionRow) -> Re
     .map(drop)
 }
 
-pub(super) fn touch_session(pg: &Pg<'_, impl GenericClient>, hash: &str, now: i64) -> Result<()> {
+pub(super) fn touch_session(pg: &Pg<'_, impl GenericClient + Send>, hash: &str, now: i64) -> Result<()> {
     pg.execute("UPDATE web_session SET seen = $1 WHERE hash = $2", &[&now, &hash]).map(drop)
 }
 
-pub(super) fn end_session(pg: &Pg<'_, impl GenericClient>, hash: &str, now: i64) -> Result<()> {
+pub(super) fn end_session(pg: &Pg<'_, impl GenericClient + Send>, hash: &str, now: i64) -> Result<()> {
     pg.execute("UPDATE web_session SET ended = $1 WHERE hash = $2 AND ended IS NULL", &[&now, &hash]).map(drop)
 }
 
-pub(super) fn end_sessions(pg: &Pg<'_, impl GenericClient>, account: &str, now: i64) -> Result<()> {
+pub(super) fn end_sessions(pg: &Pg<'_, impl GenericClient + Send>, account: &str, now: i64) -> Result<()> {
     pg.execute("UPDATE web_session SET ended = $1 WHERE account = $2 AND ended IS NULL", &[&now, &account]).map(drop)
 }
 
-pub(super) fn add_failure(pg: &Pg<'_, impl GenericClient>, name: &str, address: &str, now: i64) -> Result<()> {
+pub(super) fn add_failure(pg: &Pg<'_, impl GenericClient + Send>, name: &str, address: &str, now: i64) -> Result<()> {
     pg.execute("DELETE FROM sign_in_failure WHERE at < $1", &[&now.saturating_sub(86_400)])?;
     pg.execute("INSERT INTO sign_in_failure (name, address, at) VALUES ($1, $2, $3)", &[&name, &address, &now])
         .map(drop)
 }
 
 pub(super) fn failures_since(
-    pg: &Pg<'_, impl GenericClient>,
+    pg: &Pg<'_, impl GenericClient + Send>,
     name: &str,
     address: &str,
     since: i64,
@@ -155,7 +182,7 @@ pub(super) fn failures_since(
     ))
 }
 
-pub(super) fn clear_failures(pg: &Pg<'_, impl GenericClient>, name: &str) -> Result<()> {
+pub(super) fn clear_failures(pg: &Pg<'_, impl GenericClient + Send>, name: &str) -> Result<()> {
     pg.execute("DELETE FROM sign_in_failure WHERE name = $1", &[&name]).map(drop)
 }
 
@@ -180,12 +207,12 @@ fn audit_row(r: &Row) -> Result<AuditRow> {
     })
 }
 
-pub(super) fn last_audit(pg: &Pg<'_, impl GenericClient>) -> Result<Option<(i64, String)>> {
+pub(super) fn last_audit(pg: &Pg<'_, impl GenericClient + Send>) -> Result<Option<(i64, String)>> {
     let row = pg.opt("SELECT id, hash FROM change_history ORDER BY id DESC LIMIT 1", &[])?;
     row.map(|r| Ok((get(&r, 0)?, get(&r, 1)?))).transpose()
 }
 
-pub(super) fn add_audit(pg: &Pg<'_, impl GenericClient>, a: &AuditRow) -> Result<()> {
+pub(super) fn add_audit(pg: &Pg<'_, impl GenericClient + Send>, a: &AuditRow) -> Result<()> {
     pg.execute(
         "INSERT INTO change_history (id, at, author, record_kind, record_key, action, event, address, detail, \
          before, after_hash, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
@@ -208,7 +235,7 @@ pub(super) fn add_audit(pg: &Pg<'_, impl GenericClient>, a: &AuditRow) -> Result
     .map(drop)
 }
 
-pub(super) fn audit(pg: &Pg<'_, impl GenericClient>, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
+pub(super) fn audit(pg: &Pg<'_, impl GenericClient + Send>, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
     let mut clauses = vec!["TRUE".to_owned()];
     let mut values: Vec<Param> = Vec::new();
     if let Some(since) = &filter.since {
@@ -233,7 +260,7 @@ pub(super) fn audit(pg: &Pg<'_, impl GenericClient>, filter: &AuditFilter) -> Re
     pg.query(&sql, &params)?.iter().map(audit_row).collect()
 }
 
-pub(super) fn audit_rows(pg: &Pg<'_, impl GenericClient>, after: i64, limit: u32) -> Result<Vec<AuditRow>> {
+pub(super) fn audit_rows(pg: &Pg<'_, impl GenericClient + Send>, after: i64, limit: u32) -> Result<Vec<AuditRow>> {
     pg.query(&format!("{AUDIT} WHERE id > $1 ORDER BY id LIMIT $2"), &[&after, &i64::from(limit)])?
         .iter()
         .map(audit_row)

@@ -518,6 +518,14 @@ impl crate::backend::Transaction for SqliteTx<'_> {
             .map_err(db)
     }
 
+    fn holds_anything(&self) -> Result<bool> {
+        self.0.query_row(rows::HOLDS_ANYTHING, [], |r| r.get(0)).map_err(db)
+    }
+
+    fn put_token(&mut self, token: &crate::copy::TokenCopy) -> Result<()> {
+        trail::put_token(&self.0, token)
+    }
+
     fn put_account(&mut self, account: &AccountRow) -> Result<()> {
         trail::put_account(&self.0, account)
     }
@@ -570,6 +578,28 @@ const CHANGES: &str = "'create', 'update'";
 const FEED_RATES: &str = "rates";
 
 impl Backend for SqliteBackend {
+    fn scan_documents(&self, kind: RecordKind, visit: &mut crate::backend::VisitDocument<'_>) -> Result<()> {
+        // One read transaction: the scan sees one state of the registry.
+        let read = self.conn.unchecked_transaction().map_err(db)?;
+        let mut stmt = read.prepare(&rows::scan_sql(kind)).map_err(db)?;
+        let mut rows = stmt.query([]).map_err(db)?;
+        while let Some(r) = rows.next().map_err(db)? {
+            let derived = if kind == RecordKind::Activity {
+                Some(crate::store::derived(r.get(2).map_err(db)?, r.get(3).map_err(db)?, r.get(4).map_err(db)?))
+            } else {
+                None
+            };
+            let key = r.get_ref(0).and_then(|v| v.as_str().map_err(Into::into)).map_err(db)?;
+            let doc = r.get_ref(1).and_then(|v| v.as_str().map_err(Into::into)).map_err(db)?;
+            visit(key, doc, derived)?;
+        }
+        Ok(())
+    }
+
+    fn token_copies(&self) -> Result<Vec<crate::copy::TokenCopy>> {
+        trail::token_copies(&self.conn)
+    }
+
     fn documents(&self, kind: RecordKind) -> Result<Vec<(String, String)>> {
         let sql = format!("SELECT key, doc FROM {} ORDER BY key", table(kind));
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;

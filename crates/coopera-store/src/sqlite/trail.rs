@@ -7,6 +7,7 @@ use super::db;
 use crate::Result;
 use crate::accounts::{AccountRow, SessionRow, TokenRow};
 use crate::audit::{AuditFilter, AuditRow};
+use crate::copy::TokenCopy;
 
 const ACCOUNT: &str = "SELECT name, role, scope, password_hash, disabled, created_at, password_changed_at FROM account";
 
@@ -83,6 +84,35 @@ pub(super) fn revoke_tokens(conn: &Connection, account: &str, label: Option<&str
         "UPDATE api_token SET revoked_at = ?1 WHERE account = ?2 AND revoked_at IS NULL AND (?3 IS NULL OR label = ?3)",
         params![at, account, label],
     )
+    .map_err(db)
+}
+
+pub(super) fn token_copies(conn: &Connection) -> Result<Vec<TokenCopy>> {
+    let mut stmt = conn
+        .prepare("SELECT account, label, hash, created_at, last_used_at, revoked_at FROM api_token ORDER BY id")
+        .map_err(db)?;
+    stmt.query_map([], |r| {
+        Ok(TokenCopy {
+            account: r.get(0)?,
+            label: r.get(1)?,
+            hash: r.get(2)?,
+            created_at: r.get(3)?,
+            last_used_at: r.get(4)?,
+            revoked_at: r.get(5)?,
+        })
+    })
+    .map_err(db)?
+    .collect::<Result<_, _>>()
+    .map_err(db)
+}
+
+pub(super) fn put_token(conn: &Connection, t: &TokenCopy) -> Result<()> {
+    conn.execute(
+        "INSERT INTO api_token (account, label, hash, created_at, last_used_at, revoked_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![t.account, t.label, t.hash, t.created_at, t.last_used_at, t.revoked_at],
+    )
+    .map(drop)
     .map_err(db)
 }
 

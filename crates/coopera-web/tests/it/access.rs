@@ -30,7 +30,7 @@ const ROLES: [(&str, AccountRole, &str); 4] = [
 /// The app over the demo registry with its workflow states, the demo's roles, and the state
 /// to look into its database.
 fn registry() -> (Router, AppState) {
-    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    let store = fresh_store();
     store.record("demo", demo_records_as_is()).expect("demo stored");
     for (name, role, scope) in ROLES {
         let scope = Scope::parse(scope).expect("scope");
@@ -216,7 +216,7 @@ async fn tampered_expired_and_revoked_sessions_open_nothing() {
         assert_eq!(draft.status, StatusCode::NOT_FOUND, "drafts stay hidden");
     }
     // Expired: a server whose sessions last no time at all.
-    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    let store = fresh_store();
     store.add_account(Who::local("test"), "ana", AccountRole::Analyst, &Scope::All, PASSWORD).expect("account");
     let short = Options {
         sessions: coopera_store::SessionLimits { idle: std::time::Duration::ZERO, absolute: std::time::Duration::ZERO },
@@ -413,7 +413,7 @@ async fn downloads_of_unpublished_records_are_in_the_audit_trail() {
 
 #[tokio::test]
 async fn the_setup_link_makes_the_first_administrator_once() {
-    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    let store = fresh_store();
     let state = AppState::from_store(store, Options::default()).expect("state");
     let app = coopera_web::app(state.clone());
     let path = state.setup_link().expect("link").expect("a registry without accounts has a setup link");

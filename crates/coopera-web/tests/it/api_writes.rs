@@ -11,7 +11,7 @@ use super::*;
 
 /// The app over the demo registry, a token per role, and the state to look into.
 fn registry() -> (Router, AppState, [String; 3]) {
-    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    let store = fresh_store();
     store.record("demo", demo_records_as_is()).expect("demo stored");
     let mut tokens = Vec::new();
     for (name, role, scope) in [

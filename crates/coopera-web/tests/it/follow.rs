@@ -1,6 +1,6 @@
 //! A server follows the writes of other processes: a record stored through another
-//! connection to the same database file — a `coopera import` beside `coopera serve` — shows in
-//! its pages and figures without a restart.
+//! connection to the same database — a `coopera import` beside `coopera serve`, another server
+//! on the same PostgreSQL registry — shows in its pages and figures without a restart.
 
 use super::*;
 
@@ -31,7 +31,8 @@ async fn eventually(app: &Router, uri: &str, done: impl Fn(&Reply) -> bool) -> R
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_of_another_process_show_without_a_restart() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("coopera.db");
+    let pg = coopera_store::testing::TestPostgres::chosen();
+    let db = pg.as_ref().map_or_else(|| coopera_store::Location::File(dir.path().join("coopera.db")), |p| p.location());
     let other = Store::open(&db, StoreOptions::default()).expect("store");
     other.record("demo", demo_records()).expect("demo stored");
     let app = coopera_web::app(AppState::open(&db, Options::default()).expect("the app starts"));

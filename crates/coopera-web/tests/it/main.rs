@@ -74,9 +74,18 @@ fn with_tester(store: Store) -> Store {
     store
 }
 
-/// A fresh registry in memory with the demo data and the sample rates.
+/// An empty registry on the backend the suite runs on: in memory (SQLite), or a schema of its
+/// own on the test server when `COOPERA_TEST_BACKEND=postgres` (`coopera_store::testing`).
+fn fresh_store() -> Store {
+    match coopera_store::testing::TestPostgres::chosen() {
+        Some(pg) => pg.into_store(StoreOptions::default()),
+        None => Store::open_in_memory(StoreOptions::default()).expect("store"),
+    }
+}
+
+/// A fresh registry with the demo data and the sample rates.
 fn demo_store() -> Store {
-    let store = with_tester(Store::open_in_memory(StoreOptions::default()).expect("store"));
+    let store = with_tester(fresh_store());
     store.record("demo", demo_records()).expect("demo stored");
     let rates = coopera_report::rates::parse_rates_csv(coopera_report::rates::SAMPLE_RATES_CSV, "rates-sample.csv")
         .expect("sample rates");
@@ -91,7 +100,7 @@ fn app() -> Router {
 
 /// The app over an empty registry.
 fn empty_app() -> Router {
-    let store = with_tester(Store::open_in_memory(StoreOptions::default()).expect("store"));
+    let store = with_tester(fresh_store());
     coopera_web::app(AppState::from_store(store, Options::default()).expect("state"))
 }
 

@@ -29,7 +29,7 @@ impl Drop for Running {
 }
 
 fn start(limits: Limits) -> Running {
-    let store = Store::open_in_memory(StoreOptions::default()).expect("store");
+    let store = fresh_store();
     let state = AppState::from_store(store, Options::default()).expect("state");
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let (bound, addr) = std::sync::mpsc::channel();

@@ -168,7 +168,7 @@ fn mentions_lock(text: &str) -> bool {
 #[test]
 fn the_server_takes_forms_while_the_cli_imports_and_adds() {
     let mut rng = Rng::from_env("COOPERA_CONCURRENT_SEED", 20_241_204);
-    let c = Coopera::new();
+    let c = Coopera::sqlite();
     c.run(&["activity", "add", "--file", &fixture("orgs.toml")]).ok();
     c.run_stdin(&["user", "add", "ana", "--role", "analyst", "--password-stdin"], "contraseña-de-ana\n").ok();
     let files = tempfile::tempdir().expect("temp dir");

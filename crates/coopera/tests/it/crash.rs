@@ -157,7 +157,7 @@ fn an_import_killed_at_random_points_stores_whole_files_and_completes_on_reimpor
 
     // An import that is never interrupted: what every other run must end with. Its duration
     // only spreads the kills over the import; nothing is asserted about it.
-    let reference = Coopera::new();
+    let reference = Coopera::sqlite();
     let started = Instant::now();
     let summary = reference.run(&args).ok().json();
     let whole = started.elapsed();
@@ -171,7 +171,7 @@ fn an_import_killed_at_random_points_stores_whole_files_and_completes_on_reimpor
     assert_eq!(expected.activities.len(), set.activities());
     check_history(&expected, "uninterrupted import");
 
-    let mut c = Coopera::new();
+    let mut c = Coopera::sqlite();
     c.run(&["init"]).ok();
     let (mut killed, mut stored) = (0, 0);
     // The uninterrupted import may have been timed on a busier moment than the rounds run in:
@@ -207,7 +207,7 @@ fn an_import_killed_at_random_points_stores_whole_files_and_completes_on_reimpor
             set.files
         );
         if !was_killed && stored == set.files && round < ROUNDS {
-            c = Coopera::new();
+            c = Coopera::sqlite();
             c.run(&["init"]).ok();
             stored = 0;
             spread = spread.saturating_mul(2);

@@ -20,7 +20,7 @@ const NEED_A_DATABASE: &[&[&str]] = &[
 
 #[test]
 fn a_command_that_needs_a_database_says_it_does_not_exist() {
-    let c = Coopera::new();
+    let c = Coopera::sqlite();
     let db = c.db().display().to_string();
     for args in NEED_A_DATABASE {
         let r = c.run(args).failed();
@@ -66,7 +66,7 @@ fn commands_that_write_create_it() {
     for args in
         [&["init"][..], &["activity", "add", "--file", &fixture("orgs.toml")][..], &["rates", "load", "--sample"][..]]
     {
-        let c = Coopera::new();
+        let c = Coopera::sqlite();
         c.run(args).ok();
         assert!(c.db().exists(), "{args:?}");
         c.run(&["activity", "list"]).ok();

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use coopera_store::{ActivityFilter, Store, StoreOptions};
+use coopera_store::{ActivityFilter, Location, Store, StoreOptions};
 use serde_json::Value;
 
 /// A path in the shared reference data beside the repository, when it is there. A fresh clone
@@ -33,14 +33,17 @@ mod hostile;
 mod import;
 mod reports;
 mod selection;
+mod shared;
 mod users;
 mod validate_export;
 mod web;
 mod workflow;
 
-/// A fresh database and a way to run `coopera` against it.
+/// A fresh database and a way to run `coopera` against it: a SQLite file, or a schema of its
+/// own on the test server when `COOPERA_TEST_BACKEND=postgres` (`coopera_store::testing`).
 struct Coopera {
     dir: tempfile::TempDir,
+    postgres: Option<coopera_store::testing::TestPostgres>,
 }
 
 struct Run {
@@ -66,12 +69,31 @@ impl Run {
 }
 
 impl Coopera {
+    /// A registry on the backend the suite runs on.
     fn new() -> Coopera {
-        Coopera { dir: tempfile::tempdir().expect("temp dir") }
+        Coopera {
+            dir: tempfile::tempdir().expect("temp dir"),
+            postgres: coopera_store::testing::TestPostgres::chosen(),
+        }
     }
 
+    /// A registry in a SQLite file, for the tests of what only a file does.
+    fn sqlite() -> Coopera {
+        Coopera { dir: tempfile::tempdir().expect("temp dir"), postgres: None }
+    }
+
+    /// The SQLite file of a registry made by [`Coopera::sqlite`].
     fn db(&self) -> PathBuf {
+        assert!(self.postgres.is_none(), "a test of the SQLite file runs on `Coopera::sqlite()`");
         self.dir.path().join("coopera.db")
+    }
+
+    /// Where the registry is, as `--db` and `COOPERA_DB` take it.
+    fn location(&self) -> std::ffi::OsString {
+        match &self.postgres {
+            Some(pg) => pg.url().into(),
+            None => self.dir.path().join("coopera.db").into(),
+        }
     }
 
     fn run(&self, args: &[&str]) -> Run {
@@ -80,7 +102,7 @@ impl Coopera {
 
     fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_coopera"));
-        cmd.args(args).env("COOPERA_DB", self.db()).env_remove("COOPERA_LANG").env_remove("COOPERA_USER");
+        cmd.args(args).env("COOPERA_DB", self.location()).env_remove("COOPERA_LANG").env_remove("COOPERA_USER");
         for (k, v) in env {
             cmd.env(k, v);
         }
@@ -97,7 +119,7 @@ impl Coopera {
         use std::io::Write as _;
         let mut child = Command::new(env!("CARGO_BIN_EXE_coopera"))
             .args(args)
-            .env("COOPERA_DB", self.db())
+            .env("COOPERA_DB", self.location())
             .env_remove("COOPERA_LANG")
             .env_remove("COOPERA_USER")
             .stdin(std::process::Stdio::piped())
@@ -115,7 +137,7 @@ impl Coopera {
     }
 
     fn store(&self) -> Store {
-        Store::open(self.db(), StoreOptions::default()).expect("open store")
+        Store::open(Location::parse(&self.location()), StoreOptions::default()).expect("open store")
     }
 
     fn history_rows(&self) -> u64 {
@@ -150,7 +172,7 @@ fn codelist_show_speaks_both_languages() {
 
 #[test]
 fn unknown_language_is_refused() {
-    let c = Coopera::new();
+    let c = Coopera::sqlite();
     let r = c.run(&["--lang", "fr", "init"]).failed();
     assert!(r.stderr.contains("idioma desconocido `fr`"), "{}", r.stderr);
     assert!(!c.db().exists(), "nothing created");

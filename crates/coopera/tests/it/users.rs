@@ -4,7 +4,7 @@ use super::*;
 
 #[test]
 fn accounts_are_made_listed_and_disabled_on_the_command_line() {
-    let c = Coopera::new();
+    let c = Coopera::sqlite();
     c.run(&["init"]).ok();
     let made = c
         .run_stdin(
@@ -59,7 +59,7 @@ fn accounts_are_made_listed_and_disabled_on_the_command_line() {
 
 #[test]
 fn a_token_is_shown_once_and_revoked() {
-    let c = Coopera::new();
+    let c = Coopera::sqlite();
     c.run(&["init"]).ok();
     c.run_stdin(&["user", "add", "bot", "--role", "analyst", "--password-stdin"], "contraseña-del-bot\n").ok();
     let issued = c.run(&["user", "token", "bot", "--name", "carga"]).ok();
@@ -79,7 +79,7 @@ fn a_token_is_shown_once_and_revoked() {
 
 #[test]
 fn the_audit_trail_is_listed_and_an_edited_row_is_caught() {
-    let c = Coopera::new();
+    let c = Coopera::sqlite();
     c.run(&["demo"]).ok();
     c.run_stdin(&["user", "add", "ana", "--role", "viewer", "--password-stdin"], "contraseña-de-ana\n").ok();
     let verified = c.run(&["audit", "verify"]).ok();

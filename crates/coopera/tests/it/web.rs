@@ -31,7 +31,7 @@ pub(super) fn serve(c: &Coopera, extra: &[&str]) -> Server {
 fn serve_with(c: &Coopera, extra: &[&str], vars: &[(&str, &str)]) -> Server {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_coopera"));
     cmd.args(["serve", "--addr", "127.0.0.1:0"]).args(extra);
-    cmd.env("COOPERA_DB", c.db()).env_remove("COOPERA_LANG").env_remove("COOPERA_LOG").env_remove("RUST_LOG");
+    cmd.env("COOPERA_DB", c.location()).env_remove("COOPERA_LANG").env_remove("COOPERA_LOG").env_remove("RUST_LOG");
     cmd.envs(vars.iter().copied()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("start coopera serve");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
@@ -153,7 +153,7 @@ fn serve_refuses_an_address_in_use() {
     let first = serve(&c, &["--quiet"]);
     let out = Command::new(env!("CARGO_BIN_EXE_coopera"))
         .args(["serve", "--quiet", "--addr", &first.addr])
-        .env("COOPERA_DB", c.db())
+        .env("COOPERA_DB", c.location())
         .env_remove("COOPERA_LANG")
         .output()
         .expect("run");

@@ -163,7 +163,7 @@ fn refused(c: &Coopera, args: &[&str], expected: &str) {
 
 #[test]
 fn a_refused_step_changes_nothing_and_says_why() {
-    let c = Coopera::new();
+    let c = Coopera::sqlite();
     c.run(&["import", "iati", &iati("version-1.xml")]).ok();
     refused(
         &c,
@@ -202,7 +202,7 @@ fn a_refused_step_changes_nothing_and_says_why() {
     assert_eq!(workflows(&c), [(VERSIONED.to_owned(), "published".to_owned())]);
 
     // No registry at all: nothing is created.
-    let empty = Coopera::new();
+    let empty = Coopera::sqlite();
     let r = empty.run(&["activity", "transition", VERSIONED, "--to", "submitted"]).failed();
     assert!(r.stderr.contains("no existe; créela con `coopera init`"), "{}", r.stderr);
     assert!(!empty.db().exists());
