@@ -73,6 +73,9 @@ pub(crate) trait Backend: Fetch + Send + fmt::Debug {
     fn write(&mut self, work: &mut dyn FnMut(&mut dyn Transaction) -> Result<()>) -> Result<()>;
     /// How many migrations the database has run, and how many this program knows.
     fn schema_version(&self) -> Result<(i64, i64)>;
+    /// Writes a consistent copy of the whole database into the new file `out`, while others
+    /// read and write (an embedded database only; a server has its own tools).
+    fn backup(&self, out: &std::path::Path) -> Result<()>;
 }
 
 /// What a write may do inside its transaction.

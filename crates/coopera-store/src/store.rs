@@ -216,6 +216,12 @@ impl Store {
         guard(&self.conns[0])
     }
 
+    /// Writes a consistent copy of a SQLite registry into the new file `out` while servers
+    /// and imports go on writing (a PostgreSQL registry is backed up with `pg_dump`).
+    pub fn backup_to(&self, out: &Path) -> Result<()> {
+        self.reader().backup(out)
+    }
+
     /// How many migrations the database has run, and how many this program knows.
     pub fn schema_version(&self) -> Result<(i64, i64)> {
         self.reader().schema_version()

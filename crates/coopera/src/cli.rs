@@ -67,6 +67,40 @@ pub enum Command {
     Audit(AuditArgs),
     /// Serve the web application: dashboard, registry, forms and the JSON API.
     Serve(ServeArgs),
+    /// Move a registry between databases (SQLite files, PostgreSQL servers) and prove it.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// A consistent copy of a SQLite registry into a new file, taken while servers run (for
+    /// PostgreSQL, pg_dump: see docs/deployment.md).
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy a whole registry — records, history and audit chain, accounts and API tokens,
+    /// exchange rates — into an empty database, and check both sides' checksums.
+    Copy {
+        /// The registry to copy: a SQLite file or a postgres:// address.
+        #[arg(long)]
+        from: std::ffi::OsString,
+        /// An empty database (a new SQLite file, or an empty PostgreSQL database or schema).
+        #[arg(long)]
+        to: std::ffi::OsString,
+    },
+    /// One digest per table of the registry (--db), from its canonical documents and rows:
+    /// equal on two databases that hold the same registry, whatever backend holds them.
+    Checksum {
+        /// table, csv or json.
+        #[arg(long, value_enum, default_value = "table")]
+        format: TableFormat,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The new file (refused if it exists).
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

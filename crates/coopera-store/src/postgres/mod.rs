@@ -676,6 +676,10 @@ impl Backend for PostgresBackend {
         }
     }
 
+    fn backup(&self, _out: &std::path::Path) -> Result<()> {
+        Err(StoreError::Backend("a PostgreSQL registry is backed up with pg_dump (see docs/deployment.md)".into()))
+    }
+
     fn schema_version(&self) -> Result<(i64, i64)> {
         Ok((schema_version(&self.pg())?, MIGRATIONS.len() as i64))
     }

@@ -680,6 +680,13 @@ impl Backend for SqliteBackend {
         trail::tokens(&self.conn, account)
     }
 
+    fn backup(&self, out: &Path) -> Result<()> {
+        // One read transaction's view of the database, written page by page into a new file:
+        // writers go on meanwhile (WAL), and the copy is whole and compact.
+        let out = out.to_str().ok_or_else(|| StoreError::Backend("the backup's path is not UTF-8".into()))?;
+        self.conn.execute("VACUUM INTO ?1", [out]).map(drop).map_err(db)
+    }
+
     fn schema_version(&self) -> Result<(i64, i64)> {
         let found = self.conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db)?;
         Ok((found, MIGRATIONS.len() as i64))

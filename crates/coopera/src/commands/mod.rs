@@ -18,6 +18,7 @@ use crate::output::Table;
 mod activity;
 mod audit;
 mod codelist;
+mod db;
 mod demo;
 mod export;
 mod history;
@@ -315,6 +316,8 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::History(args) => history::run(&ctx, args),
         Command::User(command) => user::run(&ctx, command),
         Command::Audit(args) => audit::run(&ctx, args),
+        Command::Db(command) => db::run(&ctx, command),
+        Command::Backup(args) => db::backup(&ctx, args),
         Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),
         Command::Export(crate::cli::ExportCommand::Iati(args)) => export::run(&ctx, args),
         Command::Validate(args) => validate::run(&ctx, args),

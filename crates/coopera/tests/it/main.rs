@@ -31,6 +31,7 @@ mod fuzzed;
 mod generated;
 mod hostile;
 mod import;
+mod moving;
 mod reports;
 mod selection;
 mod shared;
