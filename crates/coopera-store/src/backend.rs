@@ -23,6 +23,16 @@ pub(crate) type VisitDocument<'v> = dyn FnMut(&str, &str, Option<Derived>) -> Re
 pub(crate) trait Fetch {
     /// The canonical JSON document stored under `key`.
     fn document(&self, kind: RecordKind, key: &str) -> Result<Option<String>>;
+    /// The documents stored under any of `keys`, by key (a server answers in one round trip).
+    fn documents_of(&self, kind: RecordKind, keys: &[String]) -> Result<std::collections::HashMap<String, String>> {
+        let mut found = std::collections::HashMap::with_capacity(keys.len());
+        for key in keys {
+            if let Some(doc) = self.document(kind, key)? {
+                found.insert(key.clone(), doc);
+            }
+        }
+        Ok(found)
+    }
     fn exists(&self, kind: RecordKind, key: &str) -> Result<bool>;
     /// The version of a record: the number of its latest change (0 for a record without
     /// history), or `None` when there is no such record.

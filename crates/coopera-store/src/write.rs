@@ -219,9 +219,17 @@ pub(crate) fn record(
         if let Some(base) = how.base {
             check_base(records, lookup.fetch, base)?;
         }
+        // What is stored under the batch's keys, read a kind at a time.
+        let mut stored_now: HashMap<(RecordKind, String), String> = HashMap::new();
+        for kind in RecordKind::ALL {
+            let keys: Vec<String> = records.iter().filter(|r| r.kind() == kind).map(Record::key).collect();
+            if !keys.is_empty() {
+                stored_now.extend(lookup.fetch.documents_of(kind, &keys)?.into_iter().map(|(k, d)| ((kind, k), d)));
+            }
+        }
         let mut plan = Vec::with_capacity(records.len());
         for (record, (doc, _)) in records.iter().zip(&documents) {
-            let stored = lookup.fetch.document(record.kind(), &record.key())?;
+            let stored = stored_now.remove(&(record.kind(), record.key()));
             if stored.as_deref().is_some_and(|before| Record::same_document(before, doc)) {
                 plan.push(None);
                 continue;

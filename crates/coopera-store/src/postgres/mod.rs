@@ -29,6 +29,7 @@ use crate::{
     ReportFacts, Result, StoreError, Version,
 };
 
+mod bulk;
 mod facts;
 mod trail;
 
@@ -195,6 +196,15 @@ fn document(pg: &Pg<'_, impl GenericClient + Send>, kind: RecordKind, key: &str)
     pg.opt(&sql, &[&key])?.map(|r| get(&r, 0)).transpose()
 }
 
+fn documents_of(
+    pg: &Pg<'_, impl GenericClient + Send>,
+    kind: RecordKind,
+    keys: &[String],
+) -> Result<HashMap<String, String>> {
+    let sql = format!("SELECT key, doc FROM {} WHERE key = ANY($1)", table(kind));
+    pg.query(&sql, &[&keys])?.iter().map(|r| Ok((get(r, 0)?, get(r, 1)?))).collect()
+}
+
 fn exists(pg: &Pg<'_, impl GenericClient + Send>, kind: RecordKind, key: &str) -> Result<bool> {
     let sql = format!("SELECT 1 FROM {} WHERE key = $1", table(kind));
     Ok(pg.opt(&sql, &[&key])?.is_some())
@@ -219,66 +229,39 @@ fn cell(c: Cell) -> Param {
     }
 }
 
-/// Inserts or updates a record's main row and rewrites its child rows.
+/// Inserts or updates a record's main row (one statement either way), deletes the old child
+/// rows of an update and leaves the new ones to be copied.
 fn write_record(
     pg: &Pg<'_, impl GenericClient + Send>,
+    pending: &mut bulk::Pending,
     record: &Record,
     derived: Option<Derived>,
     doc: &str,
 ) -> Result<()> {
     let table = table(record.kind());
-    let key = record.key();
-    let id: Option<i64> =
-        pg.opt(&format!("SELECT id FROM {table} WHERE key = $1"), &[&key])?.map(|r| get(&r, 0)).transpose()?;
     let (columns, values) = rows::main_row(record, derived);
     let mut all: Vec<Param> = values.into_iter().map(cell).collect();
     all.push(Box::new(doc.to_owned()));
-    all.push(Box::new(key.clone()));
-    let n = all.len();
+    all.push(Box::new(record.key()));
     let names: Vec<&str> = columns.iter().copied().chain(["doc", "key"]).collect();
-    let new_id = match id {
-        Some(id) => {
-            let sets: Vec<String> = names.iter().zip(1..).map(|(c, i): (_, usize)| format!("{c} = ${i}")).collect();
-            all.push(Box::new(id));
-            let sql = format!("UPDATE {table} SET {} WHERE id = ${}", sets.join(", "), n.saturating_add(1));
-            pg.execute(&sql, &refs(&all))?;
-            for child in rows::child_tables(record.kind()) {
-                pg.execute(&format!("DELETE FROM {} WHERE {} = $1", child.name, child.parent), &[&id])?;
-            }
-            id
+    let marks: Vec<String> = (1..=all.len()).map(|i| format!("${i}")).collect();
+    let sets: Vec<String> = names.iter().map(|c| format!("{c} = EXCLUDED.{c}")).collect();
+    // `xmax` is 0 on a row this statement inserted, and set on one it updated.
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT (key) DO UPDATE SET {} RETURNING id, xmax = 0",
+        names.join(", "),
+        marks.join(", "),
+        sets.join(", ")
+    );
+    let row = pg.one(&sql, &refs(&all))?;
+    let (id, inserted): (i64, bool) = (get(&row, 0)?, get(&row, 1)?);
+    if !inserted {
+        for child in rows::child_tables(record.kind()) {
+            pg.execute(&format!("DELETE FROM {} WHERE {} = $1", child.name, child.parent), &[&id])?;
         }
-        None => {
-            let marks: Vec<String> = (1..=n).map(|i| format!("${i}")).collect();
-            let sql = format!("INSERT INTO {table} ({}) VALUES ({}) RETURNING id", names.join(", "), marks.join(", "));
-            get(&pg.one(&sql, &refs(&all))?, 0)?
-        }
-    };
-    write_children(pg, new_id, record)
-}
-
-/// Inserts a record's child rows: one statement per child table, of all its rows.
-fn write_children(pg: &Pg<'_, impl GenericClient + Send>, id: i64, record: &Record) -> Result<()> {
-    let mut by_table: Vec<Vec<Vec<Cell>>> = vec![Vec::new(); rows::CHILD_TABLES.len()];
-    for child in rows::children(record) {
-        by_table[child.table].push(child.values);
     }
-    for (t, rows) in rows::CHILD_TABLES.iter().zip(by_table) {
-        if rows.is_empty() {
-            continue;
-        }
-        let width = t.columns.len().saturating_add(1);
-        let mut params: Vec<Param> = Vec::with_capacity(rows.len().saturating_mul(width));
-        let mut tuples = Vec::with_capacity(rows.len());
-        for row in rows {
-            let first = params.len();
-            params.push(Box::new(id));
-            params.extend(row.into_iter().map(cell));
-            let marks: Vec<String> = (first.saturating_add(1)..=params.len()).map(|i| format!("${i}")).collect();
-            tuples.push(format!("({})", marks.join(", ")));
-        }
-        let sql =
-            format!("INSERT INTO {} ({}, {}) VALUES {}", t.name, t.parent, t.columns.join(", "), tuples.join(", "));
-        pg.execute(&sql, &refs(&params))?;
+    for child in rows::children(record) {
+        pending.child(child.table, id, child.values);
     }
     Ok(())
 }
@@ -324,6 +307,10 @@ impl Fetch for PostgresBackend {
         document(&self.pg(), kind, key)
     }
 
+    fn documents_of(&self, kind: RecordKind, keys: &[String]) -> Result<HashMap<String, String>> {
+        documents_of(&self.pg(), kind, keys)
+    }
+
     fn exists(&self, kind: RecordKind, key: &str) -> Result<bool> {
         exists(&self.pg(), kind, key)
     }
@@ -349,6 +336,8 @@ impl Fetch for PostgresBackend {
 struct PgTx<'t> {
     tx: RefCell<postgres::Transaction<'t>>,
     statements: &'t Statements,
+    /// Rows added but not copied to the server yet (see `bulk.rs`).
+    pending: RefCell<bulk::Pending>,
     /// Whether the write added to the change feed (and so notifies the others at commit).
     fed: bool,
 }
@@ -357,6 +346,16 @@ impl<'t> PgTx<'t> {
     fn pg(&self) -> Pg<'_, postgres::Transaction<'t>> {
         Pg { client: &self.tx, statements: self.statements }
     }
+
+    /// The transaction as the server sees it, every pending row copied: for the reads that
+    /// may need them.
+    fn flushed(&self) -> Result<Pg<'_, postgres::Transaction<'t>>> {
+        let mut pending = self.pending.borrow_mut();
+        if !pending.is_empty() {
+            pending.flush(&mut self.tx.borrow_mut())?;
+        }
+        Ok(self.pg())
+    }
 }
 
 impl Fetch for PgTx<'_> {
@@ -364,24 +363,28 @@ impl Fetch for PgTx<'_> {
         document(&self.pg(), kind, key)
     }
 
+    fn documents_of(&self, kind: RecordKind, keys: &[String]) -> Result<HashMap<String, String>> {
+        documents_of(&self.pg(), kind, keys)
+    }
+
     fn exists(&self, kind: RecordKind, key: &str) -> Result<bool> {
         exists(&self.pg(), kind, key)
     }
 
     fn version(&self, kind: RecordKind, key: &str) -> Result<Option<Version>> {
-        version(&self.pg(), kind, key)
+        version(&self.flushed()?, kind, key)
     }
 
     fn account(&self, name: &str) -> Result<Option<AccountRow>> {
-        trail::account(&self.pg(), name)
+        trail::account(&self.flushed()?, name)
     }
 
     fn token(&self, hash: &str) -> Result<Option<TokenRow>> {
-        trail::token(&self.pg(), hash)
+        trail::token(&self.flushed()?, hash)
     }
 
     fn session(&self, hash: &str) -> Result<Option<SessionRow>> {
-        trail::session(&self.pg(), hash)
+        trail::session(&self.flushed()?, hash)
     }
 }
 
@@ -392,11 +395,11 @@ impl crate::backend::Transaction for PgTx<'_> {
                 format!("activity {} written without its derived facts", record.key()).into(),
             ));
         }
-        write_record(&self.pg(), record, derived, doc)
+        write_record(&self.pg(), &mut self.pending.borrow_mut(), record, derived, doc)
     }
 
     fn activities_naming(&self, orgs: &[String]) -> Result<Vec<(String, String)>> {
-        let rows = self.pg().query(
+        let rows = self.flushed()?.query(
             "SELECT DISTINCT a.key, a.doc FROM activity a JOIN activity_participant p ON p.activity_id = a.id \
              WHERE p.org_key = ANY($1) ORDER BY a.key",
             &[&orgs],
@@ -414,11 +417,15 @@ impl crate::backend::Transaction for PgTx<'_> {
     }
 
     fn last_audit(&self) -> Result<Option<(i64, String)>> {
+        if let Some(last) = &self.pending.borrow().last_audit {
+            return Ok(Some(last.clone()));
+        }
         trail::last_audit(&self.pg())
     }
 
     fn add_audit(&mut self, row: &AuditRow) -> Result<()> {
-        trail::add_audit(&self.pg(), row)
+        self.pending.get_mut().audit(row);
+        Ok(())
     }
 
     fn add_feed(&mut self, entry: &FeedEntry) -> Result<()> {
@@ -427,7 +434,8 @@ impl crate::backend::Transaction for PgTx<'_> {
             FeedEntry::Rates => (FEED_RATES, ""),
         };
         self.fed = true;
-        self.pg().execute("INSERT INTO change_feed (kind, key) VALUES ($1, $2)", &[&kind, &key]).map(drop)
+        self.pending.get_mut().feed(kind, key);
+        Ok(())
     }
 
     fn rate(&self, r: &ExchangeRate) -> Result<Option<(String, String)>> {
@@ -656,8 +664,8 @@ impl Backend for PostgresBackend {
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITE_LOCK]).map_err(db)?;
             Ok(tx)
         })?;
-        let mut ptx = PgTx { tx: RefCell::new(tx), statements, fed: false };
-        let done = work(&mut ptx);
+        let mut ptx = PgTx { tx: RefCell::new(tx), statements, pending: RefCell::default(), fed: false };
+        let done = work(&mut ptx).and_then(|()| ptx.flushed().map(drop));
         let fed = ptx.fed;
         let mut tx = ptx.tx.into_inner();
         match done {

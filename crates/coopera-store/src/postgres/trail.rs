@@ -212,29 +212,6 @@ pub(super) fn last_audit(pg: &Pg<'_, impl GenericClient + Send>) -> Result<Optio
     row.map(|r| Ok((get(&r, 0)?, get(&r, 1)?))).transpose()
 }
 
-pub(super) fn add_audit(pg: &Pg<'_, impl GenericClient + Send>, a: &AuditRow) -> Result<()> {
-    pg.execute(
-        "INSERT INTO change_history (id, at, author, record_kind, record_key, action, event, address, detail, \
-         before, after_hash, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-        &[
-            &a.id,
-            &a.at,
-            &a.author,
-            &a.kind,
-            &a.key,
-            &a.action,
-            &a.event,
-            &a.address,
-            &a.detail,
-            &a.before,
-            &a.after_hash,
-            &a.prev_hash,
-            &a.hash,
-        ],
-    )
-    .map(drop)
-}
-
 pub(super) fn audit(pg: &Pg<'_, impl GenericClient + Send>, filter: &AuditFilter) -> Result<Vec<AuditRow>> {
     let mut clauses = vec!["TRUE".to_owned()];
     let mut values: Vec<Param> = Vec::new();
