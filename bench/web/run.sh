@@ -12,6 +12,9 @@
 # With CHECK=1 (as .ci/run runs it, briefly) the script fails when any request timed out or
 # did not answer 2xx; the timings are printed, never judged.
 #
+# With DB=postgres://USER@HOST:PORT/DB (an empty database), the synthetic registry is kept on
+# that PostgreSQL server instead of a SQLite file (bench/postgres/run.sh runs it so).
+#
 #   bench/web/run.sh                  # N=100000 DURATION=15s CONNECTIONS="10 50" THREADS=2
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -104,10 +107,11 @@ sign_in admin "$(awk '/^  admin / { print $2 }' "$tmp/out.log")"
 save_edit MX-AMEXCID-2010-0001 "Prevención de incendios forestales en Guatemala" conafor
 stop
 
-echo "== synthetic registry of $N activities"
-"$bin" --db "$tmp/synthetic.db" demo --synthetic "$N" | tail -n1
-echo "contraseña-de-la-prueba" | "$bin" --db "$tmp/synthetic.db" user add bench --role administrator --password-stdin
-start "$tmp/synthetic.db"
+synthetic=${DB:-$tmp/synthetic.db}
+echo "== synthetic registry of $N activities in $synthetic"
+"$bin" --db "$synthetic" demo --synthetic "$N" | tail -n1
+echo "contraseña-de-la-prueba" | "$bin" --db "$synthetic" user add bench --role administrator --password-stdin
+start "$synthetic"
 echo "resident memory after start: $(ps -o rss= -p "$pid" | awk '{printf "%.0f MB", $1/1024}')"
 measure
 first=$(curl -s "$url/api/v1/activities?per_page=1&sort=id" | grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)

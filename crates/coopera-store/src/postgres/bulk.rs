@@ -1,20 +1,43 @@
-//! The fast path of PostgreSQL writes: the rows a write only adds — records' child rows, rows of
-//! the audit trail, entries of the change feed — wait in the transaction and go to the server
-//! with COPY, a table at a time, before anything reads them and before the commit. A batch of
-//! a thousand activities is then a few statements rather than twenty thousand.
+//! The fast path of PostgreSQL writes: what a write stores waits in the transaction and goes to
+//! the server before anything reads it and before the commit — records' main rows as
+//! multi-row upserts (a few hundred a statement), their child rows, the audit trail's rows
+//! and the change feed's entries with COPY, a table at a time. A batch of a thousand
+//! activities is then a handful of statements rather than twenty thousand.
 
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
-use postgres::Transaction;
+use postgres::GenericClient;
 
-use super::{db, off_runtime};
+use super::{Param, cell, db, get, off_runtime, refs};
 use crate::audit::AuditRow;
-use crate::rows::{CHILD_TABLES, Cell};
+use crate::record::RecordKind;
+use crate::rows::{self, CHILD_TABLES, Cell, Child, table};
 use crate::{Result, StoreError};
 
-/// Rows waiting to be copied.
+/// A record waiting to be stored: its main row (the values of `rows::main_row`'s columns, then
+/// `doc` and `key`) and its child rows.
+#[derive(Debug)]
+struct Waiting {
+    kind: RecordKind,
+    key: String,
+    columns: &'static [&'static str],
+    values: Vec<Cell>,
+    children: Vec<Child>,
+}
+
+/// Parameters a statement may carry (PostgreSQL's limit is 65,535).
+const MAX_PARAMS: usize = 30_000;
+
+/// How many bytes of rows wait at most before they are copied.
+pub(super) const FLUSH_AT: usize = 16 << 20;
+
+/// What a write stores, waiting to be sent.
 #[derive(Debug, Default)]
 pub(super) struct Pending {
+    records: Vec<Waiting>,
+    /// The keys of `records`, by kind: a key written twice in one transaction flushes first.
+    keys: HashSet<(RecordKind, String)>,
     /// Per child table (by index in [`CHILD_TABLES`]): the rows in COPY's text format.
     children: Vec<String>,
     audit: String,
@@ -24,6 +47,24 @@ pub(super) struct Pending {
 }
 
 impl Pending {
+    /// A record to store — inserted, or updated with its child rows replaced: the values of
+    /// its main row's `columns`, then `doc` and `key`, and its child rows.
+    pub fn record(
+        &mut self,
+        kind: RecordKind,
+        key: String,
+        columns: &'static [&'static str],
+        values: Vec<Cell>,
+        children: Vec<Child>,
+    ) {
+        self.keys.insert((kind, key.clone()));
+        self.records.push(Waiting { kind, key, columns, values, children });
+    }
+
+    pub fn waits_for(&self, kind: RecordKind, key: &str) -> bool {
+        self.keys.contains(&(kind, key.to_owned()))
+    }
+
     pub fn child(&mut self, table: usize, parent: i64, values: Vec<Cell>) {
         if self.children.is_empty() {
             self.children = vec![String::new(); CHILD_TABLES.len()];
@@ -76,15 +117,26 @@ impl Pending {
         self.feed.push('\n');
     }
 
+    /// Bytes waiting: a large write (a copy of a whole registry) flushes as it goes.
+    pub fn size(&self) -> usize {
+        let rows = self.children.iter().map(String::len).sum::<usize>();
+        let records = self.records.iter().map(|r| r.values.len().saturating_mul(64)).sum::<usize>();
+        rows.saturating_add(records).saturating_add(self.audit.len()).saturating_add(self.feed.len())
+    }
+
     pub fn is_empty(&self) -> bool {
-        self.children.iter().all(String::is_empty) && self.audit.is_empty() && self.feed.is_empty()
+        self.records.is_empty()
+            && self.children.iter().all(String::is_empty)
+            && self.audit.is_empty()
+            && self.feed.is_empty()
     }
 
     /// Copies every waiting row to the server, in an order that keeps references whole.
-    pub fn flush(&mut self, tx: &mut Transaction<'_>) -> Result<()> {
+    pub fn flush(&mut self, tx: &mut (impl GenericClient + Send)) -> Result<()> {
         if self.is_empty() {
             return Ok(());
         }
+        self.store_records(tx)?;
         let children = std::mem::take(&mut self.children);
         for (t, rows) in CHILD_TABLES.iter().zip(children) {
             let sql = format!("COPY {} ({}, {}) FROM STDIN", t.name, t.parent, t.columns.join(", "));
@@ -97,7 +149,73 @@ impl Pending {
     }
 }
 
-fn copy(tx: &mut Transaction<'_>, sql: &str, rows: String) -> Result<()> {
+impl Pending {
+    /// Upserts the waiting records a kind and a few hundred at a time, deletes the old child
+    /// rows of those that were updated, and leaves their new child rows to be copied.
+    fn store_records(&mut self, tx: &mut (impl GenericClient + Send)) -> Result<()> {
+        let mut records = std::mem::take(&mut self.records);
+        self.keys.clear();
+        records.sort_by_key(|r| RecordKind::ALL.iter().position(|k| *k == r.kind));
+        let mut start = 0;
+        while start < records.len() {
+            let kind = records[start].kind;
+            let width = records[start].values.len().max(1);
+            let same = records[start..].iter().take_while(|r| r.kind == kind).count();
+            let take = same.min(MAX_PARAMS.checked_div(width).unwrap_or(1).max(1));
+            let chunk = &mut records[start..start.saturating_add(take)];
+            let ids = upsert(tx, kind, chunk)?;
+            let updated: Vec<i64> = ids.values().filter(|(_, inserted)| !inserted).map(|(id, _)| *id).collect();
+            if !updated.is_empty() {
+                for child in rows::child_tables(kind) {
+                    let sql = format!("DELETE FROM {} WHERE {} = ANY($1)", child.name, child.parent);
+                    off_runtime(|| tx.execute(sql.as_str(), &[&updated])).map_err(db)?;
+                }
+            }
+            for r in chunk.iter_mut() {
+                let Some(&(id, _)) = ids.get(&r.key) else {
+                    return Err(StoreError::Backend(format!("{} `{}` was not stored", kind.as_str(), r.key).into()));
+                };
+                for c in std::mem::take(&mut r.children) {
+                    self.child(c.table, id, c.values);
+                }
+            }
+            start = start.saturating_add(take);
+        }
+        Ok(())
+    }
+}
+
+/// One multi-row upsert: each record's id, and whether it was inserted (rather than updated).
+fn upsert(
+    tx: &mut (impl GenericClient + Send),
+    kind: RecordKind,
+    chunk: &mut [Waiting],
+) -> Result<HashMap<String, (i64, bool)>> {
+    let columns: Vec<&str> =
+        chunk.first().map_or(&[][..], |r| r.columns).iter().copied().chain(["doc", "key"]).collect();
+    let mut params: Vec<Param> = Vec::with_capacity(chunk.len().saturating_mul(columns.len()));
+    let mut tuples = Vec::with_capacity(chunk.len());
+    for r in chunk.iter_mut() {
+        let first = params.len();
+        params.extend(std::mem::take(&mut r.values).into_iter().map(cell));
+        let marks: Vec<String> = (first.saturating_add(1)..=params.len()).map(|i| format!("${i}")).collect();
+        tuples.push(format!("({})", marks.join(", ")));
+    }
+    let sets: Vec<String> = columns.iter().map(|c| format!("{c} = EXCLUDED.{c}")).collect();
+    // `xmax` is 0 on a row this statement inserted, and set on one it updated.
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES {} ON CONFLICT (key) DO UPDATE SET {} RETURNING key, id, xmax = 0",
+        table(kind),
+        columns.join(", "),
+        tuples.join(", "),
+        sets.join(", ")
+    );
+    let params = refs(&params);
+    let rows = off_runtime(|| tx.query(sql.as_str(), &params)).map_err(db)?;
+    rows.iter().map(|r| Ok((get(r, 0)?, (get(r, 1)?, get(r, 2)?)))).collect()
+}
+
+fn copy(tx: &mut (impl GenericClient + Send), sql: &str, rows: String) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }

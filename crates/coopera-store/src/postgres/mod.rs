@@ -229,39 +229,25 @@ fn cell(c: Cell) -> Param {
     }
 }
 
-/// Inserts or updates a record's main row (one statement either way), deletes the old child
-/// rows of an update and leaves the new ones to be copied.
+/// Leaves a record to be stored with the transaction's other waiting rows (`bulk.rs`); a
+/// record already waiting, or a large batch, sends what waits first.
 fn write_record(
-    pg: &Pg<'_, impl GenericClient + Send>,
+    tx: &mut (impl GenericClient + Send),
     pending: &mut bulk::Pending,
     record: &Record,
     derived: Option<Derived>,
     doc: &str,
 ) -> Result<()> {
-    let table = table(record.kind());
-    let (columns, values) = rows::main_row(record, derived);
-    let mut all: Vec<Param> = values.into_iter().map(cell).collect();
-    all.push(Box::new(doc.to_owned()));
-    all.push(Box::new(record.key()));
-    let names: Vec<&str> = columns.iter().copied().chain(["doc", "key"]).collect();
-    let marks: Vec<String> = (1..=all.len()).map(|i| format!("${i}")).collect();
-    let sets: Vec<String> = names.iter().map(|c| format!("{c} = EXCLUDED.{c}")).collect();
-    // `xmax` is 0 on a row this statement inserted, and set on one it updated.
-    let sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT (key) DO UPDATE SET {} RETURNING id, xmax = 0",
-        names.join(", "),
-        marks.join(", "),
-        sets.join(", ")
-    );
-    let row = pg.one(&sql, &refs(&all))?;
-    let (id, inserted): (i64, bool) = (get(&row, 0)?, get(&row, 1)?);
-    if !inserted {
-        for child in rows::child_tables(record.kind()) {
-            pg.execute(&format!("DELETE FROM {} WHERE {} = $1", child.name, child.parent), &[&id])?;
-        }
+    let (kind, key) = (record.kind(), record.key());
+    if pending.waits_for(kind, &key) {
+        pending.flush(tx)?;
     }
-    for child in rows::children(record) {
-        pending.child(child.table, id, child.values);
+    let (columns, mut values) = rows::main_row(record, derived);
+    values.push(doc.into());
+    values.push(key.as_str().into());
+    pending.record(kind, key, columns, values, rows::children(record));
+    if pending.size() > bulk::FLUSH_AT {
+        pending.flush(tx)?;
     }
     Ok(())
 }
@@ -352,7 +338,7 @@ impl<'t> PgTx<'t> {
     fn flushed(&self) -> Result<Pg<'_, postgres::Transaction<'t>>> {
         let mut pending = self.pending.borrow_mut();
         if !pending.is_empty() {
-            pending.flush(&mut self.tx.borrow_mut())?;
+            pending.flush(&mut *self.tx.borrow_mut())?;
         }
         Ok(self.pg())
     }
@@ -360,15 +346,15 @@ impl<'t> PgTx<'t> {
 
 impl Fetch for PgTx<'_> {
     fn document(&self, kind: RecordKind, key: &str) -> Result<Option<String>> {
-        document(&self.pg(), kind, key)
+        document(&self.flushed()?, kind, key)
     }
 
     fn documents_of(&self, kind: RecordKind, keys: &[String]) -> Result<HashMap<String, String>> {
-        documents_of(&self.pg(), kind, keys)
+        documents_of(&self.flushed()?, kind, keys)
     }
 
     fn exists(&self, kind: RecordKind, key: &str) -> Result<bool> {
-        exists(&self.pg(), kind, key)
+        exists(&self.flushed()?, kind, key)
     }
 
     fn version(&self, kind: RecordKind, key: &str) -> Result<Option<Version>> {
@@ -395,7 +381,7 @@ impl crate::backend::Transaction for PgTx<'_> {
                 format!("activity {} written without its derived facts", record.key()).into(),
             ));
         }
-        write_record(&self.pg(), &mut self.pending.borrow_mut(), record, derived, doc)
+        write_record(self.tx.get_mut(), self.pending.get_mut(), record, derived, doc)
     }
 
     fn activities_naming(&self, orgs: &[String]) -> Result<Vec<(String, String)>> {
@@ -408,7 +394,7 @@ impl crate::backend::Transaction for PgTx<'_> {
     }
 
     fn set_derived(&mut self, key: &str, d: Derived) -> Result<()> {
-        self.pg()
+        self.flushed()?
             .execute(
                 "UPDATE activity SET direction = $1, decentralised = $2, cross_border = $3 WHERE key = $4",
                 &[&d.direction.map(|x| x.code()), &d.decentralised, &d.cross_border, &key],
@@ -424,7 +410,11 @@ impl crate::backend::Transaction for PgTx<'_> {
     }
 
     fn add_audit(&mut self, row: &AuditRow) -> Result<()> {
-        self.pending.get_mut().audit(row);
+        let pending = self.pending.get_mut();
+        pending.audit(row);
+        if pending.size() > bulk::FLUSH_AT {
+            pending.flush(self.tx.get_mut())?;
+        }
         Ok(())
     }
 
