@@ -33,7 +33,7 @@ stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/d
 trap 'stop; rm -rf "$tmp"' EXIT
 
 fresh() { # fresh NAME: an empty database on the server; prints its address
-  psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null 2>&1
+  psql -q -v ON_ERROR_STOP=1 "$PG/postgres" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
   echo "$PG/$1"
 }
 
@@ -106,4 +106,4 @@ for path in / /api/v1/reports/themes; do
   echo "two servers, $path: $(awk -v a="$(rate "$tmp/wa")" -v b="$(rate "$tmp/wb")" 'BEGIN { printf "%.0f", a + b }') req/s in all, p99 $(p99 "$tmp/wa") / $(p99 "$tmp/wb"), error lines $(( $(errors "$tmp/wa") + $(errors "$tmp/wb") ))"
 done
 stop
-for db in corpus copy syn; do psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS coopera_bench_$db" >/dev/null 2>&1 || true; done
+for db in corpus copy syn; do psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS coopera_bench_$db WITH (FORCE)" >/dev/null 2>&1 || true; done
