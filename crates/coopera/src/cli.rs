@@ -40,6 +40,9 @@ pub enum Command {
     /// Organisations.
     #[command(subcommand)]
     Org(OrgCommand),
+    /// The catalog of national capacities, and partners' demands.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
     /// Codelists: IATI lists, Mexican states and municipalities, Coopera's classifications.
     #[command(subcommand)]
     Codelist(CodelistCommand),
@@ -284,6 +287,31 @@ pub struct ActivityListArgs {
     pub offset: u32,
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// List the capacities (or, with --demands, the demands).
+    List {
+        #[arg(long)]
+        demands: bool,
+        #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+        format: TableFormat,
+    },
+    /// Show one capacity or demand.
+    Show {
+        key: String,
+        #[arg(long, value_enum, default_value_t = DocFormat::Text)]
+        format: DocFormat,
+    },
+    /// Add the capacities and demands of a file (TOML or JSON, docs/file-format.md): all or none.
+    Add {
+        #[arg(long)]
+        file: PathBuf,
+        /// Replace the stored records that differ (the change history keeps what they were).
+        #[arg(long)]
+        update: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

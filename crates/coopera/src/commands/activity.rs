@@ -38,15 +38,15 @@ impl WorkflowArg {
 
 /// How `activity add` writes: what it does with a record stored with another content, and
 /// the workflow state its activities enter in.
-struct Adding {
-    existing: Existing,
-    workflow: WorkflowState,
+pub(super) struct Adding {
+    pub existing: Existing,
+    pub workflow: WorkflowState,
 }
 
 /// `activity add`: every record of the file, or none. A file with problems is answered with
 /// all of them at once — its references to the registry included — and writes nothing.
 /// Its activities enter in the workflow state of `how`, whatever the file says.
-fn add(ctx: &Ctx, file: &Path, how: Adding) -> Result<(), Failure> {
+pub(super) fn add(ctx: &Ctx, file: &Path, how: Adding) -> Result<(), Failure> {
     let source = Source::read(file, ctx.lang).map_err(|e| Failure::input(e, ctx.lang))?;
     let (mut batch, mut problems) = Batch::read(vec![source], ctx.lang);
     if !problems.is_empty() {

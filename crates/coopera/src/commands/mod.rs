@@ -17,6 +17,7 @@ use crate::output::Table;
 
 mod activity;
 mod audit;
+mod catalog;
 mod codelist;
 mod db;
 mod demo;
@@ -317,6 +318,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::User(command) => user::run(&ctx, command),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Db(command) => db::run(&ctx, command),
+        Command::Catalog(command) => catalog::run(&ctx, command),
         Command::Backup(args) => db::backup(&ctx, args),
         Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),
         Command::Export(crate::cli::ExportCommand::Iati(args)) => export::run(&ctx, args),

@@ -21,6 +21,7 @@ fn shared_data(relative: &str) -> Option<PathBuf> {
     None
 }
 
+mod catalog;
 mod concurrent;
 mod crash;
 mod database;

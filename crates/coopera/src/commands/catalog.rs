@@ -1,0 +1,185 @@
+//! `coopera catalog list|show|add`: the catalog of national capacities and partners' demands.
+
+use coopera_domain::Lang;
+use coopera_domain::activity::SectorShare;
+use coopera_domain::catalog::{Capacity, Demand};
+use coopera_domain::doc::{CapacityDoc, DemandDoc};
+use coopera_domain::kinds::CapacityForm;
+
+use super::activity::{Adding, add};
+use super::entering;
+use super::{Ctx, Failure, print, print_table};
+use crate::cli::{CatalogCommand, DocFormat};
+use crate::output::Table;
+
+pub fn run(ctx: &Ctx, cmd: CatalogCommand) -> Result<(), Failure> {
+    match cmd {
+        CatalogCommand::List { demands, format } => {
+            let store = ctx.open_existing()?;
+            let table = if demands {
+                demand_table(ctx, &store.demands().map_err(|e| Failure::store(e, ctx.lang))?)
+            } else {
+                capacity_table(ctx, &store.capacities().map_err(|e| Failure::store(e, ctx.lang))?)
+            };
+            print_table(&table, format);
+            Ok(())
+        }
+        CatalogCommand::Show { key, format } => show(ctx, &key, format),
+        CatalogCommand::Add { file, update } => {
+            let existing = if update { coopera_store::Existing::Update } else { coopera_store::Existing::Refuse };
+            add(ctx, &file, Adding { existing, workflow: entering(false) })
+        }
+    }
+}
+
+/// The thematic areas of a record's sectors, in order, each once.
+fn areas(sectors: &[SectorShare], lang: Lang) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for s in sectors {
+        if let Some(area) = s.sector.thematic_area() {
+            let name = area.entry().name(lang);
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out.join("; ")
+}
+
+fn forms(forms: &[CapacityForm], lang: Lang) -> String {
+    forms.iter().map(|f| f.label(lang)).collect::<Vec<_>>().join("; ")
+}
+
+fn capacity_table(ctx: &Ctx, capacities: &[Capacity]) -> Table {
+    let mut t = Table::new(&[
+        ("key", ctx.pick("Clave", "Key"), false),
+        ("title", ctx.pick("Capacidad", "Capacity"), false),
+        ("institution", ctx.pick("Institución", "Institution"), false),
+        ("areas", ctx.pick("Áreas temáticas", "Thematic areas"), false),
+        ("forms", ctx.pick("Modalidades", "Forms"), false),
+        ("languages", ctx.pick("Idiomas", "Languages"), false),
+    ]);
+    for c in capacities {
+        let p = c.parts();
+        t.push(vec![
+            p.key.to_string().into(),
+            p.title.best(ctx.lang).into(),
+            p.institution.to_string().into(),
+            areas(&p.sectors, ctx.lang).into(),
+            forms(&p.forms, ctx.lang).into(),
+            p.languages.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ").into(),
+        ]);
+    }
+    t
+}
+
+fn demand_table(ctx: &Ctx, demands: &[Demand]) -> Table {
+    let mut t = Table::new(&[
+        ("key", ctx.pick("Clave", "Key"), false),
+        ("title", ctx.pick("Demanda", "Demand"), false),
+        ("requester", ctx.pick("Solicitante", "Requester"), false),
+        ("country", ctx.pick("País", "Country"), false),
+        ("areas", ctx.pick("Áreas temáticas", "Thematic areas"), false),
+        ("forms", ctx.pick("Modalidades", "Forms"), false),
+        ("received", ctx.pick("Recibida", "Received"), false),
+    ]);
+    for d in demands {
+        let p = d.parts();
+        t.push(vec![
+            p.key.to_string().into(),
+            p.title.best(ctx.lang).into(),
+            p.requester.to_string().into(),
+            p.country.map(|c| c.to_string()).unwrap_or_default().into(),
+            areas(&p.sectors, ctx.lang).into(),
+            forms(&p.forms, ctx.lang).into(),
+            p.received.map(|d| d.to_string()).unwrap_or_default().into(),
+        ]);
+    }
+    t
+}
+
+/// A capacity, or else a demand, by key.
+fn show(ctx: &Ctx, key: &str, format: DocFormat) -> Result<(), Failure> {
+    let store = ctx.open_existing()?;
+    let capacity = store
+        .capacities()
+        .map_err(|e| Failure::store(e, ctx.lang))?
+        .into_iter()
+        .find(|c| c.parts().key.as_str() == key);
+    if let Some(c) = capacity {
+        let doc = CapacityDoc::from_domain(&c);
+        print(&match format {
+            DocFormat::Json => serde_json::to_string_pretty(&doc).unwrap_or_default(),
+            DocFormat::Toml => toml::to_string_pretty(&doc).unwrap_or_default(),
+            DocFormat::Text => describe_capacity(ctx, &c),
+        });
+        return Ok(());
+    }
+    let demand =
+        store.demands().map_err(|e| Failure::store(e, ctx.lang))?.into_iter().find(|d| d.parts().key.as_str() == key);
+    let Some(d) = demand else {
+        return Err(Failure::one(match ctx.lang {
+            Lang::Es => format!("no existe la capacidad ni la demanda `{key}` (`coopera catalog list` las muestra)"),
+            Lang::En => format!("there is no capacity or demand `{key}` (`coopera catalog list` shows them)"),
+        }));
+    };
+    let doc = DemandDoc::from_domain(&d);
+    print(&match format {
+        DocFormat::Json => serde_json::to_string_pretty(&doc).unwrap_or_default(),
+        DocFormat::Toml => toml::to_string_pretty(&doc).unwrap_or_default(),
+        DocFormat::Text => describe_demand(ctx, &d),
+    });
+    Ok(())
+}
+
+fn lines(title: String, fields: &[(&str, String)]) -> String {
+    let mut out = vec![title];
+    for (label, value) in fields {
+        if !value.is_empty() {
+            out.push(format!("  {label}: {value}"));
+        }
+    }
+    out.join("\n")
+}
+
+fn describe_capacity(ctx: &Ctx, c: &Capacity) -> String {
+    let p = c.parts();
+    let contact = [p.contact.name.as_deref(), p.contact.email.as_deref(), p.contact.phone.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    lines(
+        format!("{} ({})", p.title.best(ctx.lang), p.key),
+        &[
+            (ctx.pick("Institución", "Institution"), p.institution.to_string()),
+            (ctx.pick("Descripción", "Description"), p.description.best(ctx.lang).to_owned()),
+            (ctx.pick("Áreas temáticas", "Thematic areas"), areas(&p.sectors, ctx.lang)),
+            (ctx.pick("Modalidades", "Forms"), forms(&p.forms, ctx.lang)),
+            (
+                ctx.pick("Idiomas", "Languages"),
+                p.languages.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", "),
+            ),
+            (ctx.pick("Contacto", "Contact"), contact),
+            (
+                ctx.pick("Actividades que la acreditan", "Activities that prove it"),
+                p.evidence.iter().map(|e| e.to_string()).collect::<Vec<_>>().join(", "),
+            ),
+        ],
+    )
+}
+
+fn describe_demand(ctx: &Ctx, d: &Demand) -> String {
+    let p = d.parts();
+    lines(
+        format!("{} ({})", p.title.best(ctx.lang), p.key),
+        &[
+            (ctx.pick("Solicitante", "Requester"), p.requester.to_string()),
+            (ctx.pick("País", "Country"), p.country.map(|c| c.to_string()).unwrap_or_default()),
+            (ctx.pick("Descripción", "Description"), p.description.best(ctx.lang).to_owned()),
+            (ctx.pick("Áreas temáticas", "Thematic areas"), areas(&p.sectors, ctx.lang)),
+            (ctx.pick("Modalidades", "Forms"), forms(&p.forms, ctx.lang)),
+            (ctx.pick("Recibida", "Received"), p.received.map(|d| d.to_string()).unwrap_or_default()),
+        ],
+    )
+}
