@@ -29,6 +29,7 @@ mod facts;
 mod postgres;
 mod record;
 mod rows;
+mod sql;
 mod sqlite;
 mod store;
 mod store_accounts;

@@ -14,19 +14,19 @@ use std::fmt;
 use std::str::FromStr;
 
 use coopera_domain::activity::Derived;
-use coopera_domain::kinds::{Direction, Modality};
+use coopera_domain::kinds::Direction;
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, NoTls, Row, Statement};
-use rust_decimal::Decimal;
 
 use crate::accounts::{AccountRow, SessionRow, TokenRow};
-use crate::audit::{AuditEvent, AuditFilter, AuditRow};
+use crate::audit::{AuditFilter, AuditRow};
 use crate::backend::{Backend, Fetch};
 use crate::record::{Record, RecordKind};
 use crate::rows::{self, Cell, table};
+use crate::sql::{self, CHANGES};
 use crate::{
-    ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, ExchangeRate, FeedEntry, HistoryFilter,
-    ReportFacts, Result, StoreError, Version,
+    ActivityFacts, ActivityFilter, ActivitySummary, Change, ExchangeRate, FeedEntry, HistoryFilter, ReportFacts,
+    Result, StoreError, Version,
 };
 
 mod bulk;
@@ -276,14 +276,6 @@ fn filter_sql(filter: &ActivityFilter) -> (String, Vec<Param>) {
     (clauses.join(" AND "), values)
 }
 
-fn parse_modality(key: &str, s: &str) -> Result<Modality> {
-    Modality::parse(s).map_err(|p| StoreError::Corrupt {
-        kind: RecordKind::Activity,
-        key: key.to_owned(),
-        reason: p.to_string(),
-    })
-}
-
 fn year(n: Option<i64>) -> Option<i32> {
     n.and_then(|n| i32::try_from(n).ok())
 }
@@ -419,10 +411,7 @@ impl crate::backend::Transaction for PgTx<'_> {
     }
 
     fn add_feed(&mut self, entry: &FeedEntry) -> Result<()> {
-        let (kind, key) = match entry {
-            FeedEntry::Record { kind, key } => (kind.as_str(), key.as_str()),
-            FeedEntry::Rates => (FEED_RATES, ""),
-        };
+        let (kind, key) = sql::feed_row(entry);
         self.fed = true;
         self.pending.get_mut().feed(kind, key);
         Ok(())
@@ -501,12 +490,6 @@ impl crate::backend::Transaction for PgTx<'_> {
     }
 }
 
-/// The `action`s of the audit trail's rows that change a record: the change history.
-const CHANGES: &str = "'create', 'update'";
-
-/// The change feed's kind for a change of exchange rates.
-const FEED_RATES: &str = "rates";
-
 impl Backend for PostgresBackend {
     fn scan_documents(&self, kind: RecordKind, visit: &mut crate::backend::VisitDocument<'_>) -> Result<()> {
         facts::scan_documents(&mut self.client.borrow_mut(), kind, visit)
@@ -543,7 +526,7 @@ impl Backend for PostgresBackend {
             .map(|r| {
                 let key: String = get(r, 0)?;
                 Ok(ActivitySummary {
-                    modality: parse_modality(&key, get(r, 4)?)?,
+                    modality: sql::modality(&key, get(r, 4)?)?,
                     title_es: get(r, 1)?,
                     title_en: get(r, 2)?,
                     reporting_org: get(r, 3)?,
@@ -576,22 +559,7 @@ impl Backend for PostgresBackend {
              ORDER BY currency, period_start, period_end",
             &[],
         )?;
-        let format = time::macros::format_description!("[year]-[month]-[day]");
-        rows.iter()
-            .map(|r| {
-                let (currency, start, end, value): (&str, &str, &str, &str) =
-                    (get(r, 0)?, get(r, 1)?, get(r, 2)?, get(r, 3)?);
-                let bad =
-                    |reason: String| StoreError::Backend(format!("exchange rate {currency} {start}: {reason}").into());
-                Ok(ExchangeRate {
-                    currency: coopera_domain::code::CurrencyCode::parse(currency).map_err(|p| bad(p.to_string()))?,
-                    start: time::Date::parse(start, &format).map_err(|e| bad(e.to_string()))?,
-                    end: time::Date::parse(end, &format).map_err(|e| bad(e.to_string()))?,
-                    units_per_usd: Decimal::from_str(value).map_err(|e| bad(e.to_string()))?,
-                    source: get(r, 4)?,
-                })
-            })
-            .collect()
+        rows.iter().map(|r| sql::exchange_rate(get(r, 0)?, get(r, 1)?, get(r, 2)?, get(r, 3)?, get(r, 4)?)).collect()
     }
 
     fn history(&self, filter: &HistoryFilter) -> Result<Vec<Change>> {
@@ -625,20 +593,7 @@ impl Backend for PostgresBackend {
             "SELECT seq, kind, key FROM change_feed WHERE seq > $1 ORDER BY seq LIMIT $2",
             &[&after, &i64::from(limit)],
         )?;
-        rows.iter()
-            .map(|r| {
-                let (seq, kind, key): (i64, &str, String) = (get(r, 0)?, get(r, 1)?, get(r, 2)?);
-                let entry = if kind == FEED_RATES {
-                    FeedEntry::Rates
-                } else {
-                    let kind = RecordKind::parse(kind).ok_or_else(|| {
-                        StoreError::Backend(format!("change feed entry {seq}: unknown record kind {kind}").into())
-                    })?;
-                    FeedEntry::Record { kind, key }
-                };
-                Ok((u64::try_from(seq).unwrap_or(0), entry))
-            })
-            .collect()
+        rows.iter().map(|r| sql::feed_entry(get(r, 0)?, get(r, 1)?, get(r, 2)?)).collect()
     }
 
     fn feed_head(&self) -> Result<u64> {
@@ -696,49 +651,24 @@ fn history(pg: &Pg<'_, impl GenericClient + Send>, filter: &HistoryFilter) -> Re
         clauses.push(format!("h.record_key = ${}", values.len()));
     }
     values.push(Box::new(filter.limit.map(i64::from)));
-    let current = RecordKind::ALL
-        .into_iter()
-        .map(|k| format!("WHEN '{}' THEN (SELECT doc FROM {} WHERE key = h.record_key)", k.as_str(), table(k)))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let sql = format!(
-        "SELECT h.id, h.at, h.author, h.record_kind, h.record_key, h.action, h.before, \
-         COALESCE(h.after, \
-            (SELECT n.before FROM change_history n \
-             WHERE n.record_kind = h.record_kind AND n.record_key = h.record_key AND n.id > h.id \
-             AND n.action IN ({CHANGES}) ORDER BY n.id LIMIT 1), \
-            CASE h.record_kind {current} END), \
-         h.event, h.address, h.detail \
-         FROM change_history h WHERE {} ORDER BY h.id DESC LIMIT ${}",
-        clauses.join(" AND "),
-        values.len()
-    );
+    let sql = sql::history_sql(&clauses, &format!("${}", values.len()));
     let rows = pg.query(&sql, &refs(&values))?;
     rows.iter()
         .map(|r| {
-            let key: String = get(r, 4)?;
-            let corrupt = |reason: String| StoreError::Corrupt { kind: RecordKind::Activity, key: key.clone(), reason };
-            let kind: &str = get(r, 3)?;
-            let kind = RecordKind::parse(kind).ok_or_else(|| corrupt(format!("unknown record kind {kind}")))?;
-            let action = match get::<&str>(r, 5)? {
-                "create" => ChangeAction::Create,
-                "update" => ChangeAction::Update,
-                other => return Err(corrupt(format!("unknown change action {other}"))),
-            };
-            let event = AuditEvent::parse(get(r, 8)?).unwrap_or(AuditEvent::Edit);
-            Ok(Change {
+            sql::HistoryRow {
                 id: get(r, 0)?,
                 at: get(r, 1)?,
                 author: get(r, 2)?,
-                kind,
-                action,
+                kind: get(r, 3)?,
+                key: get(r, 4)?,
+                action: get(r, 5)?,
                 before: get(r, 6)?,
                 after: get(r, 7)?,
-                event,
+                event: get(r, 8)?,
                 address: get(r, 9)?,
                 detail: get(r, 10)?,
-                key,
-            })
+            }
+            .change()
         })
         .collect()
 }

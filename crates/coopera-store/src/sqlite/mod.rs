@@ -3,22 +3,21 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::str::FromStr;
 
 use coopera_domain::activity::Derived;
-use coopera_domain::kinds::{Direction, Modality};
+use coopera_domain::kinds::Direction;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
-use rust_decimal::Decimal;
 
 use crate::accounts::{AccountRow, SessionRow, TokenRow};
-use crate::audit::{self, AuditEvent, AuditFilter, AuditRow};
+use crate::audit::{self, AuditFilter, AuditRow};
 use crate::backend::{Backend, Fetch};
 use crate::record::{Record, RecordKind};
 use crate::rows::{self, Cell, table};
+use crate::sql::{self, CHANGES};
 use crate::{
-    ActivityFacts, ActivityFilter, ActivitySummary, Change, ChangeAction, ExchangeRate, FeedEntry, HistoryFilter,
-    ReportFacts, Result, StoreError, StoreOptions, Version,
+    ActivityFacts, ActivityFilter, ActivitySummary, Change, ExchangeRate, FeedEntry, HistoryFilter, ReportFacts,
+    Result, StoreError, StoreOptions, Version,
 };
 
 mod facts;
@@ -348,14 +347,6 @@ fn parse_direction(s: Option<String>) -> Option<Direction> {
     s.and_then(|s| Direction::parse(&s).ok())
 }
 
-fn parse_modality(key: &str, s: &str) -> Result<Modality> {
-    Modality::parse(s).map_err(|p| StoreError::Corrupt {
-        kind: RecordKind::Activity,
-        key: key.to_owned(),
-        reason: p.to_string(),
-    })
-}
-
 /// A connection's reads, in or out of a write's transaction (a `Transaction` derefs to its
 /// connection).
 fn document(conn: &Connection, kind: RecordKind, key: &str) -> Result<Option<String>> {
@@ -479,10 +470,7 @@ impl crate::backend::Transaction for SqliteTx<'_> {
     }
 
     fn add_feed(&mut self, entry: &FeedEntry) -> Result<()> {
-        let (kind, key) = match entry {
-            FeedEntry::Record { kind, key } => (kind.as_str(), key.as_str()),
-            FeedEntry::Rates => (FEED_RATES, ""),
-        };
+        let (kind, key) = sql::feed_row(entry);
         self.0
             .prepare_cached("INSERT INTO change_feed (kind, key) VALUES (?1, ?2)")
             .and_then(|mut s| s.execute(params![kind, key]))
@@ -571,12 +559,6 @@ impl crate::backend::Transaction for SqliteTx<'_> {
     }
 }
 
-/// The `action`s of the audit trail's rows that change a record: the change history.
-const CHANGES: &str = "'create', 'update'";
-
-/// The change feed's kind for a change of exchange rates.
-const FEED_RATES: &str = "rates";
-
 impl Backend for SqliteBackend {
     fn scan_documents(&self, kind: RecordKind, visit: &mut crate::backend::VisitDocument<'_>) -> Result<()> {
         // One read transaction: the scan sees one state of the registry.
@@ -636,19 +618,7 @@ impl Backend for SqliteBackend {
             .map_err(db)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(db)?;
-        rows.into_iter()
-            .map(|(seq, kind, key)| {
-                let entry = if kind == FEED_RATES {
-                    FeedEntry::Rates
-                } else {
-                    let kind = RecordKind::parse(&kind).ok_or_else(|| {
-                        StoreError::Backend(format!("change feed entry {seq}: unknown record kind {kind}").into())
-                    })?;
-                    FeedEntry::Record { kind, key }
-                };
-                Ok((u64::try_from(seq).unwrap_or(0), entry))
-            })
-            .collect()
+        rows.into_iter().map(|(seq, kind, key)| sql::feed_entry(seq, &kind, key)).collect()
     }
 
     fn feed_head(&self) -> Result<u64> {
@@ -722,7 +692,7 @@ impl Backend for SqliteBackend {
         rows.into_iter()
             .map(|(key, title_es, title_en, reporting_org, modality, direction, status, start_year)| {
                 Ok(ActivitySummary {
-                    modality: parse_modality(&key, &modality)?,
+                    modality: sql::modality(&key, &modality)?,
                     key,
                     title_es,
                     title_en,
@@ -804,19 +774,8 @@ impl Backend for SqliteBackend {
             .map_err(db)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(db)?;
-        let format = time::macros::format_description!("[year]-[month]-[day]");
         rows.into_iter()
-            .map(|(currency, start, end, value, source)| {
-                let bad =
-                    |reason: String| StoreError::Backend(format!("exchange rate {currency} {start}: {reason}").into());
-                Ok(ExchangeRate {
-                    currency: coopera_domain::code::CurrencyCode::parse(&currency).map_err(|p| bad(p.to_string()))?,
-                    start: time::Date::parse(&start, &format).map_err(|e| bad(e.to_string()))?,
-                    end: time::Date::parse(&end, &format).map_err(|e| bad(e.to_string()))?,
-                    units_per_usd: Decimal::from_str(&value).map_err(|e| bad(e.to_string()))?,
-                    source,
-                })
-            })
+            .map(|(currency, start, end, value, source)| sql::exchange_rate(&currency, &start, &end, &value, source))
             .collect()
     }
 
@@ -832,57 +791,28 @@ impl Backend for SqliteBackend {
             clauses.push(format!("h.record_key = ?{}", values.len()));
         }
         values.push(filter.limit.map_or(-1, i64::from).into());
-        // A row's document after the change is the next change's document before it or, for the
-        // newest change, the record as stored now. Rows written before that rule carry their own.
-        let current = RecordKind::ALL
-            .into_iter()
-            .map(|k| format!("WHEN '{}' THEN (SELECT doc FROM {} WHERE key = h.record_key)", k.as_str(), table(k)))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let sql = format!(
-            "SELECT h.id, h.at, h.author, h.record_kind, h.record_key, h.action, h.before, \
-             COALESCE(h.after, \
-                (SELECT n.before FROM change_history n \
-                 WHERE n.record_kind = h.record_kind AND n.record_key = h.record_key AND n.id > h.id \
-                 AND n.action IN ({CHANGES}) ORDER BY n.id LIMIT 1), \
-                CASE h.record_kind {current} END), \
-             h.event, h.address, h.detail \
-             FROM change_history h WHERE {} ORDER BY h.id DESC LIMIT ?{}",
-            clauses.join(" AND "),
-            values.len()
-        );
+        let sql = sql::history_sql(&clauses, &format!("?{}", values.len()));
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
         let rows = stmt
             .query_map(params_from_iter(values), |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, Option<String>>(7)?,
-                    (r.get::<_, String>(8)?, r.get::<_, Option<String>>(9)?, r.get::<_, Option<String>>(10)?),
-                ))
+                Ok(sql::HistoryRow {
+                    id: r.get(0)?,
+                    at: r.get(1)?,
+                    author: r.get(2)?,
+                    kind: r.get(3)?,
+                    key: r.get(4)?,
+                    action: r.get(5)?,
+                    before: r.get(6)?,
+                    after: r.get(7)?,
+                    event: r.get(8)?,
+                    address: r.get(9)?,
+                    detail: r.get(10)?,
+                })
             })
             .map_err(db)?
             .collect::<Result<Vec<_>, _>>()
             .map_err(db)?;
-        rows.into_iter()
-            .map(|(id, at, author, kind, key, action, before, after, (event, address, detail))| {
-                let corrupt =
-                    |reason: String| StoreError::Corrupt { kind: RecordKind::Activity, key: key.clone(), reason };
-                let kind = RecordKind::parse(&kind).ok_or_else(|| corrupt(format!("unknown record kind {kind}")))?;
-                let action = match action.as_str() {
-                    "create" => ChangeAction::Create,
-                    "update" => ChangeAction::Update,
-                    other => return Err(corrupt(format!("unknown change action {other}"))),
-                };
-                let event = AuditEvent::parse(&event).unwrap_or(AuditEvent::Edit);
-                Ok(Change { id, at, author, kind, key, action, before, after, event, address, detail })
-            })
-            .collect()
+        rows.into_iter().map(sql::HistoryRow::change).collect()
     }
 
     fn count_history(&self) -> Result<u64> {

@@ -21,8 +21,7 @@ fn a_registry_goes_to_postgres_and_back_with_equal_checksums() {
     let c = Coopera::sqlite();
     c.run(&["demo"]).ok();
     c.run_stdin(&["user", "add", "ana", "--role", "administrator", "--password-stdin"], "contraseña-de-ana\n").ok();
-    let token = c.run(&["user", "token", "ana"]).ok().stdout;
-    let token = token.lines().last().unwrap_or_default().trim().to_owned();
+    let token = c.run(&["user", "token", "ana"]).ok().stdout.trim().to_owned();
     let first = c.dir.path().join("coopera.db");
     let back = c.dir.path().join("back.db");
     let url = pg.url();

@@ -38,7 +38,6 @@ fn two_servers_on_one_postgres_registry_see_each_other_and_lose_nothing() {
     c.run(&["demo"]).ok();
     c.run_stdin(&["user", "add", "ana", "--role", "administrator", "--password-stdin"], "contraseña-de-ana\n").ok();
     let token = c.run(&["user", "token", "ana"]).ok().stdout.trim().to_owned();
-    let token = token.lines().last().unwrap_or_default().trim().to_owned();
     let (a, b) = (serve(&c, &["--quiet"]), serve(&c, &["--quiet"]));
 
     // A published activity of the demo, as both servers have it.
