@@ -5,7 +5,7 @@ use time::Date;
 use crate::activity::{SectorShare, ShareFact, check_known_sums};
 use crate::code::{CountryCode, LanguageCode, MxStateCode};
 use crate::ids::{ActivityKey, OrgKey, RecordKey};
-use crate::kinds::CapacityForm;
+use crate::kinds::{CapacityForm, DemandState};
 use crate::problem::{Problems, Rule};
 use crate::text::Text;
 
@@ -116,10 +116,32 @@ pub struct DemandParts {
     pub mx_state: Option<MxStateCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received: Option<Date>,
+    /// The languages the cooperation can take place in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<LanguageCode>,
+    /// Where the demand stands in its workflow; who moved it and when is in the audit trail.
+    #[serde(default, skip_serializing_if = "DemandState::is_received")]
+    pub state: DemandState,
+    /// The capacities proposed in answer, best first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposed: Vec<RecordKey>,
+    /// The activity that carries the agreed cooperation out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<ActivityKey>,
+    /// When it was answered, agreed, and closed or declined: the dates the catalog report's
+    /// cycle times count from `received`. A workflow step sets its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled: Option<Date>,
 }
 
-/// A request (solicitud) for cooperation, matched against the catalog. Invariants: a title and
-/// at least one sector with percentages adding up to 100 per vocabulary.
+/// A request (solicitud) for cooperation, matched against the catalog. Invariants: a title, at
+/// least one sector with percentages adding up to 100 per vocabulary; an answered, agreed or
+/// closed demand names the capacities proposed, and an agreed or closed one the activity that
+/// carries it out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Demand(DemandParts);
 
@@ -130,16 +152,45 @@ stored_through_parts!(Demand, DemandParts);
 pub struct DemandFacts<'a> {
     pub title: &'a Text,
     pub sectors: Vec<ShareFact<'a>>,
+    pub state: DemandState,
+    pub proposed: usize,
+    pub activity: bool,
+    /// `received`, then the dates of the steps (`answered`, `agreed`, `settled`).
+    pub dates: [Option<Date>; 4],
 }
 
 impl<'a> DemandFacts<'a> {
     pub fn of(parts: &'a DemandParts) -> DemandFacts<'a> {
-        DemandFacts { title: &parts.title, sectors: share_facts(&parts.sectors) }
+        DemandFacts {
+            title: &parts.title,
+            sectors: share_facts(&parts.sectors),
+            state: parts.state,
+            proposed: parts.proposed.len(),
+            activity: parts.activity.is_some(),
+            dates: [parts.received, parts.answered, parts.agreed, parts.settled],
+        }
     }
 
     pub fn check(&self) -> Problems {
         let mut problems = Problems::new();
         check_title_and_sectors(self.title, &self.sectors, &mut problems);
+        if self.state.was_answered() && self.proposed == 0 {
+            problems.add("proposed", None, Rule::RequiredInState { state: self.state });
+        }
+        if matches!(self.state, DemandState::Agreed | DemandState::Closed) && !self.activity {
+            problems.add("activity", None, Rule::RequiredInState { state: self.state });
+        }
+        let [received, steps @ ..] = self.dates;
+        if let Some(received) = received {
+            for (field, date) in ["answered", "agreed", "settled"].into_iter().zip(steps) {
+                if let Some(date) = date
+                    && date < received
+                {
+                    let rule = Rule::EndBeforeStart { start: received.to_string() };
+                    problems.add(field, Some(&date.to_string()), rule);
+                }
+            }
+        }
         problems
     }
 }
@@ -205,5 +256,24 @@ mod tests {
         let err = Capacity::new(capacity("80", vec![])).unwrap_err();
         let rules: Vec<_> = err.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(rules, ["sectors", "forms"]);
+    }
+
+    #[test]
+    fn a_demand_answered_names_its_capacities_and_dates_follow_reception() {
+        use crate::doc::DemandDoc;
+        let doc = |extra: &str| -> DemandDoc {
+            let json = format!(
+                r#"{{"key":"sol-1","title":"Cuencas","requester":"segeplan","sectors":[{{"code":"41010"}}],"received":"2014-02-10"{extra}}}"#
+            );
+            serde_json::from_str(&json).expect("fixture")
+        };
+        let paths = |d: DemandDoc| d.into_domain().unwrap_err().iter().map(|p| p.path.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(doc(r#","state":"answered""#)), ["proposed"]);
+        assert_eq!(paths(doc(r#","state":"agreed","proposed":["cap-1"]"#)), ["activity"]);
+        assert_eq!(paths(doc(r#","state":"answered","proposed":["cap-1"],"answered":"2014-01-01""#)), ["answered"]);
+        let ok = doc(r#","state":"answered","proposed":["cap-1"],"answered":"2014-03-01""#).into_domain().expect("whole");
+        assert_eq!(DemandDoc::from_domain(&ok).answered.as_deref(), Some("2014-03-01"));
+        assert!(DemandState::Received.can_move_to(DemandState::Declined));
+        assert!(!DemandState::Declined.can_move_to(DemandState::Answered));
     }
 }

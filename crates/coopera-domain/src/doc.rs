@@ -259,6 +259,7 @@ impl References {
         let valid = match target {
             Target::Organisation | Target::SubnationalGovernment => OrgKey::parse(key).is_ok(),
             Target::Activity => ActivityKey::parse(key).is_ok(),
+            Target::Capacity | Target::Demand => RecordKey::parse(key).is_ok(),
         };
         if valid {
             self.0.push(Reference { path, target, key: key.trim().to_owned() });
@@ -313,6 +314,12 @@ impl DemandDoc {
     pub fn references(&self) -> Vec<Reference> {
         let mut r = References::default();
         r.org("requester".into(), &self.requester);
+        for (i, k) in self.proposed.iter().enumerate() {
+            r.add(format!("proposed[{i}]"), Target::Capacity, k);
+        }
+        if let Some(activity) = &self.activity {
+            r.add("activity".into(), Target::Activity, activity);
+        }
         r.0
     }
 }
@@ -2586,6 +2593,58 @@ pub struct DemandDoc {
     /// format: date
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub received: Option<String>,
+    /// The languages the cooperation can take place in (`es`, `en`).
+    ///
+    /// es: Los idiomas en que puede darse la cooperación (`es`, `en`).
+    ///
+    /// codes: Language
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
+    /// Where the demand stands: `received` (the default), `answered`, `agreed`, `closed` or
+    /// `declined`.
+    ///
+    /// es: En qué punto está la solicitud: `received` (recibida, por omisión), `answered`
+    /// (respondida), `agreed` (acordada), `closed` (cerrada) o `declined` (declinada).
+    ///
+    /// codes: DemandState
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The capacities proposed in answer, best first; required once answered.
+    ///
+    /// es: Las capacidades propuestas en respuesta, la mejor primero; obligatorias una vez
+    /// respondida.
+    ///
+    /// format: key
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposed: Vec<String>,
+    /// The activity that carries the agreed cooperation out; required once agreed.
+    ///
+    /// es: La actividad que lleva a cabo la cooperación acordada; obligatoria una vez acordada.
+    ///
+    /// format: activity
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<String>,
+    /// When it was answered (set by the workflow step); not before `received`.
+    ///
+    /// es: Cuándo se respondió (lo fija el paso del flujo); no anterior a `received`.
+    ///
+    /// format: date
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered: Option<String>,
+    /// When it was agreed (set by the workflow step); not before `received`.
+    ///
+    /// es: Cuándo se acordó (lo fija el paso del flujo); no anterior a `received`.
+    ///
+    /// format: date
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreed: Option<String>,
+    /// When it was closed or declined (set by the workflow step); not before `received`.
+    ///
+    /// es: Cuándo se cerró o declinó (lo fija el paso del flujo); no anterior a `received`.
+    ///
+    /// format: date
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled: Option<String>,
 }
 
 impl DemandDoc {
@@ -2598,11 +2657,59 @@ impl DemandDoc {
         let country = c.opt("country", self.country.as_deref(), CountryCode::parse);
         let mx_state = c.opt("mx_state", self.mx_state.as_deref(), MxStateCode::parse_any);
         let received = c.opt_date("received", self.received.as_deref());
+        let languages = self
+            .languages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, l)| c.one(&format!("languages[{i}]"), LanguageCode::parse(l)))
+            .collect();
+        let state = c.opt("state", self.state.as_deref(), DemandState::parse);
+        let proposed: Vec<RecordKey> = self
+            .proposed
+            .iter()
+            .enumerate()
+            .filter_map(|(i, k)| c.one(&format!("proposed[{i}]"), RecordKey::parse(k)))
+            .collect();
+        let activity = c.opt("activity", self.activity.as_deref(), ActivityKey::parse);
+        let answered = c.opt_date("answered", self.answered.as_deref());
+        let agreed = c.opt_date("agreed", self.agreed.as_deref());
+        let settled = c.opt_date("settled", self.settled.as_deref());
         let title = self.title.into_text();
-        let (Some(key), Some(requester), Some(country), Some(mx_state), Some(received), true) =
-            (key, requester, country, mx_state, received, c.problems.is_empty())
+        let dates = [received.flatten(), answered.flatten(), agreed.flatten(), settled.flatten()];
+        let (
+            Some(key),
+            Some(requester),
+            Some(country),
+            Some(mx_state),
+            Some(received),
+            Some(state),
+            Some(activity),
+            Some(answered),
+            Some(agreed),
+            Some(settled),
+            true,
+        ) = (
+            key,
+            requester,
+            country,
+            mx_state,
+            received,
+            state,
+            activity,
+            answered,
+            agreed,
+            settled,
+            c.problems.is_empty(),
+        )
         else {
-            let facts = DemandFacts { title: &title, sectors: sectors.iter().map(SectorRow::fact).collect() };
+            let facts = DemandFacts {
+                title: &title,
+                sectors: sectors.iter().map(SectorRow::fact).collect(),
+                state: state.flatten().unwrap_or_default(),
+                proposed: self.proposed.len(),
+                activity: self.activity.is_some(),
+                dates,
+            };
             let rules = facts.check();
             c.problems.nest("", rules);
             return Err(c.problems);
@@ -2617,6 +2724,13 @@ impl DemandDoc {
             country,
             mx_state,
             received,
+            languages,
+            state: state.unwrap_or_default(),
+            proposed,
+            activity,
+            answered,
+            agreed,
+            settled,
         })
     }
 
@@ -2632,6 +2746,13 @@ impl DemandDoc {
             country: p.country.map(|c| c.to_string()),
             mx_state: p.mx_state.map(|c| c.to_string()),
             received: p.received.map(date_text),
+            languages: list(&p.languages, |l| l.to_string()),
+            state: (!p.state.is_received()).then(|| p.state.code().to_owned()),
+            proposed: list(&p.proposed, |k| k.to_string()),
+            activity: p.activity.as_ref().map(|a| a.to_string()),
+            answered: p.answered.map(date_text),
+            agreed: p.agreed.map(date_text),
+            settled: p.settled.map(date_text),
         }
     }
 }

@@ -260,6 +260,57 @@ labelled_enum! {
 }
 
 labelled_enum! {
+    /// Where a partner's demand stands. It moves received → answered (capacities proposed) →
+    /// agreed (an activity carries it out) → closed; a received or answered demand may be
+    /// declined instead. Closed and declined are final.
+    DemandState, "DemandState" {
+        Received = ("received", "Recibida", "Received"),
+        Answered = ("answered", "Respondida", "Answered"),
+        Agreed = ("agreed", "Acordada", "Agreed"),
+        Closed = ("closed", "Cerrada", "Closed"),
+        Declined = ("declined", "Declinada", "Declined"),
+    }
+}
+
+// The enum comes from a macro that derives no `Default`.
+#[allow(clippy::derivable_impls)]
+impl Default for DemandState {
+    fn default() -> DemandState {
+        DemandState::Received
+    }
+}
+
+impl DemandState {
+    /// The steps of the demand workflow.
+    pub fn can_move_to(self, to: DemandState) -> bool {
+        use DemandState::*;
+        matches!((self, to), (Received, Answered) | (Answered, Agreed) | (Agreed, Closed) | (Received | Answered, Declined))
+    }
+
+    pub fn move_to(self, to: DemandState) -> Result<DemandState, Problem> {
+        if self.can_move_to(to) {
+            Ok(to)
+        } else {
+            Err(Problem::new("state", Some(to.code()), Rule::DemandStep { from: self }))
+        }
+    }
+
+    /// Closed and declined: nothing follows.
+    pub fn is_final(self) -> bool {
+        matches!(self, DemandState::Closed | DemandState::Declined)
+    }
+
+    /// Answered or past it without being declined: capacities were proposed.
+    pub fn was_answered(self) -> bool {
+        matches!(self, DemandState::Answered | DemandState::Agreed | DemandState::Closed)
+    }
+
+    pub fn is_received(&self) -> bool {
+        *self == DemandState::Received
+    }
+}
+
+labelled_enum! {
     /// The kinds of international action of a state or municipality.
     ActionKind, "SubnationalActionKind" {
         OfficeAbroad = ("office-abroad", "Oficina en el exterior", "Office abroad"),

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use crate::Lang;
 use crate::codelists::Code;
-use crate::kinds::{Role, WorkflowState};
+use crate::kinds::{DemandState, Role, WorkflowState};
 
 /// The rule a value breaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +51,10 @@ pub enum Rule {
     NotSubnational,
     /// A workflow step that is not allowed from the current state.
     WorkflowStep { from: WorkflowState },
+    /// The demand workflow has no such step from where the demand is.
+    DemandStep { from: DemandState },
+    /// A demand in `state` needs this field (the capacities proposed, the activity agreed).
+    RequiredInState { state: DemandState },
     /// At least `min` entries are needed.
     TooFew { min: usize },
     /// A text longer than `max` characters.
@@ -82,6 +86,10 @@ pub enum Target {
     /// An organisation that must also be a state or municipal government.
     SubnationalGovernment,
     Activity,
+    /// A capacity of the catalog.
+    Capacity,
+    /// A partner's demand.
+    Demand,
 }
 
 /// The shapes a field of a document takes.
@@ -260,6 +268,20 @@ impl Problem {
                 Lang::Es => format!("paso de flujo no permitido desde el estado {}", from.label(lang)),
                 Lang::En => format!("workflow step not allowed from state {}", from.label(lang)),
             },
+            RequiredInState { state } => match lang {
+                Lang::Es => format!("es obligatorio en una solicitud {}", state.label(lang).to_lowercase()),
+                Lang::En => format!("required in a demand that is {}", state.label(lang).to_lowercase()),
+            },
+            DemandStep { from } => match lang {
+                Lang::Es => format!(
+                    "una solicitud {} no puede pasar a ese estado (recibida → respondida → acordada → cerrada; recibida o respondida → declinada)",
+                    from.label(lang).to_lowercase()
+                ),
+                Lang::En => format!(
+                    "a demand that is {} cannot move to that state (received → answered → agreed → closed; received or answered → declined)",
+                    from.label(lang).to_lowercase()
+                ),
+            },
             EditedMeanwhile { by, at } => match lang {
                 Lang::Es => format!(
                     "{by} guardó este registro ({at} UTC) después de que usted lo abrió; no se guardó nada: abajo están las diferencias entre lo guardado y su formulario, que conserva lo que usted escribió; guarde de nuevo para reemplazarlo"
@@ -365,6 +387,10 @@ fn unknown_reference(target: Target, lang: Lang) -> &'static str {
         Target::Activity => {
             lang.pick("no existe una actividad con ese identificador", "there is no activity with that identifier")
         }
+        Target::Capacity => {
+            lang.pick("no existe una capacidad del catálogo con esa clave", "there is no capacity of the catalog with that key")
+        }
+        Target::Demand => lang.pick("no existe una solicitud con esa clave", "there is no demand with that key"),
     }
 }
 

@@ -103,6 +103,7 @@ use coopera_store::{Store, StoreError};
 use rust_decimal::Decimal;
 
 pub mod csv;
+pub mod demands;
 mod dimension;
 pub mod export;
 pub mod geo;

@@ -235,6 +235,8 @@ pub struct AuditFilter {
     pub author: Option<String>,
     /// Rows about this record (or account) key.
     pub key: Option<String>,
+    /// Rows about records of this kind ([`crate::RecordKind::as_str`], or `account`).
+    pub kind: Option<String>,
     /// At most this many rows: the newest.
     pub limit: Option<u32>,
 }

@@ -51,6 +51,7 @@ macro_rules! conformance_tests {
             sign_ins_are_throttled_without_telling_who_exists,
             the_audit_trail_is_chained_and_verified,
             the_workflow_moves_one_step_or_back_with_a_reason,
+            a_demand_moves_from_received_to_closed,
             a_copy_holds_the_same_registry
         );
     };
@@ -914,6 +915,66 @@ pub fn the_workflow_moves_one_step_or_back_with_a_reason(store: &Store) {
     assert_eq!(history.len(), 5, "each transition is a change of the record");
     assert_eq!(history[0].address, None);
     assert_eq!(history[3].address.as_deref(), Some("10.0.0.1"));
+    assert!(matches!(store.verify_audit().expect("verify"), AuditVerdict::Intact { .. }));
+}
+
+pub fn a_demand_moves_from_received_to_closed(store: &Store) {
+    use crate::DemandMove;
+    use coopera_domain::doc::DemandDoc;
+    use coopera_domain::kinds::DemandState::*;
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    let cap: CapacityDoc = serde_json::from_str(
+        r#"{"key":"cap-cuencas","title":"Manejo de cuencas","institution":"amexcid","sectors":[{"code":"41010"}],"forms":["course"]}"#,
+    )
+    .expect("fixture");
+    batch.push(Record::Capacity(cap.into_domain().expect("fixture")));
+    let demand: DemandDoc = serde_json::from_str(
+        r#"{"key":"sol-1","title":"Cuencas","requester":"amexcid","sectors":[{"code":"41010"}],"received":"2014-02-10"}"#,
+    )
+    .expect("fixture");
+    batch.push(Record::Demand(demand.into_domain().expect("fixture")));
+    store.record("ana", batch).expect("write");
+    let state = |store: &Store| store.demand("sol-1").expect("read").expect("there").parts().state;
+    assert_eq!(state(store), Received);
+    let ana = Who::local("ana");
+    let to = |to, proposed: &[&str], activity: Option<&str>| DemandMove {
+        to,
+        proposed: proposed.iter().map(|k| (*k).to_owned()).collect(),
+        activity: activity.map(str::to_owned),
+        reason: None,
+    };
+    let invalid = |e: StoreError| match e {
+        StoreError::Invalid(r) => r[0].problems.0.iter().map(|p| (p.path.clone(), p.rule.clone())).collect::<Vec<_>>(),
+        other => panic!("expected Invalid, got {other:?}"),
+    };
+    // Straight to agreed is not a step; answering needs capacities that exist.
+    let skipped = invalid(store.move_demand(ana, "sol-1", &to(Agreed, &[], Some("MX-T-1")), None).expect_err("step"));
+    assert!(matches!(skipped[0].1, Rule::DemandStep { from: Received }), "{skipped:?}");
+    let bare = invalid(store.move_demand(ana, "sol-1", &to(Answered, &[], None), None).expect_err("no proposal"));
+    assert_eq!(bare[0], ("proposed".to_owned(), Rule::RequiredInState { state: Answered }));
+    let unknown = invalid(store.move_demand(ana, "sol-1", &to(Answered, &["cap-nada"], None), None).expect_err("nope"));
+    assert_eq!(unknown[0], ("proposed[0]".to_owned(), Rule::UnknownReference { target: Target::Capacity }));
+    assert_eq!(state(store), Received, "a refused step changes nothing");
+
+    store.move_demand(ana, "sol-1", &to(Answered, &["cap-cuencas"], None), None).expect("answer");
+    let no_activity = invalid(store.move_demand(ana, "sol-1", &to(Agreed, &[], Some("MX-T-9")), None).expect_err("x"));
+    assert_eq!(no_activity[0], ("activity".to_owned(), Rule::UnknownReference { target: Target::Activity }));
+    store.move_demand(Who::local("luis"), "sol-1", &to(Agreed, &[], Some("MX-T-1")), None).expect("agree");
+    store.move_demand(ana, "sol-1", &to(Closed, &[], None), None).expect("close");
+    let closed = store.demand("sol-1").expect("read").expect("there");
+    assert_eq!(closed.parts().state, Closed);
+    assert_eq!(closed.parts().proposed.iter().map(|k| k.as_str()).collect::<Vec<_>>(), ["cap-cuencas"]);
+    assert_eq!(closed.parts().activity.as_ref().map(|a| a.to_string()).as_deref(), Some("MX-T-1"));
+    let p = closed.parts();
+    assert!(p.answered.is_some() && p.agreed.is_some() && p.settled.is_some(), "each step dates itself: {p:?}");
+    let decline = to(Declined, &[], None);
+    assert!(store.move_demand(ana, "sol-1", &decline, None).is_err(), "closed is final");
+
+    let steps = store.demand_steps(Some("sol-1")).expect("steps");
+    let seen: Vec<_> = steps.iter().map(|s| (s.author.as_str(), s.from, s.to)).collect();
+    assert_eq!(seen, [("ana", Received, Answered), ("luis", Answered, Agreed), ("ana", Agreed, Closed)]);
+    assert_eq!(store.demand_steps(None).expect("all").len(), 3);
     assert!(matches!(store.verify_audit().expect("verify"), AuditVerdict::Intact { .. }));
 }
 

@@ -333,6 +333,22 @@ impl Store {
         self.all(RecordKind::Capacity, |r| if let Record::Capacity(c) = r { Some(c) } else { None })
     }
 
+    pub fn capacity(&self, key: &str) -> Result<Option<Capacity>> {
+        let doc = self.reader().document(RecordKind::Capacity, key)?;
+        Ok(match doc.map(|d| decode(RecordKind::Capacity, key, &d)).transpose()? {
+            Some(Record::Capacity(c)) => Some(c),
+            _ => None,
+        })
+    }
+
+    pub fn demand(&self, key: &str) -> Result<Option<Demand>> {
+        let doc = self.reader().document(RecordKind::Demand, key)?;
+        Ok(match doc.map(|d| decode(RecordKind::Demand, key, &d)).transpose()? {
+            Some(Record::Demand(d)) => Some(d),
+            _ => None,
+        })
+    }
+
     pub fn demands(&self) -> Result<Vec<Demand>> {
         self.all(RecordKind::Demand, |r| if let Record::Demand(d) = r { Some(d) } else { None })
     }

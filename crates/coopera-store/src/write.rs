@@ -46,12 +46,19 @@ struct Lookup<'a> {
     fetch: &'a dyn Fetch,
     batch_orgs: HashMap<String, &'a Organisation>,
     batch_activities: HashSet<String>,
+    batch_capacities: HashSet<String>,
     loaded: HashMap<String, Option<Organisation>>,
 }
 
 impl<'a> Lookup<'a> {
     fn new(fetch: &'a dyn Fetch) -> Lookup<'a> {
-        Lookup { fetch, batch_orgs: HashMap::new(), batch_activities: HashSet::new(), loaded: HashMap::new() }
+        Lookup {
+            fetch,
+            batch_orgs: HashMap::new(),
+            batch_activities: HashSet::new(),
+            batch_capacities: HashSet::new(),
+            loaded: HashMap::new(),
+        }
     }
 
     fn with_batch(fetch: &'a dyn Fetch, records: &'a [Record]) -> Lookup<'a> {
@@ -63,6 +70,9 @@ impl<'a> Lookup<'a> {
                 }
                 Record::Activity(a) => {
                     lookup.batch_activities.insert(a.key().to_string());
+                }
+                Record::Capacity(c) => {
+                    lookup.batch_capacities.insert(c.parts().key.to_string());
                 }
                 _ => {}
             }
@@ -94,6 +104,13 @@ impl<'a> Lookup<'a> {
         }
         self.fetch.exists(RecordKind::Activity, key)
     }
+
+    fn capacity_exists(&self, key: &str) -> Result<bool> {
+        if self.batch_capacities.contains(key) {
+            return Ok(true);
+        }
+        self.fetch.exists(RecordKind::Capacity, key)
+    }
 }
 
 pub(crate) fn decode(kind: RecordKind, key: &str, doc: &str) -> Result<Record> {
@@ -116,6 +133,16 @@ fn check_references(references: &[Reference], lookup: &mut Lookup<'_>) -> Result
             },
             Target::Activity => {
                 if !lookup.activity_exists(&r.key)? {
+                    problems.add(r.path.clone(), Some(&r.key), unknown);
+                }
+            }
+            Target::Capacity => {
+                if !lookup.capacity_exists(&r.key)? {
+                    problems.add(r.path.clone(), Some(&r.key), unknown);
+                }
+            }
+            Target::Demand => {
+                if !lookup.fetch.exists(RecordKind::Demand, &r.key)? {
                     problems.add(r.path.clone(), Some(&r.key), unknown);
                 }
             }

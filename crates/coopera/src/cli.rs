@@ -312,6 +312,29 @@ pub enum CatalogCommand {
         #[arg(long)]
         update: bool,
     },
+    /// Move a demand along its workflow: received → answered (--propose the capacities) →
+    /// agreed (--activity that carries it out) → closed; or declined (--reason).
+    Move {
+        /// The demand's key.
+        key: String,
+        /// The state to move to: answered, agreed, closed or declined.
+        #[arg(long, value_name = "STATE")]
+        to: String,
+        /// The capacities proposed, best first (answering), separated by commas.
+        #[arg(long, value_name = "KEYS", value_delimiter = ',')]
+        propose: Vec<String>,
+        /// The activity that carries the agreed cooperation out (agreeing).
+        #[arg(long, value_name = "ID")]
+        activity: Option<String>,
+        /// Why (required to decline); kept in the audit trail.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// The demands by state, the share answered and the cycle times, in days.
+    Report {
+        #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+        format: SummaryFormat,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -520,6 +520,8 @@ impl Batch {
             self.documents.iter().filter(|d| d.kind == RecordKind::Organisation).map(|d| d.key.as_str()).collect();
         let activities: HashSet<&str> =
             self.documents.iter().filter(|d| d.kind == RecordKind::Activity).map(|d| d.key.as_str()).collect();
+        let capacities: HashSet<&str> =
+            self.documents.iter().filter(|d| d.kind == RecordKind::Capacity).map(|d| d.key.as_str()).collect();
         let mut out = Vec::new();
         for d in &self.documents {
             let outside: Vec<Reference> = d
@@ -528,6 +530,8 @@ impl Batch {
                 .filter(|r| match r.target {
                     Target::Organisation | Target::SubnationalGovernment => !orgs.contains(r.key.as_str()),
                     Target::Activity => !activities.contains(r.key.as_str()),
+                    Target::Capacity => !capacities.contains(r.key.as_str()),
+                    Target::Demand => true,
                 })
                 .cloned()
                 .collect();

@@ -160,7 +160,7 @@ pub fn every_list() -> Vec<ListInfo> {
             codes: l.codes,
         })
         .collect();
-    let own: [(&'static str, &'static [Code]); 12] = [
+    let own: [(&'static str, &'static [Code]); 13] = [
         (Level::LIST, Level::CODES),
         (Instrument::LIST, Instrument::CODES),
         (CooperationType::LIST, CooperationType::CODES),
@@ -172,6 +172,7 @@ pub fn every_list() -> Vec<ListInfo> {
         (InKindUnit::LIST, InKindUnit::CODES),
         (WorkflowState::LIST, WorkflowState::CODES),
         (CapacityForm::LIST, CapacityForm::CODES),
+        (DemandState::LIST, DemandState::CODES),
         (ActionKind::LIST, ActionKind::CODES),
     ];
     all.extend(own.into_iter().map(|(name, codes)| ListInfo { name, source: "Coopera", codes }));
@@ -258,7 +259,7 @@ mod tests {
             ["bilateral", "triangular", "regional", "multilateral"]
         );
         assert_eq!(find_list("mx-state").map(|l| l.codes.len()), Some(32));
-        assert_eq!(every_list().len(), ALL.len() + 12);
+        assert_eq!(every_list().len(), ALL.len() + 13);
     }
 
     /// Found by fuzzing (`rates_csv`): a 60,000-character unknown currency took 16 s to

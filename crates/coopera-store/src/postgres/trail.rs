@@ -227,6 +227,10 @@ pub(super) fn audit(pg: &Pg<'_, impl GenericClient + Send>, filter: &AuditFilter
         values.push(Box::new(key.clone()));
         clauses.push(format!("record_key = ${}", values.len()));
     }
+    if let Some(kind) = &filter.kind {
+        values.push(Box::new(kind.clone()));
+        clauses.push(format!("record_kind = ${}", values.len()));
+    }
     values.push(Box::new(filter.limit.map(i64::from)));
     let sql = format!(
         "SELECT * FROM ({AUDIT} WHERE {} ORDER BY id DESC LIMIT ${}) AS newest ORDER BY id",

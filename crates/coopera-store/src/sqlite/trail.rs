@@ -256,6 +256,10 @@ pub(super) fn audit(conn: &Connection, filter: &AuditFilter) -> Result<Vec<Audit
         values.push(key.clone().into());
         clauses.push(format!("record_key = ?{}", values.len()));
     }
+    if let Some(kind) = &filter.kind {
+        values.push(kind.clone().into());
+        clauses.push(format!("record_kind = ?{}", values.len()));
+    }
     values.push(filter.limit.map_or(-1, i64::from).into());
     let sql = format!(
         "SELECT * FROM ({AUDIT} WHERE {} ORDER BY id DESC LIMIT ?{}) ORDER BY id",

@@ -13,7 +13,8 @@ pub fn run(ctx: &Ctx, args: AuditArgs) -> Result<(), Failure> {
         return verify(ctx, &store);
     }
     let since = args.since.as_deref().map(|s| check_since(s, ctx.lang)).transpose()?;
-    let filter = AuditFilter { since, author: ctx.user_given.clone(), key: args.record, limit: Some(args.limit) };
+    let filter =
+        AuditFilter { since, author: ctx.user_given.clone(), key: args.record, kind: None, limit: Some(args.limit) };
     let rows = store.audit(&filter).map_err(|e| Failure::store(e, ctx.lang))?;
     if args.format == TableFormat::Json {
         let parse = |d: &Option<String>| d.as_deref().and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok());

@@ -9,7 +9,11 @@ use coopera_domain::kinds::CapacityForm;
 use super::activity::{Adding, add};
 use super::entering;
 use super::{Ctx, Failure, print, print_table};
-use crate::cli::{CatalogCommand, DocFormat};
+use coopera_domain::kinds::DemandState;
+use coopera_report::demands::{Cycle, DemandFlow};
+use coopera_store::{DemandMove, RecordKind, Who};
+
+use crate::cli::{CatalogCommand, DocFormat, SummaryFormat};
 use crate::output::Table;
 
 pub fn run(ctx: &Ctx, cmd: CatalogCommand) -> Result<(), Failure> {
@@ -29,7 +33,77 @@ pub fn run(ctx: &Ctx, cmd: CatalogCommand) -> Result<(), Failure> {
             let existing = if update { coopera_store::Existing::Update } else { coopera_store::Existing::Refuse };
             add(ctx, &file, Adding { existing, workflow: entering(false) })
         }
+        CatalogCommand::Move { key, to, propose, activity, reason } => {
+            move_demand(ctx, &key, &to, DemandMove { proposed: propose, activity, reason, ..DemandMove::default() })
+        }
+        CatalogCommand::Report { format } => report(ctx, format),
     }
+}
+
+/// `catalog move`: one step of a demand's workflow by the CLI's user. Whatever is wrong —
+/// the step, a capacity or activity that does not exist, a missing reason — is refused
+/// before anything is written, from the version read.
+fn move_demand(ctx: &Ctx, key: &str, to: &str, mut mv: DemandMove) -> Result<(), Failure> {
+    let lang = ctx.lang;
+    mv.to = DemandState::parse(to).map_err(|p| {
+        Failure::one(format!("--to: {}", p.message(lang)))
+    })?;
+    let store = ctx.open_existing()?;
+    let Some(demand) = store.demand(key).map_err(|e| Failure::store(e, lang))? else {
+        return Err(Failure::one(match lang {
+            Lang::Es => format!("no existe la demanda `{key}` (`coopera catalog list --demands` las muestra)"),
+            Lang::En => format!("there is no demand `{key}` (`coopera catalog list --demands` shows them)"),
+        }));
+    };
+    let from = demand.parts().state;
+    let base = store.version(RecordKind::Demand, key).map_err(|e| Failure::store(e, lang))?;
+    store.move_demand(Who::local(&ctx.user), key, &mv, base).map_err(|e| Failure::store(e, lang))?;
+    print(&format!("{key}: {} → {}", from.label(lang), mv.to.label(lang)));
+    Ok(())
+}
+
+fn report(ctx: &Ctx, format: SummaryFormat) -> Result<(), Failure> {
+    let store = ctx.open_existing()?;
+    let flow = coopera_report::demands::demand_flow(&store).map_err(|e| Failure::one(e.message(ctx.lang)))?;
+    print(&match format {
+        SummaryFormat::Json => serde_json::to_string_pretty(&flow.json()).unwrap_or_default(),
+        SummaryFormat::Text => describe_flow(ctx, &flow),
+    });
+    Ok(())
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn describe_flow(ctx: &Ctx, flow: &DemandFlow) -> String {
+    let lang = ctx.lang;
+    let mut out = vec![match lang {
+        Lang::Es => format!("Demandas de los socios: {}", flow.demands),
+        Lang::En => format!("Partners' demands: {}", flow.demands),
+    }];
+    for s in &flow.by_state {
+        out.push(format!("  {:<12} {:>5}", lang.pick(s.label_es, s.label_en), s.demands));
+    }
+    let share = flow.answered_share.map_or("—".to_owned(), |s| format!("{s} %"));
+    out.push(match lang {
+        Lang::Es => format!("Respondidas (con capacidades propuestas): {} ({share})", flow.answered),
+        Lang::En => format!("Answered (capacities proposed): {} ({share})", flow.answered),
+    });
+    let cycle = |c: &Cycle| match (c.median_days, c.mean_days) {
+        (Some(median), Some(mean)) => match lang {
+            Lang::Es => format!("mediana {median} días, media {mean} días ({})", plural(c.demands, "demanda", "demandas")),
+            Lang::En => format!("median {median} days, mean {mean} days ({})", plural(c.demands, "demand", "demands")),
+        },
+        _ => lang.pick("sin demandas fechadas", "no dated demands").to_owned(),
+    };
+    out.push(format!("{}: {}", lang.pick("De la recepción a la respuesta", "From reception to answer"), cycle(&flow.to_answer)));
+    out.push(format!(
+        "{}: {}",
+        lang.pick("De la recepción al acuerdo", "From reception to agreement"),
+        cycle(&flow.to_agreement)
+    ));
+    out.join("\n")
 }
 
 /// The thematic areas of a record's sectors, in order, each once.
@@ -82,6 +156,7 @@ fn demand_table(ctx: &Ctx, demands: &[Demand]) -> Table {
         ("areas", ctx.pick("Áreas temáticas", "Thematic areas"), false),
         ("forms", ctx.pick("Modalidades", "Forms"), false),
         ("received", ctx.pick("Recibida", "Received"), false),
+        ("state", ctx.pick("Estado", "State"), false),
     ]);
     for d in demands {
         let p = d.parts();
@@ -93,6 +168,7 @@ fn demand_table(ctx: &Ctx, demands: &[Demand]) -> Table {
             areas(&p.sectors, ctx.lang).into(),
             forms(&p.forms, ctx.lang).into(),
             p.received.map(|d| d.to_string()).unwrap_or_default().into(),
+            p.state.label(ctx.lang).into(),
         ]);
     }
     t
@@ -127,7 +203,10 @@ fn show(ctx: &Ctx, key: &str, format: DocFormat) -> Result<(), Failure> {
     print(&match format {
         DocFormat::Json => serde_json::to_string_pretty(&doc).unwrap_or_default(),
         DocFormat::Toml => toml::to_string_pretty(&doc).unwrap_or_default(),
-        DocFormat::Text => describe_demand(ctx, &d),
+        DocFormat::Text => {
+            let steps = store.demand_steps(Some(key)).map_err(|e| Failure::store(e, ctx.lang))?;
+            describe_demand(ctx, &d, &steps)
+        }
     });
     Ok(())
 }
@@ -169,8 +248,15 @@ fn describe_capacity(ctx: &Ctx, c: &Capacity) -> String {
     )
 }
 
-fn describe_demand(ctx: &Ctx, d: &Demand) -> String {
+fn describe_demand(ctx: &Ctx, d: &Demand, steps: &[coopera_store::DemandStep]) -> String {
     let p = d.parts();
+    let steps = steps
+        .iter()
+        .map(|s| {
+            let reason = s.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+            format!("\n    {} {}: {} → {}{reason}", s.at, s.author, s.from.label(ctx.lang), s.to.label(ctx.lang))
+        })
+        .collect::<String>();
     lines(
         format!("{} ({})", p.title.best(ctx.lang), p.key),
         &[
@@ -180,6 +266,13 @@ fn describe_demand(ctx: &Ctx, d: &Demand) -> String {
             (ctx.pick("Áreas temáticas", "Thematic areas"), areas(&p.sectors, ctx.lang)),
             (ctx.pick("Modalidades", "Forms"), forms(&p.forms, ctx.lang)),
             (ctx.pick("Recibida", "Received"), p.received.map(|d| d.to_string()).unwrap_or_default()),
+            (ctx.pick("Estado", "State"), p.state.label(ctx.lang).to_owned()),
+            (
+                ctx.pick("Capacidades propuestas", "Capacities proposed"),
+                p.proposed.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", "),
+            ),
+            (ctx.pick("Actividad acordada", "Activity agreed"), p.activity.as_ref().map(|a| a.to_string()).unwrap_or_default()),
+            (ctx.pick("Pasos", "Steps"), steps),
         ],
     )
 }

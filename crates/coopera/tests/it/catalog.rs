@@ -48,3 +48,41 @@ fn the_catalog_is_listed_shown_and_added_to() {
     let missing = c.run(&["--lang", "en", "catalog", "show", "nada"]).failed();
     assert!(missing.stderr.contains("there is no capacity or demand `nada`"), "{}", missing.stderr);
 }
+
+#[test]
+fn a_demand_moves_to_agreement_and_the_report_counts_it() {
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let report = c.run(&["catalog", "report", "--format", "json"]).ok().json();
+    let answered = report["answered"].as_u64().expect("answered");
+    let demands = report["demands"].as_u64().expect("demands");
+    assert!(demands >= 10 && answered < demands, "{report}");
+
+    // Every wrong step is refused, says why, and changes nothing.
+    let skipped = c.run(&["catalog", "move", "sol-ni-suelos", "--to", "agreed"]).failed();
+    assert!(skipped.stderr.contains("una solicitud recibida no puede pasar"), "{}", skipped.stderr);
+    let unknown = c.run(&["--lang", "en", "catalog", "move", "sol-ni-suelos", "--to", "answered", "--propose", "cap-nada"]);
+    let unknown = unknown.failed();
+    assert!(unknown.stderr.contains("proposed[0]") && unknown.stderr.contains("no capacity"), "{}", unknown.stderr);
+    let no_reason = c.run(&["catalog", "move", "sol-ni-suelos", "--to", "declined"]).failed();
+    assert!(no_reason.stderr.contains("reason"), "{}", no_reason.stderr);
+    assert_eq!(c.run(&["catalog", "report", "--format", "json"]).ok().json(), report);
+
+    c.run(&["catalog", "move", "sol-ni-suelos", "--to", "answered", "--propose", "cap-agricultura-conservacion"]).ok();
+    let agreed =
+        c.run(&["--user", "luis", "catalog", "move", "sol-ni-suelos", "--to", "agreed", "--activity", "MX-AMEXCID-2012-0008"]);
+    assert!(agreed.ok().stdout.contains("Respondida → Acordada"));
+    let after = c.run(&["catalog", "report", "--format", "json"]).ok().json();
+    assert_eq!(after["answered"].as_u64(), Some(answered + 1), "{after}");
+    let agreed_count = |r: &serde_json::Value| {
+        r["by_state"].as_array().and_then(|s| s.iter().find(|s| s["state"] == "agreed")).map(|s| s["demands"].clone())
+    };
+    assert_eq!(agreed_count(&after), Some(serde_json::json!(1)));
+    assert_eq!(after["to_agreement"]["demands"].as_u64(), report["to_agreement"]["demands"].as_u64().map(|n| n + 1));
+
+    let shown = c.run(&["--lang", "en", "catalog", "show", "sol-ni-suelos"]).ok();
+    assert!(shown.stdout.contains("luis: Answered → Agreed"), "who moved it is shown: {}", shown.stdout);
+    assert!(shown.stdout.contains("MX-AMEXCID-2012-0008"), "{}", shown.stdout);
+    let text = c.run(&["--lang", "en", "catalog", "report"]).ok();
+    assert!(text.stdout.contains("From reception to agreement: median"), "{}", text.stdout);
+}
