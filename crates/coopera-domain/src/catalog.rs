@@ -271,7 +271,8 @@ mod tests {
         assert_eq!(paths(doc(r#","state":"answered""#)), ["proposed"]);
         assert_eq!(paths(doc(r#","state":"agreed","proposed":["cap-1"]"#)), ["activity"]);
         assert_eq!(paths(doc(r#","state":"answered","proposed":["cap-1"],"answered":"2014-01-01""#)), ["answered"]);
-        let ok = doc(r#","state":"answered","proposed":["cap-1"],"answered":"2014-03-01""#).into_domain().expect("whole");
+        let ok =
+            doc(r#","state":"answered","proposed":["cap-1"],"answered":"2014-03-01""#).into_domain().expect("whole");
         assert_eq!(DemandDoc::from_domain(&ok).answered.as_deref(), Some("2014-03-01"));
         assert!(DemandState::Received.can_move_to(DemandState::Declined));
         assert!(!DemandState::Declined.can_move_to(DemandState::Answered));

@@ -284,7 +284,10 @@ impl DemandState {
     /// The steps of the demand workflow.
     pub fn can_move_to(self, to: DemandState) -> bool {
         use DemandState::*;
-        matches!((self, to), (Received, Answered) | (Answered, Agreed) | (Agreed, Closed) | (Received | Answered, Declined))
+        matches!(
+            (self, to),
+            (Received, Answered) | (Answered, Agreed) | (Agreed, Closed) | (Received | Answered, Declined)
+        )
     }
 
     pub fn move_to(self, to: DemandState) -> Result<DemandState, Problem> {

@@ -387,9 +387,10 @@ fn unknown_reference(target: Target, lang: Lang) -> &'static str {
         Target::Activity => {
             lang.pick("no existe una actividad con ese identificador", "there is no activity with that identifier")
         }
-        Target::Capacity => {
-            lang.pick("no existe una capacidad del catálogo con esa clave", "there is no capacity of the catalog with that key")
-        }
+        Target::Capacity => lang.pick(
+            "no existe una capacidad del catálogo con esa clave",
+            "there is no capacity of the catalog with that key",
+        ),
         Target::Demand => lang.pick("no existe una solicitud con esa clave", "there is no demand with that key"),
     }
 }

@@ -33,6 +33,7 @@ use coopera_iati::read::ReadOptions;
 use coopera_store::StoreError;
 
 mod read;
+pub mod sheets;
 mod sink;
 mod write;
 

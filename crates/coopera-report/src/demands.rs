@@ -30,7 +30,9 @@ impl Cycle {
         let mid = n / 2;
         let median = match (n % 2, days.get(mid), mid.checked_sub(1).and_then(|m| days.get(m))) {
             (1, Some(&d), _) => Decimal::from(d),
-            (_, Some(&hi), Some(&lo)) => Decimal::from(hi).saturating_add(Decimal::from(lo)).checked_div(Decimal::TWO).unwrap_or_default(),
+            (_, Some(&hi), Some(&lo)) => {
+                Decimal::from(hi).saturating_add(Decimal::from(lo)).checked_div(Decimal::TWO).unwrap_or_default()
+            }
             _ => Decimal::ZERO,
         };
         let sum = days.iter().fold(Decimal::ZERO, |acc, &d| acc.saturating_add(Decimal::from(d)));
@@ -80,7 +82,11 @@ impl DemandFlow {
         let answered = count(&|d| d.parts().state.was_answered());
         let total = u64::try_from(demands.len()).unwrap_or(0);
         let answered_share = (total > 0).then(|| {
-            Decimal::from(answered).saturating_mul(Decimal::ONE_HUNDRED).checked_div(Decimal::from(total)).unwrap_or_default().round_dp(2)
+            Decimal::from(answered)
+                .saturating_mul(Decimal::ONE_HUNDRED)
+                .checked_div(Decimal::from(total))
+                .unwrap_or_default()
+                .round_dp(2)
         });
         let to_answer = demands.iter().filter_map(|d| days(d.parts().received, d.parts().answered)).collect();
         let to_agreement = demands.iter().filter_map(|d| days(d.parts().received, d.parts().agreed)).collect();

@@ -304,7 +304,8 @@ pub enum CatalogCommand {
         #[arg(long, value_enum, default_value_t = DocFormat::Text)]
         format: DocFormat,
     },
-    /// Add the capacities and demands of a file (TOML or JSON, docs/file-format.md): all or none.
+    /// Add the capacities and demands of a file — TOML or JSON (docs/file-format.md), CSV or
+    /// XLSX (the layout of `catalog template`): all or none.
     Add {
         #[arg(long)]
         file: PathBuf,
@@ -329,6 +330,12 @@ pub enum CatalogCommand {
         /// Why (required to decline); kept in the audit trail.
         #[arg(long)]
         reason: Option<String>,
+    },
+    /// Write the spreadsheet template for capacities and demands (XLSX, with a sheet that
+    /// explains every column).
+    Template {
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
     },
     /// The demands by state, the share answered and the cycle times, in days.
     Report {

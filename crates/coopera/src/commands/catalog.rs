@@ -1,5 +1,7 @@
 //! `coopera catalog list|show|add`: the catalog of national capacities and partners' demands.
 
+use std::path::Path;
+
 use coopera_domain::Lang;
 use coopera_domain::activity::SectorShare;
 use coopera_domain::catalog::{Capacity, Demand};
@@ -31,7 +33,21 @@ pub fn run(ctx: &Ctx, cmd: CatalogCommand) -> Result<(), Failure> {
         CatalogCommand::Show { key, format } => show(ctx, &key, format),
         CatalogCommand::Add { file, update } => {
             let existing = if update { coopera_store::Existing::Update } else { coopera_store::Existing::Refuse };
+            if is_spreadsheet(&file) {
+                return add_sheet(ctx, &file, existing);
+            }
             add(ctx, &file, Adding { existing, workflow: entering(false) })
+        }
+        CatalogCommand::Template { out } => {
+            let bytes = coopera_import::sheets::template(ctx.lang).map_err(|e| Failure::one(e.to_string()))?;
+            std::fs::write(&out, bytes).map_err(|e| {
+                Failure::one(match ctx.lang {
+                    Lang::Es => format!("no se puede escribir {}: {e}", out.display()),
+                    Lang::En => format!("cannot write {}: {e}", out.display()),
+                })
+            })?;
+            print(&out.display().to_string());
+            Ok(())
         }
         CatalogCommand::Move { key, to, propose, activity, reason } => {
             move_demand(ctx, &key, &to, DemandMove { proposed: propose, activity, reason, ..DemandMove::default() })
@@ -40,14 +56,81 @@ pub fn run(ctx: &Ctx, cmd: CatalogCommand) -> Result<(), Failure> {
     }
 }
 
+fn is_spreadsheet(file: &Path) -> bool {
+    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase();
+    matches!(ext.as_str(), "csv" | "xlsx")
+}
+
+/// `catalog add` of a CSV file or an XLSX workbook: every problem — of a cell, or a
+/// reference to nothing — placed at its sheet, row and column; nothing written unless the
+/// whole spreadsheet is right.
+fn add_sheet(ctx: &Ctx, file: &Path, existing: coopera_store::Existing) -> Result<(), Failure> {
+    let lang = ctx.lang;
+    let bytes = std::fs::read(file).map_err(|e| {
+        Failure::one(match lang {
+            Lang::Es => format!("no se puede leer {}: {e}", file.display()),
+            Lang::En => format!("cannot read {}: {e}", file.display()),
+        })
+    })?;
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let read = coopera_import::sheets::read(&name, &bytes);
+    let placed = |problems: Vec<coopera_import::sheets::Placed>| {
+        let n = problems.len();
+        Failure {
+            lines: problems.iter().map(|p| format!("{}, {}", file.display(), p.message(lang))).collect(),
+            summary: Some(match lang {
+                Lang::Es => format!("{n} problema(s); no se escribió nada en la base de datos"),
+                Lang::En => format!("{n} problem(s); nothing was written to the database"),
+            }),
+        }
+    };
+    if !read.problems.is_empty() {
+        // The references of the rows are checked too, in the same answer.
+        let mut problems = read.problems.clone();
+        if ctx.db_exists() {
+            let store = ctx.open()?;
+            let inside = read.keys();
+            for (sheet, row, references) in &read.references {
+                let outside: Vec<_> = references
+                    .iter()
+                    .filter(|r| !(r.target == coopera_domain::problem::Target::Capacity && inside.contains(&r.key)))
+                    .cloned()
+                    .collect();
+                let found = store.check_references(&outside).map_err(|e| Failure::store(e, lang))?;
+                problems.extend(found.iter().filter_map(|p| read.place_at(sheet, *row, p)));
+            }
+            problems.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
+        }
+        return Err(placed(problems));
+    }
+    let store = ctx.open()?;
+    let records: Vec<_> = read.records.iter().map(|r| r.0.clone()).collect();
+    let how = coopera_store::WriteOptions {
+        existing,
+        event: Some(coopera_store::AuditEvent::Import),
+        ..coopera_store::WriteOptions::default()
+    };
+    match store.write(&ctx.user, records, how) {
+        Ok(summary) => {
+            print(&format!("{}: {}", file.display(), super::summary_line(&summary, lang)));
+            Ok(())
+        }
+        Err(coopera_store::StoreError::Invalid(refused)) => {
+            let read = &read;
+            let problems =
+                refused.iter().flat_map(|r| r.problems.iter().filter_map(move |p| read.place(r.index, p))).collect();
+            Err(placed(problems))
+        }
+        Err(e) => Err(Failure::store(e, lang)),
+    }
+}
+
 /// `catalog move`: one step of a demand's workflow by the CLI's user. Whatever is wrong —
 /// the step, a capacity or activity that does not exist, a missing reason — is refused
 /// before anything is written, from the version read.
 fn move_demand(ctx: &Ctx, key: &str, to: &str, mut mv: DemandMove) -> Result<(), Failure> {
     let lang = ctx.lang;
-    mv.to = DemandState::parse(to).map_err(|p| {
-        Failure::one(format!("--to: {}", p.message(lang)))
-    })?;
+    mv.to = DemandState::parse(to).map_err(|p| Failure::one(format!("--to: {}", p.message(lang))))?;
     let store = ctx.open_existing()?;
     let Some(demand) = store.demand(key).map_err(|e| Failure::store(e, lang))? else {
         return Err(Failure::one(match lang {
@@ -92,12 +175,18 @@ fn describe_flow(ctx: &Ctx, flow: &DemandFlow) -> String {
     });
     let cycle = |c: &Cycle| match (c.median_days, c.mean_days) {
         (Some(median), Some(mean)) => match lang {
-            Lang::Es => format!("mediana {median} días, media {mean} días ({})", plural(c.demands, "demanda", "demandas")),
+            Lang::Es => {
+                format!("mediana {median} días, media {mean} días ({})", plural(c.demands, "demanda", "demandas"))
+            }
             Lang::En => format!("median {median} days, mean {mean} days ({})", plural(c.demands, "demand", "demands")),
         },
         _ => lang.pick("sin demandas fechadas", "no dated demands").to_owned(),
     };
-    out.push(format!("{}: {}", lang.pick("De la recepción a la respuesta", "From reception to answer"), cycle(&flow.to_answer)));
+    out.push(format!(
+        "{}: {}",
+        lang.pick("De la recepción a la respuesta", "From reception to answer"),
+        cycle(&flow.to_answer)
+    ));
     out.push(format!(
         "{}: {}",
         lang.pick("De la recepción al acuerdo", "From reception to agreement"),
@@ -271,7 +360,10 @@ fn describe_demand(ctx: &Ctx, d: &Demand, steps: &[coopera_store::DemandStep]) -
                 ctx.pick("Capacidades propuestas", "Capacities proposed"),
                 p.proposed.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", "),
             ),
-            (ctx.pick("Actividad acordada", "Activity agreed"), p.activity.as_ref().map(|a| a.to_string()).unwrap_or_default()),
+            (
+                ctx.pick("Actividad acordada", "Activity agreed"),
+                p.activity.as_ref().map(|a| a.to_string()).unwrap_or_default(),
+            ),
             (ctx.pick("Pasos", "Steps"), steps),
         ],
     )

@@ -61,7 +61,8 @@ fn a_demand_moves_to_agreement_and_the_report_counts_it() {
     // Every wrong step is refused, says why, and changes nothing.
     let skipped = c.run(&["catalog", "move", "sol-ni-suelos", "--to", "agreed"]).failed();
     assert!(skipped.stderr.contains("una solicitud recibida no puede pasar"), "{}", skipped.stderr);
-    let unknown = c.run(&["--lang", "en", "catalog", "move", "sol-ni-suelos", "--to", "answered", "--propose", "cap-nada"]);
+    let unknown =
+        c.run(&["--lang", "en", "catalog", "move", "sol-ni-suelos", "--to", "answered", "--propose", "cap-nada"]);
     let unknown = unknown.failed();
     assert!(unknown.stderr.contains("proposed[0]") && unknown.stderr.contains("no capacity"), "{}", unknown.stderr);
     let no_reason = c.run(&["catalog", "move", "sol-ni-suelos", "--to", "declined"]).failed();
@@ -69,8 +70,17 @@ fn a_demand_moves_to_agreement_and_the_report_counts_it() {
     assert_eq!(c.run(&["catalog", "report", "--format", "json"]).ok().json(), report);
 
     c.run(&["catalog", "move", "sol-ni-suelos", "--to", "answered", "--propose", "cap-agricultura-conservacion"]).ok();
-    let agreed =
-        c.run(&["--user", "luis", "catalog", "move", "sol-ni-suelos", "--to", "agreed", "--activity", "MX-AMEXCID-2012-0008"]);
+    let agreed = c.run(&[
+        "--user",
+        "luis",
+        "catalog",
+        "move",
+        "sol-ni-suelos",
+        "--to",
+        "agreed",
+        "--activity",
+        "MX-AMEXCID-2012-0008",
+    ]);
     assert!(agreed.ok().stdout.contains("Respondida → Acordada"));
     let after = c.run(&["catalog", "report", "--format", "json"]).ok().json();
     assert_eq!(after["answered"].as_u64(), Some(answered + 1), "{after}");
@@ -85,4 +95,33 @@ fn a_demand_moves_to_agreement_and_the_report_counts_it() {
     assert!(shown.stdout.contains("MX-AMEXCID-2012-0008"), "{}", shown.stdout);
     let text = c.run(&["--lang", "en", "catalog", "report"]).ok();
     assert!(text.stdout.contains("From reception to agreement: median"), "{}", text.stdout);
+}
+
+#[test]
+fn a_spreadsheet_is_taken_whole_or_its_cells_are_named() {
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let count =
+        |c: &Coopera| c.run(&["catalog", "list", "--format", "json"]).ok().json().as_array().map_or(0, Vec::len);
+    let before = count(&c);
+    let csv = c.dir.path().join("capacidades.csv");
+    std::fs::write(
+        &csv,
+        "clave,titulo_es,institucion,sectores,modalidades\n\
+         cap-x1,Pesca ribereña,conapesca,31310:70; 31320:30,course\n\
+         cap-x2,Acuacultura rural,conapesca,31310,curso\n\
+         cap-x3,Otra,nadie,31310,course\n",
+    )
+    .expect("write");
+    let refused = c.run(&["catalog", "add", "--file", &csv.to_string_lossy()]).failed();
+    assert!(refused.stderr.contains("fila 3, columna E (modalidades)"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("fila 4, columna C (institucion)"), "references too: {}", refused.stderr);
+    assert_eq!(count(&c), before, "nothing written");
+
+    // The template, filled with its own examples, goes in whole.
+    let template = c.dir.path().join("template.xlsx");
+    c.run(&["--lang", "en", "catalog", "template", "--out", &template.to_string_lossy()]).ok();
+    let added = c.run(&["--lang", "en", "catalog", "add", "--file", &template.to_string_lossy()]).ok();
+    assert!(added.stdout.contains("2 created"), "{}", added.stdout);
+    assert_eq!(count(&c), before + 1);
 }
