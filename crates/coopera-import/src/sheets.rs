@@ -238,7 +238,7 @@ pub fn read(name: &str, bytes: &[u8]) -> SheetRecords {
     let sheets = if is_xlsx { xlsx_grids(name, bytes) } else { csv_grid(bytes).map(|g| vec![g]) };
     let mut out = SheetRecords::default();
     match sheets {
-        Err(p) => out.problems.push(p),
+        Err(p) => out.problems.push(*p),
         Ok(sheets) => {
             for (sheet, kind, grid) in sheets {
                 rows_of(&sheet, kind, &grid, &mut out);
@@ -252,7 +252,7 @@ fn unreadable(sheet: &str, e: impl std::fmt::Display) -> Placed {
     Placed::whole(sheet, 0, format!("no se puede leer: {e}"), format!("cannot be read: {e}"))
 }
 
-fn csv_grid(bytes: &[u8]) -> Result<(String, SheetKind, Grid), Placed> {
+fn csv_grid(bytes: &[u8]) -> Result<(String, SheetKind, Grid), Box<Placed>> {
     let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned();
     let delimiter = match text.lines().next() {
         Some(first) if first.matches(';').count() > first.matches(',').count() => b';',
@@ -262,10 +262,10 @@ fn csv_grid(bytes: &[u8]) -> Result<(String, SheetKind, Grid), Placed> {
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut grid = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| unreadable("", e))?;
+        let record = record.map_err(|e| Box::new(unreadable("", e)))?;
         grid.push(record.iter().map(str::to_owned).collect());
     }
-    let kind = kind_of_header(grid.first()).ok_or_else(|| not_a_catalog_sheet(""))?;
+    let kind = kind_of_header(grid.first()).ok_or_else(|| Box::new(not_a_catalog_sheet("")))?;
     Ok((String::new(), kind, grid))
 }
 
@@ -290,11 +290,12 @@ fn kind_of_header(header: Option<&Vec<String>>) -> Option<SheetKind> {
     }
 }
 
-fn xlsx_grids(name: &str, bytes: &[u8]) -> Result<Vec<(String, SheetKind, Grid)>, Placed> {
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(name, e))?;
+fn xlsx_grids(name: &str, bytes: &[u8]) -> Result<Vec<(String, SheetKind, Grid)>, Box<Placed>> {
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| Box::new(unreadable(name, e)))?;
     let mut out = Vec::new();
     for sheet in book.sheet_names() {
-        let range = book.worksheet_range(&sheet).map_err(|e| unreadable(&sheet, e))?;
+        let range = book.worksheet_range(&sheet).map_err(|e| Box::new(unreadable(&sheet, e)))?;
         let grid: Grid = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
         let kind = SheetKind::of_sheet(&sheet).or_else(|| kind_of_header(grid.first()));
         if let Some(kind) = kind {
@@ -302,12 +303,12 @@ fn xlsx_grids(name: &str, bytes: &[u8]) -> Result<Vec<(String, SheetKind, Grid)>
         }
     }
     if out.is_empty() {
-        return Err(Placed::whole(
+        return Err(Box::new(Placed::whole(
             name,
             0,
             "el libro no tiene una hoja «capacidades» ni «demandas»; descargue la plantilla".into(),
             "the workbook has no sheet `capacities` or `demands`; download the template".into(),
-        ));
+        )));
     }
     Ok(out)
 }
