@@ -174,6 +174,8 @@ fn kind_label(kind: &str, lang: Lang) -> &'static str {
         "organisation" => lang.pick("la organización", "organisation"),
         "codelist" => lang.pick("la lista de códigos", "codelist"),
         "report" => lang.pick("el informe", "report"),
+        "capacity" => lang.pick("la capacidad", "capacity"),
+        "demand" => lang.pick("la solicitud", "demand"),
         _ => lang.pick("la página", "page"),
     }
 }

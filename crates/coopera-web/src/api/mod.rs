@@ -17,6 +17,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Serialize, Serializer};
 
 mod activities;
+mod catalog;
 mod codelists;
 mod documents;
 mod errors;
@@ -25,6 +26,11 @@ mod organisations;
 mod reports;
 
 pub use activities::{ActivityDetail, ActivityList, ActivitySummary, ActivityUpdate, Derived, TransitionRequest};
+pub use catalog::{
+    AreaShare, CapacityDetail, CapacityDocument, CapacityList, CapacitySummary, CapacityUpdate, CatalogReport, Contact,
+    CycleTimes, DemandDetail, DemandDocument, DemandList, DemandStateCount, DemandStepEntry, DemandSummary,
+    DemandTransitionRequest, DemandUpdate,
+};
 pub use codelists::{Code, Codelist, CodelistList, CodelistSummary};
 pub use documents::{
     ActivityDates, ActivityDocument, Budget, CrossBorder, DecimalText, DocumentLink, InKind, Indicator,
@@ -90,6 +96,15 @@ pub struct Resources {
     pub codelists: &'static str,
     #[schemars(extend("const" = "/api/v1/reports"))]
     pub reports: &'static str,
+    /// The catalog of national capacities (public).
+    #[schemars(extend("const" = "/api/v1/catalog/capacities"))]
+    pub capacities: &'static str,
+    /// Partners' demands (for signed-in accounts).
+    #[schemars(extend("const" = "/api/v1/catalog/demands"))]
+    pub demands: &'static str,
+    /// The catalog report (for signed-in accounts).
+    #[schemars(extend("const" = "/api/v1/catalog/report"))]
+    pub catalog_report: &'static str,
 }
 
 impl Index {
@@ -103,6 +118,9 @@ impl Index {
             organisations: "/api/v1/organisations",
             codelists: "/api/v1/codelists",
             reports: "/api/v1/reports",
+            capacities: "/api/v1/catalog/capacities",
+            demands: "/api/v1/catalog/demands",
+            catalog_report: "/api/v1/catalog/report",
         },
     };
 }

@@ -19,8 +19,9 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value};
 
 use super::{
-    ActivityDetail, ActivityList, ActivityUpdate, Codelist, CodelistList, ErrorBody, Health, Index, OrganisationDetail,
-    OrganisationList, OrganisationUpdate, Report, ReportFilters, ReportList, TransitionRequest,
+    ActivityDetail, ActivityList, ActivityUpdate, CapacityDetail, CapacityList, CapacityUpdate, CatalogReport,
+    Codelist, CodelistList, DemandDetail, DemandList, DemandTransitionRequest, DemandUpdate, ErrorBody, Health, Index,
+    OrganisationDetail, OrganisationList, OrganisationUpdate, Report, ReportFilters, ReportList, TransitionRequest,
 };
 
 /// The document as committed.
@@ -45,12 +46,20 @@ pub fn schemas() -> Map<String, Value> {
     generator.subschema_for::<Codelist>();
     generator.subschema_for::<ReportList>();
     generator.subschema_for::<Report<ReportFilters>>();
+    generator.subschema_for::<CapacityList>();
+    generator.subschema_for::<CapacityDetail>();
+    generator.subschema_for::<DemandList>();
+    generator.subschema_for::<DemandDetail>();
+    generator.subschema_for::<CatalogReport>();
     generator.subschema_for::<ErrorBody>();
     generator.subschema_for::<Health>();
     // The bodies of writes.
     generator.subschema_for::<ActivityUpdate>();
     generator.subschema_for::<OrganisationUpdate>();
     generator.subschema_for::<TransitionRequest>();
+    generator.subschema_for::<CapacityUpdate>();
+    generator.subschema_for::<DemandUpdate>();
+    generator.subschema_for::<DemandTransitionRequest>();
     let mut schemas = generator.take_definitions(true);
     for schema in schemas.values_mut() {
         if let Value::Object(s) = schema {

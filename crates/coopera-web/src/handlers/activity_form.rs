@@ -69,7 +69,7 @@ pub(crate) struct Values {
     version: String,
 }
 
-fn text_pair(t: Option<&TextDoc>) -> [String; 2] {
+pub(crate) fn text_pair(t: Option<&TextDoc>) -> [String; 2] {
     match t {
         None => Default::default(),
         Some(TextDoc::Plain(s)) => [s.clone(), String::new()],
@@ -77,7 +77,7 @@ fn text_pair(t: Option<&TextDoc>) -> [String; 2] {
     }
 }
 
-fn text_doc(pair: &[String; 2]) -> Option<TextDoc> {
+pub(crate) fn text_doc(pair: &[String; 2]) -> Option<TextDoc> {
     let mut m = BTreeMap::new();
     for (lang, v) in ["es", "en"].iter().zip(pair) {
         if !v.trim().is_empty() {
@@ -87,7 +87,7 @@ fn text_doc(pair: &[String; 2]) -> Option<TextDoc> {
     (!m.is_empty()).then_some(TextDoc::Langs(m))
 }
 
-fn number_text(n: &NumberDoc) -> String {
+pub(crate) fn number_text(n: &NumberDoc) -> String {
     match n {
         NumberDoc::Int(i) => i.to_string(),
         NumberDoc::Float(f) => f.to_string(),
@@ -95,7 +95,7 @@ fn number_text(n: &NumberDoc) -> String {
     }
 }
 
-fn number(s: &str) -> Option<NumberDoc> {
+pub(crate) fn number(s: &str) -> Option<NumberDoc> {
     let s = s.trim();
     (!s.is_empty()).then(|| NumberDoc::Text(s.to_owned()))
 }
@@ -533,7 +533,7 @@ pub(crate) enum Mode {
     Edit(String),
 }
 
-const PCT: &str = "inputmode=\"decimal\" data-pct";
+pub(crate) const PCT: &str = "inputmode=\"decimal\" data-pct";
 
 /// One more empty row than there are values in each list, and another where one was asked.
 fn blank_rows(n: usize, list: &str, add: Option<&str>) -> usize {

@@ -54,7 +54,7 @@ impl IntoResponse for Refused {
 /// A JSON body; what is wrong with it, and where, as 400 when it is not JSON at all and as
 /// 422 `invalid_record` when it is JSON of another shape (a number where a code goes, a field
 /// the document does not have).
-fn body<T: DeserializeOwned>(bytes: &Bytes, lang: Lang) -> Result<T, Refused> {
+pub(crate) fn body<T: DeserializeOwned>(bytes: &Bytes, lang: Lang) -> Result<T, Refused> {
     serde_json::from_slice(bytes).map_err(|e| {
         let (es, en) =
             (format!("el cuerpo no es el JSON esperado: {e}"), format!("the body is not the JSON expected: {e}"));
@@ -72,7 +72,7 @@ fn body<T: DeserializeOwned>(bytes: &Bytes, lang: Lang) -> Result<T, Refused> {
 }
 
 /// 422 (or 409) with every problem at its field, in the request's language.
-fn problems(status: StatusCode, code: ErrorCode, problems: &[Problem], lang: Lang) -> Response {
+pub(crate) fn problems(status: StatusCode, code: ErrorCode, problems: &[Problem], lang: Lang) -> Response {
     let message = match (code, lang) {
         (ErrorCode::Conflict, _) => problems.first().map(|p| p.message(lang)).unwrap_or_default(),
         (_, Lang::Es) => format!("{} problema(s); no se guardó nada", problems.len()),

@@ -17,6 +17,7 @@ use tower::ServiceExt;
 mod access;
 mod api;
 mod api_writes;
+mod catalog;
 mod downloads;
 mod figures;
 mod follow;

@@ -57,6 +57,13 @@ fn calls() -> Vec<(&'static str, String, u16)> {
         ("/api/v1/organisations", "/api/v1/organisations?lang=EN", 400),
         ("/api/v1/organisations/{key}", "/api/v1/organisations/gob-chiapas", 200),
         ("/api/v1/organisations/{key}", "/api/v1/organisations/none", 404),
+        ("/api/v1/catalog/capacities", "/api/v1/catalog/capacities", 200),
+        ("/api/v1/catalog/capacities", "/api/v1/catalog/capacities?lang=en&area=410", 400),
+        ("/api/v1/catalog/capacities/{key}", "/api/v1/catalog/capacities/cap-pago-servicios-ambientales?lang=en", 200),
+        ("/api/v1/catalog/capacities/{key}", "/api/v1/catalog/capacities/none", 404),
+        ("/api/v1/catalog/demands", "/api/v1/catalog/demands?state=answered", 401),
+        ("/api/v1/catalog/demands/{key}", "/api/v1/catalog/demands/sol-gt-incendios", 401),
+        ("/api/v1/catalog/report", "/api/v1/catalog/report", 401),
         ("/api/v1/codelists", "/api/v1/codelists?lang=en", 200),
         ("/api/v1/codelists/{name}", "/api/v1/codelists/Sector", 200),
         ("/api/v1/codelists/{name}", "/api/v1/codelists/MxMunicipality?category=20&lang=en", 200),
@@ -323,6 +330,12 @@ async fn every_record_matches_the_document() {
     for href in orgs.json()["items"].as_array().into_iter().flatten().filter_map(|i| i["href"].as_str()) {
         let reply = get(&app, href).await.ok();
         check_reply(&doc, "/api/v1/organisations/{key}", href, &reply, &mut problems);
+    }
+    let capacities = get(&app, "/api/v1/catalog/capacities").await.ok();
+    check_reply(&doc, "/api/v1/catalog/capacities", "/api/v1/catalog/capacities", &capacities, &mut problems);
+    for href in capacities.json()["items"].as_array().into_iter().flatten().filter_map(|i| i["href"].as_str()) {
+        let reply = get(&app, href).await.ok();
+        check_reply(&doc, "/api/v1/catalog/capacities/{key}", href, &reply, &mut problems);
     }
     let lists = get(&app, "/api/v1/codelists").await.ok();
     check_reply(&doc, "/api/v1/codelists", "/api/v1/codelists", &lists, &mut problems);

@@ -1,0 +1,1079 @@
+//! The forms that create and correct the capacities and demands of the catalog, and the API's
+//! writes of them (`POST`/`PUT` of their documents). One save function per record checks
+//! every problem at once, asks the access table on the record as stored and as it would be,
+//! and writes it from the version the writer read: the form and the API share it.
+//!
+//! A demand's workflow (its state, the capacities proposed, the activity agreed and the dates
+//! of its steps) is not edited here: an edit keeps it as stored, and it moves by its own
+//! steps (`demands`).
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Form;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use coopera_domain::access::{Action, Actor, Scope};
+use coopera_domain::codelists::{COUNTRY, LANGUAGE, MX_STATE, SECTOR};
+use coopera_domain::doc::{CapacityDoc, ContactDoc, DemandDoc, SectorDoc, TextDoc};
+use coopera_domain::kinds::{CapacityForm, WorkflowState};
+use coopera_domain::{Lang, Problem, Rule};
+use coopera_store::{Record, Store, StoreError, Version, WriteOptions};
+
+use super::activity_form::{AUTHOR, PCT, Saved, ShareRow, number, number_text, text_doc, text_pair};
+use super::catalog::{capacity_detail, capacity_reach, capacity_url, language_name};
+use super::demands::{allow_demand, demand_detail, demand_url};
+pub(crate) use super::organisations::Mode;
+use super::writes::{Refused, body, problems};
+use crate::api::{CapacityUpdate, DemandUpdate, ErrorCode};
+use crate::auth::Viewer;
+use crate::error::WebError;
+use crate::guard;
+use crate::locale::Ctx;
+use crate::state::{AppState, Views, Written};
+use crate::views::{Chrome, Field, Opt, SelectField, field_id, html};
+
+const NEW_CAPACITY: &str = "/catalog/capacities/new";
+const NEW_DEMAND: &str = "/catalog/demands/new";
+/// The languages offered as boxes to tick; others a record holds are shown too.
+const LANGUAGES: [&str; 4] = ["es", "en", "fr", "pt"];
+
+// ---------------------------------------------------------------------------------------------
+// Saving, for the forms and the API
+
+/// The problems of a record's key: taken on creation, changed on an edit.
+fn key_problems(mode: &Mode, key: &str, taken: bool, problems: &mut Vec<Problem>) {
+    match mode {
+        Mode::Create if !key.is_empty() && taken => {
+            problems.push(Problem::new("key", Some(key), Rule::Duplicate));
+        }
+        Mode::Edit(k) if key != k => {
+            let rule = Rule::Changed { stored: Some(k.clone()), new: Some(key.to_owned()) };
+            problems.push(Problem::new("key", Some(key), rule));
+        }
+        _ => {}
+    }
+}
+
+/// Writes a checked record from version `base`; one saved meanwhile is answered with who
+/// saved it and what differs.
+fn store_record(
+    store: &Store,
+    viewer: &Viewer,
+    record: Record,
+    key: String,
+    base: Option<Version>,
+) -> Result<Written<Saved>, WebError> {
+    let how = WriteOptions { base, address: Some(viewer.address.clone()), ..WriteOptions::default() };
+    let author = viewer.name().unwrap_or(AUTHOR).to_owned();
+    match store.write(&author, vec![record.clone()], how) {
+        Err(StoreError::Stale { current, .. }) => {
+            let problems = guard::changed_meanwhile(store, &record)?;
+            Ok(Written::unchanged(Saved::Meanwhile { problems, version: current }))
+        }
+        result => Ok(Written::of(result, key)?.map(Saved::from)),
+    }
+}
+
+fn next_of(mode: &Mode, new: &str, url: fn(&str) -> String) -> String {
+    match mode {
+        Mode::Create => new.to_owned(),
+        Mode::Edit(k) => format!("{}/edit", url(k)),
+    }
+}
+
+/// Checks a capacity's document as the viewer may save it and saves it (from version
+/// `base`, when given). An editor saves the capacities of its institution only.
+pub(crate) fn save_capacity(
+    store: &Store,
+    viewer: &Viewer,
+    doc: CapacityDoc,
+    mode: &Mode,
+    base: Option<Version>,
+) -> Result<Written<Saved>, WebError> {
+    let next = next_of(mode, NEW_CAPACITY, capacity_url);
+    match mode {
+        Mode::Edit(k) => {
+            let stored = store.capacity(k)?.ok_or_else(|| WebError::not_found("capacity", k))?;
+            guard::allow(viewer, Action::Edit, &capacity_reach(store, stored.parts())?, ("capacity", k), &next)?;
+        }
+        Mode::Create => guard::may_create(viewer, &next)?,
+    }
+    let key = doc.key.trim().to_owned();
+    let references = doc.references();
+    let checked = doc.into_domain();
+    let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
+    problems.extend(store.check_references(&references)?.0);
+    key_problems(mode, &key, store.capacity(&key)?.is_some(), &mut problems);
+    let capacity = match checked {
+        Ok(c) if problems.is_empty() => c,
+        _ => return Ok(Written::unchanged(Saved::No(problems))),
+    };
+    let mut reach = capacity_reach(store, capacity.parts())?;
+    let action = match mode {
+        Mode::Create => {
+            reach.workflow = WorkflowState::Draft;
+            Action::Create
+        }
+        Mode::Edit(_) => Action::Edit,
+    };
+    guard::allow_as_saved(viewer, action, &reach, &next)?;
+    store_record(store, viewer, Record::Capacity(capacity), key, base)
+}
+
+/// A demand's workflow as stored, over a document that is edited.
+fn keep_workflow(doc: &mut DemandDoc, stored: DemandDoc) {
+    doc.state = stored.state;
+    doc.proposed = stored.proposed;
+    doc.activity = stored.activity;
+    doc.answered = stored.answered;
+    doc.agreed = stored.agreed;
+    doc.settled = stored.settled;
+}
+
+/// Checks a demand's document as the viewer may save it and saves it (from version `base`,
+/// when given). Analysts and administrators only; an edit keeps the stored workflow.
+pub(crate) fn save_demand(
+    store: &Store,
+    viewer: &Viewer,
+    mut doc: DemandDoc,
+    mode: &Mode,
+    base: Option<Version>,
+) -> Result<Written<Saved>, WebError> {
+    let next = next_of(mode, NEW_DEMAND, demand_url);
+    match mode {
+        Mode::Edit(k) => {
+            allow_demand(viewer, Action::Edit, k, &next)?;
+            let stored = store.demand(k)?.ok_or_else(|| WebError::not_found("demand", k))?;
+            keep_workflow(&mut doc, DemandDoc::from_domain(&stored));
+        }
+        Mode::Create => allow_demand(viewer, Action::Create, "", &next)?,
+    }
+    let key = doc.key.trim().to_owned();
+    let references = doc.references();
+    let checked = doc.into_domain();
+    let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
+    problems.extend(store.check_references(&references)?.0);
+    key_problems(mode, &key, store.demand(&key)?.is_some(), &mut problems);
+    match checked {
+        Ok(d) if problems.is_empty() => store_record(store, viewer, Record::Demand(d), key, base),
+        _ => Ok(Written::unchanged(Saved::No(problems))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The API's writes
+
+/// The answer to a write of the API: the record as stored (201 with its address when
+/// created), or its problems (422), or what changed meanwhile (409).
+fn answered(saved: Saved, created: bool, detail: serde_json::Value, location: &str, lang: Lang) -> Response {
+    match saved {
+        Saved::Yes(_) => {
+            let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+            let mut response = (status, axum::Json(detail)).into_response();
+            if created && let Ok(v) = location.parse() {
+                response.headers_mut().insert(header::LOCATION, v);
+            }
+            response
+        }
+        Saved::No(p) => problems(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRecord, &p, lang),
+        Saved::Meanwhile { problems: p, .. } => problems(StatusCode::CONFLICT, ErrorCode::Conflict, &p, lang),
+    }
+}
+
+fn json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, WebError> {
+    serde_json::to_value(value).map_err(|e| WebError::internal(format!("json: {e}")))
+}
+
+async fn capacity_answer(state: &AppState, saved: Saved, created: bool, lang: Lang) -> Result<Response, WebError> {
+    let Saved::Yes(key) = &saved else { return Ok(answered(saved, created, serde_json::Value::Null, "", lang)) };
+    let k = key.clone();
+    let detail = state.read(move |store, _| json(capacity_detail(store, &k)?)).await?;
+    let location = format!("/api/v1{}", capacity_url(key));
+    Ok(answered(saved, created, detail, &location, lang))
+}
+
+async fn demand_answer(state: &AppState, saved: Saved, created: bool, lang: Lang) -> Result<Response, WebError> {
+    let Saved::Yes(key) = &saved else { return Ok(answered(saved, created, serde_json::Value::Null, "", lang)) };
+    let k = key.clone();
+    let detail = state.read(move |store, _| json(demand_detail(store, &k)?)).await?;
+    let location = format!("/api/v1{}", demand_url(key));
+    Ok(answered(saved, created, detail, &location, lang))
+}
+
+/// `POST /api/v1/catalog/capacities`
+pub(crate) async fn api_create_capacity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    bytes: Bytes,
+) -> Result<Response, Refused> {
+    ctx.viewer.require("")?;
+    let doc: CapacityDoc = body(&bytes, ctx.lang)?;
+    let viewer = ctx.viewer.clone();
+    let saved = state.write(move |store| save_capacity(store, &viewer, doc, &Mode::Create, None)).await?;
+    Ok(capacity_answer(&state, saved, true, ctx.lang).await?)
+}
+
+/// `PUT /api/v1/catalog/capacities/{key}`
+pub(crate) async fn api_update_capacity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(key): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, Refused> {
+    ctx.viewer.require("")?;
+    let update: CapacityUpdate = body(&bytes, ctx.lang)?;
+    let viewer = ctx.viewer.clone();
+    let mode = Mode::Edit(key);
+    let saved =
+        state.write(move |store| save_capacity(store, &viewer, update.document, &mode, Some(update.version))).await?;
+    Ok(capacity_answer(&state, saved, false, ctx.lang).await?)
+}
+
+/// `POST /api/v1/catalog/demands`
+pub(crate) async fn api_create_demand(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    bytes: Bytes,
+) -> Result<Response, Refused> {
+    ctx.viewer.require("")?;
+    let doc: DemandDoc = body(&bytes, ctx.lang)?;
+    let viewer = ctx.viewer.clone();
+    let saved = state.write(move |store| save_demand(store, &viewer, doc, &Mode::Create, None)).await?;
+    Ok(demand_answer(&state, saved, true, ctx.lang).await?)
+}
+
+/// `PUT /api/v1/catalog/demands/{key}`
+pub(crate) async fn api_update_demand(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(key): Path<String>,
+    bytes: Bytes,
+) -> Result<Response, Refused> {
+    ctx.viewer.require("")?;
+    let update: DemandUpdate = body(&bytes, ctx.lang)?;
+    let viewer = ctx.viewer.clone();
+    let mode = Mode::Edit(key);
+    let saved =
+        state.write(move |store| save_demand(store, &viewer, update.document, &mode, Some(update.version))).await?;
+    Ok(demand_answer(&state, saved, false, ctx.lang).await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a form posts
+
+/// The fields of a posted form.
+struct Posted<'a>(&'a [(String, String)]);
+
+impl Posted<'_> {
+    fn get(&self, name: &str) -> String {
+        self.0.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(n, v)| n == name && !v.trim().is_empty()).map(|(_, v)| v.trim().to_owned()).collect()
+    }
+
+    fn pair(&self, name: &str) -> [String; 2] {
+        [self.get(&format!("{name}.es")), self.get(&format!("{name}.en"))]
+    }
+
+    /// The rows of `sectors[i].code` and `sectors[i].percentage`, in order, blank ones left out.
+    fn sectors(&self) -> Vec<[String; 2]> {
+        let mut rows: BTreeMap<usize, [String; 2]> = BTreeMap::new();
+        for (name, value) in self.0 {
+            let Some(rest) = name.strip_prefix("sectors[") else { continue };
+            let Some((index, field)) = rest.split_once("].") else { continue };
+            let Ok(i) = index.parse::<usize>() else { continue };
+            let row = rows.entry(i).or_default();
+            match field {
+                "code" => row[0] = value.trim().to_owned(),
+                "percentage" => row[1] = value.trim().to_owned(),
+                _ => {}
+            }
+        }
+        rows.into_values().filter(|r| r.iter().any(|v| !v.is_empty())).collect()
+    }
+
+    /// Whether "add a sector" was pressed rather than "save".
+    fn adds_a_row(&self) -> bool {
+        self.0.iter().any(|(n, v)| n == "add" && v == "sectors") && !self.0.iter().any(|(n, _)| n == "save")
+    }
+}
+
+/// The DAC sectors of a document as the form's rows; the others are kept when saving.
+fn sector_rows(sectors: &[SectorDoc]) -> Vec<[String; 2]> {
+    sectors
+        .iter()
+        .filter(|s| s.vocabulary.as_deref().is_none_or(|v| v == "1"))
+        .map(|s| [s.code.clone(), s.percentage.as_ref().map(number_text).unwrap_or_default()])
+        .collect()
+}
+
+/// The form's rows as sectors, then those of `base` of other vocabularies, which the form
+/// does not show.
+fn sector_docs(rows: &[[String; 2]], base: &[SectorDoc]) -> Vec<SectorDoc> {
+    let mut out: Vec<SectorDoc> = rows
+        .iter()
+        .map(|[code, pct]| SectorDoc { vocabulary: None, code: code.clone(), percentage: number(pct) })
+        .collect();
+    out.extend(base.iter().filter(|s| s.vocabulary.as_deref().is_some_and(|v| v != "1")).cloned());
+    out
+}
+
+fn opt(s: &str) -> Option<String> {
+    (!s.trim().is_empty()).then(|| s.trim().to_owned())
+}
+
+/// The form's capacity.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CapacityValues {
+    key: String,
+    title: [String; 2],
+    description: [String; 2],
+    institution: String,
+    sectors: Vec<[String; 2]>,
+    forms: Vec<String>,
+    languages: Vec<String>,
+    /// Name, e-mail, phone.
+    contact: [String; 3],
+    /// Activity identifiers, one a line.
+    evidence: String,
+    version: String,
+}
+
+impl CapacityValues {
+    fn from_doc(d: &CapacityDoc) -> CapacityValues {
+        CapacityValues {
+            key: d.key.clone(),
+            title: text_pair(Some(&d.title)),
+            description: text_pair(d.description.as_ref()),
+            institution: d.institution.clone(),
+            sectors: sector_rows(&d.sectors),
+            forms: d.forms.clone(),
+            languages: d.languages.clone(),
+            contact: [
+                d.contact.name.clone().unwrap_or_default(),
+                d.contact.email.clone().unwrap_or_default(),
+                d.contact.phone.clone().unwrap_or_default(),
+            ],
+            evidence: d.evidence.join("\n"),
+            version: String::new(),
+        }
+    }
+
+    fn from_form(posted: &Posted<'_>) -> CapacityValues {
+        CapacityValues {
+            key: posted.get("key"),
+            title: posted.pair("title"),
+            description: posted.pair("description"),
+            institution: posted.get("institution"),
+            sectors: posted.sectors(),
+            forms: posted.all("forms"),
+            languages: posted.all("languages"),
+            contact: [posted.get("contact.name"), posted.get("contact.email"), posted.get("contact.phone")],
+            evidence: posted.get("evidence"),
+            version: posted.get("version"),
+        }
+    }
+
+    /// The document: these values, with the sectors of `base` the form does not show.
+    fn to_doc(&self, base: Option<&CapacityDoc>) -> CapacityDoc {
+        CapacityDoc {
+            key: self.key.clone(),
+            title: text_doc(&self.title).unwrap_or(TextDoc::Plain(String::new())),
+            description: text_doc(&self.description),
+            institution: self.institution.clone(),
+            sectors: sector_docs(&self.sectors, base.map_or(&[], |b| &b.sectors)),
+            forms: self.forms.clone(),
+            languages: self.languages.clone(),
+            contact: ContactDoc {
+                name: opt(&self.contact[0]),
+                email: opt(&self.contact[1]),
+                phone: opt(&self.contact[2]),
+            },
+            evidence: self
+                .evidence
+                .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        }
+    }
+}
+
+/// The form's demand (its workflow is not the form's).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DemandValues {
+    key: String,
+    title: [String; 2],
+    description: [String; 2],
+    requester: String,
+    sectors: Vec<[String; 2]>,
+    forms: Vec<String>,
+    country: String,
+    mx_state: String,
+    received: String,
+    languages: Vec<String>,
+    version: String,
+}
+
+impl DemandValues {
+    fn from_doc(d: &DemandDoc) -> DemandValues {
+        DemandValues {
+            key: d.key.clone(),
+            title: text_pair(Some(&d.title)),
+            description: text_pair(d.description.as_ref()),
+            requester: d.requester.clone(),
+            sectors: sector_rows(&d.sectors),
+            forms: d.forms.clone(),
+            country: d.country.clone().unwrap_or_default(),
+            mx_state: d.mx_state.clone().unwrap_or_default(),
+            received: d.received.clone().unwrap_or_default(),
+            languages: d.languages.clone(),
+            version: String::new(),
+        }
+    }
+
+    fn from_form(posted: &Posted<'_>) -> DemandValues {
+        DemandValues {
+            key: posted.get("key"),
+            title: posted.pair("title"),
+            description: posted.pair("description"),
+            requester: posted.get("requester"),
+            sectors: posted.sectors(),
+            forms: posted.all("forms"),
+            country: posted.get("country").to_ascii_uppercase(),
+            mx_state: posted.get("mx_state"),
+            received: posted.get("received"),
+            languages: posted.all("languages"),
+            version: posted.get("version"),
+        }
+    }
+
+    fn to_doc(&self, base: Option<&DemandDoc>) -> DemandDoc {
+        DemandDoc {
+            key: self.key.clone(),
+            title: text_doc(&self.title).unwrap_or(TextDoc::Plain(String::new())),
+            description: text_doc(&self.description),
+            requester: self.requester.clone(),
+            sectors: sector_docs(&self.sectors, base.map_or(&[], |b| &b.sectors)),
+            forms: self.forms.clone(),
+            country: opt(&self.country),
+            mx_state: opt(&self.mx_state),
+            received: opt(&self.received),
+            languages: self.languages.clone(),
+            state: None,
+            proposed: Vec::new(),
+            activity: None,
+            answered: None,
+            agreed: None,
+            settled: None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The form pages
+
+/// A box to tick.
+#[derive(Debug, Clone)]
+pub(crate) struct Check {
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+}
+
+/// Boxes to tick under one name (`forms`, `languages`), with the problems of the list.
+#[derive(Debug, Clone)]
+pub(crate) struct CheckGroup {
+    pub name: &'static str,
+    pub legend: String,
+    pub hint: Option<String>,
+    pub options: Vec<Check>,
+    pub errors: Vec<String>,
+}
+
+/// The form field a problem path belongs to: texts at their Spanish field, the items of a
+/// list at the list.
+fn field_of(path: &str) -> String {
+    let list = path.split_once('[').map_or(path, |(l, _)| l);
+    match path {
+        "title" | "description" => format!("{path}.es"),
+        p if p.starts_with("sectors[") && !p.contains("].") => format!("{p}.code"),
+        _ if matches!(list, "forms" | "languages" | "evidence") => list.to_owned(),
+        p => p.to_owned(),
+    }
+}
+
+/// Builds fields, taking their problems and listing them in the summary, in form order.
+struct Builder {
+    lang: Lang,
+    errors: BTreeMap<String, Vec<String>>,
+    summary: Vec<(String, String)>,
+}
+
+impl Builder {
+    fn new(problems: &[Problem], lang: Lang) -> Builder {
+        let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for p in problems {
+            let m = match &p.value {
+                Some(v) if !v.is_empty() => format!("«{v}»: {}", p.rule_message(lang)),
+                _ => p.rule_message(lang),
+            };
+            errors.entry(field_of(&p.path)).or_default().push(m);
+        }
+        Builder { lang, errors, summary: Vec::new() }
+    }
+
+    fn field(&mut self, name: &str, label: &str, value: &str) -> Field {
+        let errors = self.errors.remove(name).unwrap_or_default();
+        let id = field_id(name);
+        for e in &errors {
+            self.summary.push((id.clone(), format!("{label}: {e}")));
+        }
+        Field {
+            name: name.to_owned(),
+            id,
+            label: label.to_owned(),
+            value: value.to_owned(),
+            errors,
+            required_text: self.lang.pick("obligatorio", "required"),
+            ..Field::default()
+        }
+    }
+
+    fn required(&mut self, name: &str, label: &str, value: &str) -> Field {
+        Field { required: true, ..self.field(name, label, value) }
+    }
+
+    fn select(&mut self, name: &str, label: &str, value: &str, options: Vec<(String, String)>) -> SelectField {
+        let field = self.field(name, label, value);
+        let mut opts = vec![Opt::new("", self.lang.pick("— elija —", "— choose —"), value.is_empty())];
+        let mut found = value.is_empty();
+        for (code, text) in options {
+            let selected = code == value;
+            found |= selected;
+            opts.push(Opt::new(code, text, selected));
+        }
+        if !found {
+            opts.push(Opt::new(value, value, true));
+        }
+        SelectField { field, options: opts }
+    }
+
+    /// Problems of a whole list, at its fieldset.
+    fn group(&mut self, name: &str, label: &str) -> Vec<String> {
+        let errors = self.errors.remove(name).unwrap_or_default();
+        for e in &errors {
+            self.summary.push((name.to_owned(), format!("{label}: {e}")));
+        }
+        errors
+    }
+
+    fn checks(
+        &mut self,
+        name: &'static str,
+        legend: &str,
+        options: Vec<(String, String)>,
+        chosen: &[String],
+    ) -> CheckGroup {
+        let mut options: Vec<Check> = options
+            .into_iter()
+            .map(|(value, label)| Check { checked: chosen.contains(&value), value, label })
+            .collect();
+        let others: Vec<Check> = chosen
+            .iter()
+            .filter(|c| !options.iter().any(|o| &o.value == *c))
+            .map(|c| Check { value: c.clone(), label: c.clone(), checked: true })
+            .collect();
+        options.extend(others);
+        CheckGroup { name, legend: legend.to_owned(), hint: None, errors: self.group(name, legend), options }
+    }
+
+    fn sectors(&mut self, values: &[[String; 2]], add: bool) -> Vec<ShareRow> {
+        let lang = self.lang;
+        let n = values.len().saturating_add(1).saturating_add(usize::from(add));
+        (0..n)
+            .map(|i| {
+                let v = values.get(i).cloned().unwrap_or_default();
+                let label = format!("{} {}", lang.pick("Sector CAD", "DAC sector"), i.saturating_add(1));
+                let mut code = self.field(&format!("sectors[{i}].code"), &label, &v[0]);
+                code.list = Some("dl-sector");
+                let mut percentage =
+                    self.field(&format!("sectors[{i}].percentage"), lang.pick("Porcentaje", "Percentage"), &v[1]);
+                percentage.extra = Some(PCT);
+                ShareRow { code, percentage }
+            })
+            .collect()
+    }
+
+    /// Problems at no field of the form, in the summary.
+    fn rest(&mut self) {
+        for (path, messages) in std::mem::take(&mut self.errors) {
+            for m in messages {
+                let m = if path.is_empty() { m } else { format!("{path}: {m}") };
+                self.summary.push(("error-summary".to_owned(), m));
+            }
+        }
+    }
+}
+
+fn form_options(lang: Lang) -> Vec<(String, String)> {
+    CapacityForm::ALL.iter().map(|f| (f.code().to_owned(), f.label(lang).to_owned())).collect()
+}
+
+fn language_options(lang: Lang) -> Vec<(String, String)> {
+    LANGUAGES
+        .iter()
+        .map(|c| {
+            ((*c).to_owned(), LANGUAGE.get(c).map_or_else(|| (*c).to_owned(), |l| language_name(l, lang).to_owned()))
+        })
+        .collect()
+}
+
+/// The organisations, by name, with their acronyms.
+fn organisations(views: &Views, lang: Lang) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = views
+        .registry
+        .organisations()
+        .iter()
+        .map(|o| {
+            let name = o.name(lang);
+            let label = match &o.acronym {
+                Some(a) if !name.contains(a.as_str()) => format!("{name} ({a})"),
+                _ => name.to_owned(),
+            };
+            (o.key.clone(), label)
+        })
+        .collect();
+    out.sort_by_cached_key(|o| crate::registry::fold(&o.1));
+    out
+}
+
+fn datalists(lang: Lang) -> Vec<(&'static str, Vec<(String, String)>)> {
+    let list = |codes: &'static [coopera_domain::codelists::Code]| {
+        codes.iter().filter(|c| !c.withdrawn).map(|c| (c.code.to_owned(), c.name(lang).to_owned())).collect()
+    };
+    vec![("dl-sector", list(SECTOR.codes)), ("dl-country", list(COUNTRY.codes))]
+}
+
+/// Where a form goes and comes back to: its heading, its action and the back link.
+fn frame(mode: &Mode, lang: Lang, what: [&str; 2], new: &str, list: &str, url: fn(&str) -> String) -> [String; 3] {
+    match mode {
+        Mode::Create => [lang.pick(what[0], what[1]).to_owned(), new.to_owned(), list.to_owned()],
+        Mode::Edit(k) => [format!("{}: {k}", lang.pick("Editar", "Edit")), format!("{}/edit", url(k)), url(k)],
+    }
+}
+
+#[derive(Template)]
+#[template(path = "catalog_capacity_form.html")]
+pub(crate) struct CapacityFormPage {
+    pub c: Chrome,
+    pub back_url: String,
+    pub back_label: String,
+    pub heading: String,
+    pub summary: Vec<(String, String)>,
+    pub action: String,
+    pub version: String,
+    pub key: Field,
+    pub title_es: Field,
+    pub title_en: Field,
+    pub description_es: Field,
+    pub description_en: Field,
+    pub institution: SelectField,
+    pub sectors: Vec<ShareRow>,
+    pub sectors_errors: Vec<String>,
+    pub forms: CheckGroup,
+    pub languages: CheckGroup,
+    pub contact_name: Field,
+    pub contact_email: Field,
+    pub contact_phone: Field,
+    pub evidence: Field,
+    pub datalists: Vec<(&'static str, Vec<(String, String)>)>,
+}
+
+fn key_field(b: &mut Builder, value: &str, mode: &Mode, example: &str) -> Field {
+    let lang = b.lang;
+    let mut key = b.required("key", lang.pick("Clave", "Key"), value);
+    key.readonly = matches!(mode, Mode::Edit(_));
+    key.hint = Some(match lang {
+        Lang::Es => format!("Minúsculas, dígitos y guiones, p. ej. {example}"),
+        Lang::En => format!("Lowercase letters, digits and dashes, e.g. {example}"),
+    });
+    key
+}
+
+fn capacity_form(
+    st: &AppState,
+    ctx: &Ctx,
+    views: &Views,
+    v: &CapacityValues,
+    problems: &[Problem],
+    mode: &Mode,
+    add: bool,
+) -> CapacityFormPage {
+    let lang = ctx.lang;
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let mut b = Builder::new(problems, lang);
+    let key = key_field(&mut b, &v.key, mode, "cap-manejo-de-cuencas");
+    let title_es = b.required("title.es", l("Título (español)", "Title (Spanish)"), &v.title[0]);
+    let title_en = b.field("title.en", l("Título (inglés)", "Title (English)"), &v.title[1]);
+    let description_es =
+        b.field("description.es", l("Descripción (español)", "Description (Spanish)"), &v.description[0]);
+    let description_en =
+        b.field("description.en", l("Descripción (inglés)", "Description (English)"), &v.description[1]);
+    let mut institution = b.select(
+        "institution",
+        l("Institución que la ofrece", "Institution that offers it"),
+        &v.institution,
+        organisations(views, lang),
+    );
+    institution.field.required = true;
+    let sectors_errors = b.group("sectors", l("Sectores", "Sectors"));
+    let sectors = b.sectors(&v.sectors, add);
+    let forms = b.checks("forms", l("Formas que puede tomar", "Forms it can take"), form_options(lang), &v.forms);
+    let languages = b.checks("languages", l("Idiomas", "Languages"), language_options(lang), &v.languages);
+    let contact_name = b.field("contact.name", l("Contacto: nombre", "Contact: name"), &v.contact[0]);
+    let contact_email = b.field("contact.email", l("Contacto: correo", "Contact: e-mail"), &v.contact[1]);
+    let contact_phone = b.field("contact.phone", l("Contacto: teléfono", "Contact: phone"), &v.contact[2]);
+    let mut evidence = b.field("evidence", l("Actividades que la demuestran", "Activities that prove it"), &v.evidence);
+    evidence.hint = Some(l("Identificadores IATI, uno por línea", "IATI identifiers, one a line").to_owned());
+    b.rest();
+    let [heading, action, back_url] =
+        frame(mode, lang, ["Nueva capacidad", "New capacity"], NEW_CAPACITY, "/catalog", capacity_url);
+    let back_label = match mode {
+        Mode::Create => l("← Catálogo", "← Catalog"),
+        Mode::Edit(_) => l("← Volver a la capacidad", "← Back to the capacity"),
+    };
+    CapacityFormPage {
+        c: Chrome::new(ctx, st, heading.clone(), "catalog"),
+        back_url,
+        back_label: back_label.to_owned(),
+        heading,
+        summary: b.summary,
+        action,
+        version: v.version.clone(),
+        key,
+        title_es,
+        title_en,
+        description_es,
+        description_en,
+        institution,
+        sectors,
+        sectors_errors,
+        forms,
+        languages,
+        contact_name,
+        contact_email,
+        contact_phone,
+        evidence,
+        datalists: datalists(lang),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "catalog_demand_form.html")]
+pub(crate) struct DemandFormPage {
+    pub c: Chrome,
+    pub back_url: String,
+    pub back_label: String,
+    pub heading: String,
+    pub summary: Vec<(String, String)>,
+    pub action: String,
+    pub version: String,
+    pub key: Field,
+    pub title_es: Field,
+    pub title_en: Field,
+    pub description_es: Field,
+    pub description_en: Field,
+    pub requester: SelectField,
+    pub country: Field,
+    pub mx_state: SelectField,
+    pub received: Field,
+    pub sectors: Vec<ShareRow>,
+    pub sectors_errors: Vec<String>,
+    pub forms: CheckGroup,
+    pub languages: CheckGroup,
+    pub datalists: Vec<(&'static str, Vec<(String, String)>)>,
+}
+
+fn demand_form(
+    st: &AppState,
+    ctx: &Ctx,
+    views: &Views,
+    v: &DemandValues,
+    problems: &[Problem],
+    mode: &Mode,
+    add: bool,
+) -> DemandFormPage {
+    let lang = ctx.lang;
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let mut b = Builder::new(problems, lang);
+    let key = key_field(&mut b, &v.key, mode, "sol-gt-incendios");
+    let title_es = b.required("title.es", l("Título (español)", "Title (Spanish)"), &v.title[0]);
+    let title_en = b.field("title.en", l("Título (inglés)", "Title (English)"), &v.title[1]);
+    let description_es =
+        b.field("description.es", l("Descripción (español)", "Description (Spanish)"), &v.description[0]);
+    let description_en =
+        b.field("description.en", l("Descripción (inglés)", "Description (English)"), &v.description[1]);
+    let mut requester =
+        b.select("requester", l("Quién la solicita", "Who asks"), &v.requester, organisations(views, lang));
+    requester.field.required = true;
+    let mut country = b.field("country", l("País (ISO 3166-1)", "Country (ISO 3166-1)"), &v.country);
+    country.list = Some("dl-country");
+    let mx_state = b.select(
+        "mx_state",
+        l("Entidad federativa", "Mexican state"),
+        &v.mx_state,
+        MX_STATE.codes.iter().map(|c| (c.code.to_owned(), c.name(lang).to_owned())).collect(),
+    );
+    let received = b.field("received", l("Recibida", "Received"), &v.received);
+    let sectors_errors = b.group("sectors", l("Sectores", "Sectors"));
+    let sectors = b.sectors(&v.sectors, add);
+    let forms = b.checks(
+        "forms",
+        l("Formas de cooperación pedidas", "Forms of cooperation asked for"),
+        form_options(lang),
+        &v.forms,
+    );
+    let languages = b.checks("languages", l("Idiomas", "Languages"), language_options(lang), &v.languages);
+    b.rest();
+    let [heading, action, back_url] =
+        frame(mode, lang, ["Nueva solicitud", "New demand"], NEW_DEMAND, "/catalog/demands", demand_url);
+    let back_label = match mode {
+        Mode::Create => l("← Solicitudes", "← Demands"),
+        Mode::Edit(_) => l("← Volver a la solicitud", "← Back to the demand"),
+    };
+    DemandFormPage {
+        c: Chrome::new(ctx, st, heading.clone(), "catalog"),
+        back_url,
+        back_label: back_label.to_owned(),
+        heading,
+        summary: b.summary,
+        action,
+        version: v.version.clone(),
+        key,
+        title_es,
+        title_en,
+        description_es,
+        description_en,
+        requester,
+        country,
+        mx_state,
+        received,
+        sectors,
+        sectors_errors,
+        forms,
+        languages,
+        datalists: datalists(lang),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The form handlers
+
+/// `GET /catalog/capacities/new`: an editor's own institution is chosen already.
+pub(crate) async fn new_capacity(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    guard::may_create(&ctx.viewer, NEW_CAPACITY)?;
+    let st = state.clone();
+    state
+        .compute(move |views| {
+            let institution = match &ctx.viewer.actor {
+                Actor::Account { scope: Scope::Organisation(k), .. } => k.to_string(),
+                _ => String::new(),
+            };
+            let v = CapacityValues { institution, languages: vec!["es".to_owned()], ..CapacityValues::default() };
+            Ok(html(&capacity_form(&st, &ctx, views, &v, &[], &Mode::Create, false))?.into_response())
+        })
+        .await
+}
+
+/// `GET /catalog/capacities/{key}/edit`
+pub(crate) async fn edit_capacity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> Result<Response, WebError> {
+    let st = state.clone();
+    state
+        .read(move |store, views| {
+            let cap = store.capacity(&key)?.ok_or_else(|| WebError::not_found("capacity", &key))?;
+            let next = format!("{}/edit", capacity_url(&key));
+            guard::allow(&ctx.viewer, Action::Edit, &capacity_reach(store, cap.parts())?, ("capacity", &key), &next)?;
+            let mut v = CapacityValues::from_doc(&CapacityDoc::from_domain(&cap));
+            v.version = store.version(coopera_store::RecordKind::Capacity, &key)?.unwrap_or_default().to_string();
+            Ok(html(&capacity_form(&st, &ctx, views, &v, &[], &Mode::Edit(key.clone()), false))?.into_response())
+        })
+        .await
+}
+
+/// `POST /catalog/capacities/new`
+pub(crate) async fn create_capacity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    submit_capacity(state, ctx, &fields, Mode::Create).await
+}
+
+/// `POST /catalog/capacities/{key}/edit`
+pub(crate) async fn update_capacity(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    submit_capacity(state, ctx, &fields, Mode::Edit(key)).await
+}
+
+/// The status a refused save answers with, and the version the form goes on from.
+fn refusal(saved: Saved, version: &mut String) -> Result<(Vec<Problem>, StatusCode), String> {
+    match saved {
+        Saved::Yes(key) => Err(key),
+        Saved::No(p) => Ok((p, StatusCode::UNPROCESSABLE_ENTITY)),
+        Saved::Meanwhile { problems, version: now } => {
+            *version = now.to_string();
+            Ok((problems, StatusCode::CONFLICT))
+        }
+    }
+}
+
+/// Checks and saves the posted capacity, or shows the form again: with its problems, or with
+/// one more sector row where "add" was pressed (nothing is saved then).
+async fn submit_capacity(
+    state: AppState,
+    ctx: Ctx,
+    fields: &[(String, String)],
+    mode: Mode,
+) -> Result<Response, WebError> {
+    let posted = Posted(fields);
+    let mut values = CapacityValues::from_form(&posted);
+    if let Mode::Edit(k) = &mode {
+        values.key = k.clone();
+    }
+    let (problems, status) = if posted.adds_a_row() {
+        (Vec::new(), StatusCode::OK)
+    } else {
+        let (saving, save_mode, viewer) = (values.clone(), mode.clone(), ctx.viewer.clone());
+        let saved = state
+            .write(move |store| {
+                let base = match &save_mode {
+                    Mode::Edit(k) => store.capacity(k)?.map(|c| CapacityDoc::from_domain(&c)),
+                    Mode::Create => None,
+                };
+                let doc = saving.to_doc(base.as_ref());
+                save_capacity(store, &viewer, doc, &save_mode, saving.version.parse().ok())
+            })
+            .await?;
+        match refusal(saved, &mut values.version) {
+            Err(key) => return Ok(Redirect::to(&format!("{}?saved=1", capacity_url(&key))).into_response()),
+            Ok(refused) => refused,
+        }
+    };
+    let add = status == StatusCode::OK;
+    let st = state.clone();
+    state
+        .compute(move |views| {
+            let body = html(&capacity_form(&st, &ctx, views, &values, &problems, &mode, add))?;
+            Ok((status, body).into_response())
+        })
+        .await
+}
+
+/// `GET /catalog/demands/new`
+pub(crate) async fn new_demand(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    allow_demand(&ctx.viewer, Action::Create, "", NEW_DEMAND)?;
+    let st = state.clone();
+    state
+        .compute(move |views| {
+            let v = DemandValues {
+                received: time::OffsetDateTime::now_utc().date().to_string(),
+                languages: vec!["es".to_owned()],
+                ..DemandValues::default()
+            };
+            Ok(html(&demand_form(&st, &ctx, views, &v, &[], &Mode::Create, false))?.into_response())
+        })
+        .await
+}
+
+/// `GET /catalog/demands/{key}/edit`
+pub(crate) async fn edit_demand(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> Result<Response, WebError> {
+    let st = state.clone();
+    state
+        .read(move |store, views| {
+            let next = format!("{}/edit", demand_url(&key));
+            allow_demand(&ctx.viewer, Action::Edit, &key, &next)?;
+            let demand = store.demand(&key)?.ok_or_else(|| WebError::not_found("demand", &key))?;
+            let mut v = DemandValues::from_doc(&DemandDoc::from_domain(&demand));
+            v.version = store.version(coopera_store::RecordKind::Demand, &key)?.unwrap_or_default().to_string();
+            Ok(html(&demand_form(&st, &ctx, views, &v, &[], &Mode::Edit(key.clone()), false))?.into_response())
+        })
+        .await
+}
+
+/// `POST /catalog/demands/new`
+pub(crate) async fn create_demand(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    submit_demand(state, ctx, &fields, Mode::Create).await
+}
+
+/// `POST /catalog/demands/{key}/edit`
+pub(crate) async fn update_demand(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    submit_demand(state, ctx, &fields, Mode::Edit(key)).await
+}
+
+/// [`submit_capacity`] for a demand.
+async fn submit_demand(
+    state: AppState,
+    ctx: Ctx,
+    fields: &[(String, String)],
+    mode: Mode,
+) -> Result<Response, WebError> {
+    let posted = Posted(fields);
+    let mut values = DemandValues::from_form(&posted);
+    if let Mode::Edit(k) = &mode {
+        values.key = k.clone();
+    }
+    let (problems, status) = if posted.adds_a_row() {
+        (Vec::new(), StatusCode::OK)
+    } else {
+        let (saving, save_mode, viewer) = (values.clone(), mode.clone(), ctx.viewer.clone());
+        let saved = state
+            .write(move |store| {
+                let base = match &save_mode {
+                    Mode::Edit(k) => store.demand(k)?.map(|d| DemandDoc::from_domain(&d)),
+                    Mode::Create => None,
+                };
+                let doc = saving.to_doc(base.as_ref());
+                save_demand(store, &viewer, doc, &save_mode, saving.version.parse().ok())
+            })
+            .await?;
+        match refusal(saved, &mut values.version) {
+            Err(key) => return Ok(Redirect::to(&format!("{}?saved=1", demand_url(&key))).into_response()),
+            Ok(refused) => refused,
+        }
+    };
+    let add = status == StatusCode::OK;
+    let st = state.clone();
+    state
+        .compute(move |views| {
+            let body = html(&demand_form(&st, &ctx, views, &values, &problems, &mode, add))?;
+            Ok((status, body).into_response())
+        })
+        .await
+}
