@@ -13,6 +13,8 @@ use coopera_domain::kinds::CapacityForm;
 use coopera_domain::organisation::Organisation;
 use coopera_domain::text::Text;
 
+use coopera_store::ReportFacts;
+
 use crate::SearchError;
 
 /// The kinds of record the index holds.
@@ -362,6 +364,74 @@ impl SearchDoc {
             sectors,
             forms: Vec::new(),
             institution: Some(p.reporting_org.as_str().to_owned()),
+            states,
+            languages: Vec::new(),
+            countries,
+        }
+    }
+
+    /// An activity from what the registry's index tables hold of it ([`ReportFacts`], read
+    /// without decoding documents): its titles, sectors, organisations, countries and states
+    /// — all of [`SearchDoc::activity`] but the description and objectives, so that the whole
+    /// registry is indexed at the speed the reports read it.
+    pub fn activity_facts(f: &ReportFacts, names: &dyn Names) -> SearchDoc {
+        let mut body = Body::default();
+        let mut sectors = Vec::new();
+        let mut thematic_areas = Vec::new();
+        for (vocabulary, code, _) in &f.sectors {
+            let entry = match vocabulary.as_str() {
+                "1" => codelists::SECTOR.get(code),
+                "2" => codelists::SECTOR_CATEGORY.get(code),
+                "7" => codelists::UNSDG_GOALS.get(code),
+                _ => None,
+            };
+            if let Some(entry) = entry {
+                body.push(entry.name_es, entry.name_en);
+            }
+            if matches!(vocabulary.as_str(), "1" | "2") {
+                push_once(&mut sectors, code);
+                let area = match vocabulary.as_str() {
+                    "1" => codelists::thematic_area_of_sector(code),
+                    _ => codelists::thematic_area_of_category(code),
+                };
+                if let Some(area) = area {
+                    push_once(&mut thematic_areas, area.code);
+                }
+            }
+        }
+        let mut orgs: Vec<String> = vec![f.reporting_org.clone()];
+        for (org, _) in &f.participants {
+            push_once(&mut orgs, org);
+        }
+        for org in &orgs {
+            body.org(names, org);
+        }
+        let mut countries = Vec::new();
+        for (c, _) in &f.countries {
+            push_once(&mut countries, c.as_str());
+            body.country(c.as_str());
+        }
+        let mut states = Vec::new();
+        for state in &f.mx_states {
+            if !states.contains(state) {
+                body.state(state);
+            }
+            push_once(&mut states, state);
+        }
+        let (body_es, body_en) = body.finish();
+        SearchDoc {
+            kind: DocKind::Activity,
+            key: f.key.clone(),
+            title_es: f.title_es.clone(),
+            title_en: f.title_en.clone(),
+            body_es,
+            body_en,
+            summary_es: String::new(),
+            summary_en: String::new(),
+            thematic_areas,
+            sectors,
+            forms: Vec::new(),
+            institution: Some(f.reporting_org.clone()),
             states,
             languages: Vec::new(),
             countries,

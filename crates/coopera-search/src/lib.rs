@@ -20,6 +20,7 @@ pub mod analysis;
 pub mod concepts;
 mod doc;
 mod index;
+pub mod live;
 pub mod matching;
 pub mod query;
 mod schema;

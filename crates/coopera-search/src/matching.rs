@@ -110,6 +110,36 @@ pub struct MatchRequest {
     pub top: usize,
 }
 
+/// The request of a stored demand: its titles and description (each language once), its
+/// country, DAC sectors, forms and first language.
+pub fn request_of(demand: &coopera_domain::catalog::Demand, top: usize) -> MatchRequest {
+    let p = demand.parts();
+    let mut text: Vec<&str> = Vec::new();
+    for t in [&p.title, &p.description] {
+        for lang in ["es", "en"] {
+            if let Some(v) = t.get(lang).filter(|v| !text.contains(v)) {
+                text.push(v);
+            }
+        }
+        if t.get("es").is_none() && t.get("en").is_none() && !t.is_empty() {
+            text.push(t.best(Lang::Es));
+        }
+    }
+    MatchRequest {
+        text: text.join(". "),
+        country: p.country.map(|c| c.to_string()),
+        sectors: p
+            .sectors
+            .iter()
+            .filter(|s| matches!(s.sector.vocabulary(), "1" | "2"))
+            .map(|s| s.sector.code().to_owned())
+            .collect(),
+        forms: p.forms.iter().map(|f| f.code().to_owned()).collect(),
+        lang: p.languages.first().map(|l| l.to_string()),
+        top,
+    }
+}
+
 /// What an institution has done as a provider: its activities per recipient country and per
 /// DAC region.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -143,29 +173,37 @@ impl Track {
     /// funding, extending), the activity once for each of its recipient countries and once for
     /// each DAC region among those countries' regions and its recipient regions.
     pub fn from_activities(activities: &[Activity], region_of: fn(&str) -> Option<&'static str>) -> Track {
-        let mut by_institution: HashMap<String, InstitutionTrack> = HashMap::new();
+        let mut track = Track { by_institution: HashMap::new(), region_of };
         for activity in activities {
             let p = activity.parts();
             let countries: Vec<&str> = p.countries.iter().map(|c| c.country.as_str()).collect();
-            let mut regions: Vec<&str> = countries.iter().filter_map(|c| region_of(c)).collect();
-            regions.extend(p.regions.iter().map(|r| r.region.as_str()));
-            regions.sort_unstable();
-            regions.dedup();
-            let mut givers: Vec<&str> =
-                p.participants.iter().filter(|x| x.role.gives()).map(|x| x.org.as_str()).collect();
-            givers.sort_unstable();
-            givers.dedup();
-            for org in givers {
-                let track = by_institution.entry(org.to_owned()).or_default();
-                for c in &countries {
-                    bump(&mut track.countries, c);
-                }
-                for r in &regions {
-                    bump(&mut track.regions, r);
-                }
+            let regions: Vec<&str> = p.regions.iter().map(|r| r.region.as_str()).collect();
+            let givers: Vec<&str> = p.participants.iter().filter(|x| x.role.gives()).map(|x| x.org.as_str()).collect();
+            track.count(&givers, &countries, &regions);
+        }
+        track
+    }
+
+    /// Counts one activity for each of `givers` (each once): once for each of its recipient
+    /// countries, once for each DAC region among those countries' regions and its recipient
+    /// `regions`.
+    pub fn count(&mut self, givers: &[&str], countries: &[&str], regions: &[&str]) {
+        let mut all_regions: Vec<&str> = countries.iter().filter_map(|c| (self.region_of)(c)).collect();
+        all_regions.extend(regions.iter().copied());
+        all_regions.sort_unstable();
+        all_regions.dedup();
+        let mut givers = givers.to_vec();
+        givers.sort_unstable();
+        givers.dedup();
+        for org in givers {
+            let track = self.by_institution.entry(org.to_owned()).or_default();
+            for c in countries {
+                bump(&mut track.countries, c);
+            }
+            for r in &all_regions {
+                bump(&mut track.regions, r);
             }
         }
-        Track { by_institution, region_of }
     }
 }
 
@@ -252,16 +290,15 @@ impl Reason {
                 format!("{}: {}", lang.pick("Se ofrece como", "Offered as"), labels.join(", ").to_lowercase())
             }
             Reason::Language { lang: code } => {
-                format!(
-                    "{} {}",
-                    lang.pick("Se ofrece en", "Offered in"),
-                    code_name(&codelists::LANGUAGE, code, lang).to_lowercase()
-                )
+                // Spanish writes language names in lower case, English capitalised.
+                let name = code_name(&codelists::LANGUAGE, code, lang);
+                let name = if lang == Lang::Es { name.to_lowercase() } else { name };
+                format!("{} {name}", lang.pick("Se ofrece en", "Offered in"))
             }
             Reason::CountryRecord { country, activities: n } => {
                 let place = code_name(&codelists::COUNTRY, country, lang);
                 lang.pick(
-                    &format!("La institución tiene {} previas con {place}", activities(*n, lang)),
+                    &format!("La institución ya ha cooperado con {place}: {}", activities(*n, lang)),
                     &format!("The institution has {} with {place} on record", activities(*n, lang)),
                 )
                 .to_owned()
@@ -269,7 +306,7 @@ impl Reason {
             Reason::RegionRecord { region, activities: n } => {
                 let place = code_name(&codelists::REGION, region, lang);
                 lang.pick(
-                    &format!("La institución tiene {} previas en la región ({place})", activities(*n, lang)),
+                    &format!("La institución ya ha cooperado en la región ({place}): {}", activities(*n, lang)),
                     &format!("The institution has {} in the region ({place}) on record", activities(*n, lang)),
                 )
                 .to_owned()

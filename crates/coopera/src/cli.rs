@@ -76,6 +76,48 @@ pub enum Command {
     /// A consistent copy of a SQLite registry into a new file, taken while servers run (for
     /// PostgreSQL, pg_dump: see docs/deployment.md).
     Backup(BackupArgs),
+    /// Search capacities, demands and activities: words (any accent or case, Spanish and
+    /// English stems, one typo), "a phrase", prefix*; facets with counts.
+    Search(SearchArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SearchArgs {
+    #[command(subcommand)]
+    pub command: Option<SearchCommand>,
+    /// What to look for.
+    pub text: Option<String>,
+    /// Only records of these kinds: capacity, demand, activity (separated by commas).
+    #[arg(long, value_delimiter = ',')]
+    pub kind: Vec<String>,
+    /// Only records with this facet value: thematic-area=410, sector=31310, form=course,
+    /// institution=conapesca, state=07, language=en, country=GT (repeatable).
+    #[arg(long, value_name = "FACET=VALUE")]
+    pub filter: Vec<String>,
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArg {
+    /// Where the search index is kept (default: beside a SQLite file, `coopera.db.search`;
+    /// for PostgreSQL, in the user's data folder). Built, or caught up, by itself.
+    #[arg(long, env = "COOPERA_INDEX", value_name = "DIR")]
+    pub index: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchCommand {
+    /// Build the search index anew from the registry.
+    Reindex {
+        #[command(flatten)]
+        index: IndexArg,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -331,6 +373,10 @@ pub enum CatalogCommand {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// The capacities best placed to answer a demand, ranked, each with its score and the
+    /// reasons: words and concepts matched, sector, form and language fit, and the
+    /// institution's record with the country or its region.
+    Match(MatchArgs),
     /// Write the spreadsheet template for capacities and demands (XLSX, with a sheet that
     /// explains every column).
     Template {
@@ -342,6 +388,34 @@ pub enum CatalogCommand {
         #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
         format: SummaryFormat,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// The demand, as the partner wrote it.
+    #[arg(long, required_unless_present = "demand")]
+    pub text: Option<String>,
+    /// Or a stored demand, by key: its text, country, sectors, forms and languages.
+    #[arg(long, conflicts_with = "text")]
+    pub demand: Option<String>,
+    /// The requesting country (ISO 3166-1 alpha-2).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// A DAC sector (5 digits) or category (3 digits); repeatable.
+    #[arg(long)]
+    pub sector: Vec<String>,
+    /// course, technical-assistance, internship, expert-mission or scholarship; repeatable.
+    #[arg(long)]
+    pub form: Vec<String>,
+    /// The language the cooperation would take place in: es or en.
+    #[arg(long = "in", value_name = "LANG")]
+    pub language: Option<String>,
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+    pub format: SummaryFormat,
+    #[command(flatten)]
+    pub index: IndexArg,
 }
 
 #[derive(Debug, Subcommand)]

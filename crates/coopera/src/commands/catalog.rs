@@ -53,6 +53,7 @@ pub fn run(ctx: &Ctx, cmd: CatalogCommand) -> Result<(), Failure> {
             move_demand(ctx, &key, &to, DemandMove { proposed: propose, activity, reason, ..DemandMove::default() })
         }
         CatalogCommand::Report { format } => report(ctx, format),
+        CatalogCommand::Match(args) => super::search::matching(ctx, args),
     }
 }
 

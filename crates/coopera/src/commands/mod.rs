@@ -27,6 +27,7 @@ mod import;
 mod org;
 mod rates;
 mod report;
+mod search;
 mod serve;
 mod user;
 mod validate;
@@ -319,6 +320,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Db(command) => db::run(&ctx, command),
         Command::Catalog(command) => catalog::run(&ctx, command),
+        Command::Search(args) => search::run(&ctx, args),
         Command::Backup(args) => db::backup(&ctx, args),
         Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),
         Command::Export(crate::cli::ExportCommand::Iati(args)) => export::run(&ctx, args),

@@ -34,6 +34,7 @@ mod hostile;
 mod import;
 mod moving;
 mod reports;
+mod search;
 mod selection;
 mod shared;
 mod users;
