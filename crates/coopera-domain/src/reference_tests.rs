@@ -111,7 +111,9 @@ fn full(section: &str) -> Value {
         "demand" => json!({
             "key": "sol-a", "title": "Solicitud", "description": "Descripción", "requester": "org-b",
             "sectors": [{"vocabulary": "1", "code": "41010", "percentage": 100}], "forms": ["course"],
-            "country": "GT", "mx_state": "07", "received": "2013-01-15"
+            "country": "GT", "mx_state": "07", "received": "2013-01-15", "languages": ["es"],
+            "state": "received", "proposed": ["cap-a"], "activity": "MX-A-2012-0001",
+            "answered": "2013-02-01", "agreed": "2013-03-01", "settled": "2013-12-01"
         }),
         "action" => json!({
             "key": "acc-a", "actor": "org-a", "kind": "office-abroad", "date": "2012-03-12", "end_date": "2012-03-13",
