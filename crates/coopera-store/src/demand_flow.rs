@@ -11,7 +11,7 @@ use coopera_domain::problem::{Problem, Problems, Rule, Target};
 use coopera_domain::record::RecordKind;
 
 use crate::audit::{AuditEvent, AuditFilter, Who};
-use crate::workflow::MAX_REASON;
+use crate::workflow::{MAX_REASON, parse_step, step_detail};
 use crate::write::WriteOptions;
 use crate::{Record, RecordProblems, Result, Store, StoreError, Version};
 
@@ -41,20 +41,12 @@ pub struct DemandStep {
     pub reason: Option<String>,
 }
 
-/// The audit trail's `detail` of a step: `from->to`, then `: reason`.
 fn detail(from: DemandState, to: DemandState, reason: Option<&str>) -> String {
-    match reason {
-        Some(r) => format!("{}->{}: {r}", from.code(), to.code()),
-        None => format!("{}->{}", from.code(), to.code()),
-    }
+    step_detail(from.code(), to.code(), reason)
 }
 
 fn parse_detail(detail: &str) -> Option<(DemandState, DemandState, Option<String>)> {
-    let (steps, reason) = match detail.split_once(": ") {
-        Some((s, r)) => (s, Some(r.to_owned())),
-        None => (detail, None),
-    };
-    let (from, to) = steps.split_once("->")?;
+    let (from, to, reason) = parse_step(detail)?;
     Some((DemandState::parse(from).ok()?, DemandState::parse(to).ok()?, reason))
 }
 

@@ -23,20 +23,31 @@ pub struct Transition {
     pub reason: Option<String>,
 }
 
-/// The audit trail's `detail` of a transition: `from->to`, then `: reason`.
-fn detail(from: WorkflowState, to: WorkflowState, reason: Option<&str>) -> String {
+/// The audit trail's `detail` of a step of a workflow (an activity's, a demand's): `from->to`,
+/// then `: reason`.
+pub(crate) fn step_detail(from: &str, to: &str, reason: Option<&str>) -> String {
     match reason {
-        Some(r) => format!("{}->{}: {r}", from.code(), to.code()),
-        None => format!("{}->{}", from.code(), to.code()),
+        Some(r) => format!("{from}->{to}: {r}"),
+        None => format!("{from}->{to}"),
     }
 }
 
-fn parse_detail(detail: &str) -> Option<(WorkflowState, WorkflowState, Option<String>)> {
+/// The codes and reason of a [`step_detail`].
+pub(crate) fn parse_step(detail: &str) -> Option<(&str, &str, Option<String>)> {
     let (steps, reason) = match detail.split_once(": ") {
         Some((s, r)) => (s, Some(r.to_owned())),
         None => (detail, None),
     };
     let (from, to) = steps.split_once("->")?;
+    Some((from, to, reason))
+}
+
+fn detail(from: WorkflowState, to: WorkflowState, reason: Option<&str>) -> String {
+    step_detail(from.code(), to.code(), reason)
+}
+
+fn parse_detail(detail: &str) -> Option<(WorkflowState, WorkflowState, Option<String>)> {
+    let (from, to, reason) = parse_step(detail)?;
     Some((WorkflowState::parse(from).ok()?, WorkflowState::parse(to).ok()?, reason))
 }
 
