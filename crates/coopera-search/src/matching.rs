@@ -338,6 +338,36 @@ pub struct MatchResults {
     pub no_answer: bool,
 }
 
+impl MatchResults {
+    /// The results as JSON, the shape the command line prints and the web API answers:
+    /// `{"results": [{"key", "title", "institution", "score", "sectors", "reasons": [...]}],
+    /// "no_answer"}`; each reason as [`Reason`] serialises, with its `text` in `lang`.
+    pub fn json(&self, lang: Lang) -> serde_json::Value {
+        let results: Vec<_> = self
+            .results
+            .iter()
+            .map(|m| {
+                let reasons: Vec<_> = m
+                    .reasons
+                    .iter()
+                    .map(|reason| {
+                        let mut v = serde_json::to_value(reason).unwrap_or_default();
+                        if let Some(o) = v.as_object_mut() {
+                            o.insert("text".into(), reason.text(lang).into());
+                        }
+                        v
+                    })
+                    .collect();
+                serde_json::json!({
+                    "key": m.key, "title": m.title, "institution": m.institution, "score": m.score,
+                    "sectors": m.sectors, "reasons": reasons,
+                })
+            })
+            .collect();
+        serde_json::json!({"results": results, "no_answer": self.no_answer})
+    }
+}
+
 /// One word of the demand: its label, its weight and the capacities that hold it, with the
 /// One word of the demand: its label, its weight and the capacities that hold it, with the
 /// BM25 score of the word in each.

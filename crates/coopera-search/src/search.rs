@@ -161,6 +161,33 @@ pub struct SearchResults {
     pub facets: Vec<(Facet, Vec<(String, u64)>)>,
 }
 
+impl SearchResults {
+    /// The results as JSON, the shape the command line prints and the web API answers:
+    /// `{"total", "hits": [{"kind", "key", "title", "score", "snippet"}], "facets": {code:
+    /// [{"value", "count"}]}}`; `snippet` is escaped HTML with the words found in `<b>`.
+    pub fn json(&self) -> serde_json::Value {
+        let facets: serde_json::Map<String, serde_json::Value> = self
+            .facets
+            .iter()
+            .map(|(facet, values)| {
+                let values: Vec<_> =
+                    values.iter().map(|(value, count)| serde_json::json!({"value": value, "count": count})).collect();
+                (facet.code().to_owned(), serde_json::Value::from(values))
+            })
+            .collect();
+        let hits: Vec<_> = self
+            .hits
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "kind": h.kind.code(), "key": h.key, "title": h.title, "score": h.score, "snippet": h.snippet_html,
+                })
+            })
+            .collect();
+        serde_json::json!({"total": self.total, "hits": hits, "facets": facets})
+    }
+}
+
 /// The most values counted per facet.
 const FACET_VALUES: u32 = 200;
 /// The length of a snippet, in characters.

@@ -353,7 +353,7 @@ fn matching_ranks_with_reasons() {
         .collect();
     assert_eq!(kinds, vec!["terms", "sector", "form", "language", "country"]);
     assert!(
-        best.reasons[4].text(Lang::Es).contains("3 actividades previas con Guatemala"),
+        best.reasons[4].text(Lang::Es).contains("ya ha cooperado con Guatemala: 3 actividades"),
         "{}",
         best.reasons[4].text(Lang::Es)
     );

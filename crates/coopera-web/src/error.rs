@@ -44,6 +44,10 @@ pub enum WebError {
     /// A failure of the server itself; the text is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The server cannot answer yet (the search index is being built); the client may try
+    /// again shortly (`Retry-After`).
+    #[error("unavailable: {reason_en}")]
+    Unavailable { reason_es: String, reason_en: String },
 }
 
 impl WebError {
@@ -74,6 +78,10 @@ impl WebError {
         WebError::Forbidden { reason_es: reason_es.into(), reason_en: reason_en.into() }
     }
 
+    pub fn unavailable(reason_es: impl Into<String>, reason_en: impl Into<String>) -> WebError {
+        WebError::Unavailable { reason_es: reason_es.into(), reason_en: reason_en.into() }
+    }
+
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::SignInRequired { .. } => StatusCode::UNAUTHORIZED,
@@ -89,6 +97,7 @@ impl WebError {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
             WebError::Report(_) => StatusCode::BAD_REQUEST,
+            WebError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -111,6 +120,7 @@ impl WebError {
             WebError::Report(ReportError::Store(_)) | WebError::Store(_) | WebError::Internal(_) => {
                 ErrorCode::InternalError
             }
+            WebError::Unavailable { .. } => ErrorCode::Unavailable,
         }
     }
 
@@ -123,7 +133,9 @@ impl WebError {
                     "sign in to continue (in the API: a token in `Authorization: Bearer`)",
                 )
                 .to_owned(),
-            WebError::Forbidden { reason_es, reason_en } => lang.pick(reason_es, reason_en).to_owned(),
+            WebError::Forbidden { reason_es, reason_en } | WebError::Unavailable { reason_es, reason_en } => {
+                lang.pick(reason_es, reason_en).to_owned()
+            }
             WebError::Account(p) => p.message(lang),
             WebError::Store(e @ StoreError::Stale { .. }) => e.message(lang),
             WebError::NotFound { kind, key } => {
@@ -209,6 +221,9 @@ impl IntoResponse for WebError {
         let pending =
             Pending { code: self.code(), message_es: self.message(Lang::Es), message_en: self.message(Lang::En) };
         let mut response = status.into_response();
+        if let WebError::Unavailable { .. } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+        }
         response.extensions_mut().insert(pending);
         if let WebError::SignInRequired { next } = self {
             response.extensions_mut().insert(SignInFirst(next));
@@ -216,6 +231,9 @@ impl IntoResponse for WebError {
         response
     }
 }
+
+/// When a client answered 503 may try again.
+const RETRY_AFTER_SECONDS: &str = "5";
 
 /// A page that needs a signed-in account: the browser is sent to sign in, then back here.
 #[derive(Debug, Clone)]
@@ -281,8 +299,10 @@ pub(crate) async fn render(req: Request, next: Next) -> Response {
     } else {
         (status, axum::response::Html(crate::views::error_page(lang, &path, status, &message))).into_response()
     };
-    if let Some(allow) = response.headers().get(header::ALLOW) {
-        out.headers_mut().insert(header::ALLOW, allow.clone());
+    for kept in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&kept) {
+            out.headers_mut().insert(kept, value.clone());
+        }
     }
     out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     out

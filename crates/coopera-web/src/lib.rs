@@ -10,7 +10,10 @@
 //! The store is synchronous: handlers call it from blocking tasks ([`AppState::read`],
 //! [`AppState::write`]). Figures and lists are answered from an in-memory view of the
 //! registry (the report engine's [`coopera_report::Snapshot`] and this crate's
-//! [`registry::Registry`]), rebuilt after every write.
+//! [`registry::Registry`]), rebuilt after every write. Search and the matching of demands to
+//! capacities read the `coopera_search` index kept beside the registry (`live_index`): built
+//! in the background at start, caught up by a thread of its own after every change and again
+//! before each search.
 
 #![warn(clippy::arithmetic_side_effects)]
 
@@ -38,6 +41,7 @@ mod guard;
 mod handlers;
 mod http;
 pub mod json;
+mod live_index;
 mod locale;
 mod maps;
 /// The list index, kept by the report engine beside its snapshot (`coopera_report::list`).
@@ -87,6 +91,7 @@ pub fn app(state: AppState) -> Router {
         .route("/organisations/new", get(organisations::new_form).post(organisations::create))
         .route("/organisations/{key}", get(organisations::show))
         .route("/organisations/{key}/edit", get(organisations::edit_form).post(organisations::update))
+        .route("/search", get(search::page))
         .route("/catalog", get(catalog::page))
         .route("/catalog/areas/{code}", get(catalog::area))
         .route("/catalog/print", get(catalog::print))
@@ -112,6 +117,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/catalog/demands/{key}", get(demands::api_show).put(catalog_form::api_update_demand))
         .route("/api/v1/catalog/demands/{key}/transitions", axum::routing::post(demands::api_transition))
         .route("/api/v1/catalog/report", get(catalog::api_report))
+        .route("/api/v1/catalog/match", get(search::api_match))
+        .route("/api/v1/search", get(search::api_search))
         .route("/api/v1/codelists", get(codelists::api_list))
         .route("/api/v1/codelists/{name}", get(codelists::api_show))
         .route("/api/v1/reports", get(reports::api_list))

@@ -14,6 +14,7 @@ use coopera_report::{Filters, InKindRates, LoadOptions, PerActivity, Query, Repo
 use coopera_store::{FeedEntry, Location, ReportFacts, Store, StoreError, StoreOptions, WriteSummary};
 
 use crate::error::WebError;
+use crate::live_index::{LiveIndex, Poke};
 use crate::registry::Registry;
 
 /// Whether each request is logged, as a `tracing` event the binary writes where it wants.
@@ -53,6 +54,10 @@ pub struct Options {
     /// Mark the session cookie `Secure` (served over TLS, or behind a proxy that is). A request
     /// that says it came over HTTPS (`X-Forwarded-Proto: https`) gets it anyway.
     pub secure_cookies: bool,
+    /// Where the search index is kept (default: `coopera_search::live::default_dir` of the
+    /// registry — `coopera.db.search` beside a SQLite file —, or a temporary folder, removed
+    /// when the application stops, for a registry in memory).
+    pub search_index: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -65,6 +70,7 @@ impl Default for Options {
             banner: Banner::None,
             sessions: coopera_store::SessionLimits::default(),
             secure_cookies: false,
+            search_index: None,
         }
     }
 }
@@ -79,6 +85,9 @@ pub enum StartError {
     /// The views could not be written beside the database (path, reason).
     #[error("cannot write {0}: {1}")]
     Persist(String, String),
+    /// The search index cannot be opened (a folder that holds other files, no permission).
+    #[error("search index: {0}")]
+    Search(#[from] coopera_search::SearchError),
 }
 
 /// How the report engine reads the registry, from the server's settings.
@@ -93,6 +102,10 @@ impl StartError {
             StartError::Report(e) => e.message(lang),
             StartError::Persist(path, reason) => match lang {
                 Lang::Es => format!("no se puede escribir {path}: {reason}"),
+                Lang::En => self.to_string(),
+            },
+            StartError::Search(e) => match lang {
+                Lang::Es => format!("índice de búsqueda: {e}"),
                 Lang::En => self.to_string(),
             },
         }
@@ -119,6 +132,10 @@ pub(crate) struct Views {
     /// The activities (and their values) of the queries lists have asked for.
     members: Mutex<HashMap<String, Arc<PerActivity>>>,
     pages: Mutex<Pages>,
+    /// The institutions' record the matcher weighs, by who may see which activities.
+    tracks: Mutex<HashMap<String, Arc<coopera_search::Track>>>,
+    /// Whether some activity is hidden from a kind of asker (the public, a role and scope).
+    hides: Mutex<HashMap<String, bool>>,
 }
 
 /// How many selections are kept per view (each holds a weight per activity).
@@ -175,6 +192,8 @@ impl Views {
             selections: Mutex::default(),
             members: Mutex::new(HashMap::new()),
             pages: Mutex::default(),
+            tracks: Mutex::default(),
+            hides: Mutex::default(),
         }
     }
 
@@ -197,6 +216,32 @@ impl Views {
         pages.bytes = pages.bytes.saturating_add(size);
         pages.by_key.insert(key.to_owned(), Arc::clone(&page));
         Ok(page)
+    }
+
+    /// The institutions' record with partner countries and regions as `who` may see it (a key
+    /// of what it may read), built by `build` the first time it is asked for over these views.
+    pub fn track(
+        &self,
+        who: &str,
+        build: impl FnOnce() -> Result<coopera_search::Track, WebError>,
+    ) -> Result<Arc<coopera_search::Track>, WebError> {
+        if let Some(t) = self.tracks.lock().unwrap_or_else(PoisonError::into_inner).get(who) {
+            return Ok(Arc::clone(t));
+        }
+        let track = Arc::new(build()?);
+        self.tracks.lock().unwrap_or_else(PoisonError::into_inner).insert(who.to_owned(), Arc::clone(&track));
+        Ok(track)
+    }
+
+    /// Whether these views hold an activity `who` (a key of what it may read) may not read,
+    /// worked out by `find` the first time it is asked for.
+    pub fn hides(&self, who: &str, find: impl FnOnce() -> bool) -> bool {
+        if let Some(h) = self.hides.lock().unwrap_or_else(PoisonError::into_inner).get(who) {
+            return *h;
+        }
+        let hides = find();
+        self.hides.lock().unwrap_or_else(PoisonError::into_inner).insert(who.to_owned(), hides);
+        hides
     }
 
     /// Runs a report, or gives the one already run with the same query: the snapshot does not
@@ -313,6 +358,8 @@ struct Inner {
     /// The secret of the one-time link that makes the first administrator, while the
     /// registry has no account (see [`AppState::setup_link`]).
     setup: Mutex<Option<String>>,
+    /// The search index, kept current by a thread of its own ([`keep_index`]).
+    index: LiveIndex,
 }
 
 /// The application's shared state. Cloning it is cheap.
@@ -343,7 +390,8 @@ impl AppState {
         let views = RwLock::new(Arc::new(views));
         let file = store.location().file().is_some();
         let setup = Mutex::new(None);
-        let state = AppState(Arc::new(Inner { store, writing: Mutex::new(()), views, options, workers, setup }));
+        let index = LiveIndex::open(store.location(), options.search_index.as_deref())?;
+        let state = AppState(Arc::new(Inner { store, writing: Mutex::new(()), views, options, workers, setup, index }));
         if resumed {
             let _writing = state.0.writing.lock().unwrap_or_else(PoisonError::into_inner);
             state.catch_up()?;
@@ -354,6 +402,7 @@ impl AppState {
         if !matches!(state.0.store.location(), Location::Memory) {
             follow_changes(Arc::downgrade(&state.0), state.0.store.watcher()?);
         }
+        keep_index(Arc::downgrade(&state.0), Arc::clone(&state.0.index.poke));
         Ok(state)
     }
 
@@ -411,6 +460,11 @@ impl AppState {
     pub(crate) fn is_setup(&self, secret: &str) -> bool {
         let setup = self.0.setup.lock().unwrap_or_else(PoisonError::into_inner);
         setup.as_deref().is_some_and(|s| crate::auth::same(s, secret))
+    }
+
+    /// The search index (searched through [`LiveIndex::current`], which catches it up first).
+    pub(crate) fn index(&self) -> &LiveIndex {
+        &self.0.index
     }
 
     /// The current views of the registry.
@@ -472,6 +526,8 @@ impl AppState {
             let store = &state.0.store;
             let out = f(store)?;
             if out.changed {
+                // The search index follows on its own thread; a search catches it up anyway.
+                state.0.index.poke.poke();
                 state.catch_up().map_err(|e| match e {
                     StartError::Store(e) => WebError::Store(e),
                     StartError::Report(e) => WebError::Report(e),
@@ -512,6 +568,8 @@ impl Views {
         *self.selections.get_mut().unwrap_or_else(PoisonError::into_inner) = Vec::new();
         *self.members.get_mut().unwrap_or_else(PoisonError::into_inner) = HashMap::new();
         *self.pages.get_mut().unwrap_or_else(PoisonError::into_inner) = Pages::default();
+        *self.tracks.get_mut().unwrap_or_else(PoisonError::into_inner) = HashMap::new();
+        *self.hides.get_mut().unwrap_or_else(PoisonError::into_inner) = HashMap::new();
     }
 }
 
@@ -657,6 +715,7 @@ fn follow_changes(inner: std::sync::Weak<Inner>, mut watcher: coopera_store::Wat
             let seen = state.views().feed;
             match state.0.store.feed_head() {
                 Ok(head) if head > seen => {
+                    state.0.index.poke.poke();
                     let _writing = state.0.writing.lock().unwrap_or_else(PoisonError::into_inner);
                     // A write of this process may have brought the views up to date meanwhile.
                     if state.views().feed < head
@@ -672,6 +731,34 @@ fn follow_changes(inner: std::sync::Weak<Inner>, mut watcher: coopera_store::Wat
     });
     if let Err(e) = spawned {
         eprintln!("coopera: changes made by other processes will not show until a restart: {e}");
+    }
+}
+
+/// Keeps the search index current on a thread of its own while the application lives: builds
+/// it first (when missing or of another version — searches wait for that), then catches it up
+/// whenever [`Poke`] says the registry changed: after a write of this server, and when the
+/// follower of the change feed ([`follow_changes`]) saw another process's. A search catches
+/// it up too before it reads, so this only keeps that cheap.
+fn keep_index(inner: std::sync::Weak<Inner>, poke: Arc<Poke>) {
+    let weak = inner.clone();
+    let spawned = std::thread::Builder::new().name("coopera-index".into()).spawn(move || {
+        match weak.upgrade() {
+            Some(inner) => inner.index.first_build(&inner.store),
+            None => return,
+        }
+        loop {
+            let poked = poke.wait(FOLLOW_EVERY);
+            let Some(inner) = weak.upgrade() else { return };
+            if poked && let Err(e) = inner.index.catch_up(&inner.store) {
+                tracing::warn!(error = %e, "the search index could not follow a change; the next search tries again");
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("coopera: the search index is built at the first search instead: {e}");
+        if let Some(inner) = inner.upgrade() {
+            inner.index.stop_waiting();
+        }
     }
 }
 

@@ -239,6 +239,10 @@ pub struct ServeArgs {
     /// RUST_LOG set what the log shows: `info` (the default), `warn`, `coopera_web=debug`…
     #[arg(long)]
     pub quiet: bool,
+    /// The search index the server keeps in step with the registry (built in the background
+    /// at start when missing or of another version).
+    #[command(flatten)]
+    pub index: IndexArg,
 }
 
 #[derive(Debug, Subcommand)]

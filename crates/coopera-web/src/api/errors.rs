@@ -60,10 +60,13 @@ pub enum ErrorCode {
     Conflict,
     /// The record sent breaks rules: `problems` lists each, at its field.
     InvalidRecord,
+    /// The server cannot answer yet (the search index is being built): try again after
+    /// `Retry-After` seconds.
+    Unavailable,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidParameter,
         ErrorCode::UnknownValue,
@@ -79,6 +82,7 @@ impl ErrorCode {
         ErrorCode::TooManyRequests,
         ErrorCode::Conflict,
         ErrorCode::InvalidRecord,
+        ErrorCode::Unavailable,
     ];
 
     /// The code as the body writes it (for logs and tests).
@@ -99,6 +103,7 @@ impl ErrorCode {
             ErrorCode::TooManyRequests => "too_many_requests",
             ErrorCode::Conflict => "conflict",
             ErrorCode::InvalidRecord => "invalid_record",
+            ErrorCode::Unavailable => "unavailable",
         }
     }
 }

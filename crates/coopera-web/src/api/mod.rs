@@ -24,6 +24,7 @@ mod errors;
 pub mod openapi;
 mod organisations;
 mod reports;
+mod search;
 
 pub use activities::{ActivityDetail, ActivityList, ActivitySummary, ActivityUpdate, Derived, TransitionRequest};
 pub use catalog::{
@@ -42,6 +43,10 @@ pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummar
 pub use reports::{
     CURRENCIES, Concentration, InKindQuantity, NotConverted, Report, ReportFilters, ReportInfo, ReportList, ReportRow,
     Split,
+};
+pub use search::{
+    FacetCount, HitKind, MatchEntry, MatchList, MatchReason, ReasonKind, SearchFacets, SearchHit, SearchResults,
+    SectorFit,
 };
 
 /// A decimal written as a JSON number, as written (no trailing zeros); as a string if JSON
@@ -105,6 +110,12 @@ pub struct Resources {
     /// The catalog report (for signed-in accounts).
     #[schemars(extend("const" = "/api/v1/catalog/report"))]
     pub catalog_report: &'static str,
+    /// Search of capacities, activities and (for signed-in accounts) demands.
+    #[schemars(extend("const" = "/api/v1/search"))]
+    pub search: &'static str,
+    /// The capacities that could answer a demand.
+    #[schemars(extend("const" = "/api/v1/catalog/match"))]
+    pub catalog_match: &'static str,
 }
 
 impl Index {
@@ -121,6 +132,8 @@ impl Index {
             capacities: "/api/v1/catalog/capacities",
             demands: "/api/v1/catalog/demands",
             catalog_report: "/api/v1/catalog/report",
+            search: "/api/v1/search",
+            catalog_match: "/api/v1/catalog/match",
         },
     };
 }

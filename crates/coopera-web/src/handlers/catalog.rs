@@ -379,6 +379,10 @@ pub(crate) struct CatalogRecordPage {
     pub panel: Option<DemandPanel>,
     pub sections: Vec<Section>,
     pub map: Option<MapBlock>,
+    /// A demand's: the address that shows the capacities proposed for it.
+    pub match_url: Option<String>,
+    /// A demand's, when asked: the capacities proposed for it.
+    pub matching: Option<super::demands::MatchPanel>,
 }
 
 /// The activities that prove a capacity and that this viewer may read (an unpublished one of
@@ -539,6 +543,8 @@ pub(crate) async fn capacity(
                 panel: None,
                 sections,
                 map,
+                match_url: None,
+                matching: None,
             };
             html(&page)
         })

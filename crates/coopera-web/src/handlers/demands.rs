@@ -12,7 +12,7 @@
 use askama::Template;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use coopera_domain::Lang;
@@ -603,19 +603,154 @@ fn demand_page(
         panel: Some(panel),
         sections: demand_sections(store, p, views, lang)?,
         map: None,
+        match_url: Some(format!("{url}?match=1#matches")),
+        matching: None,
     })
 }
 
-/// `GET /catalog/demands/{key}`
+/// `GET /catalog/demands/{key}`; with `match=1`, the capacities the matcher proposes, and
+/// with `propose-1=KEY`… those checked among them, selected in the answer's form.
 pub(crate) async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(key): Path<String>,
     Query(flash): Query<ShowParams>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, WebError> {
     ctx.viewer.require(&demand_url(&key))?;
+    let ask = MatchAsk::parse(raw.as_deref().unwrap_or_default());
+    if !ask.shown {
+        let st = state.clone();
+        return state.read(move |store, views| html(&demand_page(&st, store, views, &ctx, &key, None, &flash)?)).await;
+    }
+    state.index().ready().await?;
     let st = state.clone();
-    state.read(move |store, views| html(&demand_page(&st, store, views, &ctx, &key, None, &flash)?)).await
+    state
+        .read(move |store, views| {
+            let live = st.index().current(store)?;
+            let may_answer = allow_demand(&ctx.viewer, Action::Edit, &key, "/").is_ok();
+            let picked = Attempt {
+                to: DemandState::Answered.code().to_owned(),
+                proposed: ask.picked.clone(),
+                ..Attempt::default()
+            };
+            let prefill = (may_answer && !ask.picked.is_empty()).then_some(&picked);
+            let mut page = demand_page(&st, store, views, &ctx, &key, prefill, &flash)?;
+            let demand = store.demand(&key)?.ok_or_else(|| WebError::not_found("demand", &key))?;
+            page.matching = Some(match_panel(live, store, views, &ctx, &demand, &ask, may_answer)?);
+            html(&page)
+        })
+        .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// The capacities proposed by the matcher
+
+/// How many capacities a demand's page proposes.
+const MATCH_SHOWN: usize = 10;
+
+/// What a demand's page is asked to show of the matcher: whether to (`match=1`) and the
+/// capacities checked to answer with (`propose-1=KEY`, `propose-2=KEY`…: one name each, since
+/// an address names no parameter twice).
+#[derive(Debug, Default)]
+struct MatchAsk {
+    shown: bool,
+    picked: Vec<String>,
+}
+
+impl MatchAsk {
+    fn parse(query: &str) -> MatchAsk {
+        let mut ask = MatchAsk::default();
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            let value = value.trim();
+            if name == "match" && !value.is_empty() {
+                ask.shown = true;
+            } else if name.starts_with("propose-") && !value.is_empty() && !ask.picked.iter().any(|p| p == value) {
+                ask.picked.push(value.to_owned());
+            }
+        }
+        ask
+    }
+}
+
+/// The capacities proposed for a demand, as its page shows them.
+#[derive(Debug, Clone)]
+pub(crate) struct MatchPanel {
+    pub rows: Vec<MatchRow>,
+    /// Why there are none: the catalog has nothing the demand asks for.
+    pub no_answer: Option<String>,
+    /// Whether the viewer may answer the demand with capacities: the rows can be checked, and
+    /// the form sends them to the answer's.
+    pub pick: bool,
+    /// The demand's page, which the form of checked capacities goes back to.
+    pub action: String,
+    /// Said when capacities were checked: they are selected in the answer's form.
+    pub picked_note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct MatchRow {
+    /// The form field of its check box (`propose-1`).
+    pub name: String,
+    pub key: String,
+    pub title: String,
+    pub url: String,
+    pub institution: String,
+    pub institution_url: String,
+    pub score: String,
+    pub reasons: Vec<String>,
+    pub checked: bool,
+}
+
+fn match_panel(
+    live: &coopera_search::live::Live,
+    store: &Store,
+    views: &Views,
+    ctx: &Ctx,
+    demand: &Demand,
+    ask: &MatchAsk,
+    may_answer: bool,
+) -> Result<MatchPanel, WebError> {
+    let lang = ctx.lang;
+    let request = coopera_search::matching::request_of(demand, MATCH_SHOWN);
+    let found = super::search::matches(live, store, views, &ctx.viewer.actor, &request)?;
+    let rows = found
+        .results
+        .iter()
+        .enumerate()
+        .map(|(i, m)| MatchRow {
+            name: format!("propose-{}", i.saturating_add(1)),
+            key: m.key.clone(),
+            title: m.title.clone(),
+            url: capacity_url(&m.key),
+            institution: views.registry.org_name(&m.institution, lang).to_owned(),
+            institution_url: org_url(&m.institution),
+            score: format!("{:.2}", m.score),
+            reasons: m.reasons.iter().map(|r| r.text(lang)).collect(),
+            checked: ask.picked.contains(&m.key),
+        })
+        .collect();
+    let p = demand.parts();
+    let pick = may_answer && p.state.can_move_to(DemandState::Answered);
+    Ok(MatchPanel {
+        rows,
+        no_answer: found.no_answer.then(|| {
+            lang.pick(
+                "Ninguna capacidad del catálogo responde a esta solicitud.",
+                "No capacity of the catalog answers this demand.",
+            )
+            .to_owned()
+        }),
+        pick,
+        action: demand_url(p.key.as_str()),
+        picked_note: (pick && !ask.picked.is_empty()).then(|| {
+            lang.pick(
+                "Las capacidades marcadas quedaron seleccionadas en el formulario «Responder con estas capacidades»; revíselo y confírmelo.",
+                "The capacities checked are selected in the form “Answer with these capacities”; review it and confirm.",
+            )
+            .to_owned()
+        }),
+    })
 }
 
 /// One step of demand `key` as the viewer asks it: the access table first, then the store's

@@ -22,6 +22,7 @@ pub(crate) mod demands;
 pub(crate) mod health;
 pub(crate) mod organisations;
 pub(crate) mod reports;
+pub(crate) mod search;
 pub(crate) mod writes;
 
 /// The address of an activity's page (identifiers may hold `/` and other reserved signs).

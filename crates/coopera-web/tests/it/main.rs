@@ -27,6 +27,7 @@ mod hostile;
 mod openapi;
 mod pages;
 mod readable;
+mod search;
 mod server;
 
 /// Every record of the demo files, checked into domain records (parsed once), every

@@ -74,30 +74,10 @@ fn search(ctx: &Ctx, args: SearchArgs) -> Result<(), Failure> {
     let query = SearchQuery { text: args.text.unwrap_or_default(), kinds, filters, lang, limit: args.limit, offset: 0 };
     let results = live.index().search(&query).map_err(|e| failure(ctx, &e))?;
     print(&match args.format {
-        SummaryFormat::Json => serde_json::to_string_pretty(&search_json(&results)).unwrap_or_default(),
+        SummaryFormat::Json => serde_json::to_string_pretty(&results.json()).unwrap_or_default(),
         SummaryFormat::Text => describe_search(lang, &query.text, &results),
     });
     Ok(())
-}
-
-fn search_json(r: &SearchResults) -> serde_json::Value {
-    let facets: serde_json::Map<String, serde_json::Value> = r
-        .facets
-        .iter()
-        .map(|(facet, values)| {
-            let values: Vec<_> =
-                values.iter().map(|(value, count)| serde_json::json!({"value": value, "count": count})).collect();
-            (facet.code().to_owned(), serde_json::Value::from(values))
-        })
-        .collect();
-    let hits: Vec<_> = r
-        .hits
-        .iter()
-        .map(|h| {
-            serde_json::json!({"kind": h.kind.code(), "key": h.key, "title": h.title, "score": h.score, "snippet": h.snippet_html})
-        })
-        .collect();
-    serde_json::json!({"total": r.total, "hits": hits, "facets": facets})
 }
 
 /// A snippet's highlights (`<b>…</b>`) as `*…*`, its entities decoded.
@@ -173,37 +153,10 @@ pub fn matching(ctx: &Ctx, args: MatchArgs) -> Result<(), Failure> {
     let track = live::track(&store, coopera_report::geo::dac_region_of_country).map_err(|e| failure(ctx, &e))?;
     let results = live.index().match_demand(&request, &track).map_err(|e| failure(ctx, &e))?;
     print(&match args.format {
-        SummaryFormat::Json => serde_json::to_string_pretty(&match_json(&results, lang)).unwrap_or_default(),
+        SummaryFormat::Json => serde_json::to_string_pretty(&results.json(lang)).unwrap_or_default(),
         SummaryFormat::Text => describe_match(lang, &request.text, &results),
     });
     Ok(())
-}
-
-/// `{"results": [{"key", "title", "institution", "score", "sectors", "reasons": [...]}],
-/// "no_answer"}`; each reason with its `text` in `lang`.
-pub fn match_json(r: &MatchResults, lang: Lang) -> serde_json::Value {
-    let results: Vec<_> = r
-        .results
-        .iter()
-        .map(|m| {
-            let reasons: Vec<_> = m
-                .reasons
-                .iter()
-                .map(|reason| {
-                    let mut v = serde_json::to_value(reason).unwrap_or_default();
-                    if let Some(o) = v.as_object_mut() {
-                        o.insert("text".into(), reason.text(lang).into());
-                    }
-                    v
-                })
-                .collect();
-            serde_json::json!({
-                "key": m.key, "title": m.title, "institution": m.institution, "score": m.score,
-                "sectors": m.sectors, "reasons": reasons,
-            })
-        })
-        .collect();
-    serde_json::json!({"results": results, "no_answer": r.no_answer})
 }
 
 fn describe_match(lang: Lang, text: &str, r: &MatchResults) -> String {

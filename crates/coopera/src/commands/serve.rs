@@ -25,6 +25,7 @@ pub fn run(ctx: &Ctx, args: ServeArgs) -> Result<(), Failure> {
         log: if args.quiet { RequestLog::Off } else { RequestLog::Info },
         banner,
         secure_cookies: args.secure_cookies,
+        search_index: args.index.index,
         ..Options::default()
     };
     let state = AppState::open(&ctx.db, options).map_err(|e| match e {
