@@ -291,7 +291,9 @@ impl Reason {
             }
             Reason::Language { lang: code } => {
                 // Spanish writes language names in lower case, English capitalised.
+                // The list's name may hold variants ("Español; castellano"): the first.
                 let name = code_name(&codelists::LANGUAGE, code, lang);
+                let name = name.split(';').next().unwrap_or_default().trim().to_owned();
                 let name = if lang == Lang::Es { name.to_lowercase() } else { name };
                 format!("{} {name}", lang.pick("Se ofrece en", "Offered in"))
             }
