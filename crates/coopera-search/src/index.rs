@@ -64,14 +64,33 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
     move |source| SearchError::Io { path: path.to_owned(), source }
 }
 
-/// Whether a file name is one tantivy writes: its metadata, locks and segment files (32 hex
-/// digits, a dot, an extension).
+/// Whether a file name is one tantivy writes: its metadata, locks, segment files (32 hex
+/// digits, a dot, an extension) and the temporary file of an atomic write (`.tmpXXXXXX`), which
+/// a process stopped in the middle of a commit leaves behind.
 fn is_index_file(name: &str) -> bool {
-    if matches!(name, "meta.json" | ".managed.json") || (name.starts_with(".tantivy-") && name.ends_with(".lock")) {
+    if matches!(name, "meta.json" | ".managed.json")
+        || (name.starts_with(".tantivy-") && name.ends_with(".lock"))
+        || is_interrupted_write(name)
+    {
         return true;
     }
     let Some((stem, _ext)) = name.split_once('.') else { return false };
     stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_interrupted_write(name: &str) -> bool {
+    name.starts_with(".tmp")
+}
+
+/// Removes what interrupted atomic writes left in `dir`: never part of a commit.
+fn remove_interrupted_writes(dir: &Path) -> Result<()> {
+    for entry in fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        if is_interrupted_write(&entry.file_name().to_string_lossy()) {
+            fs::remove_file(entry.path()).map_err(io(dir))?;
+        }
+    }
+    Ok(())
 }
 
 /// The files of `dir` that are not an index's; an error names the first one.
@@ -120,6 +139,7 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> Result<SearchIndex> {
         fs::create_dir_all(dir).map_err(io(dir))?;
         check_only_index_files(dir)?;
+        remove_interrupted_writes(dir)?;
         let (schema, fields) = schema::build();
         let index = if dir.join("meta.json").exists() {
             let reason = match Index::open_in_dir(dir) {

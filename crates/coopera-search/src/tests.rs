@@ -229,7 +229,11 @@ fn the_stamp_survives_a_reopen() {
         assert_eq!(index.stamp(), None, "never built");
         index.rebuild(sample(), Stamp { seq: 42 }).expect("rebuild");
     }
+    // A process stopped in the middle of a commit leaves the temporary file of its atomic
+    // write: the index still opens, without it.
+    std::fs::write(dir.path().join(".tmpAbC123"), b"{").expect("a leftover");
     let index = SearchIndex::open(dir.path()).expect("reopen");
+    assert!(!dir.path().join(".tmpAbC123").exists(), "the leftover is removed");
     assert_eq!(index.stamp(), Some(Stamp { seq: 42 }));
     assert_eq!(found(&index, "pesquero"), vec!["pesca"], "analyzers are registered again");
 }

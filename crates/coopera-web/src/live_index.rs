@@ -53,8 +53,19 @@ fn place(location: &Location, given: Option<&Path>) -> (PathBuf, Option<Temporar
 impl LiveIndex {
     /// Opens (or creates) the index; it is built or caught up later, by [`LiveIndex::catch_up`].
     pub fn open(location: &Location, given: Option<&Path>) -> Result<LiveIndex, coopera_search::SearchError> {
-        let (dir, temporary) = place(location, given);
-        let live = Live::open(&dir)?;
+        let (mut dir, mut temporary) = place(location, given);
+        let live = match Live::open(&dir) {
+            Ok(live) => live,
+            Err(e) => {
+                // The index is derived data: a folder it cannot use must not keep the registry
+                // from being served. A temporary index is built instead, and the log says why.
+                tracing::error!(dir = %dir.display(), error = %e, "search index unusable: a temporary one is built instead");
+                let fallback = TemporaryDir::new();
+                dir = fallback.0.clone();
+                temporary = Some(fallback);
+                Live::open(&dir)?
+            }
+        };
         Ok(LiveIndex {
             live,
             dir,
