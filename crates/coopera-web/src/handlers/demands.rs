@@ -100,7 +100,8 @@ pub(crate) struct ListParams {
 }
 
 fn state_filter(params: &ListParams) -> Result<Option<DemandState>, WebError> {
-    match params.state.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    // A `state` given empty is not "every state": it is refused, as an unknown one is.
+    match params.state.as_deref().map(str::trim) {
         None => Ok(None),
         Some(s) => DemandState::parse(s)
             .map(Some)

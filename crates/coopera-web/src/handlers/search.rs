@@ -404,7 +404,8 @@ fn match_request(p: &MatchParams, lang: Lang) -> Result<MatchRequest, WebError> 
     };
     let country = match given(&p.country) {
         None => None,
-        Some(c) if COUNTRY.get(c).is_some() => Some(c.to_owned()),
+        // Any code of the documented shape: one the lists do not hold only finds no record.
+        Some(c) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()) => Some(c.to_owned()),
         Some(c) => {
             return Err(WebError::invalid(
                 "country",
