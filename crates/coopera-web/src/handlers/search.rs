@@ -380,7 +380,8 @@ fn list_of(
     en: &str,
 ) -> Result<Vec<String>, WebError> {
     let mut out = Vec::new();
-    for v in given(value).into_iter().flat_map(|v| v.split(',')).map(str::trim).filter(|v| !v.is_empty()) {
+    // Exactly as the document's pattern says: no spaces, no empty item.
+    for v in value.as_deref().filter(|v| !v.is_empty()).into_iter().flat_map(|v| v.split(',')) {
         if !check(v) {
             return Err(WebError::invalid(name, v, es, en));
         }
@@ -418,14 +419,15 @@ fn match_request(p: &MatchParams, lang: Lang) -> Result<MatchRequest, WebError> 
     let sectors = list_of(
         "sector",
         &p.sector,
-        |s| SECTOR.get(s).is_some() || SECTOR_CATEGORY.get(s).is_some(),
+        // Any code of the shape: one the lists do not hold fits no capacity.
+        |s| matches!(s.len(), 3 | 5) && s.bytes().all(|b| b.is_ascii_digit()),
         "escriba códigos CAD de 5 dígitos o categorías de 3, separados por comas",
         "write 5-digit DAC codes or 3-digit categories, separated by commas",
     )?;
     let forms = list_of(
         "form",
         &p.form,
-        |f| CapacityForm::parse(f).is_ok(),
+        |f| CapacityForm::ALL.iter().any(|k| k.code() == f),
         "escriba course, technical-assistance, internship, expert-mission o scholarship",
         "write course, technical-assistance, internship, expert-mission or scholarship",
     )?;
@@ -476,15 +478,8 @@ pub(crate) async fn api_match(
     let mut request = match_request(&params, lang)?;
     let demand = given(&params.demand).map(str::to_owned);
     if demand.is_some() {
+        // The stored demand's own text is read; a `text` given with it is not (documented).
         ctx.viewer.require("")?;
-        if given(&params.text).is_some() {
-            return Err(WebError::invalid(
-                "text",
-                given(&params.text).unwrap_or_default(),
-                "con `demand` no se da `text`: se lee el de la solicitud",
-                "`text` is not given with `demand`: the demand's own is read",
-            ));
-        }
     }
     let actor = ctx.viewer.actor.clone();
     let found = with_index(&state, move |live, store, views| {
