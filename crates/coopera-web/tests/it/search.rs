@@ -286,7 +286,17 @@ async fn the_match_api_ranks_capacities_with_reasons_or_says_none_answers() {
     assert_eq!(get_token(&app, "/api/v1/catalog/match?demand=sol-nada", &analyst).await.status, StatusCode::NOT_FOUND);
     let nothing = get(&app, "/api/v1/catalog/match").await.ok().json();
     assert_eq!(nothing["no_answer"], true, "nothing asked, nothing answers");
-    for bad in ["?text=pesca&country=gt", "?text=pesca&sector=99999", "?text=pesca&form=taller", "?text=pesca&top=0"] {
+    // A sector code of the documented shape that no capacity has fits none; a malformed one
+    // is refused.
+    let unknown = get(&app, "/api/v1/catalog/match?text=pesca&sector=99999").await.ok().json();
+    assert!(unknown["results"].as_array().is_some(), "{unknown}");
+    for bad in [
+        "?text=pesca&country=gt",
+        "?text=pesca&sector=9999",
+        "?text=pesca&sector=31310,",
+        "?text=pesca&form=taller",
+        "?text=pesca&top=0",
+    ] {
         let uri = format!("/api/v1/catalog/match{bad}");
         let reply = get(&app, &uri).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{uri}");
