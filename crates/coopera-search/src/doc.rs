@@ -316,7 +316,7 @@ impl SearchDoc {
             forms: p.forms.iter().map(|f| f.code().to_owned()).collect(),
             institution: Some(p.requester.as_str().to_owned()),
             states: p.mx_state.iter().map(|s| s.as_str().to_owned()).collect(),
-            languages: Vec::new(),
+            languages: p.languages.iter().map(|l| l.as_str().to_owned()).collect(),
             countries: p.country.iter().map(|c| c.as_str().to_owned()).collect(),
         }
     }

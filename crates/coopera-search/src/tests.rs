@@ -453,3 +453,14 @@ fn a_capacity_is_found_by_its_institution_and_sectors() {
     let (_dir, index) = index_of(vec![d]);
     assert_eq!(found(&index, "conapesca"), vec!["cap-ordenamiento-pesquero"], "by acronym");
 }
+
+#[test]
+fn a_demand_is_indexed_with_its_languages() {
+    let doc: coopera_domain::doc::DemandDoc = serde_json::from_str(
+        r#"{"key":"sol-1","title":"Pesca","requester":"gt-maga","sectors":[{"code":"31310"}],"languages":["en"]}"#,
+    )
+    .expect("fixture");
+    let demand = doc.into_domain().expect("a whole demand");
+    let indexed = SearchDoc::demand(&demand, &crate::OrgNames::default());
+    assert_eq!(indexed.languages, ["en"], "the language facet of a demand");
+}
