@@ -5,8 +5,10 @@
 //! record, lists separated by `;`, a sector's percentage after a colon (`41020:60`).
 //!
 //! Reading never writes: [`read`] turns the rows into records and places every problem at
-//! its sheet, row and column ([`Placed`]); the caller writes the records in one batch, so a
-//! spreadsheet is taken whole or not at all. [`template`] is the workbook users fill in.
+//! its sheet, row and column ([`Placed`]); [`add`] then checks what the rows name against the
+//! registry and writes the records in one batch, so a spreadsheet is taken whole or not at
+//! all — the one path of `coopera catalog add` and of the web's upload. [`template`] is the
+//! workbook users fill in.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -14,8 +16,8 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 use coopera_domain::Lang;
 use coopera_domain::doc::{CapacityDoc, ContactDoc, DemandDoc, NumberDoc, Reference, SectorDoc, TextDoc};
-use coopera_domain::problem::Problem;
-use coopera_store::Record;
+use coopera_domain::problem::{Problem, Target};
+use coopera_store::{AuditEvent, Existing, Record, Store, StoreError, WriteOptions, WriteSummary};
 
 /// A column of the layout: its field, its Spanish header (also accepted), whether a row
 /// must fill it, and what it holds in each language.
@@ -190,7 +192,8 @@ impl Placed {
         format!("{sheet} «{}», {row} {}{column}: {what}", self.sheet, self.row)
     }
 
-    fn whole(sheet: &str, row: usize, es: String, en: String) -> Placed {
+    /// A problem of a whole row (or, at row 0, of the whole sheet), in both languages.
+    pub fn whole(sheet: &str, row: usize, es: String, en: String) -> Placed {
         Placed { sheet: sheet.to_owned(), row, column: None, message_es: es, message_en: en }
     }
 }
@@ -225,6 +228,75 @@ impl SheetRecords {
         let (_, sheet, row) = self.records.get(index)?;
         let (map, header) = self.headers.get(sheet)?;
         Some(place(sheet, *row, map, header, p))
+    }
+}
+
+/// How [`add`] writes a spreadsheet's records.
+#[derive(Debug, Clone)]
+pub struct AddOptions<'a> {
+    /// Who writes: the name the audit trail records.
+    pub author: &'a str,
+    /// What to do with a record stored under the same key with another content (`catalog add`
+    /// refuses it unless `--update`).
+    pub existing: Existing,
+    /// The client's network address, for a spreadsheet that came over the network.
+    pub address: Option<String>,
+}
+
+/// What came of [`add`].
+#[derive(Debug)]
+pub enum Added {
+    /// Every record was written, in one transaction; the outcomes are in the order of
+    /// [`SheetRecords::records`].
+    Written(WriteSummary),
+    /// Nothing was written: every problem, placed.
+    Refused(Vec<Placed>),
+}
+
+/// Adds the records of a spreadsheet [`read`] gave to the registry, all or nothing. The
+/// problems of its cells (and any the caller added, such as rows it may not write) and —
+/// once there is any — the references of every row to records the registry does not hold
+/// come in one answer, in sheet and row order. A spreadsheet without problems is written in
+/// one batch, marked as an import; a refusal of the store is placed at the rows it names.
+pub fn add(store: &Store, sheet: &SheetRecords, how: &AddOptions<'_>) -> Result<Added, StoreError> {
+    if !sheet.problems.is_empty() {
+        let mut problems = sheet.problems.clone();
+        problems.extend(sheet.reference_problems(store)?);
+        problems.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
+        return Ok(Added::Refused(problems));
+    }
+    let records = sheet.records.iter().map(|r| r.0.clone()).collect();
+    let options = WriteOptions {
+        existing: how.existing,
+        event: Some(AuditEvent::Import),
+        address: how.address.clone(),
+        ..WriteOptions::default()
+    };
+    match store.write(how.author, records, options) {
+        Ok(summary) => Ok(Added::Written(summary)),
+        Err(StoreError::Invalid(refused)) => Ok(Added::Refused(
+            refused.iter().flat_map(|r| r.problems.iter().filter_map(|p| sheet.place(r.index, p))).collect(),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+impl SheetRecords {
+    /// The references of every row to records the registry does not hold, placed; a
+    /// capacity the spreadsheet itself holds is there.
+    fn reference_problems(&self, store: &Store) -> Result<Vec<Placed>, StoreError> {
+        let inside = self.keys();
+        let mut out = Vec::new();
+        for (sheet, row, references) in &self.references {
+            let outside: Vec<_> = references
+                .iter()
+                .filter(|r| !(r.target == Target::Capacity && inside.contains(&r.key)))
+                .cloned()
+                .collect();
+            let found = store.check_references(&outside)?;
+            out.extend(found.iter().filter_map(|p| self.place_at(sheet, *row, p)));
+        }
+        Ok(out)
     }
 }
 

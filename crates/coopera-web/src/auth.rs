@@ -151,7 +151,7 @@ pub(crate) async fn resolve(State(state): State<AppState>, req: Request, next: N
         } else {
             viewer.csrf.clone()
         };
-        match check_form(body, expected.as_deref()).await {
+        match check_form(body, &parts.headers, parts.uri.path(), expected.as_deref()).await {
             Ok(body) => body,
             Err(refused) => return refused,
         }
@@ -209,11 +209,22 @@ async fn identify(
 }
 
 /// Reads a form's body and checks its `csrf_token`; gives the body back to be read again.
-async fn check_form(body: Body, expected: Option<&str>) -> Result<Body, Response> {
-    let Ok(bytes) = axum::body::to_bytes(body, crate::BODY_LIMIT).await else {
+/// The body of a spreadsheet's upload (`path`) may be larger than a form's, and is told so
+/// when it is too large.
+async fn check_form(body: Body, headers: &HeaderMap, path: &str, expected: Option<&str>) -> Result<Body, Response> {
+    use crate::handlers::catalog_import::{IMPORT, UPLOAD_LIMIT, too_large};
+    let limit = if path == IMPORT { UPLOAD_LIMIT } else { crate::BODY_LIMIT };
+    let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+        if path == IMPORT {
+            let (es, en) = too_large();
+            return Err(crate::error::with_message(axum::http::StatusCode::PAYLOAD_TOO_LARGE, es, en));
+        }
         return Err(axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response());
     };
-    let given = form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+    let given = match headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
+        Some(t) if t.starts_with("multipart/form-data") => multipart_field(&bytes, t, CSRF_FIELD).await,
+        _ => form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned()),
+    };
     match (expected, given) {
         (Some(e), Some(g)) if same(e, &g) => Ok(Body::from(bytes)),
         _ => Err(WebError::forbidden(
@@ -222,6 +233,22 @@ async fn check_form(body: Body, expected: Option<&str>) -> Result<Body, Response
         )
         .into_response()),
     }
+}
+
+/// The first field `name` of a multipart body (a form that sends a file), as text. A
+/// browser sends the fields in the form's order, and the token comes first.
+async fn multipart_field(bytes: &bytes::Bytes, content_type: &str, name: &str) -> Option<String> {
+    use axum::extract::{DefaultBodyLimit, FromRequest, Multipart};
+    let mut req = Request::builder().header(header::CONTENT_TYPE, content_type).body(Body::from(bytes.clone())).ok()?;
+    // The body was read within its limit already.
+    DefaultBodyLimit::disable().apply(&mut req);
+    let mut multipart = Multipart::from_request(req, &()).await.ok()?;
+    while let Some(field) = multipart.next_field().await.ok()? {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The account a role and scope make, for labels.

@@ -232,6 +232,15 @@ impl IntoResponse for WebError {
     }
 }
 
+/// A response of `status` whose error page (or JSON body) says this message, in the
+/// request's language, for a layer that answers before any handler.
+pub(crate) fn with_message(status: StatusCode, es: String, en: String) -> Response {
+    let pending = Pending { code: by_status(status).code, message_es: es, message_en: en };
+    let mut response = status.into_response();
+    response.extensions_mut().insert(pending);
+    response
+}
+
 /// When a client answered 503 may try again.
 const RETRY_AFTER_SECONDS: &str = "5";
 

@@ -67,6 +67,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// (address check, language, errors in HTML or JSON, request log, compression, timeouts,
 /// body limit, security headers).
 pub fn app(state: AppState) -> Router {
+    use handlers::catalog_form::{Capacities, Demands};
     use handlers::*;
     let routes = Router::new()
         .route("/", get(dashboard::page))
@@ -96,14 +97,30 @@ pub fn app(state: AppState) -> Router {
         .route("/catalog/areas/{code}", get(catalog::area))
         .route("/catalog/print", get(catalog::print))
         .route("/catalog/report", get(catalog::report))
-        .route("/catalog/capacities/new", get(catalog_form::new_capacity).post(catalog_form::create_capacity))
+        .route("/catalog/template.xlsx", get(catalog_import::template))
+        .route(
+            "/catalog/import",
+            get(catalog_import::form)
+                .post(catalog_import::upload)
+                .layer(DefaultBodyLimit::max(catalog_import::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/catalog/capacities/new",
+            get(catalog_form::new_form::<Capacities>).post(catalog_form::create::<Capacities>),
+        )
         .route("/catalog/capacities/{key}", get(catalog::capacity))
-        .route("/catalog/capacities/{key}/edit", get(catalog_form::edit_capacity).post(catalog_form::update_capacity))
+        .route(
+            "/catalog/capacities/{key}/edit",
+            get(catalog_form::edit_form::<Capacities>).post(catalog_form::update::<Capacities>),
+        )
         .route("/catalog/demands", get(demands::list))
-        .route("/catalog/demands/new", get(catalog_form::new_demand).post(catalog_form::create_demand))
+        .route("/catalog/demands/new", get(catalog_form::new_form::<Demands>).post(catalog_form::create::<Demands>))
         .route("/catalog/demands/{key}", get(demands::show))
         .route("/catalog/demands/{key}/move", axum::routing::post(demands::move_step))
-        .route("/catalog/demands/{key}/edit", get(catalog_form::edit_demand).post(catalog_form::update_demand))
+        .route(
+            "/catalog/demands/{key}/edit",
+            get(catalog_form::edit_form::<Demands>).post(catalog_form::update::<Demands>),
+        )
         .route("/api/v1", get(api::index))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/activities", get(activities::api_list).post(writes::create_activity))
@@ -111,10 +128,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/activities/{id}/transitions", axum::routing::post(writes::transition))
         .route("/api/v1/organisations", get(organisations::api_list).post(writes::create_organisation))
         .route("/api/v1/organisations/{key}", get(organisations::api_show).put(writes::update_organisation))
-        .route("/api/v1/catalog/capacities", get(catalog::api_list).post(catalog_form::api_create_capacity))
-        .route("/api/v1/catalog/capacities/{key}", get(catalog::api_show).put(catalog_form::api_update_capacity))
-        .route("/api/v1/catalog/demands", get(demands::api_list).post(catalog_form::api_create_demand))
-        .route("/api/v1/catalog/demands/{key}", get(demands::api_show).put(catalog_form::api_update_demand))
+        .route("/api/v1/catalog/capacities", get(catalog::api_list).post(catalog_form::api_create::<Capacities>))
+        .route("/api/v1/catalog/capacities/{key}", get(catalog::api_show).put(catalog_form::api_update::<Capacities>))
+        .route("/api/v1/catalog/demands", get(demands::api_list).post(catalog_form::api_create::<Demands>))
+        .route("/api/v1/catalog/demands/{key}", get(demands::api_show).put(catalog_form::api_update::<Demands>))
         .route("/api/v1/catalog/demands/{key}/transitions", axum::routing::post(demands::api_transition))
         .route("/api/v1/catalog/report", get(catalog::api_report))
         .route("/api/v1/catalog/match", get(search::api_match))

@@ -28,6 +28,7 @@ use coopera_store::{RecordKind, Store};
 use rust_decimal::Decimal;
 
 use super::activities::ShowParams;
+use super::catalog_import;
 use super::demands::DemandPanel;
 use super::{activity_url, area_name, org_url};
 use crate::address::{NoParameters, Only};
@@ -255,8 +256,8 @@ pub(crate) struct CatalogPage {
     pub sections: Vec<AreaSection>,
 }
 
-/// The links of the catalog's pages: the printable edition, and for accounts the demands and
-/// the report.
+/// The links of the catalog's pages: the printable edition, for accounts the demands and
+/// the report, and for those who may add records the spreadsheet upload and its template.
 fn catalog_links(ctx: &Ctx) -> Vec<(String, String)> {
     let lang = ctx.lang;
     let mut links = vec![(
@@ -269,6 +270,9 @@ fn catalog_links(ctx: &Ctx) -> Vec<(String, String)> {
             "/catalog/demands".to_owned(),
         ));
         links.push((lang.pick("Informe del catálogo", "Catalog report").to_owned(), "/catalog/report".to_owned()));
+    }
+    if guard::may_create(&ctx.viewer, catalog_import::IMPORT).is_ok() {
+        links.extend(catalog_import::links(lang));
     }
     links.push(("JSON (API)".to_owned(), "/api/v1/catalog/capacities".to_owned()));
     links

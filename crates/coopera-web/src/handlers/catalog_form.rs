@@ -1,7 +1,10 @@
 //! The forms that create and correct the capacities and demands of the catalog, and the API's
-//! writes of them (`POST`/`PUT` of their documents). One save function per record checks
-//! every problem at once, asks the access table on the record as stored and as it would be,
-//! and writes it from the version the writer read: the form and the API share it.
+//! writes of them (`POST`/`PUT` of their documents). One save function per kind of record
+//! ([`Kind::save`]) checks every problem at once, asks the access table on the record as
+//! stored and as it would be, and writes it from the version the writer read: the form and
+//! the API share it. The flow
+//! around it — the form of a new or a stored record, a post saved or shown again with its
+//! problems, the API's answers — is written once, over a [`Kind`] of record.
 //!
 //! A demand's workflow (its state, the capacities proposed, the activity agreed and the dates
 //! of its steps) is not edited here: an edit keeps it as stored, and it moves by its own
@@ -16,11 +19,13 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use coopera_domain::access::{Action, Actor, Scope};
+use coopera_domain::catalog::Capacity;
 use coopera_domain::codelists::{COUNTRY, LANGUAGE, MX_STATE, SECTOR};
-use coopera_domain::doc::{CapacityDoc, ContactDoc, DemandDoc, SectorDoc, TextDoc};
+use coopera_domain::doc::{CapacityDoc, ContactDoc, DemandDoc, Reference, SectorDoc, TextDoc};
 use coopera_domain::kinds::{CapacityForm, WorkflowState};
-use coopera_domain::{Lang, Problem, Rule};
-use coopera_store::{Record, Store, StoreError, Version, WriteOptions};
+use coopera_domain::{Lang, Problem, Problems, Rule};
+use coopera_store::{Record, RecordKind, Store, StoreError, Version, WriteOptions};
+use serde::de::DeserializeOwned;
 
 use super::activity_form::{AUTHOR, PCT, Saved, ShareRow, number, number_text, text_doc, text_pair};
 use super::catalog::{capacity_detail, capacity_reach, capacity_url, language_name};
@@ -35,10 +40,230 @@ use crate::locale::Ctx;
 use crate::state::{AppState, Views, Written};
 use crate::views::{Chrome, Field, Opt, SelectField, field_id, html};
 
-const NEW_CAPACITY: &str = "/catalog/capacities/new";
-const NEW_DEMAND: &str = "/catalog/demands/new";
 /// The languages offered as boxes to tick; others a record holds are shown too.
 const LANGUAGES: [&str; 4] = ["es", "en", "fr", "pt"];
+
+// ---------------------------------------------------------------------------------------------
+// The kinds of record
+
+/// What the catalog's forms and the API's writes need to know of a kind of record: its
+/// documents, its form's values and page, its addresses, who may write it and how it is saved.
+pub(crate) trait Kind: Send + Sync + 'static {
+    /// The record's document: what the API takes and the form makes.
+    type Doc: DeserializeOwned + Send + 'static;
+    /// The API's body of an update: the version read and the document.
+    type Update: DeserializeOwned + Send + 'static;
+    /// What the form holds.
+    type Values: Values<Doc = Self::Doc>;
+    type Page: Template;
+    const RECORD: RecordKind;
+    /// The address of the form of a new one.
+    const NEW: &'static str;
+
+    fn url(key: &str) -> String;
+    /// Whether the viewer may create one at all; a sign-in comes back to `next`.
+    fn may_create(viewer: &Viewer, next: &str) -> Result<(), WebError>;
+    /// The stored record's document, once the access table lets the viewer edit it.
+    fn editable(store: &Store, viewer: &Viewer, key: &str, next: &str) -> Result<Self::Doc, WebError>;
+    /// The stored record's document, if there is one.
+    fn stored(store: &Store, key: &str) -> Result<Option<Self::Doc>, WebError>;
+    /// Checks a document as the viewer may save it — every problem at once, then the access
+    /// table on the record as stored and as it would be — and saves it (from version `base`,
+    /// when given): the one write path of the form and of the API.
+    fn save(
+        store: &Store,
+        viewer: &Viewer,
+        doc: Self::Doc,
+        mode: &Mode,
+        base: Option<Version>,
+    ) -> Result<Written<Saved>, WebError>;
+    /// The form of a new one, as the viewer opens it.
+    fn blank(viewer: &Viewer) -> Self::Values;
+    fn page(form: &FormInput<'_, Self::Values>) -> Self::Page;
+    /// What the API answers of the stored record.
+    fn detail(store: &Store, key: &str) -> Result<serde_json::Value, WebError>;
+    fn split(update: Self::Update) -> (Self::Doc, Version);
+}
+
+/// What a form's page is drawn from.
+pub(crate) struct FormInput<'a, V> {
+    pub st: &'a AppState,
+    pub ctx: &'a Ctx,
+    pub views: &'a Views,
+    pub values: &'a V,
+    pub problems: &'a [Problem],
+    pub mode: &'a Mode,
+    /// Whether "add a sector" was pressed: one more empty row.
+    pub add: bool,
+}
+
+/// What a kind's form holds, as text: from a document, from a post, and back.
+pub(crate) trait Values: Clone + Default + Send + 'static {
+    type Doc;
+    fn from_doc(doc: &Self::Doc) -> Self;
+    fn from_form(posted: &Posted<'_>) -> Self;
+    /// The document: these values, with what of `base` the form does not show.
+    fn to_doc(&self, base: Option<&Self::Doc>) -> Self::Doc;
+    fn key_mut(&mut self) -> &mut String;
+    /// The version the form was opened at.
+    fn version_mut(&mut self) -> &mut String;
+}
+
+/// The capacities of the catalog: an editor writes those of its institution.
+#[derive(Debug)]
+pub(crate) struct Capacities;
+
+impl Kind for Capacities {
+    type Doc = CapacityDoc;
+    type Update = CapacityUpdate;
+    type Values = CapacityValues;
+    type Page = CapacityFormPage;
+    const RECORD: RecordKind = RecordKind::Capacity;
+    const NEW: &'static str = "/catalog/capacities/new";
+
+    fn url(key: &str) -> String {
+        capacity_url(key)
+    }
+
+    fn may_create(viewer: &Viewer, next: &str) -> Result<(), WebError> {
+        guard::may_create(viewer, next)
+    }
+
+    fn editable(store: &Store, viewer: &Viewer, key: &str, next: &str) -> Result<CapacityDoc, WebError> {
+        let stored = store.capacity(key)?.ok_or_else(|| WebError::not_found("capacity", key))?;
+        guard::allow(viewer, Action::Edit, &capacity_reach(store, stored.parts())?, ("capacity", key), next)?;
+        Ok(CapacityDoc::from_domain(&stored))
+    }
+
+    fn stored(store: &Store, key: &str) -> Result<Option<CapacityDoc>, WebError> {
+        Ok(store.capacity(key)?.map(|c| CapacityDoc::from_domain(&c)))
+    }
+
+    /// An editor saves the capacities of its institution only.
+    fn save(
+        store: &Store,
+        viewer: &Viewer,
+        doc: CapacityDoc,
+        mode: &Mode,
+        base: Option<Version>,
+    ) -> Result<Written<Saved>, WebError> {
+        let next = next_of::<Capacities>(mode);
+        match mode {
+            Mode::Edit(k) => {
+                Capacities::editable(store, viewer, k, &next)?;
+            }
+            Mode::Create => Capacities::may_create(viewer, &next)?,
+        }
+        let key = doc.key.trim().to_owned();
+        let references = doc.references();
+        let checked = doc.into_domain();
+        let taken = store.capacity(&key)?.is_some();
+        let problems = all_problems(store, &checked, &references, (mode, &key, taken))?;
+        let capacity = match checked {
+            Ok(c) if problems.is_empty() => c,
+            _ => return Ok(Written::unchanged(Saved::No(problems))),
+        };
+        allow_capacity_as_saved(store, viewer, &capacity, mode, &next)?;
+        store_record(store, viewer, Record::Capacity(capacity), key, base)
+    }
+
+    /// An editor's own institution is chosen already.
+    fn blank(viewer: &Viewer) -> CapacityValues {
+        let institution = match &viewer.actor {
+            Actor::Account { scope: Scope::Organisation(k), .. } => k.to_string(),
+            _ => String::new(),
+        };
+        CapacityValues { institution, languages: vec!["es".to_owned()], ..CapacityValues::default() }
+    }
+
+    fn page(form: &FormInput<'_, CapacityValues>) -> CapacityFormPage {
+        capacity_form(form)
+    }
+
+    fn detail(store: &Store, key: &str) -> Result<serde_json::Value, WebError> {
+        json(capacity_detail(store, key)?)
+    }
+
+    fn split(update: CapacityUpdate) -> (CapacityDoc, Version) {
+        (update.document, update.version)
+    }
+}
+
+/// The partners' demands: analysts and administrators write them.
+#[derive(Debug)]
+pub(crate) struct Demands;
+
+impl Kind for Demands {
+    type Doc = DemandDoc;
+    type Update = DemandUpdate;
+    type Values = DemandValues;
+    type Page = DemandFormPage;
+    const RECORD: RecordKind = RecordKind::Demand;
+    const NEW: &'static str = "/catalog/demands/new";
+
+    fn url(key: &str) -> String {
+        demand_url(key)
+    }
+
+    fn may_create(viewer: &Viewer, next: &str) -> Result<(), WebError> {
+        allow_demand(viewer, Action::Create, "", next)
+    }
+
+    fn editable(store: &Store, viewer: &Viewer, key: &str, next: &str) -> Result<DemandDoc, WebError> {
+        allow_demand(viewer, Action::Edit, key, next)?;
+        let stored = store.demand(key)?.ok_or_else(|| WebError::not_found("demand", key))?;
+        Ok(DemandDoc::from_domain(&stored))
+    }
+
+    fn stored(store: &Store, key: &str) -> Result<Option<DemandDoc>, WebError> {
+        Ok(store.demand(key)?.map(|d| DemandDoc::from_domain(&d)))
+    }
+
+    /// Analysts and administrators only; an edit keeps the stored workflow.
+    fn save(
+        store: &Store,
+        viewer: &Viewer,
+        mut doc: DemandDoc,
+        mode: &Mode,
+        base: Option<Version>,
+    ) -> Result<Written<Saved>, WebError> {
+        let next = next_of::<Demands>(mode);
+        match mode {
+            Mode::Edit(k) => keep_workflow(&mut doc, Demands::editable(store, viewer, k, &next)?),
+            Mode::Create => Demands::may_create(viewer, &next)?,
+        }
+        let key = doc.key.trim().to_owned();
+        let references = doc.references();
+        let checked = doc.into_domain();
+        let taken = store.demand(&key)?.is_some();
+        let problems = all_problems(store, &checked, &references, (mode, &key, taken))?;
+        match checked {
+            Ok(d) if problems.is_empty() => store_record(store, viewer, Record::Demand(d), key, base),
+            _ => Ok(Written::unchanged(Saved::No(problems))),
+        }
+    }
+
+    /// Received today.
+    fn blank(_: &Viewer) -> DemandValues {
+        DemandValues {
+            received: time::OffsetDateTime::now_utc().date().to_string(),
+            languages: vec!["es".to_owned()],
+            ..DemandValues::default()
+        }
+    }
+
+    fn page(form: &FormInput<'_, DemandValues>) -> DemandFormPage {
+        demand_form(form)
+    }
+
+    fn detail(store: &Store, key: &str) -> Result<serde_json::Value, WebError> {
+        json(demand_detail(store, key)?)
+    }
+
+    fn split(update: DemandUpdate) -> (DemandDoc, Version) {
+        (update.document, update.version)
+    }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Saving, for the forms and the API
@@ -55,6 +280,20 @@ fn key_problems(mode: &Mode, key: &str, taken: bool, problems: &mut Vec<Problem>
         }
         _ => {}
     }
+}
+
+/// Every problem of a document at once: its own (`checked`), its references to records
+/// that do not exist, and its key's.
+fn all_problems<T>(
+    store: &Store,
+    checked: &Result<T, Problems>,
+    references: &[Reference],
+    (mode, key, taken): (&Mode, &str, bool),
+) -> Result<Vec<Problem>, WebError> {
+    let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
+    problems.extend(store.check_references(references)?.0);
+    key_problems(mode, key, taken, &mut problems);
+    Ok(problems)
 }
 
 /// Writes a checked record from version `base`; one saved meanwhile is answered with who
@@ -77,40 +316,23 @@ fn store_record(
     }
 }
 
-fn next_of(mode: &Mode, new: &str, url: fn(&str) -> String) -> String {
+/// Where a sign-in brings the browser back to: the form.
+fn next_of<K: Kind>(mode: &Mode) -> String {
     match mode {
-        Mode::Create => new.to_owned(),
-        Mode::Edit(k) => format!("{}/edit", url(k)),
+        Mode::Create => K::NEW.to_owned(),
+        Mode::Edit(k) => format!("{}/edit", K::url(k)),
     }
 }
 
-/// Checks a capacity's document as the viewer may save it and saves it (from version
-/// `base`, when given). An editor saves the capacities of its institution only.
-pub(crate) fn save_capacity(
+/// Whether the viewer may save a capacity as it would be: in an editor's scope by its
+/// institution; a new one as a draft would be.
+pub(crate) fn allow_capacity_as_saved(
     store: &Store,
     viewer: &Viewer,
-    doc: CapacityDoc,
+    capacity: &Capacity,
     mode: &Mode,
-    base: Option<Version>,
-) -> Result<Written<Saved>, WebError> {
-    let next = next_of(mode, NEW_CAPACITY, capacity_url);
-    match mode {
-        Mode::Edit(k) => {
-            let stored = store.capacity(k)?.ok_or_else(|| WebError::not_found("capacity", k))?;
-            guard::allow(viewer, Action::Edit, &capacity_reach(store, stored.parts())?, ("capacity", k), &next)?;
-        }
-        Mode::Create => guard::may_create(viewer, &next)?,
-    }
-    let key = doc.key.trim().to_owned();
-    let references = doc.references();
-    let checked = doc.into_domain();
-    let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
-    problems.extend(store.check_references(&references)?.0);
-    key_problems(mode, &key, store.capacity(&key)?.is_some(), &mut problems);
-    let capacity = match checked {
-        Ok(c) if problems.is_empty() => c,
-        _ => return Ok(Written::unchanged(Saved::No(problems))),
-    };
+    next: &str,
+) -> Result<(), WebError> {
     let mut reach = capacity_reach(store, capacity.parts())?;
     let action = match mode {
         Mode::Create => {
@@ -119,8 +341,7 @@ pub(crate) fn save_capacity(
         }
         Mode::Edit(_) => Action::Edit,
     };
-    guard::allow_as_saved(viewer, action, &reach, &next)?;
-    store_record(store, viewer, Record::Capacity(capacity), key, base)
+    guard::allow_as_saved(viewer, action, &reach, next)
 }
 
 /// A demand's workflow as stored, over a document that is edited.
@@ -131,36 +352,6 @@ fn keep_workflow(doc: &mut DemandDoc, stored: DemandDoc) {
     doc.answered = stored.answered;
     doc.agreed = stored.agreed;
     doc.settled = stored.settled;
-}
-
-/// Checks a demand's document as the viewer may save it and saves it (from version `base`,
-/// when given). Analysts and administrators only; an edit keeps the stored workflow.
-pub(crate) fn save_demand(
-    store: &Store,
-    viewer: &Viewer,
-    mut doc: DemandDoc,
-    mode: &Mode,
-    base: Option<Version>,
-) -> Result<Written<Saved>, WebError> {
-    let next = next_of(mode, NEW_DEMAND, demand_url);
-    match mode {
-        Mode::Edit(k) => {
-            allow_demand(viewer, Action::Edit, k, &next)?;
-            let stored = store.demand(k)?.ok_or_else(|| WebError::not_found("demand", k))?;
-            keep_workflow(&mut doc, DemandDoc::from_domain(&stored));
-        }
-        Mode::Create => allow_demand(viewer, Action::Create, "", &next)?,
-    }
-    let key = doc.key.trim().to_owned();
-    let references = doc.references();
-    let checked = doc.into_domain();
-    let mut problems = checked.as_ref().err().map(|p| p.0.clone()).unwrap_or_default();
-    problems.extend(store.check_references(&references)?.0);
-    key_problems(mode, &key, store.demand(&key)?.is_some(), &mut problems);
-    match checked {
-        Ok(d) if problems.is_empty() => store_record(store, viewer, Record::Demand(d), key, base),
-        _ => Ok(Written::unchanged(Saved::No(problems))),
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,85 +378,47 @@ fn json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, WebError> {
     serde_json::to_value(value).map_err(|e| WebError::internal(format!("json: {e}")))
 }
 
-async fn capacity_answer(state: &AppState, saved: Saved, created: bool, lang: Lang) -> Result<Response, WebError> {
+async fn api_answer<K: Kind>(state: &AppState, saved: Saved, created: bool, lang: Lang) -> Result<Response, WebError> {
     let Saved::Yes(key) = &saved else { return Ok(answered(saved, created, serde_json::Value::Null, "", lang)) };
     let k = key.clone();
-    let detail = state.read(move |store, _| json(capacity_detail(store, &k)?)).await?;
-    let location = format!("/api/v1{}", capacity_url(key));
+    let detail = state.read(move |store, _| K::detail(store, &k)).await?;
+    let location = format!("/api/v1{}", K::url(key));
     Ok(answered(saved, created, detail, &location, lang))
 }
 
-async fn demand_answer(state: &AppState, saved: Saved, created: bool, lang: Lang) -> Result<Response, WebError> {
-    let Saved::Yes(key) = &saved else { return Ok(answered(saved, created, serde_json::Value::Null, "", lang)) };
-    let k = key.clone();
-    let detail = state.read(move |store, _| json(demand_detail(store, &k)?)).await?;
-    let location = format!("/api/v1{}", demand_url(key));
-    Ok(answered(saved, created, detail, &location, lang))
-}
-
-/// `POST /api/v1/catalog/capacities`
-pub(crate) async fn api_create_capacity(
+/// `POST /api/v1/catalog/capacities`, `POST /api/v1/catalog/demands`
+pub(crate) async fn api_create<K: Kind>(
     State(state): State<AppState>,
     ctx: Ctx,
     bytes: Bytes,
 ) -> Result<Response, Refused> {
     ctx.viewer.require("")?;
-    let doc: CapacityDoc = body(&bytes, ctx.lang)?;
+    let doc: K::Doc = body(&bytes, ctx.lang)?;
     let viewer = ctx.viewer.clone();
-    let saved = state.write(move |store| save_capacity(store, &viewer, doc, &Mode::Create, None)).await?;
-    Ok(capacity_answer(&state, saved, true, ctx.lang).await?)
+    let saved = state.write(move |store| K::save(store, &viewer, doc, &Mode::Create, None)).await?;
+    Ok(api_answer::<K>(&state, saved, true, ctx.lang).await?)
 }
 
-/// `PUT /api/v1/catalog/capacities/{key}`
-pub(crate) async fn api_update_capacity(
+/// `PUT /api/v1/catalog/capacities/{key}`, `PUT /api/v1/catalog/demands/{key}`
+pub(crate) async fn api_update<K: Kind>(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(key): Path<String>,
     bytes: Bytes,
 ) -> Result<Response, Refused> {
     ctx.viewer.require("")?;
-    let update: CapacityUpdate = body(&bytes, ctx.lang)?;
+    let (doc, version) = K::split(body(&bytes, ctx.lang)?);
     let viewer = ctx.viewer.clone();
     let mode = Mode::Edit(key);
-    let saved =
-        state.write(move |store| save_capacity(store, &viewer, update.document, &mode, Some(update.version))).await?;
-    Ok(capacity_answer(&state, saved, false, ctx.lang).await?)
-}
-
-/// `POST /api/v1/catalog/demands`
-pub(crate) async fn api_create_demand(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    bytes: Bytes,
-) -> Result<Response, Refused> {
-    ctx.viewer.require("")?;
-    let doc: DemandDoc = body(&bytes, ctx.lang)?;
-    let viewer = ctx.viewer.clone();
-    let saved = state.write(move |store| save_demand(store, &viewer, doc, &Mode::Create, None)).await?;
-    Ok(demand_answer(&state, saved, true, ctx.lang).await?)
-}
-
-/// `PUT /api/v1/catalog/demands/{key}`
-pub(crate) async fn api_update_demand(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(key): Path<String>,
-    bytes: Bytes,
-) -> Result<Response, Refused> {
-    ctx.viewer.require("")?;
-    let update: DemandUpdate = body(&bytes, ctx.lang)?;
-    let viewer = ctx.viewer.clone();
-    let mode = Mode::Edit(key);
-    let saved =
-        state.write(move |store| save_demand(store, &viewer, update.document, &mode, Some(update.version))).await?;
-    Ok(demand_answer(&state, saved, false, ctx.lang).await?)
+    let saved = state.write(move |store| K::save(store, &viewer, doc, &mode, Some(version))).await?;
+    Ok(api_answer::<K>(&state, saved, false, ctx.lang).await?)
 }
 
 // ---------------------------------------------------------------------------------------------
 // What a form posts
 
 /// The fields of a posted form.
-struct Posted<'a>(&'a [(String, String)]);
+pub(crate) struct Posted<'a>(&'a [(String, String)]);
 
 impl Posted<'_> {
     fn get(&self, name: &str) -> String {
@@ -344,7 +497,9 @@ pub(crate) struct CapacityValues {
     version: String,
 }
 
-impl CapacityValues {
+impl Values for CapacityValues {
+    type Doc = CapacityDoc;
+
     fn from_doc(d: &CapacityDoc) -> CapacityValues {
         CapacityValues {
             key: d.key.clone(),
@@ -402,6 +557,14 @@ impl CapacityValues {
                 .collect(),
         }
     }
+
+    fn key_mut(&mut self) -> &mut String {
+        &mut self.key
+    }
+
+    fn version_mut(&mut self) -> &mut String {
+        &mut self.version
+    }
 }
 
 /// The form's demand (its workflow is not the form's).
@@ -420,7 +583,9 @@ pub(crate) struct DemandValues {
     version: String,
 }
 
-impl DemandValues {
+impl Values for DemandValues {
+    type Doc = DemandDoc;
+
     fn from_doc(d: &DemandDoc) -> DemandValues {
         DemandValues {
             key: d.key.clone(),
@@ -472,6 +637,14 @@ impl DemandValues {
             agreed: None,
             settled: None,
         }
+    }
+
+    fn key_mut(&mut self) -> &mut String {
+        &mut self.key
+    }
+
+    fn version_mut(&mut self) -> &mut String {
+        &mut self.version
     }
 }
 
@@ -660,11 +833,19 @@ fn datalists(lang: Lang) -> Vec<(&'static str, Vec<(String, String)>)> {
     vec![("dl-sector", list(SECTOR.codes)), ("dl-country", list(COUNTRY.codes))]
 }
 
-/// Where a form goes and comes back to: its heading, its action and the back link.
-fn frame(mode: &Mode, lang: Lang, what: [&str; 2], new: &str, list: &str, url: fn(&str) -> String) -> [String; 3] {
+/// The links to the spreadsheet upload and its template, on the form of a new record.
+fn bulk(mode: &Mode, lang: Lang) -> Vec<(String, String)> {
     match mode {
-        Mode::Create => [lang.pick(what[0], what[1]).to_owned(), new.to_owned(), list.to_owned()],
-        Mode::Edit(k) => [format!("{}: {k}", lang.pick("Editar", "Edit")), format!("{}/edit", url(k)), url(k)],
+        Mode::Create => super::catalog_import::links(lang).into(),
+        Mode::Edit(_) => Vec::new(),
+    }
+}
+
+/// Where a form goes and comes back to: its heading, its action and the back link.
+fn frame<K: Kind>(mode: &Mode, lang: Lang, what: [&str; 2], list: &str) -> [String; 3] {
+    match mode {
+        Mode::Create => [lang.pick(what[0], what[1]).to_owned(), K::NEW.to_owned(), list.to_owned()],
+        Mode::Edit(k) => [format!("{}: {k}", lang.pick("Editar", "Edit")), format!("{}/edit", K::url(k)), K::url(k)],
     }
 }
 
@@ -675,6 +856,8 @@ pub(crate) struct CapacityFormPage {
     pub back_url: String,
     pub back_label: String,
     pub heading: String,
+    /// On a new one's form: the spreadsheet upload and its template, for many at once.
+    pub bulk: Vec<(String, String)>,
     pub summary: Vec<(String, String)>,
     pub action: String,
     pub version: String,
@@ -706,15 +889,8 @@ fn key_field(b: &mut Builder, value: &str, mode: &Mode, example: &str) -> Field 
     key
 }
 
-fn capacity_form(
-    st: &AppState,
-    ctx: &Ctx,
-    views: &Views,
-    v: &CapacityValues,
-    problems: &[Problem],
-    mode: &Mode,
-    add: bool,
-) -> CapacityFormPage {
+fn capacity_form(form: &FormInput<'_, CapacityValues>) -> CapacityFormPage {
+    let FormInput { st, ctx, views, values: v, problems, mode, add } = *form;
     let lang = ctx.lang;
     let l = |es: &'static str, en: &'static str| lang.pick(es, en);
     let mut b = Builder::new(problems, lang);
@@ -742,8 +918,7 @@ fn capacity_form(
     let mut evidence = b.field("evidence", l("Actividades que la demuestran", "Activities that prove it"), &v.evidence);
     evidence.hint = Some(l("Identificadores IATI, uno por línea", "IATI identifiers, one a line").to_owned());
     b.rest();
-    let [heading, action, back_url] =
-        frame(mode, lang, ["Nueva capacidad", "New capacity"], NEW_CAPACITY, "/catalog", capacity_url);
+    let [heading, action, back_url] = frame::<Capacities>(mode, lang, ["Nueva capacidad", "New capacity"], "/catalog");
     let back_label = match mode {
         Mode::Create => l("← Catálogo", "← Catalog"),
         Mode::Edit(_) => l("← Volver a la capacidad", "← Back to the capacity"),
@@ -753,6 +928,7 @@ fn capacity_form(
         back_url,
         back_label: back_label.to_owned(),
         heading,
+        bulk: bulk(mode, lang),
         summary: b.summary,
         action,
         version: v.version.clone(),
@@ -781,6 +957,8 @@ pub(crate) struct DemandFormPage {
     pub back_url: String,
     pub back_label: String,
     pub heading: String,
+    /// On a new one's form: the spreadsheet upload and its template, for many at once.
+    pub bulk: Vec<(String, String)>,
     pub summary: Vec<(String, String)>,
     pub action: String,
     pub version: String,
@@ -800,15 +978,8 @@ pub(crate) struct DemandFormPage {
     pub datalists: Vec<(&'static str, Vec<(String, String)>)>,
 }
 
-fn demand_form(
-    st: &AppState,
-    ctx: &Ctx,
-    views: &Views,
-    v: &DemandValues,
-    problems: &[Problem],
-    mode: &Mode,
-    add: bool,
-) -> DemandFormPage {
+fn demand_form(form: &FormInput<'_, DemandValues>) -> DemandFormPage {
+    let FormInput { st, ctx, views, values: v, problems, mode, add } = *form;
     let lang = ctx.lang;
     let l = |es: &'static str, en: &'static str| lang.pick(es, en);
     let mut b = Builder::new(problems, lang);
@@ -842,7 +1013,7 @@ fn demand_form(
     let languages = b.checks("languages", l("Idiomas", "Languages"), language_options(lang), &v.languages);
     b.rest();
     let [heading, action, back_url] =
-        frame(mode, lang, ["Nueva solicitud", "New demand"], NEW_DEMAND, "/catalog/demands", demand_url);
+        frame::<Demands>(mode, lang, ["Nueva solicitud", "New demand"], "/catalog/demands");
     let back_label = match mode {
         Mode::Create => l("← Solicitudes", "← Demands"),
         Mode::Edit(_) => l("← Volver a la solicitud", "← Back to the demand"),
@@ -852,6 +1023,7 @@ fn demand_form(
         back_url,
         back_label: back_label.to_owned(),
         heading,
+        bulk: bulk(mode, lang),
         summary: b.summary,
         action,
         version: v.version.clone(),
@@ -875,24 +1047,22 @@ fn demand_form(
 // ---------------------------------------------------------------------------------------------
 // The form handlers
 
-/// `GET /catalog/capacities/new`: an editor's own institution is chosen already.
-pub(crate) async fn new_capacity(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    guard::may_create(&ctx.viewer, NEW_CAPACITY)?;
+/// `GET /catalog/capacities/new`, `GET /catalog/demands/new`
+pub(crate) async fn new_form<K: Kind>(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    K::may_create(&ctx.viewer, K::NEW)?;
     let st = state.clone();
     state
         .compute(move |views| {
-            let institution = match &ctx.viewer.actor {
-                Actor::Account { scope: Scope::Organisation(k), .. } => k.to_string(),
-                _ => String::new(),
-            };
-            let v = CapacityValues { institution, languages: vec!["es".to_owned()], ..CapacityValues::default() };
-            Ok(html(&capacity_form(&st, &ctx, views, &v, &[], &Mode::Create, false))?.into_response())
+            let v = K::blank(&ctx.viewer);
+            let form =
+                FormInput { st: &st, ctx: &ctx, views, values: &v, problems: &[], mode: &Mode::Create, add: false };
+            Ok(html(&K::page(&form))?.into_response())
         })
         .await
 }
 
-/// `GET /catalog/capacities/{key}/edit`
-pub(crate) async fn edit_capacity(
+/// `GET /catalog/capacities/{key}/edit`, `GET /catalog/demands/{key}/edit`
+pub(crate) async fn edit_form<K: Kind>(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(key): Path<String>,
@@ -900,33 +1070,33 @@ pub(crate) async fn edit_capacity(
     let st = state.clone();
     state
         .read(move |store, views| {
-            let cap = store.capacity(&key)?.ok_or_else(|| WebError::not_found("capacity", &key))?;
-            let next = format!("{}/edit", capacity_url(&key));
-            guard::allow(&ctx.viewer, Action::Edit, &capacity_reach(store, cap.parts())?, ("capacity", &key), &next)?;
-            let mut v = CapacityValues::from_doc(&CapacityDoc::from_domain(&cap));
-            v.version = store.version(coopera_store::RecordKind::Capacity, &key)?.unwrap_or_default().to_string();
-            Ok(html(&capacity_form(&st, &ctx, views, &v, &[], &Mode::Edit(key.clone()), false))?.into_response())
+            let next = format!("{}/edit", K::url(&key));
+            let mut v = K::Values::from_doc(&K::editable(store, &ctx.viewer, &key, &next)?);
+            *v.version_mut() = store.version(K::RECORD, &key)?.unwrap_or_default().to_string();
+            let mode = Mode::Edit(key.clone());
+            let form = FormInput { st: &st, ctx: &ctx, views, values: &v, problems: &[], mode: &mode, add: false };
+            Ok(html(&K::page(&form))?.into_response())
         })
         .await
 }
 
-/// `POST /catalog/capacities/new`
-pub(crate) async fn create_capacity(
+/// `POST /catalog/capacities/new`, `POST /catalog/demands/new`
+pub(crate) async fn create<K: Kind>(
     State(state): State<AppState>,
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    submit_capacity(state, ctx, &fields, Mode::Create).await
+    submit::<K>(state, ctx, &fields, Mode::Create).await
 }
 
-/// `POST /catalog/capacities/{key}/edit`
-pub(crate) async fn update_capacity(
+/// `POST /catalog/capacities/{key}/edit`, `POST /catalog/demands/{key}/edit`
+pub(crate) async fn update<K: Kind>(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(key): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    submit_capacity(state, ctx, &fields, Mode::Edit(key)).await
+    submit::<K>(state, ctx, &fields, Mode::Edit(key)).await
 }
 
 /// The status a refused save answers with, and the version the form goes on from.
@@ -941,35 +1111,36 @@ fn refusal(saved: Saved, version: &mut String) -> Result<(Vec<Problem>, StatusCo
     }
 }
 
-/// Checks and saves the posted capacity, or shows the form again: with its problems, or with
+/// Checks and saves the posted record, or shows the form again: with its problems, or with
 /// one more sector row where "add" was pressed (nothing is saved then).
-async fn submit_capacity(
+async fn submit<K: Kind>(
     state: AppState,
     ctx: Ctx,
     fields: &[(String, String)],
     mode: Mode,
 ) -> Result<Response, WebError> {
     let posted = Posted(fields);
-    let mut values = CapacityValues::from_form(&posted);
+    let mut values = K::Values::from_form(&posted);
     if let Mode::Edit(k) = &mode {
-        values.key = k.clone();
+        *values.key_mut() = k.clone();
     }
     let (problems, status) = if posted.adds_a_row() {
         (Vec::new(), StatusCode::OK)
     } else {
-        let (saving, save_mode, viewer) = (values.clone(), mode.clone(), ctx.viewer.clone());
+        let (mut saving, save_mode, viewer) = (values.clone(), mode.clone(), ctx.viewer.clone());
         let saved = state
             .write(move |store| {
                 let base = match &save_mode {
-                    Mode::Edit(k) => store.capacity(k)?.map(|c| CapacityDoc::from_domain(&c)),
+                    Mode::Edit(k) => K::stored(store, k)?,
                     Mode::Create => None,
                 };
                 let doc = saving.to_doc(base.as_ref());
-                save_capacity(store, &viewer, doc, &save_mode, saving.version.parse().ok())
+                let version = saving.version_mut().parse().ok();
+                K::save(store, &viewer, doc, &save_mode, version)
             })
             .await?;
-        match refusal(saved, &mut values.version) {
-            Err(key) => return Ok(Redirect::to(&format!("{}?saved=1", capacity_url(&key))).into_response()),
+        match refusal(saved, values.version_mut()) {
+            Err(key) => return Ok(Redirect::to(&format!("{}?saved=1", K::url(&key))).into_response()),
             Ok(refused) => refused,
         }
     };
@@ -977,102 +1148,8 @@ async fn submit_capacity(
     let st = state.clone();
     state
         .compute(move |views| {
-            let body = html(&capacity_form(&st, &ctx, views, &values, &problems, &mode, add))?;
-            Ok((status, body).into_response())
-        })
-        .await
-}
-
-/// `GET /catalog/demands/new`
-pub(crate) async fn new_demand(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    allow_demand(&ctx.viewer, Action::Create, "", NEW_DEMAND)?;
-    let st = state.clone();
-    state
-        .compute(move |views| {
-            let v = DemandValues {
-                received: time::OffsetDateTime::now_utc().date().to_string(),
-                languages: vec!["es".to_owned()],
-                ..DemandValues::default()
-            };
-            Ok(html(&demand_form(&st, &ctx, views, &v, &[], &Mode::Create, false))?.into_response())
-        })
-        .await
-}
-
-/// `GET /catalog/demands/{key}/edit`
-pub(crate) async fn edit_demand(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(key): Path<String>,
-) -> Result<Response, WebError> {
-    let st = state.clone();
-    state
-        .read(move |store, views| {
-            let next = format!("{}/edit", demand_url(&key));
-            allow_demand(&ctx.viewer, Action::Edit, &key, &next)?;
-            let demand = store.demand(&key)?.ok_or_else(|| WebError::not_found("demand", &key))?;
-            let mut v = DemandValues::from_doc(&DemandDoc::from_domain(&demand));
-            v.version = store.version(coopera_store::RecordKind::Demand, &key)?.unwrap_or_default().to_string();
-            Ok(html(&demand_form(&st, &ctx, views, &v, &[], &Mode::Edit(key.clone()), false))?.into_response())
-        })
-        .await
-}
-
-/// `POST /catalog/demands/new`
-pub(crate) async fn create_demand(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    submit_demand(state, ctx, &fields, Mode::Create).await
-}
-
-/// `POST /catalog/demands/{key}/edit`
-pub(crate) async fn update_demand(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(key): Path<String>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, WebError> {
-    submit_demand(state, ctx, &fields, Mode::Edit(key)).await
-}
-
-/// [`submit_capacity`] for a demand.
-async fn submit_demand(
-    state: AppState,
-    ctx: Ctx,
-    fields: &[(String, String)],
-    mode: Mode,
-) -> Result<Response, WebError> {
-    let posted = Posted(fields);
-    let mut values = DemandValues::from_form(&posted);
-    if let Mode::Edit(k) = &mode {
-        values.key = k.clone();
-    }
-    let (problems, status) = if posted.adds_a_row() {
-        (Vec::new(), StatusCode::OK)
-    } else {
-        let (saving, save_mode, viewer) = (values.clone(), mode.clone(), ctx.viewer.clone());
-        let saved = state
-            .write(move |store| {
-                let base = match &save_mode {
-                    Mode::Edit(k) => store.demand(k)?.map(|d| DemandDoc::from_domain(&d)),
-                    Mode::Create => None,
-                };
-                let doc = saving.to_doc(base.as_ref());
-                save_demand(store, &viewer, doc, &save_mode, saving.version.parse().ok())
-            })
-            .await?;
-        match refusal(saved, &mut values.version) {
-            Err(key) => return Ok(Redirect::to(&format!("{}?saved=1", demand_url(&key))).into_response()),
-            Ok(refused) => refused,
-        }
-    };
-    let add = status == StatusCode::OK;
-    let st = state.clone();
-    state
-        .compute(move |views| {
-            let body = html(&demand_form(&st, &ctx, views, &values, &problems, &mode, add))?;
+            let form = FormInput { st: &st, ctx: &ctx, views, values: &values, problems: &problems, mode: &mode, add };
+            let body = html(&K::page(&form))?;
             Ok((status, body).into_response())
         })
         .await

@@ -171,11 +171,18 @@ pub(crate) async fn list(
                 let url = with_query("/catalog/demands", &[("state", s.code().to_owned())]);
                 (format!("{} ({})", s.label(lang), count(s)), url, only == Some(s))
             }));
+            let may_add = allow_demand(&ctx.viewer, Action::Create, "", "/").is_ok();
+            let mut links = vec![
+                (lang.pick("← Catálogo", "← Catalog").to_owned(), "/catalog".to_owned()),
+                (lang.pick("Informe del catálogo", "Catalog report").to_owned(), "/catalog/report".to_owned()),
+            ];
+            if may_add {
+                links.extend(super::catalog_import::links(lang));
+            }
+            links.push(("JSON (API)".to_owned(), "/api/v1/catalog/demands".to_owned()));
             let page = DemandsPage {
                 c: Chrome::new(&ctx, &st, lang.pick("Solicitudes de los socios", "Partners' demands"), "catalog"),
-                new_url: allow_demand(&ctx.viewer, Action::Create, "", "/")
-                    .is_ok()
-                    .then(|| "/catalog/demands/new".to_owned()),
+                new_url: may_add.then(|| "/catalog/demands/new".to_owned()),
                 filters,
                 count_text: match (lang, shown.len()) {
                     (Lang::Es, 1) => "1 solicitud".to_owned(),
@@ -184,11 +191,7 @@ pub(crate) async fn list(
                     (Lang::En, n) => format!("{n} demands"),
                 },
                 table: demands_table(&shown, views, lang),
-                links: vec![
-                    (lang.pick("← Catálogo", "← Catalog").to_owned(), "/catalog".to_owned()),
-                    (lang.pick("Informe del catálogo", "Catalog report").to_owned(), "/catalog/report".to_owned()),
-                    ("JSON (API)".to_owned(), "/api/v1/catalog/demands".to_owned()),
-                ],
+                links,
             };
             html(&page)
         })

@@ -16,6 +16,7 @@ pub(crate) mod activity_form;
 pub(crate) mod api;
 pub(crate) mod catalog;
 pub(crate) mod catalog_form;
+pub(crate) mod catalog_import;
 pub(crate) mod codelists;
 pub(crate) mod dashboard;
 pub(crate) mod demands;

@@ -2,7 +2,7 @@
 # Browser tests of the web application: builds `coopera`, serves the demo data on a free
 # loopback port with a temporary database, and drives headless Chromium (the Debian package,
 # no browser download) with playwright-core through test.mjs. Screenshots of the main pages
-# are written to target/screenshots/.
+# are written to target/screenshots/ (in CARGO_TARGET_DIR, when set).
 #
 #   bash crates/coopera-web/tests/browser/run.sh
 set -euo pipefail
@@ -20,7 +20,9 @@ fi
 
 echo "== building coopera"
 (cd "$root" && cargo build --locked -p coopera --quiet)
-bin="$root/target/debug/coopera"
+# Where cargo built it: CARGO_TARGET_DIR when set, else the workspace's target/.
+target="${CARGO_TARGET_DIR:-$root/target}"
+bin="$target/debug/coopera"
 
 tmp="$(mktemp -d)"
 server=""
@@ -46,5 +48,5 @@ echo "== serving at $url"
 passwords="$(awk '/^  (admin|analista|editor-chiapas|consulta-oaxaca) / { print $1 " " $2 }' "$tmp/out.log")"
 [ "$(echo "$passwords" | wc -l)" -eq 4 ] || { echo "serve --demo printed no demo accounts"; cat "$tmp/out.log"; exit 1; }
 
-mkdir -p "$root/target/screenshots"
-COOPERA_URL="$url" COOPERA_PASSWORDS="$passwords" SCREENSHOTS="$root/target/screenshots" node "$here/test.mjs"
+mkdir -p "$target/screenshots"
+COOPERA_URL="$url" COOPERA_PASSWORDS="$passwords" SCREENSHOTS="$target/screenshots" node "$here/test.mjs"

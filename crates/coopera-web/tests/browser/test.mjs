@@ -2,8 +2,10 @@
 // charts change, open an activity; sign in as each demo role; as Chiapas's editor submit a
 // form with a mistake and see the message next to the field, correct it and see it saved as
 // a draft the public does not see, and submit it; as the agency's analyst validate and
-// publish it, and see the public dashboard count it; as a viewer see no step to take; check
-// that the charts read at 1366 and 390 px. Screenshots of the main pages go to $SCREENSHOTS.
+// publish it, and see the public dashboard count it; as a viewer see no step to take; as the
+// analyst upload a spreadsheet with a mistake, see its row and column, correct it and see it
+// added; check that the charts read at 1366 and 390 px. Screenshots of the main pages go to
+// $SCREENSHOTS.
 import { chromium, request } from "playwright-core";
 import assert from "node:assert/strict";
 import path from "node:path";
@@ -181,6 +183,31 @@ step("the administrator's account page");
 await signIn("admin");
 await page.goto(base + "/account");
 await shot("account");
+await signOut();
+
+step("a spreadsheet with a mistake is named at its row and column, and nothing is saved (the analyst)");
+await signIn("analista");
+await page.goto(base + "/catalog");
+await Promise.all([page.waitForURL(/\/catalog\/import$/), page.click("a[href='/catalog/import']")]);
+const sheet = (forms) => ({
+  name: "capacidades.csv",
+  mimeType: "text/csv",
+  buffer: Buffer.from(`clave,titulo_es,institucion,sectores,modalidades\ncap-navegador-1,Viveros forestales comunitarios,conafor,31220,${forms}\n`),
+});
+await page.setInputFiles("#f-file", sheet("curso"));
+await Promise.all([page.waitForLoadState("load"), page.click("form[data-form=import] button[type=submit]")]);
+await page.waitForSelector("[data-import-problems]");
+assert.match(await page.locator("[data-import-problems]").textContent(), /fila 2, columna E \(modalidades\)/);
+assert.equal((await publicClient.get(base + "/catalog/capacities/cap-navegador-1")).status(), 404, "nothing saved");
+await shot("catalog-import-refused");
+step("corrected, it goes in whole");
+await page.setInputFiles("#f-file", sheet("course"));
+await Promise.all([page.waitForLoadState("load"), page.click("form[data-form=import] button[type=submit]")]);
+await page.waitForSelector("[data-import-done]");
+assert.match(await page.locator("[data-import-done]").textContent(), /1 creada\(s\)/);
+await shot("catalog-import-done");
+await Promise.all([page.waitForURL(/cap-navegador-1$/), page.click("a[href='/catalog/capacities/cap-navegador-1']")]);
+assert.equal(await page.locator("h1").textContent(), "Viveros forestales comunitarios");
 await signOut();
 
 // What a reader sees of the charts at this width: problems, as sentences.

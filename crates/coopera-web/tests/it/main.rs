@@ -18,6 +18,7 @@ mod access;
 mod api;
 mod api_writes;
 mod catalog;
+mod catalog_import;
 mod downloads;
 mod figures;
 mod follow;

@@ -64,8 +64,9 @@ fn is_spreadsheet(file: &Path) -> bool {
 
 /// `catalog add` of a CSV file or an XLSX workbook: every problem — of a cell, or a
 /// reference to nothing — placed at its sheet, row and column; nothing written unless the
-/// whole spreadsheet is right.
+/// whole spreadsheet is right (`coopera_import::sheets::add`, which the web's upload runs too).
 fn add_sheet(ctx: &Ctx, file: &Path, existing: coopera_store::Existing) -> Result<(), Failure> {
+    use coopera_import::sheets::{AddOptions, Added, Placed};
     let lang = ctx.lang;
     let bytes = std::fs::read(file).map_err(|e| {
         Failure::one(match lang {
@@ -75,7 +76,7 @@ fn add_sheet(ctx: &Ctx, file: &Path, existing: coopera_store::Existing) -> Resul
     })?;
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let read = coopera_import::sheets::read(&name, &bytes);
-    let placed = |problems: Vec<coopera_import::sheets::Placed>| {
+    let placed = |problems: Vec<Placed>| {
         let n = problems.len();
         Failure {
             lines: problems.iter().map(|p| format!("{}, {}", file.display(), p.message(lang))).collect(),
@@ -85,44 +86,19 @@ fn add_sheet(ctx: &Ctx, file: &Path, existing: coopera_store::Existing) -> Resul
             }),
         }
     };
-    if !read.problems.is_empty() {
-        // The references of the rows are checked too, in the same answer.
-        let mut problems = read.problems.clone();
-        if ctx.db_exists() {
-            let store = ctx.open()?;
-            let inside = read.keys();
-            for (sheet, row, references) in &read.references {
-                let outside: Vec<_> = references
-                    .iter()
-                    .filter(|r| !(r.target == coopera_domain::problem::Target::Capacity && inside.contains(&r.key)))
-                    .cloned()
-                    .collect();
-                let found = store.check_references(&outside).map_err(|e| Failure::store(e, lang))?;
-                problems.extend(found.iter().filter_map(|p| read.place_at(sheet, *row, p)));
-            }
-            problems.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
-        }
-        return Err(placed(problems));
+    if !read.problems.is_empty() && !ctx.db_exists() {
+        // No registry to check the references against, and none is made for a refused file.
+        return Err(placed(read.problems));
     }
     let store = ctx.open()?;
-    let records: Vec<_> = read.records.iter().map(|r| r.0.clone()).collect();
-    let how = coopera_store::WriteOptions {
-        existing,
-        event: Some(coopera_store::AuditEvent::Import),
-        ..coopera_store::WriteOptions::default()
-    };
-    match store.write(&ctx.user, records, how) {
-        Ok(summary) => {
+    // The command line is a local administrator's tool: it asks the access table nothing.
+    let how = AddOptions { author: &ctx.user, existing, address: None };
+    match coopera_import::sheets::add(&store, &read, &how).map_err(|e| Failure::store(e, lang))? {
+        Added::Written(summary) => {
             print(&format!("{}: {}", file.display(), super::summary_line(&summary, lang)));
             Ok(())
         }
-        Err(coopera_store::StoreError::Invalid(refused)) => {
-            let read = &read;
-            let problems =
-                refused.iter().flat_map(|r| r.problems.iter().filter_map(move |p| read.place(r.index, p))).collect();
-            Err(placed(problems))
-        }
-        Err(e) => Err(Failure::store(e, lang)),
+        Added::Refused(problems) => Err(placed(problems)),
     }
 }
 
