@@ -150,12 +150,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let qs = queries(&mut rng, 500);
     let mut tantivy_times = Vec::new();
+    let mut faceted_times = Vec::new();
+    let mut typo_times = Vec::new();
+    let mut count_times = Vec::new();
     let mut tantivy_hits = 0usize;
-    for q in &qs {
+    for (i, q) in qs.iter().enumerate() {
+        let search =
+            SearchQuery { text: q.clone(), lang: Lang::Es, limit: 10, facets: false, ..SearchQuery::default() };
         let started = Instant::now();
-        let r = index.search(&SearchQuery { text: q.clone(), lang: Lang::Es, limit: 10, ..SearchQuery::default() })?;
+        let r = index.search(&search)?;
         tantivy_times.push(started.elapsed());
+        if i % 5 == 0 {
+            typo_times.push(started.elapsed());
+        }
         tantivy_hits = tantivy_hits.saturating_add(usize::from(!r.hits.is_empty()));
+        let started = Instant::now();
+        index.count(&search)?;
+        count_times.push(started.elapsed());
+        let started = Instant::now();
+        index.search(&SearchQuery { facets: true, ..search })?;
+        faceted_times.push(started.elapsed());
     }
     let mut fts_times = Vec::new();
     let mut fts_hits = 0usize;
@@ -196,6 +210,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         percentile(&mut fts_times, 0.5),
         percentile(&mut fts_times, 0.95),
         fts_hits
+    );
+    println!(
+        "of which the {} with a typo: tantivy p50 {:.2} ms, p95 {:.2} ms",
+        typo_times.len(),
+        percentile(&mut typo_times, 0.5),
+        percentile(&mut typo_times, 0.95)
+    );
+    println!(
+        "counting the hits alone (the floor of an exact total): tantivy p50 {:.2} ms, p95 {:.2} ms",
+        percentile(&mut count_times, 0.5),
+        percentile(&mut count_times, 0.95)
+    );
+    println!(
+        "search with the counts of the 7 facets: tantivy p50 {:.2} ms, p95 {:.2} ms",
+        percentile(&mut faceted_times, 0.5),
+        percentile(&mut faceted_times, 0.95)
     );
     println!(
         "match ({} demands): p50 {:.2} ms, p95 {:.2} ms",

@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use coopera_domain::Lang;
-use coopera_domain::activity::{Activity, SectorRef, SectorShare};
+use coopera_domain::activity::{SectorRef, SectorShare};
 use coopera_domain::catalog::{Capacity, Demand};
 use coopera_domain::codelists;
 use coopera_domain::kinds::CapacityForm;
@@ -321,59 +321,10 @@ impl SearchDoc {
         }
     }
 
-    /// An activity of the registry: its texts, sectors, participants and places.
-    pub fn activity(a: &Activity, names: &dyn Names) -> SearchDoc {
-        let p = a.parts();
-        let (summary_es, summary_en) = titles(&p.description);
-        let mut body = Body::default();
-        body.text(&p.description);
-        body.text(&p.objectives);
-        body.sectors(&p.sectors);
-        let mut orgs: Vec<String> = vec![p.reporting_org.as_str().to_owned()];
-        for participant in &p.participants {
-            push_once(&mut orgs, participant.org.as_str());
-        }
-        for org in &orgs {
-            body.org(names, org);
-        }
-        let mut countries = Vec::new();
-        for c in &p.countries {
-            push_once(&mut countries, c.country.as_str());
-            body.country(c.country.as_str());
-        }
-        let mut states = Vec::new();
-        for place in &p.mx_places {
-            if !states.iter().any(|s: &String| s == place.state.as_str()) {
-                body.state(place.state.as_str());
-            }
-            push_once(&mut states, place.state.as_str());
-        }
-        let (body_es, body_en) = body.finish();
-        let (title_es, title_en) = titles(&p.title);
-        let (sectors, thematic_areas) = sector_codes(&p.sectors);
-        SearchDoc {
-            kind: DocKind::Activity,
-            key: p.key.as_str().to_owned(),
-            title_es,
-            title_en,
-            body_es,
-            body_en,
-            summary_es,
-            summary_en,
-            thematic_areas,
-            sectors,
-            forms: Vec::new(),
-            institution: Some(p.reporting_org.as_str().to_owned()),
-            states,
-            languages: Vec::new(),
-            countries,
-        }
-    }
-
-    /// An activity from what the registry's index tables hold of it ([`ReportFacts`], read
-    /// without decoding documents): its titles, sectors, organisations, countries and states
-    /// — all of [`SearchDoc::activity`] but the description and objectives, so that the whole
-    /// registry is indexed at the speed the reports read it.
+    /// An activity, from what the registry's index tables hold of it ([`ReportFacts`], read
+    /// without decoding documents): its titles, sectors, organisations, countries and states.
+    /// Its description and objectives are not indexed, so that the whole registry is indexed
+    /// at the speed the reports read it.
     pub fn activity_facts(f: &ReportFacts, names: &dyn Names) -> SearchDoc {
         let mut body = Body::default();
         let mut sectors = Vec::new();

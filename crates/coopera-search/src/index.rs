@@ -171,17 +171,21 @@ impl SearchIndex {
 
     /// Replaces everything the index holds by `docs`, in one commit.
     pub fn rebuild(&self, docs: impl IntoIterator<Item = SearchDoc>, stamp: Stamp) -> Result<()> {
-        let mut guard = self.writer()?;
-        let writer = open_writer(&self.index, &mut guard)?;
-        writer.delete_all_documents()?;
-        let mut count: u64 = 0;
+        let mut rebuilding = self.begin_rebuild()?;
         for doc in docs {
-            writer.add_document(self.document(&doc))?;
-            count = count.saturating_add(1);
+            rebuilding.add(&doc)?;
         }
-        self.commit(writer, stamp)?;
-        tracing::info!(documents = count, seq = stamp.seq, "search index rebuilt");
-        Ok(())
+        rebuilding.finish(stamp)
+    }
+
+    /// Starts replacing everything the index holds: the documents given to
+    /// [`Rebuilding::add`] one by one (none kept in memory but the writer's buffer) replace
+    /// the index's at [`Rebuilding::finish`], in one commit; dropped unfinished, nothing
+    /// changes. Other writes wait meanwhile.
+    pub fn begin_rebuild(&self) -> Result<Rebuilding<'_>> {
+        let mut guard = self.writer()?;
+        open_writer(&self.index, &mut guard)?.delete_all_documents()?;
+        Ok(Rebuilding { index: self, guard, count: 0, finished: false })
     }
 
     /// Adds or replaces `upserts` and removes `deletes`, in one commit; visible to searches on
@@ -253,6 +257,55 @@ impl SearchIndex {
             doc.add_text(f.institution, institution);
         }
         doc
+    }
+}
+
+/// An index being built anew ([`SearchIndex::begin_rebuild`]).
+pub struct Rebuilding<'a> {
+    index: &'a SearchIndex,
+    guard: MutexGuard<'a, Option<IndexWriter<TantivyDocument>>>,
+    count: u64,
+    finished: bool,
+}
+
+impl std::fmt::Debug for Rebuilding<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rebuilding").field("count", &self.count).finish_non_exhaustive()
+    }
+}
+
+impl Rebuilding<'_> {
+    pub fn add(&mut self, doc: &SearchDoc) -> Result<()> {
+        let document = self.index.document(doc);
+        open_writer(&self.index.index, &mut self.guard)?.add_document(document)?;
+        self.count = self.count.saturating_add(1);
+        Ok(())
+    }
+
+    /// Commits the documents added, which replace the index's.
+    pub fn finish(mut self, stamp: Stamp) -> Result<()> {
+        let writer = open_writer(&self.index.index, &mut self.guard)?;
+        self.index.commit(writer, stamp)?;
+        self.finished = true;
+        tracing::info!(documents = self.count, seq = stamp.seq, "search index rebuilt");
+        Ok(())
+    }
+}
+
+impl Drop for Rebuilding<'_> {
+    /// An unfinished rebuild is rolled back, so that the next commit does not publish half an
+    /// index.
+    fn drop(&mut self) {
+        if self.finished {
+            return;
+        }
+        if let Some(writer) = self.guard.as_mut()
+            && let Err(e) = writer.rollback()
+        {
+            tracing::warn!(error = %e, "an unfinished search index rebuild could not be rolled back");
+            // The writer's state is unknown: the next write opens a new one.
+            *self.guard = None;
+        }
     }
 }
 

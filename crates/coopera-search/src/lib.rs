@@ -29,7 +29,7 @@ mod search;
 use std::path::PathBuf;
 
 pub use doc::{DocKind, Names, OrgNames, SearchDoc};
-pub use index::{SearchIndex, Stamp};
+pub use index::{Rebuilding, SearchIndex, Stamp};
 pub use matching::{InstitutionTrack, MatchRequest, MatchResult, MatchResults, Reason, SectorFit, Track};
 pub use schema::SCHEMA_VERSION;
 pub use search::{Facet, Hit, SearchQuery, SearchResults};

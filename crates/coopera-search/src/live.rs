@@ -126,16 +126,32 @@ impl Live {
         // The feed's head is read first: what is written meanwhile is caught up next time.
         let head = registry.feed_head().map_err(store)?;
         let names = OrgNames::new(&registry.organisations().map_err(store)?);
-        let mut docs = Vec::new();
+        // The documents stream into the writer: none is held beyond its turn.
+        let mut rebuilding = self.index.begin_rebuild()?;
+        let mut documents = 0usize;
         for c in registry.capacities().map_err(store)? {
-            docs.push(SearchDoc::capacity(&c, &names));
+            rebuilding.add(&SearchDoc::capacity(&c, &names))?;
+            documents = documents.saturating_add(1);
         }
         for d in registry.demands().map_err(store)? {
-            docs.push(SearchDoc::demand(&d, &names));
+            rebuilding.add(&SearchDoc::demand(&d, &names))?;
+            documents = documents.saturating_add(1);
         }
-        registry.report_facts(&mut |f: &ReportFacts| docs.push(SearchDoc::activity_facts(f, &names))).map_err(store)?;
-        let documents = docs.len();
-        self.index.rebuild(docs, Stamp { seq: head })?;
+        let mut failed = None;
+        registry
+            .report_facts(&mut |f: &ReportFacts| {
+                if failed.is_none() {
+                    match rebuilding.add(&SearchDoc::activity_facts(f, &names)) {
+                        Ok(()) => documents = documents.saturating_add(1),
+                        Err(e) => failed = Some(e),
+                    }
+                }
+            })
+            .map_err(store)?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        rebuilding.finish(Stamp { seq: head })?;
         Ok(Freshness::Rebuilt { documents })
     }
 }

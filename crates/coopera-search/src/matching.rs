@@ -13,8 +13,10 @@
 //!    (capacities, demands and activities), `ln(1 + (N − df + 0.5) / (df + 0.5))`, a word
 //!    found nowhere weighing as one found once; a word of a generic concept (management,
 //!    training, a national system… [`crate::concepts::GENERIC`]) weighs 0.3 of that.
-//! 3. **Evidence.** For each capacity that holds a word (in its title, description, sector
-//!    names, forms or institution name; stemmed, and through the [`crate::concepts`] table):
+//! 3. **Evidence.** The capacities weighed are a shortlist: the [`SHORTLIST`] that hold the
+//!    demand's words (in their title, description, sector names, forms or institution name;
+//!    stemmed, and through the [`crate::concepts`] table) with the highest sum of the words'
+//!    BM25 scores, and up to as many in the demand's sectors. For each of them:
 //!    - *coverage*: the weight of the demand's words it holds over the weight of all of them;
 //!    - *offer*: how much of what it offers the demand asks for — the weight of the terms of
 //!      its title (or of its description, whichever is more) that the demand holds, over the
@@ -59,9 +61,10 @@ use coopera_domain::codelists;
 use coopera_domain::kinds::CapacityForm;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::query::Scorer;
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term};
 
 use crate::Result;
 use crate::analysis::{self, is_request_word};
@@ -92,6 +95,9 @@ const OFFER_SHARE: f64 = 0.5;
 pub const OFFER_FLOOR: f64 = 5.0;
 /// How many results a request with `top = 0` gets.
 const DEFAULT_TOP: usize = 10;
+/// How many capacities are weighed in full: those holding the demand's words with the highest
+/// BM25, and as many in its sectors (see [`SearchIndex::candidates`]).
+pub const SHORTLIST: usize = 256;
 
 /// A demand to match: what it asks for, where it comes from, in which sectors and forms.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -370,12 +376,13 @@ impl MatchResults {
     }
 }
 
-/// One word of the demand: its label, its weight and the capacities that hold it, with the
-/// One word of the demand: its label, its weight and the capacities that hold it, with the
-/// BM25 score of the word in each.
+/// One word of the demand: its label, its weight, its query over the capacities, and the
+/// shortlisted capacities that hold it, with the BM25 score of the word in each.
 struct Word {
     label: String,
     weight: f64,
+    /// The word in the capacities (what its BM25 scores are of).
+    query: Box<dyn Query>,
     scores: HashMap<DocAddress, f32>,
     /// Whether it is only of generic concepts (management, training…).
     generic: bool,
@@ -406,8 +413,8 @@ impl SearchIndex {
     pub fn match_demand(&self, d: &MatchRequest, track: &Track) -> Result<MatchResults> {
         let searcher = self.reader.searcher();
         let lang = d.lang.as_deref().and_then(|l| l.parse::<Lang>().ok());
-        let words = self.demand_words(&searcher, &d.text, lang)?;
-        let mut candidates = self.candidates(&searcher, &words, d, lang.unwrap_or_default())?;
+        let mut words = self.demand_words(&searcher, &d.text, lang)?;
+        let mut candidates = self.candidates(&searcher, &mut words, d, lang.unwrap_or_default())?;
         let fit = |c: &Candidate, level: SectorFit| c.sector.as_ref().is_some_and(|s| s.0 >= level);
         let topical = |c: &Candidate| c.words.iter().filter_map(|&i| words.get(i)).any(|w| !w.generic);
         candidates.retain(|c| topical(c) || fit(c, SectorFit::SameCategory));
@@ -426,14 +433,23 @@ impl SearchIndex {
         Ok(MatchResults { results, no_answer: false })
     }
 
-    /// Every capacity that holds a word of the demand or is in its sectors, with its evidence.
-    fn candidates(&self, searcher: &Searcher, words: &[Word], d: &MatchRequest, lang: Lang) -> Result<Vec<Candidate>> {
-        let mut addresses: Vec<DocAddress> = words.iter().flat_map(|w| w.scores.keys().copied()).collect();
+    /// The shortlisted capacities — the [`SHORTLIST`] that hold the demand's words with the
+    /// highest BM25, and up to as many in its sectors — with their evidence.
+    fn candidates(
+        &self,
+        searcher: &Searcher,
+        words: &mut [Word],
+        d: &MatchRequest,
+        lang: Lang,
+    ) -> Result<Vec<Candidate>> {
+        let mut addresses = self.shortlist(searcher, words)?;
         addresses.extend(self.sector_candidates(searcher, &d.sectors)?);
         addresses.sort_unstable();
         addresses.dedup();
+        score_words(searcher, words, &addresses)?;
         let total_weight: f64 = words.iter().map(|w| w.weight).sum();
         let demand_terms: HashSet<(Lang, String)> = words.iter().flat_map(|w| w.terms.iter().cloned()).collect();
+        let mut weights = TermWeights::new(searcher);
         let mut candidates = Vec::with_capacity(addresses.len());
         for addr in addresses {
             let doc: TantivyDocument = searcher.doc(addr)?;
@@ -446,11 +462,23 @@ impl SearchIndex {
             }
             let held: f64 = c.words.iter().filter_map(|&i| words.get(i)).map(|w| w.weight).sum();
             c.coverage = if total_weight > 0.0 { held / total_weight } else { 0.0 };
-            c.offer = self.offer_coverage(searcher, &doc, &demand_terms)?;
+            c.offer = self.offer_coverage(&mut weights, &doc, &demand_terms)?;
             c.sector = sector_fit(&d.sectors, &c.sectors);
             candidates.push(c);
         }
         Ok(candidates)
+    }
+
+    /// The [`SHORTLIST`] capacities holding the demand's words with the highest sum of their
+    /// BM25 scores (what the text relevance's relative BM25 is of), found with tantivy's
+    /// block-max pruning rather than by scoring every capacity that holds a word.
+    fn shortlist(&self, searcher: &Searcher, words: &[Word]) -> Result<Vec<DocAddress>> {
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let any: Vec<(Occur, Box<dyn Query>)> = words.iter().map(|w| (Occur::Should, w.query.box_clone())).collect();
+        let top = searcher.search(&BooleanQuery::new(any), &TopDocs::with_limit(SHORTLIST).order_by_score())?;
+        Ok(top.into_iter().map(|(_, a)| a).collect())
     }
 
     /// The demand's words, with their weights and the capacities holding each.
@@ -466,7 +494,6 @@ impl SearchIndex {
             .collect();
         let builder = Builder { searcher, fields: self.fields };
         let capacities = self.kind_query(DocKind::Capacity);
-        let limit = searcher.search(&*capacities, &Count)?.max(1);
         let n = searcher.num_docs() as f64;
         let mut seen = HashSet::new();
         let mut words = Vec::new();
@@ -481,11 +508,9 @@ impl SearchIndex {
             let df = searcher.search(&*unit.query, &Count)? as f64;
             let generic = !terms.is_empty() && terms.iter().all(|(_, t)| is_generic(t));
             let weight = idf(n, df) * if generic { f64::from(GENERIC_WEIGHT) } else { 1.0 };
-            let in_capacities =
-                BooleanQuery::new(vec![(Occur::Must, unit.query), (Occur::Must, capacities.box_clone())]);
-            let top = searcher.search(&in_capacities, &TopDocs::with_limit(limit).order_by_score())?;
-            let scores = top.into_iter().map(|(s, a)| (a, s)).collect();
-            words.push(Word { label: w, weight, scores, generic, terms });
+            let query =
+                Box::new(BooleanQuery::new(vec![(Occur::Must, unit.query), (Occur::Must, capacities.box_clone())]));
+            words.push(Word { label: w, weight, query, scores: HashMap::new(), generic, terms });
         }
         Ok(words)
     }
@@ -494,12 +519,11 @@ impl SearchIndex {
     /// description, in Spanish or English, whichever is most (see the module documentation).
     fn offer_coverage(
         &self,
-        searcher: &Searcher,
+        weights: &mut TermWeights<'_>,
         doc: &TantivyDocument,
         demand: &HashSet<(Lang, String)>,
     ) -> Result<f64> {
         let f = &self.fields;
-        let n = searcher.num_docs() as f64;
         let statements = [
             (f.title_es, f.title_es, Lang::Es),
             (f.title_en, f.title_en, Lang::En),
@@ -513,8 +537,7 @@ impl SearchIndex {
             terms.dedup();
             let (mut held, mut all) = (0.0, 0.0);
             for t in terms {
-                let df = searcher.doc_freq(&Term::from_field_text(indexed, &t))? as f64;
-                let weight = idf(n, df) * if is_generic(&t) { f64::from(GENERIC_WEIGHT) } else { 1.0 };
+                let weight = weights.get(indexed, &t)?;
                 all += weight;
                 if demand.contains(&(lang, t)) {
                     held += weight;
@@ -555,8 +578,7 @@ impl SearchIndex {
             (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>),
             (Occur::Must, self.kind_query(DocKind::Capacity)),
         ]);
-        let limit = searcher.search(&q, &Count)?.max(1);
-        Ok(searcher.search(&q, &TopDocs::with_limit(limit).order_by_score())?.into_iter().map(|(_, a)| a).collect())
+        Ok(searcher.search(&q, &TopDocs::with_limit(SHORTLIST).order_by_score())?.into_iter().map(|(_, a)| a).collect())
     }
 
     fn candidate(&self, doc: &TantivyDocument, lang: Lang) -> Candidate {
@@ -670,6 +692,53 @@ fn record(track: &Track, institution: &str, country: &str) -> (f64, Option<Reaso
     match t.regions.get(region).filter(|n| **n > 0) {
         Some(&n) => (saturate(n) / 2.0, Some(Reason::RegionRecord { region: region.to_owned(), activities: n })),
         None => (0.0, None),
+    }
+}
+
+/// The BM25 score of each word in each of `addresses` (sorted), where it holds the word: each
+/// word's scorer is moved forward through the shortlisted documents of each segment, not run
+/// over every capacity that holds the word.
+fn score_words(searcher: &Searcher, words: &mut [Word], addresses: &[DocAddress]) -> Result<()> {
+    for w in words.iter_mut() {
+        let weight = w.query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let ord = u32::try_from(ord).unwrap_or(u32::MAX);
+            let docs = addresses.iter().filter(|a| a.segment_ord == ord);
+            let mut scorer = weight.scorer(segment, 1.0)?;
+            for addr in docs {
+                if scorer.doc() < addr.doc_id {
+                    scorer.seek(addr.doc_id);
+                }
+                if scorer.doc() == addr.doc_id {
+                    w.scores.insert(*addr, scorer.score());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The weight of the terms of capacities' statements, each term looked up once a match: its
+/// inverse document frequency in the field, generic terms 0.3 of it.
+struct TermWeights<'a> {
+    searcher: &'a Searcher,
+    n: f64,
+    known: HashMap<(Field, String), f64>,
+}
+
+impl<'a> TermWeights<'a> {
+    fn new(searcher: &'a Searcher) -> TermWeights<'a> {
+        TermWeights { searcher, n: searcher.num_docs() as f64, known: HashMap::new() }
+    }
+
+    fn get(&mut self, field: Field, term: &str) -> Result<f64> {
+        if let Some(w) = self.known.get(&(field, term.to_owned())) {
+            return Ok(*w);
+        }
+        let df = self.searcher.doc_freq(&Term::from_field_text(field, term))? as f64;
+        let weight = idf(self.n, df) * if is_generic(term) { f64::from(GENERIC_WEIGHT) } else { 1.0 };
+        self.known.insert((field, term.to_owned()), weight);
+        Ok(weight)
     }
 }
 

@@ -121,6 +121,10 @@ pub struct SearchQuery {
     pub lang: Lang,
     pub limit: usize,
     pub offset: usize,
+    /// Whether to count the facets' values among the hits (most of a search's time when it
+    /// matches much of the index); without, every facet of [`SearchResults::facets`] has no
+    /// values.
+    pub facets: bool,
 }
 
 impl Default for SearchQuery {
@@ -132,6 +136,7 @@ impl Default for SearchQuery {
             lang: Lang::Es,
             limit: 20,
             offset: 0,
+            facets: true,
         }
     }
 }
@@ -157,7 +162,7 @@ pub struct SearchResults {
     pub total: usize,
     pub hits: Vec<Hit>,
     /// For every facet, its values among all matching records with their counts, the most
-    /// frequent first (ties by value).
+    /// frequent first (ties by value); no values when the search did not ask for them.
     pub facets: Vec<(Facet, Vec<(String, u64)>)>,
 }
 
@@ -202,11 +207,13 @@ impl SearchIndex {
         let has_text = text.is_some();
         let full = self.with_filters(text, q);
         let limit = q.limit.max(1);
-        let aggs = AggregationCollector::from_aggs(
-            facet_aggregations(),
-            AggContextParams::new(AggregationLimitsGuard::default(), self.index.tokenizers().clone()),
-        );
-        let (scored, total, facets): (Vec<(f32, DocAddress)>, usize, AggregationResults) = if has_text {
+        let aggs = q.facets.then(|| {
+            AggregationCollector::from_aggs(
+                facet_aggregations(),
+                AggContextParams::new(AggregationLimitsGuard::default(), self.index.tokenizers().clone()),
+            )
+        });
+        let (scored, total, facets): (Vec<(f32, DocAddress)>, usize, Option<AggregationResults>) = if has_text {
             searcher.search(&*full, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count, aggs))?
         } else {
             let by_key = TopDocs::with_limit(limit).and_offset(q.offset).order_by_string_fast_field("key", Order::Asc);
@@ -215,6 +222,15 @@ impl SearchIndex {
         };
         let hits = self.hits(&searcher, &*full, scored, q.lang)?;
         Ok(SearchResults { total, hits, facets: facet_counts(facets) })
+    }
+
+    /// How many records a search matches, neither ranked nor shown: what an exact total costs
+    /// at least (the benchmark's floor for [`SearchIndex::search`]).
+    pub fn count(&self, q: &SearchQuery) -> Result<usize> {
+        let searcher = self.reader.searcher();
+        let builder = Builder { searcher: &searcher, fields: self.fields };
+        let text = query::combine(builder.units(&query::parse(&q.text))?);
+        Ok(searcher.search(&*self.with_filters(text, q), &Count)?)
     }
 
     /// The text query (or every record) restricted by the kinds and filters.
@@ -300,8 +316,8 @@ fn facet_aggregations() -> Aggregations {
     serde_json::from_value(serde_json::Value::Object(request)).unwrap_or_default()
 }
 
-fn facet_counts(results: AggregationResults) -> Vec<(Facet, Vec<(String, u64)>)> {
-    let json = serde_json::to_value(&results).unwrap_or_default();
+fn facet_counts(results: Option<AggregationResults>) -> Vec<(Facet, Vec<(String, u64)>)> {
+    let json = results.map(|r| serde_json::to_value(&r).unwrap_or_default()).unwrap_or_default();
     Facet::ALL
         .iter()
         .map(|facet| {

@@ -222,6 +222,34 @@ fn rebuild_and_apply_are_visible_when_they_return() {
 }
 
 #[test]
+fn an_unfinished_rebuild_changes_nothing() {
+    let (_dir, index) = index_of(sample());
+    {
+        let mut rebuilding = index.begin_rebuild().expect("begin");
+        rebuilding.add(&capacity("solo", "Censos", "Censuses")).expect("add");
+        // Dropped without finish, as when reading the registry fails half-way.
+    }
+    // The next write publishes its own change only: neither the deletion of everything nor
+    // the rebuild's documents.
+    let new = capacity("vacunas", "Vacunación universal", "Universal vaccination");
+    index.apply(vec![new], Vec::new(), Stamp { seq: 2 }).expect("apply");
+    assert!(found(&index, "censos").is_empty());
+    assert_eq!(found(&index, "vacunación"), vec!["vacunas"]);
+    assert!(!found(&index, "pesca").is_empty(), "the documents of before are kept");
+}
+
+#[test]
+fn a_search_counts_facets_only_when_asked() {
+    let (_dir, index) = index_of(faceted());
+    let q = SearchQuery { kinds: vec![DocKind::Capacity], facets: false, ..SearchQuery::default() };
+    let r = index.search(&q).expect("search");
+    assert_eq!((r.total, r.hits.len()), (3, 3));
+    assert_eq!(r.facets.len(), Facet::ALL.len());
+    assert!(r.facets.iter().all(|(_, values)| values.is_empty()));
+    assert_eq!(r.json()["facets"]["form"], serde_json::json!([]));
+}
+
+#[test]
 fn the_stamp_survives_a_reopen() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     {

@@ -1,6 +1,7 @@
 //! The quality of demand→capacity matching, measured on a labelled set of demands
-//! (`tests/data/eval-demands.toml`) against an index of the demo catalog, organisations and
-//! activities.
+//! (`tests/data/eval-demands.toml`) against the index of a registry holding the demo — built
+//! as the application builds it ([`Live::rebuild`]), with the institutions' record as it
+//! reads it ([`live::track`]).
 //!
 //! Prints precision@3, recall@10, MRR and the no-answer accuracy, and every miss; fails below
 //! precision@3 0.8 or recall@10 0.9, or when fewer than [`NO_ANSWER_FLOOR`] of the demands no
@@ -17,10 +18,10 @@
 
 use std::path::PathBuf;
 
-use coopera_domain::activity::Activity;
-use coopera_domain::catalog::{Capacity, Demand};
-use coopera_domain::organisation::Organisation;
-use coopera_search::{MatchRequest, OrgNames, SearchDoc, SearchIndex, Stamp, Track};
+use coopera_domain::catalog::Capacity;
+use coopera_search::live::{self, Live};
+use coopera_search::{MatchRequest, SearchIndex, Track};
+use coopera_store::{Record, Store, StoreOptions};
 
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,24 +44,24 @@ struct EvalDemand {
     expect: Vec<String>,
 }
 
-/// The demo's records, checked.
-struct Demo {
-    organisations: Vec<Organisation>,
-    activities: Vec<Activity>,
-    capacities: Vec<Capacity>,
-    demands: Vec<Demand>,
-}
-
-fn demo() -> Demo {
-    let mut d = Demo { organisations: vec![], activities: vec![], capacities: vec![], demands: vec![] };
+/// A registry in memory holding the demo's organisations, activities, capacities and demands.
+fn demo() -> Store {
+    let mut records = Vec::new();
     for (file, doc) in coopera_demo::dataset().expect("the demo parses") {
         let fail = |p: coopera_domain::Problems| -> ! { panic!("{file}: {p}") };
-        d.organisations.extend(doc.organisations.into_iter().map(|o| o.into_domain().unwrap_or_else(|p| fail(p))));
-        d.activities.extend(doc.activities.into_iter().map(|a| a.into_domain().unwrap_or_else(|p| fail(p))));
-        d.capacities.extend(doc.capacities.into_iter().map(|c| c.into_domain().unwrap_or_else(|p| fail(p))));
-        d.demands.extend(doc.demands.into_iter().map(|c| c.into_domain().unwrap_or_else(|p| fail(p))));
+        records.extend(
+            doc.organisations.into_iter().map(|o| Record::Organisation(o.into_domain().unwrap_or_else(|p| fail(p)))),
+        );
+        records.extend(
+            doc.activities.into_iter().map(|a| Record::Activity(Box::new(a.into_domain().unwrap_or_else(|p| fail(p))))),
+        );
+        records
+            .extend(doc.capacities.into_iter().map(|c| Record::Capacity(c.into_domain().unwrap_or_else(|p| fail(p)))));
+        records.extend(doc.demands.into_iter().map(|d| Record::Demand(d.into_domain().unwrap_or_else(|p| fail(p)))));
     }
-    d
+    let store = Store::open_in_memory(StoreOptions::default()).expect("a registry in memory");
+    store.record("demo", records).expect("the demo is stored");
+    store
 }
 
 /// The DAC regions of the Americas (coopera-report's `geo` has every country; this test
@@ -196,26 +197,21 @@ fn matching_meets_the_quality_bar() {
     let text = std::fs::read_to_string(eval_file()).expect("the evaluation set is readable");
     let set: EvalFile = toml::from_str(&text).expect("the evaluation set parses");
     let demo = demo();
-    let catalog: Vec<&str> = demo.capacities.iter().map(|c| c.parts().key.as_str()).collect();
+    let capacities: Vec<Capacity> = demo.capacities().expect("the catalog reads");
+    let catalog: Vec<&str> = capacities.iter().map(|c| c.parts().key.as_str()).collect();
     for d in &set.demand {
         for e in &d.expect {
             assert!(catalog.contains(&e.as_str()), "{}: expects {e}, which is not in the demo catalog", d.id);
         }
     }
 
-    let names = OrgNames::new(&demo.organisations);
-    let docs = demo
-        .capacities
-        .iter()
-        .map(|c| SearchDoc::capacity(c, &names))
-        .chain(demo.demands.iter().map(|d| SearchDoc::demand(d, &names)))
-        .chain(demo.activities.iter().map(|a| SearchDoc::activity(a, &names)));
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let index = SearchIndex::open(dir.path()).expect("the index opens");
-    index.rebuild(docs, Stamp { seq: 1 }).expect("the index builds");
-    let track = Track::from_activities(&demo.activities, region_of);
+    let live = Live::open(dir.path()).expect("the index opens");
+    live.rebuild(&demo).expect("the index builds");
+    let index = live.index();
+    let track = live::track(&demo, region_of).expect("the record reads");
 
-    let outcomes: Vec<Outcome> = set.demand.iter().map(|d| run(&index, &track, d)).collect();
+    let outcomes: Vec<Outcome> = set.demand.iter().map(|d| run(index, &track, d)).collect();
     let all = Figures::of(outcomes.iter());
     all.print("all");
     Figures::of(outcomes.iter().filter(|o| is_odd(&o.id))).print("odd");

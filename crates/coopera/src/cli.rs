@@ -97,6 +97,9 @@ pub struct SearchArgs {
     pub filter: Vec<String>,
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// Do not count the facets' values (faster over a large registry).
+    #[arg(long)]
+    pub no_facets: bool,
     #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
     pub format: SummaryFormat,
     #[command(flatten)]

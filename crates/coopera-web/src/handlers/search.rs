@@ -63,6 +63,7 @@ pub(crate) struct SearchParams {
     language: Option<String>,
     country: Option<String>,
     page: Option<String>,
+    facets: Option<String>,
 }
 
 /// The parameters of `GET /api/v1/search`.
@@ -70,17 +71,30 @@ pub(crate) struct SearchParams {
 pub(crate) struct SearchParameters;
 
 impl Parameters for SearchParameters {
-    const NAMES: &'static [&'static [&'static str]] =
-        &[&["q", "kind", "thematic-area", "sector", "form", "institution", "state", "language", "country", "page"]];
+    const NAMES: &'static [&'static [&'static str]] = &[&[
+        "q",
+        "kind",
+        "thematic-area",
+        "sector",
+        "form",
+        "institution",
+        "state",
+        "language",
+        "country",
+        "page",
+        "facets",
+    ]];
 }
 
 /// A search as asked: the words, the kinds, the facet filters (one value per facet), the page.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Asked {
     text: String,
     kinds: Vec<DocKind>,
     filters: Vec<(Facet, String)>,
     page: usize,
+    /// Whether the facets' values are counted (the API's `facets=false` leaves them out).
+    facets: bool,
 }
 
 fn given(v: &Option<String>) -> Option<&str> {
@@ -124,7 +138,14 @@ impl Asked {
                 )
             })?,
         };
-        Ok(Asked { text: given(&p.q).unwrap_or_default().to_owned(), kinds, filters, page })
+        let facets = match given(&p.facets) {
+            None | Some("true") => true,
+            Some("false") => false,
+            Some(v) => {
+                return Err(WebError::invalid("facets", v, "escriba true o false", "write true or false"));
+            }
+        };
+        Ok(Asked { text: given(&p.q).unwrap_or_default().to_owned(), kinds, filters, page, facets })
     }
 
     /// The search as query-string pairs (without the page), in a fixed order.
@@ -224,6 +245,7 @@ fn visible_search(
         lang,
         limit: PER_PAGE,
         offset,
+        facets: asked.facets,
     };
     let activities = kinds.contains(&DocKind::Activity);
     let hides = activities
@@ -266,6 +288,7 @@ fn unreadable_matches(
         kinds: vec![DocKind::Activity],
         limit: views.registry.len().saturating_add(256),
         offset: 0,
+        facets: false,
         ..query.clone()
     };
     let mut found = searched(live, &scan)?;

@@ -69,6 +69,8 @@ fn calls() -> Vec<(&'static str, String, u16)> {
         ("/api/v1/search", "/api/v1/search?kind=demand", 200),
         ("/api/v1/search", "/api/v1/search?kind=organisation", 400),
         ("/api/v1/search", "/api/v1/search?page=501", 400),
+        ("/api/v1/search", "/api/v1/search?q=pesca&facets=false", 200),
+        ("/api/v1/search", "/api/v1/search?facets=no", 400),
         ("/api/v1/catalog/match", "/api/v1/catalog/match?text=manejo+de+incendios+forestales&country=GT", 200),
         ("/api/v1/catalog/match", "/api/v1/catalog/match?text=criptomonedas&top=3", 200),
         ("/api/v1/catalog/match", "/api/v1/catalog/match?demand=sol-gt-incendios", 401),

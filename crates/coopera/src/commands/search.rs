@@ -71,7 +71,15 @@ fn search(ctx: &Ctx, args: SearchArgs) -> Result<(), Failure> {
     }
     let store = ctx.open_existing()?;
     let live = open(ctx, &store, &args.index)?;
-    let query = SearchQuery { text: args.text.unwrap_or_default(), kinds, filters, lang, limit: args.limit, offset: 0 };
+    let query = SearchQuery {
+        text: args.text.unwrap_or_default(),
+        kinds,
+        filters,
+        lang,
+        limit: args.limit,
+        offset: 0,
+        facets: !args.no_facets,
+    };
     let results = live.index().search(&query).map_err(|e| failure(ctx, &e))?;
     print(&match args.format {
         SummaryFormat::Json => serde_json::to_string_pretty(&results.json()).unwrap_or_default(),

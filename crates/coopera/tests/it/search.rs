@@ -37,6 +37,11 @@ fn search_folds_stems_and_forgives_a_typo() {
     let typo = c.find(&["search", "acuacultra", "--kind", "capacity", "--format", "json"]).ok().json();
     assert_eq!(keys(&typo).first().map(String::as_str), Some("cap-acuacultura"), "{typo}");
 
+    // Without the facets' counts: the same hits, every facet empty.
+    let bare = c.find(&["search", "educacion", "--kind", "capacity", "--no-facets", "--format", "json"]).ok().json();
+    assert_eq!((keys(&bare), &bare["total"]), (keys(&education), &education["total"]));
+    assert_eq!(bare["facets"]["form"], serde_json::json!([]), "{bare}");
+
     let filtered =
         c.find(&["search", "", "--filter", "institution=conapesca", "--kind", "capacity", "--format", "json"]);
     let filtered = filtered.ok().json();
