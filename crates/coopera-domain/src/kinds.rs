@@ -329,6 +329,26 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// Where an inter-institutional agreement stands on a date: derived from its signature
+    /// and validity ([`crate::subnational::Agreement::standing`]), never typed.
+    AgreementStanding, "AgreementStanding" {
+        InForce = ("in-force", "Vigente", "In force"),
+        Expired = ("expired", "Vencido", "Expired"),
+        NotYetInForce = ("not-yet-in-force", "Aún no vigente", "Not yet in force"),
+    }
+}
+
+labelled_enum! {
+    /// Where a membership of a network stands on a date: derived from its start and end
+    /// ([`crate::subnational::NetworkMembership::standing`]), never typed.
+    MembershipStanding, "MembershipStanding" {
+        Current = ("current", "Vigente", "Current"),
+        Past = ("past", "Concluida", "Past"),
+        NotYetBegun = ("not-yet-begun", "Por comenzar", "Not yet begun"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,14 @@
 //! The international action of states and municipalities: actions abroad, inter-institutional
 //! agreements and memberships of networks such as AMAIE or CONAGO's commission.
 
+use std::collections::HashMap;
+
 use time::Date;
 
-use crate::code::CountryCode;
+use crate::code::{CountryCode, MxStateCode};
 use crate::ids::{ActivityKey, OrgKey, RecordKey};
-use crate::kinds::ActionKind;
+use crate::kinds::{ActionKind, AgreementStanding, MembershipStanding};
+use crate::organisation::Organisation;
 use crate::problem::{Problems, Rule};
 use crate::text::Text;
 
@@ -15,6 +18,26 @@ fn end_not_before(path: &str, start: Option<Date>, end: Option<Date>, problems: 
         && e < s
     {
         problems.add(path, Some(&e.to_string()), Rule::EndBeforeStart { start: s.to_string() });
+    }
+}
+
+/// The state of each organisation that has one, by key: [`crate::access::state_of`], the rule
+/// of a `state:` scope — a state or municipal government or body belongs to its state, or to
+/// its municipality's. It says whose records an action, an agreement or a membership is, for
+/// every door that lists them by state (the command line's `--state`, the web's profiles).
+#[derive(Debug, Clone, Default)]
+pub struct OrgStates(HashMap<String, MxStateCode>);
+
+impl OrgStates {
+    pub fn new<'a>(organisations: impl IntoIterator<Item = &'a Organisation>) -> OrgStates {
+        let states = organisations
+            .into_iter()
+            .filter_map(|o| crate::access::state_of(o).map(|s| (o.key().as_str().to_owned(), s)));
+        OrgStates(states.collect())
+    }
+
+    pub fn of(&self, key: &OrgKey) -> Option<MxStateCode> {
+        self.0.get(key.as_str()).copied()
     }
 }
 
@@ -77,6 +100,11 @@ impl SubnationalAction {
 
     pub fn parts(&self) -> &SubnationalActionParts {
         &self.0
+    }
+
+    /// The state whose action it is: its actor's.
+    pub fn state(&self, states: &OrgStates) -> Option<MxStateCode> {
+        states.of(&self.0.actor)
     }
 
     pub fn into_parts(self) -> SubnationalActionParts {
@@ -156,6 +184,27 @@ impl Agreement {
         &self.0
     }
 
+    /// Where the agreement stands `on` a day: in force from its signature to its last day of
+    /// validity, both included (for ever when it has none); expired after; not yet before.
+    pub fn standing(&self, on: Date) -> AgreementStanding {
+        let p = &self.0;
+        if on < p.signed {
+            AgreementStanding::NotYetInForce
+        } else if p.valid_until.is_some_and(|until| until < on) {
+            AgreementStanding::Expired
+        } else {
+            AgreementStanding::InForce
+        }
+    }
+
+    /// The states whose agreement it is: those of its parties, sorted, each once.
+    pub fn states(&self, states: &OrgStates) -> Vec<MxStateCode> {
+        let mut out: Vec<MxStateCode> = self.0.parties.iter().filter_map(|p| states.of(p)).collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     pub fn into_parts(self) -> AgreementParts {
         self.0
     }
@@ -221,6 +270,25 @@ impl NetworkMembership {
         &self.0
     }
 
+    /// Where the membership stands `on` a day: current from its start to its end, both
+    /// included (an unknown start is long past, no end is for ever); past after its end; not
+    /// yet begun before its start.
+    pub fn standing(&self, on: Date) -> MembershipStanding {
+        let p = &self.0;
+        if p.since.is_some_and(|since| on < since) {
+            MembershipStanding::NotYetBegun
+        } else if p.until.is_some_and(|until| until < on) {
+            MembershipStanding::Past
+        } else {
+            MembershipStanding::Current
+        }
+    }
+
+    /// The state whose membership it is: its member's.
+    pub fn state(&self, states: &OrgStates) -> Option<MxStateCode> {
+        states.of(&self.0.member)
+    }
+
     pub fn into_parts(self) -> NetworkMembershipParts {
         self.0
     }
@@ -231,6 +299,7 @@ mod tests {
     use time::macros::date;
 
     use super::*;
+    use crate::Lang;
 
     fn key(s: &str) -> OrgKey {
         OrgKey::parse(s).unwrap()
@@ -252,6 +321,57 @@ mod tests {
         assert_eq!(err.iter().map(|p| p.path.as_str()).collect::<Vec<_>>(), ["parties", "valid_until"]);
         let ok = AgreementParts { parties: vec![key("gob-chiapas"), key("gob-guatemala")], valid_until: None, ..parts };
         assert!(Agreement::new(ok).is_ok());
+    }
+
+    fn agreement(signed: Date, valid_until: Option<Date>) -> Agreement {
+        Agreement::new(AgreementParts {
+            key: RecordKey::parse("acuerdo-1").unwrap(),
+            title: Text::es_en("Acuerdo", "Agreement"),
+            parties: vec![key("gob-chiapas"), key("gt-peten")],
+            signed,
+            valid_until,
+            scope: Text::new(),
+            registration_number: None,
+            activities: vec![],
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_agreement_is_in_force_from_signature_to_its_last_valid_day() {
+        use AgreementStanding::*;
+        let bounded = agreement(date!(2012 - 06 - 22), Some(date!(2016 - 06 - 21)));
+        assert_eq!(bounded.standing(date!(2012 - 06 - 21)), NotYetInForce);
+        assert_eq!(bounded.standing(date!(2012 - 06 - 22)), InForce, "the day of signature counts");
+        assert_eq!(bounded.standing(date!(2016 - 06 - 21)), InForce, "the last valid day counts");
+        assert_eq!(bounded.standing(date!(2016 - 06 - 22)), Expired);
+        let open = agreement(date!(2012 - 06 - 15), None);
+        assert_eq!(open.standing(date!(2099 - 01 - 01)), InForce, "no end is for ever");
+        assert_eq!(open.standing(date!(2012 - 06 - 14)), NotYetInForce);
+        assert_eq!((InForce.label(Lang::Es), Expired.label(Lang::En)), ("Vigente", "Expired"));
+    }
+
+    #[test]
+    fn a_membership_is_current_between_its_dates() {
+        use MembershipStanding::*;
+        let m = |since, until| {
+            NetworkMembership::new(NetworkMembershipParts {
+                key: RecordKey::parse("m-1").unwrap(),
+                network: key("amaie"),
+                member: key("gob-chiapas"),
+                since,
+                until,
+                role: None,
+            })
+            .unwrap()
+        };
+        let ended = m(Some(date!(2010 - 05 - 20)), Some(date!(2013 - 12 - 31)));
+        assert_eq!(ended.standing(date!(2010 - 05 - 19)), NotYetBegun);
+        assert_eq!(ended.standing(date!(2010 - 05 - 20)), Current);
+        assert_eq!(ended.standing(date!(2013 - 12 - 31)), Current);
+        assert_eq!(ended.standing(date!(2014 - 01 - 01)), Past);
+        assert_eq!(m(None, None).standing(date!(1900 - 01 - 01)), Current, "an unknown start is long past");
+        assert_eq!((Past.label(Lang::Es), NotYetBegun.label(Lang::En)), ("Concluida", "Not yet begun"));
     }
 
     #[test]

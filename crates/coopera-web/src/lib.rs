@@ -92,6 +92,8 @@ pub fn app(state: AppState) -> Router {
         .route("/organisations/new", get(organisations::new_form).post(organisations::create))
         .route("/organisations/{key}", get(organisations::show))
         .route("/organisations/{key}/edit", get(organisations::edit_form).post(organisations::update))
+        .route("/states", get(states::list))
+        .route("/states/{code}", get(states::show))
         .route("/search", get(search::page))
         .route("/catalog", get(catalog::page))
         .route("/catalog/areas/{code}", get(catalog::area))

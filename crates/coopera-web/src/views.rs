@@ -156,6 +156,9 @@ pub(crate) struct Cell {
     pub href: Option<String>,
     pub numeric: bool,
     pub external: bool,
+    /// Several links (text, address) after the text, separated by commas: the activities an
+    /// action is linked to.
+    pub links: Vec<(String, String)>,
 }
 
 impl Cell {
@@ -169,6 +172,10 @@ impl Cell {
 
     pub fn link(text: impl Into<String>, href: impl Into<String>) -> Cell {
         Cell { text: text.into(), href: Some(href.into()), ..Cell::default() }
+    }
+
+    pub fn links(links: Vec<(String, String)>) -> Cell {
+        Cell { links, ..Cell::default() }
     }
 }
 
@@ -257,6 +264,14 @@ pub(crate) struct ChartBlock {
     pub wide: bool,
 }
 
+/// A map drawn on a record's page, with its heading and a note.
+#[derive(Debug, Clone)]
+pub(crate) struct MapBlock {
+    pub title: String,
+    pub svg: String,
+    pub note: String,
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Pager {
     pub pages: usize,
@@ -315,6 +330,8 @@ pub(crate) struct RecordPage {
     /// The record's validation workflow, for an activity.
     pub workflow: Option<WorkflowPanel>,
     pub sections: Vec<Section>,
+    /// A map after the sections (a state's destinations abroad).
+    pub map: Option<MapBlock>,
 }
 
 /// Where a record stands in the workflow, the steps the viewer may take, and who took the
@@ -343,6 +360,14 @@ pub(crate) struct OrganisationsPage {
     pub c: Chrome,
     pub q: String,
     pub count_text: String,
+    pub table: TableView,
+}
+
+#[derive(Template)]
+#[template(path = "states.html")]
+pub(crate) struct StatesPage {
+    pub c: Chrome,
+    pub lead: String,
     pub table: TableView,
 }
 

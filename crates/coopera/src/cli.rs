@@ -43,6 +43,16 @@ pub enum Command {
     /// The catalog of national capacities, and partners' demands.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// The international action of states and municipalities: offices abroad, missions,
+    /// fairs, meetings, sister cities, services to migrants.
+    #[command(subcommand)]
+    Action(ActionCommand),
+    /// Inter-institutional agreements of states and municipalities, in force or expired.
+    #[command(subcommand)]
+    Agreement(AgreementCommand),
+    /// Memberships of networks of organisations (AMAIE, CONAGO's commission, FIDESUR…).
+    #[command(subcommand)]
+    Membership(MembershipCommand),
     /// Codelists: IATI lists, Mexican states and municipalities, Coopera's classifications.
     #[command(subcommand)]
     Codelist(CodelistCommand),
@@ -395,6 +405,115 @@ pub enum CatalogCommand {
         #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
         format: SummaryFormat,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionCommand {
+    /// List the international actions of states and municipalities, oldest first.
+    List(ActionListArgs),
+    /// Show one action.
+    Show(RecordShowArgs),
+    /// Add the actions (or any records) of a TOML or JSON file (docs/file-format.md): all or none.
+    Add(RecordAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ActionListArgs {
+    /// Only the actions of this state's government and its municipalities (INEGI code, e.g.
+    /// 07, or ISO 3166-2, e.g. MX-CHP).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only actions of this kind: office-abroad, investment-mission, trade-mission… (as
+    /// `coopera codelist show SubnationalActionKind` lists them).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only actions in this country (ISO 3166-1 alpha-2).
+    #[arg(long)]
+    pub country: Option<String>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AgreementCommand {
+    /// List the inter-institutional agreements, oldest first, each with where it stands on a
+    /// date (in force, expired, not yet in force), derived from its signature and validity.
+    List(AgreementListArgs),
+    /// Show one agreement.
+    Show(RecordShowArgs),
+    /// Add the agreements (or any records) of a TOML or JSON file (docs/file-format.md): all
+    /// or none.
+    Add(RecordAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AgreementListArgs {
+    /// Only agreements a government of this state or one of its municipalities is party to
+    /// (INEGI code, e.g. 07, or ISO 3166-2, e.g. MX-CHP).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only the agreements in force on the date (--on).
+    #[arg(long, conflicts_with = "expired")]
+    pub in_force: bool,
+    /// Only the agreements expired on the date (--on).
+    #[arg(long)]
+    pub expired: bool,
+    #[command(flatten)]
+    pub on: OnArg,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MembershipCommand {
+    /// List the memberships of networks, each current or past on a date (--on).
+    List(MembershipListArgs),
+    /// Show one membership.
+    Show(RecordShowArgs),
+    /// Add the memberships (or any records) of a TOML or JSON file (docs/file-format.md): all
+    /// or none.
+    Add(RecordAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MembershipListArgs {
+    /// Only the members of this network (its organisation key).
+    #[arg(long)]
+    pub network: Option<String>,
+    /// Only the networks of this member (its organisation key).
+    #[arg(long)]
+    pub member: Option<String>,
+    #[command(flatten)]
+    pub on: OnArg,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct OnArg {
+    /// The day a record's standing is judged on (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+}
+
+/// `show` of one record by key.
+#[derive(Debug, Args)]
+pub struct RecordShowArgs {
+    /// The record's key.
+    pub key: String,
+    /// text, or the file form ready to edit and add back: toml or json.
+    #[arg(long, value_enum, default_value_t = DocFormat::Text)]
+    pub format: DocFormat,
+}
+
+/// `add` of the records of a TOML or JSON file.
+#[derive(Debug, Args)]
+pub struct RecordAddArgs {
+    #[arg(long)]
+    pub file: PathBuf,
+    /// Replace the stored records that differ (the change history keeps what they were).
+    #[arg(long)]
+    pub update: bool,
 }
 
 #[derive(Debug, Args)]

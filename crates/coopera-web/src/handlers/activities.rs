@@ -540,6 +540,7 @@ pub(crate) async fn show(
                 links: vec![("JSON (API)".to_owned(), format!("/api/v1{}", activity_url(&id)))],
                 workflow: Some(workflow),
                 sections: describe(&stored, &history, views, lang),
+                map: None,
             };
             html(&page)
         })

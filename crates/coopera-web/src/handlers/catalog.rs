@@ -42,7 +42,7 @@ use crate::locale::{self, Ctx};
 use crate::maps::{self, Choropleth};
 use crate::selection::{encode, with_query};
 use crate::state::{AppState, Views};
-use crate::views::{Card, Cell, Chrome, Section, TableView, html};
+use crate::views::{Card, Cell, Chrome, MapBlock, Section, TableView, html};
 
 pub(crate) fn capacity_url(key: &str) -> String {
     format!("/catalog/capacities/{}", encode(key))
@@ -361,14 +361,6 @@ pub(crate) async fn area(
 
 // ---------------------------------------------------------------------------------------------
 // One capacity
-
-/// A map drawn on a record's page, with its heading and a note.
-#[derive(Debug, Clone)]
-pub(crate) struct MapBlock {
-    pub title: String,
-    pub svg: String,
-    pub note: String,
-}
 
 #[derive(Template)]
 #[template(path = "catalog_record.html")]

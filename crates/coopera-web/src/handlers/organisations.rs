@@ -199,6 +199,7 @@ pub(crate) async fn show(
                     ("JSON (API)".to_owned(), format!("/api/v1{}", org_url(&key))),
                 ],
                 sections: vec![s, a],
+                map: None,
             };
             html(&page)
         })

@@ -184,7 +184,7 @@ fn readable_row(views: &Views, actor: &Actor, row: &ActivityRow) -> bool {
 
 /// Whether `actor` may read activity `key`. One the views do not hold yet (written by
 /// another process a moment ago) is not shown until they do.
-fn readable(views: &Views, actor: &Actor, key: &str) -> bool {
+pub(crate) fn readable(views: &Views, actor: &Actor, key: &str) -> bool {
     views.registry.activity(key).is_some_and(|row| readable_row(views, actor, row))
 }
 

@@ -30,6 +30,7 @@ mod pages;
 mod readable;
 mod search;
 mod server;
+mod states;
 
 /// Every record of the demo files, checked into domain records (parsed once), every
 /// activity published: what the public sees of a registry whose records were all validated.

@@ -10,7 +10,7 @@ use coopera_domain::kinds::CapacityForm;
 
 use super::activity::{Adding, add};
 use super::entering;
-use super::{Ctx, Failure, print, print_table};
+use super::{Ctx, Failure, print, print_doc, print_table};
 use coopera_domain::kinds::DemandState;
 use coopera_report::demands::{Cycle, DemandFlow};
 use coopera_store::{DemandMove, RecordKind, Who};
@@ -249,13 +249,7 @@ fn show(ctx: &Ctx, key: &str, format: DocFormat) -> Result<(), Failure> {
         .into_iter()
         .find(|c| c.parts().key.as_str() == key);
     if let Some(c) = capacity {
-        let doc = CapacityDoc::from_domain(&c);
-        print(&match format {
-            DocFormat::Json => serde_json::to_string_pretty(&doc).unwrap_or_default(),
-            DocFormat::Toml => toml::to_string_pretty(&doc).unwrap_or_default(),
-            DocFormat::Text => describe_capacity(ctx, &c),
-        });
-        return Ok(());
+        return print_doc(&CapacityDoc::from_domain(&c), format, || Ok(describe_capacity(ctx, &c)));
     }
     let demand =
         store.demands().map_err(|e| Failure::store(e, ctx.lang))?.into_iter().find(|d| d.parts().key.as_str() == key);
@@ -265,19 +259,14 @@ fn show(ctx: &Ctx, key: &str, format: DocFormat) -> Result<(), Failure> {
             Lang::En => format!("there is no capacity or demand `{key}` (`coopera catalog list` shows them)"),
         }));
     };
-    let doc = DemandDoc::from_domain(&d);
-    print(&match format {
-        DocFormat::Json => serde_json::to_string_pretty(&doc).unwrap_or_default(),
-        DocFormat::Toml => toml::to_string_pretty(&doc).unwrap_or_default(),
-        DocFormat::Text => {
-            let steps = store.demand_steps(Some(key)).map_err(|e| Failure::store(e, ctx.lang))?;
-            describe_demand(ctx, &d, &steps)
-        }
-    });
-    Ok(())
+    print_doc(&DemandDoc::from_domain(&d), format, || {
+        let steps = store.demand_steps(Some(key)).map_err(|e| Failure::store(e, ctx.lang))?;
+        Ok(describe_demand(ctx, &d, &steps))
+    })
 }
 
-fn lines(title: String, fields: &[(&str, String)]) -> String {
+/// A record for people: its title, then each field that has a value, indented.
+pub(super) fn lines(title: String, fields: &[(&str, String)]) -> String {
     let mut out = vec![title];
     for (label, value) in fields {
         if !value.is_empty() {

@@ -11,7 +11,7 @@ use coopera_domain::kinds::{Direction, Modality, WorkflowState};
 use coopera_report::{Dimension, Filters, YearRange};
 use coopera_store::{Existing, Location, Record, Store, StoreError, StoreOptions, WriteOptions, WriteSummary};
 
-use crate::cli::{ActivitySelection, Cli, Command, DirectionArg, TableFormat};
+use crate::cli::{ActivitySelection, Cli, Command, DirectionArg, DocFormat, TableFormat};
 use crate::input::{Batch, InputError};
 use crate::output::Table;
 
@@ -29,6 +29,7 @@ mod rates;
 mod report;
 mod search;
 mod serve;
+mod subnational;
 mod user;
 mod validate;
 
@@ -105,6 +106,14 @@ impl Failure {
     pub fn store(err: StoreError, lang: Lang) -> Failure {
         Failure::one(err.message(lang))
     }
+
+    /// A flag's value that does not check out, named by the flag: `--state: `99`: …`.
+    pub fn at_flag(flag: &'static str, lang: Lang) -> impl Fn(coopera_domain::Problem) -> Failure {
+        move |mut p| {
+            p.path = flag.into();
+            Failure::one(p.message(lang))
+        }
+    }
 }
 
 /// Writes to standard output, ignoring a closed pipe (`coopera … | head`).
@@ -123,6 +132,20 @@ pub fn print_table(table: &Table, format: TableFormat) {
         TableFormat::Csv => print(&table.to_csv()),
         TableFormat::Json => print(&serde_json::to_string_pretty(&table.to_json()).unwrap_or_default()),
     }
+}
+
+/// Prints a record as `format` asks: its file form (JSON or TOML), or `text` for people.
+pub fn print_doc(
+    doc: &impl serde::Serialize,
+    format: DocFormat,
+    text: impl FnOnce() -> Result<String, Failure>,
+) -> Result<(), Failure> {
+    print(&match format {
+        DocFormat::Json => serde_json::to_string_pretty(doc).unwrap_or_default(),
+        DocFormat::Toml => toml::to_string_pretty(doc).unwrap_or_default(),
+        DocFormat::Text => text()?,
+    });
+    Ok(())
 }
 
 /// Stores a parsed batch in one transaction, placing refused records in their files. With
@@ -243,10 +266,7 @@ impl ActivitySelection {
             values.push((Dimension::Direction, vec![d.code().to_owned()]));
         }
         if let Some(m) = self.modality.as_deref() {
-            let m = Modality::parse(m).map_err(|mut p| {
-                p.path = "--modality".into();
-                Failure::one(p.message(lang))
-            })?;
+            let m = Modality::parse(m).map_err(Failure::at_flag("--modality", lang))?;
             values.push((Dimension::Modality, vec![m.code().to_owned()]));
         }
         for f in &self.filters {
@@ -293,10 +313,7 @@ pub fn summary_line(summary: &WriteSummary, lang: Lang) -> String {
 }
 
 pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
-    let home_country = CountryCode::parse(&cli.home_country).map_err(|mut p| {
-        p.path = "--home-country".into();
-        Failure::one(p.message(lang))
-    })?;
+    let home_country = CountryCode::parse(&cli.home_country).map_err(Failure::at_flag("--home-country", lang))?;
     let user = cli.user.clone().unwrap_or_else(|| "cli".to_owned());
     let ctx = Ctx { lang, db: Location::parse(cli.db.as_os_str()), user, user_given: cli.user, home_country };
     match cli.command {
@@ -320,6 +337,9 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Db(command) => db::run(&ctx, command),
         Command::Catalog(command) => catalog::run(&ctx, command),
+        Command::Action(command) => subnational::run_action(&ctx, command),
+        Command::Agreement(command) => subnational::run_agreement(&ctx, command),
+        Command::Membership(command) => subnational::run_membership(&ctx, command),
         Command::Search(args) => search::run(&ctx, args),
         Command::Backup(args) => db::backup(&ctx, args),
         Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),

@@ -4,8 +4,8 @@ use coopera_domain::Lang;
 use coopera_domain::doc::OrganisationDoc;
 use coopera_domain::organisation::Organisation;
 
-use super::{Ctx, Failure, print, print_table};
-use crate::cli::{DocFormat, OrgCommand};
+use super::{Ctx, Failure, print_doc, print_table};
+use crate::cli::OrgCommand;
 use crate::output::Table;
 
 pub fn run(ctx: &Ctx, cmd: OrgCommand) -> Result<(), Failure> {
@@ -42,13 +42,7 @@ pub fn run(ctx: &Ctx, cmd: OrgCommand) -> Result<(), Failure> {
                     Lang::En => format!("there is no organisation `{key}` (`coopera org list` shows them)"),
                 })
             })?;
-            let doc = OrganisationDoc::from_domain(&org);
-            match format {
-                DocFormat::Json => print(&serde_json::to_string_pretty(&doc).unwrap_or_default()),
-                DocFormat::Toml => print(&toml::to_string_pretty(&doc).unwrap_or_default()),
-                DocFormat::Text => print(&describe(ctx, &org)),
-            }
-            Ok(())
+            print_doc(&OrganisationDoc::from_domain(&org), format, || Ok(describe(ctx, &org)))
         }
     }
 }

@@ -56,12 +56,7 @@ pub fn run(ctx: &Ctx, cmd: RatesCommand) -> Result<(), Failure> {
         }
         RatesCommand::List { currency, format } => {
             let currency = currency
-                .map(|c| {
-                    CurrencyCode::parse(&c.to_uppercase()).map_err(|mut p| {
-                        p.path = "--currency".into();
-                        Failure::one(p.message(ctx.lang))
-                    })
-                })
+                .map(|c| CurrencyCode::parse(&c.to_uppercase()).map_err(Failure::at_flag("--currency", ctx.lang)))
                 .transpose()?;
             let store = ctx.open_existing()?;
             let rates = store.exchange_rates().map_err(|e| Failure::store(e, ctx.lang))?;

@@ -94,10 +94,7 @@ pub fn request(
             MeasureArg::Total => Measure::Total,
         },
     };
-    let code = CurrencyCode::parse(&args.currency.to_uppercase()).map_err(|mut p| {
-        p.path = "--currency".into();
-        Failure::one(p.message(ctx.lang))
-    })?;
+    let code = CurrencyCode::parse(&args.currency.to_uppercase()).map_err(Failure::at_flag("--currency", ctx.lang))?;
     let currency = match (args.native, code.as_str()) {
         (true, _) => Currency::Native(code),
         (false, "USD") => Currency::Usd,

@@ -16,14 +16,8 @@ pub fn run(ctx: &Ctx, command: UserCommand) -> Result<(), Failure> {
     let fail = |e| Failure::store(e, ctx.lang);
     match command {
         UserCommand::Add { name, role, scope, password_stdin: _ } => {
-            let role = AccountRole::parse(&role).map_err(|mut p| {
-                p.path = "--role".into();
-                Failure::one(p.message(ctx.lang))
-            })?;
-            let scope = Scope::parse(&scope).map_err(|mut p| {
-                p.path = "--scope".into();
-                Failure::one(p.message(ctx.lang))
-            })?;
+            let role = AccountRole::parse(&role).map_err(Failure::at_flag("--role", ctx.lang))?;
+            let scope = Scope::parse(&scope).map_err(Failure::at_flag("--scope", ctx.lang))?;
             let password = read_password(ctx)?;
             let store = ctx.open()?;
             let account = store.add_account(by, &name, role, &scope, &password).map_err(fail)?;

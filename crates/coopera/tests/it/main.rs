@@ -37,6 +37,7 @@ mod reports;
 mod search;
 mod selection;
 mod shared;
+mod subnational;
 mod users;
 mod validate_export;
 mod web;

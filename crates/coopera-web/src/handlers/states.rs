@@ -1,0 +1,508 @@
+//! The federal entities: `/states`, Mexico's 32 states with the counts of their international
+//! action, and `/states/{code}`, the profile of one — the cooperation activities it takes part
+//! in, its actions abroad (their destinations on the world map), its agreements by standing,
+//! its memberships of networks and its offices abroad, its municipalities' records included.
+//!
+//! Actions, agreements and memberships have no workflow: like organisations, they are public.
+//! The activities they link to, and the count of the state's activities, are those the viewer
+//! may read, as the activity list selects them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Path, State};
+use axum::response::Html;
+use coopera_domain::Lang;
+use coopera_domain::code::MxStateCode;
+use coopera_domain::codelists::MX_STATE;
+use coopera_domain::ids::OrgKey;
+use coopera_domain::kinds::{ActionKind, AgreementStanding, Level, MembershipStanding};
+use coopera_domain::organisation::Organisation;
+use coopera_domain::subnational::{Agreement, NetworkMembership, OrgStates, SubnationalAction, SubnationalActionParts};
+use coopera_report::Dimension;
+use coopera_store::Store;
+use rust_decimal::Decimal;
+use time::Date;
+
+use super::dashboard::query;
+use super::search::readable;
+use super::{activity_url, org_url};
+use crate::error::WebError;
+use crate::locale::{self, Ctx};
+use crate::maps::{self, Choropleth};
+use crate::selection::{MeasureChoice, Selection, with_query};
+use crate::state::{AppState, Views};
+use crate::views::{Cell, Chrome, MapBlock, RecordPage, Section, StatesPage, TableView, html};
+
+pub(crate) fn state_url(state: MxStateCode) -> String {
+    format!("/states/{}", state.as_str())
+}
+
+/// The activity list narrowed to a state: the activities a government or body of the state,
+/// or of one of its municipalities, takes part in, or that take place there.
+fn activities_url(state: MxStateCode) -> String {
+    with_query("/activities", &[("state", state.as_str().to_owned())])
+}
+
+fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
+/// "Situación al 04/12/2026": the day the standings of agreements and memberships are judged.
+fn on_day(text: &str, on: Date, lang: Lang) -> String {
+    format!("{text} {}", locale::date(on, lang))
+}
+
+/// The subnational records and the organisations they name, read once for a page.
+struct Subnational {
+    orgs: HashMap<String, Organisation>,
+    states: OrgStates,
+    actions: Vec<SubnationalAction>,
+    agreements: Vec<Agreement>,
+    memberships: Vec<NetworkMembership>,
+}
+
+/// What `/states` counts of a state.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    actions: usize,
+    agreements_in_force: usize,
+    memberships_current: usize,
+}
+
+impl Subnational {
+    fn load(store: &Store) -> Result<Subnational, WebError> {
+        let organisations = store.organisations()?;
+        let states = OrgStates::new(&organisations);
+        Ok(Subnational {
+            orgs: organisations.into_iter().map(|o| (o.key().as_str().to_owned(), o)).collect(),
+            states,
+            actions: store.actions()?,
+            agreements: store.agreements()?,
+            memberships: store.memberships()?,
+        })
+    }
+
+    /// Only the records of `state` (of its government, its bodies and its municipalities'),
+    /// the most recent action first.
+    fn of(mut self, state: MxStateCode) -> Subnational {
+        let states = &self.states;
+        self.actions.retain(|a| a.state(states) == Some(state));
+        self.agreements.retain(|a| a.states(states).contains(&state));
+        self.memberships.retain(|m| m.state(states) == Some(state));
+        self.actions.sort_by(|a, b| (b.parts().date, &b.parts().key).cmp(&(a.parts().date, &a.parts().key)));
+        self.agreements.sort_by(|a, b| (b.parts().signed, &b.parts().key).cmp(&(a.parts().signed, &a.parts().key)));
+        self
+    }
+
+    /// The counts of every state that has a record.
+    fn counts(&self, on: Date) -> BTreeMap<MxStateCode, Counts> {
+        let mut out: BTreeMap<MxStateCode, Counts> = BTreeMap::new();
+        for s in self.actions.iter().filter_map(|a| a.state(&self.states)) {
+            let c = out.entry(s).or_default();
+            c.actions = c.actions.saturating_add(1);
+        }
+        for a in self.agreements.iter().filter(|a| a.standing(on) == AgreementStanding::InForce) {
+            for s in a.states(&self.states) {
+                let c = out.entry(s).or_default();
+                c.agreements_in_force = c.agreements_in_force.saturating_add(1);
+            }
+        }
+        for m in &self.memberships {
+            if let Some(s) = m.state(&self.states).filter(|_| m.standing(on) == MembershipStanding::Current) {
+                let c = out.entry(s).or_default();
+                c.memberships_current = c.memberships_current.saturating_add(1);
+            }
+        }
+        out
+    }
+
+    fn name(&self, key: &OrgKey, lang: Lang) -> String {
+        self.orgs.get(key.as_str()).map_or_else(|| key.to_string(), |o| o.parts().name.best(lang).to_owned())
+    }
+
+    /// "Name (ACRONYM)", as networks are known.
+    fn name_and_acronym(&self, key: &OrgKey, lang: Lang) -> String {
+        match self.orgs.get(key.as_str()).and_then(|o| o.parts().acronym.as_deref()) {
+            Some(acronym) => format!("{} ({acronym})", self.name(key, lang)),
+            None => self.name(key, lang),
+        }
+    }
+
+    /// An organisation as a link to its page.
+    fn org_link(&self, key: &OrgKey, lang: Lang) -> (String, String) {
+        (self.name(key, lang), org_url(key.as_str()))
+    }
+
+    /// The municipality an organisation of `state` is the government or a body of, by name:
+    /// the mark of a municipality's record on its state's profile (empty for the others).
+    fn municipality(&self, key: &OrgKey, state: MxStateCode, lang: Lang) -> String {
+        self.orgs
+            .get(key.as_str())
+            .filter(|o| o.level() == Level::Municipal && self.states.of(key) == Some(state))
+            .and_then(|o| o.parts().mx_municipality)
+            .map(|m| m.entry().name(lang).to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// The selection of the activity list as this viewer sees it by default (published records),
+/// so that the counts here are those of the list they link to.
+fn viewers_selection(ctx: &Ctx) -> Selection {
+    Selection {
+        visible: ctx.viewer.visibility(false),
+        signed_in: ctx.viewer.actor.is_signed_in(),
+        ..Selection::default()
+    }
+}
+
+/// The number of activities of each state (by INEGI code) this viewer may read.
+fn activity_counts(views: &Views, ctx: &Ctx) -> Result<HashMap<String, Decimal>, WebError> {
+    let report = views.report(&query(Dimension::MxState, &viewers_selection(ctx), MeasureChoice::default()))?;
+    Ok(report.rows.iter().map(|r| (r.key.clone(), r.value)).collect())
+}
+
+/// `GET /states`
+pub(crate) async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    let st = state.clone();
+    state
+        .read(move |store, views| {
+            let lang = ctx.lang;
+            let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+            let on = today();
+            let counts = Subnational::load(store)?.counts(on);
+            let activities = activity_counts(views, &ctx)?;
+            let mut table = TableView::new(&[
+                (l("Entidad federativa", "State"), false),
+                (l("Clave INEGI", "INEGI code"), false),
+                (l("Actividades de cooperación", "Cooperation activities"), true),
+                (l("Acciones en el exterior", "Actions abroad"), true),
+                (l("Acuerdos vigentes", "Agreements in force"), true),
+                (l("Membresías de redes vigentes", "Current network memberships"), true),
+            ]);
+            table.caption = Some(on_day(
+                l("Acuerdos y membresías según su situación al", "Agreements and memberships as they stand on"),
+                on,
+                lang,
+            ));
+            for code in MX_STATE.codes {
+                let Ok(s) = MxStateCode::parse(code.code) else { continue };
+                let c = counts.get(&s).copied().unwrap_or_default();
+                let n = activities.get(code.code).copied().unwrap_or_default();
+                table.rows.push(vec![
+                    Cell::link(code.name(lang), state_url(s)),
+                    Cell::text(code.code),
+                    Cell { href: Some(activities_url(s)), ..Cell::num(locale::count(n)) },
+                    Cell::num(c.actions.to_string()),
+                    Cell::num(c.agreements_in_force.to_string()),
+                    Cell::num(c.memberships_current.to_string()),
+                ]);
+            }
+            let page = StatesPage {
+                c: Chrome::new(&ctx, &st, l("Entidades federativas", "Mexican states"), "states"),
+                lead: l(
+                    "La acción internacional de los 32 estados y sus municipios: actividades de cooperación, acciones en el exterior, acuerdos interinstitucionales y redes. Cada entidad lleva a su perfil.",
+                    "The international action of the 32 states and their municipalities: cooperation activities, actions abroad, inter-institutional agreements and networks. Each state leads to its profile.",
+                )
+                .to_owned(),
+                table,
+            };
+            html(&page)
+        })
+        .await
+}
+
+/// `GET /states/{code}`: an INEGI code (`07`, or `7`) or an ISO 3166-2 code (`MX-CHP`); any
+/// other is a missing page.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Html<String>, WebError> {
+    let Ok(mx) = MxStateCode::parse_any(&code) else { return Err(WebError::not_found("state", &code)) };
+    let st = state.clone();
+    state
+        .read(move |store, views| {
+            let lang = ctx.lang;
+            let l = |es: &'static str, en: &'static str| lang.pick(es, en).to_owned();
+            let on = today();
+            let records = Subnational::load(store)?.of(mx);
+            let activities = activity_counts(views, &ctx)?.get(mx.as_str()).copied().unwrap_or_default();
+            let name = mx.entry().name(lang);
+            let page = RecordPage {
+                c: Chrome::new(&ctx, &st, name, "states"),
+                back_url: "/states".to_owned(),
+                back_label: l("← Entidades federativas", "← Mexican states"),
+                heading: name.to_owned(),
+                edit_url: None,
+                badges: vec![format!("INEGI {}", mx.as_str()), mx.iso().to_owned()],
+                links: vec![
+                    (
+                        format!(
+                            "{} ({})",
+                            l("Sus actividades de cooperación", "Its cooperation activities"),
+                            locale::count(activities)
+                        ),
+                        activities_url(mx),
+                    ),
+                    (
+                        l("Sus cifras en el panel", "Its figures on the dashboard"),
+                        with_query("/", &[("state", mx.as_str().to_owned())]),
+                    ),
+                ],
+                workflow: None,
+                sections: vec![
+                    summary(&records, mx, activities, on, lang),
+                    actions_section(&records, mx, views, &ctx),
+                    offices_section(&records, mx, lang),
+                    agreements_section(&records, mx, on, lang),
+                    memberships_section(&records, mx, on, lang),
+                ],
+                map: destinations(&records, mx, lang),
+            };
+            html(&page)
+        })
+        .await
+}
+
+/// The figures of the profile, each leading to its part of the page or to the list.
+fn summary(records: &Subnational, state: MxStateCode, activities: Decimal, on: Date, lang: Lang) -> Section {
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let counts = records.counts(on).get(&state).copied().unwrap_or_default();
+    let mut s = Section::new("summary", l("En cifras", "In figures"));
+    s.fact_link(
+        l("Actividades de cooperación", "Cooperation activities"),
+        locale::count(activities),
+        activities_url(state),
+    );
+    s.fact_link(l("Acciones en el exterior", "Actions abroad"), records.actions.len().to_string(), "#actions");
+    s.fact_link(l("Acuerdos vigentes", "Agreements in force"), counts.agreements_in_force.to_string(), "#agreements");
+    s.fact_link(
+        l("Membresías de redes vigentes", "Current network memberships"),
+        counts.memberships_current.to_string(),
+        "#memberships",
+    );
+    s.fact(l("Situación al", "Standing on"), locale::date(on, lang));
+    s
+}
+
+/// An action's day, or its first and last days.
+fn period(date: Date, end: Option<Date>, lang: Lang) -> String {
+    match end {
+        Some(end) if end != date => format!("{} – {}", locale::date(date, lang), locale::date(end, lang)),
+        _ => locale::date(date, lang),
+    }
+}
+
+/// "Quetzaltenango, Guatemala".
+fn destination(p: &SubnationalActionParts, lang: Lang) -> String {
+    let country = p.country.map(|c| c.entry().name(lang).to_owned());
+    [p.city.clone(), country].into_iter().flatten().collect::<Vec<_>>().join(", ")
+}
+
+/// The columns every table of actions has: who acted — with its municipality's name, for a
+/// municipality's action — with whom, and for what.
+fn who_and_why(lang: Lang) -> [(&'static str, bool); 4] {
+    [
+        (lang.pick("Actor", "Actor"), false),
+        (lang.pick("Municipio", "Municipality"), false),
+        (lang.pick("Contraparte", "Counterpart"), false),
+        (lang.pick("Propósito", "Purpose"), false),
+    ]
+}
+
+/// An action's cells of [`who_and_why`].
+fn who_and_why_cells(records: &Subnational, p: &SubnationalActionParts, state: MxStateCode, lang: Lang) -> [Cell; 4] {
+    let (actor, href) = records.org_link(&p.actor, lang);
+    [
+        Cell::link(actor, href),
+        Cell::text(records.municipality(&p.actor, state, lang)),
+        Cell::text(p.counterpart.clone().unwrap_or_default()),
+        Cell::text(p.purpose.best(lang)),
+    ]
+}
+
+/// The actions abroad: how many of each kind, then each one.
+fn actions_section(records: &Subnational, state: MxStateCode, views: &Views, ctx: &Ctx) -> Section {
+    let lang = ctx.lang;
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let mut s = Section::new("actions", l("Acciones en el exterior", "Actions abroad"));
+    let mut kinds = TableView::new(&[(l("Tipo de acción", "Kind of action"), false), (l("Acciones", "Actions"), true)]);
+    kinds.caption = Some(l("Acciones por tipo", "Actions by kind").to_owned());
+    for kind in ActionKind::ALL {
+        let n = records.actions.iter().filter(|a| a.parts().kind == *kind).count();
+        if n > 0 {
+            kinds.rows.push(vec![Cell::text(kind.label(lang)), Cell::num(n.to_string())]);
+        }
+    }
+    s.table(kinds);
+    let mut headers =
+        vec![(l("Fecha", "Date"), false), (l("Tipo", "Kind"), false), (l("Destino", "Destination"), false)];
+    headers.extend(who_and_why(lang));
+    headers.push((l("Actividades vinculadas", "Linked activities"), false));
+    let mut t = TableView::new(&headers);
+    t.caption =
+        Some(l("Cada acción, de la más reciente a la más antigua", "Each action, the most recent first").to_owned());
+    for a in &records.actions {
+        let p = a.parts();
+        let linked = p
+            .activities
+            .iter()
+            .filter(|k| readable(views, &ctx.viewer.actor, k.as_str()))
+            .map(|k| (k.to_string(), activity_url(k.as_str())))
+            .collect();
+        let mut row = vec![
+            Cell::text(period(p.date, p.end_date, lang)),
+            Cell::text(p.kind.label(lang)),
+            Cell::text(destination(p, lang)),
+        ];
+        row.extend(who_and_why_cells(records, p, state, lang));
+        row.push(Cell::links(linked));
+        t.rows.push(row);
+    }
+    s.table(t);
+    s
+}
+
+/// The offices abroad: the actions of that kind, where and since when.
+fn offices_section(records: &Subnational, state: MxStateCode, lang: Lang) -> Section {
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let mut s = Section::new("offices", l("Oficinas en el exterior", "Offices abroad"));
+    let mut headers = vec![(l("Lugar", "Place"), false), (l("Desde", "Since"), false)];
+    headers.extend(who_and_why(lang));
+    let mut t = TableView::new(&headers);
+    t.caption = Some(l("Oficinas de representación y de atención", "Representative and service offices").to_owned());
+    for a in records.actions.iter().filter(|a| a.parts().kind == ActionKind::OfficeAbroad) {
+        let p = a.parts();
+        let mut row = vec![Cell::text(destination(p, lang)), Cell::text(locale::date(p.date, lang))];
+        row.extend(who_and_why_cells(records, p, state, lang));
+        t.rows.push(row);
+    }
+    s.table(t);
+    s
+}
+
+/// The heading of the agreements of a standing.
+fn standing_caption(standing: AgreementStanding, lang: Lang) -> &'static str {
+    match standing {
+        AgreementStanding::InForce => lang.pick("Acuerdos vigentes", "Agreements in force"),
+        AgreementStanding::Expired => lang.pick("Acuerdos vencidos", "Expired agreements"),
+        AgreementStanding::NotYetInForce => lang.pick("Acuerdos aún no vigentes", "Agreements not yet in force"),
+    }
+}
+
+/// The agreements, in force, expired and not yet in force on `on`.
+fn agreements_section(records: &Subnational, state: MxStateCode, on: Date, lang: Lang) -> Section {
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let mut s = Section::new("agreements", l("Acuerdos interinstitucionales", "Inter-institutional agreements"));
+    let of = |standing| records.agreements.iter().filter(move |a| a.standing(on) == standing);
+    let counts: Vec<String> = AgreementStanding::ALL
+        .iter()
+        .map(|st| format!("{}: {}", standing_caption(*st, lang), of(*st).count()))
+        .collect();
+    s.paragraph(&format!("{} — {}", on_day(l("Al", "On"), on, lang), counts.join(" · ")));
+    for standing in AgreementStanding::ALL {
+        let mut t = TableView::new(&[
+            (l("Acuerdo", "Agreement"), false),
+            (l("Partes", "Parties"), false),
+            (l("Municipio", "Municipality"), false),
+            (l("Firma", "Signed"), false),
+            (l("Vigente hasta", "Valid until"), false),
+            (l("Registro", "Registration number"), false),
+        ]);
+        t.caption = Some(standing_caption(*standing, lang).to_owned());
+        for a in of(*standing) {
+            let p = a.parts();
+            let municipalities: Vec<String> =
+                p.parties.iter().map(|k| records.municipality(k, state, lang)).filter(|m| !m.is_empty()).collect();
+            t.rows.push(vec![
+                Cell::text(p.title.best(lang)),
+                Cell::links(p.parties.iter().map(|k| records.org_link(k, lang)).collect()),
+                Cell::text(municipalities.join(", ")),
+                Cell::text(locale::date(p.signed, lang)),
+                Cell::text(
+                    p.valid_until.map_or_else(|| l("sin término", "open-ended").to_owned(), |d| locale::date(d, lang)),
+                ),
+                Cell::text(p.registration_number.clone().unwrap_or_default()),
+            ]);
+        }
+        s.table(t);
+    }
+    s
+}
+
+/// The memberships of networks, current or past on `on`.
+fn memberships_section(records: &Subnational, state: MxStateCode, on: Date, lang: Lang) -> Section {
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let mut s = Section::new("memberships", l("Redes", "Networks"));
+    let mut t = TableView::new(&[
+        (l("Red", "Network"), false),
+        (l("Miembro", "Member"), false),
+        (l("Municipio", "Municipality"), false),
+        (l("Desde", "Since"), false),
+        (l("Hasta", "Until"), false),
+        (l("Papel", "Role"), false),
+        (l("Situación", "Standing"), false),
+    ]);
+    t.caption = Some(on_day(l("Membresías según su situación al", "Memberships as they stand on"), on, lang));
+    let mut memberships: Vec<&NetworkMembership> = records.memberships.iter().collect();
+    memberships.sort_by_cached_key(|m| crate::registry::fold(&records.name(&m.parts().network, lang)));
+    for m in memberships {
+        let p = m.parts();
+        let network = records.name_and_acronym(&p.network, lang);
+        let (member, member_href) = records.org_link(&p.member, lang);
+        t.rows.push(vec![
+            Cell::link(network, org_url(p.network.as_str())),
+            Cell::link(member, member_href),
+            Cell::text(records.municipality(&p.member, state, lang)),
+            Cell::text(locale::opt_date(p.since, lang)),
+            Cell::text(locale::opt_date(p.until, lang)),
+            Cell::text(p.role.clone().unwrap_or_default()),
+            Cell::text(m.standing(on).label(lang)),
+        ]);
+    }
+    s.table(t);
+    s
+}
+
+/// The countries the state's actions went to, on the world map the capacities' pages draw.
+fn destinations(records: &Subnational, state: MxStateCode, lang: Lang) -> Option<MapBlock> {
+    let mut countries: HashMap<String, Decimal> = HashMap::new();
+    for c in records.actions.iter().filter_map(|a| a.parts().country) {
+        let n = countries.entry(c.as_str().to_owned()).or_default();
+        *n = n.saturating_add(Decimal::ONE);
+    }
+    if countries.is_empty() {
+        return None;
+    }
+    let title = lang.pick("Destinos de sus acciones en el exterior", "Destinations of its actions abroad");
+    let format = |v: Decimal| match (lang, v == Decimal::ONE) {
+        (Lang::Es, true) => "1 acción".to_owned(),
+        (Lang::En, true) => "1 action".to_owned(),
+        (Lang::Es, false) => format!("{} acciones", locale::number(v, 0)),
+        (Lang::En, false) => format!("{} actions", locale::number(v, 0)),
+    };
+    let short = |v: Decimal| locale::number(v, 0);
+    let href = |key: &str| {
+        with_query("/activities", &[("state", state.as_str().to_owned()), ("partner_country", key.to_owned())])
+    };
+    let map = Choropleth {
+        id: "destinations-map",
+        title,
+        values: &countries,
+        format: &format,
+        short: &short,
+        href: &href,
+        no_data: lang.pick("sin acciones", "no actions"),
+        legend: lang.pick("Acciones", "Actions"),
+    };
+    Some(MapBlock {
+        title: title.to_owned(),
+        svg: maps::render(maps::world(), &map),
+        note: lang
+            .pick(
+                "Cada país lleva a las actividades de cooperación de la entidad con ese país socio.",
+                "Each country leads to the state's cooperation activities with that partner country.",
+            )
+            .to_owned(),
+    })
+}

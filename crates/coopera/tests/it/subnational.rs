@@ -1,0 +1,193 @@
+//! `coopera action|agreement|membership list|show|add`: the international action of states and
+//! municipalities from the command line — the demo's records, a state's own, agreements in
+//! force or expired on a fixed date, files taken whole or not at all, in both languages.
+
+use std::collections::BTreeSet;
+
+use super::*;
+
+/// The keys of a `list --format json`, in order.
+fn listed(c: &Coopera, args: &[&str]) -> Vec<String> {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let rows = c.run(&all).ok().json();
+    rows.as_array()
+        .unwrap_or_else(|| panic!("not a list: {rows}"))
+        .iter()
+        .map(|r| r["key"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn set(keys: &[&str]) -> BTreeSet<String> {
+    keys.iter().map(|k| (*k).to_owned()).collect()
+}
+
+#[test]
+fn the_demo_actions_are_listed_by_state_kind_and_country() {
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let all = listed(&c, &["action", "list"]);
+    assert_eq!(all.len(), c.store().actions().expect("actions").len(), "every action: {all:?}");
+
+    // Chiapas (07): the state's secretariat and the municipality of Tapachula, no other state.
+    let chiapas = listed(&c, &["action", "list", "--state", "07"]);
+    assert!(chiapas.contains(&"chis-oficina-los-angeles".to_owned()), "{chiapas:?}");
+    assert!(chiapas.contains(&"tapachula-hermanamiento".to_owned()), "its municipalities: {chiapas:?}");
+    assert!(chiapas.iter().all(|k| k.starts_with("chis-") || k.starts_with("tapachula-")), "{chiapas:?}");
+    let store = c.store();
+    let in_chiapas = |actor: &str| {
+        store.organisation(actor).expect("read").and_then(|o| o.mx_state()).is_some_and(|s| s.as_str() == "07")
+    };
+    let expected = store.actions().expect("actions").iter().filter(|a| in_chiapas(a.parts().actor.as_str())).count();
+    assert_eq!(chiapas.len(), expected);
+    assert_eq!(listed(&c, &["action", "list", "--state", "MX-CHP"]), chiapas, "the ISO code is the same state");
+
+    let offices = listed(&c, &["action", "list", "--kind", "office-abroad", "--country", "US"]);
+    assert_eq!(
+        set(&offices.iter().map(String::as_str).collect::<Vec<_>>()),
+        set(&["chis-oficina-los-angeles", "zac-oficina-los-angeles"])
+    );
+
+    let table = c.run(&["action", "list", "--state", "07"]).ok().stdout;
+    assert!(table.contains("Oficina en el exterior") && table.contains("Ayuntamiento de Tapachula"), "{table}");
+    let english = c.run(&["--lang", "en", "action", "list", "--kind", "office-abroad"]).ok().stdout;
+    assert!(english.contains("Office abroad") && english.contains("Counterpart"), "{english}");
+
+    let unknown = c.run(&["action", "list", "--kind", "ofice-abroad"]).failed();
+    assert!(unknown.stderr.contains("--kind") && unknown.stderr.contains("office-abroad"), "{}", unknown.stderr);
+    let missing = c.run(&["action", "show", "nada"]).failed();
+    assert!(missing.stderr.contains("no existe la acción `nada` (`coopera action list`"), "{}", missing.stderr);
+}
+
+#[test]
+fn agreements_are_in_force_or_expired_on_the_day_asked() {
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let on = ["--on", "2017-01-01"];
+    let all = listed(&c, &["agreement", "list"]);
+    let expired = listed(&c, &[&["agreement", "list", "--expired"][..], &on].concat());
+    let in_force = listed(&c, &[&["agreement", "list", "--in-force"][..], &on].concat());
+    // The Chiapas–Guatemala agreement ran to 2016-06-21, Campeche–Petén's to 2015-02-04.
+    assert_eq!(
+        set(&expired.iter().map(String::as_str).collect::<Vec<_>>()),
+        set(&["acuerdo-chiapas-departamentos-gt", "acuerdo-campeche-peten"])
+    );
+    assert_eq!(expired.len() + in_force.len(), all.len(), "a split: {in_force:?}");
+    assert!(in_force.contains(&"acuerdo-bc-california".to_owned()), "valid until 2018: {in_force:?}");
+    assert!(in_force.contains(&"acuerdo-sonora-arizona".to_owned()), "no end is in force: {in_force:?}");
+
+    // Before its signature an agreement is in force nowhere, nor expired.
+    let early = listed(&c, &["agreement", "list", "--in-force", "--on", "2012-03-01"]);
+    assert_eq!(early, ["acuerdo-qroo-belice"]);
+    let rows = c.run(&["agreement", "list", "--on", "2012-03-01", "--format", "json"]).ok().json();
+    let standing =
+        |key: &str| rows.as_array().and_then(|r| r.iter().find(|r| r["key"] == key)).map(|r| r["standing"].clone());
+    assert_eq!(standing("acuerdo-bc-california"), Some(serde_json::json!("Aún no vigente")));
+
+    let chiapas = listed(&c, &["agreement", "list", "--state", "07"]);
+    assert_eq!(chiapas, ["acuerdo-chiapas-departamentos-gt"]);
+    let english = c.run(&["--lang", "en", "agreement", "list", "--state", "07", "--on", "2017-01-01"]).ok().stdout;
+    assert!(english.contains("Standing on 2017-01-01") && english.contains("Expired"), "{english}");
+    let bad_day = c.run(&["agreement", "list", "--on", "2017-02-30"]).failed();
+    assert!(bad_day.stderr.contains("--on") && bad_day.stderr.contains("AAAA-MM-DD"), "{}", bad_day.stderr);
+    let missing = c.run(&["--lang", "en", "agreement", "show", "nada"]).failed();
+    assert!(missing.stderr.contains("there is no agreement `nada` (`coopera agreement list`"), "{}", missing.stderr);
+}
+
+#[test]
+fn memberships_are_listed_by_network_and_member() {
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let amaie = listed(&c, &["membership", "list", "--network", "amaie"]);
+    assert!(amaie.len() >= 10 && amaie.iter().all(|k| k.starts_with("amaie-")), "{amaie:?}");
+    let chiapas = listed(&c, &["membership", "list", "--member", "gob-chiapas"]);
+    assert_eq!(chiapas, ["conago-cai-gob-chiapas", "fidesur-gob-chiapas"]);
+    let shown = c.run(&["--lang", "en", "membership", "show", "conago-cai-gob-chiapas"]).ok().stdout;
+    assert!(shown.contains("Government of the State of Chiapas") && shown.contains("Current"), "{shown}");
+    let unknown = c.run(&["membership", "list", "--network", "nada"]).failed();
+    assert!(unknown.stderr.contains("no existe la organización `nada`"), "{}", unknown.stderr);
+}
+
+const GOOD: &str = r#"
+[[action]]
+key = "tapachula-mision-tecun-uman"
+actor = "mun-tapachula"
+kind = "technical-mission"
+date = "2014-02-10"
+country = "GT"
+city = "Tecún Umán"
+purpose = { es = "Coordinación del cruce fronterizo.", en = "Coordinating the border crossing." }
+
+[[membership]]
+key = "amaie-mun-tapachula"
+network = "amaie"
+member = "mun-tapachula"
+since = "2012-01-01"
+until = "2013-12-31"
+"#;
+
+const BAD: &str = r#"
+[[action]]
+key = "accion-mala"
+actor = "gob-nada"
+kind = "trade-mission"
+date = "2014-02-10"
+purpose = "Misión"
+
+[[action]]
+key = "accion-federal"
+actor = "amexcid"
+kind = "trade-mission"
+date = "2014-02-10"
+purpose = "Misión"
+
+[[agreement]]
+key = "acuerdo-solo"
+title = "Acuerdo de una parte"
+parties = ["gob-chiapas"]
+signed = "2014-01-01"
+"#;
+
+#[test]
+fn a_file_adds_records_whole_or_not_at_all() {
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let count = |c: &Coopera, kind: &str| listed(c, &[kind, "list"]).len();
+    let before = (count(&c, "action"), count(&c, "agreement"), count(&c, "membership"));
+
+    let bad = c.dir.path().join("malo.toml");
+    std::fs::write(&bad, BAD).expect("write");
+    let refused = c.run(&["action", "add", "--file", &bad.to_string_lossy()]).failed();
+    for needle in [
+        "malo.toml:4:9: acción internacional accion-mala: actor: `gob-nada`: no existe una organización",
+        "actor: `amexcid`: debe ser un gobierno estatal o municipal",
+        "acuerdo-solo: parties: se necesitan al menos 2",
+        "3 problema(s); no se escribió nada",
+    ] {
+        assert!(refused.stderr.contains(needle), "{needle}: {}", refused.stderr);
+    }
+    assert_eq!((count(&c, "action"), count(&c, "agreement"), count(&c, "membership")), before, "nothing stored");
+
+    let good = c.dir.path().join("tapachula.toml");
+    std::fs::write(&good, GOOD).expect("write");
+    let added = c.run(&["--lang", "en", "membership", "add", "--file", &good.to_string_lossy()]).ok();
+    assert!(added.stdout.contains("2 created"), "{}", added.stdout);
+    assert!(listed(&c, &["action", "list", "--state", "07"]).contains(&"tapachula-mision-tecun-uman".to_owned()));
+    let rows = c.run(&["membership", "list", "--member", "mun-tapachula", "--on", "2014-01-01", "--format", "json"]);
+    assert_eq!(rows.ok().json()[0]["standing"], "Concluida", "past its end");
+
+    // What `show` prints in JSON or TOML is a file that adds the same record back.
+    for (kind, key, format) in [
+        ("action", "tapachula-mision-tecun-uman", "json"),
+        ("agreement", "acuerdo-chiapas-departamentos-gt", "toml"),
+        ("membership", "amaie-mun-tapachula", "json"),
+    ] {
+        let shown = c.run(&[kind, "show", key, "--format", format]).ok().stdout;
+        let file = c.dir.path().join(format!("{key}.{format}"));
+        std::fs::write(&file, &shown).expect("write");
+        let again = c.run(&[kind, "add", "--file", &file.to_string_lossy()]).ok();
+        assert!(again.stdout.contains("0 creado(s), 0 actualizado(s), 1 sin cambios"), "{kind}: {}", again.stdout);
+    }
+    let json = c.run(&["action", "show", "tapachula-mision-tecun-uman", "--format", "json"]).ok().json();
+    assert_eq!(json["action"][0]["city"], "Tecún Umán");
+}
