@@ -186,6 +186,11 @@ impl MxStateCode {
         codelists::mx_state_iso(self.0.code).unwrap_or("")
     }
 
+    /// Whether the state is one of the nine of FIDESUR ([`codelists::FIDESUR_STATES`]).
+    pub fn in_fidesur(&self) -> bool {
+        codelists::FIDESUR_STATES.contains(&self.as_str())
+    }
+
     /// Accepts the INEGI code (`07`, or `7`) or the ISO 3166-2 code (`MX-CHP`).
     pub fn parse_any(value: &str) -> Result<MxStateCode, Problem> {
         let v = value.trim();
@@ -250,6 +255,7 @@ mod tests {
         assert_eq!(MxMunicipalityCode::parse("07101").unwrap().state().as_str(), "07");
         assert_eq!(MxStateCode::parse_any("MX-OAX").unwrap().as_str(), "20");
         assert_eq!(MxStateCode::parse_any("7").unwrap().as_str(), "07");
+        assert!(MxStateCode::parse("07").unwrap().in_fidesur() && !MxStateCode::parse("19").unwrap().in_fidesur());
         assert!(SectorCode::parse("").is_err());
     }
 }

@@ -1,14 +1,16 @@
-//! Capacities and demands from spreadsheets: a CSV file (one kind per file, told apart by
-//! its header) or an XLSX workbook (a sheet `capacidades`/`capacities` and a sheet
-//! `demandas`/`demands`), in the column layout of [`CAPACITY_COLUMNS`] and
-//! [`DEMAND_COLUMNS`] — the fields of the file format (docs/file-format.md), one row per
-//! record, lists separated by `;`, a sector's percentage after a colon (`41020:60`).
+//! Records from spreadsheets: a CSV file (one kind per file, told apart by its header) or an
+//! XLSX workbook (one sheet per kind, named in Spanish or English). A [`Book`] says which kinds
+//! a door takes: the catalog's capacities and demands ([`CAPACITY_COLUMNS`],
+//! [`DEMAND_COLUMNS`]; `capacidades`/`capacities`, `demandas`/`demands`) or the international
+//! action of states and municipalities (in [`subnational`]: actions, agreements and
+//! memberships). Each layout is the fields of the file format (docs/file-format.md), one row
+//! per record, lists separated by `;`, a sector's percentage after a colon (`41020:60`).
 //!
 //! Reading never writes: [`read`] turns the rows into records and places every problem at
 //! its sheet, row and column ([`Placed`]); [`add`] then checks what the rows name against the
 //! registry and writes the records in one batch, so a spreadsheet is taken whole or not at
-//! all — the one path of `coopera catalog add` and of the web's upload. [`template`] is the
-//! workbook users fill in.
+//! all — the one path of `coopera catalog add`, `coopera action add` and of the web's upload.
+//! [`template`] is the workbook users fill in.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -16,8 +18,12 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 use coopera_domain::Lang;
 use coopera_domain::doc::{CapacityDoc, ContactDoc, DemandDoc, NumberDoc, Reference, SectorDoc, TextDoc};
-use coopera_domain::problem::{Problem, Target};
+use coopera_domain::problem::{Problem, Problems, Target};
 use coopera_store::{AuditEvent, Existing, Record, Store, StoreError, WriteOptions, WriteSummary};
+
+pub mod subnational;
+
+pub use subnational::{ACTION_COLUMNS, AGREEMENT_COLUMNS, MEMBERSHIP_COLUMNS};
 
 /// A column of the layout: its field, its Spanish header (also accepted), whether a row
 /// must fill it, and what it holds in each language.
@@ -131,6 +137,9 @@ pub const DEMAND_COLUMNS: &[Column] = &[
 pub enum SheetKind {
     Capacities,
     Demands,
+    Actions,
+    Agreements,
+    Memberships,
 }
 
 impl SheetKind {
@@ -138,21 +147,115 @@ impl SheetKind {
         match self {
             SheetKind::Capacities => CAPACITY_COLUMNS,
             SheetKind::Demands => DEMAND_COLUMNS,
+            SheetKind::Actions => ACTION_COLUMNS,
+            SheetKind::Agreements => AGREEMENT_COLUMNS,
+            SheetKind::Memberships => MEMBERSHIP_COLUMNS,
         }
     }
 
+    /// The sheet's name in the template, in `lang`.
     pub fn sheet_name(self, lang: Lang) -> &'static str {
+        let names = self.names();
+        lang.pick(names[0], names[1])
+    }
+
+    /// The names a sheet of this kind is recognised by: Spanish, English, then others.
+    fn names(self) -> &'static [&'static str] {
         match self {
-            SheetKind::Capacities => lang.pick("capacidades", "capacities"),
-            SheetKind::Demands => lang.pick("demandas", "demands"),
+            SheetKind::Capacities => &["capacidades", "capacities"],
+            SheetKind::Demands => &["demandas", "demands", "solicitudes"],
+            SheetKind::Actions => &["acciones", "actions"],
+            SheetKind::Agreements => &["acuerdos", "agreements"],
+            SheetKind::Memberships => &["membresías", "memberships", "membresias"],
         }
     }
 
-    fn of_sheet(name: &str) -> Option<SheetKind> {
-        match name.trim().to_lowercase().as_str() {
-            "capacidades" | "capacities" => Some(SheetKind::Capacities),
-            "demandas" | "demands" | "solicitudes" => Some(SheetKind::Demands),
-            _ => None,
+    /// The field whose column tells a CSV file of this kind apart from the others of its book.
+    fn marker(self) -> &'static str {
+        match self {
+            SheetKind::Capacities => "institution",
+            SheetKind::Demands => "requester",
+            SheetKind::Actions => "actor",
+            SheetKind::Agreements => "parties",
+            SheetKind::Memberships => "network",
+        }
+    }
+
+    /// The template's example row, one value per column.
+    fn example(self) -> &'static [&'static str] {
+        match self {
+            SheetKind::Capacities => CAPACITY_EXAMPLE,
+            SheetKind::Demands => DEMAND_EXAMPLE,
+            SheetKind::Actions => subnational::ACTION_EXAMPLE,
+            SheetKind::Agreements => subnational::AGREEMENT_EXAMPLE,
+            SheetKind::Memberships => subnational::MEMBERSHIP_EXAMPLE,
+        }
+    }
+
+    /// A row's document as a record, and the records it names.
+    fn record(self, cell: &dyn Fn(&str) -> String) -> (Vec<Reference>, Result<Record, Problems>) {
+        match self {
+            SheetKind::Capacities => {
+                let doc = capacity(cell);
+                (doc.references(), doc.into_domain().map(Record::Capacity))
+            }
+            SheetKind::Demands => {
+                let doc = demand(cell);
+                (doc.references(), doc.into_domain().map(Record::Demand))
+            }
+            SheetKind::Actions => {
+                let doc = subnational::action(cell);
+                (doc.references(), doc.into_domain().map(Record::Action))
+            }
+            SheetKind::Agreements => {
+                let doc = subnational::agreement(cell);
+                (doc.references(), doc.into_domain().map(Record::Agreement))
+            }
+            SheetKind::Memberships => {
+                let doc = subnational::membership(cell);
+                (doc.references(), doc.into_domain().map(Record::Membership))
+            }
+        }
+    }
+}
+
+/// The kinds of record one spreadsheet may hold: the catalog's (`catalog add`, the web's
+/// upload) or the international action of states and municipalities (`action add`,
+/// `agreement add`, `membership add`). A door reads only its own book's sheets, so the web's
+/// catalog upload, which asks who may write capacities and demands, never writes an action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Book {
+    Catalog,
+    Subnational,
+}
+
+impl Book {
+    pub fn kinds(self) -> &'static [SheetKind] {
+        match self {
+            Book::Catalog => &[SheetKind::Capacities, SheetKind::Demands],
+            Book::Subnational => &[SheetKind::Actions, SheetKind::Agreements, SheetKind::Memberships],
+        }
+    }
+
+    /// The kind of a workbook's sheet, by its name in either language.
+    fn of_sheet(self, name: &str) -> Option<SheetKind> {
+        let name = name.trim().to_lowercase();
+        self.kinds().iter().copied().find(|k| k.names().contains(&name.as_str()))
+    }
+
+    /// The kind of a CSV file (or an unnamed sheet), by the column that marks it.
+    fn of_header(self, header: Option<&Vec<String>>) -> Option<SheetKind> {
+        let header = header?;
+        let has = |c: &Column| header.iter().any(|h| [c.name, c.name_es].contains(&h.trim().to_lowercase().as_str()));
+        self.kinds().iter().copied().find(|k| k.columns().iter().any(|c| c.name == k.marker() && has(c)))
+    }
+
+    /// Each of the book's kinds as `item` says, joined: «a, b ni c».
+    fn either(self, item: impl Fn(SheetKind) -> String, or: &str) -> String {
+        let items: Vec<String> = self.kinds().iter().map(|&k| item(k)).collect();
+        match items.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} {or} {last}", rest.join(", ")),
+            _ => items.concat(),
         }
     }
 }
@@ -304,10 +407,11 @@ impl SheetRecords {
 type Grid = Vec<Vec<String>>;
 
 /// Reads a CSV file or an XLSX workbook (told apart by `name`'s extension, else by its first
-/// bytes) into records, placing every problem.
-pub fn read(name: &str, bytes: &[u8]) -> SheetRecords {
+/// bytes) into records of `book`'s kinds, placing every problem. A workbook's sheets of other
+/// kinds (its explanations among them) are not read.
+pub fn read(name: &str, bytes: &[u8], book: Book) -> SheetRecords {
     let is_xlsx = name.to_lowercase().ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04");
-    let sheets = if is_xlsx { xlsx_grids(name, bytes) } else { csv_grid(bytes).map(|g| vec![g]) };
+    let sheets = if is_xlsx { xlsx_grids(name, bytes, book) } else { csv_grid(bytes, book).map(|g| vec![g]) };
     let mut out = SheetRecords::default();
     match sheets {
         Err(p) => out.problems.push(*p),
@@ -324,7 +428,7 @@ fn unreadable(sheet: &str, e: impl std::fmt::Display) -> Placed {
     Placed::whole(sheet, 0, format!("no se puede leer: {e}"), format!("cannot be read: {e}"))
 }
 
-fn csv_grid(bytes: &[u8]) -> Result<(String, SheetKind, Grid), Box<Placed>> {
+fn csv_grid(bytes: &[u8], book: Book) -> Result<(String, SheetKind, Grid), Box<Placed>> {
     let text = String::from_utf8_lossy(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).into_owned();
     let delimiter = match text.lines().next() {
         Some(first) if first.matches(';').count() > first.matches(',').count() => b';',
@@ -337,49 +441,43 @@ fn csv_grid(bytes: &[u8]) -> Result<(String, SheetKind, Grid), Box<Placed>> {
         let record = record.map_err(|e| Box::new(unreadable("", e)))?;
         grid.push(record.iter().map(str::to_owned).collect());
     }
-    let kind = kind_of_header(grid.first()).ok_or_else(|| Box::new(not_a_catalog_sheet("")))?;
+    let kind = book.of_header(grid.first()).ok_or_else(|| Box::new(not_a_sheet_of(book)))?;
     Ok((String::new(), kind, grid))
 }
 
-fn not_a_catalog_sheet(sheet: &str) -> Placed {
+/// A CSV file whose header marks none of the book's kinds: «el encabezado no es el de
+/// capacidades (con «institution») ni el de demandas (con «requester»)».
+fn not_a_sheet_of(book: Book) -> Placed {
+    let es = book.either(|k| format!("el de {} (con «{}»)", k.sheet_name(Lang::Es), k.marker()), "ni");
+    let en = book.either(|k| format!("the {}' (with `{}`)", k.sheet_name(Lang::En), k.marker()), "nor");
     Placed::whole(
-        sheet,
+        "",
         1,
-        "el encabezado no es el de capacidades (con «institution») ni el de demandas (con «requester»); descargue la plantilla".into(),
-        "the header is neither the capacities' (with `institution`) nor the demands' (with `requester`); download the template".into(),
+        format!("el encabezado no es {es}; descargue la plantilla"),
+        format!("the header is neither {en}; download the template"),
     )
 }
 
-fn kind_of_header(header: Option<&Vec<String>>) -> Option<SheetKind> {
-    let header = header?;
-    let has = |names: [&str; 2]| header.iter().any(|h| names.contains(&h.trim().to_lowercase().as_str()));
-    if has(["institution", "institucion"]) {
-        Some(SheetKind::Capacities)
-    } else if has(["requester", "solicitante"]) {
-        Some(SheetKind::Demands)
-    } else {
-        None
-    }
-}
-
-fn xlsx_grids(name: &str, bytes: &[u8]) -> Result<Vec<(String, SheetKind, Grid)>, Box<Placed>> {
-    let mut book: Xlsx<_> =
+fn xlsx_grids(name: &str, bytes: &[u8], book: Book) -> Result<Vec<(String, SheetKind, Grid)>, Box<Placed>> {
+    let mut workbook: Xlsx<_> =
         calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| Box::new(unreadable(name, e)))?;
     let mut out = Vec::new();
-    for sheet in book.sheet_names() {
-        let range = book.worksheet_range(&sheet).map_err(|e| Box::new(unreadable(&sheet, e)))?;
+    for sheet in workbook.sheet_names() {
+        let range = workbook.worksheet_range(&sheet).map_err(|e| Box::new(unreadable(&sheet, e)))?;
         let grid: Grid = range.rows().map(|r| r.iter().map(cell_text).collect()).collect();
-        let kind = SheetKind::of_sheet(&sheet).or_else(|| kind_of_header(grid.first()));
+        let kind = book.of_sheet(&sheet).or_else(|| book.of_header(grid.first()));
         if let Some(kind) = kind {
             out.push((sheet, kind, grid));
         }
     }
     if out.is_empty() {
+        let es = book.either(|k| format!("«{}»", k.sheet_name(Lang::Es)), "ni");
+        let en = book.either(|k| format!("`{}`", k.sheet_name(Lang::En)), "or");
         return Err(Box::new(Placed::whole(
             name,
             0,
-            "el libro no tiene una hoja «capacidades» ni «demandas»; descargue la plantilla".into(),
-            "the workbook has no sheet `capacities` or `demands`; download the template".into(),
+            format!("el libro no tiene una hoja {es}; descargue la plantilla"),
+            format!("the workbook has no sheet {en}; download the template"),
         )));
     }
     Ok(out)
@@ -465,18 +563,8 @@ fn rows_of(sheet: &str, kind: SheetKind, grid: &Grid, out: &mut SheetRecords) {
         let number = i.saturating_add(1);
         let cell =
             |name: &str| map.get(name).and_then(|&c| row.get(c)).map(|v| v.trim().to_owned()).unwrap_or_default();
-        let result = match kind {
-            SheetKind::Capacities => {
-                let doc = capacity(&cell);
-                out.references.push((sheet.to_owned(), number, doc.references()));
-                doc.into_domain().map(Record::Capacity)
-            }
-            SheetKind::Demands => {
-                let doc = demand(&cell);
-                out.references.push((sheet.to_owned(), number, doc.references()));
-                doc.into_domain().map(Record::Demand)
-            }
-        };
+        let (references, result) = kind.record(&cell);
+        out.references.push((sheet.to_owned(), number, references));
         match result {
             Ok(record) => out.records.push((record, sheet.to_owned(), number)),
             Err(problems) => {
@@ -508,6 +596,9 @@ fn column_of_path(path: &str) -> &str {
     match (head, path) {
         ("title", _) => "title_es",
         ("description", _) => "description_es",
+        ("purpose", _) => "purpose_es",
+        ("outcome", _) => "outcome_es",
+        ("scope", _) => "scope_es",
         ("contact", p) if p.ends_with("email") => "contact_email",
         ("contact", p) if p.ends_with("phone") => "contact_phone",
         ("contact", _) => "contact_name",
@@ -521,6 +612,11 @@ fn list(value: &str) -> Vec<String> {
 
 fn opt(value: String) -> Option<String> {
     (!value.is_empty()).then_some(value)
+}
+
+/// A text in two columns, or none when both are empty.
+fn opt_text(es: String, en: String) -> Option<TextDoc> {
+    Some(text(es, en)).filter(|t| *t != TextDoc::default())
 }
 
 fn text(es: String, en: String) -> TextDoc {
@@ -552,7 +648,7 @@ fn capacity(cell: &dyn Fn(&str) -> String) -> CapacityDoc {
     CapacityDoc {
         key: cell("key"),
         title: text(cell("title_es"), cell("title_en")),
-        description: Some(text(cell("description_es"), cell("description_en"))).filter(|t| *t != TextDoc::default()),
+        description: opt_text(cell("description_es"), cell("description_en")),
         institution: cell("institution"),
         sectors: sectors(&cell("sectors")),
         forms: list(&cell("forms")),
@@ -570,7 +666,7 @@ fn demand(cell: &dyn Fn(&str) -> String) -> DemandDoc {
     DemandDoc {
         key: cell("key"),
         title: text(cell("title_es"), cell("title_en")),
-        description: Some(text(cell("description_es"), cell("description_en"))).filter(|t| *t != TextDoc::default()),
+        description: opt_text(cell("description_es"), cell("description_en")),
         requester: cell("requester"),
         sectors: sectors(&cell("sectors")),
         forms: list(&cell("forms")),
@@ -587,70 +683,60 @@ fn demand(cell: &dyn Fn(&str) -> String) -> DemandDoc {
     }
 }
 
-/// The workbook users fill in: a sheet of capacities and one of demands, each with its
-/// header and an example row, and a sheet that explains every column, in `lang`.
-pub fn template(lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+const CAPACITY_EXAMPLE: &[&str] = &[
+    "cap-pesca-riberena",
+    "Pesca ribereña sustentable",
+    "Sustainable small-scale fishing",
+    "",
+    "",
+    "conapesca",
+    "31310:70; 31320:30",
+    "course; technical-assistance",
+    "es; en",
+    "",
+    "pesca@example.org",
+    "",
+    "",
+];
+
+const DEMAND_EXAMPLE: &[&str] = &[
+    "sol-gt-pesca",
+    "Ordenamiento de la pesca artesanal",
+    "Managing artisanal fisheries",
+    "",
+    "",
+    "gt-maga",
+    "31310",
+    "course",
+    "GT",
+    "",
+    "2026-03-15",
+    "es",
+    "",
+    "",
+    "",
+    "",
+    "",
+    "",
+];
+
+/// The workbook users fill in: a sheet per kind of `book`, each with its header and an
+/// example row, and a sheet that explains every column, in `lang`.
+pub fn template(book: Book, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
-    let mut book = Workbook::new();
+    let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
-    let examples: [(SheetKind, &[&str]); 2] = [
-        (
-            SheetKind::Capacities,
-            &[
-                "cap-pesca-riberena",
-                "Pesca ribereña sustentable",
-                "Sustainable small-scale fishing",
-                "",
-                "",
-                "conapesca",
-                "31310:70; 31320:30",
-                "course; technical-assistance",
-                "es; en",
-                "",
-                "pesca@example.org",
-                "",
-                "",
-            ],
-        ),
-        (
-            SheetKind::Demands,
-            &[
-                "sol-gt-pesca",
-                "Ordenamiento de la pesca artesanal",
-                "Managing artisanal fisheries",
-                "",
-                "",
-                "gt-maga",
-                "31310",
-                "course",
-                "GT",
-                "",
-                "2026-03-15",
-                "es",
-                "",
-                "",
-                "",
-                "",
-                "",
-                "",
-            ],
-        ),
-    ];
-    for (kind, example) in examples {
-        let sheet = book.add_worksheet();
+    for &kind in book.kinds() {
+        let sheet = workbook.add_worksheet();
         sheet.set_name(kind.sheet_name(lang))?;
-        for (c, (column, value)) in kind.columns().iter().zip(example.iter()).enumerate() {
+        for (c, (column, value)) in kind.columns().iter().zip(kind.example()).enumerate() {
             let c = u16::try_from(c).unwrap_or(u16::MAX);
-            let header = match lang {
-                Lang::Es => column.name_es,
-                Lang::En => column.name,
-            };
-            sheet.write_string_with_format(0, c, header, &bold)?;
+            sheet.write_string_with_format(0, c, lang.pick(column.name_es, column.name), &bold)?;
             sheet.write_string(1, c, *value)?;
             sheet.set_column_width(c, 22)?;
         }
     }
-    let help = book.add_worksheet();
+    let help = workbook.add_worksheet();
     help.set_name(lang.pick("instrucciones", "instructions"))?;
     let titles = [
         lang.pick("Hoja", "Sheet"),
@@ -662,7 +748,7 @@ pub fn template(lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         help.write_string_with_format(0, u16::try_from(c).unwrap_or(0), *t, &bold)?;
     }
     let mut row = 1u32;
-    for kind in [SheetKind::Capacities, SheetKind::Demands] {
+    for &kind in book.kinds() {
         for column in kind.columns() {
             help.write_string(row, 0, kind.sheet_name(lang))?;
             help.write_string(row, 1, lang.pick(column.name_es, column.name))?;
@@ -673,7 +759,7 @@ pub fn template(lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     }
     help.set_column_width(1, 20)?;
     help.set_column_width(3, 100)?;
-    book.save_to_buffer()
+    workbook.save_to_buffer()
 }
 
 #[cfg(test)]
@@ -699,7 +785,7 @@ mod tests {
         let csv = "key,title_es,institution,sectors,forms\n\
                    cap-1,Pesca ribereña,conapesca,31310:70; 31320:30,course\n\
                    cap-2,Acuacultura,conapesca,31310,curso\n";
-        let read = read("capacidades.csv", csv.as_bytes());
+        let read = read("capacidades.csv", csv.as_bytes(), Book::Catalog);
         assert_eq!(read.records.len(), 1, "{:?}", read.problems);
         let p = &read.problems[0];
         assert_eq!((p.row, p.column.as_ref().map(|c| c.0.as_str())), (3, Some("E")), "{p:?}");
@@ -709,8 +795,8 @@ mod tests {
     #[test]
     fn the_template_reads_back_as_its_examples() {
         for lang in [Lang::Es, Lang::En] {
-            let bytes = template(lang).expect("template");
-            let read = read("plantilla.xlsx", &bytes);
+            let bytes = template(Book::Catalog, lang).expect("template");
+            let read = read("plantilla.xlsx", &bytes, Book::Catalog);
             let kinds: Vec<_> = read.records.iter().map(|r| r.0.kind()).collect();
             assert_eq!(kinds.len(), 2, "{:?}", read.problems);
             assert!(read.problems.is_empty(), "{:?}", read.problems);

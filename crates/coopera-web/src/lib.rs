@@ -93,6 +93,8 @@ pub fn app(state: AppState) -> Router {
         .route("/organisations/{key}", get(organisations::show))
         .route("/organisations/{key}/edit", get(organisations::edit_form).post(organisations::update))
         .route("/states", get(states::list))
+        .route("/states/compare", get(states_compare::compare))
+        .route("/states/compare.csv", get(states_compare::download_csv))
         .route("/states/{code}", get(states::show))
         .route("/search", get(search::page))
         .route("/catalog", get(catalog::page))

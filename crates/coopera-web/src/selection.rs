@@ -99,7 +99,7 @@ fn exactly(name: &str, value: &str, canonical: &[&str]) -> Result<(), WebError> 
 
 /// One of `keys`, written exactly: another spelling of one is answered with the one to write,
 /// anything else with the list.
-fn one_of(name: &str, value: &str, keys: &[&'static str]) -> Result<&'static str, WebError> {
+pub(crate) fn one_of(name: &str, value: &str, keys: &[&'static str]) -> Result<&'static str, WebError> {
     if let Some(k) = keys.iter().find(|k| **k == value) {
         return Ok(k);
     }

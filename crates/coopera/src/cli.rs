@@ -413,8 +413,15 @@ pub enum ActionCommand {
     List(ActionListArgs),
     /// Show one action.
     Show(RecordShowArgs),
-    /// Add the actions (or any records) of a TOML or JSON file (docs/file-format.md): all or none.
+    /// Add the actions (or any records) of a file — TOML or JSON (docs/file-format.md), CSV or
+    /// XLSX (the layout of `action template`): all or none.
     Add(RecordAddArgs),
+    /// Write the spreadsheet template for actions, agreements and memberships (XLSX, a sheet
+    /// for each and one that explains every column; docs/subnational.md).
+    Template {
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -441,8 +448,8 @@ pub enum AgreementCommand {
     List(AgreementListArgs),
     /// Show one agreement.
     Show(RecordShowArgs),
-    /// Add the agreements (or any records) of a TOML or JSON file (docs/file-format.md): all
-    /// or none.
+    /// Add the agreements (or any records) of a file — TOML or JSON (docs/file-format.md), CSV
+    /// or XLSX (the layout of `action template`): all or none.
     Add(RecordAddArgs),
 }
 
@@ -470,8 +477,8 @@ pub enum MembershipCommand {
     List(MembershipListArgs),
     /// Show one membership.
     Show(RecordShowArgs),
-    /// Add the memberships (or any records) of a TOML or JSON file (docs/file-format.md): all
-    /// or none.
+    /// Add the memberships (or any records) of a file — TOML or JSON (docs/file-format.md), CSV
+    /// or XLSX (the layout of `action template`): all or none.
     Add(RecordAddArgs),
 }
 
@@ -506,7 +513,7 @@ pub struct RecordShowArgs {
     pub format: DocFormat,
 }
 
-/// `add` of the records of a TOML or JSON file.
+/// `add` of the records of a TOML or JSON file, or of a spreadsheet (CSV, XLSX).
 #[derive(Debug, Args)]
 pub struct RecordAddArgs {
     #[arg(long)]

@@ -14,7 +14,6 @@ use coopera_domain::organisation::Organisation;
 use rust_decimal::Decimal;
 
 const CENTRAL_AMERICA: [&str; 7] = ["GT", "BZ", "HN", "SV", "NI", "CR", "PA"];
-const FIDESUR_STATES: [&str; 9] = ["04", "07", "12", "20", "21", "23", "27", "30", "31"];
 const CHIAPAS_SECRETARIAT: &str =
     "Secretaría de Relaciones Internacionales y Atención a Migrantes del Estado de Chiapas";
 
@@ -575,7 +574,7 @@ fn ilpes_fidesur_works_with_the_nine_states_of_the_trust() {
     for topic in topics {
         assert!(found.iter().any(|a| title_es(a).contains(topic)), "no ILPES–FIDESUR activity on {topic}");
     }
-    let nine: BTreeSet<_> = FIDESUR_STATES.into_iter().collect();
+    let nine: BTreeSet<_> = codelists::FIDESUR_STATES.into_iter().collect();
     for a in found {
         assert!(has_participant(a, &orgs, "FIDESUR"), "{}", a.key());
         assert_eq!(recipient_states(a, &orgs), nine, "{}: the nine states of the trust", a.key());

@@ -16,7 +16,7 @@ use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use coopera_domain::Lang;
-use coopera_import::sheets::{self, AddOptions, Added, Placed, SheetRecords};
+use coopera_import::sheets::{self, AddOptions, Added, Book, Placed, SheetRecords};
 use coopera_store::{Existing, Outcome, Record, Store};
 
 use super::activity_form::AUTHOR;
@@ -72,7 +72,9 @@ pub(crate) fn too_large() -> (String, String) {
 pub(crate) async fn template(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     let lang = ctx.lang;
     let bytes = state
-        .compute(move |_| sheets::template(lang).map_err(|e| WebError::internal(format!("template: {e}"))))
+        .compute(move |_| {
+            sheets::template(Book::Catalog, lang).map_err(|e| WebError::internal(format!("template: {e}")))
+        })
         .await?;
     Ok(attachment(bytes, XLSX, lang.pick("plantilla-catalogo.xlsx", "catalog-template.xlsx")))
 }
@@ -195,7 +197,7 @@ struct AddedRow {
 /// path; refused, its problems in the user's language.
 fn import(store: &Store, viewer: &Viewer, upload: &Upload, lang: Lang) -> Result<Written<Answer>, WebError> {
     let file = upload.name.clone();
-    let mut read = sheets::read(&upload.name, &upload.bytes);
+    let mut read = sheets::read(&upload.name, &upload.bytes, Book::Catalog);
     refusals(store, viewer, &mut read)?;
     if read.problems.is_empty() && read.records.is_empty() {
         let (es, en) =
@@ -276,7 +278,7 @@ fn may_write(store: &Store, viewer: &Viewer, record: &Record) -> Result<(), WebE
                 None => Demands::may_create(viewer, IMPORT),
             }
         }
-        // A spreadsheet holds capacities and demands only.
+        // `Book::Catalog` reads capacities and demands only.
         _ => Ok(()),
     }
 }

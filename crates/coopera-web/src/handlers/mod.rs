@@ -25,6 +25,7 @@ pub(crate) mod organisations;
 pub(crate) mod reports;
 pub(crate) mod search;
 pub(crate) mod states;
+pub(crate) mod states_compare;
 pub(crate) mod writes;
 
 /// The address of an activity's page (identifiers may hold `/` and other reserved signs).

@@ -43,17 +43,17 @@ fn activities_url(state: MxStateCode) -> String {
     with_query("/activities", &[("state", state.as_str().to_owned())])
 }
 
-fn today() -> Date {
+pub(super) fn today() -> Date {
     time::OffsetDateTime::now_utc().date()
 }
 
 /// "Situación al 04/12/2026": the day the standings of agreements and memberships are judged.
-fn on_day(text: &str, on: Date, lang: Lang) -> String {
+pub(super) fn on_day(text: &str, on: Date, lang: Lang) -> String {
     format!("{text} {}", locale::date(on, lang))
 }
 
 /// The subnational records and the organisations they name, read once for a page.
-struct Subnational {
+pub(super) struct Subnational {
     orgs: HashMap<String, Organisation>,
     states: OrgStates,
     actions: Vec<SubnationalAction>,
@@ -61,16 +61,18 @@ struct Subnational {
     memberships: Vec<NetworkMembership>,
 }
 
-/// What `/states` counts of a state.
+/// What `/states` and its comparison count of a state.
 #[derive(Debug, Clone, Copy, Default)]
-struct Counts {
-    actions: usize,
-    agreements_in_force: usize,
-    memberships_current: usize,
+pub(super) struct Counts {
+    pub actions: usize,
+    pub agreements_in_force: usize,
+    pub memberships_current: usize,
+    /// The actions that are offices abroad, as the profile lists them.
+    pub offices: usize,
 }
 
 impl Subnational {
-    fn load(store: &Store) -> Result<Subnational, WebError> {
+    pub(super) fn load(store: &Store) -> Result<Subnational, WebError> {
         let organisations = store.organisations()?;
         let states = OrgStates::new(&organisations);
         Ok(Subnational {
@@ -95,11 +97,13 @@ impl Subnational {
     }
 
     /// The counts of every state that has a record.
-    fn counts(&self, on: Date) -> BTreeMap<MxStateCode, Counts> {
+    pub(super) fn counts(&self, on: Date) -> BTreeMap<MxStateCode, Counts> {
         let mut out: BTreeMap<MxStateCode, Counts> = BTreeMap::new();
-        for s in self.actions.iter().filter_map(|a| a.state(&self.states)) {
+        for a in &self.actions {
+            let Some(s) = a.state(&self.states) else { continue };
             let c = out.entry(s).or_default();
             c.actions = c.actions.saturating_add(1);
+            c.offices = c.offices.saturating_add(usize::from(a.parts().kind == ActionKind::OfficeAbroad));
         }
         for a in self.agreements.iter().filter(|a| a.standing(on) == AgreementStanding::InForce) {
             for s in a.states(&self.states) {
@@ -156,8 +160,14 @@ fn viewers_selection(ctx: &Ctx) -> Selection {
 }
 
 /// The number of activities of each state (by INEGI code) this viewer may read.
-fn activity_counts(views: &Views, ctx: &Ctx) -> Result<HashMap<String, Decimal>, WebError> {
-    let report = views.report(&query(Dimension::MxState, &viewers_selection(ctx), MeasureChoice::default()))?;
+pub(super) fn activity_counts(views: &Views, ctx: &Ctx) -> Result<HashMap<String, Decimal>, WebError> {
+    by_state(views, ctx, MeasureChoice::default())
+}
+
+/// A measure of the activities of each state (by INEGI code) this viewer may read: the
+/// engine's report by Mexican state, the dashboard's map of states.
+pub(super) fn by_state(views: &Views, ctx: &Ctx, choice: MeasureChoice) -> Result<HashMap<String, Decimal>, WebError> {
+    let report = views.report(&query(Dimension::MxState, &viewers_selection(ctx), choice))?;
     Ok(report.rows.iter().map(|r| (r.key.clone(), r.value)).collect())
 }
 

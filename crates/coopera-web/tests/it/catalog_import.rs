@@ -114,7 +114,7 @@ async fn the_template_downloads_as_a_workbook_in_the_pages_language() {
             calamine::open_workbook_from_rs(std::io::Cursor::new(r.bytes.clone())).expect("a workbook");
         assert_eq!(calamine::Reader::sheet_names(&book).first().map(String::as_str), Some(sheet), "{uri}");
         // The import reads it back: its example capacity and demand, without a problem.
-        let read = sheets::read(file, &r.bytes);
+        let read = sheets::read(file, &r.bytes, sheets::Book::Catalog);
         assert!(read.problems.is_empty(), "{:?}", read.problems);
         let kinds: Vec<RecordKind> = read.records.iter().map(|r| r.0.kind()).collect();
         assert_eq!(kinds, [RecordKind::Capacity, RecordKind::Demand]);

@@ -147,3 +147,182 @@ async fn a_profile_links_only_the_activities_the_viewer_may_read() {
     let admin = get_signed(&app, "/states/07").await.ok().text();
     assert!(admin.contains(link), "an administrator reads the draft");
 }
+
+/// A row of the comparison: its rank, the state's code and name, and the ranked value as
+/// written (the other measures left out).
+#[derive(Debug)]
+struct Ranked {
+    rank: usize,
+    code: String,
+    name: String,
+    value: String,
+}
+
+/// The rows of the comparison's table, in order.
+fn ranked_rows(html: &str) -> Vec<Ranked> {
+    let body = &html[html.find("<tbody>").expect("a table")..html.find("</tbody>").expect("its end")];
+    let between = |s: &str, from: &str, to: &str| -> String {
+        let at = s.find(from).unwrap_or_else(|| panic!("{from} in {s}")) + from.len();
+        s[at..at + s[at..].find(to).expect("closed")].to_owned()
+    };
+    body.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let link = between(row, "<a href=\"/states/", "</a>");
+            let (code, name) = link.split_once("\">").expect("a state's link");
+            Ranked {
+                rank: between(row, "<td class=\"num\">", "</td>").parse().expect("a rank"),
+                code: code.to_owned(),
+                name: name.to_owned(),
+                value: between(&row[row.find("</th>").expect("the state")..], "<td class=\"num\">", "</td>"),
+            }
+        })
+        .collect()
+}
+
+/// A count as the page writes it (`1,234`).
+fn number(text: &str) -> u64 {
+    text.replace(',', "").parse().unwrap_or_else(|_| panic!("a count: {text}"))
+}
+
+/// Equal values share a rank, the next counts them, and equal values go by name.
+fn check_ranking(rows: &[Ranked]) {
+    for (i, pair) in rows.windows(2).enumerate() {
+        let (a, b) = (&pair[0], &pair[1]);
+        assert!(number(&a.value) >= number(&b.value), "highest first: {a:?} then {b:?}");
+        if a.value == b.value {
+            assert_eq!(a.rank, b.rank, "a tie shares its rank: {a:?} {b:?}");
+            assert!(
+                coopera_web::registry::fold(&a.name) <= coopera_web::registry::fold(&b.name),
+                "ties by name: {a:?} {b:?}"
+            );
+        } else {
+            assert_eq!(b.rank, i + 2, "{b:?}");
+        }
+    }
+    assert_eq!(rows.first().map(|r| r.rank), Some(1));
+}
+
+#[tokio::test]
+async fn the_states_are_compared_by_a_measure_highest_first() {
+    let app = app();
+    let states = get(&app, "/states").await.ok().text();
+    assert!(states.contains("<a href=\"/states/compare\">Comparar las entidades"), "linked from /states");
+    let html = get(&app, "/states/compare").await.ok().text();
+    check_structure(&html);
+    assert!(html.contains("<h1>Comparar entidades federativas</h1>"));
+    assert!(html.contains("<a href=\"/states\">← Entidades federativas</a>"), "back to /states");
+    assert!(html.contains("<a href=\"/states/compare.csv?measure=activities&#38;group=all\" download>CSV</a>"));
+    // The form: two labelled selects, sent by GET.
+    assert!(html.contains("<form class=\"filters\" method=\"get\" action=\"/states/compare\""));
+    assert!(
+        html.contains("<label for=\"c-measure\">Ordenar por</label>")
+            && html.contains("<label for=\"c-group\">Entidades</label>")
+    );
+    assert!(html.contains("<option value=\"activities\" selected>Actividades de cooperación</option>"));
+    assert!(html.contains("<option value=\"fidesur\">FIDESUR"));
+    let rows = ranked_rows(&html);
+    assert_eq!(rows.len(), 32, "every state by default");
+    check_ranking(&rows);
+    assert!(html.contains("<rect width=\"100\""), "the first row's bar is whole");
+
+    // By actions abroad: Chiapas's 8 lead; its other figures beside, as /states counts them.
+    let html = get(&app, "/states/compare?measure=actions").await.ok().text();
+    let rows = ranked_rows(&html);
+    check_ranking(&rows);
+    let chiapas = rows.iter().find(|r| r.code == "07").expect("Chiapas");
+    assert_eq!(chiapas.value, "8");
+    assert!(rows.iter().all(|r| number(&r.value) <= 8), "{rows:?}");
+    let cells = row_cells(&html, "/states/07");
+    assert_eq!(cells[..2], ["Chiapas", "8"], "the state and its value (the bar has no text): {cells:?}");
+    let listed = row_cells(&states, "/states/07");
+    assert_eq!(cells[2], listed[2], "activities as /states counts them");
+    // After the value of its activities: agreements in force, networks and offices abroad
+    // (Los Angeles).
+    assert_eq!(cells[4..], ["0", "3", "1"], "{cells:?}");
+}
+
+#[tokio::test]
+async fn fidesur_keeps_its_nine_states() {
+    let app = app();
+    for measure in ["networks", "actions", "activities", "value", "agreements", "offices"] {
+        let html = get(&app, &format!("/states/compare?measure={measure}&group=fidesur")).await.ok().text();
+        let rows = ranked_rows(&html);
+        let mut codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
+        codes.sort_unstable();
+        assert_eq!(codes, coopera_domain::codelists::FIDESUR_STATES, "{measure}");
+        if measure != "value" {
+            check_ranking(&rows);
+        }
+        assert!(html.contains("<option value=\"fidesur\" selected>"), "{measure}");
+        assert!(html.contains(&format!("<option value=\"{measure}\" selected>")), "{measure}");
+    }
+    // Each of the nine is a member of FIDESUR in the demo: a current membership at least.
+    let html = get(&app, "/states/compare?measure=networks&group=fidesur").await.ok().text();
+    assert!(ranked_rows(&html).iter().all(|r| number(&r.value) >= 1));
+}
+
+#[tokio::test]
+async fn the_comparison_downloads_as_csv() {
+    let app = app();
+    let r = get(&app, "/states/compare.csv?measure=actions").await.ok();
+    assert_eq!(r.header(header::CONTENT_TYPE), "text/csv; charset=utf-8");
+    assert!(r.header(header::CONTENT_DISPOSITION).contains("coopera-entidades-actions-all.csv"));
+    let text = r.text();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "rank,inegi_code,state,actions,activities,value_usd,agreements,networks,offices");
+    assert_eq!(lines.len(), 33, "a header and 32 states");
+    let chiapas = lines.iter().find(|l| l.contains(",07,Chiapas,")).expect("Chiapas");
+    assert!(chiapas.starts_with("1,07,Chiapas,8,"), "{chiapas}");
+    assert!(chiapas.ends_with(",0,3,1"), "{chiapas}");
+    // The same rows as the page, in its order.
+    let page = ranked_rows(&get(&app, "/states/compare?measure=actions").await.ok().text());
+    let codes: Vec<&str> = lines[1..].iter().map(|l| l.split(',').nth(1).unwrap_or_default()).collect();
+    assert_eq!(codes, page.iter().map(|r| r.code.as_str()).collect::<Vec<_>>());
+
+    let fidesur = get(&app, "/states/compare.csv?measure=value&group=fidesur").await.ok().text();
+    assert_eq!(fidesur.lines().count(), 10, "a header and nine states");
+    assert!(fidesur.starts_with("rank,inegi_code,state,value_usd,activities,"));
+    let en = get(&app, "/states/compare.csv?group=fidesur&lang=en").await.ok().text();
+    assert!(en.contains(",31,Yucatán,") && !en.contains(",09,"), "{en}");
+}
+
+#[tokio::test]
+async fn an_unknown_measure_or_group_is_refused_by_name() {
+    let app = app();
+    for (uri, name, value) in [
+        ("/states/compare?measure=budget", "measure", "budget"),
+        ("/states/compare?group=norte", "group", "norte"),
+        ("/states/compare.csv?measure=actions&group=sur", "group", "sur"),
+    ] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}");
+        let text = r.text();
+        assert!(text.contains("<h1>Solicitud no válida</h1>"), "the site's error page: {text}");
+        assert!(text.contains(&format!("parámetro `{name}`: `{value}`: use uno de:")), "{text}");
+    }
+    let en = get(&app, "/states/compare?measure=Actions&lang=en").await;
+    assert_eq!(en.status, StatusCode::BAD_REQUEST);
+    assert!(en.text().contains("parameter `measure`: `Actions`: write `actions`"), "{}", en.text());
+}
+
+#[tokio::test]
+async fn the_comparison_speaks_english() {
+    let app = app();
+    let html = get(&app, "/states/compare?measure=value&group=fidesur&lang=en").await.ok().text();
+    check_structure(&html);
+    assert!(html.contains("<html lang=\"en\">") && html.contains("<h1>Compare Mexican states</h1>"));
+    for text in [
+        "<label for=\"c-measure\">Rank by</label>",
+        "<option value=\"value\" selected>Value of cooperation (USD)</option>",
+        "FIDESUR (South-Southeast, 9 states) — Value of cooperation (USD), highest first",
+        "<a href=\"/states\">← Mexican states</a>",
+        "Download this table",
+        "Agreements and memberships as they stand on",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    let rows = ranked_rows(&html);
+    assert_eq!(rows.len(), 9);
+    assert!(rows.iter().all(|r| r.value.starts_with("USD ")), "{rows:?}");
+}

@@ -1,16 +1,15 @@
 //! `coopera catalog list|show|add`: the catalog of national capacities and partners' demands.
 
-use std::path::Path;
-
 use coopera_domain::Lang;
 use coopera_domain::activity::SectorShare;
 use coopera_domain::catalog::{Capacity, Demand};
 use coopera_domain::doc::{CapacityDoc, DemandDoc};
 use coopera_domain::kinds::CapacityForm;
+use coopera_import::sheets::Book;
 
 use super::activity::{Adding, add};
-use super::entering;
 use super::{Ctx, Failure, print, print_doc, print_table};
+use super::{entering, sheets};
 use coopera_domain::kinds::DemandState;
 use coopera_report::demands::{Cycle, DemandFlow};
 use coopera_store::{DemandMove, RecordKind, Who};
@@ -33,72 +32,17 @@ pub fn run(ctx: &Ctx, cmd: CatalogCommand) -> Result<(), Failure> {
         CatalogCommand::Show { key, format } => show(ctx, &key, format),
         CatalogCommand::Add { file, update } => {
             let existing = if update { coopera_store::Existing::Update } else { coopera_store::Existing::Refuse };
-            if is_spreadsheet(&file) {
-                return add_sheet(ctx, &file, existing);
+            if sheets::is_spreadsheet(&file) {
+                return sheets::add(ctx, &file, existing, Book::Catalog);
             }
             add(ctx, &file, Adding { existing, workflow: entering(false) })
         }
-        CatalogCommand::Template { out } => {
-            let bytes = coopera_import::sheets::template(ctx.lang).map_err(|e| Failure::one(e.to_string()))?;
-            std::fs::write(&out, bytes).map_err(|e| {
-                Failure::one(match ctx.lang {
-                    Lang::Es => format!("no se puede escribir {}: {e}", out.display()),
-                    Lang::En => format!("cannot write {}: {e}", out.display()),
-                })
-            })?;
-            print(&out.display().to_string());
-            Ok(())
-        }
+        CatalogCommand::Template { out } => sheets::template(ctx, &out, Book::Catalog),
         CatalogCommand::Move { key, to, propose, activity, reason } => {
             move_demand(ctx, &key, &to, DemandMove { proposed: propose, activity, reason, ..DemandMove::default() })
         }
         CatalogCommand::Report { format } => report(ctx, format),
         CatalogCommand::Match(args) => super::search::matching(ctx, args),
-    }
-}
-
-fn is_spreadsheet(file: &Path) -> bool {
-    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase();
-    matches!(ext.as_str(), "csv" | "xlsx")
-}
-
-/// `catalog add` of a CSV file or an XLSX workbook: every problem — of a cell, or a
-/// reference to nothing — placed at its sheet, row and column; nothing written unless the
-/// whole spreadsheet is right (`coopera_import::sheets::add`, which the web's upload runs too).
-fn add_sheet(ctx: &Ctx, file: &Path, existing: coopera_store::Existing) -> Result<(), Failure> {
-    use coopera_import::sheets::{AddOptions, Added, Placed};
-    let lang = ctx.lang;
-    let bytes = std::fs::read(file).map_err(|e| {
-        Failure::one(match lang {
-            Lang::Es => format!("no se puede leer {}: {e}", file.display()),
-            Lang::En => format!("cannot read {}: {e}", file.display()),
-        })
-    })?;
-    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let read = coopera_import::sheets::read(&name, &bytes);
-    let placed = |problems: Vec<Placed>| {
-        let n = problems.len();
-        Failure {
-            lines: problems.iter().map(|p| format!("{}, {}", file.display(), p.message(lang))).collect(),
-            summary: Some(match lang {
-                Lang::Es => format!("{n} problema(s); no se escribió nada en la base de datos"),
-                Lang::En => format!("{n} problem(s); nothing was written to the database"),
-            }),
-        }
-    };
-    if !read.problems.is_empty() && !ctx.db_exists() {
-        // No registry to check the references against, and none is made for a refused file.
-        return Err(placed(read.problems));
-    }
-    let store = ctx.open()?;
-    // The command line is a local administrator's tool: it asks the access table nothing.
-    let how = AddOptions { author: &ctx.user, existing, address: None };
-    match coopera_import::sheets::add(&store, &read, &how).map_err(|e| Failure::store(e, lang))? {
-        Added::Written(summary) => {
-            print(&format!("{}: {}", file.display(), super::summary_line(&summary, lang)));
-            Ok(())
-        }
-        Added::Refused(problems) => Err(placed(problems)),
     }
 }
 

@@ -29,6 +29,7 @@ mod rates;
 mod report;
 mod search;
 mod serve;
+mod sheets;
 mod subnational;
 mod user;
 mod validate;

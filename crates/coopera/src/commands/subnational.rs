@@ -1,6 +1,6 @@
-//! `coopera action|agreement|membership list|show|add`: the international action of states and
-//! municipalities — actions abroad, inter-institutional agreements and memberships of
-//! networks. Whether an agreement is in force, or a membership current, is derived on a date
+//! `coopera action|agreement|membership list|show|add` and `coopera action template`: the
+//! international action of states and municipalities — actions abroad, inter-institutional
+//! agreements and memberships of networks. Whether an agreement is in force, or a membership current, is derived on a date
 //! (`Agreement::standing`, `NetworkMembership::standing`), never typed.
 
 use std::collections::HashMap;
@@ -12,12 +12,13 @@ use coopera_domain::ids::{OrgKey, RecordKey};
 use coopera_domain::kinds::{ActionKind, AgreementStanding};
 use coopera_domain::organisation::Organisation;
 use coopera_domain::subnational::{Agreement, NetworkMembership, OrgStates, SubnationalAction};
+use coopera_import::sheets::Book;
 use coopera_store::{Existing, Store, StoreError};
 use time::Date;
 
 use super::activity::{Adding, add};
 use super::catalog::lines;
-use super::{Ctx, Failure, entering, print_doc, print_table};
+use super::{Ctx, Failure, entering, print_doc, print_table, sheets};
 use crate::cli::{
     ActionCommand, ActionListArgs, AgreementCommand, AgreementListArgs, MembershipCommand, MembershipListArgs, OnArg,
     RecordAddArgs, RecordShowArgs,
@@ -29,6 +30,7 @@ pub fn run_action(ctx: &Ctx, cmd: ActionCommand) -> Result<(), Failure> {
         ActionCommand::List(args) => list_actions(ctx, args),
         ActionCommand::Show(args) => show::<SubnationalAction>(ctx, &args),
         ActionCommand::Add(args) => add_file(ctx, &args),
+        ActionCommand::Template { out } => sheets::template(ctx, &out, Book::Subnational),
     }
 }
 
@@ -49,9 +51,14 @@ pub fn run_membership(ctx: &Ctx, cmd: MembershipCommand) -> Result<(), Failure> 
 }
 
 /// `add --file`: the one path of every file, as `catalog add` and `activity add` take it —
-/// all or nothing, references to the registry checked, activities entering as drafts.
+/// all or nothing, references to the registry checked, activities entering as drafts; a
+/// spreadsheet of actions, agreements and memberships (the layout of `action template`)
+/// through the one path of spreadsheets, every problem at its sheet, row and column.
 fn add_file(ctx: &Ctx, args: &RecordAddArgs) -> Result<(), Failure> {
     let existing = if args.update { Existing::Update } else { Existing::Refuse };
+    if sheets::is_spreadsheet(&args.file) {
+        return sheets::add(ctx, &args.file, existing, Book::Subnational);
+    }
     add(ctx, &args.file, Adding { existing, workflow: entering(false) })
 }
 

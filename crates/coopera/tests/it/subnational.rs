@@ -191,3 +191,155 @@ fn a_file_adds_records_whole_or_not_at_all() {
     let json = c.run(&["action", "show", "tapachula-mision-tecun-uman", "--format", "json"]).ok().json();
     assert_eq!(json["action"][0]["city"], "Tecún Umán");
 }
+
+/// The keys `action list`, `agreement list` and `membership list` give, together.
+fn everything(c: &Coopera) -> BTreeSet<String> {
+    ["action", "agreement", "membership"].iter().flat_map(|kind| listed(c, &[kind, "list"])).collect()
+}
+
+#[test]
+fn a_spreadsheet_goes_in_whole_or_its_cells_are_named() {
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let file = |name: &str, text: &str| {
+        let path = c.dir.path().join(name);
+        std::fs::write(&path, text).expect("write");
+        path.to_string_lossy().into_owned()
+    };
+    let before = everything(&c);
+
+    // An actor that does not exist: the store's answer, at its row and column.
+    let unknown = file(
+        "desconocido.csv",
+        "clave,actor,tipo,fecha,pais,proposito_es\n\
+         csv-ok,gob-oaxaca,trade-mission,2026-04-14,US,Bien\n\
+         csv-nadie,gob-nada,trade-mission,2026-04-14,US,Nadie\n",
+    );
+    let refused = c.run(&["action", "add", "--file", &unknown]).failed();
+    assert!(
+        refused.stderr.contains("desconocido.csv, fila 3, columna B (actor): `gob-nada`: no existe"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("1 problema(s); no se escribió nada"), "{}", refused.stderr);
+
+    // A bad country code, and in the same answer an actor that is no state or municipal
+    // government, in English.
+    let country = file(
+        "country.csv",
+        "key,actor,kind,country,date,purpose_es\n\
+         csv-ok,gob-oaxaca,trade-mission,US,2026-04-14,Bien\n\
+         csv-xx,gob-oaxaca,trade-mission,XX,2026-04-14,País\n\
+         csv-federal,amexcid,trade-mission,US,2026-04-14,Federal\n",
+    );
+    let refused = c.run(&["--lang", "en", "agreement", "add", "--file", &country]).failed();
+    for needle in [
+        "country.csv, row 3, column D (country): `XX`: unknown code",
+        "country.csv, row 4, column B (actor): `amexcid`: ",
+        "2 problem(s); nothing was written",
+    ] {
+        assert!(refused.stderr.contains(needle), "{needle}: {}", refused.stderr);
+    }
+    assert_eq!(everything(&c), before, "nothing stored");
+
+    let good = file(
+        "acciones.csv",
+        "clave;actor;tipo;fecha;fecha_fin;pais;ciudad;proposito_es;proposito_en;actividades\n\
+         oax-feria-berlin;gob-oaxaca;international-fair;2026-03-04;2026-03-08;DE;Berlín;Promoción turística;Tourism;\n\
+         tapachula-mision-quetzaltenango;mun-tapachula;technical-mission;2026-05-11;;GT;Quetzaltenango;Agua potable;;MX-CHIS-2012-0001\n",
+    );
+    let added = c.run(&["action", "add", "--file", &good]).ok();
+    assert!(added.stdout.contains("acciones.csv: 2 creado(s), 0 actualizado(s), 0 sin cambios"), "{}", added.stdout);
+    let chiapas = listed(&c, &["action", "list", "--state", "07"]);
+    assert!(chiapas.contains(&"tapachula-mision-quetzaltenango".to_owned()), "{chiapas:?}");
+    let shown = c.run(&["action", "show", "oax-feria-berlin", "--format", "json"]).ok().json();
+    assert_eq!(shown["action"][0]["end_date"], "2026-03-08");
+
+    // The same file again changes nothing; another content of a key needs --update.
+    let again = c.run(&["action", "add", "--file", &good]).ok();
+    assert!(again.stdout.contains("0 creado(s), 0 actualizado(s), 2 sin cambios"), "{}", again.stdout);
+    let changed = file(
+        "cambio.csv",
+        "clave,actor,tipo,fecha,proposito_es\noax-feria-berlin,gob-oaxaca,international-fair,2026-03-05,Otra\n",
+    );
+    let refused = c.run(&["action", "add", "--file", &changed]).failed();
+    assert!(refused.stderr.contains("cambio.csv, fila 2"), "{}", refused.stderr);
+    c.run(&["action", "add", "--file", &changed, "--update"]).ok();
+}
+
+#[test]
+fn a_workbook_of_the_three_kinds_goes_in_whole_and_so_does_the_template() {
+    use rust_xlsxwriter::Workbook;
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let before = everything(&c);
+    let rows: [(&str, &[&[&str]]); 3] = [
+        (
+            "Actions",
+            &[
+                &["key", "actor", "kind", "date", "country", "purpose_es", "purpose_en"],
+                &[
+                    "jal-mision-corea",
+                    "gob-jalisco",
+                    "investment-mission",
+                    "2026-06-01",
+                    "KR",
+                    "Inversión",
+                    "Investment",
+                ],
+                &["merida-feria-cuba", "mun-merida", "international-fair", "2026-06-10", "CU", "Feria", ""],
+            ],
+        ),
+        (
+            "acuerdos",
+            &[
+                &["clave", "titulo_es", "partes", "firma", "vigente_hasta"],
+                &[
+                    "acuerdo-jalisco-sv-turismo",
+                    "Acuerdo de turismo Jalisco–El Salvador",
+                    "gob-jalisco; sv-rree",
+                    "2026-06-02",
+                    "2029-06-01",
+                ],
+            ],
+        ),
+        (
+            "memberships",
+            &[
+                &["key", "network", "member", "since", "role"],
+                &["amaie-mun-merida", "amaie", "mun-merida", "2026-01-01", "member"],
+            ],
+        ),
+    ];
+    let mut book = Workbook::new();
+    for (name, grid) in rows {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name).expect("name");
+        for (r, row) in grid.iter().enumerate() {
+            for (col, value) in row.iter().enumerate() {
+                let (r, col) = (u32::try_from(r).expect("row"), u16::try_from(col).expect("column"));
+                sheet.write_string(r, col, *value).expect("cell");
+            }
+        }
+    }
+    let path = c.dir.path().join("registro.xlsx");
+    book.save(&path).expect("save");
+    let added = c.run(&["--lang", "en", "membership", "add", "--file", &path.to_string_lossy()]).ok();
+    assert!(added.stdout.contains("4 created"), "{}", added.stdout);
+    let new: Vec<String> = everything(&c).difference(&before).cloned().collect();
+    assert_eq!(new, ["acuerdo-jalisco-sv-turismo", "amaie-mun-merida", "jal-mision-corea", "merida-feria-cuba"]);
+
+    // The template, in either language, is the layout `add` takes: its examples go in.
+    let template = c.dir.path().join("plantilla.xlsx");
+    let written = c.run(&["action", "template", "--out", &template.to_string_lossy()]).ok();
+    assert!(written.stdout.contains("plantilla.xlsx"), "{}", written.stdout);
+    let book: calamine::Xlsx<_> = calamine::open_workbook(&template).expect("a workbook");
+    assert_eq!(calamine::Reader::sheet_names(&book), ["acciones", "acuerdos", "membresías", "instrucciones"]);
+    let added = c.run(&["action", "add", "--file", &template.to_string_lossy()]).ok();
+    assert!(added.stdout.contains("3 creado(s)"), "{}", added.stdout);
+    assert_eq!(everything(&c).len(), before.len() + 7);
+    let english = c.dir.path().join("template.xlsx");
+    c.run(&["--lang", "en", "action", "template", "--out", &english.to_string_lossy()]).ok();
+    let again = c.run(&["agreement", "add", "--file", &english.to_string_lossy()]).ok();
+    assert!(again.stdout.contains("0 creado(s), 0 actualizado(s), 3 sin cambios"), "{}", again.stdout);
+}
