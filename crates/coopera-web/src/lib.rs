@@ -96,6 +96,7 @@ pub fn app(state: AppState) -> Router {
         .route("/states/compare", get(states_compare::compare))
         .route("/states/compare.csv", get(states_compare::download_csv))
         .route("/states/{code}", get(states::show))
+        .route("/states/{code}/municipalities/{municipality}", get(states::municipality))
         .route("/search", get(search::page))
         .route("/catalog", get(catalog::page))
         .route("/catalog/areas/{code}", get(catalog::area))

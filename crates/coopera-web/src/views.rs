@@ -298,6 +298,10 @@ pub(crate) struct DashboardPage {
     pub list_url: String,
     pub xlsx_all: String,
     pub blocks: Vec<ChartBlock>,
+    /// The Mexico map of the states' international action, by the measure chosen.
+    pub states_map: crate::handlers::states_compare::StatesMap,
+    /// The selection and measure of the page, kept by the map's form.
+    pub hidden: Vec<(&'static str, String)>,
 }
 
 #[derive(Template)]

@@ -18,6 +18,7 @@ use coopera_report::{Currency, Dimension, Measure, Report, Row};
 use rust_decimal::Decimal;
 
 use super::reports::make;
+use super::states_compare::StatesMap;
 use super::{BarExtras, filter_bar};
 use crate::charts::{self, Bar, Chart, Fill, Layout};
 use crate::error::WebError;
@@ -49,14 +50,23 @@ pub(crate) const PANELS: [(&str, Dimension, Drawing); 7] = [
 /// Bars shown before the rest are added up as "others" (the table has every row).
 const MAX_BARS: usize = 12;
 
+/// The dashboard's own parameter beside the selection: what the map of the states' action
+/// abroad is shaded by.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct MapParams {
+    states_by: Option<String>,
+}
+
 pub(crate) async fn page(
     State(state): State<AppState>,
     ctx: Ctx,
     headers: HeaderMap,
     Query(params): Query<Params>,
+    Query(map): Query<MapParams>,
 ) -> Result<Response, WebError> {
     let sel = Selection::parse(&params, &ctx.viewer)?;
     let choice = MeasureChoice::parse(&params)?;
+    let states_by = super::states_compare::map_measure(map.states_by.as_deref())?;
     let st = state.clone();
     let encoding = Encoding::accepted(&headers);
     // The page of an address depends on the language and the data only: a browser that has
@@ -66,10 +76,14 @@ pub(crate) async fn page(
         return Ok(etagged(StatusCode::NOT_MODIFIED.into_response(), &tag));
     }
     state
-        .compute(move |views| {
+        .read(move |store, views| {
             // Pages differ by who asks: what they may see, and the name in the header.
             let key = format!("dashboard {} {} {}", ctx.lang.code(), ctx.viewer.tag(), ctx.uri);
-            let page = views.page(&key, || Ok(html(&build(&st, &ctx, views, &sel, choice)?)?.0))?;
+            let page = views.page(&key, || {
+                let mut page = build(&st, &ctx, views, &sel, choice)?;
+                page.states_map = super::states_compare::states_map(store, views, &ctx, states_by)?;
+                Ok(html(&page)?.0)
+            })?;
             let tag = format!("W/\"{}-{}-{}\"", views.version, ctx.lang.code(), ctx.viewer.tag());
             Ok(etagged(page.response(encoding), &tag))
         })
@@ -423,6 +437,8 @@ fn build(
         list_url: with_query("/activities", &list),
         xlsx_all: with_query("/reports/dashboard.xlsx", &pairs),
         blocks,
+        states_map: StatesMap::default(),
+        hidden: pairs,
     })
 }
 

@@ -26,6 +26,7 @@ pub(crate) mod reports;
 pub(crate) mod search;
 pub(crate) mod states;
 pub(crate) mod states_compare;
+pub(crate) mod states_figures;
 pub(crate) mod writes;
 
 /// The address of an activity's page (identifiers may hold `/` and other reserved signs).

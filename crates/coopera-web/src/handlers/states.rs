@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use axum::extract::{Path, State};
 use axum::response::Html;
 use coopera_domain::Lang;
-use coopera_domain::code::MxStateCode;
+use coopera_domain::code::{MxMunicipalityCode, MxStateCode};
 use coopera_domain::codelists::MX_STATE;
 use coopera_domain::ids::OrgKey;
 use coopera_domain::kinds::{ActionKind, AgreementStanding, Level, MembershipStanding};
@@ -35,6 +35,11 @@ use crate::views::{Cell, Chrome, MapBlock, RecordPage, Section, StatesPage, Tabl
 
 pub(crate) fn state_url(state: MxStateCode) -> String {
     format!("/states/{}", state.as_str())
+}
+
+/// `/states/07/municipalities/07101`.
+pub(crate) fn municipality_url(m: MxMunicipalityCode) -> String {
+    format!("/states/{}/municipalities/{}", m.state().as_str(), m.as_str())
 }
 
 /// The activity list narrowed to a state: the activities a government or body of the state,
@@ -96,6 +101,39 @@ impl Subnational {
         self
     }
 
+    /// Only the records of the organisations of `municipality` (its government and its
+    /// bodies), in the order of [`Subnational::of`].
+    fn of_municipality(self, municipality: MxMunicipalityCode) -> Subnational {
+        let mut out = self.of(municipality.state());
+        let orgs = &out.orgs;
+        let here = |k: &OrgKey| orgs.get(k.as_str()).and_then(|o| o.parts().mx_municipality) == Some(municipality);
+        out.actions.retain(|a| here(&a.parts().actor));
+        out.agreements.retain(|a| a.parts().parties.iter().any(here));
+        out.memberships.retain(|m| here(&m.parts().member));
+        out
+    }
+
+    /// The municipalities of `state` whose organisations have a record here, each with its
+    /// organisations, by name.
+    fn municipalities(&self, state: MxStateCode) -> BTreeMap<MxMunicipalityCode, Vec<&Organisation>> {
+        let mut out: BTreeMap<MxMunicipalityCode, Vec<&Organisation>> = BTreeMap::new();
+        let named = self
+            .actions
+            .iter()
+            .map(|a| &a.parts().actor)
+            .chain(self.agreements.iter().flat_map(|a| &a.parts().parties))
+            .chain(self.memberships.iter().map(|m| &m.parts().member));
+        for key in named {
+            let Some(o) = self.orgs.get(key.as_str()) else { continue };
+            let Some(m) = o.parts().mx_municipality.filter(|m| m.state() == state) else { continue };
+            let orgs = out.entry(m).or_default();
+            if !orgs.iter().any(|x| x.key() == o.key()) {
+                orgs.push(o);
+            }
+        }
+        out
+    }
+
     /// The counts of every state that has a record.
     pub(super) fn counts(&self, on: Date) -> BTreeMap<MxStateCode, Counts> {
         let mut out: BTreeMap<MxStateCode, Counts> = BTreeMap::new();
@@ -139,13 +177,12 @@ impl Subnational {
 
     /// The municipality an organisation of `state` is the government or a body of, by name:
     /// the mark of a municipality's record on its state's profile (empty for the others).
-    fn municipality(&self, key: &OrgKey, state: MxStateCode, lang: Lang) -> String {
+    fn municipality(&self, key: &OrgKey, state: MxStateCode, lang: Lang) -> Cell {
         self.orgs
             .get(key.as_str())
             .filter(|o| o.level() == Level::Municipal && self.states.of(key) == Some(state))
             .and_then(|o| o.parts().mx_municipality)
-            .map(|m| m.entry().name(lang).to_owned())
-            .unwrap_or_default()
+            .map_or_else(|| Cell::text(""), |m| Cell::link(m.entry().name(lang), municipality_url(m)))
     }
 }
 
@@ -261,7 +298,9 @@ pub(crate) async fn show(
                 ],
                 workflow: None,
                 sections: vec![
-                    summary(&records, mx, activities, on, lang),
+                    summary(&records, mx, Some(activities), on, lang),
+                    super::states_figures::cooperation_section(views, &ctx, mx)?,
+                    municipalities_section(&records, mx, lang),
                     actions_section(&records, mx, views, &ctx),
                     offices_section(&records, mx, lang),
                     agreements_section(&records, mx, on, lang),
@@ -274,16 +313,120 @@ pub(crate) async fn show(
         .await
 }
 
+/// `GET /states/{code}/municipalities/{municipality}`: a municipality that acts abroad — its
+/// government's and bodies' actions, agreements and networks, and their activities. The
+/// municipality is an INEGI code of five digits of that state; any other is a missing page.
+pub(crate) async fn municipality(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((code, municipality)): Path<(String, String)>,
+) -> Result<Html<String>, WebError> {
+    let found = MxStateCode::parse_any(&code)
+        .ok()
+        .zip(MxMunicipalityCode::parse(&municipality).ok())
+        .filter(|(s, m)| m.state() == *s);
+    let Some((mx, m)) = found else { return Err(WebError::not_found("municipality", &municipality)) };
+    let st = state.clone();
+    state
+        .read(move |store, views| {
+            let lang = ctx.lang;
+            let l = |es: &'static str, en: &'static str| lang.pick(es, en).to_owned();
+            let on = today();
+            let all = Subnational::load(store)?;
+            let orgs: Vec<Organisation> =
+                all.orgs.values().filter(|o| o.parts().mx_municipality == Some(m)).cloned().collect();
+            let records = all.of_municipality(m);
+            let name = m.entry().name(lang);
+            let heading = format!("{name}, {}", mx.entry().name(lang));
+            let page = RecordPage {
+                c: Chrome::new(&ctx, &st, &heading, "states"),
+                back_url: state_url(mx),
+                back_label: format!("← {}", mx.entry().name(lang)),
+                heading,
+                edit_url: None,
+                badges: vec![format!("INEGI {}", m.as_str()), l("Municipio", "Municipality")],
+                links: Vec::new(),
+                workflow: None,
+                sections: vec![
+                    organisations_section(&orgs, views, &ctx),
+                    summary(&records, mx, None, on, lang),
+                    actions_section(&records, mx, views, &ctx),
+                    offices_section(&records, mx, lang),
+                    agreements_section(&records, mx, on, lang),
+                    memberships_section(&records, mx, on, lang),
+                ],
+                map: destinations(&records, mx, lang),
+            };
+            html(&page)
+        })
+        .await
+}
+
+/// A municipality's organisations, each with the activities it takes part in that the viewer
+/// may read.
+fn organisations_section(orgs: &[Organisation], views: &Views, ctx: &Ctx) -> Section {
+    let lang = ctx.lang;
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let mut s = Section::new("organisations", l("Sus organizaciones", "Its organisations"));
+    let mut t = TableView::new(&[
+        (l("Organización", "Organisation"), false),
+        (l("Nivel", "Level"), false),
+        (l("Actividades de cooperación", "Cooperation activities"), true),
+    ]);
+    let mut orgs: Vec<&Organisation> = orgs.iter().collect();
+    orgs.sort_by_cached_key(|o| crate::registry::fold(o.parts().name.best(lang)));
+    for o in orgs {
+        let key = o.key().as_str();
+        let n = views
+            .registry
+            .activities()
+            .iter()
+            .filter(|a| a.involves(key) && readable(views, &ctx.viewer.actor, &a.key))
+            .count();
+        t.rows.push(vec![
+            Cell::link(o.parts().name.best(lang), org_url(key)),
+            Cell::text(o.level().label(lang)),
+            Cell { href: Some(with_query("/activities", &[("org", key.to_owned())])), ..Cell::num(n.to_string()) },
+        ]);
+    }
+    s.table(t);
+    s
+}
+
+/// The municipalities of the state that act abroad, each leading to its page.
+fn municipalities_section(records: &Subnational, state: MxStateCode, lang: Lang) -> Section {
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
+    let mut s =
+        Section::new("municipalities", l("Municipios con acción internacional", "Municipalities acting abroad"));
+    let mut t = TableView::new(&[
+        (l("Municipio", "Municipality"), false),
+        (l("Clave INEGI", "INEGI code"), false),
+        (l("Organizaciones", "Organisations"), false),
+    ]);
+    for (m, orgs) in records.municipalities(state) {
+        let orgs = orgs.iter().map(|o| (o.parts().name.best(lang).to_owned(), org_url(o.key().as_str()))).collect();
+        t.rows.push(vec![
+            Cell::link(m.entry().name(lang), municipality_url(m)),
+            Cell::text(m.as_str()),
+            Cell::links(orgs),
+        ]);
+    }
+    s.table(t);
+    s
+}
+
 /// The figures of the profile, each leading to its part of the page or to the list.
-fn summary(records: &Subnational, state: MxStateCode, activities: Decimal, on: Date, lang: Lang) -> Section {
+fn summary(records: &Subnational, state: MxStateCode, activities: Option<Decimal>, on: Date, lang: Lang) -> Section {
     let l = |es: &'static str, en: &'static str| lang.pick(es, en);
     let counts = records.counts(on).get(&state).copied().unwrap_or_default();
     let mut s = Section::new("summary", l("En cifras", "In figures"));
-    s.fact_link(
-        l("Actividades de cooperación", "Cooperation activities"),
-        locale::count(activities),
-        activities_url(state),
-    );
+    if let Some(activities) = activities {
+        s.fact_link(
+            l("Actividades de cooperación", "Cooperation activities"),
+            locale::count(activities),
+            activities_url(state),
+        );
+    }
     s.fact_link(l("Acciones en el exterior", "Actions abroad"), records.actions.len().to_string(), "#actions");
     s.fact_link(l("Acuerdos vigentes", "Agreements in force"), counts.agreements_in_force.to_string(), "#agreements");
     s.fact_link(
@@ -325,7 +468,7 @@ fn who_and_why_cells(records: &Subnational, p: &SubnationalActionParts, state: M
     let (actor, href) = records.org_link(&p.actor, lang);
     [
         Cell::link(actor, href),
-        Cell::text(records.municipality(&p.actor, state, lang)),
+        records.municipality(&p.actor, state, lang),
         Cell::text(p.counterpart.clone().unwrap_or_default()),
         Cell::text(p.purpose.best(lang)),
     ]
@@ -422,12 +565,16 @@ fn agreements_section(records: &Subnational, state: MxStateCode, on: Date, lang:
         t.caption = Some(standing_caption(*standing, lang).to_owned());
         for a in of(*standing) {
             let p = a.parts();
-            let municipalities: Vec<String> =
-                p.parties.iter().map(|k| records.municipality(k, state, lang)).filter(|m| !m.is_empty()).collect();
+            let municipalities: Vec<(String, String)> = p
+                .parties
+                .iter()
+                .map(|k| records.municipality(k, state, lang))
+                .filter_map(|m| Some((m.text, m.href?)))
+                .collect();
             t.rows.push(vec![
                 Cell::text(p.title.best(lang)),
                 Cell::links(p.parties.iter().map(|k| records.org_link(k, lang)).collect()),
-                Cell::text(municipalities.join(", ")),
+                Cell::links(municipalities),
                 Cell::text(locale::date(p.signed, lang)),
                 Cell::text(
                     p.valid_until.map_or_else(|| l("sin término", "open-ended").to_owned(), |d| locale::date(d, lang)),
@@ -463,7 +610,7 @@ fn memberships_section(records: &Subnational, state: MxStateCode, on: Date, lang
         t.rows.push(vec![
             Cell::link(network, org_url(p.network.as_str())),
             Cell::link(member, member_href),
-            Cell::text(records.municipality(&p.member, state, lang)),
+            records.municipality(&p.member, state, lang),
             Cell::text(locale::opt_date(p.since, lang)),
             Cell::text(locale::opt_date(p.until, lang)),
             Cell::text(p.role.clone().unwrap_or_default()),

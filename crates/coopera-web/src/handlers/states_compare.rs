@@ -7,6 +7,7 @@
 //! subnational records — public, like organisations — for the rest, judged today.
 
 use std::cmp::Reverse;
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Query, State};
@@ -23,6 +24,7 @@ use super::states::{Subnational, activity_counts, by_state, on_day, state_url, t
 use crate::downloads::{self, csv_line};
 use crate::error::WebError;
 use crate::locale::{self, Ctx};
+use crate::maps::{self, Choropleth};
 use crate::selection::{MeasureChoice, one_of, with_query};
 use crate::state::{AppState, Views};
 use crate::views::{Chrome, Opt, html};
@@ -269,6 +271,8 @@ pub(crate) struct ComparePage {
     csv: String,
     caption: String,
     note: String,
+    /// The states of the group on the Mexico map, shaded by the measure.
+    map: String,
     measure: &'static str,
     others: Vec<&'static str>,
     rows: Vec<Row>,
@@ -321,6 +325,7 @@ fn page(ctx: &Ctx, state: &AppState, choice: Choice, ranked: &[Ranked], on: Date
     );
     ComparePage {
         c: Chrome::new(ctx, state, l("Comparar entidades federativas", "Compare Mexican states"), "states"),
+        map: mexico_map(ranked, choice, "compare-map", lang),
         measures: options(&Measure::ALL, measure, Measure::code, |m| m.label(lang)),
         groups: options(&Group::ALL, choice.group, Group::code, |g| g.label(lang)),
         csv: with_query("/states/compare.csv", &choice.pairs()),
@@ -330,6 +335,82 @@ fn page(ctx: &Ctx, state: &AppState, choice: Choice, ranked: &[Ranked], on: Date
         others: measure.columns().skip(1).map(|m| m.label(lang)).collect(),
         rows,
     }
+}
+
+/// The Mexico map of the states shaded by the measure, each state leading to its profile, and
+/// a sentence on what the shades count.
+fn mexico_map(ranked: &[Ranked], choice: Choice, id: &str, lang: Lang) -> String {
+    let measure = choice.measure;
+    let values: HashMap<String, Decimal> =
+        ranked.iter().map(|r| (r.state.as_str().to_owned(), r.figures.get(measure))).collect();
+    let format = |v: Decimal| measure.text(v, lang);
+    let short = |v: Decimal| match measure {
+        Measure::Value => locale::short(v, lang),
+        _ => locale::count(v),
+    };
+    let href = |key: &str| MxStateCode::parse(key).map(state_url).unwrap_or_else(|_| "/states".to_owned());
+    let title = format!("{} — {}", measure.label(lang), choice.group.label(lang));
+    let map = Choropleth {
+        id,
+        title: &title,
+        values: &values,
+        format: &format,
+        short: &short,
+        href: &href,
+        no_data: lang.pick("sin datos", "no data"),
+        legend: measure.label(lang),
+    };
+    maps::render(maps::mexico(), &map)
+}
+
+/// The map the dashboard draws of the states' international action: the measure chosen
+/// (`states_by`, by default actions abroad), every state, each leading to its profile.
+#[derive(Debug, Default)]
+pub(crate) struct StatesMap {
+    pub title: String,
+    pub svg: String,
+    pub options: Vec<Opt>,
+    pub note: String,
+    pub compare: String,
+    pub csv: String,
+}
+
+/// The measure of the dashboard's map of states, from `states_by`; absent or empty is
+/// actions abroad, any other value than the codes is refused.
+pub(crate) fn map_measure(states_by: Option<&str>) -> Result<&'static str, WebError> {
+    Ok(pick("states_by", states_by, &Measure::ALL, Measure::code)?.unwrap_or(Measure::Actions).code())
+}
+
+pub(crate) fn states_map(
+    store: &coopera_store::Store,
+    views: &Views,
+    ctx: &Ctx,
+    measure: &str,
+) -> Result<StatesMap, WebError> {
+    let lang = ctx.lang;
+    let measure = Measure::ALL.into_iter().find(|m| m.code() == measure).unwrap_or(Measure::Actions);
+    let choice = Choice { measure, group: Group::All };
+    let on = today();
+    let ranked = ranking(store, views, ctx, choice, on)?;
+    Ok(StatesMap {
+        title: lang.pick("Las entidades federativas en el mundo", "Mexico's states on the world stage").to_owned(),
+        svg: mexico_map(&ranked, choice, "states-abroad-map", lang),
+        options: options(&Measure::ALL, measure, Measure::code, |m| m.label(lang)),
+        note: format!(
+            "{} {}",
+            lang.pick(
+                "Cada entidad lleva a su perfil; las cifras no dependen de los filtros de arriba.",
+                "Each state leads to its profile; the figures do not depend on the filters above.",
+            ),
+            on_day(
+                lang.pick("Acuerdos y membresías según su situación al", "Agreements and memberships as they stand on"),
+                on,
+                lang
+            )
+        ),
+        compare: with_query("/states/compare", &choice.pairs()),
+        csv: with_query("/states/compare.csv", &choice.pairs()),
+    })
 }
 
 /// The table as CSV: rank, INEGI code, name, then the measures as the page orders them.

@@ -41,7 +41,7 @@ step("the dashboard, in Spanish by default");
 await page.goto(base + "/");
 assert.equal(await page.locator("h1").textContent(), "Panel de la cooperación internacional");
 assert.equal(await page.locator("svg.chart:visible").count(), 5);
-assert.equal(await page.locator("svg.map").count(), 2);
+assert.equal(await page.locator("svg.map").count(), 3);
 await shot("dashboard-es");
 
 step("switch to English, kept for the next pages");
@@ -64,6 +64,18 @@ assert.equal(await page.locator("#f-direction").inputValue(), "received");
 await shot("dashboard-received");
 await page.goto(base + "/?lang=es&direction=given&year=2012&show=total:USD");
 await shot("dashboard-given-2012-value");
+
+step("the map of the states' action abroad follows its measure and leads to a profile");
+await page.goto(base + "/?lang=es");
+const actionsDesc = await desc("states-abroad-map");
+assert.ok(actionsDesc.startsWith("Chiapas: 8"), actionsDesc);
+await Promise.all([page.waitForURL(/states_by=agreements/), page.selectOption("#states-by", "agreements")]);
+const agreementsDesc = await desc("states-abroad-map");
+assert.notEqual(agreementsDesc, actionsDesc);
+assert.ok(agreementsDesc.includes("Jalisco: 1"), agreementsDesc);
+await shot("dashboard-states-agreements");
+await Promise.all([page.waitForURL(/\/states\/14$/), page.locator('#states-abroad a[href="/states/14"]').click()]);
+assert.equal(await page.locator("h1").textContent(), "Jalisco");
 
 step("find and open an activity");
 await page.goto(base + "/activities?q=incendios%20guatemala");

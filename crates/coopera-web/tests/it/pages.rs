@@ -12,7 +12,11 @@ async fn the_dashboard_draws_every_chart_both_maps_and_their_tables() {
     assert!(html.contains("Panel de la cooperación internacional"));
     assert_eq!(count(&html, "<svg class=\"chart wide\""), 5, "themes, regions, directions, modalities, years");
     assert_eq!(count(&html, "<svg class=\"chart narrow\""), 5, "each drawn for a phone too");
-    assert_eq!(count(&html, "<svg class=\"map\""), 2, "partner countries and Mexican states");
+    assert_eq!(
+        count(&html, "<svg class=\"map\""),
+        3,
+        "partner countries, Mexican states, and the states' international action"
+    );
     for id in ["themes", "regions", "directions", "modalities", "years", "partner-countries", "states"] {
         assert!(html.contains(&format!("id=\"{id}\"")), "panel {id}");
         assert!(

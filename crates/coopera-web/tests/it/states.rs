@@ -100,7 +100,7 @@ async fn a_states_profile_shows_its_actions_agreements_networks_and_municipaliti
         assert!(networks.contains(network), "{network}");
     }
     // Tapachula's sister-city tie, marked with its municipality.
-    assert!(html.contains("Hermanamiento</td><td>Quetzaltenango, Guatemala</td><td><a href=\"/organisations/mun-tapachula\">Ayuntamiento de Tapachula</a></td><td>Tapachula</td>"));
+    assert!(html.contains("Hermanamiento</td><td>Quetzaltenango, Guatemala</td><td><a href=\"/organisations/mun-tapachula\">Ayuntamiento de Tapachula</a></td><td><a href=\"/states/07/municipalities/07089\">Tapachula</a></td>"));
     assert!(!html.contains("Mérida"), "another state's municipality");
     // The destinations on the world map, each leading to the state's activities there.
     assert!(html.contains("<svg class=\"map\"") && html.contains("id=\"destinations-map-t\""));
@@ -116,7 +116,9 @@ async fn a_states_profile_shows_its_actions_agreements_networks_and_municipaliti
     assert!(en.contains("Agreements in force: 0 · Expired agreements: 1 · Agreements not yet in force: 0"));
     assert!(en.contains("Cross-border cooperation agreement between the State of Chiapas"));
     assert!(en.contains("<caption>Expired agreements</caption>") && en.contains("Current"));
-    assert!(en.contains("Municipality of Tapachula</a></td><td>Tapachula</td>"));
+    assert!(en.contains(
+        "Municipality of Tapachula</a></td><td><a href=\"/states/07/municipalities/07089\">Tapachula</a></td>"
+    ));
 }
 
 #[tokio::test]
@@ -325,4 +327,118 @@ async fn the_comparison_speaks_english() {
     let rows = ranked_rows(&html);
     assert_eq!(rows.len(), 9);
     assert!(rows.iter().all(|r| r.value.starts_with("USD ")), "{rows:?}");
+}
+
+#[tokio::test]
+async fn a_states_profile_counts_its_cooperation_by_year_theme_and_partner() {
+    let app = app();
+    let html = get(&app, "/states/07").await.ok().text();
+    check_structure(&html);
+    let section = &html[html.find("id=\"cooperation\"").expect("its cooperation")
+        ..html.find("id=\"municipalities\"").expect("its municipalities")];
+    // Given and received, each the count of the list it links to.
+    for (direction, label) in [("given", "Otorgada"), ("received", "Recibida")] {
+        let href = format!("/activities?direction={direction}&#38;state=07");
+        let link = format!("<dt>{label}</dt><dd><a href=\"{href}\">");
+        let at = section.find(&link).expect(label) + link.len();
+        let n = number(&section[at..at + section[at..].find('<').unwrap()]);
+        let list = get(&app, &href.replace("&#38;", "&")).await.ok().text();
+        assert!(list.contains(&format!("{n} actividades")), "{label}: {n}");
+    }
+    // The trend by year adds up to the state's activities, every year leading to its own.
+    let total = get(&app, "/activities?state=07").await.ok().text();
+    let trend = &section[section.find("<caption>Tendencia").expect("the trend")..];
+    let trend = &trend[..trend.find("</table>").unwrap()];
+    let years: u64 = ["2010", "2011", "2012", "2013", "2014"]
+        .iter()
+        .filter(|y| trend.contains(&format!(">{y}</a>")))
+        .map(|y| {
+            let at = trend.find(&format!(">{y}</a>")).unwrap();
+            let cell = &trend[at..];
+            let start = cell.find("<td class=\"num\">").unwrap() + 16;
+            number(&cell[start..start + cell[start..].find('<').unwrap()])
+        })
+        .sum();
+    assert!(total.contains(&format!("{years} actividades")), "the years add up to {years}");
+    assert!(trend.contains("href=\"/activities?year=2012&#38;state=07\""));
+    // Themes and partner countries; courses and technical assistance received, by partner.
+    assert!(section.contains("<caption>Por área temática."));
+    assert!(section.contains(">Guatemala</a>"));
+    assert!(section.contains("Instituto Latinoamericano y del Caribe de Planificación Económica y Social"), "ILPES");
+    // Each figure downloads as CSV, with the state's filter.
+    let csv = get(&app, "/reports/years.csv?state=07").await.ok().text();
+    assert!(section.contains("href=\"/reports/years.csv?state=07\"") && csv.starts_with("key,label,value,share"));
+    assert!(section.contains(
+        "href=\"/reports/partners.csv?direction=received&#38;state=07&#38;cooperation_type=technical-scientific\""
+    ));
+    let en = get(&app, "/states/07?lang=en").await.ok().text();
+    assert!(en.contains("Its cooperation, given and received") && en.contains("Trend: activities by starting year"));
+    assert!(en.contains("Courses and technical assistance received"));
+}
+
+#[tokio::test]
+async fn a_municipality_that_acts_abroad_has_its_page() {
+    let app = app();
+    let profile = get(&app, "/states/07").await.ok().text();
+    let municipalities = &profile[profile.find("id=\"municipalities\"").expect("the municipalities")..];
+    assert!(municipalities.contains("<a href=\"/states/07/municipalities/07089\">Tapachula</a>"));
+    let html = get(&app, "/states/07/municipalities/07089").await.ok().text();
+    check_structure(&html);
+    assert!(html.contains("<h1>Tapachula, Chiapas</h1>") && html.contains("INEGI 07089"));
+    assert!(html.contains("<a href=\"/states/07\">← Chiapas</a>"));
+    assert!(html.contains("<a href=\"/organisations/mun-tapachula\">Ayuntamiento de Tapachula</a>"));
+    assert!(html.contains("href=\"/activities?org=mun-tapachula\""));
+    // Its sister-city tie, and none of the state government's actions.
+    assert!(html.contains("Quetzaltenango, Guatemala") && html.contains("Hermanamiento"));
+    assert!(
+        !html.contains("Boston") && !html.contains("Los Ángeles"),
+        "the state's actions are not the municipality's"
+    );
+    assert!(html.contains("Guatemala: 1 acción"), "its destination on the map");
+    let en = get(&app, "/states/07/municipalities/07089?lang=en").await.ok().text();
+    assert!(
+        en.contains("<h1>Tapachula, Chiapas</h1>")
+            && en.contains("Its organisations")
+            && en.contains("Sister-city tie")
+    );
+    // A municipality of another state, or no municipality, is no page.
+    for path in
+        ["/states/14/municipalities/07089", "/states/07/municipalities/99999", "/states/07/municipalities/tapachula"]
+    {
+        assert_eq!(get(&app, path).await.status, 404, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_maps_the_states_by_the_measure_chosen() {
+    let app = app();
+    let html = get(&app, "/?states_by=agreements").await.ok().text();
+    let block = &html[html.find("id=\"states-abroad\"").expect("the map of the states")..];
+    let block = &block[..block.find("</section>").unwrap()];
+    assert!(block.contains("<option value=\"agreements\" selected>Acuerdos vigentes</option>"));
+    // The shades are the comparison's figures, each state leading to its profile.
+    let compare = ranked_rows(&get(&app, "/states/compare?measure=agreements").await.ok().text());
+    let desc = &block[block.find("<desc id=\"states-abroad-map-d\">").unwrap()..];
+    let desc = &desc[desc.find('>').unwrap() + 1..desc.find("</desc>").unwrap()];
+    let mut expected: Vec<String> =
+        compare.iter().filter(|r| number(&r.value) > 0).map(|r| format!("{}: {}", r.name, r.value)).collect();
+    let mut shaded: Vec<String> = desc.split("; ").map(str::to_owned).collect();
+    assert!(!expected.is_empty());
+    expected.sort();
+    shaded.sort();
+    assert_eq!(shaded, expected);
+    assert!(block.contains("<a href=\"/states/14\"><path"), "Jalisco leads to its profile");
+    assert!(block.contains("href=\"/states/compare?measure=agreements&#38;group=all\""));
+    // By default, actions abroad; Chiapas has the most.
+    let default = get(&app, "/").await.ok().text();
+    assert!(default.contains("<option value=\"actions\" selected>"));
+    assert!(default.contains("<desc id=\"states-abroad-map-d\">Chiapas: 8"));
+    let refused = get(&app, "/?states_by=treaties").await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.text().contains("states_by"));
+    let en = get(&app, "/?lang=en").await.ok().text();
+    assert!(en.contains("states on the world stage</h2>") && en.contains("Shade by"));
+    // The comparison draws the same map of its group.
+    let fidesur = get(&app, "/states/compare?measure=actions&group=fidesur").await.ok().text();
+    assert!(fidesur.contains("id=\"compare-map-t\"") && fidesur.contains("<a href=\"/states/07\"><path"));
 }
