@@ -6,9 +6,12 @@ use coopera_domain::kinds::{Border, CrossBorderDimension};
 
 use super::*;
 
-/// The activities and actions tagged to the agenda, as (key, border, dimensions), read from
-/// the store and not through the report.
-fn tagged(c: &Coopera) -> (Vec<(Border, Vec<CrossBorderDimension>)>, Vec<(Border, Vec<CrossBorderDimension>)>) {
+/// A record's tag: its border and dimensions.
+type Tag = (Border, Vec<CrossBorderDimension>);
+
+/// The activities and actions tagged to the agenda, read from the store and not through the
+/// report.
+fn tagged(c: &Coopera) -> (Vec<Tag>, Vec<Tag>) {
     let store = c.store();
     let mut activities = Vec::new();
     store
@@ -45,15 +48,13 @@ fn the_agenda_counts_the_tagged_activities_and_actions_by_border_and_dimension()
     assert_eq!(count(&json["total"]["total"]), (activities.len() as u64, actions.len() as u64), "{json}");
     assert!(!actions.is_empty() && !activities.is_empty());
     for border in Border::ALL {
-        let n = |records: &[(Border, Vec<CrossBorderDimension>)]| records.iter().filter(|r| r.0 == *border).count();
+        let n = |records: &[Tag]| records.iter().filter(|r| r.0 == *border).count();
         let r = row(&json["borders"], border.code());
         assert_eq!(count(&r["figures"]["total"]), (n(&activities) as u64, n(&actions) as u64), "{border:?}");
         assert!(n(&activities) > 0 && n(&actions) > 0, "the demo has both borders, for both kinds: {border:?}");
     }
     for dim in CrossBorderDimension::ALL {
-        let n = |records: &[(Border, Vec<CrossBorderDimension>)], b: Border| {
-            records.iter().filter(|r| r.0 == b && r.1.contains(dim)).count() as u64
-        };
+        let n = |records: &[Tag], b: Border| records.iter().filter(|r| r.0 == b && r.1.contains(dim)).count() as u64;
         let r = row(&json["dimensions"], dim.code());
         assert_eq!(count(&r["figures"]["north"]), (n(&activities, Border::North), n(&actions, Border::North)));
         assert_eq!(count(&r["figures"]["south"]), (n(&activities, Border::South), n(&actions, Border::South)));
