@@ -199,6 +199,27 @@ pub struct CrossBorder {
     pub dimensions: Vec<CrossBorderDimension>,
 }
 
+impl CrossBorder {
+    /// "Frontera sur (Guatemala y Belice): Migración, Mercados laborales", for a list or a page.
+    pub fn label(&self, lang: crate::Lang) -> String {
+        let border = self.border.label(lang);
+        if self.dimensions.is_empty() {
+            return border.to_owned();
+        }
+        let dims: Vec<&str> = self.dimensions.iter().map(|d| d.label(lang)).collect();
+        format!("{border}: {}", dims.join(", "))
+    }
+
+    /// "south: migration; labour-markets", the codes as a spreadsheet's cells take them.
+    pub fn codes(&self) -> String {
+        let dims: Vec<&str> = self.dimensions.iter().map(|d| d.code()).collect();
+        match dims.is_empty() {
+            true => self.border.code().to_owned(),
+            false => format!("{}: {}", self.border.code(), dims.join("; ")),
+        }
+    }
+}
+
 #[derive(Debug, serde::Serialize, serde::Deserialize, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ActivityDates {
     #[serde(default, skip_serializing_if = "Option::is_none")]

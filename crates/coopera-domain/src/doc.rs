@@ -1750,10 +1750,7 @@ impl ActivityDoc {
                 municipality: m.municipality.map(|x| x.to_string()),
             }),
             points: list(&p.points, point_doc),
-            cross_border: p.cross_border.as_ref().map(|cb| CrossBorderDoc {
-                border: cb.border.code().to_owned(),
-                dimensions: list(&cb.dimensions, |d| d.code().to_owned()),
-            }),
+            cross_border: p.cross_border.as_ref().map(cross_border_doc),
             dates: DatesDoc {
                 planned_start: p.dates.planned_start.map(date_text),
                 planned_end: p.dates.planned_end.map(date_text),
@@ -2165,6 +2162,10 @@ fn check_points(c: &mut Checker, docs: Vec<PointDoc>) -> Vec<Option<Point>> {
             })
         })
         .collect()
+}
+
+fn cross_border_doc(cb: &CrossBorder) -> CrossBorderDoc {
+    CrossBorderDoc { border: cb.border.code().to_owned(), dimensions: list(&cb.dimensions, |d| d.code().to_owned()) }
 }
 
 /// The cross-border agenda: a border, and the dimensions that could be read.
@@ -2844,6 +2845,12 @@ pub struct ActionDoc {
     /// format: activity
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<String>,
+    /// The cross-border agenda the action serves: its border and dimensions, as an activity's.
+    ///
+    /// es: La agenda transfronteriza que atiende la acción: su frontera y dimensiones, como las de
+    /// una actividad.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_border: Option<CrossBorderDoc>,
 }
 
 impl ActionDoc {
@@ -2856,9 +2863,10 @@ impl ActionDoc {
         let end_date = c.opt_date("end_date", self.end_date.as_deref());
         let country = c.opt("country", self.country.as_deref(), CountryCode::parse);
         let activities = activity_keys(&mut c, "activities", &self.activities);
+        let cross_border = check_cross_border(&mut c, self.cross_border);
         let purpose = self.purpose.into_text();
-        let (Some(key), Some(actor), Some(kind), Some(date), Some(end_date), Some(country), true) =
-            (key, actor, kind, date, end_date, country, c.problems.is_empty())
+        let (Some(key), Some(actor), Some(kind), Some(date), Some(end_date), Some(country), Some(cross_border), true) =
+            (key, actor, kind, date, end_date, country, cross_border, c.problems.is_empty())
         else {
             let facts = ActionFacts { purpose: &purpose, date, end_date: end_date.flatten() };
             let rules = facts.check();
@@ -2877,6 +2885,7 @@ impl ActionDoc {
             purpose,
             outcome: text(self.outcome),
             activities,
+            cross_border,
         })
     }
 
@@ -2894,6 +2903,7 @@ impl ActionDoc {
             purpose: TextDoc::from_text(&p.purpose).unwrap_or(TextDoc::Plain(String::new())),
             outcome: TextDoc::from_text(&p.outcome),
             activities: list(&p.activities, |k| k.to_string()),
+            cross_border: p.cross_border.as_ref().map(cross_border_doc),
         }
     }
 }
@@ -3346,6 +3356,31 @@ mod tests {
             ],
             "a key that is not one is the document's problem, not a reference"
         );
+    }
+
+    #[test]
+    fn an_action_carries_the_cross_border_tag_of_an_activity() {
+        let json = r#"{"key": "mision-1", "actor": "gob-chiapas", "kind": "technical-mission", "date": "2024-03-05",
+            "purpose": "Salud en la frontera", "cross_border": {"border": "south", "dimensions": ["migration", "drug-trafficking"]}}"#;
+        let doc: ActionDoc = serde_json::from_str(json).unwrap();
+        let action = doc.clone().into_domain().unwrap();
+        let tag = action.parts().cross_border.clone().unwrap();
+        assert_eq!(tag.border, Border::South);
+        assert_eq!(tag.dimensions, [CrossBorderDimension::Migration, CrossBorderDimension::DrugTrafficking]);
+        assert_eq!(ActionDoc::from_domain(&action).cross_border, doc.cross_border, "the tag survives the round trip");
+
+        let untagged: ActionDoc = serde_json::from_str(
+            r#"{"key": "m", "actor": "gob-chiapas", "kind": "technical-mission", "date": "2024-03-05", "purpose": "P"}"#,
+        )
+        .unwrap();
+        assert_eq!(untagged.into_domain().unwrap().parts().cross_border, None, "older actions have no tag");
+
+        let mut bad = doc;
+        bad.cross_border =
+            Some(CrossBorderDoc { border: "east".into(), dimensions: vec!["migration".into(), "smuggling".into()] });
+        let problems = bad.into_domain().unwrap_err();
+        let found: Vec<(&str, Option<&str>)> = problems.iter().map(|p| (p.path.as_str(), p.value.as_deref())).collect();
+        assert_eq!(found, [("cross_border.border", Some("east")), ("cross_border.dimensions[1]", Some("smuggling"))]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use time::Date;
 
+use crate::activity::CrossBorder;
 use crate::code::{CountryCode, MxStateCode};
 use crate::ids::{ActivityKey, OrgKey, RecordKey};
 use crate::kinds::{ActionKind, AgreementStanding, MembershipStanding};
@@ -63,6 +64,10 @@ pub struct SubnationalActionParts {
     pub outcome: Text,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<ActivityKey>,
+    /// The cross-border agenda the action serves, as an activity's: a border and dimensions.
+    /// Absent in actions stored before the tag existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_border: Option<CrossBorder>,
 }
 
 /// One international action of a subnational government. Invariants: a purpose; an end date,
@@ -388,6 +393,7 @@ mod tests {
             purpose: Text::es_en("Promoción", "Promotion"),
             outcome: Text::new(),
             activities: vec![],
+            cross_border: None,
         };
         assert_eq!(SubnationalAction::new(action).unwrap_err().0[0].path, "end_date");
         let m = NetworkMembershipParts {

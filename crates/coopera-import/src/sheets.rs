@@ -590,7 +590,7 @@ pub fn place(sheet: &str, row: usize, map: &HashMap<&'static str, usize>, header
 }
 
 /// The column a document path comes from: `sectors[1].code` → `sectors`, `title` →
-/// `title_es`, `contact.email` → `contact_email`.
+/// `title_es`, `contact.email` → `contact_email`, `cross_border.dimensions[0]` → `dimensions`.
 fn column_of_path(path: &str) -> &str {
     let head = path.split(['[', '.']).next().unwrap_or(path);
     match (head, path) {
@@ -602,6 +602,8 @@ fn column_of_path(path: &str) -> &str {
         ("contact", p) if p.ends_with("email") => "contact_email",
         ("contact", p) if p.ends_with("phone") => "contact_phone",
         ("contact", _) => "contact_name",
+        ("cross_border", p) if p.contains("dimensions") => "dimensions",
+        ("cross_border", _) => "border",
         _ => head,
     }
 }

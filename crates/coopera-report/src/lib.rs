@@ -102,6 +102,7 @@ use coopera_domain::kinds::InKindUnit;
 use coopera_store::{Store, StoreError};
 use rust_decimal::Decimal;
 
+pub mod agenda;
 pub mod csv;
 pub mod demands;
 mod dimension;

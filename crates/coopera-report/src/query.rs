@@ -280,7 +280,7 @@ pub(crate) fn row_info(snap: &Snapshot, dim: Dimension, row: usize) -> (String, 
 
 /// The rows a filter value names: a key (case-insensitive), a label, or for Mexican states
 /// also an ISO 3166-2 code or a number without its leading zero.
-fn resolve(snap: &Snapshot, dim: Dimension, value: &str) -> Result<usize, ReportError> {
+pub(crate) fn resolve(snap: &Snapshot, dim: Dimension, value: &str) -> Result<usize, ReportError> {
     let wanted = value.trim().to_lowercase();
     let len = universe_len(snap, dim);
     let by_key = |key: &str| -> Option<usize> {
@@ -386,6 +386,11 @@ impl Selected {
 
     pub fn filters(&self) -> &Filters {
         &self.filters
+    }
+
+    /// The kept activities, as the snapshot numbers them, in order.
+    pub(crate) fn kept(&self) -> impl Iterator<Item = usize> + '_ {
+        self.kept.iter().map(|&i| i as usize)
     }
 }
 

@@ -684,7 +684,8 @@ pub enum ReportCommand {
     Levels(ReportArgs),
     /// By Mexican state.
     States(ReportArgs),
-    /// Cross-border cooperation by border.
+    /// The cross-border agenda: activities and actions of states and municipalities by
+    /// border, dimension, federal entity and partner country, and the southern corridor.
     Crossborder(ReportArgs),
     /// Cross-border cooperation by dimension of the agenda.
     Agenda(ReportArgs),

@@ -4,7 +4,7 @@
 //! the file format (`ActionDoc`, `AgreementDoc`, `MembershipDoc`), read and placed by the
 //! machinery of [`super`].
 
-use coopera_domain::doc::{ActionDoc, AgreementDoc, MembershipDoc};
+use coopera_domain::doc::{ActionDoc, AgreementDoc, CrossBorderDoc, MembershipDoc};
 
 use super::{Column, col, list, opt, opt_text, text};
 
@@ -50,6 +50,20 @@ pub const ACTION_COLUMNS: &[Column] = &[
     col("outcome_es", "resultado_es", false, "Qué logró, en español", "What it achieved, in Spanish"),
     col("outcome_en", "resultado_en", false, "Qué logró, en inglés", "What it achieved, in English"),
     col("activities", "actividades", false, ACTIVITIES_ES, ACTIVITIES_EN),
+    col(
+        "border",
+        "frontera",
+        false,
+        "Si atiende la agenda transfronteriza, su frontera: north o south",
+        "When it serves the cross-border agenda, its border: north or south",
+    ),
+    col(
+        "dimensions",
+        "dimensiones",
+        false,
+        "Dimensiones de la agenda transfronteriza, separadas por «;»: migration, drug-trafficking, regional-public-goods, local-economic-development, labour-markets, portability-of-rights o integration; piden una frontera",
+        "Dimensions of the cross-border agenda, separated by `;`: migration, drug-trafficking, regional-public-goods, local-economic-development, labour-markets, portability-of-rights or integration; they need a border",
+    ),
 ];
 
 /// The columns of an agreements sheet, in the template's order.
@@ -138,6 +152,8 @@ pub(super) const ACTION_EXAMPLE: &[&str] = &[
     "",
     "",
     "",
+    "",
+    "",
 ];
 
 pub(super) const AGREEMENT_EXAMPLE: &[&str] = &[
@@ -169,7 +185,15 @@ pub(super) fn action(cell: &dyn Fn(&str) -> String) -> ActionDoc {
         purpose: text(cell("purpose_es"), cell("purpose_en")),
         outcome: opt_text(cell("outcome_es"), cell("outcome_en")),
         activities: list(&cell("activities")),
+        cross_border: cross_border(cell("border"), &cell("dimensions")),
     }
+}
+
+/// The cross-border tag of two cells: none when both are empty; dimensions without a border
+/// are the document's problem to report (at the border's column).
+fn cross_border(border: String, dimensions: &str) -> Option<CrossBorderDoc> {
+    let dimensions = list(dimensions);
+    (!border.is_empty() || !dimensions.is_empty()).then_some(CrossBorderDoc { border, dimensions })
 }
 
 pub(super) fn agreement(cell: &dyn Fn(&str) -> String) -> AgreementDoc {
@@ -271,6 +295,36 @@ mod tests {
         let es = placed(&agreements.problems, Lang::Es);
         assert!(es.iter().any(|m| m.starts_with("fila 2, columna C (parties): se necesitan al menos 2")), "{es:?}");
         assert!(es.iter().any(|m| m.starts_with("fila 2, columna E (valid_until): ")), "before signed: {es:?}");
+    }
+
+    #[test]
+    fn the_cross_border_columns_tag_an_action_and_a_bad_code_is_placed() {
+        let read = csv("clave,actor,tipo,fecha,proposito_es,frontera,dimensiones\n\
+             a-1,gob-chiapas,technical-mission,2026-04-14,Salud,south,migration; drug-trafficking\n\
+             a-2,gob-chiapas,technical-mission,2026-04-14,Sin etiqueta,,\n\
+             a-3,gob-chiapas,technical-mission,2026-04-14,Dimensión mala,south,migration; contrabando\n\
+             a-4,gob-sonora,trade-mission,2026-04-14,Frontera mala,este,\n\
+             a-5,gob-sonora,trade-mission,2026-04-14,Sin frontera,,integration\n");
+        let tags: Vec<_> = read
+            .records
+            .iter()
+            .map(|(r, ..)| match r {
+                Record::Action(a) => a.parts().cross_border.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(tags.len(), 2, "{:?}", read.problems);
+        let tag = tags[0].clone().expect("tagged");
+        assert_eq!((tag.border.code(), tag.dimensions.len()), ("south", 2));
+        assert_eq!(tags[1], None, "empty cells are no tag");
+        let es = placed(&read.problems, Lang::Es);
+        let en = placed(&read.problems, Lang::En);
+        assert_eq!(es.len(), 3, "{es:?}");
+        assert!(es[0].starts_with("fila 4, columna G (dimensiones): cross_border.dimensions[1]"), "{}", es[0]);
+        assert!(es[0].contains("`contrabando`"), "{}", es[0]);
+        assert!(en[0].starts_with("row 4, column G (dimensiones)"), "{}", en[0]);
+        assert!(es[1].starts_with("fila 5, columna F (frontera)"), "{}", es[1]);
+        assert!(es[2].starts_with("fila 6, columna F (frontera)"), "dimensions need a border: {}", es[2]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::input::{Batch, InputError};
 use crate::output::Table;
 
 mod activity;
+mod agenda;
 mod audit;
 mod catalog;
 mod codelist;

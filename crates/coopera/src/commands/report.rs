@@ -41,6 +41,9 @@ fn fail(ctx: &Ctx, es: String, en: String) -> Failure {
 
 pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<(), Failure> {
     use Dimension as D;
+    if let ReportCommand::Crossborder(args) = &cmd {
+        return super::agenda::run(ctx, args);
+    }
     let activities = SourceArg::Activities;
     let (name, dimension, args, source) = match cmd {
         ReportCommand::Themes(a) => ("themes", D::ThematicArea, a.report, a.source),
@@ -60,6 +63,8 @@ pub fn run(ctx: &Ctx, cmd: ReportCommand) -> Result<(), Failure> {
         ReportCommand::Directions(a) => ("directions", D::Direction, a, activities),
         ReportCommand::Levels(a) => ("levels", D::ActorLevel, a, activities),
         ReportCommand::States(a) => ("states", D::MxState, a, activities),
+        // The cross-border agenda, above; the border dimension stays for `--filter border=…`
+        // and the web's reports.
         ReportCommand::Crossborder(a) => ("crossborder", D::Border, a, activities),
         ReportCommand::Agenda(a) => ("agenda", D::Agenda, a, activities),
         ReportCommand::Years(a) => ("years", D::Year, a, activities),

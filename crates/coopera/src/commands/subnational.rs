@@ -163,6 +163,7 @@ fn list_actions(ctx: &Ctx, args: ActionListArgs) -> Result<(), Failure> {
         ("city", ctx.pick("Ciudad", "City"), false),
         ("counterpart", ctx.pick("Contraparte", "Counterpart"), false),
         ("purpose", ctx.pick("Propósito", "Purpose"), false),
+        ("cross_border", ctx.pick("Agenda transfronteriza", "Cross-border agenda"), false),
     ]);
     for a in &actions {
         let p = a.parts();
@@ -176,6 +177,7 @@ fn list_actions(ctx: &Ctx, args: ActionListArgs) -> Result<(), Failure> {
             p.city.clone().unwrap_or_default().into(),
             p.counterpart.clone().unwrap_or_default().into(),
             short(p.purpose.best(lang), 60).into(),
+            p.cross_border.as_ref().map(|c| c.codes()).unwrap_or_default().into(),
         ]);
     }
     print_table(&t, args.format);
@@ -325,6 +327,10 @@ impl Shown for SubnationalAction {
                 (ctx.pick("Propósito", "Purpose"), p.purpose.best(lang).to_owned()),
                 (ctx.pick("Resultado", "Outcome"), p.outcome.best(lang).to_owned()),
                 (ctx.pick("Actividades vinculadas", "Linked activities"), keys(&p.activities)),
+                (
+                    ctx.pick("Agenda transfronteriza", "Cross-border agenda"),
+                    p.cross_border.as_ref().map(|c| c.label(lang)).unwrap_or_default(),
+                ),
             ],
         )
     }

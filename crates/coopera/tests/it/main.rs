@@ -24,6 +24,7 @@ fn shared_data(relative: &str) -> Option<PathBuf> {
 mod catalog;
 mod concurrent;
 mod crash;
+mod crossborder;
 mod database;
 mod demo;
 mod figures;
