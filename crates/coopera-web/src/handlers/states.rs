@@ -258,7 +258,10 @@ pub(crate) async fn show(
                         l("Sus cifras en el panel", "Its figures on the dashboard"),
                         with_query("/", &[("state", mx.as_str().to_owned())]),
                     ),
-                ],
+                ]
+                .into_iter()
+                .chain(super::subnational_form::write_links(&ctx.viewer, mx, lang))
+                .collect(),
                 workflow: None,
                 sections: vec![
                     summary(&records, mx, activities, on, lang),
