@@ -258,7 +258,18 @@ async fn the_forms_show_problems_at_the_field_and_keep_a_state_editor_to_its_sta
     // The state's profile links the forms for those who may write.
     let profile = get_as(&app, &editor, "/states/07").await.ok().text();
     assert!(profile.contains("href=\"/actions/new\"") && profile.contains("href=\"/states/import\""), "{profile}");
-    assert!(!get(&app, "/states/07").await.ok().text().contains("href=\"/actions/new\""), "not for the public");
+    let public = get(&app, "/states/07").await.ok().text();
+    assert!(!public.contains("href=\"/actions/new\""), "not for the public");
+    for page in [
+        "/actions/chis-oficina-los-angeles",
+        "/agreements/acuerdo-chiapas-departamentos-gt",
+        "/memberships/amaie-chiapas-sriam",
+    ] {
+        assert!(public.contains(&format!("href=\"{page}\"")), "the profile leads to {page}");
+        assert_eq!(get(&app, page).await.status, StatusCode::OK, "{page} is public");
+    }
+    let linked = get(&app, "/actions/chis-mision-quetzaltenango").await.ok().text();
+    assert!(linked.contains("href=\"/activities/MX-CHIS-2012-0001\""), "its linked activities: {linked}");
 }
 
 /// A multipart body with the token and a file, as the upload form sends it.
