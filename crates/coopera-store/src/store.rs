@@ -365,6 +365,23 @@ impl Store {
         self.all(RecordKind::Membership, |r| if let Record::Membership(m) = r { Some(m) } else { None })
     }
 
+    pub fn action(&self, key: &str) -> Result<Option<SubnationalAction>> {
+        self.one(RecordKind::Action, key, |r| if let Record::Action(a) = r { Some(a) } else { None })
+    }
+
+    pub fn agreement(&self, key: &str) -> Result<Option<Agreement>> {
+        self.one(RecordKind::Agreement, key, |r| if let Record::Agreement(a) = r { Some(a) } else { None })
+    }
+
+    pub fn membership(&self, key: &str) -> Result<Option<NetworkMembership>> {
+        self.one(RecordKind::Membership, key, |r| if let Record::Membership(m) = r { Some(m) } else { None })
+    }
+
+    fn one<T>(&self, kind: RecordKind, key: &str, pick: fn(Record) -> Option<T>) -> Result<Option<T>> {
+        let doc = self.reader().document(kind, key)?;
+        Ok(doc.map(|d| decode(kind, key, &d)).transpose()?.and_then(pick))
+    }
+
     fn all<T>(&self, kind: RecordKind, pick: fn(Record) -> Option<T>) -> Result<Vec<T>> {
         let docs = self.reader().documents(kind)?;
         let mut out = Vec::with_capacity(docs.len());

@@ -212,10 +212,11 @@ async fn identify(
 /// The body of a spreadsheet's upload (`path`) may be larger than a form's, and is told so
 /// when it is too large.
 async fn check_form(body: Body, headers: &HeaderMap, path: &str, expected: Option<&str>) -> Result<Body, Response> {
-    use crate::handlers::catalog_import::{IMPORT, UPLOAD_LIMIT, too_large};
-    let limit = if path == IMPORT { UPLOAD_LIMIT } else { crate::BODY_LIMIT };
+    use crate::handlers::catalog_import::{CATALOG, STATES, UPLOAD_LIMIT, too_large};
+    let upload = path == CATALOG.import || path == STATES.import;
+    let limit = if upload { UPLOAD_LIMIT } else { crate::BODY_LIMIT };
     let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-        if path == IMPORT {
+        if upload {
             let (es, en) = too_large();
             return Err(crate::error::with_message(axum::http::StatusCode::PAYLOAD_TOO_LARGE, es, en));
         }

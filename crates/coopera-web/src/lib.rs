@@ -68,6 +68,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// body limit, security headers).
 pub fn app(state: AppState) -> Router {
     use handlers::catalog_form::{Capacities, Demands};
+    use handlers::catalog_import::CatalogBook;
     use handlers::*;
     let routes = Router::new()
         .route("/", get(dashboard::page))
@@ -102,11 +103,11 @@ pub fn app(state: AppState) -> Router {
         .route("/catalog/areas/{code}", get(catalog::area))
         .route("/catalog/print", get(catalog::print))
         .route("/catalog/report", get(catalog::report))
-        .route("/catalog/template.xlsx", get(catalog_import::template))
+        .route("/catalog/template.xlsx", get(catalog_import::template::<CatalogBook>))
         .route(
             "/catalog/import",
-            get(catalog_import::form)
-                .post(catalog_import::upload)
+            get(catalog_import::form::<CatalogBook>)
+                .post(catalog_import::upload::<CatalogBook>)
                 .layer(DefaultBodyLimit::max(catalog_import::UPLOAD_LIMIT)),
         )
         .route(
@@ -145,6 +146,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/codelists/{name}", get(codelists::api_show))
         .route("/api/v1/reports", get(reports::api_list))
         .route("/api/v1/reports/{name}", get(reports::api_show))
+        .merge(subnational_routes())
         .fallback(api::fallback)
         .with_state(state.clone());
     // Inside the error renderer, so a timeout is answered as an error like any other.
@@ -172,6 +174,58 @@ pub fn app(state: AppState) -> Router {
                  frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
             ),
         ))
+}
+
+/// The pages, forms, upload and API of the actions abroad, agreements and memberships of
+/// states and municipalities.
+fn subnational_routes() -> Router<AppState> {
+    use handlers::catalog_import::StatesBook;
+    use handlers::subnational_form::{Actions, Agreements, Memberships};
+    use handlers::{catalog_form, catalog_import, subnational_pages};
+    Router::new()
+        .route("/states/template.xlsx", get(catalog_import::template::<StatesBook>))
+        .route(
+            "/states/import",
+            get(catalog_import::form::<StatesBook>)
+                .post(catalog_import::upload::<StatesBook>)
+                .layer(DefaultBodyLimit::max(catalog_import::UPLOAD_LIMIT)),
+        )
+        .route("/actions/new", get(catalog_form::new_form::<Actions>).post(catalog_form::create::<Actions>))
+        .route("/actions/{key}", get(subnational_pages::show_action))
+        .route("/actions/{key}/edit", get(catalog_form::edit_form::<Actions>).post(catalog_form::update::<Actions>))
+        .route("/agreements/new", get(catalog_form::new_form::<Agreements>).post(catalog_form::create::<Agreements>))
+        .route("/agreements/{key}", get(subnational_pages::show_agreement))
+        .route(
+            "/agreements/{key}/edit",
+            get(catalog_form::edit_form::<Agreements>).post(catalog_form::update::<Agreements>),
+        )
+        .route("/memberships/new", get(catalog_form::new_form::<Memberships>).post(catalog_form::create::<Memberships>))
+        .route("/memberships/{key}", get(subnational_pages::show_membership))
+        .route(
+            "/memberships/{key}/edit",
+            get(catalog_form::edit_form::<Memberships>).post(catalog_form::update::<Memberships>),
+        )
+        .route("/api/v1/actions", get(subnational_pages::api_actions).post(catalog_form::api_create::<Actions>))
+        .route(
+            "/api/v1/actions/{key}",
+            get(subnational_pages::api_show::<Actions>).put(catalog_form::api_update::<Actions>),
+        )
+        .route(
+            "/api/v1/agreements",
+            get(subnational_pages::api_agreements).post(catalog_form::api_create::<Agreements>),
+        )
+        .route(
+            "/api/v1/agreements/{key}",
+            get(subnational_pages::api_show::<Agreements>).put(catalog_form::api_update::<Agreements>),
+        )
+        .route(
+            "/api/v1/memberships",
+            get(subnational_pages::api_memberships).post(catalog_form::api_create::<Memberships>),
+        )
+        .route(
+            "/api/v1/memberships/{key}",
+            get(subnational_pages::api_show::<Memberships>).put(catalog_form::api_update::<Memberships>),
+        )
 }
 
 /// Where and how to listen.

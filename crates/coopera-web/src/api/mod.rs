@@ -25,6 +25,7 @@ pub mod openapi;
 mod organisations;
 mod reports;
 mod search;
+mod subnational;
 
 pub use activities::{ActivityDetail, ActivityList, ActivitySummary, ActivityUpdate, Derived, TransitionRequest};
 pub use catalog::{
@@ -47,6 +48,10 @@ pub use reports::{
 pub use search::{
     FacetCount, HitKind, MatchEntry, MatchList, MatchReason, ReasonKind, SearchFacets, SearchHit, SearchResults,
     SectorFit,
+};
+pub use subnational::{
+    ActionDetail, ActionDocument, ActionUpdate, AgreementDetail, AgreementDocument, AgreementUpdate, MembershipDetail,
+    MembershipDocument, MembershipUpdate, SubnationalList, SubnationalSummary,
 };
 
 /// A decimal written as a JSON number, as written (no trailing zeros); as a string if JSON

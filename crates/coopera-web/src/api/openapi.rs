@@ -19,10 +19,11 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value};
 
 use super::{
-    ActivityDetail, ActivityList, ActivityUpdate, CapacityDetail, CapacityList, CapacityUpdate, CatalogReport,
-    Codelist, CodelistList, DemandDetail, DemandList, DemandTransitionRequest, DemandUpdate, ErrorBody, Health, Index,
-    MatchList, OrganisationDetail, OrganisationList, OrganisationUpdate, Report, ReportFilters, ReportList,
-    SearchResults, TransitionRequest,
+    ActionDetail, ActionUpdate, ActivityDetail, ActivityList, ActivityUpdate, AgreementDetail, AgreementUpdate,
+    CapacityDetail, CapacityList, CapacityUpdate, CatalogReport, Codelist, CodelistList, DemandDetail, DemandList,
+    DemandTransitionRequest, DemandUpdate, ErrorBody, Health, Index, MatchList, MembershipDetail, MembershipUpdate,
+    OrganisationDetail, OrganisationList, OrganisationUpdate, Report, ReportFilters, ReportList, SearchResults,
+    SubnationalList, TransitionRequest,
 };
 
 /// The document as committed.
@@ -52,6 +53,10 @@ pub fn schemas() -> Map<String, Value> {
     generator.subschema_for::<DemandList>();
     generator.subschema_for::<DemandDetail>();
     generator.subschema_for::<CatalogReport>();
+    generator.subschema_for::<SubnationalList>();
+    generator.subschema_for::<ActionDetail>();
+    generator.subschema_for::<AgreementDetail>();
+    generator.subschema_for::<MembershipDetail>();
     generator.subschema_for::<SearchResults>();
     generator.subschema_for::<MatchList>();
     generator.subschema_for::<ErrorBody>();
@@ -63,6 +68,9 @@ pub fn schemas() -> Map<String, Value> {
     generator.subschema_for::<CapacityUpdate>();
     generator.subschema_for::<DemandUpdate>();
     generator.subschema_for::<DemandTransitionRequest>();
+    generator.subschema_for::<ActionUpdate>();
+    generator.subschema_for::<AgreementUpdate>();
+    generator.subschema_for::<MembershipUpdate>();
     let mut schemas = generator.take_definitions(true);
     for schema in schemas.values_mut() {
         if let Value::Object(s) = schema {

@@ -269,7 +269,7 @@ impl Kind for Demands {
 // Saving, for the forms and the API
 
 /// The problems of a record's key: taken on creation, changed on an edit.
-fn key_problems(mode: &Mode, key: &str, taken: bool, problems: &mut Vec<Problem>) {
+pub(super) fn key_problems(mode: &Mode, key: &str, taken: bool, problems: &mut Vec<Problem>) {
     match mode {
         Mode::Create if !key.is_empty() && taken => {
             problems.push(Problem::new("key", Some(key), Rule::Duplicate));
@@ -284,7 +284,7 @@ fn key_problems(mode: &Mode, key: &str, taken: bool, problems: &mut Vec<Problem>
 
 /// Every problem of a document at once: its own (`checked`), its references to records
 /// that do not exist, and its key's.
-fn all_problems<T>(
+pub(super) fn all_problems<T>(
     store: &Store,
     checked: &Result<T, Problems>,
     references: &[Reference],
@@ -298,7 +298,7 @@ fn all_problems<T>(
 
 /// Writes a checked record from version `base`; one saved meanwhile is answered with who
 /// saved it and what differs.
-fn store_record(
+pub(super) fn store_record(
     store: &Store,
     viewer: &Viewer,
     record: Record,
@@ -317,7 +317,7 @@ fn store_record(
 }
 
 /// Where a sign-in brings the browser back to: the form.
-fn next_of<K: Kind>(mode: &Mode) -> String {
+pub(super) fn next_of<K: Kind>(mode: &Mode) -> String {
     match mode {
         Mode::Create => K::NEW.to_owned(),
         Mode::Edit(k) => format!("{}/edit", K::url(k)),
@@ -374,7 +374,7 @@ fn answered(saved: Saved, created: bool, detail: serde_json::Value, location: &s
     }
 }
 
-fn json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, WebError> {
+pub(super) fn json<T: serde::Serialize>(value: T) -> Result<serde_json::Value, WebError> {
     serde_json::to_value(value).map_err(|e| WebError::internal(format!("json: {e}")))
 }
 
@@ -421,15 +421,15 @@ pub(crate) async fn api_update<K: Kind>(
 pub(crate) struct Posted<'a>(&'a [(String, String)]);
 
 impl Posted<'_> {
-    fn get(&self, name: &str) -> String {
+    pub(super) fn get(&self, name: &str) -> String {
         self.0.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
     }
 
-    fn all(&self, name: &str) -> Vec<String> {
+    pub(super) fn all(&self, name: &str) -> Vec<String> {
         self.0.iter().filter(|(n, v)| n == name && !v.trim().is_empty()).map(|(_, v)| v.trim().to_owned()).collect()
     }
 
-    fn pair(&self, name: &str) -> [String; 2] {
+    pub(super) fn pair(&self, name: &str) -> [String; 2] {
         [self.get(&format!("{name}.es")), self.get(&format!("{name}.en"))]
     }
 
@@ -476,7 +476,7 @@ fn sector_docs(rows: &[[String; 2]], base: &[SectorDoc]) -> Vec<SectorDoc> {
     out
 }
 
-fn opt(s: &str) -> Option<String> {
+pub(super) fn opt(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.trim().to_owned())
 }
 
@@ -674,22 +674,22 @@ pub(crate) struct CheckGroup {
 fn field_of(path: &str) -> String {
     let list = path.split_once('[').map_or(path, |(l, _)| l);
     match path {
-        "title" | "description" => format!("{path}.es"),
+        "title" | "description" | "purpose" | "outcome" | "scope" => format!("{path}.es"),
         p if p.starts_with("sectors[") && !p.contains("].") => format!("{p}.code"),
-        _ if matches!(list, "forms" | "languages" | "evidence") => list.to_owned(),
+        _ if matches!(list, "forms" | "languages" | "evidence" | "activities") => list.to_owned(),
         p => p.to_owned(),
     }
 }
 
 /// Builds fields, taking their problems and listing them in the summary, in form order.
-struct Builder {
-    lang: Lang,
+pub(super) struct Builder {
+    pub(super) lang: Lang,
     errors: BTreeMap<String, Vec<String>>,
-    summary: Vec<(String, String)>,
+    pub(super) summary: Vec<(String, String)>,
 }
 
 impl Builder {
-    fn new(problems: &[Problem], lang: Lang) -> Builder {
+    pub(super) fn new(problems: &[Problem], lang: Lang) -> Builder {
         let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for p in problems {
             let m = match &p.value {
@@ -701,7 +701,7 @@ impl Builder {
         Builder { lang, errors, summary: Vec::new() }
     }
 
-    fn field(&mut self, name: &str, label: &str, value: &str) -> Field {
+    pub(super) fn field(&mut self, name: &str, label: &str, value: &str) -> Field {
         let errors = self.errors.remove(name).unwrap_or_default();
         let id = field_id(name);
         for e in &errors {
@@ -718,11 +718,17 @@ impl Builder {
         }
     }
 
-    fn required(&mut self, name: &str, label: &str, value: &str) -> Field {
+    pub(super) fn required(&mut self, name: &str, label: &str, value: &str) -> Field {
         Field { required: true, ..self.field(name, label, value) }
     }
 
-    fn select(&mut self, name: &str, label: &str, value: &str, options: Vec<(String, String)>) -> SelectField {
+    pub(super) fn select(
+        &mut self,
+        name: &str,
+        label: &str,
+        value: &str,
+        options: Vec<(String, String)>,
+    ) -> SelectField {
         let field = self.field(name, label, value);
         let mut opts = vec![Opt::new("", self.lang.pick("— elija —", "— choose —"), value.is_empty())];
         let mut found = value.is_empty();
@@ -738,7 +744,7 @@ impl Builder {
     }
 
     /// Problems of a whole list, at its fieldset.
-    fn group(&mut self, name: &str, label: &str) -> Vec<String> {
+    pub(super) fn group(&mut self, name: &str, label: &str) -> Vec<String> {
         let errors = self.errors.remove(name).unwrap_or_default();
         for e in &errors {
             self.summary.push((name.to_owned(), format!("{label}: {e}")));
@@ -784,7 +790,7 @@ impl Builder {
     }
 
     /// Problems at no field of the form, in the summary.
-    fn rest(&mut self) {
+    pub(super) fn rest(&mut self) {
         for (path, messages) in std::mem::take(&mut self.errors) {
             for m in messages {
                 let m = if path.is_empty() { m } else { format!("{path}: {m}") };
@@ -808,7 +814,7 @@ fn language_options(lang: Lang) -> Vec<(String, String)> {
 }
 
 /// The organisations, by name, with their acronyms.
-fn organisations(views: &Views, lang: Lang) -> Vec<(String, String)> {
+pub(super) fn organisations(views: &Views, lang: Lang) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = views
         .registry
         .organisations()
@@ -842,7 +848,7 @@ fn bulk(mode: &Mode, lang: Lang) -> Vec<(String, String)> {
 }
 
 /// Where a form goes and comes back to: its heading, its action and the back link.
-fn frame<K: Kind>(mode: &Mode, lang: Lang, what: [&str; 2], list: &str) -> [String; 3] {
+pub(super) fn frame<K: Kind>(mode: &Mode, lang: Lang, what: [&str; 2], list: &str) -> [String; 3] {
     match mode {
         Mode::Create => [lang.pick(what[0], what[1]).to_owned(), K::NEW.to_owned(), list.to_owned()],
         Mode::Edit(k) => [format!("{}: {k}", lang.pick("Editar", "Edit")), format!("{}/edit", K::url(k)), K::url(k)],
@@ -878,7 +884,7 @@ pub(crate) struct CapacityFormPage {
     pub datalists: Vec<(&'static str, Vec<(String, String)>)>,
 }
 
-fn key_field(b: &mut Builder, value: &str, mode: &Mode, example: &str) -> Field {
+pub(super) fn key_field(b: &mut Builder, value: &str, mode: &Mode, example: &str) -> Field {
     let lang = b.lang;
     let mut key = b.required("key", lang.pick("Clave", "Key"), value);
     key.readonly = matches!(mode, Mode::Edit(_));

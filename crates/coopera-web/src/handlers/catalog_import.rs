@@ -1,6 +1,8 @@
-//! Capacities and demands from a spreadsheet, on the web: the template to fill in
-//! (`/catalog/template.xlsx`) and the upload (`/catalog/import`), a plain multipart form that
-//! needs no script. The spreadsheet goes through `coopera_import::sheets` — read, references
+//! Records from a spreadsheet, on the web: the template to fill in and the upload, a plain
+//! multipart form that needs no script, for each book of `coopera_import::sheets` ([`Bulk`]):
+//! capacities and demands (`/catalog/template.xlsx`, `/catalog/import`), and the actions,
+//! agreements and memberships of states and municipalities (`/states/template.xlsx`,
+//! `/states/import`). The spreadsheet goes through `coopera_import::sheets` — read, references
 //! checked, written in one batch, refusals placed — exactly as `coopera catalog add` does; the
 //! web adds what the command line does not ask: who may write each row, which the forms'
 //! rules decide ([`Kind`]), each refusal placed at its row beside the cells' problems.
@@ -23,6 +25,7 @@ use super::activity_form::AUTHOR;
 use super::catalog::capacity_url;
 use super::catalog_form::{Capacities, Demands, Kind, Mode, allow_capacity_as_saved};
 use super::demands::demand_url;
+use super::subnational_form::{self, Actions, Agreements, Memberships, action_url, agreement_url, membership_url};
 use crate::auth::Viewer;
 use crate::downloads::{XLSX, attachment};
 use crate::error::WebError;
@@ -36,23 +39,79 @@ use crate::views::{Cell, Chrome, TableView, html};
 pub(crate) const IMPORT: &str = "/catalog/import";
 /// The template's address.
 pub(crate) const TEMPLATE: &str = "/catalog/template.xlsx";
+
+/// A book of records that is uploaded from its own page, with its own template.
+#[derive(Debug)]
+pub(crate) struct Bulk {
+    pub book: Book,
+    /// The upload's page and the address its form posts to.
+    pub import: &'static str,
+    pub template: &'static str,
+    /// The page's heading, in Spanish and English.
+    pub heading: [&'static str; 2],
+    /// What the file holds, in Spanish and English.
+    pub lead: [&'static str; 2],
+    /// The page it belongs to: its address, its name in Spanish and English, its entry of the
+    /// navigation.
+    pub back: (&'static str, [&'static str; 2], &'static str),
+    /// The template's file name, in Spanish and English.
+    pub file: [&'static str; 2],
+}
+
+/// Capacities and demands.
+pub(crate) const CATALOG: Bulk = Bulk {
+    book: Book::Catalog,
+    import: IMPORT,
+    template: TEMPLATE,
+    heading: ["Importar capacidades y solicitudes", "Import capacities and demands"],
+    lead: [
+        "Suba una hoja de cálculo con muchas capacidades o solicitudes a la vez: un archivo CSV (de un solo tipo) o un libro XLSX con una hoja «capacidades» y una hoja «demandas».",
+        "Upload a spreadsheet with many capacities or demands at once: a CSV file (of one kind) or an XLSX workbook with a sheet “capacities” and a sheet “demands”.",
+    ],
+    back: ("/catalog", ["← Catálogo", "← Catalog"], "catalog"),
+    file: ["plantilla-catalogo.xlsx", "catalog-template.xlsx"],
+};
+
+/// The actions abroad, agreements and memberships of states and municipalities.
+pub(crate) const STATES: Bulk = Bulk {
+    book: Book::Subnational,
+    import: subnational_form::IMPORT,
+    template: "/states/template.xlsx",
+    heading: ["Importar acciones, acuerdos y membresías", "Import actions, agreements and memberships"],
+    lead: [
+        "Suba una hoja de cálculo con muchas acciones internacionales, acuerdos interinstitucionales o membresías de redes de estados y municipios a la vez: un archivo CSV (de un solo tipo) o un libro XLSX con sus hojas.",
+        "Upload a spreadsheet with many international actions, inter-institutional agreements or network memberships of states and municipalities at once: a CSV file (of one kind) or an XLSX workbook with their sheets.",
+    ],
+    back: ("/states", ["← Estados y municipios", "← States and municipalities"], "states"),
+    file: ["plantilla-estados.xlsx", "states-template.xlsx"],
+};
 /// The largest upload's body: a spreadsheet of some thousands of rows.
 pub(crate) const UPLOAD_LIMIT: usize = 4 * 1024 * 1024;
 
-/// The template's address in `lang`.
-pub(crate) fn template_url(lang: Lang) -> String {
-    with_query(TEMPLATE, &[("lang", lang.code().to_owned())])
-}
-
 /// The links to the template and the upload, for the catalog's pages of those who may add.
 pub(crate) fn links(lang: Lang) -> [(String, String); 2] {
-    [
-        (lang.pick("Importar desde una hoja de cálculo", "Import from a spreadsheet").to_owned(), IMPORT.to_owned()),
-        (
-            lang.pick("Plantilla de hoja de cálculo (XLSX)", "Spreadsheet template (XLSX)").to_owned(),
-            template_url(lang),
-        ),
-    ]
+    CATALOG.links(lang)
+}
+
+impl Bulk {
+    /// The template's address in `lang`.
+    pub(crate) fn template_url(&self, lang: Lang) -> String {
+        with_query(self.template, &[("lang", lang.code().to_owned())])
+    }
+
+    /// The links to the template and the upload, for the pages of those who may add.
+    pub(crate) fn links(&self, lang: Lang) -> [(String, String); 2] {
+        [
+            (
+                lang.pick("Importar desde una hoja de cálculo", "Import from a spreadsheet").to_owned(),
+                self.import.to_owned(),
+            ),
+            (
+                lang.pick("Plantilla de hoja de cálculo (XLSX)", "Spreadsheet template (XLSX)").to_owned(),
+                self.template_url(lang),
+            ),
+        ]
+    }
 }
 
 /// What a body past [`UPLOAD_LIMIT`] is told, in both languages.
@@ -68,31 +127,51 @@ pub(crate) fn too_large() -> (String, String) {
     )
 }
 
-/// `GET /catalog/template.xlsx`: the workbook to fill in, in the page's language.
-pub(crate) async fn template(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    let lang = ctx.lang;
+/// `GET /catalog/template.xlsx`, `GET /states/template.xlsx`: the workbook to fill in, in the
+/// page's language.
+pub(crate) async fn template<B: BulkKind>(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    let (lang, bulk) = (ctx.lang, B::BULK);
     let bytes = state
-        .compute(move |_| {
-            sheets::template(Book::Catalog, lang).map_err(|e| WebError::internal(format!("template: {e}")))
-        })
+        .compute(move |_| sheets::template(bulk.book, lang).map_err(|e| WebError::internal(format!("template: {e}"))))
         .await?;
-    Ok(attachment(bytes, XLSX, lang.pick("plantilla-catalogo.xlsx", "catalog-template.xlsx")))
+    Ok(attachment(bytes, XLSX, lang.pick(bulk.file[0], bulk.file[1])))
 }
 
-/// `GET /catalog/import`: the upload's form, for those who may add records.
-pub(crate) async fn form(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
-    guard::may_create(&ctx.viewer, IMPORT)?;
-    html(&ImportPage::new(&state, &ctx, Answer::Form, false))
+/// Which [`Bulk`] a handler serves.
+pub(crate) trait BulkKind: Send + Sync + 'static {
+    const BULK: &'static Bulk;
 }
 
-/// `POST /catalog/import`: reads the uploaded file and adds it whole, or shows the form again
-/// with every problem placed; nothing is written then.
-pub(crate) async fn upload(
+/// The catalog's upload.
+pub(crate) struct CatalogBook;
+
+impl BulkKind for CatalogBook {
+    const BULK: &'static Bulk = &CATALOG;
+}
+
+/// The states' upload.
+pub(crate) struct StatesBook;
+
+impl BulkKind for StatesBook {
+    const BULK: &'static Bulk = &STATES;
+}
+
+/// `GET /catalog/import`, `GET /states/import`: the upload's form, for those who may add
+/// records.
+pub(crate) async fn form<B: BulkKind>(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
+    guard::may_create(&ctx.viewer, B::BULK.import)?;
+    html(&ImportPage::new(&state, &ctx, B::BULK, Answer::Form, false))
+}
+
+/// `POST /catalog/import`, `POST /states/import`: reads the uploaded file and adds it whole,
+/// or shows the form again with every problem placed; nothing is written then.
+pub(crate) async fn upload<B: BulkKind>(
     State(state): State<AppState>,
     ctx: Ctx,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    guard::may_create(&ctx.viewer, IMPORT)?;
+    let bulk = B::BULK;
+    guard::may_create(&ctx.viewer, bulk.import)?;
     let upload = match multipart {
         Ok(m) => Upload::read(m).await.map_err(unreadable)?,
         Err(e) => return Err(unreadable(e)),
@@ -102,14 +181,14 @@ pub(crate) async fn upload(
         Err(problem) => Answer::Refused { file: upload.name, problems: vec![problem] },
         Ok(()) => {
             let (viewer, lang) = (ctx.viewer.clone(), ctx.lang);
-            state.write(move |store| import(store, &viewer, &upload, lang)).await?
+            state.write(move |store| import(store, &viewer, &upload, (bulk, lang))).await?
         }
     };
     let status = match answer {
         Answer::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         _ => StatusCode::OK,
     };
-    Ok((status, html(&ImportPage::new(&state, &ctx, answer, update))?).into_response())
+    Ok((status, html(&ImportPage::new(&state, &ctx, bulk, answer, update))?).into_response())
 }
 
 fn unreadable(e: impl std::fmt::Display) -> WebError {
@@ -195,9 +274,14 @@ struct AddedRow {
 
 /// Reads the spreadsheet, asks who may write each row, and adds it through the import's one
 /// path; refused, its problems in the user's language.
-fn import(store: &Store, viewer: &Viewer, upload: &Upload, lang: Lang) -> Result<Written<Answer>, WebError> {
+fn import(
+    store: &Store,
+    viewer: &Viewer,
+    upload: &Upload,
+    (bulk, lang): (&Bulk, Lang),
+) -> Result<Written<Answer>, WebError> {
     let file = upload.name.clone();
-    let mut read = sheets::read(&upload.name, &upload.bytes, Book::Catalog);
+    let mut read = sheets::read(&upload.name, &upload.bytes, bulk.book);
     refusals(store, viewer, &mut read)?;
     if read.problems.is_empty() && read.records.is_empty() {
         let (es, en) =
@@ -278,9 +362,33 @@ fn may_write(store: &Store, viewer: &Viewer, record: &Record) -> Result<(), WebE
                 None => Demands::may_create(viewer, IMPORT),
             }
         }
-        // `Book::Catalog` reads capacities and demands only.
+        Record::Action(_) => may_write_subnational::<Actions>(store, viewer, record),
+        Record::Agreement(_) => may_write_subnational::<Agreements>(store, viewer, record),
+        Record::Membership(_) => may_write_subnational::<Memberships>(store, viewer, record),
+        // The books read no other records.
         _ => Ok(()),
     }
+}
+
+/// Whether the viewer may write an action, an agreement or a membership of the spreadsheet:
+/// the record stored under its key, if any, and the record as it would be are in its scope.
+/// A row naming an organisation that does not exist is refused at that cell already: its scope
+/// is not asked.
+fn may_write_subnational<K: Kind>(store: &Store, viewer: &Viewer, record: &Record) -> Result<(), WebError> {
+    for owner in subnational_form::owners(record) {
+        if store.organisation(owner.as_str())?.is_none() {
+            return Ok(());
+        }
+    }
+    let key = record.key();
+    let mode = match store.version(K::RECORD, &key)? {
+        Some(_) => {
+            K::editable(store, viewer, &key, IMPORT)?;
+            Mode::Edit(key)
+        }
+        None => Mode::Create,
+    };
+    subnational_form::allow_as_saved(store, viewer, record, &mode, IMPORT)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,6 +399,12 @@ fn may_write(store: &Store, viewer: &Viewer, record: &Record) -> Result<(), WebE
 pub(crate) struct ImportPage {
     pub c: Chrome,
     pub template_url: String,
+    /// What the file holds.
+    pub lead: &'static str,
+    /// Where the form posts.
+    pub action: &'static str,
+    /// The page it belongs to: address and name.
+    pub back: (&'static str, &'static str),
     /// The size limit, as the file field's hint says it.
     pub limit: String,
     /// The problems of the file sent, and what they are about.
@@ -309,12 +423,16 @@ pub(crate) struct AddedView {
 }
 
 impl ImportPage {
-    fn new(state: &AppState, ctx: &Ctx, answer: Answer, update: bool) -> ImportPage {
+    fn new(state: &AppState, ctx: &Ctx, bulk: &Bulk, answer: Answer, update: bool) -> ImportPage {
         let lang = ctx.lang;
-        let heading = lang.pick("Importar capacidades y solicitudes", "Import capacities and demands");
+        let heading = lang.pick(bulk.heading[0], bulk.heading[1]);
+        let (back, names, nav) = bulk.back;
         let mut page = ImportPage {
-            c: Chrome::new(ctx, state, heading, "catalog"),
-            template_url: template_url(lang),
+            c: Chrome::new(ctx, state, heading, nav),
+            template_url: bulk.template_url(lang),
+            lead: lang.pick(bulk.lead[0], bulk.lead[1]),
+            action: bulk.import,
+            back: (back, lang.pick(names[0], names[1])),
             limit: match lang {
                 Lang::Es => format!("Hasta {} MiB.", UPLOAD_LIMIT / (1024 * 1024)),
                 Lang::En => format!("Up to {} MiB.", UPLOAD_LIMIT / (1024 * 1024)),
@@ -335,69 +453,85 @@ impl ImportPage {
                 };
                 page.refused = Some((title, problems));
             }
-            Answer::Added { file, rows } => page.added = Some(added(&file, &rows, &ctx.viewer, lang)),
+            Answer::Added { file, rows } => page.added = Some(added(&file, &rows, &ctx.viewer, (bulk, lang))),
         }
         page
     }
 }
 
-/// The sentence, the table and the links of a spreadsheet added.
-fn added(file: &str, rows: &[AddedRow], viewer: &Viewer, lang: Lang) -> AddedView {
-    let count = |capacities: bool, outcome: Outcome| {
-        rows.iter().filter(|r| matches!(r.record, Record::Capacity(_)) == capacities && r.outcome == outcome).count()
-    };
-    let tally = |capacities: bool| {
-        let [c, u, n] = [Outcome::Created, Outcome::Updated, Outcome::Unchanged].map(|o| count(capacities, o));
-        match (lang, capacities) {
-            (Lang::Es, true) => format!("capacidades: {c} creada(s), {u} actualizada(s), {n} sin cambios"),
-            (Lang::En, true) => format!("capacities: {c} created, {u} updated, {n} unchanged"),
-            (Lang::Es, false) => format!("solicitudes: {c} creada(s), {u} actualizada(s), {n} sin cambios"),
-            (Lang::En, false) => format!("demands: {c} created, {u} updated, {n} unchanged"),
-        }
-    };
-    let has_demands = rows.iter().any(|r| matches!(r.record, Record::Demand(_)));
-    let has_capacities = rows.iter().any(|r| matches!(r.record, Record::Capacity(_)));
+/// A record's kind, its title, key and page, as the table of what was added shows it.
+fn row_of(record: &Record, lang: Lang) -> Option<(RecordKindName, String, String, String)> {
+    let key = record.key();
+    Some(match record {
+        Record::Capacity(c) => (CAPACITY, c.parts().title.best(lang).to_owned(), capacity_url(&key), key),
+        Record::Demand(d) => (DEMAND, d.parts().title.best(lang).to_owned(), demand_url(&key), key),
+        Record::Action(a) => (ACTION, a.parts().purpose.best(lang).to_owned(), action_url(&key), key),
+        Record::Agreement(a) => (AGREEMENT, a.parts().title.best(lang).to_owned(), agreement_url(&key), key),
+        Record::Membership(_) => (MEMBERSHIP, key.clone(), membership_url(&key), key),
+        _ => return None,
+    })
+}
+
+/// A kind of record as the page names it: one, and many (Spanish, English), and the ending
+/// of a Spanish participle that agrees with it.
+type RecordKindName = [&'static str; 5];
+const CAPACITY: RecordKindName = ["Capacidad", "Capacity", "capacidades", "capacities", "a"];
+const DEMAND: RecordKindName = ["Solicitud", "Demand", "solicitudes", "demands", "a"];
+const ACTION: RecordKindName = ["Acción", "Action", "acciones", "actions", "a"];
+const AGREEMENT: RecordKindName = ["Acuerdo", "Agreement", "acuerdos", "agreements", "o"];
+const MEMBERSHIP: RecordKindName = ["Membresía", "Membership", "membresías", "memberships", "a"];
+
+/// The sentence of a spreadsheet added: per kind of record, how many were created, updated
+/// or left as they were.
+fn tally(rows: &[AddedRow], lang: Lang) -> Vec<String> {
     let mut parts = Vec::new();
-    if has_capacities {
-        parts.push(tally(true));
+    for kind in [CAPACITY, DEMAND, ACTION, AGREEMENT, MEMBERSHIP] {
+        let of_kind: Vec<&AddedRow> =
+            rows.iter().filter(|r| row_of(&r.record, lang).is_some_and(|o| o.0 == kind)).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let [c, u, n] = [Outcome::Created, Outcome::Updated, Outcome::Unchanged]
+            .map(|o| of_kind.iter().filter(|r| r.outcome == o).count());
+        parts.push(match lang {
+            Lang::Es => format!("{}: {c} cread{e}(s), {u} actualizad{e}(s), {n} sin cambios", kind[2], e = kind[4]),
+            Lang::En => format!("{}: {c} created, {u} updated, {n} unchanged", kind[3]),
+        });
     }
-    if has_demands {
-        parts.push(tally(false));
-    }
-    let summary = format!("{file}: {}", parts.join("; "));
+    parts
+}
+
+/// The sentence, the table and the links of a spreadsheet added.
+fn added(file: &str, rows: &[AddedRow], viewer: &Viewer, (bulk, lang): (&Bulk, Lang)) -> AddedView {
+    let summary = format!("{file}: {}", tally(rows, lang).join("; "));
     let mut table = TableView::new(&[
         (lang.pick("Registro", "Record"), false),
         (lang.pick("Clave", "Key"), false),
         (lang.pick("Resultado", "Outcome"), false),
     ]);
     for r in rows {
-        let (kind, title, key, url) = match &r.record {
-            Record::Capacity(c) => {
-                let p = c.parts();
-                (
-                    lang.pick("Capacidad", "Capacity"),
-                    p.title.best(lang),
-                    p.key.to_string(),
-                    capacity_url(p.key.as_str()),
-                )
-            }
-            Record::Demand(d) => {
-                let p = d.parts();
-                (lang.pick("Solicitud", "Demand"), p.title.best(lang), p.key.to_string(), demand_url(p.key.as_str()))
-            }
-            _ => continue,
+        let Some((kind, title, url, key)) = row_of(&r.record, lang) else { continue };
+        let outcome = match (r.outcome, lang) {
+            (Outcome::Created, Lang::Es) => format!("cread{}", kind[4]),
+            (Outcome::Updated, Lang::Es) => format!("actualizad{}", kind[4]),
+            (Outcome::Unchanged, Lang::Es) => "sin cambios".to_owned(),
+            (Outcome::Created, Lang::En) => "created".to_owned(),
+            (Outcome::Updated, Lang::En) => "updated".to_owned(),
+            (Outcome::Unchanged, Lang::En) => "unchanged".to_owned(),
         };
-        let outcome = match r.outcome {
-            Outcome::Created => lang.pick("creada", "created"),
-            Outcome::Updated => lang.pick("actualizada", "updated"),
-            Outcome::Unchanged => lang.pick("sin cambios", "unchanged"),
-        };
+        let kind = lang.pick(kind[0], kind[1]);
         table.rows.push(vec![Cell::link(title, url), Cell::text(format!("{kind} · {key}")), Cell::text(outcome)]);
     }
-    let mut next = vec![(lang.pick("Ver el catálogo", "See the catalog").to_owned(), "/catalog".to_owned())];
+    let (back, _, _) = bulk.back;
+    let see = match bulk.book {
+        Book::Catalog => lang.pick("Ver el catálogo", "See the catalog"),
+        _ => lang.pick("Ver los estados y municipios", "See the states and municipalities"),
+    };
+    let mut next = vec![(see.to_owned(), back.to_owned())];
+    let has_demands = rows.iter().any(|r| matches!(r.record, Record::Demand(_)));
     if has_demands && viewer.actor.is_signed_in() {
         next.push((lang.pick("Ver las solicitudes", "See the demands").to_owned(), "/catalog/demands".to_owned()));
     }
-    next.push((lang.pick("Importar otro archivo", "Import another file").to_owned(), IMPORT.to_owned()));
+    next.push((lang.pick("Importar otro archivo", "Import another file").to_owned(), bulk.import.to_owned()));
     AddedView { summary, table, next }
 }

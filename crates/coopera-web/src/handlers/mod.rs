@@ -27,6 +27,8 @@ pub(crate) mod search;
 pub(crate) mod states;
 pub(crate) mod states_compare;
 pub(crate) mod states_figures;
+pub(crate) mod subnational_form;
+pub(crate) mod subnational_pages;
 pub(crate) mod writes;
 
 /// The address of an activity's page (identifiers may hold `/` and other reserved signs).

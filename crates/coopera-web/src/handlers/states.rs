@@ -25,6 +25,7 @@ use time::Date;
 
 use super::dashboard::query;
 use super::search::readable;
+use super::subnational_form::{action_url, agreement_url, membership_url};
 use super::{activity_url, org_url};
 use crate::error::WebError;
 use crate::locale::{self, Ctx};
@@ -295,7 +296,10 @@ pub(crate) async fn show(
                         l("Sus cifras en el panel", "Its figures on the dashboard"),
                         with_query("/", &[("state", mx.as_str().to_owned())]),
                     ),
-                ],
+                ]
+                .into_iter()
+                .chain(super::subnational_form::write_links(&ctx.viewer, mx, lang))
+                .collect(),
                 workflow: None,
                 sections: vec![
                     summary(&records, mx, Some(activities), on, lang),
@@ -504,7 +508,7 @@ fn actions_section(records: &Subnational, state: MxStateCode, views: &Views, ctx
             .map(|k| (k.to_string(), activity_url(k.as_str())))
             .collect();
         let mut row = vec![
-            Cell::text(period(p.date, p.end_date, lang)),
+            Cell::link(period(p.date, p.end_date, lang), action_url(p.key.as_str())),
             Cell::text(p.kind.label(lang)),
             Cell::text(destination(p, lang)),
         ];
@@ -572,7 +576,7 @@ fn agreements_section(records: &Subnational, state: MxStateCode, on: Date, lang:
                 .filter_map(|m| Some((m.text, m.href?)))
                 .collect();
             t.rows.push(vec![
-                Cell::text(p.title.best(lang)),
+                Cell::link(p.title.best(lang), agreement_url(p.key.as_str())),
                 Cell::links(p.parties.iter().map(|k| records.org_link(k, lang)).collect()),
                 Cell::links(municipalities),
                 Cell::text(locale::date(p.signed, lang)),
@@ -614,7 +618,7 @@ fn memberships_section(records: &Subnational, state: MxStateCode, on: Date, lang
             Cell::text(locale::opt_date(p.since, lang)),
             Cell::text(locale::opt_date(p.until, lang)),
             Cell::text(p.role.clone().unwrap_or_default()),
-            Cell::text(m.standing(on).label(lang)),
+            Cell::link(m.standing(on).label(lang), membership_url(p.key.as_str())),
         ]);
     }
     s.table(t);

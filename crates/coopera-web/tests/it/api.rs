@@ -194,6 +194,9 @@ fn endpoints() -> Vec<(String, String, Vec<String>, bool)> {
         let key = match template {
             t if t.contains("/catalog/capacities/") => "cap-pago-servicios-ambientales",
             t if t.contains("/catalog/demands/") => "sol-gt-incendios",
+            t if t.contains("/actions/") => "chis-oficina-los-angeles",
+            t if t.contains("/agreements/") => "acuerdo-sonora-arizona",
+            t if t.contains("/memberships/") => "amaie-chiapas-sriam",
             _ => "gob-chiapas",
         };
         template

@@ -31,6 +31,7 @@ mod readable;
 mod search;
 mod server;
 mod states;
+mod subnational_writes;
 
 /// Every record of the demo files, checked into domain records (parsed once), every
 /// activity published: what the public sees of a registry whose records were all validated.
