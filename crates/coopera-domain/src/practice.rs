@@ -216,6 +216,34 @@ impl GoodPractice {
     }
 }
 
+/// What the lists of good practices narrow by — the command line's flags, the showcase's
+/// filters; each given one must hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PracticeFilter {
+    /// Of this state ([`GoodPractice::states`]).
+    pub state: Option<MxStateCode>,
+    pub theme: Option<ThematicAreaCode>,
+    pub form: Option<CapacityForm>,
+    /// Of an organisation of this order of government ([`GoodPractice::levels`]).
+    pub level: Option<Level>,
+}
+
+impl PracticeFilter {
+    /// Whether `practice` passes; `states` and `organisation` are the registry's organisations.
+    pub fn keeps<'a>(
+        &self,
+        practice: &GoodPractice,
+        states: &OrgStates,
+        organisation: impl Fn(&OrgKey) -> Option<&'a Organisation>,
+    ) -> bool {
+        let p = practice.parts();
+        self.state.is_none_or(|s| practice.states(states).contains(&s))
+            && self.theme.is_none_or(|t| p.themes.contains(&t))
+            && self.form.is_none_or(|f| p.forms.contains(&f))
+            && self.level.is_none_or(|l| practice.levels(organisation).contains(&l))
+    }
+}
+
 /// The levels a good practice is of: the three orders of Mexican government.
 pub const GOVERNMENT_LEVELS: [Level; 3] = [Level::Federal, Level::State, Level::Municipal];
 
@@ -298,6 +326,24 @@ mod tests {
         p.indicators[0].name = Text::new();
         assert_eq!(paths(p), ["documents[1].url", "documents[2].url", "indicators[0].name"]);
         assert!(is_web_address("http://a.mx/x") && !is_web_address("https://") && !is_web_address("https://a b"));
+    }
+
+    #[test]
+    fn a_filter_keeps_what_holds_every_condition() {
+        let practice = GoodPractice::new(parts()).unwrap();
+        let none = |_: &OrgKey| None;
+        let states = OrgStates::default();
+        let chiapas = MxStateCode::parse("07").ok();
+        let keeps = |f: PracticeFilter| f.keeps(&practice, &states, none);
+        assert!(keeps(PracticeFilter::default()));
+        assert!(keeps(PracticeFilter {
+            state: chiapas,
+            theme: ThematicAreaCode::parse("150").ok(),
+            ..Default::default()
+        }));
+        assert!(!keeps(PracticeFilter { state: MxStateCode::parse("14").ok(), ..Default::default() }));
+        assert!(!keeps(PracticeFilter { state: chiapas, form: Some(CapacityForm::Course), ..Default::default() }));
+        assert!(!keeps(PracticeFilter { level: Some(Level::State), ..Default::default() }), "no organisation known");
     }
 
     #[test]
