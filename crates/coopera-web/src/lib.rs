@@ -92,6 +92,8 @@ pub fn app(state: AppState) -> Router {
         .route("/organisations/new", get(organisations::new_form).post(organisations::create))
         .route("/organisations/{key}", get(organisations::show))
         .route("/organisations/{key}/edit", get(organisations::edit_form).post(organisations::update))
+        .route("/practices", get(practices::list))
+        .route("/practices/{key}", get(practices::show))
         .route("/states", get(states::list))
         .route("/states/compare", get(states_compare::compare))
         .route("/states/compare.csv", get(states_compare::download_csv))
