@@ -127,6 +127,8 @@ pub fn app(state: AppState) -> Router {
             "/catalog/demands/{key}/edit",
             get(catalog_form::edit_form::<Demands>).post(catalog_form::update::<Demands>),
         )
+        .route("/api/v1/practices", get(practices::api_list))
+        .route("/api/v1/practices/{key}", get(practices::api_show))
         .route("/api/v1", get(api::index))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/activities", get(activities::api_list).post(writes::create_activity))

@@ -21,8 +21,8 @@ use serde_json::{Map, Value};
 use super::{
     ActivityDetail, ActivityList, ActivityUpdate, CapacityDetail, CapacityList, CapacityUpdate, CatalogReport,
     Codelist, CodelistList, DemandDetail, DemandList, DemandTransitionRequest, DemandUpdate, ErrorBody, Health, Index,
-    MatchList, OrganisationDetail, OrganisationList, OrganisationUpdate, Report, ReportFilters, ReportList,
-    SearchResults, TransitionRequest,
+    MatchList, OrganisationDetail, OrganisationList, OrganisationUpdate, PracticeDetail, PracticeList, Report,
+    ReportFilters, ReportList, SearchResults, TransitionRequest,
 };
 
 /// The document as committed.
@@ -54,6 +54,8 @@ pub fn schemas() -> Map<String, Value> {
     generator.subschema_for::<CatalogReport>();
     generator.subschema_for::<SearchResults>();
     generator.subschema_for::<MatchList>();
+    generator.subschema_for::<PracticeList>();
+    generator.subschema_for::<PracticeDetail>();
     generator.subschema_for::<ErrorBody>();
     generator.subschema_for::<Health>();
     // The bodies of writes.

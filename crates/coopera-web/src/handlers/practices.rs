@@ -8,22 +8,26 @@
 
 use std::collections::HashMap;
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use coopera_domain::Lang;
 use coopera_domain::code::{MxStateCode, ThematicAreaCode};
 use coopera_domain::codelists::{MX_STATE, THEMATIC_AREA};
+use coopera_domain::doc::PracticeDoc;
 use coopera_domain::ids::OrgKey;
 use coopera_domain::kinds::CapacityForm;
 use coopera_domain::organisation::Organisation;
 use coopera_domain::practice::{GOVERNMENT_LEVELS, GoodPractice, PracticeFilter};
 use coopera_domain::subnational::OrgStates;
-use coopera_store::Store;
+use coopera_store::{RecordKind, Store};
 use serde::Deserialize;
 
 use super::search::readable;
 use super::states::state_url;
 use super::{activity_url, org_url};
+use crate::address::{Only, Parameters};
+use crate::api::{Links, PracticeDetail, PracticeList, PracticeSummary};
 use crate::error::WebError;
 use crate::locale::{self, Ctx};
 use crate::registry::fold;
@@ -431,4 +435,69 @@ pub(super) fn state_section(store: &Store, state: MxStateCode, lang: Lang) -> Re
         s.table(t);
     }
     Ok(s)
+}
+
+/// The parameters of `GET /api/v1/practices`: the showcase's.
+#[derive(Debug)]
+pub(crate) struct ListParameters;
+
+impl Parameters for ListParameters {
+    const NAMES: &'static [&'static [&'static str]] = &[&["q", "theme", "state", "form", "level"]];
+}
+
+/// `GET /api/v1/practices?q=…&theme=…&state=…&form=…&level=…`
+pub(crate) async fn api_list(
+    _: Only<ListParameters>,
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(params): Query<Params>,
+) -> Result<Json<PracticeList>, WebError> {
+    let filter = parse(&params)?;
+    state
+        .read(move |store, _| {
+            let lang = ctx.lang;
+            let all = Practices::load(store, lang)?.narrow(&filter, given(&params.q).unwrap_or_default());
+            let items: Vec<PracticeSummary> = all
+                .practices
+                .iter()
+                .map(|g| {
+                    let p = g.parts();
+                    PracticeSummary {
+                        key: p.key.to_string(),
+                        title: p.title.best(lang).to_owned(),
+                        organisations: p.organisations.iter().map(|k| k.to_string()).collect(),
+                        levels: g.levels(|k| all.org(k)).iter().map(|l| l.code()).collect(),
+                        states: g.states(&all.states).iter().map(|s| s.as_str()).collect(),
+                        themes: p.themes.iter().map(|t| t.as_str()).collect(),
+                        forms: p.forms.iter().map(|f| f.code()).collect(),
+                        href: format!("/api/v1{}", practice_url(p.key.as_str())),
+                    }
+                })
+                .collect();
+            Ok(Json(PracticeList { total: items.len(), items }))
+        })
+        .await
+}
+
+/// `GET /api/v1/practices/{key}`
+pub(crate) async fn api_show(
+    _: Only<crate::address::NoParameters>,
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> Result<Json<PracticeDetail>, WebError> {
+    state
+        .read(move |store, _| {
+            let practice = store.practice(&key)?.ok_or_else(|| WebError::not_found("practice", &key))?;
+            let all = Practices::load(store, ctx.lang)?;
+            Ok(Json(PracticeDetail {
+                key: key.clone(),
+                version: store.version(RecordKind::Practice, &key)?.unwrap_or_default(),
+                levels: practice.levels(|k| all.org(k)).iter().map(|l| l.code()).collect(),
+                states: practice.states(&all.states).iter().map(|s| s.as_str()).collect(),
+                document: PracticeDoc::from_domain(&practice).into(),
+                links: Links { html: practice_url(&key) },
+            }))
+        })
+        .await
 }

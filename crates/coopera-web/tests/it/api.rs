@@ -194,6 +194,7 @@ fn endpoints() -> Vec<(String, String, Vec<String>, bool)> {
         let key = match template {
             t if t.contains("/catalog/capacities/") => "cap-pago-servicios-ambientales",
             t if t.contains("/catalog/demands/") => "sol-gt-incendios",
+            t if t.contains("/practices/") => "bp-merida-catastro-belize",
             _ => "gob-chiapas",
         };
         template

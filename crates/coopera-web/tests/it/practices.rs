@@ -143,3 +143,26 @@ async fn a_states_profile_lists_its_good_practices() {
     let section = &without[without.find("id=\"practices\"").expect("the section")..];
     assert!(section.contains("Sin datos."), "a state without practices says so");
 }
+
+#[tokio::test]
+async fn the_api_lists_and_shows_the_practices() {
+    let app = app();
+    let all = get(&app, "/api/v1/practices").await.ok().json();
+    assert_eq!(all["total"], 6);
+    let chiapas = get(&app, "/api/v1/practices?state=07&lang=en").await.ok().json();
+    assert_eq!(chiapas["total"], 1);
+    let item = &chiapas["items"][0];
+    assert_eq!(item["title"], "Register of cross-border farm workers in the Soconusco");
+    assert_eq!(item["levels"], serde_json::json!(["federal", "state"]), "the migration institute is federal");
+    assert_eq!(item["states"], serde_json::json!(["07"]));
+    assert_eq!(item["href"], "/api/v1/practices/bp-chis-registro-trabajadores-fronterizos");
+    let words = get(&app, "/api/v1/practices?q=telesecundaria&level=federal").await.ok().json();
+    assert_eq!(words["items"][0]["key"], "bp-sep-telesecundaria-honduras");
+    let detail = get(&app, "/api/v1/practices/bp-merida-catastro-belize").await.ok().json();
+    assert_eq!(detail["levels"], serde_json::json!(["municipal"]));
+    assert_eq!(detail["document"]["indicators"][0]["value"], "18");
+    assert_eq!(detail["links"]["html"], "/practices/bp-merida-catastro-belize");
+    let bad = get(&app, "/api/v1/practices?level=international").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(get(&app, "/api/v1/practices/nada").await.status, StatusCode::NOT_FOUND);
+}
