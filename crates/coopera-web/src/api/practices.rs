@@ -100,7 +100,7 @@ pub struct PracticeDocument {
 pub struct PracticeDocumentLink {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Text>,
-    #[schemars(extend("pattern" = "^https?://"))]
+    /// An `http://` or `https://` address.
     pub url: String,
 }
 

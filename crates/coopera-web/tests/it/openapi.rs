@@ -351,6 +351,12 @@ async fn every_record_matches_the_document() {
         let reply = get(&app, href).await.ok();
         check_reply(&doc, "/api/v1/organisations/{key}", href, &reply, &mut problems);
     }
+    let practices = get(&app, "/api/v1/practices").await.ok();
+    check_reply(&doc, "/api/v1/practices", "/api/v1/practices", &practices, &mut problems);
+    for href in practices.json()["items"].as_array().into_iter().flatten().filter_map(|i| i["href"].as_str()) {
+        let reply = get(&app, href).await.ok();
+        check_reply(&doc, "/api/v1/practices/{key}", href, &reply, &mut problems);
+    }
     let capacities = get(&app, "/api/v1/catalog/capacities").await.ok();
     check_reply(&doc, "/api/v1/catalog/capacities", "/api/v1/catalog/capacities", &capacities, &mut problems);
     for href in capacities.json()["items"].as_array().into_iter().flatten().filter_map(|i| i["href"].as_str()) {
