@@ -55,6 +55,7 @@ const RECORDS: &[(&str, &str, &str, &str)] = &[
     ("action", "International action", "Acción internacional", "chis-mision-quetzaltenango"),
     ("agreement", "Agreement", "Acuerdo interinstitucional", "acuerdo-bc-california"),
     ("membership", "Network membership", "Membresía en una red", "amaie-chiapas-sriam"),
+    ("practice", "Good practice", "Buena práctica", "bp-chis-registro-trabajadores-fronterizos"),
 ];
 
 /// Lists with at most this many codes have them written out in the tables.

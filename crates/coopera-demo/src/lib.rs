@@ -1,6 +1,7 @@
 //! Coopera's demo dataset: illustrative records that `coopera demo` loads to show the system
 //! at work — organisations, activities given, received, triangular and decentralised, the
-//! capacities catalog with demands, and the international action of states and municipalities.
+//! capacities catalog with demands, the international action of states and municipalities, and
+//! good practices of the federal government, of states and of municipalities.
 //!
 //! The records are written as readable TOML files in `data/`, each a [`DatasetDoc`], and are
 //! compiled into the binary. They are illustrative, not official figures: every file says so
@@ -18,6 +19,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("activities-subnational.toml", include_str!("../data/activities-subnational.toml")),
     ("catalog.toml", include_str!("../data/catalog.toml")),
     ("subnational.toml", include_str!("../data/subnational.toml")),
+    ("practices.toml", include_str!("../data/practices.toml")),
 ];
 
 /// A demo file that does not read as a dataset.

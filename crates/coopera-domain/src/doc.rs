@@ -19,6 +19,7 @@ use crate::code::*;
 use crate::ids::{ActivityKey, OrgKey, RecordKey};
 use crate::kinds::*;
 use crate::organisation::{Organisation, OrganisationFacts, OrganisationParts};
+use crate::practice::*;
 use crate::problem::{Expected, Problem, Problems, Rule, Target};
 use crate::share::Percent;
 use crate::subnational::*;
@@ -75,12 +76,17 @@ pub struct DatasetDoc {
     /// es: Membresías en redes de organizaciones.
     #[serde(default, rename = "membership", skip_serializing_if = "Vec::is_empty")]
     pub memberships: Vec<MembershipDoc>,
+    /// Good practices of the federal government, of states and of municipalities.
+    ///
+    /// es: Buenas prácticas del gobierno federal, de los estados y de los municipios.
+    #[serde(default, rename = "practice", skip_serializing_if = "Vec::is_empty")]
+    pub practices: Vec<PracticeDoc>,
 }
 
 impl DatasetDoc {
     /// The array names of a dataset file, as they appear in paths (`activity[3].title`).
-    pub const SECTIONS: [&'static str; 7] =
-        ["organisation", "activity", "capacity", "demand", "action", "agreement", "membership"];
+    pub const SECTIONS: [&'static str; 8] =
+        ["organisation", "activity", "capacity", "demand", "action", "agreement", "membership", "practice"];
 }
 
 /// Text as `"…"` (Spanish) or as `{ es = "…", en = "…" }`. Missing, it is empty.
@@ -257,7 +263,9 @@ impl References {
 
     fn add(&mut self, path: String, target: Target, key: &str) {
         let valid = match target {
-            Target::Organisation | Target::SubnationalGovernment => OrgKey::parse(key).is_ok(),
+            Target::Organisation | Target::SubnationalGovernment | Target::MexicanGovernment => {
+                OrgKey::parse(key).is_ok()
+            }
             Target::Activity => ActivityKey::parse(key).is_ok(),
             Target::Capacity | Target::Demand => RecordKey::parse(key).is_ok(),
         };
@@ -3109,6 +3117,326 @@ impl MembershipDoc {
             role: p.role.clone(),
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Good practice
+
+/// A good practice (buena práctica) of the federal government, a state or a municipality: what was
+/// done, where, with what results, and the evidence of it. Its level and its states are derived
+/// from its organisations and places.
+///
+/// es: Una buena práctica del gobierno federal, de un estado o de un municipio: qué se hizo, dónde,
+/// con qué resultados y la evidencia de ello. Su orden de gobierno y sus entidades se derivan de
+/// sus organizaciones y lugares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeDoc {
+    /// The practice's key.
+    ///
+    /// es: La clave de la práctica.
+    ///
+    /// format: key
+    /// required: yes
+    #[serde(default)]
+    pub key: String,
+    /// Its title.
+    ///
+    /// es: Su título.
+    ///
+    /// required: yes
+    #[serde(default)]
+    pub title: TextDoc,
+    /// The organisations that carried it out, each once: federal, state or municipal
+    /// governments or bodies (their `level`).
+    ///
+    /// es: Las organizaciones que la llevaron a cabo, cada una una vez: gobiernos o dependencias
+    /// federales, estatales o municipales (su `level`).
+    ///
+    /// format: org
+    /// min: 1
+    #[serde(default)]
+    pub organisations: Vec<String>,
+    /// What was done.
+    ///
+    /// es: Qué se hizo.
+    ///
+    /// required: yes
+    #[serde(default)]
+    pub summary: TextDoc,
+    /// The federal entities where it took place: INEGI code (`07`) or ISO 3166-2 code (`MX-CHP`).
+    ///
+    /// es: Las entidades federativas donde se llevó a cabo: clave INEGI (`07`) o código ISO 3166-2
+    /// (`MX-CHP`).
+    ///
+    /// codes: MxState
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mx_states: Vec<String>,
+    /// The municipalities where it took place (`07089`); each in one of `mx_states`, when those
+    /// are given.
+    ///
+    /// es: Los municipios donde se llevó a cabo (`07089`); cada uno en una de las `mx_states`,
+    /// cuando se dan.
+    ///
+    /// codes: MxMunicipality
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mx_municipalities: Vec<String>,
+    /// The countries abroad where it took place, if any.
+    ///
+    /// es: Los países del exterior donde se llevó a cabo, si los hay.
+    ///
+    /// codes: Country
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
+    /// When it began.
+    ///
+    /// es: Cuándo comenzó.
+    ///
+    /// format: date
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// When it ended; not before `start`.
+    ///
+    /// es: Cuándo terminó; no antes de `start`.
+    ///
+    /// format: date
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// What it achieved.
+    ///
+    /// es: Qué logró.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<TextDoc>,
+    /// The thematic areas it belongs to (`410`, environment).
+    ///
+    /// es: Las áreas temáticas a las que pertenece (`410`, medio ambiente).
+    ///
+    /// codes: ThematicArea
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<String>,
+    /// The forms of cooperation it took.
+    ///
+    /// es: Las formas de cooperación que tomó.
+    ///
+    /// codes: CapacityForm
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forms: Vec<String>,
+    /// Activities of the registry that are evidence of it.
+    ///
+    /// es: Actividades del registro que son evidencia de ella.
+    ///
+    /// format: activity
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<String>,
+    /// Documents that show it: reports, evaluations, publications.
+    ///
+    /// es: Documentos que la muestran: informes, evaluaciones, publicaciones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<PracticeDocumentDoc>,
+    /// Figures that show its results.
+    ///
+    /// es: Cifras que muestran sus resultados.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<PracticeIndicatorDoc>,
+    /// Words to find it by, as written.
+    ///
+    /// es: Palabras para encontrarla, como se escriben.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeDocumentDoc {
+    /// Its title.
+    ///
+    /// es: Su título.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<TextDoc>,
+    /// Its address (`https://…`).
+    ///
+    /// es: Su dirección (`https://…`).
+    ///
+    /// required: yes
+    #[serde(default)]
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeIndicatorDoc {
+    /// What it measures (`People served`).
+    ///
+    /// es: Qué mide (`Personas atendidas`).
+    ///
+    /// required: yes
+    #[serde(default)]
+    pub name: TextDoc,
+    /// The value reached.
+    ///
+    /// es: El valor alcanzado.
+    ///
+    /// required: yes
+    #[serde(default)]
+    pub value: NumberDoc,
+    /// Its unit (`personas`, `%`, `hectáreas`), as written.
+    ///
+    /// es: Su unidad (`personas`, `%`, `hectáreas`), como se escribe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The year of the value.
+    ///
+    /// es: El año del valor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+}
+
+impl PracticeDoc {
+    pub fn references(&self) -> Vec<Reference> {
+        let mut r = References::default();
+        for (i, k) in self.organisations.iter().enumerate() {
+            r.add(format!("organisations[{i}]"), Target::MexicanGovernment, k);
+        }
+        r.activities("activities", &self.activities);
+        r.0
+    }
+
+    pub fn into_domain(self) -> Result<GoodPractice, Problems> {
+        let mut c = Checker::of(&self);
+        let key = c.one("key", RecordKey::parse(&self.key));
+        let organisations: Vec<Option<OrgKey>> = self
+            .organisations
+            .iter()
+            .enumerate()
+            .map(|(i, k)| c.one(&format!("organisations[{i}]"), OrgKey::parse(k)))
+            .collect();
+        let places = practice_places(&mut c, &self);
+        let start = c.opt_date("start", self.start.as_deref());
+        let end = c.opt_date("end", self.end.as_deref());
+        let themes = codes(&mut c, "themes", &self.themes, ThematicAreaCode::parse);
+        let forms = codes(&mut c, "forms", &self.forms, CapacityForm::parse);
+        let activities = activity_keys(&mut c, "activities", &self.activities);
+        let indicators = practice_indicators(&mut c, &self.indicators);
+        let (title, summary) = (self.title.into_text(), self.summary.into_text());
+        let documents: Vec<PracticeDocument> = self
+            .documents
+            .into_iter()
+            .map(|d| PracticeDocument { title: text(d.title), url: d.url.trim().to_owned() })
+            .collect();
+        let facts = PracticeFacts {
+            title: Some(&title),
+            summary: Some(&summary),
+            organisations: organisations.iter().map(Option::as_ref).collect(),
+            mx_states: places.0.iter().flatten().copied().collect(),
+            mx_municipalities: places.1.clone(),
+            start: start.flatten(),
+            end: end.flatten(),
+            document_urls: documents.iter().map(|d| d.url.as_str()).collect(),
+            indicator_named: self.indicators.iter().map(|i| !i.name.clone().into_text().is_empty()).collect(),
+        };
+        let (Some(key), Some(start), Some(end), true) = (key, start, end, c.problems.is_empty()) else {
+            c.problems.nest("", facts.check());
+            return Err(c.problems);
+        };
+        GoodPractice::new(GoodPracticeParts {
+            key,
+            title,
+            organisations: organisations.into_iter().flatten().collect(),
+            summary,
+            mx_states: places.0.into_iter().flatten().collect(),
+            mx_municipalities: places.1.into_iter().flatten().collect(),
+            countries: places.2,
+            start,
+            end,
+            results: text(self.results),
+            activities,
+            documents,
+            indicators: indicators.into_iter().flatten().collect(),
+            themes,
+            forms,
+            keywords: self.keywords.iter().map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).collect(),
+        })
+    }
+
+    pub fn from_domain(g: &GoodPractice) -> PracticeDoc {
+        let p = g.parts();
+        PracticeDoc {
+            key: p.key.to_string(),
+            title: TextDoc::from_text(&p.title).unwrap_or(TextDoc::Plain(String::new())),
+            organisations: list(&p.organisations, |k| k.to_string()),
+            summary: TextDoc::from_text(&p.summary).unwrap_or(TextDoc::Plain(String::new())),
+            mx_states: list(&p.mx_states, |s| s.to_string()),
+            mx_municipalities: list(&p.mx_municipalities, |m| m.to_string()),
+            countries: list(&p.countries, |c| c.to_string()),
+            start: p.start.map(date_text),
+            end: p.end.map(date_text),
+            results: TextDoc::from_text(&p.results),
+            themes: list(&p.themes, |t| t.to_string()),
+            forms: list(&p.forms, |f| f.code().to_owned()),
+            activities: list(&p.activities, |k| k.to_string()),
+            documents: list(&p.documents, |d| PracticeDocumentDoc {
+                title: TextDoc::from_text(&d.title),
+                url: d.url.clone(),
+            }),
+            indicators: list(&p.indicators, |i| PracticeIndicatorDoc {
+                name: TextDoc::from_text(&i.name).unwrap_or(TextDoc::Plain(String::new())),
+                value: NumberDoc::from_decimal(i.value),
+                unit: i.unit.clone(),
+                year: i.year,
+            }),
+            keywords: p.keywords.clone(),
+        }
+    }
+}
+
+/// Codes of a list, each checked at its position (`themes[1]`); the unknown ones left out.
+fn codes<T>(c: &mut Checker, field: &str, docs: &[String], parse: fn(&str) -> Result<T, Problem>) -> Vec<T> {
+    docs.iter().enumerate().filter_map(|(i, v)| c.one(&format!("{field}[{i}]"), parse(v))).collect()
+}
+
+/// A practice's places as far as they could be read: states and municipalities by position
+/// (the municipalities' rule needs them so), countries.
+type PracticePlaces = (Vec<Option<MxStateCode>>, Vec<Option<MxMunicipalityCode>>, Vec<CountryCode>);
+
+fn practice_places(c: &mut Checker, doc: &PracticeDoc) -> PracticePlaces {
+    let states =
+        doc.mx_states.iter().enumerate().map(|(i, s)| c.one(&format!("mx_states[{i}]"), MxStateCode::parse_any(s)));
+    let states = states.collect();
+    let municipalities = doc
+        .mx_municipalities
+        .iter()
+        .enumerate()
+        .map(|(i, m)| c.one(&format!("mx_municipalities[{i}]"), MxMunicipalityCode::parse(m)))
+        .collect();
+    let countries = codes(c, "countries", &doc.countries, CountryCode::parse);
+    (states, municipalities, countries)
+}
+
+/// Indicators: a value within the bounds of every number, a year from 1900 to 2100.
+fn practice_indicators(c: &mut Checker, docs: &[PracticeIndicatorDoc]) -> Vec<Option<PracticeIndicator>> {
+    docs.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let value = c.number(&format!("indicators[{i}].value"), &d.value);
+            let year = match d.year {
+                Some(y) if !(1900..=2100).contains(&y) => c.one(
+                    &format!("indicators[{i}].year"),
+                    Err(Problem::new(
+                        "",
+                        Some(&y.to_string()),
+                        Rule::OutOfBounds { min: "1900".into(), max: "2100".into() },
+                    )),
+                ),
+                y => Some(y),
+            };
+            Some(PracticeIndicator {
+                name: d.name.clone().into_text(),
+                value: value?,
+                unit: d.unit.as_ref().map(|u| u.trim().to_owned()).filter(|u| !u.is_empty()),
+                year: year?,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -89,6 +89,11 @@ impl Level {
     pub fn is_subnational(self) -> bool {
         matches!(self, Level::State | Level::Municipal)
     }
+
+    /// The three orders of Mexican government: federal, state and municipal.
+    pub fn is_mexican_government(self) -> bool {
+        matches!(self, Level::Federal | Level::State | Level::Municipal)
+    }
 }
 
 labelled_enum! {

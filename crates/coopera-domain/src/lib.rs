@@ -58,6 +58,7 @@ pub mod kinds;
 mod lang;
 pub mod limits;
 pub mod organisation;
+pub mod practice;
 pub mod problem;
 pub mod record;
 pub mod share;

@@ -49,6 +49,8 @@ pub enum Rule {
     Negative,
     /// A value that must be a subnational government (state or municipality).
     NotSubnational,
+    /// A value that must be a Mexican government or body: federal, state or municipal.
+    NotMexicanGovernment,
     /// A workflow step that is not allowed from the current state.
     WorkflowStep { from: WorkflowState },
     /// The demand workflow has no such step from where the demand is.
@@ -85,6 +87,8 @@ pub enum Target {
     Organisation,
     /// An organisation that must also be a state or municipal government.
     SubnationalGovernment,
+    /// An organisation that must also be federal, state or municipal.
+    MexicanGovernment,
     Activity,
     /// A capacity of the catalog.
     Capacity,
@@ -160,6 +164,8 @@ pub enum Expected {
     Language,
     /// The scope of an account ([`crate::access::Scope`]).
     Scope,
+    /// A web address, `http://` or `https://`.
+    Url,
 }
 
 impl Expected {
@@ -181,6 +187,10 @@ impl Expected {
             Expected::Language => lang.pick(
                 "un código de idioma de 1 a 8 letras (p. ej. es, en, pt-br)",
                 "a language code of 1 to 8 letters (e.g. es, en, pt-br)",
+            ),
+            Expected::Url => lang.pick(
+                "una dirección web que empiece con http:// o https://",
+                "a web address starting with http:// or https://",
             ),
             Expected::Scope => lang.pick(
                 "un ámbito: all, org:CLAVE, state:07 o state:MX-CHP",
@@ -263,6 +273,12 @@ impl Problem {
             Negative => lang.pick("no puede ser negativo", "must not be negative").to_owned(),
             NotSubnational => lang
                 .pick("debe ser un gobierno estatal o municipal", "must be a state or municipal government")
+                .to_owned(),
+            NotMexicanGovernment => lang
+                .pick(
+                    "debe ser un gobierno o una dependencia federal, estatal o municipal",
+                    "must be a federal, state or municipal government or body",
+                )
                 .to_owned(),
             WorkflowStep { from } => match lang {
                 Lang::Es => format!("paso de flujo no permitido desde el estado {}", from.label(lang)),
@@ -381,7 +397,7 @@ fn percent_sum(group: &str, sum: Decimal, lang: Lang) -> String {
 
 fn unknown_reference(target: Target, lang: Lang) -> &'static str {
     match target {
-        Target::Organisation | Target::SubnationalGovernment => {
+        Target::Organisation | Target::SubnationalGovernment | Target::MexicanGovernment => {
             lang.pick("no existe una organización con esa clave", "there is no organisation with that key")
         }
         Target::Activity => {

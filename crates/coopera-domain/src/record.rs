@@ -15,10 +15,11 @@ pub enum RecordKind {
     Action,
     Agreement,
     Membership,
+    Practice,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 7] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::Organisation,
         RecordKind::Activity,
         RecordKind::Capacity,
@@ -26,6 +27,7 @@ impl RecordKind {
         RecordKind::Action,
         RecordKind::Agreement,
         RecordKind::Membership,
+        RecordKind::Practice,
     ];
 
     /// The name in the database and in dataset files.
@@ -38,6 +40,7 @@ impl RecordKind {
             RecordKind::Action => "action",
             RecordKind::Agreement => "agreement",
             RecordKind::Membership => "membership",
+            RecordKind::Practice => "practice",
         }
     }
 
@@ -55,6 +58,7 @@ impl RecordKind {
             RecordKind::Action => lang.pick("acción internacional", "international action"),
             RecordKind::Agreement => lang.pick("acuerdo", "agreement"),
             RecordKind::Membership => lang.pick("membresía", "membership"),
+            RecordKind::Practice => lang.pick("buena práctica", "good practice"),
         }
     }
 }
@@ -70,6 +74,7 @@ impl RecordKind {
             RecordKind::Action => lang.pick("la acción internacional", "the international action"),
             RecordKind::Agreement => lang.pick("el acuerdo", "the agreement"),
             RecordKind::Membership => lang.pick("la membresía", "the membership"),
+            RecordKind::Practice => lang.pick("la buena práctica", "the good practice"),
         }
     }
 }

@@ -128,6 +128,14 @@ fn full(section: &str) -> Value {
             "key": "mem-a", "network": "org-b", "member": "org-a", "since": "2010-05-20", "until": "2014-05-20",
             "role": "asociada"
         }),
+        "practice" => json!({
+            "key": "bp-a", "title": "Práctica", "organisations": ["org-a", "org-b"], "summary": "Qué se hizo",
+            "mx_states": ["07"], "mx_municipalities": ["07089"], "countries": ["GT"], "start": "2012-01-01",
+            "end": "2013-12-31", "results": "Logros", "themes": ["150"], "forms": ["course"],
+            "activities": ["MX-A-2012-0001"], "documents": [{"title": "Informe", "url": "https://example.org/a.pdf"}],
+            "indicators": [{"name": "Personas", "value": 3000, "unit": "personas", "year": 2013}],
+            "keywords": ["migrantes"]
+        }),
         other => panic!("no full document for `{other}`"),
     }
 }
@@ -189,6 +197,7 @@ fn check(section: &str, doc: Value) -> Outcome {
         "action" => run(doc, ActionDoc::into_domain),
         "agreement" => run(doc, AgreementDoc::into_domain),
         "membership" => run(doc, MembershipDoc::into_domain),
+        "practice" => run(doc, PracticeDoc::into_domain),
         other => panic!("no document type for `{other}`"),
     }
 }

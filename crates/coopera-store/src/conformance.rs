@@ -7,7 +7,7 @@
 //!
 //! The cases panic on failure, like tests; they are public so other crates can run them.
 
-use coopera_domain::doc::{ActionDoc, ActivityDoc, CapacityDoc, MembershipDoc, OrganisationDoc};
+use coopera_domain::doc::{ActionDoc, ActivityDoc, CapacityDoc, MembershipDoc, OrganisationDoc, PracticeDoc};
 use coopera_domain::kinds::{Direction, Modality};
 use coopera_domain::problem::{Rule, Target};
 use rust_decimal::Decimal;
@@ -37,6 +37,7 @@ macro_rules! conformance_tests {
             references_are_checked_before_a_record_is_whole,
             direction_is_derived_and_follows_organisations,
             actor_of_action_must_be_subnational,
+            a_practice_is_of_mexican_governments_and_its_evidence_exists,
             filters_and_pagination,
             facts_for_reports,
             report_facts_carry_every_dimension,
@@ -348,6 +349,39 @@ pub fn actor_of_action_must_be_subnational(store: &Store) {
     assert_eq!(refused[0].problems.0[0].rule, Rule::NotSubnational);
     store.record("tester", vec![action("gob-chiapas")]).expect("state actor");
     assert_eq!(store.actions().expect("list").len(), 1);
+}
+
+/// A good practice: `organisations` and the linked activity given.
+fn practice(organisations: &str, activity: &str) -> Record {
+    let json = format!(
+        r#"{{"key":"bp-registro","title":"Registro de trabajadores","organisations":[{organisations}],
+            "summary":"Se documentó a los trabajadores.","mx_states":["07"],"themes":["150"],"forms":["technical-assistance"],
+            "activities":["{activity}"],"indicators":[{{"name":"Tarjetas","value":1200,"year":2013}}]}}"#
+    );
+    let doc: PracticeDoc = serde_json::from_str(&json).expect("fixture");
+    Record::Practice(doc.into_domain().expect("fixture"))
+}
+
+pub fn a_practice_is_of_mexican_governments_and_its_evidence_exists(store: &Store) {
+    let mut batch = orgs();
+    batch.push(given(1, 2012));
+    store.record("tester", batch).expect("orgs and an activity");
+    let err = store.record("tester", vec![practice(r#""amexcid","segeplan""#, "MX-T-9")]).expect_err("refused");
+    let StoreError::Invalid(refused) = err else { panic!("expected Invalid, got {err:?}") };
+    let found: Vec<_> = refused[0].problems.iter().map(|p| (p.path.as_str(), p.rule.clone())).collect();
+    assert_eq!(
+        found,
+        [
+            ("organisations[1]", Rule::NotMexicanGovernment),
+            ("activities[0]", Rule::UnknownReference { target: Target::Activity })
+        ]
+    );
+    assert!(store.practices().expect("list").is_empty(), "nothing written");
+    store.record("tester", vec![practice(r#""amexcid","gob-chiapas""#, "MX-T-1")]).expect("federal and state");
+    let stored = store.practice("bp-registro").expect("read").expect("stored");
+    assert_eq!(stored.parts().indicators[0].year, Some(2013));
+    let filter = HistoryFilter { kind: Some(RecordKind::Practice), key: Some("bp-registro".into()), limit: None };
+    assert_eq!(store.history(&filter).expect("history").len(), 1, "one change, the creation");
 }
 
 pub fn filters_and_pagination(store: &Store) {
@@ -998,8 +1032,9 @@ fn everything() -> (Store, String) {
         network,
         Record::Capacity(cap.into_domain().expect("fixture")),
         Record::Membership(m.into_domain().expect("fixture")),
+        practice(r#""amexcid","gob-chiapas""#, "MX-T-1"),
     ];
-    source.record("ana", batch).expect("catalog and network");
+    source.record("ana", batch).expect("catalog, network and practice");
     source.add_account(admin(), "ana", AccountRole::Editor, &Scope::All, "contraseña-de-ana").expect("account");
     let token = source.issue_token(admin(), "ana", "script").expect("token");
     source.issue_token(admin(), "ana", "old").expect("token");

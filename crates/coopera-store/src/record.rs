@@ -4,9 +4,11 @@
 use coopera_domain::activity::Activity;
 use coopera_domain::catalog::{Capacity, Demand};
 use coopera_domain::doc::{
-    ActionDoc, ActivityDoc, AgreementDoc, CapacityDoc, DemandDoc, MembershipDoc, OrganisationDoc, Reference,
+    ActionDoc, ActivityDoc, AgreementDoc, CapacityDoc, DemandDoc, MembershipDoc, OrganisationDoc, PracticeDoc,
+    Reference,
 };
 use coopera_domain::organisation::Organisation;
+use coopera_domain::practice::GoodPractice;
 pub use coopera_domain::record::RecordKind;
 use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
 
@@ -21,6 +23,7 @@ pub enum Record {
     Action(SubnationalAction),
     Agreement(Agreement),
     Membership(NetworkMembership),
+    Practice(GoodPractice),
 }
 
 impl Record {
@@ -33,6 +36,7 @@ impl Record {
             Record::Action(_) => RecordKind::Action,
             Record::Agreement(_) => RecordKind::Agreement,
             Record::Membership(_) => RecordKind::Membership,
+            Record::Practice(_) => RecordKind::Practice,
         }
     }
 
@@ -45,6 +49,7 @@ impl Record {
             Record::Action(a) => a.parts().key.to_string(),
             Record::Agreement(a) => a.parts().key.to_string(),
             Record::Membership(m) => m.parts().key.to_string(),
+            Record::Practice(g) => g.parts().key.to_string(),
         }
     }
 
@@ -81,6 +86,7 @@ impl Record {
             Record::Action(a) => both(a, ActionDoc::from_domain(a), ActionDoc::references),
             Record::Agreement(a) => both(a, AgreementDoc::from_domain(a), AgreementDoc::references),
             Record::Membership(m) => both(m, MembershipDoc::from_domain(m), MembershipDoc::references),
+            Record::Practice(g) => both(g, PracticeDoc::from_domain(g), PracticeDoc::references),
         }
     }
 
@@ -98,6 +104,7 @@ impl Record {
             Record::Action(a) => json(ActionDoc::from_domain(a)),
             Record::Agreement(a) => json(AgreementDoc::from_domain(a)),
             Record::Membership(m) => json(MembershipDoc::from_domain(m)),
+            Record::Practice(g) => json(PracticeDoc::from_domain(g)),
         }
     }
 
@@ -151,6 +158,7 @@ impl Record {
             RecordKind::Action => stored(json, Record::Action),
             RecordKind::Agreement => stored(json, Record::Agreement),
             RecordKind::Membership => stored(json, Record::Membership),
+            RecordKind::Practice => stored(json, Record::Practice),
         };
         read.or_else(|error| Record::from_document(kind, json).map_err(|_| error))
     }
@@ -175,6 +183,7 @@ impl Record {
             RecordKind::Membership => {
                 Record::Membership(parse::<MembershipDoc>(json)?.into_domain().map_err(problems)?)
             }
+            RecordKind::Practice => Record::Practice(parse::<PracticeDoc>(json)?.into_domain().map_err(problems)?),
         })
     }
 }

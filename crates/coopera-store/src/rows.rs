@@ -61,6 +61,7 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
         RecordKind::Action => "subnational_action",
         RecordKind::Agreement => "agreement",
         RecordKind::Membership => "network_membership",
+        RecordKind::Practice => "good_practice",
     }
 }
 
@@ -68,7 +69,7 @@ pub(crate) fn table(kind: RecordKind) -> &'static str {
 /// a rate), in SQL both backends read.
 pub(crate) const HOLDS_ANYTHING: &str = "SELECT EXISTS (SELECT 1 FROM organisation) OR EXISTS (SELECT 1 FROM activity) \
      OR EXISTS (SELECT 1 FROM capacity) OR EXISTS (SELECT 1 FROM demand) OR EXISTS (SELECT 1 FROM subnational_action) \
-     OR EXISTS (SELECT 1 FROM agreement) OR EXISTS (SELECT 1 FROM network_membership) \
+     OR EXISTS (SELECT 1 FROM agreement) OR EXISTS (SELECT 1 FROM network_membership) OR EXISTS (SELECT 1 FROM good_practice) \
      OR EXISTS (SELECT 1 FROM change_history) OR EXISTS (SELECT 1 FROM account) OR EXISTS (SELECT 1 FROM exchange_rate)";
 
 /// The columns of a record kind's scan ([`crate::backend::Backend::scan_documents`]): the key
@@ -231,6 +232,7 @@ pub(crate) fn main_row(record: &Record, derived: Option<Derived>) -> (&'static [
         Record::Membership(m) => {
             (&["network", "member"], vec![m.parts().network.to_string().into(), m.parts().member.to_string().into()])
         }
+        Record::Practice(g) => (&["title"], vec![g.parts().title.best(coopera_domain::Lang::Es).into()]),
         Record::Activity(a) => {
             let derived = derived.unwrap_or(Derived { direction: None, decentralised: false, cross_border: false });
             (ACTIVITY_COLUMNS, activity_row(a, derived))

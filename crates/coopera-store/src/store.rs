@@ -12,6 +12,7 @@ use coopera_domain::activity::Derived;
 use coopera_domain::catalog::{Capacity, Demand};
 use coopera_domain::doc::Reference;
 use coopera_domain::organisation::Organisation;
+use coopera_domain::practice::GoodPractice;
 use coopera_domain::problem::Problems;
 use coopera_domain::record::RecordKind;
 use coopera_domain::subnational::{Agreement, NetworkMembership, SubnationalAction};
@@ -363,6 +364,15 @@ impl Store {
 
     pub fn memberships(&self) -> Result<Vec<NetworkMembership>> {
         self.all(RecordKind::Membership, |r| if let Record::Membership(m) = r { Some(m) } else { None })
+    }
+
+    pub fn practices(&self) -> Result<Vec<GoodPractice>> {
+        self.all(RecordKind::Practice, |r| if let Record::Practice(g) = r { Some(g) } else { None })
+    }
+
+    /// One good practice by its key.
+    pub fn practice(&self, key: &str) -> Result<Option<GoodPractice>> {
+        self.one(RecordKind::Practice, key, |r| if let Record::Practice(g) = r { Some(g) } else { None })
     }
 
     pub fn action(&self, key: &str) -> Result<Option<SubnationalAction>> {

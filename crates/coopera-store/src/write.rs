@@ -118,19 +118,25 @@ pub(crate) fn decode(kind: RecordKind, key: &str, doc: &str) -> Result<Record> {
 }
 
 /// The problems of references that resolve to nothing (or, for an international action's
-/// actor, to an organisation that is not a state or municipal government).
+/// actor, to an organisation that is not a state or municipal government; for a good
+/// practice's organisations, to one that is not federal, state or municipal).
 fn check_references(references: &[Reference], lookup: &mut Lookup<'_>) -> Result<Problems> {
     let mut problems = Problems::new();
     for r in references {
         let unknown = Rule::UnknownReference { target: r.target };
         match r.target {
-            Target::Organisation | Target::SubnationalGovernment => match lookup.org(&r.key)? {
-                None => problems.add(r.path.clone(), Some(&r.key), unknown),
-                Some(o) if r.target == Target::SubnationalGovernment && !o.level().is_subnational() => {
-                    problems.add(r.path.clone(), Some(&r.key), Rule::NotSubnational)
+            Target::Organisation | Target::SubnationalGovernment | Target::MexicanGovernment => {
+                match lookup.org(&r.key)? {
+                    None => problems.add(r.path.clone(), Some(&r.key), unknown),
+                    Some(o) if r.target == Target::SubnationalGovernment && !o.level().is_subnational() => {
+                        problems.add(r.path.clone(), Some(&r.key), Rule::NotSubnational)
+                    }
+                    Some(o) if r.target == Target::MexicanGovernment && !o.level().is_mexican_government() => {
+                        problems.add(r.path.clone(), Some(&r.key), Rule::NotMexicanGovernment)
+                    }
+                    Some(_) => {}
                 }
-                Some(_) => {}
-            },
+            }
             Target::Activity => {
                 if !lookup.activity_exists(&r.key)? {
                     problems.add(r.path.clone(), Some(&r.key), unknown);

@@ -93,6 +93,8 @@ pub fn app(state: AppState) -> Router {
         .route("/organisations/new", get(organisations::new_form).post(organisations::create))
         .route("/organisations/{key}", get(organisations::show))
         .route("/organisations/{key}/edit", get(organisations::edit_form).post(organisations::update))
+        .route("/practices", get(practices::list))
+        .route("/practices/{key}", get(practices::show))
         .route("/states", get(states::list))
         .route("/states/compare", get(states_compare::compare))
         .route("/states/compare.csv", get(states_compare::download_csv))
@@ -127,6 +129,8 @@ pub fn app(state: AppState) -> Router {
             "/catalog/demands/{key}/edit",
             get(catalog_form::edit_form::<Demands>).post(catalog_form::update::<Demands>),
         )
+        .route("/api/v1/practices", get(practices::api_list))
+        .route("/api/v1/practices/{key}", get(practices::api_show))
         .route("/api/v1", get(api::index))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/activities", get(activities::api_list).post(writes::create_activity))

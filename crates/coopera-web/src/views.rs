@@ -367,6 +367,34 @@ pub(crate) struct OrganisationsPage {
     pub table: TableView,
 }
 
+/// A good practice in the showcase.
+#[derive(Debug, Clone)]
+pub(crate) struct PracticeCard {
+    pub title: String,
+    pub href: String,
+    /// The organisations that carried it out: (name, page).
+    pub who: Vec<(String, String)>,
+    pub levels: Vec<String>,
+    pub place: String,
+    pub themes: String,
+    pub forms: String,
+    /// The start of its results.
+    pub results: String,
+}
+
+#[derive(Template)]
+#[template(path = "practices.html")]
+pub(crate) struct PracticesPage {
+    pub c: Chrome,
+    pub lead: String,
+    pub q: String,
+    pub selects: Vec<FilterSelect>,
+    /// Whether a filter or words narrow the showcase.
+    pub active: bool,
+    pub count: String,
+    pub cards: Vec<PracticeCard>,
+}
+
 #[derive(Template)]
 #[template(path = "states.html")]
 pub(crate) struct StatesPage {

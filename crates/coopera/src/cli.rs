@@ -53,6 +53,10 @@ pub enum Command {
     /// Memberships of networks of organisations (AMAIE, CONAGO's commission, FIDESUR…).
     #[command(subcommand)]
     Membership(MembershipCommand),
+    /// Good practices of the federal government, of states and of municipalities, with their
+    /// evidence.
+    #[command(subcommand)]
+    Practice(PracticeCommand),
     /// Codelists: IATI lists, Mexican states and municipalities, Coopera's classifications.
     #[command(subcommand)]
     Codelist(CodelistCommand),
@@ -494,6 +498,45 @@ pub struct MembershipListArgs {
     pub on: OnArg,
     #[arg(long, value_enum, default_value_t = TableFormat::Table)]
     pub format: TableFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PracticeCommand {
+    /// List the good practices, by title.
+    List(PracticeListArgs),
+    /// Show one good practice with its evidence.
+    Show(RecordShowArgs),
+    /// Add the good practices (or any records) of a TOML or JSON file (docs/file-format.md):
+    /// all or none.
+    Add(RecordAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PracticeListArgs {
+    /// Only the practices of this state: of its government, its bodies or its municipalities,
+    /// or that took place there (INEGI code, e.g. 07, or ISO 3166-2, e.g. MX-CHP).
+    #[arg(long)]
+    pub state: Option<String>,
+    /// Only the practices of this thematic area (`coopera codelist show ThematicArea`, e.g. 410).
+    #[arg(long)]
+    pub theme: Option<String>,
+    /// Only the practices that took this form of cooperation (`coopera codelist show
+    /// CapacityForm`, e.g. course).
+    #[arg(long)]
+    pub form: Option<String>,
+    /// Only the practices of an organisation of this order of government.
+    #[arg(long, value_enum)]
+    pub level: Option<GovernmentLevel>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+/// The orders of government a good practice is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GovernmentLevel {
+    Federal,
+    State,
+    Municipal,
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,8 @@ use std::path::Path;
 
 use coopera_domain::Lang;
 use coopera_domain::doc::{
-    ActionDoc, ActivityDoc, AgreementDoc, CapacityDoc, DatasetDoc, DemandDoc, MembershipDoc, OrganisationDoc, Reference,
+    ActionDoc, ActivityDoc, AgreementDoc, CapacityDoc, DatasetDoc, DemandDoc, MembershipDoc, OrganisationDoc,
+    PracticeDoc, Reference,
 };
 use coopera_domain::problem::{Problem, Problems, Rule, Shape, Target, join_path};
 use coopera_store::{Record, RecordKind, RecordProblems};
@@ -376,6 +377,7 @@ fn read_kinds<N: Tree>(reader: &Reader<'_, N>, batch: &mut Batch, errors: &mut V
     reader.section(batch, errors, Action, |d| d.into_domain().map(Record::Action), ActionDoc::references);
     reader.section(batch, errors, Agreement, |d| d.into_domain().map(Record::Agreement), AgreementDoc::references);
     reader.section(batch, errors, Membership, |d| d.into_domain().map(Record::Membership), MembershipDoc::references);
+    reader.section(batch, errors, Practice, |d| d.into_domain().map(Record::Practice), PracticeDoc::references);
 }
 
 /// Reads the records of one parsed file.
@@ -528,7 +530,9 @@ impl Batch {
                 .references
                 .iter()
                 .filter(|r| match r.target {
-                    Target::Organisation | Target::SubnationalGovernment => !orgs.contains(r.key.as_str()),
+                    Target::Organisation | Target::SubnationalGovernment | Target::MexicanGovernment => {
+                        !orgs.contains(r.key.as_str())
+                    }
                     Target::Activity => !activities.contains(r.key.as_str()),
                     Target::Capacity => !capacities.contains(r.key.as_str()),
                     Target::Demand => true,

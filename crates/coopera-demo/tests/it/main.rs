@@ -87,7 +87,8 @@ fn every_file_parses() {
             + doc.demands.len()
             + doc.actions.len()
             + doc.agreements.len()
-            + doc.memberships.len();
+            + doc.memberships.len()
+            + doc.practices.len();
         assert!(records > 0, "{file} holds no records");
     }
 }
@@ -130,6 +131,10 @@ fn every_record_passes_the_domain_checks() {
         for (i, x) in doc.memberships.into_iter().enumerate() {
             let key = x.key.clone();
             report(file, "membership", i, &key, x.into_domain().map(drop));
+        }
+        for (i, x) in doc.practices.into_iter().enumerate() {
+            let key = x.key.clone();
+            report(file, "practice", i, &key, x.into_domain().map(drop));
         }
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
@@ -221,6 +226,9 @@ fn every_reference_resolves() {
             org(file, format!("membership {} network", m.key), &m.network);
             org(file, format!("membership {} member", m.key), &m.member);
         }
+        for g in &doc.practices {
+            g.organisations.iter().for_each(|o| org(file, format!("practice {} organisation", g.key), o));
+        }
     }
     let mut activity = |file: &str, place: String, id: &str| {
         if !activity_ids.contains(id) {
@@ -236,6 +244,9 @@ fn every_reference_resolves() {
         }
         for g in &doc.agreements {
             g.activities.iter().for_each(|id| activity(file, format!("agreement {}", g.key), id));
+        }
+        for g in &doc.practices {
+            g.activities.iter().for_each(|id| activity(file, format!("practice {}", g.key), id));
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
@@ -262,7 +273,8 @@ fn keys_and_ids_are_unique() {
             .chain(doc.demands.iter().map(|d| ("demand", d.key.clone())))
             .chain(doc.actions.iter().map(|a| ("action", a.key.clone())))
             .chain(doc.agreements.iter().map(|g| ("agreement", g.key.clone())))
-            .chain(doc.memberships.iter().map(|m| ("membership", m.key.clone())));
+            .chain(doc.memberships.iter().map(|m| ("membership", m.key.clone())))
+            .chain(doc.practices.iter().map(|g| ("practice", g.key.clone())));
         for k in keys {
             *seen.entry(k).or_default() += 1;
         }
@@ -727,6 +739,33 @@ fn subnational_actions_cover_every_kind() {
     }
 }
 
+/// The showcase of good practices has something of each order of government: six practices,
+/// federal, state (a southern, a western and a northern state) and municipal, each resting on
+/// an activity of the demo, and the records a store holds once the demo is written.
+#[test]
+fn good_practices_come_from_every_order_of_government() {
+    use coopera_domain::kinds::Level;
+    use coopera_domain::subnational::OrgStates;
+
+    let orgs = organisations();
+    let practices: Vec<_> =
+        demo().into_iter().flat_map(|(_, d)| d.practices).map(|p| p.into_domain().expect("a valid practice")).collect();
+    assert_eq!(practices.len(), 6);
+    let find = |k: &OrgKey| orgs.get(k);
+    let levels: BTreeSet<Level> = practices.iter().flat_map(|p| p.levels(find)).collect();
+    assert_eq!(levels.into_iter().collect::<Vec<_>>(), [Level::Federal, Level::State, Level::Municipal]);
+    let states = OrgStates::new(orgs.values());
+    let of_states: BTreeSet<&str> = practices.iter().flat_map(|p| p.states(&states)).map(|s| s.as_str()).collect();
+    for (code, state) in [("07", "Chiapas"), ("14", "Jalisco"), ("26", "Sonora"), ("31", "Yucatán")] {
+        assert!(of_states.contains(code), "no practice of {state}: {of_states:?}");
+    }
+    assert!(practices.iter().all(|p| !p.parts().activities.is_empty()), "each rests on an activity");
+
+    let store = coopera_store::Store::open_in_memory(Default::default()).expect("an in-memory store");
+    store.record("demo", records()).expect("the demo is stored");
+    assert_eq!(store.practices().expect("the practices").len(), 6);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Money: the sample rates cover the demo's currencies and years.
 
@@ -763,6 +802,10 @@ fn records() -> Vec<coopera_store::Record> {
         for x in d.memberships {
             let key = x.key.clone();
             records.push(Record::Membership(x.into_domain().unwrap_or_else(|e| fail(&key, e))));
+        }
+        for x in d.practices {
+            let key = x.key.clone();
+            records.push(Record::Practice(x.into_domain().unwrap_or_else(|e| fail(&key, e))));
         }
     }
     records

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_feed.sql"),
     include_str!("migrations/0004_stored_form.sql"),
     include_str!("migrations/0005_accounts_audit.sql"),
+    include_str!("migrations/0006_good_practice.sql"),
 ];
 
 /// The advisory lock every write holds for its transaction: one writer at a time, in every

@@ -77,6 +77,7 @@ fn version_1_database_is_reindexed_for_reports() {
              PRAGMA user_version = 1;",
         )
         .expect("downgrade");
+        conn.execute_batch(UNDO_GOOD_PRACTICE).expect("downgrade");
         conn.execute_batch(UNDO_ACCOUNTS_AUDIT).expect("downgrade");
         conn.execute_batch("PRAGMA user_version = 1;").expect("downgrade");
     }
@@ -98,6 +99,9 @@ fn version_1_database_is_reindexed_for_reports() {
 }
 
 /// What migration 5 (accounts and the audit chain) added, taken away again.
+/// Takes a database back to before migration 6 (good practices).
+const UNDO_GOOD_PRACTICE: &str = "DROP TABLE good_practice;";
+
 const UNDO_ACCOUNTS_AUDIT: &str = "
     DROP TABLE api_token; DROP TABLE web_session; DROP TABLE sign_in_failure; DROP TABLE account;
     DROP INDEX change_history_author;
@@ -147,6 +151,7 @@ fn records_kept_as_documents_are_rewritten_in_the_stored_form() {
         }
         conn.execute("UPDATE change_history SET after = ?1 WHERE record_key = 'MX-1'", [batch[2].document_json()])
             .expect("history back");
+        conn.execute_batch(UNDO_GOOD_PRACTICE).expect("downgrade");
         conn.execute_batch(UNDO_ACCOUNTS_AUDIT).expect("downgrade");
         conn.pragma_update(None, "user_version", 3).expect("pragma");
     }

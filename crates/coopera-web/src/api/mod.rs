@@ -23,6 +23,7 @@ mod documents;
 mod errors;
 pub mod openapi;
 mod organisations;
+mod practices;
 mod reports;
 mod search;
 mod subnational;
@@ -41,6 +42,9 @@ pub use documents::{
 };
 pub use errors::{ErrorBody, ErrorCode, ErrorDetail, ProblemEntry};
 pub use organisations::{OrganisationDetail, OrganisationList, OrganisationSummary, OrganisationUpdate};
+pub use practices::{
+    PracticeDetail, PracticeDocument, PracticeDocumentLink, PracticeIndicator, PracticeList, PracticeSummary,
+};
 pub use reports::{
     CURRENCIES, Concentration, InKindQuantity, NotConverted, Report, ReportFilters, ReportInfo, ReportList, ReportRow,
     Split,
@@ -121,6 +125,9 @@ pub struct Resources {
     /// The capacities that could answer a demand.
     #[schemars(extend("const" = "/api/v1/catalog/match"))]
     pub catalog_match: &'static str,
+    /// Good practices of the federal government, the states and the municipalities (public).
+    #[schemars(extend("const" = "/api/v1/practices"))]
+    pub practices: &'static str,
 }
 
 impl Index {
@@ -139,6 +146,7 @@ impl Index {
             catalog_report: "/api/v1/catalog/report",
             search: "/api/v1/search",
             catalog_match: "/api/v1/catalog/match",
+            practices: "/api/v1/practices",
         },
     };
 }

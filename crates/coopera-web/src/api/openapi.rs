@@ -22,8 +22,8 @@ use super::{
     ActionDetail, ActionUpdate, ActivityDetail, ActivityList, ActivityUpdate, AgreementDetail, AgreementUpdate,
     CapacityDetail, CapacityList, CapacityUpdate, CatalogReport, Codelist, CodelistList, DemandDetail, DemandList,
     DemandTransitionRequest, DemandUpdate, ErrorBody, Health, Index, MatchList, MembershipDetail, MembershipUpdate,
-    OrganisationDetail, OrganisationList, OrganisationUpdate, Report, ReportFilters, ReportList, SearchResults,
-    SubnationalList, TransitionRequest,
+    OrganisationDetail, OrganisationList, OrganisationUpdate, PracticeDetail, PracticeList, Report, ReportFilters,
+    ReportList, SearchResults, SubnationalList, TransitionRequest,
 };
 
 /// The document as committed.
@@ -59,6 +59,8 @@ pub fn schemas() -> Map<String, Value> {
     generator.subschema_for::<MembershipDetail>();
     generator.subschema_for::<SearchResults>();
     generator.subschema_for::<MatchList>();
+    generator.subschema_for::<PracticeList>();
+    generator.subschema_for::<PracticeDetail>();
     generator.subschema_for::<ErrorBody>();
     generator.subschema_for::<Health>();
     // The bodies of writes.

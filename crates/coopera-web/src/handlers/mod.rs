@@ -22,6 +22,7 @@ pub(crate) mod dashboard;
 pub(crate) mod demands;
 pub(crate) mod health;
 pub(crate) mod organisations;
+pub(crate) mod practices;
 pub(crate) mod reports;
 pub(crate) mod search;
 pub(crate) mod states;

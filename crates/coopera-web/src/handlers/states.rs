@@ -1,7 +1,8 @@
 //! The federal entities: `/states`, Mexico's 32 states with the counts of their international
 //! action, and `/states/{code}`, the profile of one — the cooperation activities it takes part
 //! in, its actions abroad (their destinations on the world map), its agreements by standing,
-//! its memberships of networks and its offices abroad, its municipalities' records included.
+//! its memberships of networks, its offices abroad and its good practices, its municipalities'
+//! records included.
 //!
 //! Actions, agreements and memberships have no workflow: like organisations, they are public.
 //! The activities they link to, and the count of the state's activities, are those the viewer
@@ -296,6 +297,7 @@ pub(crate) async fn show(
                         l("Sus cifras en el panel", "Its figures on the dashboard"),
                         with_query("/", &[("state", mx.as_str().to_owned())]),
                     ),
+                    (l("Sus buenas prácticas", "Its good practices"), super::practices::state_practices_url(mx)),
                 ]
                 .into_iter()
                 .chain(super::subnational_form::write_links(&ctx.viewer, mx, lang))
@@ -309,6 +311,7 @@ pub(crate) async fn show(
                     offices_section(&records, mx, lang),
                     agreements_section(&records, mx, on, lang),
                     memberships_section(&records, mx, on, lang),
+                    super::practices::state_section(store, mx, lang)?,
                 ],
                 map: destinations(&records, mx, lang),
             };

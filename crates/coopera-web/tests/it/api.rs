@@ -197,6 +197,7 @@ fn endpoints() -> Vec<(String, String, Vec<String>, bool)> {
             t if t.contains("/actions/") => "chis-oficina-los-angeles",
             t if t.contains("/agreements/") => "acuerdo-sonora-arizona",
             t if t.contains("/memberships/") => "amaie-chiapas-sriam",
+            t if t.contains("/practices/") => "bp-merida-catastro-belize",
             _ => "gob-chiapas",
         };
         template

@@ -27,6 +27,7 @@ mod golden;
 mod hostile;
 mod openapi;
 mod pages;
+mod practices;
 mod readable;
 mod search;
 mod server;
@@ -64,6 +65,7 @@ fn demo_records_as_is() -> Vec<Record> {
         records.extend(d.actions.into_iter().map(|x| Record::Action(x.into_domain().expect("action"))));
         records.extend(d.agreements.into_iter().map(|x| Record::Agreement(x.into_domain().expect("agreement"))));
         records.extend(d.memberships.into_iter().map(|x| Record::Membership(x.into_domain().expect("membership"))));
+        records.extend(d.practices.into_iter().map(|x| Record::Practice(x.into_domain().expect("practice"))));
     }
     records
 }

@@ -57,6 +57,15 @@ fn calls() -> Vec<(&'static str, String, u16)> {
         ("/api/v1/organisations", "/api/v1/organisations?lang=EN", 400),
         ("/api/v1/organisations/{key}", "/api/v1/organisations/gob-chiapas", 200),
         ("/api/v1/organisations/{key}", "/api/v1/organisations/none", 404),
+        ("/api/v1/practices", "/api/v1/practices", 200),
+        ("/api/v1/practices", "/api/v1/practices?state=MX-CHP&level=federal&lang=en", 200),
+        ("/api/v1/practices", "/api/v1/practices?q=catastro&theme=150&form=internship", 200),
+        ("/api/v1/practices", "/api/v1/practices?theme=&state=&q=", 200),
+        ("/api/v1/practices", "/api/v1/practices?level=international", 400),
+        ("/api/v1/practices", "/api/v1/practices?theme=999", 400),
+        ("/api/v1/practices", "/api/v1/practices?area=410", 400),
+        ("/api/v1/practices/{key}", "/api/v1/practices/bp-merida-catastro-belize?lang=en", 200),
+        ("/api/v1/practices/{key}", "/api/v1/practices/none", 404),
         ("/api/v1/catalog/capacities", "/api/v1/catalog/capacities", 200),
         ("/api/v1/catalog/capacities", "/api/v1/catalog/capacities?lang=en&area=410", 400),
         ("/api/v1/catalog/capacities/{key}", "/api/v1/catalog/capacities/cap-pago-servicios-ambientales?lang=en", 200),
@@ -351,6 +360,12 @@ async fn every_record_matches_the_document() {
     for href in orgs.json()["items"].as_array().into_iter().flatten().filter_map(|i| i["href"].as_str()) {
         let reply = get(&app, href).await.ok();
         check_reply(&doc, "/api/v1/organisations/{key}", href, &reply, &mut problems);
+    }
+    let practices = get(&app, "/api/v1/practices").await.ok();
+    check_reply(&doc, "/api/v1/practices", "/api/v1/practices", &practices, &mut problems);
+    for href in practices.json()["items"].as_array().into_iter().flatten().filter_map(|i| i["href"].as_str()) {
+        let reply = get(&app, href).await.ok();
+        check_reply(&doc, "/api/v1/practices/{key}", href, &reply, &mut problems);
     }
     let capacities = get(&app, "/api/v1/catalog/capacities").await.ok();
     check_reply(&doc, "/api/v1/catalog/capacities", "/api/v1/catalog/capacities", &capacities, &mut problems);

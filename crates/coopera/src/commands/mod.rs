@@ -26,6 +26,7 @@ mod export;
 mod history;
 mod import;
 mod org;
+mod practice;
 mod rates;
 mod report;
 mod search;
@@ -342,6 +343,7 @@ pub fn run(cli: Cli, lang: Lang) -> Result<(), Failure> {
         Command::Action(command) => subnational::run_action(&ctx, command),
         Command::Agreement(command) => subnational::run_agreement(&ctx, command),
         Command::Membership(command) => subnational::run_membership(&ctx, command),
+        Command::Practice(command) => practice::run(&ctx, command),
         Command::Search(args) => search::run(&ctx, args),
         Command::Backup(args) => db::backup(&ctx, args),
         Command::Import(crate::cli::ImportCommand::Iati(args)) => import::run(&ctx, args),

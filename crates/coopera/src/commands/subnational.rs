@@ -63,7 +63,7 @@ fn add_file(ctx: &Ctx, args: &RecordAddArgs) -> Result<(), Failure> {
 }
 
 /// `--state`: an INEGI code (`07`, `7`) or an ISO 3166-2 code (`MX-CHP`).
-fn parse_state(value: Option<&str>, lang: Lang) -> Result<Option<MxStateCode>, Failure> {
+pub(super) fn parse_state(value: Option<&str>, lang: Lang) -> Result<Option<MxStateCode>, Failure> {
     value.map(MxStateCode::parse_any).transpose().map_err(Failure::at_flag("--state", lang))
 }
 
@@ -76,29 +76,34 @@ fn parse_on(on: &OnArg, lang: Lang) -> Result<Date, Failure> {
 }
 
 /// The registry's organisations by key: the names and states the lists show and filter by.
-struct Orgs(HashMap<String, Organisation>);
+pub(super) struct Orgs(HashMap<String, Organisation>);
 
 impl Orgs {
-    fn load(ctx: &Ctx, store: &Store) -> Result<Orgs, Failure> {
+    pub(super) fn load(ctx: &Ctx, store: &Store) -> Result<Orgs, Failure> {
         let orgs = store.organisations().map_err(|e| Failure::store(e, ctx.lang))?;
         Ok(Orgs(orgs.into_iter().map(|o| (o.key().to_string(), o)).collect()))
     }
 
-    fn name(&self, key: &OrgKey, lang: Lang) -> String {
+    pub(super) fn name(&self, key: &OrgKey, lang: Lang) -> String {
         self.0.get(key.as_str()).map(|o| o.parts().name.best(lang).to_owned()).unwrap_or_default()
     }
 
     /// "Name (key)".
-    fn named(&self, key: &OrgKey, lang: Lang) -> String {
+    pub(super) fn named(&self, key: &OrgKey, lang: Lang) -> String {
         format!("{} ({key})", self.name(key, lang))
     }
 
     /// The state of each organisation, as scopes give it (`access::state_of`).
-    fn states(&self) -> OrgStates {
+    pub(super) fn states(&self) -> OrgStates {
         OrgStates::new(self.0.values())
     }
 
     /// A filter's organisation must exist: an unknown key is a mistake, not an empty list.
+    /// The organisation of a key, if the registry holds it.
+    pub(super) fn get(&self, key: &OrgKey) -> Option<&Organisation> {
+        self.0.get(key.as_str())
+    }
+
     fn require(&self, flag: &str, key: Option<&str>, lang: Lang) -> Result<(), Failure> {
         match key {
             Some(key) if !self.0.contains_key(key) => Err(Failure::one(match lang {
@@ -118,12 +123,12 @@ fn days(date: Date, end: Option<Date>) -> String {
     }
 }
 
-fn keys<K: std::fmt::Display>(keys: &[K]) -> String {
+pub(super) fn keys<K: std::fmt::Display>(keys: &[K]) -> String {
     keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// The first words of a text, up to about `max` characters, for a list's column.
-fn short(text: &str, max: usize) -> String {
+pub(super) fn short(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_owned();
     }
@@ -269,7 +274,7 @@ fn list_memberships(ctx: &Ctx, args: MembershipListArgs) -> Result<(), Failure> 
 
 /// A record kind `show` prints: how it is read, named when missing, written back as a file
 /// and described for people.
-trait Shown: Sized {
+pub(super) trait Shown: Sized {
     /// `(es, en)`: "no existe {es} `key`", "there is no {en} `key`".
     const NOUN: (&'static str, &'static str);
     /// The command that lists them, and the pronoun that says so in Spanish.
@@ -282,7 +287,7 @@ trait Shown: Sized {
 }
 
 /// `show KEY`: the record as text, or as the file (TOML, JSON) that adds it back unchanged.
-fn show<R: Shown>(ctx: &Ctx, args: &RecordShowArgs) -> Result<(), Failure> {
+pub(super) fn show<R: Shown>(ctx: &Ctx, args: &RecordShowArgs) -> Result<(), Failure> {
     let lang = ctx.lang;
     let store = ctx.open_existing()?;
     let found = R::all(&store).map_err(|e| Failure::store(e, lang))?.into_iter().find(|r| r.key().as_str() == args.key);

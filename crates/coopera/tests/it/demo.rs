@@ -49,6 +49,7 @@ fn count_other_records(c: &Coopera) -> usize {
         + s.actions().expect("actions").len()
         + s.agreements().expect("agreements").len()
         + s.memberships().expect("memberships").len()
+        + s.practices().expect("practices").len()
 }
 
 #[test]

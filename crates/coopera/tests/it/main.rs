@@ -34,6 +34,7 @@ mod generated;
 mod hostile;
 mod import;
 mod moving;
+mod practices;
 mod reports;
 mod search;
 mod selection;
