@@ -165,6 +165,8 @@ async fn the_agenda_downloads_as_csv() {
 async fn the_agenda_answers_as_json_with_the_selection_applied() {
     let app = app();
     let all = tagged();
+    let index = get(&app, "/api/v1").await.ok().json();
+    assert_eq!(index["resources"]["crossborder"], "/api/v1/crossborder");
     let json = get(&app, "/api/v1/crossborder").await.ok().json();
     let total = counts(&all, |_| true);
     assert_eq!(json["total"]["total"]["activities"], total.0);
