@@ -7,7 +7,7 @@
 
 use coopera_domain::code::{CountryCode, MxStateCode, ThematicAreaCode};
 use coopera_domain::codelists::{ACTIVITY_STATUS, UNSDG_GOALS};
-use coopera_domain::kinds::{CooperationType, Direction, Instrument, Level, Modality};
+use coopera_domain::kinds::{Border, CooperationType, CrossBorderDimension, Direction, Instrument, Level, Modality};
 use coopera_report::{Currency, Dimension, Filters, Measure, PerActivity, Query, YearRange};
 use serde::Deserialize;
 
@@ -26,6 +26,8 @@ pub(crate) struct Params {
     pub partner_country: Option<String>,
     pub partner_region: Option<String>,
     pub scheme: Option<String>,
+    pub border: Option<String>,
+    pub agenda: Option<String>,
     pub partner: Option<String>,
     pub level: Option<String>,
     pub sdg: Option<String>,
@@ -59,6 +61,8 @@ pub(crate) const SELECTION_PARAMETERS: &[&str] = &[
     "partner_country",
     "partner_region",
     "scheme",
+    "border",
+    "agenda",
     "partner",
     "level",
     "sdg",
@@ -150,6 +154,11 @@ pub(crate) struct Selection {
     pub partner_region: Option<&'static str>,
     /// A scheme: `south-south`, `north-south`, `decentralised`, `cross-border`.
     pub scheme: Option<&'static str>,
+    /// The border of a cross-border activity (`north`, `south`): the cross-border agenda's
+    /// activities at that border.
+    pub border: Option<Border>,
+    /// A dimension of the cross-border agenda a cross-border activity is tagged to.
+    pub agenda: Option<CrossBorderDimension>,
     /// A partner organisation (a participant not of the home country), by its key.
     pub partner: Option<String>,
     /// The government level of one of the home country's actors.
@@ -264,6 +273,8 @@ impl Selection {
             let keys: Vec<&'static str> = coopera_report::SCHEMES.iter().map(|x| x.0).collect();
             s.scheme = Some(one_of("scheme", v, &keys)?);
         }
+        s.border = kind("border", given(&p.border), Border::parse, Border::code)?;
+        s.agenda = kind("agenda", given(&p.agenda), CrossBorderDimension::parse, CrossBorderDimension::code)?;
         s.partner = given(&p.partner).map(str::to_owned);
         s.level = kind("level", given(&p.level), Level::parse, Level::code)?;
         if let Some(v) = given(&p.sdg) {
@@ -310,6 +321,8 @@ impl Selection {
         };
         one(Dimension::PartnerRegion, self.partner_region);
         one(Dimension::Scheme, self.scheme);
+        one(Dimension::Border, self.border.map(Border::code));
+        one(Dimension::Agenda, self.agenda.map(CrossBorderDimension::code));
         one(Dimension::Partner, self.partner.as_deref());
         one(Dimension::ActorLevel, self.level.map(Level::code));
         one(Dimension::SdgGoal, self.sdg);
@@ -386,6 +399,8 @@ impl Selection {
         };
         one("partner_region", self.partner_region);
         one("scheme", self.scheme);
+        one("border", self.border.map(Border::code));
+        one("agenda", self.agenda.map(CrossBorderDimension::code));
         one("partner", self.partner.as_deref());
         one("level", self.level.map(Level::code));
         one("sdg", self.sdg);

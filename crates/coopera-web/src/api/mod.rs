@@ -110,6 +110,9 @@ pub struct Resources {
     pub codelists: &'static str,
     #[schemars(extend("const" = "/api/v1/reports"))]
     pub reports: &'static str,
+    /// The cross-border agenda: activities and actions of states and municipalities.
+    #[schemars(extend("const" = "/api/v1/crossborder"))]
+    pub crossborder: &'static str,
     /// The catalog of national capacities (public).
     #[schemars(extend("const" = "/api/v1/catalog/capacities"))]
     pub capacities: &'static str,
@@ -141,6 +144,7 @@ impl Index {
             organisations: "/api/v1/organisations",
             codelists: "/api/v1/codelists",
             reports: "/api/v1/reports",
+            crossborder: "/api/v1/crossborder",
             capacities: "/api/v1/catalog/capacities",
             demands: "/api/v1/catalog/demands",
             catalog_report: "/api/v1/catalog/report",

@@ -202,6 +202,10 @@ pub struct ReportFilters {
     pub partner_region: Option<&'static str>,
     #[schemars(schema_with = "values::scheme_or_null")]
     pub scheme: Option<&'static str>,
+    #[schemars(extend("x-codelist" = "Border"))]
+    pub border: Option<&'static str>,
+    #[schemars(extend("x-codelist" = "CrossBorderDimension"))]
+    pub agenda: Option<&'static str>,
     pub partner: Option<String>,
     #[schemars(extend("x-codelist" = "Level"))]
     pub level: Option<&'static str>,

@@ -2,7 +2,7 @@
 
 use coopera_domain::Lang;
 use coopera_domain::codelists::{ACTIVITY_STATUS, MX_STATE, THEMATIC_AREA, UNSDG_GOALS};
-use coopera_domain::kinds::{CooperationType, Direction, Instrument, Level, Modality};
+use coopera_domain::kinds::{Border, CooperationType, CrossBorderDimension, Direction, Instrument, Level, Modality};
 use coopera_report::{Dimension, Measure};
 
 use crate::registry::Sort;
@@ -18,6 +18,7 @@ pub(crate) mod catalog;
 pub(crate) mod catalog_form;
 pub(crate) mod catalog_import;
 pub(crate) mod codelists;
+pub(crate) mod crossborder;
 pub(crate) mod dashboard;
 pub(crate) mod demands;
 pub(crate) mod health;
@@ -248,6 +249,20 @@ fn more_selects(lang: Lang, views: &Views, sel: &Selection) -> Vec<FilterSelect>
             any(lang, "Todos los esquemas", "All schemes"),
             coopera_report::SCHEMES.iter().map(|(k, es, en)| ((*k).to_owned(), lang.pick(es, en).to_owned())),
             sel.scheme,
+        ),
+        select(
+            "border",
+            lang.pick("Frontera", "Border"),
+            any(lang, "Todas las fronteras", "All borders"),
+            Border::ALL.iter().map(|b| (b.code().to_owned(), b.label(lang).to_owned())),
+            sel.border.map(Border::code),
+        ),
+        select(
+            "agenda",
+            lang.pick("Agenda transfronteriza", "Cross-border agenda"),
+            any(lang, "Todas las dimensiones", "All dimensions"),
+            CrossBorderDimension::ALL.iter().map(|d| (d.code().to_owned(), d.label(lang).to_owned())),
+            sel.agenda.map(CrossBorderDimension::code),
         ),
         select(
             "modality",

@@ -143,7 +143,12 @@ pub(crate) async fn download(
 /// The report as the API answers it (the shape of `coopera report --format json`), with the
 /// web's filters.
 pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: Lang) -> api::Report<ReportFilters> {
-    let filters = ReportFilters {
+    api::Report::new(report, name, report_filters(sel), lang)
+}
+
+/// The filters of a selection as the API's reports say them.
+pub(crate) fn report_filters(sel: &Selection) -> ReportFilters {
+    ReportFilters {
         year: sel.year,
         direction: sel.direction.map(|d| d.code()),
         modality: sel.modality.map(|m| m.code()),
@@ -153,6 +158,8 @@ pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: La
         partner_country: sel.partner_country.map(|c| c.as_str()),
         partner_region: sel.partner_region,
         scheme: sel.scheme,
+        border: sel.border.map(|b| b.code()),
+        agenda: sel.agenda.map(|d| d.code()),
         partner: sel.partner.clone(),
         level: sel.level.map(|l| l.code()),
         sdg: sel.sdg,
@@ -160,8 +167,7 @@ pub(crate) fn report_json(name: &str, report: &Report, sel: &Selection, lang: La
         cooperation_type: sel.cooperation_type.map(|c| c.code()),
         status: sel.status,
         records: sel.records(),
-    };
-    api::Report::new(report, name, filters, lang)
+    }
 }
 
 /// The parameters of `GET /api/v1/reports/{name}`: the dashboard's filters without the

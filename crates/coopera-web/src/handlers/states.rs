@@ -190,7 +190,7 @@ impl Subnational {
 
 /// The selection of the activity list as this viewer sees it by default (published records),
 /// so that the counts here are those of the list they link to.
-fn viewers_selection(ctx: &Ctx) -> Selection {
+pub(super) fn viewers_selection(ctx: &Ctx) -> Selection {
     Selection {
         visible: ctx.viewer.visibility(false),
         signed_in: ctx.viewer.actor.is_signed_in(),
@@ -308,6 +308,7 @@ pub(crate) async fn show(
                     super::states_figures::cooperation_section(views, &ctx, mx)?,
                     municipalities_section(&records, mx, lang),
                     actions_section(&records, mx, views, &ctx),
+                    super::crossborder::profile_section(store, views, &ctx, mx)?,
                     offices_section(&records, mx, lang),
                     agreements_section(&records, mx, on, lang),
                     memberships_section(&records, mx, on, lang),

@@ -19,6 +19,7 @@ mod api;
 mod api_writes;
 mod catalog;
 mod catalog_import;
+mod crossborder;
 mod downloads;
 mod figures;
 mod follow;
