@@ -118,7 +118,8 @@ fn full(section: &str) -> Value {
         "action" => json!({
             "key": "acc-a", "actor": "org-a", "kind": "office-abroad", "date": "2012-03-12", "end_date": "2012-03-13",
             "country": "US", "city": "Los Ángeles", "counterpart": "Clubes", "purpose": "Atender", "outcome": "Logros",
-            "activities": ["MX-A-2012-0001"]
+            "activities": ["MX-A-2012-0001"],
+            "cross_border": {"border": "north", "dimensions": ["migration"]}
         }),
         "agreement" => json!({
             "key": "acu-a", "title": "Acuerdo", "parties": ["org-a", "org-b"], "signed": "2012-06-22",
