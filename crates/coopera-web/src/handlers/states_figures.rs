@@ -8,7 +8,7 @@
 use coopera_domain::Lang;
 use coopera_domain::code::MxStateCode;
 use coopera_domain::kinds::{CooperationType, Direction};
-use coopera_report::Dimension;
+use coopera_report::{Currency, Dimension, Measure};
 
 use super::dashboard::{query, table};
 use crate::error::WebError;
@@ -75,6 +75,15 @@ fn received_from(views: &Views, ctx: &Ctx, state: MxStateCode) -> Result<(TableV
     Ok((t, csv, with_query("/activities", &sel.pairs())))
 }
 
+/// The money committed and the in-kind value of the state's activities, in US dollars at the
+/// rates of their dates — the whole of each activity it takes part in, as the dashboard with
+/// `state=07` and `show=total:USD` counts it.
+fn value(views: &Views, sel: &Selection, lang: Lang) -> Result<String, WebError> {
+    let choice = MeasureChoice { measure: Measure::Total, currency: Currency::Usd };
+    let report = views.report(&query(Dimension::Direction, sel, choice))?;
+    Ok(locale::money_whole(report.total, Currency::Usd.code(), lang))
+}
+
 /// The section "Su cooperación": counts given and received, then each figure.
 pub(super) fn cooperation_section(views: &Views, ctx: &Ctx, state: MxStateCode) -> Result<Section, WebError> {
     let lang = ctx.lang;
@@ -88,6 +97,11 @@ pub(super) fn cooperation_section(views: &Views, ctx: &Ctx, state: MxStateCode) 
         let list = Selection { direction: Some(*direction), ..sel.clone() };
         s.fact_link(direction.label(lang), locale::count(n), with_query("/activities", &list.pairs()));
     }
+    s.fact_link(
+        l("Valor de la cooperación (USD)", "Value of cooperation (USD)"),
+        value(views, &sel, lang)?,
+        with_query("/", &[("state", state.as_str().to_owned()), ("show", "total:USD".to_owned())]),
+    );
     let mut downloads = Vec::new();
     for (dimension, es, en) in FIGURES {
         let (t, csv) = figure(views, &sel, dimension, lang.pick(es, en), lang)?;

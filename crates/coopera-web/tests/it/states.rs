@@ -345,6 +345,13 @@ async fn a_states_profile_counts_its_cooperation_by_year_theme_and_partner() {
         let list = get(&app, &href.replace("&#38;", "&")).await.ok().text();
         assert!(list.contains(&format!("{n} actividades")), "{label}: {n}");
     }
+    // The value, as the dashboard of the state counts it in US dollars.
+    let link = "<dt>Valor de la cooperación (USD)</dt><dd><a href=\"/?state=07&#38;show=total%3AUSD\">";
+    let at = section.find(link).expect("the value") + link.len();
+    let value = &section[at..at + section[at..].find('<').unwrap()];
+    assert!(value.ends_with(" USD") && value != "0 USD", "{value}");
+    let dashboard = get(&app, "/?state=07&show=total:USD").await.ok().text();
+    assert!(dashboard.contains(&format!("<p class=\"card-value\">{value}</p>")), "{value} on the dashboard");
     // The trend by year adds up to the state's activities, every year leading to its own.
     let total = get(&app, "/activities?state=07").await.ok().text();
     let trend = &section[section.find("<caption>Tendencia").expect("the trend")..];
