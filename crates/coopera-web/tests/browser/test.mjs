@@ -26,8 +26,8 @@ const page = await context.newPage();
 const errors = [];
 page.on("pageerror", (e) => errors.push(String(e)));
 // A form shown again with its problems answers 422, a refused sign-in 401 and a record one
-// may not see 404, which the console reports: expected, and each checked where it happens.
-const expected = /status of (401|404|422)/;
+// may not see 404 (another state's record 403), which the console reports: expected, and each checked where it happens.
+const expected = /status of (401|403|404|422)/;
 page.on("console", (m) => { if (m.type() === "error" && !expected.test(m.text())) errors.push(m.text()); });
 
 const shot = async (name, options = {}) => {
@@ -220,6 +220,50 @@ assert.match(await page.locator("[data-import-done]").textContent(), /1 creada\(
 await shot("catalog-import-done");
 await Promise.all([page.waitForURL(/cap-navegador-1$/), page.click("a[href='/catalog/capacities/cap-navegador-1']")]);
 assert.equal(await page.locator("h1").textContent(), "Viveros forestales comunitarios");
+await signOut();
+
+step("a state's municipality, the cross-border agenda and the good practices, as the public");
+await page.goto(base + "/states/07?lang=es");
+await Promise.all([page.waitForURL(/municipalities\/07089$/), page.locator('#municipalities a[href$="/municipalities/07089"]').click()]);
+assert.equal(await page.locator("h1").textContent(), "Tapachula, Chiapas");
+assert.ok((await page.locator("#actions").textContent()).includes("Quetzaltenango"), "its sister city");
+await shot("municipality");
+await page.goto(base + "/crossborder");
+assert.equal(await page.locator("h1").textContent(), "Agenda transfronteriza");
+const south = page.locator('a[href="/activities?border=south"]').first();
+const southCount = (await south.textContent()).trim();
+await Promise.all([page.waitForURL(/border=south/), south.click()]);
+assert.ok((await page.locator("main").textContent()).includes(`${southCount} actividades`), `the list has the ${southCount} southern activities`);
+await page.goto(base + "/crossborder");
+await shot("crossborder");
+await page.goto(base + "/practices");
+const allPractices = await page.locator("[data-practice]").count();
+assert.ok(allPractices >= 5, `${allPractices} practices`);
+await Promise.all([page.waitForURL(/state=07/), page.selectOption("#f-state", "07")]);
+const chiapasPractices = await page.locator("[data-practice]").count();
+assert.ok(chiapasPractices >= 1 && chiapasPractices < allPractices, `${chiapasPractices} of Chiapas`);
+await shot("practices-chiapas");
+
+step("Chiapas's editor records an action on the southern border, and may not touch Jalisco's");
+await signIn("editor-chiapas");
+await page.goto(base + "/actions/new");
+await page.fill("#f-key", "chis-mesa-movilidad-laboral");
+await page.selectOption("#f-actor", "chiapas-sriam");
+await page.selectOption("#f-kind", "technical-mission");
+await page.fill("#f-date", "2015-03-10");
+await page.fill("#f-country", "GT");
+await page.fill("#f-city", "Quetzaltenango");
+await page.fill("#f-purpose-es", "Mesa binacional sobre movilidad laboral de trabajadores agrícolas");
+await page.selectOption("#f-cross_border-dimensions", ["labour-markets", "migration"]);
+await Promise.all([page.waitForLoadState("load"), page.click("button[name=save]")]);
+await page.waitForSelector(".error-summary");
+assert.ok(await page.locator("#f-cross_border-border-err").isVisible(), "dimensions need a border");
+await page.selectOption("#f-cross_border-border", "south");
+await Promise.all([page.waitForURL(/saved=1/), page.click("button[name=save]")]);
+await page.goto(base + "/crossborder");
+assert.ok((await page.locator("main").textContent()).includes("10/03/2015"), "the action is on the agenda");
+const refused = await page.goto(base + "/actions/jal-gira-inversiones/edit");
+assert.equal(refused.status(), 403);
 await signOut();
 
 // What a reader sees of the charts at this width: problems, as sentences.
