@@ -509,7 +509,8 @@ impl Values for AgreementValues {
         AgreementValues {
             key: posted.get("key"),
             title: posted.pair("title"),
-            parties: posted.all("parties"),
+            // The form's spare row, left empty, is no party.
+            parties: posted.all("parties").into_iter().filter(|p| !p.trim().is_empty()).collect(),
             signed: posted.get("signed"),
             valid_until: posted.get("valid_until"),
             scope: posted.pair("scope"),

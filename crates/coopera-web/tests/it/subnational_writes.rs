@@ -394,3 +394,22 @@ async fn an_action_takes_its_place_in_the_cross_border_agenda_on_the_form_and_th
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().contains("cross_border.border"), "{}", r.text());
 }
+
+#[tokio::test]
+async fn an_agreement_form_shown_again_keeps_one_spare_party_row() {
+    let (app, _, _) = registry();
+    let editor = sign_in(&app, "editor-chiapas", PASSWORD).await;
+    let form = get_as(&app, &editor, "/agreements/new").await.ok().text();
+    assert_eq!(count(&form, "name=\"parties\""), 2, "two rows to start");
+    // One party chosen, the spare row left empty, no title: shown again with the party and
+    // one spare row, however often it is posted.
+    let posted: &[(&str, &str)] =
+        &[("key", "acu-form"), ("parties", "chiapas-sriam"), ("parties", ""), ("signed", "2024-01-15"), ("save", "1")];
+    for _ in 0..2 {
+        let r = post_as(&app, Some(&editor), "/agreements/new", posted).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text();
+        assert_eq!(count(&html, "name=\"parties\""), 2, "the party and one spare row");
+        assert!(html.contains("<option value=\"chiapas-sriam\" selected>"), "the party kept");
+    }
+}
