@@ -725,19 +725,61 @@ const DEMAND_EXAMPLE: &[&str] = &[
 /// The workbook users fill in: a sheet per kind of `book`, each with its header and an
 /// example row, and a sheet that explains every column, in `lang`.
 pub fn template(book: Book, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let sheets: Vec<(SheetKind, Vec<Vec<String>>)> = book
+        .kinds()
+        .iter()
+        .map(|&kind| (kind, vec![kind.example().iter().map(|v| (*v).to_owned()).collect()]))
+        .collect();
+    workbook(&sheets, lang)
+}
+
+/// Records in the layout of their sheets — what [`read`] takes back, each row the record as
+/// it is (with `--update`, nothing changes): a sheet per kind with its header and one row per
+/// record, and the sheet that explains every column, in `lang`.
+pub fn export(records: &[Record], lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut sheets: Vec<(SheetKind, Vec<Vec<String>>)> = Vec::new();
+    for record in records {
+        let Some((kind, row)) = subnational::row(record) else { continue };
+        match sheets.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, rows)) => rows.push(row),
+            None => sheets.push((kind, vec![row])),
+        }
+    }
+    sheets.sort_by_key(|(k, _)| *k as u8);
+    workbook(&sheets, lang)
+}
+
+/// A sheet per kind with its header, then its rows; and the instructions.
+fn workbook(sheets: &[(SheetKind, Vec<Vec<String>>)], lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
-    for &kind in book.kinds() {
+    for (kind, rows) in sheets {
         let sheet = workbook.add_worksheet();
         sheet.set_name(kind.sheet_name(lang))?;
-        for (c, (column, value)) in kind.columns().iter().zip(kind.example()).enumerate() {
+        for (c, column) in kind.columns().iter().enumerate() {
             let c = u16::try_from(c).unwrap_or(u16::MAX);
             sheet.write_string_with_format(0, c, lang.pick(column.name_es, column.name), &bold)?;
-            sheet.write_string(1, c, *value)?;
             sheet.set_column_width(c, 22)?;
         }
+        for (r, row) in rows.iter().enumerate() {
+            let r = u32::try_from(r).unwrap_or(u32::MAX).saturating_add(1);
+            for (c, value) in row.iter().enumerate() {
+                sheet.write_string(r, u16::try_from(c).unwrap_or(u16::MAX), value)?;
+            }
+        }
     }
+    instructions(&mut workbook, sheets.iter().map(|(k, _)| *k), lang)?;
+    workbook.save_to_buffer()
+}
+
+/// The sheet that explains every column of `kinds`.
+fn instructions(
+    workbook: &mut rust_xlsxwriter::Workbook,
+    kinds: impl Iterator<Item = SheetKind>,
+    lang: Lang,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    let bold = rust_xlsxwriter::Format::new().set_bold();
     let help = workbook.add_worksheet();
     help.set_name(lang.pick("instrucciones", "instructions"))?;
     let titles = [
@@ -750,7 +792,7 @@ pub fn template(book: Book, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
         help.write_string_with_format(0, u16::try_from(c).unwrap_or(0), *t, &bold)?;
     }
     let mut row = 1u32;
-    for &kind in book.kinds() {
+    for kind in kinds {
         for column in kind.columns() {
             help.write_string(row, 0, kind.sheet_name(lang))?;
             help.write_string(row, 1, lang.pick(column.name_es, column.name))?;
@@ -761,7 +803,7 @@ pub fn template(book: Book, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
     }
     help.set_column_width(1, 20)?;
     help.set_column_width(3, 100)?;
-    workbook.save_to_buffer()
+    Ok(())
 }
 
 #[cfg(test)]

@@ -191,6 +191,8 @@ fn subnational_routes() -> Router<AppState> {
     use handlers::{catalog_form, catalog_import, subnational_pages};
     Router::new()
         .route("/states/template.xlsx", get(catalog_import::template::<StatesBook>))
+        .route("/states/export.xlsx", get(handlers::states::export))
+        .route("/states/{code}/export.xlsx", get(handlers::states::export_state))
         .route(
             "/states/import",
             get(catalog_import::form::<StatesBook>)

@@ -426,6 +426,16 @@ pub enum ActionCommand {
         #[arg(long, value_name = "FILE.xlsx")]
         out: PathBuf,
     },
+    /// Write the actions, agreements and memberships in the template's layout (XLSX), to
+    /// correct and take back with `action add --file FILE.xlsx --update`.
+    Export {
+        #[arg(long, value_name = "FILE.xlsx")]
+        out: PathBuf,
+        /// Only the records of this state's government, bodies and municipalities (INEGI
+        /// code, e.g. 07, or ISO 3166-2, e.g. MX-CHP).
+        #[arg(long)]
+        state: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -4,9 +4,12 @@
 //! the file format (`ActionDoc`, `AgreementDoc`, `MembershipDoc`), read and placed by the
 //! machinery of [`super`].
 
-use coopera_domain::doc::{ActionDoc, AgreementDoc, CrossBorderDoc, MembershipDoc};
+use std::collections::HashMap;
 
-use super::{Column, col, list, opt, opt_text, text};
+use coopera_domain::doc::{ActionDoc, AgreementDoc, CrossBorderDoc, MembershipDoc, TextDoc};
+use coopera_store::Record;
+
+use super::{Column, SheetKind, col, list, opt, opt_text, text};
 
 const ACTIVITIES_ES: &str = "Identificadores de actividades vinculadas, separados por «;» (MX-CHIS-2012-0001)";
 const ACTIVITIES_EN: &str = "Identifiers of linked activities, separated by `;` (MX-CHIS-2012-0001)";
@@ -220,12 +223,83 @@ pub(super) fn membership(cell: &dyn Fn(&str) -> String) -> MembershipDoc {
     }
 }
 
+/// A record's row in its sheet, in the columns' order: the inverse of [`action`],
+/// [`agreement`] and [`membership`] (texts in their two columns, lists joined by `; `). Other
+/// kinds have no row here.
+pub(super) fn row(record: &Record) -> Option<(SheetKind, Vec<String>)> {
+    let (kind, cells) = match record {
+        Record::Action(a) => (SheetKind::Actions, action_cells(&ActionDoc::from_domain(a))),
+        Record::Agreement(a) => (SheetKind::Agreements, agreement_cells(&AgreementDoc::from_domain(a))),
+        Record::Membership(m) => (SheetKind::Memberships, membership_cells(&MembershipDoc::from_domain(m))),
+        _ => return None,
+    };
+    let row = kind.columns().iter().map(|c| cells.get(c.name).cloned().unwrap_or_default()).collect();
+    Some((kind, row))
+}
+
+type Cells = HashMap<&'static str, String>;
+
+/// A text's Spanish and English columns (a text in one language only is the Spanish one).
+fn text_cells(cells: &mut Cells, es: &'static str, en: &'static str, text: Option<&TextDoc>) {
+    let (s, e) = match text {
+        Some(TextDoc::Plain(s)) => (s.clone(), String::new()),
+        Some(TextDoc::Langs(m)) => (m.get("es").cloned().unwrap_or_default(), m.get("en").cloned().unwrap_or_default()),
+        None => (String::new(), String::new()),
+    };
+    cells.insert(es, s);
+    cells.insert(en, e);
+}
+
+fn action_cells(d: &ActionDoc) -> Cells {
+    let mut c: Cells = HashMap::new();
+    c.insert("key", d.key.clone());
+    c.insert("actor", d.actor.clone());
+    c.insert("kind", d.kind.clone());
+    c.insert("date", d.date.clone());
+    c.insert("end_date", d.end_date.clone().unwrap_or_default());
+    c.insert("country", d.country.clone().unwrap_or_default());
+    c.insert("city", d.city.clone().unwrap_or_default());
+    c.insert("counterpart", d.counterpart.clone().unwrap_or_default());
+    text_cells(&mut c, "purpose_es", "purpose_en", Some(&d.purpose));
+    text_cells(&mut c, "outcome_es", "outcome_en", d.outcome.as_ref());
+    c.insert("activities", d.activities.join("; "));
+    if let Some(cb) = &d.cross_border {
+        c.insert("border", cb.border.clone());
+        c.insert("dimensions", cb.dimensions.join("; "));
+    }
+    c
+}
+
+fn agreement_cells(d: &AgreementDoc) -> Cells {
+    let mut c: Cells = HashMap::new();
+    c.insert("key", d.key.clone());
+    text_cells(&mut c, "title_es", "title_en", Some(&d.title));
+    c.insert("parties", d.parties.join("; "));
+    c.insert("signed", d.signed.clone());
+    c.insert("valid_until", d.valid_until.clone().unwrap_or_default());
+    text_cells(&mut c, "scope_es", "scope_en", d.scope.as_ref());
+    c.insert("registration_number", d.registration_number.clone().unwrap_or_default());
+    c.insert("activities", d.activities.join("; "));
+    c
+}
+
+fn membership_cells(d: &MembershipDoc) -> Cells {
+    let mut c: Cells = HashMap::new();
+    c.insert("key", d.key.clone());
+    c.insert("network", d.network.clone());
+    c.insert("member", d.member.clone());
+    c.insert("since", d.since.clone().unwrap_or_default());
+    c.insert("until", d.until.clone().unwrap_or_default());
+    c.insert("role", d.role.clone().unwrap_or_default());
+    c
+}
+
 #[cfg(test)]
 mod tests {
     use coopera_domain::Lang;
     use coopera_store::{Record, RecordKind};
 
-    use super::super::{Book, Placed, SheetRecords, read, template};
+    use super::super::{Book, Placed, SheetRecords, export, read, template};
 
     fn csv(text: &str) -> SheetRecords {
         read("registro.csv", text.as_bytes(), Book::Subnational)
@@ -358,5 +432,32 @@ mod tests {
                 "row 1: the header is neither the actions' (with `actor`), the agreements' (with `parties`) nor the memberships' (with `network`); download the template"
             ]
         );
+    }
+
+    #[test]
+    fn exported_records_read_back_as_they_are() {
+        let actions = csv(
+            "clave,actor,tipo,fecha,fecha_fin,pais,ciudad,contraparte,proposito_es,proposito_en,resultado_es,actividades,frontera,dimensiones\n\
+             oax-mision,gob-oaxaca,technical-mission,2026-04-14,2026-04-16,GT,Antigua,Mincultura,Patrimonio,Heritage,Un plan,MX-A-1; MX-A-2,south,migration; integration\n\
+             oax-feria,gob-oaxaca,international-fair,2026-05-02,,US,,,Mezcal,,,,,\n",
+        );
+        let agreements = csv("key,title_es,title_en,parties,signed,valid_until,scope_es,registration_number\n\
+             acuerdo-x,Acuerdo,Agreement,gob-tabasco; gt-peten,2026-05-04,2030-05-03,Inundaciones,RAI-1\n");
+        let memberships = csv("red;miembro;clave;desde;papel\namaie;gob-tabasco;amaie-tab;2026-01-15;miembro\n");
+        let records: Vec<Record> = [actions, agreements, memberships]
+            .into_iter()
+            .flat_map(|read| {
+                assert!(read.problems.is_empty(), "{:?}", read.problems);
+                read.records.into_iter().map(|(r, ..)| r)
+            })
+            .collect();
+        assert_eq!(records.len(), 4);
+        for lang in [Lang::Es, Lang::En] {
+            let bytes = export(&records, lang).expect("workbook");
+            let back = read("registros.xlsx", &bytes, Book::Subnational);
+            assert!(back.problems.is_empty(), "{:?}", back.problems);
+            let again: Vec<Record> = back.records.into_iter().map(|(r, ..)| r).collect();
+            assert_eq!(again, records, "in {lang:?}");
+        }
     }
 }

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, State};
-use axum::response::Html;
+use axum::response::{Html, Response};
 use coopera_domain::Lang;
 use coopera_domain::code::{MxMunicipalityCode, MxStateCode};
 use coopera_domain::codelists::MX_STATE;
@@ -20,7 +20,7 @@ use coopera_domain::kinds::{ActionKind, AgreementStanding, Level, MembershipStan
 use coopera_domain::organisation::Organisation;
 use coopera_domain::subnational::{Agreement, NetworkMembership, OrgStates, SubnationalAction, SubnationalActionParts};
 use coopera_report::Dimension;
-use coopera_store::Store;
+use coopera_store::{Record, Store};
 use rust_decimal::Decimal;
 use time::Date;
 
@@ -28,6 +28,7 @@ use super::dashboard::query;
 use super::search::readable;
 use super::subnational_form::{action_url, agreement_url, membership_url};
 use super::{activity_url, org_url};
+use crate::downloads;
 use crate::error::WebError;
 use crate::locale::{self, Ctx};
 use crate::maps::{self, Choropleth};
@@ -298,6 +299,13 @@ pub(crate) async fn show(
                         with_query("/", &[("state", mx.as_str().to_owned())]),
                     ),
                     (l("Sus buenas prácticas", "Its good practices"), super::practices::state_practices_url(mx)),
+                    (
+                        l(
+                            "Sus acciones, acuerdos y membresías (XLSX)",
+                            "Its actions, agreements and memberships (XLSX)",
+                        ),
+                        format!("{}/export.xlsx", state_url(mx)),
+                    ),
                 ]
                 .into_iter()
                 .chain(super::subnational_form::write_links(&ctx.viewer, mx, lang))
@@ -319,6 +327,37 @@ pub(crate) async fn show(
             html(&page)
         })
         .await
+}
+
+/// The records as the spreadsheet of their template, each sheet with its rows (what
+/// `/states/import` and `coopera action add --file … --update` take back unchanged).
+fn workbook(records: Subnational, name: &str, lang: Lang) -> Result<Response, WebError> {
+    let all: Vec<Record> = records
+        .actions
+        .into_iter()
+        .map(Record::Action)
+        .chain(records.agreements.into_iter().map(Record::Agreement))
+        .chain(records.memberships.into_iter().map(Record::Membership))
+        .collect();
+    let bytes = coopera_import::sheets::export(&all, lang).map_err(|e| WebError::internal(e.to_string()))?;
+    Ok(downloads::attachment(bytes, downloads::XLSX, name))
+}
+
+/// `GET /states/export.xlsx`: every state's and municipality's actions, agreements and
+/// memberships.
+pub(crate) async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
+    state.read(move |store, _| workbook(Subnational::load(store)?, "coopera-estados.xlsx", ctx.lang)).await
+}
+
+/// `GET /states/{code}/export.xlsx`: one state's.
+pub(crate) async fn export_state(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let Ok(mx) = MxStateCode::parse_any(&code) else { return Err(WebError::not_found("state", &code)) };
+    let name = format!("coopera-estado-{}.xlsx", mx.as_str());
+    state.read(move |store, _| workbook(Subnational::load(store)?.of(mx), &name, ctx.lang)).await
 }
 
 /// `GET /states/{code}/municipalities/{municipality}`: a municipality that acts abroad — its

@@ -449,3 +449,30 @@ async fn the_dashboard_maps_the_states_by_the_measure_chosen() {
     let fidesur = get(&app, "/states/compare?measure=actions&group=fidesur").await.ok().text();
     assert!(fidesur.contains("id=\"compare-map-t\"") && fidesur.contains("<a href=\"/states/07\"><path"));
 }
+
+#[tokio::test]
+async fn a_states_records_download_in_the_layout_of_the_template() {
+    use coopera_import::sheets::{Book, read};
+    let app = app();
+    let profile = get(&app, "/states/07").await.ok().text();
+    assert!(profile.contains("href=\"/states/07/export.xlsx\""));
+    let r = get(&app, "/states/07/export.xlsx").await.ok();
+    assert!(r.header(header::CONTENT_DISPOSITION).contains("coopera-estado-07.xlsx"));
+    let back = read("coopera-estado-07.xlsx", &r.bytes, Book::Subnational);
+    assert!(back.problems.is_empty(), "{:?}", back.problems);
+    let kinds = |k: coopera_store::RecordKind| back.records.iter().filter(|(r, ..)| r.kind() == k).count();
+    // Chiapas: its 8 actions (Tapachula's included), 1 agreement and 3 memberships.
+    assert_eq!(
+        [
+            kinds(coopera_store::RecordKind::Action),
+            kinds(coopera_store::RecordKind::Agreement),
+            kinds(coopera_store::RecordKind::Membership)
+        ],
+        [8, 1, 3]
+    );
+    assert!(back.records.iter().any(|(r, ..)| r.key() == "chis-oficina-los-angeles"));
+    let all = get(&app, "/states/export.xlsx").await.ok();
+    let every = read("coopera-estados.xlsx", &all.bytes, Book::Subnational);
+    assert!(every.problems.is_empty() && every.records.len() > back.records.len());
+    assert_eq!(get(&app, "/states/99/export.xlsx").await.status, 404);
+}

@@ -59,6 +59,11 @@ pub fn add(ctx: &Ctx, file: &Path, existing: Existing, book: Book) -> Result<(),
 /// language of `--lang`.
 pub fn template(ctx: &Ctx, out: &Path, book: Book) -> Result<(), Failure> {
     let bytes = coopera_import::sheets::template(book, ctx.lang).map_err(|e| Failure::one(e.to_string()))?;
+    write(ctx, out, &bytes)
+}
+
+/// Writes a workbook to `out` and prints where.
+pub fn write(ctx: &Ctx, out: &Path, bytes: &[u8]) -> Result<(), Failure> {
     std::fs::write(out, bytes).map_err(|e| {
         Failure::one(match ctx.lang {
             Lang::Es => format!("no se puede escribir {}: {e}", out.display()),

@@ -13,7 +13,7 @@ use coopera_domain::kinds::{ActionKind, AgreementStanding};
 use coopera_domain::organisation::Organisation;
 use coopera_domain::subnational::{Agreement, NetworkMembership, OrgStates, SubnationalAction};
 use coopera_import::sheets::Book;
-use coopera_store::{Existing, Store, StoreError};
+use coopera_store::{Existing, Record, Store, StoreError};
 use time::Date;
 
 use super::activity::{Adding, add};
@@ -31,7 +31,34 @@ pub fn run_action(ctx: &Ctx, cmd: ActionCommand) -> Result<(), Failure> {
         ActionCommand::Show(args) => show::<SubnationalAction>(ctx, &args),
         ActionCommand::Add(args) => add_file(ctx, &args),
         ActionCommand::Template { out } => sheets::template(ctx, &out, Book::Subnational),
+        ActionCommand::Export { out, state } => export(ctx, &out, state.as_deref()),
     }
+}
+
+/// `action export --out FILE.xlsx [--state 07]`: the records of states and municipalities in
+/// the template's layout, a state's alone with `--state`.
+fn export(ctx: &Ctx, out: &std::path::Path, state: Option<&str>) -> Result<(), Failure> {
+    let lang = ctx.lang;
+    let state = parse_state(state, lang)?;
+    let store = ctx.open_existing()?;
+    let states = Orgs::load(ctx, &store)?.states();
+    let fail = |e| Failure::store(e, lang);
+    let mut records: Vec<Record> = Vec::new();
+    let mine = |s: Option<MxStateCode>| state.is_none_or(|want| s == Some(want));
+    records.extend(store.actions().map_err(fail)?.into_iter().filter(|a| mine(a.state(&states))).map(Record::Action));
+    records.extend(
+        store
+            .agreements()
+            .map_err(fail)?
+            .into_iter()
+            .filter(|a| state.is_none_or(|want| a.states(&states).contains(&want)))
+            .map(Record::Agreement),
+    );
+    records.extend(
+        store.memberships().map_err(fail)?.into_iter().filter(|m| mine(m.state(&states))).map(Record::Membership),
+    );
+    let bytes = coopera_import::sheets::export(&records, lang).map_err(|e| Failure::one(e.to_string()))?;
+    sheets::write(ctx, out, &bytes)
 }
 
 pub fn run_agreement(ctx: &Ctx, cmd: AgreementCommand) -> Result<(), Failure> {

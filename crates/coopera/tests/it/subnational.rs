@@ -343,3 +343,26 @@ fn a_workbook_of_the_three_kinds_goes_in_whole_and_so_does_the_template() {
     let again = c.run(&["agreement", "add", "--file", &english.to_string_lossy()]).ok();
     assert!(again.stdout.contains("0 creado(s), 0 actualizado(s), 3 sin cambios"), "{}", again.stdout);
 }
+
+#[test]
+fn the_records_export_in_the_templates_layout_and_come_back_unchanged() {
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let chiapas = c.dir.path().join("chiapas.xlsx");
+    let written = c.run(&["action", "export", "--state", "07", "--out", &chiapas.to_string_lossy()]).ok();
+    assert!(written.stdout.contains("chiapas.xlsx"), "{}", written.stdout);
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&chiapas).expect("a workbook");
+    assert_eq!(calamine::Reader::sheet_names(&book), ["acciones", "acuerdos", "membresías", "instrucciones"]);
+    let actions = calamine::Reader::worksheet_range(&mut book, "acciones").expect("actions");
+    // The header and Chiapas's 8 actions, Tapachula's included.
+    assert_eq!(actions.height(), 9);
+    // Taken back with --update, nothing changes: every record is as it is stored.
+    let back = c.run(&["action", "add", "--file", &chiapas.to_string_lossy(), "--update"]).ok();
+    assert!(back.stdout.contains("0 creado(s), 0 actualizado(s), 12 sin cambios"), "{}", back.stdout);
+    let all = c.dir.path().join("all.xlsx");
+    c.run(&["--lang", "en", "action", "export", "--out", &all.to_string_lossy()]).ok();
+    let book: calamine::Xlsx<_> = calamine::open_workbook(&all).expect("a workbook");
+    assert_eq!(calamine::Reader::sheet_names(&book), ["actions", "agreements", "memberships", "instructions"]);
+    let refused = c.run(&["action", "export", "--state", "99", "--out", &all.to_string_lossy()]).failed();
+    assert!(refused.stderr.contains("--state"), "{}", refused.stderr);
+}
