@@ -12,7 +12,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use coopera_domain::Lang;
-use coopera_domain::code::{MxStateCode, ThematicAreaCode};
+use coopera_domain::code::{MxMunicipalityCode, MxStateCode, ThematicAreaCode};
 use coopera_domain::codelists::{MX_STATE, THEMATIC_AREA};
 use coopera_domain::doc::PracticeDoc;
 use coopera_domain::ids::OrgKey;
@@ -412,9 +412,33 @@ fn indicators(practice: &GoodPractice, lang: Lang) -> Section {
 /// A state's practices, for its profile: each with who carried it out, its thematic areas
 /// and the start of its results.
 pub(super) fn state_section(store: &Store, state: MxStateCode, lang: Lang) -> Result<Section, WebError> {
-    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
     let filter = PracticeFilter { state: Some(state), ..PracticeFilter::default() };
-    let all = Practices::load(store, lang)?.narrow(&filter, "");
+    Ok(section(&Practices::load(store, lang)?.narrow(&filter, ""), lang))
+}
+
+/// The section of a municipality's page: the practices that name it as a place, or of its
+/// organisations.
+pub(super) fn municipality_section(
+    store: &Store,
+    municipality: MxMunicipalityCode,
+    lang: Lang,
+) -> Result<Section, WebError> {
+    let mut all = Practices::load(store, lang)?;
+    let orgs = &all.orgs;
+    let here = |k: &OrgKey| orgs.get(k.as_str()).and_then(|o| o.parts().mx_municipality) == Some(municipality);
+    let keep: Vec<bool> = all
+        .practices
+        .iter()
+        .map(|p| p.parts().mx_municipalities.contains(&municipality) || p.parts().organisations.iter().any(here))
+        .collect();
+    let mut keep = keep.into_iter();
+    all.practices.retain(|_| keep.next().unwrap_or(false));
+    Ok(section(&all, lang))
+}
+
+/// The practices as the table of a profile's section.
+fn section(all: &Practices, lang: Lang) -> Section {
+    let l = |es: &'static str, en: &'static str| lang.pick(es, en);
     let mut s = Section::new("practices", l("Buenas prácticas", "Good practices"));
     let mut t = TableView::new(&[
         (l("Buena práctica", "Good practice"), false),
@@ -434,7 +458,7 @@ pub(super) fn state_section(store: &Store, state: MxStateCode, lang: Lang) -> Re
     if !t.rows.is_empty() {
         s.table(t);
     }
-    Ok(s)
+    s
 }
 
 /// The parameters of `GET /api/v1/practices`: the showcase's.

@@ -401,6 +401,7 @@ pub(crate) async fn municipality(
                     offices_section(&records, mx, lang),
                     agreements_section(&records, mx, on, lang),
                     memberships_section(&records, mx, on, lang),
+                    super::practices::municipality_section(store, m, lang)?,
                 ],
                 map: destinations(&records, mx, lang),
             };

@@ -402,6 +402,12 @@ async fn a_municipality_that_acts_abroad_has_its_page() {
         "the state's actions are not the municipality's"
     );
     assert!(html.contains("Guatemala: 1 acción"), "its destination on the map");
+    // The good practices that name it as a place; Mérida's, of its government.
+    let practices = &html[html.find("id=\"practices\"").expect("its practices")..];
+    assert!(practices.contains("Registro de trabajadores agrícolas fronterizos"), "Soconusco's");
+    let merida = get(&app, "/states/31/municipalities/31050").await.ok().text();
+    assert!(merida.contains("<h1>Mérida, Yucatán</h1>") && merida.contains("Catastro y finanzas municipales"));
+    assert!(!merida.contains("Registro de trabajadores agrícolas"), "another municipality's practice");
     let en = get(&app, "/states/07/municipalities/07089?lang=en").await.ok().text();
     assert!(
         en.contains("<h1>Tapachula, Chiapas</h1>")
