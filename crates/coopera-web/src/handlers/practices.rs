@@ -146,6 +146,11 @@ pub(crate) struct Params {
 }
 
 fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|v| !v.is_empty())
+}
+
+/// The words asked for, trimmed; codes are read as sent ([`given`]).
+fn given_words(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
@@ -260,7 +265,7 @@ pub(crate) async fn list(
         .read(move |store, _| {
             let lang = ctx.lang;
             let l = |es: &'static str, en: &'static str| lang.pick(es, en);
-            let q = given(&params.q).unwrap_or_default().to_owned();
+            let q = given_words(&params.q).unwrap_or_default().to_owned();
             let all = Practices::load(store, lang)?.narrow(&filter, &q);
             let n = all.practices.len();
             let count = match (lang, n) {
@@ -278,7 +283,7 @@ pub(crate) async fn list(
                 .to_owned(),
                 q,
                 selects: selects(&filter, lang),
-                active: filter != PracticeFilter::default() || given(&params.q).is_some(),
+                active: filter != PracticeFilter::default() || given_words(&params.q).is_some(),
                 count,
                 cards: all.practices.iter().map(|p| card(&all, p, lang)).collect(),
             };
@@ -480,7 +485,7 @@ pub(crate) async fn api_list(
     state
         .read(move |store, _| {
             let lang = ctx.lang;
-            let all = Practices::load(store, lang)?.narrow(&filter, given(&params.q).unwrap_or_default());
+            let all = Practices::load(store, lang)?.narrow(&filter, given_words(&params.q).unwrap_or_default());
             let items: Vec<PracticeSummary> = all
                 .practices
                 .iter()

@@ -92,10 +92,11 @@ impl Parameters for ByState {
     const NAMES: &'static [&'static [&'static str]] = &[&["state"]];
 }
 
-/// The state asked for, if any; a code that is none is answered as a bad parameter.
+/// The state asked for, if any (an empty value is none); a code that is none — blanks
+/// included, codes are read as sent — is answered as a bad parameter.
 fn asked_state(query: &HashMap<String, String>) -> Result<Option<MxStateCode>, WebError> {
-    let Some(text) = query.get("state").filter(|s| !s.trim().is_empty()) else { return Ok(None) };
-    MxStateCode::parse_any(text.trim())
+    let Some(text) = query.get("state").filter(|s| !s.is_empty()) else { return Ok(None) };
+    MxStateCode::parse_any(text)
         .map(Some)
         .map_err(|p| WebError::invalid("state", text, p.message(Lang::Es), p.message(Lang::En)))
 }

@@ -413,3 +413,21 @@ async fn an_agreement_form_shown_again_keeps_one_spare_party_row() {
         assert!(html.contains("<option value=\"chiapas-sriam\" selected>"), "the party kept");
     }
 }
+
+#[tokio::test]
+async fn a_blank_state_is_refused_not_read_as_every_state() {
+    let app = app();
+    for path in [
+        "/api/v1/actions?state=%0B",
+        "/api/v1/agreements?state=%20",
+        "/api/v1/memberships?state=%0B",
+        "/api/v1/practices?state=%20",
+        "/api/v1/practices?theme=%09",
+    ] {
+        let r = get(&app, path).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{path}: {}", r.text());
+    }
+    let every = get(&app, "/api/v1/actions").await.ok().json()["total"].clone();
+    assert_eq!(get(&app, "/api/v1/actions?state=").await.ok().json()["total"], every, "empty is every state");
+    assert_eq!(get(&app, "/api/v1/practices?q=%20mezcal%20").await.status, StatusCode::OK, "words are trimmed");
+}
