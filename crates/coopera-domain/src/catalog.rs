@@ -5,7 +5,7 @@ use time::Date;
 use crate::activity::{SectorShare, ShareFact, check_known_sums};
 use crate::code::{CountryCode, LanguageCode, MxStateCode};
 use crate::ids::{ActivityKey, OrgKey, RecordKey};
-use crate::kinds::{CapacityForm, DemandState};
+use crate::kinds::{CapacityForm, DemandState, WorkflowState};
 use crate::problem::{Problems, Rule};
 use crate::text::Text;
 
@@ -38,6 +38,10 @@ pub struct CapacityParts {
     /// Past activities that prove the capacity.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<ActivityKey>,
+    /// Where the record stands in the validation workflow; records stored before it had one
+    /// were public, and stay so.
+    #[serde(default = "WorkflowState::stored_before_workflow")]
+    pub workflow: WorkflowState,
 }
 
 /// What a national institution can offer. Invariants: a title, at least one sector with
@@ -83,6 +87,12 @@ impl<'a> CapacityFacts<'a> {
 }
 
 impl Capacity {
+    /// Puts the record in another state of the validation workflow: the state is no fact a
+    /// rule checks, so what was checked stands.
+    pub fn set_workflow(&mut self, workflow: WorkflowState) {
+        self.0.workflow = workflow;
+    }
+
     pub fn new(parts: CapacityParts) -> Result<Capacity, Problems> {
         let problems = CapacityFacts::of(&parts).check();
         problems.finish(|| Capacity(parts))
@@ -235,6 +245,7 @@ mod tests {
 
     fn capacity(percent: &str, forms: Vec<CapacityForm>) -> CapacityParts {
         CapacityParts {
+            workflow: WorkflowState::Draft,
             key: RecordKey::parse("cap-1").unwrap(),
             title: Text::es_en("Manejo de cuencas", "Watershed management"),
             description: Text::new(),

@@ -267,7 +267,7 @@ impl References {
                 OrgKey::parse(key).is_ok()
             }
             Target::Activity => ActivityKey::parse(key).is_ok(),
-            Target::Capacity | Target::Demand => RecordKey::parse(key).is_ok(),
+            Target::Capacity | Target::Demand | Target::Record(_) => RecordKey::parse(key).is_ok(),
         };
         if valid {
             self.0.push(Reference { path, target, key: key.trim().to_owned() });
@@ -2460,6 +2460,20 @@ pub struct CapacityDoc {
     /// format: activity
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
+    /// Where the record stands in the registry's validation.
+    ///
+    /// es: En qué paso de la validación del registro está.
+    ///
+    /// codes: WorkflowState
+    /// default: draft
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
+}
+
+/// The workflow state a document asks to enter in: draft unless it says. A bad code is a
+/// problem at `workflow`, and the draft stands in for it.
+fn entered(c: &mut Checker, code: Option<&str>) -> WorkflowState {
+    c.opt("workflow", code, WorkflowState::parse).flatten().unwrap_or(WorkflowState::Draft)
 }
 
 fn forms(c: &mut Checker, docs: &[String]) -> Vec<CapacityForm> {
@@ -2473,6 +2487,7 @@ fn activity_keys(c: &mut Checker, field: &str, docs: &[String]) -> Vec<ActivityK
 impl CapacityDoc {
     pub fn into_domain(self) -> Result<Capacity, Problems> {
         let mut c = Checker::of(&self);
+        let workflow = entered(&mut c, self.workflow.as_deref());
         let key = c.one("key", RecordKey::parse(&self.key));
         let institution = c.one("institution", OrgKey::parse(&self.institution));
         let sectors = sectors(&mut c, self.sectors);
@@ -2508,6 +2523,7 @@ impl CapacityDoc {
             languages,
             contact,
             evidence,
+            workflow,
         })
     }
 
@@ -2527,6 +2543,7 @@ impl CapacityDoc {
                 phone: p.contact.phone.clone(),
             },
             evidence: list(&p.evidence, |k| k.to_string()),
+            workflow: Some(p.workflow.code().to_owned()),
         }
     }
 }
@@ -2859,11 +2876,20 @@ pub struct ActionDoc {
     /// una actividad.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_border: Option<CrossBorderDoc>,
+    /// Where the record stands in the registry's validation.
+    ///
+    /// es: En qué paso de la validación del registro está.
+    ///
+    /// codes: WorkflowState
+    /// default: draft
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
 }
 
 impl ActionDoc {
     pub fn into_domain(self) -> Result<SubnationalAction, Problems> {
         let mut c = Checker::of(&self);
+        let workflow = entered(&mut c, self.workflow.as_deref());
         let key = c.one("key", RecordKey::parse(&self.key));
         let actor = c.one("actor", OrgKey::parse(&self.actor));
         let kind = c.one("kind", ActionKind::parse(&self.kind));
@@ -2894,6 +2920,7 @@ impl ActionDoc {
             outcome: text(self.outcome),
             activities,
             cross_border,
+            workflow,
         })
     }
 
@@ -2912,6 +2939,7 @@ impl ActionDoc {
             outcome: TextDoc::from_text(&p.outcome),
             activities: list(&p.activities, |k| k.to_string()),
             cross_border: p.cross_border.as_ref().map(cross_border_doc),
+            workflow: Some(p.workflow.code().to_owned()),
         }
     }
 }
@@ -2978,11 +3006,20 @@ pub struct AgreementDoc {
     /// format: activity
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<String>,
+    /// Where the record stands in the registry's validation.
+    ///
+    /// es: En qué paso de la validación del registro está.
+    ///
+    /// codes: WorkflowState
+    /// default: draft
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
 }
 
 impl AgreementDoc {
     pub fn into_domain(self) -> Result<Agreement, Problems> {
         let mut c = Checker::of(&self);
+        let workflow = entered(&mut c, self.workflow.as_deref());
         let key = c.one("key", RecordKey::parse(&self.key));
         let parties: Vec<Option<OrgKey>> =
             self.parties.iter().enumerate().map(|(i, k)| c.one(&format!("parties[{i}]"), OrgKey::parse(k))).collect();
@@ -3011,6 +3048,7 @@ impl AgreementDoc {
             scope: text(self.scope),
             registration_number: self.registration_number,
             activities,
+            workflow,
         })
     }
 
@@ -3025,6 +3063,7 @@ impl AgreementDoc {
             scope: TextDoc::from_text(&p.scope),
             registration_number: p.registration_number.clone(),
             activities: list(&p.activities, |k| k.to_string()),
+            workflow: Some(p.workflow.code().to_owned()),
         }
     }
 }
@@ -3080,11 +3119,20 @@ pub struct MembershipDoc {
     /// es: Su papel en la red (coordinación, miembro…), como se escribe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// Where the record stands in the registry's validation.
+    ///
+    /// es: En qué paso de la validación del registro está.
+    ///
+    /// codes: WorkflowState
+    /// default: draft
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
 }
 
 impl MembershipDoc {
     pub fn into_domain(self) -> Result<NetworkMembership, Problems> {
         let mut c = Checker::of(&self);
+        let workflow = entered(&mut c, self.workflow.as_deref());
         let key = c.one("key", RecordKey::parse(&self.key));
         let network = c.one("network", OrgKey::parse(&self.network));
         let member = c.one("member", OrgKey::parse(&self.member));
@@ -3103,7 +3151,7 @@ impl MembershipDoc {
             c.problems.nest("", rules);
             return Err(c.problems);
         };
-        NetworkMembership::new(NetworkMembershipParts { key, network, member, since, until, role: self.role })
+        NetworkMembership::new(NetworkMembershipParts { key, network, member, since, until, role: self.role, workflow })
     }
 
     pub fn from_domain(m: &NetworkMembership) -> MembershipDoc {
@@ -3115,6 +3163,7 @@ impl MembershipDoc {
             since: p.since.map(date_text),
             until: p.until.map(date_text),
             role: p.role.clone(),
+            workflow: Some(p.workflow.code().to_owned()),
         }
     }
 }
@@ -3243,6 +3292,14 @@ pub struct PracticeDoc {
     /// es: Palabras para encontrarla, como se escriben.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// Where the record stands in the registry's validation.
+    ///
+    /// es: En qué paso de la validación del registro está.
+    ///
+    /// codes: WorkflowState
+    /// default: draft
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workflow: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -3303,6 +3360,7 @@ impl PracticeDoc {
 
     pub fn into_domain(self) -> Result<GoodPractice, Problems> {
         let mut c = Checker::of(&self);
+        let workflow = entered(&mut c, self.workflow.as_deref());
         let key = c.one("key", RecordKey::parse(&self.key));
         let organisations: Vec<Option<OrgKey>> = self
             .organisations
@@ -3355,6 +3413,7 @@ impl PracticeDoc {
             themes,
             forms,
             keywords: self.keywords.iter().map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()).collect(),
+            workflow,
         })
     }
 
@@ -3385,6 +3444,7 @@ impl PracticeDoc {
                 year: i.year,
             }),
             keywords: p.keywords.clone(),
+            workflow: Some(p.workflow.code().to_owned()),
         }
     }
 }

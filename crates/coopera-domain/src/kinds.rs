@@ -229,6 +229,12 @@ impl WorkflowState {
         )
     }
 
+    /// The state of a record stored before its kind had a workflow: such records were
+    /// public, and stay so.
+    pub fn stored_before_workflow() -> WorkflowState {
+        WorkflowState::Published
+    }
+
     pub fn move_to(self, to: WorkflowState) -> Result<WorkflowState, Problem> {
         if self.can_move_to(to) {
             Ok(to)

@@ -10,7 +10,7 @@ use time::Date;
 
 use crate::code::{CountryCode, MxMunicipalityCode, MxStateCode, ThematicAreaCode};
 use crate::ids::{ActivityKey, OrgKey, RecordKey};
-use crate::kinds::{CapacityForm, Level};
+use crate::kinds::{CapacityForm, Level, WorkflowState};
 use crate::organisation::Organisation;
 use crate::problem::{Expected, Problems, Rule};
 use crate::subnational::OrgStates;
@@ -74,6 +74,10 @@ pub struct GoodPracticeParts {
     pub forms: Vec<CapacityForm>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// Where the record stands in the validation workflow; records stored before it had one
+    /// were public, and stay so.
+    #[serde(default = "WorkflowState::stored_before_workflow")]
+    pub workflow: WorkflowState,
 }
 
 /// A good practice. Invariants: a title and a summary; at least one organisation, each once;
@@ -169,6 +173,12 @@ pub fn is_web_address(url: &str) -> bool {
 }
 
 impl GoodPractice {
+    /// Puts the record in another state of the validation workflow: the state is no fact a
+    /// rule checks, so what was checked stands.
+    pub fn set_workflow(&mut self, workflow: WorkflowState) {
+        self.0.workflow = workflow;
+    }
+
     pub fn new(parts: GoodPracticeParts) -> Result<GoodPractice, Problems> {
         let facts = PracticeFacts {
             title: Some(&parts.title),
@@ -255,6 +265,7 @@ mod tests {
 
     fn parts() -> GoodPracticeParts {
         GoodPracticeParts {
+            workflow: WorkflowState::Draft,
             key: RecordKey::parse("bp-1").unwrap(),
             title: Text::es_en("Registro de trabajadores", "Register of workers"),
             organisations: vec![OrgKey::parse("chiapas-sriam").unwrap()],

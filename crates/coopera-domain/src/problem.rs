@@ -94,6 +94,8 @@ pub enum Target {
     Capacity,
     /// A partner's demand.
     Demand,
+    /// A record of another kind (an international action, an agreement…).
+    Record(crate::record::RecordKind),
 }
 
 /// The shapes a field of a document takes.
@@ -269,7 +271,7 @@ impl Problem {
                 )
                 .to_owned(),
             Duplicate => lang.pick("valor repetido", "duplicated value").to_owned(),
-            UnknownReference { target } => unknown_reference(*target, lang).to_owned(),
+            UnknownReference { target } => unknown_reference(*target, lang),
             Negative => lang.pick("no puede ser negativo", "must not be negative").to_owned(),
             NotSubnational => lang
                 .pick("debe ser un gobierno estatal o municipal", "must be a state or municipal government")
@@ -395,8 +397,9 @@ fn percent_sum(group: &str, sum: Decimal, lang: Lang) -> String {
     }
 }
 
-fn unknown_reference(target: Target, lang: Lang) -> &'static str {
-    match target {
+fn unknown_reference(target: Target, lang: Lang) -> String {
+    let with_article = |kind: crate::record::RecordKind| kind.with_article(lang);
+    let text = match target {
         Target::Organisation | Target::SubnationalGovernment | Target::MexicanGovernment => {
             lang.pick("no existe una organización con esa clave", "there is no organisation with that key")
         }
@@ -408,7 +411,14 @@ fn unknown_reference(target: Target, lang: Lang) -> &'static str {
             "there is no capacity of the catalog with that key",
         ),
         Target::Demand => lang.pick("no existe una solicitud con esa clave", "there is no demand with that key"),
-    }
+        Target::Record(kind) => {
+            return match lang {
+                Lang::Es => format!("no existe {} con esa clave", with_article(kind)),
+                Lang::En => format!("there is no {} with that key", kind.label(lang)),
+            };
+        }
+    };
+    text.to_owned()
 }
 
 fn forbidden_character(code_point: u32, position: usize, lang: Lang) -> String {

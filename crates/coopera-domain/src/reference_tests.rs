@@ -106,7 +106,7 @@ fn full(section: &str) -> Value {
             "key": "cap-a", "title": "Capacidad", "description": "Descripción", "institution": "org-a",
             "sectors": [{"vocabulary": "1", "code": "41010", "percentage": 100}], "forms": ["course"],
             "languages": ["es"], "contact": {"name": "Ana", "email": "ana@example.org", "phone": "555"},
-            "evidence": ["MX-A-2012-0001"]
+            "evidence": ["MX-A-2012-0001"], "workflow": "draft"
         }),
         "demand" => json!({
             "key": "sol-a", "title": "Solicitud", "description": "Descripción", "requester": "org-b",
@@ -119,15 +119,16 @@ fn full(section: &str) -> Value {
             "key": "acc-a", "actor": "org-a", "kind": "office-abroad", "date": "2012-03-12", "end_date": "2012-03-13",
             "country": "US", "city": "Los Ángeles", "counterpart": "Clubes", "purpose": "Atender", "outcome": "Logros",
             "activities": ["MX-A-2012-0001"],
-            "cross_border": {"border": "north", "dimensions": ["migration"]}
+            "cross_border": {"border": "north", "dimensions": ["migration"]}, "workflow": "draft"
         }),
         "agreement" => json!({
             "key": "acu-a", "title": "Acuerdo", "parties": ["org-a", "org-b"], "signed": "2012-06-22",
-            "valid_until": "2016-06-21", "scope": "Salud", "registration_number": "R-1", "activities": ["MX-A-2012-0001"]
+            "valid_until": "2016-06-21", "scope": "Salud", "registration_number": "R-1", "activities": ["MX-A-2012-0001"],
+            "workflow": "draft"
         }),
         "membership" => json!({
             "key": "mem-a", "network": "org-b", "member": "org-a", "since": "2010-05-20", "until": "2014-05-20",
-            "role": "asociada"
+            "role": "asociada", "workflow": "draft"
         }),
         "practice" => json!({
             "key": "bp-a", "title": "Práctica", "organisations": ["org-a", "org-b"], "summary": "Qué se hizo",
@@ -135,7 +136,7 @@ fn full(section: &str) -> Value {
             "end": "2013-12-31", "results": "Logros", "themes": ["150"], "forms": ["course"],
             "activities": ["MX-A-2012-0001"], "documents": [{"title": "Informe", "url": "https://example.org/a.pdf"}],
             "indicators": [{"name": "Personas", "value": 3000, "unit": "personas", "year": 2013}],
-            "keywords": ["migrantes"]
+            "keywords": ["migrantes"], "workflow": "draft"
         }),
         other => panic!("no full document for `{other}`"),
     }

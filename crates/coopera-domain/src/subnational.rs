@@ -8,7 +8,7 @@ use time::Date;
 use crate::activity::CrossBorder;
 use crate::code::{CountryCode, MxStateCode};
 use crate::ids::{ActivityKey, OrgKey, RecordKey};
-use crate::kinds::{ActionKind, AgreementStanding, MembershipStanding};
+use crate::kinds::{ActionKind, AgreementStanding, MembershipStanding, WorkflowState};
 use crate::organisation::Organisation;
 use crate::problem::{Problems, Rule};
 use crate::text::Text;
@@ -68,6 +68,10 @@ pub struct SubnationalActionParts {
     /// Absent in actions stored before the tag existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cross_border: Option<CrossBorder>,
+    /// Where the record stands in the validation workflow; records stored before it had one
+    /// were public, and stay so.
+    #[serde(default = "WorkflowState::stored_before_workflow")]
+    pub workflow: WorkflowState,
 }
 
 /// One international action of a subnational government. Invariants: a purpose; an end date,
@@ -97,6 +101,12 @@ impl ActionFacts<'_> {
 }
 
 impl SubnationalAction {
+    /// Puts the record in another state of the validation workflow: the state is no fact a
+    /// rule checks, so what was checked stands.
+    pub fn set_workflow(&mut self, workflow: WorkflowState) {
+        self.0.workflow = workflow;
+    }
+
     pub fn new(parts: SubnationalActionParts) -> Result<SubnationalAction, Problems> {
         let facts = ActionFacts { purpose: &parts.purpose, date: Some(parts.date), end_date: parts.end_date };
         let problems = facts.check();
@@ -134,6 +144,10 @@ pub struct AgreementParts {
     pub registration_number: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<ActivityKey>,
+    /// Where the record stands in the validation workflow; records stored before it had one
+    /// were public, and stay so.
+    #[serde(default = "WorkflowState::stored_before_workflow")]
+    pub workflow: WorkflowState,
 }
 
 /// An inter-institutional agreement (acuerdo interinstitucional). Invariants: a title, at least
@@ -174,6 +188,12 @@ impl AgreementFacts<'_> {
 }
 
 impl Agreement {
+    /// Puts the record in another state of the validation workflow: the state is no fact a
+    /// rule checks, so what was checked stands.
+    pub fn set_workflow(&mut self, workflow: WorkflowState) {
+        self.0.workflow = workflow;
+    }
+
     pub fn new(parts: AgreementParts) -> Result<Agreement, Problems> {
         let facts = AgreementFacts {
             title: &parts.title,
@@ -228,6 +248,10 @@ pub struct NetworkMembershipParts {
     /// The member's role in the network (coordinator, member…), free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// Where the record stands in the validation workflow; records stored before it had one
+    /// were public, and stay so.
+    #[serde(default = "WorkflowState::stored_before_workflow")]
+    pub workflow: WorkflowState,
 }
 
 /// Membership of a network. Invariants: an organisation is not a member of itself; the end,
@@ -260,6 +284,12 @@ impl MembershipFacts<'_> {
 }
 
 impl NetworkMembership {
+    /// Puts the record in another state of the validation workflow: the state is no fact a
+    /// rule checks, so what was checked stands.
+    pub fn set_workflow(&mut self, workflow: WorkflowState) {
+        self.0.workflow = workflow;
+    }
+
     pub fn new(parts: NetworkMembershipParts) -> Result<NetworkMembership, Problems> {
         let facts = MembershipFacts {
             network: Some(&parts.network),
@@ -313,6 +343,7 @@ mod tests {
     #[test]
     fn agreement_needs_two_parties_and_ordered_dates() {
         let parts = AgreementParts {
+            workflow: WorkflowState::Draft,
             key: RecordKey::parse("acuerdo-1").unwrap(),
             title: Text::es_en("Acuerdo", "Agreement"),
             parties: vec![key("gob-chiapas")],
@@ -330,6 +361,7 @@ mod tests {
 
     fn agreement(signed: Date, valid_until: Option<Date>) -> Agreement {
         Agreement::new(AgreementParts {
+            workflow: WorkflowState::Draft,
             key: RecordKey::parse("acuerdo-1").unwrap(),
             title: Text::es_en("Acuerdo", "Agreement"),
             parties: vec![key("gob-chiapas"), key("gt-peten")],
@@ -361,6 +393,7 @@ mod tests {
         use MembershipStanding::*;
         let m = |since, until| {
             NetworkMembership::new(NetworkMembershipParts {
+                workflow: WorkflowState::Draft,
                 key: RecordKey::parse("m-1").unwrap(),
                 network: key("amaie"),
                 member: key("gob-chiapas"),
@@ -382,6 +415,7 @@ mod tests {
     #[test]
     fn action_dates_ordered_and_membership_not_self() {
         let action = SubnationalActionParts {
+            workflow: WorkflowState::Draft,
             key: RecordKey::parse("mision-1").unwrap(),
             actor: key("gob-chiapas"),
             kind: ActionKind::TradeMission,
@@ -397,6 +431,7 @@ mod tests {
         };
         assert_eq!(SubnationalAction::new(action).unwrap_err().0[0].path, "end_date");
         let m = NetworkMembershipParts {
+            workflow: WorkflowState::Draft,
             key: RecordKey::parse("m-1").unwrap(),
             network: key("amaie"),
             member: key("amaie"),

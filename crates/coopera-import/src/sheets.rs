@@ -18,6 +18,7 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Xlsx};
 use coopera_domain::Lang;
 use coopera_domain::doc::{CapacityDoc, ContactDoc, DemandDoc, NumberDoc, Reference, SectorDoc, TextDoc};
+use coopera_domain::kinds::WorkflowState;
 use coopera_domain::problem::{Problem, Problems, Target};
 use coopera_store::{AuditEvent, Existing, Record, Store, StoreError, WriteOptions, WriteSummary};
 
@@ -344,6 +345,9 @@ pub struct AddOptions<'a> {
     pub existing: Existing,
     /// The client's network address, for a spreadsheet that came over the network.
     pub address: Option<String>,
+    /// The workflow state new records enter in (a draft, or published with `--publish`);
+    /// records stored already keep theirs.
+    pub workflow: WorkflowState,
 }
 
 /// What came of [`add`].
@@ -368,7 +372,7 @@ pub fn add(store: &Store, sheet: &SheetRecords, how: &AddOptions<'_>) -> Result<
         problems.sort_by(|a, b| (&a.sheet, a.row).cmp(&(&b.sheet, b.row)));
         return Ok(Added::Refused(problems));
     }
-    let records = sheet.records.iter().map(|r| r.0.clone()).collect();
+    let records = sheet.records.iter().map(|r| r.0.clone().with_workflow(how.workflow)).collect();
     let options = WriteOptions {
         existing: how.existing,
         event: Some(AuditEvent::Import),
@@ -661,6 +665,7 @@ fn capacity(cell: &dyn Fn(&str) -> String) -> CapacityDoc {
             phone: opt(cell("contact_phone")),
         },
         evidence: list(&cell("evidence")),
+        workflow: None,
     }
 }
 

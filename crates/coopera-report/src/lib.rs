@@ -363,12 +363,21 @@ fn catalog_areas(sectors: &[SectorShare]) -> Vec<(&'static str, Decimal)> {
 /// capacities, once in each area they touch) or `weighted` (split by sector percentages).
 /// Capacities have no money.
 pub fn catalog_themes(store: &Store, measure: Measure, top: usize) -> Result<Report, ReportError> {
+    catalog_themes_of(&store.capacities()?, measure, top)
+}
+
+/// [`catalog_themes`] of some capacities (those a reader may see).
+pub fn catalog_themes_of(
+    capacities: &[coopera_domain::catalog::Capacity],
+    measure: Measure,
+    top: usize,
+) -> Result<Report, ReportError> {
     if measure.is_money() {
         return Err(ReportError::CatalogHasNoValue);
     }
     let mut values: std::collections::BTreeMap<&'static str, Decimal> = std::collections::BTreeMap::new();
     let mut n = 0u64;
-    for capacity in store.capacities()? {
+    for capacity in capacities {
         n = n.saturating_add(1);
         let areas = catalog_areas(&capacity.parts().sectors);
         let total = sum(areas.iter().map(|a| a.1));

@@ -9,6 +9,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use coopera_domain::catalog::Capacity;
+use coopera_domain::kinds::WorkflowState;
 use coopera_store::{FeedEntry, Location, RecordKind, ReportFacts, Store, StoreError};
 
 use crate::{DocKind, OrgNames, Result, SearchDoc, SearchError, SearchIndex, Stamp, Track};
@@ -97,7 +99,7 @@ impl Live {
         let names = OrgNames::new(&registry.organisations().map_err(store)?);
         let (mut upserts, mut deletes) = (Vec::new(), Vec::new());
         for key in &keys[0] {
-            match registry.capacity(key).map_err(store)? {
+            match registry.capacity(key).map_err(store)?.filter(in_catalog) {
                 Some(c) => upserts.push(SearchDoc::capacity(&c, &names)),
                 None => deletes.push((DocKind::Capacity, key.clone())),
             }
@@ -129,7 +131,7 @@ impl Live {
         // The documents stream into the writer: none is held beyond its turn.
         let mut rebuilding = self.index.begin_rebuild()?;
         let mut documents = 0usize;
-        for c in registry.capacities().map_err(store)? {
+        for c in registry.capacities().map_err(store)?.into_iter().filter(in_catalog) {
             rebuilding.add(&SearchDoc::capacity(&c, &names))?;
             documents = documents.saturating_add(1);
         }
@@ -154,6 +156,13 @@ impl Live {
         rebuilding.finish(Stamp { seq: head })?;
         Ok(Freshness::Rebuilt { documents })
     }
+}
+
+/// Whether a capacity is in the published catalog, which search and matching hold: a draft,
+/// or one on its way through validation, is found once it is published (and no longer once
+/// it goes back to draft).
+fn in_catalog(capacity: &Capacity) -> bool {
+    capacity.parts().workflow == WorkflowState::Published
 }
 
 /// The institutions' record with partner countries and regions, from the registry's

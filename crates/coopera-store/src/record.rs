@@ -7,6 +7,7 @@ use coopera_domain::doc::{
     ActionDoc, ActivityDoc, AgreementDoc, CapacityDoc, DemandDoc, MembershipDoc, OrganisationDoc, PracticeDoc,
     Reference,
 };
+use coopera_domain::kinds::WorkflowState;
 use coopera_domain::organisation::Organisation;
 use coopera_domain::practice::GoodPractice;
 pub use coopera_domain::record::RecordKind;
@@ -50,6 +51,39 @@ impl Record {
             Record::Agreement(a) => a.parts().key.to_string(),
             Record::Membership(m) => m.parts().key.to_string(),
             Record::Practice(g) => g.parts().key.to_string(),
+        }
+    }
+
+    /// Where the record stands in the validation workflow; organisations have no workflow, and
+    /// a demand has its own flow (received → answered → agreed → closed).
+    pub fn workflow(&self) -> Option<WorkflowState> {
+        match self {
+            Record::Activity(a) => Some(a.parts().workflow),
+            Record::Capacity(c) => Some(c.parts().workflow),
+            Record::Action(a) => Some(a.parts().workflow),
+            Record::Agreement(a) => Some(a.parts().workflow),
+            Record::Membership(m) => Some(m.parts().workflow),
+            Record::Practice(g) => Some(g.parts().workflow),
+            Record::Organisation(_) | Record::Demand(_) => None,
+        }
+    }
+
+    /// The record in `workflow`, where its kind has a workflow; as it is otherwise.
+    pub fn with_workflow(mut self, workflow: WorkflowState) -> Record {
+        self.set_workflow(workflow);
+        self
+    }
+
+    /// Puts the record in `workflow`, where its kind has a workflow.
+    pub fn set_workflow(&mut self, workflow: WorkflowState) {
+        match self {
+            Record::Activity(a) => a.set_workflow(workflow),
+            Record::Capacity(c) => c.set_workflow(workflow),
+            Record::Action(a) => a.set_workflow(workflow),
+            Record::Agreement(a) => a.set_workflow(workflow),
+            Record::Membership(m) => m.set_workflow(workflow),
+            Record::Practice(g) => g.set_workflow(workflow),
+            Record::Organisation(_) | Record::Demand(_) => {}
         }
     }
 

@@ -387,6 +387,11 @@ impl Store {
         self.one(RecordKind::Membership, key, |r| if let Record::Membership(m) = r { Some(m) } else { None })
     }
 
+    /// The record of `kind` stored under `key`, whatever its kind.
+    pub fn stored(&self, kind: RecordKind, key: &str) -> Result<Option<Record>> {
+        self.one(kind, key, Some)
+    }
+
     fn one<T>(&self, kind: RecordKind, key: &str, pick: fn(Record) -> Option<T>) -> Result<Option<T>> {
         let doc = self.reader().document(kind, key)?;
         Ok(doc.map(|d| decode(kind, key, &d)).transpose()?.and_then(pick))

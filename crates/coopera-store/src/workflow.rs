@@ -1,15 +1,16 @@
-//! [`Store::transition`]: moving an activity along the validation workflow — draft →
+//! [`Store::transition_of`]: moving a record (an activity, a capacity, an international
+//! action, an agreement, a membership, a good practice) along the validation workflow — draft →
 //! submitted → validated → published, and any state back to draft with a reason — as one
 //! write of the record, marked in the audit trail as a transition with its reason.
 //! [`Store::transitions`] reads them back for a record's page and for the four-eyes rule.
 
 use coopera_domain::kinds::WorkflowState;
-use coopera_domain::problem::{Problem, Problems, Rule};
+use coopera_domain::problem::{Problem, Problems, Rule, Target};
 use coopera_domain::record::RecordKind;
 
 use crate::audit::{AuditEvent, AuditFilter, Who};
-use crate::write::WriteOptions;
-use crate::{Record, RecordProblems, Result, Store, StoreError, Version};
+use crate::write::{WriteOptions, decode};
+use crate::{RecordProblems, Result, Store, StoreError, Version};
 
 /// A step of an activity's workflow, as the audit trail recorded it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,19 +52,17 @@ fn parse_detail(detail: &str) -> Option<(WorkflowState, WorkflowState, Option<St
     Some((WorkflowState::parse(from).ok()?, WorkflowState::parse(to).ok()?, reason))
 }
 
-fn refused(key: &str, problem: Problem) -> StoreError {
+fn refused(kind: RecordKind, key: &str, problem: Problem) -> StoreError {
     let mut problems = Problems::new();
     problems.push(problem);
-    StoreError::Invalid(vec![RecordProblems { index: 0, kind: RecordKind::Activity, key: key.to_owned(), problems }])
+    StoreError::Invalid(vec![RecordProblems { index: 0, kind, key: key.to_owned(), problems }])
 }
 
 /// The longest reason kept.
 pub const MAX_REASON: usize = 2000;
 
 impl Store {
-    /// Moves activity `key` to `to`, by `who`: one step forward, or back to draft with a
-    /// `reason` (required then). With `base`, refused as [`StoreError::Stale`] when the
-    /// activity changed since that version. Returns the activity's new version.
+    /// Moves activity `key` to `to`: [`Store::transition_of`] an activity.
     pub fn transition(
         &self,
         who: Who<'_>,
@@ -72,31 +71,40 @@ impl Store {
         reason: Option<&str>,
         base: Option<Version>,
     ) -> Result<Version> {
+        self.transition_of(who, RecordKind::Activity, key, to, reason, base)
+    }
+
+    /// Moves the record `kind`/`key` to `to`, by `who`: one step forward, or back to draft
+    /// with a `reason` (required then). With `base`, refused as [`StoreError::Stale`] when the
+    /// record changed since that version. Returns the record's new version. A kind without
+    /// this workflow (organisations; demands, which have their own) is refused as unknown.
+    pub fn transition_of(
+        &self,
+        who: Who<'_>,
+        kind: RecordKind,
+        key: &str,
+        to: WorkflowState,
+        reason: Option<&str>,
+        base: Option<Version>,
+    ) -> Result<Version> {
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        let Some(stored) = self.activity(key)? else {
-            let rule = Rule::UnknownReference { target: coopera_domain::problem::Target::Activity };
-            return Err(refused(key, Problem::new("id", Some(key), rule)));
+        let stored = self.reader().document(kind, key)?.map(|d| decode(kind, key, &d)).transpose()?;
+        let Some((stored, from)) = stored.and_then(|r| r.workflow().map(|w| (r, w))) else {
+            let target = match kind {
+                RecordKind::Activity => Target::Activity,
+                _ => Target::Record(kind),
+            };
+            return Err(refused(kind, key, Problem::new("key", Some(key), Rule::UnknownReference { target })));
         };
-        let from = stored.activity.parts().workflow;
-        from.move_to(to).map_err(|p| refused(key, p))?;
+        from.move_to(to).map_err(|p| refused(kind, key, p))?;
         if to == WorkflowState::Draft && reason.is_none() {
-            return Err(refused(key, Problem::new("reason", None, Rule::Required)));
+            return Err(refused(kind, key, Problem::new("reason", None, Rule::Required)));
         }
         if let Some(r) = reason
             && r.chars().count() > MAX_REASON
         {
-            return Err(refused(key, Problem::new("reason", None, Rule::TooLong { max: MAX_REASON })));
+            return Err(refused(kind, key, Problem::new("reason", None, Rule::TooLong { max: MAX_REASON })));
         }
-        let mut parts = stored.activity.into_parts();
-        parts.workflow = to;
-        let activity = coopera_domain::activity::Activity::new(parts).map_err(|problems| {
-            StoreError::Invalid(vec![RecordProblems {
-                index: 0,
-                kind: RecordKind::Activity,
-                key: key.to_owned(),
-                problems,
-            }])
-        })?;
         let how = WriteOptions {
             base,
             event: Some(AuditEvent::Transition),
@@ -104,16 +112,22 @@ impl Store {
             detail: Some(detail(from, to, reason)),
             ..WriteOptions::default()
         };
-        self.write(who.name, vec![Record::Activity(Box::new(activity))], how)?;
-        Ok(self.version(RecordKind::Activity, key)?.unwrap_or_default())
+        self.write(who.name, vec![stored.with_workflow(to)], how)?;
+        Ok(self.version(kind, key)?.unwrap_or_default())
     }
 
     /// The workflow steps of activity `key`, oldest first.
     pub fn transitions(&self, key: &str) -> Result<Vec<Transition>> {
-        let rows = self.audit(&AuditFilter { key: Some(key.to_owned()), ..AuditFilter::default() })?;
-        Ok(rows
+        self.transitions_of(RecordKind::Activity, key)
+    }
+
+    /// The workflow steps of the record `kind`/`key`, oldest first.
+    pub fn transitions_of(&self, kind: RecordKind, key: &str) -> Result<Vec<Transition>> {
+        let filter = AuditFilter { key: Some(key.to_owned()), ..AuditFilter::default() };
+        Ok(self
+            .audit(&filter)?
             .into_iter()
-            .filter(|r| r.event == Some(AuditEvent::Transition) && r.kind == RecordKind::Activity.as_str())
+            .filter(|r| r.event == Some(AuditEvent::Transition) && r.kind == kind.as_str())
             .filter_map(|r| {
                 let (from, to, reason) = parse_detail(r.detail.as_deref()?)?;
                 Some(Transition { at: r.at, author: r.author, from, to, reason })
@@ -121,10 +135,16 @@ impl Store {
             .collect())
     }
 
-    /// Who moved activity `key` to submitted most recently, if it is submitted or past it:
-    /// the four-eyes rule keeps them from validating it.
+    /// Who moved activity `key` to submitted most recently: [`Store::submitted_by_of`].
     pub fn submitted_by(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.transitions(key)?.into_iter().rev().find(|t| t.to == WorkflowState::Submitted).map(|t| t.author))
+        self.submitted_by_of(RecordKind::Activity, key)
+    }
+
+    /// Who moved the record to submitted most recently, if it is submitted or past it: the
+    /// four-eyes rule keeps them from validating it.
+    pub fn submitted_by_of(&self, kind: RecordKind, key: &str) -> Result<Option<String>> {
+        let steps = self.transitions_of(kind, key)?;
+        Ok(steps.into_iter().rev().find(|t| t.to == WorkflowState::Submitted).map(|t| t.author))
     }
 }
 

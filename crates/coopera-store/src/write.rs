@@ -147,8 +147,12 @@ fn check_references(references: &[Reference], lookup: &mut Lookup<'_>) -> Result
                     problems.add(r.path.clone(), Some(&r.key), unknown);
                 }
             }
-            Target::Demand => {
-                if !lookup.fetch.exists(RecordKind::Demand, &r.key)? {
+            Target::Demand | Target::Record(_) => {
+                let kind = match r.target {
+                    Target::Record(kind) => kind,
+                    _ => RecordKind::Demand,
+                };
+                if !lookup.fetch.exists(kind, &r.key)? {
                     problems.add(r.path.clone(), Some(&r.key), unknown);
                 }
             }
@@ -196,6 +200,39 @@ fn check_batch(
     Ok(all)
 }
 
+/// The records of a batch with the workflow state of those stored already, for every kind
+/// but activities: an edit, an import or an update never moves a record along its workflow,
+/// only its own steps do ([`crate::Store::transition`]). New records enter as they say. An
+/// activity's writers keep its state themselves, since an import may put activities in a
+/// state (`--publish`).
+fn keep_workflow(fetch: &dyn Fetch, records: &[Record]) -> Result<Option<Vec<Record>>> {
+    let kept = |kind| !matches!(kind, RecordKind::Activity | RecordKind::Organisation | RecordKind::Demand);
+    if !records.iter().any(|r| kept(r.kind())) {
+        return Ok(None);
+    }
+    let mut states = HashMap::new();
+    for kind in RecordKind::ALL.into_iter().filter(|k| kept(*k)) {
+        let keys: Vec<String> = records.iter().filter(|r| r.kind() == kind).map(Record::key).collect();
+        if keys.is_empty() {
+            continue;
+        }
+        for (key, doc) in fetch.documents_of(kind, &keys)? {
+            if let Some(state) = Record::from_json(kind, &doc).ok().and_then(|r| r.workflow()) {
+                states.insert((kind, key), state);
+            }
+        }
+    }
+    Ok(Some(
+        records
+            .iter()
+            .map(|r| match states.get(&(r.kind(), r.key())) {
+                Some(state) => r.clone().with_workflow(*state),
+                None => r.clone(),
+            })
+            .collect(),
+    ))
+}
+
 /// Refuses the write when a record of the batch changed after `base`.
 fn check_base(records: &[Record], fetch: &dyn Fetch, base: Version) -> Result<()> {
     for r in records {
@@ -233,6 +270,11 @@ pub(crate) fn record(
     how: &WriteOptions,
     options: StoreOptions,
 ) -> Result<WriteSummary> {
+    let kept = match how.event {
+        Some(AuditEvent::Transition) => None,
+        _ => keep_workflow(&*tx, records)?,
+    };
+    let records = kept.as_deref().unwrap_or(records);
     let documents: Vec<(String, Vec<Reference>)> = records.iter().map(Record::stored).collect();
     // First every check and derivation, reading only; then the writes. Derivation reads the
     // organisations of the batch before the stored ones, so doing it first sees the same.

@@ -36,6 +36,60 @@ pub(crate) fn activity_reach(store: &Store, activity: &Activity) -> Result<Reach
     })
 }
 
+/// What the access table needs of a record of a kind other than activities: its workflow
+/// state and the states of the organisations whose record it is — an action's actor, an
+/// agreement's parties, a membership's member, a practice's organisations, a capacity's
+/// institution (which also reports it). Who submitted it is not looked up here (see
+/// [`with_submitter`]): reading and editing do not need it. Organisations and demands,
+/// which have no such workflow, are published records of nobody's scope.
+pub(crate) fn record_reach(store: &Store, record: &Record) -> Result<Reach, WebError> {
+    let (owners, reporting_org) = match record {
+        Record::Action(a) => (vec![a.parts().actor.clone()], None),
+        Record::Agreement(a) => (a.parts().parties.clone(), None),
+        Record::Membership(m) => (vec![m.parts().member.clone()], None),
+        Record::Practice(g) => (g.parts().organisations.clone(), None),
+        Record::Capacity(c) => (vec![c.parts().institution.clone()], Some(c.parts().institution.clone())),
+        Record::Activity(a) => return activity_reach(store, a),
+        Record::Organisation(_) | Record::Demand(_) => (Vec::new(), None),
+    };
+    let mut orgs = Vec::new();
+    for key in &owners {
+        orgs.extend(store.organisation(key.as_str())?);
+    }
+    let workflow = record.workflow().unwrap_or(WorkflowState::Published);
+    Ok(Reach { workflow, reporting_org, states: access::activity_states(orgs.iter()), submitted_by: None })
+}
+
+/// A reach with who submitted the record, for the four-eyes rule of a workflow step.
+pub(crate) fn with_submitter(store: &Store, record: &Record, mut reach: Reach) -> Result<Reach, WebError> {
+    if reach.workflow != WorkflowState::Draft {
+        reach.submitted_by = store.submitted_by_of(record.kind(), &record.key())?;
+    }
+    Ok(reach)
+}
+
+/// The records of `records` the viewer may read: the published ones, and for an account
+/// those of its scope (all of them for the agency's analysts and administrators).
+pub(crate) fn readable<R>(
+    store: &Store,
+    viewer: &Viewer,
+    records: Vec<R>,
+    as_record: impl Fn(&R) -> Record,
+) -> Result<Vec<R>, WebError> {
+    let mut out = Vec::with_capacity(records.len());
+    for r in records {
+        let record = as_record(&r);
+        let published = record.workflow().is_none_or(|w| w == WorkflowState::Published);
+        let keep = published
+            || (!matches!(viewer.actor, access::Actor::Public)
+                && access::decide(&viewer.actor, &Action::Read, &record_reach(store, &record)?).is_ok());
+        if keep {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
 /// An organisation's reach: organisations are public; an editor works on those of its
 /// scope (the organisation itself, or a government or body of its state).
 pub(crate) fn organisation_reach(org: &Organisation) -> Reach {

@@ -154,6 +154,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/reports", get(reports::api_list))
         .route("/api/v1/reports/{name}", get(reports::api_show))
         .merge(subnational_routes())
+        .merge(workflow_routes())
         .fallback(api::fallback)
         .with_state(state.clone());
     // Inside the error renderer, so a timeout is answered as an error like any other.
@@ -185,6 +186,27 @@ pub fn app(state: AppState) -> Router {
 
 /// The pages, forms, upload and API of the actions abroad, agreements and memberships of
 /// states and municipalities.
+/// The validation workflow's steps of the records other than activities: from their pages and
+/// through the API.
+fn workflow_routes() -> Router<AppState> {
+    use axum::routing::post;
+    use handlers::catalog_form::Capacities;
+    use handlers::practices::PracticeRecords;
+    use handlers::record_workflow::{api_step, step};
+    use handlers::subnational_form::{Actions, Agreements, Memberships};
+    Router::new()
+        .route("/actions/{key}/transition", post(step::<Actions>))
+        .route("/agreements/{key}/transition", post(step::<Agreements>))
+        .route("/memberships/{key}/transition", post(step::<Memberships>))
+        .route("/practices/{key}/transition", post(step::<PracticeRecords>))
+        .route("/catalog/capacities/{key}/transition", post(step::<Capacities>))
+        .route("/api/v1/actions/{key}/transitions", post(api_step::<Actions>))
+        .route("/api/v1/agreements/{key}/transitions", post(api_step::<Agreements>))
+        .route("/api/v1/memberships/{key}/transitions", post(api_step::<Memberships>))
+        .route("/api/v1/practices/{key}/transitions", post(api_step::<PracticeRecords>))
+        .route("/api/v1/catalog/capacities/{key}/transitions", post(api_step::<Capacities>))
+}
+
 fn subnational_routes() -> Router<AppState> {
     use handlers::catalog_import::StatesBook;
     use handlers::subnational_form::{Actions, Agreements, Memberships};
@@ -200,16 +222,16 @@ fn subnational_routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(catalog_import::UPLOAD_LIMIT)),
         )
         .route("/actions/new", get(catalog_form::new_form::<Actions>).post(catalog_form::create::<Actions>))
-        .route("/actions/{key}", get(subnational_pages::show_action))
+        .route("/actions/{key}", get(subnational_pages::show::<Actions>))
         .route("/actions/{key}/edit", get(catalog_form::edit_form::<Actions>).post(catalog_form::update::<Actions>))
         .route("/agreements/new", get(catalog_form::new_form::<Agreements>).post(catalog_form::create::<Agreements>))
-        .route("/agreements/{key}", get(subnational_pages::show_agreement))
+        .route("/agreements/{key}", get(subnational_pages::show::<Agreements>))
         .route(
             "/agreements/{key}/edit",
             get(catalog_form::edit_form::<Agreements>).post(catalog_form::update::<Agreements>),
         )
         .route("/memberships/new", get(catalog_form::new_form::<Memberships>).post(catalog_form::create::<Memberships>))
-        .route("/memberships/{key}", get(subnational_pages::show_membership))
+        .route("/memberships/{key}", get(subnational_pages::show::<Memberships>))
         .route(
             "/memberships/{key}/edit",
             get(catalog_form::edit_form::<Memberships>).post(catalog_form::update::<Memberships>),

@@ -368,14 +368,12 @@ pub enum CatalogCommand {
         format: DocFormat,
     },
     /// Add the capacities and demands of a file — TOML or JSON (docs/file-format.md), CSV or
-    /// XLSX (the layout of `catalog template`): all or none.
-    Add {
-        #[arg(long)]
-        file: PathBuf,
-        /// Replace the stored records that differ (the change history keeps what they were).
-        #[arg(long)]
-        update: bool,
-    },
+    /// XLSX (the layout of `catalog template`): all or none. New capacities enter as drafts,
+    /// whatever the file says, unless --publish is given.
+    Add(RecordAddArgs),
+    /// Move a capacity along the validation workflow: draft → submitted → validated →
+    /// published, one step at a time, or back to draft from any state with --reason.
+    Transition(RecordTransitionArgs),
     /// Move a demand along its workflow: received → answered (--propose the capacities) →
     /// agreed (--activity that carries it out) → closed; or declined (--reason).
     Move {
@@ -420,6 +418,9 @@ pub enum ActionCommand {
     /// Add the actions (or any records) of a file — TOML or JSON (docs/file-format.md), CSV or
     /// XLSX (the layout of `action template`): all or none.
     Add(RecordAddArgs),
+    /// Move a record along the validation workflow: draft → submitted → validated →
+    /// published, one step at a time, or back to draft from any state with --reason.
+    Transition(RecordTransitionArgs),
     /// Write the spreadsheet template for actions, agreements and memberships (XLSX, a sheet
     /// for each and one that explains every column; docs/subnational.md).
     Template {
@@ -465,6 +466,9 @@ pub enum AgreementCommand {
     /// Add the agreements (or any records) of a file — TOML or JSON (docs/file-format.md), CSV
     /// or XLSX (the layout of `action template`): all or none.
     Add(RecordAddArgs),
+    /// Move a record along the validation workflow: draft → submitted → validated →
+    /// published, one step at a time, or back to draft from any state with --reason.
+    Transition(RecordTransitionArgs),
 }
 
 #[derive(Debug, Args)]
@@ -494,6 +498,9 @@ pub enum MembershipCommand {
     /// Add the memberships (or any records) of a file — TOML or JSON (docs/file-format.md), CSV
     /// or XLSX (the layout of `action template`): all or none.
     Add(RecordAddArgs),
+    /// Move a record along the validation workflow: draft → submitted → validated →
+    /// published, one step at a time, or back to draft from any state with --reason.
+    Transition(RecordTransitionArgs),
 }
 
 #[derive(Debug, Args)]
@@ -519,6 +526,9 @@ pub enum PracticeCommand {
     /// Add the good practices (or any records) of a TOML or JSON file (docs/file-format.md):
     /// all or none.
     Add(RecordAddArgs),
+    /// Move a record along the validation workflow: draft → submitted → validated →
+    /// published, one step at a time, or back to draft from any state with --reason.
+    Transition(RecordTransitionArgs),
 }
 
 #[derive(Debug, Args)]
@@ -571,9 +581,27 @@ pub struct RecordShowArgs {
 pub struct RecordAddArgs {
     #[arg(long)]
     pub file: PathBuf,
-    /// Replace the stored records that differ (the change history keeps what they were).
+    /// Replace the stored records that differ (the change history keeps what they were, and
+    /// each keeps its workflow state).
     #[arg(long)]
     pub update: bool,
+    /// Publish the new records at once instead of entering them as drafts to be submitted,
+    /// validated and published (`transition`).
+    #[arg(long)]
+    pub publish: bool,
+}
+
+/// `transition` of a record: one step of the validation workflow.
+#[derive(Debug, Args)]
+pub struct RecordTransitionArgs {
+    /// The record's key.
+    pub key: String,
+    /// The state to move to.
+    #[arg(long, value_enum)]
+    pub to: WorkflowArg,
+    /// Why it goes back to draft (required then; kept in the audit trail).
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -535,7 +535,7 @@ impl Batch {
                     }
                     Target::Activity => !activities.contains(r.key.as_str()),
                     Target::Capacity => !capacities.contains(r.key.as_str()),
-                    Target::Demand => true,
+                    Target::Demand | Target::Record(_) => true,
                 })
                 .cloned()
                 .collect();

@@ -189,6 +189,7 @@ pub(super) fn action(cell: &dyn Fn(&str) -> String) -> ActionDoc {
         outcome: opt_text(cell("outcome_es"), cell("outcome_en")),
         activities: list(&cell("activities")),
         cross_border: cross_border(cell("border"), &cell("dimensions")),
+        workflow: None,
     }
 }
 
@@ -209,6 +210,7 @@ pub(super) fn agreement(cell: &dyn Fn(&str) -> String) -> AgreementDoc {
         scope: opt_text(cell("scope_es"), cell("scope_en")),
         registration_number: opt(cell("registration_number")),
         activities: list(&cell("activities")),
+        workflow: None,
     }
 }
 
@@ -220,6 +222,7 @@ pub(super) fn membership(cell: &dyn Fn(&str) -> String) -> MembershipDoc {
         since: opt(cell("since")),
         until: opt(cell("until")),
         role: opt(cell("role")),
+        workflow: None,
     }
 }
 

@@ -101,11 +101,26 @@ pub struct CapacityDocument {
     /// Past activities that prove it (IATI identifiers).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
+    /// Where it stands in the validation workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-codelist" = "WorkflowState"))]
+    pub workflow: Option<String>,
 }
 
 impl From<CapacityDoc> for CapacityDocument {
     fn from(doc: CapacityDoc) -> CapacityDocument {
-        let CapacityDoc { key, title, description, institution, sectors, forms, languages, contact, evidence } = doc;
+        let CapacityDoc {
+            key,
+            title,
+            description,
+            institution,
+            sectors,
+            forms,
+            languages,
+            contact,
+            evidence,
+            workflow,
+        } = doc;
         CapacityDocument {
             key,
             title: title.into(),
@@ -116,6 +131,7 @@ impl From<CapacityDoc> for CapacityDocument {
             languages,
             contact: contact.into(),
             evidence,
+            workflow,
         }
     }
 }

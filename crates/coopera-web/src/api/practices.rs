@@ -93,6 +93,10 @@ pub struct PracticeDocument {
     pub indicators: Vec<PracticeIndicator>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub keywords: Vec<String>,
+    /// Where it stands in the validation workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-codelist" = "WorkflowState"))]
+    pub workflow: Option<String>,
 }
 
 /// A document that shows the practice.
@@ -141,6 +145,7 @@ impl From<PracticeDoc> for PracticeDocument {
             documents: doc.documents.into_iter().map(link).collect(),
             indicators: doc.indicators.into_iter().map(indicator).collect(),
             keywords: doc.keywords,
+            workflow: doc.workflow,
         }
     }
 }

@@ -83,6 +83,10 @@ pub struct ActionDocument {
     /// Its place in the cross-border agenda: the border and the dimensions it serves.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cross_border: Option<CrossBorder>,
+    /// Where it stands in the validation workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-codelist" = "WorkflowState"))]
+    pub workflow: Option<String>,
 }
 
 impl From<ActionDoc> for ActionDocument {
@@ -100,6 +104,7 @@ impl From<ActionDoc> for ActionDocument {
             outcome,
             activities,
             cross_border,
+            workflow,
         } = doc;
         ActionDocument {
             key,
@@ -114,6 +119,7 @@ impl From<ActionDoc> for ActionDocument {
             outcome: outcome.map(Text::from),
             activities,
             cross_border: cross_border.map(CrossBorder::from),
+            workflow,
         }
     }
 }
@@ -165,11 +171,16 @@ pub struct AgreementDocument {
     /// The activities carried out under it (IATI identifiers).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<String>,
+    /// Where it stands in the validation workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-codelist" = "WorkflowState"))]
+    pub workflow: Option<String>,
 }
 
 impl From<AgreementDoc> for AgreementDocument {
     fn from(doc: AgreementDoc) -> AgreementDocument {
-        let AgreementDoc { key, title, parties, signed, valid_until, scope, registration_number, activities } = doc;
+        let AgreementDoc { key, title, parties, signed, valid_until, scope, registration_number, activities, workflow } =
+            doc;
         AgreementDocument {
             key,
             title: title.into(),
@@ -179,6 +190,7 @@ impl From<AgreementDoc> for AgreementDocument {
             scope: scope.map(Text::from),
             registration_number,
             activities,
+            workflow,
         }
     }
 }
@@ -227,12 +239,16 @@ pub struct MembershipDocument {
     /// The member's role in the network, free text.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+    /// Where it stands in the validation workflow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("x-codelist" = "WorkflowState"))]
+    pub workflow: Option<String>,
 }
 
 impl From<MembershipDoc> for MembershipDocument {
     fn from(doc: MembershipDoc) -> MembershipDocument {
-        let MembershipDoc { key, network, member, since, until, role } = doc;
-        MembershipDocument { key, network, member, since, until, role }
+        let MembershipDoc { key, network, member, since, until, role, workflow } = doc;
+        MembershipDocument { key, network, member, since, until, role, workflow }
     }
 }
 

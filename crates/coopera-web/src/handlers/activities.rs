@@ -14,7 +14,7 @@ use coopera_domain::activity::{ActivityParts, ResultLevel, Sdg, SectorRef, Trans
 use coopera_domain::codelists::{COUNTRY, REGION};
 use coopera_report::PerActivity;
 use coopera_report::partner::{MULTILATERAL, PartnerPlace};
-use coopera_store::{Change, HistoryFilter, RecordKind, Store, StoredActivity};
+use coopera_store::{Change, HistoryFilter, RecordKind, StoredActivity};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value;
@@ -29,9 +29,7 @@ use crate::locale::{self, Ctx};
 use crate::registry::ActivityRow;
 use crate::selection::{MeasureChoice, Paging, Params, Selection, parse_sort, with_query};
 use crate::state::{AppState, Views, Written};
-use crate::views::{
-    ActivitiesPage, Cell, Chrome, Pager, RecordPage, Section, StepForm, TableView, WorkflowPanel, html,
-};
+use crate::views::{ActivitiesPage, Cell, Chrome, Pager, RecordPage, Section, TableView, html};
 
 const PER_PAGE: usize = 25;
 
@@ -529,7 +527,9 @@ pub(crate) async fn show(
             }
             let may_edit = guard::allow(&ctx.viewer, Action::Edit, &reach, ("activity", &id), "/").is_ok();
             let version = store.version(RecordKind::Activity, &id)?.unwrap_or_default();
-            let workflow = workflow_panel(store, &ctx, &id, &reach, version)?;
+            let action = format!("{}/transition", activity_url(&id));
+            let workflow =
+                super::record_workflow::panel(store, &ctx, (RecordKind::Activity, &id), &reach, version, action)?;
             let page = RecordPage {
                 c: chrome,
                 back_url: "/activities".to_owned(),
@@ -547,88 +547,14 @@ pub(crate) async fn show(
         .await
 }
 
-/// The workflow of an activity's page: its state, the steps this viewer may take (the access
-/// table decides, and decides again when the step is posted), and the steps taken so far.
-fn workflow_panel(
-    store: &Store,
-    ctx: &Ctx,
-    id: &str,
-    reach: &coopera_domain::access::Reach,
-    version: coopera_store::Version,
-) -> Result<WorkflowPanel, WebError> {
-    use coopera_domain::kinds::WorkflowState;
-    let lang = ctx.lang;
-    let from = reach.workflow;
-    let steps = WorkflowState::ALL
-        .iter()
-        .copied()
-        .filter(|to| {
-            guard::allow(&ctx.viewer, Action::Transition { from, to: *to }, reach, ("activity", id), "/").is_ok()
-        })
-        .map(|to| StepForm {
-            to: to.code(),
-            label: step_label(to, lang).to_owned(),
-            reason: (to == WorkflowState::Draft)
-                .then(|| lang.pick("Motivo de la devolución", "Why it goes back").to_owned()),
-        })
-        .collect();
-    let transitions = store.transitions(id)?;
-    let history = (!transitions.is_empty()).then(|| {
-        let mut t = TableView::new(&[
-            (lang.pick("Fecha (UTC)", "When (UTC)"), false),
-            (lang.pick("Quién", "Who"), false),
-            (lang.pick("Paso", "Step"), false),
-            (lang.pick("Motivo", "Reason"), false),
-        ]);
-        for s in transitions.iter().rev() {
-            t.rows.push(vec![
-                Cell::text(s.at.replace('T', " ").trim_end_matches('Z')),
-                Cell::text(&s.author),
-                Cell::text(format!("{} → {}", s.from.label(lang), s.to.label(lang))),
-                Cell::text(s.reason.clone().unwrap_or_default()),
-            ]);
-        }
-        t
-    });
-    let note = match (&ctx.viewer.actor, from) {
-        (coopera_domain::access::Actor::Public, _) => None,
-        (_, WorkflowState::Submitted) if reach.submitted_by.as_deref() == ctx.viewer.name() => Some(
-            lang.pick(
-                "Usted envió este registro: otra persona de la agencia lo valida.",
-                "You submitted this record: someone else at the agency validates it.",
-            )
-            .to_owned(),
-        ),
-        _ => None,
-    };
-    Ok(WorkflowPanel {
-        state: from.label(lang).to_owned(),
-        note,
-        steps,
-        version: version.to_string(),
-        action: format!("{}/transition", activity_url(id)),
-        history,
-    })
-}
-
-fn step_label(to: coopera_domain::kinds::WorkflowState, lang: Lang) -> &'static str {
-    use coopera_domain::kinds::WorkflowState::*;
-    match to {
-        Draft => lang.pick("Devolver a borrador", "Back to draft"),
-        Submitted => lang.pick("Enviar a validación", "Submit for validation"),
-        Validated => lang.pick("Validar", "Validate"),
-        Published => lang.pick("Publicar", "Publish"),
-    }
-}
-
 #[derive(Debug, Deserialize)]
 pub(crate) struct StepPost {
     #[serde(default)]
-    to: String,
+    pub to: String,
     #[serde(default)]
-    reason: String,
+    pub reason: String,
     #[serde(default)]
-    version: String,
+    pub version: String,
 }
 
 /// `POST /activities/{id}/transition`: one workflow step, checked by the access table on

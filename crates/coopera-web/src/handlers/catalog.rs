@@ -21,21 +21,22 @@ use coopera_domain::activity::{SectorRef, SectorShare};
 use coopera_domain::catalog::{Capacity, CapacityParts};
 use coopera_domain::codelists::THEMATIC_AREA;
 use coopera_domain::doc::CapacityDoc;
-use coopera_domain::kinds::WorkflowState;
 use coopera_report::demands::{Cycle, DemandFlow};
 use coopera_report::{Measure, UNCLASSIFIED};
-use coopera_store::{RecordKind, Store};
+use coopera_store::{Record, RecordKind, Store};
 use rust_decimal::Decimal;
 
 use super::activities::ShowParams;
 use super::catalog_import;
 use super::demands::DemandPanel;
+use super::record_workflow::record_panel;
 use super::{activity_url, area_name, org_url};
 use crate::address::{NoParameters, Only};
 use crate::api::{
     AreaShare, CapacityDetail, CapacityList, CapacitySummary, CatalogReport, CycleTimes, DemandStateCount, Links,
     Number,
 };
+use crate::auth::Viewer;
 use crate::error::WebError;
 use crate::guard;
 use crate::locale::{self, Ctx};
@@ -76,17 +77,10 @@ fn area_label(code: &str, lang: Lang) -> String {
     if code == UNCLASSIFIED { lang.pick("Sin clasificar", "Unclassified").to_owned() } else { area_name(code, lang) }
 }
 
-/// What the access table needs of a capacity: it is everyone's to read (a published record),
-/// and in the scope of its institution — and of its state, when the institution is a state
-/// or municipal body.
-pub(crate) fn capacity_reach(store: &Store, parts: &CapacityParts) -> Result<Reach, WebError> {
-    let org = store.organisation(parts.institution.as_str())?;
-    Ok(Reach {
-        workflow: WorkflowState::Published,
-        reporting_org: Some(parts.institution.clone()),
-        states: org.as_ref().and_then(access::state_of).into_iter().collect(),
-        submitted_by: None,
-    })
+/// What the access table needs of a capacity: its workflow state, and the scope of its
+/// institution — and of its state, when the institution is a state or municipal body.
+pub(crate) fn capacity_reach(store: &Store, capacity: &Capacity) -> Result<Reach, WebError> {
+    guard::record_reach(store, &coopera_store::Record::Capacity(capacity.clone()))
 }
 
 pub(crate) fn forms_text_of(forms: &[coopera_domain::kinds::CapacityForm], lang: Lang) -> String {
@@ -136,18 +130,20 @@ pub(crate) fn sectors_table(sectors: &[SectorShare], lang: Lang) -> TableView {
     t
 }
 
-/// The catalog as the pages show it: every capacity, and the report of capacities by
-/// thematic area (counted whole, once in each area a capacity touches).
+/// The catalog as the pages show it: every capacity the viewer may read (the published ones,
+/// and an account's drafts of its scope), and the report of those capacities by thematic
+/// area (counted whole, once in each area a capacity touches).
 struct Catalog {
     capacities: Vec<Capacity>,
     report: coopera_report::Report,
 }
 
 impl Catalog {
-    fn load(store: &Store, lang: Lang) -> Result<Catalog, WebError> {
-        let mut capacities = store.capacities()?;
+    fn load(store: &Store, viewer: &Viewer, lang: Lang) -> Result<Catalog, WebError> {
+        let all = store.capacities()?;
+        let mut capacities = guard::readable(store, viewer, all, |c| Record::Capacity(c.clone()))?;
         capacities.sort_by_cached_key(|c| crate::registry::fold(c.parts().title.best(lang)));
-        let report = coopera_report::catalog_themes(store, Measure::Count, 1)?;
+        let report = coopera_report::catalog_themes_of(&capacities, Measure::Count, 1)?;
         Ok(Catalog { capacities, report })
     }
 
@@ -284,7 +280,7 @@ pub(crate) async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Html
     state
         .read(move |store, views| {
             let lang = ctx.lang;
-            let catalog = Catalog::load(store, lang)?;
+            let catalog = Catalog::load(store, &ctx.viewer, lang)?;
             let sections = catalog.report.rows.iter().map(|r| catalog.section(&r.key, views, lang)).collect();
             let heading = lang.pick("Catálogo de capacidades", "Catalog of capacities");
             let page = CatalogPage {
@@ -325,7 +321,7 @@ pub(crate) async fn area(
     state
         .read(move |store, views| {
             let lang = ctx.lang;
-            let catalog = Catalog::load(store, lang)?;
+            let catalog = Catalog::load(store, &ctx.viewer, lang)?;
             let section = catalog.section(&code, views, lang);
             let heading = area_label(&code, lang);
             let (count, share) = catalog.share(&code);
@@ -373,6 +369,8 @@ pub(crate) struct CatalogRecordPage {
     pub badges: Vec<String>,
     pub links: Vec<(String, String)>,
     pub panel: Option<DemandPanel>,
+    /// A capacity's validation workflow, for signed-in viewers.
+    pub workflow: Option<crate::views::WorkflowPanel>,
     pub sections: Vec<Section>,
     pub map: Option<MapBlock>,
     /// A demand's: the address that shows the capacities proposed for it.
@@ -509,7 +507,7 @@ pub(crate) async fn capacity(
     state
         .read(move |store, views| {
             let cap = store.capacity(&key)?.ok_or_else(|| WebError::not_found("capacity", &key))?;
-            let reach = capacity_reach(store, cap.parts())?;
+            let reach = capacity_reach(store, &cap)?;
             let url = capacity_url(&key);
             guard::allow(&ctx.viewer, Action::Read, &reach, ("capacity", &key), &url)?;
             let lang = ctx.lang;
@@ -537,6 +535,7 @@ pub(crate) async fn capacity(
                 badges: areas_of(&p.sectors).into_iter().map(|a| area_name(a, lang)).collect(),
                 links: vec![("JSON (API)".to_owned(), format!("/api/v1{url}"))],
                 panel: None,
+                workflow: record_panel::<super::catalog_form::Capacities>(store, &ctx, &Record::Capacity(cap.clone()))?,
                 sections,
                 map,
                 match_url: None,
@@ -607,7 +606,7 @@ pub(crate) async fn print(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
     state
         .read(move |store, views| {
             let lang = ctx.lang;
-            let catalog = Catalog::load(store, lang)?;
+            let catalog = Catalog::load(store, &ctx.viewer, lang)?;
             let areas = catalog
                 .report
                 .rows
@@ -711,7 +710,7 @@ pub(crate) async fn report(State(state): State<AppState>, ctx: Ctx) -> Result<Ht
         .read(move |store, _| {
             let lang = ctx.lang;
             let flow = coopera_report::demands::demand_flow(store)?;
-            let catalog = Catalog::load(store, lang)?;
+            let catalog = Catalog::load(store, &ctx.viewer, lang)?;
             let share = flow.answered_share.map_or_else(|| "—".to_owned(), |s| locale::percent(s, lang));
             let card = |label: &str, value: String, note: Option<String>| Card { label: label.to_owned(), value, note };
             let cards = vec![
@@ -779,7 +778,8 @@ pub(crate) async fn api_list(
     state
         .read(move |store, views| {
             let lang = ctx.lang;
-            let mut capacities = store.capacities()?;
+            let all = store.capacities()?;
+            let mut capacities = guard::readable(store, &ctx.viewer, all, |c| Record::Capacity(c.clone()))?;
             capacities.sort_by(|a, b| a.parts().key.cmp(&b.parts().key));
             let items: Vec<CapacitySummary> = capacities
                 .iter()
@@ -806,9 +806,15 @@ pub(crate) async fn api_list(
 pub(crate) async fn api_show(
     _: Only<NoParameters>,
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(key): Path<String>,
 ) -> Result<Json<CapacityDetail>, WebError> {
-    state.read(move |store, _| Ok(Json(capacity_detail(store, &key)?))).await
+    state
+        .read(move |store, _| {
+            super::subnational_pages::readable(store, &ctx, RecordKind::Capacity, &key, "")?;
+            Ok(Json(capacity_detail(store, &key)?))
+        })
+        .await
 }
 
 fn cycle(c: &Cycle) -> CycleTimes {

@@ -22,7 +22,7 @@ use coopera_domain::access::{Action, Actor, Scope};
 use coopera_domain::catalog::Capacity;
 use coopera_domain::codelists::{COUNTRY, LANGUAGE, MX_STATE, SECTOR};
 use coopera_domain::doc::{CapacityDoc, ContactDoc, DemandDoc, Reference, SectorDoc, TextDoc};
-use coopera_domain::kinds::{CapacityForm, WorkflowState};
+use coopera_domain::kinds::CapacityForm;
 use coopera_domain::{Lang, Problem, Problems, Rule};
 use coopera_store::{Record, RecordKind, Store, StoreError, Version, WriteOptions};
 use serde::de::DeserializeOwned;
@@ -131,7 +131,7 @@ impl Kind for Capacities {
 
     fn editable(store: &Store, viewer: &Viewer, key: &str, next: &str) -> Result<CapacityDoc, WebError> {
         let stored = store.capacity(key)?.ok_or_else(|| WebError::not_found("capacity", key))?;
-        guard::allow(viewer, Action::Edit, &capacity_reach(store, stored.parts())?, ("capacity", key), next)?;
+        guard::allow(viewer, Action::Edit, &capacity_reach(store, &stored)?, ("capacity", key), next)?;
         Ok(CapacityDoc::from_domain(&stored))
     }
 
@@ -325,7 +325,7 @@ pub(super) fn next_of<K: Kind>(mode: &Mode) -> String {
 }
 
 /// Whether the viewer may save a capacity as it would be: in an editor's scope by its
-/// institution; a new one as a draft would be.
+/// institution; a new one in the state its document asks, a stored one in its own.
 pub(crate) fn allow_capacity_as_saved(
     store: &Store,
     viewer: &Viewer,
@@ -333,15 +333,8 @@ pub(crate) fn allow_capacity_as_saved(
     mode: &Mode,
     next: &str,
 ) -> Result<(), WebError> {
-    let mut reach = capacity_reach(store, capacity.parts())?;
-    let action = match mode {
-        Mode::Create => {
-            reach.workflow = WorkflowState::Draft;
-            Action::Create
-        }
-        Mode::Edit(_) => Action::Edit,
-    };
-    guard::allow_as_saved(viewer, action, &reach, next)
+    let record = Record::Capacity(capacity.clone());
+    super::subnational_form::allow_as_saved(store, viewer, &record, mode, next)
 }
 
 /// A demand's workflow as stored, over a document that is edited.
@@ -555,6 +548,8 @@ impl Values for CapacityValues {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            // A new capacity is a draft; a stored one keeps its state (the store sees to it).
+            workflow: None,
         }
     }
 

@@ -292,6 +292,8 @@ fn import(
         author: viewer.name().unwrap_or(AUTHOR),
         existing: if upload.update { Existing::Update } else { Existing::Refuse },
         address: Some(viewer.address.clone()),
+        // New records are drafts to be submitted, validated and published on their pages.
+        workflow: coopera_domain::kinds::WorkflowState::Draft,
     };
     Ok(match sheets::add(store, &read, &how)? {
         Added::Written(summary) => {

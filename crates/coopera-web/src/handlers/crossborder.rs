@@ -23,15 +23,17 @@ use coopera_domain::kinds::{Border, CrossBorderDimension};
 use coopera_domain::organisation::Organisation;
 use coopera_domain::subnational::{OrgStates, SubnationalAction};
 use coopera_report::agenda::{Agenda, AgendaAction, AgendaRow, Count, SECTIONS};
-use coopera_store::Store;
+use coopera_store::{Record, Store};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::org_url;
 use super::states::{state_url, viewers_selection};
 use crate::address::{Only, Parameters};
+use crate::auth::Viewer;
 use crate::downloads;
 use crate::error::WebError;
+use crate::guard;
 use crate::locale::{self, Ctx};
 use crate::maps::{self, Choropleth};
 use crate::selection::{Params, Selection, with_query};
@@ -60,10 +62,11 @@ pub(super) struct Read {
 
 impl Read {
     /// The agenda of the activities `selection` keeps and of the actions its filters keep.
-    pub(super) fn load(store: &Store, views: &Views, selection: &Selection) -> Result<Read, WebError> {
+    /// The viewer's: the actions it may read.
+    pub(super) fn load(store: &Store, views: &Views, viewer: &Viewer, selection: &Selection) -> Result<Read, WebError> {
         let organisations = store.organisations()?;
         let states = OrgStates::new(&organisations);
-        let all = store.actions()?;
+        let all = guard::readable(store, viewer, store.actions()?, |a| Record::Action(a.clone()))?;
         let inputs: Vec<AgendaAction<'_>> = all.iter().map(|action| AgendaAction { action, states: &states }).collect();
         let agenda = coopera_report::agenda::agenda(&views.snapshot, &selection.filters(), &inputs)?;
         let mut by_key: HashMap<String, SubnationalAction> =
@@ -304,7 +307,7 @@ pub(crate) async fn page(State(state): State<AppState>, ctx: Ctx) -> Result<Html
     state
         .read(move |store, views| {
             let lang = ctx.lang;
-            let read = Read::load(store, views, &viewers_selection(&ctx))?;
+            let read = Read::load(store, views, &ctx.viewer, &viewers_selection(&ctx))?;
             let page = CrossBorderPage {
                 c: Chrome::new(&ctx, &st, lang.pick("Agenda transfronteriza", "Cross-border agenda"), "states"),
                 lead: lang
@@ -344,7 +347,7 @@ pub(crate) async fn api(
     state
         .read(move |store, views| {
             sel.check(&views.registry)?;
-            let read = Read::load(store, views, &sel)?;
+            let read = Read::load(store, views, &ctx.viewer, &sel)?;
             let filters = serde_json::to_value(super::reports::report_filters(&sel))
                 .map_err(|e| WebError::internal(e.to_string()))?;
             Ok(Json(crate::json::agenda(&read.agenda, filters, ctx.lang)))
@@ -356,7 +359,7 @@ pub(crate) async fn api(
 pub(crate) async fn download_csv(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
     state
         .read(move |store, views| {
-            let read = Read::load(store, views, &viewers_selection(&ctx))?;
+            let read = Read::load(store, views, &ctx.viewer, &viewers_selection(&ctx))?;
             let name = ctx.lang.pick("coopera-agenda-transfronteriza.csv", "coopera-crossborder-agenda.csv");
             Ok(downloads::attachment(read.agenda.to_csv(ctx.lang), downloads::CSV, name))
         })
@@ -375,7 +378,7 @@ pub(super) fn profile_section(
     let lang = ctx.lang;
     let l = |es: &'static str, en: &'static str| lang.pick(es, en);
     let selection = Selection { state: Some(state), ..viewers_selection(ctx) };
-    let agenda = Read::load(store, views, &selection)?.agenda;
+    let agenda = Read::load(store, views, &ctx.viewer, &selection)?.agenda;
     let links = Links { state: Some(state), actions: "#actions".to_owned() };
     let mut s = Section::new("crossborder", l("Agenda transfronteriza", "Cross-border agenda"));
     if agenda.total.total.records() == 0 {

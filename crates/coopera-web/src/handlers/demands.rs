@@ -604,6 +604,7 @@ fn demand_page(
         edit_url: allow_demand(&ctx.viewer, Action::Edit, key, "/").is_ok().then(|| format!("{url}/edit")),
         badges,
         links: vec![("JSON (API)".to_owned(), format!("/api/v1{url}"))],
+        workflow: None,
         panel: Some(panel),
         sections: demand_sections(store, p, views, lang)?,
         map: None,

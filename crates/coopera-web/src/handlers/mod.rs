@@ -24,6 +24,7 @@ pub(crate) mod demands;
 pub(crate) mod health;
 pub(crate) mod organisations;
 pub(crate) mod practices;
+pub(crate) mod record_workflow;
 pub(crate) mod reports;
 pub(crate) mod search;
 pub(crate) mod states;

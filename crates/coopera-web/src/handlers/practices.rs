@@ -20,7 +20,7 @@ use coopera_domain::kinds::CapacityForm;
 use coopera_domain::organisation::Organisation;
 use coopera_domain::practice::{GOVERNMENT_LEVELS, GoodPractice, PracticeFilter};
 use coopera_domain::subnational::OrgStates;
-use coopera_store::{RecordKind, Store};
+use coopera_store::{Record, RecordKind, Store};
 use serde::Deserialize;
 
 use super::search::readable;
@@ -28,7 +28,9 @@ use super::states::state_url;
 use super::{activity_url, org_url};
 use crate::address::{Only, Parameters};
 use crate::api::{Links, PracticeDetail, PracticeList, PracticeSummary};
+use crate::auth::Viewer;
 use crate::error::WebError;
+use crate::guard;
 use crate::locale::{self, Ctx};
 use crate::registry::fold;
 use crate::selection::with_query;
@@ -36,6 +38,8 @@ use crate::state::{AppState, Views};
 use crate::views::{
     Cell, Chrome, FilterSelect, Opt, PracticeCard, PracticesPage, RecordPage, Section, TableView, html,
 };
+
+use super::record_workflow::{Stepped, record_panel};
 
 pub(crate) fn practice_url(key: &str) -> String {
     format!("/practices/{}", crate::selection::encode(key))
@@ -54,14 +58,19 @@ pub(super) struct Practices {
 }
 
 impl Practices {
-    /// Every practice, by title in `lang`.
-    pub(super) fn load(store: &Store, lang: Lang) -> Result<Practices, WebError> {
+    /// Every practice the viewer may read, by title in `lang`.
+    pub(super) fn load(store: &Store, viewer: &Viewer, lang: Lang) -> Result<Practices, WebError> {
+        let mut practices = guard::readable(store, viewer, store.practices()?, |p| Record::Practice(p.clone()))?;
+        practices.sort_by_cached_key(|p| fold(p.parts().title.best(lang)));
+        Ok(Practices { practices, ..Practices::none(store)? })
+    }
+
+    /// No practice, with the organisations and states the practices' figures need.
+    fn none(store: &Store) -> Result<Practices, WebError> {
         let organisations = store.organisations()?;
         let states = OrgStates::new(&organisations);
-        let mut practices = store.practices()?;
-        practices.sort_by_cached_key(|p| fold(p.parts().title.best(lang)));
         let orgs = organisations.into_iter().map(|o| (o.key().as_str().to_owned(), o)).collect();
-        Ok(Practices { orgs, states, practices })
+        Ok(Practices { orgs, states, practices: Vec::new() })
     }
 
     fn org(&self, key: &OrgKey) -> Option<&Organisation> {
@@ -266,7 +275,7 @@ pub(crate) async fn list(
             let lang = ctx.lang;
             let l = |es: &'static str, en: &'static str| lang.pick(es, en);
             let q = given_words(&params.q).unwrap_or_default().to_owned();
-            let all = Practices::load(store, lang)?.narrow(&filter, &q);
+            let all = Practices::load(store, &ctx.viewer, lang)?.narrow(&filter, &q);
             let n = all.practices.len();
             let count = match (lang, n) {
                 (Lang::Es, 1) => "1 buena práctica".to_owned(),
@@ -303,10 +312,12 @@ pub(crate) async fn show(
         .read(move |store, views| {
             let lang = ctx.lang;
             let l = |es: &'static str, en: &'static str| lang.pick(es, en).to_owned();
-            let practice = store.practice(&key)?.ok_or_else(|| WebError::not_found("practice", &key))?;
-            let all = Practices::load(store, lang)?;
+            let url = practice_url(&key);
+            let record = super::subnational_pages::readable(store, &ctx, RecordKind::Practice, &key, &url)?;
+            let Record::Practice(practice) = &record else { return Err(WebError::not_found("practice", &key)) };
+            let all = Practices::none(store)?;
             let p = practice.parts();
-            let mut badges = all.levels(&practice, lang);
+            let mut badges = all.levels(practice, lang);
             badges.extend(p.themes.iter().map(|t| t.entry().name(lang).to_owned()));
             let links = practice
                 .states(&all.states)
@@ -321,12 +332,12 @@ pub(crate) async fn show(
                 edit_url: None,
                 badges,
                 links,
-                workflow: None,
+                workflow: record_panel::<PracticeRecords>(store, &ctx, &record)?,
                 sections: vec![
-                    about(&all, &practice, lang),
-                    evidence_activities(&practice, views, &ctx),
-                    documents(&practice, lang),
-                    indicators(&practice, lang),
+                    about(&all, practice, lang),
+                    evidence_activities(practice, views, &ctx),
+                    documents(practice, lang),
+                    indicators(practice, lang),
                 ],
                 map: None,
             };
@@ -416,19 +427,25 @@ fn indicators(practice: &GoodPractice, lang: Lang) -> Section {
 
 /// A state's practices, for its profile: each with who carried it out, its thematic areas
 /// and the start of its results.
-pub(super) fn state_section(store: &Store, state: MxStateCode, lang: Lang) -> Result<Section, WebError> {
+pub(super) fn state_section(
+    store: &Store,
+    viewer: &Viewer,
+    state: MxStateCode,
+    lang: Lang,
+) -> Result<Section, WebError> {
     let filter = PracticeFilter { state: Some(state), ..PracticeFilter::default() };
-    Ok(section(&Practices::load(store, lang)?.narrow(&filter, ""), lang))
+    Ok(section(&Practices::load(store, viewer, lang)?.narrow(&filter, ""), lang))
 }
 
 /// The section of a municipality's page: the practices that name it as a place, or of its
 /// organisations.
 pub(super) fn municipality_section(
     store: &Store,
+    viewer: &Viewer,
     municipality: MxMunicipalityCode,
     lang: Lang,
 ) -> Result<Section, WebError> {
-    let mut all = Practices::load(store, lang)?;
+    let mut all = Practices::load(store, viewer, lang)?;
     let orgs = &all.orgs;
     let here = |k: &OrgKey| orgs.get(k.as_str()).and_then(|o| o.parts().mx_municipality) == Some(municipality);
     let keep: Vec<bool> = all
@@ -485,7 +502,8 @@ pub(crate) async fn api_list(
     state
         .read(move |store, _| {
             let lang = ctx.lang;
-            let all = Practices::load(store, lang)?.narrow(&filter, given_words(&params.q).unwrap_or_default());
+            let all =
+                Practices::load(store, &ctx.viewer, lang)?.narrow(&filter, given_words(&params.q).unwrap_or_default());
             let items: Vec<PracticeSummary> = all
                 .practices
                 .iter()
@@ -517,16 +535,38 @@ pub(crate) async fn api_show(
 ) -> Result<Json<PracticeDetail>, WebError> {
     state
         .read(move |store, _| {
-            let practice = store.practice(&key)?.ok_or_else(|| WebError::not_found("practice", &key))?;
-            let all = Practices::load(store, ctx.lang)?;
-            Ok(Json(PracticeDetail {
-                key: key.clone(),
-                version: store.version(RecordKind::Practice, &key)?.unwrap_or_default(),
-                levels: practice.levels(|k| all.org(k)).iter().map(|l| l.code()).collect(),
-                states: practice.states(&all.states).iter().map(|s| s.as_str()).collect(),
-                document: PracticeDoc::from_domain(&practice).into(),
-                links: Links { html: practice_url(&key) },
-            }))
+            super::subnational_pages::readable(store, &ctx, RecordKind::Practice, &key, "")?;
+            Ok(Json(practice_detail(store, &key)?))
         })
         .await
+}
+
+/// A practice as the API shows it.
+fn practice_detail(store: &Store, key: &str) -> Result<PracticeDetail, WebError> {
+    let practice = store.practice(key)?.ok_or_else(|| WebError::not_found("practice", key))?;
+    let all = Practices::none(store)?;
+    Ok(PracticeDetail {
+        key: key.to_owned(),
+        version: store.version(RecordKind::Practice, key)?.unwrap_or_default(),
+        levels: practice.levels(|k| all.org(k)).iter().map(|l| l.code()).collect(),
+        states: practice.states(&all.states).iter().map(|s| s.as_str()).collect(),
+        document: PracticeDoc::from_domain(&practice).into(),
+        links: Links { html: practice_url(key) },
+    })
+}
+
+/// Good practices, as the workflow's steps know them.
+#[derive(Debug)]
+pub(crate) struct PracticeRecords;
+
+impl Stepped for PracticeRecords {
+    const KIND: RecordKind = RecordKind::Practice;
+
+    fn url(key: &str) -> String {
+        practice_url(key)
+    }
+
+    fn detail(store: &Store, key: &str) -> Result<serde_json::Value, WebError> {
+        super::catalog_form::json(practice_detail(store, key)?)
+    }
 }

@@ -28,8 +28,10 @@ use super::dashboard::query;
 use super::search::readable;
 use super::subnational_form::{action_url, agreement_url, membership_url};
 use super::{activity_url, org_url};
+use crate::auth::Viewer;
 use crate::downloads;
 use crate::error::WebError;
+use crate::guard;
 use crate::locale::{self, Ctx};
 use crate::maps::{self, Choropleth};
 use crate::selection::{MeasureChoice, Selection, with_query};
@@ -80,15 +82,17 @@ pub(super) struct Counts {
 }
 
 impl Subnational {
-    pub(super) fn load(store: &Store) -> Result<Subnational, WebError> {
+    /// Every action, agreement and membership the viewer may read: the published ones, and
+    /// an account's drafts of its scope.
+    pub(super) fn load(store: &Store, viewer: &Viewer) -> Result<Subnational, WebError> {
         let organisations = store.organisations()?;
         let states = OrgStates::new(&organisations);
         Ok(Subnational {
             orgs: organisations.into_iter().map(|o| (o.key().as_str().to_owned(), o)).collect(),
             states,
-            actions: store.actions()?,
-            agreements: store.agreements()?,
-            memberships: store.memberships()?,
+            actions: guard::readable(store, viewer, store.actions()?, |a| Record::Action(a.clone()))?,
+            agreements: guard::readable(store, viewer, store.agreements()?, |a| Record::Agreement(a.clone()))?,
+            memberships: guard::readable(store, viewer, store.memberships()?, |m| Record::Membership(m.clone()))?,
         })
     }
 
@@ -219,7 +223,7 @@ pub(crate) async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Html
             let lang = ctx.lang;
             let l = |es: &'static str, en: &'static str| lang.pick(es, en);
             let on = today();
-            let counts = Subnational::load(store)?.counts(on);
+            let counts = Subnational::load(store, &ctx.viewer)?.counts(on);
             let activities = activity_counts(views, &ctx)?;
             let mut table = TableView::new(&[
                 (l("Entidad federativa", "State"), false),
@@ -275,7 +279,7 @@ pub(crate) async fn show(
             let lang = ctx.lang;
             let l = |es: &'static str, en: &'static str| lang.pick(es, en).to_owned();
             let on = today();
-            let records = Subnational::load(store)?.of(mx);
+            let records = Subnational::load(store, &ctx.viewer)?.of(mx);
             let activities = activity_counts(views, &ctx)?.get(mx.as_str()).copied().unwrap_or_default();
             let name = mx.entry().name(lang);
             let page = RecordPage {
@@ -320,7 +324,7 @@ pub(crate) async fn show(
                     offices_section(&records, mx, lang),
                     agreements_section(&records, mx, on, lang),
                     memberships_section(&records, mx, on, lang),
-                    super::practices::state_section(store, mx, lang)?,
+                    super::practices::state_section(store, &ctx.viewer, mx, lang)?,
                 ],
                 map: destinations(&records, mx, lang),
             };
@@ -346,7 +350,7 @@ fn workbook(records: Subnational, name: &str, lang: Lang) -> Result<Response, We
 /// `GET /states/export.xlsx`: every state's and municipality's actions, agreements and
 /// memberships.
 pub(crate) async fn export(State(state): State<AppState>, ctx: Ctx) -> Result<Response, WebError> {
-    state.read(move |store, _| workbook(Subnational::load(store)?, "coopera-estados.xlsx", ctx.lang)).await
+    state.read(move |store, _| workbook(Subnational::load(store, &ctx.viewer)?, "coopera-estados.xlsx", ctx.lang)).await
 }
 
 /// `GET /states/{code}/export.xlsx`: one state's.
@@ -357,7 +361,7 @@ pub(crate) async fn export_state(
 ) -> Result<Response, WebError> {
     let Ok(mx) = MxStateCode::parse_any(&code) else { return Err(WebError::not_found("state", &code)) };
     let name = format!("coopera-estado-{}.xlsx", mx.as_str());
-    state.read(move |store, _| workbook(Subnational::load(store)?.of(mx), &name, ctx.lang)).await
+    state.read(move |store, _| workbook(Subnational::load(store, &ctx.viewer)?.of(mx), &name, ctx.lang)).await
 }
 
 /// `GET /states/{code}/municipalities/{municipality}`: a municipality that acts abroad — its
@@ -379,7 +383,7 @@ pub(crate) async fn municipality(
             let lang = ctx.lang;
             let l = |es: &'static str, en: &'static str| lang.pick(es, en).to_owned();
             let on = today();
-            let all = Subnational::load(store)?;
+            let all = Subnational::load(store, &ctx.viewer)?;
             let orgs: Vec<Organisation> =
                 all.orgs.values().filter(|o| o.parts().mx_municipality == Some(m)).cloned().collect();
             let records = all.of_municipality(m);
@@ -401,7 +405,7 @@ pub(crate) async fn municipality(
                     offices_section(&records, mx, lang),
                     agreements_section(&records, mx, on, lang),
                     memberships_section(&records, mx, on, lang),
-                    super::practices::municipality_section(store, m, lang)?,
+                    super::practices::municipality_section(store, &ctx.viewer, m, lang)?,
                 ],
                 map: destinations(&records, mx, lang),
             };

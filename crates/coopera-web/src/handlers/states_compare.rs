@@ -214,7 +214,7 @@ fn ranking(
     choice: Choice,
     on: Date,
 ) -> Result<Vec<Ranked>, WebError> {
-    let counts = Subnational::load(store)?.counts(on);
+    let counts = Subnational::load(store, &ctx.viewer)?.counts(on);
     let activities = activity_counts(views, ctx)?;
     let value =
         by_state(views, ctx, MeasureChoice { measure: coopera_report::Measure::Total, currency: Currency::Usd })?;

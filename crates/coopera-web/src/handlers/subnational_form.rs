@@ -63,30 +63,22 @@ pub(crate) fn owners(record: &Record) -> Vec<OrgKey> {
     }
 }
 
-/// What the access table needs of a record of these owners: the states they belong to. A
-/// stored record is public (published, as the profiles show it); a new one is created as a
-/// draft would be.
-fn reach(store: &Store, owners: &[OrgKey], workflow: WorkflowState) -> Result<Reach, WebError> {
-    let mut orgs = Vec::new();
-    for key in owners {
-        orgs.extend(store.organisation(key.as_str())?);
-    }
-    Ok(Reach { states: access::activity_states(orgs.iter()), ..Reach::new(workflow) })
-}
-
-/// Whether the viewer may edit a stored record of these owners.
+/// Whether the viewer may edit a stored record.
 fn allow_stored(
     store: &Store,
     viewer: &Viewer,
-    owners: &[OrgKey],
+    stored: Record,
     (kind, key): (&'static str, &str),
     next: &str,
 ) -> Result<(), WebError> {
-    let reach = reach(store, owners, WorkflowState::Published)?;
+    let reach = guard::record_reach(store, &stored)?;
     guard::allow(viewer, Action::Edit, &reach, (kind, key), next)
 }
 
-/// Whether the viewer may save the record as it would be: in an editor's scope by its owners.
+/// Whether the viewer may save the record as it would be: in an editor's scope by its owners;
+/// a new one in the state its document asks (a draft unless it says, and only an account
+/// that may take the steps into that state may create it past draft), a stored one in the
+/// state it is in, since an edit never moves the workflow.
 pub(crate) fn allow_as_saved(
     store: &Store,
     viewer: &Viewer,
@@ -94,11 +86,15 @@ pub(crate) fn allow_as_saved(
     mode: &Mode,
     next: &str,
 ) -> Result<(), WebError> {
-    let (action, workflow) = match mode {
-        Mode::Create => (Action::Create, WorkflowState::Draft),
-        Mode::Edit(_) => (Action::Edit, WorkflowState::Published),
+    let (action, reach) = match mode {
+        Mode::Create => (Action::Create, guard::record_reach(store, record)?),
+        Mode::Edit(key) => {
+            let stored = store.stored(record.kind(), key)?.and_then(|r| r.workflow());
+            let as_saved = record.clone().with_workflow(stored.unwrap_or(WorkflowState::Draft));
+            (Action::Edit, guard::record_reach(store, &as_saved)?)
+        }
     };
-    guard::allow_as_saved(viewer, action, &reach(store, &owners(record), workflow)?, next)
+    guard::allow_as_saved(viewer, action, &reach, next)
 }
 
 /// The forms and the upload, for a state's profile, when the viewer may write that state's
@@ -177,7 +173,7 @@ impl Kind for Actions {
 
     fn editable(store: &Store, viewer: &Viewer, key: &str, next: &str) -> Result<ActionDoc, WebError> {
         let stored = store.action(key)?.ok_or_else(|| WebError::not_found("action", key))?;
-        allow_stored(store, viewer, std::slice::from_ref(&stored.parts().actor), ("action", key), next)?;
+        allow_stored(store, viewer, Record::Action(stored.clone()), ("action", key), next)?;
         Ok(ActionDoc::from_domain(&stored))
     }
 
@@ -249,7 +245,7 @@ impl Kind for Agreements {
 
     fn editable(store: &Store, viewer: &Viewer, key: &str, next: &str) -> Result<AgreementDoc, WebError> {
         let stored = store.agreement(key)?.ok_or_else(|| WebError::not_found("agreement", key))?;
-        allow_stored(store, viewer, &stored.parts().parties, ("agreement", key), next)?;
+        allow_stored(store, viewer, Record::Agreement(stored.clone()), ("agreement", key), next)?;
         Ok(AgreementDoc::from_domain(&stored))
     }
 
@@ -321,7 +317,7 @@ impl Kind for Memberships {
 
     fn editable(store: &Store, viewer: &Viewer, key: &str, next: &str) -> Result<MembershipDoc, WebError> {
         let stored = store.membership(key)?.ok_or_else(|| WebError::not_found("membership", key))?;
-        allow_stored(store, viewer, std::slice::from_ref(&stored.parts().member), ("membership", key), next)?;
+        allow_stored(store, viewer, Record::Membership(stored.clone()), ("membership", key), next)?;
         Ok(MembershipDoc::from_domain(&stored))
     }
 
@@ -462,6 +458,8 @@ impl Values for ActionValues {
             // Dimensions without a border are kept, so that the check says what is missing.
             cross_border: (!self.border.is_empty() || !self.dimensions.is_empty())
                 .then(|| CrossBorderDoc { border: self.border.clone(), dimensions: self.dimensions.clone() }),
+            // A new record is a draft; a stored one keeps its state (the store sees to it).
+            workflow: None,
         }
     }
 
@@ -530,6 +528,7 @@ impl Values for AgreementValues {
             scope: text_doc(&self.scope),
             registration_number: opt(&self.registration_number),
             activities: identifiers(&self.activities),
+            workflow: None,
         }
     }
 
@@ -589,6 +588,7 @@ impl Values for MembershipValues {
             since: opt(&self.since),
             until: opt(&self.until),
             role: opt(&self.role),
+            workflow: None,
         }
     }
 

@@ -18,17 +18,18 @@ use coopera_domain::subnational::OrgStates;
 use coopera_store::{Record, RecordKind, Store};
 
 use super::activities::ShowParams;
-use super::catalog::CatalogRecordPage;
 use super::catalog_form::Kind;
+use super::record_workflow::record_panel;
 use super::states::state_url;
-use super::subnational_form::{Actions, Agreements, Memberships, action_url, agreement_url, membership_url, owners};
+use super::subnational_form::{action_url, agreement_url, membership_url, owners};
 use super::{activity_url, org_url, state_name};
 use crate::address::{Only, Parameters};
 use crate::api::{ActionDetail, AgreementDetail, Links, MembershipDetail, SubnationalList, SubnationalSummary};
 use crate::error::WebError;
+use crate::guard;
 use crate::locale::Ctx;
 use crate::state::{AppState, Views};
-use crate::views::{Cell, Chrome, Section, TableView, html};
+use crate::views::{Cell, Chrome, RecordPage, Section, TableView, html};
 
 /// The states of a record's owners, as INEGI codes.
 fn state_codes(store: &Store, record: &Record) -> Result<Vec<String>, WebError> {
@@ -143,7 +144,7 @@ async fn api_list(
     state
         .read(move |store, views| {
             let states = OrgStates::new(&store.organisations()?);
-            let items: Vec<SubnationalSummary> = load(store)?
+            let items: Vec<SubnationalSummary> = guard::readable(store, &ctx.viewer, load(store)?, Record::clone)?
                 .iter()
                 .map(|r| summary(r, &states, views, ctx.lang))
                 .filter(|s| only.is_none_or(|o| s.states.contains(&o.to_string())))
@@ -192,9 +193,15 @@ pub(crate) async fn api_memberships(
 pub(crate) async fn api_show<K: Kind>(
     _: Only<crate::address::NoParameters>,
     State(state): State<AppState>,
+    ctx: Ctx,
     Path(key): Path<String>,
 ) -> Result<Json<serde_json::Value>, WebError> {
-    state.read(move |store, _| Ok(Json(K::detail(store, &key)?))).await
+    state
+        .read(move |store, _| {
+            readable(store, &ctx, K::RECORD, &key, "")?;
+            Ok(Json(K::detail(store, &key)?))
+        })
+        .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,7 +312,7 @@ fn record_page<K: Kind>(
             links.push((state_name(&code), state_url(s)));
         }
     }
-    let page = CatalogRecordPage {
+    let page = RecordPage {
         c: chrome,
         back_url: "/states".to_owned(),
         back_label: lang.pick("← Estados y municipios", "← States and municipalities").to_owned(),
@@ -313,17 +320,16 @@ fn record_page<K: Kind>(
         edit_url: may_edit.then(|| format!("{url}/edit")),
         badges: Vec::new(),
         links,
-        panel: None,
+        workflow: record_panel::<K>(store, ctx, record)?,
         sections,
         map: None,
-        match_url: None,
-        matching: None,
     };
     html(&page)
 }
 
-/// `GET /actions/{key}`
-pub(crate) async fn show_action(
+/// `GET /actions/{key}`, `GET /agreements/{key}`, `GET /memberships/{key}`: the page of a
+/// record the viewer may read — a draft of another scope is "not found", like a missing one.
+pub(crate) async fn show<K: Kind>(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(key): Path<String>,
@@ -332,40 +338,17 @@ pub(crate) async fn show_action(
     let st = state.clone();
     state
         .read(move |store, views| {
-            let record = Record::Action(found(store.action(&key)?, "action", &key)?);
-            record_page::<Actions>(&st, &ctx, (store, views), &record, flash.saved.is_some())
+            let record = readable(store, &ctx, K::RECORD, &key, &K::url(&key))?;
+            record_page::<K>(&st, &ctx, (store, views), &record, flash.saved.is_some())
         })
         .await
 }
 
-/// `GET /agreements/{key}`
-pub(crate) async fn show_agreement(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(key): Path<String>,
-    Query(flash): Query<ShowParams>,
-) -> Result<Html<String>, WebError> {
-    let st = state.clone();
-    state
-        .read(move |store, views| {
-            let record = Record::Agreement(found(store.agreement(&key)?, "agreement", &key)?);
-            record_page::<Agreements>(&st, &ctx, (store, views), &record, flash.saved.is_some())
-        })
-        .await
-}
-
-/// `GET /memberships/{key}`
-pub(crate) async fn show_membership(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(key): Path<String>,
-    Query(flash): Query<ShowParams>,
-) -> Result<Html<String>, WebError> {
-    let st = state.clone();
-    state
-        .read(move |store, views| {
-            let record = Record::Membership(found(store.membership(&key)?, "membership", &key)?);
-            record_page::<Memberships>(&st, &ctx, (store, views), &record, flash.saved.is_some())
-        })
-        .await
+/// The record `kind`/`key`, when the viewer may read it; "not found" otherwise, as for a
+/// missing one. `next` is where a sign-in brings the browser back.
+pub(crate) fn readable(store: &Store, ctx: &Ctx, kind: RecordKind, key: &str, next: &str) -> Result<Record, WebError> {
+    let record = found(store.stored(kind, key)?, kind.as_str(), key)?;
+    let reach = guard::record_reach(store, &record)?;
+    guard::allow(&ctx.viewer, Action::Read, &reach, (kind.as_str(), key), next)?;
+    Ok(record)
 }

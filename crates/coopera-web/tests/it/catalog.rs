@@ -348,6 +348,9 @@ async fn an_editor_of_another_institution_cannot_edit_a_capacity() {
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
     theirs["institution"] = "conafor".into();
     let r = call(&app, Method::POST, "/api/v1/catalog/capacities", Some(&conafor), &theirs).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "an editor never creates a published record: {}", r.text());
+    theirs.as_object_mut().expect("a document").remove("workflow");
+    let r = call(&app, Method::POST, "/api/v1/catalog/capacities", Some(&conafor), &theirs).await;
     check_method_reply(&doc, "post", "/api/v1/catalog/capacities", "create", &r, &mut problems);
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
     assert_eq!(r.header(header::LOCATION), "/api/v1/catalog/capacities/cap-nueva");
@@ -407,7 +410,11 @@ async fn the_forms_create_records_and_show_problems_by_field() {
     let r = post_as(&app, Some(&admin), "/catalog/capacities/new", good).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(r.header(header::LOCATION), "/catalog/capacities/cap-cuencas?saved=1");
-    assert!(get(&app, "/catalog").await.ok().text().contains("<a href=\"/catalog/capacities/cap-cuencas\">"));
+    // A draft: the agency reads it in the catalog, the public does not yet.
+    assert!(
+        get_as(&app, &admin, "/catalog").await.ok().text().contains("<a href=\"/catalog/capacities/cap-cuencas\">")
+    );
+    assert!(!get(&app, "/catalog").await.ok().text().contains("/catalog/capacities/cap-cuencas"));
 
     // A demand, created received, then edited: its workflow stays as stored.
     let demand: &[(&str, &str)] = &[

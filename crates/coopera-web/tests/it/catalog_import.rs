@@ -163,7 +163,8 @@ async fn a_good_csv_is_imported_whole_and_marked_as_an_import() {
     let changes = state.store().history(&filter).expect("history");
     assert_eq!(changes.len(), 1);
     assert_eq!((changes[0].author.as_str(), changes[0].event), ("tester", AuditEvent::Import));
-    assert!(get(&app, "/catalog").await.ok().text().contains("/catalog/capacities/cap-hoja-1"), "the views follow");
+    let catalog = get_as(&app, &admin, "/catalog").await.ok().text();
+    assert!(catalog.contains("/catalog/capacities/cap-hoja-1"), "the views follow");
 
     // The same again changes nothing; a changed row is refused unless updating is asked for.
     let again = upload(&app, Some(&admin), &Upload::file(&admin, "capacidades.csv", GOOD.as_bytes()), "es").await;

@@ -30,6 +30,7 @@ mod openapi;
 mod pages;
 mod practices;
 mod readable;
+mod record_workflow;
 mod search;
 mod server;
 mod states;

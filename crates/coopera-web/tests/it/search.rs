@@ -165,7 +165,7 @@ async fn a_capacity_saved_through_the_api_is_found_when_the_write_returns() {
         "key": "cap-apicultura", "institution": "conapesca",
         "title": {"es": "Apicultura sustentable", "en": "Sustainable beekeeping"},
         "description": {"es": "Viveros de abejas y apicultura <script>alert(1)</script> con comunidades pesqueras."},
-        "sectors": [{"code": "41030"}], "forms": ["course"], "languages": ["es"]
+        "sectors": [{"code": "41030"}], "forms": ["course"], "languages": ["es"], "workflow": "published"
     });
     let req = Request::post("/api/v1/catalog/capacities")
         .header(header::CONTENT_TYPE, "application/json")

@@ -80,9 +80,15 @@ async fn the_api_creates_reads_and_updates_actions_agreements_and_memberships() 
     let r = call(&app, Method::PUT, "/api/v1/actions/chis-mision-cafe", &chiapas, &update, "en").await;
     assert_eq!(r.status, StatusCode::CONFLICT, "the version read is no longer the stored one");
 
-    let shown = get(&app, "/api/v1/actions/chis-mision-cafe").await.ok().json();
-    assert_eq!(shown["document"]["city"], "Huehuetenango", "the public reads it, as on the profiles");
-    let list = get(&app, "/api/v1/actions?state=07").await.ok().json();
+    let none = Value::Null;
+    let shown = call(&app, Method::GET, "/api/v1/actions/chis-mision-cafe", &chiapas, &none, "es").await.ok().json();
+    assert_eq!(shown["document"]["city"], "Huehuetenango", "its editor reads the draft");
+    assert_eq!(
+        get(&app, "/api/v1/actions/chis-mision-cafe").await.status,
+        StatusCode::NOT_FOUND,
+        "the public does not"
+    );
+    let list = call(&app, Method::GET, "/api/v1/actions?state=07", &chiapas, &none, "es").await.ok().json();
     let keys: Vec<&str> = list["items"].as_array().expect("items").iter().filter_map(|i| i["key"].as_str()).collect();
     assert!(keys.contains(&"chis-mision-cafe") && keys.contains(&"chis-oficina-los-angeles"), "{keys:?}");
     assert!(!keys.contains(&"jal-gira-inversiones"), "Jalisco's action is not Chiapas's");

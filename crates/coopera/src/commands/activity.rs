@@ -21,12 +21,14 @@ pub fn run(ctx: &Ctx, cmd: ActivityCommand) -> Result<(), Failure> {
             let existing = if update { Existing::Update } else { Existing::Refuse };
             add(ctx, &file, Adding { existing, workflow: entering(publish) })
         }
-        ActivityCommand::Transition { id, to, reason } => transition(ctx, &id, to.state(), reason.as_deref()),
+        ActivityCommand::Transition { id, to, reason } => {
+            transition(ctx, RecordKind::Activity, &id, to.state(), reason.as_deref())
+        }
     }
 }
 
 impl WorkflowArg {
-    fn state(self) -> WorkflowState {
+    pub(super) fn state(self) -> WorkflowState {
         match self {
             WorkflowArg::Draft => WorkflowState::Draft,
             WorkflowArg::Submitted => WorkflowState::Submitted,
@@ -63,11 +65,14 @@ pub(super) fn add(ctx: &Ctx, file: &Path, how: Adding) -> Result<(), Failure> {
         problems.extend(unresolved);
         return Err(Failure::input(InputError(batch.in_file_order(problems)), ctx.lang));
     }
-    let activities = enter_as(&mut batch.records, how.workflow, ctx.lang)?;
+    let (activities, others) = enter_as(&mut batch.records, how.workflow);
     let store = ctx.open()?;
     let summary = store_batch(ctx, &store, batch, how.existing)?;
     print(&format!("{}: {}", file.display(), summary_line(&summary, ctx.lang)));
     if let Some(line) = workflow_line(activities, how.workflow, ctx.lang) {
+        print(&line);
+    }
+    if let Some(line) = super::records_workflow_line(others, how.workflow, ctx.lang) {
         print(&line);
     }
     Ok(())
@@ -81,15 +86,30 @@ fn no_such_activity(ctx: &Ctx, id: &str) -> Failure {
     })
 }
 
-/// `activity transition`: one step of the workflow by the CLI's user, or back to draft with
-/// a reason. A step the workflow does not allow, a missing reason or an unknown activity is
-/// refused before anything is written; the write itself starts from the version read, so a
-/// change made in between refuses it too.
-fn transition(ctx: &Ctx, id: &str, to: WorkflowState, reason: Option<&str>) -> Result<(), Failure> {
+/// `activity transition` (and `catalog|action|agreement|membership|practice transition`):
+/// one step of the workflow by the CLI's user, or back to draft with a reason. A step the
+/// workflow does not allow, a missing reason or an unknown record is refused before
+/// anything is written; the write itself starts from the version read, so a change made in
+/// between refuses it too.
+pub(super) fn transition(
+    ctx: &Ctx,
+    kind: RecordKind,
+    id: &str,
+    to: WorkflowState,
+    reason: Option<&str>,
+) -> Result<(), Failure> {
     let lang = ctx.lang;
     let store = ctx.open_existing()?;
-    let stored = store.activity(id).map_err(|e| Failure::store(e, lang))?.ok_or_else(|| no_such_activity(ctx, id))?;
-    let from = stored.activity.parts().workflow;
+    let stored = store.stored(kind, id).map_err(|e| Failure::store(e, lang))?;
+    let Some(from) = stored.and_then(|r| r.workflow()) else {
+        return Err(match kind {
+            RecordKind::Activity => no_such_activity(ctx, id),
+            _ => Failure::one(match lang {
+                Lang::Es => format!("no existe {} `{id}`", kind.with_article(lang)),
+                Lang::En => format!("there is no {} `{id}`", kind.label(lang)),
+            }),
+        });
+    };
     if let Some(refusal) = step_refused(id, from, to, lang) {
         return Err(Failure::one(refusal));
     }
@@ -99,8 +119,8 @@ fn transition(ctx: &Ctx, id: &str, to: WorkflowState, reason: Option<&str>) -> R
             "going back to draft needs a reason: --reason TEXT (kept in the audit trail); nothing changed",
         )));
     }
-    let base = store.version(RecordKind::Activity, id).map_err(|e| Failure::store(e, lang))?;
-    store.transition(Who::local(&ctx.user), id, to, reason, base).map_err(|e| Failure::store(e, lang))?;
+    let base = store.version(kind, id).map_err(|e| Failure::store(e, lang))?;
+    store.transition_of(Who::local(&ctx.user), kind, id, to, reason, base).map_err(|e| Failure::store(e, lang))?;
     print(&format!("{id}: {} → {}", from.label(lang), to.label(lang)));
     Ok(())
 }

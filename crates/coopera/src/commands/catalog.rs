@@ -30,13 +30,14 @@ pub fn run(ctx: &Ctx, cmd: CatalogCommand) -> Result<(), Failure> {
             Ok(())
         }
         CatalogCommand::Show { key, format } => show(ctx, &key, format),
-        CatalogCommand::Add { file, update } => {
-            let existing = if update { coopera_store::Existing::Update } else { coopera_store::Existing::Refuse };
-            if sheets::is_spreadsheet(&file) {
-                return sheets::add(ctx, &file, existing, Book::Catalog);
+        CatalogCommand::Add(args) => {
+            let existing = if args.update { coopera_store::Existing::Update } else { coopera_store::Existing::Refuse };
+            if sheets::is_spreadsheet(&args.file) {
+                return sheets::add(ctx, &args.file, existing, Book::Catalog, entering(args.publish));
             }
-            add(ctx, &file, Adding { existing, workflow: entering(false) })
+            add(ctx, &args.file, Adding { existing, workflow: entering(args.publish) })
         }
+        CatalogCommand::Transition(args) => super::record_transition(ctx, RecordKind::Capacity, &args),
         CatalogCommand::Template { out } => sheets::template(ctx, &out, Book::Catalog),
         CatalogCommand::Move { key, to, propose, activity, reason } => {
             move_demand(ctx, &key, &to, DemandMove { proposed: propose, activity, reason, ..DemandMove::default() })

@@ -5,11 +5,12 @@ use std::io::Write as _;
 
 use coopera_domain::Lang;
 use coopera_domain::Rule;
-use coopera_domain::activity::Activity;
 use coopera_domain::code::CountryCode;
 use coopera_domain::kinds::{Direction, Modality, WorkflowState};
 use coopera_report::{Dimension, Filters, YearRange};
-use coopera_store::{Existing, Location, Record, Store, StoreError, StoreOptions, WriteOptions, WriteSummary};
+use coopera_store::{
+    Existing, Location, Record, RecordKind, Store, StoreError, StoreOptions, WriteOptions, WriteSummary,
+};
 
 use crate::cli::{ActivitySelection, Cli, Command, DirectionArg, DocFormat, TableFormat};
 use crate::input::{Batch, InputError};
@@ -186,22 +187,24 @@ pub fn entering(publish: bool) -> WorkflowState {
     if publish { WorkflowState::Published } else { WorkflowState::Draft }
 }
 
-/// Puts every activity of `records` in `workflow`, whatever its file said; returns how many
-/// activities there are.
-pub fn enter_as(records: &mut [Record], workflow: WorkflowState, lang: Lang) -> Result<usize, Failure> {
-    let mut activities = 0;
-    for record in records {
-        let Record::Activity(activity) = record else { continue };
-        activities += 1;
-        let mut parts = activity.parts().clone();
-        parts.workflow = workflow;
-        // The workflow state is no fact a rule checks: what passed before passes now.
-        **activity = Activity::new(parts).map_err(|problems| {
-            let key = activity.key().to_string();
-            Failure { lines: problems.iter().map(|p| format!("{key}: {}", p.message(lang))).collect(), summary: None }
-        })?;
+/// Puts every record of `records` that has a validation workflow (activities, capacities,
+/// international actions, agreements, memberships, good practices) in `workflow`, whatever
+/// its file said; returns how many activities and how many other such records there are.
+/// A record stored already keeps its stored state: the store sees to that for every kind
+/// but activities.
+pub fn enter_as(records: &mut [Record], workflow: WorkflowState) -> (usize, usize) {
+    let (mut activities, mut others) = (0, 0);
+    for record in records.iter_mut() {
+        if record.workflow().is_none() {
+            continue;
+        }
+        match record {
+            Record::Activity(_) => activities += 1,
+            _ => others += 1,
+        }
+        record.set_workflow(workflow);
     }
-    Ok(activities)
+    (activities, others)
 }
 
 /// What an import's summary says of the workflow: "12 actividades como borrador; publíquelas
@@ -224,6 +227,37 @@ pub fn workflow_line(activities: usize, workflow: WorkflowState, lang: Lang) -> 
         ),
         (_, Lang::En) => format!(
             "{activities} {en} as {}; publish {} with --publish or with `coopera activity transition`",
+            workflow.label(lang).to_lowercase(),
+            if one { "it" } else { "them" }
+        ),
+    })
+}
+
+/// `transition` of a capacity, an action, an agreement, a membership or a good practice.
+pub fn record_transition(ctx: &Ctx, kind: RecordKind, args: &crate::cli::RecordTransitionArgs) -> Result<(), Failure> {
+    activity::transition(ctx, kind, &args.key, args.to.state(), args.reason.as_deref())
+}
+
+/// What an addition's summary says of the workflow of its records other than activities:
+/// "3 registros como borrador; publíquelos con --publish o con `coopera … transition`".
+pub fn records_workflow_line(records: usize, workflow: WorkflowState, lang: Lang) -> Option<String> {
+    if records == 0 {
+        return None;
+    }
+    let one = records == 1;
+    let (es, en) = (if one { "registro" } else { "registros" }, if one { "record" } else { "records" });
+    Some(match (workflow, lang) {
+        (WorkflowState::Published, Lang::Es) => {
+            format!("{records} {es} {} (--publish)", if one { "publicado" } else { "publicados" })
+        }
+        (WorkflowState::Published, Lang::En) => format!("{records} {en} published (--publish)"),
+        (_, Lang::Es) => format!(
+            "{records} {es} como {}; {} con --publish o con `coopera catalog|action|agreement|membership|practice transition`",
+            workflow.label(lang).to_lowercase(),
+            if one { "publíquelo" } else { "publíquelos" }
+        ),
+        (_, Lang::En) => format!(
+            "{records} {en} as {}; publish {} with --publish or with `coopera catalog|action|agreement|membership|practice transition`",
             workflow.label(lang).to_lowercase(),
             if one { "it" } else { "them" }
         ),

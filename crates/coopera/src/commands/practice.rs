@@ -8,7 +8,7 @@ use coopera_domain::doc::{DatasetDoc, PracticeDoc};
 use coopera_domain::ids::RecordKey;
 use coopera_domain::kinds::{CapacityForm, Level};
 use coopera_domain::practice::{GoodPractice, PracticeFilter};
-use coopera_store::{Existing, Store, StoreError};
+use coopera_store::{Existing, RecordKind, Store, StoreError};
 
 use super::activity::{Adding, add};
 use super::catalog::lines;
@@ -22,6 +22,7 @@ pub fn run(ctx: &Ctx, cmd: PracticeCommand) -> Result<(), Failure> {
         PracticeCommand::List(args) => list(ctx, args),
         PracticeCommand::Show(args) => show::<GoodPractice>(ctx, &args),
         PracticeCommand::Add(args) => add_file(ctx, &args),
+        PracticeCommand::Transition(args) => super::record_transition(ctx, RecordKind::Practice, &args),
     }
 }
 
@@ -42,7 +43,7 @@ fn add_file(ctx: &Ctx, args: &RecordAddArgs) -> Result<(), Failure> {
         }));
     }
     let existing = if args.update { Existing::Update } else { Existing::Refuse };
-    add(ctx, &args.file, Adding { existing, workflow: entering(false) })
+    add(ctx, &args.file, Adding { existing, workflow: entering(args.publish) })
 }
 
 /// The flags as a filter, each checked against its list.

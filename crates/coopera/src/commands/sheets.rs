@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use coopera_domain::Lang;
+use coopera_domain::kinds::WorkflowState;
 use coopera_import::sheets::{AddOptions, Added, Book, Placed};
 use coopera_store::Existing;
 
@@ -19,7 +20,8 @@ pub fn is_spreadsheet(file: &Path) -> bool {
 /// `add --file` of a CSV file or an XLSX workbook of `book`'s kinds: every problem — of a
 /// cell, or a reference to nothing — placed at its sheet, row and column; nothing written
 /// unless the whole spreadsheet is right.
-pub fn add(ctx: &Ctx, file: &Path, existing: Existing, book: Book) -> Result<(), Failure> {
+/// New records enter in `workflow`; stored ones keep theirs.
+pub fn add(ctx: &Ctx, file: &Path, existing: Existing, book: Book, workflow: WorkflowState) -> Result<(), Failure> {
     let lang = ctx.lang;
     let bytes = std::fs::read(file).map_err(|e| {
         Failure::one(match lang {
@@ -45,7 +47,7 @@ pub fn add(ctx: &Ctx, file: &Path, existing: Existing, book: Book) -> Result<(),
     }
     let store = ctx.open()?;
     // The command line is a local administrator's tool: it asks the access table nothing.
-    let how = AddOptions { author: &ctx.user, existing, address: None };
+    let how = AddOptions { author: &ctx.user, existing, address: None, workflow };
     match coopera_import::sheets::add(&store, &read, &how).map_err(|e| Failure::store(e, lang))? {
         Added::Written(summary) => {
             print(&format!("{}: {}", file.display(), super::summary_line(&summary, lang)));

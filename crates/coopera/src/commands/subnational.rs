@@ -13,7 +13,7 @@ use coopera_domain::kinds::{ActionKind, AgreementStanding};
 use coopera_domain::organisation::Organisation;
 use coopera_domain::subnational::{Agreement, NetworkMembership, OrgStates, SubnationalAction};
 use coopera_import::sheets::Book;
-use coopera_store::{Existing, Record, Store, StoreError};
+use coopera_store::{Existing, Record, RecordKind, Store, StoreError};
 use time::Date;
 
 use super::activity::{Adding, add};
@@ -30,6 +30,7 @@ pub fn run_action(ctx: &Ctx, cmd: ActionCommand) -> Result<(), Failure> {
         ActionCommand::List(args) => list_actions(ctx, args),
         ActionCommand::Show(args) => show::<SubnationalAction>(ctx, &args),
         ActionCommand::Add(args) => add_file(ctx, &args),
+        ActionCommand::Transition(args) => super::record_transition(ctx, RecordKind::Action, &args),
         ActionCommand::Template { out } => sheets::template(ctx, &out, Book::Subnational),
         ActionCommand::Export { out, state } => export(ctx, &out, state.as_deref()),
     }
@@ -66,6 +67,7 @@ pub fn run_agreement(ctx: &Ctx, cmd: AgreementCommand) -> Result<(), Failure> {
         AgreementCommand::List(args) => list_agreements(ctx, args),
         AgreementCommand::Show(args) => show::<Agreement>(ctx, &args),
         AgreementCommand::Add(args) => add_file(ctx, &args),
+        AgreementCommand::Transition(args) => super::record_transition(ctx, RecordKind::Agreement, &args),
     }
 }
 
@@ -74,6 +76,7 @@ pub fn run_membership(ctx: &Ctx, cmd: MembershipCommand) -> Result<(), Failure> 
         MembershipCommand::List(args) => list_memberships(ctx, args),
         MembershipCommand::Show(args) => show::<NetworkMembership>(ctx, &args),
         MembershipCommand::Add(args) => add_file(ctx, &args),
+        MembershipCommand::Transition(args) => super::record_transition(ctx, RecordKind::Membership, &args),
     }
 }
 
@@ -84,9 +87,9 @@ pub fn run_membership(ctx: &Ctx, cmd: MembershipCommand) -> Result<(), Failure> 
 fn add_file(ctx: &Ctx, args: &RecordAddArgs) -> Result<(), Failure> {
     let existing = if args.update { Existing::Update } else { Existing::Refuse };
     if sheets::is_spreadsheet(&args.file) {
-        return sheets::add(ctx, &args.file, existing, Book::Subnational);
+        return sheets::add(ctx, &args.file, existing, Book::Subnational, entering(args.publish));
     }
-    add(ctx, &args.file, Adding { existing, workflow: entering(false) })
+    add(ctx, &args.file, Adding { existing, workflow: entering(args.publish) })
 }
 
 /// `--state`: an INEGI code (`07`, `7`) or an ISO 3166-2 code (`MX-CHP`).

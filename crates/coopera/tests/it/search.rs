@@ -67,9 +67,15 @@ fn the_index_follows_every_write_and_rebuilds_itself() {
     assert_eq!(keys(&c.find(&["search", "ribereña", "--format", "json"]).ok().json()), Vec::<String>::new());
     let file = c.dir.path().join("nueva.toml");
     std::fs::write(&file, NEW).expect("write");
-    c.run(&["catalog", "add", "--file", &file.to_string_lossy()]).ok();
+    let added = c.run(&["catalog", "add", "--file", &file.to_string_lossy()]).ok();
+    assert!(added.stdout.contains("1 registro como borrador"), "{}", added.stdout);
+    let draft = c.find(&["search", "riberena", "--format", "json"]).ok().json();
+    assert_eq!(keys(&draft), Vec::<String>::new(), "a draft is not in the published catalog: {draft}");
+    for to in ["submitted", "validated", "published"] {
+        c.run(&["catalog", "transition", "cap-pesca-riberena", "--to", to]).ok();
+    }
     let found = c.find(&["search", "riberena", "--format", "json"]).ok().json();
-    assert_eq!(keys(&found), ["cap-pesca-riberena"], "a saved record is found at once: {found}");
+    assert_eq!(keys(&found), ["cap-pesca-riberena"], "a published record is found at once: {found}");
 
     // A lost index is built again by itself; `search reindex` rebuilds on demand.
     std::fs::remove_dir_all(c.dir.path().join("index")).expect("remove the index");
