@@ -7,6 +7,7 @@
 //!
 //! The cases panic on failure, like tests; they are public so other crates can run them.
 
+use coopera_domain::Lang;
 use coopera_domain::doc::{ActionDoc, ActivityDoc, CapacityDoc, MembershipDoc, OrganisationDoc, PracticeDoc};
 use coopera_domain::kinds::{Direction, Modality};
 use coopera_domain::problem::{Rule, Target};
@@ -52,6 +53,7 @@ macro_rules! conformance_tests {
             sign_ins_are_throttled_without_telling_who_exists,
             the_audit_trail_is_chained_and_verified,
             the_workflow_moves_one_step_or_back_with_a_reason,
+            other_records_keep_their_workflow_through_edits,
             a_demand_moves_from_received_to_closed,
             a_copy_holds_the_same_registry
         );
@@ -949,6 +951,45 @@ pub fn the_workflow_moves_one_step_or_back_with_a_reason(store: &Store) {
     assert_eq!(history.len(), 5, "each transition is a change of the record");
     assert_eq!(history[0].address, None);
     assert_eq!(history[3].address.as_deref(), Some("10.0.0.1"));
+    assert!(matches!(store.verify_audit().expect("verify"), AuditVerdict::Intact { .. }));
+}
+
+/// A capacity (as an action, an agreement, a membership, a practice) enters in the state its
+/// document asks, moves only by its steps, and keeps its state through an edit or an update.
+pub fn other_records_keep_their_workflow_through_edits(store: &Store) {
+    use coopera_domain::kinds::WorkflowState::*;
+    store.record("ana", orgs()).expect("orgs");
+    let capacity = |title: &str| {
+        let doc: CapacityDoc = serde_json::from_str(&format!(
+            r#"{{"key":"cap-cuencas","title":"{title}","institution":"amexcid","sectors":[{{"code":"41010"}}],"forms":["course"]}}"#
+        ))
+        .expect("fixture");
+        Record::Capacity(doc.into_domain().expect("fixture"))
+    };
+    let workflow = |store: &Store| store.capacity("cap-cuencas").expect("read").expect("there").parts().workflow;
+    store.record("ana", vec![capacity("Cuencas")]).expect("create");
+    assert_eq!(workflow(store), Draft, "a document that says nothing enters as a draft");
+    let luis = Who::local("luis");
+    let skipped = store.transition_of(luis, RecordKind::Capacity, "cap-cuencas", Validated, None, None);
+    assert!(matches!(skipped, Err(StoreError::Invalid(_))), "{skipped:?}");
+    for to in [Submitted, Validated, Published] {
+        store.transition_of(luis, RecordKind::Capacity, "cap-cuencas", to, None, None).expect("a step");
+    }
+    // An edit, and an update of a draft document, keep the record published.
+    store.record("ana", vec![capacity("Manejo de cuencas")]).expect("edit");
+    let how = WriteOptions { existing: Existing::Update, ..WriteOptions::default() };
+    store.write("ana", vec![capacity("Manejo integral de cuencas").with_workflow(Draft)], how).expect("update");
+    assert_eq!(workflow(store), Published);
+    assert_eq!(
+        store.capacity("cap-cuencas").expect("read").expect("there").parts().title.best(Lang::Es),
+        "Manejo integral de cuencas"
+    );
+    let steps = store.transitions_of(RecordKind::Capacity, "cap-cuencas").expect("steps");
+    assert_eq!(steps.iter().map(|t| t.to).collect::<Vec<_>>(), [Submitted, Validated, Published]);
+    assert_eq!(store.submitted_by_of(RecordKind::Capacity, "cap-cuencas").expect("who").as_deref(), Some("luis"));
+    let unknown = store.transition_of(luis, RecordKind::Action, "no-such-action", Submitted, None, None);
+    let Err(err) = unknown else { panic!("an unknown record has no step") };
+    assert!(err.message(Lang::Es).contains("no existe la acción internacional"), "{}", err.message(Lang::Es));
     assert!(matches!(store.verify_audit().expect("verify"), AuditVerdict::Intact { .. }));
 }
 

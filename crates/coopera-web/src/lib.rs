@@ -87,7 +87,10 @@ pub fn app(state: AppState) -> Router {
         .route("/activities.xml", get(activities::download_iati))
         .route("/activities/new", get(activity_form::new_form).post(activity_form::create))
         .route("/activities/{id}", get(activities::show))
-        .route("/activities/{id}/transition", axum::routing::post(activities::transition))
+        .route(
+            "/activities/{id}/transition",
+            axum::routing::post(handlers::record_workflow::step::<activities::ActivityRecords>),
+        )
         .route("/activities/{id}/edit", get(activity_form::edit_form).post(activity_form::update))
         .route("/organisations", get(organisations::list))
         .route("/organisations/new", get(organisations::new_form).post(organisations::create))
@@ -137,7 +140,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/api/v1/activities", get(activities::api_list).post(writes::create_activity))
         .route("/api/v1/activities/{id}", get(activities::api_show).put(writes::update_activity))
-        .route("/api/v1/activities/{id}/transitions", axum::routing::post(writes::transition))
+        .route(
+            "/api/v1/activities/{id}/transitions",
+            axum::routing::post(handlers::record_workflow::api_step::<activities::ActivityRecords>),
+        )
         .route("/api/v1/organisations", get(organisations::api_list).post(writes::create_organisation))
         .route("/api/v1/organisations/{key}", get(organisations::api_show).put(writes::update_organisation))
         .route("/api/v1/catalog/capacities", get(catalog::api_list).post(catalog_form::api_create::<Capacities>))

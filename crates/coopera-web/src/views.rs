@@ -85,6 +85,15 @@ pub(crate) struct Field {
 }
 
 /// The HTML id of a field path: `sectors[0].code` → `f-sectors-0-code`.
+/// A record's name in a list, with its workflow state when it is not published yet (only an
+/// account that may read it sees it there): `Misión comercial (Borrador)`.
+pub(crate) fn with_state(text: &str, workflow: coopera_domain::kinds::WorkflowState, lang: Lang) -> String {
+    match workflow {
+        coopera_domain::kinds::WorkflowState::Published => text.to_owned(),
+        other => format!("{text} ({})", other.label(lang)),
+    }
+}
+
 pub(crate) fn field_id(name: &str) -> String {
     let mut id = String::from("f-");
     for c in name.chars() {

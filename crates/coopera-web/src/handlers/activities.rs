@@ -28,7 +28,7 @@ use crate::guard;
 use crate::locale::{self, Ctx};
 use crate::registry::ActivityRow;
 use crate::selection::{MeasureChoice, Paging, Params, Selection, parse_sort, with_query};
-use crate::state::{AppState, Views, Written};
+use crate::state::{AppState, Views};
 use crate::views::{ActivitiesPage, Cell, Chrome, Pager, RecordPage, Section, TableView, html};
 
 const PER_PAGE: usize = 25;
@@ -547,53 +547,20 @@ pub(crate) async fn show(
         .await
 }
 
-#[derive(Debug, Deserialize)]
-pub(crate) struct StepPost {
-    #[serde(default)]
-    pub to: String,
-    #[serde(default)]
-    pub reason: String,
-    #[serde(default)]
-    pub version: String,
-}
+/// Activities, as the workflow's steps know them (`record_workflow`).
+#[derive(Debug)]
+pub(crate) struct ActivityRecords;
 
-/// `POST /activities/{id}/transition`: one workflow step, checked by the access table on
-/// the record as stored, from the version the page showed.
-pub(crate) async fn transition(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    axum::Form(form): axum::Form<StepPost>,
-) -> Result<axum::response::Response, WebError> {
-    use axum::response::IntoResponse;
-    let to = coopera_domain::kinds::WorkflowState::parse(&form.to)
-        .map_err(|p| WebError::invalid("to", &form.to, p.message(Lang::Es), p.message(Lang::En)))?;
-    let viewer = ctx.viewer.clone();
-    let key = id.clone();
-    state
-        .write(move |store| {
-            let stored = store.activity(&key)?.ok_or_else(|| WebError::not_found("activity", &key))?;
-            let reach = guard::activity_reach(store, &stored.activity)?;
-            let step = Action::Transition { from: reach.workflow, to };
-            guard::allow(&viewer, step, &reach, ("activity", &key), &activity_url(&key))?;
-            let base = form.version.trim().parse().ok();
-            let reason = Some(form.reason.as_str()).filter(|r| !r.trim().is_empty());
-            match store.transition(viewer.who(), &key, to, reason, base) {
-                Ok(_) => Ok(Written::changed(())),
-                Err(coopera_store::StoreError::Invalid(refused)) => {
-                    let (es, en) = refused
-                        .iter()
-                        .flat_map(|r| r.problems.iter())
-                        .map(|p| (p.message(Lang::Es), p.message(Lang::En)))
-                        .next()
-                        .unwrap_or_default();
-                    Err(WebError::invalid("reason", "", es, en))
-                }
-                Err(e) => Err(e.into()),
-            }
-        })
-        .await?;
-    Ok(axum::response::Redirect::to(&format!("{}?moved=1", activity_url(&id))).into_response())
+impl super::record_workflow::Stepped for ActivityRecords {
+    const KIND: RecordKind = RecordKind::Activity;
+
+    fn url(key: &str) -> String {
+        activity_url(key)
+    }
+
+    fn detail(store: &coopera_store::Store, key: &str) -> Result<serde_json::Value, WebError> {
+        super::catalog_form::json(super::writes::activity_detail(store, key)?)
+    }
 }
 
 fn text_cell(t: &coopera_domain::text::Text, lang: Lang) -> String {

@@ -211,7 +211,10 @@ impl Catalog {
         for c in &caps {
             let p = c.parts();
             t.rows.push(vec![
-                Cell::link(p.title.best(lang), capacity_url(p.key.as_str())),
+                Cell::link(
+                    crate::views::with_state(p.title.best(lang), p.workflow, lang),
+                    capacity_url(p.key.as_str()),
+                ),
                 Cell::link(views.registry.org_name(p.institution.as_str(), lang), org_url(p.institution.as_str())),
                 Cell::text(forms_text_of(&p.forms, lang)),
                 Cell::text(languages_text(&p.languages, lang)),
@@ -600,13 +603,15 @@ fn print_capacity(c: &Capacity, area: &str, views: &Views, lang: Lang) -> PrintC
 }
 
 /// `GET /catalog/print`: the catalog as a printable edition — a cover, the contents, then one
-/// section per thematic area (a page each when printed) with every capacity in full.
+/// section per thematic area (a page each when printed) with every capacity in full. It is
+/// the published edition whoever prints it: the capacities the public reads.
 pub(crate) async fn print(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, WebError> {
     let st = state.clone();
     state
         .read(move |store, views| {
             let lang = ctx.lang;
-            let catalog = Catalog::load(store, &ctx.viewer, lang)?;
+            let public = Viewer::public(ctx.viewer.address.clone());
+            let catalog = Catalog::load(store, &public, lang)?;
             let areas = catalog
                 .report
                 .rows

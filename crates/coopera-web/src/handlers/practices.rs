@@ -251,7 +251,7 @@ fn selects(filter: &PracticeFilter, lang: Lang) -> Vec<FilterSelect> {
 fn card(all: &Practices, p: &GoodPractice, lang: Lang) -> PracticeCard {
     let parts = p.parts();
     PracticeCard {
-        title: parts.title.best(lang).to_owned(),
+        title: crate::views::with_state(parts.title.best(lang), parts.workflow, lang),
         href: practice_url(parts.key.as_str()),
         who: all.who(p, lang),
         levels: all.levels(p, lang),

@@ -16,7 +16,6 @@ use coopera_domain::access::{Action, Actor, Reach};
 use coopera_domain::kinds::WorkflowState;
 use coopera_store::{Record, RecordKind, Store, StoreError, Version};
 
-use super::activities::StepPost;
 use super::catalog_form::Kind;
 use super::writes::{Refused, body, problems};
 use crate::api::{ErrorCode, TransitionRequest};
@@ -122,6 +121,17 @@ pub(crate) fn record_panel<S: Stepped>(
     Ok(Some(panel(store, ctx, (S::KIND, &key), &reach, version, action)?))
 }
 
+/// A step posted from a record's page.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct StepPost {
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub version: String,
+}
+
 fn step_label(to: WorkflowState, lang: Lang) -> &'static str {
     match to {
         WorkflowState::Draft => lang.pick("Devolver a borrador", "Back to draft"),
@@ -159,8 +169,8 @@ fn parse_to(to: &str) -> Result<WorkflowState, WebError> {
     WorkflowState::parse(to).map_err(|p| WebError::invalid("to", to, p.message(Lang::Es), p.message(Lang::En)))
 }
 
-/// `POST /actions/{key}/transition` (and of agreements, memberships, practices and
-/// capacities): one workflow step from the record's page, back to the page.
+/// `POST /activities/{id}/transition`, `POST /actions/{key}/transition` (and of agreements,
+/// memberships, practices and capacities): one workflow step from the record's page, back to the page.
 pub(crate) async fn step<S: Stepped>(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -183,8 +193,8 @@ pub(crate) async fn step<S: Stepped>(
     Ok(Redirect::to(&format!("{}?moved=1", S::url(&key))).into_response())
 }
 
-/// `POST /api/v1/actions/{key}/transitions` (and of agreements, memberships, practices and
-/// capacities): one workflow step; the record as stored after it.
+/// `POST /api/v1/activities/{id}/transitions`, `POST /api/v1/actions/{key}/transitions` (and
+/// of agreements, memberships, practices and capacities): one workflow step; the record as stored after it.
 pub(crate) async fn api_step<S: Stepped>(
     State(state): State<AppState>,
     ctx: Ctx,

@@ -36,7 +36,7 @@ use crate::locale::{self, Ctx};
 use crate::maps::{self, Choropleth};
 use crate::selection::{MeasureChoice, Selection, with_query};
 use crate::state::{AppState, Views};
-use crate::views::{Cell, Chrome, MapBlock, RecordPage, Section, StatesPage, TableView, html};
+use crate::views::{Cell, Chrome, MapBlock, RecordPage, Section, StatesPage, TableView, html, with_state};
 
 pub(crate) fn state_url(state: MxStateCode) -> String {
     format!("/states/{}", state.as_str())
@@ -556,7 +556,7 @@ fn actions_section(records: &Subnational, state: MxStateCode, views: &Views, ctx
             .map(|k| (k.to_string(), activity_url(k.as_str())))
             .collect();
         let mut row = vec![
-            Cell::link(period(p.date, p.end_date, lang), action_url(p.key.as_str())),
+            Cell::link(with_state(&period(p.date, p.end_date, lang), p.workflow, lang), action_url(p.key.as_str())),
             Cell::text(p.kind.label(lang)),
             Cell::text(destination(p, lang)),
         ];
@@ -624,7 +624,7 @@ fn agreements_section(records: &Subnational, state: MxStateCode, on: Date, lang:
                 .filter_map(|m| Some((m.text, m.href?)))
                 .collect();
             t.rows.push(vec![
-                Cell::link(p.title.best(lang), agreement_url(p.key.as_str())),
+                Cell::link(with_state(p.title.best(lang), p.workflow, lang), agreement_url(p.key.as_str())),
                 Cell::links(p.parties.iter().map(|k| records.org_link(k, lang)).collect()),
                 Cell::links(municipalities),
                 Cell::text(locale::date(p.signed, lang)),
@@ -666,7 +666,7 @@ fn memberships_section(records: &Subnational, state: MxStateCode, on: Date, lang
             Cell::text(locale::opt_date(p.since, lang)),
             Cell::text(locale::opt_date(p.until, lang)),
             Cell::text(p.role.clone().unwrap_or_default()),
-            Cell::link(m.standing(on).label(lang), membership_url(p.key.as_str())),
+            Cell::link(with_state(m.standing(on).label(lang), p.workflow, lang), membership_url(p.key.as_str())),
         ]);
     }
     s.table(t);

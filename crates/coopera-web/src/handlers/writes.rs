@@ -9,11 +9,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use coopera_domain::access::Action;
 use coopera_domain::doc::{ActivityDoc, OrganisationDoc};
-use coopera_domain::kinds::WorkflowState;
 use coopera_domain::{Lang, Problem};
-use coopera_store::{RecordKind, Store, StoreError};
+use coopera_store::{RecordKind, Store};
 use serde::de::DeserializeOwned;
 
 use super::activity_form::{self, Saved};
@@ -21,13 +19,12 @@ use super::organisations;
 use super::{activity_url, org_url};
 use crate::api::{
     ActivityDetail, ActivityUpdate, Derived, ErrorBody, ErrorCode, ErrorDetail, Links, OrganisationDetail,
-    OrganisationUpdate, ProblemEntry, TransitionRequest,
+    OrganisationUpdate, ProblemEntry,
 };
 use crate::auth::Viewer;
 use crate::error::WebError;
-use crate::guard;
 use crate::locale::Ctx;
-use crate::state::{AppState, Written};
+use crate::state::AppState;
 
 /// Why a write was not taken: an error of the application, rendered by the error layer, or
 /// an answer of this module with the problems of what was sent.
@@ -152,40 +149,6 @@ pub(crate) async fn update_activity(
         })
         .await?;
     Ok(answer(&state, saved, false, ctx.lang).await?)
-}
-
-/// `POST /api/v1/activities/{id}/transitions`: one step of the workflow.
-pub(crate) async fn transition(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    bytes: Bytes,
-) -> Result<Response, Refused> {
-    ctx.viewer.require("")?;
-    let step: TransitionRequest = body(&bytes, ctx.lang)?;
-    let to = WorkflowState::parse(&step.to)
-        .map_err(|p| WebError::invalid("to", &step.to, p.message(Lang::Es), p.message(Lang::En)))?;
-    let viewer = ctx.viewer.clone();
-    let key = id.clone();
-    let refused = state
-        .write(move |store| {
-            let stored = store.activity(&key)?.ok_or_else(|| WebError::not_found("activity", &key))?;
-            let reach = guard::activity_reach(store, &stored.activity)?;
-            guard::allow(&viewer, Action::Transition { from: reach.workflow, to }, &reach, ("activity", &key), "")?;
-            match store.transition(viewer.who(), &key, to, step.reason.as_deref(), step.version) {
-                Ok(_) => Ok(Written::changed(None)),
-                Err(StoreError::Invalid(refused)) => {
-                    Ok(Written::unchanged(Some(refused.into_iter().flat_map(|r| r.problems.0).collect::<Vec<_>>())))
-                }
-                Err(e) => Err(e.into()),
-            }
-        })
-        .await?;
-    if let Some(p) = refused {
-        return Ok(problems(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRecord, &p, ctx.lang));
-    }
-    let detail = state.read(move |store, _| activity_detail(store, &id)).await?;
-    Ok(Json(detail).into_response())
 }
 
 /// An organisation as the API shows it.

@@ -260,11 +260,31 @@ await page.waitForSelector(".error-summary");
 assert.ok(await page.locator("#f-cross_border-border-err").isVisible(), "dimensions need a border");
 await page.selectOption("#f-cross_border-border", "south");
 await Promise.all([page.waitForURL(/saved=1/), page.click("button[name=save]")]);
+assert.equal(await page.locator("[data-workflow]").textContent(), "Borrador", "a new action is a draft");
 await page.goto(base + "/crossborder");
-assert.ok((await page.locator("main").textContent()).includes("10/03/2015"), "the action is on the agenda");
+assert.ok((await page.locator("main").textContent()).includes("10/03/2015"), "the action is on the editor's agenda");
 const refused = await page.goto(base + "/actions/jal-gira-inversiones/edit");
 assert.equal(refused.status(), 403);
+await page.goto(base + "/actions/chis-mesa-movilidad-laboral");
+assert.equal(await page.locator("button[data-step=validated]").count(), 0, "an editor does not validate");
+await Promise.all([page.waitForURL(/moved=1/), page.click("button[data-step=submitted]")]);
+assert.equal(await page.locator("[data-workflow]").textContent(), "Enviado");
 await signOut();
+
+step("the public reads the action once the agency validates and publishes it");
+assert.equal((await page.goto(base + "/actions/chis-mesa-movilidad-laboral")).status(), 404, "not yet public");
+await page.goto(base + "/crossborder");
+assert.ok(!(await page.locator("main").textContent()).includes("10/03/2015"), "nor on the public agenda");
+await signIn("analista");
+await page.goto(base + "/actions/chis-mesa-movilidad-laboral");
+await Promise.all([page.waitForURL(/moved=1/), page.click("button[data-step=validated]")]);
+await Promise.all([page.waitForURL(/moved=1/), page.click("button[data-step=published]")]);
+assert.equal(await page.locator("[data-workflow]").textContent(), "Publicado");
+await shot("action-workflow");
+await signOut();
+assert.equal((await page.goto(base + "/actions/chis-mesa-movilidad-laboral")).status(), 200);
+await page.goto(base + "/crossborder");
+assert.ok((await page.locator("main").textContent()).includes("10/03/2015"), "on the public agenda now");
 
 // What a reader sees of the charts at this width: problems, as sentences.
 const readability = (width) => page.evaluate((width) => {

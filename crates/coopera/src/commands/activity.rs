@@ -110,7 +110,7 @@ pub(super) fn transition(
             }),
         });
     };
-    if let Some(refusal) = step_refused(id, from, to, lang) {
+    if let Some(refusal) = step_refused((kind, id), from, to, lang) {
         return Err(Failure::one(refusal));
     }
     if to == WorkflowState::Draft && reason.is_none_or(|r| r.trim().is_empty()) {
@@ -126,7 +126,7 @@ pub(super) fn transition(
 }
 
 /// Why the workflow does not allow going from `from` to `to`, in `lang`; `None` when it does.
-fn step_refused(id: &str, from: WorkflowState, to: WorkflowState, lang: Lang) -> Option<String> {
+fn step_refused((kind, id): (RecordKind, &str), from: WorkflowState, to: WorkflowState, lang: Lang) -> Option<String> {
     if from.can_move_to(to) {
         return None;
     }
@@ -136,10 +136,11 @@ fn step_refused(id: &str, from: WorkflowState, to: WorkflowState, lang: Lang) ->
         Lang::En => s.label(lang).to_lowercase(),
     };
     let (from_label, to_label) = (label(from), label(to));
+    let (es, en) = (kind.with_article(Lang::Es), kind.label(Lang::En));
     if from == to {
         return Some(match lang {
-            Lang::Es => format!("la actividad `{id}` ya está en «{from_label}»; no cambió nada"),
-            Lang::En => format!("activity `{id}` is already {from_label}; nothing changed"),
+            Lang::Es => format!("{es} `{id}` ya está en «{from_label}»; no cambió nada"),
+            Lang::En => format!("{en} `{id}` is already {from_label}; nothing changed"),
         });
     }
     let next = WorkflowState::ALL.iter().copied().find(|s| *s != WorkflowState::Draft && from.can_move_to(*s));
@@ -156,10 +157,10 @@ fn step_refused(id: &str, from: WorkflowState, to: WorkflowState, lang: Lang) ->
         (None, _, Lang::En) => "it can only go back to draft, with --to draft --reason TEXT".to_owned(),
     };
     Some(match lang {
-        Lang::Es => format!(
-            "la actividad `{id}` está en «{from_label}» y no puede pasar a «{to_label}»: {hint}; no cambió nada"
-        ),
-        Lang::En => format!("activity `{id}` is {from_label} and cannot move to {to_label}: {hint}; nothing changed"),
+        Lang::Es => {
+            format!("{es} `{id}` está en «{from_label}» y no puede pasar a «{to_label}»: {hint}; no cambió nada")
+        }
+        Lang::En => format!("{en} `{id}` is {from_label} and cannot move to {to_label}: {hint}; nothing changed"),
     })
 }
 

@@ -192,6 +192,55 @@ fn a_file_adds_records_whole_or_not_at_all() {
     assert_eq!(json["action"][0]["city"], "Tecún Umán");
 }
 
+#[test]
+fn records_enter_as_drafts_and_move_one_step_at_a_time() {
+    let c = Coopera::new();
+    c.run(&["demo"]).ok();
+    let good = c.dir.path().join("tapachula.toml");
+    std::fs::write(&good, GOOD).expect("write");
+    let added = c.run(&["action", "add", "--file", &good.to_string_lossy()]).ok();
+    assert!(added.stdout.contains("2 registros como borrador"), "{}", added.stdout);
+    let state = |c: &Coopera| {
+        let shown = c.run(&["action", "show", "tapachula-mision-tecun-uman", "--format", "json"]).ok().json();
+        shown["action"][0]["workflow"].as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(state(&c), "draft");
+
+    let key = "tapachula-mision-tecun-uman";
+    let skipped = c.run(&["action", "transition", key, "--to", "published"]).failed();
+    assert!(
+        skipped.stderr.contains("la acción internacional `tapachula-mision-tecun-uman` está en «Borrador» y no puede pasar a «Publicado»: su siguiente paso es --to submitted"),
+        "{}",
+        skipped.stderr
+    );
+    for to in ["submitted", "validated", "published"] {
+        c.run(&["action", "transition", key, "--to", to]).ok();
+    }
+    assert_eq!(state(&c), "published");
+    // Added again, changed, with --update: the record keeps its state.
+    let changed = GOOD.replace("Tecún Umán", "Ciudad Hidalgo");
+    std::fs::write(&good, changed).expect("write");
+    c.run(&["action", "add", "--file", &good.to_string_lossy(), "--update"]).ok();
+    assert_eq!(state(&c), "published");
+    let back = c.run(&["--lang", "en", "action", "transition", key, "--to", "draft"]).failed();
+    assert!(back.stderr.contains("going back to draft needs a reason"), "{}", back.stderr);
+    c.run(&["action", "transition", key, "--to", "draft", "--reason", "la ciudad cambió"]).ok();
+    assert_eq!(state(&c), "draft");
+    let unknown = c.run(&["--lang", "en", "practice", "transition", "no-such", "--to", "submitted"]).failed();
+    assert!(unknown.stderr.contains("there is no good practice `no-such`"), "{}", unknown.stderr);
+
+    // With --publish, new records are public at once.
+    let other = c.dir.path().join("otra.toml");
+    std::fs::write(
+        &other,
+        GOOD.replace("tapachula-mision-tecun-uman", "tapachula-mision-2")
+            .replace("amaie-mun-tapachula", "amaie-mun-tapachula-2"),
+    )
+    .expect("write");
+    let published = c.run(&["--lang", "en", "action", "add", "--file", &other.to_string_lossy(), "--publish"]).ok();
+    assert!(published.stdout.contains("2 records published (--publish)"), "{}", published.stdout);
+}
+
 /// The keys `action list`, `agreement list` and `membership list` give, together.
 fn everything(c: &Coopera) -> BTreeSet<String> {
     ["action", "agreement", "membership"].iter().flat_map(|kind| listed(c, &[kind, "list"])).collect()
@@ -354,11 +403,12 @@ fn the_records_export_in_the_templates_layout_and_come_back_unchanged() {
     let mut book: calamine::Xlsx<_> = calamine::open_workbook(&chiapas).expect("a workbook");
     assert_eq!(calamine::Reader::sheet_names(&book), ["acciones", "acuerdos", "membresías", "instrucciones"]);
     let actions = calamine::Reader::worksheet_range(&mut book, "acciones").expect("actions");
-    // The header and Chiapas's 8 actions, Tapachula's included.
-    assert_eq!(actions.height(), 9);
-    // Taken back with --update, nothing changes: every record is as it is stored.
+    // The header and Chiapas's 9 actions, Tapachula's and the one awaiting validation included.
+    assert_eq!(actions.height(), 10);
+    // Taken back with --update, nothing changes: every record is as it is stored, in its
+    // workflow state.
     let back = c.run(&["action", "add", "--file", &chiapas.to_string_lossy(), "--update"]).ok();
-    assert!(back.stdout.contains("0 creado(s), 0 actualizado(s), 12 sin cambios"), "{}", back.stdout);
+    assert!(back.stdout.contains("0 creado(s), 0 actualizado(s), 13 sin cambios"), "{}", back.stdout);
     let all = c.dir.path().join("all.xlsx");
     c.run(&["--lang", "en", "action", "export", "--out", &all.to_string_lossy()]).ok();
     let book: calamine::Xlsx<_> = calamine::open_workbook(&all).expect("a workbook");
