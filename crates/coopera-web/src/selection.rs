@@ -85,6 +85,18 @@ fn given_text(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
+/// A Mexican state as a query names it: its INEGI code (`07`) or its ISO 3166-2 code
+/// (`MX-CHP`), exactly — `7` or `mx-chp` is answered with the code to write.
+pub(crate) fn state_as_sent(name: &str, value: &str) -> Result<MxStateCode, WebError> {
+    let state = MxStateCode::parse_any(value).map_err(|e| {
+        let (es, en) = problem_reason(&e);
+        WebError::invalid(name, value, es, en)
+    })?;
+    let iso = coopera_domain::codelists::mx_state_iso(state.as_str()).unwrap_or_default();
+    exactly(name, value, &[state.as_str(), iso])?;
+    Ok(state)
+}
+
 /// The domain's parsers forgive case, padding and `7` for `07`; the URL's contract (and the
 /// API's document) lists the codes exactly, so another spelling is answered with the one to
 /// write rather than read as a guess.
@@ -255,13 +267,7 @@ impl Selection {
             s.sector_group = Some(group);
         }
         if let Some(st) = given(&p.state) {
-            let state = MxStateCode::parse_any(st).map_err(|e| {
-                let (es, en) = problem_reason(&e);
-                WebError::invalid("state", st, es, en)
-            })?;
-            let iso = coopera_domain::codelists::mx_state_iso(state.as_str()).unwrap_or_default();
-            exactly("state", st, &[state.as_str(), iso])?;
-            s.state = Some(state);
+            s.state = Some(state_as_sent("state", st)?);
         }
         s.country = country("country", given(&p.country))?;
         s.partner_country = country("partner_country", given(&p.partner_country))?;

@@ -173,13 +173,7 @@ fn parse(params: &Params) -> Result<PracticeFilter, WebError> {
                 .map_err(|_| bad("theme", v, "un área temática (p. ej. 410)", "a thematic area (e.g. 410)"))
         })
         .transpose()?;
-    let state = given(&params.state)
-        .map(|v| {
-            MxStateCode::parse_any(v).map_err(|_| {
-                bad("state", v, "una clave INEGI (07) o ISO (MX-CHP)", "an INEGI (07) or ISO (MX-CHP) code")
-            })
-        })
-        .transpose()?;
+    let state = given(&params.state).map(|v| crate::selection::state_as_sent("state", v)).transpose()?;
     let form = given(&params.form)
         .map(|v| {
             CapacityForm::parse(v).map_err(|_| {

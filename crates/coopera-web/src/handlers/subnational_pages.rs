@@ -97,9 +97,7 @@ impl Parameters for ByState {
 /// included, codes are read as sent — is answered as a bad parameter.
 fn asked_state(query: &HashMap<String, String>) -> Result<Option<MxStateCode>, WebError> {
     let Some(text) = query.get("state").filter(|s| !s.is_empty()) else { return Ok(None) };
-    MxStateCode::parse_any(text)
-        .map(Some)
-        .map_err(|p| WebError::invalid("state", text, p.message(Lang::Es), p.message(Lang::En)))
+    crate::selection::state_as_sent("state", text).map(Some)
 }
 
 /// A list item of a record.

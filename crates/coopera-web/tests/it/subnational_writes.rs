@@ -92,6 +92,12 @@ async fn the_api_creates_reads_and_updates_actions_agreements_and_memberships() 
     let keys: Vec<&str> = list["items"].as_array().expect("items").iter().filter_map(|i| i["key"].as_str()).collect();
     assert!(keys.contains(&"chis-mision-cafe") && keys.contains(&"chis-oficina-los-angeles"), "{keys:?}");
     assert!(!keys.contains(&"jal-gira-inversiones"), "Jalisco's action is not Chiapas's");
+    // A state is named by its code as the document lists it: `7` answers with the one to write.
+    for uri in ["/api/v1/agreements?state=7", "/api/v1/actions?state=mx-chp", "/api/v1/practices?state=7"] {
+        let r = get(&app, uri).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{uri}: {}", r.text());
+        assert!(r.text().contains("escriba `07` o `MX-CHP`"), "{uri}: {}", r.text());
+    }
 
     let body = agreement("acuerdo-chiapas-quiche", &["gob-chiapas", "gt-quiche"]);
     let r = call(&app, Method::POST, "/api/v1/agreements", &chiapas, &body, "es").await;
