@@ -193,7 +193,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     let mb = |b: u64| b / 1_000_000;
-    println!("documents: {capacities} capacities + {activities} activities");
+    println!("documents: {capacities} capacities + {activities} activities, in {} segments", index.segments());
     println!(
         "build: tantivy {:.1} s, {} MB; SQLite FTS5 {:.1} s, {} MB",
         tantivy_build.as_secs_f64(),

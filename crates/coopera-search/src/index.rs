@@ -64,6 +64,11 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SearchError + '_ {
     move |source| SearchError::Io { path: path.to_owned(), source }
 }
 
+/// The threads a search runs on: one per core, at most four.
+fn search_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
+}
+
 /// Whether a file name is one tantivy writes: its metadata, locks, segment files (32 hex
 /// digits, a dot, an extension) and the temporary file of an atomic write (`.tmpXXXXXX`), which
 /// a process stopped in the middle of a commit leaves behind.
@@ -141,7 +146,7 @@ impl SearchIndex {
         check_only_index_files(dir)?;
         remove_interrupted_writes(dir)?;
         let (schema, fields) = schema::build();
-        let index = if dir.join("meta.json").exists() {
+        let mut index = if dir.join("meta.json").exists() {
             let reason = match Index::open_in_dir(dir) {
                 Ok(index) => stale_reason(&index, &schema).map_or(Ok(index), Err),
                 Err(e) => Err(format!("it cannot be opened: {e}")),
@@ -158,8 +163,16 @@ impl SearchIndex {
             Index::create_in_dir(dir, schema)?
         };
         analysis::register(&index);
+        // A search spreads over the index's segments, one thread per core: it lowers one
+        // request's latency, not the throughput, which the cores bound either way.
+        index.set_multithread_executor(search_threads())?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(SearchIndex { index, reader, fields, writer: Mutex::new(None), dir: dir.to_owned() })
+    }
+
+    /// How many segments the index is read in: a search runs on up to one thread per segment.
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// The stamp of the last commit; `None` when the index is empty, was never built, or was

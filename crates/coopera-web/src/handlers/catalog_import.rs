@@ -505,7 +505,14 @@ fn tally(rows: &[AddedRow], lang: Lang) -> Vec<String> {
 
 /// The sentence, the table and the links of a spreadsheet added.
 fn added(file: &str, rows: &[AddedRow], viewer: &Viewer, (bulk, lang): (&Bulk, Lang)) -> AddedView {
-    let summary = format!("{file}: {}", tally(rows, lang).join("; "));
+    let mut summary = format!("{file}: {}", tally(rows, lang).join("; "));
+    let drafts = rows.iter().any(|r| r.outcome == Outcome::Created && r.record.workflow().is_some());
+    if drafts {
+        summary.push_str(lang.pick(
+            ". Los registros nuevos quedan como borrador: cada uno se envía a validación desde su página.",
+            ". New records are drafts: each is submitted for validation from its page.",
+        ));
+    }
     let mut table = TableView::new(&[
         (lang.pick("Registro", "Record"), false),
         (lang.pick("Clave", "Key"), false),
