@@ -205,32 +205,20 @@ fn check_batch(
 /// only its own steps do ([`crate::Store::transition`]). New records enter as they say. An
 /// activity's writers keep its state themselves, since an import may put activities in a
 /// state (`--publish`).
-fn keep_workflow(fetch: &dyn Fetch, records: &[Record]) -> Result<Option<Vec<Record>>> {
+fn keep_workflow(records: &[Record], stored: &HashMap<(RecordKind, String), String>) -> Option<Vec<Record>> {
     let kept = |kind| !matches!(kind, RecordKind::Activity | RecordKind::Organisation | RecordKind::Demand);
     if !records.iter().any(|r| kept(r.kind())) {
-        return Ok(None);
+        return None;
     }
-    let mut states = HashMap::new();
-    for kind in RecordKind::ALL.into_iter().filter(|k| kept(*k)) {
-        let keys: Vec<String> = records.iter().filter(|r| r.kind() == kind).map(Record::key).collect();
-        if keys.is_empty() {
-            continue;
-        }
-        for (key, doc) in fetch.documents_of(kind, &keys)? {
-            if let Some(state) = Record::from_json(kind, &doc).ok().and_then(|r| r.workflow()) {
-                states.insert((kind, key), state);
-            }
-        }
-    }
-    Ok(Some(
-        records
-            .iter()
-            .map(|r| match states.get(&(r.kind(), r.key())) {
-                Some(state) => r.clone().with_workflow(*state),
-                None => r.clone(),
-            })
-            .collect(),
-    ))
+    let stored_state = |r: &Record| {
+        let doc = stored.get(&(r.kind(), r.key()))?;
+        Record::from_json(r.kind(), doc).ok()?.workflow()
+    };
+    let with_state = |r: &Record| match stored_state(r).filter(|_| kept(r.kind())) {
+        Some(state) => r.clone().with_workflow(state),
+        None => r.clone(),
+    };
+    Some(records.iter().map(with_state).collect())
 }
 
 /// Refuses the write when a record of the batch changed after `base`.
@@ -270,9 +258,17 @@ pub(crate) fn record(
     how: &WriteOptions,
     options: StoreOptions,
 ) -> Result<WriteSummary> {
+    // What is stored under the batch's keys, read a kind at a time.
+    let mut stored_now: HashMap<(RecordKind, String), String> = HashMap::new();
+    for kind in RecordKind::ALL {
+        let keys: Vec<String> = records.iter().filter(|r| r.kind() == kind).map(Record::key).collect();
+        if !keys.is_empty() {
+            stored_now.extend(tx.documents_of(kind, &keys)?.into_iter().map(|(k, d)| ((kind, k), d)));
+        }
+    }
     let kept = match how.event {
         Some(AuditEvent::Transition) => None,
-        _ => keep_workflow(&*tx, records)?,
+        _ => keep_workflow(records, &stored_now),
     };
     let records = kept.as_deref().unwrap_or(records);
     let documents: Vec<(String, Vec<Reference>)> = records.iter().map(Record::stored).collect();
@@ -293,14 +289,6 @@ pub(crate) fn record(
         }
         if let Some(base) = how.base {
             check_base(records, lookup.fetch, base)?;
-        }
-        // What is stored under the batch's keys, read a kind at a time.
-        let mut stored_now: HashMap<(RecordKind, String), String> = HashMap::new();
-        for kind in RecordKind::ALL {
-            let keys: Vec<String> = records.iter().filter(|r| r.kind() == kind).map(Record::key).collect();
-            if !keys.is_empty() {
-                stored_now.extend(lookup.fetch.documents_of(kind, &keys)?.into_iter().map(|(k, d)| ((kind, k), d)));
-            }
         }
         let mut plan = Vec::with_capacity(records.len());
         for (record, (doc, _)) in records.iter().zip(&documents) {

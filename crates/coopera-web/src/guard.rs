@@ -6,6 +6,7 @@
 
 use coopera_domain::access::{self, Action, Reach, Refusal};
 use coopera_domain::activity::Activity;
+use coopera_domain::ids::OrgKey;
 use coopera_domain::kinds::WorkflowState;
 use coopera_domain::organisation::Organisation;
 use coopera_domain::problem::{Problem, Rule};
@@ -36,24 +37,32 @@ pub(crate) fn activity_reach(store: &Store, activity: &Activity) -> Result<Reach
     })
 }
 
-/// What the access table needs of a record of a kind other than activities: its workflow
-/// state and the states of the organisations whose record it is — an action's actor, an
-/// agreement's parties, a membership's member, a practice's organisations, a capacity's
-/// institution (which also reports it). Who submitted it is not looked up here (see
-/// [`with_submitter`]): reading and editing do not need it. Organisations and demands,
-/// which have no such workflow, are published records of nobody's scope.
+/// The organisations whose record it is: an action's actor, an agreement's parties, a
+/// membership's member, a practice's organisations, a capacity's institution (an activity's
+/// are its participants, see [`activity_reach`]; organisations and demands have none).
+pub(crate) fn owners(record: &Record) -> Vec<OrgKey> {
+    match record {
+        Record::Action(a) => vec![a.parts().actor.clone()],
+        Record::Agreement(a) => a.parts().parties.clone(),
+        Record::Membership(m) => vec![m.parts().member.clone()],
+        Record::Practice(g) => g.parts().organisations.clone(),
+        Record::Capacity(c) => vec![c.parts().institution.clone()],
+        Record::Activity(_) | Record::Organisation(_) | Record::Demand(_) => Vec::new(),
+    }
+}
+
+/// What the access table needs of a record: its workflow state and the states of its
+/// [`owners`] (a capacity's institution also reports it). Who submitted it is not looked up
+/// here (see [`with_submitter`]): reading and editing do not need it. Organisations and
+/// demands, which have no such workflow, are published records of nobody's scope.
 pub(crate) fn record_reach(store: &Store, record: &Record) -> Result<Reach, WebError> {
-    let (owners, reporting_org) = match record {
-        Record::Action(a) => (vec![a.parts().actor.clone()], None),
-        Record::Agreement(a) => (a.parts().parties.clone(), None),
-        Record::Membership(m) => (vec![m.parts().member.clone()], None),
-        Record::Practice(g) => (g.parts().organisations.clone(), None),
-        Record::Capacity(c) => (vec![c.parts().institution.clone()], Some(c.parts().institution.clone())),
+    let reporting_org = match record {
         Record::Activity(a) => return activity_reach(store, a),
-        Record::Organisation(_) | Record::Demand(_) => (Vec::new(), None),
+        Record::Capacity(c) => Some(c.parts().institution.clone()),
+        _ => None,
     };
     let mut orgs = Vec::new();
-    for key in &owners {
+    for key in owners(record) {
         orgs.extend(store.organisation(key.as_str())?);
     }
     let workflow = record.workflow().unwrap_or(WorkflowState::Published);

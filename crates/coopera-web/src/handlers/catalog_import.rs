@@ -377,7 +377,7 @@ fn may_write(store: &Store, viewer: &Viewer, record: &Record) -> Result<(), WebE
 /// A row naming an organisation that does not exist is refused at that cell already: its scope
 /// is not asked.
 fn may_write_subnational<K: Kind>(store: &Store, viewer: &Viewer, record: &Record) -> Result<(), WebError> {
-    for owner in subnational_form::owners(record) {
+    for owner in guard::owners(record) {
         if store.organisation(owner.as_str())?.is_none() {
             return Ok(());
         }

@@ -171,21 +171,25 @@ pub(super) fn overlap_note(lang: Lang) -> &'static str {
     )
 }
 
+/// The agenda's totals of activities and of actions, each leading to its records.
+fn total_facts(s: &mut Section, agenda: &Agenda, links: &Links, lang: Lang) {
+    s.fact_link(
+        lang.pick("Actividades transfronterizas", "Cross-border activities"),
+        agenda.total.total.activities.to_string(),
+        links.activities("", "", None).unwrap_or_default(),
+    );
+    s.fact_link(
+        lang.pick("Acciones transfronterizas", "Cross-border actions"),
+        agenda.total.total.actions.to_string(),
+        links.actions.clone(),
+    );
+}
+
 /// The totals, each leading to its records.
 fn summary(agenda: &Agenda, links: &Links, lang: Lang) -> Section {
     let l = |es: &'static str, en: &'static str| lang.pick(es, en);
     let mut s = Section::new("summary", l("En cifras", "In figures"));
-    let all = links.activities("", "", None).unwrap_or_default();
-    s.fact_link(
-        l("Actividades transfronterizas", "Cross-border activities"),
-        agenda.total.total.activities.to_string(),
-        all,
-    );
-    s.fact_link(
-        l("Acciones transfronterizas", "Cross-border actions"),
-        agenda.total.total.actions.to_string(),
-        links.actions.clone(),
-    );
+    total_facts(&mut s, agenda, links, lang);
     for b in Border::ALL {
         s.fact(b.label(lang), count_text(agenda.total.at(*b), lang));
     }
@@ -387,17 +391,7 @@ pub(super) fn profile_section(
             "None of the state's activities or actions is tagged to the cross-border agenda.",
         ));
     } else {
-        let all = links.activities("", "", None).unwrap_or_default();
-        s.fact_link(
-            l("Actividades transfronterizas", "Cross-border activities"),
-            agenda.total.total.activities.to_string(),
-            all,
-        );
-        s.fact_link(
-            l("Acciones transfronterizas", "Cross-border actions"),
-            agenda.total.total.actions.to_string(),
-            "#actions",
-        );
+        total_facts(&mut s, &agenda, &links, lang);
         for (key, rows) in agenda.sections().into_iter().take(2) {
             let rows: Vec<AgendaRow> = rows.iter().filter(|r| r.figures.total.records() > 0).cloned().collect();
             let mut t = table(key, &rows, &links, lang);

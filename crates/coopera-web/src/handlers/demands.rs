@@ -437,21 +437,9 @@ fn history(store: &Store, key: &str, lang: Lang) -> Result<Option<TableView>, We
     if steps.is_empty() {
         return Ok(None);
     }
-    let mut t = TableView::new(&[
-        (lang.pick("Fecha (UTC)", "When (UTC)"), false),
-        (lang.pick("Quién", "Who"), false),
-        (lang.pick("Paso", "Step"), false),
-        (lang.pick("Motivo", "Reason"), false),
-    ]);
-    for s in steps.iter().rev() {
-        t.rows.push(vec![
-            Cell::text(locale::timestamp(&s.at, lang)),
-            Cell::text(&s.author),
-            Cell::text(format!("{} → {}", s.from.label(lang), s.to.label(lang))),
-            Cell::text(s.reason.clone().unwrap_or_default()),
-        ]);
-    }
-    Ok(Some(t))
+    let labels = |s: &coopera_store::DemandStep| (s.from.label(lang), s.to.label(lang));
+    let rows = steps.iter().rev().map(|s| (s.at.as_str(), s.author.as_str(), labels(s), s.reason.as_deref()));
+    Ok(Some(super::record_workflow::steps_table(rows, lang)))
 }
 
 fn panel(

@@ -21,7 +21,7 @@ use super::writes::{Refused, body, problems};
 use crate::api::{ErrorCode, TransitionRequest};
 use crate::error::WebError;
 use crate::guard;
-use crate::locale::Ctx;
+use crate::locale::{self, Ctx};
 use crate::state::{AppState, Written};
 use crate::views::{Cell, TableView, WorkflowPanel};
 
@@ -74,21 +74,11 @@ pub(crate) fn panel(
         .collect();
     let transitions = store.transitions_of(kind, id)?;
     let history = (!transitions.is_empty()).then(|| {
-        let mut t = TableView::new(&[
-            (lang.pick("Fecha (UTC)", "When (UTC)"), false),
-            (lang.pick("Quién", "Who"), false),
-            (lang.pick("Paso", "Step"), false),
-            (lang.pick("Motivo", "Reason"), false),
-        ]);
-        for s in transitions.iter().rev() {
-            t.rows.push(vec![
-                Cell::text(s.at.replace('T', " ").trim_end_matches('Z')),
-                Cell::text(&s.author),
-                Cell::text(format!("{} → {}", s.from.label(lang), s.to.label(lang))),
-                Cell::text(s.reason.clone().unwrap_or_default()),
-            ]);
-        }
-        t
+        let labels = |s: &coopera_store::Transition| (s.from.label(lang), s.to.label(lang));
+        steps_table(
+            transitions.iter().rev().map(|s| (s.at.as_str(), s.author.as_str(), labels(s), s.reason.as_deref())),
+            lang,
+        )
     });
     let note = match (&ctx.viewer.actor, from) {
         (Actor::Public, _) => None,
@@ -102,6 +92,29 @@ pub(crate) fn panel(
         _ => None,
     };
     Ok(WorkflowPanel { state: from.label(lang).to_owned(), note, steps, version: version.to_string(), action, history })
+}
+
+/// The steps a record took, newest first, as its page lists them: when, who, from which state
+/// to which, and why (a demand's steps too).
+pub(crate) fn steps_table<'a>(
+    steps: impl Iterator<Item = (&'a str, &'a str, (&'a str, &'a str), Option<&'a str>)>,
+    lang: Lang,
+) -> TableView {
+    let mut t = TableView::new(&[
+        (lang.pick("Fecha (UTC)", "When (UTC)"), false),
+        (lang.pick("Quién", "Who"), false),
+        (lang.pick("Paso", "Step"), false),
+        (lang.pick("Motivo", "Reason"), false),
+    ]);
+    for (at, author, (from, to), reason) in steps {
+        t.rows.push(vec![
+            Cell::text(locale::timestamp(at, lang)),
+            Cell::text(author),
+            Cell::text(format!("{from} → {to}")),
+            Cell::text(reason.unwrap_or_default()),
+        ]);
+    }
+    t
 }
 
 /// The panel of a record other than an activity, for signed-in viewers: the public reads

@@ -15,7 +15,6 @@ use coopera_domain::access::{self, Action, Reach};
 use coopera_domain::code::MxStateCode;
 use coopera_domain::codelists::COUNTRY;
 use coopera_domain::doc::{ActionDoc, AgreementDoc, CrossBorderDoc, MembershipDoc, Reference, TextDoc};
-use coopera_domain::ids::OrgKey;
 use coopera_domain::kinds::{ActionKind, Border, CrossBorderDimension, WorkflowState};
 use coopera_domain::{Lang, Problems};
 use coopera_store::{Record, RecordKind, Store, Version};
@@ -51,17 +50,6 @@ pub(crate) fn membership_url(key: &str) -> String {
 
 // ---------------------------------------------------------------------------------------------
 // Whose record it is
-
-/// The organisations that say whose record it is: an action's actor, an agreement's parties,
-/// a membership's member.
-pub(crate) fn owners(record: &Record) -> Vec<OrgKey> {
-    match record {
-        Record::Action(a) => vec![a.parts().actor.clone()],
-        Record::Agreement(a) => a.parts().parties.clone(),
-        Record::Membership(m) => vec![m.parts().member.clone()],
-        _ => Vec::new(),
-    }
-}
 
 /// Whether the viewer may edit a stored record.
 fn allow_stored(

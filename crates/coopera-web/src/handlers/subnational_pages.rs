@@ -21,7 +21,7 @@ use super::activities::ShowParams;
 use super::catalog_form::Kind;
 use super::record_workflow::record_panel;
 use super::states::state_url;
-use super::subnational_form::{action_url, agreement_url, membership_url, owners};
+use super::subnational_form::{action_url, agreement_url, membership_url};
 use super::{activity_url, org_url, state_name};
 use crate::address::{Only, Parameters};
 use crate::api::{ActionDetail, AgreementDetail, Links, MembershipDetail, SubnationalList, SubnationalSummary};
@@ -33,11 +33,7 @@ use crate::views::{Cell, Chrome, RecordPage, Section, TableView, html};
 
 /// The states of a record's owners, as INEGI codes.
 fn state_codes(store: &Store, record: &Record) -> Result<Vec<String>, WebError> {
-    let mut orgs = Vec::new();
-    for key in owners(record) {
-        orgs.extend(store.organisation(key.as_str())?);
-    }
-    Ok(access::activity_states(orgs.iter()).iter().map(ToString::to_string).collect())
+    Ok(guard::record_reach(store, record)?.states.iter().map(ToString::to_string).collect())
 }
 
 fn found<T>(record: Option<T>, kind: &'static str, key: &str) -> Result<T, WebError> {
@@ -102,7 +98,7 @@ fn asked_state(query: &HashMap<String, String>) -> Result<Option<MxStateCode>, W
 
 /// A list item of a record.
 fn summary(record: &Record, states: &OrgStates, views: &Views, lang: Lang) -> SubnationalSummary {
-    let mut codes: Vec<MxStateCode> = owners(record).iter().filter_map(|o| states.of(o)).collect();
+    let mut codes: Vec<MxStateCode> = guard::owners(record).iter().filter_map(|o| states.of(o)).collect();
     codes.sort();
     codes.dedup();
     let name = |k: &OrgKey| views.registry.org_name(k.as_str(), lang).to_owned();
