@@ -312,6 +312,14 @@ pub fn serve_until(
         let listener = tokio::net::TcpListener::bind(options.addr)
             .await
             .map_err(|source| ServeError::Bind { addr: options.addr, source })?;
+        // Polled once before the address is told, so that the signal handlers are in place
+        // when anyone can reach the server: a SIGTERM sent after the first answer stops it
+        // cleanly rather than killing it.
+        let mut stop = std::pin::pin!(stop);
+        let stopped = std::future::poll_fn(|cx| std::task::Poll::Ready(stop.as_mut().poll(cx).is_ready())).await;
+        if stopped {
+            return Ok(());
+        }
         ready(listener.local_addr()?);
         server::run(listener, app(state), options.limits, stop).await;
         Ok(())
