@@ -210,11 +210,16 @@ fn keep_workflow(records: &[Record], stored: &HashMap<(RecordKind, String), Stri
     if !records.iter().any(|r| kept(r.kind())) {
         return None;
     }
+    // Only the kinds whose state is kept are read back: an activity's stored document is
+    // not parsed for it.
     let stored_state = |r: &Record| {
+        if !kept(r.kind()) {
+            return None;
+        }
         let doc = stored.get(&(r.kind(), r.key()))?;
         Record::from_json(r.kind(), doc).ok()?.workflow()
     };
-    let with_state = |r: &Record| match stored_state(r).filter(|_| kept(r.kind())) {
+    let with_state = |r: &Record| match stored_state(r) {
         Some(state) => r.clone().with_workflow(state),
         None => r.clone(),
     };
