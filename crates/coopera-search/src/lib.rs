@@ -25,6 +25,7 @@ pub mod matching;
 pub mod query;
 mod schema;
 mod search;
+mod seek_union;
 
 use std::path::PathBuf;
 

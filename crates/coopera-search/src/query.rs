@@ -15,9 +15,19 @@
 //! - Words of a generic concept ([`crate::concepts::GENERIC`]: management, training…) weigh
 //!   0.3 of other words.
 //!
-//! Each word, phrase or prefix is a *unit*. Recall is OR: a record that has any unit is
-//! found. Ranking is AND-ish: the BM25 scores of the units it has are added, and a record
-//! that has every unit gets its score counted twice.
+//! Each word, phrase or prefix is a *unit*. Ranking is AND-ish: the BM25 scores of the units
+//! a record has are added, and a record that has every unit gets its score counted twice.
+//!
+//! Recall is OR over the query's distinctive units. A word is *common* when more than
+//! [`COMMON_SHARE`] of the records (and more than [`COMMON_MIN_DOCS`]) hold it —
+//! "management", "desarrollo", "programa" in a large registry. Common words rank but do not
+//! find: a record is found for the query's other units, and a record holding only common
+//! words of a query that has others is not found ("gestión del agua" finds what speaks of
+//! water, not every record that mentions management). A query of common words only finds the
+//! records holding all of them. Units no record holds are left out of recall, so that a word
+//! of no record does not empty a search. The rule is Lucene's common-terms query; it leaves a
+//! registry of a few thousand records unchanged, and at a million it spares scoring the half
+//! of the index a common word is in (BENCHMARKS.md, search).
 
 use std::collections::BTreeSet;
 
@@ -30,11 +40,16 @@ use crate::Result;
 use crate::analysis::{self, analyzers, is_stop_word};
 use crate::concepts::{GENERIC_WEIGHT, is_generic};
 use crate::schema::Fields;
+use crate::seek_union::SeekUnion;
 
 /// The shortest word (in characters) a typo is looked for in.
 pub const TYPO_MIN_CHARS: usize = 5;
 /// The weight of a word found for a typo, against 1 for the word as typed.
 pub const TYPO_WEIGHT: f32 = 0.5;
+/// A word held by more than this share of the records is common (see the module doc).
+pub const COMMON_SHARE: f64 = 0.05;
+/// ... and by more than this many records: below that, every word finds.
+pub const COMMON_MIN_DOCS: u64 = 5_000;
 /// The most words a typo is replaced by.
 const TYPO_MAX: usize = 8;
 /// The most words a prefix is expanded to for ranking and highlighting; records with other
@@ -118,6 +133,12 @@ pub struct Unit {
     /// The words of the index it was matched through: itself, or the words of a typo or prefix.
     pub alternatives: Vec<String>,
     pub query: Box<dyn Query>,
+    /// The same query, cheap to seek rather than to walk: for a unit that scores or filters
+    /// what other units find ([`SeekUnion`]).
+    pub seekable: Box<dyn Query>,
+    /// How many records hold it, at least (the most of any of its terms); `None` when not
+    /// counted (phrases and prefixes, which are never common).
+    pub records: Option<u64>,
 }
 
 impl std::fmt::Debug for Unit {
@@ -149,18 +170,29 @@ impl Builder<'_> {
         Ok(units)
     }
 
-    /// The query of a word as the analyzers make it, in every stemmed field, with `weight`.
-    fn stemmed(&self, word: &str, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
+    /// The terms of a word as the analyzers make it, in every stemmed field, with the
+    /// field's weight.
+    fn terms(&self, word: &str) -> Vec<(Term, f32)> {
         let a = analyzers();
-        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut out = Vec::new();
         for (field, lang, field_weight) in self.fields.texts() {
-            for term in analysis::tokens(&mut a.stemmed(lang), word) {
-                let generic = if is_generic(&term) { GENERIC_WEIGHT } else { 1.0 };
-                let q = TermQuery::new(Term::from_field_text(field, &term), IndexRecordOption::WithFreqs);
-                out.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), field_weight * weight * generic))));
-            }
+            let terms = analysis::tokens(&mut a.stemmed(lang), word);
+            out.extend(terms.iter().map(|t| (Term::from_field_text(field, t), field_weight)));
         }
         out
+    }
+
+    /// The query of a word as the analyzers make it, in every stemmed field, with `weight`.
+    fn stemmed(&self, word: &str, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
+        self.terms(word)
+            .into_iter()
+            .map(|(term, field_weight)| {
+                let generic = if term.value().as_str().is_some_and(is_generic) { GENERIC_WEIGHT } else { 1.0 };
+                let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                let boosted = BoostQuery::new(Box::new(q), field_weight * weight * generic);
+                (Occur::Should, Box::new(boosted) as Box<dyn Query>)
+            })
+            .collect()
     }
 
     /// The unit of one folded word, typos looked up; `None` when it makes no term.
@@ -178,7 +210,18 @@ impl Builder<'_> {
         if clauses.is_empty() {
             return Ok(None);
         }
-        Ok(Some(Unit { label: word.to_owned(), alternatives, query: Box::new(BooleanQuery::new(clauses)) }))
+        let mut records = 0;
+        for (term, _) in alternatives.iter().flat_map(|a| self.terms(a)) {
+            records = records.max(self.searcher.doc_freq(&term)?);
+        }
+        let seekable = Box::new(SeekUnion::new(clauses.iter().map(|(_, q)| q.box_clone()).collect()));
+        Ok(Some(Unit {
+            label: word.to_owned(),
+            alternatives,
+            query: Box::new(BooleanQuery::new(clauses)),
+            seekable,
+            records: Some(records),
+        }))
     }
 
     fn prefix(&self, prefix: &str) -> Result<Option<Unit>> {
@@ -186,7 +229,8 @@ impl Builder<'_> {
         let mut clauses: Vec<_> = alternatives.iter().flat_map(|a| self.stemmed(a, 1.0)).collect();
         let recall = FuzzyTermQuery::new_prefix(Term::from_field_text(self.fields.folded, prefix), 0, true);
         clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(recall), PREFIX_RECALL_WEIGHT))));
-        Ok(Some(Unit { label: format!("{prefix}*"), alternatives, query: Box::new(BooleanQuery::new(clauses)) }))
+        let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+        Ok(Some(Unit { label: format!("{prefix}*"), alternatives, seekable: query.box_clone(), query, records: None }))
     }
 
     fn phrase(&self, text: &str) -> Option<Unit> {
@@ -202,10 +246,13 @@ impl Builder<'_> {
             return None;
         }
         let label = analysis::folded_tokens(text).join(" ");
+        let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
         Some(Unit {
             label: format!("\"{label}\""),
             alternatives: Vec::new(),
-            query: Box::new(BooleanQuery::new(clauses)),
+            seekable: query.box_clone(),
+            query,
+            records: None,
         })
     }
 
@@ -262,17 +309,47 @@ fn phrase_query(field: Field, terms: Vec<(usize, String)>) -> Option<Box<dyn Que
     Some(Box::new(PhraseQuery::new_with_offset(terms)))
 }
 
-/// OR recall with AND-ish ranking over the units (see the module doc); `None` for no units.
-pub fn combine(units: Vec<Unit>) -> Option<Box<dyn Query>> {
-    match units.len() {
-        0 => None,
-        1 => units.into_iter().next().map(|u| u.query),
-        _ => {
-            let every: Vec<(Occur, Box<dyn Query>)> =
-                units.iter().map(|u| (Occur::Must, u.query.box_clone())).collect();
-            let mut any: Vec<(Occur, Box<dyn Query>)> = units.into_iter().map(|u| (Occur::Should, u.query)).collect();
-            any.push((Occur::Should, Box::new(BooleanQuery::new(every))));
-            Some(Box::new(BooleanQuery::new(any)))
-        }
+/// The query of `units` over an index of `records` records: recall by the distinctive units,
+/// AND-ish ranking (see the module doc); `None` for no units.
+///
+/// What only scores or narrows what other units find is sought record by record
+/// ([`Unit::seekable`]): a common word's postings are then read where the records found are,
+/// not from end to end.
+pub fn combine(units: Vec<Unit>, records: u64) -> Option<Box<dyn Query>> {
+    if units.len() < 2 {
+        return units.into_iter().next().map(|u| u.query);
     }
+    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let common_above = ((records as f64 * COMMON_SHARE) as u64).max(COMMON_MIN_DOCS);
+    let is_common = |u: &Unit| u.records.is_some_and(|r| r > common_above);
+    let is_absent = |u: &Unit| u.records == Some(0);
+    let every = || -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(units.iter().map(|u| (Occur::Must, u.seekable.box_clone())).collect()))
+    };
+    let finding: Vec<Box<dyn Query>> =
+        units.iter().filter(|u| !is_common(u) && !is_absent(u)).map(|u| u.query.box_clone()).collect();
+    if finding.is_empty() {
+        // Common words only (besides words no record holds): the records holding them all,
+        // walked along the rarest word and sought in the others.
+        let mut held: Vec<&Unit> = units.iter().filter(|u| !is_absent(u)).collect();
+        held.sort_by_key(|u| u.records);
+        let all: Vec<(Occur, Box<dyn Query>)> = held
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (Occur::Must, if i == 0 { u.query.box_clone() } else { u.seekable.box_clone() }))
+            .collect();
+        return Some(if all.is_empty() { every() } else { Box::new(BooleanQuery::new(all)) });
+    }
+    if finding.len() == units.len() {
+        let mut any: Vec<(Occur, Box<dyn Query>)> = finding.into_iter().map(|q| (Occur::Should, q)).collect();
+        any.push((Occur::Should, every()));
+        return Some(Box::new(BooleanQuery::new(any)));
+    }
+    // The distinctive units find and score; the common ones, and holding every unit, add to
+    // the score of what they find.
+    let mut scoring: Vec<Box<dyn Query>> =
+        units.iter().filter(|u| is_common(u)).map(|u| u.seekable.box_clone()).collect();
+    scoring.push(every());
+    let found: Box<dyn Query> = Box::new(BooleanQuery::new(finding.into_iter().map(|q| (Occur::Should, q)).collect()));
+    Some(Box::new(BooleanQuery::new(vec![(Occur::Must, found), (Occur::Should, Box::new(SeekUnion::new(scoring)))])))
 }

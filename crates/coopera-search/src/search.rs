@@ -203,7 +203,7 @@ impl SearchIndex {
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
         let builder = Builder { searcher: &searcher, fields: self.fields };
-        let text = query::combine(builder.units(&query::parse(&q.text))?);
+        let text = query::combine(builder.units(&query::parse(&q.text))?, searcher.num_docs());
         let has_text = text.is_some();
         let full = self.with_filters(text, q);
         let limit = q.limit.max(1);
@@ -229,7 +229,7 @@ impl SearchIndex {
     pub fn count(&self, q: &SearchQuery) -> Result<usize> {
         let searcher = self.reader.searcher();
         let builder = Builder { searcher: &searcher, fields: self.fields };
-        let text = query::combine(builder.units(&query::parse(&q.text))?);
+        let text = query::combine(builder.units(&query::parse(&q.text))?, searcher.num_docs());
         Ok(searcher.search(&*self.with_filters(text, q), &Count)?)
     }
 

@@ -492,3 +492,53 @@ fn a_demand_is_indexed_with_its_languages() {
     let indexed = SearchDoc::demand(&demand, &crate::OrgNames::default());
     assert_eq!(indexed.languages, ["en"], "the language facet of a demand");
 }
+
+/// At the size of a national registry, a word most records hold ranks but does not find; a
+/// query of such words only finds the records holding them all, and a word no record holds
+/// does not empty the search.
+#[test]
+fn common_words_rank_but_do_not_find() {
+    let records = usize::try_from(crate::query::COMMON_MIN_DOCS).expect("a count").saturating_add(1_000);
+    let docs: Vec<SearchDoc> = (0..records)
+        .map(|n| {
+            let body = match n % 1_000 {
+                0 => "Gestión del agua potable en comunidades rurales",
+                1 => "Agua potable",
+                2..=500 => "Gestión de programas sociales",
+                _ => "Gestión administrativa",
+            };
+            doc(DocKind::Activity, &format!("a-{n}"), "Proyecto de cooperación", "", body)
+        })
+        .collect();
+    let (_dir, index) = index_of(docs);
+    let search = |text: &str| {
+        let q = SearchQuery { text: text.to_owned(), limit: 20, ..SearchQuery::default() };
+        index.search(&q).expect("the search runs")
+    };
+    let per = records / 1_000;
+    // "gestión" is in almost every record: it only ranks what "agua" finds, both first.
+    let water = search("gestión agua");
+    assert_eq!(water.total, 2 * per);
+    let (both, water_only) = water.hits.split_at(per);
+    assert!(
+        both.iter().all(|h| h
+            .key
+            .strip_prefix("a-")
+            .and_then(|n| n.parse::<usize>().ok())
+            .is_some_and(|n| n % 1_000 == 0)),
+        "{both:?}"
+    );
+    assert!(water_only.iter().all(|h| h.score < both[per - 1].score), "{water:?}");
+    assert!(water.hits[0].snippet_html.contains("<b>Gestión</b>"), "{}", water.hits[0].snippet_html);
+    // Alone, a common word finds as any other.
+    assert_eq!(search("gestión").total, records - per);
+    // Common words only: the records holding them all.
+    assert_eq!(search("cooperación gestión").total, records - per);
+    assert_eq!(search("gestión programas").total, 499 * per);
+    // A word of no record is left out of what finds.
+    assert_eq!(search("gestión zzyzx").total, records - per);
+    assert_eq!(search("agua zzyzx").total, 2 * per);
+    // A small registry is searched with every word finding.
+    let (_small, small) = index_of(sample());
+    assert_eq!(found(&small, "gestión pesca").len(), 4);
+}
