@@ -129,7 +129,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let index = SearchIndex::open(&dir.join("tantivy"))?;
     index.rebuild(docs.iter().cloned(), Stamp { seq: 1 })?;
     let tantivy_build = started.elapsed();
-
     let tantivy_size = dir_size(&dir.join("tantivy"));
 
     let started = Instant::now();

@@ -184,15 +184,7 @@ impl Builder<'_> {
 
     /// The query of a word as the analyzers make it, in every stemmed field, with `weight`.
     fn stemmed(&self, word: &str, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
-        self.terms(word)
-            .into_iter()
-            .map(|(term, field_weight)| {
-                let generic = if term.value().as_str().is_some_and(is_generic) { GENERIC_WEIGHT } else { 1.0 };
-                let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
-                let boosted = BoostQuery::new(Box::new(q), field_weight * weight * generic);
-                (Occur::Should, Box::new(boosted) as Box<dyn Query>)
-            })
-            .collect()
+        term_queries(self.terms(word), weight)
     }
 
     /// The unit of one folded word, typos looked up; `None` when it makes no term.
@@ -206,14 +198,15 @@ impl Builder<'_> {
                 weight = TYPO_WEIGHT;
             }
         }
-        let clauses: Vec<_> = alternatives.iter().flat_map(|a| self.stemmed(a, weight)).collect();
-        if clauses.is_empty() {
+        let terms: Vec<(Term, f32)> = alternatives.iter().flat_map(|a| self.terms(a)).collect();
+        if terms.is_empty() {
             return Ok(None);
         }
         let mut records = 0;
-        for (term, _) in alternatives.iter().flat_map(|a| self.terms(a)) {
-            records = records.max(self.searcher.doc_freq(&term)?);
+        for (term, _) in &terms {
+            records = records.max(self.searcher.doc_freq(term)?);
         }
+        let clauses = term_queries(terms, weight);
         let seekable = Box::new(SeekUnion::new(clauses.iter().map(|(_, q)| q.box_clone()).collect()));
         Ok(Some(Unit {
             label: word.to_owned(),
@@ -290,6 +283,20 @@ impl Builder<'_> {
         }
         Ok(found.into_iter().take(PREFIX_MAX).collect())
     }
+}
+
+/// The term queries of `terms` (with their fields' weights), each weighted by `weight` and,
+/// for a generic concept's term, by [`GENERIC_WEIGHT`].
+fn term_queries(terms: Vec<(Term, f32)>, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
+    terms
+        .into_iter()
+        .map(|(term, field_weight)| {
+            let generic = if term.value().as_str().is_some_and(is_generic) { GENERIC_WEIGHT } else { 1.0 };
+            let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            let boosted = BoostQuery::new(Box::new(q), field_weight * weight * generic);
+            (Occur::Should, Box::new(boosted) as Box<dyn Query>)
+        })
+        .collect()
 }
 
 /// A phrase of analyzed terms in one field: a term query for one term, a phrase query (with
