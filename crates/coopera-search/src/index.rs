@@ -3,13 +3,14 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis;
 use crate::doc::{DocKind, SearchDoc};
+use crate::maxima::TermMaxima;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::{Result, SearchError};
 
@@ -49,6 +50,8 @@ pub struct SearchIndex {
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
+    /// What each term can score in each segment, kept between searches.
+    pub(crate) maxima: Arc<TermMaxima>,
     /// Opened on the first write, so that an index only searched takes no writer lock.
     writer: Mutex<Option<IndexWriter<TantivyDocument>>>,
     dir: PathBuf,
@@ -167,7 +170,7 @@ impl SearchIndex {
         // request's latency, not the throughput, which the cores bound either way.
         index.set_multithread_executor(search_threads())?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, fields, writer: Mutex::new(None), dir: dir.to_owned() })
+        Ok(SearchIndex { index, reader, fields, maxima: Arc::default(), writer: Mutex::new(None), dir: dir.to_owned() })
     }
 
     /// How many segments the index is read in: a search runs on up to one thread per segment.

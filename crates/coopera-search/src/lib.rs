@@ -17,11 +17,13 @@
 #![warn(clippy::arithmetic_side_effects)]
 
 pub mod analysis;
+mod andish;
 pub mod concepts;
 mod doc;
 mod index;
 pub mod live;
 pub mod matching;
+mod maxima;
 pub mod query;
 mod schema;
 mod search;

@@ -27,18 +27,22 @@
 //! records holding all of them. Units no record holds are left out of recall, so that a word
 //! of no record does not empty a search. The rule is Lucene's common-terms query; it leaves a
 //! registry of a few thousand records unchanged, and at a million it spares scoring the half
-//! of the index a common word is in (BENCHMARKS.md, search).
+//! of the index a common word is in (BENCHMARKS.md, search). How such a query is run, and its
+//! top records found without ranking every record, is [`crate::andish`]'s.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use coopera_domain::Lang;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use crate::Result;
 use crate::analysis::{self, analyzers, is_stop_word};
+use crate::andish::{AndishQuery, AndishUnit};
 use crate::concepts::{GENERIC_WEIGHT, is_generic};
+use crate::maxima::TermMaxima;
 use crate::schema::Fields;
 use crate::seek_union::SeekUnion;
 
@@ -139,6 +143,9 @@ pub struct Unit {
     /// How many records hold it, at least (the most of any of its terms); `None` when not
     /// counted (phrases and prefixes, which are never common).
     pub records: Option<u64>,
+    /// The terms it matches through with their boosts, for a word (a common unit is a word);
+    /// empty otherwise.
+    pub terms: Vec<(Term, f32)>,
 }
 
 impl std::fmt::Debug for Unit {
@@ -206,6 +213,7 @@ impl Builder<'_> {
         for (term, _) in &terms {
             records = records.max(self.searcher.doc_freq(term)?);
         }
+        let unit_terms = boosted(&terms, weight).collect();
         let clauses = term_queries(terms, weight);
         let seekable = Box::new(SeekUnion::new(clauses.iter().map(|(_, q)| q.box_clone()).collect()));
         Ok(Some(Unit {
@@ -214,6 +222,7 @@ impl Builder<'_> {
             query: Box::new(BooleanQuery::new(clauses)),
             seekable,
             records: Some(records),
+            terms: unit_terms,
         }))
     }
 
@@ -223,7 +232,14 @@ impl Builder<'_> {
         let recall = FuzzyTermQuery::new_prefix(Term::from_field_text(self.fields.folded, prefix), 0, true);
         clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(recall), PREFIX_RECALL_WEIGHT))));
         let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-        Ok(Some(Unit { label: format!("{prefix}*"), alternatives, seekable: query.box_clone(), query, records: None }))
+        Ok(Some(Unit {
+            label: format!("{prefix}*"),
+            alternatives,
+            seekable: query.box_clone(),
+            query,
+            records: None,
+            terms: Vec::new(),
+        }))
     }
 
     fn phrase(&self, text: &str) -> Option<Unit> {
@@ -246,6 +262,7 @@ impl Builder<'_> {
             seekable: query.box_clone(),
             query,
             records: None,
+            terms: Vec::new(),
         })
     }
 
@@ -288,15 +305,20 @@ impl Builder<'_> {
 /// The term queries of `terms` (with their fields' weights), each weighted by `weight` and,
 /// for a generic concept's term, by [`GENERIC_WEIGHT`].
 fn term_queries(terms: Vec<(Term, f32)>, weight: f32) -> Vec<(Occur, Box<dyn Query>)> {
-    terms
-        .into_iter()
-        .map(|(term, field_weight)| {
-            let generic = if term.value().as_str().is_some_and(is_generic) { GENERIC_WEIGHT } else { 1.0 };
+    boosted(&terms, weight)
+        .map(|(term, boost)| {
             let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
-            let boosted = BoostQuery::new(Box::new(q), field_weight * weight * generic);
-            (Occur::Should, Box::new(boosted) as Box<dyn Query>)
+            (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>)
         })
         .collect()
+}
+
+/// `terms` with the boost [`term_queries`] gives each.
+fn boosted(terms: &[(Term, f32)], weight: f32) -> impl Iterator<Item = (Term, f32)> {
+    terms.iter().map(move |(term, field_weight)| {
+        let generic = if term.value().as_str().is_some_and(is_generic) { GENERIC_WEIGHT } else { 1.0 };
+        (term.clone(), field_weight * weight * generic)
+    })
 }
 
 /// A phrase of analyzed terms in one field: a term query for one term, a phrase query (with
@@ -316,47 +338,46 @@ fn phrase_query(field: Field, terms: Vec<(usize, String)>) -> Option<Box<dyn Que
     Some(Box::new(PhraseQuery::new_with_offset(terms)))
 }
 
-/// The query of `units` over an index of `records` records: recall by the distinctive units,
-/// AND-ish ranking (see the module doc); `None` for no units.
+/// The query of `units` over an index of `records` records, narrowed by `filter` (which adds
+/// nothing to the score): recall by the distinctive units, AND-ish ranking (see the module
+/// doc); `None` for no units.
 ///
-/// What only scores or narrows what other units find is sought record by record
-/// ([`Unit::seekable`]): a common word's postings are then read where the records found are,
-/// not from end to end.
-pub fn combine(units: Vec<Unit>, records: u64) -> Option<Box<dyn Query>> {
-    if units.len() < 2 {
-        return units.into_iter().next().map(|u| u.query);
+/// The units that find are walked; the common ones, which only score, are sought record by
+/// record ([`Unit::seekable`]): a common word's postings are then read where the records found
+/// are, not from end to end. A query of common words only finds what they all hold, read
+/// into bits ([`AndishQuery`]).
+pub(crate) fn combine(
+    units: Vec<Unit>,
+    records: u64,
+    filter: Option<Box<dyn Query>>,
+    maxima: &Arc<TermMaxima>,
+) -> Option<Combined> {
+    let count = units.len();
+    if count < 2 && filter.is_none() {
+        return units.into_iter().next().map(|u| Combined { query: u.query, prunable: false });
     }
     #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let common_above = ((records as f64 * COMMON_SHARE) as u64).max(COMMON_MIN_DOCS);
-    let is_common = |u: &Unit| u.records.is_some_and(|r| r > common_above);
-    let is_absent = |u: &Unit| u.records == Some(0);
-    let every = || -> Box<dyn Query> {
-        Box::new(BooleanQuery::new(units.iter().map(|u| (Occur::Must, u.seekable.box_clone())).collect()))
+    let is_common = |u: &Unit| count > 1 && u.records.is_some_and(|r| r > common_above);
+    let (common, finding): (Vec<Unit>, Vec<Unit>) =
+        units.into_iter().filter(|u| u.records != Some(0)).partition(|u| is_common(u));
+    let unit = |u: Unit| AndishUnit { walk: u.query, seek: u.seekable, terms: u.terms };
+    let query = if finding.is_empty() {
+        // Common words only (besides words no record holds): the records holding them all.
+        if common.is_empty() {
+            return Some(Combined { query: Box::new(EmptyQuery), prunable: false });
+        }
+        AndishQuery::all(common.into_iter().map(unit).collect(), count, filter, maxima.clone())
+    } else {
+        let (walked, sought) = (finding.into_iter().map(unit).collect(), common.into_iter().map(unit).collect());
+        AndishQuery::any(walked, sought, count, filter, maxima.clone())
     };
-    let finding: Vec<Box<dyn Query>> =
-        units.iter().filter(|u| !is_common(u) && !is_absent(u)).map(|u| u.query.box_clone()).collect();
-    if finding.is_empty() {
-        // Common words only (besides words no record holds): the records holding them all,
-        // walked along the rarest word and sought in the others.
-        let mut held: Vec<&Unit> = units.iter().filter(|u| !is_absent(u)).collect();
-        held.sort_by_key(|u| u.records);
-        let all: Vec<(Occur, Box<dyn Query>)> = held
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (Occur::Must, if i == 0 { u.query.box_clone() } else { u.seekable.box_clone() }))
-            .collect();
-        return Some(if all.is_empty() { every() } else { Box::new(BooleanQuery::new(all)) });
-    }
-    if finding.len() == units.len() {
-        let mut any: Vec<(Occur, Box<dyn Query>)> = finding.into_iter().map(|q| (Occur::Should, q)).collect();
-        any.push((Occur::Should, every()));
-        return Some(Box::new(BooleanQuery::new(any)));
-    }
-    // The distinctive units find and score; the common ones, and holding every unit, add to
-    // the score of what they find.
-    let mut scoring: Vec<Box<dyn Query>> =
-        units.iter().filter(|u| is_common(u)).map(|u| u.seekable.box_clone()).collect();
-    scoring.push(every());
-    let found: Box<dyn Query> = Box::new(BooleanQuery::new(finding.into_iter().map(|q| (Occur::Should, q)).collect()));
-    Some(Box::new(BooleanQuery::new(vec![(Occur::Must, found), (Occur::Should, Box::new(SeekUnion::new(scoring)))])))
+    Some(Combined { prunable: query.prunable(), query: Box::new(query) })
+}
+
+/// A search's query, and whether its top records are best found in a pass of their own,
+/// pruned ([`AndishQuery::prunable`]).
+pub(crate) struct Combined {
+    pub query: Box<dyn Query>,
+    pub prunable: bool,
 }

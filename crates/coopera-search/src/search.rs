@@ -10,7 +10,7 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::AggregationResults;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -193,6 +193,20 @@ impl SearchResults {
     }
 }
 
+/// A search's query, and how its hits are found when it has text to rank by.
+pub(crate) struct SearchText {
+    pub found: Box<dyn Query>,
+    text: Option<Pass>,
+}
+
+/// How a search with text finds its hits.
+enum Pass {
+    /// Ranked as they are counted.
+    One,
+    /// Counted, then the top ones found in a pass of their own, pruned ([`crate::andish`]).
+    Two,
+}
+
 /// The most values counted per facet.
 const FACET_VALUES: u32 = 200;
 /// The length of a snippet, in characters.
@@ -202,10 +216,7 @@ impl SearchIndex {
     /// Runs a search; see [`crate::query`] for the query language.
     pub fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
         let searcher = self.reader.searcher();
-        let builder = Builder { searcher: &searcher, fields: self.fields };
-        let text = query::combine(builder.units(&query::parse(&q.text))?, searcher.num_docs());
-        let has_text = text.is_some();
-        let full = self.with_filters(text, q);
+        let query = self.query(&searcher, q)?;
         let limit = q.limit.max(1);
         let aggs = q.facets.then(|| {
             AggregationCollector::from_aggs(
@@ -213,14 +224,21 @@ impl SearchIndex {
                 AggContextParams::new(AggregationLimitsGuard::default(), self.index.tokenizers().clone()),
             )
         });
-        let (scored, total, facets): (Vec<(f32, DocAddress)>, usize, Option<AggregationResults>) = if has_text {
-            searcher.search(&*full, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count, aggs))?
-        } else {
-            let by_key = TopDocs::with_limit(limit).and_offset(q.offset).order_by_string_fast_field("key", Order::Asc);
-            let (docs, total, facets) = searcher.search(&*full, &(by_key, Count, aggs))?;
-            (docs.into_iter().map(|(_, addr)| (0.0, addr)).collect(), total, facets)
+        let by_score = TopDocs::with_limit(limit).and_offset(q.offset).order_by_score();
+        let (scored, total, facets): (Vec<(f32, DocAddress)>, usize, Option<AggregationResults>) = match query.text {
+            Some(Pass::One) => searcher.search(&*query.found, &(by_score, Count, aggs))?,
+            Some(Pass::Two) => {
+                let (total, facets) = searcher.search(&*query.found, &(Count, aggs))?;
+                (searcher.search(&*query.found, &by_score)?, total, facets)
+            }
+            None => {
+                let by_key =
+                    TopDocs::with_limit(limit).and_offset(q.offset).order_by_string_fast_field("key", Order::Asc);
+                let (docs, total, facets) = searcher.search(&*query.found, &(by_key, Count, aggs))?;
+                (docs.into_iter().map(|(_, addr)| (0.0, addr)).collect(), total, facets)
+            }
         };
-        let hits = self.hits(&searcher, &*full, scored, q.lang)?;
+        let hits = self.hits(&searcher, &*query.found, scored, q.lang)?;
         Ok(SearchResults { total, hits, facets: facet_counts(facets) })
     }
 
@@ -228,21 +246,31 @@ impl SearchIndex {
     /// at least (the benchmark's floor for [`SearchIndex::search`]).
     pub fn count(&self, q: &SearchQuery) -> Result<usize> {
         let searcher = self.reader.searcher();
-        let builder = Builder { searcher: &searcher, fields: self.fields };
-        let text = query::combine(builder.units(&query::parse(&q.text))?, searcher.num_docs());
-        Ok(searcher.search(&*self.with_filters(text, q), &Count)?)
+        Ok(searcher.search(&*self.query(&searcher, q)?.found, &Count)?)
     }
 
-    /// The text query (or every record) restricted by the kinds and filters.
-    fn with_filters(&self, text: Option<Box<dyn Query>>, q: &SearchQuery) -> Box<dyn Query> {
-        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.unwrap_or_else(|| Box::new(AllQuery)))];
+    /// The query of a search: its text restricted by the kinds and filters, or every record
+    /// they leave when it has no text.
+    pub(crate) fn query(&self, searcher: &Searcher, q: &SearchQuery) -> Result<SearchText> {
+        let builder = Builder { searcher, fields: self.fields };
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let kinds: Vec<String> = q.kinds.iter().map(|k| k.code().to_owned()).collect();
-        must.extend(any_of(self.fields.kind, &kinds));
+        filters.extend(any_of(self.fields.kind, &kinds));
         for facet in Facet::ALL {
             let values: Vec<String> = q.filters.iter().filter(|(f, _)| *f == facet).map(|(_, v)| v.clone()).collect();
-            must.extend(any_of(facet.field(&self.fields), &values));
+            filters.extend(any_of(facet.field(&self.fields), &values));
         }
-        Box::new(BooleanQuery::new(must))
+        let filter = (!filters.is_empty()).then(|| Box::new(BooleanQuery::new(filters)) as Box<dyn Query>);
+        let units = builder.units(&query::parse(&q.text))?;
+        if units.is_empty() {
+            let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
+            all.extend(filter.map(|f| (Occur::Must, f)));
+            return Ok(SearchText { found: Box::new(BooleanQuery::new(all)), text: None });
+        }
+        Ok(match query::combine(units, searcher.num_docs(), filter, &self.maxima) {
+            Some(c) => SearchText { found: c.query, text: Some(if c.prunable { Pass::Two } else { Pass::One }) },
+            None => SearchText { found: Box::new(EmptyQuery), text: Some(Pass::One) },
+        })
     }
 
     fn hits(

@@ -542,3 +542,111 @@ fn common_words_rank_but_do_not_find() {
     let (_small, small) = index_of(sample());
     assert_eq!(found(&small, "gestión pesca").len(), 4);
 }
+
+/// The top records found by the pruned pass are those, with the same scores, that ranking
+/// every record finds; the scores are those of the AND-ish ranking written as tantivy's
+/// boolean queries; the totals are those of tantivy's boolean queries.
+#[test]
+fn pruned_and_counted_as_ranked_in_full() {
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, Occur, Query};
+
+    // Words held by different shares of the records, in titles and bodies of varied lengths,
+    // so that scores differ: "gestión" and "administración" common, "agua" and "riego" not.
+    let records = usize::try_from(crate::query::COMMON_MIN_DOCS).expect("a count").saturating_add(3_000);
+    let docs: Vec<SearchDoc> = (0..records)
+        .map(|n| {
+            let mut title = vec!["Proyecto"];
+            let mut body = vec!["Cooperación"];
+            for (word, every, in_title) in
+                [("gestión", 2, 5), ("administración", 3, 4), ("agua", 7, 3), ("riego", 13, 2), ("escolar", 5, 7)]
+            {
+                if n % every == 0 {
+                    body.push(word);
+                    if n % in_title == 0 {
+                        title.push(word);
+                    }
+                    if n % 11 == 0 {
+                        body.push(word);
+                    }
+                }
+            }
+            body.extend(std::iter::repeat_n("de la región", n % 9));
+            let mut d = doc(DocKind::Activity, &format!("a-{n}"), &title.join(" "), "", &body.join(" "));
+            if n % 4 == 0 {
+                d.kind = DocKind::Capacity;
+            }
+            d
+        })
+        .collect();
+    let (_dir, index) = index_of(docs);
+    let searcher = index.reader.searcher();
+    let builder = crate::query::Builder { searcher: &searcher, fields: index.fields };
+    for (text, kinds) in [
+        ("gestión agua", vec![]),
+        ("gestión administración agua riego", vec![]),
+        ("agua riego escolar", vec![]),
+        ("gestión administración", vec![]),
+        ("gestión administración riego", vec![DocKind::Capacity]),
+        ("gestión administración", vec![DocKind::Capacity]),
+        ("agua", vec![DocKind::Capacity]),
+    ] {
+        let q = SearchQuery { text: text.to_owned(), kinds: kinds.clone(), limit: 10, ..SearchQuery::default() };
+        let results = index.search(&q).expect("the search runs");
+        // Every record ranked, none passed over: a collector beside the top ones asks for all.
+        let query = index.query(&searcher, &q).expect("a query").found;
+        let (top, total) =
+            searcher.search(&*query, &(TopDocs::with_limit(10).order_by_score(), Count)).expect("ranked in full");
+        let keys: Vec<(String, f32)> = results.hits.iter().map(|h| (h.key.clone(), h.score)).collect();
+        let full: Vec<(String, f32)> = top
+            .iter()
+            .map(|(score, addr)| {
+                let d: tantivy::TantivyDocument = searcher.doc(*addr).expect("stored");
+                (crate::search::first(&d, index.fields.key), *score)
+            })
+            .collect();
+        assert_eq!(keys, full, "{text} {kinds:?}");
+        assert_eq!(results.total, total, "{text} {kinds:?}");
+
+        // The same ranking as tantivy's boolean queries: what finds, plus the common words'
+        // scores, plus every unit again when a record holds them all.
+        let units = builder.units(&crate::query::parse(text)).expect("units");
+        let is_common = |u: &crate::query::Unit| u.label == "gestion" || u.label == "administracion";
+        let every: Box<dyn Query> =
+            Box::new(BooleanQuery::new(units.iter().map(|u| (Occur::Must, u.query.box_clone())).collect()));
+        let finding: Vec<_> =
+            units.iter().filter(|u| !is_common(u)).map(|u| (Occur::Should, u.query.box_clone())).collect();
+        let text_query: Box<dyn Query> = if units.len() == 1 {
+            units[0].query.box_clone()
+        } else if finding.is_empty() {
+            Box::new(BooleanQuery::new(vec![(Occur::Must, every.box_clone()), (Occur::Should, every)]))
+        } else {
+            let mut scoring: Vec<_> =
+                units.iter().filter(|u| is_common(u)).map(|u| (Occur::Should, u.query.box_clone())).collect();
+            scoring.push((Occur::Should, every));
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, Box::new(BooleanQuery::new(finding)) as Box<dyn Query>),
+                (Occur::Should, Box::new(BooleanQuery::new(scoring))),
+            ]))
+        };
+        let mut clauses = vec![(Occur::Must, text_query)];
+        if !kinds.is_empty() {
+            let kind = tantivy::Term::from_field_text(index.fields.kind, kinds[0].code());
+            let filter = tantivy::query::TermQuery::new(kind, tantivy::schema::IndexRecordOption::Basic);
+            clauses.push((Occur::Must, Box::new(tantivy::query::ConstScoreQuery::new(Box::new(filter), 0.0))));
+        }
+        let reference = BooleanQuery::new(clauses);
+        let (all, reference_total) =
+            searcher.search(&reference, &(TopDocs::with_limit(records).order_by_score(), Count)).expect("reference");
+        assert_eq!(results.total, reference_total, "{text} {kinds:?}");
+        let scores: std::collections::HashMap<_, _> = all.iter().map(|(score, addr)| (*addr, *score)).collect();
+        for (score, addr) in &top {
+            let expected = scores.get(addr).copied().unwrap_or(f32::NAN);
+            assert!((score - expected).abs() <= 1e-4 * expected.abs(), "{text}: {score} against {expected}");
+        }
+        // Nothing the reference ranks above the last record shown was passed over.
+        let last = top.last().map_or(0.0, |(s, _)| *s);
+        let above = all.iter().filter(|(s, _)| *s > last * (1.0 + 1e-4)).count();
+        assert!(above < top.len(), "{text}: {above} records above the last one shown");
+    }
+}
