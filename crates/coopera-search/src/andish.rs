@@ -27,8 +27,10 @@
 //!   takes its page of hits from this pass, and its total and facets from one that does not
 //!   score; counting what every unit holds is counting bits.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
+use tantivy::index::SegmentId;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{Bm25Weight, BooleanQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
@@ -75,6 +77,9 @@ pub(crate) struct AndishQuery {
     units: usize,
     filter: Option<Box<dyn Query>>,
     maxima: Arc<TermMaxima>,
+    /// With [`Recall::All`], what every unit holds in each segment: read by the first pass of
+    /// a search (counting), kept for the second (the top records).
+    held: Arc<Mutex<HashMap<SegmentId, Arc<Bits>>>>,
 }
 
 impl Clone for AndishQuery {
@@ -86,6 +91,7 @@ impl Clone for AndishQuery {
             units: self.units,
             filter: self.filter.as_ref().map(|f| f.box_clone()),
             maxima: self.maxima.clone(),
+            held: self.held.clone(),
         }
     }
 }
@@ -99,7 +105,7 @@ impl AndishQuery {
         filter: Option<Box<dyn Query>>,
         maxima: Arc<TermMaxima>,
     ) -> AndishQuery {
-        AndishQuery { walked, sought, recall: Recall::Any, units, filter, maxima }
+        AndishQuery { walked, sought, recall: Recall::Any, units, filter, maxima, held: Arc::default() }
     }
 
     /// Records that every one of `held` holds.
@@ -109,7 +115,15 @@ impl AndishQuery {
         filter: Option<Box<dyn Query>>,
         maxima: Arc<TermMaxima>,
     ) -> AndishQuery {
-        AndishQuery { walked: Vec::new(), sought: held, recall: Recall::All, units, filter, maxima }
+        AndishQuery {
+            walked: Vec::new(),
+            sought: held,
+            recall: Recall::All,
+            units,
+            filter,
+            maxima,
+            held: Arc::default(),
+        }
     }
 
     /// Whether its top records are best found in a pass of their own, pruned, rather than in
@@ -139,7 +153,7 @@ impl Query for AndishQuery {
         // The BM25 weight of each sought term, as its term query has it: for the bound of what
         // the unit can add.
         let mut weighed = Vec::with_capacity(self.sought.len());
-        if let Some(searcher) = scoring.searcher() {
+        if let Some(searcher) = scoring.searcher().filter(|_| scoring.is_scoring_enabled()) {
             for u in &self.sought {
                 let mut terms = Vec::with_capacity(u.terms.len());
                 for (term, boost) in &u.terms {
@@ -157,6 +171,7 @@ impl Query for AndishQuery {
             terms: self.sought.iter().map(|u| u.terms.iter().map(|(t, _)| t.clone()).collect()).collect(),
             weighed,
             maxima: self.maxima.clone(),
+            held: self.held.clone(),
             recall: self.recall,
             units: self.units,
             filter: self.filter.as_ref().map(|f| f.weight(unscored)).transpose()?,
@@ -179,6 +194,7 @@ struct AndishWeight {
     /// The terms of each sought unit with their weights; empty when not scored.
     weighed: Vec<Vec<(Term, Bm25Weight)>>,
     maxima: Arc<TermMaxima>,
+    held: Arc<Mutex<HashMap<SegmentId, Arc<Bits>>>>,
     recall: Recall,
     units: usize,
     filter: Option<Box<dyn Weight>>,
@@ -195,12 +211,23 @@ struct Ways {
 const WALK_SHARE: usize = 4;
 
 impl AndishWeight {
+    /// What every unit holds in the segment, read once per search.
+    fn held_by_all(&self, reader: &SegmentReader) -> tantivy::Result<Arc<Bits>> {
+        let segment = reader.segment_id();
+        if let Some(found) = self.held.lock().unwrap_or_else(PoisonError::into_inner).get(&segment) {
+            return Ok(found.clone());
+        }
+        let found = Arc::new(held_by_all(reader, &self.terms)?);
+        self.held.lock().unwrap_or_else(PoisonError::into_inner).insert(segment, found.clone());
+        Ok(found)
+    }
+
     fn andish_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<AndishScorer> {
         let found = match self.recall {
             Recall::Any => None,
-            Recall::All => Some(held_by_all(reader, &self.terms)?),
+            Recall::All => Some(self.held_by_all(reader)?),
         };
-        let found_count = found.as_ref().map_or(0, Bits::count);
+        let found_count = found.as_deref().map_or(0, Bits::count);
         let mut walked = Vec::with_capacity(self.walked.len());
         for w in &self.walked {
             walked.push(w.scorer(reader, boost)?);
@@ -241,8 +268,7 @@ impl Weight for AndishWeight {
 
     fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
         if let (Recall::All, None, None) = (self.recall, &self.filter, reader.alive_bitset()) {
-            let found = held_by_all(reader, &self.terms)?;
-            return Ok(u32::try_from(found.count()).unwrap_or(u32::MAX));
+            return Ok(u32::try_from(self.held_by_all(reader)?.count()).unwrap_or(u32::MAX));
         }
         let mut scorer = self.andish_scorer(reader, 1.0)?;
         Ok(match reader.alive_bitset() {
@@ -306,6 +332,12 @@ struct Bits {
     words: Vec<u64>,
 }
 
+impl std::fmt::Debug for Bits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bits").field("set", &self.count()).finish_non_exhaustive()
+    }
+}
+
 impl Bits {
     fn new(max_doc: DocId) -> Bits {
         Bits { words: vec![0; (max_doc as usize).div_ceil(64)] }
@@ -363,7 +395,7 @@ struct AndishScorer {
     walked: Vec<Box<dyn Scorer>>,
     sought: Vec<Box<dyn Scorer>>,
     /// With [`Recall::All`], the records found.
-    found: Option<Bits>,
+    found: Option<Arc<Bits>>,
     units: usize,
     filter: Option<Box<dyn Scorer>>,
     doc: DocId,
