@@ -216,7 +216,9 @@ impl Checker {
     }
 }
 
-/// Parses `YYYY-MM-DD`, ignoring a time part (`2012-01-01T00:00:00Z`).
+/// Parses `YYYY-MM-DD`, ignoring a time part (`2012-01-01T00:00:00Z`). Years run from 1 to
+/// 9999: `xs:date`, which IATI publishes dates as, has no year 0, and a year before 1 is no
+/// date of cooperation.
 pub fn parse_date(value: &str) -> Result<Date, Problem> {
     let v = value.trim();
     if v.is_empty() {
@@ -224,7 +226,13 @@ pub fn parse_date(value: &str) -> Result<Date, Problem> {
     }
     let day = v.split(['T', ' ']).next().unwrap_or(v);
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(day, &format).map_err(|_| Problem::new("", Some(value), Rule::Format { expected: Expected::Date }))
+    let date = Date::parse(day, &format)
+        .map_err(|_| Problem::new("", Some(value), Rule::Format { expected: Expected::Date }))?;
+    if date.year() < 1 {
+        let bounds = Rule::OutOfBounds { min: "0001-01-01".into(), max: "9999-12-31".into() };
+        return Err(Problem::new("", Some(value), bounds));
+    }
+    Ok(date)
 }
 
 fn date_text(d: Date) -> String {
@@ -3557,6 +3565,26 @@ mod tests {
         let json = serde_json::to_string(&again).unwrap();
         let back: ActivityDoc = serde_json::from_str(&json).unwrap();
         assert_eq!(back, again);
+    }
+
+    /// Found by fuzzing `coopera import iati`: `iso-date="0000-03-01"` was imported, and its
+    /// export refused by the schema, as `xs:date` has no year 0.
+    #[test]
+    fn a_date_has_a_year_from_1() {
+        assert_eq!(parse_date("0001-01-01").map(|d| d.year()), Ok(1));
+        assert_eq!(parse_date("9999-12-31T00:00:00Z").map(|d| d.year()), Ok(9999));
+        for value in ["0000-03-01", "-0001-01-01"] {
+            match parse_date(value) {
+                Err(p) => {
+                    assert!(matches!(&p.rule, Rule::OutOfBounds { min, .. } if min == "0001-01-01"), "{value}: {p:?}")
+                }
+                Ok(d) => panic!("{value} read as {d}"),
+            }
+        }
+        let mut doc: ActivityDoc = serde_json::from_str(FULL).unwrap();
+        doc.dates.planned_start = Some("0000-01-15".into());
+        let problems = doc.into_domain().expect_err("year 0");
+        assert!(problems.iter().any(|p| p.path == "dates.planned_start"), "{problems:?}");
     }
 
     #[test]

@@ -109,9 +109,9 @@ impl Warning {
             }
             Issue::BadDate { value } => {
                 if es {
-                    format!("`{value}` no es una fecha AAAA-MM-DD; se omitió")
+                    format!("`{value}` no es una fecha AAAA-MM-DD, del año 0001 al 9999; se omitió")
                 } else {
-                    format!("`{value}` is not a date YYYY-MM-DD; left out")
+                    format!("`{value}` is not a date YYYY-MM-DD, from year 0001 to 9999; left out")
                 }
             }
             Issue::BadLanguage { value } => {

@@ -12,6 +12,7 @@ use coopera_iati::input::InputError;
 use coopera_iati::read::map::{Issue, MapOptions, Mapped, Warning, map_activity};
 use coopera_iati::read::xml::{ActivityStream, Limits, XmlError, XmlErrorKind};
 use coopera_iati::read::{FileReader, Item, ReadError, ReadOptions, open_bytes};
+use coopera_iati::write::{WriteOptions, write_file};
 use rust_decimal::Decimal;
 
 const MX: &str = "dportal-covid-2021-recipient-MX.xml";
@@ -605,6 +606,31 @@ fn bad_dates_are_left_out_with_their_lines() {
         m.warnings[2].message(Lang::En),
         "transaction[2]/transaction-date: <transaction-date> is missing; the transaction was left out"
     );
+}
+
+/// Found by fuzzing: a date of year 0 was imported, and the export of the activity refused by
+/// the schema (`xs:date` has no year 0). Such a date is left out like any other bad date.
+#[test]
+fn a_date_of_year_0_is_left_out_and_the_rest_exports() {
+    let text = std::fs::read_to_string(fixture("version-2.xml")).expect("fixture");
+    let xml = text.replace("iso-date=\"2023-03-01\"", "iso-date=\"0000-03-01\"");
+    assert!(xml.contains("0000-03-01"), "the fixture's dates changed");
+    let r = collect(FileReader::from_file_contents(std::io::Cursor::new(xml.into_bytes()), &ReadOptions::default()));
+    assert!(r.error.is_none(), "{:?}", r.error);
+    let m = r.activities.into_iter().next().expect("one activity").1;
+    assert!(!m.warnings.is_empty());
+    for w in &m.warnings {
+        assert_eq!(w.issue, Issue::BadDate { value: "0000-03-01".into() });
+    }
+    assert!(m.warnings[0].message(Lang::Es).contains("del año 0001 al 9999"), "{}", m.warnings[0].message(Lang::Es));
+    let organisations: BTreeMap<_, _> =
+        m.organisations.into_iter().map(|o| (o.key.clone(), o.into_domain().expect("organisation"))).collect();
+    let activity = m.activity.into_domain().expect("the rest of the activity stands");
+    let options = WriteOptions { generated: "2026-01-01T00:00:00Z".into(), today: time::macros::date!(2026 - 01 - 01) };
+    let mut out = Vec::new();
+    write_file(&mut out, [&activity], &|k| organisations.get(k).cloned(), &options).expect("written to memory");
+    let problems = coopera_iati::validate::validate_schema(out.as_slice()).expect("validated");
+    assert!(problems.is_empty(), "{problems:?}");
 }
 
 #[test]
